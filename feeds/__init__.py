@@ -1,0 +1,1 @@
+"""Feed rendering (RSS, Atom, iCalendar) from stored events and schemes."""

@@ -1,0 +1,3 @@
+"""Subsidy-scheme tracker and alert service."""
+
+__version__ = "0.1.0"
