@@ -118,6 +118,9 @@ class Scraper(ABC):
     title: ClassVar[str] = ""
     timezone: ClassVar[str] = "Europe/Amsterdam"
     may_be_empty: ClassVar[bool] = False
+    # True when an item missing from a healthy run means the scheme was withdrawn (listings);
+    # False for searches, where items simply age out of the look-back period
+    tracks_removals: ClassVar[bool] = False
     Options: ClassVar[type[BaseModel]] = NoOptions
     registry: ClassVar[dict[str, type[Scraper]]] = {}
 

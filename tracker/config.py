@@ -1,0 +1,229 @@
+"""Configuration: config.toml → frozen pydantic models.
+
+Loaded once by the CLI and passed explicitly; no import-time settings. Unknown keys are errors,
+and every error names the key and, where it can be found, the line in the file. Secrets never
+live in the file: keys ending in ``_env`` name an environment variable.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from tracker.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CONFIG = "config.toml"
+CONFIG_ENV = "TRACKER_CONFIG"
+DATABASE_ENV = "TRACKER_DATABASE_URL"
+
+Level = Literal["rijk", "provincie", "eu"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseConfig(_Model):
+    url: str = "sqlite:///data/tracker.db"
+
+
+class HttpConfig(_Model):
+    user_agent: str = "subsidie-tracker/0.1 (+mailto:platform@example.org)"
+    timeout: float = Field(default=20.0, gt=0)
+    connect_timeout: float = Field(default=10.0, gt=0)
+    retries: int = Field(default=3, ge=0, le=10)
+    backoff: float = Field(default=1.0, ge=0)
+    max_backoff: float = Field(default=60.0, ge=0)
+    per_host_concurrency: int = Field(default=2, ge=1, le=16)
+    min_delay: float = Field(default=0.5, ge=0)
+    max_bytes: int = Field(default=10_000_000, gt=0)
+    max_redirects: int = Field(default=5, ge=0, le=20)
+    respect_robots: bool = True
+    run_budget: float = Field(default=600.0, gt=0)
+    allow_private_hosts: bool = False
+
+
+class WebConfig(_Model):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    base_url: str = "http://127.0.0.1:8000"
+    secret_key_env: str = "TRACKER_SECRET_KEY"
+
+
+class FeedsConfig(_Model):
+    max_items: int = Field(default=100, ge=1, le=5000)
+    title: str = "Subsidieregelingen: signalen"
+    cache_seconds: int = Field(default=300, ge=0)
+
+
+class DefaultsConfig(_Model):
+    schedule: str = "0 6 * * *"
+    look_back_days: int = Field(default=365, ge=1)
+    max_failures: int = Field(default=3, ge=1)
+    degraded_ratio: float = Field(default=0.5, ge=0, le=1)
+    removal_runs: int = Field(default=3, ge=1)
+    max_pages: int = Field(default=20, ge=1)
+
+
+class SourceConfig(_Model):
+    scraper: str = ""
+    title: str = ""
+    url: str = ""
+    urls: tuple[str, ...] = ()
+    level: Level
+    regions: tuple[str, ...] = ()
+    schedule: str | None = None
+    enabled: bool = True
+    look_back_days: int | None = Field(default=None, ge=1)
+    max_pages: int | None = Field(default=None, ge=1)
+    scheme: str | None = None
+    themes: tuple[str, ...] = ()
+    options: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("regions")
+    @classmethod
+    def _check_regions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for region in value:
+            if not re.fullmatch(r"NL-[A-Z]{2}", region):
+                raise ValueError(f"region {region!r} is not an ISO 3166-2 code such as NL-GE")
+        return value
+
+    def all_urls(self) -> tuple[str, ...]:
+        return ((self.url,) if self.url else ()) + self.urls
+
+
+class Config(_Model):
+    database: DatabaseConfig = DatabaseConfig()
+    http: HttpConfig = HttpConfig()
+    web: WebConfig = WebConfig()
+    feeds: FeedsConfig = FeedsConfig()
+    defaults: DefaultsConfig = DefaultsConfig()
+    sources: dict[str, SourceConfig] = Field(default_factory=dict)
+    path: str = ""
+
+    def scraper_name(self, source_id: str) -> str:
+        return self.sources[source_id].scraper or source_id
+
+    def enabled_sources(self) -> list[str]:
+        return [sid for sid, src in self.sources.items() if src.enabled]
+
+
+def resolve_path(path: str | Path | None) -> Path:
+    """--config, else $TRACKER_CONFIG, else ./config.toml."""
+    if path:
+        return Path(path)
+    return Path(os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG)
+
+
+def load_config(path: str | Path | None = None, *, check_scrapers: bool = True) -> Config:
+    """Read, validate and return the configuration; raise ConfigError naming key and line."""
+    file = resolve_path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{file}: cannot read config file ({exc.strerror})") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{file}: invalid TOML: {exc}") from exc
+    if env_url := os.environ.get(DATABASE_ENV):
+        data.setdefault("database", {})
+        if isinstance(data["database"], dict):
+            data["database"]["url"] = env_url
+    data["path"] = str(file)
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(file, text, exc)) from exc
+    if check_scrapers:
+        _check_sources(file, text, config)
+    return config
+
+
+def _check_sources(file: Path, text: str, config: Config) -> None:
+    import scrapers  # local: config must stay importable without loading every scraper
+
+    for source_id, source in config.sources.items():
+        name = config.scraper_name(source_id)
+        try:
+            scraper = scrapers.get(name)
+        except KeyError:
+            key = f"sources.{source_id}.scraper"
+            raise ConfigError(
+                f"{_where(file, text, key)}: {key}: unknown scraper {name!r} "
+                f"(known: {', '.join(scrapers.all_scrapers())})"
+            ) from None
+        if not source.all_urls():
+            key = f"sources.{source_id}.url"
+            raise ConfigError(f"{_where(file, text, f'sources.{source_id}')}: {key}: missing")
+        try:
+            scraper.Options.model_validate(source.options)
+        except ValidationError as exc:
+            raise ConfigError(
+                _describe(file, text, exc, prefix=f"sources.{source_id}.options")
+            ) from exc
+
+
+def _describe(file: Path, text: str, exc: ValidationError, prefix: str = "") -> str:
+    lines = []
+    for error in exc.errors():
+        parts = [str(p) for p in error["loc"]]
+        key = ".".join(([prefix] if prefix else []) + parts)
+        msg = error["msg"]
+        if error["type"] == "extra_forbidden":
+            msg = "unknown key"
+        lines.append(f"{_where(file, text, key)}: {key}: {msg}")
+    return "\n".join(lines)
+
+
+def _where(file: Path, text: str, key: str) -> str:
+    line = find_line(text, key)
+    return f"{file}:{line}" if line else str(file)
+
+
+def find_line(text: str, key: str) -> int | None:
+    """Best-effort line number of a dotted key in TOML text (tables, dotted and inline keys)."""
+    parts = key.split(".")
+    table: list[str] = []
+    best: int | None = None
+    header = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+    assign = re.compile(r"^\s*([A-Za-z0-9_\-.\"' ]+?)\s*=")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if m := header.match(line):
+            table = [p.strip().strip('"') for p in m.group(1).split(".")]
+            if table == parts[: len(table)] and best is None and len(table) == len(parts):
+                best = number
+            continue
+        if m := assign.match(line):
+            full = table + [p.strip().strip('"') for p in m.group(1).split(".")]
+            if full == parts:
+                return number
+            if full == parts[: len(full)]:
+                # inline table such as options = { item = "…" }: look for the inner key
+                inner = parts[len(full) :]
+                if not inner or re.search(rf"\b{re.escape(inner[0])}\s*=", line):
+                    return number
+    if best is None and len(parts) > 1:
+        return find_line(text, ".".join(parts[:-1]))
+    return best
+
+
+def secret(name_env: str) -> str | None:
+    """Value of the environment variable a ``*_env`` key names."""
+    return os.environ.get(name_env) if name_env else None
+
+
+def masked_dump(config: Config) -> dict[str, Any]:
+    """The effective configuration for display, with credentials in URLs masked."""
+    data = config.model_dump(mode="json")
+    url = data["database"]["url"]
+    data["database"]["url"] = re.sub(r"://([^:/@]+):([^@]+)@", r"://\1:***@", url)
+    return data

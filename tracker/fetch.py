@@ -1,0 +1,250 @@
+"""The only network code: a polite, bounded HTTP client.
+
+One ``httpx.AsyncClient`` per scrape cycle, shared by all sources: it identifies itself with
+the configured User-Agent, honours robots.txt (protego, cached per host), limits concurrency
+and spaces requests per host, retries connection errors, 5xx and 429 with exponential backoff
+(Retry-After honoured), sends conditional requests from validators remembered across runs,
+caps body size and follows a bounded number of redirects. Nothing here touches the database:
+the cache is handed in and handed back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import hashlib
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import httpx
+from protego import Protego
+
+from scrapers.base import Page, Request
+from tracker.config import HttpConfig
+from tracker.errors import FetchError
+
+logger = logging.getLogger(__name__)
+
+RETRY_STATUSES = {429, 500, 502, 503, 504}
+
+
+@dataclass
+class CacheEntry:
+    etag: str = ""
+    last_modified: str = ""
+    body_sha256: str = ""
+    body: bytes | None = None
+    content_type: str = ""
+
+
+@dataclass
+class Fetched:
+    page: Page
+    # True when the server answered 304 or sent the very body we stored last time
+    unchanged: bool
+    cache_key: str
+    entry: CacheEntry
+
+
+@dataclass
+class _Host:
+    semaphore: asyncio.Semaphore
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    last_request: float = 0.0
+    robots: Protego | None = None
+    robots_loaded: bool = False
+    robots_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+def cache_key(request: Request) -> str:
+    """URL for GETs; URL plus a body digest for POSTs, whose answers differ by body."""
+    if request.method == "GET" and not request.files:
+        return request.url
+    digest = hashlib.sha256(repr(request.files).encode()).hexdigest()[:16]
+    return f"{request.method} {request.url}#{digest}"
+
+
+class Fetcher:
+    """Fetch pages politely; create inside a running event loop, close with ``aclose``."""
+
+    def __init__(
+        self,
+        http: HttpConfig,
+        cache: Mapping[str, CacheEntry] | None = None,
+        *,
+        clock: type[datetime] = datetime,
+    ) -> None:
+        self.http = http
+        self.cache: dict[str, CacheEntry] = dict(cache or {})
+        self._clock = clock
+        self._hosts: dict[str, _Host] = {}
+        self.client = httpx.AsyncClient(
+            headers={"User-Agent": http.user_agent, "Accept-Encoding": "gzip, deflate"},
+            timeout=httpx.Timeout(http.timeout, connect=http.connect_timeout),
+            follow_redirects=True,
+            max_redirects=http.max_redirects,
+            trust_env=False,
+        )
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    def _host(self, url: str) -> _Host:
+        parts = urlsplit(url)
+        key = f"{parts.scheme}://{parts.netloc}"
+        if key not in self._hosts:
+            self._hosts[key] = _Host(asyncio.Semaphore(self.http.per_host_concurrency))
+        return self._hosts[key]
+
+    async def fetch(self, request: Request) -> Fetched:
+        """Fetch one request; raise FetchError on any failure after retries."""
+        parts = urlsplit(request.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise FetchError(f"refusing non-http(s) URL {request.url!r}", url=request.url)
+        if self.http.respect_robots and not await self._allowed(request.url):
+            raise FetchError(f"robots.txt disallows {request.url}", url=request.url)
+        key = cache_key(request)
+        entry = self.cache.get(key, CacheEntry())
+        headers = dict(request.headers)
+        if entry.body is not None and request.method == "GET":
+            if entry.etag:
+                headers["If-None-Match"] = entry.etag
+            if entry.last_modified:
+                headers["If-Modified-Since"] = entry.last_modified
+        status, resp_headers, body, final_url = await self._send(request, headers)
+        now = self._clock.now(UTC)
+        if status == 304 and entry.body is not None:
+            page = Page(request.url, 200, resp_headers, entry.body, now)
+            return Fetched(page, True, key, entry)
+        if status >= 400 or status == 304:
+            raise FetchError(f"HTTP {status} from {request.url}", url=request.url, status=status)
+        sha = hashlib.sha256(body).hexdigest()
+        new_entry = CacheEntry(
+            etag=resp_headers.get("etag", ""),
+            last_modified=resp_headers.get("last-modified", ""),
+            body_sha256=sha,
+            body=body,
+            content_type=resp_headers.get("content-type", ""),
+        )
+        page = Page(final_url, status, resp_headers, body, now, _charset(resp_headers))
+        return Fetched(page, sha == entry.body_sha256, key, new_entry)
+
+    async def _send(
+        self, request: Request, headers: dict[str, str]
+    ) -> tuple[int, dict[str, str], bytes, str]:
+        host = self._host(request.url)
+        attempt = 0
+        while True:
+            async with host.semaphore:
+                await self._space(host)
+                try:
+                    return await self._send_once(request, headers)
+                except _Retryable as exc:
+                    error: FetchError = exc.error
+                    wait = exc.retry_after
+            if attempt >= self.http.retries:
+                raise error
+            delay = min(self.http.max_backoff, self.http.backoff * (2**attempt))
+            if wait is not None:
+                delay = min(self.http.max_backoff, max(delay, wait))
+            logger.info("retrying %s in %.1fs: %s", request.url, delay, error)
+            attempt += 1
+            await asyncio.sleep(delay)
+
+    async def _send_once(
+        self, request: Request, headers: dict[str, str]
+    ) -> tuple[int, dict[str, str], bytes, str]:
+        files = [(name, (fname, body, ctype)) for name, fname, ctype, body in request.files]
+        try:
+            built = self.client.build_request(
+                request.method, request.url, headers=headers, files=files or None
+            )
+            response = await self.client.send(built, stream=True)
+        except httpx.TooManyRedirects as exc:
+            raise FetchError(f"too many redirects from {request.url}", url=request.url) from exc
+        except (httpx.TimeoutException, httpx.TransportError) as exc:
+            raise _Retryable(FetchError(f"{type(exc).__name__} for {request.url}: {exc}")) from exc
+        try:
+            if response.status_code in RETRY_STATUSES:
+                raise _Retryable(
+                    FetchError(
+                        f"HTTP {response.status_code} from {request.url}",
+                        url=request.url,
+                        status=response.status_code,
+                    ),
+                    _retry_after(response.headers.get("retry-after")),
+                )
+            declared = response.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > self.http.max_bytes:
+                raise FetchError(f"{request.url}: body of {declared} bytes exceeds the cap")
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > self.http.max_bytes:
+                    raise FetchError(f"{request.url}: body exceeds {self.http.max_bytes} bytes")
+                chunks.append(chunk)
+        except (httpx.TimeoutException, httpx.TransportError) as exc:
+            raise _Retryable(FetchError(f"incomplete body from {request.url}: {exc}")) from exc
+        finally:
+            await response.aclose()
+        return response.status_code, dict(response.headers), b"".join(chunks), str(response.url)
+
+    async def _space(self, host: _Host) -> None:
+        async with host.lock:
+            wait = host.last_request + self.http.min_delay - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            host.last_request = time.monotonic()
+
+    async def _allowed(self, url: str) -> bool:
+        host = self._host(url)
+        async with host.robots_lock:
+            if not host.robots_loaded:
+                await self._load_robots(host, url)
+        assert host.robots is not None
+        return bool(host.robots.can_fetch(url, self.http.user_agent))
+
+    async def _load_robots(self, host: _Host, url: str) -> None:
+        parts = urlsplit(url)
+        robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+        try:
+            status, _h, body, _u = await self._send(Request(robots_url), {})
+        except FetchError as exc:
+            raise FetchError(f"robots.txt unavailable for {parts.netloc}: {exc}") from exc
+        # RFC 9309: 4xx means no restrictions; a 5xx was already retried and raised
+        text = body.decode("utf-8", "replace") if status < 400 else ""
+        host.robots = Protego.parse(text)
+        host.robots_loaded = True
+
+
+class _Retryable(Exception):
+    def __init__(self, error: FetchError, retry_after: float | None = None) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.retry_after = retry_after
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _charset(headers: Mapping[str, str]) -> str:
+    ctype = headers.get("content-type", "")
+    for part in ctype.split(";")[1:]:
+        name, _, value = part.strip().partition("=")
+        if name.lower() == "charset" and value:
+            return value.strip('"')
+    return "utf-8"

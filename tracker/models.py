@@ -1,0 +1,186 @@
+"""Database tables (SQLModel).
+
+Every ``*_at`` column is a timezone-aware UTC datetime (stored naive-UTC by ``UTCDateTime`` so
+SQLite and PostgreSQL behave alike); ``*_on`` columns are local calendar dates. Status is never
+stored as truth: it is derived from windows and the current time (``tracker.status``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import JSON, Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in and out, whatever the backend stores."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused; store aware UTC datetimes")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class RunStatus(StrEnum):
+    OK = "ok"
+    UNCHANGED = "unchanged"
+    DEGRADED = "degraded"
+    FAILED = "failed"
+
+
+class EventKind(StrEnum):
+    SCHEME_NEW = "scheme_new"
+    WINDOW_ANNOUNCED = "window_announced"
+    WINDOW_CHANGED = "window_changed"
+    WINDOW_OPENING_SOON = "window_opening_soon"
+    WINDOW_OPENED = "window_opened"
+    WINDOW_CLOSING_SOON = "window_closing_soon"
+    WINDOW_CLOSED = "window_closed"
+    BUDGET_EXHAUSTED = "budget_exhausted"
+    SCHEME_REMOVED = "scheme_removed"
+
+
+class Source(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=100)
+    title: str = ""
+    level: str = ""
+    consecutive_failures: int = 0
+    last_run_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_ok_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_healthy_items: int | None = None
+    flagged: bool = False
+    flag_reason: str = ""
+    # lock row: set while a run is in progress, so overlapping runs of one source are refused
+    locked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    locked_by: str = ""
+
+
+class Scheme(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(index=True, unique=True, max_length=200)
+    title: str
+    publisher: str = ""
+    level: str = Field(default="rijk", index=True)
+    regions: list[str] = Field(default_factory=list, sa_type=JSON)
+    url: str = ""
+    summary: str = ""
+    themes: list[str] = Field(default_factory=list, sa_type=JSON)
+    doelgroepen: list[str] = Field(default_factory=list, sa_type=JSON)
+    identifiers: list[str] = Field(default_factory=list, sa_type=JSON)
+    hidden: bool = False
+    removed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    merged_into_id: int | None = Field(default=None, foreign_key="scheme.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Publication(SQLModel, table=True):
+    """One item of one source (a record, page or feed entry): the provenance of a scheme."""
+
+    __table_args__ = (sa.UniqueConstraint("source_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: str = Field(foreign_key="source.id", index=True, max_length=100)
+    key: str = Field(max_length=500)
+    scheme_id: int = Field(foreign_key="scheme.id", index=True)
+    title: str = ""
+    url: str = ""
+    publisher: str = ""
+    published_on: date | None = None
+    content_hash: str = ""
+    merge_reason: str = ""
+    missing_runs: int = 0
+    first_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Window(SQLModel, table=True):
+    """One application window of a scheme, with the provenance of its dates."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    scheme_id: int = Field(foreign_key="scheme.id", index=True)
+    publication_id: int | None = Field(default=None, foreign_key="publication.id")
+    ordinal: int = 0
+    opens_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closes_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    opens_has_time: bool = False
+    closes_has_time: bool = False
+    precision: str = "day"
+    budget_eur: Decimal | None = Field(default=None, max_digits=18, decimal_places=2)
+    status_text: str = ""
+    source_id: str = ""
+    url: str = ""
+    snippet: str = ""
+    confidence: float = 1.0
+    budget_exhausted: bool = False
+    withdrawn: bool = False
+    staff_locked: bool = False
+    locked_by: str = ""
+    locked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ScrapeRun(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: str = Field(index=True, max_length=100)
+    started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    status: str = RunStatus.OK
+    items_found: int = 0
+    items_skipped: int = 0
+    schemes_new: int = 0
+    windows_new: int = 0
+    events_created: int = 0
+    requests: int = 0
+    not_modified: int = 0
+    error: str = ""
+
+
+class Event(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(index=True, max_length=40)
+    scheme_id: int = Field(foreign_key="scheme.id", index=True)
+    window_id: int | None = Field(default=None, foreign_key="window.id")
+    source_id: str = ""
+    before: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    after: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    dedupe_key: str = Field(unique=True, max_length=300)
+    baseline: bool = False
+    published: bool = True
+
+
+class HttpCacheEntry(SQLModel, table=True):
+    """Validators and last body per URL, for conditional requests across runs."""
+
+    url: str = Field(primary_key=True, max_length=2000)
+    etag: str = ""
+    last_modified: str = ""
+    body_sha256: str = ""
+    body: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
+    content_type: str = ""
+    fetched_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,213 @@
+"""RawScheme → SchemeData: clean text, absolute URLs, typed dates and money.
+
+Every window of every source passes through ``tracker.windows`` here, so scrapers stay free of
+date logic. Everything is untrusted: text is collapsed and capped, URLs must be http(s).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import logging
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from urllib.parse import urljoin, urlsplit
+
+from scrapers.base import RawScheme, RawWindow
+from tracker import windows as extractor
+from tracker.config import SourceConfig
+from tracker.timefmt import AMSTERDAM, local_moment
+
+logger = logging.getLogger(__name__)
+
+MAX_TITLE = 500
+MAX_SUMMARY = 2000
+MAX_SNIPPET = 400
+MAX_TEXT = 200_000
+
+
+class NormaliseError(ValueError):
+    """One item is unusable; it is skipped and the run is marked degraded."""
+
+
+@dataclass(frozen=True)
+class WindowData:
+    opens_at: datetime | None
+    closes_at: datetime | None
+    opens_has_time: bool
+    closes_has_time: bool
+    precision: str
+    budget_eur: Decimal | None
+    snippet: str
+    confidence: float
+    status_text: str = ""
+
+    def fingerprint(self) -> dict[str, str | None]:
+        """The fields whose change is a ``window_changed``."""
+        return {
+            "opens_at": self.opens_at.isoformat() if self.opens_at else None,
+            "closes_at": self.closes_at.isoformat() if self.closes_at else None,
+            "budget_eur": str(self.budget_eur) if self.budget_eur is not None else None,
+        }
+
+
+@dataclass(frozen=True)
+class SchemeData:
+    key: str
+    title: str
+    url: str
+    publisher: str
+    summary: str
+    level: str
+    regions: tuple[str, ...]
+    published_on: date | None
+    identifiers: tuple[str, ...]
+    cited_titles: tuple[str, ...]
+    windows: tuple[WindowData, ...]
+    status: str
+    scheme_pin: str | None = None
+    themes: tuple[str, ...] = field(default=())
+
+    def content_hash(self) -> str:
+        payload = json.dumps(asdict(self), default=str, sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def clean_text(value: str, limit: int) -> str:
+    """Unescape entities, drop tags, collapse whitespace and cap the length."""
+    value = html.unescape(value or "")
+    value = re.sub(r"<[^>]{0,500}>", " ", value)
+    value = re.sub(r"[\u0000-\u0008\u000b-\u001f\u007f]", "", value)
+    value = re.sub(r"\s+", " ", value).strip()
+    return value[:limit]
+
+
+def absolute_url(url: str, base: str) -> str:
+    """An absolute http(s) URL, or '' for anything else (javascript:, data:, mailto: …)."""
+    if not url:
+        return ""
+    joined = urljoin(base, url.strip())
+    return joined if urlsplit(joined).scheme in ("http", "https") else ""
+
+
+def normalise_scheme(
+    raw: RawScheme, source: SourceConfig, page_url: str, today: date
+) -> SchemeData:
+    key = clean_text(raw.key, 500)
+    title = clean_text(raw.title, MAX_TITLE)
+    if not key or not title:
+        raise NormaliseError(f"item without key or title ({raw.key!r}, {raw.title!r})")
+    text = raw.text[:MAX_TEXT]
+    found = extractor.extract_windows(text, today) if text.strip() else None
+    windows = [_from_extracted(w) for w in (found.windows if found else ())]
+    windows += [w for raw_window in raw.windows for w in _from_raw(raw_window, today)]
+    windows.sort(key=lambda w: (w.opens_at is None, w.opens_at or w.closes_at or _FAR))
+    status = found.status if found else "unknown"
+    if raw.status_text and not windows:
+        status = extractor.extract_windows(raw.status_text, today).status
+    return SchemeData(
+        key=key,
+        title=title,
+        url=absolute_url(raw.url, page_url) or absolute_url(page_url, page_url),
+        publisher=clean_text(raw.publisher, 300),
+        summary=clean_text(raw.summary, MAX_SUMMARY),
+        level=raw.level or source.level,
+        regions=tuple(raw.regions) or tuple(source.regions),
+        published_on=_parse_day(raw.published_text),
+        identifiers=tuple(dict.fromkeys(clean_text(i, 100) for i in raw.identifiers if i)),
+        cited_titles=tuple(dict.fromkeys(clean_text(t, MAX_TITLE) for t in raw.cited_titles)),
+        windows=tuple(_dedupe(windows)),
+        status=status,
+        scheme_pin=source.scheme,
+        themes=source.themes,
+    )
+
+
+_FAR = local_moment(date(9999, 1, 1), None)
+
+
+def _from_extracted(w: extractor.ExtractedWindow) -> WindowData:
+    return WindowData(
+        opens_at=local_moment(w.opens, w.opens_time) if w.opens else None,
+        closes_at=local_moment(w.closes, w.closes_time, end_of_day=True) if w.closes else None,
+        opens_has_time=w.opens_time is not None,
+        closes_has_time=w.closes_time is not None,
+        precision=w.precision,
+        budget_eur=w.budget_eur,
+        snippet=clean_text(w.snippet, MAX_SNIPPET),
+        confidence=w.confidence,
+    )
+
+
+def _from_raw(raw: RawWindow, today: date) -> list[WindowData]:
+    """Structured windows: ISO values directly, anything else through the extractor."""
+    opens = _parse_iso(raw.opens_text)
+    closes = _parse_iso(raw.closes_text)
+    budget = extractor.parse_budget(raw.budget_text) if raw.budget_text else None
+    snippet = clean_text(raw.snippet or f"{raw.opens_text} – {raw.closes_text}", MAX_SNIPPET)
+    if (opens or not raw.opens_text) and (closes or not raw.closes_text):
+        if not opens and not closes:
+            return []
+        return [
+            WindowData(
+                opens_at=local_moment(opens[0], opens[1]) if opens else None,
+                closes_at=local_moment(closes[0], closes[1], end_of_day=True) if closes else None,
+                opens_has_time=bool(opens and opens[1]),
+                closes_has_time=bool(closes and closes[1]),
+                precision="day",
+                budget_eur=budget,
+                snippet=snippet,
+                confidence=1.0,
+                status_text=clean_text(raw.status_text, 200),
+            )
+        ]
+    phrase = f"Aanvragen indienen van {raw.opens_text} tot en met {raw.closes_text}"
+    if not raw.opens_text:
+        phrase = f"Aanvragen indienen tot en met {raw.closes_text}"
+    found = extractor.extract_windows(phrase, today)
+    result = [_from_extracted(w) for w in found.windows[:1]]
+    if budget is not None:
+        result = [_replace_budget(w, budget) for w in result]
+    return result
+
+
+def _replace_budget(w: WindowData, budget: Decimal) -> WindowData:
+    return WindowData(**{**asdict(w), "budget_eur": budget})
+
+
+def _parse_iso(value: str) -> tuple[date, time | None] | None:
+    """'2027-04-08T00:00:00.000+0000' or '2027-04-08' → local date (and time if not midnight)."""
+    value = value.strip()
+    if not re.match(r"^\d{4}-\d{2}-\d{2}", value):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return moment.date(), (moment.time() if moment.time() != time(0) else None)
+    if moment.hour == 0 and moment.minute == 0:
+        # date-only values serialised as midnight UTC: the calendar date is what is meant
+        return moment.date(), None
+    local = moment.astimezone(AMSTERDAM)
+    return local.date(), local.time().replace(second=0, microsecond=0)
+
+
+def _parse_day(value: str) -> date | None:
+    parsed = _parse_iso(value or "")
+    return parsed[0] if parsed else None
+
+
+def _dedupe(windows: list[WindowData]) -> list[WindowData]:
+    seen: set[tuple[datetime | None, datetime | None]] = set()
+    result = []
+    for w in windows:
+        ident = (w.opens_at, w.closes_at)
+        if ident in seen and ident != (None, None):
+            continue
+        seen.add(ident)
+        result.append(w)
+    return result

@@ -1,0 +1,220 @@
+"""Store normalised publications as schemes and windows, and detect what changed.
+
+Runs inside the source run's transaction. It never deletes: a changed or shrinking source can
+add and update, but windows and schemes only disappear through the removal rule in the
+pipeline. Staff-locked windows are never overwritten by a scrape.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from tracker.events import emit_event
+from tracker.merge import find_scheme
+from tracker.models import Event, EventKind, Publication, Scheme, Window
+from tracker.normalise import SchemeData, WindowData
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class StoreOutcome:
+    scheme: Scheme
+    publication: Publication
+    scheme_new: bool = False
+    windows_new: int = 0
+    events: list[Event] = field(default_factory=list)
+
+
+def slugify(title: str) -> str:
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80] or "regeling"
+
+
+def _unique_slug(session: Session, title: str) -> str:
+    base = slugify(title)
+    slug, n = base, 1
+    while session.exec(select(Scheme.id).where(Scheme.slug == slug)).first() is not None:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def window_state(window: Window) -> dict[str, str | None]:
+    return {
+        "opens_at": window.opens_at.isoformat() if window.opens_at else None,
+        "closes_at": window.closes_at.isoformat() if window.closes_at else None,
+        "budget_eur": str(window.budget_eur) if window.budget_eur is not None else None,
+    }
+
+
+def _digest(state: dict[str, str | None]) -> str:
+    return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def store_scheme(
+    session: Session, source_id: str, data: SchemeData, now: datetime, *, baseline: bool
+) -> StoreOutcome:
+    """Upsert one publication, its scheme and windows; emit the resulting events."""
+    pub = session.exec(
+        select(Publication).where(Publication.source_id == source_id, Publication.key == data.key)
+    ).first()
+    outcome: StoreOutcome
+    if pub is None:
+        scheme, reason = find_scheme(session, data)
+        created = scheme is None
+        if scheme is None:
+            scheme = Scheme(slug=_unique_slug(session, data.title), title=data.title)
+            scheme.created_at = now
+            reason = "aangemaakt"
+        pub = Publication(source_id=source_id, key=data.key, scheme_id=0, merge_reason=reason)
+        _apply_scheme(scheme, data, primary=created)
+        session.add(scheme)
+        session.flush()
+        assert scheme.id is not None
+        pub.scheme_id = scheme.id
+        pub.first_seen_at = now
+        outcome = StoreOutcome(scheme, pub, scheme_new=created)
+        if created:
+            _add(outcome, session, EventKind.SCHEME_NEW, f"scheme_new:{scheme.id}", now,
+                 baseline, source_id, after={"title": scheme.title})
+    else:
+        scheme = _live_scheme(session, pub.scheme_id)
+        _apply_scheme(scheme, data, primary=pub.merge_reason == "aangemaakt")
+        outcome = StoreOutcome(scheme, pub)
+    pub.title, pub.url, pub.publisher = data.title, data.url, data.publisher
+    pub.published_on = data.published_on
+    pub.last_seen_at = now
+    pub.missing_runs = 0
+    pub.content_hash = data.content_hash()
+    scheme.updated_at = now
+    if scheme.removed_at is not None:
+        scheme.removed_at = None
+    session.add(pub)
+    session.flush()
+    _store_windows(session, outcome, source_id, data, now, baseline)
+    return outcome
+
+
+def _live_scheme(session: Session, scheme_id: int) -> Scheme:
+    """Follow staff merges to the scheme that survives."""
+    scheme = session.get(Scheme, scheme_id)
+    assert scheme is not None
+    seen = {scheme.id}
+    while scheme.merged_into_id is not None and scheme.merged_into_id not in seen:
+        target = session.get(Scheme, scheme.merged_into_id)
+        if target is None:
+            break
+        scheme = target
+        seen.add(scheme.id)
+    return scheme
+
+
+def _apply_scheme(scheme: Scheme, data: SchemeData, *, primary: bool) -> None:
+    if primary:
+        scheme.title = data.title
+        scheme.publisher = data.publisher or scheme.publisher
+        scheme.url = data.url or scheme.url
+        scheme.summary = data.summary or scheme.summary
+        scheme.level = data.level
+    elif not scheme.url:
+        scheme.url = data.url
+    scheme.regions = sorted(set(scheme.regions) | set(data.regions))
+    scheme.identifiers = sorted(set(scheme.identifiers) | set(data.identifiers))
+    if data.themes:
+        scheme.themes = sorted(set(scheme.themes) | set(data.themes))
+
+
+def _store_windows(
+    session: Session,
+    outcome: StoreOutcome,
+    source_id: str,
+    data: SchemeData,
+    now: datetime,
+    baseline: bool,
+) -> None:
+    scheme, pub = outcome.scheme, outcome.publication
+    existing = session.exec(
+        select(Window).where(Window.publication_id == pub.id).order_by(Window.ordinal)  # type: ignore[arg-type]
+    ).all()
+    by_ordinal = {w.ordinal: w for w in existing}
+    others = session.exec(
+        select(Window).where(Window.scheme_id == scheme.id, Window.publication_id != pub.id)
+    ).all()
+    taken = {(w.opens_at, w.closes_at) for w in others if not w.withdrawn}
+    for ordinal, wd in enumerate(data.windows):
+        window = by_ordinal.get(ordinal)
+        if window is None:
+            if (wd.opens_at, wd.closes_at) in taken:
+                continue  # the same window, already known from another publication
+            window = Window(scheme_id=scheme.id or 0, publication_id=pub.id, ordinal=ordinal)
+            _apply_window(window, wd, source_id, pub.url, now)
+            window.created_at = now
+            session.add(window)
+            session.flush()
+            outcome.windows_new += 1
+            if window.opens_at or window.closes_at or window.precision != "day":
+                _add(outcome, session, EventKind.WINDOW_ANNOUNCED,
+                     f"window_announced:{window.id}", now, baseline, source_id,
+                     window=window, after=window_state(window))
+            continue
+        if window.staff_locked:
+            continue
+        before = window_state(window)
+        if before != wd.fingerprint():
+            _apply_window(window, wd, source_id, pub.url, now)
+            after = window_state(window)
+            key = f"window_changed:{window.id}:{_digest(before)}:{_digest(after)}"
+            _add(outcome, session, EventKind.WINDOW_CHANGED, key, now, baseline, source_id,
+                 window=window, before=before, after=after)
+        else:
+            window.snippet, window.confidence = wd.snippet, wd.confidence
+        session.add(window)
+
+
+def _apply_window(window: Window, wd: WindowData, source_id: str, url: str, now: datetime) -> None:
+    window.opens_at, window.closes_at = wd.opens_at, wd.closes_at
+    window.opens_has_time, window.closes_has_time = wd.opens_has_time, wd.closes_has_time
+    window.precision = wd.precision
+    window.budget_eur = wd.budget_eur
+    window.snippet, window.confidence = wd.snippet, wd.confidence
+    window.status_text = wd.status_text
+    window.source_id, window.url = source_id, url
+    window.updated_at = now
+
+
+def _add(
+    outcome: StoreOutcome,
+    session: Session,
+    kind: EventKind,
+    key: str,
+    now: datetime,
+    baseline: bool,
+    source_id: str,
+    *,
+    window: Window | None = None,
+    before: dict[str, str | None] | None = None,
+    after: dict[str, str | None] | None = None,
+) -> None:
+    event = emit_event(
+        session,
+        kind=kind,
+        scheme=outcome.scheme,
+        dedupe_key=key,
+        now=now,
+        window=window,
+        before=before,
+        after=after,
+        baseline=baseline,
+        source_id=source_id,
+    )
+    if event is not None:
+        outcome.events.append(event)
