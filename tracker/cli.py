@@ -1,0 +1,190 @@
+"""Command line: the one place that loads config and wires the parts together.
+
+Exit codes: 0 success, 1 a source or delivery failed, 2 bad configuration or usage.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+from sqlalchemy.engine import Engine
+
+from tracker.config import Config, load_config, masked_dump
+from tracker.db import make_engine, upgrade_schema
+from tracker.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Subsidie-tracker")
+config_app = typer.Typer(no_args_is_help=True, help="Configuration")
+db_app = typer.Typer(no_args_is_help=True, help="Database")
+app.add_typer(config_app, name="config")
+app.add_typer(db_app, name="db")
+
+console = Console()
+err_console = Console(stderr=True)
+
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", "-c", help="config file (else $TRACKER_CONFIG, else ./config.toml)")
+]
+
+
+def _load(path: Path | None) -> Config:
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        err_console.print(f"[bold red]Configuratiefout[/]: {exc}", markup=True, highlight=False)
+        raise typer.Exit(2) from None
+
+
+def _engine(config: Config) -> Engine:
+    return make_engine(config.database.url)
+
+
+@app.callback()
+def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@config_app.command("check")
+def config_check(config_path: ConfigOption = None) -> None:
+    """Validate the configuration and print it with secrets masked."""
+    config = _load(config_path)
+    console.print_json(json.dumps(masked_dump(config)))
+    console.print(f"[green]OK[/]: {len(config.sources)} bronnen in {config.path}")
+
+
+@db_app.command("upgrade")
+def db_upgrade(config_path: ConfigOption = None) -> None:
+    """Apply database migrations (required before first use on PostgreSQL)."""
+    config = _load(config_path)
+    engine = make_engine(config.database.url, upgrade=False)
+    upgrade_schema(engine)
+    console.print("Database bijgewerkt.")
+
+
+@app.command()
+def scrape(
+    source: Annotated[list[str] | None, typer.Option("--source", "-s", help="source id")] = None,
+    config_path: ConfigOption = None,
+) -> None:
+    """Run one scrape cycle; exit 1 when any source failed."""
+    config = _load(config_path)
+    ids = source or config.enabled_sources()
+    unknown = [s for s in ids if s not in config.sources]
+    if unknown:
+        err_console.print(f"Onbekende bron: {', '.join(unknown)}")
+        raise typer.Exit(2)
+    ok = scrape_and_report(config, _engine(config), ids)
+    raise typer.Exit(0 if ok else 1)
+
+
+def scrape_and_report(config: Config, engine: Engine, ids: list[str]) -> bool:
+    from tracker.pipeline import RunResult, run_sources
+
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("Bronnen ophalen", total=len(ids))
+
+        def done(result: RunResult) -> None:
+            progress.update(task, advance=1, description=f"{result.source_id}: {result.status}")
+
+        results = run_sources(config, engine, ids, on_done=done)
+    table = Table(title="Resultaat")
+    for column in ("bron", "status", "items", "nieuw", "periodes", "signalen", "verzoeken", "fout"):
+        table.add_column(column)
+    for r in results:
+        style = "red" if r.status == "failed" else ("yellow" if r.status == "degraded" else "")
+        table.add_row(
+            r.source_id, str(r.status), str(r.items_found), str(r.schemes_new),
+            str(r.windows_new), str(r.events_created), str(r.requests), r.error[:80],
+            style=style,
+        )
+    console.print(table)
+    return all(r.status != "failed" for r in results)
+
+
+@app.command()
+def serve(
+    config_path: ConfigOption = None,
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+) -> None:
+    """Serve the dashboard and feeds."""
+    import uvicorn
+
+    from tracker.web.app import create_app
+
+    config = _load(config_path)
+    application = create_app(config, _engine(config))
+    uvicorn.run(application, host=host or config.web.host, port=port or config.web.port)
+
+
+@app.command()
+def demo(
+    port: Annotated[int, typer.Option(help="port for the dashboard and feeds")] = 8000,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="scrape, print and exit")] = False,
+    database: Annotated[Path, typer.Option(help="SQLite file for the demo")] = Path(
+        "data/demo.db"
+    ),
+    config_path: ConfigOption = None,
+) -> None:
+    """Replay bundled source payloads from a local server, scrape them and serve the app."""
+    from tracker.demo import run_demo
+
+    config = _load(config_path)
+    raise typer.Exit(run_demo(config, port=port, serve=not no_serve, database=database, console=console))
+
+
+@app.command()
+def extract(
+    today: Annotated[str | None, typer.Option(help="reference date YYYY-MM-DD")] = None,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="JSON lines in and out")] = False,
+) -> None:
+    """Extract application windows from text on stdin and print JSON."""
+    from tracker.extract_cli import run_extract
+
+    ref: date | None = None
+    if today:
+        try:
+            ref = date.fromisoformat(today)
+        except ValueError:
+            err_console.print(f"--today: ongeldige datum {today!r}, verwacht JJJJ-MM-DD")
+            raise typer.Exit(2) from None
+    raise typer.Exit(run_extract(sys.stdin, sys.stdout, ref, jsonl))
+
+
+@app.command()
+def sources(config_path: ConfigOption = None) -> None:
+    """List configured sources and the documentation of their scrapers."""
+    import scrapers
+
+    config = _load(config_path)
+    table = Table(title="Bronnen")
+    for column in ("bron", "scraper", "niveau", "regio's", "aan", "url"):
+        table.add_column(column)
+    for sid, src in config.sources.items():
+        table.add_row(sid, config.scraper_name(sid), src.level, ",".join(src.regions),
+                      "ja" if src.enabled else "nee", src.url)
+    console.print(table)
+    for name, cls in scrapers.all_scrapers().items():
+        console.print(f"[bold]{name}[/]: {cls.title}")
+        console.print((cls.__doc__ or "").strip(), markup=False, highlight=False)
+
+
+def main() -> None:
+    app()

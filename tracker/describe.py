@@ -1,0 +1,92 @@
+"""Dutch, human-readable wording of events, windows and schemes for feeds, mail and pages.
+
+Returns plain text only; every output format escapes it itself.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from tracker.models import Event, EventKind, Scheme, Window
+from tracker.status import LABELS_NL, window_status
+from tracker.timefmt import format_moment_nl
+
+LEVEL_NL = {"rijk": "Rijk", "provincie": "Provincie", "eu": "EU"}
+
+KIND_NL = {
+    EventKind.SCHEME_NEW: "Nieuwe regeling",
+    EventKind.WINDOW_ANNOUNCED: "Aanvraagperiode bekend",
+    EventKind.WINDOW_CHANGED: "Aanvraagperiode gewijzigd",
+    EventKind.WINDOW_OPENING_SOON: "Gaat binnenkort open",
+    EventKind.WINDOW_OPENED: "Nu open",
+    EventKind.WINDOW_CLOSING_SOON: "Sluit binnenkort",
+    EventKind.WINDOW_CLOSED: "Gesloten",
+    EventKind.BUDGET_EXHAUSTED: "Subsidieplafond bereikt",
+    EventKind.SCHEME_REMOVED: "Regeling verdwenen",
+}
+
+PRECISION_NL = {
+    "quarter": "kwartaal",
+    "season": "seizoen",
+    "year": "jaar",
+    "month": "maand",
+    "approximate": "ongeveer",
+}
+
+
+def format_money(amount: Decimal | None) -> str:
+    """'€ 8.000.000.000' or '€ 2.800,50' in Dutch notation."""
+    if amount is None:
+        return ""
+    whole = int(amount)
+    cents = int((amount - whole) * 100)
+    text = f"{whole:,}".replace(",", ".")
+    return f"€ {text}" + (f",{cents:02d}" if cents else "")
+
+
+def window_phrase(window: Window) -> str:
+    """'van 1 maart 2027 09:00 tot en met 31 maart 2027 17:00'."""
+    opens = format_moment_nl(window.opens_at, window.opens_has_time) if window.opens_at else ""
+    closes = format_moment_nl(window.closes_at, window.closes_has_time) if window.closes_at else ""
+    if opens and closes:
+        text = f"van {opens} tot en met {closes}"
+    elif opens:
+        text = f"vanaf {opens}"
+    elif closes:
+        text = f"tot en met {closes}"
+    else:
+        vague = PRECISION_NL.get(window.precision, "")
+        text = f"datum nog niet bekend ({vague}: {window.snippet[:80]})" if vague else "datum onbekend"
+    if window.budget_eur is not None:
+        text += f", budget {format_money(window.budget_eur)}"
+    return text
+
+
+def event_title(event: Event, scheme: Scheme, window: Window | None) -> str:
+    label = KIND_NL.get(EventKind(event.kind), event.kind)
+    if window is not None and event.kind != EventKind.SCHEME_NEW:
+        return f"{label}: {scheme.title} {window_phrase(window)}"
+    return f"{label}: {scheme.title}"
+
+
+def event_lines(event: Event, scheme: Scheme, window: Window | None, now: datetime) -> list[str]:
+    """The body of an alert as plain-text lines (feeds and mail render them)."""
+    lines = [f"Regeling: {scheme.title}"]
+    if scheme.publisher:
+        lines.append(f"Uitgever: {scheme.publisher}")
+    regions = ", ".join(scheme.regions) or "heel Nederland"
+    lines.append(f"Niveau: {LEVEL_NL.get(scheme.level, scheme.level)} ({regions})")
+    if window is not None:
+        lines.append(f"Aanvraagperiode: {window_phrase(window)}")
+        lines.append(f"Status: {LABELS_NL[window_status(window, now)]}")
+    if event.kind == EventKind.WINDOW_CHANGED and event.before:
+        old = event.before
+        lines.append(
+            "Was: "
+            + ", ".join(f"{k.replace('_', ' ')} {v or 'leeg'}" for k, v in sorted(old.items()))
+        )
+    link = (window.url if window and window.url else "") or scheme.url
+    if link:
+        lines.append(f"Officiële bron: {link}")
+    return lines

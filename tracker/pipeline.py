@@ -1,0 +1,380 @@
+"""One scrape cycle: fetch → parse → normalise → store → detect, one transaction per source.
+
+Fetching and parsing of all sources run concurrently (different hosts in parallel, politeness
+per host in ``tracker.fetch``); storing runs per source in its own transaction afterwards. A
+source that fails in any step records a failed ScrapeRun and changes nothing else. Cron
+(``tracker scrape``), the scheduler and the dashboard's "run now" all come through here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+import scrapers
+from scrapers.base import ParseError, RawScheme, Request, Scraper
+from tracker.config import Config
+from tracker.db import session_scope
+from tracker.errors import FetchError
+from tracker.events import emit_event
+from tracker.fetch import CacheEntry, Fetched, Fetcher
+from tracker.models import (
+    EventKind,
+    HttpCacheEntry,
+    Publication,
+    RunStatus,
+    Scheme,
+    ScrapeRun,
+    Source,
+)
+from tracker.normalise import NormaliseError, normalise_scheme
+from tracker.store import store_scheme
+from tracker.timefmt import local_today
+
+logger = logging.getLogger(__name__)
+
+LOCK_TIMEOUT = timedelta(hours=2)
+
+
+@dataclass
+class RunResult:
+    source_id: str
+    status: RunStatus
+    items_found: int = 0
+    items_skipped: int = 0
+    schemes_new: int = 0
+    windows_new: int = 0
+    events_created: int = 0
+    requests: int = 0
+    not_modified: int = 0
+    error: str = ""
+    duration: float = 0.0
+
+
+@dataclass
+class _Collected:
+    items: list[tuple[RawScheme, str]] = field(default_factory=list)
+    cache: dict[str, CacheEntry] = field(default_factory=dict)
+    requests: int = 0
+    not_modified: int = 0
+    unchanged: bool = False
+
+
+def make_scraper(config: Config, source_id: str, today: object) -> Scraper:
+    source = config.sources[source_id]
+    cls = scrapers.get(config.scraper_name(source_id))
+    return cls(
+        cls.Options.model_validate(source.options),
+        source_id=source_id,
+        url=source.url,
+        today=today,
+        look_back_days=source.look_back_days or config.defaults.look_back_days,
+        max_pages=source.max_pages or config.defaults.max_pages,
+        level=source.level,
+        regions=list(source.regions),
+    )
+
+
+async def _collect(scraper: Scraper, urls: Sequence[str], fetcher: Fetcher, max_pages: int) -> _Collected:
+    out = _Collected()
+    pending: list[Request] = [r for url in urls for r in scraper.start_requests(url)]
+    first = True
+    pages = 0
+    start_unchanged = True
+    while pending:
+        request = pending.pop(0)
+        pages += 1
+        if pages > max_pages:
+            logger.warning("%s: page cap of %d reached", scraper.context.get("source_id"), max_pages)
+            break
+        fetched = await _fetch(fetcher, request, out)
+        if first:
+            start_unchanged = fetched.unchanged
+            first = False
+        items = list(scraper.parse(fetched.page))
+        out.items.extend((item, fetched.page.url) for item in items)
+        pending.extend(scraper.next_requests(fetched.page))
+        start_unchanged = start_unchanged and fetched.unchanged
+    if start_unchanged and not first:
+        out.unchanged = True
+        return out
+    details = [i for i, (raw, _u) in enumerate(out.items) if raw.detail_url]
+    results = await asyncio.gather(
+        *(_fetch(fetcher, Request(out.items[i][0].detail_url), out) for i in details)
+    )
+    for index, fetched in zip(details, results, strict=True):
+        raw, _url = out.items[index]
+        out.items[index] = (scraper.parse_detail(fetched.page, raw), fetched.page.url)
+    if not out.items and not scraper.may_be_empty:
+        raise ParseError("the source returned no items")
+    return out
+
+
+async def _fetch(fetcher: Fetcher, request: Request, out: _Collected) -> Fetched:
+    fetched = await fetcher.fetch(request)
+    out.requests += 1
+    out.not_modified += int(fetched.unchanged)
+    out.cache[fetched.cache_key] = fetched.entry
+    return fetched
+
+
+def run_sources(
+    config: Config,
+    engine: Engine,
+    source_ids: Sequence[str] | None = None,
+    *,
+    now: datetime | None = None,
+    on_done: Callable[[RunResult], None] | None = None,
+) -> list[RunResult]:
+    """Run one cycle for the given (default: enabled) sources and return their results."""
+    ids = list(source_ids) if source_ids else config.enabled_sources()
+    for source_id in ids:
+        if source_id not in config.sources:
+            raise KeyError(f"unknown source {source_id!r}")
+    moment = now or datetime.now(UTC)
+    owner = f"run-{time.time_ns()}"
+    locked = [sid for sid in ids if _acquire(engine, config, sid, moment, owner)]
+    results: list[RunResult] = [
+        RunResult(sid, RunStatus.FAILED, error="er loopt al een run voor deze bron")
+        for sid in ids
+        if sid not in locked
+    ]
+    try:
+        collected = asyncio.run(_collect_all(config, engine, locked, moment))
+        for source_id in locked:
+            started, outcome = collected[source_id]
+            result = _finish(config, engine, source_id, outcome, moment, started)
+            results.append(result)
+            if on_done:
+                on_done(result)
+    finally:
+        _release(engine, locked, owner)
+    order = {sid: i for i, sid in enumerate(ids)}
+    return sorted(results, key=lambda r: order[r.source_id])
+
+
+def run_source(config: Config, engine: Engine, source_id: str, *, now: datetime | None = None) -> RunResult:
+    return run_sources(config, engine, [source_id], now=now)[0]
+
+
+async def _collect_all(
+    config: Config, engine: Engine, ids: Sequence[str], now: datetime
+) -> dict[str, tuple[float, _Collected | Exception]]:
+    with Session(engine) as session:
+        cache = {
+            row.url: CacheEntry(row.etag, row.last_modified, row.body_sha256, row.body, row.content_type)
+            for row in session.exec(select(HttpCacheEntry)).all()
+        }
+    fetcher = Fetcher(config.http, cache)
+    today = local_today(now)
+
+    async def one(source_id: str) -> tuple[str, tuple[float, _Collected | Exception]]:
+        started = time.monotonic()
+        source = config.sources[source_id]
+        try:
+            scraper = make_scraper(config, source_id, today)
+            max_pages = source.max_pages or config.defaults.max_pages
+            outcome: _Collected | Exception = await asyncio.wait_for(
+                _collect(scraper, source.all_urls(), fetcher, max_pages), config.http.run_budget
+            )
+        except (FetchError, ParseError) as exc:
+            outcome = exc
+        except TimeoutError:
+            outcome = FetchError(f"time budget of {config.http.run_budget:.0f}s exceeded")
+        except Exception as exc:  # a scraper bug must not take other sources down
+            logger.exception("%s: unexpected error", source_id)
+            outcome = exc
+        return source_id, (started, outcome)
+
+    try:
+        pairs = await asyncio.gather(*(one(sid) for sid in ids))
+    finally:
+        await fetcher.aclose()
+    return dict(pairs)
+
+
+def _finish(
+    config: Config,
+    engine: Engine,
+    source_id: str,
+    outcome: _Collected | Exception,
+    now: datetime,
+    started: float,
+) -> RunResult:
+    if isinstance(outcome, Exception):
+        return _record_failure(config, engine, source_id, outcome, now, started)
+    try:
+        with session_scope(engine) as session:
+            result = _store(config, session, source_id, outcome, now)
+            result.duration = time.monotonic() - started
+            _record_run(session, config, source_id, result, now)
+            return result
+    except Exception as exc:  # the transaction rolled back: nothing of this run is stored
+        logger.exception("%s: storing failed", source_id)
+        return _record_failure(config, engine, source_id, exc, now, started)
+
+
+def _store(config: Config, session: Session, source_id: str, got: _Collected, now: datetime) -> RunResult:
+    source_cfg = config.sources[source_id]
+    source = _source_row(session, config, source_id)
+    baseline = source.last_ok_at is None
+    result = RunResult(source_id, RunStatus.OK, requests=got.requests, not_modified=got.not_modified)
+    for key, entry in got.cache.items():
+        session.merge(HttpCacheEntry(url=key, etag=entry.etag, last_modified=entry.last_modified,
+                                     body_sha256=entry.body_sha256, body=entry.body,
+                                     content_type=entry.content_type, fetched_at=now))
+    if got.unchanged:
+        result.status = RunStatus.UNCHANGED
+        result.items_found = source.last_healthy_items or 0
+        _touch_publications(session, source_id, now)
+        return result
+    today = local_today(now)
+    seen: set[str] = set()
+    for raw, page_url in got.items:
+        try:
+            data = normalise_scheme(raw, source_cfg, page_url, today)
+        except NormaliseError as exc:
+            logger.warning("%s: skipped item: %s", source_id, exc)
+            result.items_skipped += 1
+            continue
+        if data.key in seen:
+            continue
+        seen.add(data.key)
+        outcome = store_scheme(session, source_id, data, now, baseline=baseline)
+        result.schemes_new += int(outcome.scheme_new)
+        result.windows_new += outcome.windows_new
+        result.events_created += len(outcome.events)
+    result.items_found = len(seen)
+    if result.items_skipped:
+        result.status = RunStatus.DEGRADED
+    last = source.last_healthy_items
+    if last and result.items_found < last * config.defaults.degraded_ratio:
+        result.status = RunStatus.DEGRADED
+        result.error = f"{result.items_found} items, vorige gezonde run {last}"
+    if result.status == RunStatus.OK:
+        cls = scrapers.get(config.scraper_name(source_id))
+        if cls.tracks_removals:
+            result.events_created += _detect_removals(config, session, source_id, seen, now)
+    return result
+
+
+def _touch_publications(session: Session, source_id: str, now: datetime) -> None:
+    session.execute(
+        sa.update(Publication).where(Publication.source_id == source_id).values(last_seen_at=now)  # type: ignore[arg-type]
+    )
+
+
+def _detect_removals(config: Config, session: Session, source_id: str, seen: set[str], now: datetime) -> int:
+    """Count absences in healthy runs; remove a scheme once every publication of it is gone."""
+    created = 0
+    pubs = session.exec(select(Publication).where(Publication.source_id == source_id)).all()
+    for pub in pubs:
+        if pub.key in seen:
+            continue
+        pub.missing_runs += 1
+        session.add(pub)
+        if pub.missing_runs < config.defaults.removal_runs:
+            continue
+        scheme = session.get(Scheme, pub.scheme_id)
+        if scheme is None or scheme.removed_at is not None:
+            continue
+        others = session.exec(
+            select(Publication).where(Publication.scheme_id == scheme.id, Publication.id != pub.id)
+        ).all()
+        if any(o.missing_runs < config.defaults.removal_runs for o in others):
+            continue
+        scheme.removed_at = now
+        session.add(scheme)
+        event = emit_event(session, kind=EventKind.SCHEME_REMOVED, scheme=scheme,
+                           dedupe_key=f"scheme_removed:{scheme.id}:{now.date().isoformat()}",
+                           now=now, source_id=source_id, after={"title": scheme.title})
+        created += int(event is not None)
+    return created
+
+
+def _source_row(session: Session, config: Config, source_id: str) -> Source:
+    source = session.get(Source, source_id)
+    cfg = config.sources[source_id]
+    if source is None:
+        source = Source(id=source_id)
+    source.title = cfg.title or source_id
+    source.level = cfg.level
+    session.add(source)
+    return source
+
+
+def _record_run(session: Session, config: Config, source_id: str, result: RunResult, now: datetime) -> None:
+    source = _source_row(session, config, source_id)
+    source.last_run_at = now
+    if result.status == RunStatus.FAILED:
+        source.consecutive_failures += 1
+        if source.consecutive_failures >= config.defaults.max_failures:
+            source.flagged = True
+            source.flag_reason = f"{source.consecutive_failures} mislukte runs op rij: {result.error}"
+    else:
+        source.consecutive_failures = 0
+        source.last_ok_at = now
+        if result.status == RunStatus.OK:
+            source.last_healthy_items = result.items_found
+        source.flagged = result.status == RunStatus.DEGRADED
+        source.flag_reason = result.error if source.flagged else ""
+    session.add(
+        ScrapeRun(
+            source_id=source_id,
+            started_at=now,
+            finished_at=now + timedelta(seconds=result.duration),
+            status=result.status,
+            items_found=result.items_found,
+            items_skipped=result.items_skipped,
+            schemes_new=result.schemes_new,
+            windows_new=result.windows_new,
+            events_created=result.events_created,
+            requests=result.requests,
+            not_modified=result.not_modified,
+            error=result.error[:2000],
+        )
+    )
+
+
+def _record_failure(
+    config: Config, engine: Engine, source_id: str, exc: Exception, now: datetime, started: float
+) -> RunResult:
+    message = f"{type(exc).__name__}: {exc}" if not isinstance(exc, FetchError | ParseError) else str(exc)
+    result = RunResult(source_id, RunStatus.FAILED, error=message, duration=time.monotonic() - started)
+    with session_scope(engine) as session:
+        _record_run(session, config, source_id, result, now)
+    return result
+
+
+def _acquire(engine: Engine, config: Config, source_id: str, now: datetime, owner: str) -> bool:
+    """Take the source's lock row; False when another run holds a fresh lock."""
+    with session_scope(engine) as session:
+        _source_row(session, config, source_id)
+    with engine.begin() as conn:
+        stale = now - LOCK_TIMEOUT
+        done = conn.execute(
+            sa.update(Source)
+            .where(Source.id == source_id)  # type: ignore[arg-type]
+            .where(sa.or_(Source.locked_at.is_(None), Source.locked_at < stale))  # type: ignore[union-attr, operator]
+            .values(locked_at=now, locked_by=owner)
+        )
+        return bool(done.rowcount)
+
+
+def _release(engine: Engine, ids: Sequence[str], owner: str) -> None:
+    if not ids:
+        return
+    with engine.begin() as conn:
+        conn.execute(
+            sa.update(Source)
+            .where(Source.id.in_(ids), Source.locked_by == owner)  # type: ignore[attr-defined]
+            .values(locked_at=None, locked_by="")
+        )

@@ -1,0 +1,66 @@
+"""Read-side queries shared by the web pages, feeds and notifications."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from tracker.models import Event, Scheme, Window
+
+
+@dataclass(frozen=True)
+class Filters:
+    level: str | None = None
+    region: str | None = None
+    kind: str | None = None
+
+    def key(self) -> str:
+        return f"{self.level}|{self.region}|{self.kind}"
+
+
+def scheme_matches(scheme: Scheme, filters: Filters) -> bool:
+    if scheme.hidden or scheme.merged_into_id is not None:
+        return False
+    if filters.level and scheme.level != filters.level:
+        return False
+    # a region filter includes schemes that apply everywhere (rijk, EU-wide: no regions)
+    return not (filters.region and scheme.regions and filters.region not in scheme.regions)
+
+
+def recent_events(
+    session: Session, filters: Filters, limit: int
+) -> list[tuple[Event, Scheme, Window | None]]:
+    """Published events matching the filters, newest first."""
+    query = (
+        select(Event, Scheme)
+        .join(Scheme, col(Event.scheme_id) == col(Scheme.id))
+        .where(col(Event.published).is_(True))
+        .order_by(col(Event.created_at).desc(), col(Event.id).desc())
+    )
+    if filters.level:
+        query = query.where(Scheme.level == filters.level)
+    if filters.kind:
+        query = query.where(Event.kind == filters.kind)
+    rows: list[tuple[Event, Scheme, Window | None]] = []
+    for event, scheme in session.exec(query.limit(limit * 20)).all():
+        if not scheme_matches(scheme, filters):
+            continue
+        window = session.get(Window, event.window_id) if event.window_id else None
+        rows.append((event, scheme, window))
+        if len(rows) >= limit:
+            break
+    return rows
+
+
+def scheme_windows(session: Session, scheme_ids: Sequence[int]) -> dict[int, list[Window]]:
+    result: dict[int, list[Window]] = {sid: [] for sid in scheme_ids}
+    if not scheme_ids:
+        return result
+    windows = session.exec(
+        select(Window).where(col(Window.scheme_id).in_(scheme_ids)).order_by(col(Window.opens_at))
+    ).all()
+    for window in windows:
+        result.setdefault(window.scheme_id, []).append(window)
+    return result

@@ -1,0 +1,1 @@
+"""Web application: feeds, public pages and the staff dashboard."""

@@ -1,0 +1,41 @@
+"""create_app(config, engine) → FastAPI application with server-rendered Jinja2 pages."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.engine import Engine
+
+from tracker.config import Config
+from tracker.describe import format_money, window_phrase
+from tracker.status import LABELS_NL
+from tracker.timefmt import format_moment_nl
+
+logger = logging.getLogger(__name__)
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+    env = templates.env
+    env.autoescape = True
+    env.globals.update(status_label=LABELS_NL, window_phrase=window_phrase)
+    env.filters["moment"] = format_moment_nl
+    env.filters["money"] = format_money
+    return templates
+
+
+def create_app(config: Config, engine: Engine) -> FastAPI:
+    from tracker.web import feed_routes, public_routes
+
+    app = FastAPI(title="Subsidie-tracker", version="0.1.0")
+    app.state.config = config
+    app.state.engine = engine
+    app.state.templates = make_templates()
+    app.include_router(feed_routes.router)
+    app.include_router(public_routes.router)
+    return app
