@@ -1,0 +1,67 @@
+"""Events → RSS 2.0 / Atom with feedgen.
+
+Ids are permanent tag: URIs derived from the event's dedupe key, so readers never see an item
+twice. Text is passed to feedgen as plain text; feedgen escapes it for XML.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from feedgen.feed import FeedGenerator
+
+from tracker.describe import event_lines, event_title
+from tracker.models import Event, Scheme, Window
+
+logger = logging.getLogger(__name__)
+
+TAG_AUTHORITY = "subsidie-tracker"
+
+
+def event_id(event: Event) -> str:
+    return f"tag:{TAG_AUTHORITY},2026:event/{event.dedupe_key}"
+
+
+def _xml_safe(text: str) -> str:
+    """Drop characters XML 1.0 cannot carry (scraped text may contain them)."""
+    return "".join(
+        ch for ch in text if ch in "\t\n\r" or (" " <= ch <= "\ud7ff") or ("\ue000" <= ch <= "\ufffd")
+        or ch >= "\U00010000"
+    )
+
+
+def build_event_feed(
+    *,
+    title: str,
+    self_url: str,
+    site_url: str,
+    rows: Sequence[tuple[Event, Scheme, Window | None]],
+    now: datetime,
+    updated: datetime,
+) -> FeedGenerator:
+    """A feed of events, newest first."""
+    fg = FeedGenerator()
+    fg.id(f"tag:{TAG_AUTHORITY},2026:{self_url.split('://', 1)[-1]}")
+    fg.title(_xml_safe(title))
+    fg.link(href=site_url, rel="alternate")
+    fg.link(href=self_url, rel="self")
+    fg.description("Signalen over subsidieregelingen: nieuwe regelingen en aanvraagperiodes.")
+    fg.language("nl")
+    fg.updated(updated)
+    fg.lastBuildDate(updated)
+    for event, scheme, window in rows:
+        entry = fg.add_entry(order="append")
+        entry.id(event_id(event))
+        entry.guid(event_id(event), permalink=False)
+        entry.title(_xml_safe(event_title(event, scheme, window)))
+        link = (window.url if window and window.url else "") or scheme.url or site_url
+        entry.link(href=link)
+        entry.description(_xml_safe("\n".join(event_lines(event, scheme, window, now))))
+        entry.published(event.created_at)
+        entry.updated(event.created_at)
+        if scheme.publisher:
+            entry.author(name=_xml_safe(scheme.publisher))
+        entry.category(term=scheme.level)
+    return fg
