@@ -24,7 +24,9 @@ from tracker.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="Subsidie-tracker")
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, help="Subsidie-tracker"
+)
 config_app = typer.Typer(no_args_is_help=True, help="Configuration")
 db_app = typer.Typer(no_args_is_help=True, help="Database")
 app.add_typer(config_app, name="config")

@@ -83,12 +83,17 @@ def make_scraper(config: Config, source_id: str, today: object) -> Scraper:
     )
 
 
-async def _collect(scraper: Scraper, urls: Sequence[str], fetcher: Fetcher, max_pages: int) -> _Collected:
+async def _collect(
+    scraper: Scraper, urls: Sequence[str], fetcher: Fetcher, max_pages: int
+) -> _Collected:
+    """Fetch and parse everything; ``unchanged`` when every response was unchanged.
+
+    Detail pages are always requested (conditionally, so cheaply): a listing can stay the
+    same while a document behind it changes.
+    """
     out = _Collected()
     pending: list[Request] = [r for url in urls for r in scraper.start_requests(url)]
-    first = True
     pages = 0
-    start_unchanged = True
     while pending:
         request = pending.pop(0)
         pages += 1
@@ -96,16 +101,8 @@ async def _collect(scraper: Scraper, urls: Sequence[str], fetcher: Fetcher, max_
             logger.warning("%s: page cap of %d reached", scraper.context.get("source_id"), max_pages)
             break
         fetched = await _fetch(fetcher, request, out)
-        if first:
-            start_unchanged = fetched.unchanged
-            first = False
-        items = list(scraper.parse(fetched.page))
-        out.items.extend((item, fetched.page.url) for item in items)
+        out.items.extend((item, fetched.page.url) for item in scraper.parse(fetched.page))
         pending.extend(scraper.next_requests(fetched.page))
-        start_unchanged = start_unchanged and fetched.unchanged
-    if start_unchanged and not first:
-        out.unchanged = True
-        return out
     details = [i for i, (raw, _u) in enumerate(out.items) if raw.detail_url]
     results = await asyncio.gather(
         *(_fetch(fetcher, Request(out.items[i][0].detail_url), out) for i in details)
@@ -115,6 +112,7 @@ async def _collect(scraper: Scraper, urls: Sequence[str], fetcher: Fetcher, max_
         out.items[index] = (scraper.parse_detail(fetched.page, raw), fetched.page.url)
     if not out.items and not scraper.may_be_empty:
         raise ParseError("the source returned no items")
+    out.unchanged = out.requests > 0 and out.not_modified == out.requests
     return out
 
 

@@ -29,6 +29,8 @@ class Route:
     url: str
     file: str = ""
     query: dict[str, str] = field(default_factory=dict)
+    # substring matches on query parameters, for long values such as CQL queries
+    query_contains: dict[str, str] = field(default_factory=dict)
     method: str = "GET"
     content_type: str = "application/xml; charset=utf-8"
     status: int = 200
@@ -110,7 +112,9 @@ class ReplayServer:
         for route in self.routes:
             if route.method != method or route.host_path != path:
                 continue
-            if all(query.get(k) == v for k, v in route.query.items()):
+            if not all(query.get(k) == v for k, v in route.query.items()):
+                continue
+            if all(v in query.get(k, "") for k, v in route.query_contains.items()):
                 return route
         return None
 

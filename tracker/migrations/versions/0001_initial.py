@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises:
-Create Date: 2026-11-27 14:15:06.081397
+Create Date: 2026-11-27 14:19:45.330213
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,6 @@ import sqlmodel
 from alembic import op
 
 import tracker.models
-
 
 revision: str = "0001_initial"
 down_revision: str | None = None

@@ -1,0 +1,108 @@
+"""Shared fixtures: databases (SQLite and PostgreSQL), the replay server and test configs.
+
+PostgreSQL tests run when $TRACKER_TEST_DATABASE_URL is set (``.ci/run`` sets it on the
+project machines, where they are mandatory) and skip with a reason otherwise. Each test gets
+its own PostgreSQL schema, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from tracker.config import Config, HttpConfig, SourceConfig
+from tracker.db import make_engine, normalise_url
+from tracker.replay import ReplayServer, Route, load_routes
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = REPO_ROOT / "tests" / "fixtures"
+SAMPLES = REPO_ROOT.parent / "shared" / "samples"
+PG_ENV = "TRACKER_TEST_DATABASE_URL"
+NOW = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
+
+
+def _pg_url() -> str | None:
+    return os.environ.get(PG_ENV) or None
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database URL on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'tracker.db'}"
+        return
+    base = _pg_url()
+    if base is None:
+        pytest.skip(f"PostgreSQL tests need ${PG_ENV} (e.g. postgresql://postgres@127.0.0.1/test)")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(normalise_url(base))
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    eng = make_engine(db_url, upgrade=True)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
+    eng = make_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def replay() -> Iterator[ReplayServer]:
+    """The bundled payloads (tests/fixtures/demo.toml) on a loopback port."""
+    server = ReplayServer(FIXTURES, load_routes(FIXTURES / "demo.toml")).start()
+    yield server
+    server.stop()
+
+
+def find_route(server: ReplayServer, fragment: str) -> Route:
+    matches = [r for r in server.routes if fragment in r.url or fragment in r.file]
+    assert matches, f"no route for {fragment}"
+    return matches[0]
+
+
+def make_config(server: ReplayServer, sources: dict[str, dict[str, Any]], **http: Any) -> Config:
+    """A config whose sources point at the replay server, with fast politeness settings."""
+    built = {}
+    for sid, spec in sources.items():
+        spec = dict(spec)
+        spec["url"] = server.mirror(spec["url"])
+        built[sid] = SourceConfig.model_validate(spec)
+    settings = {"min_delay": 0.0, "retries": 1, "backoff": 0.01, "timeout": 3.0, **http}
+    return Config(http=HttpConfig(**settings), sources=built)
+
+
+STCRT = {
+    "scraper": "koop_sru",
+    "url": "https://repository.overheid.nl/sru",
+    "level": "rijk",
+    "options": {"publication": "Staatscourant"},
+}
+PRB = {
+    "scraper": "koop_sru",
+    "url": "https://repository.overheid.nl/sru",
+    "level": "provincie",
+    "options": {"publication": "Provinciaal blad"},
+}

@@ -1,0 +1,152 @@
+"""The whole source run against a real loopback server, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from tests.conftest import NOW, PRB, STCRT, find_route, make_config
+from tracker.models import Event, HttpCacheEntry, Publication, Scheme, ScrapeRun, Source, Window
+from tracker.pipeline import run_source, run_sources
+from tracker.replay import ReplayServer
+
+
+def _counts(engine: Engine) -> tuple[int, int, int]:
+    with Session(engine) as s:
+        return (
+            len(s.exec(select(Scheme)).all()),
+            len(s.exec(select(Window)).all()),
+            len(s.exec(select(Event)).all()),
+        )
+
+
+def test_first_run_stores_schemes_windows_and_baseline_events(
+    engine: Engine, replay: ReplayServer
+) -> None:
+    config = make_config(replay, {"stcrt": STCRT})
+    result = run_source(config, engine, "stcrt", now=NOW)
+    assert result.status == "ok", result.error
+    assert result.items_found == 5
+    with Session(engine) as s:
+        pubs = {p.key: p for p in s.exec(select(Publication)).all()}
+        assert "stcrt-2026-41208" in pubs
+        slim = s.get(Scheme, pubs["stcrt-2026-41208"].scheme_id)
+        assert slim is not None
+        assert slim.level == "rijk"
+        assert "Sociale Zaken" in slim.publisher
+        assert slim.url == "https://zoek.officielebekendmakingen.nl/stcrt-2026-41208.html"
+        windows = s.exec(select(Window).where(Window.scheme_id == slim.id)).all()
+        assert windows, "the SLIM publication states its tijdvakken"
+        opens = sorted(w.opens_at for w in windows if w.opens_at)
+        # 1 maart 2027 9.00 uur, Amsterdam (UTC+1)
+        assert opens[0].isoformat() == "2027-03-01T08:00:00+00:00"
+        events = s.exec(select(Event)).all()
+        kinds = {e.kind for e in events}
+        assert {"scheme_new", "window_announced"} <= kinds
+        assert all(e.baseline for e in events), "the first run of a source is a baseline"
+        run = s.exec(select(ScrapeRun)).one()
+        assert run.status == "ok" and run.items_found == 5
+
+
+def test_second_identical_run_is_conditional_and_quiet(
+    engine: Engine, replay: ReplayServer
+) -> None:
+    config = make_config(replay, {"stcrt": STCRT})
+    run_source(config, engine, "stcrt", now=NOW)
+    before = _counts(engine)
+    replay.hits.clear()
+    result = run_source(config, engine, "stcrt", now=NOW + timedelta(hours=6))
+    assert result.status == "unchanged"
+    assert _counts(engine) == before
+    data_hits = [h for h in replay.hits if not h.path.startswith("/robots.txt")]
+    assert data_hits and all("if-none-match" in h.headers for h in data_hits)
+    assert all(h.status == 304 for h in data_hits)
+    assert all(h.headers["user-agent"] == config.http.user_agent for h in data_hits)
+
+
+def test_changed_document_emits_window_changed_once(engine: Engine, replay: ReplayServer) -> None:
+    config = make_config(replay, {"prb": PRB})
+    assert run_source(config, engine, "prb", now=NOW).status == "ok"
+    find_route(replay, "prb-2026-15731").file = "koop_sru/docs/prb-2026-15731.v2.xml"
+    later = NOW + timedelta(days=1)
+    result = run_source(config, engine, "prb", now=later)
+    assert result.status == "ok", result.error
+    with Session(engine) as s:
+        changed = s.exec(select(Event).where(Event.kind == "window_changed")).all()
+        assert len(changed) == 1
+        event = changed[0]
+        assert not event.baseline, "only the first run is a baseline"
+        assert event.before and event.after
+        assert event.before["closes_at"] != event.after["closes_at"]
+        assert event.after["closes_at"].startswith("2027-02-28")
+    # a third run over the same v2 payload changes nothing
+    run_source(config, engine, "prb", now=later + timedelta(hours=1))
+    with Session(engine) as s:
+        assert len(s.exec(select(Event).where(Event.kind == "window_changed")).all()) == 1
+
+
+@pytest.mark.parametrize(
+    "fault",
+    ["http_500", "timeout", "truncated", "garbage", "not_found"],
+)
+def test_failing_source_keeps_existing_data(
+    engine: Engine, replay: ReplayServer, fault: str
+) -> None:
+    config = make_config(replay, {"stcrt": STCRT}, timeout=0.5)
+    assert run_source(config, engine, "stcrt", now=NOW).status == "ok"
+    before = _counts(engine)
+    route = find_route(replay, "stcrt_page1")
+    if fault == "http_500":
+        route.status = 500
+    elif fault == "timeout":
+        route.delay = 1.5
+    elif fault == "truncated":
+        route.truncate = True
+        route.body = b"<?xml version='1.0'?><searchRetrieveResponse>" + b"x" * 100
+    elif fault == "garbage":
+        route.body = b"\x00\x01 this is not XML <<<"
+    elif fault == "not_found":
+        route.status = 404
+    # a fresh cache entry must not make the run 'unchanged'
+    with Session(engine) as s:
+        for entry in s.exec(select(HttpCacheEntry)).all():
+            s.delete(entry)
+        s.commit()
+    result = run_source(config, engine, "stcrt", now=NOW + timedelta(days=1))
+    assert result.status == "failed"
+    assert result.error
+    assert _counts(engine) == before
+    with Session(engine) as s:
+        source = s.get(Source, "stcrt")
+        assert source is not None and source.consecutive_failures == 1
+        runs = s.exec(select(ScrapeRun).order_by(col(ScrapeRun.id))).all()
+        assert [r.status for r in runs] == ["ok", "failed"]
+        assert runs[-1].error == result.error
+
+
+def test_repeated_failures_flag_the_source(engine: Engine, replay: ReplayServer) -> None:
+    config = make_config(replay, {"stcrt": STCRT})
+    find_route(replay, "stcrt_page1").status = 503
+    for day in range(3):
+        run_source(config, engine, "stcrt", now=NOW + timedelta(days=day))
+    with Session(engine) as s:
+        source = s.get(Source, "stcrt")
+        assert source is not None
+        assert source.consecutive_failures == 3
+        assert source.flagged and "3 mislukte runs" in source.flag_reason
+
+
+def test_sources_run_together_and_fail_independently(
+    engine: Engine, replay: ReplayServer
+) -> None:
+    config = make_config(replay, {"stcrt": STCRT, "prb": PRB})
+    find_route(replay, "prb_page1").status = 500
+    results = {r.source_id: r for r in run_sources(config, engine, now=NOW)}
+    assert results["stcrt"].status == "ok"
+    assert results["prb"].status == "failed"
+    with Session(engine) as s:
+        regions = {r for sch in s.exec(select(Scheme)).all() for r in sch.regions}
+    assert regions == set(), "only the Staatscourant (rijk, all regions) was stored"
