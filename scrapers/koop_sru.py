@@ -7,7 +7,6 @@ import logging
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Literal
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,46 +14,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from scrapers import _xml
 from scrapers._cite import find_cited_titles, find_identifiers
 from scrapers._regions import region_for
+from scrapers._sru import sru_envelope, sru_next_request, sru_records, with_params
 from scrapers.base import Page, ParseError, RawScheme, Request, Scraper
 
 logger = logging.getLogger(__name__)
 
 PUBLICATION_LEVEL = {"Staatscourant": "rijk", "Provinciaal blad": "provincie"}
 ORGANISATION_LEVEL = {"ministerie": "rijk", "provincie": "provincie"}
-
-
-def with_params(url: str, params: dict[str, str]) -> str:
-    """Return ``url`` with ``params`` set in its query string (existing keys replaced)."""
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query, keep_blank_values=True)) | params
-    return urlunsplit(parts._replace(query=urlencode(query, quote_via=quote)))
-
-
-def sru_envelope(page: Page) -> tuple[etree._Element, int]:
-    """Parse an SRU searchRetrieveResponse; (root, numberOfRecords). Diagnostics → ParseError."""
-    root = _xml.parse_xml(page.content, page.url)
-    if _xml.local(root) != "searchRetrieveResponse":
-        raise ParseError(f"{page.url}: root <{_xml.local(root)}> is not searchRetrieveResponse")
-    diagnostic = _xml.find_first(root, "diagnostics", "diagnostic")
-    if diagnostic is not None:
-        detail = _xml.first_text(diagnostic, "message", "details", "uri")
-        raise ParseError(f"{page.url}: SRU diagnostic: {detail}")
-    count = _xml.text_of(_xml.one(root, "numberOfRecords", what=page.url))
-    if not count.isdigit():
-        raise ParseError(f"{page.url}: numberOfRecords {count!r} is not a number")
-    return root, int(count)
-
-
-def sru_next_request(page: Page, total: int, root: etree._Element, max_pages: int) -> list[Request]:
-    """Next searchRetrieve page: nextRecordPosition, else startRecord += maximumRecords."""
-    query = dict(parse_qsl(urlsplit(page.url).query))
-    start = int(query.get("startRecord", "1") or 1)
-    size = int(query.get("maximumRecords", "0") or 0) or len(list(_xml.find_all(root, "record")))
-    following = _xml.first_text(root, "nextRecordPosition")
-    nxt = int(following) if following.isdigit() else start + size
-    if size <= 0 or nxt <= start or nxt > total or (start - 1) // size + 1 >= max_pages:
-        return []
-    return [Request(with_params(page.url, {"startRecord": str(nxt)}))]
 
 
 class KoopSruScraper(Scraper):
@@ -133,11 +99,7 @@ class KoopSruScraper(Scraper):
         return sru_next_request(page, total, root, int(self.context.get("max_pages", 50)))
 
     def parse(self, page: Page) -> Iterator[RawScheme]:
-        root, total = sru_envelope(page)
-        records = list(_xml.find_all(root, "record"))
-        if total and not records:
-            raise ParseError(f"{page.url}: numberOfRecords={total} but no <record> on this page")
-        for record in records:
+        for record in sru_records(page):
             yield self._parse_record(record, page.url)
 
     def _parse_record(self, record: etree._Element, url: str) -> RawScheme:

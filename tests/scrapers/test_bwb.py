@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pydantic
+import pytest
+
+from scrapers.base import ParseError, RawScheme
+from scrapers.bwb import BwbScraper
+from tests.scrapers.conftest import TODAY, page_from_bytes, page_from_fixture, page_from_sample
+
+SRU = "http://127.0.0.1:8765/sru/Search"
+
+
+def make(*ids: str) -> BwbScraper:
+    return BwbScraper(BwbScraper.Options(identifiers=list(ids)), today=TODAY, max_pages=5)
+
+
+def test_start_request_queries_identifiers_in_force_today() -> None:
+    (request,) = make("BWBR0043015", "BWBR0044046").start_requests(SRU)
+    params = parse_qs(urlsplit(request.url).query)
+    assert params["x-connection"] == ["BWB"]
+    assert params["query"] == [
+        "(dcterms.identifier==BWBR0043015 or dcterms.identifier==BWBR0044046)"
+        " and overheidbwb.geldigheidsdatum==2026-11-27"
+    ]
+
+
+def test_options_reject_non_bwbr_ids() -> None:
+    with pytest.raises(pydantic.ValidationError):
+        BwbScraper.Options(identifiers=["CVDR100394"])
+    with pytest.raises(pydantic.ValidationError):
+        BwbScraper.Options(identifiers=["BWBR0043015"], colour="red")  # type: ignore[call-arg]
+
+
+def test_search_record_deduplicated_and_mapped() -> None:
+    page = page_from_fixture("bwb/search_slim.xml", SRU + "?startRecord=1&maximumRecords=50")
+    (raw,) = make("BWBR0043015").parse(page)
+    assert raw.key == "BWBR0043015"
+    assert raw.identifiers == ["BWBR0043015"]
+    assert raw.title == "SLIM-regeling"
+    assert raw.level == "rijk" and raw.regions == []
+    assert raw.publisher == "Sociale Zaken en Werkgelegenheid"
+    assert raw.url == "https://wetten.overheid.nl/BWBR0043015"
+    assert raw.detail_url.endswith("/bwb/BWBR0043015/2026-11-11_0/xml/BWBR0043015_2026-11-11_0.xml")
+    assert make("BWBR0043015").next_requests(page) == []
+
+
+def test_toestand_fixture_keeps_application_articles() -> None:
+    raw = RawScheme(key="BWBR0043015", title="SLIM-regeling")
+    done = make("BWBR0043015").parse_detail(page_from_fixture("bwb/toestand_BWBR0043015.xml"), raw)
+    assert "Artikel 2.13 Aanvraagtijdvakken" in done.text
+    assert "van 1 maart 2027, 9.00 uur tot en met 31 maart 2027, 17.00 uur" in done.text
+    assert "bedraagt € 28.000.000" in done.text
+    assert "Artikel 2.20" not in done.text  # no application wording
+    assert "jci1.3" not in done.text  # meta-data skipped
+    assert "SLIM-regeling" in done.cited_titles
+    assert done.extra["in_force_from"] == "2026-11-11"
+
+
+def test_real_toestand_sample() -> None:
+    raw = RawScheme(key="BWBR0002365", title="BWBR0002365")
+    page = page_from_sample("bwb/bwb_toestand_BWBR0002365_rijkssubsidieregeling_amw.xml")
+    done = make("BWBR0002365").parse_detail(page, raw)
+    assert done.title == "Rijkssubsidieregeling voor het algemeen maatschappelijk werk"
+    assert (
+        "Artikel 32\n1 Aanvragen tot het verkrijgen van subsidie dienen voor 1 november"
+        in done.text
+    )
+    assert "Artikel 36" in done.text
+    assert "Artikel 42" not in done.text  # a reporting deadline, not an application
+    assert "Artikel 1\n" not in done.text
+    assert "jci1.3" not in done.text
+
+
+def test_wrong_document_is_a_parse_error() -> None:
+    raw = RawScheme(key="BWBR0002365", title="x")
+    with pytest.raises(ParseError, match="toestand"):
+        make("BWBR0002365").parse_detail(page_from_sample("bwb/bwb_manifest_BWBR0045754.xml"), raw)
+
+
+def test_record_without_bwbr_id_is_a_parse_error() -> None:
+    body = (
+        b"<searchRetrieveResponse><numberOfRecords>1</numberOfRecords><records><record>"
+        b"<recordData><identifier>nonsense</identifier></recordData></record></records>"
+        b"</searchRetrieveResponse>"
+    )
+    with pytest.raises(ParseError, match="BWBR"):
+        list(make("BWBR0043015").parse(page_from_bytes(body, SRU)))
