@@ -38,6 +38,9 @@ class Route:
     truncate: bool = False
     body: bytes | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    # answer ``status`` this many times, then 200 (for retry tests); 0 means always ``status``
+    fail_first: int = 0
+    served: int = 0
 
     @property
     def host_path(self) -> str:
@@ -160,7 +163,10 @@ class ReplayServer:
                 etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
                 extra = {"ETag": etag, "Last-Modified": "Wed, 25 Nov 2026 09:00:00 GMT"}
                 extra.update(route.headers)
+                route.served += 1
                 status = route.status
+                if route.fail_first and route.served > route.fail_first:
+                    status = 200
                 if status == 200 and headers.get("if-none-match") == etag:
                     status = 304
                 server.hits.append(Hit(method, self.path, headers, status))

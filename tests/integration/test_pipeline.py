@@ -139,9 +139,7 @@ def test_repeated_failures_flag_the_source(engine: Engine, replay: ReplayServer)
         assert source.flagged and "3 mislukte runs" in source.flag_reason
 
 
-def test_sources_run_together_and_fail_independently(
-    engine: Engine, replay: ReplayServer
-) -> None:
+def test_sources_run_together_and_fail_independently(engine: Engine, replay: ReplayServer) -> None:
     config = make_config(replay, {"stcrt": STCRT, "prb": PRB})
     find_route(replay, "prb_page1").status = 500
     results = {r.source_id: r for r in run_sources(config, engine, now=NOW)}

@@ -1,0 +1,97 @@
+"""The command line as cron and staff use it: exit codes, messages, summaries."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from tracker.cli import app
+from tracker.replay import ReplayServer
+
+runner = CliRunner()
+
+
+def _config(tmp_path: Path, server: ReplayServer, *, broken_url: bool = False) -> Path:
+    sru = server.mirror("https://repository.overheid.nl/sru")
+    bad = server.mirror("https://repository.overheid.nl/missing")
+    text = f"""
+[database]
+url = "sqlite:///{tmp_path / 'cli.db'}"
+
+[http]
+min_delay = 0.0
+retries = 0
+
+[sources.nl_stcrt]
+scraper = "koop_sru"
+url = "{sru}"
+level = "rijk"
+options = {{ publication = "Staatscourant" }}
+
+[sources.nl_prb_all]
+scraper = "koop_sru"
+url = "{bad if broken_url else sru}"
+level = "provincie"
+options = {{ publication = "Provinciaal blad" }}
+"""
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_scrape_succeeds_and_prints_summary(tmp_path: Path, replay: ReplayServer) -> None:
+    config = _config(tmp_path, replay)
+    result = runner.invoke(app, ["scrape", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "nl_stcrt" in result.output and "nl_prb_all" in result.output
+    assert "failed" not in result.output
+
+
+def test_scrape_exits_1_when_a_source_fails(tmp_path: Path, replay: ReplayServer) -> None:
+    config = _config(tmp_path, replay, broken_url=True)
+    result = runner.invoke(app, ["scrape", "--config", str(config)])
+    assert result.exit_code == 1
+    assert "HTTP 404" in result.output
+
+
+def test_scrape_single_source(tmp_path: Path, replay: ReplayServer) -> None:
+    config = _config(tmp_path, replay, broken_url=True)
+    result = runner.invoke(app, ["scrape", "--config", str(config), "--source", "nl_stcrt"])
+    assert result.exit_code == 0, result.output
+    assert "nl_prb_all" not in result.output
+
+
+def test_invalid_config_exits_2_naming_the_key(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[http]\nuser_agent = "x"\nretrys = 3\n', encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "tracker", "config", "check", "--config", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "config.toml:3" in proc.stderr and "http.retrys" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_config_check_masks_secrets(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[database]\nurl = "postgresql://app:hunter2@db/x"\n', encoding="utf-8")
+    result = runner.invoke(app, ["config", "check", "--config", str(path)])
+    assert result.exit_code == 0
+    assert "hunter2" not in result.output and "***" in result.output
+
+
+def test_extract_reads_stdin() -> None:
+    text = "Aanvragen kunnen worden ingediend van 1 maart 2027 9.00 uur tot en met 31 maart 2027 17.00 uur."
+    result = runner.invoke(app, ["extract", "--today", "2026-11-27"], input=text)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["opens"] == "2027-03-01" and data["opens_time"] == "09:00"
+    assert data["closes"] == "2027-03-31" and data["closes_time"] == "17:00"
+    assert data["status"] == "upcoming"
