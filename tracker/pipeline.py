@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 import scrapers
 from scrapers.base import ParseError, RawScheme, Request, Scraper
@@ -98,7 +98,9 @@ async def _collect(
         request = pending.pop(0)
         pages += 1
         if pages > max_pages:
-            logger.warning("%s: page cap of %d reached", scraper.context.get("source_id"), max_pages)
+            logger.warning(
+                "%s: page cap of %d reached", scraper.context.get("source_id"), max_pages
+            )
             break
         fetched = await _fetch(fetcher, request, out)
         out.items.extend((item, fetched.page.url) for item in scraper.parse(fetched.page))
@@ -159,7 +161,9 @@ def run_sources(
     return sorted(results, key=lambda r: order[r.source_id])
 
 
-def run_source(config: Config, engine: Engine, source_id: str, *, now: datetime | None = None) -> RunResult:
+def run_source(
+    config: Config, engine: Engine, source_id: str, *, now: datetime | None = None
+) -> RunResult:
     return run_sources(config, engine, [source_id], now=now)[0]
 
 
@@ -168,7 +172,9 @@ async def _collect_all(
 ) -> dict[str, tuple[float, _Collected | Exception]]:
     with Session(engine) as session:
         cache = {
-            row.url: CacheEntry(row.etag, row.last_modified, row.body_sha256, row.body, row.content_type)
+            row.url: CacheEntry(
+                row.etag, row.last_modified, row.body_sha256, row.body, row.content_type
+            )
             for row in session.exec(select(HttpCacheEntry)).all()
         }
     fetcher = Fetcher(config.http, cache)
@@ -220,15 +226,27 @@ def _finish(
         return _record_failure(config, engine, source_id, exc, now, started)
 
 
-def _store(config: Config, session: Session, source_id: str, got: _Collected, now: datetime) -> RunResult:
+def _store(
+    config: Config, session: Session, source_id: str, got: _Collected, now: datetime
+) -> RunResult:
     source_cfg = config.sources[source_id]
     source = _source_row(session, config, source_id)
     baseline = source.last_ok_at is None
-    result = RunResult(source_id, RunStatus.OK, requests=got.requests, not_modified=got.not_modified)
+    result = RunResult(
+        source_id, RunStatus.OK, requests=got.requests, not_modified=got.not_modified
+    )
     for key, entry in got.cache.items():
-        session.merge(HttpCacheEntry(url=key, etag=entry.etag, last_modified=entry.last_modified,
-                                     body_sha256=entry.body_sha256, body=entry.body,
-                                     content_type=entry.content_type, fetched_at=now))
+        session.merge(
+            HttpCacheEntry(
+                url=key,
+                etag=entry.etag,
+                last_modified=entry.last_modified,
+                body_sha256=entry.body_sha256,
+                body=entry.body,
+                content_type=entry.content_type,
+                fetched_at=now,
+            )
+        )
     if got.unchanged:
         result.status = RunStatus.UNCHANGED
         result.items_found = source.last_healthy_items or 0
@@ -266,11 +284,15 @@ def _store(config: Config, session: Session, source_id: str, got: _Collected, no
 
 def _touch_publications(session: Session, source_id: str, now: datetime) -> None:
     session.execute(
-        sa.update(Publication).where(Publication.source_id == source_id).values(last_seen_at=now)  # type: ignore[arg-type]
+        sa.update(Publication)
+        .where(col(Publication.source_id) == source_id)
+        .values(last_seen_at=now)
     )
 
 
-def _detect_removals(config: Config, session: Session, source_id: str, seen: set[str], now: datetime) -> int:
+def _detect_removals(
+    config: Config, session: Session, source_id: str, seen: set[str], now: datetime
+) -> int:
     """Count absences in healthy runs; remove a scheme once every publication of it is gone."""
     created = 0
     pubs = session.exec(select(Publication).where(Publication.source_id == source_id)).all()
@@ -291,9 +313,15 @@ def _detect_removals(config: Config, session: Session, source_id: str, seen: set
             continue
         scheme.removed_at = now
         session.add(scheme)
-        event = emit_event(session, kind=EventKind.SCHEME_REMOVED, scheme=scheme,
-                           dedupe_key=f"scheme_removed:{scheme.id}:{now.date().isoformat()}",
-                           now=now, source_id=source_id, after={"title": scheme.title})
+        event = emit_event(
+            session,
+            kind=EventKind.SCHEME_REMOVED,
+            scheme=scheme,
+            dedupe_key=f"scheme_removed:{scheme.id}:{now.date().isoformat()}",
+            now=now,
+            source_id=source_id,
+            after={"title": scheme.title},
+        )
         created += int(event is not None)
     return created
 
@@ -309,14 +337,18 @@ def _source_row(session: Session, config: Config, source_id: str) -> Source:
     return source
 
 
-def _record_run(session: Session, config: Config, source_id: str, result: RunResult, now: datetime) -> None:
+def _record_run(
+    session: Session, config: Config, source_id: str, result: RunResult, now: datetime
+) -> None:
     source = _source_row(session, config, source_id)
     source.last_run_at = now
     if result.status == RunStatus.FAILED:
         source.consecutive_failures += 1
         if source.consecutive_failures >= config.defaults.max_failures:
             source.flagged = True
-            source.flag_reason = f"{source.consecutive_failures} mislukte runs op rij: {result.error}"
+            source.flag_reason = (
+                f"{source.consecutive_failures} mislukte runs op rij: {result.error}"
+            )
     else:
         source.consecutive_failures = 0
         source.last_ok_at = now
@@ -345,8 +377,12 @@ def _record_run(session: Session, config: Config, source_id: str, result: RunRes
 def _record_failure(
     config: Config, engine: Engine, source_id: str, exc: Exception, now: datetime, started: float
 ) -> RunResult:
-    message = f"{type(exc).__name__}: {exc}" if not isinstance(exc, FetchError | ParseError) else str(exc)
-    result = RunResult(source_id, RunStatus.FAILED, error=message, duration=time.monotonic() - started)
+    message = (
+        f"{type(exc).__name__}: {exc}" if not isinstance(exc, FetchError | ParseError) else str(exc)
+    )
+    result = RunResult(
+        source_id, RunStatus.FAILED, error=message, duration=time.monotonic() - started
+    )
     with session_scope(engine) as session:
         _record_run(session, config, source_id, result, now)
     return result
@@ -360,8 +396,8 @@ def _acquire(engine: Engine, config: Config, source_id: str, now: datetime, owne
         stale = now - LOCK_TIMEOUT
         done = conn.execute(
             sa.update(Source)
-            .where(Source.id == source_id)  # type: ignore[arg-type]
-            .where(sa.or_(Source.locked_at.is_(None), Source.locked_at < stale))  # type: ignore[union-attr, operator]
+            .where(col(Source.id) == source_id)
+            .where(sa.or_(col(Source.locked_at).is_(None), col(Source.locked_at) < stale))
             .values(locked_at=now, locked_by=owner)
         )
         return bool(done.rowcount)
@@ -373,6 +409,6 @@ def _release(engine: Engine, ids: Sequence[str], owner: str) -> None:
     with engine.begin() as conn:
         conn.execute(
             sa.update(Source)
-            .where(Source.id.in_(ids), Source.locked_by == owner)  # type: ignore[attr-defined]
+            .where(col(Source.id).in_(ids), col(Source.locked_by) == owner)
             .values(locked_at=None, locked_by="")
         )

@@ -79,8 +79,8 @@ class ReplayServer:
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        port = self._server.server_address[1]
+        return f"http://127.0.0.1:{port}"
 
     def mirror(self, url: str) -> str:
         """The loopback URL that serves the real ``url``."""
@@ -108,7 +108,9 @@ class ReplayServer:
     def rewrite(self, body: bytes) -> bytes:
         for host in self._origins():
             for scheme in ("https", "http"):
-                body = body.replace(f"{scheme}://{host}".encode(), f"{self.base_url}/{host}".encode())
+                body = body.replace(
+                    f"{scheme}://{host}".encode(), f"{self.base_url}/{host}".encode()
+                )
         return body
 
     def find(self, method: str, path: str, query: dict[str, str]) -> Route | None:
@@ -176,7 +178,11 @@ class ReplayServer:
                 self._send(status, body, route.content_type, extra, truncate=route.truncate)
 
             def _send(
-                self, status: int, body: bytes, ctype: str, extra: dict[str, str],
+                self,
+                status: int,
+                body: bytes,
+                ctype: str,
+                extra: dict[str, str],
                 truncate: bool = False,
             ) -> None:
                 self.send_response(status)

@@ -6,9 +6,20 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-MONTHS_NL = (
-    "januari februari maart april mei juni juli augustus september oktober november december"
-).split()
+MONTHS_NL = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 END_OF_DAY = time(23, 59, 59)
 
 

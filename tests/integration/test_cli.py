@@ -20,7 +20,7 @@ def _config(tmp_path: Path, server: ReplayServer, *, broken_url: bool = False) -
     bad = server.mirror("https://repository.overheid.nl/missing")
     text = f"""
 [database]
-url = "sqlite:///{tmp_path / 'cli.db'}"
+url = "sqlite:///{tmp_path / "cli.db"}"
 
 [http]
 min_delay = 0.0
@@ -88,7 +88,10 @@ def test_config_check_masks_secrets(tmp_path: Path) -> None:
 
 
 def test_extract_reads_stdin() -> None:
-    text = "Aanvragen kunnen worden ingediend van 1 maart 2027 9.00 uur tot en met 31 maart 2027 17.00 uur."
+    text = (
+        "Aanvragen kunnen worden ingediend van 1 maart 2027 9.00 uur "
+        "tot en met 31 maart 2027 17.00 uur."
+    )
     result = runner.invoke(app, ["extract", "--today", "2026-11-27"], input=text)
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
