@@ -27,7 +27,11 @@ def event_id(event: Event) -> str:
 def _xml_safe(text: str) -> str:
     """Drop characters XML 1.0 cannot carry (scraped text may contain them)."""
     return "".join(
-        ch for ch in text if ch in "\t\n\r" or (" " <= ch <= "\ud7ff") or ("\ue000" <= ch <= "\ufffd")
+        ch
+        for ch in text
+        if ch in "\t\n\r"
+        or (" " <= ch <= "\ud7ff")
+        or ("\ue000" <= ch <= "\ufffd")
         or ch >= "\U00010000"
     )
 

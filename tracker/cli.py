@@ -25,7 +25,10 @@ from tracker.errors import ConfigError
 logger = logging.getLogger(__name__)
 
 app = typer.Typer(
-    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, help="Subsidie-tracker"
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="Subsidie-tracker",
 )
 config_app = typer.Typer(no_args_is_help=True, help="Configuration")
 db_app = typer.Typer(no_args_is_help=True, help="Database")
@@ -36,7 +39,8 @@ console = Console()
 err_console = Console(stderr=True)
 
 ConfigOption = Annotated[
-    Path | None, typer.Option("--config", "-c", help="config file (else $TRACKER_CONFIG, else ./config.toml)")
+    Path | None,
+    typer.Option("--config", "-c", help="config file (else $TRACKER_CONFIG, else ./config.toml)"),
 ]
 
 
@@ -97,7 +101,10 @@ def scrape_and_report(config: Config, engine: Engine, ids: list[str]) -> bool:
     from tracker.pipeline import RunResult, run_sources
 
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), console=console,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        console=console,
         transient=True,
     ) as progress:
         task = progress.add_task("Bronnen ophalen", total=len(ids))
@@ -112,8 +119,14 @@ def scrape_and_report(config: Config, engine: Engine, ids: list[str]) -> bool:
     for r in results:
         style = "red" if r.status == "failed" else ("yellow" if r.status == "degraded" else "")
         table.add_row(
-            r.source_id, str(r.status), str(r.items_found), str(r.schemes_new),
-            str(r.windows_new), str(r.events_created), str(r.requests), r.error[:80],
+            r.source_id,
+            str(r.status),
+            str(r.items_found),
+            str(r.schemes_new),
+            str(r.windows_new),
+            str(r.events_created),
+            str(r.requests),
+            r.error[:80],
             style=style,
         )
     console.print(table)
@@ -140,16 +153,16 @@ def serve(
 def demo(
     port: Annotated[int, typer.Option(help="port for the dashboard and feeds")] = 8000,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="scrape, print and exit")] = False,
-    database: Annotated[Path, typer.Option(help="SQLite file for the demo")] = Path(
-        "data/demo.db"
-    ),
+    database: Annotated[Path, typer.Option(help="SQLite file for the demo")] = Path("data/demo.db"),
     config_path: ConfigOption = None,
 ) -> None:
     """Replay bundled source payloads from a local server, scrape them and serve the app."""
     from tracker.demo import run_demo
 
     config = _load(config_path)
-    raise typer.Exit(run_demo(config, port=port, serve=not no_serve, database=database, console=console))
+    raise typer.Exit(
+        run_demo(config, port=port, serve=not no_serve, database=database, console=console)
+    )
 
 
 @app.command()
@@ -180,8 +193,14 @@ def sources(config_path: ConfigOption = None) -> None:
     for column in ("bron", "scraper", "niveau", "regio's", "aan", "url"):
         table.add_column(column)
     for sid, src in config.sources.items():
-        table.add_row(sid, config.scraper_name(sid), src.level, ",".join(src.regions),
-                      "ja" if src.enabled else "nee", src.url)
+        table.add_row(
+            sid,
+            config.scraper_name(sid),
+            src.level,
+            ",".join(src.regions),
+            "ja" if src.enabled else "nee",
+            src.url,
+        )
     console.print(table)
     for name, cls in scrapers.all_scrapers().items():
         console.print(f"[bold]{name}[/]: {cls.title}")

@@ -33,13 +33,22 @@ def demo_config(config: Config, server: ReplayServer, database: Path) -> Config:
     sources: dict[str, SourceConfig] = {}
     for sid, src in config.sources.items():
         urls = src.all_urls()
-        if not urls or not all(server.mirror(u).split("?")[0].replace(server.base_url, "") in served for u in urls):
+        if not urls or not all(
+            server.mirror(u).split("?")[0].replace(server.base_url, "") in served for u in urls
+        ):
             continue
         mirrored = [server.mirror(u) for u in urls]
-        sources[sid] = src.model_copy(update={"url": mirrored[0], "urls": tuple(mirrored[1:]), "enabled": True})
+        sources[sid] = src.model_copy(
+            update={"url": mirrored[0], "urls": tuple(mirrored[1:]), "enabled": True}
+        )
     http = HttpConfig(
-        **{**config.http.model_dump(), "min_delay": 0.0, "retries": 1, "backoff": 0.1,
-           "allow_private_hosts": True}
+        **{
+            **config.http.model_dump(),
+            "min_delay": 0.0,
+            "retries": 1,
+            "backoff": 0.1,
+            "allow_private_hosts": True,
+        }
     )
     db = config.database.model_copy(update={"url": f"sqlite:///{database}"})
     return config.model_copy(update={"sources": sources, "http": http, "database": db})

@@ -57,7 +57,9 @@ def window_phrase(window: Window) -> str:
         text = f"tot en met {closes}"
     else:
         vague = PRECISION_NL.get(window.precision, "")
-        text = f"datum nog niet bekend ({vague}: {window.snippet[:80]})" if vague else "datum onbekend"
+        text = (
+            f"datum nog niet bekend ({vague}: {window.snippet[:80]})" if vague else "datum onbekend"
+        )
     if window.budget_eur is not None:
         text += f", budget {format_money(window.budget_eur)}"
     return text

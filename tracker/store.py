@@ -84,8 +84,16 @@ def store_scheme(
         pub.first_seen_at = now
         outcome = StoreOutcome(scheme, pub, scheme_new=created)
         if created:
-            _add(outcome, session, EventKind.SCHEME_NEW, f"scheme_new:{scheme.id}", now,
-                 baseline, source_id, after={"title": scheme.title})
+            _add(
+                outcome,
+                session,
+                EventKind.SCHEME_NEW,
+                f"scheme_new:{scheme.id}",
+                now,
+                baseline,
+                source_id,
+                after={"title": scheme.title},
+            )
     else:
         scheme = _live_scheme(session, pub.scheme_id)
         _apply_scheme(scheme, data, primary=pub.merge_reason == "aangemaakt")
@@ -162,9 +170,17 @@ def _store_windows(
             session.flush()
             outcome.windows_new += 1
             if window.opens_at or window.closes_at or window.precision != "day":
-                _add(outcome, session, EventKind.WINDOW_ANNOUNCED,
-                     f"window_announced:{window.id}", now, baseline, source_id,
-                     window=window, after=window_state(window))
+                _add(
+                    outcome,
+                    session,
+                    EventKind.WINDOW_ANNOUNCED,
+                    f"window_announced:{window.id}",
+                    now,
+                    baseline,
+                    source_id,
+                    window=window,
+                    after=window_state(window),
+                )
             continue
         if window.staff_locked:
             continue
@@ -173,8 +189,18 @@ def _store_windows(
             _apply_window(window, wd, source_id, pub.url, now)
             after = window_state(window)
             key = f"window_changed:{window.id}:{_digest(before)}:{_digest(after)}"
-            _add(outcome, session, EventKind.WINDOW_CHANGED, key, now, baseline, source_id,
-                 window=window, before=before, after=after)
+            _add(
+                outcome,
+                session,
+                EventKind.WINDOW_CHANGED,
+                key,
+                now,
+                baseline,
+                source_id,
+                window=window,
+                before=before,
+                after=after,
+            )
         else:
             window.snippet, window.confidence = wd.snippet, wd.confidence
         session.add(window)

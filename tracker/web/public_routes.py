@@ -41,5 +41,8 @@ def scheme_list(
         .order_by(Scheme.title)
     ).all()
     windows = scheme_windows(session, [s.id for s in schemes if s.id is not None])
-    rows = [(s, windows.get(s.id or 0, []), scheme_status(windows.get(s.id or 0, []), now)) for s in schemes]
+    rows = [
+        (s, windows.get(s.id or 0, []), scheme_status(windows.get(s.id or 0, []), now))
+        for s in schemes
+    ]
     return templates.TemplateResponse(request, "pages/schemes.html", {"rows": rows, "now": now})
