@@ -64,6 +64,22 @@ class FeedsConfig(_Model):
     cache_seconds: int = Field(default=300, ge=0)
 
 
+class ReviewConfig(_Model):
+    """Review queue (issue 6): which extractions wait for a staff member."""
+
+    confidence_threshold: float = Field(default=0.6, ge=0, le=1)
+    hold_low_confidence: bool = False
+
+
+class StaffConfig(_Model):
+    """Staff dashboard (issue 6): sessions, login throttling, paging."""
+
+    session_hours: int = Field(default=8, ge=1, le=24 * 30)
+    login_attempts: int = Field(default=5, ge=1, le=100)
+    login_window_seconds: int = Field(default=300, ge=1)
+    page_size: int = Field(default=50, ge=5, le=500)
+
+
 class DefaultsConfig(_Model):
     schedule: str = "0 6 * * *"
     look_back_days: int = Field(default=365, ge=1)
@@ -106,6 +122,8 @@ class Config(_Model):
     web: WebConfig = WebConfig()
     feeds: FeedsConfig = FeedsConfig()
     defaults: DefaultsConfig = DefaultsConfig()
+    review: ReviewConfig = ReviewConfig()
+    staff: StaffConfig = StaffConfig()
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
     path: str = ""
 

@@ -184,3 +184,136 @@ class HttpCacheEntry(SQLModel, table=True):
     body: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
     content_type: str = ""
     fetched_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+# --- staff (issue 6)
+
+
+class User(SQLModel, table=True):
+    """A staff account; the password is stored only as an Argon2id hash."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(index=True, unique=True, max_length=100)
+    password_hash: str = Field(max_length=300)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class StaffNote(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    scheme_id: int = Field(foreign_key="scheme.id", index=True)
+    author: str = Field(max_length=100)
+    body: str
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class AuditLog(SQLModel, table=True):
+    """One field changed by staff: who, when, what it was and what it became."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    scheme_id: int | None = Field(default=None, foreign_key="scheme.id", index=True)
+    window_id: int | None = Field(default=None, foreign_key="window.id")
+    source_id: str = Field(default="", max_length=100)
+    action: str = Field(max_length=40)
+    field: str = Field(default="", max_length=60)
+    before: str = ""
+    after: str = ""
+    actor: str = Field(max_length=100)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+class ReviewDecision(SQLModel, table=True):
+    """A staff verdict on a window that waited in the review queue."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    window_id: int = Field(foreign_key="window.id", index=True)
+    decision: str = Field(max_length=20)
+    actor: str = Field(max_length=100)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class SchemeOverride(SQLModel, table=True):
+    """Scheme fields set by staff; they win over scrapes until staff release them."""
+
+    scheme_id: int = Field(foreign_key="scheme.id", primary_key=True)
+    themes: list[str] | None = Field(default=None, sa_type=JSON)
+    regions: list[str] | None = Field(default=None, sa_type=JSON)
+    locked_by: str = Field(max_length=100)
+    locked_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class SourceOverride(SQLModel, table=True):
+    """A source added or re-pointed by staff (URL checked by tracker.netguard)."""
+
+    source_id: str = Field(primary_key=True, max_length=100)
+    title: str = ""
+    url: str = Field(max_length=2000)
+    level: str = Field(default="rijk", max_length=20)
+    scraper: str = Field(default="", max_length=100)
+    updated_by: str = Field(max_length=100)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+# --- alerts (issue 5)
+
+
+class Frequency(StrEnum):
+    DIRECT = "direct"
+    DAILY = "dagelijks"
+    WEEKLY = "wekelijks"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    REJECTED = "rejected"  # permanent (5xx) refusal: never retried
+    FAILED = "failed"  # gave up after too many temporary failures
+    DROPPED = "dropped"  # nothing to send any more (event withdrawn, unsubscribed)
+
+
+class Subscription(SQLModel, table=True):
+    """An email subscription; nothing is sent before ``confirmed_at`` is set (double opt-in).
+
+    ``regions`` holds province codes, with groups already expanded at subscribe time, so
+    matching needs no configuration; ``region_labels`` keeps what the subscriber chose.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(index=True, max_length=320)
+    regions: list[str] = Field(default_factory=list, sa_type=JSON)
+    region_labels: list[str] = Field(default_factory=list, sa_type=JSON)
+    levels: list[str] = Field(default_factory=list, sa_type=JSON)
+    themes: list[str] = Field(default_factory=list, sa_type=JSON)
+    doelgroepen: list[str] = Field(default_factory=list, sa_type=JSON)
+    frequency: str = Field(default=Frequency.DIRECT, max_length=20)
+    confirm_token: str = Field(unique=True, max_length=100)
+    unsubscribe_token: str = Field(unique=True, max_length=100)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    unsubscribed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    rejected_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    digest_through_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    client: str = Field(default="", max_length=100)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One message to one subscription: a direct alert, a digest or a confirmation.
+
+    ``key`` is ``event:<id>``, ``digest:<period end>`` or ``confirm``; the unique
+    (subscription, key) pair is what makes enqueueing idempotent.
+    """
+
+    __table_args__ = (sa.UniqueConstraint("subscription_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    subscription_id: int = Field(foreign_key="subscription.id", index=True)
+    key: str = Field(max_length=100)
+    kind: str = Field(max_length=20)  # event | digest | confirm
+    event_ids: list[int] = Field(default_factory=list, sa_type=JSON)
+    status: str = Field(default=OutboxStatus.PENDING, index=True, max_length=20)
+    message_id: str = Field(max_length=300)
+    attempts: int = 0
+    last_error: str = ""
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises:
-Create Date: 2026-11-27 14:19:45.330213
+Create Date: 2026-11-27 14:21:06.085942
 """
 
 from collections.abc import Sequence
@@ -96,6 +96,30 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
+        "sourceoverride",
+        sa.Column("source_id", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("url", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+        sa.Column("level", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("scraper", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("updated_by", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("updated_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("source_id"),
+    )
+    op.create_table(
+        "user",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("username", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("password_hash", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_login_at", tracker.models.UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("user", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_user_username"), ["username"], unique=True)
+
+    op.create_table(
         "publication",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("source_id", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
@@ -124,6 +148,35 @@ def upgrade() -> None:
     with op.batch_alter_table("publication", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_publication_scheme_id"), ["scheme_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_publication_source_id"), ["source_id"], unique=False)
+
+    op.create_table(
+        "schemeoverride",
+        sa.Column("scheme_id", sa.Integer(), nullable=False),
+        sa.Column("themes", sa.JSON(), nullable=True),
+        sa.Column("regions", sa.JSON(), nullable=True),
+        sa.Column("locked_by", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("locked_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["scheme_id"],
+            ["scheme.id"],
+        ),
+        sa.PrimaryKeyConstraint("scheme_id"),
+    )
+    op.create_table(
+        "staffnote",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("scheme_id", sa.Integer(), nullable=False),
+        sa.Column("author", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("body", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("created_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["scheme_id"],
+            ["scheme.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("staffnote", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_staffnote_scheme_id"), ["scheme_id"], unique=False)
 
     op.create_table(
         "window",
@@ -163,6 +216,32 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_window_scheme_id"), ["scheme_id"], unique=False)
 
     op.create_table(
+        "auditlog",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("scheme_id", sa.Integer(), nullable=True),
+        sa.Column("window_id", sa.Integer(), nullable=True),
+        sa.Column("source_id", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("action", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("field", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+        sa.Column("before", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("after", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("actor", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("created_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["scheme_id"],
+            ["scheme.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["window_id"],
+            ["window.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("auditlog", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_auditlog_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_auditlog_scheme_id"), ["scheme_id"], unique=False)
+
+    op.create_table(
         "event",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -191,26 +270,63 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_event_kind"), ["kind"], unique=False)
         batch_op.create_index(batch_op.f("ix_event_scheme_id"), ["scheme_id"], unique=False)
 
+    op.create_table(
+        "reviewdecision",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("window_id", sa.Integer(), nullable=False),
+        sa.Column("decision", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("actor", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("created_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["window_id"],
+            ["window.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("reviewdecision", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_reviewdecision_window_id"), ["window_id"], unique=False
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("reviewdecision", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_reviewdecision_window_id"))
+
+    op.drop_table("reviewdecision")
     with op.batch_alter_table("event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_event_scheme_id"))
         batch_op.drop_index(batch_op.f("ix_event_kind"))
         batch_op.drop_index(batch_op.f("ix_event_created_at"))
 
     op.drop_table("event")
+    with op.batch_alter_table("auditlog", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_auditlog_scheme_id"))
+        batch_op.drop_index(batch_op.f("ix_auditlog_created_at"))
+
+    op.drop_table("auditlog")
     with op.batch_alter_table("window", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_window_scheme_id"))
 
     op.drop_table("window")
+    with op.batch_alter_table("staffnote", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_staffnote_scheme_id"))
+
+    op.drop_table("staffnote")
+    op.drop_table("schemeoverride")
     with op.batch_alter_table("publication", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_publication_source_id"))
         batch_op.drop_index(batch_op.f("ix_publication_scheme_id"))
 
     op.drop_table("publication")
+    with op.batch_alter_table("user", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_user_username"))
+
+    op.drop_table("user")
+    op.drop_table("sourceoverride")
     op.drop_table("source")
     with op.batch_alter_table("scraperun", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_scraperun_source_id"))

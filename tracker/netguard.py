@@ -1,0 +1,84 @@
+"""SSRF guard for URLs that staff type into the dashboard.
+
+Only http(s) URLs whose host resolves exclusively to public addresses pass, unless the
+configuration explicitly allows private hosts (``[http] allow_private_hosts``, used by the demo
+and the tests, which serve everything on loopback). Pure apart from name resolution, which is
+injected so tests never touch DNS. No fetching happens here.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import socket
+from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
+
+from tracker.errors import TrackerError
+
+logger = logging.getLogger(__name__)
+
+Resolver = Callable[[str], Iterable[str]]
+ALLOWED_SCHEMES = ("http", "https")
+
+
+class UnsafeUrlError(TrackerError):
+    """The URL is not an http(s) URL on a public host; the message is Dutch, for staff."""
+
+
+def resolve_host(host: str) -> list[str]:
+    """Every address the host name resolves to (IPv4 and IPv6)."""
+    infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    return sorted({str(info[4][0]) for info in infos})
+
+
+def is_public_address(address: str) -> bool:
+    """True for globally routable unicast addresses only."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def check_source_url(
+    url: str, *, allow_private: bool = False, resolve: Resolver = resolve_host
+) -> str:
+    """Return the URL, stripped, when it is safe to fetch; raise UnsafeUrlError otherwise."""
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise UnsafeUrlError(f"ongeldige URL: {exc}") from None
+    if parts.scheme.lower() not in ALLOWED_SCHEMES:
+        raise UnsafeUrlError("alleen http- en https-adressen zijn toegestaan")
+    host = parts.hostname
+    if not host:
+        raise UnsafeUrlError("de URL mist een hostnaam")
+    if parts.username is not None or parts.password is not None:
+        raise UnsafeUrlError("gebruikersnaam of wachtwoord in de URL is niet toegestaan")
+    if port == 0:
+        raise UnsafeUrlError("poort 0 is ongeldig")
+    if allow_private:
+        return text
+    try:
+        addresses = [host] if _is_ip_literal(host) else list(resolve(host))
+    except (OSError, UnicodeError) as exc:
+        raise UnsafeUrlError(f"host {host!r} is niet te vinden ({exc})") from None
+    if not addresses:
+        raise UnsafeUrlError(f"host {host!r} is niet te vinden")
+    for address in addresses:
+        if not is_public_address(address):
+            logger.warning("refused staff URL %s: %s resolves to %s", text, host, address)
+            raise UnsafeUrlError(
+                f"host {host!r} wijst naar een intern adres ({address}); dat is niet toegestaan"
+            )
+    return text
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,71 @@
+"""Staff accounts: create, list, verify. Passwords are hashed with Argon2id (argon2-cffi).
+
+No web code here; the dashboard's login and the ``tracker users`` commands both come through.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, col, select
+
+from tracker.errors import TrackerError
+from tracker.models import User, utcnow
+
+logger = logging.getLogger(__name__)
+
+MIN_PASSWORD_LENGTH = 12
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+_HASHER = PasswordHasher()
+# verified against when the user does not exist, so both paths cost the same time
+_DUMMY_HASH = _HASHER.hash("timing-equaliser-not-a-password")
+
+
+class UserError(TrackerError):
+    """A staff account could not be created (the message is Dutch, for the operator)."""
+
+
+def create_user(session: Session, username: str, password: str, *, now: datetime | None = None) -> User:
+    """Add a staff account; the caller commits."""
+    name = username.strip().lower()
+    if not USERNAME_RE.fullmatch(name):
+        raise UserError("gebruikersnaam: 2–64 tekens, kleine letters, cijfers, punt, - of _")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"wachtwoord: minimaal {MIN_PASSWORD_LENGTH} tekens")
+    if session.exec(select(User).where(User.username == name)).first() is not None:
+        raise UserError(f"gebruiker {name!r} bestaat al")
+    user = User(username=name, password_hash=_HASHER.hash(password), created_at=now or utcnow())
+    session.add(user)
+    session.flush()
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.exec(select(User).order_by(col(User.username))).all())
+
+
+def verify_user(session: Session, username: str, password: str) -> User | None:
+    """The active user whose password matches, else None; rehashes outdated hashes."""
+    name = username.strip().lower()
+    user = session.exec(select(User).where(User.username == name)).first()
+    if user is None or not user.active:
+        _check(_DUMMY_HASH, password)
+        return None
+    if not _check(user.password_hash, password):
+        return None
+    if _HASHER.check_needs_rehash(user.password_hash):
+        user.password_hash = _HASHER.hash(password)
+    user.last_login_at = utcnow()
+    session.add(user)
+    return user
+
+
+def _check(stored: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
