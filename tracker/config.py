@@ -80,6 +80,83 @@ class StaffConfig(_Model):
     page_size: int = Field(default=50, ge=5, le=500)
 
 
+class SmtpConfig(_Model):
+    """Outgoing mail (issue 5); the password comes from the variable ``password_env`` names."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=25, ge=1, le=65535)
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    username: str = ""
+    password_env: str = "TRACKER_SMTP_PASSWORD"
+    from_address: str = "signalen@example.org"
+    from_name: str = "Subsidie-tracker"
+    timeout: float = Field(default=30.0, gt=0)
+    batch_size: int = Field(default=200, ge=1, le=10_000)
+    max_attempts: int = Field(default=8, ge=1, le=100)
+
+
+class AlertsConfig(_Model):
+    """Lifecycle events, digests and subscribe limits (issue 5)."""
+
+    opening_soon_days: int = Field(default=14, ge=0, le=365)
+    closing_soon_days: int = Field(default=7, ge=0, le=365)
+    digest_hour: int = Field(default=7, ge=0, le=23)
+    digest_weekday: int = Field(default=0, ge=0, le=6, description="0 = Monday")
+    notify_minutes: int = Field(default=5, ge=1, le=1440)
+    subscribe_per_client: int = Field(default=10, ge=1)
+    subscribe_per_address: int = Field(default=3, ge=1)
+    subscribe_window_minutes: int = Field(default=60, ge=1)
+    confirm_days: int = Field(default=7, ge=1)
+
+
+PROVINCE_CODES = (
+    "NL-GR", "NL-FR", "NL-DR", "NL-OV", "NL-FL", "NL-GE",
+    "NL-UT", "NL-NH", "NL-ZH", "NL-ZE", "NL-NB", "NL-LI",
+)  # fmt: skip
+
+
+class RegionsConfig(_Model):
+    """Region groups by name; the default is the four CBS landsdelen."""
+
+    groups: dict[str, tuple[str, ...]] = Field(
+        default_factory=lambda: {
+            "noord": ("NL-GR", "NL-FR", "NL-DR"),
+            "oost": ("NL-OV", "NL-FL", "NL-GE"),
+            "west": ("NL-UT", "NL-NH", "NL-ZH", "NL-ZE"),
+            "zuid": ("NL-NB", "NL-LI"),
+        }
+    )
+
+    @field_validator("groups")
+    @classmethod
+    def _check_groups(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        for name, codes in value.items():
+            if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name):
+                raise ValueError(f"group name {name!r}: use lowercase letters, digits, - and _")
+            unknown = [c for c in codes if c not in PROVINCE_CODES]
+            if unknown or not codes:
+                raise ValueError(f"group {name!r}: unknown province codes {unknown}")
+        return value
+
+
+DEFAULT_THEMES: dict[str, tuple[str, ...]] = {
+    "scholing": ("scholing", "opleiding", "leerwerk", "bbl", "leven lang ontwikkelen", "vakkracht"),
+    "techniek": ("techniek", "technologie", "technisch", "maakindustrie", "digitalisering"),
+    "arbeidsmarkt": ("arbeidsmarkt", "werkgelegenheid", "personeel", "werkzoekenden", "krapte"),
+    "innovatie": ("innovatie", "onderzoek en ontwikkeling", "r&d", "mit-regeling", "kennis"),
+    "energie": ("energie", "duurzame", "klimaat", "waterstof", "zonne", "warmte", "co2"),
+}
+
+DEFAULT_DOELGROEPEN: dict[str, tuple[str, ...]] = {
+    "opleiders": ("opleider", "opleidingsinstituut", "scholingsaanbieder", "o&o-fonds"),
+    "werkgevers": ("werkgever",),
+    "samenwerkingsverbanden": ("samenwerkingsverband", "consortium", "regionale samenwerking"),
+    "gemeenten": ("gemeente",),
+    "onderwijsinstellingen": ("onderwijsinstelling", "mbo-instelling", "hogeschool", "universiteit"),
+    "mkb": ("mkb", "midden- en kleinbedrijf", "kleine ondernemingen", "ondernemer"),
+}
+
+
 class DefaultsConfig(_Model):
     schedule: str = "0 6 * * *"
     look_back_days: int = Field(default=365, ge=1)
@@ -124,6 +201,13 @@ class Config(_Model):
     defaults: DefaultsConfig = DefaultsConfig()
     review: ReviewConfig = ReviewConfig()
     staff: StaffConfig = StaffConfig()
+    smtp: SmtpConfig = SmtpConfig()
+    alerts: AlertsConfig = AlertsConfig()
+    regions: RegionsConfig = RegionsConfig()
+    themes: dict[str, tuple[str, ...]] = Field(default_factory=lambda: dict(DEFAULT_THEMES))
+    doelgroepen: dict[str, tuple[str, ...]] = Field(
+        default_factory=lambda: dict(DEFAULT_DOELGROEPEN)
+    )
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
     path: str = ""
 

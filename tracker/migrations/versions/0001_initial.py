@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises:
-Create Date: 2026-11-27 14:21:06.085942
+Create Date: 2026-11-27 14:21:49.541180
 """
 
 from collections.abc import Sequence
@@ -107,6 +107,33 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("source_id"),
     )
     op.create_table(
+        "subscription",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("email", sqlmodel.sql.sqltypes.AutoString(length=320), nullable=False),
+        sa.Column("regions", sa.JSON(), nullable=False),
+        sa.Column("region_labels", sa.JSON(), nullable=False),
+        sa.Column("levels", sa.JSON(), nullable=False),
+        sa.Column("themes", sa.JSON(), nullable=False),
+        sa.Column("doelgroepen", sa.JSON(), nullable=False),
+        sa.Column("frequency", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("confirm_token", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column(
+            "unsubscribe_token", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False
+        ),
+        sa.Column("created_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("confirmed_at", tracker.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("unsubscribed_at", tracker.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("rejected_at", tracker.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("digest_through_at", tracker.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("client", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("confirm_token"),
+        sa.UniqueConstraint("unsubscribe_token"),
+    )
+    with op.batch_alter_table("subscription", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_subscription_email"), ["email"], unique=False)
+
+    op.create_table(
         "user",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("username", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
@@ -118,6 +145,32 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("user", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_user_username"), ["username"], unique=True)
+
+    op.create_table(
+        "outboxmessage",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("subscription_id", sa.Integer(), nullable=False),
+        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("event_ids", sa.JSON(), nullable=False),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("message_id", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("created_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", tracker.models.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["subscription_id"],
+            ["subscription.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("subscription_id", "key"),
+    )
+    with op.batch_alter_table("outboxmessage", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_outboxmessage_status"), ["status"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_outboxmessage_subscription_id"), ["subscription_id"], unique=False
+        )
 
     op.create_table(
         "publication",
@@ -322,10 +375,19 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_publication_scheme_id"))
 
     op.drop_table("publication")
+    with op.batch_alter_table("outboxmessage", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_outboxmessage_subscription_id"))
+        batch_op.drop_index(batch_op.f("ix_outboxmessage_status"))
+
+    op.drop_table("outboxmessage")
     with op.batch_alter_table("user", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_user_username"))
 
     op.drop_table("user")
+    with op.batch_alter_table("subscription", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_subscription_email"))
+
+    op.drop_table("subscription")
     op.drop_table("sourceoverride")
     op.drop_table("source")
     with op.batch_alter_table("scraperun", schema=None) as batch_op:
