@@ -36,6 +36,7 @@ from tracker.models import (
     Source,
 )
 from tracker.normalise import NormaliseError, normalise_scheme
+from tracker.review import hold_for_review
 from tracker.store import store_scheme
 from tracker.timefmt import local_today
 
@@ -265,6 +266,7 @@ def _store(
             continue
         seen.add(data.key)
         outcome = store_scheme(session, source_id, data, now, baseline=baseline)
+        hold_for_review(session, config.review, outcome.events)
         result.schemes_new += int(outcome.scheme_new)
         result.windows_new += outcome.windows_new
         result.events_created += len(outcome.events)

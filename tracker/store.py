@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from tracker.events import emit_event
 from tracker.merge import find_scheme
-from tracker.models import Event, EventKind, Publication, Scheme, Window
+from tracker.models import Event, EventKind, Publication, Scheme, SchemeOverride, Window
 from tracker.normalise import SchemeData, WindowData
 
 logger = logging.getLogger(__name__)
@@ -104,6 +104,10 @@ def store_scheme(
     pub.missing_runs = 0
     pub.content_hash = data.content_hash()
     scheme.updated_at = now
+    if (override := session.get(SchemeOverride, scheme.id)) is not None:
+        # staff-set labels win over scrapes until staff release them (tracker.corrections)
+        scheme.themes = list(override.themes) if override.themes is not None else scheme.themes
+        scheme.regions = list(override.regions) if override.regions is not None else scheme.regions
     if scheme.removed_at is not None:
         scheme.removed_at = None
     session.add(pub)

@@ -29,7 +29,9 @@ class UserError(TrackerError):
     """A staff account could not be created (the message is Dutch, for the operator)."""
 
 
-def create_user(session: Session, username: str, password: str, *, now: datetime | None = None) -> User:
+def create_user(
+    session: Session, username: str, password: str, *, now: datetime | None = None
+) -> User:
     """Add a staff account; the caller commits."""
     name = username.strip().lower()
     if not USERNAME_RE.fullmatch(name):

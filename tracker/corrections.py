@@ -1,0 +1,348 @@
+"""Staff edits: correct and add windows, budget exhausted, tags, merge, hide, notes, release.
+
+Every edit writes AuditLog rows (who, when, field, before, after) in the caller's transaction.
+A corrected window is staff-locked: scrapes leave it alone (``tracker.store``) until staff
+release it; staff-set themes and regions live in SchemeOverride with the same rule. Edits that
+stakeholders should hear about emit ordinary events. No web code here.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from tracker import review
+from tracker.errors import TrackerError
+from tracker.events import emit_event
+from tracker.models import (
+    AuditLog,
+    EventKind,
+    Publication,
+    Scheme,
+    SchemeOverride,
+    StaffNote,
+    Window,
+)
+from tracker.store import window_state
+
+logger = logging.getLogger(__name__)
+
+STAFF_SOURCE = "staf"
+
+
+class CorrectionError(TrackerError):
+    """A staff edit is not possible (the message is Dutch, for staff)."""
+
+
+@dataclass(frozen=True)
+class WindowDates:
+    opens_at: datetime | None
+    closes_at: datetime | None
+    opens_has_time: bool = False
+    closes_has_time: bool = False
+
+    def check(self) -> None:
+        if self.opens_at is None and self.closes_at is None:
+            raise CorrectionError("vul een openings- of sluitingsdatum in")
+        if self.opens_at and self.closes_at and self.closes_at < self.opens_at:
+            raise CorrectionError("de sluitingsdatum ligt vóór de openingsdatum")
+
+
+def audit(
+    session: Session,
+    actor: str,
+    action: str,
+    now: datetime,
+    *,
+    scheme_id: int | None = None,
+    window_id: int | None = None,
+    source_id: str = "",
+    field: str = "",
+    before: object = "",
+    after: object = "",
+) -> None:
+    """Write one AuditLog row; before and after are stored as text."""
+    session.add(
+        AuditLog(
+            actor=actor,
+            action=action,
+            created_at=now,
+            scheme_id=scheme_id,
+            window_id=window_id,
+            source_id=source_id,
+            field=field,
+            before="" if before is None else str(before),
+            after="" if after is None else str(after),
+        )
+    )
+
+
+def _audit_window(
+    session: Session,
+    window: Window,
+    old: dict[str, str | None],
+    actor: str,
+    action: str,
+    now: datetime,
+) -> None:
+    new = window_state(window)
+    for name in sorted(new):
+        if old.get(name) != new[name]:
+            audit(
+                session,
+                actor,
+                action,
+                now,
+                scheme_id=window.scheme_id,
+                window_id=window.id,
+                field=name,
+                before=old.get(name),
+                after=new[name],
+            )
+
+
+def _lock(window: Window, actor: str, now: datetime) -> None:
+    window.staff_locked, window.locked_by, window.locked_at = True, actor, now
+    window.updated_at = now
+
+
+def correct_window(
+    session: Session, window: Window, dates: WindowDates, actor: str, now: datetime
+) -> bool:
+    """Set a window's dates and lock it; True when anything changed (an event is emitted)."""
+    dates.check()
+    old = window_state(window)
+    window.opens_at, window.closes_at = dates.opens_at, dates.closes_at
+    window.opens_has_time, window.closes_has_time = dates.opens_has_time, dates.closes_has_time
+    window.precision = "day"
+    _lock(window, actor, now)
+    session.add(window)
+    session.flush()
+    review.decide(session, window, review.CORRECTED, actor, now)
+    new = window_state(window)
+    if new == old:
+        audit(session, actor, "vergrendeld", now, scheme_id=window.scheme_id, window_id=window.id)
+        return False
+    _audit_window(session, window, old, actor, "datum gecorrigeerd", now)
+    scheme = _scheme(session, window.scheme_id)
+    stamp = now.strftime("%Y%m%dT%H%M%S%f")
+    emit_event(
+        session,
+        kind=EventKind.WINDOW_CHANGED,
+        scheme=scheme,
+        window=window,
+        dedupe_key=f"window_changed:{window.id}:staff:{stamp}",
+        now=now,
+        before=old,
+        after=new,
+        source_id=STAFF_SOURCE,
+    )
+    return True
+
+
+def add_window(
+    session: Session, scheme: Scheme, dates: WindowDates, actor: str, now: datetime
+) -> Window:
+    """Add a staff-entered window (locked, full confidence) and announce it."""
+    dates.check()
+    assert scheme.id is not None
+    ordinal = len(session.exec(select(Window.id).where(Window.scheme_id == scheme.id)).all())
+    window = Window(
+        scheme_id=scheme.id,
+        ordinal=ordinal,
+        opens_at=dates.opens_at,
+        closes_at=dates.closes_at,
+        opens_has_time=dates.opens_has_time,
+        closes_has_time=dates.closes_has_time,
+        source_id=STAFF_SOURCE,
+        url=scheme.url,
+        snippet=f"ingevoerd door {actor}",
+        created_at=now,
+    )
+    _lock(window, actor, now)
+    session.add(window)
+    session.flush()
+    _audit_window(session, window, {}, actor, "periode toegevoegd", now)
+    emit_event(
+        session,
+        kind=EventKind.WINDOW_ANNOUNCED,
+        scheme=scheme,
+        window=window,
+        dedupe_key=f"window_announced:{window.id}",
+        now=now,
+        after=window_state(window),
+        source_id=STAFF_SOURCE,
+    )
+    return window
+
+
+def mark_budget_exhausted(session: Session, window: Window, actor: str, now: datetime) -> None:
+    """Record that the budget ceiling is reached; stakeholders get a budget_exhausted event."""
+    if window.budget_exhausted:
+        return
+    window.budget_exhausted = True
+    _lock(window, actor, now)
+    session.add(window)
+    audit(
+        session,
+        actor,
+        "budget uitgeput",
+        now,
+        scheme_id=window.scheme_id,
+        window_id=window.id,
+        field="budget_exhausted",
+        before=False,
+        after=True,
+    )
+    emit_event(
+        session,
+        kind=EventKind.BUDGET_EXHAUSTED,
+        scheme=_scheme(session, window.scheme_id),
+        window=window,
+        dedupe_key=f"budget_exhausted:{window.id}",
+        now=now,
+        source_id=STAFF_SOURCE,
+    )
+
+
+def release_window(session: Session, window: Window, actor: str, now: datetime) -> None:
+    """Let scrapes update the window again."""
+    if not window.staff_locked:
+        return
+    window.staff_locked, window.locked_by, window.locked_at = False, "", None
+    window.updated_at = now
+    session.add(window)
+    audit(
+        session,
+        actor,
+        "vrijgegeven",
+        now,
+        scheme_id=window.scheme_id,
+        window_id=window.id,
+        field="staff_locked",
+        before=True,
+        after=False,
+    )
+
+
+def _scheme(session: Session, scheme_id: int) -> Scheme:
+    scheme = session.get(Scheme, scheme_id)
+    if scheme is None:
+        raise CorrectionError(f"regeling {scheme_id} bestaat niet")
+    return scheme
+
+
+def set_scheme_tags(
+    session: Session,
+    scheme: Scheme,
+    themes: list[str],
+    regions: list[str],
+    actor: str,
+    now: datetime,
+) -> None:
+    """Set themes and regions; they stay as staff set them until released."""
+    themes = sorted({t.strip().lower() for t in themes if t.strip()})
+    regions = sorted({r.strip().upper() for r in regions if r.strip()})
+    assert scheme.id is not None
+    for name, old, new in (("themes", scheme.themes, themes), ("regions", scheme.regions, regions)):
+        if list(old) != new:
+            audit(
+                session,
+                actor,
+                "labels gewijzigd",
+                now,
+                scheme_id=scheme.id,
+                field=name,
+                before=", ".join(old),
+                after=", ".join(new),
+            )
+    scheme.themes, scheme.regions, scheme.updated_at = themes, regions, now
+    override = session.get(SchemeOverride, scheme.id) or SchemeOverride(
+        scheme_id=scheme.id, locked_by=actor
+    )
+    override.themes, override.regions = themes, regions
+    override.locked_by, override.locked_at = actor, now
+    session.add_all([scheme, override])
+
+
+def release_scheme_tags(session: Session, scheme: Scheme, actor: str, now: datetime) -> None:
+    """Drop the staff override; the next scrape merges in what sources say."""
+    override = session.get(SchemeOverride, scheme.id)
+    if override is None:
+        return
+    session.delete(override)
+    audit(session, actor, "vrijgegeven", now, scheme_id=scheme.id, field="themes, regions")
+
+
+def set_hidden(session: Session, scheme: Scheme, hidden: bool, actor: str, now: datetime) -> None:
+    """Hide a scheme from feeds, lists and the public API (or show it again)."""
+    if scheme.hidden == hidden:
+        return
+    audit(
+        session,
+        actor,
+        "verborgen" if hidden else "zichtbaar gemaakt",
+        now,
+        scheme_id=scheme.id,
+        field="hidden",
+        before=scheme.hidden,
+        after=hidden,
+    )
+    scheme.hidden, scheme.updated_at = hidden, now
+    session.add(scheme)
+
+
+def merge_schemes(
+    session: Session, duplicate: Scheme, target: Scheme, actor: str, now: datetime
+) -> None:
+    """Fold a duplicate into target: its publications and windows move, later scrapes follow."""
+    if duplicate.id == target.id:
+        raise CorrectionError("een regeling kan niet met zichzelf worden samengevoegd")
+    if target.merged_into_id is not None or duplicate.merged_into_id is not None:
+        raise CorrectionError("deze regeling is al samengevoegd")
+    for pub in session.exec(select(Publication).where(Publication.scheme_id == duplicate.id)):
+        pub.scheme_id = target.id or 0
+        # the target keeps its own title: a moved publication is never the primary one
+        pub.merge_reason = f"samengevoegd door {actor}"
+        session.add(pub)
+    for window in session.exec(select(Window).where(Window.scheme_id == duplicate.id)):
+        window.scheme_id = target.id or 0
+        session.add(window)
+    for name in ("regions", "identifiers", "themes", "doelgroepen"):
+        merged = sorted(set(getattr(target, name)) | set(getattr(duplicate, name)))
+        setattr(target, name, merged)
+    duplicate.merged_into_id, duplicate.updated_at, target.updated_at = target.id, now, now
+    session.add_all([duplicate, target])
+    audit(
+        session,
+        actor,
+        "samengevoegd",
+        now,
+        scheme_id=target.id,
+        field="merged",
+        before=f"#{duplicate.id} {duplicate.title}",
+        after=f"#{target.id}",
+    )
+    audit(
+        session,
+        actor,
+        "samengevoegd",
+        now,
+        scheme_id=duplicate.id,
+        field="merged_into_id",
+        before="",
+        after=target.id,
+    )
+
+
+def add_note(session: Session, scheme: Scheme, body: str, actor: str, now: datetime) -> StaffNote:
+    text = body.strip()
+    if not text:
+        raise CorrectionError("een notitie mag niet leeg zijn")
+    assert scheme.id is not None
+    note = StaffNote(scheme_id=scheme.id, author=actor, body=text[:5000], created_at=now)
+    session.add(note)
+    return note
