@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import pydantic
+import pytest
+
+from scrapers.base import ParseError
+from scrapers.html_list import HtmlListScraper
+from tests.scrapers.conftest import page_from_fixture
+
+LIST = "https://www.rvo.nl/subsidies-financiering"
+OPTIONS = {
+    "item": "li.teaser",
+    "title": "h3",
+    "link": "h3 a",
+    "opens": ".opens",
+    "closes": ".closes",
+    "status": ".badge",
+    "summary": ".intro",
+    "next": "a[rel=next]",
+}
+
+
+def make(**overrides: object) -> HtmlListScraper:
+    opts = HtmlListScraper.Options(**(OPTIONS | overrides))  # type: ignore[arg-type]
+    return HtmlListScraper(opts, level="rijk", max_pages=10)
+
+
+def test_items_with_absolute_links_and_windows() -> None:
+    schemes = list(make().parse(page_from_fixture("html_list/constructed_rvo_list.html", LIST)))
+    assert [s.key for s in schemes] == [
+        "https://www.rvo.nl/subsidies-financiering/sde",
+        "https://www.rvo.nl/subsidies-financiering/isde/woningeigenaren",
+        "https://www.rvo.nl/subsidies-financiering/mit",
+    ]
+    sde, isde, mit = schemes
+    assert sde.title == "Stimulering Duurzame Energieproductie en Klimaattransitie (SDE++)"
+    assert sde.status_text == "Deze regeling is gesloten"
+    assert (sde.windows[0].opens_text, sde.windows[0].closes_text) == (
+        "27 oktober 2026",
+        "26 november 2026",
+    )
+    assert isde.windows[0].opens_text == "" and isde.windows[0].closes_text == "31 december 2026"
+    assert mit.status_text == "Bijna open"
+    assert sde.summary.startswith("Subsidie voor de productie")
+    assert all(s.detail_url == "" and s.level == "rijk" for s in schemes)
+
+
+def test_paging_follows_next_link_and_stops() -> None:
+    scraper = make()
+    first = page_from_fixture("html_list/constructed_rvo_list.html", LIST)
+    (nxt,) = scraper.next_requests(first)
+    assert nxt.url == LIST + "?page=2"
+    second = page_from_fixture("html_list/constructed_rvo_list_page2.html", nxt.url)
+    assert [s.title for s in scraper.parse(second)] == ["WBSO"]
+    assert scraper.next_requests(second) == []
+
+
+def test_max_pages_caps_paging() -> None:
+    scraper = make(max_pages=1)
+    assert (
+        scraper.next_requests(page_from_fixture("html_list/constructed_rvo_list.html", LIST)) == []
+    )
+
+
+def test_zero_matches_is_a_parse_error() -> None:
+    page = page_from_fixture("html_list/empty_redesign.html", LIST)
+    with pytest.raises(ParseError, match=r"selector 'li.teaser' matched 0 items"):
+        list(make().parse(page))
+    assert list(make(expect_min=0).parse(page)) == []
+
+
+def test_follow_details_reads_the_scheme_page() -> None:
+    scraper = make(follow_details=True)
+    sde = next(iter(scraper.parse(page_from_fixture("html_list/constructed_rvo_list.html", LIST))))
+    assert sde.detail_url == "https://www.rvo.nl/subsidies-financiering/sde"
+    done = scraper.parse_detail(
+        page_from_fixture("html_page/constructed_rvo_sde.html", sde.detail_url), sde
+    )
+    assert "Startdatum: dinsdag 27 oktober 2026" in done.text
+    assert done.amount_text == "€ 8.000.000.000"
+    assert done.title == sde.title
+
+
+def test_item_selector_is_required() -> None:
+    with pytest.raises(pydantic.ValidationError):
+        HtmlListScraper.Options()  # type: ignore[call-arg]

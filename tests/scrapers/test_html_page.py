@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import pytest
+
+from scrapers.base import ParseError
+from scrapers.html_page import HtmlPageScraper
+from tests.scrapers.conftest import page_from_bytes, page_from_fixture
+
+RVO = "https://www.rvo.nl/subsidies-financiering/sde/aanvragen"
+
+
+def make(**options: object) -> HtmlPageScraper:
+    opts = HtmlPageScraper.Options(**options)  # type: ignore[arg-type]
+    return HtmlPageScraper(opts, level="rijk", publisher="RVO")
+
+
+def test_rvo_labelled_fields_and_badge() -> None:
+    (raw,) = make().parse(page_from_fixture("html_page/constructed_rvo_sde.html", RVO))
+    assert raw.key == RVO and raw.url == RVO
+    assert raw.title == "SDE++ aanvragen"
+    assert raw.text.startswith(
+        "Startdatum: dinsdag 27 oktober 2026\nEinddatum: donderdag 26 november 2026\n"
+        "Totaal budget: € 8.000.000.000\n"
+    )
+    assert raw.amount_text == "€ 8.000.000.000"
+    assert raw.status_text == "Deze regeling is gesloten"
+    assert raw.summary == "Hoe vraagt u SDE++ aan in de openstellingsronde 2026?"
+    assert "Gepubliceerd op: 17 september 2026" in raw.text
+    assert "dataLayer" not in raw.text and "Home" not in raw.text
+    assert "Rijksdienst voor Ondernemend Nederland" not in raw.text  # footer dropped
+    assert raw.level == "rijk" and raw.publisher == "RVO"
+    assert "<" not in raw.text
+
+
+def test_uvb_window_sentence_and_status() -> None:
+    url = "https://www.uitvoeringvanbeleidszw.nl/subsidies-en-regelingen/slim/aanvragen"
+    (raw,) = make(scheme_title="SLIM-regeling", identifiers=["BWBR0043015"]).parse(
+        page_from_fixture("html_page/constructed_uvb_slim.html", url)
+    )
+    assert raw.title == "SLIM-regeling: aanvragen voor mkb-ondernemingen"
+    assert (
+        "kunnen worden ingediend van 1 maart 2027, 9.00 uur tot 31 maart 2027, 17.00 uur, "
+        "Nederlandse tijd." in raw.text
+    )
+    assert "Tijdvak 2 2026: opent op 10 augustus en sluit op 7 september 2026" in raw.text
+    assert raw.status_text == "Bijna open"
+    assert raw.cited_titles == ["SLIM-regeling"] and raw.identifiers == ["BWBR0043015"]
+    assert "Naar de inhoud" not in raw.text
+
+
+def test_nl_leert_door_real_sentence() -> None:
+    (raw,) = make().parse(page_from_fixture("html_page/constructed_uvb_nl_leert_door.html"))
+    assert "van 15 maart 2021, 9.00 uur tot 26 april 2021, 17.00 uur, Nederlandse tijd" in raw.text
+    assert raw.status_text == "Deze regeling is gesloten"
+
+
+def test_limburg_question_headings() -> None:
+    url = "https://www.limburg.nl/onderwerpen/economie/@10534/vragen-antwoorden/"
+    (raw,) = make(key="limburg-verduurzamingsadvies").parse(
+        page_from_fixture("html_page/constructed_limburg_qa.html", url)
+    )
+    assert raw.key == "limburg-verduurzamingsadvies"
+    fields = raw.extra["fields"]
+    assert fields["Wat is de indieningstermijn?"] == (
+        "Uiterlijk 5 februari 2027 moet de subsidieaanvraag door de Provincie Limburg "
+        "zijn ontvangen."
+    )
+    assert fields["Wat is de looptijd van de subsidieregeling?"] == "Van 1 mei 2025 tot 1 mei 2027."
+    assert fields["Wat is het subsidieplafond?"] == "Het subsidieplafond bedraagt € 250.000."
+    assert "Subsidiebedrag?: De subsidie bedraagt maximaal 90%" in raw.text
+    assert raw.amount_text.startswith("De subsidie bedraagt maximaal 90%")
+
+
+def test_selector_overrides() -> None:
+    page = page_from_fixture("html_page/constructed_limburg_qa.html")
+    (raw,) = make(content="div[role=main]", title="h2").parse(page)
+    assert raw.title == "Wat is de indieningstermijn?"
+    with pytest.raises(ParseError, match="matched nothing"):
+        list(make(content="#missing").parse(page))
+
+
+def test_text_is_capped() -> None:
+    paragraphs = "".join(f"<p>alinea {i} met tekst</p>" for i in range(5000)).encode()
+    body = b"<html><body><main><h1>T</h1>" + paragraphs + b"</main></body></html>"
+    (raw,) = make(max_chars=1000).parse(page_from_bytes(body, "https://example.test/"))
+    assert len(raw.text) == 1000
+
+
+def test_title_falls_back_to_head_title() -> None:
+    body = b"<html><head><title>Alleen titel</title></head><body><p>Tekst</p></body></html>"
+    (raw,) = make().parse(page_from_bytes(body, "https://example.test/"))
+    assert raw.title == "Alleen titel" and raw.text == "Tekst"
+
+
+def test_empty_body_is_a_parse_error() -> None:
+    with pytest.raises(ParseError):
+        list(make().parse(page_from_bytes(b"  ", "https://example.test/")))
