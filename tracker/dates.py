@@ -1,0 +1,248 @@
+"""Recognise date, time and vague-period mentions in Dutch and English text.
+
+Pure and stateless: no I/O and no clock. A mention may lack its year; deciding the year (and
+whether a mention is an application date at all) is `tracker.windows`' job.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, time
+
+MONTHS: dict[str, int] = {
+    "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
+    "augustus": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
+    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8,
+    "october": 10,
+    "jan": 1, "feb": 2, "febr": 2, "mrt": 3, "mar": 3, "apr": 4, "jun": 6, "jul": 7,
+    "aug": 8, "sep": 9, "sept": 9, "okt": 10, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+# Full names only: "april 2027" is a month-precision mention, "apr 2027" is too risky.
+FULL_MONTHS = [m for m in MONTHS if len(m) > 4 or m in ("mei", "juni", "juli", "june", "july")]
+WEEKDAYS: dict[str, int] = {
+    "maandag": 0, "dinsdag": 1, "woensdag": 2, "donderdag": 3, "vrijdag": 4, "zaterdag": 5,
+    "zondag": 6, "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
+    "saturday": 5, "sunday": 6,
+}  # fmt: skip
+SEASONS: dict[str, tuple[int, int]] = {
+    "voorjaar": (3, 5), "lente": (3, 5), "spring": (3, 5), "zomer": (6, 8), "summer": (6, 8),
+    "najaar": (9, 11), "herfst": (9, 11), "autumn": (9, 11), "fall": (9, 11),
+    "winter": (12, 2),
+}  # fmt: skip
+ORDINALS = {"eerste": 1, "tweede": 2, "derde": 3, "vierde": 4, "first": 1, "second": 2}
+ORDINALS |= {"third": 3, "fourth": 4}
+YEAR_PART: dict[str, tuple[int, int]] = {
+    "begin": (1, 3), "early": (1, 3), "medio": (5, 8), "midden": (5, 8), "mid": (5, 8),
+    "half": (5, 8), "eind": (10, 12), "einde": (10, 12), "end of": (10, 12), "late": (10, 12),
+}  # fmt: skip
+MONTH_PART_DAY = {"begin": 1, "early": 1, "half": 15, "medio": 15, "midden": 15, "mid": 15}
+
+
+def _alt(words: list[str] | dict[str, object]) -> str:
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+
+
+_MON = rf"(?:{_alt(MONTHS)})\.?(?![a-z])"
+_FULLMON = rf"(?:{_alt(FULL_MONTHS)})(?![a-z])"
+_WD = rf"(?:{_alt(WEEKDAYS)})"
+_TIME_CORE = r"(?P<h>[01]?\d|2[0-4])[.:h](?P<mi>[0-5]\d)(?::[0-5]\d)?(?![.\-/]?\d)"
+_TZ = r"(?:\s*\(?(?:brussels\s+(?:local\s+)?time|cet|cest|nederlandse\s+tijd)\)?)?"
+_SMIDDAGS = r"(?:\s*['’]s\s*(?P<part>middags|avonds|ochtends|morgens))?"
+_UUR = r"(?:\s*(?:uur|u)(?![a-z]))?"
+
+WRITTEN_RE = re.compile(
+    rf"(?<![\w.,/-])(?:(?P<wd>{_WD}),?\s+)?(?P<d>[0-3]?\d)(?:e|ste|de|st|nd|rd|th)?\s+"
+    rf"(?P<m>{_MON})(?:,?\s+(?P<y>(?:19|20)\d\d)(?!\d))?",
+    re.IGNORECASE,
+)
+MONTH_FIRST_RE = re.compile(
+    r"(?<![\w])(?P<m>january|february|march|april|june|july|august|september|october|"
+    r"november|december)\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s+(?P<y>(?:19|20)\d\d))?(?!\d)",
+    re.IGNORECASE,
+)
+NUMERIC_RE = re.compile(
+    r"(?<![\w./:-])(?P<d>[0-3]?\d)(?P<sep>[-./])(?P<m>[01]?\d)(?P=sep)(?P<y>(?:19|20)\d\d)(?![\w-])"
+)
+ISO_RE = re.compile(r"(?<![\w./:-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\w-])")
+# Year-less numeric cells are only trusted inside a range ("15-07 t/m 30-09", BWBR0032500).
+NUMERIC_RANGE_RE = re.compile(
+    r"(?<![\w./:-])(?P<d1>[0-3]?\d)(?P<sep>[-/])(?P<m1>[01]?\d)\s*"
+    r"(?:t/m|tot en met|tot)\s*(?P<d2>[0-3]?\d)(?P=sep)(?P<m2>[01]?\d)(?![\w./-])",
+    re.IGNORECASE,
+)
+# "van 1 tot en met 31 maart": a bare day borrowing the month of the next date.
+DAY_ONLY_RE = re.compile(
+    rf"(?<![\w.,/-])(?P<d>[0-3]?\d)(?:e)?(?=\s*(?:t/m|tot en met|tot|-|–|en|and)\s*"
+    rf"[0-3]?\d\s+{_MON})",
+    re.IGNORECASE,
+)
+QUARTER_RE = re.compile(
+    r"(?:(?P<n>[1-4])\s*(?:e|ste|de)?|(?P<w>eerste|tweede|derde|vierde|first|second|third|"
+    r"fourth))\s+(?:kwartaal|quarter)(?:\s+(?:van|of))?\s+(?P<y>(?:19|20)\d\d)"
+    r"|\bq(?P<q>[1-4])\s*(?P<y2>(?:19|20)\d\d)",
+    re.IGNORECASE,
+)
+SEASON_RE = re.compile(
+    rf"\b(?P<s>{_alt(SEASONS)})(?:\s+(?:van|of))?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE
+)
+YEAR_PART_RE = re.compile(
+    rf"\b(?P<p>{_alt(YEAR_PART)})\s+(?P<y>(?:19|20)\d\d)\b(?!-)", re.IGNORECASE
+)
+MONTH_PART_RE = re.compile(
+    rf"\b(?P<p>begin|early|half|medio|midden|mid|eind|einde|end of|late)\s+(?P<m>{_FULLMON})"
+    rf"(?:\s+(?P<y>(?:19|20)\d\d)\b)?",
+    re.IGNORECASE,
+)
+MONTH_YEAR_RE = re.compile(rf"(?<![\w.])(?P<m>{_FULLMON})\s+(?P<y>(?:19|20)\d\d)\b", re.I)
+TIME_AFTER_RE = re.compile(
+    rf"(?:\s*,)?\s*(?:(?:om|at|-|–|vóór|voor|tot|\()\s*)?{_TIME_CORE}{_UUR}{_SMIDDAGS}{_TZ}",
+    re.IGNORECASE,
+)
+TIME_BEFORE_RE = re.compile(
+    rf"{_TIME_CORE}{_UUR}{_SMIDDAGS}{_TZ}\s*(?:,|op|on)?\s*$", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One date-like mention; `month_span` is set for vague periods (month/quarter/…)."""
+
+    start: int
+    end: int
+    day: int | None
+    month: int | None
+    year: int | None
+    precision: str  # day | approximate | month | quarter | season | year
+    weekday: int | None = None
+    time: time | None = None
+    month_span: tuple[int, int] | None = None  # first and last month of a vague period
+    last_day: bool = False  # "eind april": the last day of the month
+
+    @property
+    def vague(self) -> bool:
+        return self.precision in ("month", "quarter", "season", "year")
+
+    def on(self, year: int) -> date | None:
+        """Return the concrete day in `year`, or None if it does not exist."""
+        if self.month is None or self.vague:
+            return None
+        day = calendar.monthrange(year, self.month)[1] if self.last_day else self.day
+        try:
+            return date(year, self.month, day or 1)
+        except ValueError:
+            return None
+
+    def period(self, year: int) -> tuple[date, date]:
+        """Return the first and last day a vague mention may refer to."""
+        first, last = self.month_span or (self.month or 1, self.month or 12)
+        last_year = year + 1 if last < first else year
+        end = date(last_year, last, calendar.monthrange(last_year, last)[1])
+        return date(year, first, 1), end
+
+
+def _time(h: str, mi: str, part: str | None) -> time | None:
+    hour, minute = int(h), int(mi)
+    if part and part.lower() in ("middags", "avonds") and hour < 12:
+        hour += 12
+    if hour == 24 and minute == 0:  # "om 24.00 uur": the end of that day
+        return time(23, 59)
+    return time(hour, minute) if hour < 24 else None
+
+
+def _valid(day: int, month: int, year: int | None) -> bool:
+    if not 1 <= month <= 12 or day < 1:
+        return False
+    return day <= calendar.monthrange(year if year else 2000, month)[1]
+
+
+def _attach_time(text: str, m: Mention, floor: int) -> Mention:
+    """Extend a day-precision mention with a time written right after or before it."""
+    if m.precision != "day":
+        return m
+    after = TIME_AFTER_RE.match(text, m.end)
+    if after:
+        t = _time(after["h"], after["mi"], after["part"])
+        if t is not None:
+            return Mention(m.start, after.end(), m.day, m.month, m.year, m.precision,
+                           m.weekday, t)  # fmt: skip
+    before = TIME_BEFORE_RE.search(text, max(floor, m.start - 48), m.start)
+    if before:
+        t = _time(before["h"], before["mi"], before["part"])
+        if t is not None:
+            return Mention(before.start(), m.end, m.day, m.month, m.year, m.precision,
+                           m.weekday, t)  # fmt: skip
+    return m
+
+
+def _year(s: str | None) -> int | None:
+    return int(s) if s else None
+
+
+def _candidates(text: str) -> list[tuple[int, Mention]]:
+    """Collect (priority, mention) from every pattern; lower priority wins overlaps."""
+    found: list[tuple[int, Mention]] = []
+    for mt in NUMERIC_RANGE_RE.finditer(text):
+        for i in ("1", "2"):
+            d, mo = int(mt["d" + i]), int(mt["m" + i])
+            if _valid(d, mo, None):
+                s, e = mt.span("d" + i)[0], mt.span("m" + i)[1]
+                found.append((1, Mention(s, e, d, mo, None, "day")))
+    for mt in MONTH_PART_RE.finditer(text):
+        p, mo = mt["p"].lower(), MONTHS[mt["m"].lower()]
+        last = p in ("eind", "einde", "end of", "late")
+        day = None if last else MONTH_PART_DAY.get(p, 1)
+        found.append((0, Mention(*mt.span(), day, mo, _year(mt["y"]), "approximate",
+                                 last_day=last)))  # fmt: skip
+    for mt in QUARTER_RE.finditer(text):
+        n = int(mt["n"] or mt["q"] or ORDINALS[(mt["w"] or "first").lower()])
+        y = int(mt["y"] or mt["y2"])
+        found.append((0, Mention(*mt.span(), None, None, y, "quarter",
+                                 month_span=(3 * n - 2, 3 * n))))  # fmt: skip
+    for mt in SEASON_RE.finditer(text):
+        span = SEASONS[mt["s"].lower()]
+        found.append((0, Mention(*mt.span(), None, None, int(mt["y"]), "season",
+                                 month_span=span)))  # fmt: skip
+    for mt in YEAR_PART_RE.finditer(text):
+        span = YEAR_PART[mt["p"].lower()]
+        found.append((0, Mention(*mt.span(), None, None, int(mt["y"]), "year", month_span=span)))
+    for rx in (WRITTEN_RE, MONTH_FIRST_RE):
+        for mt in rx.finditer(text):
+            d, mo, y = int(mt["d"]), MONTHS[mt["m"].lower().rstrip(".")], _year(mt["y"])
+            wd = WEEKDAYS.get((mt.groupdict().get("wd") or "").lower())
+            if _valid(d, mo, y):
+                found.append((2, Mention(*mt.span(), d, mo, y, "day", wd)))
+    for rx in (NUMERIC_RE, ISO_RE):
+        for mt in rx.finditer(text):
+            d, mo, y = int(mt["d"]), int(mt["m"]), int(mt["y"])
+            if _valid(d, mo, y):
+                found.append((2, Mention(*mt.span(), d, mo, y, "day")))
+    for mt in MONTH_YEAR_RE.finditer(text):
+        mo = MONTHS[mt["m"].lower()]
+        found.append((3, Mention(*mt.span(), None, mo, int(mt["y"]), "month",
+                                 month_span=(mo, mo))))  # fmt: skip
+    for mt in DAY_ONLY_RE.finditer(text):
+        found.append((4, Mention(*mt.span(), int(mt["d"]), None, None, "day")))
+    return found
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Return non-overlapping date mentions in text order, with times attached."""
+    chosen: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for _, m in sorted(_candidates(text), key=lambda pm: (pm[0], -(pm[1].end - pm[1].start))):
+        if any(m.start < e and s < m.end for s, e in taken):
+            continue
+        taken.append((m.start, m.end))
+        chosen.append(m)
+    chosen.sort(key=lambda m: m.start)
+    out: list[Mention] = []
+    for i, m in enumerate(chosen):
+        if m.month is None and m.precision == "day":  # bare day: borrow from the next date
+            nxt = chosen[i + 1] if i + 1 < len(chosen) else None
+            if nxt is None or nxt.month is None or not _valid(m.day or 0, nxt.month, nxt.year):
+                continue
+            m = Mention(m.start, m.end, m.day, nxt.month, nxt.year, "day")
+        out.append(_attach_time(text, m, out[-1].end if out else 0))
+    return out
