@@ -99,8 +99,19 @@ class KoopSruScraper(Scraper):
         return sru_next_request(page, total, root, int(self.context.get("max_pages", 50)))
 
     def parse(self, page: Page) -> Iterator[RawScheme]:
+        wanted = region_for(self.options.creator) if self.options.creator else None
         for record in sru_records(page):
-            yield self._parse_record(record, page.url)
+            raw = self._parse_record(record, page.url)
+            # the server filters on dt.creator too; checking again keeps one province's source
+            # from storing another province's publications if the server ignores the clause
+            if self.options.creator and not _same_creator(
+                raw.publisher, self.options.creator, wanted
+            ):
+                logger.info(
+                    "skipping %s by %r: not %r", raw.key, raw.publisher, self.options.creator
+                )
+                continue
+            yield raw
 
     def _parse_record(self, record: etree._Element, url: str) -> RawScheme:
         meta = _xml.find_first(record, "recordData")
@@ -155,3 +166,9 @@ class KoopSruScraper(Scraper):
             identifiers=list(dict.fromkeys([*raw.identifiers, *ids])),
             cited_titles=list(dict.fromkeys([*raw.cited_titles, *find_cited_titles(text)])),
         )
+
+
+def _same_creator(found: str, wanted: str, wanted_region: str | None) -> bool:
+    if wanted_region is not None:
+        return region_for(found) == wanted_region
+    return found.strip().lower() == wanted.strip().lower()

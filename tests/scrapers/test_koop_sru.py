@@ -221,3 +221,14 @@ def test_real_document_xml(sample: str, phrase: str) -> None:
     raw = next(iter(make().parse(page_from_fixture("koop_sru/stcrt_page1.xml", listing("s")))))
     done = make().parse_detail(page_from_sample(sample), raw)
     assert phrase in " ".join(done.text.split())
+
+
+def test_creator_option_keeps_only_that_province() -> None:
+    scraper = KoopSruScraper(
+        KoopSruScraper.Options(publication="Provinciaal blad", creator="Limburg"),
+        today=TODAY,
+    )
+    page = page_from_fixture("koop_sru/prb_page1.xml", "https://repository.overheid.nl/sru")
+    items = list(scraper.parse(page))
+    assert [i.key for i in items] == ["prb-2026-6286"]
+    assert items[0].regions == ["NL-LI"]
