@@ -152,7 +152,12 @@ DEFAULT_DOELGROEPEN: dict[str, tuple[str, ...]] = {
     "werkgevers": ("werkgever",),
     "samenwerkingsverbanden": ("samenwerkingsverband", "consortium", "regionale samenwerking"),
     "gemeenten": ("gemeente",),
-    "onderwijsinstellingen": ("onderwijsinstelling", "mbo-instelling", "hogeschool", "universiteit"),
+    "onderwijsinstellingen": (
+        "onderwijsinstelling",
+        "mbo-instelling",
+        "hogeschool",
+        "universiteit",
+    ),
     "mkb": ("mkb", "midden- en kleinbedrijf", "kleine ondernemingen", "ondernemer"),
 }
 

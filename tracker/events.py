@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from tracker.models import Event, EventKind, Scheme, Window
+from tracker.outbox import enqueue_event
 
 logger = logging.getLogger(__name__)
 
@@ -54,4 +55,6 @@ def emit_event(
         # another process emitted it between our check and insert
         logger.info("event %s already emitted elsewhere", dedupe_key)
         return None
+    # mail is queued in this same transaction, so an event and its outbox rows exist together
+    enqueue_event(session, event, scheme)
     return event

@@ -270,6 +270,7 @@ class OutboxStatus(StrEnum):
     REJECTED = "rejected"  # permanent (5xx) refusal: never retried
     FAILED = "failed"  # gave up after too many temporary failures
     DROPPED = "dropped"  # nothing to send any more (event withdrawn, unsubscribed)
+    BATCHED = "batched"  # a digest item, taken into a digest message
 
 
 class Subscription(SQLModel, table=True):
@@ -300,8 +301,9 @@ class Subscription(SQLModel, table=True):
 class OutboxMessage(SQLModel, table=True):
     """One message to one subscription: a direct alert, a digest or a confirmation.
 
-    ``key`` is ``event:<id>``, ``digest:<period end>`` or ``confirm``; the unique
-    (subscription, key) pair is what makes enqueueing idempotent.
+    ``key`` is ``event:<id>`` (a direct alert, or an item waiting for a digest),
+    ``digest:<period end>`` or ``confirm``; the unique (subscription, key) pair is what makes
+    enqueueing idempotent. Rows are written in the transaction that creates the event.
     """
 
     __table_args__ = (sa.UniqueConstraint("subscription_id", "key"),)
@@ -309,10 +311,11 @@ class OutboxMessage(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     subscription_id: int = Field(foreign_key="subscription.id", index=True)
     key: str = Field(max_length=100)
-    kind: str = Field(max_length=20)  # event | digest | confirm
+    kind: str = Field(max_length=20)  # event | item (for a digest) | digest | confirm
+    event_id: int | None = Field(default=None, foreign_key="event.id", index=True)
     event_ids: list[int] = Field(default_factory=list, sa_type=JSON)
     status: str = Field(default=OutboxStatus.PENDING, index=True, max_length=20)
-    message_id: str = Field(max_length=300)
+    message_id: str = Field(default="", max_length=300)
     attempts: int = 0
     last_error: str = ""
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

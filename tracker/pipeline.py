@@ -38,6 +38,7 @@ from tracker.models import (
 from tracker.normalise import NormaliseError, normalise_scheme
 from tracker.review import hold_for_review
 from tracker.store import store_scheme
+from tracker.tagging import Tagger
 from tracker.timefmt import local_today
 
 logger = logging.getLogger(__name__)
@@ -254,6 +255,7 @@ def _store(
         _touch_publications(session, source_id, now)
         return result
     today = local_today(now)
+    tagger = Tagger.from_config(config)
     seen: set[str] = set()
     for raw, page_url in got.items:
         try:
@@ -265,7 +267,7 @@ def _store(
         if data.key in seen:
             continue
         seen.add(data.key)
-        outcome = store_scheme(session, source_id, data, now, baseline=baseline)
+        outcome = store_scheme(session, source_id, data, now, baseline=baseline, tagger=tagger)
         hold_for_review(session, config.review, outcome.events)
         result.schemes_new += int(outcome.scheme_new)
         result.windows_new += outcome.windows_new

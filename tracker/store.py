@@ -18,9 +18,11 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from tracker.events import emit_event
+from tracker.lifecycle import exhausted_windows, mark_budget_exhausted
 from tracker.merge import find_scheme
 from tracker.models import Event, EventKind, Publication, Scheme, SchemeOverride, Window
 from tracker.normalise import SchemeData, WindowData
+from tracker.tagging import Tagger, tag_scheme
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +63,13 @@ def _digest(state: dict[str, str | None]) -> str:
 
 
 def store_scheme(
-    session: Session, source_id: str, data: SchemeData, now: datetime, *, baseline: bool
+    session: Session,
+    source_id: str,
+    data: SchemeData,
+    now: datetime,
+    *,
+    baseline: bool,
+    tagger: Tagger | None = None,
 ) -> StoreOutcome:
     """Upsert one publication, its scheme and windows; emit the resulting events."""
     pub = session.exec(
@@ -76,7 +84,7 @@ def store_scheme(
             scheme.created_at = now
             reason = "aangemaakt"
         pub = Publication(source_id=source_id, key=data.key, scheme_id=0, merge_reason=reason)
-        _apply_scheme(scheme, data, primary=created)
+        _apply_scheme(scheme, data, primary=created, tagger=tagger)
         session.add(scheme)
         session.flush()
         assert scheme.id is not None
@@ -96,7 +104,7 @@ def store_scheme(
             )
     else:
         scheme = _live_scheme(session, pub.scheme_id)
-        _apply_scheme(scheme, data, primary=pub.merge_reason == "aangemaakt")
+        _apply_scheme(scheme, data, primary=pub.merge_reason == "aangemaakt", tagger=tagger)
         outcome = StoreOutcome(scheme, pub)
     pub.title, pub.url, pub.publisher = data.title, data.url, data.publisher
     pub.published_on = data.published_on
@@ -113,7 +121,30 @@ def store_scheme(
     session.add(pub)
     session.flush()
     _store_windows(session, outcome, source_id, data, now, baseline)
+    _detect_budget_exhausted(session, outcome, source_id, data, now, baseline)
     return outcome
+
+
+def _detect_budget_exhausted(
+    session: Session,
+    outcome: StoreOutcome,
+    source_id: str,
+    data: SchemeData,
+    now: datetime,
+    baseline: bool,
+) -> None:
+    """Flag windows closed early by a "subsidieplafond bereikt" statement (tracker.lifecycle).
+
+    A scheme-level statement only counts in a publication that is new and recent, so last
+    year's announcement cannot close this year's window.
+    """
+    windows = session.exec(select(Window).where(Window.scheme_id == outcome.scheme.id)).all()
+    recent = data.published_on is None or (now.date() - data.published_on).days <= 60
+    news = outcome.publication.first_seen_at == now and recent
+    hit = exhausted_windows(windows, (data.title, data.summary) if news else (), now)
+    outcome.events += mark_budget_exhausted(
+        session, outcome.scheme, hit, now, baseline=baseline, source_id=source_id
+    )
 
 
 def _live_scheme(session: Session, scheme_id: int) -> Scheme:
@@ -130,7 +161,9 @@ def _live_scheme(session: Session, scheme_id: int) -> Scheme:
     return scheme
 
 
-def _apply_scheme(scheme: Scheme, data: SchemeData, *, primary: bool) -> None:
+def _apply_scheme(
+    scheme: Scheme, data: SchemeData, *, primary: bool, tagger: Tagger | None = None
+) -> None:
     if primary:
         scheme.title = data.title
         scheme.publisher = data.publisher or scheme.publisher
@@ -143,6 +176,9 @@ def _apply_scheme(scheme: Scheme, data: SchemeData, *, primary: bool) -> None:
     scheme.identifiers = sorted(set(scheme.identifiers) | set(data.identifiers))
     if data.themes:
         scheme.themes = sorted(set(scheme.themes) | set(data.themes))
+    if tagger is not None:
+        texts = [data.title, data.summary, *data.cited_titles, *(w.snippet for w in data.windows)]
+        tag_scheme(scheme, tagger, texts)
 
 
 def _store_windows(
