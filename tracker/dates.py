@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
 
@@ -40,7 +41,7 @@ YEAR_PART: dict[str, tuple[int, int]] = {
 MONTH_PART_DAY = {"begin": 1, "early": 1, "half": 15, "medio": 15, "midden": 15, "mid": 15}
 
 
-def _alt(words: list[str] | dict[str, object]) -> str:
+def _alt(words: Iterable[str]) -> str:
     return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
 
 
@@ -69,7 +70,7 @@ ISO_RE = re.compile(r"(?<![\w./:-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3
 # Year-less numeric cells are only trusted inside a range ("15-07 t/m 30-09", BWBR0032500).
 NUMERIC_RANGE_RE = re.compile(
     r"(?<![\w./:-])(?P<d1>[0-3]?\d)(?P<sep>[-/])(?P<m1>[01]?\d)\s*"
-    r"(?:t/m|tot en met|tot)\s*(?P<d2>[0-3]?\d)(?P=sep)(?P<m2>[01]?\d)(?![\w./-])",
+    r"(?:t/m|tot en met|tot)\s*(?P<d2>[0-3]?\d)(?P=sep)(?P<m2>[01]?\d)(?![\w/-]|\.\d)",
     re.IGNORECASE,
 )
 # "van 1 tot en met 31 maart": a bare day borrowing the month of the next date.
@@ -209,15 +210,15 @@ def _candidates(text: str) -> list[tuple[int, Mention]]:
         found.append((0, Mention(*mt.span(), None, None, int(mt["y"]), "year", month_span=span)))
     for rx in (WRITTEN_RE, MONTH_FIRST_RE):
         for mt in rx.finditer(text):
-            d, mo, y = int(mt["d"]), MONTHS[mt["m"].lower().rstrip(".")], _year(mt["y"])
+            d, mo, wy = int(mt["d"]), MONTHS[mt["m"].lower().rstrip(".")], _year(mt["y"])
             wd = WEEKDAYS.get((mt.groupdict().get("wd") or "").lower())
-            if _valid(d, mo, y):
-                found.append((2, Mention(*mt.span(), d, mo, y, "day", wd)))
+            if _valid(d, mo, wy):
+                found.append((2, Mention(*mt.span(), d, mo, wy, "day", wd)))
     for rx in (NUMERIC_RE, ISO_RE):
         for mt in rx.finditer(text):
-            d, mo, y = int(mt["d"]), int(mt["m"]), int(mt["y"])
-            if _valid(d, mo, y):
-                found.append((2, Mention(*mt.span(), d, mo, y, "day")))
+            nd, nm, ny = int(mt["d"]), int(mt["m"]), int(mt["y"])
+            if _valid(nd, nm, ny):
+                found.append((2, Mention(*mt.span(), nd, nm, ny, "day")))
     for mt in MONTH_YEAR_RE.finditer(text):
         mo = MONTHS[mt["m"].lower()]
         found.append((3, Mention(*mt.span(), None, mo, int(mt["y"]), "month",

@@ -205,7 +205,8 @@ _CLOSING_WORDS_RE = re.compile(r"deadline|sluit|einddatum|closing|clos", _I)
 _NEGATIVE_RE = re.compile(
     r"gepubliceerd|published|publication\s+(?:of|date)|publicatiedatum|bekendgemaakt"
     r"|gecontroleerd|bijgewerkt|updated|gewijzigd\s+op|\bin\s+werking|inwerkingtreding"
-    r"|uitwerkingtreding|vervalt|geldend|geldig|looptijd|\bprojects?\b|\bprojecten\b"
+    r"|uitwerkingtreding|vervalt|geldend|geldig|looptijd|projectperiode|projectduur"
+    r"|\bproject(?:en|s)?\s+(?:moet|moeten|must|should|start|starts|loopt|duurt|period)"
     r"|activiteit|afgerond|duration|\bbesluit|beslis|beschikking|decision|preadvies"
     r"|pre-?check|telefonisch|bereikbaar|openingstijden|bijeenkomst|webinar|info\s*day"
     r"|info\s+session|informatiesessie|evaluat|results|resultaten|signature|grant\s+agreement"
@@ -316,16 +317,17 @@ def _decide(r: _Role, lead: str, label_lead: str, gap_before: str | None,
     if adj:
         r.role = CLOSE_INCL if adj["incl"] else CLOSE_EXCL if adj["excl"] else OPEN
         r.cue = adj.group(0).split()[0].lower()
+        r.strong = any(lb["open"] or lb["close"] for lb in _LABEL_RE.finditer(lead))
         r.amends = bool(_AMEND_RE.search(lead))
         return
     conn = _CONNECTOR_RE.match(gap_after) if gap_after is not None else None
     if conn and not conn["and"]:
         r.role = OPEN
         return
-    if prev is not None and gap_before is not None and _LIST_RE.match(gap_before):
-        if prev.role in (OPEN, CLOSE_INCL, CLOSE_EXCL):
-            r.role, r.strong = prev.role, prev.strong
-            return
+    listed = gap_before is not None and _LIST_RE.match(gap_before)
+    if listed and prev is not None and prev.role in (OPEN, CLOSE_INCL, CLOSE_EXCL):
+        r.role, r.strong = prev.role, prev.strong
+        return
     labels = [lb for lb in _LABEL_RE.finditer(label_lead) if not lb["window"]]
     tail = _TAIL_RE.match(clause[r.m.end - r.clause[0] :]) if r.clause else None
     if labels:
@@ -346,7 +348,12 @@ def _assign_roles(text: str, mentions: list[Mention]) -> list[_Role]:
         ci = _clause_of(spans, m.start)
         cs, ce, after_break = spans[ci]
         ctx = cs
-        if after_break and ci > 0 and ci - 1 not in has_date and len(text[cs : m.start]) < 25:
+        heading = ci > 0 and (
+            text[spans[ci - 1][1] : spans[ci - 1][1] + 1] in ("?", ":")
+            or text[: spans[ci - 1][1]].rstrip().endswith((":", "?"))
+        )
+        short = len(text[cs : m.start]) < 25
+        if after_break and ci > 0 and ci - 1 not in has_date and (short or heading):
             ctx = spans[ci - 1][0]  # a heading or label line above: "Einddatum", "Looptijd?"
         same = prev is not None and prev.clause == (cs, ce)
         lead = text[prev.m.end if same and prev else cs : m.start]
@@ -490,7 +497,7 @@ def _budget_for(raw: _Raw, text: str, single: bool) -> Decimal | None:
     line_start = text.rfind("\n", 0, pos) + 1
     line_end = text.find("\n", pos)
     line_end = len(text) if line_end < 0 else line_end
-    for s, e, value in _money(text):
+    for s, _, value in _money(text):
         in_line = line_start <= s < line_end
         keyed = bool(_BUDGET_KEY_RE.search(text, max(0, s - 60), s))
         if keyed and (in_line or single):
@@ -505,7 +512,8 @@ def _budget_for(raw: _Raw, text: str, single: bool) -> Decimal | None:
 def _snippet(raw: _Raw, text: str) -> str:
     start = min(r.context_start for r in raw.roles)
     end = max(r.clause[1] for r in raw.roles)
-    first, last = raw.roles[0].m.start, raw.roles[-1].m.end
+    first = min(r.m.start for r in raw.roles)
+    last = max(r.m.end for r in raw.roles)
     if end - start > 300:
         start = max(start, first - 80)
         end = min(end, max(last + 60, start + 300), start + 300)
@@ -552,6 +560,19 @@ def _split_backwards(raws: list[_Raw]) -> list[_Raw]:
     return out
 
 
+def _merge_halves(raws: list[_Raw]) -> list[_Raw]:
+    """Join a lone deadline and a lone opening written in either order ("… is 15 december")."""
+    if len(raws) != 2 or any(r.vague for r in raws):
+        return raws
+    closing = next((r for r in raws if r.open_r is None and r.closes), None)
+    opening = next((r for r in raws if r.close_r is None and r.opens), None)
+    if closing and opening and opening.opens and closing.closes and opening.opens <= closing.closes:
+        opening.close_r, opening.closes = closing.close_r, closing.closes
+        opening.inferred = opening.inferred or closing.inferred
+        return [opening]
+    return raws
+
+
 def _windows(text: str, today: date) -> tuple[ExtractedWindow, ...]:
     mentions = find_mentions(text)
     if not mentions:
@@ -563,7 +584,7 @@ def _windows(text: str, today: date) -> tuple[ExtractedWindow, ...]:
         for raw in _pair(roles)
         if raw.vague is not None or _resolve(raw, roles, text, today, recurring)
     ]
-    raws = _split_backwards(raws)
+    raws = _merge_halves(_split_backwards(raws))
     dt = _DEFAULT_CLOSE_TIME_RE.search(text)
     default_close = time(int(dt["h"]), int(dt["mi"])) if dt else None
     return tuple(_finish(raw, text, len(raws) == 1, default_close) for raw in raws)
@@ -571,7 +592,9 @@ def _windows(text: str, today: date) -> tuple[ExtractedWindow, ...]:
 
 # --- status ------------------------------------------------------------------------------
 
-_CONDITIONAL_RE = re.compile(r"\b(?:als|wanneer|zodra|indien|if|once|when|voordat)\b[^.]{0,30}$", _I)
+_CONDITIONAL_RE = re.compile(
+    r"\b(?:als|wanneer|zodra|indien|if|once|when|voordat)\b[^.]{0,30}$", _I
+)
 # Words that stop applications even inside a nominal window (budget exhausted, closed early).
 _STOPPED_RE = re.compile(
     r"(?:subsidie)?plafond\s+(?:is\s+)?bereikt|budget\s+is\s+op\b|niet\s+meer\s+aanvragen"
