@@ -1,0 +1,85 @@
+"""Jinja filters and globals for the dashboard templates (all output is autoescaped)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi.templating import Jinja2Templates
+
+from tracker.describe import KIND_NL, LEVEL_NL
+from tracker.models import EventKind
+from tracker.timefmt import format_moment_nl, to_local
+from tracker.web.csrf import FIELD
+
+FIELD_NL = {
+    "opens_at": "opent",
+    "closes_at": "sluit",
+    "budget_eur": "budget",
+    "budget_exhausted": "budget uitgeput",
+    "staff_locked": "vergrendeld",
+    "themes": "thema's",
+    "regions": "regio's",
+    "hidden": "verborgen",
+    "merged": "samengevoegd",
+    "merged_into_id": "samengevoegd in",
+    "title": "titel",
+    "url": "URL",
+}
+
+
+def readable_value(value: Any) -> str:
+    """ISO datetimes as Dutch local time; empty as 'leeg'; booleans as ja/nee."""
+    if value is None or value == "":
+        return "leeg"
+    text = str(value)
+    if text in ("True", "False"):
+        return "ja" if text == "True" else "nee"
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return format_moment_nl(moment, True) if moment.tzinfo else text
+
+
+def diff_pairs(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[list[str]]:
+    """[field, before, after] for every field that differs between two event states."""
+    old, new = before or {}, after or {}
+    return [
+        [FIELD_NL.get(k, k), readable_value(old.get(k)), readable_value(new.get(k))]
+        for k in sorted(set(old) | set(new))
+        if old.get(k) != new.get(k)
+    ]
+
+
+def when(moment: datetime | None) -> str:
+    return to_local(moment).strftime("%d-%m-%Y %H:%M") if moment else "—"
+
+
+def local_date_input(moment: datetime | None) -> str:
+    return to_local(moment).strftime("%Y-%m-%d") if moment else ""
+
+
+def local_time_input(moment: datetime | None, has_time: bool) -> str:
+    return to_local(moment).strftime("%H:%M") if moment and has_time else ""
+
+
+def kind_label(kind: str) -> str:
+    try:
+        return KIND_NL.get(EventKind(kind), kind)
+    except ValueError:
+        return kind
+
+
+def configure_templates(templates: Jinja2Templates) -> None:
+    env = templates.env
+    env.autoescape = True
+    env.filters.update(
+        when=when,
+        readable=readable_value,
+        date_input=local_date_input,
+        time_input=local_time_input,
+        kind_label=kind_label,
+        field_nl=lambda name: FIELD_NL.get(name, name),
+    )
+    env.globals.update(diff_pairs=diff_pairs, level_nl=LEVEL_NL, csrf_field=FIELD)

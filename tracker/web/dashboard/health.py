@@ -1,0 +1,94 @@
+"""Source health for the Bronnen page, the overview and the API: last run and problems."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from tracker.config import Config
+from tracker.models import RunStatus, ScrapeRun, Source, SourceOverride
+
+HISTORY = 6
+
+
+@dataclass
+class SourceHealth:
+    id: str
+    title: str
+    level: str
+    configured: bool
+    enabled: bool
+    url: str
+    last_run: ScrapeRun | None
+    consecutive_failures: int
+    running: bool = False
+    override: SourceOverride | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def duration(self) -> float | None:
+        run = self.last_run
+        if run is None or run.finished_at is None:
+            return None
+        return (run.finished_at - run.started_at).total_seconds()
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.problems)
+
+
+def run_problems(runs: list[ScrapeRun], failures: int, config: Config) -> list[str]:
+    """Why a source needs attention, judged from its recent runs (newest first)."""
+    problems = []
+    if failures >= config.defaults.max_failures:
+        problems.append(f"{failures} mislukte runs op rij")
+    elif failures:
+        problems.append("laatste run mislukt")
+    if runs and runs[0].status != RunStatus.FAILED:
+        healthy = [r.items_found for r in runs[1:] if r.status == RunStatus.OK and r.items_found]
+        if healthy:
+            usual = statistics.median(healthy)
+            if runs[0].items_found < usual * config.defaults.degraded_ratio:
+                problems.append(f"veel minder items: {runs[0].items_found} (gewoonlijk {usual:g})")
+    return problems
+
+
+def source_health(session: Session, config: Config, running: set[str]) -> list[SourceHealth]:
+    rows = {s.id: s for s in session.exec(select(Source)).all()}
+    overrides = {o.source_id: o for o in session.exec(select(SourceOverride)).all()}
+    ids = list(config.sources) + sorted((set(rows) | set(overrides)) - set(config.sources))
+    result = []
+    for sid in ids:
+        cfg = config.sources.get(sid)
+        row, override = rows.get(sid), overrides.get(sid)
+        runs = list(
+            session.exec(
+                select(ScrapeRun)
+                .where(ScrapeRun.source_id == sid)
+                .order_by(col(ScrapeRun.started_at).desc(), col(ScrapeRun.id).desc())
+                .limit(HISTORY)
+            ).all()
+        )
+        failures = row.consecutive_failures if row else 0
+        health = SourceHealth(
+            id=sid,
+            title=(cfg.title if cfg else "")
+            or (row.title if row else "")
+            or (override.title if override else "")
+            or sid,
+            level=cfg.level if cfg else (override.level if override else ""),
+            configured=cfg is not None,
+            enabled=bool(cfg and cfg.enabled),
+            url=cfg.url if cfg else (override.url if override else ""),
+            last_run=runs[0] if runs else None,
+            consecutive_failures=failures,
+            running=sid in running or bool(row and row.locked_at),
+            override=override,
+            problems=run_problems(runs, failures, config),
+        )
+        if row and row.flagged and row.flag_reason and not health.problems:
+            health.problems.append(row.flag_reason)
+        result.append(health)
+    return result

@@ -1,0 +1,112 @@
+"""Overzicht: counts, a month calendar and timeline, the latest events, troubled sources."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from sqlmodel import Session, col, select
+
+from tracker.config import Config
+from tracker.models import Event, Scheme, Window
+from tracker.status import OPEN
+from tracker.timefmt import MONTHS_NL, to_local
+from tracker.web.auth import Staff
+from tracker.web.dashboard.common import now_utc, render
+from tracker.web.dashboard.health import source_health
+from tracker.web.dashboard.listing import SchemeRow, load_rows
+from tracker.web.deps import get_config, get_session
+
+router = APIRouter()
+HORIZON = timedelta(days=120)
+
+
+@dataclass(frozen=True)
+class Mark:
+    moment: datetime
+    kind: str  # "opent" | "sluit"
+    scheme: Scheme
+    window: Window
+
+    @property
+    def day(self) -> date:
+        return to_local(self.moment).date()
+
+
+def upcoming_marks(rows: list[SchemeRow], now: datetime) -> list[Mark]:
+    """Openings and deadlines from now until the horizon, in time order."""
+    marks = []
+    for row in rows:
+        for w in row.windows:
+            if w.withdrawn:
+                continue
+            for kind, moment in (("opent", w.opens_at), ("sluit", w.closes_at)):
+                if moment is not None and now <= moment <= now + HORIZON:
+                    marks.append(Mark(moment, kind, row.scheme, w))
+    return sorted(marks, key=lambda m: (m.moment, m.scheme.title))
+
+
+def month_grid(today: date, marks: list[Mark]) -> dict[str, object]:
+    """This month as weeks of (day, marks) for the calendar table."""
+    by_day: dict[date, list[Mark]] = {}
+    for mark in marks:
+        by_day.setdefault(mark.day, []).append(mark)
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(today.year, today.month)
+    return {
+        "title": f"{MONTHS_NL[today.month - 1]} {today.year}",
+        "weeks": [[(d, by_day.get(d, [])) for d in week] for week in weeks],
+        "month": today.month,
+        "today": today,
+    }
+
+
+def counts(rows: list[SchemeRow], now: datetime) -> dict[str, int]:
+    return {
+        "open": sum(r.status == OPEN for r in rows),
+        "opening": sum(
+            bool(r.next_opens and r.next_opens <= now + timedelta(days=30)) for r in rows
+        ),
+        "closing": sum(
+            bool(r.next_closes and r.next_closes <= now + timedelta(days=14)) for r in rows
+        ),
+    }
+
+
+def latest_events(session: Session, limit: int = 12) -> list[tuple[Event, Scheme]]:
+    query = (
+        select(Event, Scheme)
+        .join(Scheme, col(Event.scheme_id) == col(Scheme.id))
+        .order_by(col(Event.created_at).desc(), col(Event.id).desc())
+        .limit(limit)
+    )
+    return [(e, s) for e, s in session.exec(query).all()]
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(
+    request: Request,
+    user: Staff,
+    session: Annotated[Session, Depends(get_session)],
+    config: Annotated[Config, Depends(get_config)],
+) -> HTMLResponse:
+    now = now_utc(request)
+    rows = load_rows(session, now, include_hidden=False)
+    marks = upcoming_marks(rows, now)
+    troubled = [h for h in source_health(session, config, set()) if h.flagged]
+    return render(
+        request,
+        "dashboard/overview.html",
+        {
+            "counts": counts(rows, now),
+            "total": len(rows),
+            "grid": month_grid(to_local(now).date(), marks),
+            "marks": marks[:40],
+            "events": latest_events(session),
+            "troubled": troubled,
+            "now": now,
+        },
+    )

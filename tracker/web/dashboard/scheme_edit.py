@@ -1,0 +1,219 @@
+"""Edit forms of the scheme detail page; each POST checks CSRF, commits and redirects back."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
+from fastapi.responses import RedirectResponse
+from sqlmodel import Session
+
+from tracker import corrections
+from tracker.corrections import CorrectionError, WindowDates
+from tracker.models import Scheme, Window
+from tracker.web.auth import Staff
+from tracker.web.csrf import verify_csrf
+from tracker.web.dashboard.common import MAX_ID, flash, now_utc, parse_moment, redirect
+from tracker.web.dashboard.schemes import load_scheme
+from tracker.web.deps import get_session
+
+logger = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/beheer/regelingen/{scheme_id}", dependencies=[Depends(verify_csrf)])
+
+SchemeId = Annotated[int, Path(ge=1, le=MAX_ID)]
+WindowId = Annotated[int, Path(ge=1, le=MAX_ID)]
+DB = Annotated[Session, Depends(get_session)]
+Short = Annotated[str, Form(max_length=20)]
+REGION_RE = re.compile(r"^NL-[A-Z]{2}$")
+
+
+def _window(session: Session, scheme_id: int, window_id: int) -> Window:
+    window = session.get(Window, window_id)
+    if window is None or window.scheme_id != scheme_id:
+        raise HTTPException(status_code=404, detail="aanvraagperiode niet gevonden")
+    return window
+
+
+def _dates(opens_on: str, opens_time: str, closes_on: str, closes_time: str) -> WindowDates:
+    opens_at, opens_has_time = parse_moment(opens_on, opens_time, end_of_day=False)
+    closes_at, closes_has_time = parse_moment(closes_on, closes_time, end_of_day=True)
+    return WindowDates(opens_at, closes_at, opens_has_time, closes_has_time)
+
+
+def _apply(
+    request: Request, session: Session, scheme_id: int, action: Callable[[], str]
+) -> RedirectResponse:
+    """Run one edit; commit and flash its message, or flash the refusal."""
+    try:
+        message = action()
+    except CorrectionError as exc:
+        session.rollback()
+        flash(request, str(exc), "error")
+    else:
+        session.commit()
+        flash(request, message)
+    return redirect(f"/beheer/regelingen/{scheme_id}")
+
+
+@router.post("/periodes/{window_id}/corrigeren")
+def correct_window(
+    request: Request,
+    user: Staff,
+    session: DB,
+    scheme_id: SchemeId,
+    window_id: WindowId,
+    opens_on: Short = "",
+    opens_time: Short = "",
+    closes_on: Short = "",
+    closes_time: Short = "",
+) -> RedirectResponse:
+    window = _window(session, scheme_id, window_id)
+
+    def act() -> str:
+        dates = _dates(opens_on, opens_time, closes_on, closes_time)
+        changed = corrections.correct_window(session, window, dates, user, now_utc(request))
+        return "Periode gecorrigeerd en vergrendeld." if changed else "Periode vergrendeld."
+
+    return _apply(request, session, scheme_id, act)
+
+
+@router.post("/periodes/nieuw")
+def add_window(
+    request: Request,
+    user: Staff,
+    session: DB,
+    scheme_id: SchemeId,
+    opens_on: Short = "",
+    opens_time: Short = "",
+    closes_on: Short = "",
+    closes_time: Short = "",
+) -> RedirectResponse:
+    scheme = load_scheme(session, scheme_id)
+
+    def act() -> str:
+        dates = _dates(opens_on, opens_time, closes_on, closes_time)
+        corrections.add_window(session, scheme, dates, user, now_utc(request))
+        return "Aanvraagperiode toegevoegd."
+
+    return _apply(request, session, scheme_id, act)
+
+
+@router.post("/periodes/{window_id}/budget-op")
+def budget_exhausted(
+    request: Request, user: Staff, session: DB, scheme_id: SchemeId, window_id: WindowId
+) -> RedirectResponse:
+    window = _window(session, scheme_id, window_id)
+
+    def act() -> str:
+        corrections.mark_budget_exhausted(session, window, user, now_utc(request))
+        return "Budget gemarkeerd als uitgeput."
+
+    return _apply(request, session, scheme_id, act)
+
+
+@router.post("/periodes/{window_id}/vrijgeven")
+def release_window(
+    request: Request, user: Staff, session: DB, scheme_id: SchemeId, window_id: WindowId
+) -> RedirectResponse:
+    window = _window(session, scheme_id, window_id)
+
+    def act() -> str:
+        corrections.release_window(session, window, user, now_utc(request))
+        return "Periode vrijgegeven: de volgende scrape mag haar weer bijwerken."
+
+    return _apply(request, session, scheme_id, act)
+
+
+@router.post("/labels")
+def set_labels(
+    request: Request,
+    user: Staff,
+    session: DB,
+    scheme_id: SchemeId,
+    themes: Annotated[str, Form(max_length=1000)] = "",
+    regions: Annotated[str, Form(max_length=1000)] = "",
+) -> RedirectResponse:
+    scheme = load_scheme(session, scheme_id)
+    region_list = [r.strip().upper() for r in re.split(r"[,\s]+", regions) if r.strip()]
+
+    def act() -> str:
+        bad = [r for r in region_list if not REGION_RE.fullmatch(r)]
+        if bad:
+            raise CorrectionError(f"onbekende regiocode {bad[0]!r}; gebruik bijvoorbeeld NL-GE")
+        theme_list = [t for t in themes.split(",") if t.strip()]
+        corrections.set_scheme_tags(
+            session, scheme, theme_list, region_list, user, now_utc(request)
+        )
+        return "Thema's en regio's opgeslagen (gaan voor op scrapes)."
+
+    return _apply(request, session, scheme_id, act)
+
+
+@router.post("/labels/vrijgeven")
+def release_labels(
+    request: Request, user: Staff, session: DB, scheme_id: SchemeId
+) -> RedirectResponse:
+    scheme = load_scheme(session, scheme_id)
+
+    def act() -> str:
+        corrections.release_scheme_tags(session, scheme, user, now_utc(request))
+        return "Thema's en regio's vrijgegeven."
+
+    return _apply(request, session, scheme_id, act)
+
+
+@router.post("/verbergen")
+def hide(
+    request: Request,
+    user: Staff,
+    session: DB,
+    scheme_id: SchemeId,
+    hidden: Annotated[bool, Form()] = True,
+) -> RedirectResponse:
+    scheme = load_scheme(session, scheme_id)
+
+    def act() -> str:
+        corrections.set_hidden(session, scheme, hidden, user, now_utc(request))
+        return "Regeling verborgen." if hidden else "Regeling weer zichtbaar."
+
+    return _apply(request, session, scheme_id, act)
+
+
+@router.post("/samenvoegen")
+def merge(
+    request: Request,
+    user: Staff,
+    session: DB,
+    scheme_id: SchemeId,
+    target_id: Annotated[int, Form(ge=1, le=MAX_ID)],
+) -> RedirectResponse:
+    duplicate = load_scheme(session, scheme_id)
+    target: Scheme = load_scheme(session, target_id)
+
+    def act() -> str:
+        corrections.merge_schemes(session, duplicate, target, user, now_utc(request))
+        return f"Samengevoegd in ‘{target.title}’."
+
+    response = _apply(request, session, scheme_id, act)
+    return redirect(f"/beheer/regelingen/{target_id}") if duplicate.merged_into_id else response
+
+
+@router.post("/notities")
+def add_note(
+    request: Request,
+    user: Staff,
+    session: DB,
+    scheme_id: SchemeId,
+    body: Annotated[str, Form(max_length=5000)] = "",
+) -> RedirectResponse:
+    scheme = load_scheme(session, scheme_id)
+
+    def act() -> str:
+        corrections.add_note(session, scheme, body, user, now_utc(request))
+        return "Notitie toegevoegd."
+
+    return _apply(request, session, scheme_id, act)

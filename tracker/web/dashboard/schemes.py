@@ -1,0 +1,184 @@
+"""Regelingen: the filterable list, CSV export and the detail page (windows, history, notes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session, col, select
+
+from tracker.config import Config
+from tracker.models import AuditLog, Event, Publication, Scheme, StaffNote, Window
+from tracker.review import review_reasons
+from tracker.status import window_status
+from tracker.web.auth import Staff
+from tracker.web.dashboard.common import MAX_ID, now_utc, render
+from tracker.web.dashboard.listing import (
+    SchemeFilter,
+    SortKey,
+    facets,
+    load_rows,
+    rows_to_csv,
+    select_rows,
+)
+from tracker.web.deps import get_config, get_session
+
+router = APIRouter(prefix="/beheer")
+
+Text = Annotated[str | None, Query(max_length=200)]
+SchemeId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def _filter(
+    level: Annotated[Literal["rijk", "provincie", "eu", ""] | None, Query()] = None,
+    region: Text = None,
+    theme: Text = None,
+    status: Annotated[Literal["open", "upcoming", "closed", "unknown", ""] | None, Query()] = None,
+    publisher: Text = None,
+    q: Text = None,
+    verborgen: bool = False,
+) -> SchemeFilter:
+    return SchemeFilter(
+        level=level or None,
+        region=region or None,
+        theme=theme or None,
+        status=status or None,
+        publisher=publisher or None,
+        q=q or None,
+        include_hidden=verborgen,
+    )
+
+
+Filter = Annotated[SchemeFilter, Depends(_filter)]
+Sort = Annotated[SortKey, Query()]
+
+
+@router.get("/regelingen", response_class=HTMLResponse)
+def scheme_list(
+    request: Request,
+    user: Staff,
+    session: Annotated[Session, Depends(get_session)],
+    config: Annotated[Config, Depends(get_config)],
+    f: Filter,
+    sort: Sort = "closes",
+    desc: bool = False,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> HTMLResponse:
+    now = now_utc(request)
+    rows = select_rows(session, now, f, sort, desc)
+    size = config.staff.page_size
+    pages = max(1, (len(rows) + size - 1) // size)
+    page = min(page, pages)
+    query = request.url.remove_query_params("page").query
+    return render(
+        request,
+        "dashboard/schemes.html",
+        {
+            "rows": rows[(page - 1) * size : page * size],
+            "total": len(rows),
+            "page": page,
+            "pages": pages,
+            "f": f,
+            "sort": sort,
+            "desc": desc,
+            "now": now,
+            "facets": facets(load_rows(session, now, include_hidden=True)),
+            "query": query,
+            "prev_query": request.url.include_query_params(page=page - 1).query,
+            "next_query": request.url.include_query_params(page=page + 1).query,
+        },
+    )
+
+
+@router.get("/regelingen.csv")
+def scheme_csv(
+    request: Request,
+    user: Staff,
+    session: Annotated[Session, Depends(get_session)],
+    f: Filter,
+    sort: Sort = "closes",
+    desc: bool = False,
+) -> Response:
+    now = now_utc(request)
+    body = rows_to_csv(select_rows(session, now, f, sort, desc), now)
+    stamp = now.strftime("%Y%m%d")
+    return Response(
+        "\ufeff" + body,  # BOM: Excel opens UTF-8 CSV correctly
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="regelingen-{stamp}.csv"'},
+    )
+
+
+@dataclass
+class HistoryItem:
+    at: datetime
+    kind: str  # "event" | "audit"
+    event: Event | None = None
+    audit: AuditLog | None = None
+
+
+def history(session: Session, scheme_ids: list[int]) -> list[HistoryItem]:
+    """Events and staff changes of a scheme (and schemes merged into it), newest first."""
+    events = session.exec(select(Event).where(col(Event.scheme_id).in_(scheme_ids))).all()
+    audits = session.exec(select(AuditLog).where(col(AuditLog.scheme_id).in_(scheme_ids))).all()
+    items = [HistoryItem(e.created_at, "event", event=e) for e in events]
+    items += [HistoryItem(a.created_at, "audit", audit=a) for a in audits]
+    return sorted(items, key=lambda i: (i.at, i.kind == "audit"), reverse=True)
+
+
+def load_scheme(session: Session, scheme_id: int) -> Scheme:
+    scheme = session.get(Scheme, scheme_id)
+    if scheme is None:
+        raise HTTPException(status_code=404, detail="regeling niet gevonden")
+    return scheme
+
+
+@router.get("/regelingen/{scheme_id}", response_class=HTMLResponse)
+def scheme_detail(
+    request: Request,
+    user: Staff,
+    scheme_id: SchemeId,
+    session: Annotated[Session, Depends(get_session)],
+    config: Annotated[Config, Depends(get_config)],
+) -> HTMLResponse:
+    scheme = load_scheme(session, scheme_id)
+    now = now_utc(request)
+    merged = session.exec(select(Scheme).where(Scheme.merged_into_id == scheme.id)).all()
+    ids = [scheme_id] + [m.id for m in merged if m.id is not None]
+    windows = session.exec(
+        select(Window).where(Window.scheme_id == scheme_id).order_by(col(Window.opens_at))
+    ).all()
+    pubs = {
+        p.id: p
+        for p in session.exec(select(Publication).where(Publication.scheme_id == scheme_id)).all()
+    }
+    threshold = config.review.confidence_threshold
+    others = session.exec(
+        select(Scheme)
+        .where(Scheme.id != scheme_id, col(Scheme.merged_into_id).is_(None))
+        .order_by(col(Scheme.title))
+    ).all()
+    return render(
+        request,
+        "dashboard/scheme.html",
+        {
+            "scheme": scheme,
+            "now": now,
+            "merged": merged,
+            "publications": pubs,
+            "windows": [
+                (w, window_status(w, now), review_reasons(w, windows, threshold)) for w in windows
+            ],
+            "history": history(session, ids),
+            "notes": session.exec(
+                select(StaffNote)
+                .where(StaffNote.scheme_id == scheme_id)
+                .order_by(col(StaffNote.created_at).desc())
+            ).all(),
+            "others": others,
+            "target": session.get(Scheme, scheme.merged_into_id) if scheme.merged_into_id else None,
+        },
+    )
