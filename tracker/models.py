@@ -90,6 +90,8 @@ class Scheme(SQLModel, table=True):
     themes: list[str] = Field(default_factory=list, sa_type=JSON)
     doelgroepen: list[str] = Field(default_factory=list, sa_type=JSON)
     identifiers: list[str] = Field(default_factory=list, sa_type=JSON)
+    # normalised names this scheme is known by (its title, cited regulation titles, acronyms)
+    aliases: list[str] = Field(default_factory=list, sa_type=JSON)
     hidden: bool = False
     removed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     merged_into_id: int | None = Field(default=None, foreign_key="scheme.id")

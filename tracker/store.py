@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from tracker.events import emit_event
 from tracker.lifecycle import exhausted_windows, mark_budget_exhausted
-from tracker.merge import find_scheme
+from tracker.merge import find_scheme, scheme_names, subject_title
 from tracker.models import Event, EventKind, Publication, Scheme, SchemeOverride, Window
 from tracker.normalise import SchemeData, WindowData
 from tracker.tagging import Tagger, tag_scheme
@@ -80,7 +80,8 @@ def store_scheme(
         scheme, reason = find_scheme(session, data)
         created = scheme is None
         if scheme is None:
-            scheme = Scheme(slug=_unique_slug(session, data.title), title=data.title)
+            title = subject_title(data)
+            scheme = Scheme(slug=_unique_slug(session, title), title=title)
             scheme.created_at = now
             reason = "aangemaakt"
         pub = Publication(source_id=source_id, key=data.key, scheme_id=0, merge_reason=reason)
@@ -165,7 +166,7 @@ def _apply_scheme(
     scheme: Scheme, data: SchemeData, *, primary: bool, tagger: Tagger | None = None
 ) -> None:
     if primary:
-        scheme.title = data.title
+        scheme.title = subject_title(data)
         scheme.publisher = data.publisher or scheme.publisher
         scheme.url = data.url or scheme.url
         scheme.summary = data.summary or scheme.summary
@@ -174,6 +175,7 @@ def _apply_scheme(
         scheme.url = data.url
     scheme.regions = sorted(set(scheme.regions) | set(data.regions))
     scheme.identifiers = sorted(set(scheme.identifiers) | set(data.identifiers))
+    scheme.aliases = sorted(set(scheme.aliases) | scheme_names(data))
     if data.themes:
         scheme.themes = sorted(set(scheme.themes) | set(data.themes))
     if tagger is not None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises:
-Create Date: 2026-11-27 14:23:47.076416
+Create Date: 2026-11-27 14:26:01.144329
 """
 
 from collections.abc import Sequence
@@ -45,6 +45,7 @@ def upgrade() -> None:
         sa.Column("themes", sa.JSON(), nullable=False),
         sa.Column("doelgroepen", sa.JSON(), nullable=False),
         sa.Column("identifiers", sa.JSON(), nullable=False),
+        sa.Column("aliases", sa.JSON(), nullable=False),
         sa.Column("hidden", sa.Boolean(), nullable=False),
         sa.Column("removed_at", tracker.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column("merged_into_id", sa.Integer(), nullable=True),
