@@ -181,7 +181,7 @@ _LABEL_RE = re.compile(
     _I,
 )
 _TAIL_RE = re.compile(
-    r"^[\s,)]*(?:\w+\s+){0,2}?(?:(?P<open>opent|opens|open|gaat\s+open)|(?P<close>sluit|closes))\b",
+    r"^[\s,)]*(?:\w+\s+){0,2}?(?:(?P<open>opent|opens|open|opengaat|gaat\s+open|opengesteld)|(?P<close>sluit|closes))\b",
     _I,
 )
 _CONNECTOR_RE = re.compile(
@@ -212,7 +212,7 @@ _NEGATIVE_RE = re.compile(
     r"|info\s+session|informatiesessie|evaluat|results|resultaten|signature|grant\s+agreement"
     r"|verslag|rapportage|vaststelling|verantwoording|declarat|uitbetal|betaling|payment"
     r"|bezwaar|vragen\s+stellen|questions|ter\s*inzage|zienswijze|staatscourant\s+van"
-    r"|den\s+haag|\b(?:regeling|besluit)\s+van\b|\bminister|staatssecretaris"
+    r"|den\s+haag|\b(?:regeling|besluit)\s+van\b"
     r"|gaat\s+niet\s+door|geannuleerd|cancel+ed|ingetrokken|withdrawn",
     _I,
 )
@@ -300,7 +300,7 @@ def _clause_of(spans: list[tuple[int, int, bool]], pos: int) -> int:
 def _decide(r: _Role, lead: str, label_lead: str, gap_before: str | None,
             gap_after: str | None, prev: _Role | None, clause: str) -> None:  # fmt: skip
     """Set the role of one mention from the words around it (most specific cue first)."""
-    if _SUPERSEDE_RE.search(lead):
+    if _SUPERSEDE_RE.search(lead[-60:]):
         r.role = OLD
         return
     if prev is not None and gap_before is not None:
@@ -313,7 +313,7 @@ def _decide(r: _Role, lead: str, label_lead: str, gap_before: str | None,
             r.role, r.strong = (CLOSE_EXCL if conn["excl"] else CLOSE_INCL), prev.strong
             r.positive = r.positive or prev.positive
             return
-    adj = _ADJACENT_RE.search(lead)
+    adj = _ADJACENT_RE.search(lead[-60:])
     if adj:
         r.role = CLOSE_INCL if adj["incl"] else CLOSE_EXCL if adj["excl"] else OPEN
         r.cue = adj.group(0).split()[0].lower()
