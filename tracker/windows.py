@@ -211,7 +211,7 @@ _NEGATIVE_RE = re.compile(
     r"|pre-?check|telefonisch|bereikbaar|openingstijden|bijeenkomst|webinar|info\s*day"
     r"|info\s+session|informatiesessie|evaluat|results|resultaten|signature|grant\s+agreement"
     r"|verslag|rapportage|vaststelling|verantwoording|declarat|uitbetal|betaling|payment"
-    r"|bezwaar|vragen\s+stellen|questions|ter\s*inzage|zienswijze|staatscourant\s+van"
+    r"|uitslag|bezwaar|vragen\s+stellen|questions|ter\s*inzage|zienswijze|staatscourant\s+van"
     r"|den\s+haag|\b(?:regeling|besluit)\s+van\b"
     r"|gaat\s+niet\s+door|geannuleerd|cancel+ed|ingetrokken|withdrawn",
     _I,
@@ -338,6 +338,15 @@ def _decide(r: _Role, lead: str, label_lead: str, gap_before: str | None,
         r.role, r.strong = WINDOW, True
 
 
+def _own_context(text: str, start: int, end: int, m: Mention) -> str:
+    """Return the clause around m without asides in brackets that do not contain m."""
+    context = text[start:end]
+    if "(" not in context:
+        return context
+    at = m.start - start
+    return _PARENS_RE.sub(lambda p: p.group(0) if p.start() <= at < p.end() else " ", context)
+
+
 def _assign_roles(text: str, mentions: list[Mention]) -> list[_Role]:
     """Give every mention a role, or NONE when it is not an application date."""
     spans = _clause_spans(text, mentions)
@@ -360,7 +369,7 @@ def _assign_roles(text: str, mentions: list[Mention]) -> list[_Role]:
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
         gap_after = _PARENS_RE.sub("", text[m.end : nxt.start]) if nxt and nxt.start < ce else None
         r = _Role(m, clause=(cs, ce), context_start=ctx)
-        context = text[ctx:ce]
+        context = _own_context(text, ctx, ce, m)
         r.negative = bool(_NEGATIVE_RE.search(context))
         r.positive = bool(_POSITIVE_RE.search(context))
         label_lead = lead if same else text[ctx : m.start]
@@ -645,12 +654,18 @@ def _window_status(w: ExtractedWindow, today: date) -> str | None:
     return "open" if (w.opens or w.closes) else None
 
 
+def _states(windows: Sequence[ExtractedWindow], today: date, stopped: bool) -> list[str | None]:
+    """Window states; "plafond bereikt"-style words close the windows that are open now."""
+    states = [_window_status(w, today) for w in windows]
+    return ["closed" if stopped and s == "open" else s for s in states]
+
+
 def status_on(windows: Sequence[ExtractedWindow], today: date, text: str = "") -> str:
     """Derive the status at `today`: from the windows first, then from status words."""
-    found = {_window_status(w, today) for w in windows}
     text = clean_text(text) if text else ""
+    found = set(_states(windows, today, _says(_STOPPED_RE, text)))
     if "open" in found:
-        return "closed" if _says(_STOPPED_RE, text) else "open"
+        return "open"
     if "upcoming" in found or _says(_ANNOUNCED_RE, text):
         return "upcoming"
     if "closed" in found or _says(_STOPPED_RE, text) or _says(_CLOSED_RE, text):
@@ -660,9 +675,9 @@ def status_on(windows: Sequence[ExtractedWindow], today: date, text: str = "") -
     return "open" if _OPEN_RE.search(text) else "unknown"
 
 
-def _relevant(windows: Sequence[ExtractedWindow], today: date) -> ExtractedWindow | None:
+def _relevant(windows: Sequence[ExtractedWindow], today: date, text: str) -> ExtractedWindow | None:
     """Pick the open window, else the next upcoming one, else the last one."""
-    states = [_window_status(w, today) for w in windows]
+    states = _states(windows, today, _says(_STOPPED_RE, text))
     for w, s in zip(windows, states, strict=True):
         if s == "open":
             return w
@@ -678,7 +693,7 @@ def extract_windows(text: str, today: date) -> Extraction:
     """Extract the application windows of a scheme text and its status at `today`."""
     cleaned = clean_text(text)
     windows = _windows(cleaned, today)
-    top = _relevant(windows, today)
+    top = _relevant(windows, today, cleaned)
     dated = top is not None and top.precision not in VAGUE
     return Extraction(
         opens=top.opens if top and dated else None,
