@@ -1,0 +1,244 @@
+"""Pair openings with closings, resolve missing years and finish the windows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+from decimal import Decimal
+
+from tracker.dates import find_mentions
+from tracker.windows.model import ExtractedWindow
+from tracker.windows.money import BARE_RE, BUDGET_KEY_RE, find_money, to_amount
+from tracker.windows.roles import (
+    CLOSE_EXCL,
+    CONTEXT_YEAR_RE,
+    DEFAULT_CLOSE_TIME_RE,
+    NONE,
+    OLD,
+    OPEN,
+    RECURRING_RE,
+    WINDOW,
+    Role,
+    assign_roles,
+)
+
+
+@dataclass
+class _Raw:
+    """A window under construction."""
+
+    open_r: Role | None
+    close_r: Role | None
+    opens: date | None = None
+    closes: date | None = None
+    vague: Role | None = None
+    amends: bool = False
+    inferred: bool = False
+    budget: Decimal | None = None
+    extra: list[Role] = field(default_factory=list)
+
+    @property
+    def roles(self) -> list[Role]:
+        return [r for r in (self.open_r, self.close_r, self.vague) if r is not None]
+
+
+# --- windows -----------------------------------------------------------------------------
+
+
+def _pair(roles: list[Role]) -> list[_Raw]:
+    """Pair each opening with the closing that follows it; apply amended deadlines."""
+    raws: list[_Raw] = []
+    pending: Role | None = None
+    for r in roles:
+        if r.role in (NONE, OLD):
+            continue
+        if r.m.vague:
+            raws.append(_Raw(None, None, vague=r))
+        elif r.role in (OPEN, WINDOW):
+            if pending is not None:
+                raws.append(_Raw(pending, None))
+            pending = r
+        else:
+            raws.append(_Raw(pending, r, amends=r.amends and pending is None))
+            pending = None
+    if pending is not None:
+        raws.append(_Raw(pending, None))
+    out: list[_Raw] = []
+    for raw in raws:
+        target = next((w for w in reversed(out) if w.close_r is not None), None)
+        if raw.amends and target is not None:  # "de deadline is verschoven naar …"
+            target.close_r, target.amends = raw.close_r, True
+        else:
+            out.append(raw)
+    return out
+
+
+def _end(r: Role, d: date) -> date:
+    """Return the last submission day: Dutch "tot"/"vóór" without a time is exclusive."""
+    if r.role == CLOSE_EXCL and r.m.time is None and r.m.precision == "day":
+        return d - timedelta(days=1)
+    return d
+
+
+def _dates(raw: _Raw, year: int) -> tuple[date | None, date | None] | None:
+    o, c = raw.open_r, raw.close_r
+    od = o.m.on(o.m.year or year) if o else None
+    cd = None
+    if c is not None:
+        cd = c.m.on(c.m.year or year)
+        if cd is not None and od is not None and c.m.year is None and cd < od:
+            cd = c.m.on(year + 1)
+        if cd is None:
+            return None
+        cd = _end(c, cd)
+    if o is not None and od is None:
+        return None
+    return od, cd
+
+
+def _context_year(raw: _Raw, roles: list[Role], text: str) -> int | None:
+    """Find the year a year-less window belongs to: the sentence's only year, or a heading."""
+    clause = raw.roles[0].clause
+    years = {r.m.year for r in roles if r.clause == clause and r.m.year}
+    if len(years) == 1:
+        return years.pop()
+    start = raw.roles[0].m.start
+    found = list(CONTEXT_YEAR_RE.finditer(text, max(0, start - 400), start))
+    return int(found[-1].group(1)) if found else None
+
+
+def _weekday_ok(raw: _Raw, od: date | None, cd: date | None) -> bool:
+    for r, d in ((raw.open_r, od), (raw.close_r, cd)):
+        if r is not None and r.m.weekday is not None and d is not None:
+            shift = 1 if r.role == CLOSE_EXCL and r.m.time is None else 0
+            if (d + timedelta(days=shift)).weekday() != r.m.weekday:
+                return False
+    return True
+
+
+def _resolve(raw: _Raw, roles: list[Role], text: str, today: date, recurring: bool) -> bool:
+    """Fill raw.opens/closes; a missing year comes from context or the reference date."""
+    o, c = raw.open_r, raw.close_r
+    known = (c.m.year if c and c.m.year else None) or (o.m.year if o and o.m.year else None)
+    if known is not None and o is not None and c is not None and o.m.year is None:
+        cd = c.m.on(known)
+        od = o.m.on(known)
+        known = known - 1 if od and cd and od > cd else known
+    if known is None and not recurring:
+        known = _context_year(raw, roles, text)
+    if known is not None:
+        got = _dates(raw, known)
+        if got is None:
+            return False
+        raw.opens, raw.closes = got
+        return True
+    raw.inferred = True
+    options = [(y, _dates(raw, y)) for y in range(today.year - 1, today.year + 3)]
+    valid = [(y, d) for y, d in options if d is not None and _weekday_ok(raw, *d)]
+    if not valid:
+        return False
+    if c is not None:  # the next occurrence that is still relevant
+        best = next((d for _, d in valid if d[1] is not None and d[1] >= today), valid[-1][1])
+    else:
+        best = min((d for _, d in valid), key=lambda d: abs(((d[0] or today) - today).days))
+    raw.opens, raw.closes = best
+    return True
+
+
+def _budget_for(raw: _Raw, text: str, single: bool) -> Decimal | None:
+    """Take a plafond/budget amount from the window's line, or the text if it is the only one."""
+    pos = raw.roles[-1].m.start
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    line_end = len(text) if line_end < 0 else line_end
+    for s, _, value in find_money(text):
+        in_line = line_start <= s < line_end
+        keyed = bool(BUDGET_KEY_RE.search(text, max(0, s - 60), s))
+        if keyed and (in_line or single):
+            return value
+    if "|" in text[line_start:line_end]:
+        bare = BARE_RE.search(text, raw.roles[-1].m.end, line_end)
+        if bare:
+            return to_amount(bare["a"], None)
+    return None
+
+
+def _snippet(raw: _Raw, text: str) -> str:
+    start = min(r.context_start for r in raw.roles)
+    end = max(r.clause[1] for r in raw.roles)
+    first = min(r.m.start for r in raw.roles)
+    last = max(r.m.end for r in raw.roles)
+    if end - start > 300:
+        start = max(start, first - 80)
+        end = min(end, max(last + 60, start + 300), start + 300)
+    return text[start:end].strip()
+
+
+def _finish(raw: _Raw, text: str, single: bool, default_close: time | None) -> ExtractedWindow:
+    roles = raw.roles
+    if raw.vague is not None:
+        precision = raw.vague.m.precision
+    elif any(r.m.precision == "approximate" for r in roles):
+        precision = "approximate"
+    else:
+        precision = "day"
+    confidence = {"day": 0.95, "approximate": 0.5}.get(precision, 0.3)
+    if raw.inferred:
+        confidence -= 0.15
+    if not any(r.positive or r.strong for r in roles):
+        confidence -= 0.25
+    close_time = raw.close_r.m.time if raw.close_r else None
+    if raw.closes is not None and close_time is None:
+        close_time = default_close
+    return ExtractedWindow(
+        opens=raw.opens,
+        opens_time=raw.open_r.m.time if raw.open_r and raw.opens else None,
+        closes=raw.closes,
+        closes_time=close_time,
+        precision=precision,
+        budget_eur=_budget_for(raw, text, single),
+        snippet=_snippet(raw, text),
+        confidence=round(max(0.1, min(confidence, 1.0)), 2),
+    )
+
+
+def _split_backwards(raws: list[_Raw]) -> list[_Raw]:
+    """A range never runs backwards: a pairing that does was wrong, so keep both halves."""
+    out: list[_Raw] = []
+    for raw in raws:
+        if raw.opens and raw.closes and raw.closes < raw.opens:
+            out.append(_Raw(raw.open_r, None, opens=raw.opens, inferred=raw.inferred))
+            out.append(_Raw(None, raw.close_r, closes=raw.closes, inferred=raw.inferred))
+        else:
+            out.append(raw)
+    return out
+
+
+def _merge_halves(raws: list[_Raw]) -> list[_Raw]:
+    """Join a lone deadline and a lone opening written in either order ("… is 15 december")."""
+    if len(raws) != 2 or any(r.vague for r in raws):
+        return raws
+    closing = next((r for r in raws if r.open_r is None and r.closes), None)
+    opening = next((r for r in raws if r.close_r is None and r.opens), None)
+    if closing and opening and opening.opens and closing.closes and opening.opens <= closing.closes:
+        opening.close_r, opening.closes = closing.close_r, closing.closes
+        opening.inferred = opening.inferred or closing.inferred
+        return [opening]
+    return raws
+
+
+def build_windows(text: str, today: date) -> tuple[ExtractedWindow, ...]:
+    mentions = find_mentions(text)
+    if not mentions:
+        return ()
+    roles = assign_roles(text, mentions)
+    recurring = bool(RECURRING_RE.search(text))
+    raws = [
+        raw
+        for raw in _pair(roles)
+        if raw.vague is not None or _resolve(raw, roles, text, today, recurring)
+    ]
+    raws = _merge_halves(_split_backwards(raws))
+    dt = DEFAULT_CLOSE_TIME_RE.search(text)
+    default_close = time(int(dt["h"]), int(dt["mi"])) if dt else None
+    return tuple(_finish(raw, text, len(raws) == 1, default_close) for raw in raws)

@@ -1,0 +1,67 @@
+"""Result types of window extraction; the JSON shape of `tracker extract` lives here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+from decimal import Decimal
+from typing import Any
+
+MAX_CHARS = 200_000
+VAGUE = ("month", "quarter", "season", "year")
+
+
+@dataclass(frozen=True)
+class ExtractedWindow:
+    """One application window; vague windows keep their dates None and say so in precision."""
+
+    opens: date | None
+    opens_time: time | None
+    closes: date | None
+    closes_time: time | None
+    precision: str  # "day" | "approximate" | "month" | "quarter" | "season" | "year"
+    budget_eur: Decimal | None
+    snippet: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """All windows in a text plus the relevant one and the status at the reference date."""
+
+    opens: date | None
+    opens_time: time | None
+    closes: date | None
+    closes_time: time | None
+    status: str  # "open" | "closed" | "upcoming" | "unknown"
+    windows: tuple[ExtractedWindow, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the stable JSON object of `tracker extract`."""
+        return {
+            "opens": _iso(self.opens),
+            "opens_time": _hhmm(self.opens_time),
+            "closes": _iso(self.closes),
+            "closes_time": _hhmm(self.closes_time),
+            "status": self.status,
+            "windows": [
+                {
+                    "opens": _iso(w.opens),
+                    "opens_time": _hhmm(w.opens_time),
+                    "closes": _iso(w.closes),
+                    "closes_time": _hhmm(w.closes_time),
+                    "precision": w.precision,
+                    "budget_eur": float(w.budget_eur) if w.budget_eur is not None else None,
+                    "snippet": w.snippet,
+                }
+                for w in self.windows
+            ],
+        }
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _hhmm(t: time | None) -> str | None:
+    return t.strftime("%H:%M") if t else None

@@ -1,0 +1,233 @@
+"""Decide which date mentions are application dates, and whether they open or close.
+
+Each mention is judged by its clause: the cue right before it ("tot en met", "vanaf"), a label
+("Einddatum", "Deadline date"), a range or list it belongs to, and words that rule it out
+(publication, entry into force, decisions, project periods …).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tracker.dates import Mention
+
+_I = re.IGNORECASE
+
+OPEN, CLOSE_INCL, CLOSE_EXCL, WINDOW, OLD, NONE = "open", "incl", "excl", "window", "old", ""
+
+# Cue words written right before the date ("tot en met 31 maart").
+_ADJACENT_RE = re.compile(
+    r"(?<![\w/])(?:(?P<incl>t/m|tot\s+en\s+met|tot\s+uiterlijk|uiterlijk|until|till|through|by"
+    r"|up\s+to\s+and\s+including|no\s+later\s+than|tot\s+op)"
+    r"|(?P<excl>tot|vóór|voor|before|prior\s+to)"
+    r"|(?P<open>vanaf|van|from|met\s+ingang\s+van|tussen|between))"
+    r"\s*:?\s*(?:op|on|de|het|is)?\s*$",
+    _I,
+)
+# Label words anywhere in the lead ("Einddatum", "opent op", "Deadline date:").
+_LABEL_RE = re.compile(
+    r"(?P<open>startdatum|begindatum|openingsdatum|opening(?:\s+date)?|opens?|opent|opengesteld"
+    r"|openstelling|eerste\s+dag|starts?)"
+    r"|(?P<close>einddatum|sluitingsdatum|closing(?:\s+date)?|deadlines?(?:\s+dates?)?"
+    r"|cut-?off(?:\s+dates?)?|sluit(?:en|ing)?|closes?|uiterste\s+\w*datum)"
+    r"|(?P<window>aanvraagtijdvak|tijdvak|aanvraagperiode|aanvraagronde|indieningstermijn"
+    r"|submission\s+period)",
+    _I,
+)
+_TAIL_RE = re.compile(
+    r"^[\s,)]*(?:\w+\s+){0,2}?(?:(?P<open>opent|opens|open|opengaat|gaat\s+open|opengesteld)|(?P<close>sluit|closes))\b",
+    _I,
+)
+_CONNECTOR_RE = re.compile(
+    r"^\s*(?:(?P<incl>t/m|tot\s+en\s+met|tot\s+uiterlijk|-|–|—|to|until|till|through)"
+    r"|(?P<excl>tot)|(?P<and>en|and))\s*$",
+    _I,
+)
+_LIST_RE = re.compile(r"^\s*(?:,\s*(?:en|and|of|or)?|en|and|of|or|&)\s*$", _I)
+_SUPERSEDE_RE = re.compile(
+    r"(?:verschoven|verplaatst|uitgesteld|vervroegd|verlengd|gewijzigd|aangepast|extended"
+    r"|postponed|moved|changed|brought\s+forward)\s+(?:van|from)\s*$",
+    _I,
+)
+_AMEND_RE = re.compile(r"verlengd|verschoven|uitgesteld|extended|postponed", _I)
+_NEW_RE = re.compile(r"^\s*(?:naar|tot\s+en\s+met|tot|to|until)\s*$", _I)
+_OPENING_WORDS_RE = re.compile(r"opening|opent|openstelling|startdatum|\bstart", _I)
+CLOSING_WORDS_RE = re.compile(r"deadline|sluit|einddatum|closing|clos", _I)
+
+# Dates in these contexts are not application windows (publication, validity of the
+# regulation, project and activity periods, decisions, pre-checks, reports, phone hours …).
+_NEGATIVE_RE = re.compile(
+    r"gepubliceerd|published|publication\s+(?:of|date)|publicatiedatum|bekendgemaakt"
+    r"|gecontroleerd|bijgewerkt|updated|gewijzigd\s+op|\bin\s+werking|inwerkingtreding"
+    r"|uitwerkingtreding|vervalt|geldend|geldig|looptijd|projectperiode|projectduur"
+    r"|\bproject(?:en|s)?\s+(?:moet|moeten|must|should|start|starts|loopt|duurt|period)"
+    r"|activiteit|afgerond|duration|\bbesluit|beslis|beschikking|decision|preadvies"
+    r"|pre-?check|telefonisch|bereikbaar|openingstijden|bijeenkomst|webinar|info\s*day"
+    r"|info\s+session|informatiesessie|evaluat|results|resultaten|signature|grant\s+agreement"
+    r"|verslag|rapportage|vaststelling|verantwoording|declarat|uitbetal|betaling|payment"
+    r"|uitslag|bezwaar|vragen\s+stellen|questions|ter\s*inzage|zienswijze|staatscourant\s+van"
+    r"|den\s+haag|\b(?:regeling|besluit)\s+van\b"
+    r"|gaat\s+niet\s+door|geannuleerd|cancel+ed|ingetrokken|withdrawn",
+    _I,
+)
+_POSITIVE_RE = re.compile(
+    r"aanvra|indien|ingediend|\bdien\b|submi|appl(?:y|ication|icant)|proposal|openstelling"
+    r"|opengesteld|tijdvak|tranche|ronde|loket|deadline|inschrijv|aanmeld|\bcall\b|subsidie",
+    _I,
+)
+RECURRING_RE = re.compile(
+    r"\b(?:jaarlijks|elk\s+jaar|ieder\s+jaar|per\s+jaar|annually|every\s+year|each\s+year)\b", _I
+)
+CONTEXT_YEAR_RE = re.compile(
+    r"\b(?:in|openstelling|perioden?|tijdvak(?:\s+van)?|ronde|jaar|year|voor|for)\s+"
+    r"((?:19|20)\d\d)\b(?![-/.]\d)",
+    _I,
+)
+DEFAULT_CLOSE_TIME_RE = re.compile(
+    r"einddatum\s+(?:vóór|voor|om|tot)\s+(?P<h>[01]?\d|2[0-3])[.:](?P<mi>[0-5]\d)", _I
+)
+_BOUNDARY_RE = re.compile(r"[.!?](?=\s+[^\W\d_])|[;\n|▪•]")
+_PARENS_RE = re.compile(r"\([^()]*\)")
+
+
+@dataclass
+class Role:
+    """The role of one mention and the clause facts needed to judge it."""
+
+    m: Mention
+    role: str = NONE
+    negative: bool = False
+    positive: bool = False
+    strong: bool = False  # a label cue such as "Deadline" or "opent": enough on its own
+    cue: str = ""
+    amends: bool = False
+    clause: tuple[int, int] = (0, 0)
+    context_start: int = 0
+
+
+# --- roles -------------------------------------------------------------------------------
+
+
+def _clause_spans(text: str, mentions: list[Mention]) -> list[tuple[int, int, bool]]:
+    """Split text into non-blank clauses: (start, end, starts after a line or cell break)."""
+    cuts = [
+        b.start()
+        for b in _BOUNDARY_RE.finditer(text)
+        if not any(m.start <= b.start() < m.end for m in mentions)
+    ]
+    spans: list[tuple[int, int, bool]] = []
+    prev = -1
+    for cut in [*cuts, len(text)]:
+        if text[prev + 1 : cut].strip():
+            gap = text[spans[-1][1] : prev + 1] if spans else ""
+            spans.append((prev + 1, cut, "\n" in gap or "|" in gap))
+        prev = cut
+    return spans
+
+
+def _clause_of(spans: list[tuple[int, int, bool]], pos: int) -> int:
+    for i, (s, e, _) in enumerate(spans):
+        if s <= pos < e:
+            return i
+    return len(spans) - 1
+
+
+def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
+            gap_after: str | None, prev: Role | None, clause: str) -> None:  # fmt: skip
+    """Set the role of one mention from the words around it (most specific cue first)."""
+    if _SUPERSEDE_RE.search(lead[-60:]):
+        r.role = OLD
+        return
+    if prev is not None and gap_before is not None:
+        if prev.role == OLD and _NEW_RE.match(gap_before):
+            opening = _OPENING_WORDS_RE.search(clause) and not CLOSING_WORDS_RE.search(clause)
+            r.role, r.amends, r.strong = (OPEN if opening else CLOSE_INCL), True, True
+            return
+        conn = _CONNECTOR_RE.match(gap_before)
+        if prev.role == OPEN and conn and (not conn["and"] or prev.cue in ("tussen", "between")):
+            r.role, r.strong = (CLOSE_EXCL if conn["excl"] else CLOSE_INCL), prev.strong
+            r.positive = r.positive or prev.positive
+            return
+    adj = _ADJACENT_RE.search(lead[-60:])
+    if adj:
+        r.role = CLOSE_INCL if adj["incl"] else CLOSE_EXCL if adj["excl"] else OPEN
+        r.cue = adj.group(0).split()[0].lower()
+        r.strong = any(lb["open"] or lb["close"] for lb in _LABEL_RE.finditer(lead))
+        r.amends = bool(_AMEND_RE.search(lead))
+        return
+    conn = _CONNECTOR_RE.match(gap_after) if gap_after is not None else None
+    if conn and not conn["and"]:
+        r.role = OPEN
+        return
+    listed = gap_before is not None and _LIST_RE.match(gap_before)
+    if listed and prev is not None and prev.role in (OPEN, CLOSE_INCL, CLOSE_EXCL):
+        r.role, r.strong = prev.role, prev.strong
+        return
+    labels = [lb for lb in _LABEL_RE.finditer(label_lead) if not lb["window"]]
+    tail = _TAIL_RE.match(clause[r.m.end - r.clause[0] :]) if r.clause else None
+    if labels:
+        r.role, r.strong = (OPEN if labels[-1]["open"] else CLOSE_INCL), True
+    elif tail:
+        r.role, r.strong = (OPEN if tail["open"] else CLOSE_INCL), True
+    elif _LABEL_RE.search(label_lead):
+        r.role, r.strong = WINDOW, True
+
+
+def _own_context(text: str, start: int, end: int, m: Mention) -> str:
+    """Return the clause around m without asides in brackets that do not contain m."""
+    context = text[start:end]
+    if "(" not in context:
+        return context
+    at = m.start - start
+    return _PARENS_RE.sub(lambda p: p.group(0) if p.start() <= at < p.end() else " ", context)
+
+
+def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
+    """Give every mention a role, or NONE when it is not an application date."""
+    spans = _clause_spans(text, mentions)
+    has_date = {_clause_of(spans, m.start) for m in mentions}
+    roles: list[Role] = []
+    prev: Role | None = None
+    for i, m in enumerate(mentions):
+        ci = _clause_of(spans, m.start)
+        cs, ce, after_break = spans[ci]
+        ctx = cs
+        heading = ci > 0 and (
+            text[spans[ci - 1][1] : spans[ci - 1][1] + 1] in ("?", ":")
+            or text[: spans[ci - 1][1]].rstrip().endswith((":", "?"))
+        )
+        short = len(text[cs : m.start]) < 25
+        if after_break and ci > 0 and ci - 1 not in has_date and (short or heading):
+            ctx = spans[ci - 1][0]  # a heading or label line above: "Einddatum", "Looptijd?"
+        same = prev is not None and prev.clause == (cs, ce)
+        lead = text[prev.m.end if same and prev else cs : m.start]
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        gap_after = _PARENS_RE.sub("", text[m.end : nxt.start]) if nxt and nxt.start < ce else None
+        r = Role(m, clause=(cs, ce), context_start=ctx)
+        context = _own_context(text, ctx, ce, m)
+        r.negative = bool(_NEGATIVE_RE.search(context))
+        r.positive = bool(_POSITIVE_RE.search(context))
+        label_lead = lead if same else text[ctx : m.start]
+        gap_before = _PARENS_RE.sub("", lead) if same else None
+        _decide(r, lead, label_lead, gap_before, gap_after, prev if same else None, text[cs:ce])
+        if same and prev is not None and prev.negative and r.role in (CLOSE_INCL, CLOSE_EXCL):
+            r.negative = True
+        roles.append(r)
+        prev = r
+    _mark_ranges(roles)
+    return roles
+
+
+def _mark_ranges(roles: list[Role]) -> None:
+    """Drop negative mentions and weak single dates that nothing ties to applying."""
+    for i, r in enumerate(roles):
+        if r.role in (NONE, OLD):
+            continue
+        ranged = (
+            i + 1 < len(roles) and r.role == OPEN and roles[i + 1].role in (CLOSE_INCL, CLOSE_EXCL)
+            and roles[i + 1].clause == r.clause
+        ) or (i > 0 and r.role != OPEN and roles[i - 1].role == OPEN
+              and roles[i - 1].clause == r.clause)  # fmt: skip
+        if r.negative or not (r.positive or r.strong or ranged):
+            r.role = NONE
