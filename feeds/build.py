@@ -1,4 +1,4 @@
-"""Events → RSS 2.0 / Atom with feedgen.
+"""Events and schemes → RSS 2.0 / Atom with feedgen.
 
 Ids are permanent tag: URIs derived from the event's dedupe key, so readers never see an item
 twice. Text is passed to feedgen as plain text; feedgen escapes it for XML.
@@ -12,8 +12,9 @@ from datetime import datetime
 
 from feedgen.feed import FeedGenerator
 
-from tracker.describe import event_lines, event_title
+from tracker.describe import event_lines, event_title, scheme_lines
 from tracker.models import Event, Scheme, Window
+from tracker.status import LABELS_NL, scheme_status
 
 logger = logging.getLogger(__name__)
 
@@ -68,4 +69,45 @@ def build_event_feed(
         if scheme.publisher:
             entry.author(name=_xml_safe(scheme.publisher))
         entry.category(term=scheme.level)
+    return fg
+
+
+def scheme_id(scheme: Scheme) -> str:
+    return f"tag:{TAG_AUTHORITY},2026:scheme/{scheme.id}"
+
+
+def build_scheme_feed(
+    *,
+    title: str,
+    self_url: str,
+    site_url: str,
+    rows: Sequence[tuple[Scheme, Sequence[Window], datetime]],
+    now: datetime,
+    updated: datetime,
+) -> FeedGenerator:
+    """One entry per scheme (newest change first); its id stays, its ``updated`` moves."""
+    fg = FeedGenerator()
+    fg.id(f"tag:{TAG_AUTHORITY},2026:{self_url.split('://', 1)[-1]}")
+    fg.title(_xml_safe(title))
+    fg.link(href=site_url, rel="alternate")
+    fg.link(href=self_url, rel="self")
+    fg.description("Subsidieregelingen met hun aanvraagperiodes, budget en actuele status.")
+    fg.language("nl")
+    fg.updated(updated)
+    fg.lastBuildDate(updated)
+    for scheme, windows, changed in rows:
+        entry = fg.add_entry(order="append")
+        entry.id(scheme_id(scheme))
+        entry.guid(scheme_id(scheme), permalink=False)
+        status = LABELS_NL[scheme_status(windows, now)]
+        entry.title(_xml_safe(f"{scheme.title} ({status})"))
+        entry.link(href=scheme.url or site_url)
+        entry.description(_xml_safe("\n".join(scheme_lines(scheme, windows, now))))
+        entry.published(scheme.created_at)
+        entry.updated(changed)
+        if scheme.publisher:
+            entry.author(name=_xml_safe(scheme.publisher))
+        entry.category(term=scheme.level)
+        for tag in (*scheme.themes, *scheme.doelgroepen):
+            entry.category(term=tag)
     return fg

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +19,7 @@ from rich.table import Table
 from sqlalchemy.engine import Engine
 
 from tracker.config import Config, load_config, masked_dump
-from tracker.db import make_engine, upgrade_schema
+from tracker.db import make_engine, session_scope, upgrade_schema
 from tracker.errors import ConfigError
 
 logger = logging.getLogger(__name__)
@@ -34,6 +34,8 @@ config_app = typer.Typer(no_args_is_help=True, help="Configuration")
 db_app = typer.Typer(no_args_is_help=True, help="Database")
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
+feeds_app = typer.Typer(no_args_is_help=True, help="Feeds")
+app.add_typer(feeds_app, name="feeds")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -252,5 +254,62 @@ def users_list(config_path: ConfigOption = None) -> None:
     console.print(table)
 
 
+@app.command()
+def tick(config_path: ConfigOption = None) -> None:
+    """Emit the time-based events that are due (opening soon, opened, closing soon, closed)."""
+    from tracker.lifecycle import tick as run_tick
+
+    config = _load(config_path)
+    engine = _engine(config)
+    try:
+        with session_scope(engine) as session:
+            events = run_tick(session, config.alerts, datetime.now(UTC))
+    finally:
+        engine.dispose()
+    console.print(f"{len(events)} nieuwe signalen.")
+
+
+@app.command()
+def notify(config_path: ConfigOption = None) -> None:
+    """Send pending alerts, digests and confirmations over SMTP; exit 1 on delivery trouble."""
+    from tracker.notify import notify as run_notify
+
+    config = _load(config_path)
+    engine = _engine(config)
+    try:
+        result = run_notify(config, engine)
+    finally:
+        engine.dispose()
+    console.print(
+        f"Verzonden: {result.sent}, geweigerd: {result.rejected}, uitgesteld: {result.deferred}"
+    )
+    if result.error:
+        err_console.print(result.error, markup=False, highlight=False)
+    raise typer.Exit(1 if result.error else 0)
+
+
+@app.command()
+def run(config_path: ConfigOption = None) -> None:
+    """Run the scheduler: sources on their cron schedules, hourly tick, regular notify."""
+    from tracker.schedule import run_scheduler
+
+    config = _load(config_path)
+    run_scheduler(config, _engine(config))
+
+
+@feeds_app.command("export")
+def feeds_export(
+    directory: Annotated[Path, typer.Argument(help="output directory")],
+    config_path: ConfigOption = None,
+) -> None:
+    """Write all standard feeds (RSS, Atom, iCalendar) as static files."""
+    from feeds.export import export_feeds
+
+    config = _load(config_path)
+    written = export_feeds(config, _engine(config), directory, now=datetime.now(UTC))
+    console.print(f"{len(written)} bestanden geschreven naar {directory}")
+
+
 def main() -> None:
     app()
+

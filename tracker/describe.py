@@ -5,6 +5,7 @@ Returns plain text only; every output format escapes it itself.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -79,6 +80,10 @@ def event_lines(event: Event, scheme: Scheme, window: Window | None, now: dateti
         lines.append(f"Uitgever: {scheme.publisher}")
     regions = ", ".join(scheme.regions) or "heel Nederland"
     lines.append(f"Niveau: {LEVEL_NL.get(scheme.level, scheme.level)} ({regions})")
+    if scheme.themes:
+        lines.append(f"Thema's: {', '.join(scheme.themes)}")
+    if scheme.doelgroepen:
+        lines.append(f"Doelgroepen: {', '.join(scheme.doelgroepen)}")
     if window is not None:
         lines.append(f"Aanvraagperiode: {window_phrase(window)}")
         lines.append(f"Status: {LABELS_NL[window_status(window, now)]}")
@@ -91,4 +96,26 @@ def event_lines(event: Event, scheme: Scheme, window: Window | None, now: dateti
     link = (window.url if window and window.url else "") or scheme.url
     if link:
         lines.append(f"Officiële bron: {link}")
+    return lines
+
+
+def scheme_lines(scheme: Scheme, windows: Sequence[Window], now: datetime) -> list[str]:
+    """A scheme with all its windows and their current status, as plain-text lines."""
+    lines = [f"Regeling: {scheme.title}"]
+    if scheme.publisher:
+        lines.append(f"Uitgever: {scheme.publisher}")
+    regions = ", ".join(scheme.regions) or "heel Nederland"
+    lines.append(f"Niveau: {LEVEL_NL.get(scheme.level, scheme.level)} ({regions})")
+    if scheme.themes:
+        lines.append(f"Thema's: {', '.join(scheme.themes)}")
+    if scheme.doelgroepen:
+        lines.append(f"Doelgroepen: {', '.join(scheme.doelgroepen)}")
+    for window in windows:
+        if not window.withdrawn:
+            status = LABELS_NL[window_status(window, now)]
+            lines.append(f"Aanvraagperiode: {window_phrase(window)} ({status})")
+    if not windows:
+        lines.append("Aanvraagperiode: nog niet bekend")
+    if scheme.url:
+        lines.append(f"Officiële bron: {scheme.url}")
     return lines

@@ -12,12 +12,21 @@ from tracker.models import Event, Scheme, Window
 
 @dataclass(frozen=True)
 class Filters:
+    """``region`` is a province code or group name; ``region_codes`` its province codes
+    (``tracker.regions.expand_region``); without them the region itself is the only code."""
+
     level: str | None = None
     region: str | None = None
     kind: str | None = None
+    theme: str | None = None
+    doelgroep: str | None = None
+    q: str | None = None
+    region_codes: tuple[str, ...] = ()
 
     def key(self) -> str:
-        return f"{self.level}|{self.region}|{self.kind}"
+        return "|".join(
+            str(v) for v in (self.level, self.region, self.kind, self.theme, self.doelgroep, self.q)
+        )
 
 
 def scheme_matches(scheme: Scheme, filters: Filters) -> bool:
@@ -25,8 +34,20 @@ def scheme_matches(scheme: Scheme, filters: Filters) -> bool:
         return False
     if filters.level and scheme.level != filters.level:
         return False
+    if filters.theme and filters.theme not in scheme.themes:
+        return False
+    if filters.doelgroep and filters.doelgroep not in scheme.doelgroepen:
+        return False
+    if filters.q and not _text_matches(scheme, filters.q):
+        return False
+    codes = set(filters.region_codes or ((filters.region,) if filters.region else ()))
     # a region filter includes schemes that apply everywhere (rijk, EU-wide: no regions)
-    return not (filters.region and scheme.regions and filters.region not in scheme.regions)
+    return not (codes and scheme.regions and not codes & set(scheme.regions))
+
+
+def _text_matches(scheme: Scheme, q: str) -> bool:
+    haystack = " ".join((scheme.title, scheme.summary, scheme.publisher)).casefold()
+    return all(word in haystack for word in q.casefold().split())
 
 
 def recent_events(

@@ -30,7 +30,7 @@ def make_templates() -> Jinja2Templates:
 
 
 def create_app(config: Config, engine: Engine) -> FastAPI:
-    from tracker.web import feed_routes, public_routes
+    from tracker.web import feed_routes, public_routes, subscribe_routes
     from tracker.web.dashboard import install_staff
 
     app = FastAPI(title="Subsidie-tracker", version="0.1.0")
@@ -39,5 +39,6 @@ def create_app(config: Config, engine: Engine) -> FastAPI:
     app.state.templates = make_templates()
     app.include_router(feed_routes.router)
     app.include_router(public_routes.router)
+    app.include_router(subscribe_routes.router)
     install_staff(app, config)  # login, dashboard, /api (issue 6)
     return app

@@ -1,0 +1,70 @@
+"""Windows → iCalendar: one VEVENT per window opening and one per closing.
+
+UIDs derive from the window id and the edge, so a calendar app updates an event in place when
+dates move (SEQUENCE follows the window's last change). Times carry TZID Europe/Amsterdam;
+a moment without a stated time becomes an all-day event on its local date.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from icalendar import Calendar
+from icalendar import Event as VEvent
+
+from tracker.describe import scheme_lines
+from tracker.models import Scheme, Window
+from tracker.timefmt import to_local
+
+logger = logging.getLogger(__name__)
+
+UID_DOMAIN = "subsidie-tracker"
+SLOT = timedelta(minutes=30)
+
+
+def window_uid(window: Window, edge: str) -> str:
+    return f"window-{window.id}-{edge}@{UID_DOMAIN}"
+
+
+def build_calendar(*, title: str, rows: Sequence[tuple[Scheme, Window]], now: datetime) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", "-//Subsidie-tracker//NL")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", title)
+    cal.add("x-wr-timezone", "Europe/Amsterdam")
+    for scheme, window in rows:
+        if window.opens_at is not None:
+            cal.add_component(_vevent(scheme, window, "opens", now))
+        if window.closes_at is not None:
+            cal.add_component(_vevent(scheme, window, "closes", now))
+    cal.add_missing_timezones()
+    return cal
+
+
+def _vevent(scheme: Scheme, window: Window, edge: str, now: datetime) -> VEvent:
+    opening = edge == "opens"
+    moment = window.opens_at if opening else window.closes_at
+    has_time = window.opens_has_time if opening else window.closes_has_time
+    assert moment is not None
+    event = VEvent()
+    event.add("uid", window_uid(window, edge))
+    event.add("dtstamp", window.updated_at)
+    event.add("sequence", int(window.updated_at.timestamp()) // 60 % 2**31)
+    label = "Aanvragen open" if opening else "Aanvraagtermijn sluit"
+    event.add("summary", f"{label}: {scheme.title}")
+    local = to_local(moment)
+    if has_time:
+        event.add("dtstart", local if opening else local - SLOT)
+        event.add("dtend", local + SLOT if opening else local)
+    else:
+        event.add("dtstart", local.date())
+        event.add("dtend", local.date() + timedelta(days=1))
+    event.add("description", "\n".join(scheme_lines(scheme, [window], now)))
+    link = window.url or scheme.url
+    if link:
+        event.add("url", link)
+    event.add("transp", "TRANSPARENT")
+    return event

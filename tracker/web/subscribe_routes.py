@@ -1,0 +1,123 @@
+"""Public email subscription: /abonneren, /bevestigen/<token>, /afmelden/<token>.
+
+Confirming and unsubscribing change state only on POST: mail scanners that prefetch links
+must not (un)subscribe anyone. /afmelden/<token> accepts the RFC 8058 one-click POST
+(``List-Unsubscribe=One-Click``) without any other form field or cookie.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from sqlmodel import Session
+
+from tracker.config import Config, secret
+from tracker.models import Frequency
+from tracker.regions import PROVINCES, region_label
+from tracker.subscriptions import (
+    LEVELS,
+    SubscribeError,
+    SubscriptionRequest,
+    client_key,
+    confirm_subscription,
+    create_subscription,
+    recent_requests,
+    unsubscribe,
+)
+from tracker.web.deps import get_config, get_session, get_templates
+
+router = APIRouter()
+
+SessionDep = Annotated[Session, Depends(get_session)]
+ConfigDep = Annotated[Config, Depends(get_config)]
+TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
+Choice = Annotated[list[str], Form()]
+
+
+def _form_context(config: Config, **extra: object) -> dict[str, object]:
+    regions = [(code, region_label(config, code)) for code in (*PROVINCES, *config.regions.groups)]
+    return {"regions": regions, "levels": LEVELS, "themes": list(config.themes),
+            "doelgroepen": list(config.doelgroepen), "frequencies": [f.value for f in Frequency],
+            "error": "", "chosen": {}, **extra}  # fmt: skip
+
+
+@router.get("/abonneren", response_class=HTMLResponse)
+def subscribe_form(request: Request, config: ConfigDep, templates: TemplatesDep) -> HTMLResponse:
+    return templates.TemplateResponse(request, "pages/subscribe.html", _form_context(config))
+
+
+@router.post("/abonneren", response_class=HTMLResponse)
+def subscribe(
+    request: Request,
+    session: SessionDep,
+    config: ConfigDep,
+    templates: TemplatesDep,
+    email: Annotated[str, Form(max_length=320)] = "",
+    regions: Choice = [],  # noqa: B006  (FastAPI copies defaults per request)
+    levels: Choice = [],  # noqa: B006
+    themes: Choice = [],  # noqa: B006
+    doelgroepen: Choice = [],  # noqa: B006
+    frequency: Annotated[str, Form()] = Frequency.DIRECT,
+) -> HTMLResponse:
+    now = datetime.now(UTC)
+    client = client_key(request.client.host if request.client else "", _salt(config))
+    req = SubscriptionRequest(email, tuple(regions), tuple(levels), tuple(themes),
+                              tuple(doelgroepen), frequency)  # fmt: skip
+    since = now - timedelta(minutes=config.alerts.subscribe_window_minutes)
+    try:
+        if (
+            recent_requests(session, since=since, client=client)
+            >= config.alerts.subscribe_per_client
+        ):
+            raise SubscribeError("Te veel aanmeldingen vanaf dit adres. Probeer het later opnieuw.")
+        create_subscription(session, config, req, now, client)
+        session.commit()
+    except SubscribeError as exc:
+        session.rollback()
+        status = 429 if "Te veel" in str(exc) or "al meerdere" in str(exc) else 400
+        context = _form_context(config, error=str(exc), chosen=req.__dict__)
+        return templates.TemplateResponse(request, "pages/subscribe.html", context, status)
+    return templates.TemplateResponse(request, "pages/subscribe_done.html", {"state": "sent"})
+
+
+def _salt(config: Config) -> str:
+    return secret(config.web.secret_key_env) or "subsidie-tracker"
+
+
+@router.get("/bevestigen/{token}", response_class=HTMLResponse)
+def confirm_page(request: Request, token: str, templates: TemplatesDep) -> HTMLResponse:
+    context = {"state": "confirm", "action": f"/bevestigen/{token}"}
+    return templates.TemplateResponse(request, "pages/subscribe_done.html", context)
+
+
+@router.post("/bevestigen/{token}", response_class=HTMLResponse)
+def confirm(
+    request: Request, token: str, session: SessionDep, config: ConfigDep, templates: TemplatesDep
+) -> HTMLResponse:
+    sub = confirm_subscription(session, token, datetime.now(UTC),
+                               valid_days=config.alerts.confirm_days)  # fmt: skip
+    session.commit()
+    state, status = ("confirmed", 200) if sub else ("invalid", 404)
+    return templates.TemplateResponse(request, "pages/subscribe_done.html", {"state": state},
+                                      status)  # fmt: skip
+
+
+@router.get("/afmelden/{token}", response_class=HTMLResponse)
+def unsubscribe_page(request: Request, token: str, templates: TemplatesDep) -> HTMLResponse:
+    context = {"state": "unsubscribe", "action": f"/afmelden/{token}"}
+    return templates.TemplateResponse(request, "pages/subscribe_done.html", context)
+
+
+@router.post("/afmelden/{token}", response_class=HTMLResponse)
+def unsubscribe_now(
+    request: Request, token: str, session: SessionDep, templates: TemplatesDep
+) -> HTMLResponse:
+    sub = unsubscribe(session, token, datetime.now(UTC))
+    session.commit()
+    state, status = ("unsubscribed", 200) if sub else ("invalid", 404)
+    return templates.TemplateResponse(request, "pages/subscribe_done.html", {"state": state},
+                                      status)  # fmt: skip
