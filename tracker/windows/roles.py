@@ -174,6 +174,22 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         r.role, r.strong = WINDOW, True
 
 
+def _column_header(text: str, m: Mention, mentions: list[Mention]) -> str:
+    """Return the header cell above m in a "|" table ("Openstelling", "Sluiting"), or ""."""
+    line_start = text.rfind("\n", 0, m.start) + 1
+    column = text.count("|", line_start, m.start)
+    end = line_start - 1
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        if "|" not in text[start:end]:
+            return ""
+        if not any(start <= x.start < end for x in mentions):
+            cells = text[start:end].split("|")
+            return cells[column] if column < len(cells) else ""
+        end = start - 1
+    return ""
+
+
 def _own_context(text: str, start: int, end: int, m: Mention) -> str:
     """Return the clause around m without asides in brackets that do not contain m."""
     context = text[start:end]
@@ -209,6 +225,10 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         r.negative = bool(_NEGATIVE_RE.search(context))
         r.positive = bool(_POSITIVE_RE.search(context))
         label_lead = lead if same else text[ctx : m.start]
+        if not same and "|" in text:
+            column = _column_header(text, m, mentions)
+            label_lead = f"{column}: {label_lead}"
+            r.positive = r.positive or bool(_POSITIVE_RE.search(column))
         gap_before = _PARENS_RE.sub("", lead) if same else None
         _decide(r, lead, label_lead, gap_before, gap_after, prev if same else None, text[cs:ce])
         if same and prev is not None and prev.negative and r.role in (CLOSE_INCL, CLOSE_EXCL):
