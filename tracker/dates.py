@@ -54,10 +54,12 @@ _SMIDDAGS = r"(?:\s*['’]s\s*(?P<part>middags|avonds|ochtends|morgens))?"
 _UUR = r"(?:\s*(?:uur|u)(?![a-z]))?"
 
 WRITTEN_RE = re.compile(
-    rf"(?<![\w.,/-])(?:(?P<wd>{_WD}),?\s+)?(?P<d>[0-3]?\d)(?:e|ste|de|st|nd|rd|th)?\s+"
+    rf"(?<![\w.,/-])(?P<d>[0-3]?\d)(?:e|ste|de|st|nd|rd|th)?\s+"
     rf"(?P<m>{_MON})(?:,?\s+(?P<y>(?:19|20)\d\d)(?!\d))?",
     re.IGNORECASE,
 )
+# Looked up separately, right before a written date: one alternation per position is costly.
+WEEKDAY_BEFORE_RE = re.compile(rf"(?<![\w])(?P<wd>{_WD}),?\s+$", re.IGNORECASE)
 MONTH_FIRST_RE = re.compile(
     r"(?<![\w])(?P<m>january|february|march|april|june|july|august|september|october|"
     r"november|december)\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s+(?P<y>(?:19|20)\d\d))?(?!\d)",
@@ -211,9 +213,12 @@ def _candidates(text: str) -> list[tuple[int, Mention]]:
     for rx in (WRITTEN_RE, MONTH_FIRST_RE):
         for mt in rx.finditer(text):
             d, mo, wy = int(mt["d"]), MONTHS[mt["m"].lower().rstrip(".")], _year(mt["y"])
-            wd = WEEKDAYS.get((mt.groupdict().get("wd") or "").lower())
+            start, wd = mt.start(), None
+            before = WEEKDAY_BEFORE_RE.search(text, max(0, start - 12), start)
+            if before and rx is WRITTEN_RE:
+                start, wd = before.start(), WEEKDAYS[before["wd"].lower()]
             if _valid(d, mo, wy):
-                found.append((2, Mention(*mt.span(), d, mo, wy, "day", wd)))
+                found.append((2, Mention(start, mt.end(), d, mo, wy, "day", wd)))
     for rx in (NUMERIC_RE, ISO_RE):
         for mt in rx.finditer(text):
             nd, nm, ny = int(mt["d"]), int(mt["m"]), int(mt["y"])

@@ -13,7 +13,7 @@ from datetime import date
 from tracker.windows.build import build_windows
 from tracker.windows.model import MAX_CHARS, VAGUE, ExtractedWindow, Extraction
 from tracker.windows.money import parse_budget
-from tracker.windows.status import relevant_window, status_on
+from tracker.windows.status import STOPPED_RE, relevant_window, says, status_of_clean, status_on
 from tracker.windows.text import clean_text
 
 __all__ = [
@@ -31,13 +31,14 @@ def extract_windows(text: str, today: date) -> Extraction:
     """Extract the application windows of a scheme text and its status at `today`."""
     cleaned = clean_text(text)
     windows = build_windows(cleaned, today)
-    top = relevant_window(windows, today, cleaned)
+    stopped = says(STOPPED_RE, cleaned)
+    top = relevant_window(windows, today, stopped)
     dated = top is not None and top.precision not in VAGUE
     return Extraction(
         opens=top.opens if top and dated else None,
         opens_time=top.opens_time if top and dated else None,
         closes=top.closes if top and dated else None,
         closes_time=top.closes_time if top and dated else None,
-        status=status_on(windows, today, cleaned),
+        status=status_of_clean(windows, today, cleaned, stopped),
         windows=windows,
     )

@@ -79,12 +79,19 @@ def _states(windows: Sequence[ExtractedWindow], today: date, stopped: bool) -> l
 def status_on(windows: Sequence[ExtractedWindow], today: date, text: str = "") -> str:
     """Derive the status at `today`: from the windows first, then from status words."""
     text = clean_text(text) if text else ""
-    found = set(_states(windows, today, says(STOPPED_RE, text)))
+    return status_of_clean(windows, today, text, says(STOPPED_RE, text))
+
+
+def status_of_clean(
+    windows: Sequence[ExtractedWindow], today: date, text: str, stopped: bool
+) -> str:
+    """Apply the status rule to already cleaned text whose stop words were looked up."""
+    found = set(_states(windows, today, stopped))
     if "open" in found:
         return "open"
     if "upcoming" in found or says(_ANNOUNCED_RE, text):
         return "upcoming"
-    if "closed" in found or says(STOPPED_RE, text) or says(_CLOSED_RE, text):
+    if "closed" in found or stopped or says(_CLOSED_RE, text):
         return "closed"
     if _UPCOMING_RE.search(text):
         return "upcoming"
@@ -92,10 +99,10 @@ def status_on(windows: Sequence[ExtractedWindow], today: date, text: str = "") -
 
 
 def relevant_window(
-    windows: Sequence[ExtractedWindow], today: date, text: str
+    windows: Sequence[ExtractedWindow], today: date, stopped: bool
 ) -> ExtractedWindow | None:
     """Pick the open window, else the next upcoming one, else the last one."""
-    states = _states(windows, today, says(STOPPED_RE, text))
+    states = _states(windows, today, stopped)
     for w, s in zip(windows, states, strict=True):
         if s == "open":
             return w
