@@ -55,6 +55,12 @@ def test_never_crashes_on_any_text(text: str, today: date) -> None:
 
 
 @SETTINGS
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=12), st.dates())
+def test_any_reference_date_is_safe(parts: list[str], today: date) -> None:
+    check(extract_windows(" ".join(parts), today))
+
+
+@SETTINGS
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=30), DATES)
 def test_never_crashes_on_date_like_soup(parts: list[str], today: date) -> None:
     text = " ".join(parts)

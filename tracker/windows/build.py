@@ -133,7 +133,9 @@ def _resolve(raw: _Raw, roles: list[Role], text: str, today: date, recurring: bo
         raw.opens, raw.closes = got
         return True
     raw.inferred = True
-    options = [(y, _dates(raw, y)) for y in range(today.year - 1, today.year + 3)]
+    options = [
+        (y, _dates(raw, y)) for y in range(max(2, today.year - 1), min(9998, today.year + 3))
+    ]
     valid = [(y, d) for y, d in options if d is not None and _weekday_ok(raw, *d)]
     if not valid:
         return False
