@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, time, timedelta
 from decimal import Decimal
 
@@ -34,15 +34,10 @@ class _Raw:
     vague: Role | None = None
     amends: bool = False
     inferred: bool = False
-    budget: Decimal | None = None
-    extra: list[Role] = field(default_factory=list)
 
     @property
     def roles(self) -> list[Role]:
         return [r for r in (self.open_r, self.close_r, self.vague) if r is not None]
-
-
-# --- windows -----------------------------------------------------------------------------
 
 
 def _pair(roles: list[Role]) -> list[_Raw]:

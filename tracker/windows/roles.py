@@ -106,9 +106,6 @@ class Role:
     context_start: int = 0
 
 
-# --- roles -------------------------------------------------------------------------------
-
-
 def _clause_spans(text: str, mentions: list[Mention]) -> list[tuple[int, int, bool]]:
     """Split text into non-blank clauses: (start, end, starts after a line or cell break)."""
     cuts = [
