@@ -1,0 +1,101 @@
+"""The public subscribe flow: validation, double opt-in, single-purpose tokens, rate limits."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from tests.integration._alerts import alert_config
+from tracker.config import AlertsConfig
+from tracker.models import OutboxMessage, Subscription
+from tracker.subscriptions import confirm_subscription
+from tracker.web.app import create_app
+
+
+def _client(engine: Engine, **alerts: int) -> TestClient:
+    return TestClient(create_app(alert_config(alerts=AlertsConfig(**alerts)), engine))
+
+
+def _subs(engine: Engine) -> list[Subscription]:
+    with Session(engine) as s:
+        return list(s.exec(select(Subscription)).all())
+
+
+def test_form_shows_regions_themes_and_groups(engine: Engine) -> None:
+    page = _client(engine).get("/abonneren")
+    assert page.status_code == 200
+    for value in ("NL-GR", "oost", "scholing", "onderwijsinstellingen", "wekelijks"):
+        assert f'value="{value}"' in page.text
+
+
+def test_invalid_address_gets_a_dutch_error_not_a_500(engine: Engine) -> None:
+    response = _client(engine).post("/abonneren", data={"email": "geen-adres"})
+    assert response.status_code == 400
+    assert "Dit e-mailadres is ongeldig" in response.text
+    unknown = _client(engine).post("/abonneren", data={"email": "a@example.org", "themes": "x"})
+    assert unknown.status_code == 400 and "Onbekende keuze voor thema" in unknown.text
+    assert _subs(engine) == []
+
+
+def test_subscription_waits_for_confirmation_with_single_purpose_tokens(engine: Engine) -> None:
+    client = _client(engine)
+    form = {"email": "b@example.org", "regions": ["noord", "NL-LI"], "themes": ["energie"],
+            "frequency": "wekelijks"}  # fmt: skip
+    assert "Controleer uw e-mail" in client.post("/abonneren", data=form).text
+    [sub] = _subs(engine)
+    assert sub.confirmed_at is None
+    assert sub.regions == ["NL-DR", "NL-FR", "NL-GR", "NL-LI"]
+    assert sub.region_labels == ["NL-LI", "noord"] and sub.frequency == "wekelijks"
+    assert len(sub.confirm_token) >= 40 and sub.confirm_token != sub.unsubscribe_token
+    with Session(engine) as s:
+        assert [r.kind for r in s.exec(select(OutboxMessage)).all()] == ["confirm"]
+    assert client.get(f"/bevestigen/{sub.confirm_token}").status_code == 200
+    assert _subs(engine)[0].confirmed_at is None, "GET (a link scanner) confirms nothing"
+    assert client.post(f"/bevestigen/{sub.unsubscribe_token}").status_code == 404
+    assert client.post(f"/afmelden/{sub.confirm_token}").status_code == 404
+    assert client.post("/bevestigen/guess").status_code == 404
+    assert client.post(f"/bevestigen/{sub.confirm_token}").status_code == 200
+    assert _subs(engine)[0].confirmed_at is not None
+
+
+def test_confirmation_expires_and_replaces_the_old_subscription(engine: Engine) -> None:
+    client = _client(engine)
+    for frequency in ("direct", "dagelijks"):
+        client.post("/abonneren", data={"email": "c@example.org", "frequency": frequency})
+    old, new = sorted(_subs(engine), key=lambda s: s.id or 0)
+    client.post(f"/bevestigen/{old.confirm_token}")
+    client.post(f"/bevestigen/{new.confirm_token}")
+    old, new = sorted(_subs(engine), key=lambda s: s.id or 0)
+    assert old.unsubscribed_at is not None and new.unsubscribed_at is None
+    late = datetime.now(UTC) + timedelta(days=8)
+    with Session(engine) as s:
+        expired = Subscription(email="d@example.org", confirm_token="t1", unsubscribe_token="t2",
+                               created_at=datetime.now(UTC) - timedelta(days=1))  # fmt: skip
+        s.add(expired)
+        s.commit()
+        assert confirm_subscription(s, "t1", late, valid_days=7) is None
+
+
+def test_rate_limits_per_address_and_per_client(engine: Engine) -> None:
+    client = _client(engine, subscribe_per_address=2, subscribe_per_client=3)
+    codes = [client.post("/abonneren", data={"email": "e@example.org"}).status_code
+             for _ in range(3)]  # fmt: skip
+    assert codes == [200, 200, 429]
+    assert client.post("/abonneren", data={"email": "f@example.org"}).status_code == 200
+    blocked = client.post("/abonneren", data={"email": "g@example.org"})
+    assert blocked.status_code == 429 and "Te veel aanmeldingen" in blocked.text
+    assert len(_subs(engine)) == 3
+
+
+def test_unsubscribe_page_asks_before_acting(engine: Engine) -> None:
+    client = _client(engine)
+    client.post("/abonneren", data={"email": "h@example.org"})
+    [sub] = _subs(engine)
+    page = client.get(f"/afmelden/{sub.unsubscribe_token}")
+    assert page.status_code == 200 and "Ja, meld mij af" in page.text
+    assert _subs(engine)[0].unsubscribed_at is None
+    assert "afgemeld" in client.post(f"/afmelden/{sub.unsubscribe_token}").text
+    assert _subs(engine)[0].unsubscribed_at is not None
