@@ -39,6 +39,8 @@ class HtmlListScraper(Scraper):
     """
 
     name = "html_list"
+    # a listing is the set of current schemes: an item gone for several healthy runs is removed
+    tracks_removals = True
     title = "Generic listing page (CSS selectors)"
 
     class Options(BaseModel):

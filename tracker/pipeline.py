@@ -249,10 +249,21 @@ def _store(
                 fetched_at=now,
             )
         )
+    tracks_removals = scrapers.get(config.scraper_name(source_id)).tracks_removals
     if got.unchanged:
         result.status = RunStatus.UNCHANGED
         result.items_found = source.last_healthy_items or 0
         _touch_publications(session, source_id, now)
+        if tracks_removals:
+            # an unchanged listing is another healthy run in which the missing stay missing
+            present = set(
+                session.exec(
+                    select(Publication.key).where(
+                        Publication.source_id == source_id, Publication.missing_runs == 0
+                    )
+                ).all()
+            )
+            result.events_created += _detect_removals(config, session, source_id, present, now)
         return result
     today = local_today(now)
     tagger = Tagger.from_config(config)
@@ -279,17 +290,15 @@ def _store(
     if last and result.items_found < last * config.defaults.degraded_ratio:
         result.status = RunStatus.DEGRADED
         result.error = f"{result.items_found} items, vorige gezonde run {last}"
-    if result.status == RunStatus.OK:
-        cls = scrapers.get(config.scraper_name(source_id))
-        if cls.tracks_removals:
-            result.events_created += _detect_removals(config, session, source_id, seen, now)
+    if result.status == RunStatus.OK and tracks_removals:
+        result.events_created += _detect_removals(config, session, source_id, seen, now)
     return result
 
 
 def _touch_publications(session: Session, source_id: str, now: datetime) -> None:
     session.execute(
         sa.update(Publication)
-        .where(col(Publication.source_id) == source_id)
+        .where(col(Publication.source_id) == source_id, col(Publication.missing_runs) == 0)
         .values(last_seen_at=now)
     )
 

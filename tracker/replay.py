@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
 import time
 import tomllib
@@ -106,12 +107,25 @@ class ReplayServer:
         return sorted({urlsplit(r.url).netloc for r in self.routes}, key=len, reverse=True)
 
     def rewrite(self, body: bytes) -> bytes:
-        for host in self._origins():
-            for scheme in ("https", "http"):
-                body = body.replace(
-                    f"{scheme}://{host}".encode(), f"{self.base_url}/{host}".encode()
-                )
-        return body
+        """Point absolute links at the mirror, but only links to resources it serves.
+
+        Links to other pages of a mirrored host (an official publication's HTML page, say)
+        stay real, so what is stored and shown is the real URL.
+        """
+        served = {r.host_path for r in self.routes}
+        hosts = "|".join(re.escape(h) for h in self._origins())
+        if not hosts:
+            return body
+        pattern = re.compile(rb"https?://(" + hosts.encode() + rb")(/[^\s\"'<>?#]*)?")
+
+        def swap(match: re.Match[bytes]) -> bytes:
+            host = match.group(1).decode()
+            path = (match.group(2) or b"/").decode()
+            if f"/{host}{path}" in served:
+                return f"{self.base_url}/{host}".encode() + (match.group(2) or b"")
+            return match.group(0)
+
+        return pattern.sub(swap, body)
 
     def find(self, method: str, path: str, query: dict[str, str]) -> Route | None:
         for route in self.routes:
