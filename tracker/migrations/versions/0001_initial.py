@@ -8,7 +8,7 @@ Create Date: 2026-11-27 14:26:01.144329
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import tracker.models
