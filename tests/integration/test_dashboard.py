@@ -71,7 +71,7 @@ def test_overview_counts_and_calendar(client: TestClient) -> None:
     assert page.status_code == 200
     # on 27 November 2026: praktijkleren and three provincial schemes are open
     assert 'data-count="open"><div class="n">4</div>' in page.text
-    assert "Kalender november 2026" in page.text
+    assert "Kalender november 2026" in page.text and "Kalender december 2026" in page.text
     assert "Laatste signalen" in page.text and "Nieuwe regeling" in page.text
     assert "Alle bronnen gezond." in page.text
     assert page.headers["x-frame-options"] == "DENY"

@@ -36,6 +36,10 @@ class Mark:
     def day(self) -> date:
         return to_local(self.moment).date()
 
+    @property
+    def month(self) -> str:
+        return f"{MONTHS_NL[self.day.month - 1]} {self.day.year}"
+
 
 def upcoming_marks(rows: list[SchemeRow], now: datetime) -> list[Mark]:
     """Openings and deadlines from now until the horizon, in time order."""
@@ -62,6 +66,11 @@ def month_grid(today: date, marks: list[Mark]) -> dict[str, object]:
         "month": today.month,
         "today": today,
     }
+
+
+def _two_months(today: date) -> list[date]:
+    following = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return [today, following]
 
 
 def counts(rows: list[SchemeRow], now: datetime) -> dict[str, int]:
@@ -103,7 +112,7 @@ def overview(
         {
             "counts": counts(rows, now),
             "total": len(rows),
-            "grid": month_grid(to_local(now).date(), marks),
+            "grids": [month_grid(day, marks) for day in _two_months(to_local(now).date())],
             "marks": marks[:40],
             "events": latest_events(session),
             "troubled": troubled,

@@ -126,7 +126,12 @@ def history(session: Session, scheme_ids: list[int]) -> list[HistoryItem]:
     audits = session.exec(select(AuditLog).where(col(AuditLog.scheme_id).in_(scheme_ids))).all()
     items = [HistoryItem(e.created_at, "event", event=e) for e in events]
     items += [HistoryItem(a.created_at, "audit", audit=a) for a in audits]
-    return sorted(items, key=lambda i: (i.at, i.kind == "audit"), reverse=True)
+    return sorted(items, key=_history_key, reverse=True)
+
+
+def _history_key(item: HistoryItem) -> tuple[datetime, bool, int]:
+    row = item.event or item.audit
+    return item.at, item.kind == "audit", (row.id or 0) if row else 0
 
 
 def load_scheme(session: Session, scheme_id: int) -> Scheme:
