@@ -26,6 +26,34 @@ from tracker.timefmt import AMSTERDAM
 logger = logging.getLogger(__name__)
 
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
+CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+def cron_trigger(expr: str) -> CronTrigger:
+    """A CronTrigger for a crontab line, with crontab's day-of-week numbers.
+
+    APScheduler 3 numbers weekdays from Monday = 0, so ``from_crontab("… 1-5")`` would run
+    Tuesday to Saturday; numeric weekdays are therefore spelled out as names first.
+    """
+    fields = expr.split()
+    if len(fields) == 5:
+        fields[4] = _weekday_names(fields[4])
+    return CronTrigger.from_crontab(" ".join(fields), timezone=AMSTERDAM)
+
+
+def _weekday_names(field: str) -> str:
+    if not any(ch.isdigit() for ch in field):
+        return field
+    days: list[int] = []
+    for part in field.split(","):
+        span, _slash, step = part.partition("/")
+        if span == "*":
+            first, last = 0, 6
+        else:
+            low, _dash, high = span.partition("-")
+            first, last = int(low), int(high or (6 if step else low))
+        days += range(first, last + 1, int(step or 1))
+    return ",".join(dict.fromkeys(CRON_DAYS[d % 7] for d in days))
 
 
 def run_source_job(config: Config, engine: Engine, source_id: str) -> None:
@@ -51,7 +79,7 @@ def build_scheduler(config: Config, engine: Engine) -> BlockingScheduler:
         cron = config.sources[source_id].schedule or config.defaults.schedule
         scheduler.add_job(
             run_source_job,
-            CronTrigger.from_crontab(cron, timezone=AMSTERDAM),
+            cron_trigger(cron),
             args=(config, engine, source_id),
             id=f"source:{source_id}",
             name=f"scrape {source_id}",

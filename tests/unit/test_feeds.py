@@ -1,0 +1,98 @@
+"""Feed builders without a database: calendar events, scheme entries, scheduler jobs."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import feedparser
+import icalendar
+import pytest
+
+from feeds.build import build_scheme_feed
+from feeds.ical import build_calendar
+from tracker.config import Config, SourceConfig
+from tracker.models import Scheme, Window
+
+NOW = datetime(2027, 2, 1, tzinfo=UTC)
+SCHEME = Scheme(
+    id=7,
+    slug="s",
+    title="Regeling <A> & B",
+    publisher="RVO",
+    url="https://e.org/a",
+    themes=["scholing"],
+    doelgroepen=["mkb"],
+    created_at=NOW,
+    updated_at=NOW,
+)
+
+
+def test_calendar_uses_all_day_events_without_a_time_and_tzid_with_one() -> None:
+    window = Window(id=3, scheme_id=7, opens_at=datetime(2027, 3, 1, 8, tzinfo=UTC),
+                    opens_has_time=True, closes_at=datetime(2027, 3, 31, 21, 59, 59, tzinfo=UTC),
+                    closes_has_time=False, updated_at=NOW)  # fmt: skip
+    cal = icalendar.Calendar.from_ical(build_calendar(title="t", rows=[(SCHEME, window)],
+                                                      now=NOW).to_ical())  # fmt: skip
+    opening, closing = sorted(cal.walk("VEVENT"), key=lambda e: str(e["UID"]))[::-1]
+    assert str(opening["UID"]) == "window-3-opens@subsidie-tracker"
+    start = opening.decoded("DTSTART")
+    assert (start.hour, str(start.tzinfo)) == (9, "Europe/Amsterdam")
+    assert closing.decoded("DTSTART") == date(2027, 3, 31)
+    assert "Regeling <A> & B" in str(opening["DESCRIPTION"])
+
+
+def test_scheme_feed_shows_derived_status_and_tags() -> None:
+    window = Window(id=1, scheme_id=7, opens_at=datetime(2027, 1, 1, tzinfo=UTC),
+                    closes_at=datetime(2027, 3, 1, tzinfo=UTC), updated_at=NOW)  # fmt: skip
+    fg = build_scheme_feed(title="t", self_url="http://x/feeds/schemes.atom", site_url="http://x/",
+                           rows=[(SCHEME, [window], NOW)], now=NOW, updated=NOW)  # fmt: skip
+    feed = feedparser.parse(fg.atom_str())
+    assert feed.bozo == 0
+    [entry] = feed.entries
+    assert entry.title == "Regeling <A> & B (open)"
+    assert {t.term for t in entry.tags} >= {"scholing", "mkb"}
+    later = build_scheme_feed(title="t", self_url="http://x/f", site_url="http://x/",
+                              rows=[(SCHEME, [window], NOW)], now=datetime(2027, 4, 1, tzinfo=UTC),
+                              updated=NOW)  # fmt: skip
+    assert feedparser.parse(later.atom_str()).entries[0].title.endswith("(gesloten)")
+
+
+def test_scheduler_has_a_job_per_enabled_source_plus_tick_and_notify() -> None:
+    from sqlalchemy import create_engine
+
+    from tracker.schedule import build_scheduler
+
+    sources = {
+        "a": SourceConfig(url="https://a", level="rijk", schedule="15 6 * * 1-5"),
+        "b": SourceConfig(url="https://b", level="rijk", enabled=False),
+        "c": SourceConfig(url="https://c", level="rijk"),
+    }
+    engine = create_engine("sqlite://")
+    scheduler = build_scheduler(Config(sources=sources), engine)
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert set(jobs) == {"source:a", "source:c", "tick", "notify"}
+    friday = datetime(2027, 3, 5, 12, tzinfo=UTC)
+    assert jobs["source:a"].trigger.get_next_fire_time(None, friday).strftime("%a %H:%M") == (
+        "Mon 06:15"
+    )
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("cron", "days"),
+    [("1-5", "Mon Tue Wed Thu Fri"), ("0,6", "Sat Sun"), ("7", "Sun"), ("*/2", "Tue Thu Sat Sun"),
+     ("mon-fri", "Mon Tue Wed Thu Fri"), ("*", "Mon Tue Wed Thu Fri Sat Sun")],
+)  # fmt: skip
+def test_crontab_weekdays_keep_their_crontab_meaning(cron: str, days: str) -> None:
+    from datetime import timedelta
+
+    from tracker.schedule import cron_trigger
+
+    trigger = cron_trigger(f"0 6 * * {cron}")
+    monday = datetime(2027, 3, 1, tzinfo=UTC)
+    fired = set()
+    for n in range(7):
+        moment = trigger.get_next_fire_time(None, monday + timedelta(days=n))
+        fired.add(moment.strftime("%a"))
+    order = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    assert " ".join(sorted(fired, key=order.index)) == days
