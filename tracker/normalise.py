@@ -102,8 +102,9 @@ def normalise_scheme(
         raise NormaliseError(f"item without key or title ({raw.key!r}, {raw.title!r})")
     text = raw.text[:MAX_TEXT]
     found = extractor.extract_windows(text, today) if text.strip() else None
-    windows = [_from_extracted(w) for w in (found.windows if found else ())]
-    windows += [w for raw_window in raw.windows for w in _from_raw(raw_window, today)]
+    structured = [w for raw_window in raw.windows for w in _from_raw(raw_window, today)]
+    extracted = [_from_extracted(w) for w in (found.windows if found else ())]
+    windows = structured + [w for w in extracted if not _overlaps(w, structured)]
     windows.sort(key=lambda w: (w.opens_at is None, w.opens_at or w.closes_at or _FAR))
     status = found.status if found else "unknown"
     if raw.status_text and not windows:
@@ -199,6 +200,16 @@ def _parse_iso(value: str) -> tuple[date, time | None] | None:
 def _parse_day(value: str) -> date | None:
     parsed = _parse_iso(value or "")
     return parsed[0] if parsed else None
+
+
+def _overlaps(window: WindowData, structured: list[WindowData]) -> bool:
+    """True when a structured field already states this window (it wins: it is more exact)."""
+    for known in structured:
+        if window.opens_at is not None and window.opens_at == known.opens_at:
+            return True
+        if window.closes_at is not None and window.closes_at == known.closes_at:
+            return True
+    return False
 
 
 def _dedupe(windows: list[WindowData]) -> list[WindowData]:

@@ -195,14 +195,17 @@ def _store_windows(
     existing = session.exec(
         select(Window).where(Window.publication_id == pub.id).order_by(Window.ordinal)  # type: ignore[arg-type]
     ).all()
-    by_ordinal = {w.ordinal: w for w in existing}
     others = session.exec(
         select(Window).where(Window.scheme_id == scheme.id, Window.publication_id != pub.id)
     ).all()
     taken = {(w.opens_at, w.closes_at) for w in others if not w.withdrawn}
-    for ordinal, wd in enumerate(data.windows):
-        window = by_ordinal.get(ordinal)
+    matched = match_windows(list(existing), list(data.windows))
+    next_ordinal = max((w.ordinal for w in existing), default=-1) + 1
+    for index, wd in enumerate(data.windows):
+        window = matched.get(index)
         if window is None:
+            ordinal = next_ordinal
+            next_ordinal += 1
             if (wd.opens_at, wd.closes_at) in taken:
                 continue  # the same window, already known from another publication
             window = Window(scheme_id=scheme.id or 0, publication_id=pub.id, ordinal=ordinal)
@@ -246,6 +249,36 @@ def _store_windows(
         else:
             window.snippet, window.confidence = wd.snippet, wd.confidence
         session.add(window)
+
+
+def match_windows(existing: list[Window], found: list[WindowData]) -> dict[int, Window]:
+    """Pair newly found windows with stored ones of the same publication.
+
+    Exact spans first, then a shared opening or closing moment (a moved deadline), then the
+    position in the text; what stays unpaired is new. Matching by position alone would turn
+    one inserted tijdvak into a cascade of false "changed" alerts.
+    """
+    pairs: dict[int, Window] = {}
+    free = list(existing)
+    rules = (
+        lambda w, d: (w.opens_at, w.closes_at) == (d.opens_at, d.closes_at),
+        lambda w, d: (
+            (w.opens_at is not None and w.opens_at == d.opens_at)
+            or (w.closes_at is not None and w.closes_at == d.closes_at)
+        ),
+    )
+    for rule in rules:
+        for index, wd in enumerate(found):
+            if index in pairs:
+                continue
+            hit = next((w for w in free if rule(w, wd)), None)
+            if hit is not None:
+                pairs[index] = hit
+                free.remove(hit)
+    for index, _wd in enumerate(found):
+        if index not in pairs and free and len(found) == len(existing):
+            pairs[index] = free.pop(0)
+    return pairs
 
 
 def _apply_window(window: Window, wd: WindowData, source_id: str, url: str, now: datetime) -> None:

@@ -1,0 +1,46 @@
+"""Pairing found windows with stored ones: identity survives inserts and moved deadlines."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tracker.models import Window
+from tracker.normalise import WindowData
+from tracker.store import match_windows
+
+
+def _at(month: int, day: int) -> datetime:
+    return datetime(2027, month, day, 8, tzinfo=UTC)
+
+
+def _stored(ordinal: int, opens: datetime, closes: datetime) -> Window:
+    return Window(id=ordinal + 1, scheme_id=1, ordinal=ordinal, opens_at=opens, closes_at=closes)
+
+
+def _found(opens: datetime | None, closes: datetime | None) -> WindowData:
+    return WindowData(opens, closes, True, True, "day", None, "", 1.0)
+
+
+def test_inserted_window_does_not_shift_identities() -> None:
+    march = _stored(0, _at(3, 1), _at(3, 31))
+    june = _stored(1, _at(6, 1), _at(8, 31))
+    found = [
+        _found(_at(1, 5), _at(1, 20)),
+        _found(_at(3, 1), _at(3, 31)),
+        _found(_at(6, 1), _at(8, 31)),
+    ]
+    pairs = match_windows([march, june], found)
+    assert pairs == {1: march, 2: june}
+
+
+def test_moved_deadline_pairs_by_opening() -> None:
+    march = _stored(0, _at(3, 1), _at(3, 31))
+    pairs = match_windows([march], [_found(_at(3, 1), _at(4, 14))])
+    assert pairs == {0: march}
+
+
+def test_everything_moved_pairs_by_position_only_when_counts_agree() -> None:
+    a, b = _stored(0, _at(3, 1), _at(3, 31)), _stored(1, _at(6, 1), _at(6, 30))
+    moved = [_found(_at(3, 8), _at(4, 7)), _found(_at(6, 8), _at(7, 7))]
+    assert match_windows([a, b], moved) == {0: a, 1: b}
+    assert match_windows([a, b], moved[:1]) == {}
