@@ -1,0 +1,62 @@
+"""`tracker demo --no-serve`: every source type, three levels, windows that match their text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rich.console import Console
+from sqlmodel import Session, select
+
+from tracker.config import load_config
+from tracker.db import make_engine
+from tracker.demo import run_demo
+from tracker.models import Publication, Scheme, ScrapeRun, Window
+from tracker.timefmt import MONTHS_NL, to_local
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _mentions(snippet: str, moment: object) -> bool:
+    local = to_local(moment)  # type: ignore[arg-type]
+    day, month, year = local.day, local.month, local.year
+    text = snippet.lower()
+    written = rf"\b0?{day}(e|ste|de)?\s+{MONTHS_NL[month - 1][:3]}"
+    numeric = rf"\b0?{day}[-/.]0?{month}\b|{year}-{month:02d}-{day:02d}"
+    return bool(re.search(written, text) or re.search(numeric, text))
+
+
+def test_demo_scrapes_every_source_type(tmp_path: Path) -> None:
+    database = tmp_path / "demo.db"
+    config = load_config(REPO / "config.toml")
+    code = run_demo(config, port=0, serve=False, database=database, console=Console(width=200))
+    assert code == 0
+    engine = make_engine(f"sqlite:///{database}")
+    with Session(engine) as s:
+        runs = s.exec(select(ScrapeRun)).all()
+        assert runs and all(r.status == "ok" for r in runs), [(r.source_id, r.error) for r in runs]
+        scrapers_used = {config.scraper_name(r.source_id) for r in runs}
+        assert scrapers_used >= {
+            "koop_sru",
+            "bwb",
+            "cvdr",
+            "eu_sedia",
+            "feed",
+            "html_page",
+            "html_list",
+        }
+        schemes = s.exec(select(Scheme)).all()
+        assert {x.level for x in schemes} == {"rijk", "provincie", "eu"}
+        assert len({r for x in schemes for r in x.regions}) >= 4
+        assert len(s.exec(select(Publication)).all()) > len(schemes), "publications were merged"
+        windows = s.exec(select(Window)).all()
+        assert len(windows) >= 20
+        dated = [
+            w
+            for w in windows
+            if w.closes_at is not None and w.source_id != "eu_sedia_erasmus_horizon"
+        ]
+        mismatched = [
+            (w.snippet, w.closes_at) for w in dated if not _mentions(w.snippet, w.closes_at)
+        ]
+        assert not mismatched, mismatched
