@@ -132,6 +132,10 @@ def scrape_and_report(config: Config, engine: Engine, ids: list[str]) -> bool:
             style=style,
         )
     console.print(table)
+    for r in results:
+        if r.error:
+            # full messages below the table: cron mails this output and tables truncate
+            console.print(f"{r.source_id}: {r.status}: {r.error}", markup=False, highlight=False)
     return all(r.status != "failed" for r in results)
 
 
@@ -209,51 +213,6 @@ def sources(config_path: ConfigOption = None) -> None:
         console.print((cls.__doc__ or "").strip(), markup=False, highlight=False)
 
 
-users_app = typer.Typer(no_args_is_help=True, help="Staff accounts for the dashboard")
-app.add_typer(users_app, name="users")
-
-
-@users_app.command("add")
-def users_add(username: str, config_path: ConfigOption = None) -> None:
-    """Create a staff account; the password is asked for twice and never echoed."""
-    from tracker.db import session_scope
-    from tracker.users import UserError, create_user
-
-    config = _load(config_path)
-    password = typer.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
-    try:
-        with session_scope(_engine(config)) as session:
-            user = create_user(session, username, password)
-            name = user.username
-    except UserError as exc:
-        err_console.print(f"Niet aangemaakt: {exc}", markup=False)
-        raise typer.Exit(2) from None
-    console.print(f"Medewerker {name} aangemaakt.", markup=False)
-
-
-@users_app.command("list")
-def users_list(config_path: ConfigOption = None) -> None:
-    """List staff accounts (never their password hashes)."""
-    from sqlmodel import Session
-
-    from tracker.users import list_users
-    from tracker.web.dashboard.filters import when
-
-    config = _load(config_path)
-    table = Table(title="Medewerkers")
-    for column in ("gebruiker", "actief", "aangemaakt", "laatst ingelogd"):
-        table.add_column(column)
-    with Session(_engine(config)) as session:
-        for user in list_users(session):
-            table.add_row(
-                user.username,
-                "ja" if user.active else "nee",
-                when(user.created_at),
-                when(user.last_login_at),
-            )
-    console.print(table)
-
-
 @app.command()
 def tick(config_path: ConfigOption = None) -> None:
     """Emit the time-based events that are due (opening soon, opened, closing soon, closed)."""
@@ -310,6 +269,50 @@ def feeds_export(
     console.print(f"{len(written)} bestanden geschreven naar {directory}")
 
 
+users_app = typer.Typer(no_args_is_help=True, help="Staff accounts for the dashboard")
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(username: str, config_path: ConfigOption = None) -> None:
+    """Create a staff account; the password is asked for twice and never echoed."""
+    from tracker.db import session_scope
+    from tracker.users import UserError, create_user
+
+    config = _load(config_path)
+    password = typer.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
+    try:
+        with session_scope(_engine(config)) as session:
+            user = create_user(session, username, password)
+            name = user.username
+    except UserError as exc:
+        err_console.print(f"Niet aangemaakt: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    console.print(f"Medewerker {name} aangemaakt.", markup=False)
+
+
+@users_app.command("list")
+def users_list(config_path: ConfigOption = None) -> None:
+    """List staff accounts (never their password hashes)."""
+    from sqlmodel import Session
+
+    from tracker.users import list_users
+    from tracker.web.dashboard.filters import when
+
+    config = _load(config_path)
+    table = Table(title="Medewerkers")
+    for column in ("gebruiker", "actief", "aangemaakt", "laatst ingelogd"):
+        table.add_column(column)
+    with Session(_engine(config)) as session:
+        for user in list_users(session):
+            table.add_row(
+                user.username,
+                "ja" if user.active else "nee",
+                when(user.created_at),
+                when(user.last_login_at),
+            )
+    console.print(table)
+
+
 def main() -> None:
     app()
-
