@@ -9,15 +9,17 @@ server.
 from __future__ import annotations
 
 import logging
+import secrets
 from collections import Counter
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from tracker.config import Config, HttpConfig, SourceConfig
-from tracker.db import make_engine
+from tracker.db import make_engine, session_scope
 from tracker.models import Scheme, Window
 from tracker.replay import ReplayServer, load_routes
 
@@ -82,15 +84,27 @@ def run_demo(config: Config, *, port: int, serve: bool, database: Path, console:
 
         web = demo.web.model_copy(update={"port": port, "base_url": f"http://127.0.0.1:{port}"})
         application = create_app(demo.model_copy(update={"web": web}), engine)
+        password = _demo_account(engine)
         console.print(f"Dashboard en feeds: http://127.0.0.1:{port}/ (Ctrl-C stopt)")
+        console.print(f"Inloggen als 'demo' met wachtwoord {password} (alleen deze demo)")
         uvicorn.run(application, host="127.0.0.1", port=port, log_level="warning")
         return 0
     finally:
         server.stop()
 
 
-def summarise(engine: object, console: Console) -> tuple[int, int]:
-    with Session(engine) as session:  # type: ignore[arg-type]
+def _demo_account(engine: Engine) -> str:
+    """A staff account for this throw-away demo database, with a fresh random password."""
+    from tracker.users import create_user
+
+    password = secrets.token_urlsafe(12)
+    with session_scope(engine) as session:
+        create_user(session, "demo", password)
+    return password
+
+
+def summarise(engine: Engine, console: Console) -> tuple[int, int]:
+    with Session(engine) as session:
         schemes = session.exec(select(Scheme)).all()
         windows = session.exec(select(Window)).all()
     levels = Counter(s.level for s in schemes)
