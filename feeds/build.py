@@ -37,6 +37,22 @@ def _xml_safe(text: str) -> str:
     )
 
 
+def _new_feed(
+    title: str, self_url: str, site_url: str, description: str, updated: datetime
+) -> FeedGenerator:
+    """Feed-level metadata shared by every feed; its id is derived from its own URL."""
+    fg = FeedGenerator()
+    fg.id(f"tag:{TAG_AUTHORITY},2026:{self_url.split('://', 1)[-1]}")
+    fg.title(_xml_safe(title))
+    fg.link(href=site_url, rel="alternate")
+    fg.link(href=self_url, rel="self")
+    fg.description(description)
+    fg.language("nl")
+    fg.updated(updated)
+    fg.lastBuildDate(updated)
+    return fg
+
+
 def build_event_feed(
     *,
     title: str,
@@ -47,15 +63,13 @@ def build_event_feed(
     updated: datetime,
 ) -> FeedGenerator:
     """A feed of events, newest first."""
-    fg = FeedGenerator()
-    fg.id(f"tag:{TAG_AUTHORITY},2026:{self_url.split('://', 1)[-1]}")
-    fg.title(_xml_safe(title))
-    fg.link(href=site_url, rel="alternate")
-    fg.link(href=self_url, rel="self")
-    fg.description("Signalen over subsidieregelingen: nieuwe regelingen en aanvraagperiodes.")
-    fg.language("nl")
-    fg.updated(updated)
-    fg.lastBuildDate(updated)
+    fg = _new_feed(
+        title,
+        self_url,
+        site_url,
+        "Signalen over subsidieregelingen: nieuwe regelingen en aanvraagperiodes.",
+        updated,
+    )
     for event, scheme, window in rows:
         entry = fg.add_entry(order="append")
         entry.id(event_id(event))
@@ -86,15 +100,13 @@ def build_scheme_feed(
     updated: datetime,
 ) -> FeedGenerator:
     """One entry per scheme (newest change first); its id stays, its ``updated`` moves."""
-    fg = FeedGenerator()
-    fg.id(f"tag:{TAG_AUTHORITY},2026:{self_url.split('://', 1)[-1]}")
-    fg.title(_xml_safe(title))
-    fg.link(href=site_url, rel="alternate")
-    fg.link(href=self_url, rel="self")
-    fg.description("Subsidieregelingen met hun aanvraagperiodes, budget en actuele status.")
-    fg.language("nl")
-    fg.updated(updated)
-    fg.lastBuildDate(updated)
+    fg = _new_feed(
+        title,
+        self_url,
+        site_url,
+        "Subsidieregelingen met hun aanvraagperiodes, budget en actuele status.",
+        updated,
+    )
     for scheme, windows, changed in rows:
         entry = fg.add_entry(order="append")
         entry.id(scheme_id(scheme))

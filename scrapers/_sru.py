@@ -24,6 +24,15 @@ def with_params(url: str, params: dict[str, str]) -> str:
     return urlunsplit(parts._replace(query=urlencode(query, quote_via=quote)))
 
 
+def sru_search(
+    url: str, query: str, *, version: str, page_size: int, extra: dict[str, str] | None = None
+) -> Request:
+    """The first searchRetrieve request of a run (SRU paging starts at record 1)."""
+    params = {"operation": "searchRetrieve", "version": version, **(extra or {})}
+    params |= {"query": query, "startRecord": "1", "maximumRecords": str(page_size)}
+    return Request(with_params(url, params))
+
+
 def sru_envelope(page: Page) -> tuple[etree._Element, int]:
     """Parse an SRU searchRetrieveResponse; (root, numberOfRecords). Diagnostics → ParseError."""
     root = _xml.parse_xml(page.content, page.url)

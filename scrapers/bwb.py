@@ -12,7 +12,7 @@ from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scrapers import _xml
-from scrapers._sru import sru_envelope, sru_next_request, sru_records, with_params
+from scrapers._sru import sru_envelope, sru_next_request, sru_records, sru_search
 from scrapers.base import Page, ParseError, RawScheme, Request, Scraper
 
 logger = logging.getLogger(__name__)
@@ -72,15 +72,10 @@ class BwbScraper(Scraper):
         today = self.context.get("today")
         if self.options.current_only and isinstance(today, date):
             query += f" and overheidbwb.geldigheidsdatum=={today.isoformat()}"
-        params = {
-            "operation": "searchRetrieve",
-            "version": "2.0",
-            "x-connection": "BWB",
-            "query": query,
-            "startRecord": "1",
-            "maximumRecords": str(self.options.page_size),
-        }
-        return [Request(with_params(url, params))]
+        extra = {"x-connection": "BWB"}
+        return [
+            sru_search(url, query, version="2.0", page_size=self.options.page_size, extra=extra)
+        ]
 
     def next_requests(self, page: Page) -> list[Request]:
         root, total = sru_envelope(page)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from scrapers import _xml
 from scrapers._cite import find_identifiers
 from scrapers._regions import region_for
-from scrapers._sru import sru_envelope, sru_next_request, sru_records, with_params
+from scrapers._sru import sru_envelope, sru_next_request, sru_records, sru_search
 from scrapers.base import Page, ParseError, RawScheme, Request, Scraper
 
 logger = logging.getLogger(__name__)
@@ -84,15 +84,11 @@ class CvdrScraper(Scraper):
         return " and ".join(clauses)
 
     def start_requests(self, url: str) -> list[Request]:
-        params = {
-            "operation": "searchRetrieve",
-            "version": "1.2",
-            "x-connection": "cvdr",
-            "query": self.build_query(),
-            "startRecord": "1",
-            "maximumRecords": str(self.options.page_size),
-        }
-        return [Request(with_params(url, params))]
+        extra = {"x-connection": "cvdr"}
+        query = self.build_query()
+        return [
+            sru_search(url, query, version="1.2", page_size=self.options.page_size, extra=extra)
+        ]
 
     def next_requests(self, page: Page) -> list[Request]:
         root, total = sru_envelope(page)

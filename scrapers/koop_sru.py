@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from scrapers import _xml
 from scrapers._cite import find_cited_titles, find_identifiers
 from scrapers._regions import region_for
-from scrapers._sru import sru_envelope, sru_next_request, sru_records, with_params
+from scrapers._sru import sru_envelope, sru_next_request, sru_records, sru_search
 from scrapers.base import Page, ParseError, RawScheme, Request, Scraper
 
 logger = logging.getLogger(__name__)
@@ -83,16 +83,11 @@ class KoopSruScraper(Scraper):
         return " and ".join(clauses)
 
     def start_requests(self, url: str) -> list[Request]:
-        params = {
-            "operation": "searchRetrieve",
-            "version": "2.0",
-            "query": self.build_query(),
-            "startRecord": "1",
-            "maximumRecords": str(self.options.page_size),
-            "recordSchema": "gzd",
-            "httpAccept": "application/xml",
-        }
-        return [Request(with_params(url, params))]
+        extra = {"recordSchema": "gzd", "httpAccept": "application/xml"}
+        query = self.build_query()
+        return [
+            sru_search(url, query, version="2.0", page_size=self.options.page_size, extra=extra)
+        ]
 
     def next_requests(self, page: Page) -> list[Request]:
         root, total = sru_envelope(page)

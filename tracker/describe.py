@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from tracker.models import Event, EventKind, Scheme, Window
 from tracker.status import LABELS_NL, window_status
-from tracker.timefmt import format_moment_nl
+from tracker.timefmt import format_moment_nl, to_local
 
 LEVEL_NL = {"rijk": "Rijk", "provincie": "Provincie", "eu": "EU"}
 
@@ -73,8 +74,8 @@ def event_title(event: Event, scheme: Scheme, window: Window | None) -> str:
     return f"{label}: {scheme.title}"
 
 
-def event_lines(event: Event, scheme: Scheme, window: Window | None, now: datetime) -> list[str]:
-    """The body of an alert as plain-text lines (feeds and mail render them)."""
+def scheme_header_lines(scheme: Scheme) -> list[str]:
+    """Title, publisher, level and regions, themes and target groups."""
     lines = [f"Regeling: {scheme.title}"]
     if scheme.publisher:
         lines.append(f"Uitgever: {scheme.publisher}")
@@ -84,15 +85,35 @@ def event_lines(event: Event, scheme: Scheme, window: Window | None, now: dateti
         lines.append(f"Thema's: {', '.join(scheme.themes)}")
     if scheme.doelgroepen:
         lines.append(f"Doelgroepen: {', '.join(scheme.doelgroepen)}")
+    return lines
+
+
+def state_phrase(state: dict[str, Any]) -> str:
+    """A stored window state (``store.window_state``) in Dutch: 'opent …, sluit …, budget …'."""
+    parts = []
+    for key, label in (("opens_at", "opent"), ("closes_at", "sluit")):
+        value = state.get(key)
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+        if moment is not None:
+            local = to_local(moment)
+            has_time = (local.hour, local.minute) not in ((0, 0), (23, 59))
+            parts.append(f"{label} {format_moment_nl(moment, has_time)}")
+        else:
+            parts.append(f"{label} onbekend")
+    budget = state.get("budget_eur")
+    if budget:
+        parts.append(f"budget {format_money(Decimal(str(budget)))}")
+    return ", ".join(parts)
+
+
+def event_lines(event: Event, scheme: Scheme, window: Window | None, now: datetime) -> list[str]:
+    """The body of an alert as plain-text lines (feeds and mail render them)."""
+    lines = scheme_header_lines(scheme)
     if window is not None:
         lines.append(f"Aanvraagperiode: {window_phrase(window)}")
         lines.append(f"Status: {LABELS_NL[window_status(window, now)]}")
     if event.kind == EventKind.WINDOW_CHANGED and event.before:
-        old = event.before
-        lines.append(
-            "Was: "
-            + ", ".join(f"{k.replace('_', ' ')} {v or 'leeg'}" for k, v in sorted(old.items()))
-        )
+        lines.append(f"Was: {state_phrase(event.before)}")
     link = (window.url if window and window.url else "") or scheme.url
     if link:
         lines.append(f"Officiële bron: {link}")
@@ -101,15 +122,7 @@ def event_lines(event: Event, scheme: Scheme, window: Window | None, now: dateti
 
 def scheme_lines(scheme: Scheme, windows: Sequence[Window], now: datetime) -> list[str]:
     """A scheme with all its windows and their current status, as plain-text lines."""
-    lines = [f"Regeling: {scheme.title}"]
-    if scheme.publisher:
-        lines.append(f"Uitgever: {scheme.publisher}")
-    regions = ", ".join(scheme.regions) or "heel Nederland"
-    lines.append(f"Niveau: {LEVEL_NL.get(scheme.level, scheme.level)} ({regions})")
-    if scheme.themes:
-        lines.append(f"Thema's: {', '.join(scheme.themes)}")
-    if scheme.doelgroepen:
-        lines.append(f"Doelgroepen: {', '.join(scheme.doelgroepen)}")
+    lines = scheme_header_lines(scheme)
     for window in windows:
         if not window.withdrawn:
             status = LABELS_NL[window_status(window, now)]
