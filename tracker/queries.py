@@ -10,6 +10,9 @@ from sqlmodel import Session, col, select
 from tracker.models import Event, Scheme, Window
 
 
+BATCH = 500
+
+
 @dataclass(frozen=True)
 class Filters:
     """``region`` is a province code or group name; ``region_codes`` its province codes
@@ -64,14 +67,21 @@ def recent_events(
         query = query.where(Scheme.level == filters.level)
     if filters.kind:
         query = query.where(Event.kind == filters.kind)
+    # scheme filters (regions, themes, text) are JSON/text matches that differ per backend, so
+    # they run here; read in batches until the limit is filled or the events run out
     rows: list[tuple[Event, Scheme, Window | None]] = []
-    for event, scheme in session.exec(query.limit(limit * 20)).all():
-        if not scheme_matches(scheme, filters):
-            continue
-        window = session.get(Window, event.window_id) if event.window_id else None
-        rows.append((event, scheme, window))
-        if len(rows) >= limit:
+    offset = 0
+    while len(rows) < limit:
+        batch = session.exec(query.offset(offset).limit(BATCH)).all()
+        for event, scheme in batch:
+            if scheme_matches(scheme, filters):
+                window = session.get(Window, event.window_id) if event.window_id else None
+                rows.append((event, scheme, window))
+                if len(rows) >= limit:
+                    break
+        if len(batch) < BATCH:
             break
+        offset += BATCH
     return rows
 
 
