@@ -37,6 +37,7 @@ from tracker.models import (
 )
 from tracker.normalise import NormaliseError, normalise_scheme
 from tracker.review import hold_for_review
+from tracker.source_overrides import apply_source_overrides
 from tracker.store import store_scheme
 from tracker.tagging import Tagger
 from tracker.timefmt import local_today
@@ -137,6 +138,9 @@ def run_sources(
     on_done: Callable[[RunResult], None] | None = None,
 ) -> list[RunResult]:
     """Run one cycle for the given (default: enabled) sources and return their results."""
+    config, refused = apply_source_overrides(config, engine)
+    for source_id, reason in refused.items():
+        logger.warning("%s: staff override not used: %s", source_id, reason)
     ids = list(source_ids) if source_ids else config.enabled_sources()
     for source_id in ids:
         if source_id not in config.sources:

@@ -1,0 +1,52 @@
+"""Staff source overrides reach the pipeline, and the SSRF guard applies at run time too."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from tests.conftest import NOW, STCRT, make_config
+from tracker.config import HttpConfig
+from tracker.models import Publication, SourceOverride
+from tracker.pipeline import run_source, run_sources
+from tracker.replay import ReplayServer
+
+
+def _override(engine: Engine, source_id: str, url: str, **fields: str) -> None:
+    with Session(engine) as s:
+        s.add(SourceOverride(source_id=source_id, url=url, updated_by="anna", **fields))
+        s.commit()
+
+
+def test_override_repoints_a_configured_source(engine: Engine, replay: ReplayServer) -> None:
+    config = make_config(replay, {"prov": {**STCRT, "url": "https://repository.overheid.nl/gone"}})
+    config = config.model_copy(
+        update={"http": HttpConfig(**{**config.http.model_dump(), "allow_private_hosts": True})}
+    )
+    assert run_source(config, engine, "prov", now=NOW).status == "failed"
+    _override(engine, "prov", replay.mirror("https://repository.overheid.nl/sru"))
+    result = run_source(config, engine, "prov", now=NOW)
+    assert result.status == "ok", result.error
+    with Session(engine) as s:
+        assert len(s.exec(select(Publication)).all()) == 5
+
+
+def test_override_adds_a_new_source(engine: Engine, replay: ReplayServer) -> None:
+    config = make_config(replay, {})
+    config = config.model_copy(
+        update={"http": HttpConfig(**{**config.http.model_dump(), "allow_private_hosts": True})}
+    )
+    page = "https://www.rvo.nl/subsidies-financiering/sde/aanvragen"
+    _override(engine, "nl_rvo_sde_staff", replay.mirror(page), title="SDE++ (staf)", level="rijk")
+    (result,) = run_sources(config, engine, now=NOW)
+    assert result.source_id == "nl_rvo_sde_staff"
+    assert result.status == "ok" and result.items_found == 1
+
+
+def test_private_override_is_refused_at_run_time(engine: Engine, replay: ReplayServer) -> None:
+    config = make_config(replay, {"stcrt": STCRT})  # allow_private_hosts is off
+    _override(engine, "stcrt", "http://127.0.0.1:9/evil")
+    result = run_source(config, engine, "stcrt", now=NOW)
+    # the file's source is used as it is; the loopback override never reaches the fetcher
+    assert result.status == "ok" and result.items_found == 5
+    assert all("/repository.overheid.nl/" in h.path for h in replay.hits if h.path != "/robots.txt")

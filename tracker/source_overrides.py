@@ -1,0 +1,55 @@
+"""Sources added or re-pointed by staff on the dashboard, merged into the configuration.
+
+The file stays the base; a staff override replaces a source's URL (and title/level) or adds a
+source (default scraper ``html_page``). Override URLs are checked again by the SSRF guard at run
+time, since a host's DNS can change after staff saved it; a refused URL keeps the file's
+source as it is and is reported.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+import scrapers
+from tracker.config import Config, SourceConfig
+from tracker.models import SourceOverride
+from tracker.netguard import UnsafeUrlError, check_source_url
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SCRAPER = "html_page"
+
+
+def apply_source_overrides(config: Config, engine: Engine) -> tuple[Config, dict[str, str]]:
+    """The effective config and, per source, why an override was refused."""
+    with Session(engine) as session:
+        overrides = session.exec(select(SourceOverride)).all()
+    sources = dict(config.sources)
+    refused: dict[str, str] = {}
+    for override in overrides:
+        try:
+            url = check_source_url(override.url, allow_private=config.http.allow_private_hosts)
+        except UnsafeUrlError as exc:
+            refused[override.source_id] = str(exc)
+            logger.warning("staff URL for %s refused: %s", override.source_id, exc)
+            continue
+        base = sources.get(override.source_id)
+        if base is not None:
+            sources[override.source_id] = base.model_copy(
+                update={"url": url, "urls": (), "title": override.title or base.title}
+            )
+            continue
+        scraper = override.scraper or DEFAULT_SCRAPER
+        if scraper not in scrapers.all_scrapers():
+            refused[override.source_id] = f"onbekende scraper {scraper!r}"
+            continue
+        sources[override.source_id] = SourceConfig(
+            scraper=scraper,
+            title=override.title or override.source_id,
+            url=url,
+            level=override.level,
+        )
+    return config.model_copy(update={"sources": sources}), refused
