@@ -6,7 +6,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from tests.conftest import NOW, STCRT, make_config
-from tracker.config import HttpConfig
 from tracker.models import Publication, SourceOverride
 from tracker.pipeline import run_source, run_sources
 from tracker.replay import ReplayServer
@@ -19,10 +18,8 @@ def _override(engine: Engine, source_id: str, url: str, **fields: str) -> None:
 
 
 def test_override_repoints_a_configured_source(engine: Engine, replay: ReplayServer) -> None:
-    config = make_config(replay, {"prov": {**STCRT, "url": "https://repository.overheid.nl/gone"}})
-    config = config.model_copy(
-        update={"http": HttpConfig(**{**config.http.model_dump(), "allow_private_hosts": True})}
-    )
+    gone = {**STCRT, "url": "https://repository.overheid.nl/gone"}
+    config = make_config(replay, {"prov": gone}, allow_private_hosts=True)
     assert run_source(config, engine, "prov", now=NOW).status == "failed"
     _override(engine, "prov", replay.mirror("https://repository.overheid.nl/sru"))
     result = run_source(config, engine, "prov", now=NOW)
@@ -32,10 +29,7 @@ def test_override_repoints_a_configured_source(engine: Engine, replay: ReplaySer
 
 
 def test_override_adds_a_new_source(engine: Engine, replay: ReplayServer) -> None:
-    config = make_config(replay, {})
-    config = config.model_copy(
-        update={"http": HttpConfig(**{**config.http.model_dump(), "allow_private_hosts": True})}
-    )
+    config = make_config(replay, {}, allow_private_hosts=True)
     page = "https://www.rvo.nl/subsidies-financiering/sde/aanvragen"
     _override(engine, "nl_rvo_sde_staff", replay.mirror(page), title="SDE++ (staf)", level="rijk")
     (result,) = run_sources(config, engine, now=NOW)
@@ -50,3 +44,35 @@ def test_private_override_is_refused_at_run_time(engine: Engine, replay: ReplayS
     # the file's source is used as it is; the loopback override never reaches the fetcher
     assert result.status == "ok" and result.items_found == 5
     assert all("/repository.overheid.nl/" in h.path for h in replay.hits if h.path != "/robots.txt")
+
+
+def test_staff_adds_a_source_on_the_dashboard_and_runs_it(
+    engine: Engine, replay: ReplayServer
+) -> None:
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from tests.e2e.support import add_staff, login, make_app, post_form
+    from tracker.models import ScrapeRun
+
+    config = make_config(replay, {}, allow_private_hosts=True)
+    add_staff(engine)
+    page = replay.mirror("https://www.limburg.nl/onderwerpen/economie/@10534/vragen-antwoorden/")
+    with TestClient(make_app(config, engine)) as client:
+        login(client)
+        form = {"source_id": "nl_prov_limburg_staff", "url": page, "level": "provincie"}
+        assert post_form(client, "/beheer/bronnen", "/beheer/bronnen", form).status_code == 303
+        listing = client.get("/beheer/bronnen").text
+        assert "nl_prov_limburg_staff" in listing and "toegevoegd door anna" in listing
+        run = "/beheer/bronnen/nl_prov_limburg_staff/run"
+        assert post_form(client, "/beheer/bronnen", run, {}).status_code == 303
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        with Session(engine) as s:
+            runs = s.exec(select(ScrapeRun).where(ScrapeRun.source_id == "nl_prov_limburg_staff"))
+            done = runs.all()
+        if done:
+            break
+        time.sleep(0.1)
+    assert done and done[0].status == "ok" and done[0].items_found == 1

@@ -66,8 +66,10 @@ def _run_in_background(config: Config, engine: Engine, source_id: str, jobs: set
 
 
 @router.post("/{source_id}/run", dependencies=[Depends(verify_csrf)])
-def run_now(request: Request, user: Staff, config: Cfg, source_id: SourceId) -> RedirectResponse:
-    if source_id not in config.sources:
+def run_now(
+    request: Request, user: Staff, session: DB, config: Cfg, source_id: SourceId
+) -> RedirectResponse:
+    if source_id not in config.sources and session.get(SourceOverride, source_id) is None:
         raise HTTPException(status_code=404, detail="bron niet geconfigureerd")
     jobs = running(request)
     if source_id in jobs:
