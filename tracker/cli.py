@@ -222,7 +222,7 @@ def tick(config_path: ConfigOption = None) -> None:
     engine = _engine(config)
     try:
         with session_scope(engine) as session:
-            events = run_tick(session, config.alerts, datetime.now(UTC))
+            events = run_tick(session, config.alerts, datetime.now(UTC), config.review)
     finally:
         engine.dispose()
     console.print(f"{len(events)} nieuwe signalen.")

@@ -18,9 +18,10 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from tracker.config import AlertsConfig
+from tracker.config import AlertsConfig, ReviewConfig
 from tracker.events import emit_event
 from tracker.models import Event, EventKind, Scheme, Window
+from tracker.review import hold_for_review
 from tracker.status import OPEN, window_status
 
 logger = logging.getLogger(__name__)
@@ -68,8 +69,14 @@ def due_events(window: Window, now: datetime, alerts: AlertsConfig) -> list[Due]
     return due
 
 
-def tick(session: Session, alerts: AlertsConfig, now: datetime) -> list[Event]:
-    """Emit every time-based and budget event that is due; idempotent."""
+def tick(
+    session: Session, alerts: AlertsConfig, now: datetime, review: ReviewConfig | None = None
+) -> list[Event]:
+    """Emit every time-based and budget event that is due; idempotent.
+
+    With ``review``, events of windows that wait in the review queue are held like those of
+    a scrape (``tracker.review``), so an unchecked date does not reach stakeholders by a tick.
+    """
     rows = session.exec(
         select(Window, Scheme)
         .join(Scheme, col(Window.scheme_id) == col(Scheme.id))
@@ -94,6 +101,8 @@ def tick(session: Session, alerts: AlertsConfig, now: datetime) -> list[Event]:
         if window.budget_exhausted and budget_key(window) not in emitted:
             created += _emit(session, EventKind.BUDGET_EXHAUSTED, scheme, window,
                              budget_key(window), now, None)  # fmt: skip
+    if review is not None:
+        hold_for_review(session, review, created)
     logger.info("tick at %s: %d events", now.isoformat(), len(created))
     return created
 

@@ -63,7 +63,7 @@ def run_source_job(config: Config, engine: Engine, source_id: str) -> None:
 
 def tick_job(config: Config, engine: Engine) -> None:
     with session_scope(engine) as session:
-        tick(session, config.alerts, datetime.now(UTC))
+        tick(session, config.alerts, datetime.now(UTC), config.review)
 
 
 def notify_job(config: Config, engine: Engine) -> None:

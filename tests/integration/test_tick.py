@@ -92,3 +92,21 @@ def test_cli_tick_uses_the_clock(engine: Engine, tmp_path: object, db_url: str) 
     assert result.exit_code == 0, result.output
     assert "2 nieuwe signalen" in result.output
     assert _kinds(engine) == ["window_opened", "window_closing_soon"]
+
+
+def test_tick_holds_events_of_windows_waiting_for_review(engine: Engine) -> None:
+    from tracker.config import ReviewConfig
+
+    _sid, window_id = add_scheme(engine, "Regeling Twijfel", created=START - timedelta(days=30),
+                                 opens=OPENS, closes=CLOSES)  # fmt: skip
+    with Session(engine) as s:
+        window = s.get(Window, window_id)
+        assert window is not None
+        window.confidence = 0.3  # a vague extraction staff has not checked yet
+        s.add(window)
+        s.commit()
+    review = ReviewConfig(hold_low_confidence=True, confidence_threshold=0.7)
+    with freeze_time(OPENS + timedelta(hours=1)), session_scope(engine) as session:
+        events = tick(session, ALERTS, datetime.now(UTC), review)
+        assert [e.kind for e in events] == ["window_opened", "window_closing_soon"]
+        assert all(not e.published for e in events)
