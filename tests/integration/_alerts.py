@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import re
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -121,3 +123,11 @@ def smtp_server(recorder: Recorder) -> Iterator[int]:
         yield port
     finally:
         controller.stop()
+
+
+def post_subscribe(client: TestClient, data: dict[str, Any]) -> Any:
+    """Submit /abonneren like a browser: with the CSRF token of the form page."""
+    page = client.get("/abonneren").text
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match, "subscribe form has no CSRF token"
+    return client.post("/abonneren", data={**data, "csrf_token": match.group(1)})

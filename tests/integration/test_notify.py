@@ -15,6 +15,7 @@ from tests.integration._alerts import (
     add_scheme,
     add_subscription,
     alert_config,
+    post_subscribe,
     smtp_server,
 )
 from tracker.db import session_scope
@@ -44,7 +45,7 @@ def test_subscribe_confirm_alert_and_one_click_unsubscribe(engine: Engine) -> No
         config = alert_config(port)
         client = TestClient(create_app(config, engine))
         form = {"email": "Anna@Example.org", "regions": ["oost"], "frequency": "direct"}
-        assert client.post("/abonneren", data=form).status_code == 200
+        assert post_subscribe(client, form).status_code == 200
         sid, wid = add_scheme(engine, "Regeling <Vakkracht> & Co", created=NOW,
                                opens=NOW + timedelta(days=20), closes=NOW + timedelta(days=50),
                                budget=Decimal("2500000"))  # fmt: skip

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from tests.integration._alerts import alert_config
+from tests.integration._alerts import alert_config, post_subscribe
 from tracker.config import AlertsConfig
 from tracker.models import OutboxMessage, Subscription
 from tracker.subscriptions import confirm_subscription
@@ -32,10 +32,10 @@ def test_form_shows_regions_themes_and_groups(engine: Engine) -> None:
 
 
 def test_invalid_address_gets_a_dutch_error_not_a_500(engine: Engine) -> None:
-    response = _client(engine).post("/abonneren", data={"email": "geen-adres"})
+    response = post_subscribe(_client(engine), {"email": "geen-adres"})
     assert response.status_code == 400
     assert "Dit e-mailadres is ongeldig" in response.text
-    unknown = _client(engine).post("/abonneren", data={"email": "a@example.org", "themes": "x"})
+    unknown = post_subscribe(_client(engine), {"email": "a@example.org", "themes": "x"})
     assert unknown.status_code == 400 and "Onbekende keuze voor thema" in unknown.text
     assert _subs(engine) == []
 
@@ -44,7 +44,7 @@ def test_subscription_waits_for_confirmation_with_single_purpose_tokens(engine: 
     client = _client(engine)
     form = {"email": "b@example.org", "regions": ["noord", "NL-LI"], "themes": ["energie"],
             "frequency": "wekelijks"}  # fmt: skip
-    assert "Controleer uw e-mail" in client.post("/abonneren", data=form).text
+    assert "Controleer uw e-mail" in post_subscribe(client, form).text
     [sub] = _subs(engine)
     assert sub.confirmed_at is None
     assert sub.regions == ["NL-DR", "NL-FR", "NL-GR", "NL-LI"]
@@ -64,7 +64,7 @@ def test_subscription_waits_for_confirmation_with_single_purpose_tokens(engine: 
 def test_confirmation_expires_and_replaces_the_old_subscription(engine: Engine) -> None:
     client = _client(engine)
     for frequency in ("direct", "dagelijks"):
-        client.post("/abonneren", data={"email": "c@example.org", "frequency": frequency})
+        post_subscribe(client, {"email": "c@example.org", "frequency": frequency})
     old, new = sorted(_subs(engine), key=lambda s: s.id or 0)
     client.post(f"/bevestigen/{old.confirm_token}")
     client.post(f"/bevestigen/{new.confirm_token}")
@@ -81,21 +81,27 @@ def test_confirmation_expires_and_replaces_the_old_subscription(engine: Engine) 
 
 def test_rate_limits_per_address_and_per_client(engine: Engine) -> None:
     client = _client(engine, subscribe_per_address=2, subscribe_per_client=3)
-    codes = [client.post("/abonneren", data={"email": "e@example.org"}).status_code
+    codes = [post_subscribe(client, {"email": "e@example.org"}).status_code
              for _ in range(3)]  # fmt: skip
     assert codes == [200, 200, 429]
-    assert client.post("/abonneren", data={"email": "f@example.org"}).status_code == 200
-    blocked = client.post("/abonneren", data={"email": "g@example.org"})
+    assert post_subscribe(client, {"email": "f@example.org"}).status_code == 200
+    blocked = post_subscribe(client, {"email": "g@example.org"})
     assert blocked.status_code == 429 and "Te veel aanmeldingen" in blocked.text
     assert len(_subs(engine)) == 3
 
 
 def test_unsubscribe_page_asks_before_acting(engine: Engine) -> None:
     client = _client(engine)
-    client.post("/abonneren", data={"email": "h@example.org"})
+    post_subscribe(client, {"email": "h@example.org"})
     [sub] = _subs(engine)
     page = client.get(f"/afmelden/{sub.unsubscribe_token}")
     assert page.status_code == 200 and "Ja, meld mij af" in page.text
     assert _subs(engine)[0].unsubscribed_at is None
     assert "afgemeld" in client.post(f"/afmelden/{sub.unsubscribe_token}").text
     assert _subs(engine)[0].unsubscribed_at is not None
+
+
+def test_subscribe_without_the_form_token_is_refused(engine: Engine) -> None:
+    response = _client(engine).post("/abonneren", data={"email": "x@example.org"})
+    assert response.status_code == 403
+    assert _subs(engine) == []

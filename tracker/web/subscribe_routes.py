@@ -28,6 +28,7 @@ from tracker.subscriptions import (
     recent_requests,
     unsubscribe,
 )
+from tracker.web.csrf import csrf_token, verify_csrf
 from tracker.web.deps import get_config, get_session, get_templates
 
 router = APIRouter()
@@ -47,10 +48,12 @@ def _form_context(config: Config, **extra: object) -> dict[str, object]:
 
 @router.get("/abonneren", response_class=HTMLResponse)
 def subscribe_form(request: Request, config: ConfigDep, templates: TemplatesDep) -> HTMLResponse:
-    return templates.TemplateResponse(request, "pages/subscribe.html", _form_context(config))
+    context = _form_context(config, csrf=csrf_token(request))
+    return templates.TemplateResponse(request, "pages/subscribe.html", context)
 
 
-@router.post("/abonneren", response_class=HTMLResponse)
+# the token stops other sites from signing up addresses through a visitor's browser
+@router.post("/abonneren", response_class=HTMLResponse, dependencies=[Depends(verify_csrf)])
 def subscribe(
     request: Request,
     session: SessionDep,
@@ -79,7 +82,9 @@ def subscribe(
     except SubscribeError as exc:
         session.rollback()
         status = 429 if "Te veel" in str(exc) or "al meerdere" in str(exc) else 400
-        context = _form_context(config, error=str(exc), chosen=req.__dict__)
+        context = _form_context(
+            config, error=str(exc), chosen=req.__dict__, csrf=csrf_token(request)
+        )
         return templates.TemplateResponse(request, "pages/subscribe.html", context, status)
     return templates.TemplateResponse(request, "pages/subscribe_done.html", {"state": "sent"})
 
