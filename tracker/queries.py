@@ -9,7 +9,6 @@ from sqlmodel import Session, col, select
 
 from tracker.models import Event, Scheme, Window
 
-
 BATCH = 500
 
 
