@@ -10,6 +10,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
 from tracker.describe import event_lines, event_title, scheme_lines
@@ -71,18 +72,10 @@ def build_event_feed(
         updated,
     )
     for event, scheme, window in rows:
-        entry = fg.add_entry(order="append")
-        entry.id(event_id(event))
-        entry.guid(event_id(event), permalink=False)
-        entry.title(_xml_safe(event_title(event, scheme, window)))
         link = (window.url if window and window.url else "") or scheme.url or site_url
-        entry.link(href=link)
-        entry.description(_xml_safe("\n".join(event_lines(event, scheme, window, now))))
-        entry.published(event.created_at)
-        entry.updated(event.created_at)
-        if scheme.publisher:
-            entry.author(name=_xml_safe(scheme.publisher))
-        entry.category(term=scheme.level)
+        _add_entry(fg, event_id(event), event_title(event, scheme, window), link,
+                   event_lines(event, scheme, window, now), scheme,
+                   published=event.created_at, updated=event.created_at)  # fmt: skip
     return fg
 
 
@@ -108,18 +101,36 @@ def build_scheme_feed(
         updated,
     )
     for scheme, windows, changed in rows:
-        entry = fg.add_entry(order="append")
-        entry.id(scheme_id(scheme))
-        entry.guid(scheme_id(scheme), permalink=False)
         status = LABELS_NL[scheme_status(windows, now)]
-        entry.title(_xml_safe(f"{scheme.title} ({status})"))
-        entry.link(href=scheme.url or site_url)
-        entry.description(_xml_safe("\n".join(scheme_lines(scheme, windows, now))))
-        entry.published(scheme.created_at)
-        entry.updated(changed)
-        if scheme.publisher:
-            entry.author(name=_xml_safe(scheme.publisher))
-        entry.category(term=scheme.level)
+        entry = _add_entry(fg, scheme_id(scheme), f"{scheme.title} ({status})",
+                           scheme.url or site_url, scheme_lines(scheme, windows, now), scheme,
+                           published=scheme.created_at, updated=changed)  # fmt: skip
         for tag in (*scheme.themes, *scheme.doelgroepen):
             entry.category(term=tag)
     return fg
+
+
+def _add_entry(
+    fg: FeedGenerator,
+    ident: str,
+    title: str,
+    link: str,
+    lines: Sequence[str],
+    scheme: Scheme,
+    *,
+    published: datetime,
+    updated: datetime,
+) -> FeedEntry:
+    """One entry; all scraped text goes through ``_xml_safe`` and feedgen escapes it."""
+    entry = fg.add_entry(order="append")
+    entry.id(ident)
+    entry.guid(ident, permalink=False)
+    entry.title(_xml_safe(title))
+    entry.link(href=link)
+    entry.description(_xml_safe("\n".join(lines)))
+    entry.published(published)
+    entry.updated(updated)
+    if scheme.publisher:
+        entry.author(name=_xml_safe(scheme.publisher))
+    entry.category(term=scheme.level)
+    return entry
