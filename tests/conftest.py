@@ -106,3 +106,15 @@ PRB = {
     "level": "provincie",
     "options": {"publication": "Provinciaal blad"},
 }
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say plainly whether the PostgreSQL and browser tests ran, so CI logs show it."""
+    stats = terminalreporter.stats
+    for label, marker in (("PostgreSQL", "[postgres"), ("Browser (Chromium)", "browser")):
+        ran = [r for r in stats.get("passed", []) if marker in r.nodeid]
+        failed = [r for r in stats.get("failed", []) + stats.get("error", []) if marker in r.nodeid]
+        skipped = [r for r in stats.get("skipped", []) if marker in r.nodeid]
+        terminalreporter.write_line(
+            f"{label} tests: {len(ran)} passed, {len(failed)} failed, {len(skipped)} skipped"
+        )
