@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from tracker import review
 from tracker.errors import TrackerError
 from tracker.events import emit_event
+from tracker.merge import normalise_title
 from tracker.models import (
     AuditLog,
     EventKind,
@@ -26,7 +27,7 @@ from tracker.models import (
     StaffNote,
     Window,
 )
-from tracker.store import window_state
+from tracker.store import unique_slug, window_state
 
 logger = logging.getLogger(__name__)
 
@@ -336,6 +337,52 @@ def merge_schemes(
         before="",
         after=target.id,
     )
+
+
+def detach_publication(
+    session: Session, scheme: Scheme, pub: Publication, actor: str, now: datetime
+) -> Scheme:
+    """Undo a wrong automatic merge: the publication and its windows become their own scheme.
+
+    Later scrapes find the publication by source and key, so it stays detached; its names are
+    taken off the old scheme so the next publication with that name does not re-merge.
+    """
+    if pub.scheme_id != scheme.id:
+        raise CorrectionError("deze publicatie hoort niet bij deze regeling")
+    if (
+        len(session.exec(select(Publication.id).where(Publication.scheme_id == scheme.id)).all())
+        < 2
+    ):
+        raise CorrectionError("de enige publicatie van een regeling kan niet los")
+    new = Scheme(
+        slug=unique_slug(session, pub.title),
+        title=pub.title,
+        publisher=pub.publisher,
+        level=scheme.level,
+        regions=list(scheme.regions),
+        url=pub.url,
+        identifiers=[pub.key] if pub.key in scheme.identifiers else [],
+        aliases=[normalise_title(pub.title)],
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(new)
+    session.flush()
+    scheme.identifiers = [i for i in scheme.identifiers if i != pub.key]
+    scheme.aliases = [a for a in scheme.aliases if a != normalise_title(pub.title)]
+    scheme.updated_at = now
+    for window in session.exec(select(Window).where(Window.publication_id == pub.id)):
+        window.scheme_id = new.id or 0
+        session.add(window)
+    before = pub.merge_reason
+    pub.scheme_id, pub.merge_reason = new.id or 0, "aangemaakt"
+    session.add_all([scheme, pub])
+    audit(session, actor, "publicatie losgekoppeld", now, scheme_id=scheme.id,
+          field="publication", before=f"{pub.source_id}:{pub.key} ({before})",
+          after=f"#{new.id}")  # fmt: skip
+    audit(session, actor, "losgekoppeld van", now, scheme_id=new.id, field="publication",
+          before=f"#{scheme.id} {scheme.title}", after=f"{pub.source_id}:{pub.key}")  # fmt: skip
+    return new
 
 
 def add_note(session: Session, scheme: Scheme, body: str, actor: str, now: datetime) -> StaffNote:

@@ -41,7 +41,7 @@ def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80] or "regeling"
 
 
-def _unique_slug(session: Session, title: str) -> str:
+def unique_slug(session: Session, title: str) -> str:
     base = slugify(title)
     slug, n = base, 1
     while session.exec(select(Scheme.id).where(Scheme.slug == slug)).first() is not None:
@@ -81,7 +81,7 @@ def store_scheme(
         created = scheme is None
         if scheme is None:
             title = subject_title(data)
-            scheme = Scheme(slug=_unique_slug(session, title), title=title)
+            scheme = Scheme(slug=unique_slug(session, title), title=title)
             scheme.created_at = now
             reason = "aangemaakt"
         pub = Publication(source_id=source_id, key=data.key, scheme_id=0, merge_reason=reason)

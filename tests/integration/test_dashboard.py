@@ -25,6 +25,7 @@ from tracker.config import Config
 from tracker.models import (
     AuditLog,
     Event,
+    Publication,
     Scheme,
     ScrapeRun,
     SourceOverride,
@@ -346,3 +347,29 @@ def test_login_redirect_stays_on_site(config: Config, engine: Engine) -> None:
         assert r.status_code == 303 and r.headers["location"] == "/"
         assert "httponly" in r.headers["set-cookie"].lower()
         assert "samesite=lax" in r.headers["set-cookie"].lower()
+
+
+def test_wrong_merge_is_undone_by_detaching_a_publication(
+    client: TestClient, engine: Engine, config: Config
+) -> None:
+    nl = _scheme(engine, "Tijdelijke subsidieregeling NL leert door met inzet van scholing")
+    with Session(engine) as s:
+        pubs = s.exec(select(Publication).where(Publication.scheme_id == nl.id)).all()
+        amendment = next(p for p in pubs if p.key == "stcrt-2021-34759")
+        moved = [w.id for w in s.exec(select(Window).where(Window.publication_id == amendment.id))]
+    page = f"/beheer/regelingen/{nl.id}"
+    assert "zelfde regelingsnaam" in client.get(page).text
+    response = post_form(client, page, f"{page}/publicaties/{amendment.id}/loskoppelen", {})
+    assert response.status_code == 303
+    with Session(engine) as s:
+        pub = s.get(Publication, amendment.id)
+        assert pub is not None and pub.scheme_id != nl.id
+        assert response.headers["location"] == f"/beheer/regelingen/{pub.scheme_id}"
+        assert all(s.get(Window, w).scheme_id == pub.scheme_id for w in moved)  # type: ignore[union-attr]
+        logged = s.exec(select(AuditLog).where(AuditLog.action == "publicatie losgekoppeld")).all()
+        assert logged and logged[0].actor == "anna"
+    # the next scrape keeps it apart
+    run_source(config, engine, "stcrt", now=NOW + timedelta(days=1))
+    with Session(engine) as s:
+        again = s.get(Publication, amendment.id)
+        assert again is not None and again.scheme_id == pub.scheme_id

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from tracker import corrections
 from tracker.corrections import CorrectionError, WindowDates
-from tracker.models import Scheme, Window
+from tracker.models import Publication, Scheme, Window
 from tracker.web.auth import Staff
 from tracker.web.csrf import verify_csrf
 from tracker.web.dashboard.common import MAX_ID, flash, now_utc, parse_moment, redirect
@@ -200,6 +200,28 @@ def merge(
 
     response = _apply(request, session, scheme_id, act)
     return redirect(f"/beheer/regelingen/{target_id}") if duplicate.merged_into_id else response
+
+
+@router.post("/publicaties/{publication_id}/loskoppelen")
+def detach(
+    request: Request,
+    user: Staff,
+    session: DB,
+    scheme_id: SchemeId,
+    publication_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+) -> RedirectResponse:
+    scheme = load_scheme(session, scheme_id)
+    pub = session.get(Publication, publication_id)
+    if pub is None or pub.scheme_id != scheme_id:
+        raise HTTPException(status_code=404, detail="publicatie niet gevonden")
+    created: list[Scheme] = []
+
+    def act() -> str:
+        created.append(corrections.detach_publication(session, scheme, pub, user, now_utc(request)))
+        return f"Publicatie {pub.key} losgekoppeld naar een eigen regeling."
+
+    response = _apply(request, session, scheme_id, act)
+    return redirect(f"/beheer/regelingen/{created[0].id}") if created else response
 
 
 @router.post("/notities")
