@@ -211,7 +211,10 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             or text[: spans[ci - 1][1]].rstrip().endswith((":", "?"))
         )
         short = len(text[cs : m.start]) < 25
-        if after_break and ci > 0 and ci - 1 not in has_date and (short or heading):
+        # a question answered on the same line ("Wat is de looptijd? Van 1 mei …") labels it too
+        question = ci > 0 and text[spans[ci - 1][1] : spans[ci - 1][1] + 1] == "?"
+        labelled = (after_break and (short or heading)) or (question and short)
+        if labelled and ci - 1 not in has_date:
             ctx = spans[ci - 1][0]  # a heading or label line above: "Einddatum", "Looptijd?"
         same = prev is not None and prev.clause == (cs, ce)
         lead = text[prev.m.end if same and prev else cs : m.start]
