@@ -1,7 +1,7 @@
 """Turn the text of a scheme page or publication into its application windows.
 
 Pure: no I/O and no clock (the reference date is passed in). Date tokens come from
-`tracker.dates`; `roles` decides which are application dates, `build` pairs and resolves
+`tracker.windows.dates`; `roles` decides which are application dates, `build` pairs and resolves
 them, `status` derives the status. A wrong date in an alert is worse than no alert, so
 anything not clearly about applying is dropped.
 """

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from decimal import Decimal
 
-from tracker.dates import find_mentions
+from tracker.windows.dates import find_mentions
 from tracker.windows.model import ExtractedWindow
 from tracker.windows.money import BARE_RE, BUDGET_KEY_RE, find_money, to_amount
 from tracker.windows.roles import (

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tracker.dates import Mention
+from tracker.windows.dates import Mention
 
 _I = re.IGNORECASE
 

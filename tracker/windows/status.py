@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from tracker.dates import find_mentions
+from tracker.windows.dates import find_mentions
 from tracker.windows.model import VAGUE, ExtractedWindow
 from tracker.windows.roles import CLOSING_WORDS_RE
 from tracker.windows.text import clean_text
