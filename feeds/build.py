@@ -13,9 +13,9 @@ from datetime import datetime
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
-from tracker.describe import event_lines, event_title, scheme_lines
 from tracker.models import Event, Scheme, Window
-from tracker.status import LABELS_NL, scheme_status
+from tracker.read.describe import event_lines, event_title, scheme_lines
+from tracker.read.status import LABELS_NL, scheme_status
 
 logger = logging.getLogger(__name__)
 

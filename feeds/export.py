@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from feeds.publish import PreparedFeed, prepare_alerts, prepare_calendar, prepare_schemes
 from tracker.config import Config
-from tracker.queries import Filters
+from tracker.read.queries import Filters
 from tracker.regions import PROVINCES, expand_region
 
 logger = logging.getLogger(__name__)

@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
-from tracker.describe import scheme_lines
 from tracker.models import Scheme, Window
-from tracker.timefmt import to_local
+from tracker.read.describe import scheme_lines
+from tracker.read.timefmt import to_local
 
 logger = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from feeds.build import build_event_feed, build_scheme_feed
 from feeds.ical import build_calendar
 from tracker.config import Config
 from tracker.models import Scheme, Window
-from tracker.queries import Filters, recent_events, scheme_matches, scheme_windows
-from tracker.status import scheme_status, window_status
+from tracker.read.queries import Filters, recent_events, scheme_matches, scheme_windows
+from tracker.read.status import scheme_status, window_status
 
 logger = logging.getLogger(__name__)
 

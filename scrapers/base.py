@@ -2,7 +2,7 @@
 
 Scrapers are pure parsers. No network, no database and no clock here: the pipeline fetches,
 and the moment of fetching arrives as ``Page.fetched_at``. Parsing text into typed dates and
-amounts is ``tracker.normalise``'s job, so a scraper hands over raw strings.
+amounts is ``tracker.ingest.normalise``'s job, so a scraper hands over raw strings.
 """
 
 from __future__ import annotations

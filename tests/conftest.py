@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 
 from tracker.config import Config, HttpConfig, SourceConfig
 from tracker.db import make_engine, normalise_url
-from tracker.replay import ReplayServer, Route, load_routes
+from tracker.ops.replay import ReplayServer, Route, load_routes
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = REPO_ROOT / "tests" / "fixtures"

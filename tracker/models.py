@@ -2,7 +2,7 @@
 
 Every ``*_at`` column is a timezone-aware UTC datetime (stored naive-UTC by ``UTCDateTime`` so
 SQLite and PostgreSQL behave alike); ``*_on`` columns are local calendar dates. Status is never
-stored as truth: it is derived from windows and the current time (``tracker.status``).
+stored as truth: it is derived from windows and the current time (``tracker.read.status``).
 """
 
 from __future__ import annotations
@@ -246,7 +246,7 @@ class SchemeOverride(SQLModel, table=True):
 
 
 class SourceOverride(SQLModel, table=True):
-    """A source added or re-pointed by staff (URL checked by tracker.netguard)."""
+    """A source added or re-pointed by staff (URL checked by tracker.ingest.netguard)."""
 
     source_id: str = Field(primary_key=True, max_length=100)
     title: str = ""

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from tests.conftest import REPO_ROOT
 from tests.e2e.support import add_staff, make_app, scraped_config
 from tracker.db import make_engine
-from tracker.replay import ReplayServer
+from tracker.ops.replay import ReplayServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

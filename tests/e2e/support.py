@@ -12,9 +12,9 @@ from sqlmodel import Session
 
 from tests.conftest import NOW, PRB, STCRT, make_config
 from tracker.config import Config, ReviewConfig
-from tracker.pipeline import run_source
-from tracker.replay import ReplayServer
-from tracker.users import create_user
+from tracker.ingest.pipeline import run_source
+from tracker.ops.replay import ReplayServer
+from tracker.staff.users import create_user
 from tracker.web.app import create_app
 
 STAFF = ("anna", "correct horse battery staple")

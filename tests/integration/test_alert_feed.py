@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from tests.conftest import NOW, PRB, STCRT, make_config
-from tracker.pipeline import run_sources
-from tracker.replay import ReplayServer
+from tracker.ingest.pipeline import run_sources
+from tracker.ops.replay import ReplayServer
 from tracker.web.app import create_app
 
 

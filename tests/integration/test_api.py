@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from tests.e2e.support import add_staff, login, make_app, scraped_config
 from tracker.models import Event, Scheme
-from tracker.replay import ReplayServer
+from tracker.ops.replay import ReplayServer
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from tracker.cli import app
-from tracker.replay import ReplayServer
+from tracker.cli.main import app
+from tracker.ops.replay import ReplayServer
 
 runner = CliRunner()
 

@@ -22,6 +22,7 @@ from tests.e2e.support import (
     scraped_config,
 )
 from tracker.config import Config
+from tracker.ingest.pipeline import run_source
 from tracker.models import (
     AuditLog,
     Event,
@@ -33,8 +34,7 @@ from tracker.models import (
     Subscription,
     Window,
 )
-from tracker.pipeline import run_source
-from tracker.replay import ReplayServer
+from tracker.ops.replay import ReplayServer
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ from pathlib import Path
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from tracker.cli import app
+from tracker.cli.main import app
 from tracker.db import make_engine
 from tracker.models import User
-from tracker.users import verify_user
+from tracker.staff.users import verify_user
 
 
 def _config(tmp_path: Path) -> Path:

@@ -8,11 +8,11 @@ from pathlib import Path
 from rich.console import Console
 from sqlmodel import Session, select
 
+from tracker.cli.demo import run_demo
 from tracker.config import load_config
 from tracker.db import make_engine
-from tracker.demo import run_demo
 from tracker.models import Publication, Scheme, ScrapeRun, Window
-from tracker.timefmt import MONTHS_NL, to_local
+from tracker.read.timefmt import MONTHS_NL, to_local
 
 REPO = Path(__file__).resolve().parents[2]
 

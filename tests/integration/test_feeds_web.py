@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from tests.integration._alerts import add_scheme, alert_config
+from tracker.alerts.events import emit_event
 from tracker.db import session_scope
-from tracker.events import emit_event
 from tracker.models import EventKind, Scheme, Window
 from tracker.web.app import create_app
 

@@ -12,8 +12,8 @@ import pytest
 from scrapers.base import Request
 from tracker.config import HttpConfig
 from tracker.errors import FetchError
-from tracker.fetch import Fetched, Fetcher
-from tracker.replay import ReplayServer, Route
+from tracker.ingest.fetch import Fetched, Fetcher
+from tracker.ops.replay import ReplayServer, Route
 
 URL = "https://example.test/page"
 

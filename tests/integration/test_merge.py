@@ -6,9 +6,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from tests.conftest import NOW, STCRT, make_config
+from tracker.ingest.pipeline import run_sources
 from tracker.models import Event, Publication, Scheme, Window
-from tracker.pipeline import run_sources
-from tracker.replay import ReplayServer
+from tracker.ops.replay import ReplayServer
 
 BWB = {
     "scraper": "bwb",

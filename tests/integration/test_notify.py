@@ -18,10 +18,10 @@ from tests.integration._alerts import (
     post_subscribe,
     smtp_server,
 )
+from tracker.alerts.events import emit_event
+from tracker.alerts.notify import notify
 from tracker.db import session_scope
-from tracker.events import emit_event
 from tracker.models import EventKind, OutboxMessage, Scheme, Subscription, Window
-from tracker.notify import notify
 from tracker.web.app import create_app
 
 NOW = datetime(2027, 3, 1, 8, tzinfo=UTC)

@@ -9,9 +9,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from tests.conftest import NOW, PRB, STCRT, find_route, make_config
+from tracker.ingest.pipeline import run_source, run_sources
 from tracker.models import Event, HttpCacheEntry, Publication, Scheme, ScrapeRun, Source, Window
-from tracker.pipeline import run_source, run_sources
-from tracker.replay import ReplayServer
+from tracker.ops.replay import ReplayServer
 
 
 def _counts(engine: Engine) -> tuple[int, int, int]:

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from tests.conftest import NOW
 from tracker.models import Event, Scheme
-from tracker.queries import BATCH, Filters, recent_events
+from tracker.read.queries import BATCH, Filters, recent_events
 
 
 def test_narrow_region_filter_reaches_past_many_newer_events(engine: Engine) -> None:

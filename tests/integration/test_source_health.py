@@ -10,9 +10,9 @@ from sqlmodel import Session, select
 
 from tests.conftest import FIXTURES, NOW, find_route, make_config
 from tracker.config import DefaultsConfig
+from tracker.ingest.pipeline import run_source
 from tracker.models import Event, Scheme, Source
-from tracker.pipeline import run_source
-from tracker.replay import ReplayServer
+from tracker.ops.replay import ReplayServer
 
 LIST = {
     "scraper": "html_list",

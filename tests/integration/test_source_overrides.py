@@ -6,9 +6,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from tests.conftest import NOW, STCRT, make_config
+from tracker.ingest.pipeline import run_source, run_sources
 from tracker.models import Publication, SourceOverride
-from tracker.pipeline import run_source, run_sources
-from tracker.replay import ReplayServer
+from tracker.ops.replay import ReplayServer
 
 
 def _override(engine: Engine, source_id: str, url: str, **fields: str) -> None:

@@ -11,12 +11,12 @@ from tests.conftest import NOW, STCRT, make_config
 from tests.integration._alerts import add_subscription
 from tracker.config import Config
 from tracker.db import session_scope
+from tracker.ingest.normalise import SchemeData, WindowData
+from tracker.ingest.pipeline import run_source
+from tracker.ingest.store import store_scheme
+from tracker.ingest.tagging import Tagger
 from tracker.models import Event, OutboxMessage, Scheme, Source, Window
-from tracker.normalise import SchemeData, WindowData
-from tracker.pipeline import run_source
-from tracker.replay import ReplayServer
-from tracker.store import store_scheme
-from tracker.tagging import Tagger
+from tracker.ops.replay import ReplayServer
 
 OPENS = datetime(2027, 3, 1, 8, tzinfo=UTC)
 

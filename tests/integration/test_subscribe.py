@@ -9,9 +9,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from tests.integration._alerts import alert_config, post_subscribe
+from tracker.alerts.subscriptions import confirm_subscription
 from tracker.config import AlertsConfig
 from tracker.models import OutboxMessage, Subscription
-from tracker.subscriptions import confirm_subscription
 from tracker.web.app import create_app
 
 

@@ -10,9 +10,9 @@ from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
 from tests.integration._alerts import add_scheme
+from tracker.alerts.lifecycle import tick
 from tracker.config import AlertsConfig
 from tracker.db import session_scope
-from tracker.lifecycle import tick
 from tracker.models import Event, Window
 
 START = datetime(2027, 2, 27, 9, tzinfo=UTC)  # Saturday
@@ -82,7 +82,7 @@ def test_moved_dates_give_new_events_and_budget_closes_early(engine: Engine) -> 
 def test_cli_tick_uses_the_clock(engine: Engine, tmp_path: object, db_url: str) -> None:
     from pathlib import Path
 
-    from tracker.cli import app
+    from tracker.cli.main import app
 
     add_scheme(engine, "Regeling D", created=START, opens=OPENS, closes=CLOSES)
     config = Path(str(tmp_path)) / "config.toml"

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from tracker import corrections, review
 from tracker.config import ReviewConfig
+from tracker.ingest.normalise import SchemeData, WindowData
+from tracker.ingest.store import store_scheme
 from tracker.models import (
     AuditLog,
     Event,
@@ -19,8 +20,7 @@ from tracker.models import (
     Source,
     Window,
 )
-from tracker.normalise import SchemeData, WindowData
-from tracker.store import store_scheme
+from tracker.staff import corrections, review
 
 NOW = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
 MARCH = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)

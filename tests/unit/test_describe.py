@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from tracker.describe import format_money, state_phrase, window_phrase
 from tracker.models import Window
+from tracker.read.describe import format_money, state_phrase, window_phrase
 
 
 def test_window_phrase_in_local_time() -> None:

@@ -60,7 +60,7 @@ def test_scheme_feed_shows_derived_status_and_tags() -> None:
 def test_scheduler_has_a_job_per_enabled_source_plus_tick_and_notify() -> None:
     from sqlalchemy import create_engine
 
-    from tracker.schedule import build_scheduler
+    from tracker.ops.schedule import build_scheduler
 
     sources = {
         "a": SourceConfig(url="https://a", level="rijk", schedule="15 6 * * 1-5"),
@@ -86,7 +86,7 @@ def test_scheduler_has_a_job_per_enabled_source_plus_tick_and_notify() -> None:
 def test_crontab_weekdays_keep_their_crontab_meaning(cron: str, days: str) -> None:
     from datetime import timedelta
 
-    from tracker.schedule import cron_trigger
+    from tracker.ops.schedule import cron_trigger
 
     trigger = cron_trigger(f"0 6 * * {cron}")
     monday = datetime(2027, 3, 1, tzinfo=UTC)

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tracker.alerts.lifecycle import due_events, exhausted_windows, says_budget_exhausted
 from tracker.config import AlertsConfig
-from tracker.lifecycle import due_events, exhausted_windows, says_budget_exhausted
 from tracker.models import Window
 
 KNOWN = datetime(2027, 1, 1, tzinfo=UTC)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from tracker.ingest.normalise import WindowData
+from tracker.ingest.store import match_windows
 from tracker.models import Window
-from tracker.normalise import WindowData
-from tracker.store import match_windows
 
 
 def _at(month: int, day: int) -> datetime:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import pytest
 
-from tracker.netguard import UnsafeUrlError, check_source_url, is_public_address
+from tracker.ingest.netguard import UnsafeUrlError, check_source_url, is_public_address
 
 PUBLIC = {"repository.overheid.nl": ["145.21.1.10"], "www.rvo.nl": ["2a00:1450:400e:80d::2004"]}
 PRIVATE = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tracker.config import Config
+from tracker.ingest.tagging import Tagger, match_keywords, retag_scheme, tag_scheme
 from tracker.models import Scheme
-from tracker.tagging import Tagger, match_keywords, retag_scheme, tag_scheme
 
 TAGGER = Tagger.from_config(Config())
 

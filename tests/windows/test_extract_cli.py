@@ -6,7 +6,7 @@ import io
 import json
 from datetime import date
 
-from tracker.extract_cli import run_extract, today_in_amsterdam
+from tracker.cli.extract import run_extract, today_in_amsterdam
 
 KEYS = {"opens", "opens_time", "closes", "closes_time", "status", "windows"}
 WINDOW_KEYS = {"opens", "opens_time", "closes", "closes_time", "precision", "budget_eur", "snippet"}

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from tracker.config import Config
 from tracker.models import Event, Scheme, Window
-from tracker.status import window_status
+from tracker.read.status import window_status
 from tracker.web.auth import Staff, current_user
 from tracker.web.dashboard.common import MAX_ID, now_utc
 from tracker.web.dashboard.health import source_health

@@ -10,9 +10,9 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.engine import Engine
 
 from tracker.config import Config
-from tracker.describe import format_money, window_phrase
-from tracker.status import LABELS_NL
-from tracker.timefmt import format_moment_nl
+from tracker.read.describe import format_money, window_phrase
+from tracker.read.status import LABELS_NL
+from tracker.read.timefmt import format_moment_nl
 
 logger = logging.getLogger(__name__)
 

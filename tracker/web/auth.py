@@ -3,7 +3,7 @@
 Sessions are Starlette's SessionMiddleware (itsdangerous-signed, HttpOnly, SameSite=Lax,
 Secure when the base URL is https). The signing key comes from the environment variable
 ``[web] secret_key_env`` names; without it a random per-process key is used (sessions then
-end on restart) and a warning is logged. Passwords are checked by ``tracker.users``.
+end on restart) and a warning is logged. Passwords are checked by ``tracker.staff.users``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from tracker.config import Config, secret
 from tracker.models import User
-from tracker.users import verify_user
+from tracker.staff.users import verify_user
 from tracker.web.csrf import SESSION_KEY, csrf_token, verify_csrf
 from tracker.web.deps import get_config, get_session
 

@@ -17,7 +17,7 @@ from sqlmodel import Session
 from feeds.publish import PreparedFeed, prepare_alerts, prepare_calendar, prepare_schemes
 from tracker.config import Config
 from tracker.models import EventKind
-from tracker.queries import Filters
+from tracker.read.queries import Filters
 from tracker.regions import PROVINCES, UnknownRegionError, expand_region, region_label
 from tracker.web.caching import conditional_response
 from tracker.web.deps import get_config, get_session, get_templates

@@ -12,8 +12,8 @@ from fastapi.templating import Jinja2Templates
 from sqlmodel import Session, col, select
 
 from tracker.models import Scheme
-from tracker.queries import scheme_windows
-from tracker.status import scheme_status
+from tracker.read.queries import scheme_windows
+from tracker.read.status import scheme_status
 from tracker.web.deps import get_session, get_templates
 
 router = APIRouter()

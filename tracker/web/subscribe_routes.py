@@ -15,10 +15,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 
-from tracker.config import Config, secret
-from tracker.models import Frequency
-from tracker.regions import PROVINCES, region_label
-from tracker.subscriptions import (
+from tracker.alerts.subscriptions import (
     LEVELS,
     SubscribeError,
     SubscriptionRequest,
@@ -28,6 +25,9 @@ from tracker.subscriptions import (
     recent_requests,
     unsubscribe,
 )
+from tracker.config import Config, secret
+from tracker.models import Frequency
+from tracker.regions import PROVINCES, region_label
 from tracker.web.csrf import csrf_token, verify_csrf
 from tracker.web.deps import get_config, get_session, get_templates
 

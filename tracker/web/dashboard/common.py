@@ -9,8 +9,8 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from tracker.corrections import CorrectionError
-from tracker.timefmt import local_moment
+from tracker.read.timefmt import local_moment
+from tracker.staff.corrections import CorrectionError
 from tracker.web.csrf import csrf_token
 
 FLASH_KEY = "flash"

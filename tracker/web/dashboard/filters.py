@@ -7,9 +7,9 @@ from typing import Any
 
 from fastapi.templating import Jinja2Templates
 
-from tracker.describe import KIND_NL, LEVEL_NL
 from tracker.models import EventKind
-from tracker.timefmt import format_moment_nl, to_local
+from tracker.read.describe import KIND_NL, LEVEL_NL
+from tracker.read.timefmt import format_moment_nl, to_local
 from tracker.web.csrf import FIELD
 
 FIELD_NL = {

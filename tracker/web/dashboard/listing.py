@@ -15,10 +15,10 @@ from typing import Literal
 
 from sqlmodel import Session, col, select
 
-from tracker.describe import window_phrase
 from tracker.models import Scheme, Window
-from tracker.queries import scheme_windows
-from tracker.status import LABELS_NL, relevant_window, scheme_status
+from tracker.read.describe import window_phrase
+from tracker.read.queries import scheme_windows
+from tracker.read.status import LABELS_NL, relevant_window, scheme_status
 
 SortKey = Literal["opens", "closes", "title", "updated"]
 

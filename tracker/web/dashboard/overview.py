@@ -13,8 +13,8 @@ from sqlmodel import Session, col, select
 
 from tracker.config import Config
 from tracker.models import Event, Scheme, Window
-from tracker.status import OPEN
-from tracker.timefmt import MONTHS_NL, to_local
+from tracker.read.status import OPEN
+from tracker.read.timefmt import MONTHS_NL, to_local
 from tracker.web.auth import Staff
 from tracker.web.dashboard.common import now_utc, render
 from tracker.web.dashboard.health import source_health

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session
 
-from tracker import review
 from tracker.config import Config
 from tracker.models import Window
+from tracker.staff import review
 from tracker.web.auth import Staff
 from tracker.web.csrf import verify_csrf
 from tracker.web.dashboard.common import MAX_ID, flash, now_utc, redirect, render

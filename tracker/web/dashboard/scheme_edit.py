@@ -11,9 +11,9 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
-from tracker import corrections
-from tracker.corrections import CorrectionError, WindowDates
 from tracker.models import Publication, Scheme, Window
+from tracker.staff import corrections
+from tracker.staff.corrections import CorrectionError, WindowDates
 from tracker.web.auth import Staff
 from tracker.web.csrf import verify_csrf
 from tracker.web.dashboard.common import MAX_ID, flash, now_utc, parse_moment, redirect

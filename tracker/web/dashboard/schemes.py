@@ -12,8 +12,8 @@ from sqlmodel import Session, col, select
 
 from tracker.config import Config
 from tracker.models import AuditLog, Event, Publication, Scheme, StaffNote, Window
-from tracker.review import review_reasons
-from tracker.status import window_status
+from tracker.read.status import window_status
+from tracker.staff.review import review_reasons
 from tracker.web.auth import Staff
 from tracker.web.dashboard.common import MAX_ID, now_utc, render
 from tracker.web.dashboard.listing import (

@@ -13,9 +13,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tracker.config import Config
-from tracker.corrections import audit
+from tracker.ingest.netguard import UnsafeUrlError, check_source_url
 from tracker.models import SourceOverride
-from tracker.netguard import UnsafeUrlError, check_source_url
+from tracker.staff.corrections import audit
 from tracker.web.auth import Staff
 from tracker.web.csrf import verify_csrf
 from tracker.web.dashboard.common import flash, now_utc, redirect, render
@@ -54,7 +54,7 @@ def sources_page(request: Request, user: Staff, session: DB, config: Cfg) -> HTM
 
 def _run_in_background(config: Config, engine: Engine, source_id: str, jobs: set[str]) -> None:
     # run_source drives its own event loop (asyncio.run): it must not run inside the server's
-    from tracker.pipeline import run_source
+    from tracker.ingest.pipeline import run_source
 
     try:
         result = run_source(config, engine, source_id)

@@ -14,8 +14,8 @@ from difflib import SequenceMatcher
 
 from sqlmodel import Session, col, select
 
+from tracker.ingest.normalise import SchemeData
 from tracker.models import Scheme
-from tracker.normalise import SchemeData
 
 SIMILARITY = 0.9
 MIN_NAME = 4

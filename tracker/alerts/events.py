@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from tracker.alerts.outbox import enqueue_event
 from tracker.models import Event, EventKind, Scheme, Window
-from tracker.outbox import enqueue_event
 
 logger = logging.getLogger(__name__)
 

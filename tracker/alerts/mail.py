@@ -20,14 +20,14 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from tracker.config import Config
-from tracker.describe import KIND_NL, event_lines, event_title
 from tracker.models import Event, EventKind, Frequency, OutboxMessage, Scheme, Subscription, Window
+from tracker.read.describe import KIND_NL, event_lines, event_title
+from tracker.read.timefmt import format_moment_nl
 from tracker.regions import scheme_region_label
-from tracker.timefmt import format_moment_nl
 
 logger = logging.getLogger(__name__)
 
-TEMPLATES = Path(__file__).resolve().parent / "templates" / "email"
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "email"
 EventRow = tuple[Event, Scheme, Window | None]
 KIND_ORDER = list(EventKind)
 

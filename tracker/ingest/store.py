@@ -17,12 +17,12 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from tracker.events import emit_event
-from tracker.lifecycle import exhausted_windows, mark_budget_exhausted
-from tracker.merge import find_scheme, scheme_names, subject_title
+from tracker.alerts.events import emit_event
+from tracker.alerts.lifecycle import exhausted_windows, mark_budget_exhausted
+from tracker.ingest.merge import find_scheme, scheme_names, subject_title
+from tracker.ingest.normalise import SchemeData, WindowData
+from tracker.ingest.tagging import Tagger, tag_scheme
 from tracker.models import Event, EventKind, Publication, Scheme, SchemeOverride, Window
-from tracker.normalise import SchemeData, WindowData
-from tracker.tagging import Tagger, tag_scheme
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ def store_scheme(
     pub.content_hash = data.content_hash()
     scheme.updated_at = now
     if (override := session.get(SchemeOverride, scheme.id)) is not None:
-        # staff-set labels win over scrapes until staff release them (tracker.corrections)
+        # staff-set labels win over scrapes until staff release them (tracker.staff.corrections)
         scheme.themes = list(override.themes) if override.themes is not None else scheme.themes
         scheme.regions = list(override.regions) if override.regions is not None else scheme.regions
     if scheme.removed_at is not None:
@@ -134,7 +134,7 @@ def _detect_budget_exhausted(
     now: datetime,
     baseline: bool,
 ) -> None:
-    """Flag windows closed early by a "subsidieplafond bereikt" statement (tracker.lifecycle).
+    """Flag windows closed early by a "subsidieplafond bereikt" statement.
 
     A scheme-level statement only counts in a publication that is new and recent, so last
     year's announcement cannot close this year's window.

@@ -4,7 +4,7 @@ A new, non-baseline event gets one row per matching active subscription (``event
 ``kind="event"`` for direct subscribers, ``kind="item"`` for digest subscribers. At digest time
 the waiting items of a subscription are gathered into one ``digest`` row and marked batched, in
 one transaction. Unique (subscription, key) makes every step idempotent. Nothing is sent here
-(that is ``tracker.notify``).
+(that is ``tracker.alerts.notify``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
+from tracker.alerts.subscriptions import active_subscriptions, subscription_matches
 from tracker.config import AlertsConfig
 from tracker.models import (
     Event,
@@ -23,8 +24,7 @@ from tracker.models import (
     Scheme,
     Subscription,
 )
-from tracker.subscriptions import active_subscriptions, subscription_matches
-from tracker.timefmt import AMSTERDAM
+from tracker.read.timefmt import AMSTERDAM
 
 logger = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from tracker.models import Event, EventKind, Scheme, Window
-from tracker.status import LABELS_NL, window_status
-from tracker.timefmt import format_moment_nl, to_local
+from tracker.read.status import LABELS_NL, window_status
+from tracker.read.timefmt import format_moment_nl, to_local
 
 LEVEL_NL = {"rijk": "Rijk", "provincie": "Provincie", "eu": "EU"}
 

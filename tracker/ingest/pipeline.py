@@ -1,7 +1,7 @@
 """One scrape cycle: fetch → parse → normalise → store → detect, one transaction per source.
 
 Fetching and parsing of all sources run concurrently (different hosts in parallel, politeness
-per host in ``tracker.fetch``); storing runs per source in its own transaction afterwards. A
+per host in ``tracker.ingest.fetch``); storing runs per source in its own transaction afterwards. A
 source that fails in any step records a failed ScrapeRun and changes nothing else. Cron
 (``tracker scrape``), the scheduler and the dashboard's "run now" all come through here.
 """
@@ -21,11 +21,15 @@ from sqlmodel import Session, col, select
 
 import scrapers
 from scrapers.base import ParseError, RawScheme, Request, Scraper
+from tracker.alerts.events import emit_event
 from tracker.config import Config
 from tracker.db import session_scope
 from tracker.errors import FetchError
-from tracker.events import emit_event
-from tracker.fetch import CacheEntry, Fetched, Fetcher
+from tracker.ingest.fetch import CacheEntry, Fetched, Fetcher
+from tracker.ingest.normalise import NormaliseError, normalise_scheme
+from tracker.ingest.overrides import apply_source_overrides
+from tracker.ingest.store import store_scheme
+from tracker.ingest.tagging import Tagger
 from tracker.models import (
     EventKind,
     HttpCacheEntry,
@@ -35,12 +39,8 @@ from tracker.models import (
     ScrapeRun,
     Source,
 )
-from tracker.normalise import NormaliseError, normalise_scheme
-from tracker.review import hold_for_review
-from tracker.source_overrides import apply_source_overrides
-from tracker.store import store_scheme
-from tracker.tagging import Tagger
-from tracker.timefmt import local_today
+from tracker.read.timefmt import local_today
+from tracker.staff.review import hold_for_review
 
 logger = logging.getLogger(__name__)
 

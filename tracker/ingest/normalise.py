@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 from scrapers.base import RawScheme, RawWindow
 from tracker import windows as extractor
 from tracker.config import SourceConfig
-from tracker.timefmt import AMSTERDAM, local_moment
+from tracker.read.timefmt import AMSTERDAM, local_moment
 
 logger = logging.getLogger(__name__)
 

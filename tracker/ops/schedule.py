@@ -16,12 +16,12 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 
+from tracker.alerts.lifecycle import tick
+from tracker.alerts.notify import notify
 from tracker.config import Config
 from tracker.db import session_scope
-from tracker.lifecycle import tick
-from tracker.notify import notify
-from tracker.pipeline import run_sources
-from tracker.timefmt import AMSTERDAM
+from tracker.ingest.pipeline import run_sources
+from tracker.read.timefmt import AMSTERDAM
 
 logger = logging.getLogger(__name__)
 

@@ -18,11 +18,11 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from tracker.alerts.events import emit_event
 from tracker.config import AlertsConfig, ReviewConfig
-from tracker.events import emit_event
 from tracker.models import Event, EventKind, Scheme, Window
-from tracker.review import hold_for_review
-from tracker.status import OPEN, window_status
+from tracker.read.status import OPEN, window_status
+from tracker.staff.review import hold_for_review
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def tick(
     """Emit every time-based and budget event that is due; idempotent.
 
     With ``review``, events of windows that wait in the review queue are held like those of
-    a scrape (``tracker.review``), so an unchecked date does not reach stakeholders by a tick.
+    a scrape (``tracker.staff.review``), so an unchecked date does not reach stakeholders by a tick.
     """
     rows = session.exec(
         select(Window, Scheme)

@@ -1,7 +1,7 @@
 """`tracker extract`: read scheme text on stdin, write its application windows as JSON.
 
 No network and no files: stdin to stdout only, so scrapers and checks can pipe into it.
-The typer command in `tracker.cli` is a thin wrapper around `run_extract`.
+The typer command in `tracker.cli.main` is a thin wrapper around `run_extract`.
 """
 
 from __future__ import annotations

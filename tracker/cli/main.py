@@ -100,7 +100,7 @@ def scrape(
 
 
 def scrape_and_report(config: Config, engine: Engine, ids: list[str]) -> bool:
-    from tracker.pipeline import RunResult, run_sources
+    from tracker.ingest.pipeline import RunResult, run_sources
 
     with Progress(
         SpinnerColumn(),
@@ -163,7 +163,7 @@ def demo(
     config_path: ConfigOption = None,
 ) -> None:
     """Replay bundled source payloads from a local server, scrape them and serve the app."""
-    from tracker.demo import run_demo
+    from tracker.cli.demo import run_demo
 
     config = _load(config_path)
     raise typer.Exit(
@@ -177,7 +177,7 @@ def extract(
     jsonl: Annotated[bool, typer.Option("--jsonl", help="JSON lines in and out")] = False,
 ) -> None:
     """Extract application windows from text on stdin and print JSON."""
-    from tracker.extract_cli import run_extract
+    from tracker.cli.extract import run_extract
 
     ref: date | None = None
     if today:
@@ -216,7 +216,7 @@ def sources(config_path: ConfigOption = None) -> None:
 @app.command()
 def tick(config_path: ConfigOption = None) -> None:
     """Emit the time-based events that are due (opening soon, opened, closing soon, closed)."""
-    from tracker.lifecycle import tick as run_tick
+    from tracker.alerts.lifecycle import tick as run_tick
 
     config = _load(config_path)
     engine = _engine(config)
@@ -231,7 +231,7 @@ def tick(config_path: ConfigOption = None) -> None:
 @app.command()
 def notify(config_path: ConfigOption = None) -> None:
     """Send pending alerts, digests and confirmations over SMTP; exit 1 on delivery trouble."""
-    from tracker.notify import notify as run_notify
+    from tracker.alerts.notify import notify as run_notify
 
     config = _load(config_path)
     engine = _engine(config)
@@ -250,7 +250,7 @@ def notify(config_path: ConfigOption = None) -> None:
 @app.command()
 def run(config_path: ConfigOption = None) -> None:
     """Run the scheduler: sources on their cron schedules, hourly tick, regular notify."""
-    from tracker.schedule import run_scheduler
+    from tracker.ops.schedule import run_scheduler
 
     config = _load(config_path)
     run_scheduler(config, _engine(config))
@@ -277,7 +277,7 @@ app.add_typer(users_app, name="users")
 def users_add(username: str, config_path: ConfigOption = None) -> None:
     """Create a staff account; the password is asked for twice and never echoed."""
     from tracker.db import session_scope
-    from tracker.users import UserError, create_user
+    from tracker.staff.users import UserError, create_user
 
     config = _load(config_path)
     password = typer.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
@@ -296,7 +296,7 @@ def users_list(config_path: ConfigOption = None) -> None:
     """List staff accounts (never their password hashes)."""
     from sqlmodel import Session
 
-    from tracker.users import list_users
+    from tracker.staff.users import list_users
     from tracker.web.dashboard.filters import when
 
     config = _load(config_path)

@@ -1,7 +1,7 @@
 """Staff edits: correct and add windows, budget exhausted, tags, merge, hide, notes, release.
 
 Every edit writes AuditLog rows (who, when, field, before, after) in the caller's transaction.
-A corrected window is staff-locked: scrapes leave it alone (``tracker.store``) until staff
+A corrected window is staff-locked: scrapes leave it alone (``tracker.ingest.store``) until staff
 release it; staff-set themes and regions live in SchemeOverride with the same rule. Edits that
 stakeholders should hear about emit ordinary events. No web code here.
 """
@@ -14,10 +14,10 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from tracker import review
+from tracker.alerts.events import emit_event
 from tracker.errors import TrackerError
-from tracker.events import emit_event
-from tracker.merge import normalise_title
+from tracker.ingest.merge import normalise_title
+from tracker.ingest.store import unique_slug, window_state
 from tracker.models import (
     AuditLog,
     EventKind,
@@ -27,7 +27,7 @@ from tracker.models import (
     StaffNote,
     Window,
 )
-from tracker.store import unique_slug, window_state
+from tracker.staff import review
 
 logger = logging.getLogger(__name__)
 

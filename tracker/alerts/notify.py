@@ -19,12 +19,12 @@ from email.message import EmailMessage
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from tracker.alerts.mail import EventRow, make_env, render_message
+from tracker.alerts.outbox import build_digests, drop_stale
 from tracker.config import Config, SmtpConfig, secret
 from tracker.db import session_scope
 from tracker.errors import NotifyError
-from tracker.mail import EventRow, make_env, render_message
 from tracker.models import Event, OutboxMessage, OutboxStatus, Scheme, Subscription, Window
-from tracker.outbox import build_digests, drop_stale
 
 logger = logging.getLogger(__name__)
 

@@ -21,11 +21,11 @@ from sqlmodel import Session, select
 from tracker.config import Config, HttpConfig, SourceConfig
 from tracker.db import make_engine, session_scope
 from tracker.models import Scheme, Window
-from tracker.replay import ReplayServer, load_routes
+from tracker.ops.replay import ReplayServer, load_routes
 
 logger = logging.getLogger(__name__)
 
-FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
 MANIFEST = FIXTURES / "demo.toml"
 
 
@@ -57,7 +57,7 @@ def demo_config(config: Config, server: ReplayServer, database: Path) -> Config:
 
 
 def run_demo(config: Config, *, port: int, serve: bool, database: Path, console: Console) -> int:
-    from tracker.cli import scrape_and_report
+    from tracker.cli.main import scrape_and_report
 
     if not MANIFEST.exists():
         console.print(f"Demo-gegevens ontbreken: {MANIFEST}")
@@ -95,7 +95,7 @@ def run_demo(config: Config, *, port: int, serve: bool, database: Path, console:
 
 def _demo_account(engine: Engine) -> str:
     """A staff account for this throw-away demo database, with a fresh random password."""
-    from tracker.users import create_user
+    from tracker.staff.users import create_user
 
     password = secrets.token_urlsafe(12)
     with session_scope(engine) as session:

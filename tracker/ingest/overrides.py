@@ -15,8 +15,8 @@ from sqlmodel import Session, select
 
 import scrapers
 from tracker.config import Config, SourceConfig
+from tracker.ingest.netguard import UnsafeUrlError, check_source_url
 from tracker.models import SourceOverride
-from tracker.netguard import UnsafeUrlError, check_source_url
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""Alert events, their outbox, email delivery, subscriptions and time-based events."""

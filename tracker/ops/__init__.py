@@ -1,0 +1,1 @@
+"""Running the service: the scheduler and the loopback replay server."""

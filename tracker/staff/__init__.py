@@ -1,0 +1,1 @@
+"""What staff decide: corrections, the review queue and staff accounts."""
