@@ -13,7 +13,7 @@ from datetime import date
 from tracker.windows.build import build_windows
 from tracker.windows.model import MAX_CHARS, VAGUE, ExtractedWindow, Extraction
 from tracker.windows.money import parse_budget
-from tracker.windows.status import STOPPED_RE, relevant_window, says, status_of_clean, status_on
+from tracker.windows.status import is_stopped, status_of_clean, status_on, top_window
 from tracker.windows.text import clean_text
 
 __all__ = [
@@ -31,8 +31,8 @@ def extract_windows(text: str, today: date) -> Extraction:
     """Extract the application windows of a scheme text and its status at `today`."""
     cleaned = clean_text(text)
     windows = build_windows(cleaned, today)
-    stopped = says(STOPPED_RE, cleaned)
-    top = relevant_window(windows, today, stopped)
+    stopped = is_stopped(cleaned)
+    top = top_window(windows, today, stopped)
     dated = top is not None and top.precision not in VAGUE
     return Extraction(
         opens=top.opens if top and dated else None,

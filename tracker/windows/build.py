@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 from decimal import Decimal
 
@@ -11,6 +11,7 @@ from tracker.windows.model import ExtractedWindow
 from tracker.windows.money import BARE_RE, BUDGET_KEY_RE, find_money, to_amount
 from tracker.windows.roles import (
     CLOSE_EXCL,
+    CLOSE_INCL,
     CONTEXT_YEAR_RE,
     DEFAULT_CLOSE_TIME_RE,
     NONE,
@@ -21,6 +22,8 @@ from tracker.windows.roles import (
     Role,
     assign_roles,
 )
+
+_INCLUSIVE_MONTH_CUES = ("t/m", "tot", "through", "up")
 
 
 @dataclass
@@ -47,6 +50,8 @@ def _pair(roles: list[Role]) -> list[_Raw]:
     for r in roles:
         if r.role in (NONE, OLD):
             continue
+        if r.m.vague and _inclusive_month(r):
+            r.m = replace(r.m, precision="day", last_day=True, month_span=None)
         if r.m.vague:
             raws.append(_Raw(None, None, vague=r))
         elif r.role in (OPEN, WINDOW):
@@ -66,6 +71,11 @@ def _pair(roles: list[Role]) -> list[_Raw]:
         else:
             out.append(raw)
     return out
+
+
+def _inclusive_month(r: Role) -> bool:
+    """Say whether r is an explicit inclusive end month ("tot en met december 2021")."""
+    return r.m.precision == "month" and r.role == CLOSE_INCL and r.cue in _INCLUSIVE_MONTH_CUES
 
 
 def _end(r: Role, d: date) -> date:
@@ -171,7 +181,19 @@ def _snippet(raw: _Raw, text: str) -> str:
     return text[start:end].strip()
 
 
-def _finish(raw: _Raw, text: str, single: bool, default_close: time | None) -> ExtractedWindow:
+def _period(raw: _Raw, today: date) -> tuple[date | None, date | None]:
+    """Return the period a vague window may cover: its start for an opening, end for a close."""
+    if raw.vague is None:
+        return None, None
+    first, last = raw.vague.m.period(raw.vague.m.year or today.year)
+    if raw.vague.role in (CLOSE_INCL, CLOSE_EXCL):
+        return None, last
+    return first, (last if raw.vague.role == WINDOW else None)
+
+
+def _finish(
+    raw: _Raw, text: str, single: bool, default_close: time | None, today: date
+) -> ExtractedWindow:
     roles = raw.roles
     if raw.vague is not None:
         precision = raw.vague.m.precision
@@ -196,6 +218,8 @@ def _finish(raw: _Raw, text: str, single: bool, default_close: time | None) -> E
         budget_eur=_budget_for(raw, text, single),
         snippet=_snippet(raw, text),
         confidence=round(max(0.1, min(confidence, 1.0)), 2),
+        period_start=_period(raw, today)[0],
+        period_end=_period(raw, today)[1],
     )
 
 
@@ -238,4 +262,4 @@ def build_windows(text: str, today: date) -> tuple[ExtractedWindow, ...]:
     raws = _merge_halves(_split_backwards(raws))
     dt = DEFAULT_CLOSE_TIME_RE.search(text)
     default_close = time(int(dt["h"]), int(dt["mi"])) if dt else None
-    return tuple(_finish(raw, text, len(raws) == 1, default_close) for raw in raws)
+    return tuple(_finish(raw, text, len(raws) == 1, default_close, today) for raw in raws)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time
 
 MONTHS: dict[str, int] = {
@@ -17,6 +17,9 @@ MONTHS: dict[str, int] = {
     "augustus": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
     "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8,
     "october": 10,
+    # West Frisian (Iepen Mienskipsfûns pages): "10 jannewaris oant en mei 3 febrewaris"
+    "jannewaris": 1, "febrewaris": 2, "maaie": 5, "septimber": 9, "novimber": 11,
+    "desimber": 12,
     "jan": 1, "feb": 2, "febr": 2, "mrt": 3, "mar": 3, "apr": 4, "jun": 6, "jul": 7,
     "aug": 8, "sep": 9, "sept": 9, "okt": 10, "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
@@ -48,20 +51,31 @@ def _alt(words: Iterable[str]) -> str:
 _MON = rf"(?:{_alt(MONTHS)})\.?(?![a-z])"
 _FULLMON = rf"(?:{_alt(FULL_MONTHS)})(?![a-z])"
 _WD = rf"(?:{_alt(WEEKDAYS)})"
-_TIME_CORE = r"(?P<h>[01]?\d|2[0-4])[.:h](?P<mi>[0-5]\d)(?::[0-5]\d)?(?![.\-/]?\d)"
-_TZ = r"(?:\s*\(?(?:brussels\s+(?:local\s+)?time|cet|cest|nederlandse\s+tijd)\)?)?"
+# 12-hour ("5:00 p.m.", "5 PM"), 24-hour ("17.00", "17h00", Flemish "17u00") and bare Flemish
+# hours ("12u"); the 12-hour form is tried first so "5:00 PM" does not stop at "5:00".
+_TIME_CORE = (
+    r"(?:(?P<h12>1[0-2]|0?[1-9])(?:[.:](?P<mi12>[0-5]\d))?(?::[0-5]\d)?\s*(?P<ap>[ap])\.?\s?m\.?"
+    r"(?![a-z])"
+    r"|(?P<h>[01]?\d|2[0-4])[.:hu](?P<mi>[0-5]\d)(?::[0-5]\d)?(?![.\-/]?\d)"
+    r"|(?P<hu>[01]?\d|2[0-4])u(?![\w]))"
+)
+_TZ = (
+    r"(?:,?\s*\(?(?:brussels\s+(?:local\s+)?time|cet|cest|nederlandse\s+tijd|noon|midday"
+    r"|(?:u\.?s\.?\s+)?eastern\s+(?:standard\s+)?time|e[sd]?t|washington,?\s+d\.?c\.?\s+time"
+    r"|belgische\s+tijd|local\s+time|lokale\s+tijd)\)?)?"
+)
 _SMIDDAGS = r"(?:\s*['’]s\s*(?P<part>middags|avonds|ochtends|morgens))?"
-_UUR = r"(?:\s*(?:uur|u)(?![a-z]))?"
+_UUR = r"(?:\s*(?:uur|u|oere)(?![a-z]))?"
 
 WRITTEN_RE = re.compile(
-    rf"(?<![\w.,/-])(?P<d>[0-3]?\d)(?:e|ste|de|st|nd|rd|th)?\s+"
+    rf"(?<![\w.,/-])(?P<d>[0-3]?\d)(?:e|ste|de|st|nd|rd|th)?\s+(?:of\s+)?"
     rf"(?P<m>{_MON})(?:,?\s+(?P<y>(?:19|20)\d\d)(?!\d))?",
     re.IGNORECASE,
 )
 # Looked up separately, right before a written date: one alternation per position is costly.
 WEEKDAY_BEFORE_RE = re.compile(rf"(?<![\w])(?P<wd>{_WD}),?\s+$", re.IGNORECASE)
 MONTH_FIRST_RE = re.compile(
-    r"(?<![\w])(?P<m>january|february|march|april|june|july|august|september|october|"
+    r"(?<![\w])(?P<m>january|february|march|april|(?-i:May)|june|july|august|september|october|"
     r"november|december)\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s+(?P<y>(?:19|20)\d\d))?(?!\d)",
     re.IGNORECASE,
 )
@@ -100,12 +114,16 @@ MONTH_PART_RE = re.compile(
 )
 MONTH_YEAR_RE = re.compile(rf"(?<![\w.])(?P<m>{_FULLMON})\s+(?P<y>(?:19|20)\d\d)\b", re.I)
 TIME_AFTER_RE = re.compile(
-    rf"(?:\s*,)?\s*(?:(?:om|at|-|–|vóór|voor|tot|\()\s*)?{_TIME_CORE}{_UUR}{_SMIDDAGS}{_TZ}",
+    rf"(?:\s*,)?\s*\(?\s*(?:(?:om|at|-|–|vóór|voor|tot|oant|by|before|rond|around|omstreeks"
+    rf"|uiterlijk|until)\s*)?{_TIME_CORE}{_UUR}{_SMIDDAGS}{_TZ}",
     re.IGNORECASE,
 )
 TIME_BEFORE_RE = re.compile(
     rf"{_TIME_CORE}{_UUR}{_SMIDDAGS}{_TZ}\s*(?:,|op|on)?\s*$", re.IGNORECASE
 )
+# "van dit jaar" after a year-less date: the year of the page (guide 4.1).
+THIS_YEAR_RE = re.compile(r"\s*(?:van\s+dit\s+jaar|this\s+year|dit\s+jaar)\b", re.IGNORECASE)
+END_OF_DAY = time(23, 59, 59, 999999)  # "24.00 uur", written "24:00"
 
 
 @dataclass(frozen=True)
@@ -122,6 +140,7 @@ class Mention:
     time: time | None = None
     month_span: tuple[int, int] | None = None  # first and last month of a vague period
     last_day: bool = False  # "eind april": the last day of the month
+    this_year: bool = False  # "12 januari van dit jaar"
 
     @property
     def vague(self) -> bool:
@@ -145,12 +164,18 @@ class Mention:
         return date(year, first, 1), end
 
 
-def _time(h: str, mi: str, part: str | None) -> time | None:
-    hour, minute = int(h), int(mi)
+def time_of(mt: re.Match[str]) -> time | None:
+    """Return the clock time of a time match (12-hour, 24-hour or Flemish "12u")."""
+    if mt["h12"]:
+        hour, minute = int(mt["h12"]) % 12, int(mt["mi12"] or 0)
+        hour += 12 if mt["ap"].lower() == "p" else 0
+    else:
+        hour, minute = int(mt["h"] or mt["hu"]), int(mt["mi"] or 0)
+    part = mt["part"]
     if part and part.lower() in ("middags", "avonds") and hour < 12:
         hour += 12
     if hour == 24 and minute == 0:  # "om 24.00 uur": the end of that day
-        return time(23, 59)
+        return END_OF_DAY
     return time(hour, minute) if hour < 24 else None
 
 
@@ -164,18 +189,19 @@ def _attach_time(text: str, m: Mention, floor: int) -> Mention:
     """Extend a day-precision mention with a time written right after or before it."""
     if m.precision != "day":
         return m
+    this = THIS_YEAR_RE.match(text, m.end)
+    if this and m.year is None:
+        m = replace(m, end=this.end(), this_year=True)
     after = TIME_AFTER_RE.match(text, m.end)
     if after:
-        t = _time(after["h"], after["mi"], after["part"])
+        t = time_of(after)
         if t is not None:
-            return Mention(m.start, after.end(), m.day, m.month, m.year, m.precision,
-                           m.weekday, t)  # fmt: skip
+            return replace(m, end=after.end(), time=t)
     before = TIME_BEFORE_RE.search(text, max(floor, m.start - 48), m.start)
     if before:
-        t = _time(before["h"], before["mi"], before["part"])
+        t = time_of(before)
         if t is not None:
-            return Mention(before.start(), m.end, m.day, m.month, m.year, m.precision,
-                           m.weekday, t)  # fmt: skip
+            return replace(m, start=before.start(), time=t)
     return m
 
 

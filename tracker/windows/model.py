@@ -13,7 +13,11 @@ VAGUE = ("month", "quarter", "season", "year")
 
 @dataclass(frozen=True)
 class ExtractedWindow:
-    """One application window; vague windows keep their dates None and say so in precision."""
+    """One application window; vague windows keep their dates None and say so in precision.
+
+    `confidence` is the probability that this window's dates and times are right; `review` is
+    True when it should not be published before staff approve it.
+    """
 
     opens: date | None
     opens_time: time | None
@@ -23,11 +27,20 @@ class ExtractedWindow:
     budget_eur: Decimal | None
     snippet: str
     confidence: float
+    review: bool = True
+    # The period a vague window may cover, for ordering and status only (never published).
+    period_start: date | None = None
+    period_end: date | None = None
 
 
 @dataclass(frozen=True)
 class Extraction:
-    """All windows in a text plus the relevant one and the status at the reference date."""
+    """All windows in a text plus the top-level one and the status at the reference date.
+
+    `confidence` (0-1) is the calibrated probability that the top-level dates, times and the
+    status are all right; `review` is True when that is not sure enough to publish, and
+    `reasons` says why (conflicting candidates, vague date, decoy nearby, unknown year …).
+    """
 
     opens: date | None
     opens_time: time | None
@@ -35,6 +48,9 @@ class Extraction:
     closes_time: time | None
     status: str  # "open" | "closed" | "upcoming" | "unknown"
     windows: tuple[ExtractedWindow, ...]
+    confidence: float = 0.0
+    review: bool = True
+    reasons: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """Return the stable JSON object of `tracker extract`."""
@@ -44,6 +60,9 @@ class Extraction:
             "closes": _iso(self.closes),
             "closes_time": _hhmm(self.closes_time),
             "status": self.status,
+            "confidence": self.confidence,
+            "review": self.review,
+            "reasons": list(self.reasons),
             "windows": [
                 {
                     "opens": _iso(w.opens),
@@ -53,6 +72,8 @@ class Extraction:
                     "precision": w.precision,
                     "budget_eur": float(w.budget_eur) if w.budget_eur is not None else None,
                     "snippet": w.snippet,
+                    "confidence": w.confidence,
+                    "review": w.review,
                 }
                 for w in self.windows
             ],

@@ -18,30 +18,43 @@ OPEN, CLOSE_INCL, CLOSE_EXCL, WINDOW, OLD, NONE = "open", "incl", "excl", "windo
 
 # Cue words written right before the date ("tot en met 31 maart").
 _ADJACENT_RE = re.compile(
-    r"(?<![\w/])(?:(?P<incl>t/m|tot\s+en\s+met|tot\s+uiterlijk|uiterlijk|until|till|through|by"
-    r"|up\s+to\s+and\s+including|no\s+later\s+than|tot\s+op)"
-    r"|(?P<excl>tot|vóór|voor|before|prior\s+to)"
-    r"|(?P<open>vanaf|van|from|met\s+ingang\s+van|tussen|between))"
-    r"\s*:?\s*(?:op|on|de|het|is)?\s*$",
+    r"(?<![\w/])(?:(?P<none>na|after|na\s+afloop\s+van|deadlines?\s+(?:before|after|vóór|voor|na)"
+    r"(?:\s+the)?|falls\s+on|valt\s+op)"
+    r"|(?P<incl>t/m|tot\s+en\s+met|tot\s+uiterlijk|uiterlijk|until|till|through|by|due(?:\s+by)?"
+    r"|up\s+to\s+and\s+including|no\s+later\s+than|tot\s+op|oant\s+en\s+mei)"
+    r"|(?P<excl>tot|vóór|voor|before|prior\s+to|oant)"
+    r"|(?P<open>vanaf|van|from|met\s+ingang\s+van|tussen|between|sinds|since|as\s+of"
+    r"|starting(?:\s+(?:on|from))?|beginning|per))"
+    r"\s*:?\s*(?:op|on|de|het|is|the)?\s*$",
     _I,
 )
 # Label words anywhere in the lead ("Einddatum", "opent op", "Deadline date:").
 _LABEL_RE = re.compile(
-    r"(?P<open>startdatum|begindatum|openingsdatum|opening(?:\s+date)?|opens?|opent|opengesteld"
-    r"|openstelling|eerste\s+dag|starts?)"
+    r"(?P<open>startdatum|begindatum|openingsdatum|opening(?:\s+date)?|opens?|opent|opened"
+    r"|geopend|opengesteld|openstelling|eerste\s+dag|start(?:s|ed)?(?!-)|launch(?:es|ed)?"
+    r"|lancering|applications?\s+available|begins?(?=\s+on))"
     r"|(?P<close>einddatum|sluitingsdatum|closing(?:\s+date)?|deadlines?(?:\s+dates?)?"
-    r"|cut-?off(?:\s+dates?)?|sluit(?:en|ing)?|closes?|uiterste\s+\w*datum)"
+    r"|cut-?off(?:\s+dates?)?|sluit(?:en|ing)?|closes?|uiterste\s+\w*datum|indiendatum"
+    r"|indieningsdatum|due)"
     r"|(?P<window>aanvraagtijdvak|tijdvak|aanvraagperiode|aanvraagronde|indieningstermijn"
     r"|submission\s+period)",
     _I,
 )
 _TAIL_RE = re.compile(
-    r"^[\s,)]*(?:\w+\s+){0,2}?(?:(?P<open>opent|opens|open|opengaat|gaat\s+open|opengesteld)|(?P<close>sluit|closes))\b",
+    r"^[\s,)]*(?:\w+\s+){0,2}?(?:(?P<open>opent|opens|open|opened|geopend|opengaat|gaat\s+open"
+    r"|opengesteld|kunnen?\s+(?:er\s+)?(?:weer\s+)?(?:\w+\s+){0,2}?(?:worden\s+)?"
+    r"(?:ingediend|aangevraagd)|(?:een\s+)?nieuwe\s+kans)"
+    r"|(?P<close>sluit|closes|als\s+(?:\w+\s+)?deadline))\b",
     _I,
 )
+# A separable verb around the date: "Het loket gaat op 1 september … open".
+_SPLIT_OPEN_LEAD_RE = re.compile(r"\b(?:gaat|gaan|ging|gingen)\s+(?:\w+\s+){0,3}?op\s*$", _I)
+_SPLIT_OPEN_TAIL_RE = re.compile(r"^[^.;:\n]{0,70}?\b(?:open|opengesteld)\b", _I)
+# A dateline ("Den Haag, 10 oktober 2019") is the publication date.
+_DATELINE_RE = re.compile(r"(?:^|\n)\s*(?:[A-Z][\w'-]+\s?){1,3},\s*$")
 _CONNECTOR_RE = re.compile(
     r"^\s*(?:(?P<incl>t/m|tot\s+en\s+met|tot\s+uiterlijk|-|–|—|to|until|till|through)"
-    r"|(?P<excl>tot)|(?P<and>en|and))\s*$",
+    r"|oant\s+en\s+mei|(?P<excl>tot|oant)|(?P<and>en|and))\s*$",
     _I,
 )
 _LIST_RE = re.compile(r"^\s*(?:,\s*(?:en|and|of|or)?|en|and|of|or|&)\s*$", _I)
@@ -60,15 +73,20 @@ CLOSING_WORDS_RE = re.compile(r"deadline|sluit|einddatum|closing|clos", _I)
 _NEGATIVE_RE = re.compile(
     r"gepubliceerd|published|publication\s+(?:of|date)|publicatiedatum|bekendgemaakt"
     r"|gecontroleerd|bijgewerkt|updated|gewijzigd\s+op|\bin\s+werking|inwerkingtreding"
-    r"|uitwerkingtreding|vervalt|geldend|geldig|looptijd|projectperiode|projectduur"
+    r"|uitwerkingtreding|vervalt|geldend|geldig|\bgeld(?:t|en)\b|van\s+toepassing|in\s+effect"
+    r"|\bapplies\b|looptijd|projectperiode|projectduur"
     r"|\bproject(?:en|s)?\s+(?:moet|moeten|must|should|start|starts|loopt|duurt|period)"
-    r"|activiteit|afgerond|duration|\bbesluit|beslis|beschikking|decision|preadvies"
-    r"|pre-?check|telefonisch|bereikbaar|openingstijden|bijeenkomst|webinar|info\s*day"
+    r"|\bactiviteit(?:en)?\s+(?:moet|moeten|start|starten|loopt|lopen|plaats|vind|in\s+de\s+periode)"
+    r"|verstrekt\s+voor|formulier\w*\s+(?:is\s+)?(?:\w+\s+){0,4}beschikbaar|afgerond|duration"
+    r"|\bbesluit|beslis|beschikking|decision|preadvies|uitsluitsel"
+    r"|pre-?check|telefonisch|bereikbaar|openingstijden|bijeenkomst|webinar|info\s*days?"
+    r"|information\s+days?|informational\s+sessions?|infosessie|infodag|informatiedag"
     r"|info\s+session|informatiesessie|evaluat|results|resultaten|signature|grant\s+agreement"
     r"|verslag|rapportage|vaststelling|verantwoording|declarat|uitbetal|betaling|payment"
     r"|uitslag|bezwaar|vragen\s+stellen|questions|ter\s*inzage|zienswijze|staatscourant\s+van"
-    r"|den\s+haag|\b(?:regeling|besluit)\s+van\b"
-    r"|gaat\s+niet\s+door|geannuleerd|cancel+ed|ingetrokken|withdrawn",
+    r"|\b(?:regeling|besluit)\s+van\b|stand\s+per|seizoen|begrotingsjaar|subsidiejaar"
+    r"|started\s+before|gaat\s+niet\s+door|geannuleerd|cancel+ed|ingetrokken|withdrawn"
+    r"|niet\s+meer\s+(?:worden\s+)?opengesteld|onbekend|meestal|usually",
     _I,
 )
 _POSITIVE_RE = re.compile(
@@ -147,6 +165,8 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
             r.positive = r.positive or prev.positive
             return
     adj = _ADJACENT_RE.search(lead[-60:])
+    if adj and adj["none"]:  # "na 29 november", "a deadline before 27 May": not a bound
+        return
     if adj:
         r.role = CLOSE_INCL if adj["incl"] else CLOSE_EXCL if adj["excl"] else OPEN
         r.cue = adj.group(0).split()[0].lower()
@@ -162,8 +182,11 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         r.role, r.strong = prev.role, prev.strong
         return
     labels = [lb for lb in _LABEL_RE.finditer(label_lead) if not lb["window"]]
-    tail = _TAIL_RE.match(clause[r.m.end - r.clause[0] :]) if r.clause else None
-    if labels:
+    after = clause[r.m.end - r.clause[0] :] if r.clause else ""
+    tail = _TAIL_RE.match(after)
+    if _SPLIT_OPEN_LEAD_RE.search(lead) and _SPLIT_OPEN_TAIL_RE.match(after):
+        r.role, r.strong = OPEN, True
+    elif labels:
         r.role, r.strong = (OPEN if labels[-1]["open"] else CLOSE_INCL), True
     elif tail:
         r.role, r.strong = (OPEN if tail["open"] else CLOSE_INCL), True
@@ -230,6 +253,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             label_lead = f"{column}: {label_lead}"
             r.positive = r.positive or bool(_POSITIVE_RE.search(column))
         gap_before = _PARENS_RE.sub("", lead) if same else None
+        if _DATELINE_RE.search(text, max(0, m.start - 40), m.start):
+            r.negative = True
         _decide(r, lead, label_lead, gap_before, gap_after, prev if same else None, text[cs:ce])
         if same and prev is not None and prev.negative and r.role in (CLOSE_INCL, CLOSE_EXCL):
             r.negative = True

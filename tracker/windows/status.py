@@ -1,4 +1,9 @@
-"""Status at a reference date: from the windows first, then from status words."""
+"""Status at a reference date and the top-level window (LABELLING.md sections 6 and 7).
+
+The top-level window is the first window, in time order, that has not ended on the reference
+date; when all have ended it is the last one. Its state is the status. Without windows the
+status comes from status words ("Status: Aanvraagperiode open", "plafond bereikt").
+"""
 
 from __future__ import annotations
 
@@ -6,40 +11,59 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from tracker.windows.dates import find_mentions
 from tracker.windows.model import VAGUE, ExtractedWindow
-from tracker.windows.roles import CLOSING_WORDS_RE
 from tracker.windows.text import clean_text
 
 _I = re.IGNORECASE
 
 _CONDITIONAL_RE = re.compile(
-    r"\b(?:als|wanneer|zodra|indien|if|once|when|voordat)\b[^.]{0,30}$", _I
+    r"\b(?:als|wanneer|zodra|indien|if|once|when|voordat|where)\b[^.]{0,30}$", _I
 )
 # Words that stop applications even inside a nominal window (budget exhausted, closed early).
 STOPPED_RE = re.compile(
-    r"(?:subsidie)?plafond\s+(?:is\s+)?bereikt|budget\s+is\s+op\b|niet\s+meer\s+aanvragen"
+    r"(?:subsidie)?plafond\s+(?:is\s+)?(?:al\s+)?bereikt|budget\s+is\s+(?:al\s+)?op\b"
+    r"|(?:pot|budget)\s+is\s+(?:al\s+)?leeg|budget\b[^.\n]{0,30}\bal\s+op\b"
+    r"|geen\s+budget\b[^.\n]{0,40}\bmeer|niet\s+meer\s+aanvragen|niet\s+meer\s+mogelijk"
     r"|geen\s+aanvra(?:ag|gen)\s+meer|(?:regeling|loket)\s+is\s+(?:nu\s+)?(?:gesloten|vol)\b"
-    r"|^\s*(?:status:\s*)?(?:gesloten|closed|vol)\s*$|no\s+longer\s+(?:open|accepting)"
-    r"|closed\s+for\s+submissions?|\bis\s+gestopt\b|\bbeëindigd\b",
+    r"|^\s*(?:status:\s*)?(?:(?:aanvraagperiode|aanvragen)\s+)?(?:gesloten|closed|vol)\s*$"
+    r"|no\s+longer\s+(?:open|accepting)|closed\s+for\s+submissions?|\bis\s+gestopt\b"
+    r"|\bbeëindigd\b|teruggetrokken|ingetrokken|\bwithdrawn\b|(?:is|are|has\s+been)\s+cancel+ed"
+    r"|geen\s+\w+\s+meer\s+open|niet\s+meer\s+(?:worden\s+)?opengesteld"
+    r"|(?:periode|regeling|termijn|deadline|ronde|oproep)\s+(?:is\s+)?(?:helaas\s+)?"
+    r"(?:voorbij|verstreken|afgelopen|afgesloten)\b|(?:call|oproep)\s+is\s+(?:now\s+)?closed"
+    r"|\bis\s+(?:now\s+)?closed\b|\bzijn\s+(?:nu\s+)?gesloten\b|\bis\s+gesloten\b",
     _I | re.MULTILINE,
 )
+# "Na volgende week geen aanvragen meer": it closes soon, so it is still open (guide 7).
+_CLOSING_SOON_RE = re.compile(r"\bna\s+(?:volgende|komende)\s+week\b", _I)
 _CLOSED_RE = re.compile(r"\bgesloten\b|\bclosed\b|\bis\s+vol\b", _I)
 _ANNOUNCED_RE = re.compile(
-    r"later\s+dit\s+jaar|nog\s+niet\s+bekend|volgt\s+later|will\s+be\s+announced|to\s+be\s+announced"
-    r"|wordt\s+later\s+bekendgemaakt|(?:opent|gaat)\s+(?:\w+\s+)?(?:opnieuw|weer)\s+open",
+    r"later\s+dit\s+jaar|volgt\s+later|will\s+be\s+announced|to\s+be\s+announced"
+    r"|wordt\s+later\s+bekendgemaakt|(?:opent|gaat)\s+(?:\w+\s+)?(?:opnieuw|weer)\s+open"
+    r"|(?:aanvraagperiode|openingsdatum|openstelling|aanvraagtijdvak|periode|datum)"
+    r"[^.\n]{0,40}\bnog\s+(?:niet\s+)?(?:onbekend|bekend|vastgesteld)"
+    r"|nog\s+niet\s+(?:worden\s+)?(?:ingediend|aangevraagd)|opens\s+later|later\s+this\s+year"
+    r"|(?:start|opent|begint|gaat\s+open|opens|will\s+open)\s+(?:in|begin|medio|eind)\s+"
+    r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november"
+    r"|december|\d{4})\b",
     _I,
 )
 _UPCOMING_RE = re.compile(
-    r"nog\s+niet\s+open|bijna\s+open|binnenkort\s+open|forthcoming|opening\s+soon|verwacht"
-    r"|expected\s+opening",
+    r"nog\s+niet\s+open|bijna\s+open|binnenkort\s+open|forthcoming|opening\s+soon"
+    r"|verwacht(?!ing|en\b|\s+dat)|expected\s+opening|not\s+yet\s+open",
     _I,
 )
 _OPEN_RE = re.compile(
     r"open\s+voor\s+aanvragen|open\s+for\s+submission|\bnu\s+open\b|\bnow\s+open\b"
-    r"|^\s*(?:status:\s*)?open\s*$",
+    r"|^\s*(?:status:\s*)?(?:aanvraagperiode\s+)?open\s*$|permanent\s+open|doorlopend\s+open"
+    r"|het\s+hele\s+jaar\s+door|currently\s+open"
+    r"|(?:is|zijn)\s+(?:nu\s+)?(?:opengesteld|geopend)\b(?!\s+(?:op\s+)?(?:maandag|van\s+\d))|(?:has|have)\s+(?:been\s+)?launched"
+    r"|\blopend\b|\bloopt\b[^.\n]{0,40}\bdoor\b|status:\s*(?:aanvraagperiode\s+)?open\b"
+    r"|\blaunched\b|kan\s+men\s+nu\s+indienen|\bnu\s+(?:\w+\s+)?indienen",
     _I | re.MULTILINE,
 )
+# An explanation of the portal's status labels is not the status of a call.
+_ALL_STATES_RE = (_OPEN_RE, _CLOSED_RE, _UPCOMING_RE)
 
 
 def says(rx: re.Pattern[str], text: str) -> bool:
@@ -50,65 +74,93 @@ def says(rx: re.Pattern[str], text: str) -> bool:
     )
 
 
-def _vague_status(w: ExtractedWindow, today: date) -> str | None:
-    vague = [m for m in find_mentions(w.snippet) if m.vague and m.year]
-    if not vague:
+def is_stopped(text: str) -> bool:
+    """Say whether the text says applications stopped (budget gone, closed, withdrawn)."""
+    return says(STOPPED_RE, text) and not _CLOSING_SOON_RE.search(text)
+
+
+def _span(w: ExtractedWindow, today: date) -> tuple[date | None, date | None]:
+    """Return the first and last possible day of a window, vague ones by their period."""
+    if w.precision not in VAGUE:
+        return w.opens, w.closes
+    if w.period_end is None and w.period_start is not None and w.period_start <= today:
+        return None, None  # "vanaf januari 2023" says nothing about now
+    return w.period_start, w.period_end
+
+
+def order_key(w: ExtractedWindow, today: date) -> date:
+    """Sort windows in time order: by closing day, else opening day."""
+    start, end = _span(w, today)
+    return end or start or date.max
+
+
+def _ended(w: ExtractedWindow, today: date, stopped: bool) -> bool:
+    start, end = _span(w, today)
+    if end is not None and end < today:
+        return True
+    return stopped and (start is None or start <= today) and (end is None or end >= today)
+
+
+def window_state(w: ExtractedWindow, today: date, stopped: bool) -> str | None:
+    """Return open/upcoming/closed for one window at `today`, None when it has no dates."""
+    start, end = _span(w, today)
+    if start is None and end is None:
         return None
-    _, end = vague[0].period(vague[0].year or today.year)
-    if end < today:
+    if _ended(w, today, stopped):
         return "closed"
-    return "open" if CLOSING_WORDS_RE.search(w.snippet) else "upcoming"
-
-
-def _window_status(w: ExtractedWindow, today: date) -> str | None:
-    if w.precision in VAGUE:
-        return _vague_status(w, today)
-    if w.closes is not None and w.closes < today:
-        return "closed"
-    if w.opens is not None and w.opens > today:
+    if start is not None and start > today:
         return "upcoming"
-    return "open" if (w.opens or w.closes) else None
+    return "open"
 
 
-def _states(windows: Sequence[ExtractedWindow], today: date, stopped: bool) -> list[str | None]:
-    """Window states; "plafond bereikt"-style words close the windows that are open now."""
-    states = [_window_status(w, today) for w in windows]
-    return ["closed" if stopped and s == "open" else s for s in states]
+def top_window(
+    windows: Sequence[ExtractedWindow], today: date, stopped: bool
+) -> ExtractedWindow | None:
+    """Pick the first window in time order not ended at `today`, else the last one."""
+    timed = [w for w in windows if any(_span(w, today))]
+    if not timed:
+        return None
+    live = [w for w in timed if not _ended(w, today, stopped)]
+    if not live:
+        return max(timed, key=lambda w: order_key(w, today))
+    first = min(live, key=lambda w: order_key(w, today))
+    # Windows that run side by side are for different schemes or groups (guide 2): the
+    # first-listed one wins over a later-listed one that happens to close earlier.
+    return next(w for w in live if w is first or _overlap(w, first, today))
+
+
+def _overlap(a: ExtractedWindow, b: ExtractedWindow, today: date) -> bool:
+    (a0, a1), (b0, b1) = _span(a, today), _span(b, today)
+    return (a0 is None or b1 is None or a0 <= b1) and (b0 is None or a1 is None or b0 <= a1)
 
 
 def status_on(windows: Sequence[ExtractedWindow], today: date, text: str = "") -> str:
     """Derive the status at `today`: from the windows first, then from status words."""
     text = clean_text(text) if text else ""
-    return status_of_clean(windows, today, text, says(STOPPED_RE, text))
+    return status_of_clean(windows, today, text, is_stopped(text))
 
 
 def status_of_clean(
     windows: Sequence[ExtractedWindow], today: date, text: str, stopped: bool
 ) -> str:
     """Apply the status rule to already cleaned text whose stop words were looked up."""
-    found = set(_states(windows, today, stopped))
-    if "open" in found:
-        return "open"
-    if "upcoming" in found or says(_ANNOUNCED_RE, text):
+    top = top_window(windows, today, stopped)
+    state = window_state(top, today, stopped) if top is not None else None
+    if state == "closed" and says(_ANNOUNCED_RE, text):
         return "upcoming"
-    if "closed" in found or stopped or says(_CLOSED_RE, text):
+    if state is not None:
+        return state
+    return words_status(text, stopped)
+
+
+def words_status(text: str, stopped: bool) -> str:
+    """Return the status that status words alone give, "unknown" without any."""
+    if all(rx.search(text) for rx in _ALL_STATES_RE):
+        return "unknown"
+    if says(_ANNOUNCED_RE, text):
+        return "upcoming"
+    if stopped or says(_CLOSED_RE, text):
         return "closed"
     if _UPCOMING_RE.search(text):
         return "upcoming"
-    return "open" if _OPEN_RE.search(text) else "unknown"
-
-
-def relevant_window(
-    windows: Sequence[ExtractedWindow], today: date, stopped: bool
-) -> ExtractedWindow | None:
-    """Pick the open window, else the next upcoming one, else the last one."""
-    states = _states(windows, today, stopped)
-    for w, s in zip(windows, states, strict=True):
-        if s == "open":
-            return w
-    upcoming = [w for w, s in zip(windows, states, strict=True) if s == "upcoming"]
-    if upcoming:
-        return min(upcoming, key=lambda w: w.opens or w.closes or date.max)
-    if not windows:
-        return None
-    return max(windows, key=lambda w: w.closes or w.opens or date.min)
+    return "open" if _OPEN_RE.search(text) or _CLOSING_SOON_RE.search(text) else "unknown"
