@@ -33,7 +33,8 @@ def create_app(config: Config, engine: Engine) -> FastAPI:
     from tracker.web import feed_routes, public_routes, subscribe_routes
     from tracker.web.dashboard import install_staff
 
-    app = FastAPI(title="Subsidie-tracker", version="0.1.0")
+    # /docs is served offline by tracker.web.dashboard.api_docs (the default uses a CDN)
+    app = FastAPI(title="Subsidie-tracker", version="0.1.0", docs_url=None, redoc_url=None)
     app.state.config = config
     app.state.engine = engine
     app.state.templates = make_templates()

@@ -36,12 +36,14 @@ DASHBOARD_CSP = (
 def install_staff(app: FastAPI, config: Config) -> None:
     """Add login, sessions, the dashboard pages, the JSON API and security headers."""
     from tracker.web import api_routes, auth
+    from tracker.web.dashboard.api_docs import install_api_docs
     from tracker.web.dashboard.filters import configure_templates
 
     configure_templates(app.state.templates)
     auth.install_auth(app, config)
     app.include_router(router)
     app.include_router(api_routes.router)
+    install_api_docs(app)
 
     @app.middleware("http")
     async def security_headers(

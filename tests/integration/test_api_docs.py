@@ -1,0 +1,55 @@
+"""/docs serves Swagger UI from the swagger-ui-bundle package under the CSP; /api/ lists the API."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+
+from tests.conftest import make_config
+from tests.e2e.support import make_app
+from tracker.ops.replay import ReplayServer
+
+
+@pytest.fixture
+def client(sqlite_engine: Engine, replay: ReplayServer) -> Iterator[TestClient]:
+    with TestClient(make_app(make_config(replay, {}), sqlite_engine)) as c:
+        yield c
+
+
+def test_docs_page_uses_local_assets_and_no_inline_script(client: TestClient) -> None:
+    response = client.get("/docs")
+    assert response.status_code == 200
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "cdn" not in csp
+    html = response.text
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+    assert scripts, "no scripts on /docs"
+    assert all(body.strip() == "" and 'src="/' in attrs for attrs, body in scripts)
+    assert "http://" not in html and "https://" not in html
+    for url in re.findall(r'(?:src|href)="(/[^"]+)"', html):
+        asset = client.get(url)
+        assert asset.status_code == 200, url
+        assert len(asset.content) > 100, url
+    bundle = client.get("/docs/assets/swagger-ui-bundle.js")
+    assert "javascript" in bundle.headers["content-type"]
+    assert "SwaggerUIBundle" in bundle.text
+    assert 'data-openapi="/openapi.json"' in html
+    assert client.get("/redoc").status_code == 404
+
+
+def test_api_index_lists_the_endpoints(client: TestClient) -> None:
+    index = client.get("/api/").json()
+    listed = {(e["method"], e["path"]) for e in index["endpoints"]}
+    schema_paths = client.get("/openapi.json").json()["paths"]
+    api = {
+        (m.upper(), p) for p, item in schema_paths.items() for m in item if p.startswith("/api/")
+    }
+    assert listed == api
+    assert ("GET", "/api/schemes") in listed and ("GET", "/api/sources") in listed
+    assert all(e["summary"] for e in index["endpoints"])
+    assert index["openapi"] == "/openapi.json" and index["docs"] == "/docs"
+    assert client.get("/api", follow_redirects=True).json() == index
