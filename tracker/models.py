@@ -73,7 +73,8 @@ class Source(SQLModel, table=True):
     last_healthy_items: int | None = None
     flagged: bool = False
     flag_reason: str = ""
-    # lock row: set while a run is in progress, so overlapping runs of one source are refused
+    # run lease: owner and last heartbeat while a run is in progress; a lease whose heartbeat
+    # is older than tracker.ingest.lease.LEASE_TTL belongs to a crashed run and is taken over
     locked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     locked_by: str = ""
 
@@ -322,3 +323,26 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str = ""
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # the notifier sending this row now, and until when its claim holds (issue 13)
+    claimed_by: str = Field(default="", max_length=100)
+    claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+# --- operations (issue 13)
+
+
+class Heartbeat(SQLModel, table=True):
+    """The last sign of life of a long-running part (``scheduler``, ``tick``)."""
+
+    name: str = Field(primary_key=True, max_length=100)
+    owner: str = Field(default="", max_length=200)
+    beat_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class StaffSession(SQLModel, table=True):
+    """A staff login, revocable server-side: the cookie only carries its random token."""
+
+    token: str = Field(primary_key=True, max_length=100)
+    username: str = Field(index=True, max_length=100)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
