@@ -2,6 +2,7 @@
 
 TrackerError
  ├── ConfigError   a broken config file: names the key and, where known, the line
+ ├── DatabaseError the database is unreachable, missing, read-only or its schema is behind
  ├── FetchError    network, HTTP status, size or robots.txt refusal while fetching a source
  └── NotifyError   SMTP delivery problems
 """
@@ -15,6 +16,10 @@ class TrackerError(Exception):
 
 class ConfigError(TrackerError):
     """The configuration file is invalid; the message names the key and line."""
+
+
+class DatabaseError(TrackerError):
+    """The database cannot be used; the message is one line for the operator (Dutch)."""
 
 
 class FetchError(TrackerError):
