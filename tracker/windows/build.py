@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 from decimal import Decimal
 
-from tracker.windows.dates import find_mentions
+from tracker.windows.dates import Mention, find_mentions, time_of
 from tracker.windows.model import ExtractedWindow
 from tracker.windows.money import BARE_RE, BUDGET_KEY_RE, find_money, to_amount
 from tracker.windows.roles import (
@@ -129,8 +129,12 @@ def _resolve(raw: _Raw, roles: list[Role], text: str, today: date, recurring: bo
         cd = c.m.on(known)
         od = o.m.on(known)
         known = known - 1 if od and cd and od > cd else known
+    if known is None and any(r.m.this_year for r in raw.roles):
+        known = today.year
     if known is None and not recurring:
         known = _context_year(raw, roles, text)
+        if known is not None and abs(known - today.year) > 2:
+            known = None  # "in 2015 ingesteld": history, not this window's year
     if known is not None:
         got = _dates(raw, known)
         if got is None:
@@ -248,6 +252,28 @@ def _merge_halves(raws: list[_Raw]) -> list[_Raw]:
     return raws
 
 
+def _default_close(text: str, mentions: list[Mention]) -> time | None:
+    """Return a deadline time stated apart from any date, if the text gives one."""
+    for mt in DEFAULT_CLOSE_TIME_RE.finditer(text):
+        if not any(mt.start() <= m.start < mt.end() for m in mentions):
+            return time_of(mt)
+    return None
+
+
+def _dedupe(raws: list[_Raw]) -> list[_Raw]:
+    """Drop repeated windows and a lone opening that a full range with that opening repeats."""
+    full = {r.opens for r in raws if r.opens and r.closes}
+    seen: set[tuple[date | None, date | None]] = set()
+    out = []
+    for raw in raws:
+        key = (raw.opens, raw.closes)
+        if raw.vague is None and (key in seen or (raw.closes is None and raw.opens in full)):
+            continue
+        seen.add(key)
+        out.append(raw)
+    return out
+
+
 def build_windows(text: str, today: date) -> tuple[ExtractedWindow, ...]:
     mentions = find_mentions(text)
     if not mentions:
@@ -259,7 +285,6 @@ def build_windows(text: str, today: date) -> tuple[ExtractedWindow, ...]:
         for raw in _pair(roles)
         if raw.vague is not None or _resolve(raw, roles, text, today, recurring)
     ]
-    raws = _merge_halves(_split_backwards(raws))
-    dt = DEFAULT_CLOSE_TIME_RE.search(text)
-    default_close = time(int(dt["h"]), int(dt["mi"])) if dt else None
+    raws = _dedupe(_merge_halves(_split_backwards(raws)))
+    default_close = _default_close(text, mentions)
     return tuple(_finish(raw, text, len(raws) == 1, default_close, today) for raw in raws)

@@ -59,6 +59,7 @@ _TIME_CORE = (
     r"|(?P<h>[01]?\d|2[0-4])[.:hu](?P<mi>[0-5]\d)(?::[0-5]\d)?(?![.\-/]?\d)"
     r"|(?P<hu>[01]?\d|2[0-4])u(?![\w]))"
 )
+TIME_PATTERN = rf"{_TIME_CORE}(?:\s*(?:uur|u|oere)(?![a-z]))?(?P<part>)"
 _TZ = (
     r"(?:,?\s*\(?(?:brussels\s+(?:local\s+)?time|cet|cest|nederlandse\s+tijd|noon|midday"
     r"|(?:u\.?s\.?\s+)?eastern\s+(?:standard\s+)?time|e[sd]?t|washington,?\s+d\.?c\.?\s+time"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tracker.windows.dates import Mention
+from tracker.windows.dates import TIME_PATTERN, Mention
 
 _I = re.IGNORECASE
 
@@ -102,8 +102,13 @@ CONTEXT_YEAR_RE = re.compile(
     r"((?:19|20)\d\d)\b(?![-/.]\d)",
     _I,
 )
+# A deadline time stated apart from the date ("Aanvragen moeten op de dag van de deadline voor
+# 17.00 uur ingediend worden", "All deadlines … end at 12.00 (noon)"): it applies to closings
+# written without a time.
 DEFAULT_CLOSE_TIME_RE = re.compile(
-    r"einddatum\s+(?:vóór|voor|om|tot)\s+(?P<h>[01]?\d|2[0-3])[.:](?P<mi>[0-5]\d)", _I
+    rf"(?:einddatum|deadlines?|sluitingstijd|closing\s+date)[^.\n]{{0,120}}?"
+    rf"(?:vóór|voor|om|tot|at|by|before|no\s+later\s+than|end\s+at)\s+{TIME_PATTERN}",
+    _I,
 )
 _BOUNDARY_RE = re.compile(r"[.!?](?=\s+[^\W\d_])|[;\n|▪•]")
 _PARENS_RE = re.compile(r"\([^()]*\)")
