@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -69,6 +70,8 @@ class _Collected:
     requests: int = 0
     not_modified: int = 0
     unchanged: bool = False
+    # (requests, items) after every response: the CLI shows live progress per source
+    report: Callable[[int, int], None] | None = None
 
 
 def make_scraper(config: Config, source_id: str, today: object) -> Scraper:
@@ -87,14 +90,18 @@ def make_scraper(config: Config, source_id: str, today: object) -> Scraper:
 
 
 async def _collect(
-    scraper: Scraper, urls: Sequence[str], fetcher: Fetcher, max_pages: int
+    scraper: Scraper,
+    urls: Sequence[str],
+    fetcher: Fetcher,
+    max_pages: int,
+    report: Callable[[int, int], None] | None = None,
 ) -> _Collected:
     """Fetch and parse everything; ``unchanged`` when every response was unchanged.
 
     Detail pages are always requested (conditionally, so cheaply): a listing can stay the
     same while a document behind it changes.
     """
-    out = _Collected()
+    out = _Collected(report=report)
     pending: list[Request] = [r for url in urls for r in scraper.start_requests(url)]
     pages = 0
     while pending:
@@ -126,6 +133,8 @@ async def _fetch(fetcher: Fetcher, request: Request, out: _Collected) -> Fetched
     out.requests += 1
     out.not_modified += int(fetched.unchanged)
     out.cache[fetched.cache_key] = fetched.entry
+    if out.report:
+        out.report(out.requests, len(out.items))
     return fetched
 
 
@@ -136,6 +145,7 @@ def run_sources(
     *,
     now: datetime | None = None,
     on_done: Callable[[RunResult], None] | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
 ) -> list[RunResult]:
     """Run one cycle for the given (default: enabled) sources and return their results."""
     config, refused = apply_source_overrides(config, engine)
@@ -154,7 +164,7 @@ def run_sources(
         if sid not in locked
     ]
     try:
-        collected = asyncio.run(_collect_all(config, engine, locked, moment))
+        collected = asyncio.run(_collect_all(config, engine, locked, moment, on_progress))
         for source_id in locked:
             started, outcome = collected[source_id]
             result = _finish(config, engine, source_id, outcome, moment, started)
@@ -174,7 +184,11 @@ def run_source(
 
 
 async def _collect_all(
-    config: Config, engine: Engine, ids: Sequence[str], now: datetime
+    config: Config,
+    engine: Engine,
+    ids: Sequence[str],
+    now: datetime,
+    on_progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, tuple[float, _Collected | Exception]]:
     with Session(engine) as session:
         cache = {
@@ -192,8 +206,10 @@ async def _collect_all(
         try:
             scraper = make_scraper(config, source_id, today)
             max_pages = source.max_pages or config.defaults.max_pages
+            report = partial(on_progress, source_id) if on_progress else None
             outcome: _Collected | Exception = await asyncio.wait_for(
-                _collect(scraper, source.all_urls(), fetcher, max_pages), config.http.run_budget
+                _collect(scraper, source.all_urls(), fetcher, max_pages, report),
+                config.http.run_budget,
             )
         except (FetchError, ParseError) as exc:
             outcome = exc
