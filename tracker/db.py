@@ -1,13 +1,22 @@
-"""Engine, sessions and schema migrations (Alembic).
+"""Engine, sessions, schema migrations (Alembic) and the locks that make concurrent writers safe.
 
 ``make_engine`` is the one place that knows about backends. SQLite databases are upgraded
-automatically on open; PostgreSQL deployments run ``tracker db upgrade`` explicitly (several
-instances must not race to migrate).
+automatically on open, under a file lock so that two processes starting on a fresh database
+cannot race; PostgreSQL deployments run ``tracker db upgrade`` explicitly (several instances
+must not race to migrate) and ``open_database`` says so in one line when the schema is behind.
+
+``serialise(session, name)`` makes one transaction the only writer of its kind at a time:
+``pg_advisory_xact_lock`` on PostgreSQL, ``BEGIN IMMEDIATE`` (the database's single write lock)
+on SQLite. The pipeline takes ``scheme_merge_lock`` around merge-and-store, so concurrent scrapes
+of sources that publish about the same scheme give the result of a serial run.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,12 +25,17 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+
+from tracker.errors import DatabaseError
 
 logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+SCHEME_MERGE = "scheme-merge"
 
 
 def normalise_url(url: str) -> str:
@@ -31,14 +45,23 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL; None for other backends and in-memory databases."""
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split("///", 1)[1] if "///" in url else ""
+    path = path.split("?", 1)[0]
+    return Path(path) if path and path != ":memory:" else None
+
+
 def make_engine(url: str, *, upgrade: bool | None = None) -> Engine:
     """Create the engine; upgrade the schema (default: SQLite only)."""
     url = normalise_url(url)
     kwargs: dict[str, Any] = {}
+    path = sqlite_path(url)
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[1] if "///" in url else ""
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:
         kwargs["pool_pre_ping"] = True
@@ -46,8 +69,23 @@ def make_engine(url: str, *, upgrade: bool | None = None) -> Engine:
     if url.startswith("sqlite"):
         sa.event.listen(engine, "connect", _sqlite_pragmas)
     if upgrade if upgrade is not None else url.startswith("sqlite"):
-        upgrade_schema(engine)
+        if path is not None:
+            with _file_lock(path.with_name(path.name + ".migrate-lock")):
+                upgrade_schema(engine)
+        else:
+            upgrade_schema(engine)
     return engine
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``path`` held by this process (released when it exits)."""
+    with open(path, "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -68,6 +106,83 @@ def alembic_config(engine: Engine) -> AlembicConfig:
 def upgrade_schema(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision``."""
     command.upgrade(alembic_config(engine), revision)
+
+
+def schema_revisions(engine: Engine) -> tuple[str | None, str | None]:
+    """(the database's migration revision, the newest revision this code knows)."""
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    return current, head
+
+
+def check_database(engine: Engine, *, writable: bool = True) -> None:
+    """Raise DatabaseError (one line) unless the database answers, is current and writable."""
+    try:
+        current, head = schema_revisions(engine)
+        if current != head:
+            raise DatabaseError(
+                f"het databaseschema is niet bijgewerkt (revisie {current or 'geen'}, "
+                f"nodig {head}): voer `tracker db upgrade` uit"
+            )
+        if writable:
+            _check_writable(engine)
+    except sa.exc.SQLAlchemyError as exc:
+        raise DatabaseError(describe_error(exc, engine.url.render_as_string())) from None
+
+
+def _check_writable(engine: Engine) -> None:
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql("ROLLBACK")
+            return
+        read_only = conn.exec_driver_sql("SHOW transaction_read_only").scalar()
+        if read_only == "on":
+            raise DatabaseError("de database is alleen-lezen (transaction_read_only = on)")
+
+
+def open_database(url: str, *, writable: bool = True) -> Engine:
+    """The engine for the configured database, checked; DatabaseError (one line) otherwise."""
+    try:
+        engine = make_engine(url)
+    except DatabaseError:
+        raise
+    except (sa.exc.SQLAlchemyError, OSError) as exc:
+        raise DatabaseError(describe_error(exc, url)) from None
+    check_database(engine, writable=writable)
+    return engine
+
+
+def describe_error(exc: BaseException, url: str) -> str:
+    """One line for the operator: which database (password masked) and the driver's reason."""
+    reason = str(getattr(exc, "orig", None) or exc).strip()
+    reason = next((line.strip() for line in reason.splitlines() if line.strip()), "")
+    reason = re.sub(r"\s*\(Background on this error at: [^)]*\)", "", reason)
+    return f"database {mask_url(url)} niet bruikbaar: {reason or type(exc).__name__}"
+
+
+def mask_url(url: str) -> str:
+    return re.sub(r"://([^:/@]+):([^@]+)@", r"://\1:***@", url)
+
+
+def serialise(session: Session, name: str) -> None:
+    """Make the session's transaction the only one holding ``name`` until it ends.
+
+    Call it before anything else in the transaction: on SQLite ``BEGIN IMMEDIATE`` takes the
+    database's write lock, which must be the transaction's first statement.
+    """
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    elif bind.dialect.name == "sqlite":
+        session.execute(sa.text("BEGIN IMMEDIATE"))
+
+
+def scheme_merge_lock(session: Session) -> None:
+    """Serialise merge-and-store: concurrent scrapes then never split one scheme in two."""
+    serialise(session, SCHEME_MERGE)
 
 
 @contextmanager
