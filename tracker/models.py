@@ -49,6 +49,7 @@ class RunStatus(StrEnum):
     UNCHANGED = "unchanged"
     DEGRADED = "degraded"
     FAILED = "failed"
+    REFUSED = "refused"  # another run held the source's lease (tracker.ingest.lease)
 
 
 class EventKind(StrEnum):

@@ -24,9 +24,11 @@ import scrapers
 from scrapers.base import ParseError, RawScheme, Request, Scraper
 from tracker.alerts.events import emit_event
 from tracker.config import Config
-from tracker.db import session_scope
+from tracker.db import scheme_merge_lock, session_scope
 from tracker.errors import FetchError
 from tracker.ingest.fetch import CacheEntry, Fetched, Fetcher
+from tracker.ingest.lease import LeaseKeeper, acquire_lease, new_owner, record_refused
+from tracker.ingest.lease import release_leases as _release
 from tracker.ingest.normalise import NormaliseError, normalise_scheme
 from tracker.ingest.overrides import apply_source_overrides
 from tracker.ingest.store import store_scheme
@@ -44,8 +46,6 @@ from tracker.read.timefmt import local_today
 from tracker.staff.review import hold_for_review
 
 logger = logging.getLogger(__name__)
-
-LOCK_TIMEOUT = timedelta(hours=2)
 
 
 @dataclass
@@ -156,13 +156,14 @@ def run_sources(
         if source_id not in config.sources:
             raise KeyError(f"unknown source {source_id!r}")
     moment = now or datetime.now(UTC)
-    owner = f"run-{time.time_ns()}"
+    owner = new_owner()
     locked = [sid for sid in ids if _acquire(engine, config, sid, moment, owner)]
     results: list[RunResult] = [
-        RunResult(sid, RunStatus.FAILED, error="er loopt al een run voor deze bron")
+        RunResult(sid, RunStatus.REFUSED, error=record_refused(engine, sid, moment))
         for sid in ids
         if sid not in locked
     ]
+    keeper = LeaseKeeper(engine, locked, owner, moment).start()
     try:
         collected = asyncio.run(_collect_all(config, engine, locked, moment, on_progress))
         for source_id in locked:
@@ -172,6 +173,7 @@ def run_sources(
             if on_done:
                 on_done(result)
     finally:
+        keeper.stop()
         _release(engine, locked, owner)
     order = {sid: i for i, sid in enumerate(ids)}
     return sorted(results, key=lambda r: order[r.source_id])
@@ -239,6 +241,7 @@ def _finish(
         return _record_failure(config, engine, source_id, outcome, now, started)
     try:
         with session_scope(engine) as session:
+            scheme_merge_lock(session)  # issue 13: overlapping sources never split a scheme
             result = _store(config, session, source_id, outcome, now)
             result.duration = time.monotonic() - started
             _record_run(session, config, source_id, result, now)
@@ -422,26 +425,7 @@ def _record_failure(
 
 
 def _acquire(engine: Engine, config: Config, source_id: str, now: datetime, owner: str) -> bool:
-    """Take the source's lock row; False when another run holds a fresh lock."""
+    """Take the source's run lease (tracker.ingest.lease); False when a live run holds it."""
     with session_scope(engine) as session:
         _source_row(session, config, source_id)
-    with engine.begin() as conn:
-        stale = now - LOCK_TIMEOUT
-        done = conn.execute(
-            sa.update(Source)
-            .where(col(Source.id) == source_id)
-            .where(sa.or_(col(Source.locked_at).is_(None), col(Source.locked_at) < stale))
-            .values(locked_at=now, locked_by=owner)
-        )
-        return bool(done.rowcount)
-
-
-def _release(engine: Engine, ids: Sequence[str], owner: str) -> None:
-    if not ids:
-        return
-    with engine.begin() as conn:
-        conn.execute(
-            sa.update(Source)
-            .where(col(Source.id).in_(ids), col(Source.locked_by) == owner)
-            .values(locked_at=None, locked_by="")
-        )
+    return acquire_lease(engine, source_id, now, owner)
