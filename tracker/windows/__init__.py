@@ -8,9 +8,17 @@ anything not clearly about applying is dropped.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
-from tracker.windows.build import build_windows
+from tracker.windows.build import build
+from tracker.windows.confidence import (
+    REASONS,
+    confidence_of,
+    needs_review,
+    reasons_for,
+    window_confidence,
+)
 from tracker.windows.model import MAX_CHARS, VAGUE, ExtractedWindow, Extraction
 from tracker.windows.money import parse_budget
 from tracker.windows.status import is_stopped, status_of_clean, status_on, top_window
@@ -27,18 +35,37 @@ __all__ = [
 ]
 
 
-def extract_windows(text: str, today: date) -> Extraction:
-    """Extract the application windows of a scheme text and its status at `today`."""
+def extract_windows(text: str, today: date, *, published: date | None = None) -> Extraction:
+    """Extract the application windows of a scheme text and its status at `today`.
+
+    `published` is the page's own date when known; weekday words ("dinsdag") resolve against
+    it. Every result carries a calibrated `confidence` and a `review` flag.
+    """
     cleaned = clean_text(text)
-    windows = build_windows(cleaned, today)
+    windows, evidence = build(cleaned, today)
     stopped = is_stopped(cleaned)
     top = top_window(windows, today, stopped)
     dated = top is not None and top.precision not in VAGUE
+    status = status_of_clean(windows, today, cleaned, stopped)
+    reasons = reasons_for(top, windows, status, evidence, stopped)
+    confidence = confidence_of(reasons)
+    review = needs_review(confidence)
+    windows = tuple(
+        replace(
+            w,
+            confidence=(c := window_confidence(w, top, confidence)),
+            review=review or needs_review(c),
+        )
+        for w in windows
+    )
     return Extraction(
         opens=top.opens if top and dated else None,
         opens_time=top.opens_time if top and dated else None,
         closes=top.closes if top and dated else None,
         closes_time=top.closes_time if top and dated else None,
-        status=status_of_clean(windows, today, cleaned, stopped),
+        status=status,
         windows=windows,
+        confidence=confidence,
+        review=review,
+        reasons=reasons,
     )

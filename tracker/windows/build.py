@@ -7,12 +7,13 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 
 from tracker.windows.dates import Mention, find_mentions, time_of
-from tracker.windows.model import ExtractedWindow
+from tracker.windows.model import Evidence, ExtractedWindow
 from tracker.windows.money import BARE_RE, BUDGET_KEY_RE, find_money, to_amount
 from tracker.windows.roles import (
     CLOSE_EXCL,
     CLOSE_INCL,
     CONTEXT_YEAR_RE,
+    DEFAULT_CLOSE_TIME_AFTER_RE,
     DEFAULT_CLOSE_TIME_RE,
     NONE,
     OLD,
@@ -222,6 +223,7 @@ def _finish(
         budget_eur=_budget_for(raw, text, single),
         snippet=_snippet(raw, text),
         confidence=round(max(0.1, min(confidence, 1.0)), 2),
+        year_inferred=raw.inferred,
         period_start=_period(raw, today)[0],
         period_end=_period(raw, today)[1],
     )
@@ -254,9 +256,10 @@ def _merge_halves(raws: list[_Raw]) -> list[_Raw]:
 
 def _default_close(text: str, mentions: list[Mention]) -> time | None:
     """Return a deadline time stated apart from any date, if the text gives one."""
-    for mt in DEFAULT_CLOSE_TIME_RE.finditer(text):
-        if not any(mt.start() <= m.start < mt.end() for m in mentions):
-            return time_of(mt)
+    for rx in (DEFAULT_CLOSE_TIME_RE, DEFAULT_CLOSE_TIME_AFTER_RE):
+        for mt in rx.finditer(text):
+            if not any(mt.start() <= m.start < mt.end() for m in mentions):
+                return time_of(mt)
     return None
 
 
@@ -275,9 +278,15 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
 
 
 def build_windows(text: str, today: date) -> tuple[ExtractedWindow, ...]:
+    """Return the application windows in text order."""
+    return build(text, today)[0]
+
+
+def build(text: str, today: date) -> tuple[tuple[ExtractedWindow, ...], Evidence]:
+    """Return the windows in text order and what the confidence model needs to know."""
     mentions = find_mentions(text)
     if not mentions:
-        return ()
+        return (), Evidence()
     roles = assign_roles(text, mentions)
     recurring = bool(RECURRING_RE.search(text))
     raws = [
@@ -287,4 +296,12 @@ def build_windows(text: str, today: date) -> tuple[ExtractedWindow, ...]:
     ]
     raws = _dedupe(_merge_halves(_split_backwards(raws)))
     default_close = _default_close(text, mentions)
-    return tuple(_finish(raw, text, len(raws) == 1, default_close, today) for raw in raws)
+    windows = tuple(_finish(raw, text, len(raws) == 1, default_close, today) for raw in raws)
+    evidence = Evidence(
+        mentions=len(mentions),
+        dropped=sum(r.role == NONE and not r.m.vague for r in roles),
+        decoys=sum(r.negative for r in roles),
+        vague=sum(r.m.vague for r in roles),
+        superseded=sum(r.role == OLD for r in roles),
+    )
+    return windows, evidence

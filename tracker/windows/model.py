@@ -28,9 +28,21 @@ class ExtractedWindow:
     snippet: str
     confidence: float
     review: bool = True
+    year_inferred: bool = False  # no year written anywhere near: taken from the reference date
     # The period a vague window may cover, for ordering and status only (never published).
     period_start: date | None = None
     period_end: date | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Counts about the date mentions of a text that bear on how sure an extraction is."""
+
+    mentions: int = 0
+    dropped: int = 0  # date mentions not taken as application dates
+    decoys: int = 0  # mentions in a decoy context (publication, decision, info day …)
+    vague: int = 0  # month, quarter, season or year-part mentions
+    superseded: int = 0  # dates replaced by others ("uitgesteld naar")
 
 
 @dataclass(frozen=True)

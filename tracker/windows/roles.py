@@ -73,7 +73,7 @@ CLOSING_WORDS_RE = re.compile(r"deadline|sluit|einddatum|closing|clos", _I)
 _NEGATIVE_RE = re.compile(
     r"gepubliceerd|published|publication\s+(?:of|date)|publicatiedatum|bekendgemaakt"
     r"|gecontroleerd|bijgewerkt|updated|gewijzigd\s+op|\bin\s+werking|inwerkingtreding"
-    r"|uitwerkingtreding|vervalt|geldend|geldig|\bgeld(?:t|en)\b|van\s+toepassing|in\s+effect"
+    r"|uitwerkingtreding|vervalt|geldend|geldig|\bgeld(?:t|en)\b(?!\s+dat)|van\s+toepassing|van\s+start\s+gaan|die\s+starten|in\s+effect"
     r"|\bapplies\b|looptijd|projectperiode|projectduur"
     r"|\bproject(?:en|s)?\s+(?:moet|moeten|must|should|start|starts|loopt|duurt|period)"
     r"|\bactiviteit(?:en)?\s+(?:moet|moeten|start|starten|loopt|lopen|plaats|vind|in\s+de\s+periode)"
@@ -84,11 +84,12 @@ _NEGATIVE_RE = re.compile(
     r"|info\s+session|informatiesessie|evaluat|results|resultaten|signature|grant\s+agreement"
     r"|verslag|rapportage|vaststelling|verantwoording|declarat|uitbetal|betaling|payment"
     r"|uitslag|bezwaar|vragen\s+stellen|questions|ter\s*inzage|zienswijze|staatscourant\s+van"
-    r"|\b(?:regeling|besluit)\s+van\b|stand\s+per|seizoen|begrotingsjaar|subsidiejaar"
+    r"|\b(?:regeling|besluit)\s+van\b|stand\s+per|seizoen|begrotingsjaar"
     r"|started\s+before|gaat\s+niet\s+door|geannuleerd|cancel+ed|ingetrokken|withdrawn"
     r"|niet\s+meer\s+(?:worden\s+)?opengesteld|onbekend|meestal|usually",
     _I,
 )
+_NEAR_BEFORE, _NEAR_AFTER = 90, 90
 _POSITIVE_RE = re.compile(
     r"aanvra|indien|ingediend|\bdien\b|submi|appl(?:y|ication|icant)|proposal|openstelling"
     r"|opengesteld|tijdvak|tranche|ronde|loket|deadline|inschrijv|aanmeld|\bcall\b|subsidie",
@@ -100,6 +101,11 @@ RECURRING_RE = re.compile(
 CONTEXT_YEAR_RE = re.compile(
     r"\b(?:in|openstelling|perioden?|tijdvak(?:\s+van)?|ronde|jaar|year|voor|for)\s+"
     r"((?:19|20)\d\d)\b(?![-/.]\d)",
+    _I,
+)
+DEFAULT_CLOSE_TIME_AFTER_RE = re.compile(
+    rf"(?:no\s+later\s+than|by|before|vóór|voor)\s+{TIME_PATTERN}[^.\n]{{0,60}}?"
+    rf"(?:deadline|einddatum|sluitingsdatum)",
     _I,
 )
 # A deadline time stated apart from the date ("Aanvragen moeten op de dag van de deadline voor
@@ -250,7 +256,11 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         gap_after = _PARENS_RE.sub("", text[m.end : nxt.start]) if nxt and nxt.start < ce else None
         r = Role(m, clause=(cs, ce), context_start=ctx)
         context = _own_context(text, ctx, ce, m)
-        r.negative = bool(_NEGATIVE_RE.search(context))
+        # A decoy word counts near the date only: a rule sentence mixes both ("geldt … vóór").
+        near = _own_context(text, max(cs, m.start - _NEAR_BEFORE), min(ce, m.end + _NEAR_AFTER), m)
+        r.negative = bool(
+            _NEGATIVE_RE.search(near) or (ctx < cs and _NEGATIVE_RE.search(text, ctx, cs))
+        )
         r.positive = bool(_POSITIVE_RE.search(context))
         label_lead = lead if same else text[ctx : m.start]
         if not same and "|" in text:

@@ -1,0 +1,89 @@
+"""How sure an extraction is, and whether it may be published without staff review.
+
+A wrong deadline is worse than none, so every extraction names what makes it unsure (its
+reasons) and gets a confidence: a logistic model over those reasons whose weights were fitted
+on labelled real texts (`bench/calibrate_windows.py` writes `calibration.json`). `review` is
+True when the confidence is below the publishing threshold stored with the weights.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+from tracker.windows.model import VAGUE, Evidence, ExtractedWindow
+
+# Reason keys, in the order of the model's weights; the Dutch text is for staff.
+REASONS: dict[str, str] = {
+    "no_date": "geen datum: status alleen uit woorden",
+    "unknown_status": "status onbekend",
+    "year_inferred": "jaar niet geschreven (afgeleid)",
+    "several_windows": "meerdere vensters of rondes",
+    "decoy_nearby": "andere datums in de tekst (publicatie, besluit, project …)",
+    "vague_date": "vage datum (maand, kwartaal, seizoen)",
+    "weak_cue": "zwakke aanwijzing dat het om aanvragen gaat",
+    "stopped": "vervroegd gesloten of plafond bereikt",
+    "superseded": "datum gewijzigd of uitgesteld",
+    "half_window": "alleen opening of alleen sluiting",
+}
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Logistic weights per reason plus an intercept, and the publishing threshold."""
+
+    intercept: float
+    weights: dict[str, float]
+    threshold: float
+
+
+def load_calibration() -> Calibration:
+    """Read the fitted weights shipped next to this module."""
+    raw = json.loads(resources.files(__package__).joinpath("calibration.json").read_text())
+    return Calibration(float(raw["intercept"]), dict(raw["weights"]), float(raw["threshold"]))
+
+
+CALIBRATION = load_calibration()
+
+
+def reasons_for(
+    top: ExtractedWindow | None,
+    windows: Sequence[ExtractedWindow],
+    status: str,
+    evidence: Evidence,
+    stopped: bool,
+) -> tuple[str, ...]:
+    """Return the reason keys that make this extraction less sure, in REASONS order."""
+    dated = top is not None and top.precision not in VAGUE
+    found = {
+        "no_date": not dated,
+        "unknown_status": status == "unknown",
+        "year_inferred": dated and top is not None and top.year_inferred,
+        "several_windows": sum(w.precision not in VAGUE for w in windows) > 1,
+        "decoy_nearby": evidence.dropped > 0 or evidence.decoys > 0,
+        "vague_date": evidence.vague > 0,
+        "weak_cue": dated and top is not None and top.confidence < 0.9,
+        "stopped": stopped,
+        "superseded": evidence.superseded > 0,
+        "half_window": dated and top is not None and (top.opens is None or top.closes is None),
+    }
+    return tuple(key for key in REASONS if found[key])
+
+
+def confidence_of(reasons: Sequence[str], calibration: Calibration = CALIBRATION) -> float:
+    """Return the calibrated probability that an extraction with these reasons is right."""
+    z = calibration.intercept + sum(calibration.weights.get(r, 0.0) for r in reasons)
+    return round(1.0 / (1.0 + math.exp(-z)), 2)
+
+
+def needs_review(confidence: float, calibration: Calibration = CALIBRATION) -> bool:
+    """Say whether an extraction this sure must wait for staff before it is published."""
+    return confidence < calibration.threshold
+
+
+def window_confidence(w: ExtractedWindow, top: ExtractedWindow | None, overall: float) -> float:
+    """Return a window's confidence: the extraction's for the top one, capped by its cue."""
+    return overall if w is top else round(min(overall, w.confidence), 2)
