@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 from datetime import date, datetime
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ from tracker.windows import extract_windows
 logger = logging.getLogger(__name__)
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+_UNDECODABLE_RE = re.compile("[\udc80-\udcff]")
 _ID_RE = re.compile(r'"id"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+)')
 
 
@@ -47,20 +49,50 @@ def _extract_line(line: str, default_today: date) -> dict[str, Any]:
     return result | extract_windows(text, today).to_json()
 
 
-def run_extract(stdin: TextIO, stdout: TextIO, today: date | None, jsonl: bool) -> int:
-    """Run the extract command; return the process exit code."""
+class InputError(Exception):
+    """stdin holds no usable text (empty, binary, not UTF-8); the message is Dutch."""
+
+
+def _check_text(text: str) -> str:
+    if "\x00" in text:
+        raise InputError("de invoer is binair (bevat NUL-bytes); geef platte tekst op stdin")
+    if _UNDECODABLE_RE.search(text):  # stdin decoded with surrogateescape (C locale)
+        raise InputError("de invoer is geen UTF-8-tekst")
+    return text
+
+
+def run_extract(
+    stdin: TextIO, stdout: TextIO, today: date | None, jsonl: bool, stderr: TextIO | None = None
+) -> int:
+    """Run the extract command; return the process exit code (2: no usable input)."""
     reference = today or today_in_amsterdam()
+    try:
+        return _run(stdin, stdout, reference, jsonl)
+    except (InputError, UnicodeDecodeError) as exc:
+        reason = str(exc) if isinstance(exc, InputError) else "de invoer is geen UTF-8-tekst"
+        (stderr or sys.stderr).write(f"tracker extract: {reason}\n")
+        return 2
+
+
+def _run(stdin: TextIO, stdout: TextIO, reference: date, jsonl: bool) -> int:
     if not jsonl:
-        stdout.write(json.dumps(extract_windows(stdin.read(), reference).to_json(),
+        text = _check_text(stdin.read())
+        if not text.strip():
+            raise InputError("geen invoer: geef de tekst van een regeling op stdin")
+        stdout.write(json.dumps(extract_windows(text, reference).to_json(),
                                 ensure_ascii=False) + "\n")  # fmt: skip
         return 0
+    lines = 0
     for raw in stdin:
-        line = raw.strip()
+        line = _check_text(raw).strip()
         if not line:
             continue
+        lines += 1
         out = _extract_line(line, reference)
         if "error" in out:  # reported in-band; the batch goes on
             logger.warning("extract: %s", out["error"])
         stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         stdout.flush()
+    if not lines:
+        raise InputError('geen invoer: geef JSON-regels met "text" op stdin')
     return 0
