@@ -8,8 +8,21 @@ from datetime import date
 
 from tracker.cli.extract import run_extract, today_in_amsterdam
 
-KEYS = {"opens", "opens_time", "closes", "closes_time", "status", "windows"}
-WINDOW_KEYS = {"opens", "opens_time", "closes", "closes_time", "precision", "budget_eur", "snippet"}
+KEYS = {
+    "opens",
+    "opens_time",
+    "closes",
+    "closes_time",
+    "status",
+    "windows",
+    "confidence",
+    "review",
+    "reasons",
+}
+WINDOW_KEYS = {
+    "opens", "opens_time", "closes", "closes_time", "precision", "budget_eur", "snippet",
+    "confidence", "review",
+}  # fmt: skip
 
 
 def run(stdin: str, today: date | None, jsonl: bool) -> tuple[int, list[dict[str, object]]]:
@@ -34,10 +47,11 @@ def test_single_text_prints_one_object_with_exact_keys() -> None:
 def test_single_text_without_window() -> None:
     code, [obj] = run("Laatst gecontroleerd op: 5 december 2023", date(2026, 1, 1), jsonl=False)
     assert code == 0
-    assert obj == dict.fromkeys(KEYS - {"status", "windows"}) | {
-        "status": "unknown",
-        "windows": [],
-    }
+    dates = {"opens", "opens_time", "closes", "closes_time"}
+    assert {k: obj[k] for k in dates} == dict.fromkeys(dates)
+    assert obj["status"] == "unknown" and obj["windows"] == []
+    assert obj["review"] is True and 0.0 <= obj["confidence"] < 1.0
+    assert "decoy_nearby" in obj["reasons"]
 
 
 def test_jsonl_keeps_order_ids_and_per_line_today() -> None:
@@ -63,8 +77,26 @@ def test_jsonl_bad_lines_report_error_and_continue() -> None:
     assert "error" in objs[1] and "id" not in objs[1]
     assert objs[2]["id"] == "t" and "error" in objs[2]
     assert objs[3]["id"] == "d" and "error" in objs[3]
-    assert objs[4] == {"id": "ok", "opens": None, "opens_time": None, "closes": None,
-                       "closes_time": None, "status": "closed", "windows": []}  # fmt: skip
+    assert {k: objs[4][k] for k in ("id", "opens", "closes", "status", "windows")} == {
+        "id": "ok", "opens": None, "closes": None, "status": "closed", "windows": []
+    }  # fmt: skip
+
+
+def test_jsonl_prints_confidence_and_review_on_every_line() -> None:
+    lines = [
+        {"id": "sure", "text": "Aanvragen kan van 1 maart 2027 tot en met 31 maart 2027.",
+         "today": "2027-02-01"},
+        {"id": "dev-style", "text": "Het loket ging dinsdag open.", "reference_date": "2027-03-05",
+         "reference_date_basis": "publication"},
+    ]  # fmt: skip
+    stdin = "\n".join(json.dumps(x) for x in lines) + "\n"
+    code, objs = run(stdin, date(2027, 1, 1), jsonl=True)
+    assert code == 0
+    for obj in objs:
+        assert isinstance(obj["confidence"], float) and 0.0 <= obj["confidence"] <= 1.0
+        assert isinstance(obj["review"], bool)
+        assert all(isinstance(w["review"], bool) for w in obj["windows"])
+    assert objs[0]["review"] is False and objs[0]["confidence"] >= 0.9
 
 
 def test_default_today_is_amsterdam_date() -> None:

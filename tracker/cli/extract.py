@@ -15,6 +15,7 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from tracker.windows import extract_windows
+from tracker.windows.evaluate import reference_dates
 
 logger = logging.getLogger(__name__)
 
@@ -42,11 +43,11 @@ def _extract_line(line: str, default_today: date) -> dict[str, Any]:
     text = item.get("text")
     if not isinstance(text, str):
         return result | {"error": "missing or non-string 'text'"}
-    try:
-        today = date.fromisoformat(item["today"]) if item.get("today") else default_today
+    try:  # "today"/"reference_date" and the page's "published" date, YYYY-MM-DD
+        today, published = reference_dates(item, default_today)
     except (TypeError, ValueError):
         return result | {"error": "invalid 'today', expected YYYY-MM-DD"}
-    return result | extract_windows(text, today).to_json()
+    return result | extract_windows(text, today, published=published).to_json()
 
 
 class InputError(Exception):

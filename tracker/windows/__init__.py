@@ -26,6 +26,7 @@ from tracker.windows.text import clean_text
 
 __all__ = [
     "MAX_CHARS",
+    "REASONS",
     "ExtractedWindow",
     "Extraction",
     "clean_text",
@@ -38,8 +39,9 @@ __all__ = [
 def extract_windows(text: str, today: date, *, published: date | None = None) -> Extraction:
     """Extract the application windows of a scheme text and its status at `today`.
 
-    `published` is the page's own date when known; weekday words ("dinsdag") resolve against
-    it. Every result carries a calibrated `confidence` and a `review` flag.
+    `published` is the page's own date when known (LABELLING.md 4.3: weekday words resolve
+    against it). It is accepted and passed through by the CLI, but weekday-only mentions are
+    not resolved yet. Every result carries a calibrated `confidence` and a `review` flag.
     """
     cleaned = clean_text(text)
     windows, evidence = build(cleaned, today)

@@ -44,13 +44,23 @@ class Scores:
     misses: tuple[str, ...]
 
 
-def case_from_record(record: Mapping[str, Any]) -> Case:
-    """Build a Case from a dev-set JSON record or a corpus TOML table."""
-    today = date.fromisoformat(record.get("reference_date") or record["today"])
-    basis = record.get("reference_date_basis")
-    published = today if basis in DATED_BASES else None
+def reference_dates(record: Mapping[str, Any], default: date) -> tuple[date, date | None]:
+    """Return (today, published) of a record; ValueError/TypeError on a malformed date.
+
+    `today` is `today` or `reference_date`; `published` is `published`, else the reference
+    date when its basis says it is the page's own date (the dev set's convention).
+    """
+    raw = record.get("today") or record.get("reference_date")
+    today = date.fromisoformat(raw) if raw else default
+    published = today if raw and record.get("reference_date_basis") in DATED_BASES else None
     if record.get("published"):
         published = date.fromisoformat(record["published"])
+    return today, published
+
+
+def case_from_record(record: Mapping[str, Any]) -> Case:
+    """Build a Case from a dev-set JSON record or a corpus TOML table."""
+    today, published = reference_dates(record, date.min)
     return Case(
         id=str(record["id"]),
         text=record["text"],

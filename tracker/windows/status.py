@@ -66,8 +66,23 @@ _OPEN_RE = re.compile(
 _ALL_STATES_RE = (_OPEN_RE, _CLOSED_RE, _UPCOMING_RE)
 
 
+# Words one of which every match of the pattern contains: a cheap test before the regex,
+# which keeps status words from costing more than the dates (throughput target).
+_GATES: dict[re.Pattern[str], tuple[str, ...]] = {
+    STOPPED_RE: ("plafond", "budget", "pot ", "meer", "gesloten", "closed", "vol", "gestopt",
+                 "beëindigd", "getrokken", "withdrawn", "cancel", "voorbij", "verstreken",
+                 "afgelopen", "afgesloten", "no longer"),
+    _ANNOUNCED_RE: ("later", "volgt", "announced", "open", "nog ", "start", "begin"),
+}  # fmt: skip
+
+
 def says(rx: re.Pattern[str], text: str) -> bool:
     """Say whether the text states rx as a fact, not as a condition ("als het plafond …")."""
+    gate = _GATES.get(rx)
+    if gate is not None:
+        lower = text.lower()
+        if not any(word in lower for word in gate):
+            return False
     return any(
         not _CONDITIONAL_RE.search(text, max(0, mt.start() - 60), mt.start())
         for mt in rx.finditer(text)
