@@ -4,8 +4,9 @@ One ``httpx.AsyncClient`` per scrape cycle, shared by all sources: it identifies
 the configured User-Agent, honours robots.txt (protego, cached per host), limits concurrency
 and spaces requests per host, retries connection errors, 5xx and 429 with exponential backoff
 (Retry-After honoured), sends conditional requests from validators remembered across runs,
-caps body size and follows a bounded number of redirects. Nothing here touches the database:
-the cache is handed in and handed back.
+caps body size and follows a bounded number of redirects. With a ``HopGuard`` every request,
+each redirect hop included, passes the SSRF rule and connects to the very address that was
+checked. Nothing here touches the database: the cache is handed in and handed back.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from protego import Protego
 from scrapers.base import Page, Request
 from tracker.config import HttpConfig
 from tracker.errors import FetchError
+from tracker.ingest.netguard import HopGuard, UnsafeUrlError
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +79,8 @@ class Fetcher:
         cache: Mapping[str, CacheEntry] | None = None,
         *,
         clock: type[datetime] = datetime,
+        guard: HopGuard | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.http = http
         self.cache: dict[str, CacheEntry] = dict(cache or {})
@@ -88,6 +92,9 @@ class Fetcher:
             follow_redirects=True,
             max_redirects=http.max_redirects,
             trust_env=False,
+            transport=_GuardedTransport(transport or httpx.AsyncHTTPTransport(), guard)
+            if guard
+            else transport,
         )
 
     async def aclose(self) -> None:
@@ -220,6 +227,33 @@ class Fetcher:
         text = body.decode("utf-8", "replace") if status < 400 else ""
         host.robots = Protego.parse(text)
         host.robots_loaded = True
+
+
+class _GuardedTransport(httpx.AsyncBaseTransport):
+    """Check every request (each redirect hop) and connect to the checked address only."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, guard: HopGuard) -> None:
+        self.inner, self.guard = inner, guard
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = str(request.url)
+        try:
+            address = self.guard.address_for(url)
+        except UnsafeUrlError as exc:
+            raise FetchError(f"SSRF-bescherming: {exc}", url=url) from None
+        if address is None:
+            return await self.inner.handle_async_request(request)
+        original = request.url
+        if request.url.scheme == "https":
+            request.extensions = {**request.extensions, "sni_hostname": original.host}
+        request.url = original.copy_with(host=address)
+        try:
+            return await self.inner.handle_async_request(request)
+        finally:
+            request.url = original  # redirects and page URLs keep the host name
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
 
 
 class _Retryable(Exception):

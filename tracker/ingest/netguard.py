@@ -1,9 +1,12 @@
-"""SSRF guard for URLs that staff type into the dashboard.
+"""SSRF guard for URLs that staff type into the dashboard and for every request a scrape makes.
 
 Only http(s) URLs whose host resolves exclusively to public addresses pass, unless the
 configuration explicitly allows private hosts (``[http] allow_private_hosts``, used by the demo
-and the tests, which serve everything on loopback). Pure apart from name resolution, which is
-injected so tests never touch DNS. No fetching happens here.
+and the tests, which serve everything on loopback). ``HopGuard`` applies the same rule to every
+request of a scrape, redirect hops included, except to the origins of configured sources (the
+operator's choice): it returns the checked address, and the fetcher connects to exactly that
+address, so DNS cannot point the connection elsewhere between check and connect. Pure apart
+from name resolution, which is injected so tests never touch DNS. No fetching happens here.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import ipaddress
 import logging
 import socket
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from tracker.errors import TrackerError
@@ -82,3 +86,39 @@ def _is_ip_literal(host: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def origin(url: str) -> str:
+    """scheme://host:port of a URL, with the scheme's default port filled in."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    port = parts.port or (443 if scheme == "https" else 80)
+    return f"{scheme}://{(parts.hostname or '').lower()}:{port}"
+
+
+@dataclass(frozen=True)
+class HopGuard:
+    """The SSRF rule for each request of a scrape (redirect hops included)."""
+
+    allow_private: bool = False
+    trusted_origins: frozenset[str] = frozenset()
+    resolve: Resolver = field(default=resolve_host)
+
+    def address_for(self, url: str) -> str | None:
+        """The address to connect to (None: connect as usual); raise UnsafeUrlError."""
+        if self.allow_private or origin(url) in self.trusted_origins:
+            return None
+        host = urlsplit(url).hostname or ""
+        try:
+            addresses = [host] if _is_ip_literal(host) else list(self.resolve(host))
+        except (OSError, UnicodeError) as exc:
+            raise UnsafeUrlError(f"host {host!r} is niet te vinden ({exc})") from None
+        if not addresses:
+            raise UnsafeUrlError(f"host {host!r} is niet te vinden")
+        for address in addresses:
+            if not is_public_address(address):
+                logger.warning("refused request to %s: %s resolves to %s", url, host, address)
+                raise UnsafeUrlError(
+                    f"{url}: host {host!r} wijst naar een intern adres ({address}); geweigerd"
+                )
+        return addresses[0]

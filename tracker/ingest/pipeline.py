@@ -29,6 +29,7 @@ from tracker.errors import FetchError
 from tracker.ingest.fetch import CacheEntry, Fetched, Fetcher
 from tracker.ingest.lease import LeaseKeeper, acquire_lease, new_owner, record_refused
 from tracker.ingest.lease import release_leases as _release
+from tracker.ingest.netguard import HopGuard, origin
 from tracker.ingest.normalise import NormaliseError, normalise_scheme
 from tracker.ingest.overrides import apply_source_overrides
 from tracker.ingest.store import store_scheme
@@ -199,7 +200,9 @@ async def _collect_all(
             )
             for row in session.exec(select(HttpCacheEntry)).all()
         }
-    fetcher = Fetcher(config.http, cache)
+    # issue 13: every hop is SSRF-checked, except to origins of the sources themselves
+    origins = frozenset(origin(u) for src in config.sources.values() for u in src.all_urls())
+    fetcher = Fetcher(config.http, cache, guard=HopGuard(config.http.allow_private_hosts, origins))
     today = local_today(now)
 
     async def one(source_id: str) -> tuple[str, tuple[float, _Collected | Exception]]:
