@@ -1,8 +1,11 @@
-"""Deliver the outbox over SMTP: one connection per batch, each row marked sent only after
-the server accepted it, in its own transaction.
+"""Deliver the outbox over SMTP: one connection per batch, each row claimed atomically, then
+marked sent only after the server accepted it, in its own transaction.
 
-A dropped connection or outage ends the batch; rows not yet accepted stay pending for the next
-run, and accepted ones are already marked, so nothing is lost and nothing is sent twice. A
+Any number of notifiers (cron, ``tracker run`` on several hosts) may work on one outbox: a row
+is claimed for one owner before it is sent (``claim_next``), so no row goes out twice. Only a
+notifier killed between the server's acceptance and its commit leaves a claimed row behind;
+that claim expires and the one message is sent again, with the same Message-ID. A dropped
+connection or outage ends the batch; rows not yet accepted stay pending for the next run. A
 permanent refusal (5xx) marks the row rejected and stops mail to that address; temporary
 refusals (4xx) are retried up to ``[smtp] max_attempts``.
 """
@@ -10,23 +13,32 @@ refusals (4xx) are retried up to ``[smtp] max_attempts``.
 from __future__ import annotations
 
 import logging
+import os
+import secrets
 import smtplib
+import socket
 import ssl
+import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
+import sqlalchemy as sa
+from jinja2 import Environment
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from tracker.alerts.mail import EventRow, make_env, render_message
 from tracker.alerts.outbox import build_digests, drop_stale
 from tracker.config import Config, SmtpConfig, secret
-from tracker.db import session_scope
+from tracker.db import serialise, session_scope
 from tracker.errors import NotifyError
 from tracker.models import Event, OutboxMessage, OutboxStatus, Scheme, Subscription, Window
 
 logger = logging.getLogger(__name__)
+
+CLAIM_TTL = timedelta(minutes=5)
+CLAIM_PAGE = 50
 
 
 @dataclass
@@ -56,30 +68,106 @@ def open_smtp(cfg: SmtpConfig) -> smtplib.SMTP:
     return smtp
 
 
-def notify(config: Config, engine: Engine, *, now: datetime | None = None) -> NotifyResult:
-    """Build due digests, then send pending messages in one SMTP session."""
+def notify(
+    config: Config, engine: Engine, *, now: datetime | None = None, owner: str = ""
+) -> NotifyResult:
+    """Build due digests, then claim and send pending messages one by one in one SMTP session."""
     moment = now or datetime.now(UTC)
+    started = time.monotonic()
+
+    def clock() -> datetime:
+        return moment + timedelta(seconds=time.monotonic() - started)
+
     with session_scope(engine) as session:
+        serialise(session, "outbox-digests")  # two notifiers never build one digest twice
         build_digests(session, config.alerts, moment)
         drop_stale(session, moment)
-        ids = pending_ids(session, config.smtp.batch_size)
     result = NotifyResult()
-    if not ids:
+    owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+    ttl = max(CLAIM_TTL, timedelta(seconds=4 * config.smtp.timeout))
+    row_id = claim_next(engine, owner, clock(), ttl)
+    if row_id is None:
         return result
     try:
         smtp = open_smtp(config.smtp)
-    except (OSError, smtplib.SMTPException) as exc:
+    except (OSError, smtplib.SMTPException, NotifyError) as exc:
+        release_claim(engine, row_id, owner)
         result.error = f"SMTP-verbinding mislukt: {exc}"
-        result.deferred = len(ids)
+        result.deferred = _count_pending(engine, config.smtp.batch_size)
         return result
+    env = make_env()
     try:
-        _send_batch(config, engine, smtp, ids, moment, result)
+        for _ in range(config.smtp.batch_size):
+            if not _send_one(config, engine, smtp, env, row_id, owner, moment, result):
+                result.deferred = _count_pending(engine, config.smtp.batch_size)
+                break
+            row_id = claim_next(engine, owner, clock(), ttl, after=row_id)
+            if row_id is None:
+                break
+        else:
+            release_claim(engine, row_id, owner)
     finally:
         try:
             smtp.quit()
         except (OSError, smtplib.SMTPException):
             smtp.close()
     return result
+
+
+def claim_next(
+    engine: Engine, owner: str, now: datetime, ttl: timedelta, *, after: int = 0
+) -> int | None:
+    """Claim the next sendable row after ``after`` for ``owner``; None when there is none.
+
+    The claim is committed at once: on PostgreSQL the candidate rows are locked with
+    ``FOR UPDATE SKIP LOCKED`` while claiming, on SQLite the claim holds the write lock; a
+    claim expires after ``ttl`` (its notifier died), and then the row is sent again with the
+    same Message-ID.
+    """
+    while True:
+        with session_scope(engine) as session:
+            if engine.dialect.name == "sqlite":
+                serialise(session, "outbox-claim")  # SQLite has no SKIP LOCKED: one claimer
+            rows = session.exec(
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.kind != "item",
+                    col(OutboxMessage.id) > after,
+                    sa.or_(
+                        col(OutboxMessage.claimed_until).is_(None),
+                        col(OutboxMessage.claimed_until) < now,
+                    ),
+                )
+                .order_by(col(OutboxMessage.id))
+                .limit(CLAIM_PAGE)
+                .with_for_update(skip_locked=True)
+            ).all()
+            for row in rows:
+                assert row.id is not None
+                after = row.id
+                if row.kind == "event" and not _published(session, list(row.event_ids)):
+                    continue  # held for staff review; goes once approved
+                row.claimed_by, row.claimed_until = owner, now + ttl
+                session.add(row)
+                return row.id
+        if len(rows) < CLAIM_PAGE:
+            return None
+
+
+def release_claim(engine: Engine, row_id: int, owner: str) -> None:
+    """Give a claimed, unsent row back to any notifier."""
+    with engine.begin() as conn:
+        conn.execute(
+            sa.update(OutboxMessage)
+            .where(col(OutboxMessage.id) == row_id, col(OutboxMessage.claimed_by) == owner)
+            .values(claimed_until=None)
+        )
+
+
+def _count_pending(engine: Engine, limit: int) -> int:
+    with Session(engine) as session:
+        return len(pending_ids(session, limit))
 
 
 def pending_ids(session: Session, limit: int) -> list[int]:
@@ -105,32 +193,33 @@ def _published(session: Session, event_ids: list[int]) -> bool:
     return bool(events) and all(e.published and not e.baseline for e in events)
 
 
-def _send_batch(
+def _send_one(
     config: Config,
     engine: Engine,
     smtp: smtplib.SMTP,
-    ids: list[int],
+    env: Environment,
+    row_id: int,
+    owner: str,
     now: datetime,
     result: NotifyResult,
-) -> None:
-    env = make_env()
-    for position, row_id in enumerate(ids):
-        with session_scope(engine) as session:
-            row = session.get(OutboxMessage, row_id)
-            if row is None or row.status != OutboxStatus.PENDING:
-                continue
-            sub = session.get(Subscription, row.subscription_id)
-            assert sub is not None
-            rows = event_rows(session, row.event_ids)
-            if row.kind != "confirm" and not rows:
-                row.status = OutboxStatus.DROPPED
-                session.add(row)
-                continue
-            message = render_message(config, env, row, sub, rows, now)
-            row.message_id = message["Message-ID"]
-            if not _deliver(smtp, message, row, sub, config.smtp.max_attempts, now, result):
-                result.deferred += len(ids) - position - 1
-                return
+) -> bool:
+    """Send one claimed row and commit its outcome; False when the connection is gone."""
+    with session_scope(engine) as session:
+        row = session.get(OutboxMessage, row_id)
+        if row is None or row.status != OutboxStatus.PENDING or row.claimed_by != owner:
+            return True  # another notifier took over an expired claim
+        sub = session.get(Subscription, row.subscription_id)
+        assert sub is not None
+        rows = event_rows(session, row.event_ids)
+        if row.kind != "confirm" and not rows:
+            row.status = OutboxStatus.DROPPED
+            session.add(row)
+            return True
+        message = render_message(config, env, row, sub, rows, now)
+        row.message_id = message["Message-ID"]
+        row.claimed_until = None  # sent, refused or given back: the claim ends with this commit
+        session.add(row)
+        return _deliver(smtp, message, row, sub, config.smtp.max_attempts, now, result)
 
 
 def _deliver(
@@ -153,7 +242,6 @@ def _deliver(
         return _refused(row, sub, exc.smtp_code, exc.smtp_error, max_attempts, now, result)
     except (smtplib.SMTPServerDisconnected, OSError) as exc:
         row.last_error = f"verbinding verbroken: {exc}"[:500]
-        result.deferred += 1
         result.error = row.last_error
         return False
     row.status, row.sent_at, row.last_error = OutboxStatus.SENT, now, ""
