@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from feeds.build import build_event_feed, build_scheme_feed
 from feeds.ical import build_calendar
@@ -22,6 +22,7 @@ from tracker.config import Config
 from tracker.models import Scheme, Window
 from tracker.read.queries import Filters, recent_events, scheme_matches, scheme_windows
 from tracker.read.status import scheme_status, window_status
+from tracker.read.visible import visible_clause
 
 logger = logging.getLogger(__name__)
 
@@ -75,10 +76,8 @@ def matching_schemes(
     session: Session, filters: Filters
 ) -> list[tuple[Scheme, list[Window], datetime]]:
     """Visible schemes matching the filters with their windows and last change, newest first."""
-    schemes = session.exec(
-        select(Scheme).where(col(Scheme.hidden).is_(False), col(Scheme.merged_into_id).is_(None))
-    ).all()
-    chosen = [s for s in schemes if scheme_matches(s, filters) and s.removed_at is None]
+    schemes = session.exec(select(Scheme).where(visible_clause())).all()
+    chosen = [s for s in schemes if scheme_matches(s, filters)]
     windows = scheme_windows(session, [s.id for s in chosen if s.id is not None])
     rows = []
     for scheme in chosen:

@@ -1,4 +1,5 @@
-"""Regions: the 12 provinces (ISO 3166-2) and named groups of them from config.
+"""Regions: the 12 provinces (ISO 3166-2, listed once in ``scrapers._regions``) and named
+groups of them from config.
 
 A region filter names a province code or a group; it is expanded here to province codes.
 Schemes without regions (Rijk, EU-wide) apply everywhere and match every region.
@@ -9,20 +10,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from tracker.config import PROVINCE_CODES, Config
+from scrapers._regions import PROVINCES as PROVINCES
+from tracker.config import Config
 
 logger = logging.getLogger(__name__)
-
-PROVINCES: dict[str, str] = dict(
-    zip(
-        PROVINCE_CODES,
-        (
-            "Groningen", "Fryslân", "Drenthe", "Overijssel", "Flevoland", "Gelderland",
-            "Utrecht", "Noord-Holland", "Zuid-Holland", "Zeeland", "Noord-Brabant", "Limburg",
-        ),
-        strict=True,
-    )
-)  # fmt: skip
 
 
 class UnknownRegionError(ValueError):

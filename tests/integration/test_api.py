@@ -42,7 +42,12 @@ def test_public_schemes_and_filters(anonymous: TestClient) -> None:
     assert len(schemes) == 9
     slim = next(s for s in schemes if s["title"] == "SLIM-regeling")
     assert slim["status"] == "upcoming" and slim["next_opens_at"].startswith("2027-03-01T08:00")
+    # one filter model with the feeds: a region includes the schemes that apply everywhere
     gelderland = anonymous.get("/api/schemes", params={"region": "NL-GE"}).json()
+    assert "SLIM-regeling" in [s["title"] for s in gelderland]
+    assert all(s["regions"] in ([], ["NL-GE"]) for s in gelderland)
+    provincial = {"region": "NL-GE", "level": "provincie"}
+    gelderland = anonymous.get("/api/schemes", params=provincial).json()
     assert [s["title"] for s in gelderland] == ["Algemeen Plafondbesluit 2027"]
     page = anonymous.get("/api/schemes", params={"limit": 2, "offset": 1, "sort": "title"}).json()
     titles = sorted(s["title"].casefold() for s in schemes)

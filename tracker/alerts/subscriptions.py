@@ -21,6 +21,7 @@ from sqlmodel import Session, col, func, select
 from tracker.config import Config
 from tracker.errors import TrackerError
 from tracker.models import Frequency, OutboxMessage, Scheme, Subscription
+from tracker.read.visible import is_visible
 from tracker.regions import UnknownRegionError, expand_regions
 
 logger = logging.getLogger(__name__)
@@ -184,7 +185,8 @@ def subscription_matches(sub: Subscription, scheme: Scheme) -> bool:
 
     Schemes without regions (Rijk, EU-wide) match every region choice.
     """
-    if scheme.hidden or scheme.merged_into_id is not None:
+    # removed schemes still match: their removal is an alert (tracker.read.visible)
+    if not is_visible(scheme, removed=True):
         return False
     if sub.levels and scheme.level not in sub.levels:
         return False

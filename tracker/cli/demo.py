@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
@@ -20,6 +21,7 @@ from sqlmodel import Session, select
 
 from tracker.config import Config, HttpConfig, SourceConfig
 from tracker.db import make_engine, session_scope
+from tracker.ingest.pipeline import run_sources
 from tracker.models import Scheme, Window
 from tracker.ops.replay import ReplayServer, load_routes
 
@@ -56,9 +58,22 @@ def demo_config(config: Config, server: ReplayServer, database: Path) -> Config:
     return config.model_copy(update={"sources": sources, "http": http, "database": db})
 
 
-def run_demo(config: Config, *, port: int, serve: bool, database: Path, console: Console) -> int:
-    from tracker.cli.main import scrape_and_report
+Scrape = Callable[[Config, Engine, list[str]], object]
 
+
+def run_demo(
+    config: Config,
+    *,
+    port: int,
+    serve: bool,
+    database: Path,
+    console: Console,
+    scrape: Scrape | None = None,
+) -> int:
+    """Replay, scrape (``scrape`` reports progress; the CLI passes its own) and serve.
+
+    The CLI hands its reporter in, so this module never imports ``tracker.cli.main``.
+    """
     if not MANIFEST.exists():
         console.print(f"Demo-gegevens ontbreken: {MANIFEST}")
         return 2
@@ -72,7 +87,10 @@ def run_demo(config: Config, *, port: int, serve: bool, database: Path, console:
             return 2
         console.print(f"Demo: {len(demo.sources)} bronnen via {server.base_url} (alleen lokaal)")
         engine = make_engine(demo.database.url)
-        scrape_and_report(demo, engine, list(demo.sources))
+        if scrape is None:
+            run_sources(demo, engine, list(demo.sources))
+        else:
+            scrape(demo, engine, list(demo.sources))
         schemes, windows = summarise(engine, console)
         if schemes == 0 or windows == 0:
             return 1

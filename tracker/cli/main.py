@@ -167,7 +167,14 @@ def demo(
 
     config = _load(config_path)
     raise typer.Exit(
-        run_demo(config, port=port, serve=not no_serve, database=database, console=console)
+        run_demo(
+            config,
+            port=port,
+            serve=not no_serve,
+            database=database,
+            console=console,
+            scrape=scrape_and_report,
+        )
     )
 
 
@@ -296,8 +303,8 @@ def users_list(config_path: ConfigOption = None) -> None:
     """List staff accounts (never their password hashes)."""
     from sqlmodel import Session
 
+    from tracker.read.timefmt import format_short as when
     from tracker.staff.users import list_users
-    from tracker.web.dashboard.filters import when
 
     config = _load(config_path)
     table = Table(title="Medewerkers")

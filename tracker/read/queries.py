@@ -8,14 +8,21 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from tracker.models import Event, Scheme, Window
+from tracker.read.visible import visible_clause
 
 BATCH = 500
 
 
 @dataclass(frozen=True)
 class Filters:
-    """``region`` is a province code or group name; ``region_codes`` its province codes
-    (``tracker.regions.expand_region``); without them the region itself is the only code."""
+    """The one filter model of feeds, the JSON API and the staff list.
+
+    ``region`` is a province code or group name; ``region_codes`` its province codes
+    (``tracker.regions.expand_region``); without them the region itself is the only code.
+    A region includes schemes that apply everywhere (Rijk, EU-wide: no regions). ``status``
+    is derived from windows, so only row queries (``tracker.read.schemes``) apply it;
+    ``include_hidden`` is for staff only.
+    """
 
     level: str | None = None
     region: str | None = None
@@ -23,43 +30,50 @@ class Filters:
     theme: str | None = None
     doelgroep: str | None = None
     q: str | None = None
+    status: str | None = None
+    publisher: str | None = None
+    include_hidden: bool = False
     region_codes: tuple[str, ...] = ()
 
     def key(self) -> str:
-        return "|".join(
-            str(v) for v in (self.level, self.region, self.kind, self.theme, self.doelgroep, self.q)
-        )
+        values = (self.level, self.region, self.kind, self.theme, self.doelgroep, self.q,
+                  self.status, self.publisher, self.include_hidden)  # fmt: skip
+        return "|".join(str(v) for v in values)
 
 
 def scheme_matches(scheme: Scheme, filters: Filters) -> bool:
-    if scheme.hidden or scheme.merged_into_id is not None:
-        return False
+    """Whether a scheme matches the scheme filters (not ``kind``/``status``; not visibility)."""
     if filters.level and scheme.level != filters.level:
         return False
     if filters.theme and filters.theme not in scheme.themes:
         return False
     if filters.doelgroep and filters.doelgroep not in scheme.doelgroepen:
         return False
+    if filters.publisher and filters.publisher.casefold() not in scheme.publisher.casefold():
+        return False
     if filters.q and not _text_matches(scheme, filters.q):
         return False
     codes = set(filters.region_codes or ((filters.region,) if filters.region else ()))
-    # a region filter includes schemes that apply everywhere (rijk, EU-wide: no regions)
     return not (codes and scheme.regions and not codes & set(scheme.regions))
 
 
 def _text_matches(scheme: Scheme, q: str) -> bool:
-    haystack = " ".join((scheme.title, scheme.summary, scheme.publisher)).casefold()
-    return all(word in haystack for word in q.casefold().split())
+    haystack = " ".join((scheme.title, scheme.summary, scheme.publisher, *scheme.identifiers))
+    folded = haystack.casefold()
+    return all(word in folded for word in q.casefold().split())
 
 
 def recent_events(
     session: Session, filters: Filters, limit: int
 ) -> list[tuple[Event, Scheme, Window | None]]:
-    """Published events matching the filters, newest first."""
+    """Published events of visible schemes matching the filters, newest first.
+
+    Events of removed schemes stay: the removal is itself an alert (``tracker.read.visible``).
+    """
     query = (
         select(Event, Scheme)
         .join(Scheme, col(Event.scheme_id) == col(Scheme.id))
-        .where(col(Event.published).is_(True))
+        .where(col(Event.published).is_(True), visible_clause(removed=True))
         .order_by(col(Event.created_at).desc(), col(Event.id).desc())
     )
     if filters.level:

@@ -48,3 +48,8 @@ def format_moment_nl(moment: datetime | None, has_time: bool) -> str:
     local = to_local(moment)
     text = format_date_nl(local.date())
     return f"{text} {local:%H:%M}" if has_time else text
+
+
+def format_short(moment: datetime | None) -> str:
+    """'27-11-2026 08:00' in Dutch local time, '—' when there is none (tables, CLI)."""
+    return to_local(moment).strftime("%d-%m-%Y %H:%M") if moment else "—"

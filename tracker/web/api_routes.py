@@ -14,18 +14,13 @@ from sqlmodel import Session, col, select
 
 from tracker.config import Config
 from tracker.models import Event, Scheme, Window
+from tracker.read.health import source_health
+from tracker.read.queries import Filters
+from tracker.read.schemes import SchemeRow, SortKey, scheme_row, select_rows
 from tracker.read.status import window_status
+from tracker.read.visible import is_visible, visible_clause
 from tracker.web.auth import Staff, current_user
-from tracker.web.dashboard.common import MAX_ID, now_utc
-from tracker.web.dashboard.health import source_health
-from tracker.web.dashboard.listing import (
-    SchemeFilter,
-    SchemeRow,
-    SortKey,
-    scheme_row,
-    select_rows,
-)
-from tracker.web.deps import get_config, get_session
+from tracker.web.deps import MAX_ID, get_config, get_session, now_utc
 
 router = APIRouter(prefix="/api", tags=["api"])
 DB = Annotated[Session, Depends(get_session)]
@@ -65,6 +60,7 @@ class SchemeOut(BaseModel):
     next_opens_at: datetime | None
     next_closes_at: datetime | None
     hidden: bool
+    removed_at: datetime | None
 
 
 class SchemeDetailOut(SchemeOut):
@@ -138,6 +134,7 @@ def _scheme_out(row: SchemeRow) -> SchemeOut:
         next_opens_at=row.next_opens,
         next_closes_at=row.next_closes,
         hidden=s.hidden,
+        removed_at=s.removed_at,
     )
 
 
@@ -156,18 +153,22 @@ def list_schemes(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> list[SchemeOut]:
-    """Schemes with derived status; ``include_hidden`` needs a staff session."""
-    if include_hidden and not _is_staff(request):
+    """Schemes with derived status. Staff also see removed schemes (``removed_at`` set);
+    ``include_hidden`` needs a staff session."""
+    staff = _is_staff(request)
+    if include_hidden and not staff:
         raise HTTPException(status_code=401, detail="inloggen vereist voor verborgen regelingen")
-    f = SchemeFilter(level, region, theme, status, publisher, q, include_hidden)
-    rows = select_rows(session, now_utc(request), f, sort)
+    f = Filters(level=level, region=region, theme=theme, status=status, publisher=publisher,
+                q=q, include_hidden=include_hidden)  # fmt: skip
+    rows = select_rows(session, now_utc(request), f, sort, staff=staff)
     return [_scheme_out(r) for r in rows[offset : offset + limit]]
 
 
 @router.get("/schemes/{scheme_id}", response_model=SchemeDetailOut)
 def get_scheme(request: Request, session: DB, scheme_id: Id) -> SchemeDetailOut:
     scheme = session.get(Scheme, scheme_id)
-    if scheme is None or (scheme.hidden and not _is_staff(request)):
+    staff = _is_staff(request)
+    if scheme is None or not is_visible(scheme, hidden=staff, removed=staff):
         raise HTTPException(status_code=404, detail="regeling niet gevonden")
     now = now_utc(request)
     windows = list(session.exec(select(Window).where(Window.scheme_id == scheme_id)).all())
@@ -180,10 +181,8 @@ def get_scheme(request: Request, session: DB, scheme_id: Id) -> SchemeDetailOut:
     )
 
 
-def _visible_scheme_ids(session: Session) -> list[int]:
-    query = select(Scheme.id).where(
-        col(Scheme.hidden).is_(False), col(Scheme.merged_into_id).is_(None)
-    )
+def _visible_scheme_ids(session: Session, *, removed: bool) -> list[int]:
+    query = select(Scheme.id).where(visible_clause(removed=removed))
     return [i for i in session.exec(query).all() if i is not None]
 
 
@@ -199,7 +198,8 @@ def list_windows(
     now = now_utc(request)
     query = select(Window).order_by(col(Window.opens_at), col(Window.id))
     if not _is_staff(request):
-        query = query.where(col(Window.scheme_id).in_(_visible_scheme_ids(session)))
+        visible = _visible_scheme_ids(session, removed=False)
+        query = query.where(col(Window.scheme_id).in_(visible))
     if scheme_id is not None:
         query = query.where(Window.scheme_id == scheme_id)
     out = [_window_out(w, now) for w in session.exec(query).all()]
@@ -225,7 +225,9 @@ def list_events(
     if not include_unpublished:
         query = query.where(col(Event.published).is_(True))
     if not staff:
-        query = query.where(col(Event.scheme_id).in_(_visible_scheme_ids(session)))
+        # events are history: a removed scheme's events (its removal too) stay listed
+        visible = _visible_scheme_ids(session, removed=True)
+        query = query.where(col(Event.scheme_id).in_(visible))
     if kind:
         query = query.where(Event.kind == kind)
     if scheme_id is not None:

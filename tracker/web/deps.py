@@ -1,8 +1,9 @@
-"""Request-scoped dependencies: config, database session, templates."""
+"""Request-scoped dependencies: config, database session, templates, the clock."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
@@ -24,3 +25,13 @@ def get_session(request: Request) -> Iterator[Session]:
 def get_templates(request: Request) -> Jinja2Templates:
     templates: Jinja2Templates = request.app.state.templates
     return templates
+
+
+# largest id a path may carry: beyond it SQLite and PostgreSQL integers overflow
+MAX_ID = 2**31 - 1
+
+
+def now_utc(request: Request) -> datetime:
+    """The current time; tests inject ``app.state.clock``."""
+    clock: Callable[[], datetime] | None = getattr(request.app.state, "clock", None)
+    return clock() if clock else datetime.now(UTC)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from fastapi import Request
@@ -12,16 +11,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from tracker.read.timefmt import local_moment
 from tracker.staff.corrections import CorrectionError
 from tracker.web.csrf import csrf_token
+from tracker.web.deps import MAX_ID as MAX_ID
+from tracker.web.deps import now_utc as now_utc
 
 FLASH_KEY = "flash"
-# largest id a path may carry: beyond it SQLite and PostgreSQL integers overflow
-MAX_ID = 2**31 - 1
-
-
-def now_utc(request: Request) -> datetime:
-    """The current time; tests inject ``app.state.clock``."""
-    clock: Callable[[], datetime] | None = getattr(request.app.state, "clock", None)
-    return clock() if clock else datetime.now(UTC)
 
 
 def render(

@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 from tracker.models import EventKind
 from tracker.read.describe import KIND_NL, LEVEL_NL
 from tracker.read.timefmt import format_moment_nl, to_local
+from tracker.read.timefmt import format_short as when
 from tracker.web.csrf import FIELD
 
 FIELD_NL = {
@@ -50,10 +51,6 @@ def diff_pairs(before: dict[str, Any] | None, after: dict[str, Any] | None) -> l
         for k in sorted(set(old) | set(new))
         if old.get(k) != new.get(k)
     ]
-
-
-def when(moment: datetime | None) -> str:
-    return to_local(moment).strftime("%d-%m-%Y %H:%M") if moment else "—"
 
 
 def local_date_input(moment: datetime | None) -> str:

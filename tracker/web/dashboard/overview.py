@@ -13,12 +13,12 @@ from sqlmodel import Session, col, select
 
 from tracker.config import Config
 from tracker.models import Event, Scheme, Window
+from tracker.read.health import source_health
+from tracker.read.schemes import SchemeRow, load_rows
 from tracker.read.status import OPEN
 from tracker.read.timefmt import MONTHS_NL, to_local
 from tracker.web.auth import Staff
 from tracker.web.dashboard.common import now_utc, render
-from tracker.web.dashboard.health import source_health
-from tracker.web.dashboard.listing import SchemeRow, load_rows
 from tracker.web.deps import get_config, get_session
 
 router = APIRouter()
@@ -103,7 +103,7 @@ def overview(
     config: Annotated[Config, Depends(get_config)],
 ) -> HTMLResponse:
     now = now_utc(request)
-    rows = load_rows(session, now, include_hidden=False)
+    rows = load_rows(session, now)
     marks = upcoming_marks(rows, now)
     troubled = [h for h in source_health(session, config, set()) if h.flagged]
     return render(

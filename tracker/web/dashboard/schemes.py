@@ -12,18 +12,13 @@ from sqlmodel import Session, col, select
 
 from tracker.config import Config
 from tracker.models import AuditLog, Event, Publication, Scheme, StaffNote, Window
+from tracker.read.queries import Filters
+from tracker.read.schemes import SortKey, load_rows, select_rows
 from tracker.read.status import window_status
 from tracker.staff.review import review_reasons
 from tracker.web.auth import Staff
 from tracker.web.dashboard.common import MAX_ID, now_utc, render
-from tracker.web.dashboard.listing import (
-    SchemeFilter,
-    SortKey,
-    facets,
-    load_rows,
-    rows_to_csv,
-    select_rows,
-)
+from tracker.web.dashboard.listing import facets, rows_to_csv
 from tracker.web.deps import get_config, get_session
 
 router = APIRouter(prefix="/beheer")
@@ -40,8 +35,8 @@ def _filter(
     publisher: Text = None,
     q: Text = None,
     verborgen: bool = False,
-) -> SchemeFilter:
-    return SchemeFilter(
+) -> Filters:
+    return Filters(
         level=level or None,
         region=region or None,
         theme=theme or None,
@@ -52,7 +47,7 @@ def _filter(
     )
 
 
-Filter = Annotated[SchemeFilter, Depends(_filter)]
+Filter = Annotated[Filters, Depends(_filter)]
 Sort = Annotated[SortKey, Query()]
 
 
@@ -68,7 +63,7 @@ def scheme_list(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     now = now_utc(request)
-    rows = select_rows(session, now, f, sort, desc)
+    rows = select_rows(session, now, f, sort, desc, staff=True)
     size = config.staff.page_size
     pages = max(1, (len(rows) + size - 1) // size)
     page = min(page, pages)
@@ -85,7 +80,7 @@ def scheme_list(
             "sort": sort,
             "desc": desc,
             "now": now,
-            "facets": facets(load_rows(session, now, include_hidden=True)),
+            "facets": facets(load_rows(session, now, hidden=True, removed=True)),
             "query": query,
             "prev_query": request.url.include_query_params(page=page - 1).query,
             "next_query": request.url.include_query_params(page=page + 1).query,
@@ -103,7 +98,7 @@ def scheme_csv(
     desc: bool = False,
 ) -> Response:
     now = now_utc(request)
-    body = rows_to_csv(select_rows(session, now, f, sort, desc), now)
+    body = rows_to_csv(select_rows(session, now, f, sort, desc, staff=True), now)
     stamp = now.strftime("%Y%m%d")
     return Response(
         "\ufeff" + body,  # BOM: Excel opens UTF-8 CSV correctly

@@ -15,11 +15,11 @@ from sqlmodel import Session
 from tracker.config import Config
 from tracker.ingest.netguard import UnsafeUrlError, check_source_url
 from tracker.models import SourceOverride
+from tracker.read.health import source_health
 from tracker.staff.corrections import audit
 from tracker.web.auth import Staff
 from tracker.web.csrf import verify_csrf
 from tracker.web.dashboard.common import flash, now_utc, redirect, render
-from tracker.web.dashboard.health import source_health
 from tracker.web.deps import get_config, get_session
 
 logger = logging.getLogger(__name__)

@@ -1,0 +1,85 @@
+"""Scheme rows with derived status for the public pages, the staff list and the JSON API.
+
+Status is derived from windows and the current time, so filtering happens in Python over the
+visible schemes (``tracker.read.visible``); the catalogue is hundreds of schemes, not millions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlmodel import Session, select
+
+from tracker.models import Scheme, Window
+from tracker.read.queries import Filters, scheme_matches, scheme_windows
+from tracker.read.status import scheme_status
+from tracker.read.visible import visible_clause
+
+SortKey = Literal["opens", "closes", "title", "updated"]
+
+
+@dataclass
+class SchemeRow:
+    scheme: Scheme
+    windows: list[Window]
+    status: str
+    next_opens: datetime | None
+    next_closes: datetime | None
+
+
+def load_rows(
+    session: Session, now: datetime, *, hidden: bool = False, removed: bool = False
+) -> list[SchemeRow]:
+    """Rows of every visible scheme; staff pass ``hidden``/``removed`` to include those."""
+    schemes = session.exec(select(Scheme).where(visible_clause(hidden=hidden, removed=removed)))
+    chosen = list(schemes.all())
+    windows = scheme_windows(session, [s.id for s in chosen if s.id is not None])
+    return [scheme_row(s, windows.get(s.id or 0, []), now) for s in chosen]
+
+
+def scheme_row(scheme: Scheme, windows: list[Window], now: datetime) -> SchemeRow:
+    live = [w for w in windows if not w.withdrawn]
+    upcoming = [w.opens_at for w in live if w.opens_at and w.opens_at > now]
+    closing = [w.closes_at for w in live if w.closes_at and w.closes_at >= now]
+    return SchemeRow(
+        scheme=scheme,
+        windows=windows,
+        status=scheme_status(windows, now),
+        next_opens=min(upcoming, default=None),
+        next_closes=min(closing, default=None),
+    )
+
+
+def row_matches(row: SchemeRow, filters: Filters) -> bool:
+    if filters.status and row.status != filters.status:
+        return False
+    return scheme_matches(row.scheme, filters)
+
+
+def sort_rows(rows: list[SchemeRow], key: SortKey, descending: bool = False) -> list[SchemeRow]:
+    """Sort; rows without the date sort last whichever the direction."""
+    if key == "title":
+        return sorted(rows, key=lambda r: r.scheme.title.casefold(), reverse=descending)
+    if key == "updated":
+        return sorted(rows, key=lambda r: r.scheme.updated_at, reverse=not descending)
+    attr = "next_opens" if key == "opens" else "next_closes"
+    dated = [r for r in rows if getattr(r, attr) is not None]
+    undated = [r for r in rows if getattr(r, attr) is None]
+    dated.sort(key=lambda r: (getattr(r, attr), r.scheme.title), reverse=descending)
+    return dated + sorted(undated, key=lambda r: r.scheme.title.casefold())
+
+
+def select_rows(
+    session: Session,
+    now: datetime,
+    filters: Filters,
+    sort: SortKey,
+    descending: bool = False,
+    *,
+    staff: bool = False,
+) -> list[SchemeRow]:
+    """Matching rows, sorted. Staff see removed schemes (flagged) and, on request, hidden ones."""
+    rows = load_rows(session, now, hidden=staff and filters.include_hidden, removed=staff)
+    return sort_rows([r for r in rows if row_matches(r, filters)], sort, descending)
