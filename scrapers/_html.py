@@ -19,7 +19,9 @@ from scrapers.base import Page, ParseError
 logger = logging.getLogger(__name__)
 
 MAX_CHARS = 50_000
-CONTENT_LANDMARKS = ("main", "article", "[role=main]", "#content", ".content")
+# div#broodtekst holds the text of an officielebekendmakingen.nl publication (parlhist's
+# staatsblad crawler reads it); those pages wrap everything in <form id="mainForm">.
+CONTENT_LANDMARKS = ("#broodtekst", "main", "article", "[role=main]", "#content", ".content")
 NOISE = ("nav", "header", "footer", "aside", "script", "style", "noscript", "template", "form")
 BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "tr", "blockquote", "div")
 # Labels whose value states a window, budget or status (RVO, UVB-SZW, Limburg Q&A wording).
@@ -72,8 +74,14 @@ def main_content(soup: BeautifulSoup, selector: str | None = None) -> Tag:
         content = next((t for s in CONTENT_LANDMARKS if (t := soup.select_one(s))), None) or (
             soup.body or soup
         )
+    total = len(content.get_text(" ", strip=True))
     for tag in content.find_all(NOISE):
-        tag.decompose()
+        if tag.decomposed:
+            continue
+        if tag.name == "form" and len(tag.get_text(" ", strip=True)) * 2 > total:
+            tag.unwrap()  # a form around the page (ASP.NET style) is layout, not noise
+        else:
+            tag.decompose()
     return content
 
 
@@ -141,8 +149,8 @@ def read_scheme_page(
         node = soup.select_one(title_selector)
         title = clean(node.get_text(" ")) if node else ""
     else:
-        h1 = content.find("h1") or soup.find("h1")
-        title = clean(h1.get_text(" ")) if h1 else head_title
+        headings = [*content.find_all("h1"), *soup.find_all("h1")]
+        title = next((t for h in headings if (t := clean(h.get_text(" ")))), head_title)
     fields = labelled_fields(content)
     body = block_text(content)
     status = next((p for p in STATUS_PHRASES if p.lower() in body.lower()), "")
@@ -153,6 +161,8 @@ def read_scheme_page(
         if isinstance(description, Tag)
         else (clean(first_p.get_text(" ")) if first_p else "")
     )
+    if not body.replace(title, "").strip() and not fields:
+        raise ParseError(f"{page.url}: page has a title ({title or head_title!r}) but no text")
     lines = [f"{k}: {v}" for k, v in fields]
     text = "\n".join([*lines, body]) if lines else body
     return SchemePage(

@@ -47,3 +47,15 @@ def region_for(name: str) -> str | None:
     folded = _fold(name)
     folded = _PREFIX.sub("", folded).strip()
     return _BY_NAME.get(folded)
+
+
+def same_creator(found: str, wanted: list[str]) -> bool:
+    """True when ``found`` names one of the ``wanted`` bodies (a province by any of its names)."""
+    region = region_for(found)
+    for name in wanted:
+        wanted_region = region_for(name)
+        if wanted_region is not None and region == wanted_region:
+            return True
+        if _fold(found) == _fold(name):
+            return True
+    return False

@@ -1,20 +1,34 @@
-"""SRU searchRetrieve helpers shared by the KOOP, BWB and CVDR scrapers.
+"""SRU searchRetrieve base shared by the KOOP, BWB and CVDR scrapers.
 
-Envelope checks (1.2 and 2.0 look alike by local name), diagnostics as ParseError, and paging by
-``nextRecordPosition`` or ``startRecord += maximumRecords``. No network here.
+``SruScraper`` owns the skeleton the three repeat: the first request (CQL query, optional
+``sortBy`` so the newest records come first and a capped run never drops them), envelope checks
+(1.2 and 2.0 look alike by local name), diagnostics, and paging by ``nextRecordPosition`` or
+``startRecord += maximumRecords`` up to ``SourceContext.max_pages``. A subclass says how to
+build its query and how to read one record. No network here.
+
+Diagnostics: an HTTP-200 ``<diagnostics>`` answer is a ParseError, except a diagnostic saying
+part of the query was ignored (a sort key or an index the server does not support): that one
+still comes with results, so it is recorded as a warning and the records are read.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+from abc import abstractmethod
+from collections.abc import Iterable, Iterator
+from typing import ClassVar
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from lxml import etree
 
 from scrapers import _xml
-from scrapers.base import Page, ParseError, Request
+from scrapers.base import Page, ParseError, RawScheme, Request, Scraper
 
 logger = logging.getLogger(__name__)
+
+# "query part ignored" / "… is ignored" / "genegeerd": the server answered without that part
+_IGNORED = re.compile(r"\bignored\b|genegeerd", re.IGNORECASE)
 
 
 def with_params(url: str, params: dict[str, str]) -> str:
@@ -33,19 +47,33 @@ def sru_search(
     return Request(with_params(url, params))
 
 
-def sru_envelope(page: Page) -> tuple[etree._Element, int]:
-    """Parse an SRU searchRetrieveResponse; (root, numberOfRecords). Diagnostics → ParseError."""
+def sru_diagnostics(root: etree._Element) -> list[str]:
+    """Each diagnostic of an envelope as 'message (uri)' text."""
+    found = []
+    for diagnostic in _xml.find_all(root, "diagnostic"):
+        message = _xml.first_text(diagnostic, "message", "details")
+        uri = _xml.first_text(diagnostic, "uri")
+        found.append(f"{message} ({uri})" if message and uri else message or uri)
+    return found
+
+
+def sru_envelope(page: Page) -> tuple[etree._Element, int, list[str]]:
+    """Parse an SRU searchRetrieveResponse: (root, numberOfRecords, warnings).
+
+    A diagnostic is a ParseError unless it says part of the query was ignored.
+    """
     root = _xml.parse_xml(page.content, page.url)
     if _xml.local(root) != "searchRetrieveResponse":
         raise ParseError(f"{page.url}: root <{_xml.local(root)}> is not searchRetrieveResponse")
-    diagnostic = _xml.find_first(root, "diagnostics", "diagnostic")
-    if diagnostic is not None:
-        detail = _xml.first_text(diagnostic, "message", "details", "uri")
-        raise ParseError(f"{page.url}: SRU diagnostic: {detail}")
-    count = _xml.text_of(_xml.one(root, "numberOfRecords", what=page.url))
+    warnings = []
+    for detail in sru_diagnostics(root):
+        if not _IGNORED.search(detail):
+            raise ParseError(f"{page.url}: SRU diagnostic: {detail}")
+        warnings.append(f"SRU-waarschuwing: {detail}")
+    count = _xml.text_of(_xml.find_first(root, "numberOfRecords"))
     if not count.isdigit():
         raise ParseError(f"{page.url}: numberOfRecords {count!r} is not a number")
-    return root, int(count)
+    return root, int(count), warnings
 
 
 def sru_next_request(page: Page, total: int, root: etree._Element, max_pages: int) -> list[Request]:
@@ -60,11 +88,44 @@ def sru_next_request(page: Page, total: int, root: etree._Element, max_pages: in
     return [Request(with_params(page.url, {"startRecord": str(nxt)}))]
 
 
-def sru_records(page: Page) -> list[etree._Element]:
-    """The <record> elements of a valid envelope; ParseError when a page that should hold some
-    holds none. numberOfRecords 0 is a legitimately empty answer."""
-    root, total = sru_envelope(page)
-    records = list(_xml.find_all(root, "record"))
-    if total and not records:
-        raise ParseError(f"{page.url}: numberOfRecords={total} but no <record> on this page")
-    return records
+class SruScraper(Scraper):
+    """Base of the SRU scrapers: subclasses give ``build_query`` and ``parse_records``.
+
+    Options of a subclass must define ``page_size`` and ``sort_by`` ('' for no sortBy).
+    """
+
+    sru_version: ClassVar[str] = "2.0"
+    sru_params: ClassVar[dict[str, str]] = {}
+
+    @abstractmethod
+    def build_query(self) -> str:
+        """The CQL query of this run, without sortBy."""
+
+    @abstractmethod
+    def parse_records(self, records: list[etree._Element], url: str) -> Iterable[RawScheme]:
+        """Turn the <record> elements of one page into schemes."""
+
+    def full_query(self) -> str:
+        """``build_query()`` plus the configured ``sortBy`` clause."""
+        sort_by = str(getattr(self.options, "sort_by", "") or "")
+        query = self.build_query()
+        return f"{query} sortBy {sort_by}" if sort_by else query
+
+    def start_requests(self, url: str) -> list[Request]:
+        size = int(getattr(self.options, "page_size", 100))
+        query = self.full_query()
+        extra = dict(self.sru_params)
+        return [sru_search(url, query, version=self.sru_version, page_size=size, extra=extra)]
+
+    def next_requests(self, page: Page) -> list[Request]:
+        root, total, _warnings = sru_envelope(page)
+        return sru_next_request(page, total, root, self.context.max_pages)
+
+    def parse(self, page: Page) -> Iterator[RawScheme]:
+        root, total, warnings = sru_envelope(page)
+        for warning in warnings:
+            self.warn(warning)
+        records = list(_xml.find_all(root, "record"))
+        if total and not records:
+            raise ParseError(f"{page.url}: numberOfRecords={total} but no <record> on this page")
+        yield from self.parse_records(records, page.url)

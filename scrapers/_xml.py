@@ -117,11 +117,25 @@ def inline_text(el: etree._Element, skip: Iterable[str] = SKIP) -> str:
             if local(child) not in skipped:
                 walk(child)
                 parts.append("" if local(child) in INLINE else " ")
-            if child.tail:
+            if child.tail and not _splits_number(child, parts):
                 parts.append(child.tail)
 
     walk(el)
     return clean("".join(parts))
+
+
+def _splits_number(child: etree._Element, parts: list[str]) -> bool:
+    """True when ``child``'s tail is layout whitespace inside a number split over inline
+    elements: ``<nadruk>Bergen, 2</nadruk>⏎<nadruk>3</nadruk>`` is "23", not "2 3" (the real
+    Staatscourant XML stcrt-2015-47076 writes its date so)."""
+    tail = child.tail or ""
+    following = child.getnext()
+    if tail.strip() or "\n" not in tail or following is None or local(child) not in INLINE:
+        return False
+    if local(following) not in INLINE:
+        return False
+    before = parts[-2] if len(parts) >= 2 and not parts[-1] else (parts[-1] if parts else "")
+    return before[-1:].isdigit() and inline_text(following)[:1].isdigit()
 
 
 def text_of(el: etree._Element | None) -> str:

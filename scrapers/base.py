@@ -12,7 +12,7 @@ import logging
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
@@ -20,6 +20,9 @@ from pydantic import BaseModel, ConfigDict
 logger = logging.getLogger(__name__)
 
 LEVELS = ("rijk", "provincie", "eu")
+# The one default of each source setting; tracker.config uses these for [defaults].
+DEFAULT_MAX_PAGES = 20
+DEFAULT_LOOK_BACK_DAYS = 365
 
 
 class ParseError(Exception):
@@ -96,7 +99,29 @@ class RawScheme:
     # regulation identifiers (BWBR…, CVDR…) and titles this publication cites, used to merge
     identifiers: list[str] = field(default_factory=list)
     cited_titles: list[str] = field(default_factory=list)
+    # why this item looks like it is not what the source should serve (a parking page, a
+    # redesign); the pipeline then stores nothing of it and marks the run degraded
+    suspect: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SourceContext:
+    """What a scraper knows about the source it runs for, as configured.
+
+    ``today`` is the local date of the run (scrapers never read the clock); ``max_pages`` caps
+    listing/search pages per run; ``publisher`` is the body behind a page that does not name
+    itself (RVO, a province). Every setting has exactly one default, here.
+    """
+
+    source_id: str = ""
+    url: str = ""
+    today: date | None = None
+    look_back_days: int = DEFAULT_LOOK_BACK_DAYS
+    max_pages: int = DEFAULT_MAX_PAGES
+    level: str = ""
+    regions: tuple[str, ...] = ()
+    publisher: str = ""
 
 
 class NoOptions(BaseModel):
@@ -132,10 +157,20 @@ class Scraper(ABC):
             raise TypeError(f"scraper name {cls.name!r} registered twice")
         Scraper.registry[cls.name] = cls
 
-    def __init__(self, options: BaseModel | None = None, **context: Any) -> None:
+    def __init__(
+        self, options: BaseModel | None = None, context: SourceContext | None = None
+    ) -> None:
         self.options = options if options is not None else self.Options()
-        # context: url, look_back_days, level, regions, ... as configured for the source
-        self.context = context
+        self.context = context if context is not None else SourceContext()
+        # non-fatal findings of this run (an SRU warning, a suspect page), for logs and `check`
+        self.warnings: list[str] = []
+
+    def warn(self, message: str) -> None:
+        """Record a non-fatal finding of this run (once per message)."""
+        if message in self.warnings:
+            return
+        logger.warning("%s: %s", self.context.source_id or self.name, message)
+        self.warnings.append(message)
 
     def start_requests(self, url: str) -> list[Request]:
         """The first request(s) of a run; the pipeline passes the configured URL."""

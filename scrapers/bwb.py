@@ -1,4 +1,4 @@
-"""BWB scraper: national subsidy regulations (wetten.overheid.nl) by BWBR identifier."""
+"""BWB scraper: national subsidy regulations (wetten.overheid.nl) by identifier or subject."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ import dataclasses
 import logging
 import re
 from collections.abc import Iterator
-from datetime import date
+from typing import ClassVar
 
 from lxml import etree
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from scrapers import _xml
-from scrapers._sru import sru_envelope, sru_next_request, sru_records, sru_search
-from scrapers.base import Page, ParseError, RawScheme, Request, Scraper
+from scrapers._sru import SruScraper
+from scrapers.base import Page, ParseError, RawScheme
 
 logger = logging.getLogger(__name__)
 
@@ -26,35 +26,53 @@ APPLY_WORDS = re.compile(
 )
 
 
-class BwbScraper(Scraper):
+class BwbScraper(SruScraper):
     """wetten.overheid.nl (BWB) – consolidated national regulations via SRU.
 
     Endpoint: ``https://zoekservice.overheid.nl/sru/Search`` with ``x-connection=BWB`` (the source
-    url). The configured identifiers (``BWBR…``) are asked for in one CQL query
-    ``dcterms.identifier==BWBR… or …``, restricted with ``overheidbwb.geldigheidsdatum==today``
-    to the version in force (``current_only``). Each record's ``locatie_toestand`` (enriched
-    data) is the consolidated "toestand" XML; from it the articles that mention aanvragen,
-    indienen, aanvraagtijdvak, openstelling or subsidieplafond go into ``text`` with their
-    labels ("Artikel 32 …"). Key and identifiers = the BWBR id, level rijk; the citeertitel is
-    a cited title so amendments in the Staatscourant merge with it.
+    url). Two ways to select regulations, combinable:
+
+    - ``identifiers`` (``BWBR…``): ``dcterms.identifier==BWBR… or …`` — for a regulation known
+      to run now;
+    - by subject, so successors are found without knowing their identifier (a scheme such as
+      "NL leert door" comes back under a new regulation): ``title_terms`` searched with
+      ``overheidbwb.titel any "…"`` (BWB rejects ``==`` and ``dcterms.title`` on titles, per a
+      public client), narrowed to ``authorities`` (``overheid.authority``, e.g. "Sociale Zaken en
+      Werkgelegenheid") and ``types`` (``dcterms.type``, default ministeriele-regeling).
+
+    With ``current_only`` the query adds ``overheidbwb.geldigheidsdatum==today``, so only
+    regulations in force today are returned and an expired one simply drops out. Each record's
+    ``locatie_toestand`` (enriched data) is the consolidated "toestand" XML; from it the articles
+    that mention aanvragen, indienen, aanvraagtijdvak, openstelling or subsidieplafond go into
+    ``text`` with their labels ("Artikel 32 …"). Key and identifiers = the BWBR id, level rijk;
+    the citeertitel is a cited title so amendments in the Staatscourant merge with it.
 
     Backed by: the real toestand XML of BWBR0002365 (Rijkssubsidieregeling algemeen maatschappelijk
     werk) in shared/samples/bwb. No real BWB SRU *search record* was available: the record layout
     (owmskern / bwbipm / enrichedData ``locatie_toestand``) follows SOURCES.md §2.1 and client code,
-    so the record parser looks names up anywhere in the record. An expired regulation has no
-    version valid today and yields nothing (``may_be_empty``). Last verified 2026-11-27.
+    so the record parser looks names up anywhere in the record. The index names for subject
+    search (``overheidbwb.titel``, ``overheid.authority``, ``dcterms.type``) come from client
+    code and are unverified against the live service.
+
+    Live verification is recorded per source (``verified`` in config.toml, shown by
+    ``tracker sources``); none of these requests has been verified against the live service yet.
     """
 
     name = "bwb"
     title = "wetten.overheid.nl – BWB regulations via SRU"
     may_be_empty = True
+    sru_params: ClassVar[dict[str, str]] = {"x-connection": "BWB"}
 
     class Options(BaseModel):
         model_config = ConfigDict(extra="forbid", frozen=True)
 
-        identifiers: list[str] = Field(min_length=1)
+        identifiers: list[str] = Field(default_factory=list)
+        title_terms: list[str] = Field(default_factory=list)
+        authorities: list[str] = Field(default_factory=list)
+        types: list[str] = Field(default_factory=lambda: ["ministeriele-regeling"])
         current_only: bool = True
         page_size: int = Field(50, ge=1, le=1000)
+        sort_by: str = ""
 
         @field_validator("identifiers")
         @classmethod
@@ -64,27 +82,35 @@ class BwbScraper(Scraper):
                 raise ValueError(f"not BWBR identifiers: {bad}")
             return value
 
+        @model_validator(mode="after")
+        def _check(self) -> BwbScraper.Options:
+            if not self.identifiers and not self.title_terms:
+                raise ValueError("set identifiers or title_terms")
+            return self
+
     options: Options
 
-    def start_requests(self, url: str) -> list[Request]:
-        ids = " or ".join(f"dcterms.identifier=={i}" for i in self.options.identifiers)
-        query = f"({ids})"
-        today = self.context.get("today")
-        if self.options.current_only and isinstance(today, date):
+    def build_query(self) -> str:
+        """CQL: the identifiers, or-ed with the subject search, restricted to today's versions."""
+        opts = self.options
+        selections = [f"dcterms.identifier=={i}" for i in opts.identifiers]
+        if opts.title_terms:
+            subject = [f'overheidbwb.titel any "{" ".join(opts.title_terms)}"']
+            if opts.authorities:
+                subject.append(_any_of("overheid.authority", opts.authorities))
+            if opts.types:
+                subject.append(_any_of("dcterms.type", opts.types))
+            selections.append("(" + " and ".join(subject) + ")")
+        query = f"({' or '.join(selections)})"
+        today = self.context.today
+        if opts.current_only and today is not None:
             query += f" and overheidbwb.geldigheidsdatum=={today.isoformat()}"
-        extra = {"x-connection": "BWB"}
-        return [
-            sru_search(url, query, version="2.0", page_size=self.options.page_size, extra=extra)
-        ]
+        return query
 
-    def next_requests(self, page: Page) -> list[Request]:
-        root, total = sru_envelope(page)
-        return sru_next_request(page, total, root, int(self.context.get("max_pages", 10)))
-
-    def parse(self, page: Page) -> Iterator[RawScheme]:
+    def parse_records(self, records: list[etree._Element], url: str) -> Iterator[RawScheme]:
         seen: set[str] = set()
-        for record in sru_records(page):
-            raw = self._parse_record(record, page.url)
+        for record in records:
+            raw = self._parse_record(record, url)
             if raw.key not in seen:  # one record per version; keep the first
                 seen.add(raw.key)
                 yield raw
@@ -127,3 +153,8 @@ class BwbScraper(Scraper):
             cited_titles=list(dict.fromkeys([*raw.cited_titles, *titles])),
             extra=raw.extra | {"in_force_from": root.get("inwerkingtreding", "")},
         )
+
+
+def _any_of(index: str, values: list[str]) -> str:
+    clause = " or ".join(f'{index}=="{v}"' for v in values)
+    return f"({clause})" if len(values) > 1 else clause

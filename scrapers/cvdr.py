@@ -6,53 +6,76 @@ import dataclasses
 import logging
 import re
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
+from typing import ClassVar
 
 from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from scrapers import _xml
 from scrapers._cite import find_identifiers
-from scrapers._regions import region_for
-from scrapers._sru import sru_envelope, sru_next_request, sru_records, sru_search
-from scrapers.base import Page, ParseError, RawScheme, Request, Scraper
+from scrapers._regions import region_for, same_creator
+from scrapers._sru import SruScraper
+from scrapers.base import Page, ParseError, RawScheme
 
 logger = logging.getLogger(__name__)
 
 CVDR_ID = re.compile(r"^(CVDR\d+)(?:_(\d+))?$")
 
 
-class CvdrScraper(Scraper):
+# Words (not substrings: CQL ``any`` matches whole words) that real subsidy-rule titles use:
+# "Subsidieregeling …", "Regels subsidieverlening …", "Uitvoeringsverordening subsidie …",
+# "Algemene subsidieverordening …", "… subsidieplafond …".
+SUBSIDY_WORDS = (
+    "subsidie", "subsidies", "subsidieregeling", "subsidieverlening", "subsidieverordening",
+    "subsidieplafond", "subsidieplafonds", "subsidieregels",
+)  # fmt: skip
+
+
+class CvdrScraper(SruScraper):
     """lokaleregelgeving.overheid.nl (CVDR) – decentral regulations via SRU.
 
     Endpoint: ``https://zoekservice.overheid.nl/sru/Search`` with ``x-connection=cvdr``, SRU 1.2
     (the source url). Configure either ``identifiers`` (``CVDR742212``) or a ``creator`` (e.g.
-    "Gelderland") with ``title_terms`` (``dcterms.title any "subsidie"``); with ``look_back`` the
-    query adds ``dcterms.modified>=`` today minus ``look_back_days``. Each record's enriched
-    ``publicatieurl_xml`` is the regulation XML (``<cvdr><meta>…<body><regeling>``), whose
-    text goes into ``text``. Key = the CVDR number without version (``CVDR742212``); when a page
-    holds several versions the highest is kept. Level provincie and the region when the creator
-    is a province. The Provinciaal blad publication the version came from (``isFormatOf``) is
-    added to ``identifiers`` so it merges with the ``koop_sru`` record.
+    "Gelderland") with ``title_terms``. CQL ``any`` matches whole words, so ``any "subsidie"``
+    alone would miss "Subsidieregeling …" and "Regels subsidieverlening …": the default terms
+    are the compounds real titles use (``SUBSIDY_WORDS``), and every title is checked again on
+    our side for "subsidie". With ``look_back`` the query adds ``dcterms.modified>=`` today minus
+    ``look_back_days``; results are sorted ``sortBy dcterms.modified/sort.descending``.
+
+    A creator such as "Utrecht" or "Groningen" is both a province and a municipality, so each
+    record's creator is checked like ``koop_sru`` does: it must name the configured province,
+    and a creator whose ``scheme`` says Gemeente is skipped. Each record's enriched
+    ``publicatieurl_xml`` is the regulation XML (``<cvdr><meta>…<body><regeling>``), whose text
+    goes into ``text``. Key = the CVDR number without version (``CVDR742212``); when a page holds
+    several versions the highest is kept. Level provincie and the region of the province. The
+    Provinciaal blad publication the version came from (``isFormatOf``) is added to
+    ``identifiers`` so it merges with the ``koop_sru`` record.
 
     Backed by: the real regulation XML ``cvdr/cvdr_CVDR100394_2.xml`` (Kampen, not a subsidy rule
     but the same schema). No real CVDR SRU record was available; the record layout (owmskern,
-    owmsmantel, cvdripm, enriched ``publicatieurl_xml``) follows SOURCES.md §2.2 and the index
-    names (``dcterms.creator``) are unverified. Last verified 2026-11-27.
+    owmsmantel, cvdripm, enriched ``publicatieurl_xml``) follows SOURCES.md §2.2; the index names
+    (``dcterms.creator``) and the sort key are unverified against the live service.
+
+    Live verification is recorded per source (``verified`` in config.toml, shown by
+    ``tracker sources``); none of these requests has been verified against the live service yet.
     """
 
     name = "cvdr"
     title = "lokaleregelgeving.overheid.nl – CVDR regulations via SRU"
     may_be_empty = True
+    sru_version = "1.2"
+    sru_params: ClassVar[dict[str, str]] = {"x-connection": "cvdr"}
 
     class Options(BaseModel):
         model_config = ConfigDict(extra="forbid", frozen=True)
 
         identifiers: list[str] = Field(default_factory=list)
         creator: str | None = None
-        title_terms: list[str] = Field(default_factory=lambda: ["subsidie"])
+        title_terms: list[str] = Field(default_factory=lambda: list(SUBSIDY_WORDS))
         look_back: bool = False
         page_size: int = Field(100, ge=1, le=1000)
+        sort_by: str = "dcterms.modified/sort.descending"
 
         @model_validator(mode="after")
         def _check(self) -> CvdrScraper.Options:
@@ -77,31 +100,37 @@ class CvdrScraper(Scraper):
             clauses = [f'dcterms.creator="{opts.creator}"']
             if opts.title_terms:
                 clauses.append(f'dcterms.title any "{" ".join(opts.title_terms)}"')
-        today = self.context.get("today")
-        if opts.look_back and isinstance(today, date):
-            since = today - timedelta(days=int(self.context.get("look_back_days", 365)))
+        today = self.context.today
+        if opts.look_back and today is not None:
+            since = today - timedelta(days=self.context.look_back_days)
             clauses.append(f'dcterms.modified>="{since.isoformat()}"')
         return " and ".join(clauses)
 
-    def start_requests(self, url: str) -> list[Request]:
-        extra = {"x-connection": "cvdr"}
-        query = self.build_query()
-        return [
-            sru_search(url, query, version="1.2", page_size=self.options.page_size, extra=extra)
-        ]
-
-    def next_requests(self, page: Page) -> list[Request]:
-        root, total = sru_envelope(page)
-        return sru_next_request(page, total, root, int(self.context.get("max_pages", 10)))
-
-    def parse(self, page: Page) -> Iterator[RawScheme]:
+    def parse_records(self, records: list[etree._Element], url: str) -> Iterator[RawScheme]:
         best: dict[str, tuple[int, RawScheme]] = {}
-        for record in sru_records(page):
-            version, raw = self._parse_record(record, page.url)
+        for record in records:
+            version, raw = self._parse_record(record, url)
+            if not self._wanted(record, raw):
+                continue
             if raw.key not in best or version > best[raw.key][0]:
                 best[raw.key] = (version, raw)
         for _, raw in best.values():
             yield raw
+
+    def _wanted(self, record: etree._Element, raw: RawScheme) -> bool:
+        """The creator check and the title check of a creator search."""
+        opts = self.options
+        if opts.identifiers or not opts.creator:
+            return True
+        creator = _xml.find_first(record, "creator")
+        scheme = (creator.get("scheme", "") if creator is not None else "").casefold()
+        if "gemeente" in scheme or not same_creator(raw.publisher, [opts.creator]):
+            logger.info("skipping %s by %r: not %r", raw.key, raw.publisher, opts.creator)
+            return False
+        if "subsidie" not in raw.title.casefold():
+            logger.info("skipping %s: title %r is not a subsidy rule", raw.key, raw.title)
+            return False
+        return True
 
     def _parse_record(self, record: etree._Element, url: str) -> tuple[int, RawScheme]:
         full_id = _xml.first_text(record, "identifier")
@@ -119,8 +148,8 @@ class CvdrScraper(Scraper):
             url=f"https://lokaleregelgeving.overheid.nl/{key}",
             publisher=creator,
             published_text=_xml.first_text(record, "issued", "modified"),
-            level="provincie" if region else str(self.context.get("level", "")),
-            regions=[region] if region else list(self.context.get("regions") or []),
+            level="provincie" if region else self.context.level,
+            regions=[region] if region else list(self.context.regions),
             detail_url=_xml.first_text(record, "publicatieurl_xml"),
             identifiers=list(dict.fromkeys([key, full_id, *find_identifiers(published_in)])),
             extra={

@@ -39,6 +39,21 @@ def _keywords(meta: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(str(v).strip() for v in values if str(v).strip()))[:30]
 
 
+def _richness(row: dict[str, Any]) -> tuple[bool, bool, bool, bool]:
+    meta = row.get("metadata") or {}
+    return (
+        _first(meta, "DATASOURCE") == "SEDIA",
+        bool(_first(meta, "status")),
+        bool(_first(meta, "descriptionByte")),
+        bool(_first(meta, "actions")),
+    )
+
+
+def _day(value: str) -> str:
+    """The calendar date of an ISO value as written ('2027-04-08T00:00:00.000+0000')."""
+    return value[:10] if re.match(r"^\d{4}-\d{2}-\d{2}", value) else ""
+
+
 def topic_budget(raw: str, identifier: str) -> str:
     """Sum the budgetYearMap of this topic's actions; survives truncated JSON (then regex)."""
     maps: list[str] = []
@@ -65,7 +80,18 @@ class EuSediaScraper(Scraper):
     API answers 500. Pages by ``pageNumber`` (1-based) until a short page or ``totalResults``.
 
     Every metadata value is a list. Rows are deduplicated on ``identifier`` (the same topic can
-    appear twice). ``actions`` and ``budgetOverview`` are JSON inside strings and may be cut off;
+    appear twice); of two rows the one with the current ``SEDIA`` datasource, a status, a
+    description and actions wins over a bare legacy copy.
+
+    ``deadlineDate`` is **Brussels wall time written with a +0000 label**, not a UTC instant:
+    the legacy rows of the real sample say ``2024-02-07T17:00:00.000+0000`` for calls whose
+    portal deadline reads "17:00:00 Brussels time" (read as UTC it would be 18:00 in Brussels).
+    Current rows carry only the date (``T00:00:00.000+0000``); the portal's standard deadline
+    time ``deadline_time`` (17:00) is then applied. Both become a local time
+    ``YYYY-MM-DDTHH:MM`` that the normaliser reads in Europe/Amsterdam — the same zone as
+    Brussels — so a deadline is shown to the minute. ``startDate`` is a calendar date.
+
+    ``actions`` and ``budgetOverview`` are JSON inside strings and may be cut off;
     the budget then comes from a regex over the fragment, or is left empty. Windows are
     structured: **one window from startDate to the first deadline**, because a two-stage call
     only admits new proposals until stage 1 (later stage deadlines are noted in the snippet);
@@ -74,7 +100,11 @@ class EuSediaScraper(Scraper):
     years after their deadline, so status must come from the dates.
 
     Backed by the real 9-row Horizon Europe response in shared/samples/eu_sedia (its long fields
-    were trimmed by the fixture's author). Last verified 2026-11-27.
+    were trimmed by the fixture's author). The standard 17:00 for date-only rows is the portal's
+    documented default, not read from each row: check a topic page with ``tracker check``.
+
+    Live verification is recorded per source (``verified`` in config.toml, shown by
+    ``tracker sources``); none of these requests has been verified against the live service yet.
     """
 
     name = "eu_sedia"
@@ -89,6 +119,8 @@ class EuSediaScraper(Scraper):
         types: list[str] = Field(default_factory=lambda: ["1"])
         languages: list[str] = Field(default_factory=lambda: ["en"])
         page_size: int = Field(100, ge=1, le=1000)
+        # the portal's standard closing time, used when a deadline carries no clock time
+        deadline_time: str = Field("17:00", pattern=r"^\d{2}:\d{2}$")
 
     options: Options
 
@@ -121,7 +153,7 @@ class EuSediaScraper(Scraper):
         size = int(data.get("pageSize") or query.get("pageSize") or self.options.page_size)
         total = int(data.get("totalResults") or 0)
         short = len(data["results"]) < size
-        if short or number * size >= total or number >= int(self.context.get("max_pages", 10)):
+        if short or number * size >= total or number >= self.context.max_pages:
             return []
         base = page.url.split("?", 1)[0]
         return [self._request(base, number + 1)]
@@ -135,20 +167,33 @@ class EuSediaScraper(Scraper):
         return data
 
     def parse(self, page: Page) -> Iterator[RawScheme]:
-        seen: set[str] = set()
+        best: dict[str, dict[str, Any]] = {}
         for row in self._envelope(page)["results"]:
             meta = row.get("metadata") if isinstance(row, dict) else None
             identifier = _first(meta, "identifier") if isinstance(meta, dict) else ""
             if not identifier:
                 logger.warning("%s: SEDIA row without identifier skipped", page.url)
                 continue
-            if identifier not in seen:
-                seen.add(identifier)
-                yield self._parse_topic(identifier, row, meta)  # type: ignore[arg-type]
+            # the same topic can come twice (a legacy copy beside the current row): keep the
+            # row that says most — current datasource, a status, a description, actions
+            if identifier not in best or _richness(row) > _richness(best[identifier]):
+                best[identifier] = row
+        for identifier, row in best.items():
+            yield self._parse_topic(identifier, row, row["metadata"])
+
+    def _deadline(self, value: str) -> str:
+        """A deadline as Brussels wall time 'YYYY-MM-DDTHH:MM' (see the class docstring)."""
+        day = _day(value)
+        clock = value[11:16] if len(value) >= 16 and value[10] == "T" else ""
+        if not day:
+            return value
+        if not clock or clock == "00:00":
+            clock = self.options.deadline_time
+        return f"{day}T{clock}"
 
     def _parse_topic(self, identifier: str, row: dict[str, Any], meta: dict[str, Any]) -> RawScheme:
-        start = _first(meta, "startDate")
-        deadlines = [str(d) for d in meta.get("deadlineDate") or []]
+        start = _day(_first(meta, "startDate"))
+        deadlines = [self._deadline(str(d)) for d in meta.get("deadlineDate") or []]
         model = _first(meta, "deadlineModel")
         actions = _first(meta, "actions")
         found = _STATUS_JSON.search(actions)

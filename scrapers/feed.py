@@ -6,6 +6,8 @@ import dataclasses
 import logging
 import re
 from collections.abc import Iterator
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import feedparser
@@ -30,6 +32,22 @@ def _plain(text: str) -> str:
     return _html.clean(text)
 
 
+def published_date(value: str) -> str:
+    """RFC 822 or ISO date-time → 'YYYY-MM-DD' in the value's own offset; '' if unreadable."""
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        return parsedate_to_datetime(value).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        pass
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        logger.info("unreadable feed date %r", value)
+        return ""
+
+
 class FeedScraper(Scraper):
     """Any RSS 2.0 or Atom feed, parsed with feedparser.
 
@@ -41,9 +59,16 @@ class FeedScraper(Scraper):
     Other feeds: key = entry id or link, title and summary as given (HTML stripped).
 
     ``keywords`` keeps only items whose title or description contains one of the terms
-    (case-insensitive); an empty result is then normal (``may_be_empty``). With ``detail`` each
-    item link is fetched and read like ``html_page``. Backed by the real 150-item Kamerstukken
-    feed in shared/samples/koop. Last verified 2026-11-27.
+    (case-insensitive); an empty result is then normal (``may_be_empty``). ``publications``
+    keeps only KOOP items whose id prefix names one of those journals (``stcrt``, ``prb``), so
+    Gemeenteblad and Waterschapsblad items never land as national schemes. ``pubDate`` is RFC
+    822 with a local offset ("Mon, 02 May 2022 00:00:00 +0200"); it is handed on as the ISO
+    date *in that offset* (2022-05-02), not converted to UTC (which would give the day
+    before). With ``detail`` each item link is fetched and read like ``html_page``. Backed by
+    the real 150-item Kamerstukken feed in shared/samples/koop.
+
+    Live verification is recorded per source (``verified`` in config.toml, shown by
+    ``tracker sources``); none of these requests has been verified against the live service yet.
     """
 
     name = "feed"
@@ -54,6 +79,7 @@ class FeedScraper(Scraper):
         model_config = ConfigDict(extra="forbid", frozen=True)
 
         keywords: list[str] = Field(default_factory=list)
+        publications: list[str] = Field(default_factory=list)
         detail: bool = False
 
     options: Options
@@ -66,6 +92,9 @@ class FeedScraper(Scraper):
         terms = [t.casefold() for t in self.options.keywords]
         for entry in parsed.entries:
             raw = self._parse_entry(entry)
+            prefix = raw.key.split("-", 1)[0] if KOOP_TITLE.match(raw.extra["feed_title"]) else ""
+            if self.options.publications and prefix not in self.options.publications:
+                continue
             haystack = f"{raw.title} {raw.summary} {raw.extra.get('feed_title', '')}".casefold()
             if raw.key and (not terms or any(t in haystack for t in terms)):
                 yield raw
@@ -78,21 +107,23 @@ class FeedScraper(Scraper):
         category = ", ".join(str(t.get("term", "")) for t in entry.get("tags", []) if t.get("term"))
         if match:
             key, creator = match.group(1), match.group(2).strip()
-            level = KOOP_LEVEL.get(key.split("-")[0], str(self.context.get("level", "")))
+            level = KOOP_LEVEL.get(key.split("-")[0], self.context.level)
             region = region_for(creator) if level == "provincie" else None
             title, summary, ids = description or key, "", [key]
         else:
             key, creator = str(entry.get("id") or link), ""
-            level, region = str(self.context.get("level", "")), None
+            level, region = self.context.level, None
             title, summary, ids = feed_title or description, description, []
-        regions = [region] if region else list(self.context.get("regions") or [])
+        regions = [region] if region else list(self.context.regions)
         return RawScheme(
             key=key,
             title=title,
             url=link,
             publisher=creator,
             summary=summary,
-            published_text=str(entry.get("published") or entry.get("updated") or ""),
+            published_text=published_date(
+                str(entry.get("published") or entry.get("updated") or "")
+            ),
             level=level,
             regions=[] if level == "rijk" else regions,
             detail_url=link if self.options.detail else "",

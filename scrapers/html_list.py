@@ -11,7 +11,15 @@ from bs4 import Tag
 from pydantic import BaseModel, ConfigDict, Field
 
 from scrapers import _html
-from scrapers.base import Page, ParseError, RawScheme, RawWindow, Request, Scraper
+from scrapers.base import (
+    Page,
+    ParseError,
+    RawScheme,
+    RawWindow,
+    Request,
+    Scraper,
+    SourceContext,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +41,12 @@ class HtmlListScraper(Scraper):
     redesign must fail loudly, not look like "all schemes removed". Links are made absolute
     against the page URL and are the key. With ``follow_details`` each link is fetched and read
     like ``html_page``. ``next`` selects the link to the following listing page, capped by
-    ``max_pages``. No real markup of RVO/UVB-SZW/DUS-I/province listings was available, so
-    selectors must be set from the live page; the tests use a constructed listing.
-    Last verified 2026-11-27.
+    the source's ``max_pages``. No real markup of RVO/UVB-SZW/DUS-I/province listings was
+    available, so selectors must be set from the live page (``tracker check``); the tests use a
+    constructed listing.
+
+    Live verification is recorded per source (``verified`` in config.toml, shown by
+    ``tracker sources``); none of these requests has been verified against the live service yet.
     """
 
     name = "html_list"
@@ -56,13 +67,14 @@ class HtmlListScraper(Scraper):
         next: str | None = None
         expect_min: int = Field(1, ge=0)
         follow_details: bool = False
-        max_pages: int = Field(5, ge=1, le=100)
         content: str | None = None
 
     options: Options
 
-    def __init__(self, options: BaseModel | None = None, **context: object) -> None:
-        super().__init__(options, **context)
+    def __init__(
+        self, options: BaseModel | None = None, context: SourceContext | None = None
+    ) -> None:
+        super().__init__(options, context)
         self._pages = 1  # listing pages requested so far in this run
 
     def parse(self, page: Page) -> Iterator[RawScheme]:
@@ -90,14 +102,15 @@ class HtmlListScraper(Scraper):
                 summary=_text(item, opts.summary),
                 text=_html.clean(item.get_text(" "))[:2000],
                 status_text=status,
-                level=str(self.context.get("level", "")),
-                regions=list(self.context.get("regions") or []),
+                publisher=self.context.publisher,
+                level=self.context.level,
+                regions=list(self.context.regions),
                 windows=windows,
                 detail_url=url if opts.follow_details and url else "",
             )
 
     def next_requests(self, page: Page) -> list[Request]:
-        cap = min(self.options.max_pages, int(self.context.get("max_pages", 100)))
+        cap = self.context.max_pages
         if not self.options.next or self._pages >= cap:
             return []
         anchor = _html.soup_of(page).select_one(self.options.next)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,6 +13,18 @@ from scrapers import _html
 from scrapers.base import Page, ParseError, RawScheme, Scraper
 
 logger = logging.getLogger(__name__)
+
+# What a parked domain or a relaunched site says instead of the scheme page.
+PARKING_PHRASES = (
+    "dit domein is te koop", "deze domeinnaam is te koop", "this domain is for sale",
+    "domain is for sale", "welkom op onze nieuwe website", "welkom op de nieuwe website",
+    "onze website is vernieuwd", "deze website is verhuisd", "pagina niet gevonden",
+    "page not found", "website in aanbouw", "under construction",
+)  # fmt: skip
+# Wording any real scheme page has: how and when to apply, or what is subsidised.
+WINDOW_WORDS = re.compile(
+    r"aanvra|indien|openstelling|tijdvak|deadline|sluit|subsidie|regeling|budget|plafond"
+)
 
 
 class HtmlPageScraper(Scraper):
@@ -30,8 +44,17 @@ class HtmlPageScraper(Scraper):
     "Label: value" lines, followed by the page text, so the window extractor sees them; the
     budget-like value becomes ``amount_text``. Status badges ("Open voor aanvragen", "Bijna
     open", "Deze regeling is gesloten") become ``status_text``. Text is capped at
-    ``max_chars``. ``key`` defaults to the page URL; ``scheme_title`` and ``identifiers`` pin the
-    page to a regulation for merging. Last verified 2026-11-27 (constructed fixtures only).
+    ``max_chars``. ``key`` defaults to the configured URL; ``scheme_title`` and ``identifiers``
+    pin the page to a regulation for merging; ``publisher`` comes from the source's config.
+
+    A page with a title but no text is a ParseError. A parking page ("Dit domein is te koop"),
+    a relaunched site ("Welkom op onze nieuwe website"), a redirect to another host, or a page
+    with neither window wording nor the scheme's name is marked ``suspect``: the pipeline then
+    stores nothing of it (no title, no alias) and marks the run degraded. Selectors are unknown
+    for every site (constructed fixtures only); verify each source with ``tracker check``.
+
+    Live verification is recorded per source (``verified`` in config.toml, shown by
+    ``tracker sources``); none of these requests has been verified against the live service yet.
     """
 
     name = "html_page"
@@ -56,18 +79,46 @@ class HtmlPageScraper(Scraper):
         )
         if not read.title and not read.text:
             raise ParseError(f"{page.url}: page has neither a title nor text")
+        suspect = self.suspect_reason(page, read)
+        if suspect:
+            self.warn(f"{page.url}: {suspect}")
         yield RawScheme(
-            key=opts.key or page.url,
+            key=opts.key or self.context.url or page.url,
             title=read.title or opts.scheme_title or page.url,
             url=page.url,
-            publisher=str(self.context.get("publisher", "")),
+            publisher=self.context.publisher,
             summary=read.summary,
             text=read.text,
             status_text=read.status_text,
             amount_text=read.amount_text,
-            level=str(self.context.get("level", "")),
-            regions=list(self.context.get("regions") or []),
+            level=self.context.level,
+            regions=list(self.context.regions),
             identifiers=list(opts.identifiers),
             cited_titles=[opts.scheme_title] if opts.scheme_title else [],
+            suspect=suspect,
             extra={"fields": dict(read.fields)},
         )
+
+    def suspect_reason(self, page: Page, read: _html.SchemePage) -> str:
+        """Why this page looks like a parking page or a redesign rather than the scheme page.
+
+        A parked domain or a new site still answers 200 with a title, so it would pass as a
+        healthy page and teach the scheme a new alias. Signals: a parking or relaunch phrase,
+        a redirect to another host, or neither window wording nor the scheme's name.
+        """
+        lowered = f"{read.title}\n{read.text}".casefold()
+        phrase = next((p for p in PARKING_PHRASES if p in lowered), "")
+        if phrase:
+            return f"pagina lijkt geparkeerd of vernieuwd ('{phrase}')"
+        configured = urlsplit(self.context.url).hostname if self.context.url else None
+        final = urlsplit(page.url).hostname
+        if configured and final and _site(configured) != _site(final):
+            return f"doorverwezen naar een andere host ({final} in plaats van {configured})"
+        name = (self.options.scheme_title or "").casefold()
+        if not WINDOW_WORDS.search(lowered) and not (name and name in lowered):
+            return "geen aanvraagperiode-woorden en geen regelingnaam op de pagina"
+        return ""
+
+
+def _site(host: str) -> str:
+    return host.casefold().removeprefix("www.")

@@ -11,12 +11,14 @@ import logging
 import os
 import re
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from scrapers._regions import PROVINCES
+from scrapers.base import DEFAULT_LOOK_BACK_DAYS, DEFAULT_MAX_PAGES
 from tracker.errors import ConfigError
 
 logger = logging.getLogger(__name__)
@@ -163,11 +165,11 @@ DEFAULT_DOELGROEPEN: dict[str, tuple[str, ...]] = {
 
 class DefaultsConfig(_Model):
     schedule: str = "0 6 * * *"
-    look_back_days: int = Field(default=365, ge=1)
+    look_back_days: int = Field(default=DEFAULT_LOOK_BACK_DAYS, ge=1)
     max_failures: int = Field(default=3, ge=1)
     degraded_ratio: float = Field(default=0.5, ge=0, le=1)
     removal_runs: int = Field(default=3, ge=1)
-    max_pages: int = Field(default=20, ge=1)
+    max_pages: int = Field(default=DEFAULT_MAX_PAGES, ge=1)
 
 
 class SourceConfig(_Model):
@@ -183,6 +185,13 @@ class SourceConfig(_Model):
     max_pages: int | None = Field(default=None, ge=1)
     scheme: str | None = None
     themes: tuple[str, ...] = ()
+    # the body behind a page that does not name itself (RVO, a province), for html scrapers
+    publisher: str = ""
+    # last day the source's request and selectors were checked against the live service
+    # (`tracker check`); None: never verified
+    verified: date | None = None
+    # what that check covered and what is still open, in a sentence
+    verified_note: str = ""
     options: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("regions")

@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 import pydantic
 import pytest
 
-from scrapers.base import ParseError, RawScheme
+from scrapers.base import ParseError, RawScheme, SourceContext
 from scrapers.bwb import BwbScraper
 from tests.scrapers.conftest import TODAY, page_from_bytes, page_from_fixture, page_from_sample
 
@@ -13,7 +13,9 @@ SRU = "http://127.0.0.1:8765/sru/Search"
 
 
 def make(*ids: str) -> BwbScraper:
-    return BwbScraper(BwbScraper.Options(identifiers=list(ids)), today=TODAY, max_pages=5)
+    return BwbScraper(
+        BwbScraper.Options(identifiers=list(ids)), SourceContext(today=TODAY, max_pages=5)
+    )
 
 
 def test_start_request_queries_identifiers_in_force_today() -> None:
@@ -87,3 +89,27 @@ def test_record_without_bwbr_id_is_a_parse_error() -> None:
     )
     with pytest.raises(ParseError, match="BWBR"):
         list(make("BWBR0043015").parse(page_from_bytes(body, SRU)))
+
+
+def test_subject_search_finds_successors_by_title_authority_and_type() -> None:
+    scraper = BwbScraper(
+        BwbScraper.Options(
+            identifiers=["BWBR0043015"],
+            title_terms=["scholing", "ontwikkelen"],
+            authorities=["Sociale Zaken en Werkgelegenheid", "Onderwijs, Cultuur en Wetenschap"],
+        ),
+        SourceContext(today=TODAY),
+    )
+    query = scraper.build_query()
+    assert query == (
+        '(dcterms.identifier==BWBR0043015 or (overheidbwb.titel any "scholing ontwikkelen"'
+        ' and (overheid.authority=="Sociale Zaken en Werkgelegenheid"'
+        ' or overheid.authority=="Onderwijs, Cultuur en Wetenschap")'
+        ' and dcterms.type=="ministeriele-regeling"))'
+        " and overheidbwb.geldigheidsdatum==2026-11-27"
+    )
+
+
+def test_options_need_identifiers_or_title_terms() -> None:
+    with pytest.raises(pydantic.ValidationError):
+        BwbScraper.Options()

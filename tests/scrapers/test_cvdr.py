@@ -5,16 +5,16 @@ from urllib.parse import parse_qs, urlsplit
 import pydantic
 import pytest
 
-from scrapers.base import ParseError, RawScheme
-from scrapers.cvdr import CvdrScraper
-from tests.scrapers.conftest import TODAY, page_from_fixture, page_from_sample
+from scrapers.base import ParseError, RawScheme, SourceContext
+from scrapers.cvdr import SUBSIDY_WORDS, CvdrScraper
+from tests.scrapers.conftest import TODAY, page_from_bytes, page_from_fixture, page_from_sample
 
 SRU = "http://127.0.0.1:8765/sru/Search"
 
 
 def make(**options: object) -> CvdrScraper:
     opts = CvdrScraper.Options(**options)  # type: ignore[arg-type]
-    return CvdrScraper(opts, today=TODAY, look_back_days=365)
+    return CvdrScraper(opts, SourceContext(today=TODAY, look_back_days=365))
 
 
 def test_query_by_creator_and_title_terms() -> None:
@@ -22,14 +22,15 @@ def test_query_by_creator_and_title_terms() -> None:
     params = parse_qs(urlsplit(request.url).query)
     assert params["x-connection"] == ["cvdr"]
     assert params["version"] == ["1.2"]
+    words = " ".join(SUBSIDY_WORDS)
     assert params["query"] == [
-        'dcterms.creator="Gelderland" and dcterms.title any "subsidie"'
-        ' and dcterms.modified>="2025-11-27"'
+        f'dcterms.creator="Gelderland" and dcterms.title any "{words}"'
+        ' and dcterms.modified>="2025-11-27" sortBy dcterms.modified/sort.descending'
     ]
 
 
 def test_query_by_identifier() -> None:
-    (request,) = make(identifiers=["CVDR694120"]).start_requests(SRU)
+    (request,) = make(identifiers=["CVDR694120"], sort_by="").start_requests(SRU)
     assert parse_qs(urlsplit(request.url).query)["query"] == ["(dcterms.identifier==CVDR694120)"]
 
 
@@ -78,3 +79,46 @@ def test_not_a_cvdr_document() -> None:
         make(creator="Gelderland").parse_detail(
             page_from_sample("koop/doc_prb-2017-1003.xml"), RawScheme(key="k", title="t")
         )
+
+
+# Real titles of provincial subsidy rules: Gelderland's "Regels Subsidieverlening Gelderland
+# 2023", Noord-Brabant's CVDR381966 "Subsidieregeling buurtfonds Noord-Brabant" and Utrecht's
+# prb-2017-2187 "Uitvoeringsverordening subsidie Binnenstedelijke Ontwikkeling provincie Utrecht
+# 2017". CQL ``any`` compares whole words, so each must share a word with the query's terms.
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Regels Subsidieverlening Gelderland 2023",
+        "Subsidieregeling buurtfonds Noord-Brabant",
+        "Uitvoeringsverordening subsidie Binnenstedelijke Ontwikkeling provincie Utrecht 2017",
+        "Algemene subsidieverordening Gelderland 2016",
+    ],
+)
+def test_title_terms_match_real_subsidy_titles_word_by_word(title: str) -> None:
+    words = {w.casefold() for w in title.split()}
+    assert words & set(make(creator="Gelderland").options.title_terms)
+
+
+def _search(creator: bytes, title: bytes, scheme: bytes = b"overheid:Provincie") -> bytes:
+    body = page_from_fixture("cvdr/search_gelderland.xml").content
+    body = body.replace(
+        b'scheme="overheid:Provincie">Gelderland<', b'scheme="' + scheme + b'">' + creator + b"<"
+    )
+    return body.replace(b"Regels Subsidieverlening Gelderland 2023", title)
+
+
+def test_creator_check_skips_other_bodies_and_municipalities() -> None:
+    scraper = make(creator="Utrecht")
+    page = page_from_bytes(_search(b"Utrecht", b"Subsidieregeling cultuur Utrecht"), SRU)
+    assert [r.regions for r in scraper.parse(page)] == [["NL-UT"]]
+    town = page_from_bytes(
+        _search(b"Utrecht", b"Subsidieregeling cultuur", b"overheid:Gemeente"), SRU
+    )
+    assert list(scraper.parse(town)) == []
+    other = page_from_bytes(_search(b"Gelderland", b"Subsidieregeling cultuur"), SRU)
+    assert list(scraper.parse(other)) == []
+
+
+def test_title_without_subsidy_is_skipped() -> None:
+    page = page_from_bytes(_search(b"Gelderland", b"Omgevingsverordening Gelderland"), SRU)
+    assert list(make(creator="Gelderland").parse(page)) == []

@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from scrapers.base import ParseError
+from scrapers.base import ParseError, SourceContext
 from scrapers.eu_sedia import EuSediaScraper, topic_budget
 from tests.scrapers.conftest import page_from_bytes, page_from_fixture, page_from_sample
 
@@ -14,7 +14,10 @@ SAMPLE = "eu_sedia/search_response_horizon_9_results.json"
 
 
 def make(**options: object) -> EuSediaScraper:
-    return EuSediaScraper(EuSediaScraper.Options(**options), max_pages=5)  # type: ignore[arg-type]
+    return EuSediaScraper(
+        EuSediaScraper.Options(**options),  # type: ignore[arg-type]
+        SourceContext(max_pages=5),
+    )
 
 
 def test_start_request_is_multipart_post() -> None:
@@ -53,8 +56,9 @@ def test_real_sample_deduplicated_with_concrete_fields() -> None:
     ]
     assert soil.summary == "Supporting the implementation of the Soil Deal for Europe Mission"
     (window,) = soil.windows
-    assert window.opens_text == "2027-02-04T00:00:00.000+0000"
-    assert window.closes_text == "2027-04-08T00:00:00.000+0000"  # stage 1 only
+    assert window.opens_text == "2027-02-04"
+    # a date-only deadline gets the portal's standard 17:00 Brussels time; stage 1 only
+    assert window.closes_text == "2027-04-08T17:00"
     assert "2027-09-14" in window.snippet
     assert soil.status_text == "Forthcoming"
     eccc = by_key["HORIZON-CL3-2026-02-CS-ECCC-01"]
@@ -62,7 +66,8 @@ def test_real_sample_deduplicated_with_concrete_fields() -> None:
     assert eccc.amount_text == "€ 20000000" == eccc.windows[0].budget_text
     assert by_key["HORIZON-CL6-2026-04-GOVERNANCE-01"].amount_text == "€ 60000000"
     legacy = by_key["HORIZON-CL2-2024-TRANSFORMATIONS-01-08"]
-    assert legacy.windows[0].closes_text == "2024-02-07T17:00:00.000+0000"
+    # "17:00 … +0000" is Brussels wall time with a UTC label, not 18:00 Brussels
+    assert legacy.windows[0].closes_text == "2024-02-07T17:00"
     assert legacy.status_text == "Forthcoming"  # as the portal says; the lead derives status
     assert "Gender research" in legacy.extra["keywords"]  # JSON-string keywords shape
     assert legacy.extra["datasource"] == "SEDIA_PRD_CENTRICITY"
@@ -91,7 +96,7 @@ def test_erasmus_fixture() -> None:
         "ERASMUS-EDU-2026-PCOOP-ENGO",
     ]
     cove, alliances, closed = schemes
-    assert cove.windows[0].closes_text == "2027-02-26T17:00:00.000+0100"
+    assert cove.windows[0].closes_text == "2027-02-26T17:00"
     assert cove.amount_text == "€ 68000000"
     assert alliances.status_text == "Forthcoming"
     assert closed.amount_text == "€ 15000000"  # from the cut-off budgetOverview
@@ -123,3 +128,30 @@ def test_garbage_is_a_parse_error(body: bytes) -> None:
 def test_zero_results_is_empty() -> None:
     body = b'{"totalResults": 0, "pageNumber": 1, "pageSize": 100, "results": []}'
     assert list(make().parse(page_from_bytes(body, API))) == []
+
+
+def test_duplicate_prefers_the_row_with_status_and_description() -> None:
+    data = json.loads(page_from_sample(SAMPLE).content)
+    rows = data["results"]
+    current = next(
+        r for r in rows if r["metadata"]["identifier"] == ["HORIZON-CL3-2026-02-CS-ECCC-01"]
+    )
+    bare = json.loads(json.dumps(current))
+    bare["metadata"] = {
+        k: v
+        for k, v in bare["metadata"].items()
+        if k not in {"status", "descriptionByte", "actions", "DATASOURCE"}
+    }
+    data["results"] = [bare, current]  # the bare copy comes first
+    page = page_from_bytes(json.dumps(data).encode(), API)
+    (topic,) = make().parse(page)
+    assert topic.status_text == "Open" and topic.text
+
+
+def test_deadline_time_option() -> None:
+    schemes = {s.key: s for s in make(deadline_time="12:00").parse(page_from_sample(SAMPLE, API))}
+    assert schemes["HORIZON-CL3-2026-02-CS-ECCC-01"].windows[0].closes_text == "2026-09-15T12:00"
+    # a stated clock time is kept as written
+    assert (
+        schemes["HORIZON-CL2-2024-TRANSFORMATIONS-01-08"].windows[0].closes_text.endswith("17:00")
+    )

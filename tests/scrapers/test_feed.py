@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from scrapers.base import ParseError
-from scrapers.feed import FeedScraper
+from scrapers.feed import FeedScraper, published_date
 from tests.scrapers.conftest import page_from_bytes, page_from_fixture, page_from_sample
 
 RSS = "http://127.0.0.1:8765/rss?q=x"
@@ -24,7 +24,8 @@ def test_real_kamerstukken_feed() -> None:
         "Maatregelen verkeersveiligheid; Brief regering; Stand van zaken verkeersveiligheid"
     )
     assert first.url == "https://zoek.officielebekendmakingen.nl/kst-1027687.html"
-    assert first.published_text == "Mon, 02 May 2022 00:00:00 +0200"
+    # "Mon, 02 May 2022 00:00:00 +0200": the date in its own offset, not the UTC day before
+    assert first.published_text == "2022-05-02"
     assert first.extra["category"] == "Kamerstuk"
     assert first.identifiers == ["kst-1027687"]
     assert items[2].key == "blg-1027694"
@@ -80,3 +81,28 @@ def test_plain_atom_feed() -> None:
 def test_not_a_feed_is_a_parse_error(body: bytes) -> None:
     with pytest.raises(ParseError):
         list(make().parse(page_from_bytes(body, RSS)))
+
+
+def test_publication_filter_drops_other_journals() -> None:
+    page = page_from_fixture(
+        "feed/obk_subsidies.xml", "https://zoek.officielebekendmakingen.nl/rss"
+    )
+    every = list(make().parse(page))
+    national = list(make(publications=["stcrt"]).parse(page))
+    assert national and all(s.key.startswith("stcrt-") for s in national)
+    assert len(national) < len(every)
+    assert all(s.level == "rijk" for s in national)
+
+
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [
+        ("Mon, 02 May 2022 00:00:00 +0200", "2022-05-02"),
+        ("Sun, 01 May 2022 23:30:00 GMT", "2022-05-01"),
+        ("2026-11-27T00:30:00+01:00", "2026-11-27"),
+        ("gisteren", ""),
+        ("", ""),
+    ],
+)
+def test_published_date_keeps_the_local_day(value: str, day: str) -> None:
+    assert published_date(value) == day

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pydantic
 import pytest
 
-from scrapers.base import ParseError
+from scrapers.base import ParseError, SourceContext
 from scrapers.html_list import HtmlListScraper
 from tests.scrapers.conftest import page_from_fixture
 
@@ -20,9 +20,9 @@ OPTIONS = {
 }
 
 
-def make(**overrides: object) -> HtmlListScraper:
+def make(max_pages: int = 10, **overrides: object) -> HtmlListScraper:
     opts = HtmlListScraper.Options(**(OPTIONS | overrides))  # type: ignore[arg-type]
-    return HtmlListScraper(opts, level="rijk", max_pages=10)
+    return HtmlListScraper(opts, SourceContext(level="rijk", max_pages=max_pages))
 
 
 def test_items_with_absolute_links_and_windows() -> None:

@@ -2,16 +2,16 @@ from __future__ import annotations
 
 import pytest
 
-from scrapers.base import ParseError
+from scrapers.base import ParseError, SourceContext
 from scrapers.html_page import HtmlPageScraper
-from tests.scrapers.conftest import page_from_bytes, page_from_fixture
+from tests.scrapers.conftest import page_from_bytes, page_from_fixture, page_from_sample
 
 RVO = "https://www.rvo.nl/subsidies-financiering/sde/aanvragen"
 
 
 def make(**options: object) -> HtmlPageScraper:
     opts = HtmlPageScraper.Options(**options)  # type: ignore[arg-type]
-    return HtmlPageScraper(opts, level="rijk", publisher="RVO")
+    return HtmlPageScraper(opts, SourceContext(level="rijk", publisher="RVO"))
 
 
 def test_rvo_labelled_fields_and_badge() -> None:
@@ -95,3 +95,62 @@ def test_title_falls_back_to_head_title() -> None:
 def test_empty_body_is_a_parse_error() -> None:
     with pytest.raises(ParseError):
         list(make().parse(page_from_bytes(b"  ", "https://example.test/")))
+
+
+@pytest.mark.parametrize(
+    ("sample", "phrase"),
+    [
+        # real officielebekendmakingen HTML: everything sits inside <form id="mainForm">
+        ("koop/doc_gmb-2017-100007.html", "Rheden"),
+        ("koop/doc_stcrt-2013-10981.html", "Staphorst"),
+    ],
+)
+def test_real_officielebekendmakingen_html_has_text(sample: str, phrase: str) -> None:
+    page = page_from_sample(sample, "https://zoek.officielebekendmakingen.nl/x.html")
+    (raw,) = make().parse(page)
+    assert raw.title and len(raw.text) > 200
+    assert phrase in raw.text
+    assert not raw.suspect
+
+
+def test_title_without_text_is_a_parse_error() -> None:
+    body = b"<html><head><title>Subsidie</title></head><body><h1>Subsidie X</h1></body></html>"
+    with pytest.raises(ParseError, match="title .* but no text"):
+        list(make().parse(page_from_bytes(body, RVO)))
+
+
+PARKED = (
+    b"<html><head><title>sportaccommodaties.nl</title></head><body><main>"
+    b"<h1>sportaccommodaties.nl</h1><p>Dit domein is te koop. Neem contact op met de eigenaar."
+    b"</p></main></body></html>"
+)
+RELAUNCH = (
+    b"<html><head><title>Welkom</title></head><body><main><h1>Welkom op onze nieuwe website</h1>"
+    b"<p>Alles is vernieuwd. Kijk rond in het menu.</p></main></body></html>"
+)
+UNRELATED = (
+    b"<html><head><title>Nieuws</title></head><body><main><h1>Nieuws</h1>"
+    b"<p>Lees hier het laatste nieuws over onze organisatie en onze mensen.</p>"
+    b"</main></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [(PARKED, "geparkeerd"), (RELAUNCH, "vernieuwd"), (UNRELATED, "geen aanvraagperiode")],
+)
+def test_parking_or_redesign_page_is_suspect(body: bytes, reason: str) -> None:
+    scraper = make(scheme_title="SDE++")
+    (raw,) = scraper.parse(page_from_bytes(body, RVO))
+    assert reason in raw.suspect
+    assert scraper.warnings and reason in scraper.warnings[0]
+
+
+def test_redirect_to_another_host_is_suspect() -> None:
+    scraper = HtmlPageScraper(HtmlPageScraper.Options(), SourceContext(url=RVO))
+    page = page_from_fixture("html_page/constructed_rvo_sde.html", "https://parking.example/")
+    (raw,) = scraper.parse(page)
+    assert "andere host" in raw.suspect
+    assert raw.key == RVO  # the configured page, not where it redirected to
+    (ok,) = scraper.parse(page_from_fixture("html_page/constructed_rvo_sde.html", RVO))
+    assert ok.suspect == ""

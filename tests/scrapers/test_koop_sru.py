@@ -4,7 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from scrapers.base import ParseError
+from scrapers.base import ParseError, RawScheme, SourceContext
 from scrapers.koop_sru import KoopSruScraper
 from tests.scrapers.conftest import TODAY, page_from_bytes, page_from_fixture, page_from_sample
 
@@ -14,9 +14,7 @@ SRU = "http://127.0.0.1:8765/sru"
 def make(**options: object) -> KoopSruScraper:
     return KoopSruScraper(
         KoopSruScraper.Options(**options),  # type: ignore[arg-type]
-        today=TODAY,
-        look_back_days=365,
-        max_pages=10,
+        SourceContext(today=TODAY, look_back_days=365, max_pages=10),
     )
 
 
@@ -25,7 +23,7 @@ def listing(name: str, start: int = 1, size: int = 3) -> str:
 
 
 def test_start_request_builds_cql_with_look_back() -> None:
-    scraper = make(publication="Provinciaal blad", creator="Gelderland", page_size=50)
+    scraper = make(publication="Provinciaal blad", creators=["Gelderland"], page_size=50)
     (request,) = scraper.start_requests(SRU)
     params = parse_qs(urlsplit(request.url).query)
     assert request.url.startswith(SRU + "?")
@@ -40,6 +38,7 @@ def test_start_request_builds_cql_with_look_back() -> None:
     assert 'dt.creator=="Gelderland"' in query
     assert 'cql.textAndIndexes="aanvraagtijdvak"' in query
     assert 'dt.modified>="2025-11-27"' in query
+    assert query.endswith(" sortBy dt.modified/sort.descending")  # newest first
     assert " " not in request.url  # spaces are percent-encoded
 
 
@@ -97,7 +96,7 @@ def test_provinciaal_blad_levels_and_regions() -> None:
 
 
 def test_paging_stops_at_max_pages() -> None:
-    scraper = KoopSruScraper(today=TODAY, max_pages=1)
+    scraper = KoopSruScraper(context=SourceContext(today=TODAY, max_pages=1))
     page = page_from_fixture("koop_sru/stcrt_page1.xml", listing("stcrt"))
     assert scraper.next_requests(page) == []
 
@@ -225,10 +224,79 @@ def test_real_document_xml(sample: str, phrase: str) -> None:
 
 def test_creator_option_keeps_only_that_province() -> None:
     scraper = KoopSruScraper(
-        KoopSruScraper.Options(publication="Provinciaal blad", creator="Limburg"),
-        today=TODAY,
+        KoopSruScraper.Options(publication="Provinciaal blad", creators=["Limburg"]),
+        SourceContext(today=TODAY),
     )
     page = page_from_fixture("koop_sru/prb_page1.xml", "https://repository.overheid.nl/sru")
     items = list(scraper.parse(page))
     assert [i.key for i in items] == ["prb-2026-6286"]
     assert items[0].regions == ["NL-LI"]
+
+
+def test_fryslan_matches_both_creator_names() -> None:
+    scraper = make(publication="Provinciaal blad", creators=["Fryslân", "Friesland"])
+    query = scraper.build_query()
+    assert '(dt.creator=="Fryslân" or dt.creator=="Friesland")' in query
+    record = page_from_fixture("koop_sru/prb_page1.xml").content.replace(
+        b">Limburg<", b">Friesland<"
+    )
+    items = list(scraper.parse(page_from_bytes(record, listing("prb"))))
+    assert [i.key for i in items] == ["prb-2026-6286"]
+    assert items[0].regions == ["NL-FR"]
+
+
+def test_subject_discovery_by_ministries_and_terms() -> None:
+    scraper = make(
+        creators=["Ministerie van Sociale Zaken en Werkgelegenheid"],
+        terms=["scholing", "leven lang ontwikkelen"],
+        all_terms=["subsidie"],
+    )
+    query = scraper.build_query()
+    assert '(cql.textAndIndexes="scholing" or cql.textAndIndexes="leven lang ontwikkelen")' in query
+    assert 'cql.textAndIndexes="subsidie"' in query
+    page = page_from_fixture("koop_sru/stcrt_page1.xml", listing("stcrt"))
+    # the SDE++ record is by the climate ministry: the creator check drops it
+    assert [s.key for s in scraper.parse(page)] == ["stcrt-2026-41208", "stcrt-2021-34759"]
+
+
+IGNORED = b"""<?xml version="1.0" encoding="UTF-8"?>
+<sru:searchRetrieveResponse xmlns:sru="http://docs.oasis-open.org/ns/search-ws/sruResponse"
+    xmlns:diag="http://docs.oasis-open.org/ns/search-ws/diagnostic">
+  <sru:version>2.0</sru:version>
+  <sru:numberOfRecords>0</sru:numberOfRecords>
+  <sru:diagnostics><diag:diagnostic>
+    <diag:uri>info:srw/diagnostic/1/80</diag:uri>
+    <diag:message>query part ignored: sortBy dt.modified/sort.descending</diag:message>
+  </diag:diagnostic></sru:diagnostics>
+</sru:searchRetrieveResponse>"""
+
+
+def test_query_part_ignored_is_a_warning_not_an_error() -> None:
+    scraper = make()
+    assert list(scraper.parse(page_from_bytes(IGNORED, listing("s")))) == []
+    assert scraper.warnings == [
+        "SRU-waarschuwing: query part ignored: sortBy dt.modified/sort.descending"
+        " (info:srw/diagnostic/1/80)"
+    ]
+    list(scraper.parse(page_from_bytes(IGNORED, listing("s"))))
+    assert len(scraper.warnings) == 1  # once per run
+
+
+def test_other_diagnostic_stays_an_error_with_records_present() -> None:
+    body = page_from_fixture("koop_sru/stcrt_page1.xml").content.replace(
+        b"</sru:records>",
+        b"</sru:records><sru:diagnostics><diag:diagnostic xmlns:diag='d'>"
+        b"<diag:uri>info:srw/diagnostic/1/10</diag:uri><diag:message>syntax</diag:message>"
+        b"</diag:diagnostic></sru:diagnostics>",
+    )
+    with pytest.raises(ParseError, match="syntax"):
+        list(make().parse(page_from_bytes(body, listing("s"))))
+
+
+def test_real_staatscourant_xml_keeps_day_numbers_whole() -> None:
+    # the real stcrt-2015-47076 writes "Bergen, 2" + "3" + " december 2015" in three <nadruk>
+    page = page_from_sample("koop/doc_stcrt-2015-47076.xml")
+    raw = RawScheme(key="stcrt-2015-47076", title="Bergen")
+    done = make().parse_detail(page, raw)
+    assert "Bergen, 23 december 2015" in done.text
+    assert "2 3 december" not in done.text

@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
 import sqlalchemy as sa
@@ -21,12 +21,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 import scrapers
-from scrapers.base import ParseError, RawScheme, Request, Scraper
+from scrapers.base import Page, ParseError, RawScheme, Request, Scraper, SourceContext
 from tracker.alerts.events import emit_event
 from tracker.config import Config
 from tracker.db import scheme_merge_lock, session_scope
 from tracker.errors import FetchError
-from tracker.ingest.fetch import CacheEntry, Fetched, Fetcher
+from tracker.ingest.fetch import CacheEntry, Fetched, Fetcher, cache_key
 from tracker.ingest.lease import LeaseKeeper, acquire_lease, new_owner, record_refused
 from tracker.ingest.lease import release_leases as _release
 from tracker.ingest.netguard import HopGuard, origin
@@ -71,23 +71,32 @@ class _Collected:
     requests: int = 0
     not_modified: int = 0
     unchanged: bool = False
+    # items left for the next run because the soft time budget ran out before their details
+    deferred: int = 0
+    warnings: list[str] = field(default_factory=list)
     # (requests, items) after every response: the CLI shows live progress per source
     report: Callable[[int, int], None] | None = None
 
 
-def make_scraper(config: Config, source_id: str, today: object) -> Scraper:
+# Share of run_budget after which no new detail requests start: what was collected is stored
+# and the rest continues on the next run (a first run of a large search, issue 12).
+SOFT_BUDGET = 0.8
+
+
+def make_scraper(config: Config, source_id: str, today: date | None) -> Scraper:
     source = config.sources[source_id]
     cls = scrapers.get(config.scraper_name(source_id))
-    return cls(
-        cls.Options.model_validate(source.options),
+    context = SourceContext(
         source_id=source_id,
         url=source.url,
         today=today,
         look_back_days=source.look_back_days or config.defaults.look_back_days,
         max_pages=source.max_pages or config.defaults.max_pages,
         level=source.level,
-        regions=list(source.regions),
+        regions=tuple(source.regions),
+        publisher=source.publisher,
     )
+    return cls(cls.Options.model_validate(source.options), context)
 
 
 async def _collect(
@@ -96,37 +105,81 @@ async def _collect(
     fetcher: Fetcher,
     max_pages: int,
     report: Callable[[int, int], None] | None = None,
+    *,
+    known: frozenset[str] = frozenset(),
+    soft_deadline: float | None = None,
 ) -> _Collected:
     """Fetch and parse everything; ``unchanged`` when every response was unchanged.
 
-    Detail pages are always requested (conditionally, so cheaply): a listing can stay the
-    same while a document behind it changes.
+    Detail pages are requested (conditionally, so cheaply): a listing can stay the same while
+    a document behind it changes. Items not stored yet (not in ``known``) go first; when
+    ``soft_deadline`` (monotonic) passes, stored items keep their cached detail and new ones
+    wait for the next run, so a first run of a large search stores what it collected.
     """
-    out = _Collected(report=report)
+    out = _Collected(report=report, warnings=scraper.warnings)
     pending: list[Request] = [r for url in urls for r in scraper.start_requests(url)]
     pages = 0
     while pending:
         request = pending.pop(0)
         pages += 1
         if pages > max_pages:
-            logger.warning(
-                "%s: page cap of %d reached", scraper.context.get("source_id"), max_pages
-            )
+            logger.warning("%s: page cap of %d reached", scraper.context.source_id, max_pages)
             break
         fetched = await _fetch(fetcher, request, out)
         out.items.extend((item, fetched.page.url) for item in scraper.parse(fetched.page))
         pending.extend(scraper.next_requests(fetched.page))
-    details = [i for i, (raw, _u) in enumerate(out.items) if raw.detail_url]
-    results = await asyncio.gather(
-        *(_fetch(fetcher, Request(out.items[i][0].detail_url), out) for i in details)
-    )
-    for index, fetched in zip(details, results, strict=True):
-        raw, _url = out.items[index]
-        out.items[index] = (scraper.parse_detail(fetched.page, raw), fetched.page.url)
+    await _collect_details(scraper, fetcher, out, known, soft_deadline)
     if not out.items and not scraper.may_be_empty:
         raise ParseError("the source returned no items")
     out.unchanged = out.requests > 0 and out.not_modified == out.requests
     return out
+
+
+async def _collect_details(
+    scraper: Scraper,
+    fetcher: Fetcher,
+    out: _Collected,
+    known: frozenset[str],
+    soft_deadline: float | None,
+) -> None:
+    """Fetch detail pages: new items first, then a refresh of stored ones, within the budget.
+
+    At ``soft_deadline`` unfinished requests are cancelled: a stored item keeps its cached
+    detail body, a new item is left for the next run (``deferred``).
+    """
+    cached: dict[int, Page] = {}
+    phases: tuple[dict[int, Request], dict[int, Request]] = ({}, {})
+    for index, (raw, _url) in enumerate(out.items):
+        if not raw.detail_url:
+            continue
+        request = Request(raw.detail_url)
+        entry = fetcher.cache.get(cache_key(request))
+        if entry is not None and entry.body is not None:
+            headers = {"content-type": entry.content_type} if entry.content_type else {}
+            cached[index] = Page(request.url, 200, headers, entry.body, datetime.now(UTC))
+        phases[int(raw.key in known and index in cached)][index] = request
+    pages: dict[int, Page] = {}
+    for phase in phases:
+        tasks = {i: asyncio.create_task(_fetch(fetcher, r, out)) for i, r in phase.items()}
+        if not tasks:
+            continue
+        timeout = None if soft_deadline is None else max(0.0, soft_deadline - time.monotonic())
+        _done, late = await asyncio.wait(tasks.values(), timeout=timeout)
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
+        for index, task in tasks.items():
+            if task not in late:
+                pages[index] = task.result().page  # re-raises a FetchError of that request
+            elif index in cached:
+                pages[index] = cached[index]
+    dropped = {i for phase in phases for i in phase} - set(pages)
+    for index, page in pages.items():
+        raw, _url = out.items[index]
+        out.items[index] = (scraper.parse_detail(page, raw), page.url)
+    if dropped:
+        out.deferred = len(dropped)
+        out.items = [item for i, item in enumerate(out.items) if i not in dropped]
 
 
 async def _fetch(fetcher: Fetcher, request: Request, out: _Collected) -> Fetched:
@@ -200,6 +253,13 @@ async def _collect_all(
             )
             for row in session.exec(select(HttpCacheEntry)).all()
         }
+        known_keys: dict[str, set[str]] = {}
+        for sid, key in session.exec(
+            select(Publication.source_id, Publication.key).where(
+                col(Publication.source_id).in_(list(ids))
+            )
+        ).all():
+            known_keys.setdefault(sid, set()).add(key)
     # issue 13: every hop is SSRF-checked, except to origins of the sources themselves
     origins = frozenset(origin(u) for src in config.sources.values() for u in src.all_urls())
     fetcher = Fetcher(config.http, cache, guard=HopGuard(config.http.allow_private_hosts, origins))
@@ -212,8 +272,17 @@ async def _collect_all(
             scraper = make_scraper(config, source_id, today)
             max_pages = source.max_pages or config.defaults.max_pages
             report = partial(on_progress, source_id) if on_progress else None
+            soft = time.monotonic() + config.http.run_budget * SOFT_BUDGET
             outcome: _Collected | Exception = await asyncio.wait_for(
-                _collect(scraper, source.all_urls(), fetcher, max_pages, report),
+                _collect(
+                    scraper,
+                    source.all_urls(),
+                    fetcher,
+                    max_pages,
+                    report,
+                    known=frozenset(known_keys.get(source_id, ())),
+                    soft_deadline=soft,
+                ),
                 config.http.run_budget,
             )
         except (FetchError, ParseError) as exc:
@@ -276,7 +345,7 @@ def _store(
             )
         )
     tracks_removals = scrapers.get(config.scraper_name(source_id)).tracks_removals
-    if got.unchanged:
+    if got.unchanged and not got.deferred:
         result.status = RunStatus.UNCHANGED
         result.items_found = source.last_healthy_items or 0
         _touch_publications(session, source_id, now)
@@ -294,7 +363,13 @@ def _store(
     today = local_today(now)
     tagger = Tagger.from_config(config)
     seen: set[str] = set()
+    suspects: list[str] = []
     for raw, page_url in got.items:
+        if raw.suspect:
+            # a parking page or a redesign: store nothing of it, so no title or alias is learnt
+            suspects.append(f"{raw.url or raw.key}: {raw.suspect}")
+            result.items_skipped += 1
+            continue
         try:
             data = normalise_scheme(raw, source_cfg, page_url, today)
         except NormaliseError as exc:
@@ -316,6 +391,14 @@ def _store(
     if last and result.items_found < last * config.defaults.degraded_ratio:
         result.status = RunStatus.DEGRADED
         result.error = f"{result.items_found} items, vorige gezonde run {last}"
+    notes = [*suspects]
+    if got.deferred:
+        notes.append(
+            f"tijdsbudget op: {got.deferred} items zonder details, de volgende run gaat verder"
+        )
+    if notes:
+        result.status = RunStatus.DEGRADED
+        result.error = "; ".join([*notes, *([result.error] if result.error else [])])
     if result.status == RunStatus.OK and tracks_removals:
         result.events_created += _detect_removals(config, session, source_id, seen, now)
     return result
