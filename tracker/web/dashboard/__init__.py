@@ -38,8 +38,10 @@ def install_staff(app: FastAPI, config: Config) -> None:
     from tracker.web import api_routes, auth
     from tracker.web.dashboard.api_docs import install_api_docs
     from tracker.web.dashboard.filters import configure_templates
+    from tracker.web.dashboard.wording import install_wording
 
     configure_templates(app.state.templates)
+    install_wording(app.state.templates)
     auth.install_auth(app, config)
     app.include_router(router)
     app.include_router(api_routes.router)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from fastapi.templating import Jinja2Templates
 
 from tracker.models import EventKind
-from tracker.read.describe import KIND_NL, LEVEL_NL
-from tracker.read.timefmt import format_moment_nl, to_local
+from tracker.read.describe import KIND_NL, LEVEL_NL, format_money
+from tracker.read.timefmt import END_OF_DAY, format_moment_nl, to_local
 from tracker.read.timefmt import format_short as when
 from tracker.web.csrf import FIELD
 
@@ -29,25 +30,34 @@ FIELD_NL = {
 }
 
 
-def readable_value(value: Any) -> str:
-    """ISO datetimes as Dutch local time; empty as 'leeg'; booleans as ja/nee."""
+def readable_value(value: Any, name: str = "") -> str:
+    """A stored value in Dutch: local time (no clock for date-only moments), euros, ja/nee."""
     if value is None or value == "":
         return "leeg"
     text = str(value)
     if text in ("True", "False"):
         return "ja" if text == "True" else "nee"
+    if name == "budget_eur":
+        try:
+            return format_money(Decimal(text))
+        except InvalidOperation:
+            return text
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         return text
-    return format_moment_nl(moment, True) if moment.tzinfo else text
+    if not moment.tzinfo:
+        return text
+    # a date without a time is stored as the start or end of that local day
+    has_time = to_local(moment).time() not in (time(0, 0), END_OF_DAY)
+    return format_moment_nl(moment, has_time)
 
 
 def diff_pairs(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[list[str]]:
     """[field, before, after] for every field that differs between two event states."""
     old, new = before or {}, after or {}
     return [
-        [FIELD_NL.get(k, k), readable_value(old.get(k)), readable_value(new.get(k))]
+        [FIELD_NL.get(k, k), readable_value(old.get(k), k), readable_value(new.get(k), k)]
         for k in sorted(set(old) | set(new))
         if old.get(k) != new.get(k)
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -11,10 +11,11 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
 
 from tracker.config import Config
-from tracker.models import AuditLog, Event, Publication, Scheme, StaffNote, Window
+from tracker.models import AuditLog, Event, EventKind, Publication, Scheme, StaffNote, Window
 from tracker.read.queries import Filters
 from tracker.read.schemes import SortKey, load_rows, select_rows
 from tracker.read.status import window_status
+from tracker.staff.corrections import STAFF_SOURCE
 from tracker.staff.review import review_reasons
 from tracker.web.auth import Staff
 from tracker.web.dashboard.common import MAX_ID, now_utc, render
@@ -107,21 +108,50 @@ def scheme_csv(
     )
 
 
+# the audit action a staff change records next to the event it emits (tracker.staff.corrections)
+AUDIT_EVENT_KIND = {
+    "datum gecorrigeerd": EventKind.WINDOW_CHANGED,
+    "periode toegevoegd": EventKind.WINDOW_ANNOUNCED,
+    "budget uitgeput": EventKind.BUDGET_EXHAUSTED,
+}
+
+
 @dataclass
 class HistoryItem:
     at: datetime
     kind: str  # "event" | "audit"
     event: Event | None = None
     audit: AuditLog | None = None
+    # a staff change is one row: its event, with the audit rows (who, which fields) folded in
+    actor: str = ""
+    audits: list[AuditLog] = field(default_factory=list)
 
 
 def history(session: Session, scheme_ids: list[int]) -> list[HistoryItem]:
-    """Events and staff changes of a scheme (and schemes merged into it), newest first."""
+    """Events and staff changes of a scheme (and schemes merged into it), newest first.
+
+    A staff correction writes an event (for feeds and mail) and audit rows (who changed
+    which field) in the same moment; they are listed once, as the event by that person.
+    """
     events = session.exec(select(Event).where(col(Event.scheme_id).in_(scheme_ids))).all()
     audits = session.exec(select(AuditLog).where(col(AuditLog.scheme_id).in_(scheme_ids))).all()
-    items = [HistoryItem(e.created_at, "event", event=e) for e in events]
-    items += [HistoryItem(a.created_at, "audit", audit=a) for a in audits]
-    return sorted(items, key=_history_key, reverse=True)
+    staff: dict[tuple[int | None, datetime, str], HistoryItem] = {}
+    rows: list[HistoryItem] = []
+    for e in events:
+        key = (e.window_id, e.created_at, e.kind)
+        if e.source_id == STAFF_SOURCE and key not in staff:
+            staff[key] = HistoryItem(e.created_at, "event", event=e)
+        else:
+            rows.append(HistoryItem(e.created_at, "event", event=e))
+    for a in audits:
+        kind = AUDIT_EVENT_KIND.get(a.action)
+        item = staff.get((a.window_id, a.created_at, kind)) if kind else None
+        if item is None:
+            rows.append(HistoryItem(a.created_at, "audit", audit=a))
+        else:
+            item.actor = item.actor or a.actor
+            item.audits.append(a)
+    return sorted(rows + list(staff.values()), key=_history_key, reverse=True)
 
 
 def _history_key(item: HistoryItem) -> tuple[datetime, bool, int]:
