@@ -29,17 +29,27 @@ class UserError(TrackerError):
     """A staff account could not be created (the message is Dutch, for the operator)."""
 
 
+def check_username(session: Session, username: str) -> str:
+    """The normalised name if it is valid and free; checked before a password is asked for."""
+    name = username.strip().lower()
+    if not USERNAME_RE.fullmatch(name):
+        raise UserError("gebruikersnaam: 2–64 tekens, kleine letters, cijfers, punt, - of _")
+    if session.exec(select(User).where(User.username == name)).first() is not None:
+        raise UserError(f"gebruiker {name!r} bestaat al")
+    return name
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"wachtwoord: minimaal {MIN_PASSWORD_LENGTH} tekens")
+
+
 def create_user(
     session: Session, username: str, password: str, *, now: datetime | None = None
 ) -> User:
     """Add a staff account; the caller commits."""
-    name = username.strip().lower()
-    if not USERNAME_RE.fullmatch(name):
-        raise UserError("gebruikersnaam: 2–64 tekens, kleine letters, cijfers, punt, - of _")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"wachtwoord: minimaal {MIN_PASSWORD_LENGTH} tekens")
-    if session.exec(select(User).where(User.username == name)).first() is not None:
-        raise UserError(f"gebruiker {name!r} bestaat al")
+    name = check_username(session, username)
+    check_password(password)
     user = User(username=name, password_hash=_HASHER.hash(password), created_at=now or utcnow())
     session.add(user)
     session.flush()

@@ -1,0 +1,48 @@
+"""Rich consoles for the command line, and loading the configuration or exiting with 2.
+
+Off a terminal (a pipe, a file, cron mail) rich would wrap everything at 80 columns and cut
+table cells; there the console is as wide as the text needs instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console, ConsoleDimensions
+from rich.markup import escape
+
+from tracker.config import Config, load_config
+from tracker.errors import ConfigError
+
+OFF_TERMINAL_WIDTH = 1000
+
+
+class CliConsole(Console):
+    """A console that only wraps lines on an interactive terminal."""
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        size = super().size
+        if self.is_terminal or self._width is not None:
+            return size
+        return ConsoleDimensions(OFF_TERMINAL_WIDTH, size.height)
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        Console.size.fset(self, new_size)  # type: ignore[attr-defined]
+
+
+console = CliConsole()
+err_console = CliConsole(stderr=True)
+
+
+def load_or_exit(path: Path | None) -> Config:
+    """The configuration, or a Dutch message on stderr and exit code 2."""
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        err_console.print(
+            f"[bold red]Configuratiefout[/]: {escape(str(exc))}", markup=True, highlight=False
+        )
+        raise typer.Exit(2) from None

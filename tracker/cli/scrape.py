@@ -1,0 +1,152 @@
+"""``tracker scrape`` output: live progress per source, the result table and full errors.
+
+On a terminal a rich progress display shows every source's requests, items and errors while
+it runs; elsewhere (cron, a pipe) each source gets one plain line when it finishes, so a long
+run is never silent and the output needs no terminal to read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy.engine import Engine
+
+from tracker.config import Config
+from tracker.ingest.pipeline import RunResult, run_sources
+
+STATUS_NL = {
+    "ok": "ok",
+    "unchanged": "ongewijzigd",
+    "degraded": "deels gelukt",
+    "failed": "mislukt",
+    "refused": "overgeslagen",
+}
+
+# the fetch and parse layers raise technical English messages; users read them in Dutch
+_MESSAGES_NL: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^HTTP (\d+) from (.+)$"), r"HTTP \1 van \2"),
+    (re.compile(r"^time budget of (\S+)s exceeded$"), r"tijdslimiet van \1 s overschreden"),
+    (re.compile(r"^the source returned no items$"), "de bron leverde geen items"),
+    (re.compile(r"^robots\.txt disallows (.+)$"), r"robots.txt verbiedt \1"),
+    (
+        re.compile(r"^robots\.txt unavailable for (\S+): (.*)$"),
+        r"robots.txt van \1 niet op te halen: \2",
+    ),
+    (re.compile(r"^too many redirects from (.+)$"), r"te veel doorverwijzingen vanaf \1"),
+    (re.compile(r"^refusing non-http\(s\) URL (.+)$"), r"geen http(s)-adres, geweigerd: \1"),
+    (re.compile(r"^(\S+): body exceeds (\d+) bytes$"), r"\1: antwoord groter dan \2 bytes"),
+    (re.compile(r"^incomplete body from (\S+): (.*)$"), r"onvolledig antwoord van \1: \2"),
+    (re.compile(r"^(\w+) for (\S+): (.*)$"), r"verbindingsfout (\1) bij \2: \3"),
+    (re.compile(r"^(\S+): empty body, expected (\w+)$"), r"\1: leeg antwoord, \2 verwacht"),
+    (re.compile(r"^(\S+): not well-formed XML \((.*)\)$"), r"\1: geen geldige XML (\2)"),
+]
+
+
+def message_nl(text: str) -> str:
+    """A known technical message in Dutch; unknown ones are kept (prefixed) rather than lost."""
+    for pattern, replacement in _MESSAGES_NL:
+        if pattern.match(text):
+            return pattern.sub(replacement, text)
+    return text
+
+
+def status_nl(status: str) -> str:
+    return STATUS_NL.get(str(status), str(status))
+
+
+def _errors(result: RunResult) -> int:
+    return result.items_skipped + (1 if result.error else 0)
+
+
+def source_line(config: Config, result: RunResult) -> str:
+    """One plain line per finished source, for logs and cron mail."""
+    title = config.sources[result.source_id].title if result.source_id in config.sources else ""
+    name = f"{result.source_id} ({title})" if title else result.source_id
+    line = (
+        f"{name}: {status_nl(result.status)}, {result.requests} verzoeken, "
+        f"{result.items_found} items, {_errors(result)} fouten, {result.duration:.1f} s"
+    )
+    return line + (f": {message_nl(result.error)}" if result.error else "")
+
+
+def _run_live(config: Config, engine: Engine, ids: list[str], console: Console) -> list[RunResult]:
+    columns = (
+        SpinnerColumn(finished_text="✓"),
+        TextColumn("{task.description}"),
+        TextColumn("{task.fields[requests]} verzoeken"),
+        TextColumn("{task.fields[items]} items"),
+        TextColumn("{task.fields[errors]} fouten"),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console) as progress:
+        tasks: dict[str, TaskID] = {
+            sid: progress.add_task(sid, total=1, requests=0, items=0, errors=0, status="bezig")
+            for sid in ids
+        }
+
+        def fetched(source_id: str, requests: int, items: int) -> None:
+            progress.update(tasks[source_id], requests=requests, items=items)
+
+        def done(result: RunResult) -> None:
+            progress.update(
+                tasks[result.source_id],
+                completed=1,
+                requests=result.requests,
+                items=result.items_found,
+                errors=_errors(result),
+                status=status_nl(result.status),
+            )
+
+        return run_sources(config, engine, ids, on_done=done, on_progress=fetched)
+
+
+def _run_plain(config: Config, engine: Engine, ids: list[str], console: Console) -> list[RunResult]:
+    console.print(f"Ophalen: {len(ids)} bronnen", markup=False, highlight=False)
+
+    def done(result: RunResult) -> None:
+        console.print(source_line(config, result), markup=False, highlight=False)
+
+    return run_sources(config, engine, ids, on_done=done)
+
+
+def result_table(results: list[RunResult]) -> Table:
+    table = Table(title="Resultaat")
+    columns = ("bron", "status", "verzoeken", "items", "nieuw", "periodes", "signalen", "fouten")
+    for column in columns:
+        table.add_column(column)
+    for r in results:
+        style = "red" if r.status == "failed" else ("yellow" if r.status == "degraded" else "")
+        table.add_row(
+            r.source_id,
+            status_nl(r.status),
+            str(r.requests),
+            str(r.items_found),
+            str(r.schemes_new),
+            str(r.windows_new),
+            str(r.events_created),
+            str(_errors(r)),
+            style=style,
+        )
+    return table
+
+
+def scrape_and_report(
+    config: Config,
+    engine: Engine,
+    ids: list[str],
+    console: Console,
+) -> bool:
+    """Run with progress, print the table and every error in full; True when none failed."""
+    run = _run_live if console.is_terminal else _run_plain
+    results = run(config, engine, ids, console)
+    console.print(result_table(results))
+    for r in results:
+        if r.error:
+            # in full below the table: cron mails this output and table cells are short
+            line = f"{r.source_id}: {status_nl(r.status)}: {message_nl(r.error)}"
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
+    return all(r.status != "failed" for r in results)
