@@ -163,8 +163,18 @@ DEFAULT_DOELGROEPEN: dict[str, tuple[str, ...]] = {
 }
 
 
+def _check_cron(value: str | None) -> str | None:
+    """The crontab line ``tracker run`` will use, parsed by the same code now (issue 13)."""
+    if value is not None:
+        from tracker.ops.cron import cron_trigger  # local: keeps APScheduler out of imports
+
+        cron_trigger(value)
+    return value
+
+
 class DefaultsConfig(_Model):
     schedule: str = "0 6 * * *"
+    _cron = field_validator("schedule")(_check_cron)
     look_back_days: int = Field(default=DEFAULT_LOOK_BACK_DAYS, ge=1)
     max_failures: int = Field(default=3, ge=1)
     degraded_ratio: float = Field(default=0.5, ge=0, le=1)
@@ -180,6 +190,7 @@ class SourceConfig(_Model):
     level: Level
     regions: tuple[str, ...] = ()
     schedule: str | None = None
+    _cron = field_validator("schedule")(_check_cron)
     enabled: bool = True
     look_back_days: int | None = Field(default=None, ge=1)
     max_pages: int | None = Field(default=None, ge=1)

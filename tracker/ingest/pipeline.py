@@ -24,7 +24,7 @@ import scrapers
 from scrapers.base import Page, ParseError, RawScheme, Request, Scraper, SourceContext
 from tracker.alerts.events import emit_event
 from tracker.config import Config
-from tracker.db import scheme_merge_lock, session_scope
+from tracker.db import scheme_merge_lock, serialise, session_scope
 from tracker.errors import FetchError
 from tracker.ingest.fetch import CacheEntry, Fetched, Fetcher, cache_key
 from tracker.ingest.lease import LeaseKeeper, acquire_lease, new_owner, record_refused
@@ -513,5 +513,6 @@ def _record_failure(
 def _acquire(engine: Engine, config: Config, source_id: str, now: datetime, owner: str) -> bool:
     """Take the source's run lease (tracker.ingest.lease); False when a live run holds it."""
     with session_scope(engine) as session:
+        serialise(session, "source-rows")  # two instances never insert one source row twice
         _source_row(session, config, source_id)
     return acquire_lease(engine, source_id, now, owner)

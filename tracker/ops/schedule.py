@@ -3,73 +3,70 @@
 One CronTrigger job per enabled source (its ``schedule``, else ``[defaults] schedule``) calls
 ``pipeline.run_sources``; ``tick`` runs hourly; ``notify`` runs every ``[alerts]
 notify_minutes`` and builds the daily and weekly digests when their hour has come. Jobs do not
-overlap themselves (``max_instances=1``) and missed runs are coalesced into one.
+overlap themselves (``max_instances=1``) and missed runs are coalesced into one. Several
+instances may run on one PostgreSQL database: runs take leases, notify claims rows and tick is
+serialised, so nothing happens twice. A heartbeat every minute tells GET /readyz it is alive.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from tracker.alerts.lifecycle import tick
 from tracker.alerts.notify import notify
 from tracker.config import Config
-from tracker.db import session_scope
+from tracker.db import serialise, session_scope
 from tracker.ingest.pipeline import run_sources
+from tracker.models import Heartbeat
+from tracker.ops.cron import cron_trigger
 from tracker.read.timefmt import AMSTERDAM
 
 logger = logging.getLogger(__name__)
 
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
-CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
 
-def cron_trigger(expr: str) -> CronTrigger:
-    """A CronTrigger for a crontab line, with crontab's day-of-week numbers.
-
-    APScheduler 3 numbers weekdays from Monday = 0, so ``from_crontab("… 1-5")`` would run
-    Tuesday to Saturday; numeric weekdays are therefore spelled out as names first.
-    """
-    fields = expr.split()
-    if len(fields) == 5:
-        fields[4] = _weekday_names(fields[4])
-    return CronTrigger.from_crontab(" ".join(fields), timezone=AMSTERDAM)
-
-
-def _weekday_names(field: str) -> str:
-    if not any(ch.isdigit() for ch in field):
-        return field
-    days: list[int] = []
-    for part in field.split(","):
-        span, _slash, step = part.partition("/")
-        if span == "*":
-            first, last = 0, 6
-        else:
-            low, _dash, high = span.partition("-")
-            first, last = int(low), int(high or (6 if step else low))
-        days += range(first, last + 1, int(step or 1))
-    return ",".join(dict.fromkeys(CRON_DAYS[d % 7] for d in days))
-
-
-def run_source_job(config: Config, engine: Engine, source_id: str) -> None:
-    for result in run_sources(config, engine, [source_id]):
+def run_source_job(
+    config: Config, engine: Engine, source_id: str, now: datetime | None = None
+) -> None:
+    for result in run_sources(config, engine, [source_id], now=now):
         logger.info("%s: %s %s", result.source_id, result.status, result.error)
 
 
-def tick_job(config: Config, engine: Engine) -> None:
+def tick_job(config: Config, engine: Engine, now: datetime | None = None) -> None:
+    moment = now or datetime.now(UTC)
     with session_scope(engine) as session:
-        tick(session, config.alerts, datetime.now(UTC), config.review)
+        serialise(session, "tick")  # several instances: one tick at a time, none twice
+        tick(session, config.alerts, moment, config.review)
+        record_heartbeat(session, "tick", moment)
 
 
-def notify_job(config: Config, engine: Engine) -> None:
-    result = notify(config, engine)
+def notify_job(config: Config, engine: Engine, now: datetime | None = None) -> None:
+    result = notify(config, engine, now=now)
     if result.error:
         logger.warning("notify: %s", result.error)
+
+
+def heartbeat_job(engine: Engine, now: datetime | None = None) -> None:
+    with session_scope(engine) as session:
+        serialise(session, "heartbeat")
+        record_heartbeat(session, "scheduler", now or datetime.now(UTC))
+
+
+def record_heartbeat(session: Session, name: str, now: datetime) -> None:
+    """Note that ``name`` (scheduler, tick) is alive; GET /readyz reads it."""
+    beat = session.get(Heartbeat, name) or Heartbeat(name=name)
+    beat.owner, beat.beat_at = f"{socket.gethostname()}:{os.getpid()}", now
+    session.add(beat)
 
 
 def build_scheduler(config: Config, engine: Engine) -> BlockingScheduler:
@@ -86,6 +83,8 @@ def build_scheduler(config: Config, engine: Engine) -> BlockingScheduler:
         )
     scheduler.add_job(tick_job, CronTrigger(minute=5, timezone=AMSTERDAM),
                       args=(config, engine), id="tick", name="tick")  # fmt: skip
+    scheduler.add_job(heartbeat_job, IntervalTrigger(minutes=1, timezone=AMSTERDAM),
+                      args=(engine,), id="heartbeat", name="heartbeat")  # fmt: skip
     scheduler.add_job(
         notify_job,
         IntervalTrigger(minutes=config.alerts.notify_minutes, timezone=AMSTERDAM),
@@ -99,6 +98,7 @@ def build_scheduler(config: Config, engine: Engine) -> BlockingScheduler:
 def run_scheduler(config: Config, engine: Engine) -> None:
     """Catch up once (tick after downtime), then run until interrupted."""
     tick_job(config, engine)
+    heartbeat_job(engine)
     scheduler = build_scheduler(config, engine)
     logger.info("scheduler started with %d jobs", len(scheduler.get_jobs()))
     try:
