@@ -1,7 +1,6 @@
 """Command line: the one place that loads config and wires the parts together.
 
-Exit codes: 0 success, 1 a source or delivery failed, 2 bad configuration or usage, 3 the
-database cannot be used (one line says why; never a traceback).
+Exit codes: 0 success, 1 a source or delivery failed, 2 bad configuration or usage.
 """
 
 from __future__ import annotations
@@ -11,44 +10,39 @@ import logging
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
-import sqlalchemy as sa
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 from sqlalchemy.engine import Engine
 
-from tracker.cli.output import console, err_console
-from tracker.cli.scrape import scrape_and_report
-from tracker.cli.users import users_app
 from tracker.config import Config, load_config, masked_dump
-from tracker.db import describe_error, make_engine, open_database, session_scope, upgrade_schema
-from tracker.errors import ConfigError, DatabaseError
+from tracker.db import make_engine, session_scope, upgrade_schema
+from tracker.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 
-# plain click help (rich_markup_mode=None): no "<bool>" type placeholders, any width
 app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    help="Subsidie-tracker: volgt subsidieregelingen van Rijk, provincies en EU en hun "
-    "aanvraagperiodes, en meldt wijzigingen via feeds, agenda en e-mail.",
+    help="Subsidie-tracker",
 )
-config_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Configuratie.")
-db_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Database.")
+config_app = typer.Typer(no_args_is_help=True, help="Configuration")
+db_app = typer.Typer(no_args_is_help=True, help="Database")
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
-feeds_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Feeds.")
+feeds_app = typer.Typer(no_args_is_help=True, help="Feeds")
 app.add_typer(feeds_app, name="feeds")
-app.add_typer(users_app, name="users")
+
+console = Console()
+err_console = Console(stderr=True)
 
 ConfigOption = Annotated[
     Path | None,
-    typer.Option(
-        "--config", "-c", help="configuratiebestand (anders $TRACKER_CONFIG, anders ./config.toml)"
-    ),
+    typer.Option("--config", "-c", help="config file (else $TRACKER_CONFIG, else ./config.toml)"),
 ]
 
 
@@ -61,26 +55,11 @@ def _load(path: Path | None) -> Config:
 
 
 def _engine(config: Config) -> Engine:
-    """The checked database (reachable, schema current, writable), else one line and exit 3."""
-    try:
-        return open_database(config.database.url)
-    except DatabaseError as exc:
-        _database_error(str(exc))
-
-
-def _database_error(message: str) -> NoReturn:
-    err_console.print(
-        f"[bold red]Databasefout[/]: {message}", markup=True, highlight=False, soft_wrap=True
-    )
-    raise typer.Exit(3)
+    return make_engine(config.database.url)
 
 
 @app.callback()
-def _main(
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="meer meldingen (logniveau INFO)")
-    ] = False,
-) -> None:
+def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -89,7 +68,7 @@ def _main(
 
 @config_app.command("check")
 def config_check(config_path: ConfigOption = None) -> None:
-    """Controleer de configuratie en toon haar met gemaskeerde geheimen."""
+    """Validate the configuration and print it with secrets masked."""
     config = _load(config_path)
     console.print_json(json.dumps(masked_dump(config)))
     console.print(f"[green]OK[/]: {len(config.sources)} bronnen in {config.path}")
@@ -97,52 +76,76 @@ def config_check(config_path: ConfigOption = None) -> None:
 
 @db_app.command("upgrade")
 def db_upgrade(config_path: ConfigOption = None) -> None:
-    """Werk het databaseschema bij (nodig vóór het eerste gebruik op PostgreSQL)."""
+    """Apply database migrations (required before first use on PostgreSQL)."""
     config = _load(config_path)
-    try:
-        engine = make_engine(config.database.url, upgrade=False)
-        upgrade_schema(engine)
-    except (sa.exc.SQLAlchemyError, OSError) as exc:
-        _database_error(describe_error(exc, config.database.url))
+    engine = make_engine(config.database.url, upgrade=False)
+    upgrade_schema(engine)
     console.print("Database bijgewerkt.")
 
 
 @app.command()
 def scrape(
-    source: Annotated[
-        list[str] | None,
-        typer.Option("--source", "-s", metavar="BRON", help="alleen deze bron (id; herhaalbaar)"),
-    ] = None,
+    source: Annotated[list[str] | None, typer.Option("--source", "-s", help="source id")] = None,
     config_path: ConfigOption = None,
 ) -> None:
-    """Haal alle (of de gekozen) bronnen één keer op; exit 1 als een bron mislukt."""
+    """Run one scrape cycle; exit 1 when any source failed."""
     config = _load(config_path)
     ids = source or config.enabled_sources()
-    _known_sources(config, ids)
-    ok = scrape_and_report(config, _engine(config), ids, console)
+    unknown = [s for s in ids if s not in config.sources]
+    if unknown:
+        err_console.print(f"Onbekende bron: {', '.join(unknown)}")
+        raise typer.Exit(2)
+    ok = scrape_and_report(config, _engine(config), ids)
     raise typer.Exit(0 if ok else 1)
 
 
-def _known_sources(config: Config, ids: list[str]) -> None:
-    """Exit 2 naming the valid ids when one is unknown (a typo should say what exists)."""
-    unknown = [s for s in ids if s not in config.sources]
-    if unknown:
-        err_console.print(
-            f"Onbekende bron: {', '.join(unknown)}. Geldige bronnen: {', '.join(config.sources)}",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
+def scrape_and_report(config: Config, engine: Engine, ids: list[str]) -> bool:
+    from tracker.ingest.pipeline import RunResult, run_sources
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("Bronnen ophalen", total=len(ids))
+
+        def done(result: RunResult) -> None:
+            progress.update(task, advance=1, description=f"{result.source_id}: {result.status}")
+
+        results = run_sources(config, engine, ids, on_done=done)
+    table = Table(title="Resultaat")
+    for column in ("bron", "status", "items", "nieuw", "periodes", "signalen", "verzoeken", "fout"):
+        table.add_column(column)
+    for r in results:
+        style = "red" if r.status == "failed" else ("yellow" if r.status == "degraded" else "")
+        table.add_row(
+            r.source_id,
+            str(r.status),
+            str(r.items_found),
+            str(r.schemes_new),
+            str(r.windows_new),
+            str(r.events_created),
+            str(r.requests),
+            r.error[:80],
+            style=style,
         )
-        raise typer.Exit(2)
+    console.print(table)
+    for r in results:
+        if r.error:
+            # full messages below the table: cron mails this output and tables truncate
+            console.print(f"{r.source_id}: {r.status}: {r.error}", markup=False, highlight=False)
+    return all(r.status != "failed" for r in results)
 
 
 @app.command()
 def serve(
     config_path: ConfigOption = None,
-    host: Annotated[str | None, typer.Option(help="adres (anders [web] host)")] = None,
-    port: Annotated[int | None, typer.Option(help="poort (anders [web] port)")] = None,
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
 ) -> None:
-    """Serveer dashboard, feeds, aanmeldpagina's en JSON-API."""
+    """Serve the dashboard and feeds."""
     import uvicorn
 
     from tracker.web.app import create_app
@@ -154,19 +157,12 @@ def serve(
 
 @app.command()
 def demo(
-    port: Annotated[int, typer.Option(help="poort voor dashboard en feeds")] = 8000,
-    no_serve: Annotated[
-        bool, typer.Option("--no-serve", help="alleen ophalen en samenvatten, niet serveren")
-    ] = False,
-    database: Annotated[
-        Path, typer.Option(help="SQLite-bestand van de demo (blijft bewaard)")
-    ] = Path("data/demo.db"),
-    fresh: Annotated[
-        bool, typer.Option("--fresh", help="begin met een lege demo-database")
-    ] = False,
+    port: Annotated[int, typer.Option(help="port for the dashboard and feeds")] = 8000,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="scrape, print and exit")] = False,
+    database: Annotated[Path, typer.Option(help="SQLite file for the demo")] = Path("data/demo.db"),
     config_path: ConfigOption = None,
 ) -> None:
-    """Speel de meegeleverde brongegevens lokaal af, haal ze op en serveer de app."""
+    """Replay bundled source payloads from a local server, scrape them and serve the app."""
     from tracker.cli.demo import run_demo
 
     config = _load(config_path)
@@ -177,22 +173,17 @@ def demo(
             serve=not no_serve,
             database=database,
             console=console,
-            scrape=lambda c, e, ids: scrape_and_report(c, e, ids, console),
-            fresh=fresh,
+            scrape=scrape_and_report,
         )
     )
 
 
 @app.command()
 def extract(
-    today: Annotated[
-        str | None, typer.Option(help="peildatum JJJJ-MM-DD (anders vandaag in Nederland)")
-    ] = None,
-    jsonl: Annotated[
-        bool, typer.Option("--jsonl", help='JSON-regels in en uit (veld "text")')
-    ] = False,
+    today: Annotated[str | None, typer.Option(help="reference date YYYY-MM-DD")] = None,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="JSON lines in and out")] = False,
 ) -> None:
-    """Lees regelingstekst op stdin en schrijf de aanvraagperiodes als JSON."""
+    """Extract application windows from text on stdin and print JSON."""
     from tracker.cli.extract import run_extract
 
     ref: date | None = None
@@ -207,7 +198,7 @@ def extract(
 
 @app.command()
 def sources(config_path: ConfigOption = None) -> None:
-    """Toon de geconfigureerde bronnen en wat hun scrapers doen."""
+    """List configured sources and the documentation of their scrapers."""
     import scrapers
 
     config = _load(config_path)
@@ -235,13 +226,13 @@ def sources(config_path: ConfigOption = None) -> None:
 
 @app.command()
 def check(
-    source: Annotated[str, typer.Argument(help="bron-id (zie tracker sources)")],
+    source: Annotated[str, typer.Argument(help="source id")],
     url: Annotated[
-        str | None, typer.Option(help="haal deze URL op met de scraper van de bron")
+        str | None, typer.Option(help="fetch this URL with the source's scraper")
     ] = None,
     config_path: ConfigOption = None,
 ) -> None:
-    """Haal één bron op en toon wat zou worden opgeslagen, zonder de database te wijzigen."""
+    """Fetch one source and print what it would store, without writing to the database."""
     from tracker.cli.verify import run_check
 
     config = _load(config_path)
@@ -253,14 +244,14 @@ def check(
 
 @app.command()
 def record(
-    source: Annotated[str, typer.Argument(help="bron-id (zie tracker sources)")],
-    directory: Annotated[Path, typer.Argument(help="map voor de opgeslagen antwoorden")],
+    source: Annotated[str, typer.Argument(help="source id")],
+    directory: Annotated[Path, typer.Argument(help="folder for the responses")],
     url: Annotated[
-        str | None, typer.Option(help="haal deze URL op met de scraper van de bron")
+        str | None, typer.Option(help="fetch this URL with the source's scraper")
     ] = None,
     config_path: ConfigOption = None,
 ) -> None:
-    """Bewaar de live antwoorden van één bron, met headers, als testbestanden."""
+    """Save the live responses of one source, with their headers, as fixture files."""
     from tracker.cli.verify import run_record
 
     config = _load(config_path)
@@ -272,7 +263,7 @@ def record(
 
 @app.command()
 def tick(config_path: ConfigOption = None) -> None:
-    """Maak de tijdgebonden signalen die nu aan de beurt zijn (opent, sluit binnenkort …)."""
+    """Emit the time-based events that are due (opening soon, opened, closing soon, closed)."""
     from tracker.alerts.lifecycle import tick as run_tick
 
     config = _load(config_path)
@@ -287,7 +278,7 @@ def tick(config_path: ConfigOption = None) -> None:
 
 @app.command()
 def notify(config_path: ConfigOption = None) -> None:
-    """Verstuur wachtende meldingen, overzichten en bevestigingen; exit 1 bij bezorgfouten."""
+    """Send pending alerts, digests and confirmations over SMTP; exit 1 on delivery trouble."""
     from tracker.alerts.notify import notify as run_notify
 
     config = _load(config_path)
@@ -306,7 +297,7 @@ def notify(config_path: ConfigOption = None) -> None:
 
 @app.command()
 def run(config_path: ConfigOption = None) -> None:
-    """Draai de planner: bronnen volgens hun schema, elk uur tick, regelmatig notify."""
+    """Run the scheduler: sources on their cron schedules, hourly tick, regular notify."""
     from tracker.ops.schedule import run_scheduler
 
     config = _load(config_path)
@@ -315,10 +306,10 @@ def run(config_path: ConfigOption = None) -> None:
 
 @feeds_app.command("export")
 def feeds_export(
-    directory: Annotated[Path, typer.Argument(help="map voor de bestanden")],
+    directory: Annotated[Path, typer.Argument(help="output directory")],
     config_path: ConfigOption = None,
 ) -> None:
-    """Schrijf alle standaardfeeds (RSS, Atom, iCalendar) als statische bestanden."""
+    """Write all standard feeds (RSS, Atom, iCalendar) as static files."""
     from feeds.export import export_feeds
 
     config = _load(config_path)
@@ -326,12 +317,50 @@ def feeds_export(
     console.print(f"{len(written)} bestanden geschreven naar {directory}")
 
 
-def main() -> None:
+users_app = typer.Typer(no_args_is_help=True, help="Staff accounts for the dashboard")
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(username: str, config_path: ConfigOption = None) -> None:
+    """Create a staff account; the password is asked for twice and never echoed."""
+    from tracker.db import session_scope
+    from tracker.staff.users import UserError, create_user
+
+    config = _load(config_path)
+    password = typer.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
     try:
-        app()
-    except DatabaseError as exc:
-        err_console.print(f"Databasefout: {exc}", markup=False, highlight=False, soft_wrap=True)
-        raise SystemExit(3) from None
-    except sa.exc.OperationalError as exc:  # e.g. the file became read-only while running
-        err_console.print(f"Databasefout: {describe_error(exc, '')}", soft_wrap=True)
-        raise SystemExit(3) from None
+        with session_scope(_engine(config)) as session:
+            user = create_user(session, username, password)
+            name = user.username
+    except UserError as exc:
+        err_console.print(f"Niet aangemaakt: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    console.print(f"Medewerker {name} aangemaakt.", markup=False)
+
+
+@users_app.command("list")
+def users_list(config_path: ConfigOption = None) -> None:
+    """List staff accounts (never their password hashes)."""
+    from sqlmodel import Session
+
+    from tracker.read.timefmt import format_short as when
+    from tracker.staff.users import list_users
+
+    config = _load(config_path)
+    table = Table(title="Medewerkers")
+    for column in ("gebruiker", "actief", "aangemaakt", "laatst ingelogd"):
+        table.add_column(column)
+    with Session(_engine(config)) as session:
+        for user in list_users(session):
+            table.add_row(
+                user.username,
+                "ja" if user.active else "nee",
+                when(user.created_at),
+                when(user.last_login_at),
+            )
+    console.print(table)
+
+
+def main() -> None:
+    app()

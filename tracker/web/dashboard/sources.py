@@ -48,6 +48,8 @@ def sources_page(request: Request, user: Staff, session: DB, config: Cfg) -> HTM
             "sources": source_health(session, config, running(request)),
             "max_failures": config.defaults.max_failures,
             "allow_private": config.http.allow_private_hosts,
+            # issue 12: when each source was last checked against the live service
+            "verified": {sid: src.verified for sid, src in config.sources.items()},
         },
     )
 
