@@ -1,6 +1,7 @@
 """Command line: the one place that loads config and wires the parts together.
 
-Exit codes: 0 success, 1 a source or delivery failed, 2 bad configuration or usage.
+Exit codes: 0 success, 1 a source or delivery failed, 2 bad configuration or usage, 3 the
+database cannot be used (one line says why; never a traceback).
 """
 
 from __future__ import annotations
@@ -10,39 +11,44 @@ import logging
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
+import sqlalchemy as sa
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 from sqlalchemy.engine import Engine
 
+from tracker.cli.output import console, err_console
+from tracker.cli.scrape import scrape_and_report
+from tracker.cli.users import users_app
 from tracker.config import Config, load_config, masked_dump
-from tracker.db import make_engine, session_scope, upgrade_schema
-from tracker.errors import ConfigError
+from tracker.db import describe_error, make_engine, open_database, session_scope, upgrade_schema
+from tracker.errors import ConfigError, DatabaseError
 
 logger = logging.getLogger(__name__)
 
+# plain click help (rich_markup_mode=None): no "<bool>" type placeholders, any width
 app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    help="Subsidie-tracker",
+    rich_markup_mode=None,
+    help="Subsidie-tracker: volgt subsidieregelingen van Rijk, provincies en EU en hun "
+    "aanvraagperiodes, en meldt wijzigingen via feeds, agenda en e-mail.",
 )
-config_app = typer.Typer(no_args_is_help=True, help="Configuration")
-db_app = typer.Typer(no_args_is_help=True, help="Database")
+config_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Configuratie.")
+db_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Database.")
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
-feeds_app = typer.Typer(no_args_is_help=True, help="Feeds")
+feeds_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Feeds.")
 app.add_typer(feeds_app, name="feeds")
-
-console = Console()
-err_console = Console(stderr=True)
+app.add_typer(users_app, name="users")
 
 ConfigOption = Annotated[
     Path | None,
-    typer.Option("--config", "-c", help="config file (else $TRACKER_CONFIG, else ./config.toml)"),
+    typer.Option(
+        "--config", "-c", help="configuratiebestand (anders $TRACKER_CONFIG, anders ./config.toml)"
+    ),
 ]
 
 
@@ -55,11 +61,26 @@ def _load(path: Path | None) -> Config:
 
 
 def _engine(config: Config) -> Engine:
-    return make_engine(config.database.url)
+    """The checked database (reachable, schema current, writable), else one line and exit 3."""
+    try:
+        return open_database(config.database.url)
+    except DatabaseError as exc:
+        _database_error(str(exc))
+
+
+def _database_error(message: str) -> NoReturn:
+    err_console.print(
+        f"[bold red]Databasefout[/]: {message}", markup=True, highlight=False, soft_wrap=True
+    )
+    raise typer.Exit(3)
 
 
 @app.callback()
-def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+def _main(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="meer meldingen (logniveau INFO)")
+    ] = False,
+) -> None:
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -68,7 +89,7 @@ def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> 
 
 @config_app.command("check")
 def config_check(config_path: ConfigOption = None) -> None:
-    """Validate the configuration and print it with secrets masked."""
+    """Controleer de configuratie en toon haar met gemaskeerde geheimen."""
     config = _load(config_path)
     console.print_json(json.dumps(masked_dump(config)))
     console.print(f"[green]OK[/]: {len(config.sources)} bronnen in {config.path}")
@@ -76,76 +97,52 @@ def config_check(config_path: ConfigOption = None) -> None:
 
 @db_app.command("upgrade")
 def db_upgrade(config_path: ConfigOption = None) -> None:
-    """Apply database migrations (required before first use on PostgreSQL)."""
+    """Werk het databaseschema bij (nodig vóór het eerste gebruik op PostgreSQL)."""
     config = _load(config_path)
-    engine = make_engine(config.database.url, upgrade=False)
-    upgrade_schema(engine)
+    try:
+        engine = make_engine(config.database.url, upgrade=False)
+        upgrade_schema(engine)
+    except (sa.exc.SQLAlchemyError, OSError) as exc:
+        _database_error(describe_error(exc, config.database.url))
     console.print("Database bijgewerkt.")
 
 
 @app.command()
 def scrape(
-    source: Annotated[list[str] | None, typer.Option("--source", "-s", help="source id")] = None,
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", "-s", metavar="BRON", help="alleen deze bron (id; herhaalbaar)"),
+    ] = None,
     config_path: ConfigOption = None,
 ) -> None:
-    """Run one scrape cycle; exit 1 when any source failed."""
+    """Haal alle (of de gekozen) bronnen één keer op; exit 1 als een bron mislukt."""
     config = _load(config_path)
     ids = source or config.enabled_sources()
-    unknown = [s for s in ids if s not in config.sources]
-    if unknown:
-        err_console.print(f"Onbekende bron: {', '.join(unknown)}")
-        raise typer.Exit(2)
-    ok = scrape_and_report(config, _engine(config), ids)
+    _known_sources(config, ids)
+    ok = scrape_and_report(config, _engine(config), ids, console)
     raise typer.Exit(0 if ok else 1)
 
 
-def scrape_and_report(config: Config, engine: Engine, ids: list[str]) -> bool:
-    from tracker.ingest.pipeline import RunResult, run_sources
-
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("Bronnen ophalen", total=len(ids))
-
-        def done(result: RunResult) -> None:
-            progress.update(task, advance=1, description=f"{result.source_id}: {result.status}")
-
-        results = run_sources(config, engine, ids, on_done=done)
-    table = Table(title="Resultaat")
-    for column in ("bron", "status", "items", "nieuw", "periodes", "signalen", "verzoeken", "fout"):
-        table.add_column(column)
-    for r in results:
-        style = "red" if r.status == "failed" else ("yellow" if r.status == "degraded" else "")
-        table.add_row(
-            r.source_id,
-            str(r.status),
-            str(r.items_found),
-            str(r.schemes_new),
-            str(r.windows_new),
-            str(r.events_created),
-            str(r.requests),
-            r.error[:80],
-            style=style,
+def _known_sources(config: Config, ids: list[str]) -> None:
+    """Exit 2 naming the valid ids when one is unknown (a typo should say what exists)."""
+    unknown = [s for s in ids if s not in config.sources]
+    if unknown:
+        err_console.print(
+            f"Onbekende bron: {', '.join(unknown)}. Geldige bronnen: {', '.join(config.sources)}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
         )
-    console.print(table)
-    for r in results:
-        if r.error:
-            # full messages below the table: cron mails this output and tables truncate
-            console.print(f"{r.source_id}: {r.status}: {r.error}", markup=False, highlight=False)
-    return all(r.status != "failed" for r in results)
+        raise typer.Exit(2)
 
 
 @app.command()
 def serve(
     config_path: ConfigOption = None,
-    host: Annotated[str | None, typer.Option()] = None,
-    port: Annotated[int | None, typer.Option()] = None,
+    host: Annotated[str | None, typer.Option(help="adres (anders [web] host)")] = None,
+    port: Annotated[int | None, typer.Option(help="poort (anders [web] port)")] = None,
 ) -> None:
-    """Serve the dashboard and feeds."""
+    """Serveer dashboard, feeds, aanmeldpagina's en JSON-API."""
     import uvicorn
 
     from tracker.web.app import create_app
@@ -157,12 +154,19 @@ def serve(
 
 @app.command()
 def demo(
-    port: Annotated[int, typer.Option(help="port for the dashboard and feeds")] = 8000,
-    no_serve: Annotated[bool, typer.Option("--no-serve", help="scrape, print and exit")] = False,
-    database: Annotated[Path, typer.Option(help="SQLite file for the demo")] = Path("data/demo.db"),
+    port: Annotated[int, typer.Option(help="poort voor dashboard en feeds")] = 8000,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="alleen ophalen en samenvatten, niet serveren")
+    ] = False,
+    database: Annotated[
+        Path, typer.Option(help="SQLite-bestand van de demo (blijft bewaard)")
+    ] = Path("data/demo.db"),
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="begin met een lege demo-database")
+    ] = False,
     config_path: ConfigOption = None,
 ) -> None:
-    """Replay bundled source payloads from a local server, scrape them and serve the app."""
+    """Speel de meegeleverde brongegevens lokaal af, haal ze op en serveer de app."""
     from tracker.cli.demo import run_demo
 
     config = _load(config_path)
@@ -173,17 +177,22 @@ def demo(
             serve=not no_serve,
             database=database,
             console=console,
-            scrape=scrape_and_report,
+            scrape=lambda c, e, ids: scrape_and_report(c, e, ids, console),
+            fresh=fresh,
         )
     )
 
 
 @app.command()
 def extract(
-    today: Annotated[str | None, typer.Option(help="reference date YYYY-MM-DD")] = None,
-    jsonl: Annotated[bool, typer.Option("--jsonl", help="JSON lines in and out")] = False,
+    today: Annotated[
+        str | None, typer.Option(help="peildatum JJJJ-MM-DD (anders vandaag in Nederland)")
+    ] = None,
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl", help='JSON-regels in en uit (veld "text")')
+    ] = False,
 ) -> None:
-    """Extract application windows from text on stdin and print JSON."""
+    """Lees regelingstekst op stdin en schrijf de aanvraagperiodes als JSON."""
     from tracker.cli.extract import run_extract
 
     ref: date | None = None
@@ -198,7 +207,7 @@ def extract(
 
 @app.command()
 def sources(config_path: ConfigOption = None) -> None:
-    """List configured sources and the documentation of their scrapers."""
+    """Toon de geconfigureerde bronnen en wat hun scrapers doen."""
     import scrapers
 
     config = _load(config_path)
@@ -226,13 +235,13 @@ def sources(config_path: ConfigOption = None) -> None:
 
 @app.command()
 def check(
-    source: Annotated[str, typer.Argument(help="source id")],
+    source: Annotated[str, typer.Argument(help="bron-id (zie tracker sources)")],
     url: Annotated[
-        str | None, typer.Option(help="fetch this URL with the source's scraper")
+        str | None, typer.Option(help="haal deze URL op met de scraper van de bron")
     ] = None,
     config_path: ConfigOption = None,
 ) -> None:
-    """Fetch one source and print what it would store, without writing to the database."""
+    """Haal één bron op en toon wat zou worden opgeslagen, zonder de database te wijzigen."""
     from tracker.cli.verify import run_check
 
     config = _load(config_path)
@@ -244,14 +253,14 @@ def check(
 
 @app.command()
 def record(
-    source: Annotated[str, typer.Argument(help="source id")],
-    directory: Annotated[Path, typer.Argument(help="folder for the responses")],
+    source: Annotated[str, typer.Argument(help="bron-id (zie tracker sources)")],
+    directory: Annotated[Path, typer.Argument(help="map voor de opgeslagen antwoorden")],
     url: Annotated[
-        str | None, typer.Option(help="fetch this URL with the source's scraper")
+        str | None, typer.Option(help="haal deze URL op met de scraper van de bron")
     ] = None,
     config_path: ConfigOption = None,
 ) -> None:
-    """Save the live responses of one source, with their headers, as fixture files."""
+    """Bewaar de live antwoorden van één bron, met headers, als testbestanden."""
     from tracker.cli.verify import run_record
 
     config = _load(config_path)
@@ -263,7 +272,7 @@ def record(
 
 @app.command()
 def tick(config_path: ConfigOption = None) -> None:
-    """Emit the time-based events that are due (opening soon, opened, closing soon, closed)."""
+    """Maak de tijdgebonden signalen die nu aan de beurt zijn (opent, sluit binnenkort …)."""
     from tracker.alerts.lifecycle import tick as run_tick
 
     config = _load(config_path)
@@ -278,7 +287,7 @@ def tick(config_path: ConfigOption = None) -> None:
 
 @app.command()
 def notify(config_path: ConfigOption = None) -> None:
-    """Send pending alerts, digests and confirmations over SMTP; exit 1 on delivery trouble."""
+    """Verstuur wachtende meldingen, overzichten en bevestigingen; exit 1 bij bezorgfouten."""
     from tracker.alerts.notify import notify as run_notify
 
     config = _load(config_path)
@@ -297,7 +306,7 @@ def notify(config_path: ConfigOption = None) -> None:
 
 @app.command()
 def run(config_path: ConfigOption = None) -> None:
-    """Run the scheduler: sources on their cron schedules, hourly tick, regular notify."""
+    """Draai de planner: bronnen volgens hun schema, elk uur tick, regelmatig notify."""
     from tracker.ops.schedule import run_scheduler
 
     config = _load(config_path)
@@ -306,10 +315,10 @@ def run(config_path: ConfigOption = None) -> None:
 
 @feeds_app.command("export")
 def feeds_export(
-    directory: Annotated[Path, typer.Argument(help="output directory")],
+    directory: Annotated[Path, typer.Argument(help="map voor de bestanden")],
     config_path: ConfigOption = None,
 ) -> None:
-    """Write all standard feeds (RSS, Atom, iCalendar) as static files."""
+    """Schrijf alle standaardfeeds (RSS, Atom, iCalendar) als statische bestanden."""
     from feeds.export import export_feeds
 
     config = _load(config_path)
@@ -317,50 +326,12 @@ def feeds_export(
     console.print(f"{len(written)} bestanden geschreven naar {directory}")
 
 
-users_app = typer.Typer(no_args_is_help=True, help="Staff accounts for the dashboard")
-app.add_typer(users_app, name="users")
-
-
-@users_app.command("add")
-def users_add(username: str, config_path: ConfigOption = None) -> None:
-    """Create a staff account; the password is asked for twice and never echoed."""
-    from tracker.db import session_scope
-    from tracker.staff.users import UserError, create_user
-
-    config = _load(config_path)
-    password = typer.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
-    try:
-        with session_scope(_engine(config)) as session:
-            user = create_user(session, username, password)
-            name = user.username
-    except UserError as exc:
-        err_console.print(f"Niet aangemaakt: {exc}", markup=False)
-        raise typer.Exit(2) from None
-    console.print(f"Medewerker {name} aangemaakt.", markup=False)
-
-
-@users_app.command("list")
-def users_list(config_path: ConfigOption = None) -> None:
-    """List staff accounts (never their password hashes)."""
-    from sqlmodel import Session
-
-    from tracker.read.timefmt import format_short as when
-    from tracker.staff.users import list_users
-
-    config = _load(config_path)
-    table = Table(title="Medewerkers")
-    for column in ("gebruiker", "actief", "aangemaakt", "laatst ingelogd"):
-        table.add_column(column)
-    with Session(_engine(config)) as session:
-        for user in list_users(session):
-            table.add_row(
-                user.username,
-                "ja" if user.active else "nee",
-                when(user.created_at),
-                when(user.last_login_at),
-            )
-    console.print(table)
-
-
 def main() -> None:
-    app()
+    try:
+        app()
+    except DatabaseError as exc:
+        err_console.print(f"Databasefout: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise SystemExit(3) from None
+    except sa.exc.OperationalError as exc:  # e.g. the file became read-only while running
+        err_console.print(f"Databasefout: {describe_error(exc, '')}", soft_wrap=True)
+        raise SystemExit(3) from None
