@@ -64,6 +64,28 @@ class EventKind(StrEnum):
     SCHEME_REMOVED = "scheme_removed"
 
 
+class MergeReason(StrEnum):
+    """Why a publication belongs to its scheme (``Publication.merge_kind``).
+
+    Only strong keys merge automatically; title similarity only proposes a merge to staff
+    (``MergeProposal``).
+    """
+
+    CREATED = "created"  # the publication started this scheme (it is the primary one)
+    PINNED = "pinned"  # [sources.x] scheme = "<slug>" in config
+    IDENTIFIER = "identifier"  # a shared BWBR/CVDR/stcrt identifier
+    NAMED = "named"  # the regulation it amends or opens is named in the text
+    URL = "url"  # another source points at the same official URL
+    STAFF = "staff"  # merged by a staff member
+    DETACHED = "detached"  # split off by a staff member: primary of its own scheme again
+
+
+class ProposalStatus(StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
 class Source(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=100)
     title: str = ""
@@ -115,6 +137,8 @@ class Publication(SQLModel, table=True):
     publisher: str = ""
     published_on: date | None = None
     content_hash: str = ""
+    # merge_kind decides (e.g. which publication names the scheme); merge_reason says why to staff
+    merge_kind: str = Field(default=MergeReason.CREATED, max_length=20)
     merge_reason: str = ""
     missing_runs: int = 0
     first_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -148,6 +172,41 @@ class Window(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class MergeProposal(SQLModel, table=True):
+    """Two schemes that may be one: shown to staff, merged only when staff accept."""
+
+    __table_args__ = (sa.UniqueConstraint("scheme_id", "target_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scheme_id: int = Field(foreign_key="scheme.id", index=True)
+    target_id: int = Field(foreign_key="scheme.id", index=True)
+    reason: str = ""
+    score: float = 0.0
+    status: str = Field(default=ProposalStatus.OPEN, index=True, max_length=20)
+    decided_by: str = Field(default="", max_length=100)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class SchemeKey(SQLModel, table=True):
+    """Index of the keys a scheme is found by when a new publication arrives.
+
+    ``kind`` is ``id`` (regulation identifier), ``name`` (the publication's own title as a
+    regulation name, year kept), ``claim`` (the regulation it says it amends or opens),
+    ``acronym`` or ``token`` (a title word, for merge proposals); see
+    ``tracker.ingest.merge.publication_keys``. Keys belong to their publication and move
+    with it when staff merge or detach.
+    """
+
+    __table_args__ = (sa.Index("ix_schemekey_kind_value", "kind", "value"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scheme_id: int = Field(foreign_key="scheme.id", index=True)
+    publication_id: int = Field(foreign_key="publication.id", index=True)
+    kind: str = Field(max_length=10)
+    value: str = Field(max_length=200)
+
+
 class ScrapeRun(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     source_id: str = Field(index=True, max_length=100)
@@ -162,6 +221,13 @@ class ScrapeRun(SQLModel, table=True):
     requests: int = 0
     not_modified: int = 0
     error: str = ""
+
+    @property
+    def duration(self) -> float:
+        """Seconds the run took (``tracker.ingest.pipeline`` sets ``finished_at`` at its end)."""
+        if self.finished_at is None:
+            return 0.0
+        return (self.finished_at - self.started_at).total_seconds()
 
 
 class Event(SQLModel, table=True):

@@ -6,6 +6,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from tests.conftest import NOW, STCRT, make_config
+from tracker.detect import distinct_windows
 from tracker.ingest.pipeline import run_sources
 from tracker.models import Event, Publication, Scheme, Window
 from tracker.ops.replay import ReplayServer
@@ -52,9 +53,18 @@ def test_regulation_amendment_and_agency_page_are_one_scheme(
             select(Event).where(Event.scheme_id == scheme.id, Event.kind == "window_announced")
         ).all()
         assert announced, "the tijdvakken were announced on the one scheme"
-        # the same tijdvak stated by regulation, amendment and page is stored once
-        spans = [(w.opens_at, w.closes_at) for w in windows]
-        assert len(spans) == len(set(spans))
+        # every publication keeps its own windows; a tijdvak stated by regulation, amendment
+        # and page is one window to stakeholders and is announced once
+        by_pub: dict[int | None, set[tuple[object, object]]] = {}
+        for w in windows:
+            by_pub.setdefault(w.publication_id, set()).add((w.opens_at, w.closes_at))
+        spans = list(by_pub.values())
+        shared = [a & b for i, a in enumerate(spans) for b in spans[i + 1 :]]
+        assert any(shared), "two publications state the same tijdvak, each keeps its window"
+        distinct = {(w.opens_at, w.closes_at) for w in distinct_windows(windows)}
+        assert len(distinct_windows(windows)) == len(distinct)
+        told = [(e.after or {}).get("opens_at") for e in announced]
+        assert len(told) == len(set(told)), "each tijdvak announced once"
 
 
 def test_amendment_to_an_older_regulation_joins_it(engine: Engine, replay: ReplayServer) -> None:

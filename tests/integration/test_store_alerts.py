@@ -9,11 +9,12 @@ from sqlmodel import Session, select
 
 from tests.conftest import NOW, STCRT, make_config
 from tests.integration._alerts import add_subscription
+from tracker.alerts.events import record_changes
 from tracker.config import Config
 from tracker.db import session_scope
 from tracker.ingest.normalise import SchemeData, WindowData
 from tracker.ingest.pipeline import run_source
-from tracker.ingest.store import store_scheme
+from tracker.ingest.store import StoreOutcome, store_scheme
 from tracker.ingest.tagging import Tagger
 from tracker.models import Event, OutboxMessage, Scheme, Source, Window
 from tracker.ops.replay import ReplayServer
@@ -22,12 +23,19 @@ OPENS = datetime(2027, 3, 1, 8, tzinfo=UTC)
 
 
 def _data(key: str, title: str, summary: str = "", status_text: str = "") -> SchemeData:
+    """Two publications of one provincial regulation (they share its CVDR id)."""
     window = WindowData(OPENS, OPENS + timedelta(days=30), True, True, "day", None, "", 1.0,
                         status_text)  # fmt: skip
     return SchemeData(key=key, title=title, url="https://example.org/r", publisher="Provincie",
                       summary=summary, level="provincie", regions=("NL-GE",),
-                      published_on=date(2027, 3, 2), identifiers=(), cited_titles=(),
+                      published_on=date(2027, 3, 2), identifiers=("CVDR700001",), cited_titles=(),
                       windows=(window,), status="open")  # fmt: skip
+
+
+def _store(s: Session, data: SchemeData, now: datetime, tagger: Tagger) -> StoreOutcome:
+    outcome = store_scheme(s, "src", data, now, tagger=tagger)
+    record_changes(s, outcome.changes, now, source_id="src")
+    return outcome
 
 
 def test_pipeline_tags_schemes_with_configured_keywords(
@@ -50,11 +58,10 @@ def test_budget_exhausted_statement_closes_the_open_window_once(engine: Engine) 
     with session_scope(engine) as s:
         s.add(Source(id="src", level="provincie"))
     with session_scope(engine) as s:
-        store_scheme(s, "src", _data("a", "Subsidie omscholing werkgevers"), now,
-                     baseline=False, tagger=tagger)  # fmt: skip
+        _store(s, _data("a", "Subsidie omscholing werkgevers"), now, tagger)
     with session_scope(engine) as s:
-        outcome = store_scheme(s, "src", _data("b", exhausted_title), now + timedelta(hours=1),
-                               baseline=False, tagger=tagger)  # fmt: skip
+        outcome = _store(s, _data("b", exhausted_title), now + timedelta(hours=1), tagger)
+        assert [c.kind for c in outcome.changes] == ["budget_exhausted"]
         assert outcome.scheme.themes == ["scholing"]
         assert outcome.scheme.doelgroepen == ["werkgevers"]
     with Session(engine) as s:
@@ -65,7 +72,6 @@ def test_budget_exhausted_statement_closes_the_open_window_once(engine: Engine) 
         queued = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "event")).all()
         assert len(queued) == len(s.exec(select(Event)).all()), "every new event is queued"
     with session_scope(engine) as s:
-        store_scheme(s, "src", _data("b", exhausted_title), now + timedelta(hours=2),
-                     baseline=False, tagger=tagger)  # fmt: skip
+        _store(s, _data("b", exhausted_title), now + timedelta(hours=2), tagger)
     with Session(engine) as s:
         assert len(s.exec(select(Event).where(Event.kind == "budget_exhausted")).all()) == 1

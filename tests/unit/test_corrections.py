@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from tracker.alerts.events import hold_for_review
 from tracker.config import ReviewConfig
 from tracker.ingest.normalise import SchemeData, WindowData
 from tracker.ingest.store import store_scheme
@@ -28,14 +29,22 @@ APRIL = datetime(2027, 4, 1, 21, 59, 59, tzinfo=UTC)
 
 
 def _scheme(session: Session, title: str = "SLIM-regeling") -> Scheme:
-    scheme = Scheme(slug=title.lower(), title=title)
+    scheme = Scheme(slug=title.lower(), title=title, created_at=NOW, updated_at=NOW)
     session.add(scheme)
     session.flush()
     return scheme
 
 
 def _window(session: Session, scheme: Scheme, **kw: object) -> Window:
-    window = Window(scheme_id=scheme.id or 0, opens_at=MARCH, closes_at=APRIL, source_id="a", **kw)
+    window = Window(
+        scheme_id=scheme.id or 0,
+        opens_at=MARCH,
+        closes_at=APRIL,
+        source_id="a",
+        created_at=NOW,
+        updated_at=NOW,
+        **kw,
+    )
     session.add(window)
     session.flush()
     return window
@@ -89,15 +98,15 @@ def test_locked_window_survives_a_scrape_until_released(sqlite_engine: Engine) -
     data = _data()
     with Session(sqlite_engine) as s:
         s.add(Source(id="a"))
-        store_scheme(s, "a", data, NOW, baseline=True)
+        store_scheme(s, "a", data, NOW)
         window = s.exec(select(Window)).one()
         fixed = corrections.WindowDates(MARCH, APRIL + timedelta(days=30))
         corrections.correct_window(s, window, fixed, "anna", NOW)
         later = data
-        store_scheme(s, "a", later, NOW + timedelta(days=1), baseline=False)
+        store_scheme(s, "a", later, NOW + timedelta(days=1))
         assert window.closes_at == APRIL + timedelta(days=30), "the staff correction wins"
         corrections.release_window(s, window, "anna", NOW + timedelta(days=2))
-        store_scheme(s, "a", later, NOW + timedelta(days=3), baseline=False)
+        store_scheme(s, "a", later, NOW + timedelta(days=3))
         assert window.closes_at == APRIL, "after release the scrape applies again"
         actions = [a.action for a in s.exec(select(AuditLog).order_by(col(AuditLog.id))).all()]
         assert actions == ["datum gecorrigeerd", "vrijgegeven"]
@@ -107,14 +116,14 @@ def test_staff_tags_win_over_scrapes(sqlite_engine: Engine) -> None:
     data = _data(("NL-GE",))
     with Session(sqlite_engine) as s:
         s.add(Source(id="a"))
-        scheme = store_scheme(s, "a", data, NOW, baseline=True).scheme
+        scheme = store_scheme(s, "a", data, NOW).scheme
         corrections.set_scheme_tags(s, scheme, ["Energie ", "energie"], ["nl-li"], "bo", NOW)
         assert s.get(SchemeOverride, scheme.id) is not None
-        store_scheme(s, "a", data, NOW + timedelta(hours=1), baseline=False)
+        store_scheme(s, "a", data, NOW + timedelta(hours=1))
         assert scheme.regions == ["NL-LI"] and scheme.themes == ["energie"]
         corrections.release_scheme_tags(s, scheme, "bo", NOW)
         s.flush()
-        store_scheme(s, "a", data, NOW + timedelta(hours=2), baseline=False)
+        store_scheme(s, "a", data, NOW + timedelta(hours=2))
         assert scheme.regions == ["NL-GE", "NL-LI"]
 
 
@@ -123,13 +132,13 @@ def test_merge_moves_windows_and_publications(sqlite_engine: Engine) -> None:
         s.add(Source(id="a"))
         target, dup = _scheme(s, "Regeling A"), _scheme(s, "Regeling A (kopie)")
         dup.regions = ["NL-UT"]
-        pub = Publication(source_id="a", key="x", scheme_id=dup.id or 0, merge_reason="aangemaakt")
+        pub = Publication(source_id="a", key="x", scheme_id=dup.id or 0)
         s.add(pub)
         window = _window(s, dup)
         corrections.merge_schemes(s, dup, target, "anna", NOW)
         assert dup.merged_into_id == target.id
         assert window.scheme_id == target.id and pub.scheme_id == target.id
-        assert pub.merge_reason == "samengevoegd door anna"
+        assert pub.merge_reason == "samengevoegd door anna" and pub.merge_kind == "staff"
         assert target.regions == ["NL-UT"]
         with pytest.raises(corrections.CorrectionError):
             corrections.merge_schemes(s, target, target, "anna", NOW)
@@ -172,8 +181,10 @@ def test_review_queue_low_confidence_and_conflicts(sqlite_engine: Engine) -> Non
         )
         s.add(held)
         s.flush()
-        assert review.hold_for_review(s, config, [held]) == 1 and not held.published
-        assert review.decide(s, vague, review.APPROVED, "anna", NOW + timedelta(days=1)) == 1
+        assert hold_for_review(s, config, [held]) == 1 and not held.published
+        assert (
+            review.decide(s, vague, review.Verdict.APPROVED, "anna", NOW + timedelta(days=1)) == 1
+        )
         assert held.published
         remaining = {item.window.id for item in review.review_queue(s, config)}
         assert remaining == {sure.id, other.id}
@@ -187,4 +198,4 @@ def test_hold_is_off_by_default(sqlite_engine: Engine) -> None:
             kind="window_announced", scheme_id=scheme.id or 0, window_id=window.id, dedupe_key="k"
         )
         s.add(event)
-        assert review.hold_for_review(s, ReviewConfig(), [event]) == 0 and event.published
+        assert hold_for_review(s, ReviewConfig(), [event]) == 0 and event.published

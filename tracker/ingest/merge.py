@@ -1,27 +1,52 @@
-"""Which existing scheme a new publication belongs to, and why.
+"""Which existing scheme a new publication belongs to, and why; merge proposals for staff.
 
-Order of evidence: a pin in config, a shared regulation identifier (BWBR/CVDR/stcrt ids), a
-shared name (the regulation a publication amends or opens, its own title, an acronym such as
-"SDE++"), then normalised title similarity above a threshold. The reason is stored on the
-publication so staff can judge (and undo) every merge.
+Only strong keys merge automatically, in this order: a pin in config, a shared regulation
+identifier (BWBR/CVDR/stcrt ids), a name the publication claims as its subject (the regulation
+an amendment or openstelling names: "… tot wijziging van de SLIM-regeling") matching a
+scheme's regulation name, and the same official URL stated by another source. Names keep
+their year ("SLIM 2025" is not "SLIM 2026"), and a name never joins schemes of different
+provinces. Title similarity, a shared own title or a shared acronym only create a
+``MergeProposal`` that staff accept or reject: two publications that each carry their own
+window, identifier or URL are never merged on a look-alike title.
+
+Candidates are found through ``SchemeKey`` rows (identifiers, names and title words of every
+publication), so a new publication costs a few indexed look-ups, not a pass over all schemes.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from difflib import SequenceMatcher
 
-from sqlmodel import Session, col, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
 
 from tracker.ingest.normalise import SchemeData
-from tracker.models import Scheme
+from tracker.models import MergeProposal, MergeReason, Publication, Scheme, SchemeKey
 
 SIMILARITY = 0.9
 MIN_NAME = 4
+MAX_CANDIDATES = 20
+
+# SchemeKey kinds
+ID, NAME, CLAIM, ACRONYM, TOKEN = "id", "name", "claim", "acronym", "token"
+
 _NOISE = re.compile(r"\b(de|het|een|van|voor|en|in|der)\b")
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9+\-]{1,15})\)")
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
+_NUMBER = re.compile(r"\d+")
+# words every scheme title has; they find no candidates
+_GENERIC = frozenset(
+    {
+        "subsidie", "subsidies", "subsidieregeling", "regeling", "regelingen", "besluit",
+        "wijziging", "tijdelijke", "uitvoeringsregeling", "verordening", "subsidieverordening",
+        "openstelling", "provincie", "aanvragen", "minister", "staatssecretaris",
+    }
+)  # fmt: skip
 # decisions about a scheme name it inside their own title:
 # "Besluit … tot openstelling van de Subsidieregeling amateurkunst en erfgoed Groningen 2027"
 _DECISION = re.compile(r"^(besluit|regeling van|wijziging|openstellingsbesluit)\b", re.IGNORECASE)
@@ -31,13 +56,21 @@ _NAMED = re.compile(
 )
 
 
-def normalise_title(title: str) -> str:
-    """Lowercase ASCII words without years, articles and punctuation ('+' is kept: SDE++)."""
+def _ascii_words(title: str) -> str:
     text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    text = _YEAR.sub(" ", text)
     text = re.sub(r"[^a-z0-9+ ]+", " ", text)
     text = _NOISE.sub(" ", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def normalise_title(title: str) -> str:
+    """Lowercase ASCII words without years, articles and punctuation ('+' is kept: SDE++)."""
+    return _ascii_words(_YEAR.sub(" ", title))
+
+
+def regulation_name(title: str) -> str:
+    """A regulation's name for matching: like ``normalise_title`` but the year is kept."""
+    return _ascii_words(title)[:200]
 
 
 def subject_title(data: SchemeData) -> str:
@@ -55,36 +88,202 @@ def subject_title(data: SchemeData) -> str:
 
 
 def scheme_names(data: SchemeData) -> set[str]:
-    """The normalised names a publication answers to."""
+    """The normalised names a publication answers to (kept on ``Scheme.aliases``)."""
     names = {normalise_title(data.title), normalise_title(subject_title(data))}
-    names |= {normalise_title(c) for c in data.cited_titles[:1]}
     names |= {normalise_title(a) for a in _ACRONYM.findall(data.title)}
     return {n for n in names if len(n) >= MIN_NAME}
 
 
-def find_scheme(session: Session, data: SchemeData) -> tuple[Scheme | None, str]:
-    """The scheme this publication belongs to (None: a new scheme) and the reason."""
+def publication_keys(data: SchemeData) -> set[tuple[str, str]]:
+    """The ``SchemeKey`` (kind, value) pairs of one publication."""
+    keys = {(ID, i) for i in data.identifiers}
+    own = regulation_name(data.title)
+    keys.add((NAME, own))
+    subject = regulation_name(subject_title(data))
+    if subject != own:
+        keys.add((CLAIM, subject))
+    keys |= {(ACRONYM, a.upper()) for a in _ACRONYM.findall(data.title)}
+    keys |= {(TOKEN, t) for t in _tokens(subject_title(data))}
+    return {(k, v) for k, v in keys if v and (k in (ID, ACRONYM) or len(v) >= MIN_NAME)}
+
+
+def _tokens(title: str) -> set[str]:
+    return {w for w in normalise_title(title).split() if len(w) >= 4 and w not in _GENERIC}
+
+
+@dataclass(frozen=True)
+class Match:
+    """Where a new publication goes: ``scheme`` (None: a new one), why, and a proposal."""
+
+    scheme: Scheme | None
+    kind: MergeReason
+    reason: str
+    proposal: Scheme | None = None
+    proposal_reason: str = ""
+    score: float = 0.0
+
+
+def find_scheme(session: Session, source_id: str, data: SchemeData) -> Match:
+    """The scheme this publication belongs to on strong keys, else a proposal (or nothing)."""
     if data.scheme_pin:
         pinned = session.exec(select(Scheme).where(Scheme.slug == data.scheme_pin)).first()
         if pinned is not None:
-            return pinned, f"vastgezet in configuratie op {data.scheme_pin}"
-    candidates = session.exec(select(Scheme).where(col(Scheme.merged_into_id).is_(None))).all()
-    wanted = set(data.identifiers)
-    for scheme in candidates:
-        shared = wanted & set(scheme.identifiers)
-        if shared:
-            return scheme, f"zelfde regelingsnummer {sorted(shared)[0]}"
-    names = scheme_names(data)
-    for scheme in candidates:
-        shared_names = names & set(scheme.aliases)
-        if shared_names:
-            return scheme, f"zelfde regelingsnaam '{sorted(shared_names)[0]}'"
+            return Match(pinned, MergeReason.PINNED,
+                         f"vastgezet in configuratie op {data.scheme_pin}")  # fmt: skip
+    for value, scheme in _lookup(session, ID, set(data.identifiers)):
+        return Match(scheme, MergeReason.IDENTIFIER, f"zelfde regelingsnummer {value}")
+    own = regulation_name(data.title)
+    subject = regulation_name(subject_title(data))
+    claims = {subject} - {own} if len(subject) >= MIN_NAME else set()
+    # an amendment names a known regulation, or a regulation is what a known amendment named
+    named = _lookup(session, NAME, claims) + _lookup(session, CLAIM, claims | {own})
+    for value, scheme in named:
+        if _regions_agree(scheme, data):
+            return Match(scheme, MergeReason.NAMED, f"zelfde regelingsnaam '{value}'")
+    if data.url and (same := _same_url(session, source_id, data.url)) is not None:
+        return Match(same, MergeReason.URL, f"zelfde officiële URL {data.url}")
+    return _propose(session, data, own)
+
+
+def _lookup(session: Session, kind: str, values: set[str]) -> list[tuple[str, Scheme]]:
+    """Live schemes with a key of this kind and one of these values, oldest scheme first."""
+    if not values:
+        return []
+    rows = session.exec(
+        select(SchemeKey.value, SchemeKey.scheme_id)
+        .where(SchemeKey.kind == kind, col(SchemeKey.value).in_(sorted(values)))
+        .order_by(col(SchemeKey.scheme_id), col(SchemeKey.value))
+    ).all()
+    found: list[tuple[str, Scheme]] = []
+    for value, scheme_id in rows:
+        scheme = live_scheme(session, scheme_id)
+        if all(scheme.id != s.id for _v, s in found):
+            found.append((value, scheme))
+    return found
+
+
+def _regions_agree(scheme: Scheme, data: SchemeData) -> bool:
+    """A name joins schemes of one province (or national/EU ones), never two provinces."""
+    return not (scheme.regions and data.regions and not set(scheme.regions) & set(data.regions))
+
+
+def _same_url(session: Session, source_id: str, url: str) -> Scheme | None:
+    """The scheme of another source's publication with this URL.
+
+    Within one source, items without their own link fall back to the listing's URL, so a
+    shared URL there says nothing.
+    """
+    scheme_id = session.exec(
+        select(Publication.scheme_id)
+        .where(Publication.url == url, Publication.source_id != source_id)
+        .order_by(col(Publication.id))
+    ).first()
+    return live_scheme(session, scheme_id) if scheme_id is not None else None
+
+
+def _propose(session: Session, data: SchemeData, own: str) -> Match:
+    """No strong key: a new scheme, with the most similar existing one proposed to staff."""
+    new = Match(None, MergeReason.CREATED, "nieuwe regeling")
     mine = normalise_title(subject_title(data))
-    best: tuple[float, Scheme | None] = (0.0, None)
-    for scheme in candidates:
+    best: tuple[float, Scheme | None, str] = (0.0, None, "")
+    same = _lookup(session, NAME, {own}) + _lookup(session, ACRONYM, _acronyms(data.title))
+    for value, scheme in same:
+        if _regions_agree(scheme, data) and _numbers_agree(data.title, scheme.title):
+            return Match(None, MergeReason.CREATED, new.reason, scheme,
+                         f"zelfde naam '{value}'", 1.0)  # fmt: skip
+    for scheme in _token_candidates(session, _tokens(subject_title(data))):
+        if not _regions_agree(scheme, data) or not _numbers_agree(data.title, scheme.title):
+            continue
         ratio = SequenceMatcher(None, mine, normalise_title(scheme.title)).ratio()
         if ratio > best[0]:
-            best = (ratio, scheme)
+            best = (ratio, scheme, scheme.title)
     if best[1] is not None and best[0] >= SIMILARITY:
-        return best[1], f"titel lijkt {best[0]:.0%} op '{best[1].title}'"
-    return None, "nieuw"
+        reason = f"titel lijkt {best[0]:.0%} op '{best[2]}'"
+        return Match(None, MergeReason.CREATED, new.reason, best[1], reason, best[0])
+    return new
+
+
+def _acronyms(title: str) -> set[str]:
+    return {a.upper() for a in _ACRONYM.findall(title)}
+
+
+def _numbers_agree(a: str, b: str) -> bool:
+    """'… 2026 (regeling 3)' and '… (regeling 4)', 'SLIM 2025' and 'SLIM 2026' are editions."""
+    return set(_NUMBER.findall(a)) == set(_NUMBER.findall(b))
+
+
+def _token_candidates(session: Session, tokens: set[str]) -> list[Scheme]:
+    if not tokens:
+        return []
+    shared = func.count(col(SchemeKey.id))
+    rows = session.exec(
+        select(SchemeKey.scheme_id, shared)
+        .where(SchemeKey.kind == TOKEN, col(SchemeKey.value).in_(sorted(tokens)))
+        .group_by(col(SchemeKey.scheme_id))
+        .order_by(shared.desc(), col(SchemeKey.scheme_id))
+        .limit(MAX_CANDIDATES)
+    ).all()
+    schemes = {scheme.id: scheme for scheme in (live_scheme(session, i) for i, _n in rows)}
+    return [schemes[i] for i in sorted(schemes, key=lambda i: i or 0)]
+
+
+def live_scheme(session: Session, scheme_id: int) -> Scheme:
+    """Follow staff merges to the scheme that survives."""
+    scheme = session.get(Scheme, scheme_id)
+    assert scheme is not None
+    seen = {scheme.id}
+    while scheme.merged_into_id is not None and scheme.merged_into_id not in seen:
+        target = session.get(Scheme, scheme.merged_into_id)
+        if target is None:
+            break
+        scheme = target
+        seen.add(scheme.id)
+    return scheme
+
+
+def index_publication(session: Session, pub: Publication, data: SchemeData) -> None:
+    """Make the publication's ``SchemeKey`` rows match what it says now."""
+    assert pub.id is not None
+    wanted = publication_keys(data)
+    rows = session.exec(select(SchemeKey).where(SchemeKey.publication_id == pub.id)).all()
+    for row in rows:
+        if (row.kind, row.value) not in wanted or row.scheme_id != pub.scheme_id:
+            session.delete(row)
+        else:
+            wanted.discard((row.kind, row.value))
+    session.add_all(
+        SchemeKey(scheme_id=pub.scheme_id, publication_id=pub.id, kind=kind, value=value)
+        for kind, value in sorted(wanted)
+    )
+
+
+def move_keys(session: Session, publication_ids: Iterable[int], scheme_id: int) -> None:
+    """Keys follow their publication when staff merge or detach it."""
+    ids = list(publication_ids)
+    if ids:
+        session.execute(
+            sa.update(SchemeKey)
+            .where(col(SchemeKey.publication_id).in_(ids))
+            .values(scheme_id=scheme_id)
+        )
+
+
+def propose_merge(
+    session: Session, scheme: Scheme, match: Match, now: datetime
+) -> MergeProposal | None:
+    """Record the proposal of ``match`` for staff, once per pair of schemes."""
+    if match.proposal is None or match.proposal.id == scheme.id:
+        return None
+    assert scheme.id is not None and match.proposal.id is not None
+    known = session.exec(
+        select(MergeProposal).where(
+            MergeProposal.scheme_id == scheme.id, MergeProposal.target_id == match.proposal.id
+        )
+    ).first()
+    if known is not None:
+        return None
+    proposal = MergeProposal(scheme_id=scheme.id, target_id=match.proposal.id,
+                             reason=match.proposal_reason, score=match.score,
+                             created_at=now)  # fmt: skip
+    session.add(proposal)
+    return proposal

@@ -20,6 +20,7 @@ from scrapers.base import RawScheme, RawWindow
 from tracker import windows as extractor
 from tracker.config import SourceConfig
 from tracker.read.timefmt import AMSTERDAM, local_moment
+from tracker.windows.dates import find_mentions
 
 logger = logging.getLogger(__name__)
 
@@ -44,14 +45,6 @@ class WindowData:
     snippet: str
     confidence: float
     status_text: str = ""
-
-    def fingerprint(self) -> dict[str, str | None]:
-        """The fields whose change is a ``window_changed``."""
-        return {
-            "opens_at": self.opens_at.isoformat() if self.opens_at else None,
-            "closes_at": self.closes_at.isoformat() if self.closes_at else None,
-            "budget_eur": str(self.budget_eur) if self.budget_eur is not None else None,
-        }
 
 
 @dataclass(frozen=True)
@@ -144,39 +137,57 @@ def _from_extracted(w: extractor.ExtractedWindow) -> WindowData:
 
 
 def _from_raw(raw: RawWindow, today: date) -> list[WindowData]:
-    """Structured windows: ISO values directly, anything else through the extractor."""
-    opens = _parse_iso(raw.opens_text)
-    closes = _parse_iso(raw.closes_text)
-    budget = extractor.parse_budget(raw.budget_text) if raw.budget_text else None
+    """A structured window: each field is one date, parsed as such (no sentence, no guessing).
+
+    ISO values ('2027-04-08T17:00:00+02:00') and written dates ('8 april 2027 17:00 uur') are
+    read directly. A field that holds no single clear date makes the window unusable; the
+    page text, if any, still goes through the extractor.
+    """
+    opens = _parse_field(raw.opens_text, today)
+    closes = _parse_field(raw.closes_text, today)
+    if (raw.opens_text.strip() and not opens) or (raw.closes_text.strip() and not closes):
+        logger.info("structured window not read: %r – %r", raw.opens_text, raw.closes_text)
+        return []
+    if not opens and not closes:
+        return []
+    if opens and closes and closes[0] < opens[0] and not _has_year(raw.closes_text):
+        closes = (closes[0].replace(year=closes[0].year + 1), closes[1])
     snippet = clean_text(raw.snippet or f"{raw.opens_text} – {raw.closes_text}", MAX_SNIPPET)
-    if (opens or not raw.opens_text) and (closes or not raw.closes_text):
-        if not opens and not closes:
-            return []
-        return [
-            WindowData(
-                opens_at=local_moment(opens[0], opens[1]) if opens else None,
-                closes_at=local_moment(closes[0], closes[1], end_of_day=True) if closes else None,
-                opens_has_time=bool(opens and opens[1]),
-                closes_has_time=bool(closes and closes[1]),
-                precision="day",
-                budget_eur=budget,
-                snippet=snippet,
-                confidence=1.0,
-                status_text=clean_text(raw.status_text, 200),
-            )
-        ]
-    phrase = f"Aanvragen indienen van {raw.opens_text} tot en met {raw.closes_text}"
-    if not raw.opens_text:
-        phrase = f"Aanvragen indienen tot en met {raw.closes_text}"
-    found = extractor.extract_windows(phrase, today)
-    result = [_from_extracted(w) for w in found.windows[:1]]
-    if budget is not None:
-        result = [_replace_budget(w, budget) for w in result]
-    return result
+    return [
+        WindowData(
+            opens_at=local_moment(opens[0], opens[1]) if opens else None,
+            closes_at=local_moment(closes[0], closes[1], end_of_day=True) if closes else None,
+            opens_has_time=bool(opens and opens[1]),
+            closes_has_time=bool(closes and closes[1]),
+            precision="day",
+            budget_eur=extractor.parse_budget(raw.budget_text) if raw.budget_text else None,
+            snippet=snippet,
+            confidence=1.0,
+            status_text=clean_text(raw.status_text, 200),
+        )
+    ]
 
 
-def _replace_budget(w: WindowData, budget: Decimal) -> WindowData:
-    return WindowData(**{**asdict(w), "budget_eur": budget})
+def _parse_field(value: str, today: date) -> tuple[date, time | None] | None:
+    """One structured date field: ISO, else exactly one written day-precise date."""
+    value = clean_text(value, 200)
+    if not value:
+        return None
+    if (iso := _parse_iso(value)) is not None:
+        return iso
+    days = [m for m in find_mentions(value) if m.precision == "day" and m.month is not None]
+    if len(days) != 1:
+        return None
+    mention = days[0]
+    year = mention.year or today.year
+    day = mention.on(year)
+    if day is not None and mention.year is None and (today - day).days > 183:
+        day = mention.on(year + 1)  # a year-less date half a year back means next year's
+    return (day, mention.time) if day is not None else None
+
+
+def _has_year(value: str) -> bool:
+    return re.search(r"\b(19|20)\d{2}\b", value) is not None
 
 
 def _parse_iso(value: str) -> tuple[date, time | None] | None:

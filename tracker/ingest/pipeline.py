@@ -22,7 +22,8 @@ from sqlmodel import Session, col, select
 
 import scrapers
 from scrapers.base import Page, ParseError, RawScheme, Request, Scraper, SourceContext
-from tracker.alerts.events import emit_event
+from tracker import detect
+from tracker.alerts.events import record_changes
 from tracker.config import Config
 from tracker.db import scheme_merge_lock, serialise, session_scope
 from tracker.errors import FetchError
@@ -35,7 +36,6 @@ from tracker.ingest.overrides import apply_source_overrides
 from tracker.ingest.store import store_scheme
 from tracker.ingest.tagging import Tagger
 from tracker.models import (
-    EventKind,
     HttpCacheEntry,
     Publication,
     RunStatus,
@@ -44,24 +44,12 @@ from tracker.models import (
     Source,
 )
 from tracker.read.timefmt import local_today
-from tracker.staff.review import hold_for_review
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass
-class RunResult:
-    source_id: str
-    status: RunStatus
-    items_found: int = 0
-    items_skipped: int = 0
-    schemes_new: int = 0
-    windows_new: int = 0
-    events_created: int = 0
-    requests: int = 0
-    not_modified: int = 0
-    error: str = ""
-    duration: float = 0.0
+# A run's result is its ScrapeRun row (stored as is by _record_run); ``duration`` is derived.
+RunResult = ScrapeRun
 
 
 @dataclass
@@ -213,7 +201,7 @@ def run_sources(
     owner = new_owner()
     locked = [sid for sid in ids if _acquire(engine, config, sid, moment, owner)]
     results: list[RunResult] = [
-        RunResult(sid, RunStatus.REFUSED, error=record_refused(engine, sid, moment))
+        _result(sid, RunStatus.REFUSED, moment, error=record_refused(engine, sid, moment))
         for sid in ids
         if sid not in locked
     ]
@@ -315,7 +303,7 @@ def _finish(
         with session_scope(engine) as session:
             scheme_merge_lock(session)  # issue 13: overlapping sources never split a scheme
             result = _store(config, session, source_id, outcome, now)
-            result.duration = time.monotonic() - started
+            result.finished_at = now + timedelta(seconds=time.monotonic() - started)
             _record_run(session, config, source_id, result, now)
             return result
     except Exception as exc:  # the transaction rolled back: nothing of this run is stored
@@ -329,8 +317,8 @@ def _store(
     source_cfg = config.sources[source_id]
     source = _source_row(session, config, source_id)
     baseline = source.last_ok_at is None
-    result = RunResult(
-        source_id, RunStatus.OK, requests=got.requests, not_modified=got.not_modified
+    result = _result(
+        source_id, RunStatus.OK, now, requests=got.requests, not_modified=got.not_modified
     )
     for key, entry in got.cache.items():
         session.merge(
@@ -379,11 +367,12 @@ def _store(
         if data.key in seen:
             continue
         seen.add(data.key)
-        outcome = store_scheme(session, source_id, data, now, baseline=baseline, tagger=tagger)
-        hold_for_review(session, config.review, outcome.events)
+        outcome = store_scheme(session, source_id, data, now, tagger=tagger)
+        events = record_changes(session, outcome.changes, now, baseline=baseline,
+                                source_id=source_id, review=config.review)  # fmt: skip
         result.schemes_new += int(outcome.scheme_new)
         result.windows_new += outcome.windows_new
-        result.events_created += len(outcome.events)
+        result.events_created += len(events)
     result.items_found = len(seen)
     if result.items_skipped:
         result.status = RunStatus.DEGRADED
@@ -416,7 +405,7 @@ def _detect_removals(
     config: Config, session: Session, source_id: str, seen: set[str], now: datetime
 ) -> int:
     """Count absences in healthy runs; remove a scheme once every publication of it is gone."""
-    created = 0
+    changes: list[detect.Change] = []
     pubs = session.exec(select(Publication).where(Publication.source_id == source_id)).all()
     for pub in pubs:
         if pub.key in seen:
@@ -426,26 +415,17 @@ def _detect_removals(
         if pub.missing_runs < config.defaults.removal_runs:
             continue
         scheme = session.get(Scheme, pub.scheme_id)
-        if scheme is None or scheme.removed_at is not None:
+        if scheme is None:
             continue
-        others = session.exec(
-            select(Publication).where(Publication.scheme_id == scheme.id, Publication.id != pub.id)
+        missing = session.exec(
+            select(Publication.missing_runs).where(Publication.scheme_id == scheme.id)
         ).all()
-        if any(o.missing_runs < config.defaults.removal_runs for o in others):
-            continue
-        scheme.removed_at = now
-        session.add(scheme)
-        event = emit_event(
-            session,
-            kind=EventKind.SCHEME_REMOVED,
-            scheme=scheme,
-            dedupe_key=f"scheme_removed:{scheme.id}:{now.date().isoformat()}",
-            now=now,
-            source_id=source_id,
-            after={"title": scheme.title},
-        )
-        created += int(event is not None)
-    return created
+        change = detect.scheme_removed(scheme, missing, config.defaults.removal_runs, now)
+        if change is not None:
+            scheme.removed_at = now
+            session.add(scheme)
+            changes.append(change)
+    return len(record_changes(session, changes, now, source_id=source_id))
 
 
 def _source_row(session: Session, config: Config, source_id: str) -> Source:
@@ -478,22 +458,22 @@ def _record_run(
             source.last_healthy_items = result.items_found
         source.flagged = result.status == RunStatus.DEGRADED
         source.flag_reason = result.error if source.flagged else ""
-    session.add(
-        ScrapeRun(
-            source_id=source_id,
-            started_at=now,
-            finished_at=now + timedelta(seconds=result.duration),
-            status=result.status,
-            items_found=result.items_found,
-            items_skipped=result.items_skipped,
-            schemes_new=result.schemes_new,
-            windows_new=result.windows_new,
-            events_created=result.events_created,
-            requests=result.requests,
-            not_modified=result.not_modified,
-            error=result.error[:2000],
-        )
-    )
+    result.error = result.error[:2000]
+    session.add(result)
+
+
+def _result(
+    source_id: str,
+    status: RunStatus,
+    now: datetime,
+    *,
+    error: str = "",
+    requests: int = 0,
+    not_modified: int = 0,
+) -> ScrapeRun:
+    """A run's row, not yet stored; ``finished_at`` is set when the run ends."""
+    return ScrapeRun(source_id=source_id, status=status, started_at=now, finished_at=now,
+                     error=error, requests=requests, not_modified=not_modified)  # fmt: skip
 
 
 def _record_failure(
@@ -502,9 +482,8 @@ def _record_failure(
     message = (
         f"{type(exc).__name__}: {exc}" if not isinstance(exc, FetchError | ParseError) else str(exc)
     )
-    result = RunResult(
-        source_id, RunStatus.FAILED, error=message, duration=time.monotonic() - started
-    )
+    result = _result(source_id, RunStatus.FAILED, now, error=message)
+    result.finished_at = now + timedelta(seconds=time.monotonic() - started)
     with session_scope(engine) as session:
         _record_run(session, config, source_id, result, now)
     return result

@@ -1,14 +1,15 @@
-"""Store normalised publications as schemes and windows, and detect what changed.
+"""Store normalised publications as schemes and windows, and return what changed.
 
-Runs inside the source run's transaction. It never deletes: a changed or shrinking source can
-add and update, but windows and schemes only disappear through the removal rule in the
-pipeline. Staff-locked windows are never overwritten by a scrape.
+Runs inside the source run's transaction. It writes rows only: what is news is decided by
+``tracker.detect`` and recorded by the caller through ``tracker.alerts.events`` (this module
+imports nothing from the alert side). It never deletes: a changed or shrinking source can add
+and update, but windows and schemes only disappear through the removal rule in the pipeline.
+Every window belongs to its publication, so two publications with the same dates keep a
+window each. Staff-locked windows are never overwritten by a scrape.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import re
 import unicodedata
@@ -17,14 +18,24 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from tracker.alerts.events import emit_event
-from tracker.alerts.lifecycle import exhausted_windows, mark_budget_exhausted
-from tracker.ingest.merge import find_scheme, scheme_names, subject_title
+from tracker import detect
+from tracker.detect import Change, WindowState
+from tracker.ingest.merge import (
+    find_scheme,
+    index_publication,
+    live_scheme,
+    propose_merge,
+    scheme_names,
+    subject_title,
+)
 from tracker.ingest.normalise import SchemeData, WindowData
 from tracker.ingest.tagging import Tagger, tag_scheme
-from tracker.models import Event, EventKind, Publication, Scheme, SchemeOverride, Window
+from tracker.models import MergeReason, Publication, Scheme, SchemeOverride, Window
 
 logger = logging.getLogger(__name__)
+
+# a scheme-level "plafond bereikt" counts only in a publication this recent
+EXHAUSTED_NEWS_DAYS = 60
 
 
 @dataclass
@@ -33,7 +44,7 @@ class StoreOutcome:
     publication: Publication
     scheme_new: bool = False
     windows_new: int = 0
-    events: list[Event] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
 
 
 def slugify(title: str) -> str:
@@ -50,63 +61,28 @@ def unique_slug(session: Session, title: str) -> str:
     return slug
 
 
-def window_state(window: Window) -> dict[str, str | None]:
-    return {
-        "opens_at": window.opens_at.isoformat() if window.opens_at else None,
-        "closes_at": window.closes_at.isoformat() if window.closes_at else None,
-        "budget_eur": str(window.budget_eur) if window.budget_eur is not None else None,
-    }
-
-
-def _digest(state: dict[str, str | None]) -> str:
-    return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()[:16]
-
-
 def store_scheme(
     session: Session,
     source_id: str,
     data: SchemeData,
     now: datetime,
     *,
-    baseline: bool,
     tagger: Tagger | None = None,
 ) -> StoreOutcome:
-    """Upsert one publication, its scheme and windows; emit the resulting events."""
+    """Upsert one publication, its scheme and windows; return the outcome and its changes."""
     pub = session.exec(
         select(Publication).where(Publication.source_id == source_id, Publication.key == data.key)
     ).first()
-    outcome: StoreOutcome
     if pub is None:
-        scheme, reason = find_scheme(session, data)
-        created = scheme is None
-        if scheme is None:
-            title = subject_title(data)
-            scheme = Scheme(slug=unique_slug(session, title), title=title)
-            scheme.created_at = now
-            reason = "aangemaakt"
-        pub = Publication(source_id=source_id, key=data.key, scheme_id=0, merge_reason=reason)
-        _apply_scheme(scheme, data, primary=created, tagger=tagger)
-        session.add(scheme)
-        session.flush()
-        assert scheme.id is not None
-        pub.scheme_id = scheme.id
-        pub.first_seen_at = now
-        outcome = StoreOutcome(scheme, pub, scheme_new=created)
-        if created:
-            _add(
-                outcome,
-                session,
-                EventKind.SCHEME_NEW,
-                f"scheme_new:{scheme.id}",
-                now,
-                baseline,
-                source_id,
-                after={"title": scheme.title},
-            )
+        outcome = _new_publication(session, source_id, data, now, tagger)
+        pub = outcome.publication
     else:
-        scheme = _live_scheme(session, pub.scheme_id)
-        _apply_scheme(scheme, data, primary=pub.merge_reason == "aangemaakt", tagger=tagger)
+        scheme = live_scheme(session, pub.scheme_id)
+        primary = pub.merge_kind in (MergeReason.CREATED, MergeReason.DETACHED)
+        _apply_scheme(scheme, data, primary=primary, tagger=tagger)
         outcome = StoreOutcome(scheme, pub)
+    scheme = outcome.scheme
+    changed_text = pub.content_hash != data.content_hash()
     pub.title, pub.url, pub.publisher = data.title, data.url, data.publisher
     pub.published_on = data.published_on
     pub.last_seen_at = now
@@ -121,18 +97,39 @@ def store_scheme(
         scheme.removed_at = None
     session.add(pub)
     session.flush()
-    _store_windows(session, outcome, source_id, data, now, baseline)
-    _detect_budget_exhausted(session, outcome, source_id, data, now, baseline)
+    if changed_text:
+        index_publication(session, pub, data)
+    _store_windows(session, outcome, source_id, data, now)
+    _mark_budget_exhausted(session, outcome, data, now)
     return outcome
 
 
-def _detect_budget_exhausted(
-    session: Session,
-    outcome: StoreOutcome,
-    source_id: str,
-    data: SchemeData,
-    now: datetime,
-    baseline: bool,
+def _new_publication(
+    session: Session, source_id: str, data: SchemeData, now: datetime, tagger: Tagger | None
+) -> StoreOutcome:
+    match = find_scheme(session, source_id, data)
+    scheme = match.scheme
+    created = scheme is None
+    if scheme is None:
+        title = subject_title(data)
+        scheme = Scheme(slug=unique_slug(session, title), title=title, created_at=now)
+    _apply_scheme(scheme, data, primary=created, tagger=tagger)
+    session.add(scheme)
+    session.flush()
+    assert scheme.id is not None
+    pub = Publication(source_id=source_id, key=data.key, scheme_id=scheme.id,
+                      merge_kind=match.kind, merge_reason=match.reason,
+                      first_seen_at=now)  # fmt: skip
+    outcome = StoreOutcome(scheme, pub, scheme_new=created)
+    if created:
+        outcome.changes.append(detect.scheme_new(scheme))
+        if propose_merge(session, scheme, match, now) is not None:
+            logger.info("%s: merge proposed: %s", data.key, match.proposal_reason)
+    return outcome
+
+
+def _mark_budget_exhausted(
+    session: Session, outcome: StoreOutcome, data: SchemeData, now: datetime
 ) -> None:
     """Flag windows closed early by a "subsidieplafond bereikt" statement.
 
@@ -140,26 +137,20 @@ def _detect_budget_exhausted(
     year's announcement cannot close this year's window.
     """
     windows = session.exec(select(Window).where(Window.scheme_id == outcome.scheme.id)).all()
-    recent = data.published_on is None or (now.date() - data.published_on).days <= 60
-    news = outcome.publication.first_seen_at == now and recent
-    hit = exhausted_windows(windows, (data.title, data.summary) if news else (), now)
-    outcome.events += mark_budget_exhausted(
-        session, outcome.scheme, hit, now, baseline=baseline, source_id=source_id
+    recent = data.published_on is None or (
+        (now.date() - data.published_on).days <= EXHAUSTED_NEWS_DAYS
     )
-
-
-def _live_scheme(session: Session, scheme_id: int) -> Scheme:
-    """Follow staff merges to the scheme that survives."""
-    scheme = session.get(Scheme, scheme_id)
-    assert scheme is not None
-    seen = {scheme.id}
-    while scheme.merged_into_id is not None and scheme.merged_into_id not in seen:
-        target = session.get(Scheme, scheme.merged_into_id)
-        if target is None:
-            break
-        scheme = target
-        seen.add(scheme.id)
-    return scheme
+    news = outcome.publication.first_seen_at == now and recent
+    texts = (data.title, data.summary) if news else ()
+    for window in detect.exhausted_windows(windows, texts, now):
+        if not window.budget_exhausted:
+            window.budget_exhausted = True
+            window.updated_at = now
+            session.add(window)
+    # one alert per span: a window stated by two publications is flagged twice, told once
+    for window in detect.distinct_windows(windows):
+        if (change := detect.budget_exhausted(window, now)) is not None:
+            outcome.changes.append(change)
 
 
 def _apply_scheme(
@@ -184,12 +175,7 @@ def _apply_scheme(
 
 
 def _store_windows(
-    session: Session,
-    outcome: StoreOutcome,
-    source_id: str,
-    data: SchemeData,
-    now: datetime,
-    baseline: bool,
+    session: Session, outcome: StoreOutcome, source_id: str, data: SchemeData, now: datetime
 ) -> None:
     scheme, pub = outcome.scheme, outcome.publication
     existing = session.exec(
@@ -198,56 +184,33 @@ def _store_windows(
     others = session.exec(
         select(Window).where(Window.scheme_id == scheme.id, Window.publication_id != pub.id)
     ).all()
-    taken = {(w.opens_at, w.closes_at) for w in others if not w.withdrawn}
     matched = match_windows(list(existing), list(data.windows))
     next_ordinal = max((w.ordinal for w in existing), default=-1) + 1
     for index, wd in enumerate(data.windows):
         window = matched.get(index)
         if window is None:
-            ordinal = next_ordinal
+            window = Window(scheme_id=scheme.id or 0, publication_id=pub.id, ordinal=next_ordinal)
             next_ordinal += 1
-            if (wd.opens_at, wd.closes_at) in taken:
-                continue  # the same window, already known from another publication
-            window = Window(scheme_id=scheme.id or 0, publication_id=pub.id, ordinal=ordinal)
             _apply_window(window, wd, source_id, pub.url, now)
             window.created_at = now
             session.add(window)
             session.flush()
             outcome.windows_new += 1
-            if window.opens_at or window.closes_at or window.precision != "day":
-                _add(
-                    outcome,
-                    session,
-                    EventKind.WINDOW_ANNOUNCED,
-                    f"window_announced:{window.id}",
-                    now,
-                    baseline,
-                    source_id,
-                    window=window,
-                    after=window_state(window),
-                )
+            if (change := detect.window_announced(window, now, others)) is not None:
+                outcome.changes.append(change)
             continue
         if window.staff_locked:
             continue
-        before = window_state(window)
-        if before != wd.fingerprint():
+        before, after = WindowState.of(window), WindowState.of(wd)
+        if before != after:
             _apply_window(window, wd, source_id, pub.url, now)
-            after = window_state(window)
-            key = f"window_changed:{window.id}:{_digest(before)}:{_digest(after)}"
-            _add(
-                outcome,
-                session,
-                EventKind.WINDOW_CHANGED,
-                key,
-                now,
-                baseline,
-                source_id,
-                window=window,
-                before=before,
-                after=after,
-            )
+            change = detect.window_changed(window, before, after, now, others)
+            if change is not None:
+                outcome.changes.append(change)
         else:
+            # same meaning: keep the stored values, refresh only the provenance text
             window.snippet, window.confidence = wd.snippet, wd.confidence
+            window.status_text = wd.status_text
         session.add(window)
 
 
@@ -260,6 +223,8 @@ def match_windows(existing: list[Window], found: list[WindowData]) -> dict[int, 
     """
     pairs: dict[int, Window] = {}
     free = list(existing)
+    states = {id(w): WindowState.of(w) for w in existing}
+    wanted = [WindowState.of(d) for d in found]
     rules = (
         lambda w, d: (w.opens_at, w.closes_at) == (d.opens_at, d.closes_at),
         lambda w, d: (
@@ -268,14 +233,14 @@ def match_windows(existing: list[Window], found: list[WindowData]) -> dict[int, 
         ),
     )
     for rule in rules:
-        for index, wd in enumerate(found):
+        for index, state in enumerate(wanted):
             if index in pairs:
                 continue
-            hit = next((w for w in free if rule(w, wd)), None)
+            hit = next((w for w in free if rule(states[id(w)], state)), None)
             if hit is not None:
                 pairs[index] = hit
                 free.remove(hit)
-    for index, _wd in enumerate(found):
+    for index in range(len(found)):
         if index not in pairs and free and len(found) == len(existing):
             pairs[index] = free.pop(0)
     return pairs
@@ -290,32 +255,3 @@ def _apply_window(window: Window, wd: WindowData, source_id: str, url: str, now:
     window.status_text = wd.status_text
     window.source_id, window.url = source_id, url
     window.updated_at = now
-
-
-def _add(
-    outcome: StoreOutcome,
-    session: Session,
-    kind: EventKind,
-    key: str,
-    now: datetime,
-    baseline: bool,
-    source_id: str,
-    *,
-    window: Window | None = None,
-    before: dict[str, str | None] | None = None,
-    after: dict[str, str | None] | None = None,
-) -> None:
-    event = emit_event(
-        session,
-        kind=kind,
-        scheme=outcome.scheme,
-        dedupe_key=key,
-        now=now,
-        window=window,
-        before=before,
-        after=after,
-        baseline=baseline,
-        source_id=source_id,
-    )
-    if event is not None:
-        outcome.events.append(event)

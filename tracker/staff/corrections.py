@@ -14,13 +14,17 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from tracker.alerts.events import emit_event
+from tracker import detect
+from tracker.alerts.events import record_changes
+from tracker.detect import WindowState
 from tracker.errors import TrackerError
-from tracker.ingest.merge import normalise_title
-from tracker.ingest.store import unique_slug, window_state
+from tracker.ingest.merge import move_keys, normalise_title
+from tracker.ingest.store import unique_slug
 from tracker.models import (
     AuditLog,
-    EventKind,
+    MergeProposal,
+    MergeReason,
+    ProposalStatus,
     Publication,
     Scheme,
     SchemeOverride,
@@ -89,7 +93,7 @@ def _audit_window(
     action: str,
     now: datetime,
 ) -> None:
-    new = window_state(window)
+    new = WindowState.of(window).as_json()
     for name in sorted(new):
         if old.get(name) != new[name]:
             audit(
@@ -115,32 +119,20 @@ def correct_window(
 ) -> bool:
     """Set a window's dates and lock it; True when anything changed (an event is emitted)."""
     dates.check()
-    old = window_state(window)
+    old = WindowState.of(window)
     window.opens_at, window.closes_at = dates.opens_at, dates.closes_at
     window.opens_has_time, window.closes_has_time = dates.opens_has_time, dates.closes_has_time
     window.precision = "day"
     _lock(window, actor, now)
     session.add(window)
     session.flush()
-    review.decide(session, window, review.CORRECTED, actor, now)
-    new = window_state(window)
-    if new == old:
+    review.decide(session, window, review.Verdict.CORRECTED, actor, now)
+    change = detect.window_corrected(window, old, WindowState.of(window), now)
+    if change is None:
         audit(session, actor, "vergrendeld", now, scheme_id=window.scheme_id, window_id=window.id)
         return False
-    _audit_window(session, window, old, actor, "datum gecorrigeerd", now)
-    scheme = _scheme(session, window.scheme_id)
-    stamp = now.strftime("%Y%m%dT%H%M%S%f")
-    emit_event(
-        session,
-        kind=EventKind.WINDOW_CHANGED,
-        scheme=scheme,
-        window=window,
-        dedupe_key=f"window_changed:{window.id}:staff:{stamp}",
-        now=now,
-        before=old,
-        after=new,
-        source_id=STAFF_SOURCE,
-    )
+    _audit_window(session, window, old.as_json(), actor, "datum gecorrigeerd", now)
+    record_changes(session, [change], now, source_id=STAFF_SOURCE)
     return True
 
 
@@ -167,16 +159,8 @@ def add_window(
     session.add(window)
     session.flush()
     _audit_window(session, window, {}, actor, "periode toegevoegd", now)
-    emit_event(
-        session,
-        kind=EventKind.WINDOW_ANNOUNCED,
-        scheme=scheme,
-        window=window,
-        dedupe_key=f"window_announced:{window.id}",
-        now=now,
-        after=window_state(window),
-        source_id=STAFF_SOURCE,
-    )
+    if (change := detect.window_announced(window, now)) is not None:
+        record_changes(session, [change], now, source_id=STAFF_SOURCE)
     return window
 
 
@@ -198,15 +182,8 @@ def mark_budget_exhausted(session: Session, window: Window, actor: str, now: dat
         before=False,
         after=True,
     )
-    emit_event(
-        session,
-        kind=EventKind.BUDGET_EXHAUSTED,
-        scheme=_scheme(session, window.scheme_id),
-        window=window,
-        dedupe_key=f"budget_exhausted:{window.id}",
-        now=now,
-        source_id=STAFF_SOURCE,
-    )
+    if (change := detect.budget_exhausted(window, now)) is not None:
+        record_changes(session, [change], now, source_id=STAFF_SOURCE)
 
 
 def release_window(session: Session, window: Window, actor: str, now: datetime) -> None:
@@ -304,11 +281,13 @@ def merge_schemes(
         raise CorrectionError("een regeling kan niet met zichzelf worden samengevoegd")
     if target.merged_into_id is not None or duplicate.merged_into_id is not None:
         raise CorrectionError("deze regeling is al samengevoegd")
-    for pub in session.exec(select(Publication).where(Publication.scheme_id == duplicate.id)):
+    moved = list(session.exec(select(Publication).where(Publication.scheme_id == duplicate.id)))
+    for pub in moved:
         pub.scheme_id = target.id or 0
         # the target keeps its own title: a moved publication is never the primary one
-        pub.merge_reason = f"samengevoegd door {actor}"
+        pub.merge_kind, pub.merge_reason = MergeReason.STAFF, f"samengevoegd door {actor}"
         session.add(pub)
+    move_keys(session, [p.id for p in moved if p.id is not None], target.id or 0)
     for window in session.exec(select(Window).where(Window.scheme_id == duplicate.id)):
         window.scheme_id = target.id or 0
         session.add(window)
@@ -337,6 +316,23 @@ def merge_schemes(
         before="",
         after=target.id,
     )
+
+
+def decide_proposal(
+    session: Session, proposal: MergeProposal, accept: bool, actor: str, now: datetime
+) -> None:
+    """Accept (merge the proposed scheme into its target) or reject a merge proposal."""
+    if proposal.status != ProposalStatus.OPEN:
+        raise CorrectionError("over dit voorstel is al besloten")
+    scheme, target = _scheme(session, proposal.scheme_id), _scheme(session, proposal.target_id)
+    if accept:
+        merge_schemes(session, scheme, target, actor, now)
+    else:
+        audit(session, actor, "samenvoegen afgewezen", now, scheme_id=scheme.id,
+              field="merge_proposal", before=proposal.reason, after=f"#{target.id}")  # fmt: skip
+    proposal.status = ProposalStatus.ACCEPTED if accept else ProposalStatus.REJECTED
+    proposal.decided_by, proposal.decided_at = actor, now
+    session.add(proposal)
 
 
 def detach_publication(
@@ -375,7 +371,9 @@ def detach_publication(
         window.scheme_id = new.id or 0
         session.add(window)
     before = pub.merge_reason
-    pub.scheme_id, pub.merge_reason = new.id or 0, "aangemaakt"
+    pub.scheme_id = new.id or 0
+    pub.merge_kind, pub.merge_reason = MergeReason.DETACHED, f"losgekoppeld door {actor}"
+    move_keys(session, [pub.id or 0], new.id or 0)
     session.add_all([scheme, pub])
     audit(session, actor, "publicatie losgekoppeld", now, scheme_id=scheme.id,
           field="publication", before=f"{pub.source_id}:{pub.key} ({before})",

@@ -1,28 +1,42 @@
 """The review queue: extractions that staff should check before stakeholders rely on them.
 
 A window waits here when its extraction confidence is below ``[review] confidence_threshold``
-or when another publication gives different dates for an overlapping period. With
-``[review] hold_low_confidence`` its events are stored unpublished (``Event.published=False``)
-until a staff member approves the window. No web code here.
+or when another publication gives different dates for an overlapping period (the rule is
+``tracker.detect.review``). With ``[review] hold_low_confidence`` its events are stored
+unpublished (``Event.published=False``) until a staff member approves the window. Merge
+proposals (look-alike titles, ``tracker.ingest.merge``) wait here too; accepting one is a
+staff merge (``tracker.staff.corrections.decide_proposal``). No web code here.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
 from tracker.config import ReviewConfig
-from tracker.models import Event, ReviewDecision, Scheme, Window
+from tracker.detect import review_reasons as review_reasons  # the dashboard lists reasons
+from tracker.models import (
+    Event,
+    MergeProposal,
+    ProposalStatus,
+    ReviewDecision,
+    Scheme,
+    Window,
+)
 
 logger = logging.getLogger(__name__)
 
-APPROVED = "approved"
-REJECTED = "rejected"
-CORRECTED = "corrected"
+
+class Verdict(StrEnum):
+    """A staff decision on a window in the queue (stored in ``ReviewDecision.decision``)."""
+
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    CORRECTED = "corrected"
 
 
 @dataclass
@@ -31,54 +45,6 @@ class ReviewItem:
     scheme: Scheme
     reasons: list[str] = field(default_factory=list)
     held_events: int = 0
-
-
-def windows_conflict(a: Window, b: Window) -> bool:
-    """True when two publications give different dates for overlapping periods."""
-    if a.publication_id == b.publication_id or a.withdrawn or b.withdrawn:
-        return False
-    if (a.opens_at, a.closes_at) == (b.opens_at, b.closes_at):
-        return False
-    if a.opens_at is None and a.closes_at is None or b.opens_at is None and b.closes_at is None:
-        return False
-    if a.opens_at is not None and a.opens_at == b.opens_at:
-        return True
-    if a.closes_at is not None and a.closes_at == b.closes_at:
-        return True
-    starts = [m for m in (a.opens_at, b.opens_at) if m is not None]
-    ends = [m for m in (a.closes_at, b.closes_at) if m is not None]
-    return not starts or not ends or max(starts) <= min(ends)
-
-
-def review_reasons(window: Window, siblings: Sequence[Window], threshold: float) -> list[str]:
-    """Why a window needs review (Dutch, for staff); empty when it does not."""
-    if window.staff_locked or window.withdrawn:
-        return []
-    reasons = []
-    if window.confidence < threshold:
-        reasons.append(f"lage zekerheid ({window.confidence:.2f} < {threshold:.2f})")
-    others = [w for w in siblings if w.id != window.id and windows_conflict(window, w)]
-    if others:
-        sources = ", ".join(sorted({w.source_id or "staf" for w in others}))
-        reasons.append(f"afwijkende datums in andere publicatie ({sources})")
-    return reasons
-
-
-def hold_for_review(session: Session, config: ReviewConfig, events: Iterable[Event]) -> int:
-    """Unpublish new events whose window needs review, when the config says so."""
-    if not config.hold_low_confidence:
-        return 0
-    held = 0
-    for event in events:
-        window = session.get(Window, event.window_id) if event.window_id else None
-        if window is None:
-            continue
-        siblings = session.exec(select(Window).where(Window.scheme_id == window.scheme_id)).all()
-        if review_reasons(window, siblings, config.confidence_threshold):
-            event.published = False
-            session.add(event)
-            held += 1
-    return held
 
 
 def review_queue(session: Session, config: ReviewConfig) -> list[ReviewItem]:
@@ -107,6 +73,33 @@ def review_queue(session: Session, config: ReviewConfig) -> list[ReviewItem]:
     return items
 
 
+@dataclass
+class ProposalItem:
+    """Two schemes that may be one (``tracker.ingest.merge``), waiting for a staff verdict."""
+
+    proposal: MergeProposal
+    scheme: Scheme
+    target: Scheme
+
+
+def merge_proposals(session: Session) -> list[ProposalItem]:
+    """Open merge proposals between schemes that are both still on their own, newest first."""
+    proposals = session.exec(
+        select(MergeProposal)
+        .where(MergeProposal.status == ProposalStatus.OPEN)
+        .order_by(col(MergeProposal.created_at).desc(), col(MergeProposal.id).desc())
+    ).all()
+    items = []
+    for proposal in proposals:
+        scheme = session.get(Scheme, proposal.scheme_id)
+        target = session.get(Scheme, proposal.target_id)
+        if scheme is None or target is None:
+            continue
+        if scheme.merged_into_id is None and target.merged_into_id is None:
+            items.append(ProposalItem(proposal, scheme, target))
+    return items
+
+
 def _last_decisions(session: Session) -> dict[int, datetime]:
     latest: dict[int, datetime] = {}
     for decision in session.exec(select(ReviewDecision)).all():
@@ -125,11 +118,11 @@ def _held(session: Session, window: Window) -> int:
 
 def decide(session: Session, window: Window, decision: str, actor: str, now: datetime) -> int:
     """Record a verdict; approving (or correcting) publishes the window's held events."""
-    if decision not in (APPROVED, REJECTED, CORRECTED):
+    if decision not in set(Verdict):
         raise ValueError(f"unknown review decision {decision!r}")
     assert window.id is not None
     session.add(ReviewDecision(window_id=window.id, decision=decision, actor=actor, created_at=now))
-    if decision == REJECTED:
+    if decision == Verdict.REJECTED:
         return 0
     held = session.exec(
         select(Event).where(Event.window_id == window.id, col(Event.published).is_(False))

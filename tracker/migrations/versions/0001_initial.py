@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises:
-Create Date: 2026-11-29 19:53:09.011705
+Create Date: 2026-11-29 20:10:31.000142
 """
 
 from collections.abc import Sequence
@@ -166,6 +166,33 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_user_username"), ["username"], unique=True)
 
     op.create_table(
+        "mergeproposal",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("scheme_id", sa.Integer(), nullable=False),
+        sa.Column("target_id", sa.Integer(), nullable=False),
+        sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("score", sa.Float(), nullable=False),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("decided_by", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("created_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("decided_at", tracker.models.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["scheme_id"],
+            ["scheme.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["target_id"],
+            ["scheme.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("scheme_id", "target_id"),
+    )
+    with op.batch_alter_table("mergeproposal", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_mergeproposal_scheme_id"), ["scheme_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_mergeproposal_status"), ["status"], unique=False)
+        batch_op.create_index(batch_op.f("ix_mergeproposal_target_id"), ["target_id"], unique=False)
+
+    op.create_table(
         "publication",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("source_id", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
@@ -176,6 +203,7 @@ def upgrade() -> None:
         sa.Column("publisher", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("published_on", sa.Date(), nullable=True),
         sa.Column("content_hash", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("merge_kind", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("merge_reason", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("missing_runs", sa.Integer(), nullable=False),
         sa.Column("first_seen_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
@@ -223,6 +251,30 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("staffnote", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_staffnote_scheme_id"), ["scheme_id"], unique=False)
+
+    op.create_table(
+        "schemekey",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("scheme_id", sa.Integer(), nullable=False),
+        sa.Column("publication_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+        sa.Column("value", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["publication_id"],
+            ["publication.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["scheme_id"],
+            ["scheme.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("schemekey", schema=None) as batch_op:
+        batch_op.create_index("ix_schemekey_kind_value", ["kind", "value"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_schemekey_publication_id"), ["publication_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_schemekey_scheme_id"), ["scheme_id"], unique=False)
 
     op.create_table(
         "window",
@@ -398,6 +450,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_window_scheme_id"))
 
     op.drop_table("window")
+    with op.batch_alter_table("schemekey", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_schemekey_scheme_id"))
+        batch_op.drop_index(batch_op.f("ix_schemekey_publication_id"))
+        batch_op.drop_index("ix_schemekey_kind_value")
+
+    op.drop_table("schemekey")
     with op.batch_alter_table("staffnote", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_staffnote_scheme_id"))
 
@@ -408,6 +466,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_publication_scheme_id"))
 
     op.drop_table("publication")
+    with op.batch_alter_table("mergeproposal", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_mergeproposal_target_id"))
+        batch_op.drop_index(batch_op.f("ix_mergeproposal_status"))
+        batch_op.drop_index(batch_op.f("ix_mergeproposal_scheme_id"))
+
+    op.drop_table("mergeproposal")
     with op.batch_alter_table("user", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_user_username"))
 

@@ -1,0 +1,174 @@
+"""Merging publications: strong keys merge, look-alike titles only propose (SQLite)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from tracker.ingest.merge import (
+    find_scheme,
+    normalise_title,
+    publication_keys,
+    regulation_name,
+    subject_title,
+)
+from tracker.ingest.normalise import SchemeData, WindowData
+from tracker.ingest.store import store_scheme
+from tracker.models import MergeProposal, MergeReason, Publication, Scheme, SchemeKey, Source
+from tracker.staff import corrections, review
+
+NOW = datetime(2026, 11, 27, 7, tzinfo=UTC)
+OPENS = datetime(2027, 3, 1, 8, tzinfo=UTC)
+
+
+def _data(key: str, title: str, *, url: str = "", regions: tuple[str, ...] = (),
+          identifiers: tuple[str, ...] = (), cited: tuple[str, ...] = (), day: int = 0,
+          pin: str | None = None) -> SchemeData:  # fmt: skip
+    window = WindowData(OPENS + timedelta(days=day), OPENS + timedelta(days=day + 30), True,
+                        True, "day", None, "", 1.0)  # fmt: skip
+    return SchemeData(key=key, title=title, url=url or f"https://example.org/{key}",
+                      publisher="", summary="", level="provincie" if regions else "rijk",
+                      regions=regions, published_on=None, identifiers=identifiers,
+                      cited_titles=cited, windows=(window,), status="open",
+                      scheme_pin=pin)  # fmt: skip
+
+
+def _store_all(engine: Engine, *items: tuple[str, SchemeData]) -> Session:
+    session = Session(engine)
+    for source_id in {s for s, _d in items}:
+        session.add(Source(id=source_id))
+    session.flush()
+    for n, (source_id, data) in enumerate(items):
+        store_scheme(session, source_id, data, NOW + timedelta(minutes=n))
+    session.flush()
+    return session
+
+
+def _schemes(session: Session) -> list[str]:
+    return sorted(s.title for s in session.exec(select(Scheme)).all())
+
+
+def test_names_keep_their_year_and_titles_lose_it() -> None:
+    assert normalise_title("SLIM 2025") == normalise_title("SLIM 2026") == "slim"
+    assert regulation_name("SLIM 2025") != regulation_name("SLIM 2026")
+    amendment = _data("a", "Regeling van 12 mei 2026 tot wijziging van de SLIM-regeling",
+                      cited=("SLIM-regeling",))  # fmt: skip
+    assert subject_title(amendment) == "SLIM-regeling"
+    keys = publication_keys(amendment)
+    assert ("claim", "slim regeling") in keys
+    assert ("token", "slim") in keys and ("token", "regeling") not in keys
+
+
+def test_look_alike_titles_stay_separate_and_are_proposed(sqlite_engine: Engine) -> None:
+    s = _store_all(
+        sqlite_engine,
+        ("p", _data("3", "Subsidie innovatie 2026 (regeling 3)")),
+        ("p", _data("4", "Subsidie innovatie 2026 (regeling 4)", day=40)),
+        ("p", _data("slim25", "SLIM 2025")),
+        ("p", _data("slim26", "SLIM 2026")),
+        ("p", _data("dorpen", "Subsidieregeling vitale dorpen")),
+        ("p", _data("dorpen2", "Subsidieregeling vitale dorpjes", day=80)),
+    )
+    assert len(_schemes(s)) == 6, _schemes(s)
+    proposals = review.merge_proposals(s)
+    # numbered editions are not even proposed; the near-identical names are
+    assert [(p.scheme.title, p.target.title) for p in proposals] == [
+        ("Subsidieregeling vitale dorpjes", "Subsidieregeling vitale dorpen")
+    ]
+    assert proposals[0].proposal.reason.startswith("titel lijkt ")
+    assert "%" in proposals[0].proposal.reason
+
+
+def test_one_scheme_per_province_with_the_same_name(sqlite_engine: Engine) -> None:
+    title = "Subsidieregeling Vitale Dorpen"
+    s = _store_all(
+        sqlite_engine,
+        ("ge", _data("ge", title, regions=("NL-GE",))),
+        ("ov", _data("ov", title, regions=("NL-OV",))),
+        # an amendment in Gelderland names its regulation: it joins the Gelderland scheme only
+        ("ge", _data("ge-w", f"Wijziging {title}", regions=("NL-GE",), cited=(title,))),
+    )
+    schemes = s.exec(select(Scheme)).all()
+    assert len(schemes) == 2
+    by_region = {sch.regions[0]: sch for sch in schemes}
+    pubs = s.exec(select(Publication).where(Publication.key == "ge-w")).one()
+    assert pubs.scheme_id == by_region["NL-GE"].id and pubs.merge_kind == MergeReason.NAMED
+    assert review.merge_proposals(s) == [], "different provinces are not proposed either"
+
+
+def test_strong_keys_merge(sqlite_engine: Engine) -> None:
+    s = _store_all(
+        sqlite_engine,
+        ("bwb", _data("BWBR0043015", "SLIM-regeling", identifiers=("BWBR0043015",))),
+        ("page", _data("uvb", "SLIM aanvragen", identifiers=("BWBR0043015",))),
+        (
+            "stcrt",
+            _data("w", "Regeling tot wijziging van de SLIM-regeling", cited=("SLIM-regeling",)),
+        ),  # fmt: skip
+        ("rvo", _data("same-url", "Iets anders", url="https://example.org/uvb")),
+        ("page", _data("pinned", "Nog iets", pin="slim-regeling")),
+    )
+    assert _schemes(s) == ["SLIM-regeling"]
+    kinds = {p.key: p.merge_kind for p in s.exec(select(Publication)).all()}
+    assert kinds == {"BWBR0043015": "created", "uvb": "identifier", "w": "named",
+                     "same-url": "url", "pinned": "pinned"}  # fmt: skip
+
+
+def test_the_same_url_within_one_source_is_no_key(sqlite_engine: Engine) -> None:
+    listing = "https://example.org/lijst"
+    s = _store_all(
+        sqlite_engine,
+        ("list", _data("a", "Regeling Aap", url=listing)),
+        ("list", _data("b", "Regeling Noot", url=listing)),
+    )
+    assert _schemes(s) == ["Regeling Aap", "Regeling Noot"]
+
+
+def test_a_regulation_after_its_amendment_joins_it(sqlite_engine: Engine) -> None:
+    name = "Tijdelijke subsidieregeling NL leert door met inzet van scholing"
+    s = _store_all(
+        sqlite_engine,
+        ("stcrt", _data("2021", f"Regeling tot wijziging van de {name}", cited=(name,))),
+        ("stcrt", _data("2020", name)),
+    )
+    assert _schemes(s) == [name]
+
+
+def test_accepting_a_proposal_merges_and_moves_keys(sqlite_engine: Engine) -> None:
+    s = _store_all(
+        sqlite_engine,
+        ("p", _data("a", "Subsidieregeling vitale dorpen")),
+        ("p", _data("b", "Subsidieregeling vitale dorpjes", day=40)),
+    )
+    [item] = review.merge_proposals(s)
+    corrections.decide_proposal(s, item.proposal, True, "anna", NOW)
+    s.flush()
+    assert item.scheme.merged_into_id == item.target.id
+    assert item.proposal.status == "accepted" and item.proposal.decided_by == "anna"
+    keys = s.exec(select(SchemeKey.scheme_id).distinct()).all()
+    assert keys == [item.target.id]
+    assert review.merge_proposals(s) == []
+    # a later publication with the merged name finds the surviving scheme
+    name = "Subsidieregeling vitale dorpjes"
+    match = find_scheme(s, "p", _data("c", f"Regeling tot wijziging van de {name}", cited=(name,)))
+    assert match.scheme is not None and match.scheme.id == item.target.id
+
+
+def test_rejecting_a_proposal_keeps_both(sqlite_engine: Engine) -> None:
+    s = _store_all(
+        sqlite_engine,
+        ("p", _data("a", "Subsidieregeling vitale dorpen")),
+        ("p", _data("b", "Subsidieregeling vitale dorpjes", day=40)),
+    )
+    [item] = review.merge_proposals(s)
+    corrections.decide_proposal(s, item.proposal, False, "anna", NOW)
+    assert item.scheme.merged_into_id is None and item.proposal.status == "rejected"
+    assert s.exec(select(MergeProposal)).one().decided_at == NOW
+    try:
+        corrections.decide_proposal(s, item.proposal, True, "anna", NOW)
+    except corrections.CorrectionError as exc:
+        assert "al besloten" in str(exc)
+    else:
+        raise AssertionError("a decided proposal cannot be decided again")

@@ -1,0 +1,40 @@
+"""Change detection: pure functions from stored state, new state and the clock to ``Change``.
+
+The only home of "what is news": scrapes (``tracker.ingest.store``), ``tick``
+(``tracker.alerts.lifecycle``) and staff edits (``tracker.staff.corrections``) ask these
+functions, and ``tracker.alerts.events`` writes what they return. Dedupe keys are built in
+``change.Change.dedupe_key`` only. No database session, no network, no wall clock here.
+
+Adding an alert kind: the ``EventKind`` member, its Dutch wording in ``tracker.read.describe``
+and one function here that returns its ``Change``.
+"""
+
+from tracker.detect.budget import budget_exhausted, exhausted_windows, says_budget_exhausted
+from tracker.detect.change import Change, WindowState, money_text
+from tracker.detect.clock import due_changes
+from tracker.detect.review import review_reasons, windows_conflict
+from tracker.detect.scheme import scheme_new, scheme_removed
+from tracker.detect.windows import (
+    distinct_windows,
+    window_announced,
+    window_changed,
+    window_corrected,
+)
+
+__all__ = [
+    "Change",
+    "WindowState",
+    "budget_exhausted",
+    "distinct_windows",
+    "due_changes",
+    "exhausted_windows",
+    "money_text",
+    "review_reasons",
+    "says_budget_exhausted",
+    "scheme_new",
+    "scheme_removed",
+    "window_announced",
+    "window_changed",
+    "window_corrected",
+    "windows_conflict",
+]

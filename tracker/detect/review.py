@@ -1,0 +1,41 @@
+"""Whether a window needs a staff check before stakeholders rely on it (pure).
+
+Used by the alert side to hold events and by the staff review queue to list windows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tracker.models import Window
+
+
+def windows_conflict(a: Window, b: Window) -> bool:
+    """True when two publications give different dates for overlapping periods."""
+    if a.publication_id == b.publication_id or a.withdrawn or b.withdrawn:
+        return False
+    if (a.opens_at, a.closes_at) == (b.opens_at, b.closes_at):
+        return False
+    if a.opens_at is None and a.closes_at is None or b.opens_at is None and b.closes_at is None:
+        return False
+    if a.opens_at is not None and a.opens_at == b.opens_at:
+        return True
+    if a.closes_at is not None and a.closes_at == b.closes_at:
+        return True
+    starts = [m for m in (a.opens_at, b.opens_at) if m is not None]
+    ends = [m for m in (a.closes_at, b.closes_at) if m is not None]
+    return not starts or not ends or max(starts) <= min(ends)
+
+
+def review_reasons(window: Window, siblings: Sequence[Window], threshold: float) -> list[str]:
+    """Why a window needs review (Dutch, for staff); empty when it does not."""
+    if window.staff_locked or window.withdrawn:
+        return []
+    reasons = []
+    if window.confidence < threshold:
+        reasons.append(f"lage zekerheid ({window.confidence:.2f} < {threshold:.2f})")
+    others = [w for w in siblings if w.id != window.id and windows_conflict(window, w)]
+    if others:
+        sources = ", ".join(sorted({w.source_id or "staf" for w in others}))
+        reasons.append(f"afwijkende datums in andere publicatie ({sources})")
+    return reasons
