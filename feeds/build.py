@@ -1,11 +1,14 @@
 """Events and schemes → RSS 2.0 / Atom with feedgen.
 
 Ids are permanent tag: URIs derived from the event's dedupe key, so readers never see an item
-twice. Text is passed to feedgen as plain text; feedgen escapes it for XML.
+twice. An entry's body is HTML built here from escaped text lines (RSS ``description`` and
+``content:encoded``, Atom ``content type="html"``), with the plain lines as the Atom summary;
+feedgen escapes both for XML.
 """
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Sequence
 from datetime import datetime
@@ -36,6 +39,21 @@ def _xml_safe(text: str) -> str:
         or ("\ue000" <= ch <= "\ufffd")
         or ch >= "\U00010000"
     )
+
+
+def lines_html(lines: Sequence[str]) -> str:
+    """Plain text lines → HTML paragraphs; every character of scraped text is escaped and a
+    line ending in an http(s) URL links it."""
+    parts = []
+    for line in lines:
+        label, sep, rest = line.rpartition(": ")
+        if sep and rest.startswith(("https://", "http://")) and " " not in rest:
+            url = html.escape(_xml_safe(rest), quote=True)
+            text = f'{html.escape(_xml_safe(label))}: <a href="{url}">{url}</a>'
+        else:
+            text = html.escape(_xml_safe(line))
+        parts.append(f"<p>{text}</p>")
+    return "\n".join(parts)
 
 
 def _new_feed(
@@ -127,7 +145,10 @@ def _add_entry(
     entry.guid(ident, permalink=False)
     entry.title(_xml_safe(title))
     entry.link(href=link)
-    entry.description(_xml_safe("\n".join(lines)))
+    body = lines_html(lines)
+    entry.description(body)
+    entry.content(body, type="html")
+    entry.summary(_xml_safe("\n".join(lines)))
     entry.published(published)
     entry.updated(updated)
     if scheme.publisher:

@@ -11,9 +11,15 @@ import logging
 from collections.abc import Sequence
 
 from scrapers._regions import PROVINCES as PROVINCES
+from scrapers._regions import region_for
 from tracker.config import Config
 
 logger = logging.getLogger(__name__)
+
+
+def province_of(name: str) -> str | None:
+    """Province code of a body's name ('Gelderland', 'Provincie Gelderland', 'Friesland')."""
+    return region_for(name)
 
 
 class UnknownRegionError(ValueError):

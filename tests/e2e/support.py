@@ -55,11 +55,11 @@ def login(client: TestClient, username: str = STAFF[0], password: str = STAFF[1]
     token = csrf_from(client.get("/login").text)
     response = client.post(
         "/login",
-        data={"username": username, "password": password, "csrf_token": token, "next": "/"},
+        data={"username": username, "password": password, "csrf_token": token, "next": "/beheer"},
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
-    assert response.headers["location"] == "/"
+    assert response.headers["location"] == "/beheer"
 
 
 def post_form(client: TestClient, page: str, action: str, data: dict[str, str]) -> Any:

@@ -27,8 +27,8 @@ def shoot(page: Any, name: str) -> None:
 def test_staff_journey(page: Any, live_app: str) -> None:
     from playwright.sync_api import expect
 
-    page.goto("/")
-    expect(page).to_have_url(re.compile(r"/login\?next=%2F$"))
+    page.goto("/beheer")
+    expect(page).to_have_url(re.compile(r"/login\?next=%2Fbeheer$"))
     shoot(page, "0-inloggen")
     page.get_by_label("Gebruikersnaam").fill(STAFF[0])
     page.get_by_label("Wachtwoord").fill(STAFF[1])

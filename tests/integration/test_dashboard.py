@@ -58,7 +58,8 @@ def _scheme(engine: Engine, title: str) -> Scheme:
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/beheer/regelingen", "/beheer/bronnen", "/beheer/beoordelen", "/beheer/abonnees"]
+    "path",
+    ["/beheer", "/beheer/regelingen", "/beheer/bronnen", "/beheer/beoordelen", "/beheer/abonnees"],
 )
 def test_pages_require_login(config: Config, engine: Engine, path: str) -> None:
     anonymous = TestClient(make_app(config, engine))
@@ -68,7 +69,7 @@ def test_pages_require_login(config: Config, engine: Engine, path: str) -> None:
 
 
 def test_overview_counts_and_calendar(client: TestClient) -> None:
-    page = client.get("/")
+    page = client.get("/beheer")
     assert page.status_code == 200
     # on 27 November 2026: praktijkleren and three provincial schemes are open
     assert 'data-count="open"><div class="n">4</div>' in page.text
@@ -195,7 +196,7 @@ def test_scraped_markup_is_escaped(client: TestClient, engine: Engine) -> None:
         s.add(scheme)
         s.commit()
         scheme_id = scheme.id
-    for path in ("/", "/beheer/regelingen", f"/beheer/regelingen/{scheme_id}"):
+    for path in ("/beheer", "/beheer/regelingen", f"/beheer/regelingen/{scheme_id}"):
         body = client.get(path).text
         assert "<script>alert" not in body, path
     detail = client.get(f"/beheer/regelingen/{scheme_id}").text
@@ -236,7 +237,7 @@ def test_sources_page_flags_failures_and_runs_now(
         run_source(config, engine, "stcrt", now=NOW + timedelta(days=day))
     page = client.get("/beheer/bronnen").text
     assert "3 mislukte runs op rij" in page
-    assert "Alle bronnen gezond." not in client.get("/").text
+    assert "Alle bronnen gezond." not in client.get("/beheer").text
     find_route(replay, "stcrt_page1").status = 200
     find_route(replay, "stcrt_page1").body = None
     before = _runs(engine)
@@ -321,14 +322,14 @@ def test_login_failures_are_throttled_and_logout_ends_session(
         assert statuses[:-1] == [401] * config.staff.login_attempts and statuses[-1] == 429
     with TestClient(make_app(config, engine)) as c:
         login(c)
-        assert c.get("/", follow_redirects=False).status_code == 200
+        assert c.get("/beheer", follow_redirects=False).status_code == 200
         cookie = c.cookies.get("tracker_session")
         assert cookie
-        token = csrf_from(c.get("/").text)
+        token = csrf_from(c.get("/beheer").text)
         assert (
             c.post("/logout", data={"csrf_token": token}, follow_redirects=False).status_code == 303
         )
-        assert c.get("/", follow_redirects=False).status_code == 303
+        assert c.get("/beheer", follow_redirects=False).status_code == 303
 
 
 def test_login_redirect_stays_on_site(config: Config, engine: Engine) -> None:
@@ -344,7 +345,7 @@ def test_login_redirect_stays_on_site(config: Config, engine: Engine) -> None:
                 "next": "//evil.example/",
             },
         )
-        assert r.status_code == 303 and r.headers["location"] == "/"
+        assert r.status_code == 303 and r.headers["location"] == "/beheer"
         assert "httponly" in r.headers["set-cookie"].lower()
         assert "samesite=lax" in r.headers["set-cookie"].lower()
 

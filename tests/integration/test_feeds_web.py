@@ -117,10 +117,29 @@ def test_every_feed_answers_304_and_is_cacheable(client: TestClient, path: str) 
 
 
 @pytest.mark.parametrize(
-    "query", ["?region=Gelderland", "?theme=sport", "?doelgroep=katten", "?kind=nothing"]
-)
-def test_unknown_filters_are_a_clear_422(client: TestClient, query: str) -> None:
-    assert client.get("/feeds/alerts.rss" + query).status_code == 422
+    "query",
+    ["?region=Gelderland", "?theme=sport", "?doelgroep=katten", "?kind=nothing", "?level=foo",
+     "?q=" + "x" * 10_000, "?region=" + "<b>" * 500],
+)  # fmt: skip
+def test_bad_filters_get_a_short_dutch_message_without_the_input(
+    client: TestClient, query: str
+) -> None:
+    value = query.split("=", 1)[1]
+    for path in ("/feeds/alerts.rss", "/feeds/schemes.atom", "/calendar.ics"):
+        reader = client.get(path + query)
+        assert reader.status_code == 400, (path, query)
+        assert reader.headers["content-type"].startswith("text/plain")
+        assert len(reader.text) < 200 and value[:20] not in reader.text
+        assert reader.text.startswith(("Onbekend", "De zoektekst", "Een filterwaarde"))
+    browser = client.get("/feeds/alerts.rss" + query, headers={"Accept": "text/html,*/*"})
+    assert browser.status_code == 400 and browser.headers["content-type"].startswith("text/html")
+    assert "Dit adres klopt niet helemaal" in browser.text and value[:20] not in browser.text
+    assert client.get("/feeds/alerts.xml").status_code == 400
+
+
+def test_q_is_capped_at_100_characters(client: TestClient) -> None:
+    assert client.get("/feeds/alerts.rss?q=" + "a" * 100).status_code == 200
+    assert "hoogstens 100 tekens" in client.get("/feeds/alerts.rss?q=" + "a" * 101).text
 
 
 def test_feeds_page_lists_copyable_urls(client: TestClient) -> None:

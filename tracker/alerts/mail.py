@@ -19,6 +19,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from tracker.alerts.subscriptions import subscription_choices
 from tracker.config import Config
 from tracker.models import Event, EventKind, Frequency, OutboxMessage, Scheme, Subscription, Window
 from tracker.read.describe import KIND_NL, event_lines, event_title
@@ -93,6 +94,8 @@ def render_message(
     }
     if row.kind == "confirm":
         name, subject = "confirm", "Bevestig uw aanmelding voor subsidiesignalen"
+        context["choices"] = subscription_choices(config, sub)
+        context["subscribe_url"] = f"{base}/abonneren"
     elif row.kind == "digest":
         name = "digest"
         label = "Dagelijks" if sub.frequency == Frequency.DAILY else "Wekelijks"

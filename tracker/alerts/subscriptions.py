@@ -21,8 +21,9 @@ from sqlmodel import Session, col, func, select
 from tracker.config import Config
 from tracker.errors import TrackerError
 from tracker.models import Frequency, OutboxMessage, Scheme, Subscription
+from tracker.read.describe import LEVEL_NL
 from tracker.read.visible import is_visible
-from tracker.regions import UnknownRegionError, expand_regions
+from tracker.regions import PROVINCES, UnknownRegionError, expand_regions, region_label
 
 logger = logging.getLogger(__name__)
 
@@ -178,6 +179,19 @@ def active_subscriptions(session: Session, *, email: str = "") -> list[Subscript
     if email:
         query = query.where(Subscription.email == email)
     return list(session.exec(query.order_by(col(Subscription.id))).all())
+
+
+def subscription_choices(config: Config, sub: Subscription) -> list[tuple[str, str]]:
+    """What a subscriber chose, in Dutch (for the confirmation mail); no choice means all."""
+    known = (*PROVINCES, *config.regions.groups)
+    regions = [region_label(config, r) if r in known else r for r in sub.region_labels]
+    return [
+        ("Regio's", "; ".join(regions) or "alle (heel Nederland)"),
+        ("Niveau", ", ".join(LEVEL_NL.get(v, v) for v in sub.levels) or "alle"),
+        ("Thema's", ", ".join(sub.themes) or "alle"),
+        ("Doelgroepen", ", ".join(sub.doelgroepen) or "alle"),
+        ("Hoe vaak", sub.frequency),
+    ]
 
 
 def subscription_matches(sub: Subscription, scheme: Scheme) -> bool:

@@ -5,6 +5,7 @@ Returns plain text only; every output format escapes it itself.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -12,7 +13,8 @@ from typing import Any
 
 from tracker.models import Event, EventKind, Scheme, Window
 from tracker.read.status import LABELS_NL, window_status
-from tracker.read.timefmt import format_moment_nl, to_local
+from tracker.read.timefmt import MONTHS_NL, format_moment_nl, to_local
+from tracker.regions import PROVINCES, province_of
 
 LEVEL_NL = {"rijk": "Rijk", "provincie": "Provincie", "eu": "EU"}
 
@@ -28,14 +30,6 @@ KIND_NL = {
     EventKind.SCHEME_REMOVED: "Regeling verdwenen",
 }
 
-PRECISION_NL = {
-    "quarter": "kwartaal",
-    "season": "seizoen",
-    "year": "jaar",
-    "month": "maand",
-    "approximate": "ongeveer",
-}
-
 
 def format_money(amount: Decimal | None) -> str:
     """'€ 8.000.000.000' or '€ 2.800,50' in Dutch notation."""
@@ -45,6 +39,29 @@ def format_money(amount: Decimal | None) -> str:
     cents = int((amount - whole) * 100)
     text = f"{whole:,}".replace(",", ".")
     return f"€ {text}" + (f",{cents:02d}" if cents else "")
+
+
+_MONTH = "|".join(MONTHS_NL)
+_YEAR = r"(?:van\s+|in\s+)?20\d\d"
+# the vague moment a window was announced with: 'oktober 2026', 'tweede kwartaal 2027',
+# 'najaar 2026', 'begin 2027'; the snippet around it is source text, not a moment
+VAGUE_PERIOD = {
+    "month": re.compile(rf"\b(?:begin\s+|medio\s+|eind\s+)?(?:{_MONTH})(?:\s+{_YEAR})?\b", re.I),
+    "quarter": re.compile(
+        rf"\b(?:(?:eerste|tweede|derde|vierde|[1-4]e)\s+kwartaal|Q[1-4])(?:\s+{_YEAR})?\b", re.I
+    ),
+    "season": re.compile(
+        rf"\b(?:voorjaar|zomer|najaar|winter|lente|herfst)(?:\s+{_YEAR})?\b", re.I
+    ),
+    "year": re.compile(r"\b(?:begin|medio|eind|halverwege|in de loop van)\s+20\d\d\b", re.I),
+}
+
+
+def vague_period(window: Window) -> str:
+    """The vague moment of a window without dates ('oktober 2026'), or '' when unknown."""
+    pattern = VAGUE_PERIOD.get(window.precision)
+    found = pattern.search(window.snippet) if pattern else None
+    return " ".join(found.group(0).split()) if found else ""
 
 
 def window_phrase(window: Window) -> str:
@@ -58,10 +75,8 @@ def window_phrase(window: Window) -> str:
     elif closes:
         text = f"tot en met {closes}"
     else:
-        vague = PRECISION_NL.get(window.precision, "")
-        text = (
-            f"datum nog niet bekend ({vague}: {window.snippet[:80]})" if vague else "datum onbekend"
-        )
+        period = vague_period(window)
+        text = f"datum nog niet bekend (verwacht: {period})" if period else "datum nog niet bekend"
     if window.budget_eur is not None:
         text += f", budget {format_money(window.budget_eur)}"
     return text
@@ -74,18 +89,55 @@ def event_title(event: Event, scheme: Scheme, window: Window | None) -> str:
     return f"{label}: {scheme.title}"
 
 
+# bodies behind sites that do not name themselves, by host (issue 15: RVO schemes showed none)
+PUBLISHER_BY_HOST = {
+    "rvo.nl": "Rijksdienst voor Ondernemend Nederland",
+    "dus-i.nl": "Dienst Uitvoering Subsidies aan Instellingen",
+    "uitvoeringvanbeleidszw.nl": "Ministerie van Sociale Zaken en Werkgelegenheid",
+}
+
+
+def publisher_label(scheme: Scheme) -> str:
+    """'provincie Gelderland' for a province (by any of its names), the body's own name
+    otherwise, the body behind the scheme's site when none was given, else ''."""
+    name = scheme.publisher.strip()
+    code = province_of(name) if name else None
+    if code is None and not name and scheme.level == "provincie" and len(scheme.regions) == 1:
+        code = scheme.regions[0]
+    if code in PROVINCES:
+        return f"provincie {PROVINCES[code]}"
+    if name:
+        return name
+    host = re.sub(r"^[a-z]+://(?:www\.)?([^/:?#]+).*$", r"\1", scheme.url.lower())
+    return next((body for h, body in PUBLISHER_BY_HOST.items() if host.endswith(h)), "")
+
+
+def region_names(regions: Sequence[str]) -> str:
+    """'Gelderland, Overijssel' for province codes; 'heel Nederland' for none."""
+    return ", ".join(PROVINCES.get(code, code) for code in regions) or "heel Nederland"
+
+
 def scheme_header_lines(scheme: Scheme) -> list[str]:
     """Title, publisher, level and regions, themes and target groups."""
     lines = [f"Regeling: {scheme.title}"]
-    if scheme.publisher:
-        lines.append(f"Uitgever: {scheme.publisher}")
-    regions = ", ".join(scheme.regions) or "heel Nederland"
-    lines.append(f"Niveau: {LEVEL_NL.get(scheme.level, scheme.level)} ({regions})")
+    publisher = publisher_label(scheme)
+    if publisher:
+        lines.append(f"Uitgever: {publisher}")
+    level = LEVEL_NL.get(scheme.level, scheme.level)
+    lines.append(f"Niveau: {level} ({region_names(scheme.regions)})")
     if scheme.themes:
         lines.append(f"Thema's: {', '.join(scheme.themes)}")
     if scheme.doelgroepen:
         lines.append(f"Doelgroepen: {', '.join(scheme.doelgroepen)}")
     return lines
+
+
+def moment_phrase(moment: datetime | None) -> str:
+    """A stored moment in Dutch; local midnight and 23:59 are date-only deadlines."""
+    if moment is None:
+        return "onbekend"
+    local = to_local(moment)
+    return format_moment_nl(moment, (local.hour, local.minute) not in ((0, 0), (23, 59)))
 
 
 def state_phrase(state: dict[str, Any]) -> str:
@@ -95,9 +147,7 @@ def state_phrase(state: dict[str, Any]) -> str:
         value = state.get(key)
         moment = datetime.fromisoformat(value) if isinstance(value, str) else None
         if moment is not None:
-            local = to_local(moment)
-            has_time = (local.hour, local.minute) not in ((0, 0), (23, 59))
-            parts.append(f"{label} {format_moment_nl(moment, has_time)}")
+            parts.append(f"{label} {moment_phrase(moment)}")
         else:
             parts.append(f"{label} onbekend")
     budget = state.get("budget_eur")

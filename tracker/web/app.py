@@ -6,24 +6,35 @@ import logging
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.engine import Engine
 
 from tracker.config import Config
-from tracker.read.describe import format_money, window_phrase
+from tracker.read.describe import (
+    format_money,
+    moment_phrase,
+    publisher_label,
+    region_names,
+    window_phrase,
+)
 from tracker.read.status import LABELS_NL
 from tracker.read.timefmt import format_moment_nl
+from tracker.web.caching import CompressionMiddleware
 
 logger = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES))
     env = templates.env
     env.autoescape = True
-    env.globals.update(status_label=LABELS_NL, window_phrase=window_phrase)
+    env.globals.update(status_label=LABELS_NL, window_phrase=window_phrase,
+                       publisher_label=publisher_label, region_names=region_names)  # fmt: skip
+    env.filters["moment_auto"] = moment_phrase
     env.filters["moment"] = format_moment_nl
     env.filters["money"] = format_money
     return templates
@@ -41,5 +52,9 @@ def create_app(config: Config, engine: Engine) -> FastAPI:
     app.include_router(feed_routes.router)
     app.include_router(public_routes.router)
     app.include_router(subscribe_routes.router)
+    app.add_exception_handler(feed_routes.FilterError, feed_routes.filter_error_response)
+    # script files for the public pages: the CSP allows scripts from 'self' only
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     install_staff(app, config)  # login, dashboard, /api (issue 6)
+    app.add_middleware(CompressionMiddleware, minimum_size=500)
     return app

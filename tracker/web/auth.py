@@ -112,7 +112,7 @@ Staff = Annotated[str, Depends(require_staff)]
 def _safe_next(target: str | None) -> str:
     """Only same-site paths: never redirect to another host after login."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
+        return "/beheer"
     return target
 
 
@@ -128,7 +128,7 @@ def login(
     config: Annotated[Config, Depends(get_config)],
     username: Annotated[str, Form(max_length=200)] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "/",
+    next: Annotated[str, Form(max_length=2000)] = "/beheer",
 ) -> Response:
     throttle: LoginThrottle = request.app.state.login_throttle
     client = request.client.host if request.client else "?"

@@ -1,4 +1,8 @@
-"""HTTP validators for feeds: ETag, Last-Modified, 304 and CDN-friendly Cache-Control."""
+"""HTTP validators for feeds (ETag, Last-Modified, 304, CDN-friendly Cache-Control) and gzip.
+
+ETags are weak (``W/"…"``): the gzip middleware sends the same document compressed or not,
+and a weak validator stays true for both (RFC 9110 8.8.1).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from fastapi import Request, Response
+from starlette.datastructures import MutableHeaders
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 def conditional_response(
@@ -21,7 +28,7 @@ def conditional_response(
     """Answer 304 when the client's validators match, else render the body."""
     last_modified = last_modified.astimezone(UTC).replace(microsecond=0)
     headers = {
-        "ETag": f'"{etag}"',
+        "ETag": f'W/"{etag}"',
         "Last-Modified": email.utils.format_datetime(last_modified, usegmt=True),
         "Cache-Control": f"public, max-age={max_age}, stale-while-revalidate={max_age}",
         "Vary": "Accept-Encoding",
@@ -39,3 +46,26 @@ def conditional_response(
         if since is not None and since.tzinfo is not None and last_modified <= since:
             return Response(status_code=304, headers=headers)
     return Response(content=render(), media_type=media_type, headers=headers)
+
+
+class CompressionMiddleware:
+    """Starlette's GZipMiddleware, keeping ``Vary`` free of repeats.
+
+    Feeds say ``Vary: Accept-Encoding`` whether or not they end up compressed; the gzip
+    middleware adds it again when it compresses.
+    """
+
+    def __init__(self, app: ASGIApp, minimum_size: int = 500) -> None:
+        self.gzip = GZipMiddleware(app, minimum_size=minimum_size)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_once(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                values = [v.strip() for v in ",".join(headers.getlist("vary")).split(",")]
+                if any(values):
+                    del headers["vary"]
+                    headers["Vary"] = ", ".join(dict.fromkeys(v for v in values if v))
+            await send(message)
+
+        await self.gzip(scope, receive, send_once)

@@ -1,16 +1,17 @@
 """Feeds: /feeds/alerts.rss|atom, /feeds/schemes.rss|atom, /calendar.ics and the /feeds page.
 
-Every feed takes the same filters (region, level, theme, doelgroep, kind, q) and answers
-conditional requests with 304. Unknown filter values are a 422 naming the accepted ones.
+Every feed takes the same filters (region, level, theme, doelgroep, kind, q), answers GET and
+HEAD, and answers conditional requests with 304. A bad filter value is a short Dutch 400
+(``FilterError``: HTML for browsers, plain text for feed readers) that never repeats the input.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated, Literal
+import logging
+from typing import Annotated, Literal, cast
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 
@@ -20,40 +21,84 @@ from tracker.models import EventKind
 from tracker.read.queries import Filters
 from tracker.regions import PROVINCES, UnknownRegionError, expand_region, region_label
 from tracker.web.caching import conditional_response
-from tracker.web.deps import get_config, get_session, get_templates
+from tracker.web.deps import get_config, get_session, get_templates, now_utc
+
+logger = logging.getLogger(__name__)
 
 router = APIRouter()
 
-LevelParam = Annotated[Literal["rijk", "provincie", "eu"] | None, Query()]
-KindParam = Annotated[EventKind | None, Query()]
-TextParam = Annotated[str | None, Query(max_length=100)]
+LEVELS = ("rijk", "provincie", "eu")
+MAX_Q = 100  # characters of free text; longer searches are refused, not silently cut
+MAX_VALUE = 200  # any other parameter longer than this cannot be valid
+Raw = Annotated[str | None, Query()]
 
 
-def feed_filters(
-    config: Annotated[Config, Depends(get_config)],
-    region: TextParam = None,
-    level: LevelParam = None,
-    theme: TextParam = None,
-    doelgroep: TextParam = None,
-    kind: KindParam = None,
-    q: TextParam = None,
+class FilterError(Exception):
+    """A filter parameter that cannot be used; the message is short Dutch without the input."""
+
+
+def parse_filters(
+    config: Config,
+    *,
+    region: str | None = None,
+    level: str | None = None,
+    theme: str | None = None,
+    doelgroep: str | None = None,
+    kind: str | None = None,
+    q: str | None = None,
 ) -> Filters:
-    """Query parameters → Filters, checked against the configured regions, themes, groups."""
+    """Raw query values → Filters, checked against the configured regions, themes, groups."""
+    if any(len(v) > MAX_VALUE for v in (region, level, theme, doelgroep, kind) if v):
+        raise FilterError("Een filterwaarde is te lang.")
     codes: tuple[str, ...] = ()
     if region:
         try:
             codes = expand_region(config, region)
-        except UnknownRegionError as exc:
-            raise HTTPException(422, str(exc)) from None
-    if theme and theme not in config.themes:
-        raise HTTPException(422, f"onbekend thema {theme!r}; kies uit {', '.join(config.themes)}")
-    if doelgroep and doelgroep not in config.doelgroepen:
-        raise HTTPException(
-            422, f"onbekende doelgroep {doelgroep!r}; kies uit {', '.join(config.doelgroepen)}"
+        except UnknownRegionError:
+            groups = ", ".join(config.regions.groups)
+            raise FilterError(
+                "Onbekende regio. Gebruik een provinciecode (NL-GR … NL-LI) "
+                f"of een groep ({groups})."
+            ) from None
+    _check("niveau", level, LEVELS)
+    _check("thema", theme, tuple(config.themes))
+    _check("doelgroep", doelgroep, tuple(config.doelgroepen))
+    _check("soort signaal", kind, tuple(k.value for k in EventKind))
+    text = " ".join((q or "").split())
+    if len(text) > MAX_Q:
+        raise FilterError(f"De zoektekst is te lang (hoogstens {MAX_Q} tekens).")
+    return Filters(level=level or None, region=region or None, kind=kind or None,
+                   theme=theme or None, doelgroep=doelgroep or None, q=text or None,
+                   region_codes=codes)  # fmt: skip
+
+
+def _check(label: str, value: str | None, allowed: tuple[str, ...]) -> None:
+    if value and value not in allowed:
+        raise FilterError(f"Onbekend {label}. Kies uit: {', '.join(allowed)}.")
+
+
+def feed_filters(
+    config: Annotated[Config, Depends(get_config)],
+    region: Raw = None,
+    level: Raw = None,
+    theme: Raw = None,
+    doelgroep: Raw = None,
+    kind: Raw = None,
+    q: Raw = None,
+) -> Filters:
+    return parse_filters(config, region=region, level=level, theme=theme,
+                         doelgroep=doelgroep, kind=kind, q=q)  # fmt: skip
+
+
+def filter_error_response(request: Request, exc: Exception) -> Response:
+    """400 with the Dutch message: an HTML page for browsers, plain text for feed readers."""
+    message = str(exc)
+    if "text/html" in request.headers.get("accept", ""):
+        templates: Jinja2Templates = request.app.state.templates
+        return templates.TemplateResponse(
+            request, "pages/error.html", {"message": message}, status_code=400
         )
-    return Filters(level=level, region=region or None, kind=kind.value if kind else None,
-                   theme=theme or None, doelgroep=doelgroep or None,
-                   q=(q or "").strip() or None, region_codes=codes)  # fmt: skip
+    return PlainTextResponse(f"{message}\n", status_code=400)
 
 
 FiltersDep = Annotated[Filters, Depends(feed_filters)]
@@ -72,37 +117,53 @@ def _respond(request: Request, config: Config, feed: PreparedFeed) -> Response:
                                 max_age=config.feeds.cache_seconds)  # fmt: skip
 
 
-@router.get("/feeds/alerts.{fmt}", response_class=Response)
+FeedFormat = Literal["rss", "atom"]
+GET_HEAD = ["GET", "HEAD"]  # feeds are documents, left out of the API schema (/docs)
+
+
+def _format(fmt: str) -> FeedFormat:
+    if fmt not in ("rss", "atom"):
+        raise FilterError("Onbekend feedformaat. Kies .rss of .atom.")
+    return cast(FeedFormat, fmt)
+
+
+@router.api_route(
+    "/feeds/alerts.{fmt}", methods=GET_HEAD, response_class=Response, include_in_schema=False
+)
 def alerts_feed(
     request: Request,
-    fmt: Literal["rss", "atom"],
+    fmt: str,
     session: SessionDep,
     config: ConfigDep,
     filters: FiltersDep,
 ) -> Response:
-    now = datetime.now(UTC)
-    feed = prepare_alerts(config, session, fmt, filters, _self_url(config, request), now)
+    feed = prepare_alerts(config, session, _format(fmt), filters, _self_url(config, request),
+                          now_utc(request))  # fmt: skip
     return _respond(request, config, feed)
 
 
-@router.get("/feeds/schemes.{fmt}", response_class=Response)
+@router.api_route(
+    "/feeds/schemes.{fmt}", methods=GET_HEAD, response_class=Response, include_in_schema=False
+)
 def schemes_feed(
     request: Request,
-    fmt: Literal["rss", "atom"],
+    fmt: str,
     session: SessionDep,
     config: ConfigDep,
     filters: FiltersDep,
 ) -> Response:
-    now = datetime.now(UTC)
-    feed = prepare_schemes(config, session, fmt, filters, _self_url(config, request), now)
+    feed = prepare_schemes(config, session, _format(fmt), filters, _self_url(config, request),
+                           now_utc(request))  # fmt: skip
     return _respond(request, config, feed)
 
 
-@router.get("/calendar.ics", response_class=Response)
+@router.api_route(
+    "/calendar.ics", methods=GET_HEAD, response_class=Response, include_in_schema=False
+)
 def calendar(
     request: Request, session: SessionDep, config: ConfigDep, filters: FiltersDep
 ) -> Response:
-    feed = prepare_calendar(config, session, filters, datetime.now(UTC))
+    feed = prepare_calendar(config, session, filters, now_utc(request))
     return _respond(request, config, feed)
 
 
@@ -112,13 +173,13 @@ def feeds_page(
     config: ConfigDep,
     templates: Annotated[Jinja2Templates, Depends(get_templates)],
 ) -> HTMLResponse:
-    """Every feed with copyable URLs, per region and per theme."""
+    """Every feed with copyable URLs, per region, theme and target group."""
     base = config.web.base_url.rstrip("/")
     regions = [(code, region_label(config, code)) for code in (*PROVINCES, *config.regions.groups)]
     context = {
         "base": base,
         "regions": regions,
-        "themes": list(config.themes),
-        "doelgroepen": list(config.doelgroepen),
+        "themes": [(t, t) for t in config.themes],
+        "doelgroepen": [(g, g) for g in config.doelgroepen],
     }
     return templates.TemplateResponse(request, "pages/feeds.html", context)

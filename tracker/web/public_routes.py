@@ -1,26 +1,39 @@
-"""Public pages: the plain scheme list and the health check."""
+"""Public pages: the start page, the plain scheme list and the health check.
+
+Both pages show only visible schemes (``tracker.read.visible``) and take the feed filters,
+so a visitor can copy the matching feed and calendar addresses from what they see.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from typing import Annotated
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from tracker.models import Scheme
-from tracker.read.queries import scheme_windows
-from tracker.read.status import scheme_status
-from tracker.web.deps import get_session, get_templates
+from tracker.config import Config
+from tracker.read.queries import Filters
+from tracker.read.schemes import SchemeRow, load_rows, row_matches, sort_rows
+from tracker.regions import PROVINCES, region_label
+from tracker.web.deps import get_config, get_session, get_templates, now_utc
+from tracker.web.feed_routes import Raw, parse_filters
 
 router = APIRouter()
 
+SessionDep = Annotated[Session, Depends(get_session)]
+ConfigDep = Annotated[Config, Depends(get_config)]
+TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
+SOON = timedelta(days=60)
+START_ITEMS = 10
+
 
 @router.get("/healthz")
-def healthz(session: Annotated[Session, Depends(get_session)]) -> JSONResponse:
+def healthz(session: SessionDep) -> JSONResponse:
     try:
         session.execute(sa.text("SELECT 1"))
     except sa.exc.SQLAlchemyError as exc:
@@ -28,21 +41,51 @@ def healthz(session: Annotated[Session, Depends(get_session)]) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
-@router.get("/regelingen", response_class=HTMLResponse)
-def scheme_list(
+def start_filters(
+    config: ConfigDep, region: Raw = None, level: Raw = None, theme: Raw = None
+) -> Filters:
+    """The start page's filters: region, level and theme, checked like a feed's."""
+    return parse_filters(config, region=region, level=level, theme=theme)
+
+
+def soon(rows: list[SchemeRow], now: datetime, attr: str) -> list[SchemeRow]:
+    """Rows whose next opening (``next_opens``) or deadline (``next_closes``) is within SOON."""
+    chosen = [r for r in rows if (m := getattr(r, attr)) is not None and m <= now + SOON]
+    return sort_rows(chosen, "opens" if attr == "next_opens" else "closes")[:START_ITEMS]
+
+
+def _query(filters: Filters) -> str:
+    pairs = [(k, v) for k, v in (("region", filters.region), ("level", filters.level),
+                                 ("theme", filters.theme)) if v]  # fmt: skip
+    return f"?{urlencode(pairs)}" if pairs else ""
+
+
+@router.get("/", response_class=HTMLResponse)
+def start_page(
     request: Request,
-    session: Annotated[Session, Depends(get_session)],
-    templates: Annotated[Jinja2Templates, Depends(get_templates)],
+    session: SessionDep,
+    config: ConfigDep,
+    templates: TemplatesDep,
+    filters: Annotated[Filters, Depends(start_filters)],
 ) -> HTMLResponse:
-    now = datetime.now(UTC)
-    schemes = session.exec(
-        select(Scheme)
-        .where(col(Scheme.hidden).is_(False), col(Scheme.merged_into_id).is_(None))
-        .order_by(Scheme.title)
-    ).all()
-    windows = scheme_windows(session, [s.id for s in schemes if s.id is not None])
-    rows = [
-        (s, windows.get(s.id or 0, []), scheme_status(windows.get(s.id or 0, []), now))
-        for s in schemes
-    ]
+    """What the service is, what opens and closes soon, and where to subscribe."""
+    now = now_utc(request)
+    rows = [r for r in load_rows(session, now) if row_matches(r, filters)]
+    context = {
+        "opening": soon(rows, now, "next_opens"),
+        "closing": soon(rows, now, "next_closes"),
+        "total": len(rows),
+        "f": filters,
+        "query": _query(filters),
+        "regions": [(c, region_label(config, c)) for c in (*PROVINCES, *config.regions.groups)],
+        "themes": list(config.themes),
+        "now": now,
+    }
+    return templates.TemplateResponse(request, "pages/start.html", context)
+
+
+@router.get("/regelingen", response_class=HTMLResponse)
+def scheme_list(request: Request, session: SessionDep, templates: TemplatesDep) -> HTMLResponse:
+    now = now_utc(request)
+    rows = sort_rows(load_rows(session, now), "title")
     return templates.TemplateResponse(request, "pages/schemes.html", {"rows": rows, "now": now})

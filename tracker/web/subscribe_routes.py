@@ -1,5 +1,10 @@
 """Public email subscription: /abonneren, /bevestigen/<token>, /afmelden/<token>.
 
+The confirmation mail goes out right after the answer to the subscribe POST: a background
+task in the web process runs ``tracker.alerts.notify`` (its claims keep a concurrent
+``tracker notify`` from sending it twice). When SMTP is unreachable the message stays in the
+outbox for the next ``tracker notify`` run.
+
 Confirming and unsubscribing change state only on POST: mail scanners that prefetch links
 must not (un)subscribe anyone. /afmelden/<token> accepts the RFC 8058 one-click POST
 (``List-Unsubscribe=One-Click``) without any other form field or cookie.
@@ -7,12 +12,14 @@ must not (un)subscribe anyone. /afmelden/<token> accepts the RFC 8058 one-click 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import logging
+from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tracker.alerts.subscriptions import (
@@ -29,7 +36,9 @@ from tracker.config import Config, secret
 from tracker.models import Frequency
 from tracker.regions import PROVINCES, region_label
 from tracker.web.csrf import csrf_token, verify_csrf
-from tracker.web.deps import get_config, get_session, get_templates
+from tracker.web.deps import get_config, get_session, get_templates, now_utc
+
+logger = logging.getLogger(__name__)
 
 router = APIRouter()
 
@@ -59,6 +68,7 @@ def subscribe(
     session: SessionDep,
     config: ConfigDep,
     templates: TemplatesDep,
+    background: BackgroundTasks,
     email: Annotated[str, Form(max_length=320)] = "",
     regions: Choice = [],  # noqa: B006  (FastAPI copies defaults per request)
     levels: Choice = [],  # noqa: B006
@@ -66,7 +76,7 @@ def subscribe(
     doelgroepen: Choice = [],  # noqa: B006
     frequency: Annotated[str, Form()] = Frequency.DIRECT,
 ) -> HTMLResponse:
-    now = datetime.now(UTC)
+    now = now_utc(request)
     client = client_key(request.client.host if request.client else "", _salt(config))
     req = SubscriptionRequest(email, tuple(regions), tuple(levels), tuple(themes),
                               tuple(doelgroepen), frequency)  # fmt: skip
@@ -86,7 +96,17 @@ def subscribe(
             config, error=str(exc), chosen=req.__dict__, csrf=csrf_token(request)
         )
         return templates.TemplateResponse(request, "pages/subscribe.html", context, status)
+    background.add_task(send_pending_mail, config, request.app.state.engine, now)
     return templates.TemplateResponse(request, "pages/subscribe_done.html", {"state": "sent"})
+
+
+def send_pending_mail(config: Config, engine: Engine, now: datetime) -> None:
+    """Send the outbox now (the new confirmation among it); failures wait for the next run."""
+    from tracker.alerts.notify import notify
+
+    result = notify(config, engine, now=now)
+    if result.error:
+        logger.warning("mail not sent now, left for `tracker notify`: %s", result.error)
 
 
 def _salt(config: Config) -> str:
@@ -103,7 +123,7 @@ def confirm_page(request: Request, token: str, templates: TemplatesDep) -> HTMLR
 def confirm(
     request: Request, token: str, session: SessionDep, config: ConfigDep, templates: TemplatesDep
 ) -> HTMLResponse:
-    sub = confirm_subscription(session, token, datetime.now(UTC),
+    sub = confirm_subscription(session, token, now_utc(request),
                                valid_days=config.alerts.confirm_days)  # fmt: skip
     session.commit()
     state, status = ("confirmed", 200) if sub else ("invalid", 404)
@@ -121,7 +141,7 @@ def unsubscribe_page(request: Request, token: str, templates: TemplatesDep) -> H
 def unsubscribe_now(
     request: Request, token: str, session: SessionDep, templates: TemplatesDep
 ) -> HTMLResponse:
-    sub = unsubscribe(session, token, datetime.now(UTC))
+    sub = unsubscribe(session, token, now_utc(request))
     session.commit()
     state, status = ("unsubscribed", 200) if sub else ("invalid", 404)
     return templates.TemplateResponse(request, "pages/subscribe_done.html", {"state": state},

@@ -95,7 +95,7 @@ def latest_events(session: Session, limit: int = 12) -> list[tuple[Event, Scheme
     return [(e, s) for e, s in session.exec(query).all()]
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/beheer", response_class=HTMLResponse)
 def overview(
     request: Request,
     user: Staff,
