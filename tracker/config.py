@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from scrapers._regions import PROVINCES
 from scrapers.base import DEFAULT_LOOK_BACK_DAYS, DEFAULT_MAX_PAGES
 from tracker.errors import ConfigError
+from tracker.windows.confidence import CALIBRATION
 
 logger = logging.getLogger(__name__)
 
@@ -68,10 +69,14 @@ class FeedsConfig(_Model):
 
 
 class ReviewConfig(_Model):
-    """Review queue (issue 6): which extractions wait for a staff member."""
+    """Review queue (issue 6): which extractions wait for a staff member.
 
-    confidence_threshold: float = Field(default=0.6, ge=0, le=1)
-    hold_low_confidence: bool = False
+    The default threshold is the extractor's own publishing threshold (calibration.json), so a
+    stored window is below it exactly when its extraction said ``review: true`` (issue 10).
+    """
+
+    confidence_threshold: float = Field(default=CALIBRATION.threshold, ge=0, le=1)
+    hold_low_confidence: bool = True
 
 
 class StaffConfig(_Model):
