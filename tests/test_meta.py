@@ -49,3 +49,101 @@ def test_only_fetch_module_uses_httpx() -> None:
         if path.name == "fetch.py":
             continue
         assert "httpx" not in _imports(path), path
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(REPO).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _modules() -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for package in ("tracker", "feeds", "scrapers"):
+        for path in (REPO / package).rglob("*.py"):
+            if "migrations" not in path.parts:
+                found[_module_name(path)] = path
+    return found
+
+
+def _all_imported(path: Path) -> set[str]:
+    """Every absolute module name imported anywhere in the file (functions included)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def _top_level_imports(path: Path, known: set[str]) -> set[str]:
+    """Project modules imported when the module is executed (not in functions or TYPE_CHECKING)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            submodules = {f"{node.module}.{alias.name}" for alias in node.names} & known
+            # "from package import submodule" needs the submodule; the package is its parent,
+            # already being imported, so it is no edge of its own
+            names |= submodules if len(submodules) == len(node.names) else {node.module}
+    return {n for n in names if n in known}
+
+
+def _within(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
+def test_core_never_imports_the_web_or_the_cli() -> None:
+    for name, path in _modules().items():
+        if not _within(name, "tracker") or _within(name, "tracker.web"):
+            continue
+        if _within(name, "tracker.cli") or name == "tracker.__main__":
+            continue
+        bad = {
+            n for n in _all_imported(path) if _within(n, "tracker.web") or _within(n, "tracker.cli")
+        }
+        assert not bad, f"{name} imports {sorted(bad)}"
+
+
+def test_feeds_never_import_the_web() -> None:
+    for name, path in _modules().items():
+        if _within(name, "feeds"):
+            bad = {n for n in _all_imported(path) if _within(n, "tracker.web")}
+            assert not bad, f"{name} imports {sorted(bad)}"
+
+
+def test_store_and_detect_import_nothing_from_the_alert_side() -> None:
+    modules = _modules()
+    for name in ("tracker.ingest.store", "tracker.ingest.merge", "tracker.ingest.normalise"):
+        bad = {n for n in _all_imported(modules[name]) if _within(n, "tracker.alerts")}
+        assert not bad, f"{name} imports {sorted(bad)}"
+    for name, path in modules.items():
+        if _within(name, "tracker.detect"):
+            bad = {n for n in _all_imported(path) if _within(n, "tracker.alerts")
+                   or _within(n, "tracker.ingest") or _within(n, "tracker.staff")}  # fmt: skip
+            assert not bad, f"{name} imports {sorted(bad)}"
+
+
+def test_the_import_graph_has_no_cycle() -> None:
+    modules = _modules()
+    known = set(modules)
+    graph = {name: _top_level_imports(path, known) - {name} for name, path in modules.items()}
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+
+    def visit(name: str, trail: list[str]) -> None:
+        state[name] = 1
+        for dep in sorted(graph[name]):
+            if state.get(dep) == 1:
+                cycle = trail[trail.index(dep) :] + [dep] if dep in trail else [name, dep]
+                raise AssertionError("import cycle: " + " -> ".join(cycle))
+            if dep not in state:
+                visit(dep, [*trail, dep])
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [name])
+    assert "tracker.detect" in graph and graph["tracker.alerts.lifecycle"], "the graph was read"
