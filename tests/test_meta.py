@@ -147,3 +147,15 @@ def test_the_import_graph_has_no_cycle() -> None:
         if name not in state:
             visit(name, [name])
     assert "tracker.detect" in graph and graph["tracker.alerts.lifecycle"], "the graph was read"
+
+
+def test_read_side_and_cli_stay_off_dashboard_internals() -> None:
+    """The JSON API and the CLI use tracker.read, never the dashboard; demo never imports the
+    CLI that starts it (not even inside a function)."""
+    modules = _modules()
+    for name, path in modules.items():
+        users = ("tracker.read", "tracker.cli", "tracker.web.api_routes", "feeds")
+        if any(_within(name, prefix) for prefix in users):
+            bad = {n for n in _all_imported(path) if _within(n, "tracker.web.dashboard")}
+            assert not bad, f"{name} imports {sorted(bad)}"
+    assert "tracker.cli.main" not in _all_imported(modules["tracker.cli.demo"])

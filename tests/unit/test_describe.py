@@ -41,3 +41,50 @@ def test_state_phrase_reads_like_dutch() -> None:
     assert state_phrase({"opens_at": None, "closes_at": None, "budget_eur": None}) == (
         "opent onbekend, sluit onbekend"
     )
+
+
+def test_vague_window_names_its_period_not_the_surrounding_text() -> None:
+    from tracker.read.describe import vague_period
+
+    heading = "Wijzigingen Uitvoeringsbesluit subsidies Overijssel 2017, oktober 2026"
+    month = Window(scheme_id=1, precision="month", snippet=heading)
+    assert vague_period(month) == "oktober 2026"
+    assert window_phrase(month) == "datum nog niet bekend (verwacht: oktober 2026)"
+    quarter = Window(
+        scheme_id=1, precision="quarter", snippet="open in het tweede kwartaal van 2027"
+    )
+    assert window_phrase(quarter) == "datum nog niet bekend (verwacht: tweede kwartaal van 2027)"
+    season = Window(scheme_id=1, precision="season", snippet="Verwacht: najaar 2026.")
+    assert vague_period(season) == "najaar 2026"
+    unknown = Window(scheme_id=1, precision="year", snippet="Regeling 2017, wordt herzien")
+    assert window_phrase(unknown) == "datum nog niet bekend"
+
+
+def test_publisher_and_regions_are_names() -> None:
+    from tracker.models import Scheme
+    from tracker.read.describe import publisher_label, region_names, scheme_header_lines
+
+    def scheme(**kw: object) -> Scheme:
+        return Scheme.model_validate({"slug": "s", "title": "T", **kw})
+
+    assert publisher_label(scheme(publisher="Gelderland")) == "provincie Gelderland"
+    assert publisher_label(scheme(publisher="Gedeputeerde Staten van Fryslân")) == (
+        "provincie Fryslân"
+    )
+    assert publisher_label(scheme(level="provincie", regions=["NL-LI"])) == "provincie Limburg"
+    rvo = scheme(url="https://www.rvo.nl/subsidies-financiering/sde")
+    assert publisher_label(rvo) == "Rijksdienst voor Ondernemend Nederland"
+    assert publisher_label(scheme(publisher="Minister van OCW")) == "Minister van OCW"
+    assert publisher_label(scheme(url="https://example.org/x")) == ""
+    assert region_names(["NL-GE", "NL-OV"]) == "Gelderland, Overijssel"
+    lines = scheme_header_lines(scheme(publisher="Gelderland", level="provincie",
+                                       regions=["NL-GE"]))  # fmt: skip
+    assert "Uitgever: provincie Gelderland" in lines and "Niveau: Provincie (Gelderland)" in lines
+
+
+def test_feed_html_escapes_every_line_and_links_urls() -> None:
+    from feeds.build import lines_html
+
+    body = lines_html(["Regeling: <b>x</b> & y", 'Officiële bron: https://e.org/?a=1&b="2"'])
+    assert body.startswith("<p>Regeling: &lt;b&gt;x&lt;/b&gt; &amp; y</p>")
+    assert '<a href="https://e.org/?a=1&amp;b=&quot;2&quot;">' in body
