@@ -17,12 +17,12 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.config import Config, HttpConfig, SourceConfig
 from tracker.db import make_engine, session_scope
 from tracker.ingest.pipeline import run_sources
-from tracker.models import Scheme, Window
+from tracker.models import Publication, Scheme, Window
 from tracker.ops.replay import ReplayServer, load_routes
 
 logger = logging.getLogger(__name__)
@@ -69,16 +69,23 @@ def run_demo(
     database: Path,
     console: Console,
     scrape: Scrape | None = None,
+    fresh: bool = False,
 ) -> int:
     """Replay, scrape (``scrape`` reports progress; the CLI passes its own) and serve.
 
-    The CLI hands its reporter in, so this module never imports ``tracker.cli.main``.
+    The demo database is kept between runs (users, subscriptions and corrections made in it
+    survive); ``fresh`` starts from an empty one. The CLI hands its reporter in, so this
+    module never imports ``tracker.cli.main``.
     """
     if not MANIFEST.exists():
         console.print(f"Demo-gegevens ontbreken: {MANIFEST}")
         return 2
-    if database.exists():
+    if fresh and database.exists():
         database.unlink()
+        console.print(f"Nieuwe demo-database: {database} is gewist (--fresh).")
+    elif database.exists():
+        console.print(f"Bestaande demo-database {database} wordt bijgewerkt (--fresh begint leeg).")
+    database.parent.mkdir(parents=True, exist_ok=True)
     server = ReplayServer(FIXTURES, load_routes(MANIFEST)).start()
     try:
         demo = demo_config(config, server, database)
@@ -91,6 +98,7 @@ def run_demo(
             run_sources(demo, engine, list(demo.sources))
         else:
             scrape(demo, engine, list(demo.sources))
+        restore_real_urls(engine, server)
         schemes, windows = summarise(engine, console)
         if schemes == 0 or windows == 0:
             return 1
@@ -111,13 +119,30 @@ def run_demo(
         server.stop()
 
 
+def restore_real_urls(engine: Engine, server: ReplayServer) -> int:
+    """Store the real source URLs, not the replay server's (its port changes every run), so
+    feeds, mail and the calendar link to the official pages. Returns the rows changed."""
+    local = server.base_url + "/"
+    with session_scope(engine) as session:
+        rows: list[Scheme | Window | Publication] = [
+            *session.exec(select(Scheme).where(col(Scheme.url).startswith(local))).all(),
+            *session.exec(select(Window).where(col(Window.url).startswith(local))).all(),
+            *session.exec(select(Publication).where(col(Publication.url).startswith(local))).all(),
+        ]
+        for row in rows:
+            row.url = server.unmirror(row.url)
+            session.add(row)
+    return len(rows)
+
+
 def _demo_account(engine: Engine) -> str:
-    """A staff account for this throw-away demo database, with a fresh random password."""
-    from tracker.staff.users import create_user
+    """The demo's staff account with a fresh random password (created on the first run)."""
+    from tracker.staff.users import create_user, set_password
 
     password = secrets.token_urlsafe(12)
     with session_scope(engine) as session:
-        create_user(session, "demo", password)
+        if not set_password(session, "demo", password):
+            create_user(session, "demo", password)
     return password
 
 

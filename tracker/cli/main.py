@@ -209,6 +209,7 @@ def extract(
 def sources(config_path: ConfigOption = None) -> None:
     """Toon de geconfigureerde bronnen en wat hun scrapers doen."""
     import scrapers
+    from tracker.cli.sources import repository_text, scraper_text
 
     config = _load(config_path)
     table = Table(title="Bronnen")
@@ -226,11 +227,12 @@ def sources(config_path: ConfigOption = None) -> None:
         )
     console.print(table)
     for sid, src in config.sources.items():
-        if src.verified_note:
-            console.print(f"{sid}: {src.verified_note}", markup=False, highlight=False)
+        note = repository_text(src.verified_note) if src.verified_note else ""
+        if note:
+            console.print(f"{sid}: {note}", markup=False, highlight=False)
     for name, cls in scrapers.all_scrapers().items():
         console.print(f"[bold]{name}[/]: {cls.title}")
-        console.print((cls.__doc__ or "").strip(), markup=False, highlight=False)
+        console.print(scraper_text(cls.__doc__), markup=False, highlight=False)
 
 
 @app.command()

@@ -21,7 +21,9 @@ from tracker.cli.output import console, err_console, load_or_exit
 from tracker.db import make_engine, session_scope
 from tracker.staff.users import UserError, check_password, check_username, create_user, list_users
 
-users_app = typer.Typer(no_args_is_help=True, help="Medewerkersaccounts voor het dashboard.")
+users_app = typer.Typer(
+    no_args_is_help=True, rich_markup_mode=None, help="Medewerkersaccounts voor het dashboard."
+)
 
 ATTEMPTS = 3
 ConfigOption = Annotated[
@@ -62,7 +64,9 @@ def _password(from_stdin: bool) -> str:
         return password
     if not sys.stdin.isatty():
         raise _fail("geen terminal om het wachtwoord te vragen; gebruik --password-stdin")
-    password = ask_password(getpass.getpass, lambda text: err_console.print(text, markup=False))
+    password = ask_password(
+        getpass.getpass, lambda text: err_console.print(text, markup=False, highlight=False)
+    )
     if password is None:
         raise _fail(f"{ATTEMPTS} pogingen mislukt")
     return password

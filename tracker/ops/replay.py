@@ -89,6 +89,20 @@ class ReplayServer:
         local = f"{self.base_url}/{parts.netloc}{parts.path}"
         return f"{local}?{parts.query}" if parts.query else local
 
+    def unmirror(self, url: str) -> str:
+        """The real URL behind a loopback ``url`` (others unchanged): what users may follow.
+
+        The scheme comes from the route serving that host (https when none does).
+        """
+        prefix = f"{self.base_url}/"
+        if not url.startswith(prefix):
+            return url
+        rest = url[len(prefix) :]
+        host = rest.split("/", 1)[0].split("?", 1)[0]
+        schemes = {urlsplit(r.url).scheme for r in self.routes if urlsplit(r.url).netloc == host}
+        scheme = "http" if schemes == {"http"} else "https"
+        return f"{scheme}://{rest}"
+
     def start(self) -> ReplayServer:
         self._thread.start()
         return self

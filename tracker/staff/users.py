@@ -56,6 +56,17 @@ def create_user(
     return user
 
 
+def set_password(session: Session, username: str, password: str) -> bool:
+    """Give an existing account a new password; False when there is no such account."""
+    check_password(password)
+    user = session.exec(select(User).where(User.username == username.strip().lower())).first()
+    if user is None:
+        return False
+    user.password_hash = _HASHER.hash(password)
+    session.add(user)
+    return True
+
+
 def list_users(session: Session) -> list[User]:
     return list(session.exec(select(User).order_by(col(User.username))).all())
 
