@@ -190,7 +190,7 @@ def test_review_queue_low_confidence_and_conflicts(sqlite_engine: Engine) -> Non
         assert remaining == {sure.id, other.id}
 
 
-def test_hold_is_off_by_default(sqlite_engine: Engine) -> None:
+def test_hold_can_be_switched_off(sqlite_engine: Engine) -> None:
     with Session(sqlite_engine) as s:
         scheme = _scheme(s)
         window = _window(s, scheme, confidence=0.1)
@@ -198,4 +198,5 @@ def test_hold_is_off_by_default(sqlite_engine: Engine) -> None:
             kind="window_announced", scheme_id=scheme.id or 0, window_id=window.id, dedupe_key="k"
         )
         s.add(event)
-        assert hold_for_review(s, ReviewConfig(), [event]) == 0 and event.published
+        off = ReviewConfig(hold_low_confidence=False)
+        assert hold_for_review(s, off, [event]) == 0 and event.published
