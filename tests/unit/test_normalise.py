@@ -1,0 +1,83 @@
+"""RawScheme → SchemeData: structured dates are read as dates, never re-written as a sentence."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from scrapers.base import RawScheme, RawWindow
+from tracker.config import SourceConfig
+from tracker.ingest.normalise import NormaliseError, absolute_url, clean_text, normalise_scheme
+
+TODAY = date(2026, 11, 27)
+SOURCE = SourceConfig.model_validate(
+    {"scraper": "html_list", "url": "https://x.nl/lijst", "level": "rijk"}
+)
+
+
+def _windows(*raw: RawWindow) -> list[tuple[datetime | None, datetime | None]]:
+    data = normalise_scheme(RawScheme(key="k", title="T", windows=list(raw)), SOURCE,
+                            "https://x.nl/lijst", TODAY)  # fmt: skip
+    return [(w.opens_at, w.closes_at) for w in data.windows]
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes", "expected"),
+    [
+        # SEDIA: ISO with an offset; a date-only value serialised as midnight UTC
+        ("2027-01-13T00:00:00.000+0000", "2027-04-08T17:00:00.000+0200",
+         (datetime(2027, 1, 12, 23, tzinfo=UTC), datetime(2027, 4, 8, 15, tzinfo=UTC))),
+        # listing fields as RVO writes them
+        ("27 oktober 2026", "26 november 2026 17.00 uur",
+         (datetime(2026, 10, 26, 23, tzinfo=UTC), datetime(2026, 11, 26, 16, tzinfo=UTC))),
+        # a year-less deadline before the opening is next year's
+        ("1 december 2026", "15 januari",
+         (datetime(2026, 11, 30, 23, tzinfo=UTC), datetime(2027, 1, 15, 22, 59, 59, tzinfo=UTC))),
+        ("", "31 december 2026", (None, datetime(2026, 12, 31, 22, 59, 59, tzinfo=UTC))),
+    ],
+)  # fmt: skip
+def test_structured_fields_are_dates(
+    opens: str, closes: str, expected: tuple[datetime | None, datetime | None]
+) -> None:
+    assert _windows(RawWindow(opens_text=opens, closes_text=closes)) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes"),
+    [("binnenkort", "31 maart 2027"), ("1 maart 2027", "tweede kwartaal"), ("", "")],
+)
+def test_a_field_without_one_clear_date_gives_no_window(opens: str, closes: str) -> None:
+    assert _windows(RawWindow(opens_text=opens, closes_text=closes)) == []
+
+
+def test_structured_budget_is_a_number_and_text_windows_do_not_duplicate() -> None:
+    raw = RawScheme(
+        key="k",
+        title="T",
+        text="Aanvragen indienen van 1 maart 2027 tot en met 31 maart 2027.",
+        windows=[
+            RawWindow(
+                opens_text="2027-03-01",
+                closes_text="2027-03-31",
+                budget_text="€ 117 miljoen",
+                status_text="Open",
+            )
+        ],  # fmt: skip
+    )
+    data = normalise_scheme(raw, SOURCE, "https://x.nl/lijst", TODAY)
+    [window] = data.windows
+    assert window.budget_eur == Decimal("117000000") and window.confidence == 1.0
+    assert window.status_text == "Open"
+
+
+def test_text_urls_and_required_fields() -> None:
+    assert clean_text("  a&amp;b <b>c</b>\n d ", 100) == "a&b c d"
+    assert absolute_url("/r/1", "https://x.nl/lijst") == "https://x.nl/r/1"
+    assert absolute_url("javascript:alert(1)", "https://x.nl/") == ""
+    with pytest.raises(NormaliseError):
+        normalise_scheme(RawScheme(key="", title="T"), SOURCE, "https://x.nl/", TODAY)
+    data = normalise_scheme(RawScheme(key="k", title="T", url="/r/1"), SOURCE,
+                            "https://x.nl/lijst", TODAY)  # fmt: skip
+    assert data.url == "https://x.nl/r/1" and data.windows == ()
