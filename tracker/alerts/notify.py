@@ -1,5 +1,5 @@
-"""Deliver the outbox over SMTP: one connection per batch, each row claimed atomically, then
-marked sent only after the server accepted it, in its own transaction.
+"""Deliver the outbox over SMTP: one connection drains the whole outbox, rows claimed atomically
+a page at a time, each marked sent only after the server accepted it, in its own transaction.
 
 Any number of notifiers (cron, ``tracker run`` on several hosts) may work on one outbox: a row
 is claimed for one owner before it is sent (``claim_next``), so no row goes out twice. Only a
@@ -71,7 +71,7 @@ def open_smtp(cfg: SmtpConfig) -> smtplib.SMTP:
 def notify(
     config: Config, engine: Engine, *, now: datetime | None = None, owner: str = ""
 ) -> NotifyResult:
-    """Build due digests, then claim and send pending messages one by one in one SMTP session."""
+    """Build due digests, then drain the outbox: claim a page, send it, repeat, one connection."""
     moment = now or datetime.now(UTC)
     started = time.monotonic()
 
@@ -85,27 +85,42 @@ def notify(
     result = NotifyResult()
     owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
     ttl = max(CLAIM_TTL, timedelta(seconds=4 * config.smtp.timeout))
-    row_id = claim_next(engine, owner, clock(), ttl)
-    if row_id is None:
+    page = 1  # one row per claim: a killed notifier holds back only the message in flight
+    claimed_at = clock()
+    ids = claim_rows(engine, owner, claimed_at, ttl, limit=page)
+    if not ids:
         return result
     try:
         smtp = open_smtp(config.smtp)
     except (OSError, smtplib.SMTPException, NotifyError) as exc:
-        release_claim(engine, row_id, owner)
+        release_claims(engine, ids, owner)
         result.error = f"SMTP-verbinding mislukt: {exc}"
         result.deferred = _count_pending(engine, config.smtp.batch_size)
         return result
     env = make_env()
+    margin = timedelta(seconds=2 * config.smtp.timeout)
+    after = 0
     try:
-        for _ in range(config.smtp.batch_size):
-            if not _send_one(config, engine, smtp, env, row_id, owner, moment, result):
-                result.deferred = _count_pending(engine, config.smtp.batch_size)
-                break
-            row_id = claim_next(engine, owner, clock(), ttl, after=row_id)
-            if row_id is None:
-                break
-        else:
-            release_claim(engine, row_id, owner)
+        # drain the whole outbox over one connection, claiming a page of rows at a time
+        cache: dict[tuple[int, ...], list[EventRow]] = {}
+        published: dict[tuple[int, ...], bool] = {}
+        while ids:
+            if result.sent % CLAIM_PAGE == 0:
+                # read events afresh now and then: a withdrawn one stops going out
+                cache, published = {}, {}
+            for position, row_id in enumerate(ids):
+                if clock() + margin > claimed_at + ttl:  # slow server: claim afresh
+                    release_claims(engine, ids[position:], owner)
+                    break
+                if not _send_one(config, engine, smtp, env, row_id, owner, moment, result, cache):
+                    release_claims(engine, ids[position + 1 :], owner)
+                    result.deferred = _count_pending(engine, config.smtp.batch_size)
+                    return result
+                after = row_id
+            claimed_at = clock()
+            ids = claim_rows(
+                engine, owner, claimed_at, ttl, after=after, limit=page, published=published
+            )
     finally:
         try:
             smtp.quit()
@@ -117,19 +132,37 @@ def notify(
 def claim_next(
     engine: Engine, owner: str, now: datetime, ttl: timedelta, *, after: int = 0
 ) -> int | None:
-    """Claim the next sendable row after ``after`` for ``owner``; None when there is none.
+    """Claim the next sendable row after ``after`` for ``owner``; None when there is none."""
+    ids = claim_rows(engine, owner, now, ttl, after=after, limit=1)
+    return ids[0] if ids else None
+
+
+def claim_rows(
+    engine: Engine,
+    owner: str,
+    now: datetime,
+    ttl: timedelta,
+    *,
+    after: int = 0,
+    limit: int,
+    published: dict[tuple[int, ...], bool] | None = None,
+) -> list[int]:
+    """Claim up to ``limit`` sendable rows after ``after`` for ``owner``, in id order.
 
     The claim is committed at once: on PostgreSQL the candidate rows are locked with
     ``FOR UPDATE SKIP LOCKED`` while claiming, on SQLite the claim holds the write lock; a
     claim expires after ``ttl`` (its notifier died), and then the row is sent again with the
-    same Message-ID.
+    same Message-ID. ``published`` remembers per event set whether it may go (one look-up
+    per event, not per recipient).
     """
+    known = published if published is not None else {}
+    claimed: list[int] = []
     while True:
         with session_scope(engine) as session:
             if engine.dialect.name == "sqlite":
                 serialise(session, "outbox-claim")  # SQLite has no SKIP LOCKED: one claimer
             rows = session.exec(
-                select(OutboxMessage)
+                select(OutboxMessage.id, OutboxMessage.kind, OutboxMessage.event_ids)
                 .where(
                     OutboxMessage.status == OutboxStatus.PENDING,
                     OutboxMessage.kind != "item",
@@ -143,24 +176,42 @@ def claim_next(
                 .limit(CLAIM_PAGE)
                 .with_for_update(skip_locked=True)
             ).all()
-            for row in rows:
-                assert row.id is not None
-                after = row.id
-                if row.kind == "event" and not _published(session, list(row.event_ids)):
-                    continue  # held for staff review; goes once approved
-                row.claimed_by, row.claimed_until = owner, now + ttl
-                session.add(row)
-                return row.id
+            for row_id, kind, event_ids in rows:
+                assert row_id is not None
+                after = row_id
+                if kind == "event":
+                    key = tuple(event_ids)
+                    if key not in known:
+                        known[key] = _published(session, list(key))
+                    if not known[key]:
+                        continue  # held for staff review; goes once approved
+                claimed.append(row_id)
+                if len(claimed) >= limit:
+                    break
+            if claimed:
+                session.execute(
+                    sa.update(OutboxMessage)
+                    .where(col(OutboxMessage.id).in_(claimed))
+                    .values(claimed_by=owner, claimed_until=now + ttl)
+                )
+                return claimed
         if len(rows) < CLAIM_PAGE:
-            return None
+            return claimed
 
 
 def release_claim(engine: Engine, row_id: int, owner: str) -> None:
     """Give a claimed, unsent row back to any notifier."""
+    release_claims(engine, [row_id], owner)
+
+
+def release_claims(engine: Engine, row_ids: list[int], owner: str) -> None:
+    """Give claimed, unsent rows back to any notifier."""
+    if not row_ids:
+        return
     with engine.begin() as conn:
         conn.execute(
             sa.update(OutboxMessage)
-            .where(col(OutboxMessage.id) == row_id, col(OutboxMessage.claimed_by) == owner)
+            .where(col(OutboxMessage.id).in_(row_ids), col(OutboxMessage.claimed_by) == owner)
             .values(claimed_until=None)
         )
 
@@ -202,15 +253,23 @@ def _send_one(
     owner: str,
     now: datetime,
     result: NotifyResult,
+    cache: dict[tuple[int, ...], list[EventRow]] | None = None,
 ) -> bool:
-    """Send one claimed row and commit its outcome; False when the connection is gone."""
+    """Send one claimed row and commit its outcome; False when the connection is gone.
+
+    ``cache`` keeps the event rows of one claimed page: a fan-out reads its event once."""
     with session_scope(engine) as session:
         row = session.get(OutboxMessage, row_id)
         if row is None or row.status != OutboxStatus.PENDING or row.claimed_by != owner:
             return True  # another notifier took over an expired claim
         sub = session.get(Subscription, row.subscription_id)
         assert sub is not None
-        rows = event_rows(session, row.event_ids)
+        key = tuple(row.event_ids)
+        rows = cache.get(key) if cache is not None else None
+        if rows is None:
+            rows = event_rows(session, row.event_ids)
+            if cache is not None:
+                cache[key] = rows
         if row.kind != "confirm" and not rows:
             row.status = OutboxStatus.DROPPED
             session.add(row)
