@@ -413,3 +413,14 @@ class StaffSession(SQLModel, table=True):
     username: str = Field(index=True, max_length=100)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+# --- read-side caches (issue 14)
+
+
+class DataGeneration(SQLModel, table=True):
+    """A counter bumped by every transaction that changes what feeds and lists show
+    (``tracker.generation``): a cached rendering is valid while the counter stands still."""
+
+    name: str = Field(primary_key=True, max_length=40)
+    value: int = 0
