@@ -15,13 +15,13 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 
-from feeds.publish import PreparedFeed, prepare_alerts, prepare_calendar, prepare_schemes
+from feeds.publish import prepare_alerts, prepare_calendar, prepare_schemes
 from tracker.config import Config
 from tracker.models import EventKind
 from tracker.read.queries import Filters
 from tracker.regions import PROVINCES, UnknownRegionError, expand_region, region_label
-from tracker.web.caching import conditional_response
 from tracker.web.deps import get_config, get_session, get_templates, now_utc
+from tracker.web.feedcache import cached_feed
 
 logger = logging.getLogger(__name__)
 
@@ -111,12 +111,6 @@ def _self_url(config: Config, request: Request) -> str:
     return f"{config.web.base_url.rstrip('/')}{request.url.path}{query}"
 
 
-def _respond(request: Request, config: Config, feed: PreparedFeed) -> Response:
-    return conditional_response(request, etag=feed.etag, last_modified=feed.updated,
-                                media_type=feed.media_type, render=feed.render,
-                                max_age=config.feeds.cache_seconds)  # fmt: skip
-
-
 FeedFormat = Literal["rss", "atom"]
 GET_HEAD = ["GET", "HEAD"]  # feeds are documents, left out of the API schema (/docs)
 
@@ -137,9 +131,15 @@ def alerts_feed(
     config: ConfigDep,
     filters: FiltersDep,
 ) -> Response:
-    feed = prepare_alerts(config, session, _format(fmt), filters, _self_url(config, request),
-                          now_utc(request))  # fmt: skip
-    return _respond(request, config, feed)
+    now, self_url, form = now_utc(request), _self_url(config, request), _format(fmt)
+    key = ("alerts", form, filters.key(), self_url)
+    return cached_feed(
+        request,
+        config,
+        key,
+        now,
+        lambda: prepare_alerts(config, session, form, filters, self_url, now),
+    )
 
 
 @router.api_route(
@@ -152,9 +152,15 @@ def schemes_feed(
     config: ConfigDep,
     filters: FiltersDep,
 ) -> Response:
-    feed = prepare_schemes(config, session, _format(fmt), filters, _self_url(config, request),
-                           now_utc(request))  # fmt: skip
-    return _respond(request, config, feed)
+    now, self_url, form = now_utc(request), _self_url(config, request), _format(fmt)
+    key = ("schemes", form, filters.key(), self_url)
+    return cached_feed(
+        request,
+        config,
+        key,
+        now,
+        lambda: prepare_schemes(config, session, form, filters, self_url, now),
+    )
 
 
 @router.api_route(
@@ -163,8 +169,11 @@ def schemes_feed(
 def calendar(
     request: Request, session: SessionDep, config: ConfigDep, filters: FiltersDep
 ) -> Response:
-    feed = prepare_calendar(config, session, filters, now_utc(request))
-    return _respond(request, config, feed)
+    now = now_utc(request)
+    key = ("ics", filters.key())
+    return cached_feed(
+        request, config, key, now, lambda: prepare_calendar(config, session, filters, now)
+    )
 
 
 @router.get("/feeds", response_class=HTMLResponse)

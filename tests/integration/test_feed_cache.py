@@ -1,0 +1,113 @@
+"""The rendered-feed cache (issue 14): a repeat or conditional request runs no feed query, a
+write through any Session bumps the data generation and the next request renders anew.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+
+from tests.integration._alerts import add_scheme, alert_config
+from tracker import generation
+from tracker.alerts.events import emit_event
+from tracker.db import session_scope
+from tracker.models import EventKind, Scheme
+from tracker.web.app import create_app
+
+NOW = datetime(2027, 3, 1, 8, tzinfo=UTC)
+FEEDS = ["/feeds/alerts.atom", "/feeds/schemes.rss", "/calendar.ics"]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def app_parts(engine: Engine) -> Iterator[tuple[TestClient, Clock, list[str]]]:
+    sid, _wid = add_scheme(
+        engine, "Regeling Cachetest", created=NOW - timedelta(days=3),
+        opens=NOW + timedelta(days=5), closes=NOW + timedelta(days=40),
+    )  # fmt: skip
+    with session_scope(engine) as s:
+        scheme = s.get(Scheme, sid)
+        assert scheme is not None
+        emit_event(s, kind=EventKind.SCHEME_NEW, scheme=scheme, dedupe_key="cache:1",
+                   now=NOW - timedelta(days=3))  # fmt: skip
+    app = create_app(alert_config(), engine)
+    clock = Clock()
+    app.state.clock = clock
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield TestClient(app), clock, statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+
+
+@pytest.mark.parametrize("path", FEEDS)
+def test_repeat_and_conditional_requests_run_no_feed_query(
+    app_parts: tuple[TestClient, Clock, list[str]], path: str
+) -> None:
+    client, _clock, statements = app_parts
+    first = client.get(path)
+    assert first.status_code == 200
+    assert client.app.state.feed_cache.renders == 1  # type: ignore[attr-defined]
+    statements.clear()
+    again = client.get(path)
+    assert again.content == first.content
+    conditional = client.get(path, headers={"If-None-Match": first.headers["etag"]})
+    assert conditional.status_code == 304
+    # only the generation look-ups ran: one per request, no feed query
+    assert len(statements) == 2
+    assert all("datageneration" in s.lower() for s in statements)
+    assert client.app.state.feed_cache.renders == 1  # type: ignore[attr-defined]
+
+
+def test_a_write_invalidates_the_cached_feed(
+    app_parts: tuple[TestClient, Clock, list[str]], engine: Engine
+) -> None:
+    client, _clock, _statements = app_parts
+    before = generation.current(engine)
+    first = client.get("/feeds/schemes.rss")
+    add_scheme(engine, "Regeling Nieuw Erbij", created=NOW - timedelta(hours=1))
+    assert generation.current(engine) > before
+    second = client.get("/feeds/schemes.rss", headers={"If-None-Match": first.headers["etag"]})
+    assert second.status_code == 200
+    assert b"Regeling Nieuw Erbij" in second.content
+    assert second.headers["etag"] != first.headers["etag"]
+    assert client.app.state.feed_cache.renders == 2  # type: ignore[attr-defined]
+
+
+def test_a_rendering_lives_one_minute_at_most(
+    app_parts: tuple[TestClient, Clock, list[str]],
+) -> None:
+    client, clock, _statements = app_parts
+    client.get("/calendar.ics")
+    clock.now = NOW + timedelta(seconds=30)
+    client.get("/calendar.ics")
+    assert client.app.state.feed_cache.renders == 1  # type: ignore[attr-defined]
+    clock.now = NOW + timedelta(seconds=61)
+    client.get("/calendar.ics")
+    assert client.app.state.feed_cache.renders == 2  # type: ignore[attr-defined]
+
+
+def test_a_read_only_session_leaves_the_generation_alone(engine: Engine) -> None:
+    add_scheme(engine, "Regeling Alleen Lezen", created=NOW)
+    before = generation.current(engine)
+    with session_scope(engine) as s:
+        assert s.get(Scheme, 1) is not None
+    assert generation.current(engine) == before
