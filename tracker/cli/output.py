@@ -7,6 +7,7 @@ table cells; there the console is as wide as the text needs instead.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console, ConsoleDimensions
@@ -19,12 +20,20 @@ OFF_TERMINAL_WIDTH = 1000
 
 
 class CliConsole(Console):
-    """A console that only wraps lines on an interactive terminal."""
+    """A console that only wraps lines on an interactive terminal.
+
+    Off a terminal $COLUMNS is ignored too (CI and cron often export 80); a width given in
+    code still counts.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._fixed_width = kwargs.get("width") is not None
 
     @property
     def size(self) -> ConsoleDimensions:
         size = super().size
-        if self.is_terminal or self._width is not None:
+        if self.is_terminal or self._fixed_width:
             return size
         return ConsoleDimensions(OFF_TERMINAL_WIDTH, size.height)
 

@@ -65,9 +65,10 @@ def source_line(config: Config, result: RunResult) -> str:
     """One plain line per finished source, for logs and cron mail."""
     title = config.sources[result.source_id].title if result.source_id in config.sources else ""
     name = f"{result.source_id} ({title})" if title else result.source_id
+    seconds = f"{result.duration:.1f}".replace(".", ",")
     line = (
         f"{name}: {status_nl(result.status)}, {result.requests} verzoeken, "
-        f"{result.items_found} items, {_errors(result)} fouten, {result.duration:.1f} s"
+        f"{result.items_found} items, {_errors(result)} fouten, {seconds} s"
     )
     return line + (f": {message_nl(result.error)}" if result.error else "")
 
