@@ -3,6 +3,11 @@
 PostgreSQL tests run when $TRACKER_TEST_DATABASE_URL is set (``.ci/run`` sets it on the
 project machines, where they are mandatory) and skip with a reason otherwise. Each test gets
 its own PostgreSQL schema, dropped afterwards.
+
+Tests never read the wall clock for their expectations: they pass a fixed ``now`` (``NOW``
+here) or inject a clock. ``TRACKER_TEST_DATE=2031-06-15 ./scripts/test`` runs the suite with
+the system clock moved to that date (faketime), so a test that reads the real clock fails today
+rather than on some later day; ``.ci/run`` does that after the normal run.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +31,25 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = REPO_ROOT / "tests" / "fixtures"
 SAMPLES = REPO_ROOT.parent / "shared" / "samples"
 PG_ENV = "TRACKER_TEST_DATABASE_URL"
+DATE_ENV = "TRACKER_TEST_DATE"
 NOW = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under $TRACKER_TEST_DATE the clock must really have moved, or the run proves nothing."""
+    wanted = os.environ.get(DATE_ENV)
+    if not wanted:
+        return
+    try:
+        start = datetime.fromisoformat(wanted)  # naive local time, as faketime reads it
+    except ValueError:
+        raise pytest.UsageError(f"${DATE_ENV}={wanted!r}: use YYYY-MM-DD[ HH:MM[:SS]]") from None
+    now = datetime.now()
+    if not start <= now < start + timedelta(days=1):
+        raise pytest.UsageError(
+            f"${DATE_ENV}={wanted} but the clock says {now:%Y-%m-%d %H:%M}: run "
+            f"'{DATE_ENV}={wanted} ./scripts/test' (needs faketime: apt-get install -y faketime)"
+        )
 
 
 def _pg_url() -> str | None:
@@ -118,3 +141,5 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(
             f"{label} tests: {len(ran)} passed, {len(failed)} failed, {len(skipped)} skipped"
         )
+    if wanted := os.environ.get(DATE_ENV):
+        terminalreporter.write_line(f"Clock: moved to {wanted} (${DATE_ENV}, faketime)")

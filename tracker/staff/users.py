@@ -71,7 +71,9 @@ def list_users(session: Session) -> list[User]:
     return list(session.exec(select(User).order_by(col(User.username))).all())
 
 
-def verify_user(session: Session, username: str, password: str) -> User | None:
+def verify_user(
+    session: Session, username: str, password: str, *, now: datetime | None = None
+) -> User | None:
     """The active user whose password matches, else None; rehashes outdated hashes."""
     name = username.strip().lower()
     user = session.exec(select(User).where(User.username == name)).first()
@@ -82,7 +84,7 @@ def verify_user(session: Session, username: str, password: str) -> User | None:
         return None
     if _HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = _HASHER.hash(password)
-    user.last_login_at = utcnow()
+    user.last_login_at = now or utcnow()
     session.add(user)
     return user
 
