@@ -8,13 +8,26 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import swagger_ui_bundle
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from swagger_ui_bundle import swagger_ui_path
 
 ASSETS = "/docs/assets"
 INIT_SCRIPT = Path(__file__).resolve().parent / "assets" / "swagger-init.js"
+# swagger-ui-bundle (UI 4) and swagger-ui-bundle-v2 (UI 5) share the module name; only UI 5
+# reads the OpenAPI 3.1 that FastAPI writes, so take the newest vendored copy, not the last
+# installed package's ``swagger_ui_path``.
+VENDOR = Path(swagger_ui_bundle.__file__).resolve().parent / "vendor"
+
+
+def swagger_ui_directory() -> Path:
+    copies = sorted(VENDOR.glob("swagger-ui-5.*"), key=lambda p: p.name)
+    if not copies:
+        raise RuntimeError(f"Swagger UI 5 not found in {VENDOR}: install swagger-ui-bundle-v2")
+    return copies[-1]
+
+
 METHODS = ("get", "post", "put", "patch", "delete")
 
 router = APIRouter(include_in_schema=False)
@@ -66,5 +79,5 @@ def api_index(request: Request) -> JSONResponse:
 
 def install_api_docs(app: FastAPI) -> None:
     """Serve /docs, its assets and the /api/ index (the app is built with docs_url=None)."""
-    app.mount(ASSETS, StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")
+    app.mount(ASSETS, StaticFiles(directory=swagger_ui_directory()), name="swagger-ui")
     app.include_router(router)
