@@ -42,16 +42,32 @@ class Mark:
 
 
 def upcoming_marks(rows: list[SchemeRow], now: datetime) -> list[Mark]:
-    """Openings and deadlines from now until the horizon, in time order."""
-    marks = []
+    """Openings and deadlines from now until the horizon, in time order.
+
+    A scheme's deadline appears once per day even when several windows carry it (one per
+    publication, or a date-only copy of a timed one); the copy with a stated time wins.
+    """
+    marks: dict[tuple[int | None, str, date], Mark] = {}
     for row in rows:
         for w in row.windows:
             if w.withdrawn:
                 continue
-            for kind, moment in (("opent", w.opens_at), ("sluit", w.closes_at)):
-                if moment is not None and now <= moment <= now + HORIZON:
-                    marks.append(Mark(moment, kind, row.scheme, w))
-    return sorted(marks, key=lambda m: (m.moment, m.scheme.title))
+            for kind, moment, timed in (
+                ("opent", w.opens_at, w.opens_has_time),
+                ("sluit", w.closes_at, w.closes_has_time),
+            ):
+                if moment is None or not now <= moment <= now + HORIZON:
+                    continue
+                mark = Mark(moment, kind, row.scheme, w)
+                key = (row.scheme.id, kind, mark.day)
+                kept = marks.get(key)
+                if kept is None or (timed and not _has_time(kept)):
+                    marks[key] = mark
+    return sorted(marks.values(), key=lambda m: (m.moment, m.scheme.title))
+
+
+def _has_time(mark: Mark) -> bool:
+    return mark.window.opens_has_time if mark.kind == "opent" else mark.window.closes_has_time
 
 
 def month_grid(today: date, marks: list[Mark]) -> dict[str, object]:
