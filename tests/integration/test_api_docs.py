@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from tests.conftest import make_config
+from tests.conftest import REPO_ROOT, make_config
 from tests.e2e.support import make_app
 from tracker.ops.replay import ReplayServer
 
@@ -53,3 +53,11 @@ def test_api_index_lists_the_endpoints(client: TestClient) -> None:
     assert all(e["summary"] for e in index["endpoints"])
     assert index["openapi"] == "/openapi.json" and index["docs"] == "/docs"
     assert client.get("/api", follow_redirects=True).json() == index
+
+
+def test_readme_names_every_api_endpoint(client: TestClient) -> None:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`GET (/api/[^`\s]*)`", readme))
+    paths = {p for p in client.get("/openapi.json").json()["paths"] if p.startswith("/api/")}
+    assert paths <= named, paths - named
+    assert "../shared/samples" in readme and "--fresh" in readme and "--password-stdin" in readme
