@@ -21,7 +21,7 @@ from tracker.windows.confidence import (
 )
 from tracker.windows.model import MAX_CHARS, VAGUE, ExtractedWindow, Extraction
 from tracker.windows.money import parse_budget
-from tracker.windows.status import is_stopped, status_of_clean, status_on, top_window
+from tracker.windows.status import status_of_clean, status_on, stop_positions, top_window
 from tracker.windows.text import clean_text
 
 __all__ = [
@@ -40,15 +40,17 @@ def extract_windows(text: str, today: date, *, published: date | None = None) ->
     """Extract the application windows of a scheme text and its status at `today`.
 
     `published` is the page's own date when known (LABELLING.md 4.3: weekday words resolve
-    against it). It is accepted and passed through by the CLI, but weekday-only mentions are
-    not resolved yet. Every result carries a calibrated `confidence` and a `review` flag.
+    against it; without it they stay unresolved). A stop phrase ("budget op", "is afgesloten")
+    closes the window whose dates stand nearest to it. Every result carries a calibrated
+    `confidence` and a `review` flag.
     """
     cleaned = clean_text(text)
-    windows, evidence = build(cleaned, today)
-    stopped = is_stopped(cleaned)
-    top = top_window(windows, today, stopped)
+    stops = stop_positions(cleaned)
+    windows, evidence = build(cleaned, today, published, stops)
+    stopped = bool(stops)
+    top = top_window(windows, today, False)
     dated = top is not None and top.precision not in VAGUE
-    status = status_of_clean(windows, today, cleaned, stopped)
+    status = status_of_clean(windows, today, cleaned, stopped, scoped=True)
     reasons = reasons_for(top, windows, status, evidence, stopped)
     confidence = confidence_of(reasons)
     review = needs_review(confidence)

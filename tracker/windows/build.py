@@ -23,6 +23,7 @@ from tracker.windows.roles import (
     Role,
     assign_roles,
 )
+from tracker.windows.status import stop_positions
 
 _INCLUSIVE_MONTH_CUES = ("t/m", "tot", "through", "up")
 
@@ -38,6 +39,7 @@ class _Raw:
     vague: Role | None = None
     amends: bool = False
     inferred: bool = False
+    stopped: bool = False
 
     @property
     def roles(self) -> list[Role]:
@@ -71,7 +73,7 @@ def _pair(roles: list[Role]) -> list[_Raw]:
             target.close_r, target.amends = raw.close_r, True
         else:
             out.append(raw)
-    return out
+    return sorted(out, key=lambda raw: raw.roles[0].m.start)
 
 
 def _inclusive_month(r: Role) -> bool:
@@ -226,6 +228,7 @@ def _finish(
         year_inferred=raw.inferred,
         period_start=_period(raw, today)[0],
         period_end=_period(raw, today)[1],
+        stopped=raw.stopped,
     )
 
 
@@ -266,15 +269,45 @@ def _default_close(text: str, mentions: list[Mention]) -> time | None:
 def _dedupe(raws: list[_Raw]) -> list[_Raw]:
     """Drop repeated windows and a lone opening that a full range with that opening repeats."""
     full = {r.opens for r in raws if r.opens and r.closes}
-    seen: set[tuple[date | None, date | None]] = set()
+    # "de subsidieronde die start op 15 september" after "uiterlijk 15 september": one date
+    closing_days = {(r.closes.month, r.closes.day) for r in raws if r.closes}
+    seen: dict[tuple[date | None, date | None], _Raw] = {}
     out = []
     for raw in raws:
         key = (raw.opens, raw.closes)
-        if raw.vague is None and (key in seen or (raw.closes is None and raw.opens in full)):
+        if raw.vague is None and key in seen:
+            kept = seen[key]  # the same window written twice: keep the times either gives
+            if raw.open_r and raw.open_r.m.time and kept.open_r and not kept.open_r.m.time:
+                kept.open_r = raw.open_r
+            if raw.close_r and raw.close_r.m.time and kept.close_r and not kept.close_r.m.time:
+                kept.close_r = raw.close_r
             continue
-        seen.add(key)
+        lone = raw.vague is None and raw.closes is None and raw.opens is not None
+        if (
+            lone
+            and raw.opens is not None
+            and (
+                raw.opens in full
+                or (raw.inferred and (raw.opens.month, raw.opens.day) in closing_days)
+            )
+        ):
+            continue
+        seen[key] = raw
         out.append(raw)
     return out
+
+
+def _scope_stops(raws: list[_Raw], stops: list[int]) -> None:
+    """Mark the window each stop phrase is about: the one whose dates stand nearest to it.
+
+    "Microprojecten: deadline 8 mei. Oproep is afgesloten." closes that call, not the other
+    call listed above it.
+    """
+    if not raws:
+        return
+    for pos in stops:
+        nearest = min(raws, key=lambda raw: min(abs(pos - r.m.start) for r in raw.roles))
+        nearest.stopped = True
 
 
 def build_windows(text: str, today: date) -> tuple[ExtractedWindow, ...]:
@@ -282,9 +315,14 @@ def build_windows(text: str, today: date) -> tuple[ExtractedWindow, ...]:
     return build(text, today)[0]
 
 
-def build(text: str, today: date) -> tuple[tuple[ExtractedWindow, ...], Evidence]:
-    """Return the windows in text order and what the confidence model needs to know."""
-    mentions = find_mentions(text)
+def build(
+    text: str, today: date, published: date | None = None, stops: list[int] | None = None
+) -> tuple[tuple[ExtractedWindow, ...], Evidence]:
+    """Return the windows in text order and what the confidence model needs to know.
+
+    `stops` are the places where the text says applications stopped (`stop_positions`).
+    """
+    mentions = find_mentions(text, published)
     if not mentions:
         return (), Evidence()
     roles = assign_roles(text, mentions)
@@ -295,13 +333,18 @@ def build(text: str, today: date) -> tuple[tuple[ExtractedWindow, ...], Evidence
         if raw.vague is not None or _resolve(raw, roles, text, today, recurring)
     ]
     raws = _dedupe(_merge_halves(_split_backwards(raws)))
+    _scope_stops(raws, stop_positions(text) if stops is None else stops)
     default_close = _default_close(text, mentions)
     windows = tuple(_finish(raw, text, len(raws) == 1, default_close, today) for raw in raws)
+    bounds = {(d.month, d.day) for w in windows for d in (w.opens, w.closes) if d}
     evidence = Evidence(
         mentions=len(mentions),
         dropped=sum(r.role == NONE and not r.m.vague for r in roles),
         decoys=sum(r.negative for r in roles),
         vague=sum(r.m.vague for r in roles),
         superseded=sum(r.role == OLD for r in roles),
+        competing=sum(
+            (r.decoyed or r.other_scheme) and (r.m.month, r.m.day) not in bounds for r in roles
+        ),
     )
     return windows, evidence

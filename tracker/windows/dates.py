@@ -10,7 +10,7 @@ import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, time
+from datetime import date, time, timedelta
 
 MONTHS: dict[str, int] = {
     "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
@@ -48,7 +48,11 @@ def _alt(words: Iterable[str]) -> str:
     return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
 
 
-_MON = rf"(?:{_alt(MONTHS)})\.?(?![a-z])"
+# A dot after a full month name ends the sentence; only abbreviations ("febr.") take it.
+_MON = (
+    rf"(?:(?:{_alt(FULL_MONTHS)})(?![a-z])|(?:{_alt(m for m in MONTHS if m not in FULL_MONTHS)})"
+    rf"\.?(?![a-z]))"
+)
 _FULLMON = rf"(?:{_alt(FULL_MONTHS)})(?![a-z])"
 _WD = rf"(?:{_alt(WEEKDAYS)})"
 # 12-hour ("5:00 p.m.", "5 PM"), 24-hour ("17.00", "17h00", Flemish "17u00") and bare Flemish
@@ -124,6 +128,30 @@ TIME_BEFORE_RE = re.compile(
 )
 # "van dit jaar" after a year-less date: the year of the page (guide 4.1).
 THIS_YEAR_RE = re.compile(r"\s*(?:van\s+dit\s+jaar|this\s+year|dit\s+jaar)\b", re.IGNORECASE)
+# A weekday on its own ("dinsdag", "Maandagochtend", "afgelopen dinsdag", "vrijdag jl.",
+# "aanstaande vrijdag"): resolved against the page's date only (LABELLING.md 4.3).
+RELATIVE_DAY_RE = re.compile(
+    rf"(?<![\w-])(?:(?P<pre>afgelopen|vorige|aanstaande|komende|volgende|last|next|this|deze)\s+)?"
+    rf"(?P<wd>{_WD})(?:ochtend|middag|avond|morgen|nacht|morning|afternoon|evening)?"
+    rf"(?P<jl>\s+(?:jl\.?|j\.l\.))?(?![\w-])(?!,?\s+(?:de\s+)?[0-3]?\d\b)",
+    re.IGNORECASE,
+)
+# Ranges and habits of weekdays are office hours, not dates ("maandag t/m vrijdag", "elke dinsdag").
+_WEEKDAY_RANGE_RE = re.compile(
+    rf"\s*(?:t/m|tot(?:\s+en\s+met)?|-|–|en|and|to|through|of|or)\s+{_WD}", re.IGNORECASE
+)
+_WEEKDAY_HABIT_RE = re.compile(
+    rf"(?:\b(?:elke|iedere|every|on|op\s+de|s)\s*|{_WD}\s*(?:t/m|tot(?:\s+en\s+met)?|-|–|en"
+    rf"|and|to|through|of|or)\s*)$",
+    re.IGNORECASE,
+)
+_PAST_RE = re.compile(
+    r"\b(?:was|waren|werd|werden|ging|gingen|heeft|hebben|had|hadden|maakte|maakten|opende"
+    r"|sloot|kwam|kwamen|meldde|ontving|bleek|stond|liep|did|were|opened|closed|announced)\b",
+    re.IGNORECASE,
+)
+# "op de 17e": the day of a date named before.
+DAY_BACKREF_RE = re.compile(r"\bop\s+de\s+(?P<d>[0-3]?\d)(?:e|ste|de)\b", re.IGNORECASE)
 END_OF_DAY = time(23, 59, 59, 999999)  # "24.00 uur", written "24:00"
 
 
@@ -142,6 +170,7 @@ class Mention:
     month_span: tuple[int, int] | None = None  # first and last month of a vague period
     last_day: bool = False  # "eind april": the last day of the month
     this_year: bool = False  # "12 januari van dit jaar"
+    relative: bool = False  # a weekday word resolved against the page's date
 
     @property
     def vague(self) -> bool:
@@ -210,6 +239,14 @@ def _year(s: str | None) -> int | None:
     return int(s) if s else None
 
 
+# Cheap tests before the costly patterns: each needs one of these words to match at all.
+_PART_WORDS = ("begin", "early", "medio", "midden", "mid", "half", "eind", "end of", "late")
+_ENGLISH_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+                   "september", "october", "november", "december")  # fmt: skip
+_Q_GATE_RE = re.compile(r"q[1-4]")
+_YEAR_GATE_RE = re.compile(r"(?:19|20)\d\d")
+
+
 def _candidates(text: str) -> list[tuple[int, Mention]]:
     """Collect (priority, mention) from every pattern; lower priority wins overlaps."""
     found: list[tuple[int, Mention]] = []
@@ -219,25 +256,29 @@ def _candidates(text: str) -> list[tuple[int, Mention]]:
             if _valid(d, mo, None):
                 s, e = mt.span("d" + i)[0], mt.span("m" + i)[1]
                 found.append((1, Mention(s, e, d, mo, None, "day")))
-    for mt in MONTH_PART_RE.finditer(text):
+    low = text.lower()
+    parts = any(p in low for p in _PART_WORDS)
+    for mt in MONTH_PART_RE.finditer(text) if parts else ():
         p, mo = mt["p"].lower(), MONTHS[mt["m"].lower()]
         last = p in ("eind", "einde", "end of", "late")
         day = None if last else MONTH_PART_DAY.get(p, 1)
         found.append((0, Mention(*mt.span(), day, mo, _year(mt["y"]), "approximate",
                                  last_day=last)))  # fmt: skip
-    for mt in QUARTER_RE.finditer(text):
+    quarters = "kwartaal" in low or "quarter" in low or _Q_GATE_RE.search(low)
+    for mt in QUARTER_RE.finditer(text) if quarters else ():
         n = int(mt["n"] or mt["q"] or ORDINALS[(mt["w"] or "first").lower()])
         y = int(mt["y"] or mt["y2"])
         found.append((0, Mention(*mt.span(), None, None, y, "quarter",
                                  month_span=(3 * n - 2, 3 * n))))  # fmt: skip
-    for mt in SEASON_RE.finditer(text):
+    for mt in SEASON_RE.finditer(text) if any(w in low for w in SEASONS) else ():
         span = SEASONS[mt["s"].lower()]
         found.append((0, Mention(*mt.span(), None, None, int(mt["y"]), "season",
                                  month_span=span)))  # fmt: skip
-    for mt in YEAR_PART_RE.finditer(text):
+    for mt in YEAR_PART_RE.finditer(text) if parts else ():
         span = YEAR_PART[mt["p"].lower()]
         found.append((0, Mention(*mt.span(), None, None, int(mt["y"]), "year", month_span=span)))
-    for rx in (WRITTEN_RE, MONTH_FIRST_RE):
+    english = any(m in low for m in _ENGLISH_MONTHS)
+    for rx in (WRITTEN_RE, MONTH_FIRST_RE) if english else (WRITTEN_RE,):
         for mt in rx.finditer(text):
             d, mo, wy = int(mt["d"]), MONTHS[mt["m"].lower().rstrip(".")], _year(mt["y"])
             start, wd = mt.start(), None
@@ -251,7 +292,7 @@ def _candidates(text: str) -> list[tuple[int, Mention]]:
             nd, nm, ny = int(mt["d"]), int(mt["m"]), int(mt["y"])
             if _valid(nd, nm, ny):
                 found.append((2, Mention(*mt.span(), nd, nm, ny, "day")))
-    for mt in MONTH_YEAR_RE.finditer(text):
+    for mt in MONTH_YEAR_RE.finditer(text) if _YEAR_GATE_RE.search(text) else ():
         mo = MONTHS[mt["m"].lower()]
         found.append((3, Mention(*mt.span(), None, mo, int(mt["y"]), "month",
                                  month_span=(mo, mo))))  # fmt: skip
@@ -260,16 +301,75 @@ def _candidates(text: str) -> list[tuple[int, Mention]]:
     return found
 
 
-def find_mentions(text: str) -> list[Mention]:
-    """Return non-overlapping date mentions in text order, with times attached."""
+_SENTENCE_END_RE = re.compile(r"[.!?](?=\s)|\n")
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    left = max((mt.end() for mt in _SENTENCE_END_RE.finditer(text, 0, start)), default=0)
+    right = _SENTENCE_END_RE.search(text, end)
+    return text[left : right.start() if right else len(text)]
+
+
+def _relative_days(text: str, published: date) -> list[tuple[int, Mention]]:
+    """Resolve weekday words against the page's date: past tense looks back, else ahead."""
+    found: list[tuple[int, Mention]] = []
+    lower = text.lower()
+    if not any(w[:4] in lower for w in WEEKDAYS):
+        return found
+    for mt in RELATIVE_DAY_RE.finditer(text):
+        if _WEEKDAY_RANGE_RE.match(text, mt.end()) or _WEEKDAY_HABIT_RE.search(
+            text, max(0, mt.start() - 30), mt.start()
+        ):
+            continue
+        pre = (mt["pre"] or "").lower()
+        if pre in ("this", "deze"):
+            continue
+        wd = WEEKDAYS[mt["wd"].lower()]
+        back = (published.weekday() - wd) % 7
+        ahead = (wd - published.weekday()) % 7
+        if pre in ("afgelopen", "vorige", "last") or mt["jl"]:
+            day = published - timedelta(days=back or 7)
+        elif pre:
+            day = published + timedelta(days=ahead or 7)
+        elif _PAST_RE.search(_sentence(text, mt.start(), mt.end())):
+            day = published - timedelta(days=back)
+        else:
+            day = published + timedelta(days=ahead)
+        m = Mention(*mt.span(), day.day, day.month, day.year, "day", wd, relative=True)
+        found.append((5, m))
+    return found
+
+
+def _back_references(text: str, chosen: list[Mention]) -> list[Mention]:
+    """Add "op de 17e" when an earlier date has day 17: the same date, written short."""
+    out: list[Mention] = []
+    for mt in DAY_BACKREF_RE.finditer(text):
+        day = int(mt["d"])
+        earlier = [m for m in chosen if m.end <= mt.start() and m.day == day and m.month]
+        if earlier and not any(m.start < mt.end() and mt.start() < m.end for m in chosen):
+            e = earlier[-1]
+            out.append(Mention(*mt.span(), day, e.month, e.year, "day", relative=e.relative))
+    return out
+
+
+def find_mentions(text: str, published: date | None = None) -> list[Mention]:
+    """Return non-overlapping date mentions in text order, with times attached.
+
+    With the page's own date (`published`), weekday words ("afgelopen dinsdag") become dates.
+    """
     chosen: list[Mention] = []
     taken: list[tuple[int, int]] = []
-    for _, m in sorted(_candidates(text), key=lambda pm: (pm[0], -(pm[1].end - pm[1].start))):
+    candidates = _candidates(text)
+    if published is not None:
+        candidates += _relative_days(text, published)
+    for _, m in sorted(candidates, key=lambda pm: (pm[0], -(pm[1].end - pm[1].start))):
         if any(m.start < e and s < m.end for s, e in taken):
             continue
         taken.append((m.start, m.end))
         chosen.append(m)
     chosen.sort(key=lambda m: m.start)
+    if "op de " in text:
+        chosen = sorted(chosen + _back_references(text, chosen), key=lambda m: m.start)
     out: list[Mention] = []
     for i, m in enumerate(chosen):
         if m.month is None and m.precision == "day":  # bare day: borrow from the next date

@@ -32,6 +32,7 @@ class ExtractedWindow:
     # The period a vague window may cover, for ordering and status only (never published).
     period_start: date | None = None
     period_end: date | None = None
+    stopped: bool = False  # a stop phrase ("budget op", "is afgesloten") is about this window
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,9 @@ class Evidence:
     decoys: int = 0  # mentions in a decoy context (publication, decision, info day …)
     vague: int = 0  # month, quarter, season or year-part mentions
     superseded: int = 0  # dates replaced by others ("uitgesteld naar")
+    # dates with an application cue that a decoy cue governs, or rows of another scheme, whose
+    # day is not one of the windows' bounds: real rivals of the chosen dates
+    competing: int = 0
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tracker.windows import layout
 from tracker.windows.dates import TIME_PATTERN, Mention
 
 _I = re.IGNORECASE
@@ -79,20 +80,55 @@ _NEGATIVE_RE = re.compile(
     r"|\bactiviteit(?:en)?\s+(?:moet|moeten|start|starten|loopt|lopen|plaats|vind|in\s+de\s+periode)"
     r"|verstrekt\s+voor|formulier\w*\s+(?:is\s+)?(?:\w+\s+){0,4}beschikbaar|afgerond|duration"
     r"|\bbesluit|beslis|beschikking|decision|preadvies|uitsluitsel"
-    r"|pre-?check|telefonisch|bereikbaar|openingstijden|bijeenkomst|webinar|info\s*days?"
+    r"|pre-?check|telefonisch|(?<!on)bereikbaar|openingstijden|bijeenkomst|webinar|info\s*days?"
     r"|information\s+days?|informational\s+sessions?|infosessie|infodag|informatiedag"
     r"|info\s+session|informatiesessie|evaluat|results|resultaten|signature|grant\s+agreement"
     r"|verslag|rapportage|vaststelling|verantwoording|declarat|uitbetal|betaling|payment"
     r"|uitslag|bezwaar|vragen\s+stellen|questions|ter\s*inzage|zienswijze|staatscourant\s+van"
-    r"|\b(?:regeling|besluit)\s+van\b|stand\s+per|seizoen|begrotingsjaar"
+    r"|\b(?:regeling|besluit)\s+van\b|verordening\s+per\b|stand\s+per|seizoen|begrotingsjaar"
     r"|started\s+before|gaat\s+niet\s+door|geannuleerd|cancel+ed|ingetrokken|withdrawn"
     r"|niet\s+meer\s+(?:worden\s+)?opengesteld|onbekend|meestal|usually",
     _I,
 )
 _NEAR_BEFORE, _NEAR_AFTER = 90, 90
+_BULLETS = ("•", "·", "▪", "-", "–", "*")
+# A heading about submission dates is not a decoy even if it says "gelden" (rules apply).
+_SUBMISSION_HEAD_RE = re.compile(
+    r"indien|deadline|aanvraagperiode|aanvraagtermijn|sluitingsdatum|submission", _I
+)
+# "uiterlijk 15 september voor projecten die starten …": the decoy words after the date are
+# about the projects the deadline is for, not about the date.
+_FOR_PROJECTS_RE = re.compile(
+    r"[\s,:-]*(?:voor|for)\s+(?:de\s+|het\s+|alle\s+|all\s+|the\s+)?(?:\w+\s+)?"
+    r"(?:projecten|project|projects|activiteiten|activities|initiatieven)\b",
+    _I,
+)
+# A rule about a date, not the date itself ("If November 1st falls on a weekend").
+_CONDITION_TAIL_RE = re.compile(r"\s*(?:falls|valt)\s+(?:on|op|in)\b", _I)
+_CONDITION_LEAD_RE = re.compile(r"\b(?:if|als|indien|wanneer)\s*$", _I)
+# "Op 20 februari is de oproep geopend", "Maandag om 10.00 uur ging het loket open".
+_OPENED_TAIL_RE = re.compile(
+    r"^[\s,]*(?:is|werd|zijn|werden|ging|gaat|gingen|gaan|wordt)\b[^.;:\n]{0,80}?"
+    r"\b(?:geopend|opengesteld|open|gestart|opengegaan)\b",
+    _I,
+)
+# A call published (or launched) on a date opens then ("Calls are expected to be published on").
+_CALL_PUBLISHED_RE = re.compile(
+    r"\b(?:calls?|oproep(?:en)?)\b[^.\n]{0,80}?\b(?:published|launched|gepubliceerd|gelanceerd)"
+    r"\b[^.\n]{0,60}$",
+    _I,
+)
+# Early closure: the budget ran out on that day ("dinsdag rond 20.30 uur geen budget meer").
+_RAN_OUT_RE = re.compile(
+    r"(?:subsidie)?plafond\s+(?:is\s+|was\s+|werd\s+)?(?:al\s+)?bereikt|budget\b[^.\n]{0,30}\bop\b"
+    r"|geen\s+budget\b[^.\n]{0,40}\bmeer|budget\s+(?:was|is)\s+(?:al\s+)?(?:op|leeg|uitgeput)"
+    r"|ran\s+out|exhausted|uitgeput",
+    _I,
+)
 _POSITIVE_RE = re.compile(
     r"aanvra|indien|ingediend|\bdien\b|submi|appl(?:y|ication|icant)|proposal|openstelling"
-    r"|opengesteld|tijdvak|tranche|ronde|loket|deadline|inschrijv|aanmeld|\bcall\b|subsidie",
+    r"|opengesteld|tijdvak|tranche|ronde|loket|deadline|inschrijv|aanmeld|\bcall\b|subsidie"
+    r"|aan\s+te\s+vragen|in\s+te\s+dienen|voorstellen|\bvraag\w*\s+(?:\w+\s+){0,3}aan\b",
     _I,
 )
 RECURRING_RE = re.compile(
@@ -116,7 +152,8 @@ DEFAULT_CLOSE_TIME_RE = re.compile(
     rf"(?:vóór|voor|om|tot|at|by|before|no\s+later\s+than|end\s+at)\s+{TIME_PATTERN}",
     _I,
 )
-_BOUNDARY_RE = re.compile(r"[.!?](?=\s+[^\W\d_])|[;\n|▪•]")
+# "!" ends a sentence only before a capital: "Voor elkaar! geopend" is a name.
+_BOUNDARY_RE = re.compile(r"[.?](?=\s+[^\W\d_])|!(?=\s+[A-Z])|[;\n|▪•]|\[(?:…|\.\.\.)\]")
 _PARENS_RE = re.compile(r"\([^()]*\)")
 
 
@@ -129,6 +166,8 @@ class Role:
     negative: bool = False
     positive: bool = False
     strong: bool = False  # a label cue such as "Deadline" or "opent": enough on its own
+    decoyed: bool = False  # a decoy cue governs a date that had an application cue
+    other_scheme: bool = False  # a row of another scheme in a list or table (guide 2)
     cue: str = ""
     amends: bool = False
     clause: tuple[int, int] = (0, 0)
@@ -175,6 +214,10 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
             r.role, r.strong = (CLOSE_EXCL if conn["excl"] else CLOSE_INCL), prev.strong
             r.positive = r.positive or prev.positive
             return
+    if _CONDITION_LEAD_RE.search(lead[-20:]) or (
+        gap_after is None and _CONDITION_TAIL_RE.match(clause, r.m.end - r.clause[0])
+    ):
+        return
     adj = _ADJACENT_RE.search(lead[-60:])
     if adj and adj["none"]:  # "na 29 november", "a deadline before 27 May": not a bound
         return
@@ -195,7 +238,12 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
     labels = [lb for lb in _LABEL_RE.finditer(label_lead) if not lb["window"]]
     after = clause[r.m.end - r.clause[0] :] if r.clause else ""
     tail = _TAIL_RE.match(after)
-    if _SPLIT_OPEN_LEAD_RE.search(lead) and _SPLIT_OPEN_TAIL_RE.match(after):
+    if (
+        _SPLIT_OPEN_LEAD_RE.search(lead)
+        and _SPLIT_OPEN_TAIL_RE.match(after)
+        or r.m.precision == "day"
+        and _OPENED_TAIL_RE.match(after)
+    ):
         r.role, r.strong = OPEN, True
     elif labels:
         r.role, r.strong = (OPEN if labels[-1]["open"] else CLOSE_INCL), True
@@ -230,6 +278,42 @@ def _own_context(text: str, start: int, end: int, m: Mention) -> str:
     return _PARENS_RE.sub(lambda p: p.group(0) if p.start() <= at < p.end() else " ", context)
 
 
+def _governed(
+    text: str, m: Mention, cs: int, ce: int, lead_start: int, nxt: Mention | None
+) -> bool:
+    """Say whether a decoy cue governs m: in its own lead, or right after it.
+
+    A decoy word governs the date it stands next to, not every date in the sentence: the
+    lead runs back to the previous date of the clause, the tail up to the next one.
+    """
+    start = max(lead_start, cs, m.start - _NEAR_BEFORE)
+    end = min(ce, m.end + _NEAR_AFTER)
+    if nxt is not None and nxt.start < end:
+        adj = _ADJACENT_RE.search(text, max(m.end, nxt.start - 60), nxt.start)
+        if adj and not adj["none"]:  # decoy words after "vanaf 1 juli" are that date's
+            end = nxt.start
+            aside = text.rfind("(", m.end, end)
+            if aside >= 0 and ")" not in text[aside:end]:
+                end = aside  # "(preadvies vóór 10 mei)" is about the next date
+    if _FOR_PROJECTS_RE.match(text, m.end, end):
+        end = m.end
+    return bool(_NEGATIVE_RE.search(_own_context(text, start, end, m)))
+
+
+def _list_heading(text: str, pos: int) -> str:
+    """Return the heading ending in ":" above a bulleted line ("Er gelden twee indiendata:")."""
+    start = text.rfind("\n", 0, pos) + 1
+    if not text.startswith(_BULLETS, start):
+        return ""
+    while start > 0:
+        prev = text.rfind("\n", 0, start - 1) + 1
+        line = text[prev : start - 1]
+        if not line.startswith(_BULLETS):
+            return line if line.rstrip().endswith(":") else ""
+        start = prev
+    return ""
+
+
 def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     """Give every mention a role, or NONE when it is not an application date."""
     spans = _clause_spans(text, mentions)
@@ -257,11 +341,13 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         r = Role(m, clause=(cs, ce), context_start=ctx)
         context = _own_context(text, ctx, ce, m)
         # A decoy word counts near the date only: a rule sentence mixes both ("geldt … vóór").
-        near = _own_context(text, max(cs, m.start - _NEAR_BEFORE), min(ce, m.end + _NEAR_AFTER), m)
-        r.negative = bool(
-            _NEGATIVE_RE.search(near) or (ctx < cs and _NEGATIVE_RE.search(text, ctx, cs))
+        heading_text = text[ctx:cs] if ctx < cs else _list_heading(text, cs)
+        r.negative = _governed(text, m, cs, ce, prev.m.end if same and prev else cs, nxt) or bool(
+            ctx < cs
+            and _NEGATIVE_RE.search(heading_text)
+            and not _SUBMISSION_HEAD_RE.search(heading_text)
         )
-        r.positive = bool(_POSITIVE_RE.search(context))
+        r.positive = bool(_POSITIVE_RE.search(context) or _POSITIVE_RE.search(heading_text))
         label_lead = lead if same else text[ctx : m.start]
         if not same and "|" in text:
             column = _column_header(text, m, mentions)
@@ -270,18 +356,44 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         gap_before = _PARENS_RE.sub("", lead) if same else None
         if _DATELINE_RE.search(text, max(0, m.start - 40), m.start):
             r.negative = True
-        _decide(r, lead, label_lead, gap_before, gap_after, prev if same else None, text[cs:ce])
+        if _CALL_PUBLISHED_RE.search(lead):
+            r.role, r.strong, r.positive, r.negative = OPEN, True, True, False
+        else:
+            _decide(r, lead, label_lead, gap_before, gap_after, prev if same else None, text[cs:ce])
+        if r.role == NONE and not r.negative:
+            tail_end = nxt.start if nxt is not None and nxt.start < ce else ce
+            if _RAN_OUT_RE.search(text, m.start - len(lead), tail_end):
+                r.role, r.strong, r.positive = CLOSE_INCL, True, True
         if same and prev is not None and prev.negative and r.role in (CLOSE_INCL, CLOSE_EXCL):
             r.negative = True
         roles.append(r)
         prev = r
+    apply_layout(text, roles)
     _mark_ranges(roles)
     return roles
 
 
+def apply_layout(text: str, roles: list[Role]) -> None:
+    """Give table cells and listed rows their roles; rows of other schemes are decoys."""
+    spans = [
+        layout.Span(r.m.start, r.m.end, r.role != NONE or r.negative or r.m.precision != "day")
+        for r in roles
+    ]
+    for i, kind in layout.layout_roles(text, spans).items():
+        r = roles[i]
+        if kind == layout.OTHER:
+            r.role, r.other_scheme = NONE, True
+        else:
+            r.role, r.strong = (OPEN if kind == layout.OPEN else CLOSE_INCL), True
+
+
 def _mark_ranges(roles: list[Role]) -> None:
     """Drop negative mentions and weak single dates that nothing ties to applying."""
+    for a, b in zip(roles, roles[1:], strict=False):  # a range is one decoy or none
+        if a.role == OPEN and b.role in (CLOSE_INCL, CLOSE_EXCL) and a.clause == b.clause:
+            a.negative = a.negative or b.negative
     for i, r in enumerate(roles):
+        r.decoyed = r.negative and r.role not in (NONE, OLD)
         if r.role in (NONE, OLD):
             continue
         ranged = (

@@ -31,11 +31,16 @@ STOPPED_RE = re.compile(
     r"|geen\s+\w+\s+meer\s+open|niet\s+meer\s+(?:worden\s+)?opengesteld"
     r"|(?:periode|regeling|termijn|deadline|ronde|oproep)\s+(?:is\s+)?(?:helaas\s+)?"
     r"(?:voorbij|verstreken|afgelopen|afgesloten)\b|(?:call|oproep)\s+is\s+(?:now\s+)?closed"
-    r"|\bis\s+(?:now\s+)?closed\b|\bzijn\s+(?:nu\s+)?gesloten\b|\bis\s+gesloten\b",
+    r"|\bis\s+(?:now\s+)?closed\b|\bzijn\s+(?:nu\s+)?gesloten\b|\bis\s+gesloten\b"
+    r"|plafond\b[^.\n]{0,100}?\b(?:overschreden|overtekend)|oversubscribed",
     _I | re.MULTILINE,
 )
 # "Na volgende week geen aanvragen meer": it closes soon, so it is still open (guide 7).
 _CLOSING_SOON_RE = re.compile(r"\bna\s+(?:volgende|komende)\s+week\b", _I)
+# "De ISDE loopt in 2020 door": the scheme goes on, whatever its next budget.
+_CONTINUES_RE = re.compile(
+    r"\bloopt\b[^.\n]{0,40}\bdoor\b|\bblijft\s+(?:\w+\s+)?open\b|remains\s+open", _I
+)
 _CLOSED_RE = re.compile(r"\bgesloten\b|\bclosed\b|\bis\s+vol\b", _I)
 _ANNOUNCED_RE = re.compile(
     r"later\s+dit\s+jaar|volgt\s+later|will\s+be\s+announced|to\s+be\s+announced"
@@ -71,9 +76,16 @@ _ALL_STATES_RE = (_OPEN_RE, _CLOSED_RE, _UPCOMING_RE)
 _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     STOPPED_RE: ("plafond", "budget", "pot ", "meer", "gesloten", "closed", "vol", "gestopt",
                  "beëindigd", "getrokken", "withdrawn", "cancel", "voorbij", "verstreken",
-                 "afgelopen", "afgesloten", "no longer"),
+                 "afgelopen", "afgesloten", "no longer", "oversubscribed"),
     _ANNOUNCED_RE: ("later", "volgt", "announced", "open", "nog ", "start", "begin"),
 }  # fmt: skip
+
+
+_STOP_GATE_RE = re.compile(
+    r"plafond|budget|\bpot\b|\bmeer\b|gesloten|closed|\bvol\b|gestopt|beëindigd|getrokken"
+    r"|withdrawn|cancel|voorbij|verstreken|afgelopen|afgesloten|no\s+longer|oversubscribed",
+    _I,
+)
 
 
 def says(rx: re.Pattern[str], text: str) -> bool:
@@ -91,7 +103,32 @@ def says(rx: re.Pattern[str], text: str) -> bool:
 
 def is_stopped(text: str) -> bool:
     """Say whether the text says applications stopped (budget gone, closed, withdrawn)."""
-    return says(STOPPED_RE, text) and not _CLOSING_SOON_RE.search(text)
+    return bool(stop_positions(text))
+
+
+def stop_positions(text: str) -> list[int]:
+    """Return where the text says applications stopped (facts only, not conditions)."""
+    gate = _GATES[STOPPED_RE]
+    lower = text.lower()
+    if not any(word in lower for word in gate) or _CLOSING_SOON_RE.search(text):
+        return []
+    found: set[int] = set()
+    spans: list[tuple[int, int]] = []
+    for gate_hit in _STOP_GATE_RE.finditer(text):  # scan only around the words it needs
+        pos = gate_hit.start()
+        line_start = text.rfind("\n", 0, pos) + 1
+        line_end = text.find("\n", pos)
+        start = max(line_start, pos - 70)
+        end = min(len(text) if line_end < 0 else line_end, gate_hit.end() + 110)
+        if spans and start <= spans[-1][1] and line_start <= spans[-1][0]:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    for start, end in spans:
+        for mt in STOPPED_RE.finditer(text, start, end):
+            if not _CONDITIONAL_RE.search(text, max(0, mt.start() - 60), mt.start()):
+                found.add(mt.start())
+    return sorted(found)
 
 
 def _span(w: ExtractedWindow, today: date) -> tuple[date | None, date | None]:
@@ -113,7 +150,11 @@ def _ended(w: ExtractedWindow, today: date, stopped: bool) -> bool:
     start, end = _span(w, today)
     if end is not None and end < today:
         return True
-    return stopped and (start is None or start <= today) and (end is None or end >= today)
+    return (
+        (stopped or w.stopped)
+        and (start is None or start <= today)
+        and (end is None or end >= today)
+    )
 
 
 def window_state(w: ExtractedWindow, today: date, stopped: bool) -> str | None:
@@ -145,7 +186,10 @@ def top_window(
 
 
 def _overlap(a: ExtractedWindow, b: ExtractedWindow, today: date) -> bool:
+    """Say whether two windows run side by side; deadlines alone are rounds in sequence."""
     (a0, a1), (b0, b1) = _span(a, today), _span(b, today)
+    if a0 is None and b0 is None:
+        return False
     return (a0 is None or b1 is None or a0 <= b1) and (b0 is None or a1 is None or b0 <= a1)
 
 
@@ -156,11 +200,21 @@ def status_on(windows: Sequence[ExtractedWindow], today: date, text: str = "") -
 
 
 def status_of_clean(
-    windows: Sequence[ExtractedWindow], today: date, text: str, stopped: bool
+    windows: Sequence[ExtractedWindow],
+    today: date,
+    text: str,
+    stopped: bool,
+    *,
+    scoped: bool = False,
 ) -> str:
-    """Apply the status rule to already cleaned text whose stop words were looked up."""
-    top = top_window(windows, today, stopped)
-    state = window_state(top, today, stopped) if top is not None else None
+    """Apply the status rule to already cleaned text whose stop words were looked up.
+
+    `scoped`: the windows carry their own `stopped` flag (a stop phrase belongs to the window
+    it stands next to), so `stopped` only decides for texts without dated windows.
+    """
+    every = stopped and not scoped
+    top = top_window(windows, today, every)
+    state = window_state(top, today, every) if top is not None else None
     if state == "closed" and says(_ANNOUNCED_RE, text):
         return "upcoming"
     if state is not None:
@@ -172,6 +226,8 @@ def words_status(text: str, stopped: bool) -> str:
     """Return the status that status words alone give, "unknown" without any."""
     if all(rx.search(text) for rx in _ALL_STATES_RE):
         return "unknown"
+    if not stopped and _CONTINUES_RE.search(text):
+        return "open"
     if says(_ANNOUNCED_RE, text):
         return "upcoming"
     if stopped or says(_CLOSED_RE, text):

@@ -1,0 +1,170 @@
+"""Dates whose role comes from the page layout, not from words next to them.
+
+Two layouts lose their cells when a page is turned into text (LABELLING.md 1: "Table cells are
+put on separate lines"):
+
+- a linearised table: a block of short header lines ("Opening date", "Next deadline") and then,
+  per row, a name line followed by one date line per date column;
+- a list under a deadline heading ("The new deadlines are:", "Deadline | Programma | Status"):
+  each row starts or ends with its date.
+
+Rows of different names are different schemes; the first-listed one is labelled (guide 2), so
+the dates of other names are decoys. Pure: works on line offsets and mention spans only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_I = re.IGNORECASE
+
+OPEN, CLOSE, OTHER = "open", "close", "other"
+
+_OPEN_HEAD_RE = re.compile(r"\b(?:open|opening|start|begin|launch)\w*", _I)
+_CLOSE_HEAD_RE = re.compile(
+    r"deadline|sluitingsdatum|sluiting|einddatum|indiendat|indieningsdatum|uiterste|closing"
+    r"|cut-?off|due\b",
+    _I,
+)
+# A heading that announces a list: "… zijn:", "specified below", "hieronder".
+_ANNOUNCES_RE = re.compile(r":\s*$|\bbelow\b|\bhieronder\b|\bonderstaande?\b|\bvolgende\b", _I)
+_TRIM_RE = re.compile(r"^[\s·•▪*\-–—,:;]+|[\s·•▪*\-–—,:;.]+$")
+_MAX_HEAD = 40
+
+
+@dataclass(frozen=True)
+class Span:
+    """A date mention as layout sees it: where it is and whether words gave it a role."""
+
+    start: int
+    end: int
+    cued: bool
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def _name(text: str, line: tuple[int, int], spans: Sequence[Span]) -> str:
+    """The row's name: its line without dates, bullets and punctuation, lower case."""
+    s, e = line
+    parts, pos = [], s
+    for sp in spans:
+        if s <= sp.start < e:
+            parts.append(text[pos : sp.start])
+            pos = sp.end
+    parts.append(text[pos:e])
+    return " ".join(_TRIM_RE.sub("", p) for p in parts).strip().lower()
+
+
+def layout_roles(text: str, spans: Sequence[Span]) -> dict[int, str]:
+    """Return {mention index: open | close | other} for dates placed by table or list layout."""
+    if "\n" not in text:
+        return {}
+    lines = _lines(text)
+    of_line: dict[int, list[int]] = {}
+    li = 0
+    for i, sp in enumerate(spans):
+        while lines[li][1] < sp.start:
+            li += 1
+        of_line.setdefault(li, []).append(i)
+    out: dict[int, str] = {}
+    _columns(text, lines, of_line, spans, out)
+    _heading_list(text, lines, of_line, spans, out)
+    return out
+
+
+def _columns(
+    text: str,
+    lines: list[tuple[int, int]],
+    of_line: dict[int, list[int]],
+    spans: Sequence[Span],
+    out: dict[int, str],
+) -> None:
+    """A header block of short dateless lines, then rows of a name line and date-only lines."""
+    n, li, done = len(lines), 0, -1
+    while li < n:
+        li = max(li, done + 1)  # every pass starts past the previous one
+        if li >= n:
+            break
+        head = done = li
+        while li < n and li not in of_line and lines[li][1] - lines[li][0] <= _MAX_HEAD:
+            li += 1
+        headers = [text[s:e] for s, e in lines[head : li - 1]]
+        kinds = [
+            CLOSE if _CLOSE_HEAD_RE.search(h) else OPEN if _OPEN_HEAD_RE.search(h) else ""
+            for h in headers
+        ]
+        kinds = [k for k in kinds if k]
+        if len(headers) < 2 or len(kinds) < 2:
+            li = max(li, head + 1)
+            continue
+        li -= 1  # the last dateless line before the dates names the first row
+        first_name: str | None = None
+        row_name, column = "", 0
+        while li < n:
+            s, e = lines[li]
+            here = of_line.get(li, [])
+            only_date = len(here) == 1 and not _TRIM_RE.sub("", text[s:e].replace(
+                text[spans[here[0]].start : spans[here[0]].end], "")).strip()  # fmt: skip
+            if not here:
+                row_name, column = text[s:e].strip().lower(), 0
+            elif only_date and row_name:
+                i = here[0]
+                first_name = row_name if first_name is None else first_name
+                if not spans[i].cued and column < len(kinds):
+                    out[i] = kinds[column] if row_name == first_name else OTHER
+                column += 1
+            else:
+                break
+            li += 1
+
+
+def _heading_list(
+    text: str,
+    lines: list[tuple[int, int]],
+    of_line: dict[int, list[int]],
+    spans: Sequence[Span],
+    out: dict[int, str],
+) -> None:
+    """Rows under a deadline heading that start or end with their date."""
+    li, n = 0, len(lines)
+    while li < n:
+        s, e = lines[li]
+        heading = text[s:e]
+        starts = _CLOSE_HEAD_RE.match(heading.lstrip("·•▪*-– "))
+        if (
+            li in of_line
+            or not _CLOSE_HEAD_RE.search(heading)
+            or not (starts or _ANNOUNCES_RE.search(heading))
+        ):
+            li += 1
+            continue
+        li += 1
+        first_name: str | None = None
+        while li < n:
+            s, e = lines[li]
+            here = of_line.get(li, [])
+            if not here:
+                if first_name is None and (e - s <= _MAX_HEAD or text[s:e] in ("[…]", "[...]")):
+                    li += 1  # a sub-heading or an elision before the first row
+                    continue
+                break
+            body = text[s:e].lstrip("·•▪*-– ")
+            start_at = e - len(body)
+            i = next((j for j in here if spans[j].start == start_at), None)
+            if i is None and _TRIM_RE.sub("", text[spans[here[-1]].end : e]) == "":
+                i = here[-1]
+            if i is None:
+                break
+            name = _name(text, (s, e), [spans[j] for j in here])
+            first_name = name if first_name is None else first_name
+            if not spans[i].cued and i not in out:
+                out[i] = CLOSE if name == first_name else OTHER
+            li += 1
