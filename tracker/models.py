@@ -424,3 +424,13 @@ class DataGeneration(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=40)
     value: int = 0
+
+
+class ParsedPage(SQLModel, table=True):
+    """What a scraper made of a response body last time (tracker.ingest.parsecache): a 304 or
+    an unchanged body with the same scraper, options and run date reuses it without parsing."""
+
+    url: str = Field(primary_key=True, max_length=2000)  # the fetch cache key of the request
+    parse_key: str = Field(max_length=64)
+    payload: str = ""  # JSON: items, next requests, warnings
+    stored_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

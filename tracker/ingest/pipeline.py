@@ -27,12 +27,14 @@ from tracker.alerts.events import record_changes
 from tracker.config import Config
 from tracker.db import scheme_merge_lock, serialise, session_scope
 from tracker.errors import FetchError
+from tracker.ingest import parsecache
 from tracker.ingest.fetch import CacheEntry, Fetched, Fetcher, cache_key
 from tracker.ingest.lease import LeaseKeeper, acquire_lease, new_owner, record_refused
 from tracker.ingest.lease import release_leases as _release
 from tracker.ingest.netguard import HopGuard, origin
 from tracker.ingest.normalise import NormaliseError, normalise_scheme
 from tracker.ingest.overrides import apply_source_overrides
+from tracker.ingest.parsecache import ParseCache, parse_page
 from tracker.ingest.store import store_scheme
 from tracker.ingest.tagging import Tagger
 from tracker.models import (
@@ -64,6 +66,8 @@ class _Collected:
     warnings: list[str] = field(default_factory=list)
     # (requests, items) after every response: the CLI shows live progress per source
     report: Callable[[int, int], None] | None = None
+    # stored parse results read and new ones to store (issue 14: unchanged pages not re-parsed)
+    parses: ParseCache = field(default_factory=lambda: ParseCache(None))
 
 
 # Share of run_budget after which no new detail requests start: what was collected is stored
@@ -96,6 +100,8 @@ async def _collect(
     *,
     known: frozenset[str] = frozenset(),
     soft_deadline: float | None = None,
+    parses: ParseCache | None = None,
+    now: datetime | None = None,
 ) -> _Collected:
     """Fetch and parse everything; ``unchanged`` when every response was unchanged.
 
@@ -105,6 +111,8 @@ async def _collect(
     wait for the next run, so a first run of a large search stores what it collected.
     """
     out = _Collected(report=report, warnings=scraper.warnings)
+    if parses is not None:
+        out.parses = parses
     pending: list[Request] = [r for url in urls for r in scraper.start_requests(url)]
     pages = 0
     while pending:
@@ -114,9 +122,17 @@ async def _collect(
             logger.warning("%s: page cap of %d reached", scraper.context.source_id, max_pages)
             break
         fetched = await _fetch(fetcher, request, out)
-        out.items.extend((item, fetched.page.url) for item in scraper.parse(fetched.page))
-        pending.extend(scraper.next_requests(fetched.page))
-    await _collect_details(scraper, fetcher, out, known, soft_deadline)
+        page = fetched.page
+        parsed = parse_page(
+            scraper,
+            out.parses,
+            fetched.cache_key,
+            fetched.entry.body_sha256,
+            lambda p=page: (list(scraper.parse(p)), scraper.next_requests(p)),
+        )
+        out.items.extend((item, page.url) for item in parsed.items)
+        pending.extend(parsed.next_requests)
+    await _collect_details(scraper, fetcher, out, known, soft_deadline, now)
     if not out.items and not scraper.may_be_empty:
         raise ParseError("the source returned no items")
     out.unchanged = out.requests > 0 and out.not_modified == out.requests
@@ -129,6 +145,7 @@ async def _collect_details(
     out: _Collected,
     known: frozenset[str],
     soft_deadline: float | None,
+    now: datetime | None = None,
 ) -> None:
     """Fetch detail pages: new items first, then a refresh of stored ones, within the budget.
 
@@ -144,7 +161,7 @@ async def _collect_details(
         entry = fetcher.cache.get(cache_key(request))
         if entry is not None and entry.body is not None:
             headers = {"content-type": entry.content_type} if entry.content_type else {}
-            cached[index] = Page(request.url, 200, headers, entry.body, datetime.now(UTC))
+            cached[index] = Page(request.url, 200, headers, entry.body, now or datetime.now(UTC))
         phases[int(raw.key in known and index in cached)][index] = request
     pages: dict[int, Page] = {}
     for phase in phases:
@@ -270,6 +287,8 @@ async def _collect_all(
                     report,
                     known=frozenset(known_keys.get(source_id, ())),
                     soft_deadline=soft,
+                    parses=ParseCache(engine),
+                    now=now,
                 ),
                 config.http.run_budget,
             )
@@ -320,6 +339,7 @@ def _store(
     result = _result(
         source_id, RunStatus.OK, now, requests=got.requests, not_modified=got.not_modified
     )
+    parsecache.store(session, got.parses.pending, now)
     for key, entry in got.cache.items():
         session.merge(
             HttpCacheEntry(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises:
-Create Date: 2026-11-29 20:18:38.592422
+Create Date: 2026-11-29 20:26:30.527022
 """
 
 from collections.abc import Sequence
@@ -43,6 +43,14 @@ def upgrade() -> None:
         sa.Column("body", sa.LargeBinary(), nullable=True),
         sa.Column("content_type", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("fetched_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("url"),
+    )
+    op.create_table(
+        "parsedpage",
+        sa.Column("url", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+        sa.Column("parse_key", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("payload", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("stored_at", tracker.models.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("url"),
     )
     op.create_table(
@@ -501,6 +509,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_scheme_level"))
 
     op.drop_table("scheme")
+    op.drop_table("parsedpage")
     op.drop_table("httpcacheentry")
     op.drop_table("heartbeat")
     op.drop_table("datageneration")

@@ -1,0 +1,102 @@
+"""Stored parse results (issue 14): an unchanged page is not parsed again, a changed page is
+parsed on its own, and what a run stores is exactly the new results."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import ClassVar
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from scrapers.base import Page, RawScheme, RawWindow, Request, SourceContext
+from scrapers.koop_sru import KoopSruScraper
+from tests.conftest import NOW, STCRT, find_route, make_config
+from tracker.ingest.parsecache import ParseCache, Parsed, _dump, _load, parse_key, parse_page
+from tracker.ingest.pipeline import run_source
+from tracker.models import ParsedPage
+from tracker.ops.replay import ReplayServer
+
+
+class CountingSruScraper(KoopSruScraper):
+    """The real KOOP SRU scraper, counting the listing pages it parses."""
+
+    name = "koop_sru_counting_test"
+    parsed: ClassVar[list[str]] = []
+
+    def parse(self, page: Page) -> Iterator[RawScheme]:
+        CountingSruScraper.parsed.append(page.url)
+        yield from super().parse(page)
+
+
+def _rows(engine: Engine) -> dict[str, tuple[str, object]]:
+    with Session(engine) as s:
+        return {r.url: (r.parse_key, r.stored_at) for r in s.exec(select(ParsedPage)).all()}
+
+
+def test_unchanged_listing_is_not_parsed_again(engine: Engine, replay: ReplayServer) -> None:
+    CountingSruScraper.parsed.clear()
+    config = make_config(replay, {"stcrt": {**STCRT, "scraper": CountingSruScraper.name}})
+    assert run_source(config, engine, "stcrt", now=NOW).status == "ok"
+    first = list(CountingSruScraper.parsed)
+    assert len(first) == 2  # two SRU pages
+    stored = _rows(engine)
+    assert len(stored) == 2
+    # all 304: the stored results give the items and the next page, nothing is parsed or stored
+    result = run_source(config, engine, "stcrt", now=NOW + timedelta(hours=6))
+    assert result.status == "unchanged"
+    assert CountingSruScraper.parsed == first
+    assert _rows(engine) == stored
+    # the second listing page changes: that page alone is parsed again
+    find_route(replay, "stcrt_page2").file = "koop_sru/stcrt_page1.xml"
+    run_source(config, engine, "stcrt", now=NOW + timedelta(hours=7))
+    again = CountingSruScraper.parsed[len(first) :]
+    assert len(again) == 1
+    after = _rows(engine)
+    assert len([u for u in after if after[u] != stored[u]]) == 1
+
+
+def test_a_result_depends_on_body_scraper_options_and_run_date() -> None:
+    ctx = SourceContext(source_id="s", today=date(2027, 3, 1))
+    base = KoopSruScraper(KoopSruScraper.Options(publication="Staatscourant"), ctx)
+    key = parse_key(base, "abc")
+    assert parse_key(base, "abd") != key
+    later = KoopSruScraper(base.options, SourceContext(source_id="s", today=date(2027, 3, 2)))
+    assert parse_key(later, "abc") != key
+    other = KoopSruScraper(KoopSruScraper.Options(publication="Provinciaal blad"), ctx)
+    assert parse_key(other, "abc") != key
+
+
+def test_results_round_trip_and_odd_ones_are_not_cached() -> None:
+    item = RawScheme(key="k", title="Regeling", regions=["NL-GE"],
+                     windows=[RawWindow(opens_text="1 maart 2027")], extra={"n": 1})  # fmt: skip
+    parsed = Parsed([item], [Request("https://example.org/p2", headers=(("a", "b"),))], ["w"])
+    text = _dump(parsed)
+    assert text is not None
+    assert _load(text) == parsed
+    odd = Parsed([RawScheme(key="k", title="t", extra={"d": date(2027, 1, 1)})], [], [])
+    assert _dump(odd) is None  # JSON cannot hold a date: parse again instead
+    odd = Parsed([RawScheme(key="k", title="t", extra={"t": (1, 2)})], [], [])
+    assert _dump(odd) is None  # a tuple would come back as a list
+    files = Parsed([], [Request("https://example.org", "POST", files=(("f", "", "", b""),))], [])
+    assert _dump(files) is None
+
+
+def test_parse_page_without_a_body_hash_always_parses() -> None:
+    scraper = KoopSruScraper(KoopSruScraper.Options(publication="Staatscourant"))
+    cache = ParseCache(None)
+    calls: list[int] = []
+
+    def parse() -> tuple[list[RawScheme], list[Request]]:
+        calls.append(1)
+        scraper.warn("let op")
+        return [RawScheme(key="k", title="t")], []
+
+    assert parse_page(scraper, cache, "u", "", parse).items[0].key == "k"
+    assert cache.pending == {}
+    fresh = KoopSruScraper(scraper.options)
+    scraper = fresh
+    parse_page(fresh, cache, "u", "sha", parse)
+    assert list(cache.pending) == ["u"] and len(calls) == 2
+    assert _load(cache.pending["u"][1]).warnings == ["let op"]
