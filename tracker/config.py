@@ -53,6 +53,9 @@ class HttpConfig(_Model):
     respect_robots: bool = True
     run_budget: float = Field(default=600.0, gt=0)
     allow_private_hosts: bool = False
+    # raw bodies of pages not fetched for this many days are dropped (0: keep them all);
+    # bodies that carry an ETag or Last-Modified are kept, conditional requests need them
+    body_retention_days: int = Field(default=90, ge=0)
 
 
 class WebConfig(_Model):
@@ -60,6 +63,8 @@ class WebConfig(_Model):
     port: int = Field(default=8000, ge=0, le=65535)
     base_url: str = "http://127.0.0.1:8000"
     secret_key_env: str = "TRACKER_SECRET_KEY"
+    # GET /readyz also requires a live scheduler (tracker run); false when cron drives the jobs
+    readyz_scheduler: bool = True
 
 
 class FeedsConfig(_Model):

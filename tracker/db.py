@@ -17,6 +17,7 @@ import fcntl
 import hashlib
 import logging
 import re
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -155,6 +156,44 @@ def open_database(url: str, *, writable: bool = True) -> Engine:
         raise DatabaseError(describe_error(exc, url)) from None
     check_database(engine, writable=writable)
     return engine
+
+
+def backup_sqlite(url: str, target: Path) -> int:
+    """Copy a SQLite database to ``target`` with SQLite's online backup API; the page count.
+
+    The copy is one consistent snapshot even while other processes write: it is taken in a
+    single step under a read transaction, written to a temporary file next to ``target`` and
+    renamed into place, so ``target`` is never half-written. DatabaseError for other backends.
+    """
+    path = sqlite_path(normalise_url(url))
+    if path is None:
+        raise DatabaseError(
+            "tracker backup kan alleen een SQLite-bestand kopiëren; maak van PostgreSQL een "
+            "back-up met pg_dump, bijvoorbeeld: pg_dump --format=custom --file=tracker.dump "
+            f"{mask_url(url)}"
+        )
+    if not path.exists():
+        raise DatabaseError(f"database {path} bestaat niet")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    try:
+        source = sqlite3.connect(path, timeout=30)
+        try:
+            copy = sqlite3.connect(partial)
+            try:
+                source.backup(copy)  # pages=-1: everything in one step, one snapshot
+                pages = int(copy.execute("PRAGMA page_count").fetchone()[0])
+                copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            finally:
+                copy.close()
+        finally:
+            source.close()
+        partial.replace(target)
+    except (sqlite3.Error, OSError) as exc:
+        partial.unlink(missing_ok=True)
+        raise DatabaseError(f"back-up van {path} naar {target} mislukt: {exc}") from None
+    return pages
 
 
 def describe_error(exc: BaseException, url: str) -> str:

@@ -4,6 +4,7 @@ and start-up on a fresh SQLite database cannot race."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -66,18 +67,42 @@ def test_wrong_database_url_is_one_line_and_exit_3(tmp_path: Path) -> None:
         assert len(lines) == 1 and lines[0].startswith("Databasefout"), result.stderr
 
 
+def _as_unprivileged(tmp: Path) -> list[str]:
+    """The command prefix that runs a subprocess as a user who cannot write read-only files.
+
+    Root writes any file whatever its mode, so as root the subprocess runs as nobody (65534)
+    with ``setpriv``; ``tmp`` is opened up for that user to read.
+    """
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root and setpriv (util-linux) is missing: cannot drop privileges")
+    for part in (tmp, *tmp.parents):
+        if part == Path("/"):
+            break
+        if part.stat().st_mode & 0o005 != 0o005:  # nobody must traverse and read it
+            os.chmod(part, part.stat().st_mode | 0o005)
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
 def test_read_only_sqlite_database_is_refused_by_serve(tmp_path: Path) -> None:
     db = tmp_path / "ro" / "tracker.db"
     make_engine(f"sqlite:///{db}").dispose()
-    os.chmod(db, 0o444)
+    config = _config(tmp_path, f"sqlite:///{db}")
+    prefix = _as_unprivileged(tmp_path)
+    for path in db.parent.iterdir():
+        os.chmod(path, 0o444)
     os.chmod(db.parent, 0o555)
     try:
-        if os.access(db, os.W_OK):
-            pytest.skip("running as a user that may write read-only files (root)")
-        result = _tracker("serve", "--config", str(_config(tmp_path, f"sqlite:///{db}")))
+        env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "HOME": str(tmp_path)}
+        result = subprocess.run(
+            [*prefix, sys.executable, "-m", "tracker", "serve", "--config", str(config)],
+            cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
     finally:
         os.chmod(db.parent, 0o755)
-    assert result.returncode == 3
+    assert result.returncode == 3, result.stderr
     assert "Databasefout" in result.stderr and "Traceback" not in result.stderr
 
 

@@ -70,7 +70,7 @@ def test_scheduler_has_a_job_per_enabled_source_plus_tick_and_notify() -> None:
     engine = create_engine("sqlite://")
     scheduler = build_scheduler(Config(sources=sources), engine)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"source:a", "source:c", "tick", "notify", "heartbeat"}
+    assert set(jobs) == {"source:a", "source:c", "tick", "notify", "heartbeat", "retention"}
     friday = datetime(2027, 3, 5, 12, tzinfo=UTC)
     assert jobs["source:a"].trigger.get_next_fire_time(None, friday).strftime("%a %H:%M") == (
         "Mon 06:15"

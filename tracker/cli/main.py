@@ -10,6 +10,7 @@ import json
 import logging
 import sys
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -22,8 +23,17 @@ from tracker.cli.output import console, err_console
 from tracker.cli.scrape import scrape_and_report
 from tracker.cli.users import users_app
 from tracker.config import Config, load_config, masked_dump
-from tracker.db import describe_error, make_engine, open_database, session_scope, upgrade_schema
+from tracker.db import (
+    backup_sqlite,
+    describe_error,
+    make_engine,
+    open_database,
+    session_scope,
+    sqlite_path,
+    upgrade_schema,
+)
 from tracker.errors import ConfigError, DatabaseError
+from tracker.ops.jsonlog import configure_logging
 
 logger = logging.getLogger(__name__)
 
@@ -75,16 +85,27 @@ def _database_error(message: str) -> NoReturn:
     raise typer.Exit(3)
 
 
+class LogFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+_LOG_FORMAT = LogFormat.TEXT
+
+
 @app.callback()
 def _main(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="meer meldingen (logniveau INFO)")
     ] = False,
+    log_format: Annotated[
+        LogFormat,
+        typer.Option("--log-format", help="logregels als tekst of als één JSON-object per regel"),
+    ] = LogFormat.TEXT,
 ) -> None:
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    global _LOG_FORMAT
+    _LOG_FORMAT = log_format
+    configure_logging(logging.INFO if verbose else logging.WARNING, log_format.value)
 
 
 @config_app.command("check")
@@ -149,7 +170,14 @@ def serve(
 
     config = _load(config_path)
     application = create_app(config, _engine(config))
-    uvicorn.run(application, host=host or config.web.host, port=port or config.web.port)
+    # with --log-format json uvicorn's loggers go through the root logger's JSON handler
+    log_config = None if _LOG_FORMAT == LogFormat.JSON else uvicorn.config.LOGGING_CONFIG
+    uvicorn.run(
+        application,
+        host=host or config.web.host,
+        port=port or config.web.port,
+        log_config=log_config,
+    )
 
 
 @app.command()
@@ -226,6 +254,7 @@ def sources(config_path: ConfigOption = None) -> None:
             src.url,
         )
     console.print(table)
+    _print_last_runs(config)
     for sid, src in config.sources.items():
         note = repository_text(src.verified_note) if src.verified_note else ""
         if note:
@@ -233,6 +262,117 @@ def sources(config_path: ConfigOption = None) -> None:
     for name, cls in scrapers.all_scrapers().items():
         console.print(f"[bold]{name}[/]: {cls.title}")
         console.print(scraper_text(cls.__doc__), markup=False, highlight=False)
+
+
+def _print_last_runs(config: Config) -> None:
+    """The newest run of every source, a refused one with its reason (issue 13)."""
+    from sqlmodel import col, select
+
+    from tracker.cli.scrape import STATUS_NL
+    from tracker.models import ScrapeRun
+
+    path = sqlite_path(config.database.url)
+    if path is not None and not path.exists():
+        console.print("Laatste runs: nog geen database.", markup=False, highlight=False)
+        return
+    try:
+        engine = open_database(config.database.url, writable=False)
+    except DatabaseError as exc:
+        console.print(f"Laatste runs onbekend: {exc}", markup=False, highlight=False)
+        return
+    try:
+        with session_scope(engine) as session:
+            newest = (
+                select(ScrapeRun.source_id, sa.func.max(col(ScrapeRun.id)).label("id"))
+                .group_by(col(ScrapeRun.source_id))
+                .subquery()
+            )
+            runs = {
+                run.source_id: run
+                for run in session.exec(
+                    select(ScrapeRun).join(newest, col(ScrapeRun.id) == newest.c.id)
+                ).all()
+            }
+    finally:
+        engine.dispose()
+    table = Table(title="Laatste run")
+    for column in ("bron", "status", "begonnen (UTC)", "items", "melding"):
+        table.add_column(column)
+    for sid in config.sources:
+        run = runs.get(sid)
+        if run is None:
+            table.add_row(sid, "nog nooit", "", "", "")
+            continue
+        message = run.error.removeprefix("overgeslagen: ")
+        table.add_row(
+            sid,
+            STATUS_NL.get(run.status, run.status),
+            f"{run.started_at:%Y-%m-%d %H:%M}",
+            "" if run.status == "refused" else str(run.items_found),
+            message,
+        )
+    console.print(table)
+
+
+@app.command()
+def backup(
+    target: Annotated[Path, typer.Argument(help="bestand voor de kopie (wordt overschreven)")],
+    config_path: ConfigOption = None,
+) -> None:
+    """Maak een consistente kopie van de SQLite-database, ook terwijl er geschreven wordt."""
+    config = _load(config_path)
+    if sqlite_path(config.database.url) is None:
+        err_console.print(
+            "tracker backup werkt alleen met een SQLite-bestand. Maak van PostgreSQL een "
+            "back-up met pg_dump, bijvoorbeeld: pg_dump --format=custom "
+            "--file=tracker.dump <database-URL> (zie README, Operations).",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
+    try:
+        open_database(config.database.url, writable=False).dispose()  # exists, current
+        pages = backup_sqlite(config.database.url, target)
+    except DatabaseError as exc:
+        _database_error(str(exc))
+    console.print(f"Back-up geschreven naar {target} ({pages} pagina's).")
+
+
+@db_app.command("prune")
+def db_prune(
+    days: Annotated[
+        int | None,
+        typer.Option(min=1, help="bewaartermijn in dagen (anders [http] body_retention_days)"),
+    ] = None,
+    validators: Annotated[
+        bool,
+        typer.Option(
+            "--ook-validators",
+            help="verwijder ook oude ETag/Last-Modified met hun inhoud "
+            "(de volgende ophaalactie is dan onvoorwaardelijk)",
+        ),
+    ] = False,
+    config_path: ConfigOption = None,
+) -> None:
+    """Verwijder opgeslagen HTTP-inhoud van pagina's die lang niet zijn opgehaald."""
+    from tracker.ops.retention import prune_http_bodies
+
+    config = _load(config_path)
+    keep = days if days is not None else config.http.body_retention_days
+    if keep <= 0:
+        console.print("Bewaartermijn 0: er wordt niets verwijderd.")
+        return
+    engine = _engine(config)
+    try:
+        with session_scope(engine) as session:
+            pruned = prune_http_bodies(session, datetime.now(UTC), keep, validators=validators)
+    finally:
+        engine.dispose()
+    console.print(
+        f"Ouder dan {keep} dagen: {pruned.bodies} opgeslagen pagina's geleegd, "
+        f"{pruned.entries} met validators verwijderd."
+    )
 
 
 @app.command()
@@ -276,12 +416,15 @@ def record(
 def tick(config_path: ConfigOption = None) -> None:
     """Maak de tijdgebonden signalen die nu aan de beurt zijn (opent, sluit binnenkort …)."""
     from tracker.alerts.lifecycle import tick as run_tick
+    from tracker.ops.schedule import record_heartbeat
 
     config = _load(config_path)
     engine = _engine(config)
     try:
         with session_scope(engine) as session:
-            events = run_tick(session, config.alerts, datetime.now(UTC), config.review)
+            now = datetime.now(UTC)
+            events = run_tick(session, config.alerts, now, config.review)
+            record_heartbeat(session, "tick", now)  # GET /readyz shows the last tick
     finally:
         engine.dispose()
     console.print(f"{len(events)} nieuwe signalen.")

@@ -5,7 +5,8 @@ One CronTrigger job per enabled source (its ``schedule``, else ``[defaults] sche
 notify_minutes`` and builds the daily and weekly digests when their hour has come. Jobs do not
 overlap themselves (``max_instances=1``) and missed runs are coalesced into one. Several
 instances may run on one PostgreSQL database: runs take leases, notify claims rows and tick is
-serialised, so nothing happens twice. A heartbeat every minute tells GET /readyz it is alive.
+serialised, so nothing happens twice. A heartbeat every minute tells GET /readyz it is alive;
+at 03:35 old raw HTTP bodies are pruned (``[http] body_retention_days``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from tracker.db import serialise, session_scope
 from tracker.ingest.pipeline import run_sources
 from tracker.models import Heartbeat
 from tracker.ops.cron import cron_trigger
+from tracker.ops.retention import prune_http_bodies
 from tracker.read.timefmt import AMSTERDAM
 
 logger = logging.getLogger(__name__)
@@ -54,6 +56,13 @@ def notify_job(config: Config, engine: Engine, now: datetime | None = None) -> N
     result = notify(config, engine, now=now)
     if result.error:
         logger.warning("notify: %s", result.error)
+
+
+def retention_job(config: Config, engine: Engine, now: datetime | None = None) -> None:
+    """Drop old raw HTTP bodies (``[http] body_retention_days``); validators are kept."""
+    with session_scope(engine) as session:
+        serialise(session, "retention")
+        prune_http_bodies(session, now or datetime.now(UTC), config.http.body_retention_days)
 
 
 def heartbeat_job(engine: Engine, now: datetime | None = None) -> None:
@@ -83,6 +92,9 @@ def build_scheduler(config: Config, engine: Engine) -> BlockingScheduler:
         )
     scheduler.add_job(tick_job, CronTrigger(minute=5, timezone=AMSTERDAM),
                       args=(config, engine), id="tick", name="tick")  # fmt: skip
+    if config.http.body_retention_days:
+        scheduler.add_job(retention_job, CronTrigger(hour=3, minute=35, timezone=AMSTERDAM),
+                          args=(config, engine), id="retention", name="retention")  # fmt: skip
     scheduler.add_job(heartbeat_job, IntervalTrigger(minutes=1, timezone=AMSTERDAM),
                       args=(engine,), id="heartbeat", name="heartbeat")  # fmt: skip
     scheduler.add_job(

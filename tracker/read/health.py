@@ -40,8 +40,13 @@ class SourceHealth:
 
 
 def run_problems(runs: list[ScrapeRun], failures: int, config: Config) -> list[str]:
-    """Why a source needs attention, judged from its recent runs (newest first)."""
+    """Why a source needs attention, judged from its recent runs (newest first).
+
+    A refused run (another run held the lease) fetched nothing: it says nothing about the
+    source, so the item counts are judged on the runs that really ran.
+    """
     problems = []
+    runs = [r for r in runs if r.status != RunStatus.REFUSED]
     if failures >= config.defaults.max_failures:
         problems.append(f"{failures} mislukte runs op rij")
     elif failures:

@@ -9,12 +9,13 @@ import logging
 import re
 from datetime import datetime
 
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, select
 
 from tracker.errors import TrackerError
-from tracker.models import User, utcnow
+from tracker.models import StaffSession, User, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -57,14 +58,23 @@ def create_user(
 
 
 def set_password(session: Session, username: str, password: str) -> bool:
-    """Give an existing account a new password; False when there is no such account."""
+    """Give an existing account a new password and end all its sessions (the caller commits);
+    False when there is no such account."""
     check_password(password)
     user = session.exec(select(User).where(User.username == username.strip().lower())).first()
     if user is None:
         return False
     user.password_hash = _HASHER.hash(password)
     session.add(user)
+    revoke_sessions(session, user.username)  # a new password logs the user out everywhere
     return True
+
+
+def revoke_sessions(session: Session, username: str) -> None:
+    """Delete all server-side sessions of ``username``: logged out everywhere at once."""
+    session.execute(
+        sa.delete(StaffSession).where(col(StaffSession.username) == username.strip().lower())
+    )
 
 
 def list_users(session: Session) -> list[User]:

@@ -41,7 +41,7 @@ def make_templates() -> Jinja2Templates:
 
 
 def create_app(config: Config, engine: Engine) -> FastAPI:
-    from tracker.web import feed_routes, public_routes, subscribe_routes
+    from tracker.web import feed_routes, ops_routes, public_routes, subscribe_routes
     from tracker.web.dashboard import install_staff
 
     # /docs is served offline by tracker.web.dashboard.api_docs (the default uses a CDN)
@@ -56,5 +56,6 @@ def create_app(config: Config, engine: Engine) -> FastAPI:
     # script files for the public pages: the CSP allows scripts from 'self' only
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     install_staff(app, config)  # login, dashboard, /api (issue 6)
+    ops_routes.install_ops(app)  # /readyz, /metrics (issue 13)
     app.add_middleware(CompressionMiddleware, minimum_size=500)
     return app

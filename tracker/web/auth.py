@@ -1,61 +1,112 @@
-"""Staff authentication: signed session cookies, login with throttling, logout.
+"""Staff authentication: server-side sessions, login with throttling, logout.
 
-Sessions are Starlette's SessionMiddleware (itsdangerous-signed, HttpOnly, SameSite=Lax,
-Secure when the base URL is https). The signing key comes from the environment variable
-``[web] secret_key_env`` names; without it a random per-process key is used (sessions then
-end on restart) and a warning is logged. Passwords are checked by ``tracker.staff.users``.
+The cookie is Starlette's SessionMiddleware (itsdangerous-signed, HttpOnly, SameSite=Lax,
+Secure when the base URL is https), but it only carries the random id of a ``StaffSession``
+row: every request checks that row, so logout (which deletes it) and a password change (which
+revokes all of the user's rows, see ``tracker.staff.users.set_password``) end a session at
+once, whatever copies of the cookie exist. The cookie also holds a fingerprint of the password
+hash, so a password set by any other path ends older sessions too.
+
+The signing key comes from the environment variable ``[web] secret_key_env`` names; without it
+a random per-process key is used (sessions then end on restart) and a warning is logged.
+
+Failed logins are throttled per (client address, user name) with a growing delay, never with a
+hard lock: after ``[staff] login_attempts`` failures that client waits 1 s, then 2 s, 4 s …
+(at most ``login_window_seconds``) before its next try for that name, while the real user on
+another address logs in as usual. A client spraying many names is slowed the same way after
+four times as many failures. The throttle is per process (one per ``tracker serve``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import math
 import secrets
-import time
-from collections import deque
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Annotated
 from urllib.parse import quote
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from starlette.middleware.sessions import SessionMiddleware
 
 from tracker.config import Config, secret
-from tracker.models import User
+from tracker.models import StaffSession, User
 from tracker.staff.users import verify_user
 from tracker.web.csrf import SESSION_KEY, csrf_token, verify_csrf
-from tracker.web.deps import get_config, get_session
+from tracker.web.deps import get_config, get_session, now_utc
 
 logger = logging.getLogger(__name__)
 
 router = APIRouter()
 COOKIE = "tracker_session"
 USER_KEY = "user"
+SID_KEY = "sid"
+PASSWORD_KEY = "pw"
+# a client trying many user names is slowed after this many times login_attempts failures
+CLIENT_FACTOR = 4
+MAX_TRACKED = 10_000
 
 
 class LoginRequiredError(Exception):
     """Raised by ``require_staff``; HTML requests are redirected, API requests get 401."""
 
 
+@dataclass
+class _Failures:
+    count: int = 0
+    last: float = 0.0
+    not_before: float = 0.0
+
+
 class LoginThrottle:
-    """Failed logins per client address and per user name within a sliding window."""
+    """Failed logins per key with an exponentially growing delay instead of a lock.
 
-    def __init__(self, attempts: int, window: float) -> None:
+    ``attempts`` failures are free; each further failure doubles the wait (1 s, 2 s, 4 s …,
+    at most ``max_delay``) before that key may try again. A key is forgotten ``window``
+    seconds after its last failure, and at once after a successful login. Times are seconds
+    on any clock the caller chooses (the app uses the injectable ``now_utc``).
+    """
+
+    def __init__(self, attempts: int, window: float, max_delay: float | None = None) -> None:
         self.attempts, self.window = attempts, window
-        self._failures: dict[str, deque[float]] = {}
+        self.max_delay = max_delay if max_delay is not None else window
+        self._failures: dict[str, _Failures] = {}
 
-    def blocked(self, keys: list[str], now: float) -> bool:
-        return any(len(self._recent(key, now)) >= self.attempts for key in keys)
+    def wait(self, keys: list[str], now: float) -> float:
+        """Seconds before these keys may try again (0: go ahead)."""
+        waits = [entry.not_before - now for key in keys if (entry := self._entry(key, now))]
+        return max([0.0, *waits])
 
-    def failed(self, keys: list[str], now: float) -> None:
+    def failed(self, keys: list[str], now: float, limits: list[int] | None = None) -> None:
+        if len(self._failures) > MAX_TRACKED:
+            self._forget_stale(now)
+        for key, limit in zip(keys, limits or [self.attempts] * len(keys), strict=True):
+            entry = self._entry(key, now) or self._failures.setdefault(key, _Failures())
+            entry.count += 1
+            entry.last = now
+            if entry.count >= limit:
+                delay = min(self.max_delay, 2.0 ** (entry.count - limit))
+                entry.not_before = now + delay
+
+    def succeeded(self, keys: list[str]) -> None:
         for key in keys:
-            self._recent(key, now).append(now)
+            self._failures.pop(key, None)
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        queue = self._failures.setdefault(key, deque())
-        while queue and queue[0] <= now - self.window:
-            queue.popleft()
-        return queue
+    def _entry(self, key: str, now: float) -> _Failures | None:
+        entry = self._failures.get(key)
+        if entry is not None and now - entry.last > self.window and now >= entry.not_before:
+            del self._failures[key]
+            return None
+        return entry
+
+    def _forget_stale(self, now: float) -> None:
+        for key in list(self._failures):
+            self._entry(key, now)
 
 
 def install_auth(app: FastAPI, config: Config) -> None:
@@ -89,18 +140,45 @@ async def _login_required(request: Request, _exc: Exception) -> Response:
     return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
 
+def password_fingerprint(password_hash: str) -> str:
+    """A short digest of the stored hash: it changes whenever the password does."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
+def session_user(request: Request, db: Session) -> str | None:
+    """The user of this request's server-side session, if it is live; else None."""
+    name, sid = request.session.get(USER_KEY), request.session.get(SID_KEY)
+    if not isinstance(name, str) or not name or not isinstance(sid, str) or not sid:
+        return None
+    row = db.get(StaffSession, sid)
+    hours = request.app.state.config.staff.session_hours
+    if (
+        row is None
+        or row.revoked_at is not None
+        or row.username != name
+        or row.created_at + timedelta(hours=hours) <= now_utc(request)
+    ):
+        return None
+    user = db.exec(select(User).where(User.username == name)).first()
+    if user is None or not user.active:
+        return None
+    if request.session.get(PASSWORD_KEY) != password_fingerprint(user.password_hash):
+        return None
+    return name
+
+
 def current_user(request: Request) -> str | None:
-    user = request.session.get(USER_KEY)
-    return user if isinstance(user, str) and user else None
+    """The logged-in staff user name, checked against the session table, or None."""
+    if not isinstance(request.session.get(SID_KEY), str):
+        return None
+    with Session(request.app.state.engine) as db:
+        return session_user(request, db)
 
 
 def require_staff(request: Request, session: Annotated[Session, Depends(get_session)]) -> str:
     """Dependency: the logged-in, still active staff user name."""
-    name = current_user(request)
+    name = session_user(request, session)
     if name is None:
-        raise LoginRequiredError()
-    user = session.exec(select(User).where(User.username == name)).first()
-    if user is None or not user.active:
         request.session.clear()
         raise LoginRequiredError()
     return name
@@ -132,28 +210,52 @@ def login(
 ) -> Response:
     throttle: LoginThrottle = request.app.state.login_throttle
     client = request.client.host if request.client else "?"
-    keys = [f"ip:{client}", f"user:{username.strip().lower()}"]
-    now = time.monotonic()
-    if throttle.blocked(keys, now):
-        logger.warning("login throttled for %s / %s", client, username[:50])
-        msg = "Te veel mislukte pogingen. Probeer het over enkele minuten opnieuw."
-        return _render_login(request, _safe_next(next), error=msg, status=429)
-    user = verify_user(session, username, password)
+    name = username.strip().lower()
+    keys = [f"pair:{client}\n{name}", f"client:{client}"]
+    limits = [config.staff.login_attempts, config.staff.login_attempts * CLIENT_FACTOR]
+    moment = now_utc(request)
+    now = moment.timestamp()
+    wait = throttle.wait(keys, now)
+    if wait > 0:
+        logger.warning("login throttled for %s / %s (%.0fs)", client, username[:50], wait)
+        msg = "Te veel mislukte pogingen. Wacht even en probeer het dan opnieuw."
+        response = _render_login(request, _safe_next(next), error=msg, status=429)
+        response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+        return response
+    user = verify_user(session, username, password, now=moment)
     if user is None:
-        throttle.failed(keys, now)
+        throttle.failed(keys, now, limits)
         logger.info("failed login for %r from %s", username[:50], client)
         msg = "Onbekende gebruikersnaam of onjuist wachtwoord."
         return _render_login(request, _safe_next(next), error=msg, status=401)
+    throttle.succeeded(keys[:1])
+    sid = _start_session(session, user.username, moment, config.staff.session_hours)
     session.commit()
     request.session.clear()  # a fresh session (and CSRF token) after login
     request.session[USER_KEY] = user.username
+    request.session[SID_KEY] = sid
+    request.session[PASSWORD_KEY] = password_fingerprint(user.password_hash)
     csrf_token(request)
     logger.info("%s logged in", user.username)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
+def _start_session(db: Session, username: str, now: datetime, hours: int) -> str:
+    """A new server-side session row; expired rows of anyone are removed on the way."""
+    db.execute(
+        sa.delete(StaffSession).where(col(StaffSession.created_at) < now - timedelta(hours=hours))
+    )
+    sid = secrets.token_urlsafe(32)
+    db.add(StaffSession(token=sid, username=username, created_at=now))
+    return sid
+
+
 @router.post("/logout", include_in_schema=False, dependencies=[Depends(verify_csrf)])
-def logout(request: Request) -> Response:
+def logout(request: Request, session: Annotated[Session, Depends(get_session)]) -> Response:
+    sid = request.session.get(SID_KEY)
+    if isinstance(sid, str) and sid:
+        session.execute(sa.delete(StaffSession).where(col(StaffSession.token) == sid))
+        session.commit()
     request.session.pop(USER_KEY, None)
     request.session.pop(SESSION_KEY, None)
     request.session.clear()
