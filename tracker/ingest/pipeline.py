@@ -63,6 +63,8 @@ class _Collected:
     unchanged: bool = False
     # items left for the next run because the soft time budget ran out before their details
     deferred: int = 0
+    # the max_pages cap cut the listing short (a silent cap is a defect: the run is degraded)
+    capped: int = 0
     warnings: list[str] = field(default_factory=list)
     # (requests, items) after every response: the CLI shows live progress per source
     report: Callable[[int, int], None] | None = None
@@ -83,7 +85,9 @@ def make_scraper(config: Config, source_id: str, today: date | None) -> Scraper:
         url=source.url,
         today=today,
         look_back_days=source.look_back_days or config.defaults.look_back_days,
-        max_pages=source.max_pages or config.defaults.max_pages,
+        # one page more than allowed: the scraper asks for the page past the cap, so the
+        # pipeline (_collect) sees the cut and marks the run degraded instead of a silent stop
+        max_pages=(source.max_pages or config.defaults.max_pages) + 1,
         level=source.level,
         regions=tuple(source.regions),
         publisher=source.publisher,
@@ -120,6 +124,7 @@ async def _collect(
         pages += 1
         if pages > max_pages:
             logger.warning("%s: page cap of %d reached", scraper.context.source_id, max_pages)
+            out.capped = max_pages
             break
         fetched = await _fetch(fetcher, request, out)
         page = fetched.page
@@ -353,7 +358,7 @@ def _store(
             )
         )
     tracks_removals = scrapers.get(config.scraper_name(source_id)).tracks_removals
-    if got.unchanged and not got.deferred:
+    if got.unchanged and not got.deferred and not got.capped:
         result.status = RunStatus.UNCHANGED
         result.items_found = source.last_healthy_items or 0
         _touch_publications(session, source_id, now)
@@ -401,6 +406,8 @@ def _store(
         result.status = RunStatus.DEGRADED
         result.error = f"{result.items_found} items, vorige gezonde run {last}"
     notes = [*suspects]
+    if got.capped:
+        notes.append(f"paginalimiet van {got.capped} bereikt: de bron is niet helemaal gelezen")
     if got.deferred:
         notes.append(
             f"tijdsbudget op: {got.deferred} items zonder details, de volgende run gaat verder"
