@@ -1,4 +1,5 @@
-"""`tracker demo --no-serve`: every source type, three levels, windows that match their text."""
+"""`tracker demo --no-serve`: every source type, three levels, all 12 provinces, windows that
+match their text."""
 
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ from tracker.models import Publication, Scheme, ScrapeRun, Window
 from tracker.read.timefmt import MONTHS_NL, to_local
 
 REPO = Path(__file__).resolve().parents[2]
+PROVINCES = (
+    "NL-GR", "NL-FR", "NL-DR", "NL-OV", "NL-FL", "NL-GE",
+    "NL-UT", "NL-NH", "NL-ZH", "NL-ZE", "NL-NB", "NL-LI",
+)  # fmt: skip
 
 
 def _mentions(snippet: str, moment: object) -> bool:
@@ -47,7 +52,9 @@ def test_demo_scrapes_every_source_type(tmp_path: Path) -> None:
         }
         schemes = s.exec(select(Scheme)).all()
         assert {x.level for x in schemes} == {"rijk", "provincie", "eu"}
-        assert len({r for x in schemes for r in x.regions}) >= 4
+        provincial = {r for x in schemes if x.level == "provincie" for r in x.regions}
+        missing = [code for code in PROVINCES if code not in provincial]
+        assert not missing, f"no provincial scheme for {missing}"
         assert len(s.exec(select(Publication)).all()) > len(schemes), "publications were merged"
         windows = s.exec(select(Window)).all()
         assert len(windows) >= 20
