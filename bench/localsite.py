@@ -139,10 +139,19 @@ class Site:
                     site.max_in_flight[host] = max(
                         site.max_in_flight.get(host, 0), site.in_flight[host]
                     )
+                self._counted = True
                 try:
                     time.sleep(site.latency)
                     self._answer()
                 finally:
+                    self._leave()
+
+            def _leave(self) -> None:
+                # before the response leaves: once the client has it, it may send the next
+                # request, which must not overlap this one in the count
+                if getattr(self, "_counted", False):
+                    self._counted = False
+                    host = self.server.server_address[0]
                     with site._lock:
                         site.in_flight[host] -= 1
 
@@ -172,6 +181,7 @@ class Site:
                 if etag:
                     self.send_header("ETag", etag)
                 self.send_header("Content-Length", str(len(body)))
+                self._leave()
                 self.end_headers()
                 if body:
                     self.wfile.write(body)
