@@ -78,6 +78,10 @@ class RawScheme:
     """One publication or page about a scheme, as raw strings.
 
     ``key`` is the source's own stable id (an identifier or URL), never a content hash.
+    ``title`` is the item's own full title (a publication's heading, a page's title);
+    ``name`` is the short name of the scheme it is about (a citeertitel, the regulation a
+    heading names, the page title without site suffixes; see ``scrapers._names``), '' when
+    the scraper cannot tell.
     ``text`` is the prose the window extractor reads; ``windows`` holds structured windows
     where the source has fields for them. ``detail_url`` asks the pipeline to fetch a detail
     page and hand it to ``Scraper.parse_detail``.
@@ -85,6 +89,7 @@ class RawScheme:
 
     key: str
     title: str
+    name: str = ""
     url: str = ""
     publisher: str = ""
     summary: str = ""

@@ -12,6 +12,7 @@ from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from scrapers import _xml
+from scrapers._names import name_from_heading
 from scrapers._sru import SruScraper
 from scrapers.base import Page, ParseError, RawScheme
 
@@ -45,7 +46,8 @@ class BwbScraper(SruScraper):
     ``locatie_toestand`` (enriched data) is the consolidated "toestand" XML; from it the articles
     that mention aanvragen, indienen, aanvraagtijdvak, openstelling or subsidieplafond go into
     ``text`` with their labels ("Artikel 32 …"). Key and identifiers = the BWBR id, level rijk;
-    the citeertitel is a cited title so amendments in the Staatscourant merge with it.
+    the citeertitel is the title, the name and a cited title, so amendments in the Staatscourant
+    merge with it (the record's ``dcterms:alternative`` until the toestand is read).
 
     Backed by: the real toestand XML of BWBR0002365 (Rijkssubsidieregeling algemeen maatschappelijk
     werk) in shared/samples/bwb. No real BWB SRU *search record* was available: the record layout
@@ -120,9 +122,11 @@ class BwbScraper(SruScraper):
         if not BWB_ID.match(key):
             raise ParseError(f"{url}: BWB record without a BWBR identifier ({key!r})")
         title = _xml.first_text(record, "title", "citeertitel") or key
+        short = _xml.first_text(record, "citeertitel", "alternative")
         return RawScheme(
             key=key,
             title=title,
+            name=name_from_heading(title, citeertitel=short),
             url=f"https://wetten.overheid.nl/{key}",
             publisher=_xml.first_text(record, "authority", "creator", "publisher"),
             published_text=_xml.first_text(record, "modified", "issued"),
@@ -149,6 +153,7 @@ class BwbScraper(SruScraper):
         return dataclasses.replace(
             raw,
             title=citeertitel or raw.title,
+            name=citeertitel or (name_from_heading(intitule) if intitule else raw.name),
             text="\n\n".join(parts)[: _xml.MAX_TEXT],
             cited_titles=list(dict.fromkeys([*raw.cited_titles, *titles])),
             extra=raw.extra | {"in_force_from": root.get("inwerkingtreding", "")},

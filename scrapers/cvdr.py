@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from scrapers import _xml
 from scrapers._cite import find_identifiers
+from scrapers._names import name_from_heading
 from scrapers._regions import region_for, same_creator
 from scrapers._sru import SruScraper
 from scrapers.base import Page, ParseError, RawScheme
@@ -47,10 +48,12 @@ class CvdrScraper(SruScraper):
     record's creator is checked like ``koop_sru`` does: it must name the configured province,
     and a creator whose ``scheme`` says Gemeente is skipped. Each record's enriched
     ``publicatieurl_xml`` is the regulation XML (``<cvdr><meta>…<body><regeling>``), whose text
-    goes into ``text``. Key = the CVDR number without version (``CVDR742212``); when a page holds
-    several versions the highest is kept. Level provincie and the region of the province. The
-    Provinciaal blad publication the version came from (``isFormatOf``) is added to
-    ``identifiers`` so it merges with the ``koop_sru`` record.
+    goes into ``text``. The title is the official title; the name is the citeertitel
+    (``dcterms:alternative``), else the regulation the title names. Key = the CVDR number
+    without version (``CVDR742212``); when a page holds several versions the highest is kept.
+    Level provincie and the region of the province. The Provinciaal blad publication the
+    version came from (``isFormatOf``) is added to ``identifiers`` so it merges with the
+    ``koop_sru`` record.
 
     Backed by: the real regulation XML ``cvdr/cvdr_CVDR100394_2.xml`` (Kampen, not a subsidy rule
     but the same schema). No real CVDR SRU record was available; the record layout (owmskern,
@@ -142,9 +145,11 @@ class CvdrScraper(SruScraper):
         region = region_for(creator)
         source = _xml.find_first(record, "isFormatOf")
         published_in = _xml.text_of(source)
+        title = _xml.first_text(record, "title") or key
         return version, RawScheme(
             key=key,
-            title=_xml.first_text(record, "title") or key,
+            title=title,
+            name=name_from_heading(title, citeertitel=_xml.first_text(record, "alternative")),
             url=f"https://lokaleregelgeving.overheid.nl/{key}",
             publisher=creator,
             published_text=_xml.first_text(record, "issued", "modified"),
@@ -167,10 +172,13 @@ class CvdrScraper(SruScraper):
             raise ParseError(f"{page.url}: CVDR regulation without <body>")
         title = _xml.first_text(root, "title") or raw.title
         published_in = _xml.text_of(_xml.find_first(root, "isFormatOf"))
+        text = _xml.render_text(body)
+        alternative = _xml.first_text(root, "alternative")
         return dataclasses.replace(
             raw,
             title=title,
-            text=_xml.render_text(body),
+            name=name_from_heading(title, citeertitel=alternative, text=text) or raw.name,
+            text=text,
             identifiers=list(dict.fromkeys([*raw.identifiers, *find_identifiers(published_in)])),
             cited_titles=list(dict.fromkeys([*raw.cited_titles, title])),
             extra=raw.extra

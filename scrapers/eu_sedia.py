@@ -217,9 +217,11 @@ class EuSediaScraper(Scraper):
         html = _first(meta, "descriptionByte")
         text = BeautifulSoup(html, "html.parser").get_text(" ", strip=True) if html else ""
         call = _first(meta, "callIdentifier")
+        title = _first(meta, "title") or str(row.get("summary", "")) or identifier
         return RawScheme(
             key=identifier,
-            title=_first(meta, "title") or str(row.get("summary", "")) or identifier,
+            title=title,
+            name=title,  # a topic's title is its name: no heading, no site suffix
             url=PORTAL + identifier,
             publisher="European Commission",
             summary=_first(meta, "callTitle"),

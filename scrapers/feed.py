@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from scrapers import _html
 from scrapers._cite import find_cited_titles
+from scrapers._names import name_from_heading
 from scrapers._regions import region_for
 from scrapers.base import Page, ParseError, RawScheme, Scraper
 
@@ -56,7 +57,8 @@ class FeedScraper(Scraper):
     (split on the last colon: key = id, publisher = creator), ``description`` = the document
     title (our title), RFC-822 ``pubDate`` (kept raw) and ``category`` = publication type. Level
     and region follow from the id prefix (stcrt → rijk, prb → provincie + creator's province).
-    Other feeds: key = entry id or link, title and summary as given (HTML stripped).
+    Other feeds: key = entry id or link, title and summary as given (HTML stripped). The name
+    is the regulation the title names, or the title without site suffixes.
 
     ``keywords`` keeps only items whose title or description contains one of the terms
     (case-insensitive); an empty result is then normal (``may_be_empty``). ``publications``
@@ -118,6 +120,7 @@ class FeedScraper(Scraper):
         return RawScheme(
             key=key,
             title=title,
+            name=name_from_heading(title),
             url=link,
             publisher=creator,
             summary=summary,

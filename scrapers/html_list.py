@@ -11,6 +11,7 @@ from bs4 import Tag
 from pydantic import BaseModel, ConfigDict, Field
 
 from scrapers import _html
+from scrapers._names import name_from_heading
 from scrapers.base import (
     Page,
     ParseError,
@@ -98,6 +99,7 @@ class HtmlListScraper(Scraper):
             yield RawScheme(
                 key=url or title,
                 title=title,
+                name=name_from_heading(title),
                 url=url or page.url,
                 summary=_text(item, opts.summary),
                 text=_html.clean(item.get_text(" "))[:2000],

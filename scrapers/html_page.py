@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field
 
 from scrapers import _html
+from scrapers._names import name_from_heading
 from scrapers.base import Page, ParseError, RawScheme, Scraper
 
 logger = logging.getLogger(__name__)
@@ -44,8 +45,10 @@ class HtmlPageScraper(Scraper):
     "Label: value" lines, followed by the page text, so the window extractor sees them; the
     budget-like value becomes ``amount_text``. Status badges ("Open voor aanvragen", "Bijna
     open", "Deze regeling is gesloten") become ``status_text``. Text is capped at
-    ``max_chars``. ``key`` defaults to the configured URL; ``scheme_title`` and ``identifiers``
-    pin the page to a regulation for merging; ``publisher`` comes from the source's config.
+    ``max_chars``. The name is ``scheme_title`` where configured, else the title without
+    site and page suffixes ("SDE++ aanvragen | RVO.nl" → "SDE++"). ``key`` defaults to the
+    configured URL; ``scheme_title`` and ``identifiers`` pin the page to a regulation for
+    merging; ``publisher`` comes from the source's config.
 
     A page with a title but no text is a ParseError. A parking page ("Dit domein is te koop"),
     a relaunched site ("Welkom op onze nieuwe website"), a redirect to another host, or a page
@@ -82,9 +85,11 @@ class HtmlPageScraper(Scraper):
         suspect = self.suspect_reason(page, read)
         if suspect:
             self.warn(f"{page.url}: {suspect}")
+        title = read.title or opts.scheme_title or page.url
         yield RawScheme(
             key=opts.key or self.context.url or page.url,
-            title=read.title or opts.scheme_title or page.url,
+            title=title,
+            name=opts.scheme_title or name_from_heading(read.title),
             url=page.url,
             publisher=self.context.publisher,
             summary=read.summary,

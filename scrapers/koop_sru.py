@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from scrapers import _xml
 from scrapers._cite import find_cited_titles, find_identifiers
+from scrapers._names import name_from_heading
 from scrapers._regions import region_for, same_creator
 from scrapers._sru import SruScraper
 from scrapers.base import Page, ParseError, RawScheme
@@ -39,13 +40,17 @@ class KoopSruScraper(SruScraper):
     answer (HTTP 200) is a ParseError, except "query part ignored", which is a warning.
 
     Each record (gzd schema) gives key = ``dcterms:identifier`` (``stcrt-2026-…``/``prb-…``),
-    title, publisher = creator (fallback publisher, authority), publication date, preferred URL,
-    level/region from publicatienaam and creator. Records by another creator than configured are
-    skipped (the server's dt.creator clause is checked again). With ``fetch_documents`` the XML
+    title (the full heading), name (``dcterms:alternative`` where the record has one, else the
+    regulation the heading names: ``scrapers._names``), publisher = creator (fallback
+    publisher, authority), publication date, preferred URL, level/region from publicatienaam
+    and creator. Records by another creator than configured are skipped (the server's
+    dt.creator clause is checked again). With ``fetch_documents`` the XML
     manifestation (``<officiele-publicatie>``) is fetched; its paragraphs and table rows become
     ``text`` (where the aanvraagtijdvak and subsidieplafond are written) and cited titles/ids
-    are extracted. Documents of records not stored yet are fetched first, so a first run that
-    runs out of time stores what it has and continues on the next run.
+    are extracted, and a citeertitel the document gives itself ("Deze regeling wordt aangehaald
+    als: …") becomes the name unless the heading amends another regulation. Documents of
+    records not stored yet are fetched first, so a first run that runs out of time stores what
+    it has and continues on the next run.
 
     Backed by: the real namespace-stripped record ``koop/sru_record_gmb-2023-174296`` and real
     document XMLs (``koop/doc_*.xml``) in shared/samples; no real namespaced envelope of a
@@ -128,11 +133,13 @@ class KoopSruScraper(SruScraper):
         for item in _xml.find_all(meta, "itemUrl"):
             if not detail and item.get("manifestation") == "xml":
                 detail = _xml.text_of(item)
+        alternative = _xml.first_text(meta, "alternative")
         version = _xml.find_first(meta, "hasVersion")
         fallback = version.get("resourceIdentifier", "") if version is not None else ""
         return RawScheme(
             key=key,
             title=title,
+            name=name_from_heading(title, citeertitel=alternative),
             url=_xml.first_text(meta, "preferredUrl")
             or fallback
             or f"https://zoek.officielebekendmakingen.nl/{key}.html",
@@ -148,6 +155,7 @@ class KoopSruScraper(SruScraper):
                 "publication": publication,
                 "rubriek": _xml.first_text(meta, "type"),
                 "modified": _xml.first_text(meta, "modified"),
+                "alternative": alternative,
             },
         )
 
@@ -160,6 +168,9 @@ class KoopSruScraper(SruScraper):
         return dataclasses.replace(
             raw,
             text=text,
+            name=name_from_heading(
+                raw.title, citeertitel=str(raw.extra.get("alternative", "")), text=text
+            ),
             identifiers=list(dict.fromkeys([*raw.identifiers, *ids])),
             cited_titles=list(dict.fromkeys([*raw.cited_titles, *find_cited_titles(text)])),
         )
