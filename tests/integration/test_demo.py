@@ -67,3 +67,13 @@ def test_demo_scrapes_every_source_type(tmp_path: Path) -> None:
             (w.snippet, w.closes_at) for w in dated if not _mentions(w.snippet, w.closes_at)
         ]
         assert not mismatched, mismatched
+        # schemes are named by their short name, publications keep the heading (issue 15)
+        poor = [
+            x.title
+            for x in schemes
+            if x.title.startswith(("Regeling van de Minister", "Besluit van Gedeputeerde Staten"))
+            or x.title.endswith((": aanvragen", "| RVO.nl", " - RVO.nl"))
+        ]
+        assert not poor, poor
+        headings = [p.title for p in s.exec(select(Publication)).all()]
+        assert any(t.startswith("Regeling van de Minister") for t in headings)

@@ -63,6 +63,8 @@ class SchemeData:
     status: str
     scheme_pin: str | None = None
     themes: tuple[str, ...] = field(default=())
+    # the short scheme name the source gives (citeertitel, named regulation); '' if none
+    name: str = ""
 
     def content_hash(self) -> str:
         payload = json.dumps(asdict(self), default=str, sort_keys=True)
@@ -117,6 +119,7 @@ def normalise_scheme(
         status=status,
         scheme_pin=source.scheme,
         themes=source.themes,
+        name=clean_text(raw.name, MAX_TITLE),
     )
 
 

@@ -6,6 +6,10 @@ imports nothing from the alert side). It never deletes: a changed or shrinking s
 and update, but windows and schemes only disappear through the removal rule in the pipeline.
 Every window belongs to its publication, so two publications with the same dates keep a
 window each. Staff-locked windows are never overwritten by a scrape.
+
+A scheme is named by its short name (``scheme_title``: the citeertitel or regulation name the
+source gives), never by a Staatscourant heading or a page title with its site suffix; the
+publication keeps its full title.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from scrapers._names import is_poor_name, name_from_heading
 from tracker import detect
 from tracker.detect import Change, WindowState
 from tracker.ingest.merge import (
@@ -50,6 +55,35 @@ class StoreOutcome:
 def slugify(title: str) -> str:
     text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80] or "regeling"
+
+
+def scheme_title(data: SchemeData) -> str:
+    """The scheme's name as one publication gives it.
+
+    The short name the source states or derives (``SchemeData.name``), else the regulation the
+    publication claims as its subject, else its title without heading parts and page suffixes.
+    """
+    if data.name:
+        return data.name
+    subject = subject_title(data)
+    if subject != data.title:
+        return subject
+    return name_from_heading(data.title) or data.title
+
+
+def _better_title(current: str, offered: str, *, primary: bool) -> bool:
+    """Whether ``offered`` should replace the scheme's ``current`` title.
+
+    The publication that created the scheme names it, unless it only offers a heading where
+    the scheme already has a real name; another publication replaces a heading or a suffixed
+    page title with a real name, and nothing else. Staff cannot set a scheme title (there is
+    no title in ``SchemeOverride``), so no staff choice is overwritten here.
+    """
+    if offered == current or not offered:
+        return False
+    if primary:
+        return not is_poor_name(offered) or is_poor_name(current)
+    return is_poor_name(current) and not is_poor_name(offered)
 
 
 def unique_slug(session: Session, title: str) -> str:
@@ -111,7 +145,7 @@ def _new_publication(
     scheme = match.scheme
     created = scheme is None
     if scheme is None:
-        title = subject_title(data)
+        title = scheme_title(data)
         scheme = Scheme(slug=unique_slug(session, title), title=title, created_at=now)
     _apply_scheme(scheme, data, primary=created, tagger=tagger)
     session.add(scheme)
@@ -156,8 +190,9 @@ def _mark_budget_exhausted(
 def _apply_scheme(
     scheme: Scheme, data: SchemeData, *, primary: bool, tagger: Tagger | None = None
 ) -> None:
+    if _better_title(scheme.title, offered := scheme_title(data), primary=primary):
+        scheme.title = offered
     if primary:
-        scheme.title = subject_title(data)
         scheme.publisher = data.publisher or scheme.publisher
         scheme.url = data.url or scheme.url
         scheme.summary = data.summary or scheme.summary
