@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
+from tracker.detect.windows import distinct_windows
 from tracker.models import Event, Scheme, Window
 from tracker.read.visible import visible_clause
 
 BATCH = 500
+UNDATED = datetime.max.replace(tzinfo=UTC)  # undated windows sort after every dated one
 
 
 @dataclass(frozen=True)
@@ -98,13 +101,34 @@ def recent_events(
     return rows
 
 
+def shown_windows(windows: Iterable[Window]) -> list[Window]:
+    """The windows a reader sees: one per scheme and span, by opening moment (undated last).
+
+    Windows are stored per publication, so two publications of one scheme with the same
+    dates keep a window each; every display (pages, staff list and Overzicht, feeds, the
+    calendar, the API) shows that span once, chosen by ``tracker.detect.distinct_windows``
+    (the same choice alerts make: a staff-locked copy, else the oldest). Withdrawn windows
+    are left out. Only the staff detail page lists each publication's own copy.
+    """
+    return sorted(distinct_windows(windows), key=_opening_order)
+
+
+def _opening_order(window: Window) -> tuple[datetime, int]:
+    return window.opens_at or UNDATED, window.id or 0
+
+
 def scheme_windows(session: Session, scheme_ids: Sequence[int]) -> dict[int, list[Window]]:
+    """The shown windows (``shown_windows``) of each scheme: the one window query of the
+    read side."""
     result: dict[int, list[Window]] = {sid: [] for sid in scheme_ids}
     if not scheme_ids:
         return result
-    windows = session.exec(
-        select(Window).where(col(Window.scheme_id).in_(scheme_ids)).order_by(col(Window.opens_at))
-    ).all()
-    for window in windows:
-        result.setdefault(window.scheme_id, []).append(window)
+    stored: dict[int, list[Window]] = {}
+    for start in range(0, len(scheme_ids), BATCH):
+        chunk = list(scheme_ids[start : start + BATCH])
+        query = select(Window).where(col(Window.scheme_id).in_(chunk))
+        for window in session.exec(query).all():
+            stored.setdefault(window.scheme_id, []).append(window)
+    for scheme_id, windows in stored.items():
+        result[scheme_id] = shown_windows(windows)
     return result

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from tracker.config import Config
 from tracker.models import Event, Scheme, Window
 from tracker.read.health import source_health
-from tracker.read.queries import Filters
+from tracker.read.queries import Filters, scheme_windows, shown_windows
 from tracker.read.schemes import SchemeRow, SortKey, scheme_row, select_rows
 from tracker.read.status import window_status
 from tracker.read.visible import is_visible, visible_clause
@@ -171,7 +171,7 @@ def get_scheme(request: Request, session: DB, scheme_id: Id) -> SchemeDetailOut:
     if scheme is None or not is_visible(scheme, hidden=staff, removed=staff):
         raise HTTPException(status_code=404, detail="regeling niet gevonden")
     now = now_utc(request)
-    windows = list(session.exec(select(Window).where(Window.scheme_id == scheme_id)).all())
+    windows = scheme_windows(session, [scheme_id])[scheme_id]
     base = _scheme_out(scheme_row(scheme, windows, now))
     return SchemeDetailOut(
         **base.model_dump(),
@@ -186,6 +186,10 @@ def _visible_scheme_ids(session: Session, *, removed: bool) -> list[int]:
     return [i for i in session.exec(query).all() if i is not None]
 
 
+def _all_scheme_ids(session: Session) -> list[int]:
+    return [i for i in session.exec(select(Scheme.id)).all() if i is not None]
+
+
 @router.get("/windows", response_model=list[WindowOut])
 def list_windows(
     request: Request,
@@ -195,14 +199,16 @@ def list_windows(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> list[WindowOut]:
+    """Windows by opening moment (undated last), one per scheme and span
+    (``tracker.read.queries.shown_windows``)."""
     now = now_utc(request)
-    query = select(Window).order_by(col(Window.opens_at), col(Window.id))
-    if not _is_staff(request):
-        visible = _visible_scheme_ids(session, removed=False)
-        query = query.where(col(Window.scheme_id).in_(visible))
+    staff = _is_staff(request)
+    ids = _all_scheme_ids(session) if staff else _visible_scheme_ids(session, removed=False)
     if scheme_id is not None:
-        query = query.where(Window.scheme_id == scheme_id)
-    out = [_window_out(w, now) for w in session.exec(query).all()]
+        ids = [i for i in ids if i == scheme_id]
+    by_scheme = scheme_windows(session, ids)
+    windows = shown_windows(w for own in by_scheme.values() for w in own)
+    out = [_window_out(w, now) for w in windows]
     out = [w for w in out if status is None or w.status == status]
     return out[offset : offset + limit]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Literal
@@ -12,9 +13,10 @@ from sqlmodel import Session, col, select
 
 from tracker.config import Config
 from tracker.models import AuditLog, Event, EventKind, Publication, Scheme, StaffNote, Window
-from tracker.read.queries import Filters
+from tracker.read.queries import UNDATED, Filters, shown_windows
 from tracker.read.schemes import SortKey, load_rows, select_rows
 from tracker.read.status import window_status
+from tracker.read.visible import visible_clause
 from tracker.staff.corrections import STAFF_SOURCE
 from tracker.staff.review import review_reasons
 from tracker.web.auth import Staff
@@ -159,6 +161,14 @@ def _history_key(item: HistoryItem) -> tuple[datetime, bool, int]:
     return item.at, item.kind == "audit", (row.id or 0) if row else 0
 
 
+def publication_windows(windows: Sequence[Window]) -> dict[int | None, list[Window]]:
+    """Each publication's own windows, by opening moment (staff see every copy here)."""
+    by_pub: dict[int | None, list[Window]] = {}
+    for window in sorted(windows, key=lambda w: (w.opens_at or UNDATED, w.id or 0)):
+        by_pub.setdefault(window.publication_id, []).append(window)
+    return by_pub
+
+
 def load_scheme(session: Session, scheme_id: int) -> Scheme:
     scheme = session.get(Scheme, scheme_id)
     if scheme is None:
@@ -178,17 +188,18 @@ def scheme_detail(
     now = now_utc(request)
     merged = session.exec(select(Scheme).where(Scheme.merged_into_id == scheme.id)).all()
     ids = [scheme_id] + [m.id for m in merged if m.id is not None]
-    windows = session.exec(
-        select(Window).where(Window.scheme_id == scheme_id).order_by(col(Window.opens_at))
-    ).all()
+    # every publication's own copy, for review and the Publicaties table; the periods above it
+    # show each span once, like every other page (``tracker.read.queries.shown_windows``)
+    stored = session.exec(select(Window).where(Window.scheme_id == scheme_id)).all()
     pubs = {
         p.id: p
         for p in session.exec(select(Publication).where(Publication.scheme_id == scheme_id)).all()
     }
     threshold = config.review.confidence_threshold
+    # merge candidates: every other scheme still on its own, hidden and removed ones included
     others = session.exec(
         select(Scheme)
-        .where(Scheme.id != scheme_id, col(Scheme.merged_into_id).is_(None))
+        .where(Scheme.id != scheme_id, visible_clause(hidden=True, removed=True))
         .order_by(col(Scheme.title))
     ).all()
     return render(
@@ -200,8 +211,10 @@ def scheme_detail(
             "merged": merged,
             "publications": pubs,
             "windows": [
-                (w, window_status(w, now), review_reasons(w, windows, threshold)) for w in windows
+                (w, window_status(w, now), review_reasons(w, stored, threshold))
+                for w in shown_windows(stored)
             ],
+            "publication_windows": publication_windows(stored),
             "history": history(session, ids),
             "notes": session.exec(
                 select(StaffNote)
