@@ -84,6 +84,8 @@ class Fetcher:
     ) -> None:
         self.http = http
         self.cache: dict[str, CacheEntry] = dict(cache or {})
+        # robots.txt copies fetched anew in this run, stored by the pipeline across runs
+        self.robots_entries: dict[str, CacheEntry] = {}
         self._clock = clock
         self._hosts: dict[str, _Host] = {}
         self.client = httpx.AsyncClient(
@@ -217,12 +219,31 @@ class Fetcher:
         return bool(host.robots.can_fetch(url, self.http.user_agent))
 
     async def _load_robots(self, host: _Host, url: str) -> None:
+        """Read robots.txt, conditionally when a copy from an earlier run is in the cache;
+        a new copy is kept in ``robots_entries`` for the pipeline to store (issue 14)."""
         parts = urlsplit(url)
-        robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+        robots = Request(f"{parts.scheme}://{parts.netloc}/robots.txt")
+        entry = self.cache.get(cache_key(robots))
+        headers: dict[str, str] = {}
+        if entry is not None and entry.body is not None:
+            if entry.etag:
+                headers["If-None-Match"] = entry.etag
+            if entry.last_modified:
+                headers["If-Modified-Since"] = entry.last_modified
         try:
-            status, _h, body, _u = await self._send(Request(robots_url), {})
+            status, resp_headers, body, _u = await self._send(robots, headers)
         except FetchError as exc:
             raise FetchError(f"robots.txt unavailable for {parts.netloc}: {exc}") from exc
+        if status == 304 and entry is not None and entry.body is not None:
+            status, body = 200, entry.body
+        elif status < 400:
+            self.robots_entries[cache_key(robots)] = CacheEntry(
+                etag=resp_headers.get("etag", ""),
+                last_modified=resp_headers.get("last-modified", ""),
+                body_sha256=hashlib.sha256(body).hexdigest(),
+                body=body,
+                content_type=resp_headers.get("content-type", ""),
+            )
         # RFC 9309: 4xx means no restrictions; a 5xx was already retried and raised
         text = body.decode("utf-8", "replace") if status < 400 else ""
         host.robots = Protego.parse(text)

@@ -310,7 +310,27 @@ async def _collect_all(
         pairs = await asyncio.gather(*(one(sid) for sid in ids))
     finally:
         await fetcher.aclose()
+    _store_robots(engine, fetcher.robots_entries, now)
     return dict(pairs)
+
+
+def _store_robots(engine: Engine, entries: dict[str, CacheEntry], now: datetime) -> None:
+    """Keep new robots.txt copies, so the next run asks for them conditionally."""
+    if not entries:
+        return
+    with session_scope(engine) as session:
+        for key, entry in entries.items():
+            session.merge(
+                HttpCacheEntry(
+                    url=key,
+                    etag=entry.etag,
+                    last_modified=entry.last_modified,
+                    body_sha256=entry.body_sha256,
+                    body=entry.body,
+                    content_type=entry.content_type,
+                    fetched_at=now,
+                )  # fmt: skip
+            )
 
 
 def _finish(
