@@ -18,10 +18,12 @@ from tests.conftest import NOW
 from tests.e2e.support import add_staff, login, make_app
 from tests.integration._alerts import add_scheme, alert_config
 from tracker.alerts.events import emit_event
-from tracker.models import EventKind, Scheme, Window
+from tracker.config import ReviewConfig
+from tracker.models import EventKind, MergeProposal, Scheme, Window
 from tracker.read.queries import Filters, recent_events
 from tracker.read.schemes import load_rows
 from tracker.read.visible import is_visible, visible_clause
+from tracker.staff.review import merge_proposals, review_queue
 
 TITLES = {"live": "Regeling Zichtbaar", "hidden": "Regeling Verborgen",
           "removed": "Regeling Verdwenen", "merged": "Regeling Samengevoegd"}  # fmt: skip
@@ -131,3 +133,26 @@ def test_staff_list_shows_a_removed_scheme_flagged(client: TestClient) -> None:
         "live", "removed", "hidden"}  # fmt: skip
     csv_text = client.get("/beheer/regelingen.csv").text
     assert _shown(csv_text) == {"live", "removed"}
+
+
+def test_staff_queues_and_merge_candidates_follow_the_rule(
+    client: TestClient, engine: Engine, ids: dict[str, int]
+) -> None:
+    """Review queue: windows of schemes not merged and not hidden (removed ones stay
+    reviewable). Merge proposals and the detail page's merge candidates: every scheme still
+    on its own, hidden and removed ones included, merged ones never."""
+    with Session(engine) as s:
+        for window in s.exec(select(Window)).all():
+            window.confidence = 0.2
+            s.add(window)
+        s.add_all([MergeProposal(scheme_id=ids[state], target_id=ids["live"], reason="titel")
+                   for state in ("hidden", "removed", "merged")])  # fmt: skip
+        s.commit()
+        queue = review_queue(s, ReviewConfig(confidence_threshold=0.5))
+        assert {i.scheme.title for i in queue} == {TITLES["live"], TITLES["removed"]}
+        proposed = {item.scheme.title for item in merge_proposals(s)}
+        assert proposed == {TITLES["hidden"], TITLES["removed"]}
+    login(client)
+    page = client.get(f"/beheer/regelingen/{ids['live']}").text
+    candidates = page.split('name="target_id"', 1)[1].split("</select>", 1)[0]
+    assert _shown(candidates) == {"hidden", "removed"}

@@ -27,6 +27,7 @@ from tracker.models import (
     Scheme,
     Window,
 )
+from tracker.read.visible import is_visible, visible_clause
 
 logger = logging.getLogger(__name__)
 
@@ -48,14 +49,13 @@ class ReviewItem:
 
 
 def review_queue(session: Session, config: ReviewConfig) -> list[ReviewItem]:
-    """Windows of live schemes that need review and have no verdict since they last changed."""
+    """Windows of live schemes that need review and have no verdict since they last changed.
+
+    Live: not merged and not hidden (``tracker.read.visible``); a removed scheme's windows stay
+    reviewable, because its events stay history in feeds and mail.
+    """
     schemes = {
-        s.id: s
-        for s in session.exec(
-            select(Scheme).where(
-                col(Scheme.hidden).is_(False), col(Scheme.merged_into_id).is_(None)
-            )
-        ).all()
+        s.id: s for s in session.exec(select(Scheme).where(visible_clause(removed=True))).all()
     }
     windows = session.exec(select(Window).where(col(Window.scheme_id).in_(list(schemes)))).all()
     by_scheme: dict[int, list[Window]] = {}
@@ -95,7 +95,9 @@ def merge_proposals(session: Session) -> list[ProposalItem]:
         target = session.get(Scheme, proposal.target_id)
         if scheme is None or target is None:
             continue
-        if scheme.merged_into_id is None and target.merged_into_id is None:
+        # still on their own: hidden or removed schemes may still be one (staff decide)
+        on_own = (is_visible(s, hidden=True, removed=True) for s in (scheme, target))
+        if all(on_own):
             items.append(ProposalItem(proposal, scheme, target))
     return items
 
