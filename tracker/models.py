@@ -62,6 +62,7 @@ class EventKind(StrEnum):
     WINDOW_CLOSED = "window_closed"
     BUDGET_EXHAUSTED = "budget_exhausted"
     SCHEME_REMOVED = "scheme_removed"
+    SCHEME_RENAMED = "scheme_renamed"
 
 
 class MergeReason(StrEnum):

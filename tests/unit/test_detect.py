@@ -151,6 +151,35 @@ def test_scheme_new_and_removed_keys() -> None:
     assert detect.scheme_removed(scheme, [3], 3, NOW) is None
 
 
+@pytest.mark.parametrize(
+    "written",
+    ["subsidieregeling  SLIM 2027", "Subsidieregeling SLIM 2027.", "Subsidieregeling SLIM-2027",
+     "SUBSIDIEREGELING SLIM 2027", "Subsidieregeling \u201cSLIM\u201d 2027",
+     " Subsidieregeling SLIM 2027"],
+)  # fmt: skip
+def test_a_title_written_differently_is_no_rename(written: str) -> None:
+    scheme = Scheme(id=5, slug="x", title=written)
+    assert detect.scheme_renamed(scheme, "Subsidieregeling SLIM 2027") is None
+
+
+def test_a_rename_is_one_change_with_both_names() -> None:
+    scheme = Scheme(id=5, slug="x", title="Subsidieregeling SLIM 2027")
+    renamed = detect.scheme_renamed(scheme, "Subsidieregeling SLIM 2026")
+    assert renamed is not None and renamed.kind == "scheme_renamed" and renamed.window_id is None
+    assert renamed.before == {"title": "Subsidieregeling SLIM 2026"}
+    assert renamed.after == {"title": "Subsidieregeling SLIM 2027"}
+    # the same rename, written differently, has the same key; renaming back is its own change
+    again = detect.scheme_renamed(
+        Scheme(id=5, slug="x", title="subsidieregeling slim 2027."), "Subsidieregeling SLIM  2026"
+    )
+    assert again is not None and again.dedupe_key == renamed.dedupe_key
+    assert renamed.dedupe_key.startswith("scheme_renamed:5:")
+    back = detect.scheme_renamed(Scheme(id=5, slug="x", title="Subsidieregeling SLIM 2026"),
+                                 "Subsidieregeling SLIM 2027")  # fmt: skip
+    assert back is not None and back.dedupe_key != renamed.dedupe_key
+    assert detect.scheme_renamed(scheme, "") is None, "a scheme without a name yet"
+
+
 # --- the clock (tick)
 
 

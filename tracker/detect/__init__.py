@@ -13,7 +13,7 @@ from tracker.detect.budget import budget_exhausted, exhausted_windows, says_budg
 from tracker.detect.change import Change, WindowState, money_text
 from tracker.detect.clock import due_changes
 from tracker.detect.review import review_reasons, windows_conflict
-from tracker.detect.scheme import scheme_new, scheme_removed
+from tracker.detect.scheme import scheme_new, scheme_removed, scheme_renamed, title_key
 from tracker.detect.windows import (
     distinct_windows,
     window_announced,
@@ -33,6 +33,8 @@ __all__ = [
     "says_budget_exhausted",
     "scheme_new",
     "scheme_removed",
+    "scheme_renamed",
+    "title_key",
     "window_announced",
     "window_changed",
     "window_corrected",

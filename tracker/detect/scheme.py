@@ -1,7 +1,10 @@
-"""Scheme changes: a new scheme, and a scheme whose every publication disappeared."""
+"""Scheme changes: a new scheme, a renamed one, and one whose every publication disappeared."""
 
 from __future__ import annotations
 
+import hashlib
+import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -12,6 +15,34 @@ from tracker.models import EventKind, Scheme
 def scheme_new(scheme: Scheme) -> Change:
     assert scheme.id is not None
     return Change(EventKind.SCHEME_NEW, scheme.id, after={"title": scheme.title})
+
+
+def title_key(title: str) -> str:
+    """A title's meaning: compatibility form, case, punctuation and spacing left out.
+
+    'Subsidie Energie-besparing  2026' and 'subsidie energie besparing 2026.' are one name.
+    """
+    text = unicodedata.normalize("NFKC", title).casefold()
+    return " ".join(re.sub(r"[\W_]+", " ", text).split())
+
+
+def scheme_renamed(scheme: Scheme, before: str) -> Change | None:
+    """The scheme's title changed in meaning since ``before`` (never on formatting only).
+
+    The occurrence holds both names (as ``title_key``): the same rename is told once, also
+    when a source flaps between two names; a rename back is a rename of its own.
+    """
+    old, new = title_key(before), title_key(scheme.title)
+    if not old or old == new:
+        return None
+    assert scheme.id is not None
+    occurrence = f"{_digest(old)}:{_digest(new)}"
+    return Change(EventKind.SCHEME_RENAMED, scheme.id, None, occurrence,
+                  before={"title": before}, after={"title": scheme.title})  # fmt: skip
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def scheme_removed(

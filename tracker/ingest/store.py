@@ -113,8 +113,11 @@ def store_scheme(
     else:
         scheme = live_scheme(session, pub.scheme_id)
         primary = pub.merge_kind in (MergeReason.CREATED, MergeReason.DETACHED)
+        named = scheme.title
         _apply_scheme(scheme, data, primary=primary, tagger=tagger)
         outcome = StoreOutcome(scheme, pub)
+        if (renamed := detect.scheme_renamed(scheme, named)) is not None:
+            outcome.changes.append(renamed)
     scheme = outcome.scheme
     changed_text = pub.content_hash != data.content_hash()
     pub.title, pub.url, pub.publisher = data.title, data.url, data.publisher
@@ -144,6 +147,7 @@ def _new_publication(
     match = find_scheme(session, source_id, data)
     scheme = match.scheme
     created = scheme is None
+    named = scheme.title if scheme is not None else ""
     if scheme is None:
         title = scheme_title(data)
         scheme = Scheme(slug=unique_slug(session, title), title=title, created_at=now)
@@ -159,6 +163,8 @@ def _new_publication(
         outcome.changes.append(detect.scheme_new(scheme))
         if propose_merge(session, scheme, match, now) is not None:
             logger.info("%s: merge proposed: %s", data.key, match.proposal_reason)
+    elif (renamed := detect.scheme_renamed(scheme, named)) is not None:
+        outcome.changes.append(renamed)  # a new publication gave the scheme a real name
     return outcome
 
 

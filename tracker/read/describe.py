@@ -28,6 +28,7 @@ KIND_NL = {
     EventKind.WINDOW_CLOSED: "Gesloten",
     EventKind.BUDGET_EXHAUSTED: "Subsidieplafond bereikt",
     EventKind.SCHEME_REMOVED: "Regeling verdwenen",
+    EventKind.SCHEME_RENAMED: "Naam gewijzigd",
 }
 
 
@@ -164,6 +165,8 @@ def event_lines(event: Event, scheme: Scheme, window: Window | None, now: dateti
         lines.append(f"Status: {LABELS_NL[window_status(window, now)]}")
     if event.kind == EventKind.WINDOW_CHANGED and event.before:
         lines.append(f"Was: {state_phrase(event.before)}")
+    if event.kind == EventKind.SCHEME_RENAMED and event.before:
+        lines.append(f"Vorige naam: {event.before.get('title', '')}")
     link = (window.url if window and window.url else "") or scheme.url
     if link:
         lines.append(f"Officiële bron: {link}")
