@@ -13,6 +13,7 @@ from typing import Literal
 from sqlmodel import Session, select
 
 from tracker.models import Scheme, Window
+from tracker.read import rowcache
 from tracker.read.queries import Filters, scheme_matches, scheme_windows
 from tracker.read.status import scheme_status
 from tracker.read.visible import visible_clause
@@ -32,7 +33,17 @@ class SchemeRow:
 def load_rows(
     session: Session, now: datetime, *, hidden: bool = False, removed: bool = False
 ) -> list[SchemeRow]:
-    """Rows of every visible scheme; staff pass ``hidden``/``removed`` to include those."""
+    """Rows of every visible scheme; staff pass ``hidden``/``removed`` to include those.
+    Built once per data generation and minute (tracker.read.rowcache); treat as read-only."""
+    return list(
+        rowcache.cached(
+            session, now, ("rows", hidden, removed),
+            lambda: _build_rows(session, now, hidden=hidden, removed=removed),
+        )
+    )  # fmt: skip
+
+
+def _build_rows(session: Session, now: datetime, *, hidden: bool, removed: bool) -> list[SchemeRow]:
     schemes = session.exec(select(Scheme).where(visible_clause(hidden=hidden, removed=removed)))
     chosen = list(schemes.all())
     windows = scheme_windows(session, [s.id for s in chosen if s.id is not None])

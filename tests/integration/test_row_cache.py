@@ -1,0 +1,51 @@
+"""Scheme rows are built once per data generation and minute (issue 14)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from tests.integration._alerts import add_scheme
+from tracker.read.schemes import load_rows
+
+NOW = datetime(2027, 3, 1, 8, tzinfo=UTC)
+
+
+def test_rows_are_reused_until_a_write_or_the_next_minute(engine: Engine) -> None:
+    add_scheme(engine, "Regeling Een", created=NOW - timedelta(days=2))
+    statements: list[str] = []
+
+    def record(_c: Any, _cur: Any, statement: str, *_a: Any) -> None:
+        statements.append(statement)
+
+    with Session(engine) as s:
+        first = load_rows(s, NOW)
+    assert [r.scheme.title for r in first] == ["Regeling Een"]
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        with Session(engine) as s:
+            again = load_rows(s, NOW + timedelta(seconds=20))
+        assert [id(r) for r in again] == [id(r) for r in first]
+        assert len(statements) == 1 and "datageneration" in statements[0].lower()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    add_scheme(engine, "Regeling Twee", created=NOW - timedelta(days=1))
+    with Session(engine) as s:
+        titles = sorted(r.scheme.title for r in load_rows(s, NOW + timedelta(seconds=30)))
+    assert titles == ["Regeling Een", "Regeling Twee"]
+    with Session(engine) as s:
+        later = load_rows(s, NOW + timedelta(minutes=2))
+    assert {id(r) for r in later}.isdisjoint({id(r) for r in first})
+
+
+def test_staff_variants_are_kept_apart(engine: Engine) -> None:
+    add_scheme(engine, "Regeling Zichtbaar", created=NOW)
+    with Session(engine) as s:
+        public = load_rows(s, NOW)
+        staff = load_rows(s, NOW, hidden=True, removed=True)
+    assert len(public) == len(staff) == 1
+    assert public[0] is not staff[0]
