@@ -21,7 +21,8 @@ from tracker.models import DataGeneration, Event, Publication, Scheme, SchemeOve
 
 NAME = "data"
 WATCHED = (Scheme, Window, Event, Publication, SchemeOverride)
-_FLAG = "tracker.generation.bumped"
+_FLAG = "tracker.generation.touched"
+_BUMPED = "tracker.generation.bumped"
 
 
 def current(conn: Connection | Engine) -> int:
@@ -61,8 +62,26 @@ def _before_commit(session: OrmSession) -> None:
     session.flush()
     if session.info.pop(_FLAG, None):
         bump(session)
+        session.info[_BUMPED] = True
+
+
+_bumps = 0  # bumps committed by this process, for memos that may skip the database
+
+
+def local_bumps() -> int:
+    """How many bumps this process committed: a memo of the generation is stale when this
+    number moved since it was read."""
+    return _bumps
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _committed(session: OrmSession) -> None:
+    global _bumps
+    if session.info.pop(_BUMPED, None):
+        _bumps += 1
 
 
 @event.listens_for(OrmSession, "after_rollback")
 def _reset(session: OrmSession) -> None:
     session.info.pop(_FLAG, None)
+    session.info.pop(_BUMPED, None)

@@ -111,3 +111,36 @@ def test_a_read_only_session_leaves_the_generation_alone(engine: Engine) -> None
     with session_scope(engine) as s:
         assert s.get(Scheme, 1) is not None
     assert generation.current(engine) == before
+
+
+def test_a_conditional_request_is_answered_before_the_app(
+    app_parts: tuple[TestClient, Clock, list[str]],
+) -> None:
+    client, _clock, statements = app_parts
+    first = client.get("/feeds/alerts.atom?level=rijk")
+    etag = first.headers["etag"]
+    cache = client.app.state.feed_cache  # type: ignore[attr-defined]
+    statements.clear()
+    for _ in range(3):
+        answer = client.get("/feeds/alerts.atom?level=rijk", headers={"If-None-Match": etag})
+        # (a gzipped 200 carries the weak form of the same tag)
+        assert answer.status_code == 304
+        assert answer.headers["etag"] == etag.removeprefix("W/")
+    assert cache.fast_hits == 3
+    # one generation read in the first fast answer, none after: it is reused for a second
+    assert len(statements) == 1 and "datageneration" in statements[0].lower()
+    # another filter is another document: not answered from this entry
+    other = client.get("/feeds/alerts.atom?level=eu", headers={"If-None-Match": etag})
+    assert other.status_code in (200, 304) and cache.fast_hits == 3
+
+
+def test_a_write_in_this_process_ends_fast_answers_at_once(
+    app_parts: tuple[TestClient, Clock, list[str]], engine: Engine
+) -> None:
+    client, _clock, _statements = app_parts
+    first = client.get("/feeds/schemes.rss")
+    etag = first.headers["etag"]
+    assert client.get("/feeds/schemes.rss", headers={"If-None-Match": etag}).status_code == 304
+    add_scheme(engine, "Regeling Direct Zichtbaar", created=NOW - timedelta(hours=1))
+    fresh = client.get("/feeds/schemes.rss", headers={"If-None-Match": etag})
+    assert fresh.status_code == 200 and b"Regeling Direct Zichtbaar" in fresh.content

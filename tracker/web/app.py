@@ -21,6 +21,7 @@ from tracker.read.describe import (
 from tracker.read.status import LABELS_NL
 from tracker.read.timefmt import format_moment_nl
 from tracker.web.caching import CompressionMiddleware
+from tracker.web.feedcache import FeedFastPath
 
 logger = logging.getLogger(__name__)
 
@@ -58,4 +59,5 @@ def create_app(config: Config, engine: Engine) -> FastAPI:
     install_staff(app, config)  # login, dashboard, /api (issue 6)
     ops_routes.install_ops(app)  # /readyz, /metrics (issue 13)
     app.add_middleware(CompressionMiddleware, minimum_size=500)
+    app.add_middleware(FeedFastPath)  # cached feeds answer 304 before the app runs (issue 14)
     return app
