@@ -15,7 +15,7 @@ from scrapers.koop_sru import KoopSruScraper
 from tests.conftest import NOW, STCRT, find_route, make_config
 from tracker.ingest.parsecache import ParseCache, Parsed, _dump, _load, parse_key, parse_page
 from tracker.ingest.pipeline import run_source
-from tracker.models import ParsedPage
+from tracker.models import HttpCacheEntry, ParsedPage
 from tracker.ops.replay import ReplayServer
 
 
@@ -100,3 +100,20 @@ def test_parse_page_without_a_body_hash_always_parses() -> None:
     parse_page(fresh, cache, "u", "sha", parse)
     assert list(cache.pending) == ["u"] and len(calls) == 2
     assert _load(cache.pending["u"][1]).warnings == ["let op"]
+
+
+def test_an_unchanged_response_refreshes_only_fetched_at(
+    engine: Engine, replay: ReplayServer
+) -> None:
+    config = make_config(replay, {"stcrt": STCRT})
+    run_source(config, engine, "stcrt", now=NOW)
+    with Session(engine) as s:
+        before = {r.url: r.body for r in s.exec(select(HttpCacheEntry)).all()}
+    later = NOW + timedelta(hours=6)
+    assert run_source(config, engine, "stcrt", now=later).status == "unchanged"
+    with Session(engine) as s:
+        rows = s.exec(select(HttpCacheEntry)).all()
+    assert {r.url: r.body for r in rows} == before
+    # retention (tracker.ops.retention) keeps entries by fetched_at: a 304 still counts
+    data = [r for r in rows if not r.url.endswith("/robots.txt")]
+    assert data and all(r.fetched_at == later for r in data)

@@ -58,6 +58,8 @@ RunResult = ScrapeRun
 class _Collected:
     items: list[tuple[RawScheme, str]] = field(default_factory=list)
     cache: dict[str, CacheEntry] = field(default_factory=dict)
+    # cache keys answered with exactly the stored entry: only their fetched_at is refreshed
+    same: set[str] = field(default_factory=set)
     requests: int = 0
     not_modified: int = 0
     unchanged: bool = False
@@ -196,7 +198,10 @@ async def _fetch(fetcher: Fetcher, request: Request, out: _Collected) -> Fetched
     fetched = await fetcher.fetch(request)
     out.requests += 1
     out.not_modified += int(fetched.unchanged)
-    out.cache[fetched.cache_key] = fetched.entry
+    if fetched.unchanged and fetcher.cache.get(fetched.cache_key) == fetched.entry:
+        out.same.add(fetched.cache_key)  # do not write the same body back (issue 14)
+    else:
+        out.cache[fetched.cache_key] = fetched.entry
     if out.report:
         out.report(out.requests, len(out.items))
     return fetched
@@ -365,6 +370,12 @@ def _store(
         source_id, RunStatus.OK, now, requests=got.requests, not_modified=got.not_modified
     )
     parsecache.store(session, got.parses.pending, now)
+    if got.same:
+        session.execute(
+            sa.update(HttpCacheEntry)
+            .where(col(HttpCacheEntry.url).in_(sorted(got.same)))
+            .values(fetched_at=now)
+        )
     for key, entry in got.cache.items():
         session.merge(
             HttpCacheEntry(
