@@ -5,6 +5,7 @@ texts; skipped when absent) and the project's own corpus (tests/windows/corpus.t
 holdout.toml) reported separately, because the corpus was written by the same hands as the
 rules. "published" is the share of cases with review false and, next to it, how many of those
 are fully right (dates, times and status): the precision of what would reach stakeholders.
+texts/s is per CPU second of this process (time.process_time): the machine may be shared.
 Run: .venv/bin/python bench/windows.py [--misses] [--baseline]
 """
 
@@ -156,7 +157,11 @@ def main() -> None:
         for name, cases in sets.items():
             misses = score(cases, ours).misses
             print(f"\n{name} wrong ({len(misses)}): {', '.join(misses)}")
-    print(f"\nmeasured {date.today().isoformat()} on one core, single thread")
+    print(
+        f"\nmeasured {date.today().isoformat()} on one core, single thread; texts/s counts CPU"
+        " time of this process (time.process_time), so other load on a shared machine does not"
+        " lower it"
+    )
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from tracker.windows.roles import (
     Role,
     assign_roles,
 )
+from tracker.windows.scan import lowered
 from tracker.windows.status import stop_positions
 
 _INCLUSIVE_MONTH_CUES = ("t/m", "tot", "through", "up")
@@ -159,13 +160,18 @@ def _resolve(raw: _Raw, roles: list[Role], text: str, today: date, recurring: bo
     return True
 
 
-def _budget_for(raw: _Raw, text: str, single: bool) -> Decimal | None:
-    """Take a plafond/budget amount from the window's line, or the text if it is the only one."""
+def _budget_for(
+    raw: _Raw, text: str, single: bool, money: list[tuple[int, int, Decimal]]
+) -> Decimal | None:
+    """Take a plafond/budget amount from the window's line, or the text if it is the only one.
+
+    `money` is `find_money(text)`, found once per text.
+    """
     pos = raw.roles[-1].m.start
     line_start = text.rfind("\n", 0, pos) + 1
     line_end = text.find("\n", pos)
     line_end = len(text) if line_end < 0 else line_end
-    for s, _, value in find_money(text):
+    for s, _, value in money:
         in_line = line_start <= s < line_end
         keyed = bool(BUDGET_KEY_RE.search(text, max(0, s - 60), s))
         if keyed and (in_line or single):
@@ -199,7 +205,12 @@ def _period(raw: _Raw, today: date) -> tuple[date | None, date | None]:
 
 
 def _finish(
-    raw: _Raw, text: str, single: bool, default_close: time | None, today: date
+    raw: _Raw,
+    text: str,
+    single: bool,
+    default_close: time | None,
+    today: date,
+    money: list[tuple[int, int, Decimal]],
 ) -> ExtractedWindow:
     roles = raw.roles
     if raw.vague is not None:
@@ -222,7 +233,7 @@ def _finish(
         closes=raw.closes,
         closes_time=close_time,
         precision=precision,
-        budget_eur=_budget_for(raw, text, single),
+        budget_eur=_budget_for(raw, text, single, money),
         snippet=_snippet(raw, text),
         confidence=round(max(0.1, min(confidence, 1.0)), 2),
         year_inferred=raw.inferred,
@@ -257,8 +268,19 @@ def _merge_halves(raws: list[_Raw]) -> list[_Raw]:
     return raws
 
 
-def _default_close(text: str, mentions: list[Mention]) -> time | None:
-    """Return a deadline time stated apart from any date, if the text gives one."""
+# Every match of the DEFAULT_CLOSE_* patterns holds one of these words.
+_DEFAULT_CLOSE_WORDS = ("einddatum", "deadline", "sluitingstijd", "sluitingsdatum", "closing")
+# Every match of RECURRING_RE holds one of these.
+_RECURRING_WORDS = ("jaar", "annually", "year")
+
+
+def _default_close(text: str, low: str | None, mentions: list[Mention]) -> time | None:
+    """Return a deadline time stated apart from any date, if the text gives one.
+
+    `low` is `lowered(text)`: without any of the words the patterns cannot match.
+    """
+    if low is not None and not any(word in low for word in _DEFAULT_CLOSE_WORDS):
+        return None
     for rx in (DEFAULT_CLOSE_TIME_RE, DEFAULT_CLOSE_TIME_AFTER_RE):
         for mt in rx.finditer(text):
             if not any(mt.start() <= m.start < mt.end() for m in mentions):
@@ -326,7 +348,10 @@ def build(
     if not mentions:
         return (), Evidence()
     roles = assign_roles(text, mentions)
-    recurring = bool(RECURRING_RE.search(text))
+    low = lowered(text)
+    recurring = (low is None or any(w in low for w in _RECURRING_WORDS)) and bool(
+        RECURRING_RE.search(text)
+    )
     raws = [
         raw
         for raw in _pair(roles)
@@ -334,8 +359,10 @@ def build(
     ]
     raws = _dedupe(_merge_halves(_split_backwards(raws)))
     _scope_stops(raws, stop_positions(text) if stops is None else stops)
-    default_close = _default_close(text, mentions)
-    windows = tuple(_finish(raw, text, len(raws) == 1, default_close, today) for raw in raws)
+    default_close = _default_close(text, low, mentions)
+    money = find_money(text) if raws else []
+    single = len(raws) == 1
+    windows = tuple(_finish(raw, text, single, default_close, today, money) for raw in raws)
     bounds = {(d.month, d.day) for w in windows for d in (w.opens, w.closes) if d}
     evidence = Evidence(
         mentions=len(mentions),

@@ -250,13 +250,14 @@ _YEAR_GATE_RE = re.compile(r"(?:19|20)\d\d")
 def _candidates(text: str) -> list[tuple[int, Mention]]:
     """Collect (priority, mention) from every pattern; lower priority wins overlaps."""
     found: list[tuple[int, Mention]] = []
-    for mt in NUMERIC_RANGE_RE.finditer(text):
+    low = text.lower()
+    ranged = "t/m" in low or "tot" in low
+    for mt in NUMERIC_RANGE_RE.finditer(text) if ranged else ():
         for i in ("1", "2"):
             d, mo = int(mt["d" + i]), int(mt["m" + i])
             if _valid(d, mo, None):
                 s, e = mt.span("d" + i)[0], mt.span("m" + i)[1]
                 found.append((1, Mention(s, e, d, mo, None, "day")))
-    low = text.lower()
     parts = any(p in low for p in _PART_WORDS)
     for mt in MONTH_PART_RE.finditer(text) if parts else ():
         p, mo = mt["p"].lower(), MONTHS[mt["m"].lower()]
@@ -287,12 +288,13 @@ def _candidates(text: str) -> list[tuple[int, Mention]]:
                 start, wd = before.start(), WEEKDAYS[before["wd"].lower()]
             if _valid(d, mo, wy):
                 found.append((2, Mention(start, mt.end(), d, mo, wy, "day", wd)))
-    for rx in (NUMERIC_RE, ISO_RE):
+    years = _YEAR_GATE_RE.search(text) is not None
+    for rx in (NUMERIC_RE, ISO_RE) if years else ():
         for mt in rx.finditer(text):
             nd, nm, ny = int(mt["d"]), int(mt["m"]), int(mt["y"])
             if _valid(nd, nm, ny):
                 found.append((2, Mention(*mt.span(), nd, nm, ny, "day")))
-    for mt in MONTH_YEAR_RE.finditer(text) if _YEAR_GATE_RE.search(text) else ():
+    for mt in MONTH_YEAR_RE.finditer(text) if years else ():
         mo = MONTHS[mt["m"].lower()]
         found.append((3, Mention(*mt.span(), None, mo, int(mt["y"]), "month",
                                  month_span=(mo, mo))))  # fmt: skip

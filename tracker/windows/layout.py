@@ -17,10 +17,20 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 _I = re.IGNORECASE
 
-OPEN, CLOSE, OTHER = "open", "close", "other"
+
+class LayoutRole(StrEnum):
+    """What its place in a table or list makes a date: an opening, a closing, another scheme's."""
+
+    OPEN = "open"
+    CLOSE = "close"
+    OTHER = "other"  # a row of another scheme: a decoy (guide 2)
+
+
+OPEN, CLOSE, OTHER = LayoutRole.OPEN, LayoutRole.CLOSE, LayoutRole.OTHER
 
 _OPEN_HEAD_RE = re.compile(r"\b(?:open|opening|start|begin|launch)\w*", _I)
 _CLOSE_HEAD_RE = re.compile(
@@ -63,7 +73,7 @@ def _name(text: str, line: tuple[int, int], spans: Sequence[Span]) -> str:
     return " ".join(_TRIM_RE.sub("", p) for p in parts).strip().lower()
 
 
-def layout_roles(text: str, spans: Sequence[Span]) -> dict[int, str]:
+def layout_roles(text: str, spans: Sequence[Span]) -> dict[int, LayoutRole]:
     """Return {mention index: open | close | other} for dates placed by table or list layout."""
     if "\n" not in text:
         return {}
@@ -74,7 +84,7 @@ def layout_roles(text: str, spans: Sequence[Span]) -> dict[int, str]:
         while lines[li][1] < sp.start:
             li += 1
         of_line.setdefault(li, []).append(i)
-    out: dict[int, str] = {}
+    out: dict[int, LayoutRole] = {}
     _columns(text, lines, of_line, spans, out)
     _heading_list(text, lines, of_line, spans, out)
     return out
@@ -85,7 +95,7 @@ def _columns(
     lines: list[tuple[int, int]],
     of_line: dict[int, list[int]],
     spans: Sequence[Span],
-    out: dict[int, str],
+    out: dict[int, LayoutRole],
 ) -> None:
     """A header block of short dateless lines, then rows of a name line and date-only lines."""
     n, li, done = len(lines), 0, -1
@@ -98,10 +108,10 @@ def _columns(
             li += 1
         headers = [text[s:e] for s, e in lines[head : li - 1]]
         kinds = [
-            CLOSE if _CLOSE_HEAD_RE.search(h) else OPEN if _OPEN_HEAD_RE.search(h) else ""
+            CLOSE if _CLOSE_HEAD_RE.search(h) else OPEN
             for h in headers
+            if _CLOSE_HEAD_RE.search(h) or _OPEN_HEAD_RE.search(h)
         ]
-        kinds = [k for k in kinds if k]
         if len(headers) < 2 or len(kinds) < 2:
             li = max(li, head + 1)
             continue
@@ -131,7 +141,7 @@ def _heading_list(
     lines: list[tuple[int, int]],
     of_line: dict[int, list[int]],
     spans: Sequence[Span],
-    out: dict[int, str],
+    out: dict[int, LayoutRole],
 ) -> None:
     """Rows under a deadline heading that start or end with their date."""
     li, n = 0, len(lines)

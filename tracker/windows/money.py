@@ -38,7 +38,10 @@ def to_amount(raw: str, mult: str | None) -> Decimal | None:
 
 
 def find_money(text: str) -> list[tuple[int, int, Decimal]]:
-    out = []
+    """Return (start, end, amount) of every euro amount in text."""
+    out: list[tuple[int, int, Decimal]] = []
+    if "€" not in text and "eur" not in text.lower():  # every amount names its currency
+        return out
     for mt in _MONEY_RE.finditer(text):
         value = to_amount(mt["a"] or mt["a2"], mt["m"] or mt["m2"])
         if value is not None:

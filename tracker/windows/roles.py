@@ -8,14 +8,30 @@ Each mention is judged by its clause: the cue right before it ("tot en met", "va
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from enum import StrEnum
 
 from tracker.windows import layout
 from tracker.windows.dates import TIME_PATTERN, Mention
+from tracker.windows.scan import WordHits, first_letter_guard, lowered
 
 _I = re.IGNORECASE
 
-OPEN, CLOSE_INCL, CLOSE_EXCL, WINDOW, OLD, NONE = "open", "incl", "excl", "window", "old", ""
+
+class DateRole(StrEnum):
+    """What a date mention is to the application window (NONE: not an application date)."""
+
+    OPEN = "open"
+    CLOSE_INCL = "incl"  # last day to apply ("tot en met", "uiterlijk", "Deadline")
+    CLOSE_EXCL = "excl"  # the day after the last one ("tot", "vóór" without a time)
+    WINDOW = "window"  # labelled as a period ("Aanvraagperiode"), open or close unknown
+    OLD = "old"  # superseded ("verschoven van 1 mei naar …")
+    NONE = ""
+
+
+OPEN, CLOSE_INCL, CLOSE_EXCL = DateRole.OPEN, DateRole.CLOSE_INCL, DateRole.CLOSE_EXCL
+WINDOW, OLD, NONE = DateRole.WINDOW, DateRole.OLD, DateRole.NONE
 
 # Cue words written right before the date ("tot en met 31 maart").
 _ADJACENT_RE = re.compile(
@@ -30,16 +46,19 @@ _ADJACENT_RE = re.compile(
     _I,
 )
 # Label words anywhere in the lead ("Einddatum", "opent op", "Deadline date:").
-_LABEL_RE = re.compile(
-    r"(?P<open>startdatum|begindatum|openingsdatum|opening(?:\s+date)?|opens?|opent|opened"
-    r"|geopend|opengesteld|openstelling|eerste\s+dag|start(?:s|ed)?(?!-)|launch(?:es|ed)?"
-    r"|lancering|applications?\s+available|begins?(?=\s+on))"
-    r"|(?P<close>einddatum|sluitingsdatum|closing(?:\s+date)?|deadlines?(?:\s+dates?)?"
-    r"|cut-?off(?:\s+dates?)?|sluit(?:en|ing)?|closes?|uiterste\s+\w*datum|indiendatum"
-    r"|indieningsdatum|due)"
-    r"|(?P<window>aanvraagtijdvak|tijdvak|aanvraagperiode|aanvraagronde|indieningstermijn"
-    r"|submission\s+period)",
-    _I,
+_LABEL_RE = first_letter_guard(
+    re.compile(
+        r"(?P<open>startdatum|begindatum|openingsdatum|opening(?:\s+date)?|opens?|opent|opened"
+        r"|geopend|opengesteld|openstelling|eerste\s+dag|start(?:s|ed)?(?!-)|launch(?:es|ed)?"
+        r"|lancering|applications?\s+available|begins?(?=\s+on))"
+        r"|(?P<close>einddatum|sluitingsdatum|closing(?:\s+date)?|deadlines?(?:\s+dates?)?"
+        r"|cut-?off(?:\s+dates?)?|sluit(?:en|ing)?|closes?|uiterste\s+\w*datum|indiendatum"
+        r"|indieningsdatum|due)"
+        r"|(?P<window>aanvraagtijdvak|tijdvak|aanvraagperiode|aanvraagronde|indieningstermijn"
+        r"|submission\s+period)",
+        _I,
+    ),
+    "abcdegilostu",
 )
 _TAIL_RE = re.compile(
     r"^[\s,)]*(?:\w+\s+){0,2}?(?:(?P<open>opent|opens|open|opened|geopend|opengaat|gaat\s+open"
@@ -71,25 +90,43 @@ CLOSING_WORDS_RE = re.compile(r"deadline|sluit|einddatum|closing|clos", _I)
 
 # Dates in these contexts are not application windows (publication, validity of the
 # regulation, project and activity periods, decisions, pre-checks, reports, phone hours …).
-_NEGATIVE_RE = re.compile(
-    r"gepubliceerd|published|publication\s+(?:of|date)|publicatiedatum|bekendgemaakt"
-    r"|gecontroleerd|bijgewerkt|updated|gewijzigd\s+op|\bin\s+werking|inwerkingtreding"
-    r"|uitwerkingtreding|vervalt|geldend|geldig|\bgeld(?:t|en)\b(?!\s+dat)|van\s+toepassing|van\s+start\s+gaan|die\s+starten|in\s+effect"
-    r"|\bapplies\b|looptijd|projectperiode|projectduur"
-    r"|\bproject(?:en|s)?\s+(?:moet|moeten|must|should|start|starts|loopt|duurt|period)"
-    r"|\bactiviteit(?:en)?\s+(?:moet|moeten|start|starten|loopt|lopen|plaats|vind|in\s+de\s+periode)"
-    r"|verstrekt\s+voor|formulier\w*\s+(?:is\s+)?(?:\w+\s+){0,4}beschikbaar|afgerond|duration"
-    r"|\bbesluit|beslis|beschikking|decision|preadvies|uitsluitsel"
-    r"|pre-?check|telefonisch|(?<!on)bereikbaar|openingstijden|bijeenkomst|webinar|info\s*days?"
-    r"|information\s+days?|informational\s+sessions?|infosessie|infodag|informatiedag"
-    r"|info\s+session|informatiesessie|evaluat|results|resultaten|signature|grant\s+agreement"
-    r"|verslag|rapportage|vaststelling|verantwoording|declarat|uitbetal|betaling|payment"
-    r"|uitslag|bezwaar|vragen\s+stellen|questions|ter\s*inzage|zienswijze|staatscourant\s+van"
-    r"|\b(?:regeling|besluit)\s+van\b|verordening\s+per\b|stand\s+per|seizoen|begrotingsjaar"
-    r"|started\s+before|gaat\s+niet\s+door|geannuleerd|cancel+ed|ingetrokken|withdrawn"
-    r"|niet\s+meer\s+(?:worden\s+)?opengesteld|onbekend|meestal|usually",
-    _I,
+_NEGATIVE_RE = first_letter_guard(
+    re.compile(
+        r"gepubliceerd|published|publication\s+(?:of|date)|publicatiedatum|bekendgemaakt"
+        r"|gecontroleerd|bijgewerkt|updated|gewijzigd\s+op|\bin\s+werking|inwerkingtreding"
+        r"|uitwerkingtreding|vervalt|geldend|geldig|\bgeld(?:t|en)\b(?!\s+dat)|van\s+toepassing|van\s+start\s+gaan|die\s+starten|in\s+effect"
+        r"|\bapplies\b|looptijd|projectperiode|projectduur"
+        r"|\bproject(?:en|s)?\s+(?:moet|moeten|must|should|start|starts|loopt|duurt|period)"
+        r"|\bactiviteit(?:en)?\s+(?:moet|moeten|start|starten|loopt|lopen|plaats|vind|in\s+de\s+periode)"
+        r"|verstrekt\s+voor|formulier\w*\s+(?:is\s+)?(?:\w+\s+){0,4}beschikbaar|afgerond|duration"
+        r"|\bbesluit|beslis|beschikking|decision|preadvies|uitsluitsel"
+        r"|pre-?check|telefonisch|(?<!on)bereikbaar|openingstijden|bijeenkomst|webinar|info\s*days?"
+        r"|information\s+days?|informational\s+sessions?|infosessie|infodag|informatiedag"
+        r"|info\s+session|informatiesessie|evaluat|results|resultaten|signature|grant\s+agreement"
+        r"|verslag|rapportage|vaststelling|verantwoording|declarat|uitbetal|betaling|payment"
+        r"|uitslag|bezwaar|vragen\s+stellen|questions|ter\s*inzage|zienswijze|staatscourant\s+van"
+        r"|\b(?:regeling|besluit)\s+van\b|verordening\s+per\b|stand\s+per|seizoen|begrotingsjaar"
+        r"|started\s+before|gaat\s+niet\s+door|geannuleerd|cancel+ed|ingetrokken|withdrawn"
+        r"|niet\s+meer\s+(?:worden\s+)?opengesteld|onbekend|meestal|usually",
+        _I,
+    ),
+    "abcdefgilmnopqrstuvwz",
 )
+# Every match of _NEGATIVE_RE contains one of these words (tests/windows/test_gates.py checks
+# this against the pattern): where none starts inside a clause, the pattern need not run.
+NEGATIVE_WORDS = (
+    "gepubliceerd", "published", "publication", "publicatiedatum", "bekendgemaakt",
+    "gecontroleerd", "bijgewerkt", "updated", "gewijzigd", "werking", "vervalt", "geld",
+    "toepassing", "start", "effect", "applies", "looptijd", "project", "activiteit", "verstrekt",
+    "formulier", "afgerond", "duration", "besluit", "beslis", "beschikking", "decision",
+    "preadvies", "uitsluitsel", "check", "telefonisch", "bereikbaar", "openingstijden",
+    "bijeenkomst", "webinar", "info", "evaluat", "result", "signature", "agreement", "verslag",
+    "rapportage", "vaststelling", "verantwoording", "declarat", "uitbetal", "betaling",
+    "payment", "uitslag", "bezwaar", "vragen", "questions", "inzage", "zienswijze",
+    "staatscourant", "regeling", "verordening", "stand", "seizoen", "begrotingsjaar", "door",
+    "geannuleerd", "cance", "ingetrokken", "withdrawn", "opengesteld", "onbekend", "meestal",
+    "usually",
+)  # fmt: skip
 _NEAR_BEFORE, _NEAR_AFTER = 90, 90
 _BULLETS = ("•", "·", "▪", "-", "–", "*")
 # A heading about submission dates is not a decoy even if it says "gelden" (rules apply).
@@ -125,12 +162,21 @@ _RAN_OUT_RE = re.compile(
     r"|ran\s+out|exhausted|uitgeput",
     _I,
 )
-_POSITIVE_RE = re.compile(
-    r"aanvra|indien|ingediend|\bdien\b|submi|appl(?:y|ication|icant)|proposal|openstelling"
-    r"|opengesteld|tijdvak|tranche|ronde|loket|deadline|inschrijv|aanmeld|\bcall\b|subsidie"
-    r"|aan\s+te\s+vragen|in\s+te\s+dienen|voorstellen|\bvraag\w*\s+(?:\w+\s+){0,3}aan\b",
-    _I,
+_POSITIVE_RE = first_letter_guard(
+    re.compile(
+        r"aanvra|indien|ingediend|\bdien\b|submi|appl(?:y|ication|icant)|proposal|openstelling"
+        r"|opengesteld|tijdvak|tranche|ronde|loket|deadline|inschrijv|aanmeld|\bcall\b|subsidie"
+        r"|aan\s+te\s+vragen|in\s+te\s+dienen|voorstellen|\bvraag\w*\s+(?:\w+\s+){0,3}aan\b",
+        _I,
+    ),
+    "acdiloprstv",
 )
+# Every match of _POSITIVE_RE contains one of these words (checked like NEGATIVE_WORDS).
+POSITIVE_WORDS = (
+    "aanvra", "dien", "submi", "appl", "proposal", "openstelling", "opengesteld", "tijdvak",
+    "tranche", "ronde", "loket", "deadline", "inschrijv", "aanmeld", "call", "subsidie",
+    "vragen", "voorstellen", "vraag",
+)  # fmt: skip
 RECURRING_RE = re.compile(
     r"\b(?:jaarlijks|elk\s+jaar|ieder\s+jaar|per\s+jaar|annually|every\s+year|each\s+year)\b", _I
 )
@@ -162,7 +208,7 @@ class Role:
     """The role of one mention and the clause facts needed to judge it."""
 
     m: Mention
-    role: str = NONE
+    role: DateRole = NONE
     negative: bool = False
     positive: bool = False
     strong: bool = False  # a label cue such as "Deadline" or "opent": enough on its own
@@ -174,12 +220,19 @@ class Role:
     context_start: int = 0
 
 
+def _inside_mention(pos: int, mentions: list[Mention], starts: list[int]) -> bool:
+    """Say whether pos lies inside a mention (mentions do not overlap, in text order)."""
+    i = bisect_left(starts, pos + 1) - 1
+    return i >= 0 and pos < mentions[i].end
+
+
 def _clause_spans(text: str, mentions: list[Mention]) -> list[tuple[int, int, bool]]:
     """Split text into non-blank clauses: (start, end, starts after a line or cell break)."""
+    starts = [m.start for m in mentions]
     cuts = [
         b.start()
         for b in _BOUNDARY_RE.finditer(text)
-        if not any(m.start <= b.start() < m.end for m in mentions)
+        if not _inside_mention(b.start(), mentions, starts)
     ]
     spans: list[tuple[int, int, bool]] = []
     prev = -1
@@ -191,11 +244,10 @@ def _clause_spans(text: str, mentions: list[Mention]) -> list[tuple[int, int, bo
     return spans
 
 
-def _clause_of(spans: list[tuple[int, int, bool]], pos: int) -> int:
-    for i, (s, e, _) in enumerate(spans):
-        if s <= pos < e:
-            return i
-    return len(spans) - 1
+def _clause_of(spans: list[tuple[int, int, bool]], starts: list[int], pos: int) -> int:
+    """Return the index of the clause holding pos (the last one if none does)."""
+    i = bisect_left(starts, pos + 1) - 1  # clauses are disjoint and in text order
+    return i if i >= 0 and pos < spans[i][1] else len(spans) - 1
 
 
 def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
@@ -279,7 +331,13 @@ def _own_context(text: str, start: int, end: int, m: Mention) -> str:
 
 
 def _governed(
-    text: str, m: Mention, cs: int, ce: int, lead_start: int, nxt: Mention | None
+    text: str,
+    m: Mention,
+    cs: int,
+    ce: int,
+    lead_start: int,
+    nxt: Mention | None,
+    decoys: WordHits,
 ) -> bool:
     """Say whether a decoy cue governs m: in its own lead, or right after it.
 
@@ -297,6 +355,8 @@ def _governed(
                 end = aside  # "(preadvies vóór 10 mei)" is about the next date
     if _FOR_PROJECTS_RE.match(text, m.end, end):
         end = m.end
+    if not decoys.may_match(start, end):
+        return False
     return bool(_NEGATIVE_RE.search(_own_context(text, start, end, m)))
 
 
@@ -317,11 +377,14 @@ def _list_heading(text: str, pos: int) -> str:
 def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     """Give every mention a role, or NONE when it is not an application date."""
     spans = _clause_spans(text, mentions)
-    has_date = {_clause_of(spans, m.start) for m in mentions}
+    span_starts = [s for s, _, _ in spans]
+    has_date = {_clause_of(spans, span_starts, m.start) for m in mentions}
+    low = lowered(text)  # one scan each for all decoy and all application words
+    decoys, positives = WordHits(low, NEGATIVE_WORDS), WordHits(low, POSITIVE_WORDS)
     roles: list[Role] = []
     prev: Role | None = None
     for i, m in enumerate(mentions):
-        ci = _clause_of(spans, m.start)
+        ci = _clause_of(spans, span_starts, m.start)
         cs, ce, after_break = spans[ci]
         ctx = cs
         heading = ci > 0 and (
@@ -339,15 +402,20 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
         gap_after = _PARENS_RE.sub("", text[m.end : nxt.start]) if nxt and nxt.start < ce else None
         r = Role(m, clause=(cs, ce), context_start=ctx)
-        context = _own_context(text, ctx, ce, m)
         # A decoy word counts near the date only: a rule sentence mixes both ("geldt … vóór").
         heading_text = text[ctx:cs] if ctx < cs else _list_heading(text, cs)
-        r.negative = _governed(text, m, cs, ce, prev.m.end if same and prev else cs, nxt) or bool(
+        lead_start = prev.m.end if same and prev else cs
+        r.negative = _governed(text, m, cs, ce, lead_start, nxt, decoys) or bool(
             ctx < cs
+            and decoys.may_match(ctx, cs)
             and _NEGATIVE_RE.search(heading_text)
             and not _SUBMISSION_HEAD_RE.search(heading_text)
         )
-        r.positive = bool(_POSITIVE_RE.search(context) or _POSITIVE_RE.search(heading_text))
+        if positives.may_match(ctx, ce):  # text[ctx:cs] is the heading when ctx < cs
+            context = _own_context(text, ctx, ce, m)
+            r.positive = bool(_POSITIVE_RE.search(context) or _POSITIVE_RE.search(heading_text))
+        else:
+            r.positive = ctx == cs and bool(_POSITIVE_RE.search(heading_text))
         label_lead = lead if same else text[ctx : m.start]
         if not same and "|" in text:
             column = _column_header(text, m, mentions)

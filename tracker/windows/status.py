@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from tracker.windows.model import VAGUE, ExtractedWindow
+from tracker.windows.scan import first_letter_guard
 from tracker.windows.text import clean_text
 
 _I = re.IGNORECASE
@@ -81,10 +82,13 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
 }  # fmt: skip
 
 
-_STOP_GATE_RE = re.compile(
-    r"plafond|budget|\bpot\b|\bmeer\b|gesloten|closed|\bvol\b|gestopt|beëindigd|getrokken"
-    r"|withdrawn|cancel|voorbij|verstreken|afgelopen|afgesloten|no\s+longer|oversubscribed",
-    _I,
+_STOP_GATE_RE = first_letter_guard(
+    re.compile(
+        r"plafond|budget|\bpot\b|\bmeer\b|gesloten|closed|\bvol\b|gestopt|beëindigd|getrokken"
+        r"|withdrawn|cancel|voorbij|verstreken|afgelopen|afgesloten|no\s+longer|oversubscribed",
+        _I,
+    ),
+    "abcgmnopvw",
 )
 
 
