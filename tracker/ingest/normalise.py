@@ -96,14 +96,15 @@ def normalise_scheme(
     if not key or not title:
         raise NormaliseError(f"item without key or title ({raw.key!r}, {raw.title!r})")
     text = raw.text[:MAX_TEXT]
-    found = extractor.extract_windows(text, today) if text.strip() else None
+    published_on = _parse_day(raw.published_text)  # weekday words resolve against it
+    found = extractor.extract_windows(text, today, published=published_on) if text.strip() else None
     structured = [w for raw_window in raw.windows for w in _from_raw(raw_window, today)]
     extracted = [_from_extracted(w) for w in (found.windows if found else ())]
     windows = structured + [w for w in extracted if not _overlaps(w, structured)]
     windows.sort(key=lambda w: (w.opens_at is None, w.opens_at or w.closes_at or _FAR))
     status = found.status if found else "unknown"
     if raw.status_text and not windows:
-        status = extractor.extract_windows(raw.status_text, today).status
+        status = extractor.extract_windows(raw.status_text, today, published=published_on).status
     return SchemeData(
         key=key,
         title=title,
@@ -112,7 +113,7 @@ def normalise_scheme(
         summary=clean_text(raw.summary, MAX_SUMMARY),
         level=raw.level or source.level,
         regions=tuple(raw.regions) or tuple(source.regions),
-        published_on=_parse_day(raw.published_text),
+        published_on=published_on,
         identifiers=tuple(dict.fromkeys(clean_text(i, 100) for i in raw.identifiers if i)),
         cited_titles=tuple(dict.fromkeys(clean_text(t, MAX_TITLE) for t in raw.cited_titles)),
         windows=tuple(_dedupe(windows)),
