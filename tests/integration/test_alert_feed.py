@@ -73,6 +73,7 @@ def test_conditional_get_returns_304(engine: Engine, replay: ReplayServer) -> No
     assert other.status_code == 200
 
 
-def test_bad_filter_is_a_clear_422(engine: Engine, replay: ReplayServer) -> None:
+def test_bad_filter_is_a_short_dutch_400(engine: Engine, replay: ReplayServer) -> None:
     response = _client(engine, replay).get("/feeds/alerts.rss?region=Gelderland")
-    assert response.status_code == 422
+    assert response.status_code == 400
+    assert response.text.startswith("Onbekend") and "Gelderland" not in response.text
