@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tests.integration._alerts import add_scheme
+from tracker.read import rowcache
 from tracker.read.schemes import load_rows
 
 NOW = datetime(2027, 3, 1, 8, tzinfo=UTC)
@@ -49,3 +50,22 @@ def test_staff_variants_are_kept_apart(engine: Engine) -> None:
         staff = load_rows(s, NOW, hidden=True, removed=True)
     assert len(public) == len(staff) == 1
     assert public[0] is not staff[0]
+
+
+def test_while_one_thread_builds_the_next_minute_others_get_the_previous_rows(
+    engine: Engine,
+) -> None:
+    add_scheme(engine, "Regeling Lopend", created=NOW)
+    with Session(engine) as s:
+        first = load_rows(s, NOW)
+    building = rowcache._building[(id(engine), ("rows", False, False))]
+    assert building.acquire(blocking=False)  # as if another request were building right now
+    try:
+        with Session(engine) as s:
+            meanwhile = load_rows(s, NOW + timedelta(minutes=2))
+        assert [id(r) for r in meanwhile] == [id(r) for r in first]
+    finally:
+        building.release()
+    with Session(engine) as s:
+        fresh = load_rows(s, NOW + timedelta(minutes=2))
+    assert [id(r) for r in fresh] != [id(r) for r in first]
