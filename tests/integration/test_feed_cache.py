@@ -160,3 +160,22 @@ def test_full_answers_from_the_fast_path_match_the_app(
         assert plain.headers[name] == first.headers[name], name
     assert plain.headers["x-content-type-options"] == "nosniff"
     assert head.status_code == 200 and head.content == b""
+
+
+def test_while_the_next_minute_renders_readers_get_the_previous_rendering(
+    app_parts: tuple[TestClient, Clock, list[str]],
+) -> None:
+    client, clock, _statements = app_parts
+    first = client.get("/feeds/schemes.rss")
+    cache = client.app.state.feed_cache  # type: ignore[attr-defined]
+    [key] = [k for k in cache.raw.values() if k[0] == "schemes"]
+    clock.now = NOW + timedelta(minutes=2)
+    lock = cache.key_lock(key)
+    assert lock.acquire(blocking=False)  # as if another request were rendering right now
+    try:
+        meanwhile = client.get("/feeds/schemes.rss")
+        assert meanwhile.content == first.content and cache.renders == 1
+    finally:
+        lock.release()
+    client.get("/feeds/schemes.rss")
+    assert cache.renders == 2

@@ -89,6 +89,16 @@ class FeedCache:
                 old, _ = self._items.popitem(last=False)
                 self._locks.pop(old, None)
 
+    def stale(self, key: Hashable, gen: int) -> CachedFeed | None:
+        """The rendering of an earlier minute with the same data, while another thread renders
+        this minute's: readers get it meanwhile instead of queueing behind the render."""
+        with self._lock:
+            hit = self._items.get(key)
+            lock = self._locks.get(key)
+        if hit is None or hit.generation != gen or lock is None or not lock.locked():
+            return None
+        return hit
+
     def key_lock(self, key: Hashable) -> threading.Lock:
         with self._lock:
             return self._locks.setdefault(key, threading.Lock())
@@ -100,7 +110,13 @@ class FeedCache:
         hit = self.get(key, gen, bucket)
         if hit is not None:
             return hit
-        with self.key_lock(key):
+        lock = self.key_lock(key)
+        if not lock.acquire(blocking=False):
+            old = self.stale(key, gen)
+            if old is not None:
+                return old
+            lock.acquire()
+        try:
             hit = self.get(key, gen, bucket)
             if hit is not None:
                 return hit
@@ -109,6 +125,8 @@ class FeedCache:
             self.renders += 1
             self.put(key, hit)
             return hit
+        finally:
+            lock.release()
 
 
 def feed_cache(request: Request) -> FeedCache:
@@ -183,7 +201,8 @@ class FeedFastPath:
             return False
         clock = getattr(state, "clock", None)
         now = clock() if clock else datetime.now(UTC)
-        hit = cache.get(key, self._generation(state), int(now.timestamp()) // BUCKET_SECONDS)
+        gen = self._generation(state)
+        hit = cache.get(key, gen, int(now.timestamp()) // BUCKET_SECONDS) or cache.stale(key, gen)
         if hit is None:
             return False
         config: Config = state.config  # type: ignore[union-attr]
