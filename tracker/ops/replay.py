@@ -66,6 +66,21 @@ def load_routes(manifest: Path) -> list[Route]:
     return routes
 
 
+_ROOT_RELATIVE = re.compile(rb"""(\s(?:href|src|action)\s*=\s*["'])/(?!/)""", re.IGNORECASE)
+
+
+def absolutise(body: bytes, page_url: str) -> bytes:
+    """Root-relative links (``href="/pad"``) made absolute on the page's real origin.
+
+    The mirror serves a page under ``/host/…``, so a browser or scraper would resolve ``/pad``
+    to the loopback root and lose the host: the demo then stored ``https://pad`` as the
+    scheme's URL. :meth:`ReplayServer.rewrite` then points the links it serves at the mirror.
+    """
+    parts = urlsplit(page_url)
+    origin = f"{parts.scheme}://{parts.netloc}".encode()
+    return _ROOT_RELATIVE.sub(lambda m: m.group(1) + origin + b"/", body)
+
+
 class ReplayServer:
     """Serve ``routes`` from ``root``; start() in a thread, stop() when done."""
 
@@ -153,6 +168,8 @@ class ReplayServer:
 
     def _body(self, route: Route) -> bytes:
         raw = route.body if route.body is not None else (self.root / route.file).read_bytes()
+        if "html" in route.content_type:
+            raw = absolutise(raw, route.url)
         if any(t in route.content_type for t in TEXT_TYPES):
             raw = self.rewrite(raw)
         return raw
