@@ -70,16 +70,17 @@ def _has_time(mark: Mark) -> bool:
     return mark.window.opens_has_time if mark.kind == "opent" else mark.window.closes_has_time
 
 
-def month_grid(today: date, marks: list[Mark]) -> dict[str, object]:
-    """This month as weeks of (day, marks) for the calendar table."""
+def month_grid(month: date, marks: list[Mark], today: date) -> dict[str, object]:
+    """The month of ``month`` as weeks of (day, marks) for the calendar table; ``today`` is
+    highlighted only where it appears (not on the 1st of the following month)."""
     by_day: dict[date, list[Mark]] = {}
     for mark in marks:
         by_day.setdefault(mark.day, []).append(mark)
-    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(today.year, today.month)
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
     return {
-        "title": f"{MONTHS_NL[today.month - 1]} {today.year}",
+        "title": f"{MONTHS_NL[month.month - 1]} {month.year}",
         "weeks": [[(d, by_day.get(d, [])) for d in week] for week in weeks],
-        "month": today.month,
+        "month": month.month,
         "today": today,
     }
 
@@ -119,6 +120,7 @@ def overview(
     config: Annotated[Config, Depends(get_config)],
 ) -> HTMLResponse:
     now = now_utc(request)
+    today = to_local(now).date()
     rows = load_rows(session, now)
     marks = upcoming_marks(rows, now)
     troubled = [h for h in source_health(session, config, set()) if h.flagged]
@@ -128,7 +130,7 @@ def overview(
         {
             "counts": counts(rows, now),
             "total": len(rows),
-            "grids": [month_grid(day, marks) for day in _two_months(to_local(now).date())],
+            "grids": [month_grid(month, marks, today) for month in _two_months(today)],
             "marks": marks[:40],
             "events": latest_events(session),
             "troubled": troubled,
