@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -213,7 +214,9 @@ def test_review_queue_holds_and_publishes(engine: Engine, replay: ReplayServer) 
     with TestClient(make_app(config, engine)) as client:
         login(client)
         queue = client.get("/beheer/beoordelen").text
-        assert "lage zekerheid (0.70 &lt; 0.80)" in queue
+        assert "lage zekerheid (0,70; drempel 0,80)" in queue
+        waiting = re.findall(r"<div>(\d+) (signaal wacht|signalen wachten)</div>", queue)
+        assert waiting and all((n == "1") == (w == "signaal wacht") for n, w in waiting)
         window_id = held[0].window_id
         done = post_form(
             client,

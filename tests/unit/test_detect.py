@@ -267,7 +267,8 @@ def test_budget_exhausted_change_once_per_window() -> None:
 
 def test_review_reasons_low_confidence_and_conflicts() -> None:
     vague = _window(confidence=0.3)
-    assert "lage zekerheid" in detect.review_reasons(vague, [vague], 0.6)[0]
+    # Dutch decimals, no formula (QA walkthrough: it read "0.30 < 0.60")
+    assert detect.review_reasons(vague, [vague], 0.6) == ["lage zekerheid (0,30; drempel 0,60)"]
     other = _window(id=2, publication_id=2, closes_at=CLOSES + timedelta(days=2), source_id="b")
     assert detect.windows_conflict(_window(), other)
     reasons = detect.review_reasons(_window(), [_window(), other], 0.6)

@@ -33,9 +33,14 @@ def review_reasons(window: Window, siblings: Sequence[Window], threshold: float)
         return []
     reasons = []
     if window.confidence < threshold:
-        reasons.append(f"lage zekerheid ({window.confidence:.2f} < {threshold:.2f})")
+        reasons.append(f"lage zekerheid ({_nl(window.confidence)}; drempel {_nl(threshold)})")
     others = [w for w in siblings if w.id != window.id and windows_conflict(window, w)]
     if others:
         sources = ", ".join(sorted({w.source_id or "staf" for w in others}))
         reasons.append(f"afwijkende datums in andere publicatie ({sources})")
     return reasons
+
+
+def _nl(value: float) -> str:
+    """A confidence as staff read it elsewhere on the dashboard: '0,70', not '0.70'."""
+    return f"{value:.2f}".replace(".", ",")
