@@ -4,6 +4,12 @@ Every edit writes AuditLog rows (who, when, field, before, after) in the caller'
 A corrected window is staff-locked: scrapes leave it alone (``tracker.ingest.store``) until staff
 release it; staff-set themes and regions live in SchemeOverride with the same rule. Edits that
 stakeholders should hear about emit ordinary events. No web code here.
+
+Windows are stored per publication, while readers see one window per span. A correction or a
+release is therefore about the span: it applies to every copy of it in the scheme (the same
+opening and closing moment, ``tracker.staff.review.span_copies``), so no publication's copy
+keeps the old dates and shows as a second period, and no later scrape brings them back while
+the correction holds.
 """
 
 from __future__ import annotations
@@ -117,21 +123,31 @@ def _lock(window: Window, actor: str, now: datetime) -> None:
 def correct_window(
     session: Session, window: Window, dates: WindowDates, actor: str, now: datetime
 ) -> bool:
-    """Set a window's dates and lock it; True when anything changed (an event is emitted)."""
+    """Set the dates of a window's span and lock it; True when anything changed.
+
+    Every copy of the span (other publications stating the same dates) gets the same dates
+    and lock, and the verdict in the review queue; the one event is about ``window``.
+    """
     dates.check()
+    copies = review.span_copies(session, window)
     old = WindowState.of(window)
-    window.opens_at, window.closes_at = dates.opens_at, dates.closes_at
-    window.opens_has_time, window.closes_has_time = dates.opens_has_time, dates.closes_has_time
-    window.precision = "day"
-    _lock(window, actor, now)
-    session.add(window)
+    befores = {id(copy): WindowState.of(copy).as_json() for copy in copies}
+    for copy in copies:
+        copy.opens_at, copy.closes_at = dates.opens_at, dates.closes_at
+        copy.opens_has_time, copy.closes_has_time = dates.opens_has_time, dates.closes_has_time
+        copy.precision = "day"
+        _lock(copy, actor, now)
+        session.add(copy)
     session.flush()
-    review.decide(session, window, review.Verdict.CORRECTED, actor, now)
+    review.decide_windows(session, copies, review.Verdict.CORRECTED, actor, now)
     change = detect.window_corrected(window, old, WindowState.of(window), now)
+    for copy in copies:
+        if change is None:
+            audit(session, actor, "vergrendeld", now, scheme_id=copy.scheme_id, window_id=copy.id)
+        else:
+            _audit_window(session, copy, befores[id(copy)], actor, "datum gecorrigeerd", now)
     if change is None:
-        audit(session, actor, "vergrendeld", now, scheme_id=window.scheme_id, window_id=window.id)
         return False
-    _audit_window(session, window, old.as_json(), actor, "datum gecorrigeerd", now)
     record_changes(session, [change], now, source_id=STAFF_SOURCE)
     return True
 
@@ -187,23 +203,30 @@ def mark_budget_exhausted(session: Session, window: Window, actor: str, now: dat
 
 
 def release_window(session: Session, window: Window, actor: str, now: datetime) -> None:
-    """Let scrapes update the window again."""
+    """Let scrapes update the window again, with every locked copy of its span.
+
+    The copies keep the corrected dates until their publication's next scrape restores what
+    the source says; the read side shows them once meanwhile (one span).
+    """
     if not window.staff_locked:
         return
-    window.staff_locked, window.locked_by, window.locked_at = False, "", None
-    window.updated_at = now
-    session.add(window)
-    audit(
-        session,
-        actor,
-        "vrijgegeven",
-        now,
-        scheme_id=window.scheme_id,
-        window_id=window.id,
-        field="staff_locked",
-        before=True,
-        after=False,
-    )
+    for copy in review.span_copies(session, window):
+        if not copy.staff_locked:
+            continue
+        copy.staff_locked, copy.locked_by, copy.locked_at = False, "", None
+        copy.updated_at = now
+        session.add(copy)
+        audit(
+            session,
+            actor,
+            "vrijgegeven",
+            now,
+            scheme_id=copy.scheme_id,
+            window_id=copy.id,
+            field="staff_locked",
+            before=True,
+            after=False,
+        )
 
 
 def _scheme(session: Session, scheme_id: int) -> Scheme:

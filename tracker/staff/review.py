@@ -6,11 +6,16 @@ or when another publication gives different dates for an overlapping period (the
 unpublished (``Event.published=False``) until a staff member approves the window. Merge
 proposals (look-alike titles, ``tracker.ingest.merge``) wait here too; accepting one is a
 staff merge (``tracker.staff.corrections.decide_proposal``). No web code here.
+
+Windows are stored per publication, but readers see one window per span
+(``tracker.read.queries.shown_windows``). So a verdict is about a span: it is recorded for
+every copy of it in the scheme (``span_copies``), and the queue lists a span once.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -18,6 +23,7 @@ from enum import StrEnum
 from sqlmodel import Session, col, select
 
 from tracker.config import ReviewConfig
+from tracker.detect import WindowState
 from tracker.detect import review_reasons as review_reasons  # the dashboard lists reasons
 from tracker.models import (
     Event,
@@ -62,15 +68,42 @@ def review_queue(session: Session, config: ReviewConfig) -> list[ReviewItem]:
     for window in windows:
         by_scheme.setdefault(window.scheme_id, []).append(window)
     decided = _last_decisions(session)
-    items = []
-    for window in windows:
+    by_span: dict[tuple[object, ...], ReviewItem] = {}
+    for window in sorted(windows, key=lambda w: w.id or 0):
         reasons = review_reasons(window, by_scheme[window.scheme_id], config.confidence_threshold)
         verdict = decided.get(window.id or 0)
         if not reasons or (verdict is not None and verdict >= window.updated_at):
             continue
-        items.append(ReviewItem(window, schemes[window.scheme_id], reasons, _held(session, window)))
+        # one item per span: a verdict on it is a verdict on every copy (``decide``)
+        item = by_span.get(key := _span_key(window))
+        if item is None:
+            by_span[key] = ReviewItem(window, schemes[window.scheme_id], reasons)
+        else:
+            item.reasons += [r for r in reasons if r not in item.reasons]
+        by_span[key].held_events += _held(session, window)
+    items = list(by_span.values())
     items.sort(key=lambda i: (i.window.updated_at, i.window.id or 0), reverse=True)
     return items
+
+
+def _span_key(window: Window) -> tuple[object, ...]:
+    state = WindowState.of(window)
+    if state.opens_at is None and state.closes_at is None:
+        return ("undated", window.id)
+    return (window.scheme_id, state.opens_at, state.closes_at)
+
+
+def span_copies(session: Session, window: Window) -> list[Window]:
+    """The window and every other live copy of its span in the scheme (same opening and
+    closing moment, another publication); an undated window is only itself."""
+    key = _span_key(window)
+    if key[0] == "undated":
+        return [window]
+    siblings = session.exec(
+        select(Window).where(Window.scheme_id == window.scheme_id, Window.id != window.id)
+    ).all()
+    copies = [w for w in siblings if not w.withdrawn and _span_key(w) == key]
+    return [window, *sorted(copies, key=lambda w: w.id or 0)]
 
 
 @dataclass
@@ -119,18 +152,33 @@ def _held(session: Session, window: Window) -> int:
 
 
 def decide(session: Session, window: Window, decision: str, actor: str, now: datetime) -> int:
-    """Record a verdict; approving (or correcting) publishes the window's held events."""
+    """Record a verdict on the window's span (every copy, ``span_copies``); approving publishes
+    their held events. Returns how many events were published."""
+    return decide_windows(session, span_copies(session, window), decision, actor, now)
+
+
+def decide_windows(
+    session: Session, windows: Sequence[Window], decision: str, actor: str, now: datetime
+) -> int:
+    """Record a verdict on each of ``windows``; approving (or correcting) publishes their held
+    events. Returns how many events were published."""
     if decision not in set(Verdict):
         raise ValueError(f"unknown review decision {decision!r}")
-    assert window.id is not None
-    session.add(ReviewDecision(window_id=window.id, decision=decision, actor=actor, created_at=now))
-    if decision == Verdict.REJECTED:
-        return 0
-    held = session.exec(
-        select(Event).where(Event.window_id == window.id, col(Event.published).is_(False))
-    ).all()
-    for event in held:
-        event.published = True
-        session.add(event)
-    logger.info("%s %s window %s; published %d events", actor, decision, window.id, len(held))
-    return len(held)
+    published = 0
+    for window in windows:
+        assert window.id is not None
+        session.add(
+            ReviewDecision(window_id=window.id, decision=decision, actor=actor, created_at=now)
+        )
+        if decision == Verdict.REJECTED:
+            continue
+        held = session.exec(
+            select(Event).where(Event.window_id == window.id, col(Event.published).is_(False))
+        ).all()
+        for event in held:
+            event.published = True
+            session.add(event)
+        published += len(held)
+    ids = [w.id for w in windows]
+    logger.info("%s %s windows %s; published %d events", actor, decision, ids, published)
+    return published
