@@ -270,6 +270,7 @@ def _print_last_runs(config: Config) -> None:
 
     from tracker.cli.scrape import STATUS_NL
     from tracker.models import ScrapeRun
+    from tracker.read.errors_nl import message_nl
 
     path = sqlite_path(config.database.url)
     if path is not None and not path.exists():
@@ -303,7 +304,7 @@ def _print_last_runs(config: Config) -> None:
         if run is None:
             table.add_row(sid, "nog nooit", "", "", "")
             continue
-        message = run.error.removeprefix("overgeslagen: ")
+        message = message_nl(run.error.removeprefix("overgeslagen: "))
         table.add_row(
             sid,
             STATUS_NL.get(run.status, run.status),

@@ -7,8 +7,6 @@ run is never silent and the output needs no terminal to read.
 
 from __future__ import annotations
 
-import re
-
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -16,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from tracker.config import Config
 from tracker.ingest.pipeline import RunResult, run_sources
+from tracker.read.errors_nl import message_nl as message_nl  # the shared Dutch wording
 
 STATUS_NL = {
     "ok": "ok",
@@ -24,33 +23,6 @@ STATUS_NL = {
     "failed": "mislukt",
     "refused": "overgeslagen",
 }
-
-# the fetch and parse layers raise technical English messages; users read them in Dutch
-_MESSAGES_NL: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^HTTP (\d+) from (.+)$"), r"HTTP \1 van \2"),
-    (re.compile(r"^time budget of (\S+)s exceeded$"), r"tijdslimiet van \1 s overschreden"),
-    (re.compile(r"^the source returned no items$"), "de bron leverde geen items"),
-    (re.compile(r"^robots\.txt disallows (.+)$"), r"robots.txt verbiedt \1"),
-    (
-        re.compile(r"^robots\.txt unavailable for (\S+): (.*)$"),
-        r"robots.txt van \1 niet op te halen: \2",
-    ),
-    (re.compile(r"^too many redirects from (.+)$"), r"te veel doorverwijzingen vanaf \1"),
-    (re.compile(r"^refusing non-http\(s\) URL (.+)$"), r"geen http(s)-adres, geweigerd: \1"),
-    (re.compile(r"^(\S+): body exceeds (\d+) bytes$"), r"\1: antwoord groter dan \2 bytes"),
-    (re.compile(r"^incomplete body from (\S+): (.*)$"), r"onvolledig antwoord van \1: \2"),
-    (re.compile(r"^(\w+) for (\S+): (.*)$"), r"verbindingsfout (\1) bij \2: \3"),
-    (re.compile(r"^(\S+): empty body, expected (\w+)$"), r"\1: leeg antwoord, \2 verwacht"),
-    (re.compile(r"^(\S+): not well-formed XML \((.*)\)$"), r"\1: geen geldige XML (\2)"),
-]
-
-
-def message_nl(text: str) -> str:
-    """A known technical message in Dutch; unknown ones are kept (prefixed) rather than lost."""
-    for pattern, replacement in _MESSAGES_NL:
-        if pattern.match(text):
-            return pattern.sub(replacement, text)
-    return text
 
 
 def status_nl(status: str) -> str:

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from tracker.config import Config
 from tracker.models import RunStatus, ScrapeRun, Source, SourceOverride
+from tracker.read.errors_nl import message_nl
 
 HISTORY = 6
 
@@ -37,6 +38,16 @@ class SourceHealth:
     @property
     def flagged(self) -> bool:
         return bool(self.problems)
+
+    @property
+    def last_error(self) -> str:
+        """The last run's error as the fetch or parse layer stated it (English, technical)."""
+        return self.last_run.error if self.last_run is not None else ""
+
+    @property
+    def last_error_nl(self) -> str:
+        """The last run's error for staff, in Dutch (``tracker.read.errors_nl``)."""
+        return message_nl(self.last_error)
 
 
 def run_problems(runs: list[ScrapeRun], failures: int, config: Config) -> list[str]:
@@ -94,6 +105,6 @@ def source_health(session: Session, config: Config, running: set[str]) -> list[S
             problems=run_problems(runs, failures, config),
         )
         if row and row.flagged and row.flag_reason and not health.problems:
-            health.problems.append(row.flag_reason)
+            health.problems.append(message_nl(row.flag_reason))
         result.append(health)
     return result
