@@ -72,6 +72,22 @@ def test_structured_budget_is_a_number_and_text_windows_do_not_duplicate() -> No
     assert window.status_text == "Open"
 
 
+def test_a_listing_status_before_the_closing_field_is_no_second_window() -> None:
+    # the ISDE item of tests/fixtures/html_list/constructed_rvo_list.html: the item text read
+    # "Open voor aanvragen … 31 december 2026" as an opening on the closing date (QA walkthrough)
+    raw = RawScheme(
+        key="isde",
+        title="ISDE",
+        text="ISDE Open voor aanvragen U vraagt de subsidie aan nadat de maatregel is"
+        " uitgevoerd. 31 december 2026",
+        windows=[RawWindow(closes_text="31 december 2026", status_text="Open voor aanvragen")],
+    )
+    data = normalise_scheme(raw, SOURCE, "https://x.nl/lijst", TODAY)
+    assert [(w.opens_at, w.closes_at) for w in data.windows] == [
+        (None, datetime(2026, 12, 31, 22, 59, 59, tzinfo=UTC))
+    ]
+
+
 def test_text_urls_and_required_fields() -> None:
     assert clean_text("  a&amp;b <b>c</b>\n d ", 100) == "a&b c d"
     assert absolute_url("/r/1", "https://x.nl/lijst") == "https://x.nl/r/1"

@@ -218,13 +218,28 @@ def _parse_day(value: str) -> date | None:
 
 
 def _overlaps(window: WindowData, structured: list[WindowData]) -> bool:
-    """True when a structured field already states this window (it wins: it is more exact)."""
+    """True when a structured field already states this window (it wins: it is more exact).
+
+    A half window read from the text whose one date is a day a structured field gives is
+    that field's date read again (a listing's 'Open voor aanvragen … 31 december 2026' next
+    to its closing-date field), not a second window.
+    """
+    half = (window.opens_at is None) != (window.closes_at is None)
     for known in structured:
         if window.opens_at is not None and window.opens_at == known.opens_at:
             return True
         if window.closes_at is not None and window.closes_at == known.closes_at:
             return True
+        if half and _day(window.opens_at or window.closes_at) in {
+            _day(known.opens_at),
+            _day(known.closes_at),
+        } - {None}:
+            return True
     return False
+
+
+def _day(moment: datetime | None) -> date | None:
+    return moment.astimezone(AMSTERDAM).date() if moment is not None else None
 
 
 def _dedupe(windows: list[WindowData]) -> list[WindowData]:
