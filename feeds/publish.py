@@ -20,9 +20,11 @@ from feeds.build import build_event_feed, build_scheme_feed
 from feeds.ical import build_calendar
 from tracker.config import Config
 from tracker.models import Scheme, Window
+from tracker.read.describe import KIND_NL, LEVEL_NL
 from tracker.read.queries import Filters, recent_events, scheme_matches, scheme_windows
 from tracker.read.status import scheme_status, window_status
 from tracker.read.visible import visible_clause
+from tracker.regions import PROVINCES
 
 logger = logging.getLogger(__name__)
 
@@ -48,9 +50,18 @@ def _etag(*parts: object) -> str:
 
 
 def feed_title(config: Config, base: str, filters: Filters) -> str:
-    parts = [p for p in (filters.region, filters.level, filters.theme, filters.doelgroep,
-                         filters.kind, filters.q) if p]  # fmt: skip
-    return f"{base} ({', '.join(parts)})" if parts else base
+    """The base title with the filters in words a reader knows ('Gelderland', not 'NL-GE')."""
+    kinds = {k.value: label for k, label in KIND_NL.items()}
+    parts = [
+        PROVINCES.get(filters.region, filters.region) if filters.region else "",
+        LEVEL_NL.get(filters.level, filters.level) if filters.level else "",
+        filters.theme or "",
+        filters.doelgroep or "",
+        kinds.get(filters.kind, filters.kind) if filters.kind else "",
+        f"“{filters.q}”" if filters.q else "",
+    ]
+    shown = [p for p in parts if p]
+    return f"{base} ({', '.join(shown)})" if shown else base
 
 
 def prepare_alerts(
