@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -185,7 +186,7 @@ def test_backup_is_a_consistent_copy_while_another_connection_writes(tmp_path: P
     thread.start()
     try:
         while written[0] < 20:
-            stop.wait(0.01)
+            time.sleep(0.01)  # not stop.wait: under faketime an unsignalled wait never ends
         target = tmp_path / "copies" / "backup.db"
         result = runner.invoke(app, ["backup", str(target), "--config", str(config)])
     finally:
