@@ -92,5 +92,11 @@ def select_rows(
     staff: bool = False,
 ) -> list[SchemeRow]:
     """Matching rows, sorted. Staff see removed schemes (flagged) and, on request, hidden ones."""
-    rows = load_rows(session, now, hidden=staff and filters.include_hidden, removed=staff)
-    return sort_rows([r for r in rows if row_matches(r, filters)], sort, descending)
+    hidden = staff and filters.include_hidden
+    # the whole catalogue sorted once per generation and minute; filtering keeps that order
+    # (sort_rows is stable), so a request only filters and pages
+    ordered: list[SchemeRow] = rowcache.cached(
+        session, now, ("sorted", hidden, staff, sort, descending),
+        lambda: sort_rows(load_rows(session, now, hidden=hidden, removed=staff), sort, descending),
+    )  # fmt: skip
+    return [r for r in ordered if row_matches(r, filters)]
