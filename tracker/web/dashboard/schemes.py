@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from tracker.config import Config
 from tracker.models import AuditLog, Event, EventKind, Publication, Scheme, StaffNote, Window
+from tracker.read import rowcache
 from tracker.read.queries import UNDATED, Filters, shown_windows
 from tracker.read.schemes import SortKey, load_rows, select_rows
 from tracker.read.status import window_status
@@ -83,7 +84,12 @@ def scheme_list(
             "sort": sort,
             "desc": desc,
             "now": now,
-            "facets": facets(load_rows(session, now, hidden=True, removed=True)),
+            "facets": rowcache.cached(  # once per data generation and minute (issue 14)
+                session,
+                now,
+                ("facets",),
+                lambda: facets(load_rows(session, now, hidden=True, removed=True)),
+            ),
             "query": query,
             "prev_query": request.url.include_query_params(page=page - 1).query,
             "next_query": request.url.include_query_params(page=page + 1).query,
