@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from scrapers.base import Request
+from tests.conftest import NOW
 from tracker.config import HttpConfig
 from tracker.errors import FetchError
-from tracker.ingest.fetch import Fetched, Fetcher
+from tracker.ingest.fetch import Fetched, Fetcher, _retry_after
 from tracker.ops.replay import ReplayServer, Route
 
 URL = "https://example.test/page"
@@ -86,6 +87,12 @@ def test_retry_after_429_then_success(server: ReplayServer) -> None:
     fetched = _fetch(server, FAST)
     assert fetched.page.content == b"<p>ok</p>"
     assert route.served == 3
+
+
+def test_retry_after_date_counts_from_the_fetcher_clock() -> None:
+    assert _retry_after("Fri, 27 Nov 2026 07:00:30 GMT", NOW) == 30.0
+    assert _retry_after("Fri, 27 Nov 2026 06:00:00 GMT", NOW) == 0.0
+    assert _retry_after("5", NOW) == 5.0 and _retry_after("soon", NOW) is None
 
 
 def test_gives_up_after_retries(server: ReplayServer) -> None:

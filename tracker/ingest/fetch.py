@@ -185,7 +185,7 @@ class Fetcher:
                         url=request.url,
                         status=response.status_code,
                     ),
-                    _retry_after(response.headers.get("retry-after")),
+                    _retry_after(response.headers.get("retry-after"), self._clock.now(UTC)),
                 )
             declared = response.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > self.http.max_bytes:
@@ -284,7 +284,7 @@ class _Retryable(Exception):
         self.retry_after = retry_after
 
 
-def _retry_after(value: str | None) -> float | None:
+def _retry_after(value: str | None, now: datetime) -> float | None:
     if not value:
         return None
     if value.strip().isdigit():
@@ -293,7 +293,7 @@ def _retry_after(value: str | None) -> float | None:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    return max(0.0, (when - now).total_seconds())
 
 
 def _charset(headers: Mapping[str, str]) -> str:
