@@ -12,6 +12,7 @@ from tests.integration._alerts import alert_config, post_subscribe
 from tracker.alerts.subscriptions import confirm_subscription
 from tracker.config import AlertsConfig
 from tracker.models import OutboxMessage, Subscription
+from tracker.read.describe import LEVEL_NL
 from tracker.web.app import create_app
 
 
@@ -29,6 +30,19 @@ def test_form_shows_regions_themes_and_groups(engine: Engine) -> None:
     assert page.status_code == 200
     for value in ("NL-GR", "oost", "scholing", "onderwijsinstellingen", "wekelijks"):
         assert f'value="{value}"' in page.text
+
+
+def test_level_labels_are_the_start_pages(engine: Engine) -> None:
+    """QA walkthrough: the Niveau boxes read 'rijk provincie eu' next to the start page's
+    'Rijk', 'Provincie', 'EU'; both use ``LEVEL_NL`` now, and a refused form keeps the choice."""
+    client = _client(engine)
+    form = client.get("/abonneren").text
+    start = client.get("/").text
+    for value, label in LEVEL_NL.items():
+        assert f'value="{value}"> {label}</label>' in form
+        assert f'<option value="{value}">{label}</option>' in start
+    refused = post_subscribe(client, {"email": "geen-adres", "levels": ["eu"]}).text
+    assert 'value="eu" checked> EU</label>' in refused
 
 
 def test_invalid_address_gets_a_dutch_error_not_a_500(engine: Engine) -> None:

@@ -80,6 +80,18 @@ def test_publisher_and_regions_are_names() -> None:
     lines = scheme_header_lines(scheme(publisher="Gelderland", level="provincie",
                                        regions=["NL-GE"]))  # fmt: skip
     assert "Uitgever: provincie Gelderland" in lines and "Niveau: Provincie (Gelderland)" in lines
+    # the EU's sources name the Commission in English; it is stored so, shown in Dutch
+    eu = scheme(publisher="European Commission", level="eu")
+    assert publisher_label(eu) == "Europese Commissie" and eu.publisher == "European Commission"
+    assert "Uitgever: Europese Commissie" in scheme_header_lines(eu)
+
+
+def test_counts_take_the_singular_for_one() -> None:
+    from tracker.read.describe import count_nl
+
+    assert count_nl(1, "abonnement", "abonnementen") == "1 abonnement"
+    assert count_nl(2, "abonnement", "abonnementen") == "2 abonnementen"
+    assert count_nl(0, "verzoek", "verzoeken") == "0 verzoeken"
 
 
 def test_feed_html_escapes_every_line_and_links_urls() -> None:

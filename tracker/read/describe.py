@@ -16,6 +16,7 @@ from tracker.read.status import LABELS_NL, window_status
 from tracker.read.timefmt import MONTHS_NL, format_moment_nl, to_local
 from tracker.regions import PROVINCES, province_of
 
+# the one label map of levels: start page, subscribe form, mail, feeds and the dashboard
 LEVEL_NL = {"rijk": "Rijk", "provincie": "Provincie", "eu": "EU"}
 
 KIND_NL = {
@@ -30,6 +31,11 @@ KIND_NL = {
     EventKind.SCHEME_REMOVED: "Regeling verdwenen",
     EventKind.SCHEME_RENAMED: "Naam gewijzigd",
 }
+
+
+def count_nl(n: int, one: str, many: str) -> str:
+    """'1 abonnement', '2 abonnementen', '0 abonnementen': a count with its noun in Dutch."""
+    return f"{n} {one if n == 1 else many}"
 
 
 def format_money(amount: Decimal | None) -> str:
@@ -98,9 +104,17 @@ PUBLISHER_BY_HOST = {
 }
 
 
+# bodies that sources name in English; stored as the source gives them, shown in Dutch
+PUBLISHER_NL = {
+    "european commission": "Europese Commissie",
+    "european union": "Europese Unie",
+}
+
+
 def publisher_label(scheme: Scheme) -> str:
     """'provincie Gelderland' for a province (by any of its names), the body's own name
-    otherwise, the body behind the scheme's site when none was given, else ''."""
+    (in Dutch where a source gives it in English) otherwise, the body behind the scheme's
+    site when none was given, else ''."""
     name = scheme.publisher.strip()
     code = province_of(name) if name else None
     if code is None and not name and scheme.level == "provincie" and len(scheme.regions) == 1:
@@ -108,7 +122,7 @@ def publisher_label(scheme: Scheme) -> str:
     if code in PROVINCES:
         return f"provincie {PROVINCES[code]}"
     if name:
-        return name
+        return PUBLISHER_NL.get(name.casefold(), name)
     host = re.sub(r"^[a-z]+://(?:www\.)?([^/:?#]+).*$", r"\1", scheme.url.lower())
     return next((body for h, body in PUBLISHER_BY_HOST.items() if host.endswith(h)), "")
 

@@ -12,6 +12,8 @@ from sqlalchemy.engine import Engine
 
 from tracker.config import Config
 from tracker.read.describe import (
+    LEVEL_NL,
+    count_nl,
     format_money,
     moment_phrase,
     publisher_label,
@@ -34,7 +36,8 @@ def make_templates() -> Jinja2Templates:
     env = templates.env
     env.autoescape = True
     env.globals.update(status_label=LABELS_NL, window_phrase=window_phrase,
-                       publisher_label=publisher_label, region_names=region_names)  # fmt: skip
+                       publisher_label=publisher_label, region_names=region_names,
+                       level_nl=LEVEL_NL, count_nl=count_nl)  # fmt: skip
     env.filters["moment_auto"] = moment_phrase
     env.filters["moment"] = format_moment_nl
     env.filters["money"] = format_money

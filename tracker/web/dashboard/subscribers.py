@@ -11,10 +11,13 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session, col, select
 
+from tracker.config import Config
 from tracker.models import OutboxMessage, Subscription
+from tracker.read.describe import LEVEL_NL
+from tracker.regions import PROVINCES, region_label
 from tracker.web.auth import Staff
 from tracker.web.dashboard.common import render
-from tracker.web.deps import get_session
+from tracker.web.deps import get_config, get_session
 
 router = APIRouter(prefix="/beheer")
 
@@ -41,7 +44,13 @@ def _state(sub: Subscription) -> str:
     return "wacht op bevestiging"
 
 
-def subscriber_rows(session: Session) -> list[SubscriberRow]:
+def _region_names(config: Config, sub: Subscription) -> list[str]:
+    """Province and group names for what the subscriber chose, not codes."""
+    known = (*PROVINCES, *config.regions.groups)
+    return [region_label(config, r) if r in known else r for r in sub.region_labels or sub.regions]
+
+
+def subscriber_rows(session: Session, config: Config) -> list[SubscriberRow]:
     subs = session.exec(select(Subscription).order_by(col(Subscription.created_at).desc())).all()
     messages = session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))).all()
     counts: dict[int, Counter[str]] = {}
@@ -56,8 +65,8 @@ def subscriber_rows(session: Session) -> list[SubscriberRow]:
             email=sub.email,
             state=_state(sub),
             filters={
-                "regio's": sub.region_labels or sub.regions,
-                "niveaus": sub.levels,
+                "regio's": _region_names(config, sub),
+                "niveaus": [LEVEL_NL.get(level, level) for level in sub.levels],
                 "thema's": sub.themes,
                 "doelgroepen": sub.doelgroepen,
             },
@@ -72,7 +81,10 @@ def subscriber_rows(session: Session) -> list[SubscriberRow]:
 
 @router.get("/abonnees", response_class=HTMLResponse)
 def subscribers(
-    request: Request, user: Staff, session: Annotated[Session, Depends(get_session)]
+    request: Request,
+    user: Staff,
+    session: Annotated[Session, Depends(get_session)],
+    config: Annotated[Config, Depends(get_config)],
 ) -> HTMLResponse:
-    rows = subscriber_rows(session)
+    rows = subscriber_rows(session, config)
     return render(request, "dashboard/subscribers.html", {"rows": rows})

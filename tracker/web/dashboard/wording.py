@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi.templating import Jinja2Templates
@@ -46,6 +47,27 @@ def source_title(config: Config, source_id: str | None) -> str:
     return source.title if source and source.title else source_id
 
 
+_LISTED = re.compile(r"\(([^()]*)\)$")
+
+
+def review_reason(config: Config, reason: str) -> str:
+    """A review reason with the titles of the sources it lists at its end, not their ids:
+    'afwijkende datums in andere publicatie (Provincie Gelderland: subsidies)'."""
+    found = _LISTED.search(reason)
+    if found is None:
+        return reason
+    ids = [part.strip() for part in found.group(1).split(",")]
+    if not all(i == STAFF_SOURCE or i in config.sources for i in ids):
+        return reason  # not a list of sources ('lage zekerheid (0,30; drempel 0,60)')
+    titles = ", ".join(source_title(config, i) for i in ids)
+    return f"{reason[: found.start()]}({titles})"
+
+
+@pass_context
+def _review_reason(context: Any, reason: str) -> str:
+    return review_reason(context["request"].app.state.config, reason)
+
+
 @pass_context
 def _source_title(context: Any, source_id: str | None) -> str:
     return source_title(context["request"].app.state.config, source_id)
@@ -55,6 +77,7 @@ def install_wording(templates: Jinja2Templates) -> None:
     templates.env.filters.update(
         decimal=decimal_nl,
         source_title=_source_title,
+        review_reason=_review_reason,
         run_status_nl=lambda v: RUN_STATUS_NL.get(str(v), str(v)),
         frequency_nl=lambda v: FREQUENCY_NL.get(str(v), str(v)),
         delivery_nl=lambda v: DELIVERY_NL.get(str(v), str(v)),
