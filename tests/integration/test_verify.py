@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,24 @@ def test_check_staatscourant_windows_and_snippets(replay: ReplayServer) -> None:
     assert "Regeling: " in out and "stcrt-2026-30567" in out
     assert "26 november 2026" in out  # the SDE++ closing date, with its sentence
     assert "200 http://127.0.0.1" in out
+
+
+def test_check_speaks_dutch_names_labels_and_numbers(replay: ReplayServer) -> None:
+    """QA walkthrough: 'status closed', 'zekerheid 0.99', 'regio's NL-GE', '1 verzoeken'."""
+    config = make_config(replay, {"cvdr": KINDS["cvdr"]})
+    console = _console()
+    run_check(config, "cvdr", None, console, now=NOW)
+    out = console.export_text()
+    assert "niveau Provincie · regio's Gelderland · status open" in out
+    assert "(zekerheid 0,99)" in out and "0.99" not in out and "NL-GE" not in out
+    assert "\n1 regeling; niets opgeslagen." in out and "2 verzoeken" in out
+    config = make_config(replay, {"page": KINDS["html_page"]})
+    console = _console()
+    run_check(config, "page", None, console, now=NOW + timedelta(days=100))  # after it closed
+    out = console.export_text()
+    assert "Bron page (html_page): 1 verzoek\n" in out
+    assert "niveau Rijk · regio's heel Nederland · status gesloten" in out
+    assert "closed" not in out and "verzoeken" not in out
 
 
 def test_check_one_url_with_the_source_scraper(replay: ReplayServer) -> None:

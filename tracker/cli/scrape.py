@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from tracker.config import Config
 from tracker.ingest.pipeline import RunResult, run_sources
+from tracker.read.describe import count_nl
 from tracker.read.errors_nl import message_nl as message_nl  # the shared Dutch wording
 
 STATUS_NL = {
@@ -33,14 +34,26 @@ def _errors(result: RunResult) -> int:
     return result.items_skipped + (1 if result.error else 0)
 
 
+def _requests(n: int) -> str:
+    return count_nl(n, "verzoek", "verzoeken")
+
+
+def _items(n: int) -> str:
+    return count_nl(n, "item", "items")
+
+
+def _fouten(n: int) -> str:
+    return count_nl(n, "fout", "fouten")
+
+
 def source_line(config: Config, result: RunResult) -> str:
     """One plain line per finished source, for logs and cron mail."""
     title = config.sources[result.source_id].title if result.source_id in config.sources else ""
     name = f"{result.source_id} ({title})" if title else result.source_id
     seconds = f"{result.duration:.1f}".replace(".", ",")
     line = (
-        f"{name}: {status_nl(result.status)}, {result.requests} verzoeken, "
-        f"{result.items_found} items, {_errors(result)} fouten, {seconds} s"
+        f"{name}: {status_nl(result.status)}, {_requests(result.requests)}, "
+        f"{_items(result.items_found)}, {_fouten(_errors(result))}, {seconds} s"
     )
     return line + (f": {message_nl(result.error)}" if result.error else "")
 
@@ -49,28 +62,35 @@ def _run_live(config: Config, engine: Engine, ids: list[str], console: Console) 
     columns = (
         SpinnerColumn(finished_text="✓"),
         TextColumn("{task.description}"),
-        TextColumn("{task.fields[requests]} verzoeken"),
-        TextColumn("{task.fields[items]} items"),
-        TextColumn("{task.fields[errors]} fouten"),
+        TextColumn("{task.fields[requests]}"),
+        TextColumn("{task.fields[items]}"),
+        TextColumn("{task.fields[errors]}"),
         TextColumn("{task.fields[status]}"),
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=console) as progress:
         tasks: dict[str, TaskID] = {
-            sid: progress.add_task(sid, total=1, requests=0, items=0, errors=0, status="bezig")
+            sid: progress.add_task(
+                sid,
+                total=1,
+                requests=_requests(0),
+                items=_items(0),
+                errors=_fouten(0),
+                status="bezig",
+            )  # fmt: skip
             for sid in ids
         }
 
         def fetched(source_id: str, requests: int, items: int) -> None:
-            progress.update(tasks[source_id], requests=requests, items=items)
+            progress.update(tasks[source_id], requests=_requests(requests), items=_items(items))
 
         def done(result: RunResult) -> None:
             progress.update(
                 tasks[result.source_id],
                 completed=1,
-                requests=result.requests,
-                items=result.items_found,
-                errors=_errors(result),
+                requests=_requests(result.requests),
+                items=_items(result.items_found),
+                errors=_fouten(_errors(result)),
                 status=status_nl(result.status),
             )
 
@@ -78,7 +98,9 @@ def _run_live(config: Config, engine: Engine, ids: list[str], console: Console) 
 
 
 def _run_plain(config: Config, engine: Engine, ids: list[str], console: Console) -> list[RunResult]:
-    console.print(f"Ophalen: {len(ids)} bronnen", markup=False, highlight=False)
+    console.print(
+        f"Ophalen: {count_nl(len(ids), 'bron', 'bronnen')}", markup=False, highlight=False
+    )
 
     def done(result: RunResult) -> None:
         console.print(source_line(config, result), markup=False, highlight=False)

@@ -26,9 +26,17 @@ from tracker.ingest.fetch import Fetched, Fetcher
 from tracker.ingest.netguard import HopGuard, origin
 from tracker.ingest.normalise import NormaliseError, normalise_scheme
 from tracker.ingest.pipeline import _collect, _Collected, make_scraper
+from tracker.read.describe import LEVEL_NL, count_nl, region_names
+from tracker.read.status import LABELS_NL
 from tracker.read.timefmt import format_moment_nl, local_today
 
 logger = logging.getLogger(__name__)
+
+
+def decimal_nl(value: float) -> str:
+    """'0,99': a confidence with a decimal comma, as the dashboard shows it."""
+    return f"{value:.2f}".replace(".", ",")
+
 
 EXTENSIONS = (("json", "json"), ("html", "html"), ("rss", "xml"), ("atom", "xml"), ("xml", "xml"))
 
@@ -96,9 +104,8 @@ def run_check(
     moment = now or datetime.now(UTC)
     checked = fetch_source(config, source_id, url, moment)
     source = config.sources[source_id]
-    console.print(
-        f"Bron {source_id} ({config.scraper_name(source_id)}): {len(checked.pages)} verzoeken"
-    )
+    requests = count_nl(len(checked.pages), "verzoek", "verzoeken")
+    console.print(f"Bron {source_id} ({config.scraper_name(source_id)}): {requests}")
     for recorded in checked.pages:
         console.print(f"  {recorded.page.status} {recorded.page.url}", markup=False)
     got = checked.collected
@@ -117,24 +124,31 @@ def run_check(
         except NormaliseError as exc:
             console.print(f"  overgeslagen: {exc}", markup=False)
             continue
-        regions = ", ".join(data.regions) or "-"
-        console.print(f"  niveau {data.level} · regio's {regions} · status {data.status}")
+        level = LEVEL_NL.get(data.level, data.level)
+        status = LABELS_NL.get(data.status, data.status)
+        console.print(
+            f"  niveau {level} · regio's {region_names(data.regions)} · status {status}",
+            markup=False,
+            highlight=False,
+        )
         if not data.windows:
             console.print("  geen aanvraagperiode gevonden")
         for window in data.windows:
             opens = format_moment_nl(window.opens_at, window.opens_has_time) or "?"
             closes = format_moment_nl(window.closes_at, window.closes_has_time) or "?"
             console.print(
-                f"  periode {opens} – {closes} (zekerheid {window.confidence:.2f})",
+                f"  periode {opens} – {closes} (zekerheid {decimal_nl(window.confidence)})",
                 markup=False,
                 highlight=False,
             )
             console.print(f"    «{window.snippet}»", markup=False, highlight=False)
     if got.deferred:
-        console.print(f"\n{got.deferred} items zonder details (tijdsbudget)")
+        items = count_nl(got.deferred, "item", "items")
+        console.print(f"\n{items} zonder details (tijdsbudget)")
     for warning in got.warnings:
         console.print(f"WAARSCHUWING: {warning}", markup=False, highlight=False)
-    console.print(f"\n{len(got.items)} regelingen; niets opgeslagen.")
+    schemes = count_nl(len(got.items), "regeling", "regelingen")
+    console.print(f"\n{schemes}; niets opgeslagen.")
     return 0
 
 
