@@ -49,6 +49,26 @@ class NotifyResult:
     error: str = ""
 
 
+def connect_error(cfg: SmtpConfig, exc: Exception) -> str:
+    """Why no SMTP connection came about, in Dutch, naming the server tried: an operator
+    needs the host and port to tell a wrong setting from a server that is down."""
+    if isinstance(exc, ConnectionRefusedError):
+        reason = "verbinding geweigerd (draait daar een mailserver?)"
+    elif isinstance(exc, socket.gaierror):
+        reason = "onbekende hostnaam"
+    elif isinstance(exc, TimeoutError):
+        reason = f"geen antwoord binnen {cfg.timeout:g} s"
+    elif isinstance(exc, ssl.SSLError):
+        reason = f"TLS-fout ({getattr(exc, 'reason', None) or exc})"
+    elif isinstance(exc, smtplib.SMTPAuthenticationError):
+        reason = f"inloggen als {cfg.username} geweigerd ({exc.smtp_code})"
+    elif isinstance(exc, NotifyError):
+        reason = str(exc)
+    else:
+        reason = str(exc) or type(exc).__name__
+    return f"SMTP-verbinding met {cfg.host}:{cfg.port} mislukt: {reason}"
+
+
 def open_smtp(cfg: SmtpConfig) -> smtplib.SMTP:
     """Connect (TLS, STARTTLS or plain, as configured) and log in when a user is set."""
     context = ssl.create_default_context()
@@ -63,7 +83,7 @@ def open_smtp(cfg: SmtpConfig) -> smtplib.SMTP:
         password = secret(cfg.password_env)
         if password is None:
             smtp.close()
-            raise NotifyError(f"${cfg.password_env} is not set (SMTP password)")
+            raise NotifyError(f"${cfg.password_env} is niet gezet (het SMTP-wachtwoord)")
         smtp.login(cfg.username, password)
     return smtp
 
@@ -94,7 +114,7 @@ def notify(
         smtp = open_smtp(config.smtp)
     except (OSError, smtplib.SMTPException, NotifyError) as exc:
         release_claims(engine, ids, owner)
-        result.error = f"SMTP-verbinding mislukt: {exc}"
+        result.error = connect_error(config.smtp, exc)
         result.deferred = _count_pending(engine, config.smtp.batch_size)
         return result
     env = make_env()

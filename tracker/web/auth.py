@@ -114,7 +114,8 @@ def install_auth(app: FastAPI, config: Config) -> None:
     key = secret(config.web.secret_key_env)
     if not key:
         logger.warning(
-            "$%s is not set: using a random session key; staff must log in again after restart",
+            "$%s is niet gezet: een willekeurige sessiesleutel wordt gebruikt; medewerkers "
+            "moeten na een herstart opnieuw inloggen",
             config.web.secret_key_env,
         )
         key = secrets.token_urlsafe(48)
@@ -217,7 +218,7 @@ def login(
     now = moment.timestamp()
     wait = throttle.wait(keys, now)
     if wait > 0:
-        logger.warning("login throttled for %s / %s (%.0fs)", client, username[:50], wait)
+        logger.warning("inloggen afgeremd voor %s / %s (%.0f s)", client, username[:50], wait)
         msg = "Te veel mislukte pogingen. Wacht even en probeer het dan opnieuw."
         response = _render_login(request, _safe_next(next), error=msg, status=429)
         response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
@@ -225,7 +226,7 @@ def login(
     user = verify_user(session, username, password, now=moment)
     if user is None:
         throttle.failed(keys, now, limits)
-        logger.info("failed login for %r from %s", username[:50], client)
+        logger.info("mislukte inlogpoging als %r vanaf %s", username[:50], client)
         msg = "Onbekende gebruikersnaam of onjuist wachtwoord."
         return _render_login(request, _safe_next(next), error=msg, status=401)
     throttle.succeeded(keys[:1])
@@ -236,7 +237,7 @@ def login(
     request.session[SID_KEY] = sid
     request.session[PASSWORD_KEY] = password_fingerprint(user.password_hash)
     csrf_token(request)
-    logger.info("%s logged in", user.username)
+    logger.info("%s is ingelogd", user.username)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 

@@ -37,5 +37,5 @@ async def verify_csrf(request: Request) -> None:
         or not isinstance(sent, str)
         or not hmac.compare_digest(expected.encode(), sent.encode())
     ):
-        logger.warning("CSRF check failed for %s %s", request.method, request.url.path)
+        logger.warning("CSRF-controle mislukt voor %s %s", request.method, request.url.path)
         raise HTTPException(status_code=403, detail="CSRF-controle mislukt; laad de pagina opnieuw")

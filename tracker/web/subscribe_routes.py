@@ -106,7 +106,9 @@ def send_pending_mail(config: Config, engine: Engine, now: datetime) -> None:
 
     result = notify(config, engine, now=now)
     if result.error:
-        logger.warning("mail not sent now, left for `tracker notify`: %s", result.error)
+        logger.warning(
+            "mail nu niet verstuurd, blijft wachten op `tracker notify`: %s", result.error
+        )
 
 
 def _salt(config: Config) -> str:
