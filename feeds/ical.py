@@ -11,7 +11,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from icalendar import Calendar
+from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
 
 from tracker.models import Scheme, Window
@@ -40,8 +40,18 @@ def build_calendar(*, title: str, rows: Sequence[tuple[Scheme, Window]], now: da
             cal.add_component(_vevent(scheme, window, "opens", now))
         if window.closes_at is not None:
             cal.add_component(_vevent(scheme, window, "closes", now))
-    cal.add_missing_timezones()
+    _add_timezone(cal, rows)
     return cal
+
+
+def _add_timezone(cal: Calendar, rows: Sequence[tuple[Scheme, Window]]) -> None:
+    """The VTIMEZONE for Europe/Amsterdam, reaching past the last event, without the English
+    COMMENT icalendar puts in it ('This timezone only works from …'): calendar apps show it."""
+    moments = [m for _, w in rows for m in (w.opens_at, w.closes_at) if m is not None]
+    last = max([Timezone.DEFAULT_LAST_DATE, *(m.date() + timedelta(days=366) for m in moments)])
+    cal.add_missing_timezones(last_date=last)
+    for timezone in cal.timezones:
+        timezone.pop("COMMENT", None)
 
 
 def _vevent(scheme: Scheme, window: Window, edge: str, now: datetime) -> VEvent:

@@ -41,6 +41,23 @@ def test_calendar_uses_all_day_events_without_a_time_and_tzid_with_one() -> None
     assert "Regeling <A> & B" in str(opening["DESCRIPTION"])
 
 
+def test_calendar_timezone_has_no_english_comment_and_covers_late_dates() -> None:
+    """QA walkthrough: the VTIMEZONE said 'This timezone only works from 1970-01-01 to
+    2038-01-01'; it now says nothing and reaches a year past the last event."""
+    late = Window(id=4, scheme_id=7, opens_at=datetime(2040, 4, 2, 8, tzinfo=UTC),
+                  opens_has_time=True, updated_at=NOW)  # fmt: skip
+    text = build_calendar(title="t", rows=[(SCHEME, late)], now=NOW).to_ical().decode()
+    assert "COMMENT" not in text and "This timezone" not in text
+    cal = icalendar.Calendar.from_ical(text)
+    (zone,) = cal.walk("VTIMEZONE")
+    assert str(zone["TZID"]) == "Europe/Amsterdam"
+    (event,) = cal.walk("VEVENT")
+    start = event.decoded("DTSTART")
+    assert (start.hour, str(start.tzinfo)) == (10, "Europe/Amsterdam")  # summer time in 2040
+    assert "20400325T030000" in text.replace("\r\n ", "")  # the 2040 change to summer time
+    assert "BEGIN:VEVENT" not in build_calendar(title="t", rows=[], now=NOW).to_ical().decode()
+
+
 def test_scheme_feed_shows_derived_status_and_tags() -> None:
     window = Window(id=1, scheme_id=7, opens_at=datetime(2027, 1, 1, tzinfo=UTC),
                     closes_at=datetime(2027, 3, 1, tzinfo=UTC), updated_at=NOW)  # fmt: skip
