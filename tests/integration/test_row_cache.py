@@ -39,8 +39,23 @@ def test_rows_are_reused_until_a_write_or_the_next_minute(engine: Engine) -> Non
         titles = sorted(r.scheme.title for r in load_rows(s, NOW + timedelta(seconds=30)))
     assert titles == ["Regeling Een", "Regeling Twee"]
     with Session(engine) as s:
-        later = load_rows(s, NOW + timedelta(minutes=2))
-    assert {id(r) for r in later}.isdisjoint({id(r) for r in first})
+        stale = load_rows(s, NOW + timedelta(minutes=1))
+    # only the minute moved: the previous rows at once, the new ones built in the background
+    assert sorted(r.scheme.title for r in stale) == titles
+    _wait_for_refresh(engine)
+    with Session(engine) as s:
+        later = load_rows(s, NOW + timedelta(minutes=1))
+    assert {id(r) for r in later}.isdisjoint({id(r) for r in stale})
+    # a jump of a day (an idle server, a test clock) is built at once: no stale status
+    with Session(engine) as s:
+        jumped = load_rows(s, NOW + timedelta(days=1))
+    assert {id(r) for r in jumped}.isdisjoint({id(r) for r in later})
+
+
+def _wait_for_refresh(engine: Engine) -> None:
+    building = rowcache._building[(id(engine), ("rows", False, False))]
+    with building:  # the background build holds it until it has stored its result
+        pass
 
 
 def test_staff_variants_are_kept_apart(engine: Engine) -> None:
@@ -62,10 +77,13 @@ def test_while_one_thread_builds_the_next_minute_others_get_the_previous_rows(
     assert building.acquire(blocking=False)  # as if another request were building right now
     try:
         with Session(engine) as s:
-            meanwhile = load_rows(s, NOW + timedelta(minutes=2))
+            meanwhile = load_rows(s, NOW + timedelta(minutes=1))
         assert [id(r) for r in meanwhile] == [id(r) for r in first]
     finally:
         building.release()
     with Session(engine) as s:
-        fresh = load_rows(s, NOW + timedelta(minutes=2))
+        load_rows(s, NOW + timedelta(minutes=1))  # starts the background build
+    _wait_for_refresh(engine)
+    with Session(engine) as s:
+        fresh = load_rows(s, NOW + timedelta(minutes=1))
     assert [id(r) for r in fresh] != [id(r) for r in first]

@@ -38,7 +38,7 @@ def load_rows(
     return list(
         rowcache.cached(
             session, now, ("rows", hidden, removed),
-            lambda: _build_rows(session, now, hidden=hidden, removed=removed),
+            lambda s: _build_rows(s, now, hidden=hidden, removed=removed),
         )
     )  # fmt: skip
 
@@ -97,6 +97,6 @@ def select_rows(
     # (sort_rows is stable), so a request only filters and pages
     ordered: list[SchemeRow] = rowcache.cached(
         session, now, ("sorted", hidden, staff, sort, descending),
-        lambda: sort_rows(load_rows(session, now, hidden=hidden, removed=staff), sort, descending),
+        lambda s: sort_rows(load_rows(s, now, hidden=hidden, removed=staff), sort, descending),
     )  # fmt: skip
     return [r for r in ordered if row_matches(r, filters)]

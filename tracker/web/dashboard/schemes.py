@@ -88,7 +88,7 @@ def scheme_list(
                 session,
                 now,
                 ("facets",),
-                lambda: facets(load_rows(session, now, hidden=True, removed=True)),
+                lambda s: facets(load_rows(s, now, hidden=True, removed=True)),
             ),
             "query": query,
             "prev_query": request.url.include_query_params(page=page - 1).query,
