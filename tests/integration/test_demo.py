@@ -4,11 +4,16 @@ match their text."""
 from __future__ import annotations
 
 import re
+from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
+import icalendar
+from fastapi.testclient import TestClient
 from rich.console import Console
 from sqlmodel import Session, select
 
+from tests.e2e.support import make_app
 from tracker.cli.demo import run_demo
 from tracker.config import load_config
 from tracker.db import make_engine
@@ -77,3 +82,15 @@ def test_demo_scrapes_every_source_type(tmp_path: Path) -> None:
         assert not poor, poor
         headings = [p.title for p in s.exec(select(Publication)).all()]
         assert any(t.startswith("Regeling van de Minister") for t in headings)
+    # one period per scheme in the calendar: a half window repeating a day of a full one
+    # (Gelderland's CVDR deadline next to its Provinciaal blad period) is not a second event
+    with TestClient(make_app(config, engine)) as client:
+        calendar = icalendar.Calendar.from_ical(client.get("/calendar.ics").text)
+    events = Counter(_event_key(e) for e in calendar.walk("VEVENT"))
+    assert events and not [k for k, n in events.items() if n > 1], events
+
+
+def _event_key(event: icalendar.cal.Component) -> tuple[str, object]:
+    """Scheme and kind (the summary names both) and the local day of a calendar event."""
+    start = event.decoded("DTSTART")
+    return str(event["SUMMARY"]), to_local(start).date() if isinstance(start, datetime) else start

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from tracker.alerts.events import record_changes
 from tracker.config import AlertsConfig, ReviewConfig
-from tracker.detect import Change, distinct_windows, due_changes
+from tracker.detect import Change, Period, as_told_for, due_changes, periods
 from tracker.models import Event, Scheme, Window
 from tracker.read.visible import visible_clause
 
@@ -35,9 +35,30 @@ def tick(
         .where(col(Window.withdrawn).is_(False), visible_clause())
         .order_by(col(Window.id))
     ).all()
-    # a span stated by several publications of a scheme is one window to stakeholders
-    distinct = distinct_windows(windows)
-    changes: list[Change] = [c for window in distinct for c in due_changes(window, now, alerts)]
+    # a period stated by several windows (publications, or a half copy of a full window) is
+    # one window to stakeholders: its shown window speaks for it, once per period
+    found = periods(windows)
+    due = {id(p): due_changes(p.shown, now, alerts) for p in found}
+    told = _told(session, [(p, c) for p in found for c in due[id(p)]])
+    changes: list[Change] = [
+        c for p in found for c in due[id(p)] if not told & set(_copy_keys(p, c))
+    ]
     created = record_changes(session, changes, now, review=review)
     logger.info("tick at %s: %d events", now.isoformat(), len(created))
     return created
+
+
+def _copy_keys(period: Period, change: Change) -> list[str]:
+    """The keys ``change`` has for the period's other copies (``detect.as_told_for``)."""
+    told = (as_told_for(change, w) for w in period.copies[1:])
+    return [c.dedupe_key for c in told if c is not None]
+
+
+def _told(session: Session, pending: list[tuple[Period, Change]]) -> set[str]:
+    """Which of the pending changes' copy keys are events already."""
+    keys = [key for period, change in pending for key in _copy_keys(period, change)]
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        found |= set(session.exec(select(Event.dedupe_key).where(col(Event.dedupe_key).in_(chunk))))
+    return found

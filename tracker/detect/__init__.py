@@ -11,11 +11,14 @@ and one function here that returns its ``Change``.
 
 from tracker.detect.budget import budget_exhausted, exhausted_windows, says_budget_exhausted
 from tracker.detect.change import Change, WindowState, money_text
-from tracker.detect.clock import due_changes
+from tracker.detect.clock import as_told_for, due_changes
 from tracker.detect.review import review_reasons, windows_conflict
 from tracker.detect.scheme import scheme_new, scheme_removed, scheme_renamed, title_key
 from tracker.detect.windows import (
+    Period,
     distinct_windows,
+    periods,
+    same_period,
     window_announced,
     window_changed,
     window_corrected,
@@ -23,13 +26,17 @@ from tracker.detect.windows import (
 
 __all__ = [
     "Change",
+    "Period",
     "WindowState",
+    "as_told_for",
     "budget_exhausted",
     "distinct_windows",
     "due_changes",
     "exhausted_windows",
     "money_text",
+    "periods",
     "review_reasons",
+    "same_period",
     "says_budget_exhausted",
     "scheme_new",
     "scheme_removed",

@@ -9,6 +9,7 @@ first stored is history, not news.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from tracker.config import AlertsConfig
@@ -21,6 +22,30 @@ from tracker.read.status import OPEN, window_status
 def _due(kind: EventKind, window: Window, moment: datetime) -> Change:
     return Change(kind, window.scheme_id, window.id, f"{moment:%Y%m%dT%H%M}",
                   after={"moment": moment.isoformat()})  # fmt: skip
+
+
+_BOUNDS = {
+    EventKind.WINDOW_OPENING_SOON: "opens_at",
+    EventKind.WINDOW_OPENED: "opens_at",
+    EventKind.WINDOW_CLOSING_SOON: "closes_at",
+    EventKind.WINDOW_CLOSED: "closes_at",
+}
+
+
+def as_told_for(change: Change, copy: Window) -> Change | None:
+    """A due ``change`` of a period's shown window as it is keyed for another copy of that
+    period (``tracker.detect.periods``), or None when the copy has no such moment.
+
+    The window that speaks for a period can change (a full window found after its half
+    copy, a copy locked by staff); a moment told for one copy is not news for the next. The
+    copy's own moment of the same bound counts (a date-only '15 februari' copy of a deadline
+    of 15 februari 17:00 is keyed at 23:59).
+    """
+    bound = _BOUNDS.get(change.kind)
+    if bound is None:
+        return replace(change, window_id=copy.id)
+    moment: datetime | None = getattr(copy, bound)
+    return None if moment is None else _due(change.kind, copy, moment)
 
 
 def due_changes(window: Window, now: datetime, alerts: AlertsConfig) -> list[Change]:

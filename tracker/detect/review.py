@@ -7,14 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from tracker.detect.windows import same_period
 from tracker.models import Window
 
 
 def windows_conflict(a: Window, b: Window) -> bool:
-    """True when two publications give different dates for overlapping periods."""
+    """True when two publications give different dates for overlapping periods.
+
+    One period stated twice (``same_period``: also a half window repeating a bound of a full
+    one, such as a closing date alone next to the whole period) agrees, it does not conflict.
+    """
     if a.publication_id == b.publication_id or a.withdrawn or b.withdrawn:
         return False
-    if (a.opens_at, a.closes_at) == (b.opens_at, b.closes_at):
+    if (a.opens_at, a.closes_at) == (b.opens_at, b.closes_at) or same_period(a, b):
         return False
     if a.opens_at is None and a.closes_at is None or b.opens_at is None and b.closes_at is None:
         return False

@@ -102,13 +102,15 @@ def recent_events(
 
 
 def shown_windows(windows: Iterable[Window]) -> list[Window]:
-    """The windows a reader sees: one per scheme and span, by opening moment (undated last).
+    """The windows a reader sees: one per scheme and period, by opening moment (undated last).
 
-    Windows are stored per publication, so two publications of one scheme with the same
-    dates keep a window each; every display (pages, staff list and Overzicht, feeds, the
-    calendar, the API) shows that span once, chosen by ``tracker.detect.distinct_windows``
-    (the same choice alerts make: a staff-locked copy, else the oldest). Withdrawn windows
-    are left out. Only the staff detail page lists each publication's own copy.
+    Windows are stored per publication, so two publications of one scheme that state the
+    same period keep a window each; every display (pages, staff list and Overzicht, feeds,
+    the calendar, the API) shows that period once, chosen by ``tracker.detect.distinct_windows``
+    (the same choice alerts and tick make, rule in ``tracker.detect.same_period``: a full
+    window over a half copy that only repeats its opening or closing day; among copies of
+    one span a staff-locked one, else the oldest). Withdrawn windows are left out. Only the
+    staff detail page lists each publication's own copy.
     """
     return sorted(distinct_windows(windows), key=_opening_order)
 
