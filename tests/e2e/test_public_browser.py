@@ -33,6 +33,11 @@ def test_public_start_page(page: Any, live_app: str) -> None:
         "href", "/calendar.ics?level=rijk"
     )
     assert page.get_by_role("link", name="Inloggen").count() == 0
+    # the icon the page links and the one browsers try unasked both load (no 404 in the console)
+    assert page.locator("link[rel=icon]").get_attribute("href") == "/static/favicon.svg"
+    for icon in ("/static/favicon.svg", "/favicon.ico"):
+        response = page.request.get(icon)
+        assert response.ok and response.headers["content-type"] == "image/svg+xml", icon
     assert errors == []
 
 
@@ -51,3 +56,24 @@ def test_feeds_page_selects_an_address_without_console_errors(page: Any) -> None
     calendars = page.locator("input.copy[value*='calendar.ics?doelgroep=']")
     assert calendars.count() >= 1
     assert errors == []
+
+
+def test_feeds_page_address_boxes_show_whole_addresses(page: Any) -> None:
+    """QA walkthrough: the Agenda column's boxes cut addresses off at 1280 px. Every box shows
+    its whole address, and a row's calendar box is as wide as its feed box."""
+    page.goto("/feeds")
+    boxes = page.evaluate(
+        "() => Array.from(document.querySelectorAll('input.copy')).map(b => ({value: b.value,"
+        " scroll: b.scrollWidth, client: b.clientWidth, row: b.closest('tr').rowIndex,"
+        " table: Array.from(document.querySelectorAll('table')).indexOf(b.closest('table'))}))"
+    )
+    assert page.viewport_size["width"] == 1280
+    calendars = [b for b in boxes if "/calendar.ics?" in b["value"]]
+    assert calendars and any("doelgroep=onderwijsinstellingen" in b["value"] for b in calendars)
+    cut = [(b["value"], b["scroll"], b["client"]) for b in boxes if b["scroll"] > b["client"]]
+    assert cut == [], cut
+    for box in calendars:
+        feed = next(b for b in boxes if (b["table"], b["row"]) == (box["table"], box["row"])
+                    and "/feeds/alerts.rss?" in b["value"])  # fmt: skip
+        assert abs(feed["client"] - box["client"]) <= 2, (feed, box)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280  # no sideways scroll

@@ -71,6 +71,17 @@ def test_start_page_is_public_with_soon_opening_and_closing(client: TestClient) 
     assert "/beheer" not in text and "/login" not in text, "staff links stay in the staff menu"
 
 
+def test_favicon_is_served_and_linked(client: TestClient) -> None:
+    """QA walkthrough: /favicon.ico answered 404, an error in every browser console."""
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/svg+xml"
+    assert icon.content.startswith(b"<svg") and len(icon.content) < 2000
+    assert client.get("/static/favicon.svg").content == icon.content
+    link = '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
+    for path in ("/", "/feeds", "/abonneren", "/login"):
+        assert link in client.get(path).text, path
+
+
 def test_start_page_filters_and_links_the_matching_feeds(client: TestClient) -> None:
     page = client.get("/", params={"region": "NL-LI", "theme": "energie"}).text
     assert "Energiefonds" in page and "SDE++" in page and "Vakkracht" not in page

@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.engine import Engine
@@ -44,6 +45,16 @@ def make_templates() -> Jinja2Templates:
     return templates
 
 
+def favicon() -> FileResponse:
+    """The site icon at the address browsers try without a link (an SVG: every current
+    browser reads one, and it stays a few hundred bytes)."""
+    return FileResponse(
+        STATIC / "favicon.svg",
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
 def create_app(config: Config, engine: Engine) -> FastAPI:
     from tracker.web import feed_routes, ops_routes, public_routes, subscribe_routes
     from tracker.web.dashboard import install_staff
@@ -59,6 +70,7 @@ def create_app(config: Config, engine: Engine) -> FastAPI:
     app.add_exception_handler(feed_routes.FilterError, feed_routes.filter_error_response)
     # script files for the public pages: the CSP allows scripts from 'self' only
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_api_route("/favicon.ico", favicon, include_in_schema=False)  # asked by browsers
     install_staff(app, config)  # login, dashboard, /api (issue 6)
     ops_routes.install_ops(app)  # /readyz, /metrics (issue 13)
     app.add_middleware(CompressionMiddleware, minimum_size=500)
