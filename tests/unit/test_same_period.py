@@ -25,6 +25,7 @@ def _w(opens: datetime | None, closes: datetime | None, **kw: object) -> Window:
     timed = {"opens_has_time": kw.pop("opens_timed", False),
              "closes_has_time": kw.pop("closes_timed", False)}  # fmt: skip
     base: dict[str, object] = {"id": 1, "scheme_id": 1, "publication_id": 1}
+    base |= {"created_at": NOW, "updated_at": NOW}  # known since NOW, whatever today is
     return Window.model_validate({**base, **timed, "opens_at": opens, "closes_at": closes, **kw})
 
 
