@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import ClassVar
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from scrapers.base import Page, RawScheme, RawWindow, Request, SourceContext
+from scrapers.base import Page, RawScheme, RawWindow, Request, Scraper, SourceContext
 from scrapers.koop_sru import KoopSruScraper
 from tests.conftest import NOW, STCRT, find_route, make_config
 from tracker.ingest.parsecache import ParseCache, Parsed, _dump, _load, parse_key, parse_page
@@ -30,12 +31,19 @@ class CountingSruScraper(KoopSruScraper):
         yield from super().parse(page)
 
 
+# Registered only while a test uses it (monkeypatch), so the registry stays the real one.
+Scraper.registry.pop(CountingSruScraper.name)
+
+
 def _rows(engine: Engine) -> dict[str, tuple[str, object]]:
     with Session(engine) as s:
         return {r.url: (r.parse_key, r.stored_at) for r in s.exec(select(ParsedPage)).all()}
 
 
-def test_unchanged_listing_is_not_parsed_again(engine: Engine, replay: ReplayServer) -> None:
+def test_unchanged_listing_is_not_parsed_again(
+    engine: Engine, replay: ReplayServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(Scraper.registry, CountingSruScraper.name, CountingSruScraper)
     CountingSruScraper.parsed.clear()
     config = make_config(replay, {"stcrt": {**STCRT, "scraper": CountingSruScraper.name}})
     assert run_source(config, engine, "stcrt", now=NOW).status == "ok"

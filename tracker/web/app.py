@@ -75,4 +75,6 @@ def create_app(config: Config, engine: Engine) -> FastAPI:
     ops_routes.install_ops(app)  # /readyz, /metrics (issue 13)
     app.add_middleware(CompressionMiddleware, minimum_size=500)
     app.add_middleware(FeedFastPath)  # cached feeds answer 304 before the app runs (issue 14)
+    # outermost: feed metrics count the answers of the cache above too
+    app.add_middleware(ops_routes.FeedCounter, counters=app.state.feed_counters)
     return app

@@ -12,7 +12,7 @@ counted per process by a middleware.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -23,6 +23,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 from sqlalchemy.engine import Engine
 from sqlmodel import col
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tracker.db import describe_error, schema_revisions
 from tracker.models import Event, Heartbeat, OutboxMessage, OutboxStatus, ScrapeRun
@@ -43,20 +44,31 @@ def install_ops(app: FastAPI) -> None:
     not_modified = Counter("tracker_feed_not_modified", "Feed and calendar requests answered "
                            "304 by this process", ["feed"], registry=registry)  # fmt: skip
     app.state.metrics_registry = registry
-
-    @app.middleware("http")
-    async def count_feed_requests(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        feed = feed_name(request.url.path)
-        if feed:
-            requests.labels(feed).inc()
-            if response.status_code == 304:
-                not_modified.labels(feed).inc()
-        return response
-
+    app.state.feed_counters = (requests, not_modified)
     app.include_router(router)
+
+
+class FeedCounter:
+    """Counts feed requests and 304s; outermost, so feeds answered from the cache count too."""
+
+    def __init__(self, app: ASGIApp, counters: tuple[Counter, Counter]) -> None:
+        self.app = app
+        self.requests, self.not_modified = counters
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        feed = feed_name(scope["path"]) if scope["type"] == "http" else ""
+        if not feed:
+            await self.app(scope, receive, send)
+            return
+
+        async def counting_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                self.requests.labels(feed).inc()
+                if message["status"] == 304:
+                    self.not_modified.labels(feed).inc()
+            await send(message)
+
+        await self.app(scope, receive, counting_send)
 
 
 def feed_name(path: str) -> str:
