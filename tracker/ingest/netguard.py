@@ -65,12 +65,7 @@ def check_source_url(
         raise UnsafeUrlError("poort 0 is ongeldig")
     if allow_private:
         return text
-    try:
-        addresses = [host] if _is_ip_literal(host) else list(resolve(host))
-    except (OSError, UnicodeError) as exc:
-        raise UnsafeUrlError(f"host {host!r} is niet te vinden ({exc})") from None
-    if not addresses:
-        raise UnsafeUrlError(f"host {host!r} is niet te vinden")
+    addresses = _addresses(host, resolve)
     for address in addresses:
         if not is_public_address(address):
             logger.warning("refused staff URL %s: %s resolves to %s", text, host, address)
@@ -78,6 +73,17 @@ def check_source_url(
                 f"host {host!r} wijst naar een intern adres ({address}); dat is niet toegestaan"
             )
     return text
+
+
+def _addresses(host: str, resolve: Resolver) -> list[str]:
+    """The host's addresses (an IP literal is its own); raise UnsafeUrlError when there are none."""
+    try:
+        addresses = [host] if _is_ip_literal(host) else list(resolve(host))
+    except (OSError, UnicodeError) as exc:
+        raise UnsafeUrlError(f"host {host!r} is niet te vinden ({exc})") from None
+    if not addresses:
+        raise UnsafeUrlError(f"host {host!r} is niet te vinden")
+    return addresses
 
 
 def _is_ip_literal(host: str) -> bool:
@@ -109,12 +115,7 @@ class HopGuard:
         if self.allow_private or origin(url) in self.trusted_origins:
             return None
         host = urlsplit(url).hostname or ""
-        try:
-            addresses = [host] if _is_ip_literal(host) else list(self.resolve(host))
-        except (OSError, UnicodeError) as exc:
-            raise UnsafeUrlError(f"host {host!r} is niet te vinden ({exc})") from None
-        if not addresses:
-            raise UnsafeUrlError(f"host {host!r} is niet te vinden")
+        addresses = _addresses(host, self.resolve)
         for address in addresses:
             if not is_public_address(address):
                 logger.warning("refused request to %s: %s resolves to %s", url, host, address)
