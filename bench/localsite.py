@@ -13,11 +13,17 @@ within its per-host limit. `generation` changes the dates of every tenth page.
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tracker.read.timefmt import format_date_nl as nl_date  # noqa: E402
 
 HOSTS = 20
 TOPICS = [
@@ -32,29 +38,11 @@ TOPICS = [
     "vrijwilligerswerk",
     "dorpshuizen",
 ]
-MONTHS = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 FILLER = (
     "De provincie ondersteunt initiatieven die bijdragen aan een sterke regionale economie en "
     "een goed opgeleide beroepsbevolking. Lees voor het aanvragen de voorwaarden en de "
     "veelgestelde vragen. Neem bij twijfel contact op met het subsidieloket. "
 )
-
-
-def nl_date(d: date) -> str:
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
 @dataclass(frozen=True)
