@@ -49,6 +49,22 @@ class Cycle:
     detail: str
 
 
+def site_cycle(
+    name: str, seconds: float, cpu: float, peak: float, site: Site, detail: str
+) -> Cycle:
+    """One cycle's measurements with the site's request counters for it."""
+    return Cycle(
+        name,
+        seconds,
+        cpu,
+        peak,
+        site.requests,
+        site.not_modified,
+        max(site.max_in_flight.values(), default=0),
+        detail,
+    )
+
+
 def run_measured(
     cmd: list[str], env: dict[str, str] | None = None
 ) -> tuple[float, float, float, str]:
@@ -159,15 +175,8 @@ def bench_tracker(site: Site, pages: int, database_url: str | None, work: Path) 
         right, total = windows_exact(db, generation, pages)
         events = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "none"
         cycles.append(
-            Cycle(
-                name,
-                seconds,
-                cpu,
-                peak,
-                site.requests,
-                site.not_modified,
-                max(site.max_in_flight.values(), default=0),
-                f"events: {events}; windows exact {right}/{total}",
+            site_cycle(
+                name, seconds, cpu, peak, site, f"events: {events}; windows exact {right}/{total}"
             )
         )
     return cycles
@@ -219,18 +228,7 @@ def bench_urlwatch(site: Site, pages: int, work: Path) -> list[Cycle]:
         )
         changed = sum(1 for line in out.splitlines() if line.startswith("CHANGED:"))
         new = sum(1 for line in out.splitlines() if line.startswith("NEW:"))
-        cycles.append(
-            Cycle(
-                name,
-                seconds,
-                cpu,
-                peak,
-                site.requests,
-                site.not_modified,
-                max(site.max_in_flight.values(), default=0),
-                f"NEW {new}, CHANGED {changed}",
-            )
-        )
+        cycles.append(site_cycle(name, seconds, cpu, peak, site, f"NEW {new}, CHANGED {changed}"))
     return cycles
 
 
