@@ -325,17 +325,20 @@ def _store_robots(engine: Engine, entries: dict[str, CacheEntry], now: datetime)
         return
     with session_scope(engine) as session:
         for key, entry in entries.items():
-            session.merge(
-                HttpCacheEntry(
-                    url=key,
-                    etag=entry.etag,
-                    last_modified=entry.last_modified,
-                    body_sha256=entry.body_sha256,
-                    body=entry.body,
-                    content_type=entry.content_type,
-                    fetched_at=now,
-                )  # fmt: skip
-            )
+            session.merge(_cache_row(key, entry, now))
+
+
+def _cache_row(key: str, entry: CacheEntry, now: datetime) -> HttpCacheEntry:
+    """The stored HTTP cache row of one fetched (or robots.txt) response."""
+    return HttpCacheEntry(
+        url=key,
+        etag=entry.etag,
+        last_modified=entry.last_modified,
+        body_sha256=entry.body_sha256,
+        body=entry.body,
+        content_type=entry.content_type,
+        fetched_at=now,
+    )
 
 
 def _finish(
@@ -377,17 +380,7 @@ def _store(
             .values(fetched_at=now)
         )
     for key, entry in got.cache.items():
-        session.merge(
-            HttpCacheEntry(
-                url=key,
-                etag=entry.etag,
-                last_modified=entry.last_modified,
-                body_sha256=entry.body_sha256,
-                body=entry.body,
-                content_type=entry.content_type,
-                fetched_at=now,
-            )
-        )
+        session.merge(_cache_row(key, entry, now))
     tracks_removals = scrapers.get(config.scraper_name(source_id)).tracks_removals
     if got.unchanged and not got.deferred and not got.capped:
         result.status = RunStatus.UNCHANGED
