@@ -70,6 +70,15 @@ def _load(path: Path | None) -> Config:
         raise typer.Exit(2) from None
 
 
+def _load_for_source(path: Path | None, source: str) -> Config:
+    """The configuration, else exit 2 when it does not know the source."""
+    config = _load(path)
+    if source not in config.sources:
+        err_console.print(f"Onbekende bron: {source}")
+        raise typer.Exit(2)
+    return config
+
+
 def _engine(config: Config) -> Engine:
     """The checked database (reachable, schema current, writable), else one line and exit 3."""
     try:
@@ -387,10 +396,7 @@ def check(
     """Haal één bron op en toon wat zou worden opgeslagen, zonder de database te wijzigen."""
     from tracker.cli.verify import run_check
 
-    config = _load(config_path)
-    if source not in config.sources:
-        err_console.print(f"Onbekende bron: {source}")
-        raise typer.Exit(2)
+    config = _load_for_source(config_path, source)
     raise typer.Exit(run_check(config, source, url, console))
 
 
@@ -406,10 +412,7 @@ def record(
     """Bewaar de live antwoorden van één bron, met headers, als testbestanden."""
     from tracker.cli.verify import run_record
 
-    config = _load(config_path)
-    if source not in config.sources:
-        err_console.print(f"Onbekende bron: {source}")
-        raise typer.Exit(2)
+    config = _load_for_source(config_path, source)
     raise typer.Exit(run_record(config, source, directory, console, url=url))
 
 
