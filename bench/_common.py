@@ -251,6 +251,23 @@ def populate(database_url: str, schemes: int, events: int, seed: int = 14) -> fl
 
 
 @contextmanager
+def filled_database(
+    database_url: str | None, name: str, schemes: int, events: int
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """A fresh, upgraded database filled by populate, and the environment that runs on it.
+
+    Prints the backend and the size first.
+    """
+    with tempfile.TemporaryDirectory() as tmp, database(database_url, Path(tmp), name) as url:
+        env = write_config(Path(tmp) / "tracker.toml", url)
+        upgrade(env)
+        took = populate(url, schemes, events)
+        backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+        print(f"\n{backend}, {schemes} schemes, {events} events (filled in {took:.1f} s)")
+        yield url, env
+
+
+@contextmanager
 def server(env: dict[str, str]) -> Iterator[str]:
     """`tracker serve` of this checkout on a free loopback port; yields its base URL."""
     port = free_port()

@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import tempfile
 import time
-from pathlib import Path
 
 import httpx
-from _common import HEADER, database, load, machine, populate, server, upgrade, write_config
+from _common import HEADER, filled_database, load, machine, server
 
 FEEDS = ["/feeds/alerts.atom", "/feeds/schemes.rss", "/calendar.ics"]
 
@@ -34,15 +32,7 @@ def drain(url: str) -> None:
 def bench_size(
     database_url: str | None, schemes: int, events: int, clients: int, seconds: float
 ) -> None:
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        database(database_url, Path(tmp), f"feeds{schemes}") as url,
-    ):
-        env = write_config(Path(tmp) / "tracker.toml", url)
-        upgrade(env)
-        took = populate(url, schemes, events)
-        backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
-        print(f"\n{backend}, {schemes} schemes, {events} events (filled in {took:.1f} s)")
+    with filled_database(database_url, f"feeds{schemes}", schemes, events) as (_, env):
         print(f"  {'feed':<22} {'variant':<8} {'first ms':>9} {HEADER}")
         with server(env) as base:
             for path in FEEDS:

@@ -16,13 +16,11 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
-import tempfile
 import time
-from pathlib import Path
 
 import httpx
 import sqlalchemy as sa
-from _common import HEADER, database, load, machine, populate, sa_url, server, upgrade, write_config
+from _common import HEADER, filled_database, load, machine, sa_url, server
 
 USER, PASSWORD = "bench", "bench-wachtwoord-lang-genoeg"
 PATHS = [
@@ -65,16 +63,8 @@ def login(base: str) -> str:
 def bench_size(
     database_url: str | None, schemes: int, events: int, clients: int, seconds: float
 ) -> None:
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        database(database_url, Path(tmp), f"lists{schemes}") as url,
-    ):
-        env = write_config(Path(tmp) / "tracker.toml", url)
-        upgrade(env)
-        took = populate(url, schemes, events)
+    with filled_database(database_url, f"lists{schemes}", schemes, events) as (url, env):
         make_staff(url)
-        backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
-        print(f"\n{backend}, {schemes} schemes, {events} events (filled in {took:.1f} s)")
         print(f"  {'path':<52} {'first ms':>9} {'KB':>6} {HEADER}")
         with server(env) as base:
             cookie = login(base)
