@@ -93,6 +93,8 @@ def test_retry_after_date_counts_from_the_fetcher_clock() -> None:
     assert _retry_after("Fri, 27 Nov 2026 07:00:30 GMT", NOW) == 30.0
     assert _retry_after("Fri, 27 Nov 2026 06:00:00 GMT", NOW) == 0.0
     assert _retry_after("5", NOW) == 5.0 and _retry_after("soon", NOW) is None
+    # "-0000" is UTC from an unknown source (RFC 5322); it parses without a zone
+    assert _retry_after("Fri, 27 Nov 2026 07:01:00 -0000", NOW) == 60.0
 
 
 def test_gives_up_after_retries(server: ReplayServer) -> None:
