@@ -148,3 +148,42 @@ def test_sources_run_together_and_fail_independently(engine: Engine, replay: Rep
     with Session(engine) as s:
         regions = {r for sch in s.exec(select(Scheme)).all() for r in sch.regions}
     assert regions == set(), "only the Staatscourant (rijk, all regions) was stored"
+
+
+def test_a_store_failure_rolls_back_only_its_source_in_a_shared_transaction(
+    engine: Engine, replay: ReplayServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sources are stored a batch per transaction, each in a savepoint (issue 14): a source
+    whose store raises halfway keeps nothing (no scheme, no cache row, no parse result) and is
+    recorded as failed, while the other sources of the batch are stored and reported."""
+    import tracker.ingest.pipeline as pipeline
+
+    real = pipeline.store_scheme
+    stored: list[str] = []
+
+    def store_then_fail(session, source_id, data, now, **kw):  # type: ignore[no-untyped-def]
+        outcome = real(session, source_id, data, now, **kw)  # written, then the error
+        stored.append(source_id)
+        if source_id == "prb":
+            raise RuntimeError("schijf vol")
+        return outcome
+
+    monkeypatch.setattr(pipeline, "store_scheme", store_then_fail)
+    config = make_config(replay, {"stcrt": STCRT, "prb": PRB})
+    done: list[str] = []
+    results = run_sources(config, engine, now=NOW, on_done=lambda r: done.append(r.source_id))
+    assert [r.source_id for r in results] == ["stcrt", "prb"]
+    assert sorted(done) == ["prb", "stcrt"]
+    by_id = {r.source_id: r for r in results}
+    assert by_id["stcrt"].status == "ok" and by_id["stcrt"].schemes_new > 0
+    assert by_id["prb"].status == "failed" and "schijf vol" in by_id["prb"].error
+    assert "prb" in stored, "the failing store really ran"
+    with Session(engine) as s:
+        pubs = {p.source_id for p in s.exec(select(Publication)).all()}
+        urls = [c.url for c in s.exec(select(HttpCacheEntry)).all()]
+        runs = {r.source_id: r.status for r in s.exec(select(ScrapeRun)).all()}
+        prb = s.get(Source, "prb")
+    assert pubs == {"stcrt"}
+    assert urls and not [u for u in urls if "provinciaal" in u.lower()], urls
+    assert runs == {"stcrt": "ok", "prb": "failed"}
+    assert prb is not None and prb.consecutive_failures == 1 and prb.locked_by == ""

@@ -18,11 +18,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 import scrapers
 from scrapers.base import RawScheme, RawWindow, Request, Scraper
+from tracker.ingest.upsert import upsert
 from tracker.models import ParsedPage
 
 
@@ -94,11 +96,12 @@ class ParseCache:
     def lookup(self, url: str, key: str) -> Parsed | None:
         if self.engine is None:
             return None
-        with Session(self.engine) as session:
-            row = session.get(ParsedPage, url)
-            found = row is not None and row.parse_key == key
-            payload = row.payload if row is not None else ""
-        if not found:
+        table = ParsedPage.__table__  # type: ignore[attr-defined]
+        with self.engine.connect() as conn:  # Core: an ORM get per page cost more than a parse
+            payload = conn.execute(
+                sa.select(table.c.payload).where(table.c.url == url, table.c.parse_key == key)
+            ).scalar()
+        if payload is None:
             self.misses += 1
             return None
         self.hits += 1
@@ -111,8 +114,11 @@ class ParseCache:
 
 
 def store(session: Session, results: dict[str, tuple[str, str]], now: datetime) -> None:
-    for url, (key, payload) in results.items():
-        session.merge(ParsedPage(url=url, parse_key=key, payload=payload, stored_at=now))
+    rows = [
+        {"url": url, "parse_key": key, "payload": payload, "stored_at": now}
+        for url, (key, payload) in sorted(results.items())
+    ]
+    upsert(session, ParsedPage.__table__, rows, "url")  # type: ignore[attr-defined]
 
 
 def parse_page(

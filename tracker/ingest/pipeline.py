@@ -12,6 +12,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -29,7 +30,7 @@ from tracker.db import scheme_merge_lock, serialise, session_scope
 from tracker.errors import FetchError
 from tracker.ingest import parsecache
 from tracker.ingest.fetch import CacheEntry, Fetched, Fetcher, cache_key
-from tracker.ingest.lease import LeaseKeeper, acquire_lease, new_owner, record_refused
+from tracker.ingest.lease import LeaseKeeper, acquire_leases, new_owner, record_refused
 from tracker.ingest.lease import release_leases as _release
 from tracker.ingest.netguard import HopGuard, origin
 from tracker.ingest.normalise import NormaliseError, normalise_scheme
@@ -37,6 +38,7 @@ from tracker.ingest.overrides import apply_source_overrides
 from tracker.ingest.parsecache import ParseCache, parse_page
 from tracker.ingest.store import store_scheme
 from tracker.ingest.tagging import Tagger
+from tracker.ingest.upsert import upsert
 from tracker.models import (
     HttpCacheEntry,
     Publication,
@@ -226,26 +228,109 @@ def run_sources(
             raise KeyError(f"unknown source {source_id!r}")
     moment = now or datetime.now(UTC)
     owner = new_owner()
-    locked = [sid for sid in ids if _acquire(engine, config, sid, moment, owner)]
+    locked = _acquire_all(engine, config, ids, moment, owner)
+    held = set(locked)
     results: list[RunResult] = [
         _result(sid, RunStatus.REFUSED, moment, error=record_refused(engine, sid, moment))
         for sid in ids
-        if sid not in locked
+        if sid not in held
     ]
     keeper = LeaseKeeper(engine, locked, owner, moment).start()
     try:
-        collected = asyncio.run(_collect_all(config, engine, locked, moment, on_progress))
-        for source_id in locked:
-            started, outcome = collected[source_id]
-            result = _finish(config, engine, source_id, outcome, moment, started)
-            results.append(result)
-            if on_done:
-                on_done(result)
+        results += asyncio.run(_run_locked(config, engine, locked, moment, on_done, on_progress))
     finally:
         keeper.stop()
         _release(engine, locked, owner)
     order = {sid: i for i, sid in enumerate(ids)}
     return sorted(results, key=lambda r: order[r.source_id])
+
+
+async def _run_locked(
+    config: Config,
+    engine: Engine,
+    ids: Sequence[str],
+    now: datetime,
+    on_done: Callable[[RunResult], None] | None,
+    on_progress: Callable[[str, int, int], None] | None,
+) -> list[RunResult]:
+    """Collect every source and store each as soon as it (and every source before it) is in."""
+    storer = _Storer(config, engine, ids, now, on_done)
+    try:
+        await _collect_all(config, engine, ids, now, on_progress, sink=storer.add)
+    finally:
+        results = await storer.drain()
+    return results
+
+
+# Sources stored per transaction (each in its own savepoint): a transaction per source cost
+# more than storing an unchanged source itself (issue 14), a larger batch holds the merge
+# lock longer for other instances.
+STORE_BATCH = 100
+
+
+class _Storer:
+    """Store collected sources in a worker thread while the others are still being fetched.
+
+    Sources are stored in the order of ``ids`` (merge decisions between sources that publish
+    about one scheme do not depend on which host answered first), a ready prefix at a time,
+    one transaction per batch. A source's collected bodies and items are dropped once stored,
+    so memory holds only what is in flight (issue 14).
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        engine: Engine,
+        ids: Sequence[str],
+        now: datetime,
+        on_done: Callable[[RunResult], None] | None,
+    ) -> None:
+        self.config, self.engine, self.now, self.on_done = config, engine, now, on_done
+        self.order = list(ids)
+        self.next = 0
+        self.ready: dict[str, tuple[float, _Collected | Exception]] = {}
+        self.queue: list[tuple[str, float, _Collected | Exception]] = []
+        self.results: list[RunResult] = []
+        self.running: asyncio.Task[None] | None = None
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+
+    def add(self, source_id: str, started: float, outcome: _Collected | Exception) -> None:
+        self.ready[source_id] = (started, outcome)
+        while self.next < len(self.order) and self.order[self.next] in self.ready:
+            sid = self.order[self.next]
+            self.queue.append((sid, *self.ready.pop(sid)))
+            self.next += 1
+        self._kick()
+
+    def _kick(self) -> None:
+        if self.queue and (self.running is None or self.running.done()):
+            batch, self.queue = self.queue[:STORE_BATCH], self.queue[STORE_BATCH:]
+            self.running = asyncio.get_running_loop().create_task(self._store(batch))
+
+    async def _store(self, batch: list[tuple[str, float, _Collected | Exception]]) -> None:
+        loop = asyncio.get_running_loop()
+        results = await loop.run_in_executor(
+            self.pool, _finish_batch, self.config, self.engine, batch, self.now
+        )
+        self.results += results
+        if self.on_done:
+            for result in results:
+                self.on_done(result)
+        self._kick()
+
+    async def drain(self) -> list[RunResult]:
+        """Wait until everything handed in is stored (a source never collected stays out)."""
+        try:
+            while self.queue or (self.running is not None and not self.running.done()):
+                if self.running is not None and not self.running.done():
+                    await asyncio.shield(self.running)
+                else:
+                    self._kick()
+            if self.running is not None:
+                self.running.result()  # a bug in storing itself is not swallowed
+        finally:
+            self.pool.shutdown(wait=True)
+        return self.results
 
 
 def run_source(
@@ -260,7 +345,10 @@ async def _collect_all(
     ids: Sequence[str],
     now: datetime,
     on_progress: Callable[[str, int, int], None] | None = None,
-) -> dict[str, tuple[float, _Collected | Exception]]:
+    *,
+    sink: Callable[[str, float, _Collected | Exception], None],
+) -> None:
+    """Fetch and parse every source concurrently; hand each outcome to ``sink`` when done."""
     with Session(engine) as session:
         cache = {
             row.url: CacheEntry(
@@ -280,7 +368,7 @@ async def _collect_all(
     fetcher = Fetcher(config.http, cache, guard=HopGuard(config.http.allow_private_hosts, origins))
     today = local_today(now)
 
-    async def one(source_id: str) -> tuple[str, tuple[float, _Collected | Exception]]:
+    async def one(source_id: str) -> None:
         started = time.monotonic()
         source = config.sources[source_id]
         try:
@@ -309,14 +397,13 @@ async def _collect_all(
         except Exception as exc:  # a scraper bug must not take other sources down
             logger.exception("%s: unexpected error", source_id)
             outcome = exc
-        return source_id, (started, outcome)
+        sink(source_id, started, outcome)
 
     try:
-        pairs = await asyncio.gather(*(one(sid) for sid in ids))
+        await asyncio.gather(*(one(sid) for sid in ids))
     finally:
         await fetcher.aclose()
     _store_robots(engine, fetcher.robots_entries, now)
-    return dict(pairs)
 
 
 def _store_robots(engine: Engine, entries: dict[str, CacheEntry], now: datetime) -> None:
@@ -324,21 +411,78 @@ def _store_robots(engine: Engine, entries: dict[str, CacheEntry], now: datetime)
     if not entries:
         return
     with session_scope(engine) as session:
-        for key, entry in entries.items():
-            session.merge(_cache_row(key, entry, now))
+        _store_cache(session, entries, now)
 
 
-def _cache_row(key: str, entry: CacheEntry, now: datetime) -> HttpCacheEntry:
-    """The stored HTTP cache row of one fetched (or robots.txt) response."""
-    return HttpCacheEntry(
-        url=key,
-        etag=entry.etag,
-        last_modified=entry.last_modified,
-        body_sha256=entry.body_sha256,
-        body=entry.body,
-        content_type=entry.content_type,
-        fetched_at=now,
-    )
+def _store_cache(session: Session, entries: dict[str, CacheEntry], now: datetime) -> None:
+    """The stored HTTP cache rows of fetched (or robots.txt) responses."""
+    rows = [
+        {
+            "url": key,
+            "etag": entry.etag,
+            "last_modified": entry.last_modified,
+            "body_sha256": entry.body_sha256,
+            "body": entry.body,
+            "content_type": entry.content_type,
+            "fetched_at": now,
+        }
+        for key, entry in sorted(entries.items())
+    ]
+    upsert(session, HttpCacheEntry.__table__, rows, "url")  # type: ignore[attr-defined]
+
+
+def _finish_batch(
+    config: Config,
+    engine: Engine,
+    batch: Sequence[tuple[str, float, _Collected | Exception]],
+    now: datetime,
+) -> list[RunResult]:
+    """Store a batch of sources in one transaction, each in its own savepoint.
+
+    A source whose store fails is rolled back to its savepoint and recorded as failed; the
+    others are kept. Should the transaction itself fail (a lost connection at commit), every
+    source of the batch is stored again in a transaction of its own.
+    """
+    try:
+        with session_scope(engine) as session:
+            scheme_merge_lock(session)  # issue 13: overlapping sources never split a scheme
+            return [
+                _finish_in(config, session, sid, outcome, now, started)
+                for sid, started, outcome in batch
+            ]
+    except Exception:
+        if len(batch) == 1:
+            sid, started, outcome = batch[0]
+            return [_finish(config, engine, sid, outcome, now, started)]
+        logger.exception("storing a batch of %d sources failed; one by one now", len(batch))
+        return [
+            _finish(config, engine, sid, outcome, now, started) for sid, started, outcome in batch
+        ]
+
+
+def _finish_in(
+    config: Config,
+    session: Session,
+    source_id: str,
+    outcome: _Collected | Exception,
+    now: datetime,
+    started: float,
+) -> RunResult:
+    if not isinstance(outcome, Exception):
+        try:
+            with session.begin_nested():
+                result = _store(config, session, source_id, outcome, now)
+                result.finished_at = now + timedelta(seconds=time.monotonic() - started)
+                _record_run(session, config, source_id, result, now)
+                return result
+        except sa.exc.OperationalError:
+            raise  # the connection or the database, not this source: the batch fails
+        except Exception as exc:  # rolled back to the savepoint: nothing of this source
+            logger.exception("%s: storing failed", source_id)
+            outcome = exc
+    result = _failure_result(source_id, outcome, now, started)
+    _record_run(session, config, source_id, result, now)
+    return result
 
 
 def _finish(
@@ -379,8 +523,7 @@ def _store(
             .where(col(HttpCacheEntry.url).in_(sorted(got.same)))
             .values(fetched_at=now)
         )
-    for key, entry in got.cache.items():
-        session.merge(_cache_row(key, entry, now))
+    _store_cache(session, got.cache, now)
     tracks_removals = scrapers.get(config.scraper_name(source_id)).tracks_removals
     if got.unchanged and not got.deferred and not got.capped:
         result.status = RunStatus.UNCHANGED
@@ -527,22 +670,38 @@ def _result(
                      error=error, requests=requests, not_modified=not_modified)  # fmt: skip
 
 
-def _record_failure(
-    config: Config, engine: Engine, source_id: str, exc: Exception, now: datetime, started: float
-) -> RunResult:
+def _failure_result(source_id: str, exc: Exception, now: datetime, started: float) -> RunResult:
     message = (
         f"{type(exc).__name__}: {exc}" if not isinstance(exc, FetchError | ParseError) else str(exc)
     )
     result = _result(source_id, RunStatus.FAILED, now, error=message)
     result.finished_at = now + timedelta(seconds=time.monotonic() - started)
+    return result
+
+
+def _record_failure(
+    config: Config, engine: Engine, source_id: str, exc: Exception, now: datetime, started: float
+) -> RunResult:
+    result = _failure_result(source_id, exc, now, started)
     with session_scope(engine) as session:
         _record_run(session, config, source_id, result, now)
     return result
 
 
-def _acquire(engine: Engine, config: Config, source_id: str, now: datetime, owner: str) -> bool:
-    """Take the source's run lease (tracker.ingest.lease); False when a live run holds it."""
+def _acquire_all(
+    engine: Engine, config: Config, ids: Sequence[str], now: datetime, owner: str
+) -> list[str]:
+    """Make the source rows and take their run leases (tracker.ingest.lease) in one
+    transaction; the ids this run holds, in order (a live run elsewhere keeps the others)."""
+    if not ids:
+        return []
     with session_scope(engine) as session:
         serialise(session, "source-rows")  # two instances never insert one source row twice
-        _source_row(session, config, source_id)
-    return acquire_lease(engine, source_id, now, owner)
+        for start in range(0, len(ids), 500):  # into the identity map: no query per source
+            chunk = list(ids[start : start + 500])
+            session.exec(select(Source).where(col(Source.id).in_(chunk))).all()
+        for source_id in ids:
+            _source_row(session, config, source_id)
+        session.flush()
+        held = acquire_leases(session, ids, now, owner)
+    return [sid for sid in ids if sid in held]
