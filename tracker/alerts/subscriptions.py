@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, col, func, select
 
 from tracker.config import Config
@@ -54,6 +53,10 @@ def client_key(client: str, secret_salt: str) -> str:
 
 
 def normalise_email(raw: str) -> str:
+    # imported here: email_validator takes ~25 ms to import and only subscriptions need it,
+    # while this module is imported by every scrape (through the outbox)
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         return validate_email(raw.strip(), check_deliverability=False).normalized
     except EmailNotValidError:

@@ -6,34 +6,29 @@ database cannot be used (one line says why; never a traceback).
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import sys
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
-import sqlalchemy as sa
 import typer
-from rich.table import Table
-from sqlalchemy.engine import Engine
 
 from tracker.cli.output import console, err_console
-from tracker.cli.scrape import scrape_and_report
 from tracker.cli.users import users_app
-from tracker.config import Config, load_config, masked_dump
-from tracker.db import (
-    backup_sqlite,
-    describe_error,
-    make_engine,
-    open_database,
-    session_scope,
-    sqlite_path,
-    upgrade_schema,
-)
 from tracker.errors import ConfigError, DatabaseError
 from tracker.ops.jsonlog import configure_logging
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from tracker.config import Config
+
+# Each command imports what it needs itself: `tracker scrape` (cron) and `tracker --help` should
+# not load Alembic, the web app, rich tables or the extractor they never use (issue 14).
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +58,8 @@ ConfigOption = Annotated[
 
 
 def _load(path: Path | None) -> Config:
+    from tracker.config import load_config
+
     try:
         return load_config(path)
     except ConfigError as exc:
@@ -81,6 +78,8 @@ def _load_for_source(path: Path | None, source: str) -> Config:
 
 def _engine(config: Config) -> Engine:
     """The checked database (reachable, schema current, writable), else one line and exit 3."""
+    from tracker.db import open_database
+
     try:
         return open_database(config.database.url)
     except DatabaseError as exc:
@@ -120,6 +119,8 @@ def _main(
 @config_app.command("check")
 def config_check(config_path: ConfigOption = None) -> None:
     """Controleer de configuratie en toon haar met gemaskeerde geheimen."""
+    from tracker.config import masked_dump
+
     config = _load(config_path)
     console.print_json(json.dumps(masked_dump(config)))
     console.print(f"[green]OK[/]: {len(config.sources)} bronnen in {config.path}")
@@ -128,6 +129,10 @@ def config_check(config_path: ConfigOption = None) -> None:
 @db_app.command("upgrade")
 def db_upgrade(config_path: ConfigOption = None) -> None:
     """Werk het databaseschema bij (nodig vóór het eerste gebruik op PostgreSQL)."""
+    import sqlalchemy as sa
+
+    from tracker.db import describe_error, make_engine, upgrade_schema
+
     config = _load(config_path)
     try:
         engine = make_engine(config.database.url, upgrade=False)
@@ -146,6 +151,8 @@ def scrape(
     config_path: ConfigOption = None,
 ) -> None:
     """Haal alle (of de gekozen) bronnen één keer op; exit 1 als een bron mislukt."""
+    from tracker.cli.scrape import scrape_and_report
+
     config = _load(config_path)
     ids = source or config.enabled_sources()
     _known_sources(config, ids)
@@ -205,6 +212,7 @@ def demo(
 ) -> None:
     """Speel de meegeleverde brongegevens lokaal af, haal ze op en serveer de app."""
     from tracker.cli.demo import run_demo
+    from tracker.cli.scrape import scrape_and_report
 
     config = _load(config_path)
     raise typer.Exit(
@@ -245,6 +253,8 @@ def extract(
 @app.command()
 def sources(config_path: ConfigOption = None) -> None:
     """Toon de geconfigureerde bronnen en wat hun scrapers doen."""
+    from rich.table import Table
+
     import scrapers
     from tracker.cli.sources import repository_text, scraper_text
 
@@ -275,9 +285,12 @@ def sources(config_path: ConfigOption = None) -> None:
 
 def _print_last_runs(config: Config) -> None:
     """The newest run of every source, a refused one with its reason (issue 13)."""
+    import sqlalchemy as sa
+    from rich.table import Table
     from sqlmodel import col, select
 
     from tracker.cli.scrape import STATUS_NL
+    from tracker.db import open_database, session_scope, sqlite_path
     from tracker.models import ScrapeRun
     from tracker.read.errors_nl import message_nl
 
@@ -330,6 +343,8 @@ def backup(
     config_path: ConfigOption = None,
 ) -> None:
     """Maak een consistente kopie van de SQLite-database, ook terwijl er geschreven wordt."""
+    from tracker.db import backup_sqlite, open_database, sqlite_path
+
     config = _load(config_path)
     if sqlite_path(config.database.url) is None:
         err_console.print(
@@ -366,6 +381,7 @@ def db_prune(
     config_path: ConfigOption = None,
 ) -> None:
     """Verwijder opgeslagen HTTP-inhoud van pagina's die lang niet zijn opgehaald."""
+    from tracker.db import session_scope
     from tracker.ops.retention import prune_http_bodies
 
     config = _load(config_path)
@@ -420,6 +436,7 @@ def record(
 def tick(config_path: ConfigOption = None) -> None:
     """Maak de tijdgebonden signalen die nu aan de beurt zijn (opent, sluit binnenkort …)."""
     from tracker.alerts.lifecycle import tick as run_tick
+    from tracker.db import session_scope
     from tracker.ops.schedule import record_heartbeat
 
     config = _load(config_path)
@@ -476,11 +493,21 @@ def feeds_export(
 
 
 def main() -> None:
+    # Everything imported so far lives as long as the process: keep it out of the cyclic
+    # garbage collector, whose full passes over ~100,000 objects cost ~0.1 s each (issue 14).
+    gc.freeze()
     try:
         app()
     except DatabaseError as exc:
         err_console.print(f"Databasefout: {exc}", markup=False, highlight=False, soft_wrap=True)
         raise SystemExit(3) from None
-    except sa.exc.OperationalError as exc:  # e.g. the file became read-only while running
+    except Exception as exc:
+        # sqlalchemy is not imported unless a command used it, and then its error is known
+        sa_exc = sys.modules.get("sqlalchemy.exc")
+        if sa_exc is None or not isinstance(exc, sa_exc.OperationalError):
+            raise
+        # e.g. the file became read-only while running
+        from tracker.db import describe_error
+
         err_console.print(f"Databasefout: {describe_error(exc, '')}", soft_wrap=True)
         raise SystemExit(3) from None

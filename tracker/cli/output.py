@@ -7,14 +7,16 @@ table cells; there the console is as wide as the text needs instead.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console, ConsoleDimensions
 from rich.markup import escape
 
-from tracker.config import Config, load_config
 from tracker.errors import ConfigError
+
+if TYPE_CHECKING:
+    from tracker.config import Config
 
 OFF_TERMINAL_WIDTH = 1000
 
@@ -48,6 +50,8 @@ err_console = CliConsole(stderr=True)
 
 def load_or_exit(path: Path | None) -> Config:
     """The configuration, or a Dutch message on stderr and exit code 2."""
+    from tracker.config import load_config
+
     try:
         return load_config(path)
     except ConfigError as exc:

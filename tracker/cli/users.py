@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
-from sqlmodel import Session
 
 from tracker.cli.output import console, err_console, load_or_exit
-from tracker.db import make_engine, session_scope
-from tracker.staff.users import UserError, check_password, check_username, create_user, list_users
+
+# The database, argon2 and rich tables are imported by the commands that use them: the `users`
+# group is registered by every `tracker` command, `tracker scrape` included.
 
 users_app = typer.Typer(
     no_args_is_help=True, rich_markup_mode=None, help="Medewerkersaccounts voor het dashboard."
@@ -41,6 +40,8 @@ def _fail(message: str) -> typer.Exit:
 
 def ask_password(ask: Callable[[str], str], say: Callable[[str], None]) -> str | None:
     """Ask for a valid password and its repetition; None after too many failed attempts."""
+    from tracker.staff.users import UserError, check_password
+
     for _ in range(ATTEMPTS):
         password = ask("Wachtwoord: ")
         try:
@@ -55,6 +56,8 @@ def ask_password(ask: Callable[[str], str], say: Callable[[str], None]) -> str |
 
 
 def _password(from_stdin: bool) -> str:
+    from tracker.staff.users import UserError, check_password
+
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
         try:
@@ -84,6 +87,11 @@ def users_add(
     config_path: ConfigOption = None,
 ) -> None:
     """Maak een medewerkersaccount; het wachtwoord wordt twee keer gevraagd en nooit getoond."""
+    from sqlmodel import Session
+
+    from tracker.db import make_engine, session_scope
+    from tracker.staff.users import UserError, check_username, create_user
+
     config = load_or_exit(config_path)
     engine = make_engine(config.database.url)
     try:
@@ -102,7 +110,12 @@ def users_add(
 @users_app.command("list")
 def users_list(config_path: ConfigOption = None) -> None:
     """Toon de medewerkersaccounts (nooit hun wachtwoord-hashes)."""
+    from rich.table import Table
+    from sqlmodel import Session
+
+    from tracker.db import make_engine
     from tracker.read.timefmt import format_short
+    from tracker.staff.users import list_users
 
     config = load_or_exit(config_path)
     table = Table(title="Medewerkers")

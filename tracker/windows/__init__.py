@@ -8,10 +8,11 @@ anything not clearly about applying is dropped.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
-from tracker.windows.build import build
 from tracker.windows.confidence import (
     REASONS,
     confidence_of,
@@ -21,8 +22,24 @@ from tracker.windows.confidence import (
 )
 from tracker.windows.model import MAX_CHARS, VAGUE, ExtractedWindow, Extraction
 from tracker.windows.money import parse_budget
-from tracker.windows.status import status_of_clean, status_on, stop_positions, top_window
 from tracker.windows.text import clean_text
+
+if TYPE_CHECKING:
+    from tracker.windows.status import status_on
+
+# Imported on first use: `build` pulls in `roles`, `scan` and `layout`, which with `status`
+# compile some sixty regular expressions (~50 ms). Importing the package for its model or
+# confidence (the configuration, a scrape of unchanged pages) should not pay for that.
+_LAZY = {"status_on": "tracker.windows.status"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "MAX_CHARS",
@@ -44,6 +61,9 @@ def extract_windows(text: str, today: date, *, published: date | None = None) ->
     closes the window whose dates stand nearest to it. Every result carries a calibrated
     `confidence` and a `review` flag.
     """
+    from tracker.windows.build import build
+    from tracker.windows.status import status_of_clean, stop_positions, top_window
+
     cleaned = clean_text(text)
     stops = stop_positions(cleaned)
     windows, evidence = build(cleaned, today, published, stops)

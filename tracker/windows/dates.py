@@ -72,86 +72,154 @@ _TZ = (
 _SMIDDAGS = r"(?:\s*['’]s\s*(?P<part>middags|avonds|ochtends|morgens))?"
 _UUR = r"(?:\s*(?:uur|u|oere)(?![a-z]))?"
 
-WRITTEN_RE = re.compile(
-    rf"(?<![\w.,/-])(?P<d>[0-3]?\d)(?:e|ste|de|st|nd|rd|th)?\s+(?:of\s+)?"
-    rf"(?P<m>{_MON})(?:,?\s+(?P<y>(?:19|20)\d\d)(?!\d))?",
-    re.IGNORECASE,
+# Compiled on first use (find_mentions, or a name looked up from outside): some twenty
+# patterns, ~20 ms, that a scrape of unchanged pages never needs.
+WRITTEN_RE: re.Pattern[str]
+WEEKDAY_BEFORE_RE: re.Pattern[str]
+MONTH_FIRST_RE: re.Pattern[str]
+NUMERIC_RE: re.Pattern[str]
+ISO_RE: re.Pattern[str]
+NUMERIC_RANGE_RE: re.Pattern[str]
+DAY_ONLY_RE: re.Pattern[str]
+QUARTER_RE: re.Pattern[str]
+SEASON_RE: re.Pattern[str]
+YEAR_PART_RE: re.Pattern[str]
+MONTH_PART_RE: re.Pattern[str]
+MONTH_YEAR_RE: re.Pattern[str]
+TIME_AFTER_RE: re.Pattern[str]
+TIME_BEFORE_RE: re.Pattern[str]
+THIS_YEAR_RE: re.Pattern[str]
+RELATIVE_DAY_RE: re.Pattern[str]
+_WEEKDAY_RANGE_RE: re.Pattern[str]
+_WEEKDAY_HABIT_RE: re.Pattern[str]
+_PAST_RE: re.Pattern[str]
+DAY_BACKREF_RE: re.Pattern[str]
+_PATTERN_NAMES = frozenset(
+    (
+        "WRITTEN_RE",
+        "WEEKDAY_BEFORE_RE",
+        "MONTH_FIRST_RE",
+        "NUMERIC_RE",
+        "ISO_RE",
+        "NUMERIC_RANGE_RE",
+        "DAY_ONLY_RE",
+        "QUARTER_RE",
+        "SEASON_RE",
+        "YEAR_PART_RE",
+        "MONTH_PART_RE",
+        "MONTH_YEAR_RE",
+        "TIME_AFTER_RE",
+        "TIME_BEFORE_RE",
+        "THIS_YEAR_RE",
+        "RELATIVE_DAY_RE",
+        "_WEEKDAY_RANGE_RE",
+        "_WEEKDAY_HABIT_RE",
+        "_PAST_RE",
+        "DAY_BACKREF_RE",
+    )
 )
-# Looked up separately, right before a written date: one alternation per position is costly.
-WEEKDAY_BEFORE_RE = re.compile(rf"(?<![\w])(?P<wd>{_WD}),?\s+$", re.IGNORECASE)
-MONTH_FIRST_RE = re.compile(
-    r"(?<![\w])(?P<m>january|february|march|april|(?-i:May)|june|july|august|september|october|"
-    r"november|december)\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s+(?P<y>(?:19|20)\d\d))?(?!\d)",
-    re.IGNORECASE,
-)
-NUMERIC_RE = re.compile(
-    r"(?<![\w./:-])(?P<d>[0-3]?\d)(?P<sep>[-./])(?P<m>[01]?\d)(?P=sep)(?P<y>(?:19|20)\d\d)(?![\w-])"
-)
-ISO_RE = re.compile(r"(?<![\w./:-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\w-])")
-# Year-less numeric cells are only trusted inside a range ("15-07 t/m 30-09", BWBR0032500).
-NUMERIC_RANGE_RE = re.compile(
-    r"(?<![\w./:-])(?P<d1>[0-3]?\d)(?P<sep>[-/])(?P<m1>[01]?\d)\s*"
-    r"(?:t/m|tot en met|tot)\s*(?P<d2>[0-3]?\d)(?P=sep)(?P<m2>[01]?\d)(?![\w/-]|\.\d)",
-    re.IGNORECASE,
-)
-# "van 1 tot en met 31 maart": a bare day borrowing the month of the next date.
-DAY_ONLY_RE = re.compile(
-    rf"(?<![\w.,/-])(?P<d>[0-3]?\d)(?:e)?(?=\s*(?:t/m|tot en met|tot|-|–|en|and)\s*"
-    rf"[0-3]?\d\s+{_MON})",
-    re.IGNORECASE,
-)
-QUARTER_RE = re.compile(
-    r"(?:(?P<n>[1-4])\s*(?:e|ste|de)?|(?P<w>eerste|tweede|derde|vierde|first|second|third|"
-    r"fourth))\s+(?:kwartaal|quarter)(?:\s+(?:van|of))?\s+(?P<y>(?:19|20)\d\d)"
-    r"|\bq(?P<q>[1-4])\s*(?P<y2>(?:19|20)\d\d)",
-    re.IGNORECASE,
-)
-SEASON_RE = re.compile(
-    rf"\b(?P<s>{_alt(SEASONS)})(?:\s+(?:van|of))?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE
-)
-YEAR_PART_RE = re.compile(
-    rf"\b(?P<p>{_alt(YEAR_PART)})\s+(?P<y>(?:19|20)\d\d)\b(?!-)", re.IGNORECASE
-)
-MONTH_PART_RE = re.compile(
-    rf"\b(?P<p>begin|early|half|medio|midden|mid|eind|einde|end of|late)\s+(?P<m>{_FULLMON})"
-    rf"(?:\s+(?P<y>(?:19|20)\d\d)\b)?",
-    re.IGNORECASE,
-)
-MONTH_YEAR_RE = re.compile(rf"(?<![\w.])(?P<m>{_FULLMON})\s+(?P<y>(?:19|20)\d\d)\b", re.I)
-TIME_AFTER_RE = re.compile(
-    rf"(?:\s*,)?\s*\(?\s*(?:(?:om|at|-|–|vóór|voor|tot|oant|by|before|rond|around|omstreeks"
-    rf"|uiterlijk|until)\s*)?{_TIME_CORE}{_UUR}{_SMIDDAGS}{_TZ}",
-    re.IGNORECASE,
-)
-TIME_BEFORE_RE = re.compile(
-    rf"{_TIME_CORE}{_UUR}{_SMIDDAGS}{_TZ}\s*(?:,|op|on)?\s*$", re.IGNORECASE
-)
-# "van dit jaar" after a year-less date: the year of the page (guide 4.1).
-THIS_YEAR_RE = re.compile(r"\s*(?:van\s+dit\s+jaar|this\s+year|dit\s+jaar)\b", re.IGNORECASE)
-# A weekday on its own ("dinsdag", "Maandagochtend", "afgelopen dinsdag", "vrijdag jl.",
-# "aanstaande vrijdag"): resolved against the page's date only (LABELLING.md 4.3).
-RELATIVE_DAY_RE = re.compile(
-    rf"(?<![\w-])(?:(?P<pre>afgelopen|vorige|aanstaande|komende|volgende|last|next|this|deze)\s+)?"
-    rf"(?P<wd>{_WD})(?:ochtend|middag|avond|morgen|nacht|morning|afternoon|evening)?"
-    rf"(?P<jl>\s+(?:jl\.?|j\.l\.))?(?![\w-])(?!,?\s+(?:de\s+)?[0-3]?\d\b)",
-    re.IGNORECASE,
-)
-# Ranges and habits of weekdays are office hours, not dates ("maandag t/m vrijdag", "elke dinsdag").
-_WEEKDAY_RANGE_RE = re.compile(
-    rf"\s*(?:t/m|tot(?:\s+en\s+met)?|-|–|en|and|to|through|of|or)\s+{_WD}", re.IGNORECASE
-)
-_WEEKDAY_HABIT_RE = re.compile(
-    rf"(?:\b(?:elke|iedere|every|on|op\s+de|s)\s*|{_WD}\s*(?:t/m|tot(?:\s+en\s+met)?|-|–|en"
-    rf"|and|to|through|of|or)\s*)$",
-    re.IGNORECASE,
-)
-_PAST_RE = re.compile(
-    r"\b(?:was|waren|werd|werden|ging|gingen|heeft|hebben|had|hadden|maakte|maakten|opende"
-    r"|sloot|kwam|kwamen|meldde|ontving|bleek|stond|liep|did|were|opened|closed|announced)\b",
-    re.IGNORECASE,
-)
-# "op de 17e": the day of a date named before.
-DAY_BACKREF_RE = re.compile(r"\bop\s+de\s+(?P<d>[0-3]?\d)(?:e|ste|de)\b", re.IGNORECASE)
+_COMPILED = False
+
+
+def _compile() -> None:
+    """Compile the patterns above into the module's globals (idempotent)."""
+    global WRITTEN_RE, WEEKDAY_BEFORE_RE, MONTH_FIRST_RE, NUMERIC_RE, ISO_RE, NUMERIC_RANGE_RE
+    global DAY_ONLY_RE, QUARTER_RE, SEASON_RE, YEAR_PART_RE, MONTH_PART_RE, MONTH_YEAR_RE
+    global TIME_AFTER_RE, TIME_BEFORE_RE, THIS_YEAR_RE, RELATIVE_DAY_RE, _WEEKDAY_RANGE_RE
+    global _WEEKDAY_HABIT_RE, _PAST_RE, DAY_BACKREF_RE
+    WRITTEN_RE = re.compile(
+        rf"(?<![\w.,/-])(?P<d>[0-3]?\d)(?:e|ste|de|st|nd|rd|th)?\s+(?:of\s+)?"
+        rf"(?P<m>{_MON})(?:,?\s+(?P<y>(?:19|20)\d\d)(?!\d))?",
+        re.IGNORECASE,
+    )
+    # Looked up separately, right before a written date: one alternation per position is costly.
+    WEEKDAY_BEFORE_RE = re.compile(rf"(?<![\w])(?P<wd>{_WD}),?\s+$", re.IGNORECASE)
+    MONTH_FIRST_RE = re.compile(
+        r"(?<![\w])(?P<m>january|february|march|april|(?-i:May)|june|july|august|september|october|"
+        r"november|december)\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s+(?P<y>(?:19|20)\d\d))?(?!\d)",
+        re.IGNORECASE,
+    )
+    NUMERIC_RE = re.compile(
+        r"(?<![\w./:-])(?P<d>[0-3]?\d)(?P<sep>[-./])(?P<m>[01]?\d)(?P=sep)(?P<y>(?:19|20)\d\d)(?![\w-])"
+    )
+    ISO_RE = re.compile(r"(?<![\w./:-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\w-])")
+    # Year-less numeric cells are only trusted inside a range ("15-07 t/m 30-09", BWBR0032500).
+    NUMERIC_RANGE_RE = re.compile(
+        r"(?<![\w./:-])(?P<d1>[0-3]?\d)(?P<sep>[-/])(?P<m1>[01]?\d)\s*"
+        r"(?:t/m|tot en met|tot)\s*(?P<d2>[0-3]?\d)(?P=sep)(?P<m2>[01]?\d)(?![\w/-]|\.\d)",
+        re.IGNORECASE,
+    )
+    # "van 1 tot en met 31 maart": a bare day borrowing the month of the next date.
+    DAY_ONLY_RE = re.compile(
+        rf"(?<![\w.,/-])(?P<d>[0-3]?\d)(?:e)?(?=\s*(?:t/m|tot en met|tot|-|–|en|and)\s*"
+        rf"[0-3]?\d\s+{_MON})",
+        re.IGNORECASE,
+    )
+    QUARTER_RE = re.compile(
+        r"(?:(?P<n>[1-4])\s*(?:e|ste|de)?|(?P<w>eerste|tweede|derde|vierde|first|second|third|"
+        r"fourth))\s+(?:kwartaal|quarter)(?:\s+(?:van|of))?\s+(?P<y>(?:19|20)\d\d)"
+        r"|\bq(?P<q>[1-4])\s*(?P<y2>(?:19|20)\d\d)",
+        re.IGNORECASE,
+    )
+    SEASON_RE = re.compile(
+        rf"\b(?P<s>{_alt(SEASONS)})(?:\s+(?:van|of))?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE
+    )
+    YEAR_PART_RE = re.compile(
+        rf"\b(?P<p>{_alt(YEAR_PART)})\s+(?P<y>(?:19|20)\d\d)\b(?!-)", re.IGNORECASE
+    )
+    MONTH_PART_RE = re.compile(
+        rf"\b(?P<p>begin|early|half|medio|midden|mid|eind|einde|end of|late)\s+(?P<m>{_FULLMON})"
+        rf"(?:\s+(?P<y>(?:19|20)\d\d)\b)?",
+        re.IGNORECASE,
+    )
+    MONTH_YEAR_RE = re.compile(rf"(?<![\w.])(?P<m>{_FULLMON})\s+(?P<y>(?:19|20)\d\d)\b", re.I)
+    TIME_AFTER_RE = re.compile(
+        rf"(?:\s*,)?\s*\(?\s*(?:(?:om|at|-|–|vóór|voor|tot|oant|by|before|rond|around|omstreeks"
+        rf"|uiterlijk|until)\s*)?{_TIME_CORE}{_UUR}{_SMIDDAGS}{_TZ}",
+        re.IGNORECASE,
+    )
+    TIME_BEFORE_RE = re.compile(
+        rf"{_TIME_CORE}{_UUR}{_SMIDDAGS}{_TZ}\s*(?:,|op|on)?\s*$", re.IGNORECASE
+    )
+    # "van dit jaar" after a year-less date: the year of the page (guide 4.1).
+    THIS_YEAR_RE = re.compile(r"\s*(?:van\s+dit\s+jaar|this\s+year|dit\s+jaar)\b", re.IGNORECASE)
+    # A weekday on its own ("dinsdag", "Maandagochtend", "afgelopen dinsdag", "vrijdag jl.",
+    # "aanstaande vrijdag"): resolved against the page's date only (LABELLING.md 4.3).
+    RELATIVE_DAY_RE = re.compile(
+        rf"(?<![\w-])(?:(?P<pre>afgelopen|vorige|aanstaande|komende|volgende|last|next|this|deze)\s+)?"
+        rf"(?P<wd>{_WD})(?:ochtend|middag|avond|morgen|nacht|morning|afternoon|evening)?"
+        rf"(?P<jl>\s+(?:jl\.?|j\.l\.))?(?![\w-])(?!,?\s+(?:de\s+)?[0-3]?\d\b)",
+        re.IGNORECASE,
+    )
+    # Ranges and habits of weekdays are office hours, not dates ("maandag t/m vrijdag",
+    # "elke dinsdag").
+    _WEEKDAY_RANGE_RE = re.compile(
+        rf"\s*(?:t/m|tot(?:\s+en\s+met)?|-|–|en|and|to|through|of|or)\s+{_WD}", re.IGNORECASE
+    )
+    _WEEKDAY_HABIT_RE = re.compile(
+        rf"(?:\b(?:elke|iedere|every|on|op\s+de|s)\s*|{_WD}\s*(?:t/m|tot(?:\s+en\s+met)?|-|–|en"
+        rf"|and|to|through|of|or)\s*)$",
+        re.IGNORECASE,
+    )
+    _PAST_RE = re.compile(
+        r"\b(?:was|waren|werd|werden|ging|gingen|heeft|hebben|had|hadden|maakte|maakten|opende"
+        r"|sloot|kwam|kwamen|meldde|ontving|bleek|stond|liep|did|were|opened|closed|announced)\b",
+        re.IGNORECASE,
+    )
+    # "op de 17e": the day of a date named before.
+    DAY_BACKREF_RE = re.compile(r"\bop\s+de\s+(?P<d>[0-3]?\d)(?:e|ste|de)\b", re.IGNORECASE)
+    global _COMPILED
+    _COMPILED = True
+
+
+def __getattr__(name: str) -> re.Pattern[str]:
+    """A pattern looked up from outside before any find_mentions call: compile them now."""
+    if name in _PATTERN_NAMES:
+        _compile()
+        return globals()[name]  # type: ignore[no-any-return]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 END_OF_DAY = time(23, 59, 59, 999999)  # "24.00 uur", written "24:00"
 
 
@@ -359,6 +427,8 @@ def find_mentions(text: str, published: date | None = None) -> list[Mention]:
 
     With the page's own date (`published`), weekday words ("afgelopen dinsdag") become dates.
     """
+    if not _COMPILED:
+        _compile()
     chosen: list[Mention] = []
     taken: list[tuple[int, int]] = []
     candidates = _candidates(text)
