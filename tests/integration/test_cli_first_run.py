@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import typer
 from fastapi.testclient import TestClient
 from rich.console import Console
@@ -34,7 +35,7 @@ from tracker.web.app import create_app
 runner = CliRunner()
 
 
-def test_scrape_off_a_terminal_prints_one_full_line_per_source(
+def test_scrape_off_a_terminal_prints_a_line_per_noteworthy_source_and_a_total(
     tmp_path: Path, replay: ReplayServer
 ) -> None:
     config = _config(tmp_path, replay, broken_url=True)
@@ -42,9 +43,11 @@ def test_scrape_off_a_terminal_prints_one_full_line_per_source(
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[0] == "Ophalen: 2 bronnen"
-    ok = next(line for line in lines if line.startswith("nl_stcrt: "))
+    ok = next(line for line in lines if line.startswith("nl_stcrt: "))  # new schemes: shown
     assert re.fullmatch(
         r"nl_stcrt: ok, (1 verzoek|[2-9]\d* verzoeken), (1 item|[2-9]\d* items), "
+        r"(1 nieuwe regeling|[2-9]\d* nieuwe regelingen), "
+        r"(1 nieuwe periode|[2-9]\d* nieuwe periodes), (1 signaal|[2-9]\d* signalen), "
         r"0 fouten, \d+,\d s",
         ok,
     )
@@ -52,7 +55,35 @@ def test_scrape_off_a_terminal_prints_one_full_line_per_source(
     assert "0 verzoeken, 0 items, 1 fout, " in failed, failed
     assert ": HTTP 404 van http://127.0.0.1:" in failed
     assert len(failed) > 80  # not cut or wrapped at 80 columns
+    assert re.fullmatch(
+        r"Totaal: 2 bronnen \(1 ok, 1 mislukt\), \d+ verzoeken, .*, 1 fout", lines[-1]
+    )
+    assert len(lines) == 4  # no table: cron mail stays short
     assert "failed" not in result.output and " from " not in result.output
+
+    again = runner.invoke(app, ["scrape", "--config", str(config)])
+    assert again.exit_code == 1
+    lines = again.output.splitlines()
+    # nothing new from nl_stcrt: only the failing source has a line of its own
+    assert not any(line.startswith("nl_stcrt") for line in lines), again.output
+    assert lines[1].startswith("nl_prb_all: mislukt, ") and len(lines) == 3, again.output
+    assert lines[2].startswith("Totaal: 2 bronnen (1 "), lines
+    assert "1 mislukt)" in lines[2] and "nieuwe" not in lines[2], lines
+
+
+def test_many_sources_get_plain_lines_on_a_terminal_too(
+    tmp_path: Path, replay: ReplayServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(_config(tmp_path, replay, broken_url=True))
+    out = io.StringIO()
+    terminal = Console(file=out, force_terminal=True, width=160, color_system=None)
+    ids = list(config.sources)
+    monkeypatch.setattr("tracker.cli.scrape.MANY_SOURCES", len(ids) - 1)
+    ok = scrape_and_report(config, make_engine(config.database.url), ids, terminal)
+    assert ok is False
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "Ophalen: 2 bronnen" and lines[-1].startswith("Totaal: 2 bronnen ")
+    assert "Resultaat" not in out.getvalue() and "━" not in out.getvalue()
 
 
 def test_scrape_on_a_terminal_shows_live_progress_per_source(

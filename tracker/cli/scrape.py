@@ -1,21 +1,34 @@
 """``tracker scrape`` output: live progress per source, the result table and full errors.
 
-On a terminal a rich progress display shows every source's requests, items and errors while
-it runs; elsewhere (cron, a pipe) each source gets one plain line when it finishes, so a long
-run is never silent and the output needs no terminal to read.
+On a terminal, for a few sources, a rich progress display shows every source's requests, items
+and errors while it runs, then a result table. Elsewhere (cron, a pipe) and for many sources
+the output is plain lines, cheap to print and to read in cron mail: one line for every source
+that needs a look (failed, partly failed, refused, or with new schemes, windows or signals) as
+it finishes, then one total line with the count per status. A quiet source (unchanged, or ok
+without news) prints nothing of its own: 500 unchanged pages give two lines, not a 500-row
+table whose layout alone costs more CPU than the scrape.
 """
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from sqlalchemy.engine import Engine
+from collections import Counter
+from typing import TYPE_CHECKING
 
-from tracker.config import Config
 from tracker.ingest.pipeline import RunResult, run_sources
 from tracker.read.describe import count_nl
 from tracker.read.errors_nl import message_nl as message_nl  # the shared Dutch wording
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+    from sqlalchemy.engine import Engine
+
+    from tracker.config import Config
+
+# More sources than this get the plain lines on a terminal too: a live display and a table of
+# hundreds of rows are unreadable and cost CPU (rich redraws the display ten times a second).
+MANY_SOURCES = 20
+QUIET = ("ok", "unchanged")
 
 STATUS_NL = {
     "ok": "ok",
@@ -46,19 +59,67 @@ def _fouten(n: int) -> str:
     return count_nl(n, "fout", "fouten")
 
 
+def _news(schemes: int, windows: int, events: int) -> list[str]:
+    """The nonzero counts of what a run added, in Dutch ('3 nieuwe regelingen', '1 signaal')."""
+    news = [
+        (schemes, "nieuwe regeling", "nieuwe regelingen"),
+        (windows, "nieuwe periode", "nieuwe periodes"),
+        (events, "signaal", "signalen"),
+    ]
+    return [count_nl(n, one, many) for n, one, many in news if n]
+
+
+def _message(result: RunResult) -> str:
+    """The run's error in Dutch; a refusal's reason without its "overgeslagen: " (the status)."""
+    return message_nl(result.error.removeprefix("overgeslagen: "))
+
+
+def noteworthy(result: RunResult) -> bool:
+    """True when the source needs a look or brought news; False for a quiet source."""
+    news = result.schemes_new or result.windows_new or result.events_created
+    return result.status not in QUIET or bool(result.error) or bool(news)
+
+
 def source_line(config: Config, result: RunResult) -> str:
     """One plain line per finished source, for logs and cron mail."""
     title = config.sources[result.source_id].title if result.source_id in config.sources else ""
     name = f"{result.source_id} ({title})" if title else result.source_id
     seconds = f"{result.duration:.1f}".replace(".", ",")
-    line = (
-        f"{name}: {status_nl(result.status)}, {_requests(result.requests)}, "
-        f"{_items(result.items_found)}, {_fouten(_errors(result))}, {seconds} s"
-    )
-    return line + (f": {message_nl(result.error)}" if result.error else "")
+    parts = [
+        status_nl(result.status),
+        _requests(result.requests),
+        _items(result.items_found),
+        *_news(result.schemes_new, result.windows_new, result.events_created),
+        _fouten(_errors(result)),
+        f"{seconds} s",
+    ]
+    line = f"{name}: {', '.join(parts)}"
+    return line + (f": {_message(result)}" if result.error else "")
+
+
+def total_line(results: list[RunResult]) -> str:
+    """One line for the whole run: sources per status, then requests, items, news, errors."""
+    statuses = Counter(str(r.status) for r in results)
+    order = [*STATUS_NL, *sorted(set(statuses) - set(STATUS_NL))]
+    per_status = ", ".join(f"{statuses[s]} {status_nl(s)}" for s in order if statuses[s])
+    sources = count_nl(len(results), "bron", "bronnen")
+    parts = [
+        f"{sources} ({per_status})" if per_status else sources,
+        _requests(sum(r.requests for r in results)),
+        _items(sum(r.items_found for r in results)),
+        *_news(
+            sum(r.schemes_new for r in results),
+            sum(r.windows_new for r in results),
+            sum(r.events_created for r in results),
+        ),
+        _fouten(sum(_errors(r) for r in results)),
+    ]
+    return "Totaal: " + ", ".join(parts)
 
 
 def _run_live(config: Config, engine: Engine, ids: list[str], console: Console) -> list[RunResult]:
+    from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+
     columns = (
         SpinnerColumn(finished_text="✓"),
         TextColumn("{task.description}"),
@@ -103,12 +164,18 @@ def _run_plain(config: Config, engine: Engine, ids: list[str], console: Console)
     )
 
     def done(result: RunResult) -> None:
-        console.print(source_line(config, result), markup=False, highlight=False)
+        if noteworthy(result):
+            line = source_line(config, result)
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
 
-    return run_sources(config, engine, ids, on_done=done)
+    results = run_sources(config, engine, ids, on_done=done)
+    console.print(total_line(results), markup=False, highlight=False, soft_wrap=True)
+    return results
 
 
 def result_table(results: list[RunResult]) -> Table:
+    from rich.table import Table
+
     table = Table(title="Resultaat")
     columns = ("bron", "status", "verzoeken", "items", "nieuw", "periodes", "signalen", "fouten")
     for column in columns:
@@ -135,13 +202,15 @@ def scrape_and_report(
     ids: list[str],
     console: Console,
 ) -> bool:
-    """Run with progress, print the table and every error in full; True when none failed."""
-    run = _run_live if console.is_terminal else _run_plain
-    results = run(config, engine, ids, console)
+    """Run with progress, print the summary and every error in full; True when none failed."""
+    if not console.is_terminal or len(ids) > MANY_SOURCES:
+        results = _run_plain(config, engine, ids, console)  # errors are in the source lines
+        return all(r.status != "failed" for r in results)
+    results = _run_live(config, engine, ids, console)
     console.print(result_table(results))
     for r in results:
         if r.error:
             # in full below the table: cron mails this output and table cells are short
-            line = f"{r.source_id}: {status_nl(r.status)}: {message_nl(r.error)}"
+            line = f"{r.source_id}: {status_nl(r.status)}: {_message(r)}"
             console.print(line, markup=False, highlight=False, soft_wrap=True)
     return all(r.status != "failed" for r in results)
