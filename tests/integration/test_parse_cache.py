@@ -125,3 +125,37 @@ def test_an_unchanged_response_refreshes_only_fetched_at(
     # retention (tracker.ops.retention) keeps entries by fetched_at: a 304 still counts
     data = [r for r in rows if not r.url.endswith("/robots.txt")]
     assert data and all(r.fetched_at == later for r in data)
+
+
+def test_a_304_reads_its_stored_body_only_when_the_page_is_parsed(
+    engine: Engine, replay: ReplayServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache is loaded without bodies (issue 14: memory): a 304 whose parse result is
+    stored reads no body, nor does an unchanged detail page; when the stored results are gone
+    (new scraper code) the 304s' listing bodies are read from the database and parsed."""
+    import tracker.ingest.pipeline as pipeline
+
+    monkeypatch.setitem(Scraper.registry, CountingSruScraper.name, CountingSruScraper)
+    CountingSruScraper.parsed.clear()
+    reads: list[str] = []
+    real = pipeline._stored_body
+
+    def counting(engine: Engine, url: str) -> bytes | None:
+        reads.append(url)
+        return real(engine, url)
+
+    monkeypatch.setattr(pipeline, "_stored_body", counting)
+    config = make_config(replay, {"stcrt": {**STCRT, "scraper": CountingSruScraper.name}})
+    first = run_source(config, engine, "stcrt", now=NOW)
+    assert first.status == "ok" and not reads
+    assert run_source(config, engine, "stcrt", now=NOW + timedelta(hours=1)).status == "unchanged"
+    assert not reads, "a stored parse result needs no body, an unchanged detail none either"
+    with Session(engine) as s:
+        for row in s.exec(select(ParsedPage)).all():
+            s.delete(row)
+        s.commit()
+    parsed = len(CountingSruScraper.parsed)
+    later = run_source(config, engine, "stcrt", now=NOW + timedelta(hours=2))
+    assert later.status == "unchanged" and later.items_found == first.items_found
+    assert len(reads) == 2 and len(CountingSruScraper.parsed) == parsed + 2
+    assert sorted(reads) == sorted(CountingSruScraper.parsed[parsed:])

@@ -17,7 +17,7 @@ import hashlib
 import logging
 import ssl
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -42,15 +42,31 @@ class CacheEntry:
     body_sha256: str = ""
     body: bytes | None = None
     content_type: str = ""
+    # a body is stored but was not read: the pipeline loads validators only and a body is read
+    # when a 304's page is really parsed (issue 14: every stored body in memory at once)
+    stored: bool = False
+
+    @property
+    def has_body(self) -> bool:
+        return self.body is not None or self.stored
 
 
 @dataclass
 class Fetched:
-    page: Page
     # True when the server answered 304 or sent the very body we stored last time
     unchanged: bool
     cache_key: str
     entry: CacheEntry
+    url: str
+    # the page, or how to make it: a 304's stored body is read only when a scraper needs it
+    make_page: Callable[[], Page]
+    _page: Page | None = None
+
+    @property
+    def page(self) -> Page:
+        if self._page is None:
+            self._page = self.make_page()
+        return self._page
 
 
 @dataclass
@@ -83,8 +99,10 @@ class Fetcher:
         clock: type[datetime] = datetime,
         guard: HopGuard | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        load_body: Callable[[str], bytes | None] | None = None,
     ) -> None:
         self.http = http
+        self._load_body = load_body
         self.cache: dict[str, CacheEntry] = dict(cache or {})
         # robots.txt copies fetched anew in this run, stored by the pipeline across runs
         self.robots_entries: dict[str, CacheEntry] = {}
@@ -135,16 +153,19 @@ class Fetcher:
         key = cache_key(request)
         entry = self.cache.get(key, CacheEntry())
         headers = dict(request.headers)
-        if entry.body is not None and request.method == "GET":
+        if entry.has_body and request.method == "GET":
             if entry.etag:
                 headers["If-None-Match"] = entry.etag
             if entry.last_modified:
                 headers["If-Modified-Since"] = entry.last_modified
         status, resp_headers, body, final_url = await self._send(request, headers)
         now = self._clock.now(UTC)
-        if status == 304 and entry.body is not None:
-            page = Page(request.url, 200, resp_headers, entry.body, now)
-            return Fetched(page, True, key, entry)
+        if status == 304 and entry.has_body:
+
+            def stored() -> Page:
+                return Page(request.url, 200, resp_headers, self.stored_body(key, entry), now)
+
+            return Fetched(True, key, entry, request.url, stored)
         if status >= 400 or status == 304:
             raise FetchError(f"HTTP {status} from {request.url}", url=request.url, status=status)
         sha = hashlib.sha256(body).hexdigest()
@@ -156,7 +177,16 @@ class Fetcher:
             content_type=resp_headers.get("content-type", ""),
         )
         page = Page(final_url, status, resp_headers, body, now, _charset(resp_headers))
-        return Fetched(page, sha == entry.body_sha256, key, new_entry)
+        return Fetched(sha == entry.body_sha256, key, new_entry, final_url, lambda: page, page)
+
+    def stored_body(self, key: str, entry: CacheEntry) -> bytes:
+        """The body stored for ``key`` (read now when it was not loaded with the cache)."""
+        if entry.body is not None:
+            return entry.body
+        body = self._load_body(key) if self._load_body is not None else None
+        if body is None:  # removed since the cache was read (retention): ask again next run
+            raise FetchError(f"stored copy of {key} is gone", url=key)
+        return body
 
     async def _send(
         self, request: Request, headers: dict[str, str]
@@ -243,7 +273,7 @@ class Fetcher:
         robots = Request(f"{parts.scheme}://{parts.netloc}/robots.txt")
         entry = self.cache.get(cache_key(robots))
         headers: dict[str, str] = {}
-        if entry is not None and entry.body is not None:
+        if entry is not None and entry.has_body:
             if entry.etag:
                 headers["If-None-Match"] = entry.etag
             if entry.last_modified:
@@ -252,8 +282,8 @@ class Fetcher:
             status, resp_headers, body, _u = await self._send(robots, headers)
         except FetchError as exc:
             raise FetchError(f"robots.txt unavailable for {parts.netloc}: {exc}") from exc
-        if status == 304 and entry is not None and entry.body is not None:
-            status, body = 200, entry.body
+        if status == 304 and entry is not None and entry.has_body:
+            status, body = 200, self.stored_body(cache_key(robots), entry)
         elif status < 400:
             self.robots_entries[cache_key(robots)] = CacheEntry(
                 etag=resp_headers.get("etag", ""),

@@ -131,15 +131,14 @@ async def _collect(
             out.capped = max_pages
             break
         fetched = await _fetch(fetcher, request, out)
-        page = fetched.page
         parsed = parse_page(
             scraper,
             out.parses,
             fetched.cache_key,
             fetched.entry.body_sha256,
-            lambda p=page: (list(scraper.parse(p)), scraper.next_requests(p)),
+            lambda f=fetched: (list(scraper.parse(f.page)), scraper.next_requests(f.page)),
         )
-        out.items.extend((item, page.url) for item in parsed.items)
+        out.items.extend((item, fetched.url) for item in parsed.items)
         pending.extend(parsed.next_requests)
     await _collect_details(scraper, fetcher, out, known, soft_deadline, now)
     if not out.items and not scraper.may_be_empty:
@@ -161,18 +160,18 @@ async def _collect_details(
     At ``soft_deadline`` unfinished requests are cancelled: a stored item keeps its cached
     detail body, a new item is left for the next run (``deferred``).
     """
-    cached: dict[int, Page] = {}
+    cached: dict[int, tuple[str, CacheEntry]] = {}
     phases: tuple[dict[int, Request], dict[int, Request]] = ({}, {})
     for index, (raw, _url) in enumerate(out.items):
         if not raw.detail_url:
             continue
         request = Request(raw.detail_url)
         entry = fetcher.cache.get(cache_key(request))
-        if entry is not None and entry.body is not None:
-            headers = {"content-type": entry.content_type} if entry.content_type else {}
-            cached[index] = Page(request.url, 200, headers, entry.body, now or datetime.now(UTC))
+        if entry is not None and entry.has_body:
+            cached[index] = (cache_key(request), entry)
         phases[int(raw.key in known and index in cached)][index] = request
-    pages: dict[int, Page] = {}
+    # how to get each page: a 304's stored body is read only if the page is parsed
+    pages: dict[int, Callable[[], Page]] = {}
     for phase in phases:
         tasks = {i: asyncio.create_task(_fetch(fetcher, r, out)) for i, r in phase.items()}
         if not tasks:
@@ -184,16 +183,29 @@ async def _collect_details(
         await asyncio.gather(*late, return_exceptions=True)
         for index, task in tasks.items():
             if task not in late:
-                pages[index] = task.result().page  # re-raises a FetchError of that request
-            elif index in cached:
-                pages[index] = cached[index]
+                fetched = task.result()  # re-raises a FetchError of that request
+                pages[index] = partial(getattr, fetched, "page")
+            elif index in cached:  # the stored detail body
+                key, entry = cached[index]
+                url = phase[index].url
+                pages[index] = partial(_stored_page, fetcher, url, key, entry, now)
     dropped = {i for phase in phases for i in phase} - set(pages)
-    for index, page in pages.items():
+    if not dropped and out.requests and out.not_modified == out.requests:
+        return  # nothing changed, so nothing is stored: no detail needs reading or parsing
+    for index, make_page in pages.items():
+        page = make_page()
         raw, _url = out.items[index]
         out.items[index] = (scraper.parse_detail(page, raw), page.url)
     if dropped:
         out.deferred = len(dropped)
         out.items = [item for i, item in enumerate(out.items) if i not in dropped]
+
+
+def _stored_page(
+    fetcher: Fetcher, url: str, key: str, entry: CacheEntry, now: datetime | None
+) -> Page:
+    headers = {"content-type": entry.content_type} if entry.content_type else {}
+    return Page(url, 200, headers, fetcher.stored_body(key, entry), now or datetime.now(UTC))
 
 
 async def _fetch(fetcher: Fetcher, request: Request, out: _Collected) -> Fetched:
@@ -350,11 +362,27 @@ async def _collect_all(
 ) -> None:
     """Fetch and parse every source concurrently; hand each outcome to ``sink`` when done."""
     with Session(engine) as session:
+        table = HttpCacheEntry.__table__  # type: ignore[attr-defined]
+        # validators only: a body is read when a 304's page is parsed (issue 14: memory)
         cache = {
             row.url: CacheEntry(
-                row.etag, row.last_modified, row.body_sha256, row.body, row.content_type
+                row.etag,
+                row.last_modified,
+                row.body_sha256,
+                None,
+                row.content_type,
+                stored=row.stored,
+            )  # fmt: skip
+            for row in session.execute(
+                sa.select(
+                    table.c.url,
+                    table.c.etag,
+                    table.c.last_modified,
+                    table.c.body_sha256,
+                    table.c.content_type,
+                    table.c.body.is_not(None).label("stored"),
+                )
             )
-            for row in session.exec(select(HttpCacheEntry)).all()
         }
         known_keys: dict[str, set[str]] = {}
         for sid, key in session.exec(
@@ -365,7 +393,12 @@ async def _collect_all(
             known_keys.setdefault(sid, set()).add(key)
     # issue 13: every hop is SSRF-checked, except to origins of the sources themselves
     origins = frozenset(origin(u) for src in config.sources.values() for u in src.all_urls())
-    fetcher = Fetcher(config.http, cache, guard=HopGuard(config.http.allow_private_hosts, origins))
+    fetcher = Fetcher(
+        config.http,
+        cache,
+        guard=HopGuard(config.http.allow_private_hosts, origins),
+        load_body=partial(_stored_body, engine),
+    )
     today = local_today(now)
 
     async def one(source_id: str) -> None:
@@ -404,6 +437,13 @@ async def _collect_all(
     finally:
         await fetcher.aclose()
     _store_robots(engine, fetcher.robots_entries, now)
+
+
+def _stored_body(engine: Engine, url: str) -> bytes | None:
+    table = HttpCacheEntry.__table__  # type: ignore[attr-defined]
+    with engine.connect() as conn:
+        body = conn.execute(sa.select(table.c.body).where(table.c.url == url)).scalar()
+    return bytes(body) if body is not None else None
 
 
 def _store_robots(engine: Engine, entries: dict[str, CacheEntry], now: datetime) -> None:
@@ -697,9 +737,10 @@ def _acquire_all(
         return []
     with session_scope(engine) as session:
         serialise(session, "source-rows")  # two instances never insert one source row twice
+        rows: list[Source] = []  # held: the identity map only keeps referenced rows
         for start in range(0, len(ids), 500):  # into the identity map: no query per source
             chunk = list(ids[start : start + 500])
-            session.exec(select(Source).where(col(Source.id).in_(chunk))).all()
+            rows += session.exec(select(Source).where(col(Source.id).in_(chunk))).all()
         for source_id in ids:
             _source_row(session, config, source_id)
         session.flush()
