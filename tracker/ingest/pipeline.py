@@ -486,10 +486,15 @@ def _finish_batch(
     try:
         with session_scope(engine) as session:
             scheme_merge_lock(session)  # issue 13: overlapping sources never split a scheme
-            return [
+            ids = [sid for sid, _started, _outcome in batch]
+            # held while the batch is stored, the rows answer every source's session.get
+            rows = session.exec(select(Source).where(col(Source.id).in_(ids))).all()
+            results = [
                 _finish_in(config, session, sid, outcome, now, started)
                 for sid, started, outcome in batch
             ]
+            del rows
+            return results
     except Exception:
         if len(batch) == 1:
             sid, started, outcome = batch[0]
