@@ -187,3 +187,28 @@ def test_a_store_failure_rolls_back_only_its_source_in_a_shared_transaction(
     assert urls and not [u for u in urls if "provinciaal" in u.lower()], urls
     assert runs == {"stcrt": "ok", "prb": "failed"}
     assert prb is not None and prb.consecutive_failures == 1 and prb.locked_by == ""
+
+
+@pytest.mark.parametrize(("seconds", "transactions"), [(0.0, 2), (60.0, 1)])
+def test_store_transactions_end_after_their_time_so_the_write_lock_is_shared(
+    engine: Engine,
+    replay: ReplayServer,
+    monkeypatch: pytest.MonkeyPatch,
+    seconds: float,
+    transactions: int,
+) -> None:
+    """Sources share a store transaction only until STORE_TRANSACTION has passed (issue 14):
+    with no time at all every source commits on its own, with ample time both in one; what
+    is stored is the same either way."""
+    import tracker.ingest.pipeline as pipeline
+
+    locks: list[int] = []
+    real = pipeline.scheme_merge_lock
+    monkeypatch.setattr(pipeline, "scheme_merge_lock", lambda s: (locks.append(1), real(s)))
+    monkeypatch.setattr(pipeline, "STORE_TRANSACTION", seconds)
+    config = make_config(replay, {"stcrt": STCRT, "prb": PRB})
+    results = run_sources(config, engine, now=NOW)
+    assert [r.status for r in results] == ["ok", "ok"]
+    assert len(locks) == transactions
+    with Session(engine) as s:
+        assert {p.source_id for p in s.exec(select(Publication)).all()} == {"stcrt", "prb"}

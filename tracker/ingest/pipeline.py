@@ -268,7 +268,7 @@ async def _run_locked(
     """Collect every source and store each as soon as it (and every source before it) is in."""
     storer = _Storer(config, engine, ids, now, on_done)
     try:
-        await _collect_all(config, engine, ids, now, on_progress, sink=storer.add)
+        await _collect_all(config, engine, ids, now, on_progress, sink=storer)
     finally:
         results = await storer.drain()
     return results
@@ -278,6 +278,8 @@ async def _run_locked(
 # more than storing an unchanged source itself (issue 14), a larger batch holds the merge
 # lock longer for other instances.
 STORE_BATCH = 100
+# ... and for at most this long (seconds), after which the transaction commits
+STORE_TRANSACTION = 0.5
 
 
 class _Storer:
@@ -305,6 +307,7 @@ class _Storer:
         self.results: list[RunResult] = []
         self.running: asyncio.Task[None] | None = None
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        self.robots_entries: dict[str, CacheEntry] = {}
 
     def add(self, source_id: str, started: float, outcome: _Collected | Exception) -> None:
         self.ready[source_id] = (started, outcome)
@@ -330,16 +333,25 @@ class _Storer:
                 self.on_done(result)
         self._kick()
 
+    def robots(self, entries: dict[str, CacheEntry]) -> None:
+        """New robots.txt copies, stored after the sources (so the next run asks for them
+        conditionally)."""
+        self.robots_entries = dict(entries)
+
     async def drain(self) -> list[RunResult]:
         """Wait until everything handed in is stored (a source never collected stays out)."""
         try:
             while self.queue or (self.running is not None and not self.running.done()):
                 if self.running is not None and not self.running.done():
-                    await asyncio.shield(self.running)
+                    await self.running
                 else:
                     self._kick()
             if self.running is not None:
                 self.running.result()  # a bug in storing itself is not swallowed
+            if self.robots_entries:
+                await asyncio.get_running_loop().run_in_executor(
+                    self.pool, _store_robots, self.engine, self.robots_entries, self.now
+                )
         finally:
             self.pool.shutdown(wait=True)
         return self.results
@@ -358,7 +370,7 @@ async def _collect_all(
     now: datetime,
     on_progress: Callable[[str, int, int], None] | None = None,
     *,
-    sink: Callable[[str, float, _Collected | Exception], None],
+    sink: _Storer,
 ) -> None:
     """Fetch and parse every source concurrently; hand each outcome to ``sink`` when done."""
     with Session(engine) as session:
@@ -430,13 +442,15 @@ async def _collect_all(
         except Exception as exc:  # a scraper bug must not take other sources down
             logger.exception("%s: unexpected error", source_id)
             outcome = exc
-        sink(source_id, started, outcome)
+        sink.add(source_id, started, outcome)
 
     try:
         await asyncio.gather(*(one(sid) for sid in ids))
     finally:
         await fetcher.aclose()
-    _store_robots(engine, fetcher.robots_entries, now)
+    # written by the storing thread: a write from the event loop would wait there for the
+    # write lock of a store batch, stalling every fetch
+    sink.robots(fetcher.robots_entries)
 
 
 def _stored_body(engine: Engine, url: str) -> bytes | None:
@@ -477,32 +491,40 @@ def _finish_batch(
     batch: Sequence[tuple[str, float, _Collected | Exception]],
     now: datetime,
 ) -> list[RunResult]:
-    """Store a batch of sources in one transaction, each in its own savepoint.
+    """Store a batch of sources, several per transaction, each in its own savepoint.
 
-    A source whose store fails is rolled back to its savepoint and recorded as failed; the
-    others are kept. Should the transaction itself fail (a lost connection at commit), every
-    source of the batch is stored again in a transaction of its own.
+    A transaction takes sources until ``STORE_TRANSACTION`` seconds have passed, so the write
+    lock (and the merge lock) is never held long for other writers: notifier, dashboard, the
+    lease heartbeat. A source whose store fails is rolled back to its savepoint and recorded
+    as failed; the others are kept. Should a transaction itself fail (a lost connection at
+    commit), each of its sources is stored again in a transaction of its own.
     """
-    try:
-        with session_scope(engine) as session:
-            scheme_merge_lock(session)  # issue 13: overlapping sources never split a scheme
-            ids = [sid for sid, _started, _outcome in batch]
-            # held while the batch is stored, the rows answer every source's session.get
-            rows = session.exec(select(Source).where(col(Source.id).in_(ids))).all()
-            results = [
-                _finish_in(config, session, sid, outcome, now, started)
-                for sid, started, outcome in batch
-            ]
-            del rows
-            return results
-    except Exception:
-        if len(batch) == 1:
-            sid, started, outcome = batch[0]
-            return [_finish(config, engine, sid, outcome, now, started)]
-        logger.exception("storing a batch of %d sources failed; one by one now", len(batch))
-        return [
-            _finish(config, engine, sid, outcome, now, started) for sid, started, outcome in batch
-        ]
+    results: list[RunResult] = []
+    rest = list(batch)
+    while rest:
+        taken: list[tuple[str, float, _Collected | Exception]] = []
+        try:
+            with session_scope(engine) as session:
+                scheme_merge_lock(session)  # issue 13: overlapping sources never split a scheme
+                ids = [sid for sid, _started, _outcome in rest[:STORE_BATCH]]
+                # held while the sources are stored, the rows answer each session.get
+                rows = session.exec(select(Source).where(col(Source.id).in_(ids))).all()
+                deadline = time.monotonic() + STORE_TRANSACTION
+                done: list[RunResult] = []
+                for sid, started, outcome in rest:
+                    taken.append((sid, started, outcome))
+                    done.append(_finish_in(config, session, sid, outcome, now, started))
+                    if time.monotonic() > deadline or len(taken) >= STORE_BATCH:
+                        break
+                del rows
+            results += done
+        except Exception:
+            logger.exception("storing %d sources failed; one by one now", len(taken))
+            results += [_finish(config, engine, sid, o, now, started) for sid, started, o in taken]
+            if not taken:
+                raise
+        rest = rest[len(taken) :]
+    return results
 
 
 def _finish_in(
