@@ -332,24 +332,18 @@ def _elements(dialect: str, column: Any) -> Any:
 def _casefold(dialect: str, expr: Any) -> Any:
     if dialect == "postgresql":
         return sa.func.replace(sa.func.lower(expr), "ß", "ss")
-    # ASCII text folds to its lower case; only other text calls Python (a callback per row
-    # holds the GIL, which concurrent requests then queue for)
-    other = expr.op("GLOB")(sa.literal("*[^ -~]*"))
-    return sa.case(
-        (other, sa.func.tracker_casefold(expr, type_=sa.String)), else_=sa.func.lower(expr)
-    )
+    return sa.func.tracker_casefold(expr, type_=sa.String)
 
 
 def _haystack(dialect: str) -> Any:
     """``tracker.read.queries._text_matches``'s folded title, summary, publisher and ids."""
     title, summary, publisher = col(Scheme.title), col(Scheme.summary), col(Scheme.publisher)
-    elements = _elements(dialect, col(Scheme.identifiers))
+    identifiers = col(Scheme.identifiers)
     if dialect == "postgresql":
+        elements = _elements(dialect, identifiers)
         ids = sa.select(sa.func.string_agg(elements.c.value, " ")).scalar_subquery()
         return _casefold(dialect, sa.func.concat_ws(" ", title, summary, publisher, ids))
-    ids = sa.select(sa.func.group_concat(elements.c.value, " ")).scalar_subquery()
-    joined = title + " " + summary + " " + publisher + sa.func.coalesce(" " + ids, "")
-    return _casefold(dialect, joined)
+    return sa.func.tracker_haystack(title, summary, publisher, identifiers, type_=sa.String)
 
 
 def _contains(dialect: str, haystack: Any, needle: str) -> ColumnElement[bool]:
@@ -375,9 +369,19 @@ def _prepare(session: Session) -> str:
         if not pooled.info.get(_FUNCTIONS):
             raw: Any = pooled.driver_connection
             raw.create_function("tracker_casefold", 1, _sql_casefold, deterministic=True)
+            raw.create_function("tracker_haystack", 4, _sql_haystack, deterministic=True)
             pooled.info[_FUNCTIONS] = True
     return dialect
 
 
 def _sql_casefold(text: str | None) -> str | None:
     return text.casefold() if text is not None else None
+
+
+def _sql_haystack(title: str, summary: str, publisher: str, identifiers: str | None) -> str:
+    try:
+        ids = json.loads(identifiers) if identifiers else []
+    except ValueError:
+        ids = []
+    listed = [str(i) for i in ids] if isinstance(ids, list) else []
+    return " ".join((title or "", summary or "", publisher or "", *listed)).casefold()
