@@ -16,8 +16,7 @@ from tracker.config import Config
 from tracker.models import Event, Scheme, Window
 from tracker.read.health import source_health
 from tracker.read.queries import Filters, scheme_windows, shown_windows
-from tracker.read.schemepage import page_rows
-from tracker.read.schemes import SchemeRow, SortKey, scheme_row
+from tracker.read.schemes import SchemeRow, SortKey, scheme_row, select_rows
 from tracker.read.status import window_status
 from tracker.read.visible import is_visible, visible_clause
 from tracker.web.auth import Staff, current_user
@@ -161,9 +160,8 @@ def list_schemes(
         raise HTTPException(status_code=401, detail="inloggen vereist voor verborgen regelingen")
     f = Filters(level=level, region=region, theme=theme, status=status, publisher=publisher,
                 q=q, include_hidden=include_hidden)  # fmt: skip
-    # filtered, sorted and paged in SQL: a request reads one page (tracker.read.schemepage)
-    page = page_rows(session, now_utc(request), f, sort, staff=staff, offset=offset, limit=limit)
-    return [_scheme_out(r) for r in page.rows]
+    rows = select_rows(session, now_utc(request), f, sort, staff=staff)
+    return [_scheme_out(r) for r in rows[offset : offset + limit]]
 
 
 @router.get("/schemes/{scheme_id}", response_model=SchemeDetailOut)

@@ -13,16 +13,16 @@ from sqlmodel import Session, col, select
 
 from tracker.config import Config
 from tracker.models import AuditLog, Event, EventKind, Publication, Scheme, StaffNote, Window
+from tracker.read import rowcache
 from tracker.read.queries import UNDATED, Filters, shown_windows
-from tracker.read.schemepage import facets, page_rows
-from tracker.read.schemes import SortKey
+from tracker.read.schemes import SortKey, load_rows, select_rows
 from tracker.read.status import window_status
 from tracker.read.visible import visible_clause
 from tracker.staff.corrections import STAFF_SOURCE
 from tracker.staff.review import review_reasons
 from tracker.web.auth import Staff
 from tracker.web.dashboard.common import MAX_ID, now_utc, render
-from tracker.web.dashboard.listing import rows_to_csv
+from tracker.web.dashboard.listing import facets, rows_to_csv
 from tracker.web.deps import get_config, get_session
 
 router = APIRouter(prefix="/beheer")
@@ -67,30 +67,29 @@ def scheme_list(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     now = now_utc(request)
+    rows = select_rows(session, now, f, sort, desc, staff=True)
     size = config.staff.page_size
-    # filtered, sorted, counted and paged in SQL: a request reads one page
-    found = page_rows(session, now, f, sort, desc, staff=True, offset=(page - 1) * size,
-                      limit=size, count=True)  # fmt: skip
-    total = found.total or 0
-    pages = max(1, (total + size - 1) // size)
-    if page > pages:  # past the end: the last page, as before
-        page = pages
-        found = page_rows(session, now, f, sort, desc, staff=True, offset=(page - 1) * size,
-                          limit=size)  # fmt: skip
+    pages = max(1, (len(rows) + size - 1) // size)
+    page = min(page, pages)
     query = request.url.remove_query_params("page").query
     return render(
         request,
         "dashboard/schemes.html",
         {
-            "rows": found.rows,
-            "total": total,
+            "rows": rows[(page - 1) * size : page * size],
+            "total": len(rows),
             "page": page,
             "pages": pages,
             "f": f,
             "sort": sort,
             "desc": desc,
             "now": now,
-            "facets": facets(session, now),  # once per data generation (issue 14)
+            "facets": rowcache.cached(  # once per data generation and minute (issue 14)
+                session,
+                now,
+                ("facets",),
+                lambda s: facets(load_rows(s, now, hidden=True, removed=True)),
+            ),
             "query": query,
             "prev_query": request.url.include_query_params(page=page - 1).query,
             "next_query": request.url.include_query_params(page=page + 1).query,
@@ -108,8 +107,7 @@ def scheme_csv(
     desc: bool = False,
 ) -> Response:
     now = now_utc(request)
-    rows = page_rows(session, now, f, sort, desc, staff=True, windows=True).rows
-    body = rows_to_csv(rows, now)
+    body = rows_to_csv(select_rows(session, now, f, sort, desc, staff=True), now)
     stamp = now.strftime("%Y%m%d")
     return Response(
         "\ufeff" + body,  # BOM: Excel opens UTF-8 CSV correctly
