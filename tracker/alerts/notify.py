@@ -1,13 +1,20 @@
-"""Deliver the outbox over SMTP: one connection drains the whole outbox, rows claimed atomically
-a page at a time, each marked sent only after the server accepted it, in its own transaction.
+"""Deliver the outbox over SMTP: one run drains the whole outbox over one connection.
 
-Any number of notifiers (cron, ``tracker run`` on several hosts) may work on one outbox: a row
-is claimed for one owner before it is sent (``claim_next``), so no row goes out twice. Only a
-notifier killed between the server's acceptance and its commit leaves a claimed row behind;
-that claim expires and the one message is sent again, with the same Message-ID. A dropped
-connection or outage ends the batch; rows not yet accepted stay pending for the next run. A
-permanent refusal (5xx) marks the row rejected and stops mail to that address; temporary
-refusals (4xx) are retried up to ``[smtp] max_attempts``.
+Any number of notifiers (cron, ``tracker run`` on several hosts, the web process) may work on
+one outbox. A row is claimed for one owner, in a committed transaction, before its message goes
+to the server, so no row goes out twice; a notifier holds one claim at a time, the message in
+flight. The transaction that records a message's outcome (sent, refused, deferred) also claims
+the next row: one short write transaction per message. Candidate rows are read a page at a
+time (ids, kind, events and the subscription's address), and each is claimed with a
+compare-and-set ``UPDATE`` (pending, claim free or expired), so two notifiers reading the same
+page never both get a row. Only a notifier killed between the server's acceptance and its
+commit leaves a claimed row behind; that claim expires and the one message is sent again, with
+the same Message-ID. A dropped connection or outage ends the run; rows not yet accepted stay
+pending for the next run. A permanent refusal (5xx) marks the row rejected and stops mail to
+that address; temporary refusals (4xx) are retried up to ``[smtp] max_attempts``.
+
+Memory stays flat in the number of subscribers: a page of candidates and the rendered alert of
+the events in that page are all that is held.
 """
 
 from __future__ import annotations
@@ -19,16 +26,17 @@ import smtplib
 import socket
 import ssl
 import time
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
+from typing import Any
 
 import sqlalchemy as sa
-from jinja2 import Environment
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
-from tracker.alerts.mail import EventRow, make_env, render_message
+from tracker.alerts.mail import EventRow, Letter, Recipient, Renderer, make_env
 from tracker.alerts.outbox import build_digests, drop_stale
 from tracker.config import Config, SmtpConfig, secret
 from tracker.db import serialise, session_scope
@@ -38,7 +46,11 @@ from tracker.models import Event, OutboxMessage, OutboxStatus, Scheme, Subscript
 logger = logging.getLogger(__name__)
 
 CLAIM_TTL = timedelta(minutes=5)
-CLAIM_PAGE = 50
+CLAIM_PAGE = 50  # rows read per claim query of ``claim_rows``
+PAGE = 200  # candidate rows read at a time by ``notify``; events are read afresh per page
+
+OUTBOX: sa.Table = OutboxMessage.__table__  # type: ignore[attr-defined]
+SUBSCRIPTION: sa.Table = Subscription.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -88,10 +100,112 @@ def open_smtp(cfg: SmtpConfig) -> smtplib.SMTP:
     return smtp
 
 
+@dataclass
+class Candidate:
+    """A pending row that may go now, with what its message needs."""
+
+    id: int
+    kind: str
+    event_ids: tuple[int, ...]
+    created_at: datetime
+    message_id: str
+    subscription_id: int
+    recipient: Recipient
+    rows: list[EventRow] = field(default_factory=list)
+    claimed_until: datetime | None = None
+
+
+@dataclass
+class Outcome:
+    """What became of the message of one claimed row; written with the next claim."""
+
+    row: Candidate
+    status: str  # the row's new status; "pending" after a temporary failure
+    at: datetime  # the run's moment: sent_at, or the subscription's rejected_at
+    message_id: str = ""
+    last_error: str = ""
+    attempted: bool = True  # False: dropped unsent (its events are gone)
+    stop: bool = False  # the connection is gone: the run ends
+    max_attempts: int = 0  # after a temporary failure: fail the row at this many attempts
+
+
+class Candidates:
+    """Sendable rows in id order, read a page at a time; one notifier's view of the outbox."""
+
+    def __init__(
+        self, config: Config, engine: Engine, renderer: Renderer, clock: Callable[[], datetime]
+    ) -> None:
+        self.config, self.engine, self.renderer, self.clock = config, engine, renderer, clock
+        self.after = 0
+        self.buffer: deque[Candidate] = deque()
+        self.exhausted = False
+
+    def refill(self) -> None:
+        """Read the next page: confirmations, digests, and alerts whose events are all
+        published (an alert held for staff review goes once approved). Rows of an address
+        that unsubscribed or bounced since the run began are left to ``drop_stale``."""
+        self.renderer.forget()  # events may have changed since the last page
+        events: dict[tuple[str, tuple[int, ...]], list[EventRow] | None] = {}
+        query = (
+            sa.select(
+                OUTBOX.c.id,
+                OUTBOX.c.kind,
+                OUTBOX.c.event_ids,
+                OUTBOX.c.created_at,
+                OUTBOX.c.message_id,
+                OUTBOX.c.subscription_id,
+                SUBSCRIPTION.c.email,
+                SUBSCRIPTION.c.unsubscribe_token,
+                SUBSCRIPTION.c.confirm_token,
+                SUBSCRIPTION.c.frequency,
+            )
+            .join(SUBSCRIPTION, SUBSCRIPTION.c.id == OUTBOX.c.subscription_id)
+            .where(
+                OUTBOX.c.status == OutboxStatus.PENDING,
+                OUTBOX.c.kind != "item",
+                OUTBOX.c.id > self.after,
+                _claim_free(self.clock()),
+                SUBSCRIPTION.c.unsubscribed_at.is_(None),
+                SUBSCRIPTION.c.rejected_at.is_(None),
+            )
+            .order_by(OUTBOX.c.id)
+            .limit(PAGE)
+        )
+        with Session(self.engine, expire_on_commit=False) as session:
+            page = session.execute(query).all()
+            for r in page:
+                self.after = r.id
+                key = tuple(r.event_ids or ())
+                if r.kind == "event" and (r.kind, key) not in events:
+                    events[r.kind, key] = _event_rows_if_published(session, list(key))
+                elif r.kind == "digest" and (r.kind, key) not in events:
+                    events[r.kind, key] = event_rows(session, list(key))
+                if r.kind == "event" and events[r.kind, key] is None:
+                    continue  # held for staff review; goes once approved
+                recipient = Recipient(r.email, r.unsubscribe_token, r.confirm_token, r.frequency)
+                if r.kind == "confirm":
+                    sub = session.get(Subscription, r.subscription_id)
+                    assert sub is not None
+                    recipient = Recipient.of(self.config, sub)
+                self.buffer.append(
+                    Candidate(
+                        r.id,
+                        r.kind,
+                        key,
+                        r.created_at,
+                        r.message_id,
+                        r.subscription_id,
+                        recipient,
+                        events.get((r.kind, key)) or [],
+                    )
+                )
+        self.exhausted = len(page) < PAGE
+
+
 def notify(
     config: Config, engine: Engine, *, now: datetime | None = None, owner: str = ""
 ) -> NotifyResult:
-    """Build due digests, then drain the outbox: claim a page, send it, repeat, one connection."""
+    """Build due digests, then drain the outbox over one connection, one claim at a time."""
     moment = now or datetime.now(UTC)
     started = time.monotonic()
 
@@ -105,48 +219,231 @@ def notify(
     result = NotifyResult()
     owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
     ttl = max(CLAIM_TTL, timedelta(seconds=4 * config.smtp.timeout))
-    page = 1  # one row per claim: a killed notifier holds back only the message in flight
-    claimed_at = clock()
-    ids = claim_rows(engine, owner, claimed_at, ttl, limit=page)
-    if not ids:
-        return result
-    try:
-        smtp = open_smtp(config.smtp)
-    except (OSError, smtplib.SMTPException, NotifyError) as exc:
-        release_claims(engine, ids, owner)
-        result.error = connect_error(config.smtp, exc)
-        result.deferred = _count_pending(engine, config.smtp.batch_size)
-        return result
-    env = make_env()
     margin = timedelta(seconds=2 * config.smtp.timeout)
-    after = 0
-    try:
-        # drain the whole outbox over one connection, claiming a page of rows at a time
-        cache: dict[tuple[int, ...], list[EventRow]] = {}
-        published: dict[tuple[int, ...], bool] = {}
-        while ids:
-            if result.sent % CLAIM_PAGE == 0:
-                # read events afresh now and then: a withdrawn one stops going out
-                cache, published = {}, {}
-            for position, row_id in enumerate(ids):
-                if clock() + margin > claimed_at + ttl:  # slow server: claim afresh
-                    release_claims(engine, ids[position:], owner)
-                    break
-                if not _send_one(config, engine, smtp, env, row_id, owner, moment, result, cache):
-                    release_claims(engine, ids[position + 1 :], owner)
+    renderer = Renderer(config, make_env(), moment)
+    with engine.connect() as conn:
+        claims = Claims(conn, Candidates(config, engine, renderer, clock), owner, clock, ttl)
+        row = claims.advance(None)
+        if row is None:
+            return result
+        try:
+            smtp = open_smtp(config.smtp)
+        except (OSError, smtplib.SMTPException, NotifyError) as exc:
+            release_claims(engine, [row.id], owner)
+            result.error = connect_error(config.smtp, exc)
+            result.deferred = _count_pending(engine, config.smtp.batch_size)
+            return result
+        try:
+            while row is not None:
+                assert row.claimed_until is not None
+                if clock() + margin > row.claimed_until and not claims.extend(row):
+                    row = claims.advance(None)
+                    continue  # slow server: the claim ran out and another notifier took it
+                outcome = _send(smtp, config, renderer, row, moment, result)
+                if outcome.stop:
+                    claims.advance(outcome, claim=False)
                     result.deferred = _count_pending(engine, config.smtp.batch_size)
                     return result
-                after = row_id
-            claimed_at = clock()
-            ids = claim_rows(
-                engine, owner, claimed_at, ttl, after=after, limit=page, published=published
-            )
-    finally:
-        try:
-            smtp.quit()
-        except (OSError, smtplib.SMTPException):
-            smtp.close()
+                row = claims.advance(outcome)
+        finally:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                smtp.close()
     return result
+
+
+def _claim_free(now: datetime | sa.BindParameter[datetime]) -> sa.ColumnElement[bool]:
+    return sa.or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until < now)
+
+
+def _begin_write(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # take the write lock first: no upgrade race
+
+
+def _param(name: str, column: str) -> sa.BindParameter[Any]:
+    return sa.bindparam(name, type_=OUTBOX.c[column].type)
+
+
+# The statements of a run, built once (SQLAlchemy then reuses their compiled form).
+# SKIP LOCKED: a claim never waits for another notifier's transaction, so a transaction that
+# records an outcome first and claims second can never deadlock on PostgreSQL.
+_CLAIM = (
+    sa.update(OUTBOX)
+    .where(
+        OUTBOX.c.id
+        == sa.select(OUTBOX.c.id)
+        .where(
+            OUTBOX.c.id == _param("row", "id"),
+            OUTBOX.c.status == OutboxStatus.PENDING.value,
+            _claim_free(_param("now", "claimed_until")),
+        )
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    .values(
+        claimed_by=_param("owner", "claimed_by"), claimed_until=_param("until", "claimed_until")
+    )
+)
+_EXTEND = (
+    sa.update(OUTBOX)
+    .where(
+        OUTBOX.c.id == _param("row", "id"),
+        OUTBOX.c.status == OutboxStatus.PENDING.value,
+        OUTBOX.c.claimed_by == _param("owner", "claimed_by"),
+        OUTBOX.c.claimed_until > _param("now", "claimed_until"),
+    )
+    .values(claimed_until=_param("until", "claimed_until"))
+)
+_FAIL_AT = sa.bindparam("fail_at", type_=sa.Integer)
+_RECORD = (
+    sa.update(OUTBOX)
+    .where(OUTBOX.c.id == _param("row", "id"), OUTBOX.c.claimed_by == _param("owner", "claimed_by"))
+    .values(
+        # fail_at > 0: a temporary refusal, the row fails once it had that many attempts
+        status=sa.case(
+            (
+                sa.and_(_FAIL_AT > 0, OUTBOX.c.attempts + 1 >= _FAIL_AT),
+                OutboxStatus.FAILED.value,
+            ),
+            else_=_param("status", "status"),
+        ),
+        attempts=OUTBOX.c.attempts + 1,
+        message_id=_param("message_id", "message_id"),
+        last_error=_param("last_error", "last_error"),
+        sent_at=_param("sent_at", "sent_at"),
+        claimed_until=None,
+    )
+)
+_DROP = (
+    sa.update(OUTBOX)
+    .where(OUTBOX.c.id == _param("row", "id"), OUTBOX.c.claimed_by == _param("owner", "claimed_by"))
+    .values(status=OutboxStatus.DROPPED.value, claimed_until=None)
+)
+_REJECT = (
+    sa.update(SUBSCRIPTION)
+    .where(SUBSCRIPTION.c.id == sa.bindparam("subscription", type_=sa.Integer))
+    .values(rejected_at=sa.bindparam("at", type_=SUBSCRIPTION.c.rejected_at.type))
+)
+
+
+class Claims:
+    """One notifier's claims, one row at a time, over one database connection."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        candidates: Candidates,
+        owner: str,
+        clock: Callable[[], datetime],
+        ttl: timedelta,
+    ) -> None:
+        self.conn, self.candidates, self.owner, self.clock, self.ttl = (
+            conn, candidates, owner, clock, ttl,
+        )  # fmt: skip
+
+    def advance(self, outcome: Outcome | None, *, claim: bool = True) -> Candidate | None:
+        """Record ``outcome`` and claim the next sendable row, in one transaction.
+
+        None when no row is left (or ``claim`` is False); the outcome is recorded all the
+        same."""
+        candidates = self.candidates
+        while True:
+            if claim and not candidates.buffer and not candidates.exhausted:
+                candidates.refill()
+            with self.conn.begin():
+                _begin_write(self.conn)
+                if outcome is not None:
+                    self._record(outcome)
+                    outcome = None
+                now = self.clock()
+                while claim and candidates.buffer:
+                    row = candidates.buffer.popleft()
+                    taken = self.conn.execute(_CLAIM, {
+                        "row": row.id, "now": now, "owner": self.owner, "until": now + self.ttl,
+                    })  # fmt: skip
+                    if taken.rowcount == 1:
+                        row.claimed_until = now + self.ttl
+                        return row
+            if not claim or candidates.exhausted:
+                return None
+
+    def extend(self, row: Candidate) -> bool:
+        """Renew a claim about to run out; False when it ran out and went to another."""
+        now = self.clock()
+        with self.conn.begin():
+            _begin_write(self.conn)
+            renewed = self.conn.execute(_EXTEND, {
+                "row": row.id, "owner": self.owner, "now": now, "until": now + self.ttl,
+            })  # fmt: skip
+        row.claimed_until = now + self.ttl
+        return renewed.rowcount == 1
+
+    def _record(self, outcome: Outcome) -> None:
+        """Write the outcome of one claimed row and end its claim (only while it is ours)."""
+        row = outcome.row
+        if not outcome.attempted:
+            self.conn.execute(_DROP, {"row": row.id, "owner": self.owner})
+            return
+        sent = outcome.status == OutboxStatus.SENT
+        self.conn.execute(_RECORD, {
+            "row": row.id, "owner": self.owner, "status": outcome.status,
+            "fail_at": outcome.max_attempts, "message_id": outcome.message_id,
+            "last_error": outcome.last_error[:500], "sent_at": outcome.at if sent else None,
+        })  # fmt: skip
+        if outcome.status == OutboxStatus.REJECTED:
+            self.conn.execute(_REJECT, {"subscription": row.subscription_id, "at": outcome.at})
+
+
+def _send(
+    smtp: smtplib.SMTP,
+    config: Config,
+    renderer: Renderer,
+    row: Candidate,
+    now: datetime,
+    result: NotifyResult,
+) -> Outcome:
+    """Send the message of one claimed row; what became of it, to record with the next claim."""
+    if row.kind != "confirm" and not row.rows:
+        return Outcome(row, OutboxStatus.DROPPED, now, attempted=False)
+    letter: Letter = renderer.render(
+        row_id=row.id, created_at=row.created_at, kind=row.kind, recipient=row.recipient,
+        rows=row.rows, stored_message_id=row.message_id,
+    )  # fmt: skip
+    outcome = Outcome(row, OutboxStatus.SENT, now, letter.message_id)
+    options: Sequence[str] = ("SMTPUTF8", "BODY=8BITMIME") if letter.smtputf8 else ()
+    try:
+        smtp.sendmail(config.smtp.from_address, [letter.to], letter.data, mail_options=options)
+    except smtplib.SMTPRecipientsRefused as exc:
+        code, text = next(iter(exc.recipients.values()))
+        return _refused(outcome, code, text, config.smtp.max_attempts, result)
+    except smtplib.SMTPResponseException as exc:
+        return _refused(outcome, exc.smtp_code, exc.smtp_error, config.smtp.max_attempts, result)
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        outcome.status, outcome.stop = OutboxStatus.PENDING, True
+        outcome.last_error = result.error = f"verbinding verbroken: {exc}"[:500]
+        return outcome
+    result.sent += 1
+    return outcome
+
+
+def _refused(
+    outcome: Outcome, code: int, text: bytes | str, max_attempts: int, result: NotifyResult
+) -> Outcome:
+    detail = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+    outcome.last_error = f"{code} {detail}"[:500]
+    if 500 <= code < 600:
+        outcome.status = OutboxStatus.REJECTED
+        result.rejected += 1
+        logger.warning(
+            "address of subscription %s rejected permanently: %s",
+            outcome.row.subscription_id, detail,
+        )  # fmt: skip
+    else:
+        outcome.status, outcome.max_attempts = OutboxStatus.PENDING, max_attempts
+        result.deferred += 1
+    return outcome
 
 
 def claim_next(
@@ -165,53 +462,48 @@ def claim_rows(
     *,
     after: int = 0,
     limit: int,
-    published: dict[tuple[int, ...], bool] | None = None,
 ) -> list[int]:
-    """Claim up to ``limit`` sendable rows after ``after`` for ``owner``, in id order.
+    """Claim up to ``limit`` sendable rows after ``after`` for ``owner``, in id order (for
+    tools and tests; ``notify`` claims one row at a time).
 
     The claim is committed at once: on PostgreSQL the candidate rows are locked with
     ``FOR UPDATE SKIP LOCKED`` while claiming, on SQLite the claim holds the write lock; a
     claim expires after ``ttl`` (its notifier died), and then the row is sent again with the
-    same Message-ID. ``published`` remembers per event set whether it may go (one look-up
-    per event, not per recipient).
+    same Message-ID.
     """
-    known = published if published is not None else {}
+    known: dict[tuple[int, ...], bool] = {}
     claimed: list[int] = []
     while True:
-        with session_scope(engine) as session:
-            if engine.dialect.name == "sqlite":
-                serialise(session, "outbox-claim")  # SQLite has no SKIP LOCKED: one claimer
-            rows = session.exec(
-                select(OutboxMessage.id, OutboxMessage.kind, OutboxMessage.event_ids)
+        with engine.connect() as conn, conn.begin():
+            _begin_write(conn)
+            rows = conn.execute(
+                sa.select(OUTBOX.c.id, OUTBOX.c.kind, OUTBOX.c.event_ids)
                 .where(
-                    OutboxMessage.status == OutboxStatus.PENDING,
-                    OutboxMessage.kind != "item",
-                    col(OutboxMessage.id) > after,
-                    sa.or_(
-                        col(OutboxMessage.claimed_until).is_(None),
-                        col(OutboxMessage.claimed_until) < now,
-                    ),
+                    OUTBOX.c.status == OutboxStatus.PENDING,
+                    OUTBOX.c.kind != "item",
+                    OUTBOX.c.id > after,
+                    _claim_free(now),
                 )
-                .order_by(col(OutboxMessage.id))
+                .order_by(OUTBOX.c.id)
                 .limit(CLAIM_PAGE)
                 .with_for_update(skip_locked=True)
             ).all()
-            for row_id, kind, event_ids in rows:
-                assert row_id is not None
-                after = row_id
-                if kind == "event":
-                    key = tuple(event_ids)
-                    if key not in known:
-                        known[key] = _published(session, list(key))
-                    if not known[key]:
-                        continue  # held for staff review; goes once approved
-                claimed.append(row_id)
-                if len(claimed) >= limit:
-                    break
+            with Session(bind=conn) as session:
+                for row_id, kind, event_ids in rows:
+                    after = row_id
+                    if kind == "event":
+                        key = tuple(event_ids)
+                        if key not in known:
+                            known[key] = _published(session, list(key))
+                        if not known[key]:
+                            continue  # held for staff review; goes once approved
+                    claimed.append(row_id)
+                    if len(claimed) >= limit:
+                        break
             if claimed:
-                session.execute(
-                    sa.update(OutboxMessage)
-                    .where(col(OutboxMessage.id).in_(claimed))
+                conn.execute(
+                    sa.update(OUTBOX)
+                    .where(OUTBOX.c.id.in_(claimed))
                     .values(claimed_by=owner, claimed_until=now + ttl)
                 )
                 return claimed
@@ -230,8 +522,8 @@ def release_claims(engine: Engine, row_ids: list[int], owner: str) -> None:
         return
     with engine.begin() as conn:
         conn.execute(
-            sa.update(OutboxMessage)
-            .where(col(OutboxMessage.id).in_(row_ids), col(OutboxMessage.claimed_by) == owner)
+            sa.update(OUTBOX)
+            .where(OUTBOX.c.id.in_(row_ids), OUTBOX.c.claimed_by == owner)
             .values(claimed_until=None)
         )
 
@@ -242,19 +534,35 @@ def _count_pending(engine: Engine, limit: int) -> int:
 
 
 def pending_ids(session: Session, limit: int) -> list[int]:
-    """Pending rows that may go now: confirmations, and alerts whose events are published."""
-    query = (
-        select(OutboxMessage.id, OutboxMessage.kind, OutboxMessage.event_ids)
-        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.kind != "item")
-        .order_by(col(OutboxMessage.id))
-    )
+    """Pending rows that may go now: confirmations, and alerts whose events are published.
+
+    Read a page at a time, so that a large outbox is never held in memory."""
     ids: list[int] = []
-    for row_id, kind, event_ids in session.exec(query).all():
-        if kind == "event" and not _published(session, list(event_ids)):
-            continue  # held for staff review; goes once approved
-        assert row_id is not None
-        ids.append(row_id)
-        if len(ids) >= limit:
+    known: dict[tuple[int, ...], bool] = {}
+    after = 0
+    while len(ids) < limit:
+        page = session.execute(
+            sa.select(OUTBOX.c.id, OUTBOX.c.kind, OUTBOX.c.event_ids)
+            .where(
+                OUTBOX.c.status == OutboxStatus.PENDING,
+                OUTBOX.c.kind != "item",
+                OUTBOX.c.id > after,
+            )
+            .order_by(OUTBOX.c.id)
+            .limit(PAGE)
+        ).all()
+        for row_id, kind, event_ids in page:
+            after = row_id
+            if kind == "event":
+                key = tuple(event_ids)
+                if key not in known:
+                    known[key] = _published(session, list(key))
+                if not known[key]:
+                    continue  # held for staff review; goes once approved
+            ids.append(row_id)
+            if len(ids) >= limit:
+                break
+        if len(page) < PAGE:
             break
     return ids
 
@@ -264,92 +572,11 @@ def _published(session: Session, event_ids: list[int]) -> bool:
     return bool(events) and all(e.published and not e.baseline for e in events)
 
 
-def _send_one(
-    config: Config,
-    engine: Engine,
-    smtp: smtplib.SMTP,
-    env: Environment,
-    row_id: int,
-    owner: str,
-    now: datetime,
-    result: NotifyResult,
-    cache: dict[tuple[int, ...], list[EventRow]] | None = None,
-) -> bool:
-    """Send one claimed row and commit its outcome; False when the connection is gone.
-
-    ``cache`` keeps the event rows of one claimed page: a fan-out reads its event once."""
-    with session_scope(engine) as session:
-        row = session.get(OutboxMessage, row_id)
-        if row is None or row.status != OutboxStatus.PENDING or row.claimed_by != owner:
-            return True  # another notifier took over an expired claim
-        sub = session.get(Subscription, row.subscription_id)
-        assert sub is not None
-        key = tuple(row.event_ids)
-        rows = cache.get(key) if cache is not None else None
-        if rows is None:
-            rows = event_rows(session, row.event_ids)
-            if cache is not None:
-                cache[key] = rows
-        if row.kind != "confirm" and not rows:
-            row.status = OutboxStatus.DROPPED
-            session.add(row)
-            return True
-        message = render_message(config, env, row, sub, rows, now)
-        row.message_id = message["Message-ID"]
-        row.claimed_until = None  # sent, refused or given back: the claim ends with this commit
-        session.add(row)
-        return _deliver(smtp, message, row, sub, config.smtp.max_attempts, now, result)
-
-
-def _deliver(
-    smtp: smtplib.SMTP,
-    message: EmailMessage,
-    row: OutboxMessage,
-    sub: Subscription,
-    max_attempts: int,
-    now: datetime,
-    result: NotifyResult,
-) -> bool:
-    """Send one message and record the outcome on its row; False when the batch must stop."""
-    row.attempts += 1
-    try:
-        smtp.send_message(message)
-    except smtplib.SMTPRecipientsRefused as exc:
-        code, text = next(iter(exc.recipients.values()))
-        return _refused(row, sub, code, text, max_attempts, now, result)
-    except smtplib.SMTPResponseException as exc:
-        return _refused(row, sub, exc.smtp_code, exc.smtp_error, max_attempts, now, result)
-    except (smtplib.SMTPServerDisconnected, OSError) as exc:
-        row.last_error = f"verbinding verbroken: {exc}"[:500]
-        result.error = row.last_error
-        return False
-    row.status, row.sent_at, row.last_error = OutboxStatus.SENT, now, ""
-    result.sent += 1
-    return True
-
-
-def _refused(
-    row: OutboxMessage,
-    sub: Subscription,
-    code: int,
-    text: bytes | str,
-    max_attempts: int,
-    now: datetime,
-    result: NotifyResult,
-) -> bool:
-    detail = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
-    row.last_error = f"{code} {detail}"[:500]
-    if 500 <= code < 600:
-        row.status = OutboxStatus.REJECTED
-        sub.rejected_at = now
-        result.rejected += 1
-        logger.warning("address of subscription %s rejected permanently: %s", sub.id, detail)
-    elif row.attempts >= max_attempts:
-        row.status = OutboxStatus.FAILED
-        result.deferred += 1
-    else:
-        result.deferred += 1
-    return True
+def _event_rows_if_published(session: Session, event_ids: list[int]) -> list[EventRow] | None:
+    """The rows of a message whose events are all published; None while one is held."""
+    if not _published(session, event_ids):
+        return None
+    return event_rows(session, event_ids)
 
 
 def event_rows(session: Session, event_ids: list[int]) -> list[EventRow]:

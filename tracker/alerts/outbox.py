@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, time, timedelta
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from tracker.alerts.subscriptions import active_subscriptions, subscription_matches
@@ -29,6 +30,7 @@ from tracker.read.timefmt import AMSTERDAM
 logger = logging.getLogger(__name__)
 
 STALE_HELD = timedelta(days=30)
+PAGE = 500  # rows read at a time
 
 
 def enqueue_event(session: Session, event: Event, scheme: Scheme) -> int:
@@ -73,16 +75,38 @@ def digest_period_end(frequency: str, now: datetime, alerts: AlertsConfig) -> da
 
 
 def build_digests(session: Session, alerts: AlertsConfig, now: datetime) -> int:
-    """Gather waiting items into digest rows for every subscription whose moment has come."""
+    """Gather waiting items into digest rows for every subscription whose moment has come.
+
+    Digest subscriptions are read a page at a time (direct ones not at all), so memory does
+    not grow with the number of subscribers."""
     built = 0
-    for sub in active_subscriptions(session):
-        end = digest_period_end(sub.frequency, now, alerts)
-        if end is None or (sub.digest_through_at is not None and sub.digest_through_at >= end):
-            continue
-        built += _build_one(session, sub, end)
-        sub.digest_through_at = end
-        session.add(sub)
-    return built
+    after = 0
+    while True:
+        page = session.exec(
+            select(Subscription)
+            .where(
+                col(Subscription.confirmed_at).is_not(None),
+                col(Subscription.unsubscribed_at).is_(None),
+                col(Subscription.rejected_at).is_(None),
+                Subscription.frequency != Frequency.DIRECT,
+                col(Subscription.id) > after,
+            )
+            .order_by(col(Subscription.id))
+            .limit(PAGE)
+        ).all()
+        for sub in page:
+            assert sub.id is not None
+            after = sub.id
+            end = digest_period_end(sub.frequency, now, alerts)
+            if end is None or (sub.digest_through_at is not None and sub.digest_through_at >= end):
+                continue
+            built += _build_one(session, sub, end)
+            sub.digest_through_at = end
+            session.add(sub)
+        session.flush()
+        session.expunge_all()  # written: let the page go
+        if len(page) < PAGE:
+            return built
 
 
 def _build_one(session: Session, sub: Subscription, end: datetime) -> int:
@@ -118,24 +142,49 @@ def _build_one(session: Session, sub: Subscription, end: datetime) -> int:
 
 
 def drop_stale(session: Session, now: datetime) -> int:
-    """Give up on rows whose event stayed held for review for a month, and on dead addresses."""
-    dropped = 0
-    rows = session.exec(
-        select(OutboxMessage, Subscription)
-        .join(Subscription, col(Subscription.id) == col(OutboxMessage.subscription_id))
-        .where(OutboxMessage.status == OutboxStatus.PENDING)
-    ).all()
-    for row, sub in rows:
-        gone = sub.unsubscribed_at is not None or sub.rejected_at is not None
-        if row.kind == "confirm":
-            gone = gone or sub.confirmed_at is not None
-        elif row.created_at < now - STALE_HELD:
-            gone = gone or not _all_published(session, row.event_ids)
-        if gone:
-            row.status = OutboxStatus.DROPPED
-            session.add(row)
-            dropped += 1
-    return dropped
+    """Give up on rows whose event stayed held for review for a month, and on dead addresses.
+
+    In set-based statements, and the month-old rows a page at a time: the work does not load
+    the outbox into memory."""
+    outbox = OutboxMessage.__table__  # type: ignore[attr-defined]
+    subs = Subscription.__table__  # type: ignore[attr-defined]
+    pending = outbox.c.status == OutboxStatus.PENDING.value
+    gone = sa.select(subs.c.id).where(
+        sa.or_(subs.c.unsubscribed_at.is_not(None), subs.c.rejected_at.is_not(None))
+    )
+    confirmed = sa.select(subs.c.id).where(subs.c.confirmed_at.is_not(None))
+    drop = sa.update(outbox).values(status=OutboxStatus.DROPPED.value)
+    conn = session.connection()
+    dropped = conn.execute(drop.where(pending, outbox.c.subscription_id.in_(gone))).rowcount
+    dropped += conn.execute(
+        drop.where(pending, outbox.c.kind == "confirm", outbox.c.subscription_id.in_(confirmed))
+    ).rowcount
+    published: dict[tuple[int, ...], bool] = {}
+    after = 0
+    while True:
+        page = conn.execute(
+            sa.select(outbox.c.id, outbox.c.event_ids)
+            .where(
+                pending,
+                outbox.c.kind != "confirm",
+                outbox.c.created_at < now - STALE_HELD,
+                outbox.c.id > after,
+            )
+            .order_by(outbox.c.id)
+            .limit(PAGE)
+        ).all()
+        held = []
+        for row_id, event_ids in page:
+            after = row_id
+            key = tuple(event_ids)
+            if key not in published:
+                published[key] = _all_published(session, list(key))
+            if not published[key]:
+                held.append(row_id)
+        if held:
+            dropped += conn.execute(drop.where(pending, outbox.c.id.in_(held))).rowcount
+        if len(page) < PAGE:
+            return int(dropped)
 
 
 def _all_published(session: Session, event_ids: list[int]) -> bool:
