@@ -212,3 +212,40 @@ def test_store_transactions_end_after_their_time_so_the_write_lock_is_shared(
     assert len(locks) == transactions
     with Session(engine) as s:
         assert {p.source_id for p in s.exec(select(Publication)).all()} == {"stcrt", "prb"}
+
+
+def test_few_slots_make_fetching_wait_for_storing_without_deadlock(
+    engine: Engine, replay: ReplayServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With one slot, a source is fetched only after the one before it is stored (memory
+    bounded by IN_FLIGHT, issue 14); every source still completes, in order."""
+    import tracker.ingest.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "IN_FLIGHT", 1)
+    config = make_config(replay, {"stcrt": STCRT, "prb": PRB})
+    results = run_sources(config, engine, now=NOW)
+    assert [(r.source_id, r.status) for r in results] == [("stcrt", "ok"), ("prb", "ok")]
+
+
+@pytest.mark.timeout(60)
+def test_a_failing_store_thread_fails_the_run_instead_of_hanging_it(
+    engine: Engine, replay: ReplayServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When storing itself fails (the database is gone), the slots are given back, the other
+    sources are still tried and the run raises; the leases are released for the next run."""
+    import tracker.ingest.pipeline as pipeline
+
+    calls: list[int] = []
+
+    def gone(*_args: object) -> list[object]:
+        calls.append(1)
+        raise RuntimeError("database weg")
+
+    monkeypatch.setattr(pipeline, "_finish_batch", gone)
+    monkeypatch.setattr(pipeline, "IN_FLIGHT", 1)
+    config = make_config(replay, {"stcrt": STCRT, "prb": PRB})
+    with pytest.raises(RuntimeError, match="database weg"):
+        run_sources(config, engine, now=NOW)
+    assert len(calls) == 2
+    with Session(engine) as s:
+        assert {src.locked_by for src in s.exec(select(Source)).all()} == {""}

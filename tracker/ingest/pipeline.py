@@ -280,6 +280,9 @@ async def _run_locked(
 STORE_BATCH = 100
 # ... and for at most this long (seconds), after which the transaction commits
 STORE_TRANSACTION = 0.5
+# sources fetched or waiting to be stored at one time (they start in order, so the ones the
+# store waits for always hold a slot)
+IN_FLIGHT = 100
 
 
 class _Storer:
@@ -308,6 +311,10 @@ class _Storer:
         self.running: asyncio.Task[None] | None = None
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
         self.robots_entries: dict[str, CacheEntry] = {}
+        # sources collected or being collected but not stored yet: a lagging store makes
+        # fetching wait instead of holding every body in memory (issue 14)
+        self.slots = asyncio.Semaphore(IN_FLIGHT)
+        self.error: Exception | None = None
 
     def add(self, source_id: str, started: float, outcome: _Collected | Exception) -> None:
         self.ready[source_id] = (started, outcome)
@@ -324,9 +331,16 @@ class _Storer:
 
     async def _store(self, batch: list[tuple[str, float, _Collected | Exception]]) -> None:
         loop = asyncio.get_running_loop()
-        results = await loop.run_in_executor(
-            self.pool, _finish_batch, self.config, self.engine, batch, self.now
-        )
+        try:
+            results = await loop.run_in_executor(
+                self.pool, _finish_batch, self.config, self.engine, batch, self.now
+            )
+        except Exception as exc:  # the database is gone: raised by drain, after the rest
+            self.error = self.error or exc
+            results = []
+        finally:
+            for _ in batch:
+                self.slots.release()
         self.results += results
         if self.on_done:
             for result in results:
@@ -346,8 +360,8 @@ class _Storer:
                     await self.running
                 else:
                     self._kick()
-            if self.running is not None:
-                self.running.result()  # a bug in storing itself is not swallowed
+            if self.error is not None:
+                raise self.error  # storing itself failed (not one source): the run fails
             if self.robots_entries:
                 await asyncio.get_running_loop().run_in_executor(
                     self.pool, _store_robots, self.engine, self.robots_entries, self.now
@@ -414,6 +428,7 @@ async def _collect_all(
     today = local_today(now)
 
     async def one(source_id: str) -> None:
+        await sink.slots.acquire()  # released once the source is stored
         started = time.monotonic()
         source = config.sources[source_id]
         try:
