@@ -157,8 +157,8 @@ def test_a_store_failure_rolls_back_only_its_source_in_a_shared_transaction(
     whose store raises halfway keeps nothing (no scheme, no cache row, no parse result) and is
     recorded as failed, while the other sources of the batch are stored and reported."""
     import tracker.ingest.pipeline as pipeline
+    from tracker.ingest.store import store_scheme as real
 
-    real = pipeline.store_scheme
     stored: list[str] = []
 
     def store_then_fail(session, source_id, data, now, **kw):  # type: ignore[no-untyped-def]
@@ -201,10 +201,15 @@ def test_store_transactions_end_after_their_time_so_the_write_lock_is_shared(
     with no time at all every source commits on its own, with ample time both in one; what
     is stored is the same either way."""
     import tracker.ingest.pipeline as pipeline
+    from tracker.db import scheme_merge_lock
 
     locks: list[int] = []
-    real = pipeline.scheme_merge_lock
-    monkeypatch.setattr(pipeline, "scheme_merge_lock", lambda s: (locks.append(1), real(s)))
+
+    def counted(session: Session) -> None:
+        locks.append(1)
+        scheme_merge_lock(session)
+
+    monkeypatch.setattr(pipeline, "scheme_merge_lock", counted)
     monkeypatch.setattr(pipeline, "STORE_TRANSACTION", seconds)
     config = make_config(replay, {"stcrt": STCRT, "prb": PRB})
     results = run_sources(config, engine, now=NOW)
