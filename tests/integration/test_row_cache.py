@@ -87,3 +87,27 @@ def test_while_one_thread_builds_the_next_minute_others_get_the_previous_rows(
     with Session(engine) as s:
         fresh = load_rows(s, NOW + timedelta(minutes=1))
     assert [id(r) for r in fresh] != [id(r) for r in first]
+
+
+def test_a_filtered_list_is_reused_until_the_catalogue_is_rebuilt(engine: Engine) -> None:
+    """Filtering ten thousand rows per request cost more than paging them (issue 14): the
+    same filter on the same catalogue gives the same list object, another filter its own,
+    and a write (a new catalogue) filters again and sees the new scheme."""
+    from tracker.read.queries import Filters
+    from tracker.read.schemes import select_rows
+
+    add_scheme(engine, "Regeling Een", created=NOW - timedelta(days=2))
+    add_scheme(engine, "Regeling Twee", created=NOW - timedelta(days=2))
+    one, two = Filters(q="een"), Filters(q="twee")
+    with Session(engine) as s:
+        first = select_rows(s, NOW, one, "title")
+        again = select_rows(s, NOW, one, "title")
+        other = select_rows(s, NOW, two, "title")
+    assert [r.scheme.title for r in first] == ["Regeling Een"]
+    assert again is first
+    assert [r.scheme.title for r in other] == ["Regeling Twee"]
+    add_scheme(engine, "Regeling Een Extra", created=NOW - timedelta(days=1))
+    with Session(engine) as s:
+        after = select_rows(s, NOW, one, "title")
+    assert after is not first
+    assert [r.scheme.title for r in after] == ["Regeling Een", "Regeling Een Extra"]

@@ -6,6 +6,8 @@ visible schemes (``tracker.read.visible``); the catalogue is hundreds of schemes
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -95,8 +97,34 @@ def select_rows(
     hidden = staff and filters.include_hidden
     # the whole catalogue sorted once per generation and minute; filtering keeps that order
     # (sort_rows is stable), so a request only filters and pages
+    catalogue = ("sorted", hidden, staff, sort, descending)
     ordered: list[SchemeRow] = rowcache.cached(
-        session, now, ("sorted", hidden, staff, sort, descending),
+        session, now, catalogue,
         lambda s: sort_rows(load_rows(s, now, hidden=hidden, removed=staff), sort, descending),
     )  # fmt: skip
-    return [r for r in ordered if row_matches(r, filters)]
+    with _filtered_lock:
+        held = _filtered.get(catalogue)
+        if held is None or held[0] is not ordered:  # rebuilt: earlier filterings are stale
+            held = (ordered, OrderedDict())
+            _filtered[catalogue] = held
+        found = held[1].get(filters)
+        if found is not None:
+            held[1].move_to_end(filters)
+            return found
+    rows = [r for r in ordered if row_matches(r, filters)]
+    with _filtered_lock:
+        held[1][filters] = rows
+        while len(held[1]) > FILTERED_PER_CATALOGUE:
+            held[1].popitem(last=False)
+    return rows
+
+
+# The filtered lists of the current sorted catalogue, most recently used last: paging through
+# a filter, or many clients asking the same list, filter ten thousand rows once per generation
+# and minute, not per request (issue 14). Bounded: free-text queries make any number of keys.
+# Shared read-only, like the rows themselves.
+FILTERED_PER_CATALOGUE = 64
+_filtered_lock = threading.Lock()
+_filtered: dict[
+    tuple[object, ...], tuple[list[SchemeRow], OrderedDict[Filters, list[SchemeRow]]]
+] = {}
