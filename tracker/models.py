@@ -127,7 +127,12 @@ class Scheme(SQLModel, table=True):
 class Publication(SQLModel, table=True):
     """One item of one source (a record, page or feed entry): the provenance of a scheme."""
 
-    __table_args__ = (sa.UniqueConstraint("source_id", "key"),)
+    __table_args__ = (
+        sa.UniqueConstraint("source_id", "key"),
+        # the same official URL from another source is a merge key (tracker.ingest.merge); a
+        # hash index on PostgreSQL, where a B-tree refuses entries beyond about 2,700 bytes
+        sa.Index("ix_publication_url", "url", postgresql_using="hash"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     source_id: str = Field(foreign_key="source.id", index=True, max_length=100)
@@ -199,7 +204,8 @@ class SchemeKey(SQLModel, table=True):
     with it when staff merge or detach.
     """
 
-    __table_args__ = (sa.Index("ix_schemekey_kind_value", "kind", "value"),)
+    # (kind, value, scheme_id): a look-up and the shared-token count read the index only
+    __table_args__ = (sa.Index("ix_schemekey_kind_value", "kind", "value", "scheme_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     scheme_id: int = Field(foreign_key="scheme.id", index=True)

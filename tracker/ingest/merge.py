@@ -10,19 +10,24 @@ provinces. Title similarity, a shared own title or a shared acronym only create 
 window, identifier or URL are never merged on a look-alike title.
 
 Candidates are found through ``SchemeKey`` rows (identifiers, names and title words of every
-publication), so a new publication costs a few indexed look-ups, not a pass over all schemes.
+publication), so a new publication costs a few indexed look-ups, not a pass over all schemes:
+one for its identifiers, names and acronyms together, one for the official URL, one counting
+shared title words (from the index alone), and one per kind of candidate for the schemes
+found, never one per candidate.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from difflib import SequenceMatcher
+from typing import NamedTuple, Protocol, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, func, select
 
 from tracker.ingest.normalise import SchemeData
@@ -130,39 +135,63 @@ def find_scheme(session: Session, source_id: str, data: SchemeData) -> Match:
         if pinned is not None:
             return Match(pinned, MergeReason.PINNED,
                          f"vastgezet in configuratie op {data.scheme_pin}")  # fmt: skip
-    for value, scheme in _lookup(session, ID, set(data.identifiers)):
-        return Match(scheme, MergeReason.IDENTIFIER, f"zelfde regelingsnummer {value}")
+    identifiers = set(data.identifiers)
     own = regulation_name(data.title)
     subject = regulation_name(subject_title(data))
     claims = {subject} - {own} if len(subject) >= MIN_NAME else set()
+    acronyms = _acronyms(data.title)
+    keys = _KeyHits(session, {ID: identifiers, NAME: claims | {own}, CLAIM: claims | {own},
+                              ACRONYM: acronyms})  # fmt: skip
+    for value, scheme in keys.lookup(ID, identifiers):
+        return Match(scheme, MergeReason.IDENTIFIER, f"zelfde regelingsnummer {value}")
     # an amendment names a known regulation, or a regulation is what a known amendment named
-    named = _lookup(session, NAME, claims) + _lookup(session, CLAIM, claims | {own})
+    named = keys.lookup(NAME, claims) + keys.lookup(CLAIM, claims | {own})
     for value, scheme in named:
         if _regions_agree(scheme, data):
             return Match(scheme, MergeReason.NAMED, f"zelfde regelingsnaam '{value}'")
     if data.url and (same := _same_url(session, source_id, data.url)) is not None:
         return Match(same, MergeReason.URL, f"zelfde officiële URL {data.url}")
-    return _propose(session, data, own)
+    return _propose(session, data, keys.lookup(NAME, {own}) + keys.lookup(ACRONYM, acronyms))
 
 
-def _lookup(session: Session, kind: str, values: set[str]) -> list[tuple[str, Scheme]]:
-    """Live schemes with a key of this kind and one of these values, oldest scheme first."""
-    if not values:
-        return []
-    rows = session.exec(
-        select(SchemeKey.value, SchemeKey.scheme_id)
-        .where(SchemeKey.kind == kind, col(SchemeKey.value).in_(sorted(values)))
-        .order_by(col(SchemeKey.scheme_id), col(SchemeKey.value))
-    ).all()
-    found: list[tuple[str, Scheme]] = []
-    for value, scheme_id in rows:
-        scheme = live_scheme(session, scheme_id)
-        if all(scheme.id != s.id for _v, s in found):
-            found.append((value, scheme))
-    return found
+class _KeyHits:
+    """The ``SchemeKey`` rows with one publication's identifiers, names and acronyms, read in
+    one query, and their live schemes in one more: ``lookup`` answers what one indexed
+    look-up per kind and value set would, live schemes oldest first."""
+
+    def __init__(self, session: Session, wanted: dict[str, set[str]]) -> None:
+        wanted = {kind: values for kind, values in wanted.items() if values}
+        self.rows: list[tuple[str, str, int]] = []
+        if wanted:
+            found = session.exec(
+                select(SchemeKey.kind, SchemeKey.value, SchemeKey.scheme_id).where(
+                    sa.or_(
+                        *(
+                            sa.and_(
+                                col(SchemeKey.kind) == kind,
+                                col(SchemeKey.value).in_(sorted(values)),
+                            )
+                            for kind, values in sorted(wanted.items())
+                        )
+                    )  # fmt: skip
+                )
+            ).all()
+            self.rows = sorted(found, key=lambda row: (row[2], row[1]))
+        self.live = live_schemes(session, {scheme_id for _k, _v, scheme_id in self.rows})
+
+    def lookup(self, kind: str, values: set[str]) -> list[tuple[str, Scheme]]:
+        """Live schemes with a key of this kind and one of these values, oldest scheme first."""
+        found: list[tuple[str, Scheme]] = []
+        for row_kind, value, scheme_id in self.rows:
+            if row_kind != kind or value not in values:
+                continue
+            scheme = self.live[scheme_id]
+            if all(scheme.id != s.id for _v, s in found):
+                found.append((value, scheme))
+        return found
 
 
-def _regions_agree(scheme: Scheme, data: SchemeData) -> bool:
+def _regions_agree(scheme: _Named, data: SchemeData) -> bool:
     """A name joins schemes of one province (or national/EU ones), never two provinces."""
     return not (scheme.regions and data.regions and not set(scheme.regions) & set(data.regions))
 
@@ -181,25 +210,28 @@ def _same_url(session: Session, source_id: str, url: str) -> Scheme | None:
     return live_scheme(session, scheme_id) if scheme_id is not None else None
 
 
-def _propose(session: Session, data: SchemeData, own: str) -> Match:
-    """No strong key: a new scheme, with the most similar existing one proposed to staff."""
+def _propose(session: Session, data: SchemeData, same: list[tuple[str, Scheme]]) -> Match:
+    """No strong key: a new scheme, with the most similar existing one proposed to staff.
+
+    ``same`` are the live schemes with the publication's own name or one of its acronyms.
+    """
     new = Match(None, MergeReason.CREATED, "nieuwe regeling")
     mine = normalise_title(subject_title(data))
-    best: tuple[float, Scheme | None, str] = (0.0, None, "")
-    same = _lookup(session, NAME, {own}) + _lookup(session, ACRONYM, _acronyms(data.title))
+    best: tuple[float, _Named | None, str] = (0.0, None, "")
     for value, scheme in same:
         if _regions_agree(scheme, data) and _numbers_agree(data.title, scheme.title):
             return Match(None, MergeReason.CREATED, new.reason, scheme,
                          f"zelfde naam '{value}'", 1.0)  # fmt: skip
-    for scheme in _token_candidates(session, _tokens(subject_title(data))):
-        if not _regions_agree(scheme, data) or not _numbers_agree(data.title, scheme.title):
+    for candidate in _token_candidates(session, _tokens(subject_title(data))):
+        if not _regions_agree(candidate, data) or not _numbers_agree(data.title, candidate.title):
             continue
-        ratio = SequenceMatcher(None, mine, normalise_title(scheme.title)).ratio()
+        ratio = SequenceMatcher(None, mine, normalise_title(candidate.title)).ratio()
         if ratio > best[0]:
-            best = (ratio, scheme, scheme.title)
+            best = (ratio, candidate, candidate.title)
     if best[1] is not None and best[0] >= SIMILARITY:
         reason = f"titel lijkt {best[0]:.0%} op '{best[2]}'"
-        return Match(None, MergeReason.CREATED, new.reason, best[1], reason, best[0])
+        target = session.get(Scheme, best[1].id)
+        return Match(None, MergeReason.CREATED, new.reason, target, reason, best[0])
     return new
 
 
@@ -212,10 +244,36 @@ def _numbers_agree(a: str, b: str) -> bool:
     return set(_NUMBER.findall(a)) == set(_NUMBER.findall(b))
 
 
-def _token_candidates(session: Session, tokens: set[str]) -> list[Scheme]:
+class _Named(Protocol):
+    """What candidates are compared on: a ``Scheme``, or a ``_Row`` of its columns."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def regions(self) -> list[str]: ...
+    @property
+    def merged_into_id(self) -> int | None: ...
+
+
+class _Row(NamedTuple):
+    id: int | None
+    title: str
+    regions: list[str]
+    merged_into_id: int | None
+
+
+_N = TypeVar("_N", bound=_Named)
+
+
+def _token_candidates(session: Session, tokens: set[str]) -> list[_Named]:
+    """The live schemes of the ``MAX_CANDIDATES`` schemes sharing most title words (ties: the
+    oldest), by id. The count reads the (kind, value, scheme_id) index only; the candidates
+    are read as the columns they are compared on, in one query, not as ORM objects."""
     if not tokens:
         return []
-    shared = func.count(col(SchemeKey.id))
+    shared = func.count()
     rows = session.exec(
         select(SchemeKey.scheme_id, shared)
         .where(SchemeKey.kind == TOKEN, col(SchemeKey.value).in_(sorted(tokens)))
@@ -223,17 +281,81 @@ def _token_candidates(session: Session, tokens: set[str]) -> list[Scheme]:
         .order_by(shared.desc(), col(SchemeKey.scheme_id))
         .limit(MAX_CANDIDATES)
     ).all()
-    schemes = {scheme.id: scheme for scheme in (live_scheme(session, i) for i, _n in rows)}
+    live = _live(session, [scheme_id for scheme_id, _n in rows], _rows_by_id)
+    schemes = {scheme.id: scheme for scheme in live.values()}
     return [schemes[i] for i in sorted(schemes, key=lambda i: i or 0)]
 
 
 def live_scheme(session: Session, scheme_id: int) -> Scheme:
     """Follow staff merges to the scheme that survives."""
-    scheme = session.get(Scheme, scheme_id)
+    return live_schemes(session, [scheme_id])[scheme_id]
+
+
+def live_schemes(session: Session, scheme_ids: Iterable[int]) -> dict[int, Scheme]:
+    """``live_scheme`` of each id, the schemes and then their merge targets read a level per
+    query (rows the session already holds are not read again)."""
+    return _live(session, scheme_ids, _schemes_by_id)
+
+
+def _live(
+    session: Session,
+    scheme_ids: Iterable[int],
+    load: Callable[[Session, set[int]], dict[int, _N | None]],
+) -> dict[int, _N]:
+    ids = set(scheme_ids)
+    loaded: dict[int, _N | None] = {}
+    wanted = set(ids)
+    while wanted:
+        loaded.update(load(session, wanted))
+        wanted = {
+            target
+            for scheme in loaded.values()
+            if scheme is not None
+            and (target := scheme.merged_into_id) is not None
+            and target not in loaded
+        }
+    return {scheme_id: _follow(loaded, scheme_id) for scheme_id in ids}
+
+
+def _held(session: Session, ids: set[int]) -> set[int]:
+    return {i for i in ids if identity_key(Scheme, i) in session.identity_map}
+
+
+def _schemes_by_id(session: Session, ids: set[int]) -> dict[int, Scheme | None]:
+    found: dict[int, Scheme | None] = dict.fromkeys(ids)
+    held = _held(session, ids)
+    for scheme_id in held:
+        found[scheme_id] = session.get(Scheme, scheme_id)
+    if rest := sorted(ids - held):
+        for scheme in session.exec(select(Scheme).where(col(Scheme.id).in_(rest))).all():
+            assert scheme.id is not None
+            found[scheme.id] = scheme
+    return found
+
+
+def _rows_by_id(session: Session, ids: set[int]) -> dict[int, _Named | None]:
+    """Schemes the session holds as they are there (perhaps not flushed), others' columns."""
+    found: dict[int, _Named | None] = dict.fromkeys(ids)
+    held = _held(session, ids)
+    for scheme_id in held:
+        found[scheme_id] = session.get(Scheme, scheme_id)
+    if rest := sorted(ids - held):
+        columns = select(col(Scheme.id), Scheme.title, Scheme.regions, col(Scheme.merged_into_id))
+        for row_id, title, regions, merged_into_id in session.exec(
+            columns.where(col(Scheme.id).in_(rest))
+        ):
+            assert row_id is not None
+            found[row_id] = _Row(row_id, title, list(regions), merged_into_id)
+    return found
+
+
+def _follow(loaded: dict[int, _N | None], scheme_id: int) -> _N:
+    """``live_scheme``'s walk over schemes already read."""
+    scheme = loaded[scheme_id]
     assert scheme is not None
     seen = {scheme.id}
     while scheme.merged_into_id is not None and scheme.merged_into_id not in seen:
-        target = session.get(Scheme, scheme.merged_into_id)
+        target = loaded.get(scheme.merged_into_id)
         if target is None:
             break
         scheme = target
@@ -241,20 +363,30 @@ def live_scheme(session: Session, scheme_id: int) -> Scheme:
     return scheme
 
 
-def index_publication(session: Session, pub: Publication, data: SchemeData) -> None:
-    """Make the publication's ``SchemeKey`` rows match what it says now."""
+def index_publication(
+    session: Session, pub: Publication, data: SchemeData, *, fresh: bool = False
+) -> None:
+    """Make the publication's ``SchemeKey`` rows match what it says now (``fresh``: a
+    publication made just now, which has none yet)."""
     assert pub.id is not None
     wanted = publication_keys(data)
-    rows = session.exec(select(SchemeKey).where(SchemeKey.publication_id == pub.id)).all()
+    rows = (
+        () if fresh else session.exec(select(SchemeKey).where(SchemeKey.publication_id == pub.id))
+    )
     for row in rows:
         if (row.kind, row.value) not in wanted or row.scheme_id != pub.scheme_id:
             session.delete(row)
         else:
             wanted.discard((row.kind, row.value))
-    session.add_all(
-        SchemeKey(scheme_id=pub.scheme_id, publication_id=pub.id, kind=kind, value=value)
-        for kind, value in sorted(wanted)
-    )
+    if wanted:
+        # one INSERT for all of them; nothing reads these rows back as objects
+        session.execute(
+            sa.insert(SchemeKey),
+            [
+                {"scheme_id": pub.scheme_id, "publication_id": pub.id, "kind": kind, "value": value}
+                for kind, value in sorted(wanted)
+            ],  # fmt: skip
+        )
 
 
 def move_keys(session: Session, publication_ids: Iterable[int], scheme_id: int) -> None:

@@ -48,8 +48,11 @@ class StoreOutcome:
     scheme: Scheme
     publication: Publication
     scheme_new: bool = False
+    publication_new: bool = False
     windows_new: int = 0
     changes: list[Change] = field(default_factory=list)
+    # the publication's windows this store wrote or matched
+    windows: list[Window] = field(default_factory=list)
 
 
 def slugify(title: str) -> str:
@@ -103,7 +106,22 @@ def store_scheme(
     *,
     tagger: Tagger | None = None,
 ) -> StoreOutcome:
-    """Upsert one publication, its scheme and windows; return the outcome and its changes."""
+    """Upsert one publication, its scheme and windows; return the outcome and its changes.
+
+    Flushes happen where ids are needed (a new scheme, a new publication, new windows) and
+    once at the end, not before every query: what is pending when it starts is flushed first,
+    and nothing it reads depends on rows it wrote before the last flush.
+    """
+    session.flush()
+    with session.no_autoflush:
+        outcome = _store(session, source_id, data, now, tagger)
+    session.flush()
+    return outcome
+
+
+def _store(
+    session: Session, source_id: str, data: SchemeData, now: datetime, tagger: Tagger | None
+) -> StoreOutcome:
     pub = session.exec(
         select(Publication).where(Publication.source_id == source_id, Publication.key == data.key)
     ).first()
@@ -119,23 +137,27 @@ def store_scheme(
         if (renamed := detect.scheme_renamed(scheme, named)) is not None:
             outcome.changes.append(renamed)
     scheme = outcome.scheme
-    changed_text = pub.content_hash != data.content_hash()
+    content_hash = data.content_hash()
+    changed_text = pub.content_hash != content_hash
     pub.title, pub.url, pub.publisher = data.title, data.url, data.publisher
     pub.published_on = data.published_on
     pub.last_seen_at = now
     pub.missing_runs = 0
-    pub.content_hash = data.content_hash()
+    pub.content_hash = content_hash
     scheme.updated_at = now
-    if (override := session.get(SchemeOverride, scheme.id)) is not None:
+    # a scheme made just now has no staff override yet
+    override = None if outcome.scheme_new else session.get(SchemeOverride, scheme.id)
+    if override is not None:
         # staff-set labels win over scrapes until staff release them (tracker.staff.corrections)
         scheme.themes = list(override.themes) if override.themes is not None else scheme.themes
         scheme.regions = list(override.regions) if override.regions is not None else scheme.regions
     if scheme.removed_at is not None:
         scheme.removed_at = None
     session.add(pub)
-    session.flush()
+    if outcome.publication_new:
+        session.flush()  # its id, for its keys and windows
     if changed_text:
-        index_publication(session, pub, data)
+        index_publication(session, pub, data, fresh=outcome.publication_new)
     _store_windows(session, outcome, source_id, data, now)
     _mark_budget_exhausted(session, outcome, data, now)
     return outcome
@@ -150,7 +172,8 @@ def _new_publication(
     named = scheme.title if scheme is not None else ""
     if scheme is None:
         title = scheme_title(data)
-        scheme = Scheme(slug=unique_slug(session, title), title=title, created_at=now)
+        scheme = Scheme(slug=unique_slug(session, title), title=title, created_at=now,
+                        updated_at=now)  # fmt: skip
     _apply_scheme(scheme, data, primary=created, tagger=tagger)
     session.add(scheme)
     session.flush()
@@ -158,7 +181,7 @@ def _new_publication(
     pub = Publication(source_id=source_id, key=data.key, scheme_id=scheme.id,
                       merge_kind=match.kind, merge_reason=match.reason,
                       first_seen_at=now)  # fmt: skip
-    outcome = StoreOutcome(scheme, pub, scheme_new=created)
+    outcome = StoreOutcome(scheme, pub, scheme_new=created, publication_new=True)
     if created:
         outcome.changes.append(detect.scheme_new(scheme))
         if propose_merge(session, scheme, match, now) is not None:
@@ -176,7 +199,10 @@ def _mark_budget_exhausted(
     A scheme-level statement only counts in a publication that is new and recent, so last
     year's announcement cannot close this year's window.
     """
-    windows = session.exec(select(Window).where(Window.scheme_id == outcome.scheme.id)).all()
+    if outcome.scheme_new:
+        windows = list(outcome.windows)  # a scheme made just now has this publication's only
+    else:
+        windows = list(session.exec(select(Window).where(Window.scheme_id == outcome.scheme.id)))
     recent = data.published_on is None or (
         (now.date() - data.published_on).days <= EXHAUSTED_NEWS_DAYS
     )
@@ -219,14 +245,25 @@ def _store_windows(
     session: Session, outcome: StoreOutcome, source_id: str, data: SchemeData, now: datetime
 ) -> None:
     scheme, pub = outcome.scheme, outcome.publication
-    existing = session.exec(
-        select(Window).where(Window.publication_id == pub.id).order_by(Window.ordinal)  # type: ignore[arg-type]
-    ).all()
-    others = session.exec(
-        select(Window).where(Window.scheme_id == scheme.id, Window.publication_id != pub.id)
-    ).all()
-    matched = match_windows(list(existing), list(data.windows))
+    # a publication made just now has no windows yet, a scheme made just now no other ones
+    existing: list[Window] = []
+    if not outcome.publication_new:
+        existing = list(
+            session.exec(
+                select(Window).where(Window.publication_id == pub.id).order_by(Window.ordinal)  # type: ignore[arg-type]
+            )
+        )
+    others: list[Window] = []
+    if not outcome.scheme_new:
+        others = list(
+            session.exec(
+                select(Window).where(Window.scheme_id == scheme.id, Window.publication_id != pub.id)
+            )
+        )
+    matched = match_windows(existing, list(data.windows))
     next_ordinal = max((w.ordinal for w in existing), default=-1) + 1
+    # changes in the order of the publication's windows; a new window's waits for its id
+    found: list[Change | Window | None] = []
     for index, wd in enumerate(data.windows):
         window = matched.get(index)
         if window is None:
@@ -235,24 +272,28 @@ def _store_windows(
             _apply_window(window, wd, source_id, pub.url, now)
             window.created_at = now
             session.add(window)
-            session.flush()
+            outcome.windows.append(window)
             outcome.windows_new += 1
-            if (change := detect.window_announced(window, now, others)) is not None:
-                outcome.changes.append(change)
+            found.append(window)
             continue
+        outcome.windows.append(window)
         if window.staff_locked:
             continue
         before, after = WindowState.of(window), WindowState.of(wd)
         if before != after:
             _apply_window(window, wd, source_id, pub.url, now)
-            change = detect.window_changed(window, before, after, now, others)
-            if change is not None:
-                outcome.changes.append(change)
+            found.append(detect.window_changed(window, before, after, now, others))
         else:
             # same meaning: keep the stored values, refresh only the provenance text
             window.snippet, window.confidence = wd.snippet, wd.confidence
             window.status_text = wd.status_text
         session.add(window)
+    if outcome.windows_new:
+        session.flush()  # the new windows' ids, which their changes carry
+    for item in found:
+        change = detect.window_announced(item, now, others) if isinstance(item, Window) else item
+        if change is not None:
+            outcome.changes.append(change)
 
 
 def match_windows(existing: list[Window], found: list[WindowData]) -> dict[int, Window]:

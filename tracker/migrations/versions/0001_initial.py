@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises:
-Create Date: 2026-11-29 20:26:30.527022
+Create Date: 2026-11-29 23:09:52.565169
 """
 
 from collections.abc import Sequence
@@ -236,6 +236,7 @@ def upgrade() -> None:
     with op.batch_alter_table("publication", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_publication_scheme_id"), ["scheme_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_publication_source_id"), ["source_id"], unique=False)
+        batch_op.create_index("ix_publication_url", ["url"], unique=False, postgresql_using="hash")
 
     op.create_table(
         "schemeoverride",
@@ -284,7 +285,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("schemekey", schema=None) as batch_op:
-        batch_op.create_index("ix_schemekey_kind_value", ["kind", "value"], unique=False)
+        batch_op.create_index(
+            "ix_schemekey_kind_value", ["kind", "value", "scheme_id"], unique=False
+        )
         batch_op.create_index(
             batch_op.f("ix_schemekey_publication_id"), ["publication_id"], unique=False
         )
@@ -476,6 +479,7 @@ def downgrade() -> None:
     op.drop_table("staffnote")
     op.drop_table("schemeoverride")
     with op.batch_alter_table("publication", schema=None) as batch_op:
+        batch_op.drop_index("ix_publication_url", postgresql_using="hash")
         batch_op.drop_index(batch_op.f("ix_publication_source_id"))
         batch_op.drop_index(batch_op.f("ix_publication_scheme_id"))
 
