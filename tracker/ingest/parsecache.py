@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -87,8 +88,13 @@ class ParseCache:
     """Results read from the database on demand and new ones waiting for the source's store
     transaction (one cache per source and run)."""
 
-    def __init__(self, engine: Engine | None) -> None:
+    def __init__(
+        self, engine: Engine | None, preloaded: dict[str, tuple[str, str]] | None = None
+    ) -> None:
         self.engine = engine
+        # stored (parse key, payload) of the run's first requests, read in one query
+        # (``preload``); shared by the run's caches, each entry taken once
+        self.preloaded = preloaded if preloaded is not None else {}
         self.pending: dict[str, tuple[str, str]] = {}
         self.hits = 0
         self.misses = 0
@@ -96,11 +102,16 @@ class ParseCache:
     def lookup(self, url: str, key: str) -> Parsed | None:
         if self.engine is None:
             return None
-        table = ParsedPage.__table__  # type: ignore[attr-defined]
-        with self.engine.connect() as conn:  # Core: an ORM get per page cost more than a parse
-            payload = conn.execute(
-                sa.select(table.c.payload).where(table.c.url == url, table.c.parse_key == key)
-            ).scalar()
+        payload: str | None
+        if url in self.preloaded:
+            stored_key, text = self.preloaded.pop(url)
+            payload = text if stored_key == key else None
+        else:
+            table = ParsedPage.__table__  # type: ignore[attr-defined]
+            with self.engine.connect() as conn:  # Core: an ORM get cost more than a parse
+                payload = conn.execute(
+                    sa.select(table.c.payload).where(table.c.url == url, table.c.parse_key == key)
+                ).scalar()
         if payload is None:
             self.misses += 1
             return None
@@ -111,6 +122,23 @@ class ParseCache:
         text = _dump(parsed)
         if text is not None:
             self.pending[url] = (key, text)
+
+
+def preload(engine: Engine, urls: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """Stored (parse key, payload) of ``urls``: a query per 500 URLs instead of one per page
+    (issue 14: an all-304 cycle of 500 pages spent a sixth of its time on those queries)."""
+    table = ParsedPage.__table__  # type: ignore[attr-defined]
+    found: dict[str, tuple[str, str]] = {}
+    wanted = sorted(set(urls))
+    with engine.connect() as conn:
+        for start in range(0, len(wanted), 500):
+            rows = conn.execute(
+                sa.select(table.c.url, table.c.parse_key, table.c.payload).where(
+                    table.c.url.in_(wanted[start : start + 500])
+                )
+            )
+            found.update((url, (key, payload)) for url, key, payload in rows)
+    return found
 
 
 def store(session: Session, results: dict[str, tuple[str, str]], now: datetime) -> None:

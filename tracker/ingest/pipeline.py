@@ -427,6 +427,8 @@ async def _collect_all(
     )
     today = local_today(now)
 
+    preloaded = parsecache.preload(engine, _first_keys(config, ids, today))
+
     async def one(source_id: str) -> None:
         await sink.slots.acquire()  # released once the source is stored
         started = time.monotonic()
@@ -445,7 +447,7 @@ async def _collect_all(
                     report,
                     known=frozenset(known_keys.get(source_id, ())),
                     soft_deadline=soft,
-                    parses=ParseCache(engine),
+                    parses=ParseCache(engine, preloaded),
                     now=now,
                 ),
                 config.http.run_budget,
@@ -466,6 +468,20 @@ async def _collect_all(
     # written by the storing thread: a write from the event loop would wait there for the
     # write lock of a store batch, stalling every fetch
     sink.robots(fetcher.robots_entries)
+
+
+def _first_keys(config: Config, ids: Sequence[str], today: date) -> list[str]:
+    """Cache keys of every source's first requests (a source whose scraper cannot be made
+    is left out here and fails in its own run)."""
+    keys: list[str] = []
+    for source_id in ids:
+        try:
+            scraper = make_scraper(config, source_id, today)
+            for url in config.sources[source_id].all_urls():
+                keys += [cache_key(r) for r in scraper.start_requests(url)]
+        except Exception:  # reported by the source's own run
+            continue
+    return keys
 
 
 def _stored_body(engine: Engine, url: str) -> bytes | None:
