@@ -159,3 +159,26 @@ def test_a_304_reads_its_stored_body_only_when_the_page_is_parsed(
     assert later.status == "unchanged" and later.items_found == first.items_found
     assert len(reads) == 2 and len(CountingSruScraper.parsed) == parsed + 2
     assert sorted(reads) == sorted(CountingSruScraper.parsed[parsed:])
+
+
+def test_first_requests_results_are_read_in_one_query(engine: Engine, replay: ReplayServer) -> None:
+    """An all-304 cycle reads the stored results of every source's first requests in one
+    query (issue 14); a later page (the SRU listing's second page) is read on its own."""
+    import sqlalchemy as sa
+
+    config = make_config(replay, {"stcrt": STCRT})
+    assert run_source(config, engine, "stcrt", now=NOW).status == "ok"
+    reads: list[str] = []
+
+    def record(_c: object, _cur: object, statement: str, *_a: object) -> None:
+        if "FROM parsedpage" in statement and statement.lstrip().upper().startswith("SELECT"):
+            reads.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        result = run_source(config, engine, "stcrt", now=NOW + timedelta(hours=1))
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert result.status == "unchanged"
+    assert len(reads) == 2, reads
+    assert " IN " in reads[0].upper()
