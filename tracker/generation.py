@@ -59,6 +59,8 @@ def _after_flush(session: OrmSession, _context: Any) -> None:
 
 @event.listens_for(OrmSession, "before_commit")
 def _before_commit(session: OrmSession) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint's release: the outer commit bumps once (issue 14: not per event)
     session.flush()
     if session.info.pop(_FLAG, None):
         bump(session)
@@ -83,5 +85,7 @@ def _committed(session: OrmSession) -> None:
 
 @event.listens_for(OrmSession, "after_rollback")
 def _reset(session: OrmSession) -> None:
+    if session.in_transaction():
+        return  # back to a savepoint: what the outer transaction changed still needs its bump
     session.info.pop(_FLAG, None)
     session.info.pop(_BUMPED, None)

@@ -112,6 +112,27 @@ def test_a_read_only_session_leaves_the_generation_alone(engine: Engine) -> None
     assert generation.current(engine) == before
 
 
+def test_savepoints_bump_once_and_a_rolled_back_one_keeps_the_outer_bump(
+    engine: Engine,
+) -> None:
+    """The scrape stores many sources per transaction, each in a savepoint, and every event
+    in a savepoint of its own (issue 14): the transaction bumps the generation once at its
+    commit, and a source rolled back to its savepoint does not cancel the bump that the
+    sources before it need."""
+    before = generation.current(engine)
+    with session_scope(engine) as s:
+        s.add(Scheme(title="Regeling Eerst", slug="eerst"))
+        s.flush()
+        for i in range(3):
+            with s.begin_nested():
+                s.add(Scheme(title=f"Regeling {i}", slug=f"r{i}"))
+        with pytest.raises(RuntimeError), s.begin_nested():
+            s.add(Scheme(title="Regeling Mislukt", slug="mislukt"))
+            s.flush()
+            raise RuntimeError("bron mislukt")
+    assert generation.current(engine) == before + 1
+
+
 def test_a_conditional_request_is_answered_before_the_app(
     app_parts: tuple[TestClient, Clock, list[str]],
 ) -> None:
