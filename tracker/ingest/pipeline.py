@@ -542,11 +542,13 @@ def _finish_batch(
                 rows = session.exec(select(Source).where(col(Source.id).in_(ids))).all()
                 deadline = time.monotonic() + STORE_TRANSACTION
                 done: list[RunResult] = []
+                writes: list[_CacheWrites] = []
                 for sid, started, outcome in rest:
                     taken.append((sid, started, outcome))
-                    done.append(_finish_in(config, session, sid, outcome, now, started))
+                    done.append(_finish_in(config, session, sid, outcome, now, started, writes))
                     if time.monotonic() > deadline or len(taken) >= STORE_BATCH:
                         break
+                _write_caches(session, writes, now)
                 del rows
             results += done
         except Exception:
@@ -565,14 +567,17 @@ def _finish_in(
     outcome: _Collected | Exception,
     now: datetime,
     started: float,
+    writes: list[_CacheWrites],
 ) -> RunResult:
     if not isinstance(outcome, Exception):
         try:
+            mine: list[_CacheWrites] = []
             with session.begin_nested():
-                result = _store(config, session, source_id, outcome, now)
+                result = _store(config, session, source_id, outcome, now, mine)
                 result.finished_at = now + timedelta(seconds=time.monotonic() - started)
                 _record_run(session, config, source_id, result, now)
-                return result
+            writes.extend(mine)  # only a source whose savepoint held
+            return result
         except sa.exc.OperationalError:
             raise  # the connection or the database, not this source: the batch fails
         except Exception as exc:  # rolled back to the savepoint: nothing of this source
@@ -605,8 +610,40 @@ def _finish(
         return _record_failure(config, engine, source_id, exc, now, started)
 
 
+@dataclass
+class _CacheWrites:
+    """A source's HTTP cache rows and parse results, written for a whole store transaction in
+    one statement each (issue 14) once the source's savepoint succeeded."""
+
+    parses: dict[str, tuple[str, str]]
+    cache: dict[str, CacheEntry]
+    same: set[str]
+
+    def write(self, session: Session, now: datetime) -> None:
+        _write_caches(session, [self], now)
+
+
+def _write_caches(session: Session, writes: Sequence[_CacheWrites], now: datetime) -> None:
+    parses = {url: v for w in writes for url, v in w.parses.items()}
+    cache = {key: entry for w in writes for key, entry in w.cache.items()}
+    same = sorted({key for w in writes for key in w.same} - set(cache))
+    parsecache.store(session, parses, now)
+    for start in range(0, len(same), 500):
+        session.execute(
+            sa.update(HttpCacheEntry)
+            .where(col(HttpCacheEntry.url).in_(same[start : start + 500]))
+            .values(fetched_at=now)
+        )
+    _store_cache(session, cache, now)
+
+
 def _store(
-    config: Config, session: Session, source_id: str, got: _Collected, now: datetime
+    config: Config,
+    session: Session,
+    source_id: str,
+    got: _Collected,
+    now: datetime,
+    later: list[_CacheWrites] | None = None,
 ) -> RunResult:
     source_cfg = config.sources[source_id]
     source = _source_row(session, config, source_id)
@@ -614,14 +651,11 @@ def _store(
     result = _result(
         source_id, RunStatus.OK, now, requests=got.requests, not_modified=got.not_modified
     )
-    parsecache.store(session, got.parses.pending, now)
-    if got.same:
-        session.execute(
-            sa.update(HttpCacheEntry)
-            .where(col(HttpCacheEntry.url).in_(sorted(got.same)))
-            .values(fetched_at=now)
-        )
-    _store_cache(session, got.cache, now)
+    writes = _CacheWrites(got.parses.pending, got.cache, got.same)
+    if later is None:
+        writes.write(session, now)
+    else:
+        later.append(writes)  # written with the other sources of the transaction
     tracks_removals = scrapers.get(config.scraper_name(source_id)).tracks_removals
     if got.unchanged and not got.deferred and not got.capped:
         result.status = RunStatus.UNCHANGED
