@@ -52,7 +52,7 @@ def record_changes(
         origin = source_id if source_id is not None else (window.source_id if window else "")
         event = emit_event(session, kind=change.kind, scheme=scheme, dedupe_key=change.dedupe_key,
                            now=now, window=window, before=change.before, after=change.after,
-                           baseline=baseline, source_id=origin)  # fmt: skip
+                           baseline=baseline, source_id=origin, checked=True)  # fmt: skip
         if event is not None:
             events.append(event)
     if review is not None:
@@ -80,9 +80,14 @@ def emit_event(
     after: dict[str, Any] | None = None,
     baseline: bool = False,
     source_id: str = "",
+    checked: bool = False,
 ) -> Event | None:
-    """Insert the event unless its dedupe key exists; return it when new."""
-    if session.exec(select(Event.id).where(Event.dedupe_key == dedupe_key)).first() is not None:
+    """Insert the event unless its dedupe key exists; return it when new. ``checked``: the
+    caller just looked the key up in this transaction (the unique key still guards a race)."""
+    if (
+        not checked
+        and session.exec(select(Event.id).where(Event.dedupe_key == dedupe_key)).first() is not None
+    ):
         return None
     assert scheme.id is not None
     event = Event(
