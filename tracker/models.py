@@ -18,6 +18,13 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import JSON, Field, SQLModel
 
 
+def empty_list() -> list[Any]:
+    """A new empty list; a Python function, not ``list``: pydantic inspects a default factory's
+    signature on every construction, and a builtin's means parsing its text signature (5% of
+    storing a new scheme, issue 14)."""
+    return []
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -109,14 +116,14 @@ class Scheme(SQLModel, table=True):
     title: str
     publisher: str = ""
     level: str = Field(default="rijk", index=True)
-    regions: list[str] = Field(default_factory=list, sa_type=JSON)
+    regions: list[str] = Field(default_factory=empty_list, sa_type=JSON)
     url: str = ""
     summary: str = ""
-    themes: list[str] = Field(default_factory=list, sa_type=JSON)
-    doelgroepen: list[str] = Field(default_factory=list, sa_type=JSON)
-    identifiers: list[str] = Field(default_factory=list, sa_type=JSON)
+    themes: list[str] = Field(default_factory=empty_list, sa_type=JSON)
+    doelgroepen: list[str] = Field(default_factory=empty_list, sa_type=JSON)
+    identifiers: list[str] = Field(default_factory=empty_list, sa_type=JSON)
     # normalised names this scheme is known by (its title, cited regulation titles, acronyms)
-    aliases: list[str] = Field(default_factory=list, sa_type=JSON)
+    aliases: list[str] = Field(default_factory=empty_list, sa_type=JSON)
     hidden: bool = False
     removed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     merged_into_id: int | None = Field(default=None, foreign_key="scheme.id")
@@ -359,11 +366,11 @@ class Subscription(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(index=True, max_length=320)
-    regions: list[str] = Field(default_factory=list, sa_type=JSON)
-    region_labels: list[str] = Field(default_factory=list, sa_type=JSON)
-    levels: list[str] = Field(default_factory=list, sa_type=JSON)
-    themes: list[str] = Field(default_factory=list, sa_type=JSON)
-    doelgroepen: list[str] = Field(default_factory=list, sa_type=JSON)
+    regions: list[str] = Field(default_factory=empty_list, sa_type=JSON)
+    region_labels: list[str] = Field(default_factory=empty_list, sa_type=JSON)
+    levels: list[str] = Field(default_factory=empty_list, sa_type=JSON)
+    themes: list[str] = Field(default_factory=empty_list, sa_type=JSON)
+    doelgroepen: list[str] = Field(default_factory=empty_list, sa_type=JSON)
     frequency: str = Field(default=Frequency.DIRECT, max_length=20)
     confirm_token: str = Field(unique=True, max_length=100)
     unsubscribe_token: str = Field(unique=True, max_length=100)
@@ -390,7 +397,7 @@ class OutboxMessage(SQLModel, table=True):
     key: str = Field(max_length=100)
     kind: str = Field(max_length=20)  # event | item (for a digest) | digest | confirm
     event_id: int | None = Field(default=None, foreign_key="event.id", index=True)
-    event_ids: list[int] = Field(default_factory=list, sa_type=JSON)
+    event_ids: list[int] = Field(default_factory=empty_list, sa_type=JSON)
     status: str = Field(default=OutboxStatus.PENDING, index=True, max_length=20)
     message_id: str = Field(default="", max_length=300)
     attempts: int = 0

@@ -754,8 +754,12 @@ def _detect_removals(
     return len(record_changes(session, changes, now, source_id=source_id))
 
 
-def _source_row(session: Session, config: Config, source_id: str) -> Source:
-    source = session.get(Source, source_id)
+def _source_row(
+    session: Session, config: Config, source_id: str, found: dict[str, Source] | None = None
+) -> Source:
+    """The source's row, made or updated from config; ``found``: rows already read (a
+    session.get of a row that does not exist yet queries the database every time)."""
+    source = found.get(source_id) if found is not None else session.get(Source, source_id)
     cfg = config.sources[source_id]
     if source is None:
         source = Source(id=source_id)
@@ -833,8 +837,9 @@ def _acquire_all(
         for start in range(0, len(ids), 500):  # into the identity map: no query per source
             chunk = list(ids[start : start + 500])
             rows += session.exec(select(Source).where(col(Source.id).in_(chunk))).all()
+        found = {row.id: row for row in rows}
         for source_id in ids:
-            _source_row(session, config, source_id)
+            _source_row(session, config, source_id, found)
         session.flush()
         held = acquire_leases(session, ids, now, owner)
     return [sid for sid in ids if sid in held]
