@@ -1,9 +1,11 @@
-"""One scrape cycle: fetch → parse → normalise → store → detect, one transaction per source.
+"""One scrape cycle: fetch → parse → normalise → store → detect, each source on its own.
 
 Fetching and parsing of all sources run concurrently (different hosts in parallel, politeness
-per host in ``tracker.ingest.fetch``); storing runs per source in its own transaction afterwards. A
-source that fails in any step records a failed ScrapeRun and changes nothing else. Cron
-(``tracker scrape``), the scheduler and the dashboard's "run now" all come through here.
+per host in ``tracker.ingest.fetch``). A storing thread stores each source as soon as it and
+the sources before it are collected, several sources per transaction, each in its own
+savepoint. A source that fails in any step records a failed ScrapeRun and changes nothing
+else. Cron (``tracker scrape``), the scheduler and the dashboard's "run now" all come through
+here.
 """
 
 from __future__ import annotations
