@@ -3,9 +3,9 @@
 The key of a result is a hash of everything a scraper's output depends on: the body's SHA-256,
 the scraper's name, options and source context (including the run's local date), and the code
 of the scrapers package. A 304 or an unchanged body therefore finds its result and skips the
-parse; a changed page misses and is parsed, on its own. Results are read one URL at a time
-(only what a run needs is in memory) and written in the source's store transaction, so a run
-that fails stores none. Items that do not survive a JSON round trip unchanged are not cached.
+parse; a changed page misses and is parsed, on its own. The results of the sources' first
+requests are read in one query per 500 URLs, later pages' one URL at a time; new results are
+written in the source's store transaction, so a run that fails stores none. Items that do not survive a JSON round trip unchanged are not cached.
 """
 
 from __future__ import annotations
