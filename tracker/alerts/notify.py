@@ -489,17 +489,8 @@ def claim_rows(
                 .with_for_update(skip_locked=True)
             ).all()
             with Session(bind=conn) as session:
-                for row_id, kind, event_ids in rows:
-                    after = row_id
-                    if kind == "event":
-                        key = tuple(event_ids)
-                        if key not in known:
-                            known[key] = _published(session, list(key))
-                        if not known[key]:
-                            continue  # held for staff review; goes once approved
-                    claimed.append(row_id)
-                    if len(claimed) >= limit:
-                        break
+                _take_sendable(session, rows, known, claimed, limit)
+            after = rows[-1][0] if rows else after
             if claimed:
                 conn.execute(
                     sa.update(OUTBOX)
@@ -551,20 +542,33 @@ def pending_ids(session: Session, limit: int) -> list[int]:
             .order_by(OUTBOX.c.id)
             .limit(PAGE)
         ).all()
-        for row_id, kind, event_ids in page:
-            after = row_id
-            if kind == "event":
-                key = tuple(event_ids)
-                if key not in known:
-                    known[key] = _published(session, list(key))
-                if not known[key]:
-                    continue  # held for staff review; goes once approved
-            ids.append(row_id)
-            if len(ids) >= limit:
-                break
+        _take_sendable(session, page, known, ids, limit)
+        after = page[-1][0] if page else after
         if len(page) < PAGE:
             break
     return ids
+
+
+def _take_sendable(
+    session: Session,
+    rows: Sequence[Any],
+    known: dict[tuple[int, ...], bool],
+    into: list[int],
+    limit: int,
+) -> None:
+    """Add to ``into`` (up to ``limit``) the ids of ``rows`` (id, kind, event ids) that may go
+    now: confirmations, and alerts whose events are all published; ``known`` keeps the
+    verdict per set of events across pages."""
+    for row_id, kind, event_ids in rows:
+        if kind == "event":
+            key = tuple(event_ids)
+            if key not in known:
+                known[key] = _published(session, list(key))
+            if not known[key]:
+                continue  # held for staff review; goes once approved
+        into.append(row_id)
+        if len(into) >= limit:
+            return
 
 
 def _published(session: Session, event_ids: list[int]) -> bool:
