@@ -5,7 +5,8 @@ the scraper's name, options and source context (including the run's local date),
 of the scrapers package. A 304 or an unchanged body therefore finds its result and skips the
 parse; a changed page misses and is parsed, on its own. The results of the sources' first
 requests are read in one query per 500 URLs, later pages' one URL at a time; new results are
-written in the source's store transaction, so a run that fails stores none. Items that do not survive a JSON round trip unchanged are not cached.
+written in the source's store transaction, so a run that fails stores none. Items that do not
+survive a JSON round trip unchanged are not cached.
 """
 
 from __future__ import annotations
