@@ -32,6 +32,21 @@ def scraped_config(replay: ReplayServer, engine: Engine, **review: Any) -> Confi
     return config
 
 
+# the sources as staff name them in config (titles instead of ids on staff pages)
+SOURCE_TITLES = {"stcrt": "Staatscourant (KOOP)", "prb": "Provinciaal blad (KOOP)"}
+
+
+def titled_staff_config(replay: ReplayServer, engine: Engine) -> Config:
+    """``scraped_config`` with source titles and a staff user: the staff pages' setting."""
+    scraped = scraped_config(replay, engine)
+    sources = {
+        sid: src.model_copy(update={"title": SOURCE_TITLES[sid]})
+        for sid, src in scraped.sources.items()
+    }
+    add_staff(engine)
+    return scraped.model_copy(update={"sources": sources})
+
+
 def add_staff(engine: Engine, username: str = STAFF[0], password: str = STAFF[1]) -> None:
     with Session(engine) as session:
         create_user(session, username, password)

@@ -11,24 +11,25 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from tests.e2e.support import add_staff, login, make_app, post_form, scraped_config
+from tests.e2e.support import (
+    SOURCE_TITLES,
+    login,
+    make_app,
+    post_form,
+    titled_staff_config,
+)
 from tracker.config import Config
 from tracker.models import Scheme, Window
 from tracker.ops.replay import ReplayServer
 from tracker.web.dashboard.filters import readable_value
 from tracker.web.dashboard.wording import decimal_nl, source_title
 
-TITLES = {"stcrt": "Staatscourant (KOOP)", "prb": "Provinciaal blad (KOOP)"}
+TITLES = SOURCE_TITLES
 
 
 @pytest.fixture
 def config(engine: Engine, replay: ReplayServer) -> Config:
-    scraped = scraped_config(replay, engine)
-    sources = {
-        sid: src.model_copy(update={"title": TITLES[sid]}) for sid, src in scraped.sources.items()
-    }
-    add_staff(engine)
-    return scraped.model_copy(update={"sources": sources})
+    return titled_staff_config(replay, engine)
 
 
 @pytest.fixture

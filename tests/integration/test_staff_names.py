@@ -14,23 +14,23 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from tests.conftest import NOW
-from tests.e2e.support import add_staff, login, make_app, scraped_config
+from tests.e2e.support import (
+    SOURCE_TITLES,
+    login,
+    make_app,
+    titled_staff_config,
+)
 from tracker.config import Config
 from tracker.models import Scheme, Subscription, Window
 from tracker.ops.replay import ReplayServer
 from tracker.web.dashboard.wording import review_reason
 
-TITLES = {"stcrt": "Staatscourant (KOOP)", "prb": "Provinciaal blad (KOOP)"}
+TITLES = SOURCE_TITLES
 
 
 @pytest.fixture
 def config(engine: Engine, replay: ReplayServer) -> Config:
-    scraped = scraped_config(replay, engine)
-    sources = {
-        sid: s.model_copy(update={"title": TITLES[sid]}) for sid, s in scraped.sources.items()
-    }
-    add_staff(engine)
-    return scraped.model_copy(update={"sources": sources})
+    return titled_staff_config(replay, engine)
 
 
 @pytest.fixture
