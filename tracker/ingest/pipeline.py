@@ -542,16 +542,23 @@ def _finish_batch(
                 ids = [sid for sid, _started, _outcome in rest[:STORE_BATCH]]
                 # held while the sources are stored, the rows answer each session.get
                 rows = session.exec(select(Source).where(col(Source.id).in_(ids))).all()
+                found = {row.id: row for row in rows}
                 deadline = time.monotonic() + STORE_TRANSACTION
                 done: list[RunResult] = []
                 writes: list[_CacheWrites] = []
+                quiet = _Unchanged()
                 for sid, started, outcome in rest:
                     taken.append((sid, started, outcome))
-                    done.append(_finish_in(config, session, sid, outcome, now, started, writes))
+                    if _plainly_unchanged(config, sid, outcome, found):
+                        assert isinstance(outcome, _Collected)
+                        done.append(quiet.add(config, found[sid], outcome, now, started, writes))
+                    else:
+                        done.append(_finish_in(config, session, sid, outcome, now, started, writes))
                     if time.monotonic() > deadline or len(taken) >= STORE_BATCH:
                         break
+                quiet.write(session, now)
                 _write_caches(session, writes, now)
-                del rows
+                del rows, found
             results += done
         except Exception:
             logger.exception("storing %d sources failed; one by one now", len(taken))
@@ -560,6 +567,70 @@ def _finish_batch(
                 raise
         rest = rest[len(taken) :]
     return results
+
+
+def _plainly_unchanged(
+    config: Config, source_id: str, outcome: _Collected | Exception, found: dict[str, Source]
+) -> bool:
+    """Whether a source's run is only bookkeeping: every response unchanged, nothing left
+    over, no removals to count, its row stored by an earlier run."""
+    return (
+        isinstance(outcome, _Collected)
+        and outcome.unchanged
+        and not outcome.deferred
+        and not outcome.capped
+        and source_id in found
+        and not scrapers.get(config.scraper_name(source_id)).tracks_removals
+    )
+
+
+class _Unchanged:
+    """The bookkeeping of unchanged sources, written for a whole store transaction in three
+    statements instead of a savepoint and four statements per source: in an all-304 cycle
+    that was most of the storing time (issue 14). Same rows as _store and _record_run."""
+
+    def __init__(self) -> None:
+        self.runs: list[RunResult] = []
+        self.sources: list[dict[str, object]] = []
+
+    def add(
+        self,
+        config: Config,
+        source: Source,
+        got: _Collected,
+        now: datetime,
+        started: float,
+        writes: list[_CacheWrites],
+    ) -> RunResult:
+        cfg = config.sources[source.id]
+        result = _result(source.id, RunStatus.UNCHANGED, now, requests=got.requests,
+                         not_modified=got.not_modified)  # fmt: skip
+        result.items_found = source.last_healthy_items or 0
+        result.finished_at = now + timedelta(seconds=time.monotonic() - started)
+        writes.append(_CacheWrites(got.parses.pending, got.cache, got.same))
+        self.runs.append(result)
+        self.sources.append({"id": source.id, "title": cfg.title or source.id, "level": cfg.level})
+        return result
+
+    def write(self, session: Session, now: datetime) -> None:
+        if not self.runs:
+            return
+        ids = [str(row["id"]) for row in self.sources]
+        for start in range(0, len(ids), 500):
+            session.execute(
+                sa.update(Publication)
+                .where(col(Publication.source_id).in_(ids[start : start + 500]))
+                .where(col(Publication.missing_runs) == 0)
+                .values(last_seen_at=now)
+            )
+        healthy = {"last_run_at": now, "last_ok_at": now, "consecutive_failures": 0,
+                   "flagged": False, "flag_reason": ""}  # fmt: skip
+        session.execute(sa.update(Source), [{**row, **healthy} for row in self.sources])
+        columns = ScrapeRun.__table__.columns.keys()  # type: ignore[attr-defined]
+        session.execute(
+            sa.insert(ScrapeRun),
+            [{c: getattr(run, c) for c in columns if c != "id"} for run in self.runs],
+        )
 
 
 def _finish_in(
