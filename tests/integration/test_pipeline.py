@@ -254,3 +254,36 @@ def test_a_failing_store_thread_fails_the_run_instead_of_hanging_it(
     assert len(calls) == 2
     with Session(engine) as s:
         assert {src.locked_by for src in s.exec(select(Source)).all()} == {""}
+
+
+def test_unchanged_sources_in_a_batch_keep_their_bookkeeping(
+    engine: Engine, replay: ReplayServer
+) -> None:
+    """Unchanged sources are written in bulk beside a changed one (issue 14): the same run row,
+    source health and publication last-seen as a source stored on its own."""
+    config = make_config(replay, {"stcrt": STCRT, "prb": PRB})
+    run_sources(config, engine, ["stcrt", "prb"], now=NOW)
+    with Session(engine) as s:
+        source = s.get(Source, "stcrt")
+        assert source is not None and source.last_healthy_items == 5
+        source.flagged, source.flag_reason, source.consecutive_failures = True, "oud", 2
+        s.add(source)
+        s.commit()
+    find_route(replay, "prb-2026-15731").file = "koop_sru/docs/prb-2026-15731.v2.xml"
+    later = NOW + timedelta(hours=6)
+    results = {r.source_id: r for r in run_sources(config, engine, ["stcrt", "prb"], now=later)}
+    assert results["stcrt"].status == "unchanged" and results["prb"].status == "ok"
+    with Session(engine) as s:
+        source = s.get(Source, "stcrt")
+        assert source is not None
+        assert (source.flagged, source.flag_reason, source.consecutive_failures) == (False, "", 0)
+        assert source.last_run_at == later and source.last_ok_at == later
+        assert source.last_healthy_items == 5
+        runs = s.exec(select(ScrapeRun).where(ScrapeRun.source_id == "stcrt")).all()
+        assert [r.status for r in runs] == ["ok", "unchanged"]
+        assert runs[1].items_found == 5 and runs[1].requests == runs[1].not_modified > 0
+        assert runs[1].started_at == later and runs[1].finished_at is not None
+        pubs = s.exec(select(Publication).where(Publication.source_id == "stcrt")).all()
+        assert pubs and all(p.last_seen_at == later for p in pubs)
+        changed = s.exec(select(Event).where(Event.kind == "window_changed")).all()
+        assert len(changed) == 1
