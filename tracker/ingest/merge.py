@@ -24,7 +24,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from difflib import SequenceMatcher
-from typing import NamedTuple, Protocol, TypeVar
+from functools import cache, lru_cache
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm.util import identity_key
@@ -61,6 +62,7 @@ _NAMED = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
 def _ascii_words(title: str) -> str:
     text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
     text = re.sub(r"[^a-z0-9+ ]+", " ", text)
@@ -68,11 +70,13 @@ def _ascii_words(title: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+@lru_cache(maxsize=8192)
 def normalise_title(title: str) -> str:
     """Lowercase ASCII words without years, articles and punctuation ('+' is kept: SDE++)."""
     return _ascii_words(_YEAR.sub(" ", title))
 
 
+@lru_cache(maxsize=8192)
 def regulation_name(title: str) -> str:
     """A regulation's name for matching: like ``normalise_title`` but the year is kept."""
     return _ascii_words(title)[:200]
@@ -84,12 +88,18 @@ def subject_title(data: SchemeData) -> str:
     'Regeling … tot wijziging van de SLIM-regeling …' is about the SLIM-regeling; the first
     cited title that occurs in the publication's own title is taken as its subject.
     """
-    for cited in data.cited_titles[:1]:
-        if normalise_title(cited) and normalise_title(cited) in normalise_title(data.title):
-            return cited
-    if _DECISION.match(data.title) and (named := _NAMED.search(data.title)):
+    return _subject(data.title, data.cited_titles[0] if data.cited_titles else None)
+
+
+@lru_cache(maxsize=4096)
+def _subject(title: str, cited: str | None) -> str:
+    """``subject_title`` of a title and its first cited title (asked several times per
+    publication while it is stored, so remembered)."""
+    if cited is not None and (name := normalise_title(cited)) and name in normalise_title(title):
+        return cited
+    if _DECISION.match(title) and (named := _NAMED.search(title)):
         return named.group(1).strip()
-    return data.title
+    return title
 
 
 def scheme_names(data: SchemeData) -> set[str]:
@@ -113,7 +123,14 @@ def publication_keys(data: SchemeData) -> set[tuple[str, str]]:
 
 
 def _tokens(title: str) -> set[str]:
-    return {w for w in normalise_title(title).split() if len(w) >= 4 and w not in _GENERIC}
+    return set(_token_tuple(title))
+
+
+@lru_cache(maxsize=4096)
+def _token_tuple(title: str) -> tuple[str, ...]:
+    return tuple(
+        sorted({w for w in normalise_title(title).split() if len(w) >= 4 and w not in _GENERIC})
+    )
 
 
 @dataclass(frozen=True)
@@ -154,6 +171,27 @@ def find_scheme(session: Session, source_id: str, data: SchemeData) -> Match:
     return _propose(session, data, keys.lookup(NAME, {own}) + keys.lookup(ACRONYM, acronyms))
 
 
+_KEYS: Any = SchemeKey.__table__  # type: ignore[attr-defined]
+_SCHEMES: Any = Scheme.__table__  # type: ignore[attr-defined]
+_PUBLICATIONS: Any = Publication.__table__  # type: ignore[attr-defined]
+
+
+@cache
+def _hits_statement(kinds: tuple[str, ...]) -> sa.Select[Any]:
+    """The key look-up for these kinds, built once (its values are bound per call)."""
+    return sa.select(_KEYS.c.kind, _KEYS.c.value, _KEYS.c.scheme_id).where(
+        sa.or_(
+            *(
+                sa.and_(
+                    _KEYS.c.kind == kind,
+                    _KEYS.c.value.in_(sa.bindparam(f"v_{kind}", expanding=True)),
+                )
+                for kind in kinds
+            )
+        )
+    )
+
+
 class _KeyHits:
     """The ``SchemeKey`` rows with one publication's identifiers, names and acronyms, read in
     one query, and their live schemes in one more: ``lookup`` answers what one indexed
@@ -163,21 +201,19 @@ class _KeyHits:
         wanted = {kind: values for kind, values in wanted.items() if values}
         self.rows: list[tuple[str, str, int]] = []
         if wanted:
-            found = session.exec(
-                select(SchemeKey.kind, SchemeKey.value, SchemeKey.scheme_id).where(
-                    sa.or_(
-                        *(
-                            sa.and_(
-                                col(SchemeKey.kind) == kind,
-                                col(SchemeKey.value).in_(sorted(values)),
-                            )
-                            for kind, values in sorted(wanted.items())
-                        )
-                    )  # fmt: skip
-                )
+            kinds = tuple(sorted(wanted))
+            found = session.execute(
+                _hits_statement(kinds), {f"v_{kind}": sorted(wanted[kind]) for kind in kinds}
             ).all()
-            self.rows = sorted(found, key=lambda row: (row[2], row[1]))
-        self.live = live_schemes(session, {scheme_id for _k, _v, scheme_id in self.rows})
+            self.rows = sorted(
+                ((kind, value, scheme_id) for kind, value, scheme_id in found),
+                key=lambda row: (row[2], row[1]),
+            )
+        self.live = (
+            live_schemes(session, {scheme_id for _k, _v, scheme_id in self.rows})
+            if self.rows
+            else {}
+        )
 
     def lookup(self, kind: str, values: set[str]) -> list[tuple[str, Scheme]]:
         """Live schemes with a key of this kind and one of these values, oldest scheme first."""
@@ -196,17 +232,23 @@ def _regions_agree(scheme: _Named, data: SchemeData) -> bool:
     return not (scheme.regions and data.regions and not set(scheme.regions) & set(data.regions))
 
 
+_SAME_URL = (
+    sa.select(_PUBLICATIONS.c.scheme_id)
+    .where(
+        _PUBLICATIONS.c.url == sa.bindparam("url"),
+        _PUBLICATIONS.c.source_id != sa.bindparam("source_id"),
+    )
+    .order_by(_PUBLICATIONS.c.id)
+)
+
+
 def _same_url(session: Session, source_id: str, url: str) -> Scheme | None:
     """The scheme of another source's publication with this URL.
 
     Within one source, items without their own link fall back to the listing's URL, so a
     shared URL there says nothing.
     """
-    scheme_id = session.exec(
-        select(Publication.scheme_id)
-        .where(Publication.url == url, Publication.source_id != source_id)
-        .order_by(col(Publication.id))
-    ).first()
+    scheme_id = session.execute(_SAME_URL, {"url": url, "source_id": source_id}).scalar()
     return live_scheme(session, scheme_id) if scheme_id is not None else None
 
 
@@ -267,21 +309,38 @@ class _Row(NamedTuple):
 _N = TypeVar("_N", bound=_Named)
 
 
+# the columns candidates are compared on, of the schemes sharing most title words (ties: the
+# oldest); the count reads the (kind, value, scheme_id) index only
+_CANDIDATES = sa.select(
+    _SCHEMES.c.id, _SCHEMES.c.title, _SCHEMES.c.regions, _SCHEMES.c.merged_into_id
+).where(
+    _SCHEMES.c.id.in_(
+        sa.select(_KEYS.c.scheme_id)
+        .where(_KEYS.c.kind == TOKEN, _KEYS.c.value.in_(sa.bindparam("tokens", expanding=True)))
+        .group_by(_KEYS.c.scheme_id)
+        .order_by(func.count().desc(), _KEYS.c.scheme_id)
+        .limit(MAX_CANDIDATES)
+        .scalar_subquery()
+    )
+)
+
+
 def _token_candidates(session: Session, tokens: set[str]) -> list[_Named]:
     """The live schemes of the ``MAX_CANDIDATES`` schemes sharing most title words (ties: the
-    oldest), by id. The count reads the (kind, value, scheme_id) index only; the candidates
-    are read as the columns they are compared on, in one query, not as ORM objects."""
+    oldest), by id, read as the columns they are compared on in one query (not as ORM
+    objects); schemes the session holds are taken as they are there (perhaps not flushed)."""
     if not tokens:
         return []
-    shared = func.count()
-    rows = session.exec(
-        select(SchemeKey.scheme_id, shared)
-        .where(SchemeKey.kind == TOKEN, col(SchemeKey.value).in_(sorted(tokens)))
-        .group_by(col(SchemeKey.scheme_id))
-        .order_by(shared.desc(), col(SchemeKey.scheme_id))
-        .limit(MAX_CANDIDATES)
-    ).all()
-    live = _live(session, [scheme_id for scheme_id, _n in rows], _rows_by_id)
+    rows = session.execute(_CANDIDATES, {"tokens": sorted(tokens)}).all()
+    ids = {row_id for row_id, _t, _r, _m in rows}
+    held = _held(session, ids)
+    loaded: dict[int, _Named | None] = {}
+    for row_id, title, regions, merged_into_id in rows:
+        if row_id in held:
+            loaded[row_id] = session.get(Scheme, row_id)
+        else:
+            loaded[row_id] = _Row(row_id, title, list(regions), merged_into_id)
+    live = _live(session, ids, _rows_by_id, loaded)
     schemes = {scheme.id: scheme for scheme in live.values()}
     return [schemes[i] for i in sorted(schemes, key=lambda i: i or 0)]
 
@@ -301,20 +360,28 @@ def _live(
     session: Session,
     scheme_ids: Iterable[int],
     load: Callable[[Session, set[int]], dict[int, _N | None]],
+    loaded: dict[int, _N | None] | None = None,
 ) -> dict[int, _N]:
+    """``live_schemes`` with a loader; ``loaded``: rows already read (their merge targets are
+    read, the rows themselves not again)."""
     ids = set(scheme_ids)
-    loaded: dict[int, _N | None] = {}
-    wanted = set(ids)
+    loaded = dict(loaded or {})
+    wanted = (ids - loaded.keys()) | _targets(loaded)
     while wanted:
         loaded.update(load(session, wanted))
-        wanted = {
-            target
-            for scheme in loaded.values()
-            if scheme is not None
-            and (target := scheme.merged_into_id) is not None
-            and target not in loaded
-        }
+        wanted = _targets(loaded)
     return {scheme_id: _follow(loaded, scheme_id) for scheme_id in ids}
+
+
+def _targets(loaded: dict[int, _N | None]) -> set[int]:
+    """Merge targets of rows read whose own rows are not read yet."""
+    return {
+        target
+        for scheme in loaded.values()
+        if scheme is not None
+        and (target := scheme.merged_into_id) is not None
+        and target not in loaded
+    }
 
 
 def _held(session: Session, ids: set[int]) -> set[int]:
@@ -369,22 +436,42 @@ def index_publication(
     """Make the publication's ``SchemeKey`` rows match what it says now (``fresh``: a
     publication made just now, which has none yet)."""
     assert pub.id is not None
+    if fresh:
+        insert_keys(session, pub.id, pub.scheme_id, data)
+        return
     wanted = publication_keys(data)
-    rows = (
-        () if fresh else session.exec(select(SchemeKey).where(SchemeKey.publication_id == pub.id))
-    )
+    rows = session.exec(select(SchemeKey).where(SchemeKey.publication_id == pub.id))
     for row in rows:
         if (row.kind, row.value) not in wanted or row.scheme_id != pub.scheme_id:
             session.delete(row)
         else:
             wanted.discard((row.kind, row.value))
-    if wanted:
+    _insert_keys(session, pub.id, pub.scheme_id, wanted)
+
+
+def insert_keys(session: Session, publication_id: int, scheme_id: int, data: SchemeData) -> None:
+    """The keys of a publication that has none yet."""
+    _insert_keys(session, publication_id, scheme_id, publication_keys(data))
+
+
+_INSERT_KEY = _KEYS.insert()
+
+
+def _insert_keys(
+    session: Session, publication_id: int, scheme_id: int, keys: set[tuple[str, str]]
+) -> None:
+    if keys:
         # one INSERT for all of them; nothing reads these rows back as objects
         session.execute(
-            sa.insert(SchemeKey),
+            _INSERT_KEY,
             [
-                {"scheme_id": pub.scheme_id, "publication_id": pub.id, "kind": kind, "value": value}
-                for kind, value in sorted(wanted)
+                {
+                    "scheme_id": scheme_id,
+                    "publication_id": publication_id,
+                    "kind": kind,
+                    "value": value,
+                }
+                for kind, value in sorted(keys)
             ],  # fmt: skip
         )
 
