@@ -17,17 +17,23 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, cast
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from pydantic_core import PydanticUndefined
+from sqlmodel import Session, SQLModel, col, select
 
 from scrapers._names import is_poor_name, name_from_heading
-from tracker import detect
+from tracker import detect, generation
 from tracker.detect import Change, WindowState
 from tracker.ingest.merge import (
+    Match,
     find_scheme,
     index_publication,
+    insert_keys,
     live_scheme,
     propose_merge,
     scheme_names,
@@ -45,14 +51,93 @@ EXHAUSTED_NEWS_DAYS = 60
 
 @dataclass
 class StoreOutcome:
-    scheme: Scheme
-    publication: Publication
+    """What one store did. ``scheme``, ``publication`` and ``windows`` are read from the
+    session on first use when the store wrote them as plain rows (a new publication: the
+    pipeline never asks for them, issue 14)."""
+
+    session: Session
+    scheme_id: int
+    publication_id: int
     scheme_new: bool = False
     publication_new: bool = False
     windows_new: int = 0
     changes: list[Change] = field(default_factory=list)
-    # the publication's windows this store wrote or matched
-    windows: list[Window] = field(default_factory=list)
+    # the publication's windows this store wrote or matched, by id
+    window_ids: list[int] = field(default_factory=list)
+    _scheme: Scheme | None = None
+    _publication: Publication | None = None
+    _windows: list[Window] | None = None
+
+    @property
+    def scheme(self) -> Scheme:
+        if self._scheme is None:
+            self._scheme = self.session.get_one(Scheme, self.scheme_id)
+        return self._scheme
+
+    @property
+    def publication(self) -> Publication:
+        if self._publication is None:
+            self._publication = self.session.get_one(Publication, self.publication_id)
+        return self._publication
+
+    @property
+    def windows(self) -> list[Window]:
+        if self._windows is None:
+            self._windows = [self.session.get_one(Window, i) for i in self.window_ids]
+        return self._windows
+
+
+class _Columns:
+    """A row about to be inserted, as attributes: what ``_apply_scheme``, ``_apply_window``
+    and ``tracker.detect`` read and set on a ``Scheme`` or ``Window``, without building an ORM
+    object (its construction and flush cost more than the whole insert, issue 14)."""
+
+    id: int | None
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+
+    def values(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "id"}
+
+
+def _defaults(model: type[SQLModel]) -> Callable[[], dict[str, Any]]:
+    """The model's field defaults as one row's values (factories called per row), which an
+    ORM insert would write and a plain ``INSERT`` must state."""
+    fixed: dict[str, Any] = {}
+    factories: dict[str, Callable[[], Any]] = {}
+    for name, info in model.model_fields.items():
+        if info.default_factory is not None:
+            factories[name] = cast(Callable[[], Any], info.default_factory)
+        elif info.default is not PydanticUndefined:
+            fixed[name] = info.default
+    return lambda: {**fixed, **{name: make() for name, make in factories.items()}}
+
+
+_SCHEME_ROW = _defaults(Scheme)
+_PUBLICATION_ROW = _defaults(Publication)
+_WINDOW_ROW = _defaults(Window)
+_INSERT_SCHEME = Scheme.__table__.insert()  # type: ignore[attr-defined]
+_INSERT_PUBLICATION = Publication.__table__.insert()  # type: ignore[attr-defined]
+_INSERT_WINDOW = Window.__table__.insert()  # type: ignore[attr-defined]
+_SLUG_TAKEN = sa.select(Scheme.__table__.c.id).where(  # type: ignore[attr-defined]
+    Scheme.__table__.c.slug == sa.bindparam("slug")  # type: ignore[attr-defined]
+)
+_PUBLICATION = select(Publication).where(
+    col(Publication.source_id) == sa.bindparam("source_id"),
+    col(Publication.key) == sa.bindparam("key"),
+)
+
+
+def _insert(session: Session, statement: Any, row: _Columns) -> int:
+    """Insert one row without the ORM; its new id. The data generation is bumped at commit
+    as for an ORM write (``tracker.generation`` only sees flushed objects)."""
+    done = cast("sa.CursorResult[Any]", session.execute(statement, row.values()))
+    assert done.inserted_primary_key is not None
+    new_id = done.inserted_primary_key[0]
+    session.info[generation._FLAG] = True
+    row.id = int(new_id)
+    return row.id
 
 
 def slugify(title: str) -> str:
@@ -92,7 +177,7 @@ def _better_title(current: str, offered: str, *, primary: bool) -> bool:
 def unique_slug(session: Session, title: str) -> str:
     base = slugify(title)
     slug, n = base, 1
-    while session.exec(select(Scheme.id).where(Scheme.slug == slug)).first() is not None:
+    while session.execute(_SLUG_TAKEN, {"slug": slug}).first() is not None:
         n += 1
         slug = f"{base}-{n}"
     return slug
@@ -122,21 +207,18 @@ def store_scheme(
 def _store(
     session: Session, source_id: str, data: SchemeData, now: datetime, tagger: Tagger | None
 ) -> StoreOutcome:
-    pub = session.exec(
-        select(Publication).where(Publication.source_id == source_id, Publication.key == data.key)
-    ).first()
+    pub = session.exec(_PUBLICATION, params={"source_id": source_id, "key": data.key}).first()
     if pub is None:
-        outcome = _new_publication(session, source_id, data, now, tagger)
-        pub = outcome.publication
-    else:
-        scheme = live_scheme(session, pub.scheme_id)
-        primary = pub.merge_kind in (MergeReason.CREATED, MergeReason.DETACHED)
-        named = scheme.title
-        _apply_scheme(scheme, data, primary=primary, tagger=tagger)
-        outcome = StoreOutcome(scheme, pub)
-        if (renamed := detect.scheme_renamed(scheme, named)) is not None:
-            outcome.changes.append(renamed)
-    scheme = outcome.scheme
+        return _new_publication(session, source_id, data, now, tagger)
+    scheme = live_scheme(session, pub.scheme_id)
+    primary = pub.merge_kind in (MergeReason.CREATED, MergeReason.DETACHED)
+    named = scheme.title
+    _apply_scheme(scheme, data, primary=primary, tagger=tagger)
+    assert scheme.id is not None and pub.id is not None
+    outcome = StoreOutcome(session, scheme.id, pub.id, _scheme=scheme, _publication=pub,
+                           _windows=[])  # fmt: skip
+    if (renamed := detect.scheme_renamed(scheme, named)) is not None:
+        outcome.changes.append(renamed)
     content_hash = data.content_hash()
     changed_text = pub.content_hash != content_hash
     pub.title, pub.url, pub.publisher = data.title, data.url, data.publisher
@@ -144,51 +226,103 @@ def _store(
     pub.last_seen_at = now
     pub.missing_runs = 0
     pub.content_hash = content_hash
+    _refresh_scheme(session, scheme, now)
+    session.add(pub)
+    if changed_text:
+        index_publication(session, pub, data)
+    _store_windows(session, outcome, source_id, data, now)
+    _mark_budget_exhausted(session, outcome, data, now)
+    return outcome
+
+
+def _refresh_scheme(session: Session, scheme: Scheme, now: datetime) -> None:
+    """A stored scheme seen again: staff-set labels win, and it is no longer removed."""
     scheme.updated_at = now
-    # a scheme made just now has no staff override yet
-    override = None if outcome.scheme_new else session.get(SchemeOverride, scheme.id)
+    override = session.get(SchemeOverride, scheme.id)
     if override is not None:
         # staff-set labels win over scrapes until staff release them (tracker.staff.corrections)
         scheme.themes = list(override.themes) if override.themes is not None else scheme.themes
         scheme.regions = list(override.regions) if override.regions is not None else scheme.regions
     if scheme.removed_at is not None:
         scheme.removed_at = None
-    session.add(pub)
-    if outcome.publication_new:
-        session.flush()  # its id, for its keys and windows
-    if changed_text:
-        index_publication(session, pub, data, fresh=outcome.publication_new)
-    _store_windows(session, outcome, source_id, data, now)
-    _mark_budget_exhausted(session, outcome, data, now)
-    return outcome
+    session.add(scheme)
 
 
 def _new_publication(
     session: Session, source_id: str, data: SchemeData, now: datetime, tagger: Tagger | None
 ) -> StoreOutcome:
+    """A publication seen for the first time: its rows (and a new scheme's) are inserted as
+    plain rows, in one statement each, not as ORM objects flushed one by one (issue 14)."""
     match = find_scheme(session, source_id, data)
     scheme = match.scheme
-    created = scheme is None
-    named = scheme.title if scheme is not None else ""
+    changes: list[Change] = []
     if scheme is None:
         title = scheme_title(data)
-        scheme = Scheme(slug=unique_slug(session, title), title=title, created_at=now,
-                        updated_at=now)  # fmt: skip
-    _apply_scheme(scheme, data, primary=created, tagger=tagger)
-    session.add(scheme)
-    session.flush()
-    assert scheme.id is not None
-    pub = Publication(source_id=source_id, key=data.key, scheme_id=scheme.id,
-                      merge_kind=match.kind, merge_reason=match.reason,
-                      first_seen_at=now)  # fmt: skip
-    outcome = StoreOutcome(scheme, pub, scheme_new=created, publication_new=True)
-    if created:
-        outcome.changes.append(detect.scheme_new(scheme))
-        if propose_merge(session, scheme, match, now) is not None:
-            logger.info("%s: merge proposed: %s", data.key, match.proposal_reason)
-    elif (renamed := detect.scheme_renamed(scheme, named)) is not None:
-        outcome.changes.append(renamed)  # a new publication gave the scheme a real name
+        row = _Columns({**_SCHEME_ROW(), "slug": unique_slug(session, title), "title": title,
+                        "created_at": now, "updated_at": now})  # fmt: skip
+        made = cast(Scheme, row)  # read and set like a Scheme; nothing else is asked of it
+        _apply_scheme(made, data, primary=True, tagger=tagger)
+        scheme_id = _insert(session, _INSERT_SCHEME, row)
+        changes.append(detect.scheme_new(made))
+        _propose(session, made, match, now, data)
+    else:
+        named = scheme.title
+        _apply_scheme(scheme, data, primary=False, tagger=tagger)
+        if (renamed := detect.scheme_renamed(scheme, named)) is not None:
+            changes.append(renamed)  # a new publication gave the scheme a real name
+        _refresh_scheme(session, scheme, now)
+        assert scheme.id is not None
+        scheme_id = scheme.id
+    pub = _Columns({**_PUBLICATION_ROW(), "source_id": source_id, "key": data.key,
+                    "scheme_id": scheme_id, "merge_kind": match.kind,
+                    "merge_reason": match.reason, "title": data.title, "url": data.url,
+                    "publisher": data.publisher, "published_on": data.published_on,
+                    "content_hash": data.content_hash(), "missing_runs": 0,
+                    "first_seen_at": now, "last_seen_at": now})  # fmt: skip
+    pub_id = _insert(session, _INSERT_PUBLICATION, pub)
+    outcome = StoreOutcome(session, scheme_id, pub_id, scheme_new=scheme is None,
+                           publication_new=True, changes=changes, _scheme=scheme)  # fmt: skip
+    insert_keys(session, pub_id, scheme_id, data)
+    _new_windows(session, outcome, source_id, data, now)
     return outcome
+
+
+def _propose(
+    session: Session, scheme: Scheme, match: Match, now: datetime, data: SchemeData
+) -> None:
+    if propose_merge(session, scheme, match, now) is not None:
+        logger.info("%s: merge proposed: %s", data.key, match.proposal_reason)
+
+
+def _new_windows(
+    session: Session, outcome: StoreOutcome, source_id: str, data: SchemeData, now: datetime
+) -> None:
+    """The windows of a new publication, all new; their changes."""
+    # a scheme made just now has no other windows
+    others: list[Window] = []
+    if not outcome.scheme_new:
+        others = list(session.exec(select(Window).where(Window.scheme_id == outcome.scheme_id)))
+    rows: list[_Columns] = []
+    for ordinal, wd in enumerate(data.windows):
+        row = _Columns({**_WINDOW_ROW(), "scheme_id": outcome.scheme_id,
+                        "publication_id": outcome.publication_id, "ordinal": ordinal,
+                        "created_at": now})  # fmt: skip
+        _apply_window(cast(Window, row), wd, source_id, data.url, now)
+        rows.append(row)
+    windows = [cast(Window, row) for row in rows]  # read like Windows by tracker.detect
+    if outcome.scheme_new:
+        # the publication's windows are the scheme's only ones: flagged before they are written
+        _flag_exhausted(windows, data, now, news=_recent(data, now))
+    for row in rows:
+        outcome.window_ids.append(_insert(session, _INSERT_WINDOW, row))
+    outcome.windows_new = len(rows)
+    for window in windows:
+        if (change := detect.window_announced(window, now, others)) is not None:
+            outcome.changes.append(change)
+    if outcome.scheme_new:
+        _budget_changes(outcome, windows, now)
+    else:
+        _mark_budget_exhausted(session, outcome, data, now)
 
 
 def _mark_budget_exhausted(
@@ -202,17 +336,37 @@ def _mark_budget_exhausted(
     if outcome.scheme_new:
         windows = list(outcome.windows)  # a scheme made just now has this publication's only
     else:
-        windows = list(session.exec(select(Window).where(Window.scheme_id == outcome.scheme.id)))
-    recent = data.published_on is None or (
+        windows = list(session.exec(select(Window).where(Window.scheme_id == outcome.scheme_id)))
+    first_seen = now if outcome.publication_new else outcome.publication.first_seen_at
+    for window in _flag_exhausted(
+        windows, data, now, news=first_seen == now and _recent(data, now)
+    ):
+        session.add(window)
+    _budget_changes(outcome, windows, now)
+
+
+def _recent(data: SchemeData, now: datetime) -> bool:
+    return data.published_on is None or (
         (now.date() - data.published_on).days <= EXHAUSTED_NEWS_DAYS
     )
-    news = outcome.publication.first_seen_at == now and recent
+
+
+def _flag_exhausted(
+    windows: list[Window], data: SchemeData, now: datetime, *, news: bool
+) -> list[Window]:
+    """Set ``budget_exhausted`` on the windows the publication says are out of money; the
+    windows set."""
     texts = (data.title, data.summary) if news else ()
+    flagged = []
     for window in detect.exhausted_windows(windows, texts, now):
         if not window.budget_exhausted:
             window.budget_exhausted = True
             window.updated_at = now
-            session.add(window)
+            flagged.append(window)
+    return flagged
+
+
+def _budget_changes(outcome: StoreOutcome, windows: list[Window], now: datetime) -> None:
     # one alert per span: a window stated by two publications is flagged twice, told once
     for window in detect.distinct_windows(windows):
         if (change := detect.budget_exhausted(window, now)) is not None:
@@ -244,22 +398,18 @@ def _apply_scheme(
 def _store_windows(
     session: Session, outcome: StoreOutcome, source_id: str, data: SchemeData, now: datetime
 ) -> None:
+    """The windows of a stored publication: matched with what it says now, new ones added."""
     scheme, pub = outcome.scheme, outcome.publication
-    # a publication made just now has no windows yet, a scheme made just now no other ones
-    existing: list[Window] = []
-    if not outcome.publication_new:
-        existing = list(
-            session.exec(
-                select(Window).where(Window.publication_id == pub.id).order_by(Window.ordinal)  # type: ignore[arg-type]
-            )
+    existing = list(
+        session.exec(
+            select(Window).where(Window.publication_id == pub.id).order_by(Window.ordinal)  # type: ignore[arg-type]
         )
-    others: list[Window] = []
-    if not outcome.scheme_new:
-        others = list(
-            session.exec(
-                select(Window).where(Window.scheme_id == scheme.id, Window.publication_id != pub.id)
-            )
+    )
+    others = list(
+        session.exec(
+            select(Window).where(Window.scheme_id == scheme.id, Window.publication_id != pub.id)
         )
+    )
     matched = match_windows(existing, list(data.windows))
     next_ordinal = max((w.ordinal for w in existing), default=-1) + 1
     # changes in the order of the publication's windows; a new window's waits for its id
@@ -290,6 +440,7 @@ def _store_windows(
         session.add(window)
     if outcome.windows_new:
         session.flush()  # the new windows' ids, which their changes carry
+    outcome.window_ids = [w.id for w in outcome.windows if w.id is not None]
     for item in found:
         change = detect.window_announced(item, now, others) if isinstance(item, Window) else item
         if change is not None:
