@@ -14,10 +14,13 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from tracker import generation
 from tracker.alerts.outbox import enqueue_event
+from tracker.alerts.subscriptions import active_subscriptions
 from tracker.config import ReviewConfig
 from tracker.detect import Change, review_reasons
 from tracker.models import Event, EventKind, Scheme, Window
@@ -37,35 +40,67 @@ def record_changes(
     """Write the changes that are not yet events; return the new events.
 
     ``source_id`` defaults to the window's source. With ``review``, the new events of windows
-    waiting for a staff check are held (stored unpublished).
+    waiting for a staff check are held (stored unpublished). All of them are written in one
+    ``INSERT … ON CONFLICT DO NOTHING`` (a key that exists, also one another process wrote a
+    moment ago, is skipped), not a savepoint and a flush per event (issue 14).
     """
-    keys = [c.dedupe_key for c in changes]
-    known = set(_known_keys(session, keys))
-    events: list[Event] = []
+    fresh: dict[str, Change] = {}
     for change in changes:
-        if change.dedupe_key in known:
-            continue
-        known.add(change.dedupe_key)
-        scheme = session.get(Scheme, change.scheme_id)
-        window = session.get(Window, change.window_id) if change.window_id else None
-        assert scheme is not None, change
+        fresh.setdefault(change.dedupe_key, change)
+    if not fresh:
+        return []
+    window_ids = {c.window_id for c in fresh.values() if c.window_id is not None}
+    held = review is not None and review.hold_low_confidence and bool(window_ids)
+    windows = _windows(session, window_ids, siblings=held) if held or source_id is None else {}
+    rows = []
+    for key, change in fresh.items():
+        window = windows.get(change.window_id) if change.window_id is not None else None
         origin = source_id if source_id is not None else (window.source_id if window else "")
-        event = emit_event(session, kind=change.kind, scheme=scheme, dedupe_key=change.dedupe_key,
-                           now=now, window=window, before=change.before, after=change.after,
-                           baseline=baseline, source_id=origin, checked=True)  # fmt: skip
-        if event is not None:
-            events.append(event)
-    if review is not None:
-        hold_for_review(session, review, events)
+        published = True
+        if held and window is not None and review is not None:
+            siblings = [w for w in windows.values() if w.scheme_id == window.scheme_id]
+            published = not review_reasons(window, siblings, review.confidence_threshold)
+        rows.append({"kind": change.kind, "scheme_id": change.scheme_id,
+                     "window_id": change.window_id, "source_id": origin,
+                     "before": change.before, "after": change.after, "created_at": now,
+                     "dedupe_key": key, "baseline": baseline, "published": published})  # fmt: skip
+    events = _insert_new(session, rows)
+    if not baseline and events:
+        # mail is queued in this same transaction, so an event and its outbox rows exist together
+        subscriptions = active_subscriptions(session)
+        if subscriptions:
+            for event in events:
+                scheme = session.get(Scheme, event.scheme_id)
+                assert scheme is not None, event
+                enqueue_event(session, event, scheme, subscriptions)
     return events
 
 
-def _known_keys(session: Session, keys: list[str]) -> list[str]:
-    found: list[str] = []
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        found += session.exec(select(Event.dedupe_key).where(col(Event.dedupe_key).in_(chunk)))
-    return found
+def _windows(session: Session, ids: set[int], *, siblings: bool) -> dict[int, Window]:
+    """The windows with these ids by id (``siblings``: and every window of their schemes)."""
+    wanted = col(Window.id).in_(sorted(ids))
+    if siblings:
+        schemes = select(Window.scheme_id).where(wanted)
+        wanted = col(Window.scheme_id).in_(schemes.scalar_subquery())
+    found = session.exec(select(Window).where(wanted).order_by(col(Window.id))).all()
+    return {w.id: w for w in found if w.id is not None}
+
+
+def _insert_new(session: Session, rows: list[dict[str, Any]]) -> list[Event]:
+    """Insert the events whose dedupe key is not taken; the new ones, in the order given,
+    as objects of the session."""
+    name = session.get_bind().dialect.name
+    dialect: Any = postgresql if name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(Event)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        # the order of the rows given, also when a key was taken
+        .returning(Event, sort_by_parameter_order=True)
+    )
+    made = {e.dedupe_key: e for e in session.scalars(statement, rows).all()}
+    if made:
+        session.info[generation._FLAG] = True  # a write without a flush: bump at commit
+    return [made[row["dedupe_key"]] for row in rows if row["dedupe_key"] in made]
 
 
 def emit_event(

@@ -10,6 +10,7 @@ one transaction. Unique (subscription, key) makes every step idempotent. Nothing
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -33,12 +34,20 @@ STALE_HELD = timedelta(days=30)
 PAGE = 500  # rows read at a time
 
 
-def enqueue_event(session: Session, event: Event, scheme: Scheme) -> int:
-    """Queue a new event for every matching subscription; baseline events are never mailed."""
+def enqueue_event(
+    session: Session,
+    event: Event,
+    scheme: Scheme,
+    subscriptions: Sequence[Subscription] | None = None,
+) -> int:
+    """Queue a new event for every matching subscription; baseline events are never mailed.
+
+    ``subscriptions``: the active ones, when the caller read them once for several events."""
     if event.baseline or event.id is None:
         return 0
     count = 0
-    for sub in active_subscriptions(session):
+    subs = subscriptions if subscriptions is not None else active_subscriptions(session)
+    for sub in subs:
         if not subscription_matches(sub, scheme):
             continue
         assert sub.id is not None
