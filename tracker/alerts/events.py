@@ -12,10 +12,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import manager_of_class
 from sqlmodel import Session, col, select
 
 from tracker import generation
@@ -86,21 +89,41 @@ def _windows(session: Session, ids: set[int], *, siblings: bool) -> dict[int, Wi
     return {w.id: w for w in found if w.id is not None}
 
 
-def _insert_new(session: Session, rows: list[dict[str, Any]]) -> list[Event]:
-    """Insert the events whose dedupe key is not taken; the new ones, in the order given,
-    as objects of the session."""
-    name = session.get_bind().dialect.name
-    dialect: Any = postgresql if name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(Event)
+_EVENTS: Any = Event.__table__  # type: ignore[attr-defined]
+
+
+@cache
+def _insert_statement(dialect_name: str) -> Any:
+    dialect: Any = postgresql if dialect_name == "postgresql" else sqlite
+    return (
+        dialect.insert(_EVENTS)
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        # the order of the rows given, also when a key was taken
-        .returning(Event, sort_by_parameter_order=True)
+        .returning(_EVENTS.c.id, _EVENTS.c.dedupe_key)
     )
-    made = {e.dedupe_key: e for e in session.scalars(statement, rows).all()}
-    if made:
-        session.info[generation._FLAG] = True  # a write without a flush: bump at commit
-    return [made[row["dedupe_key"]] for row in rows if row["dedupe_key"] in made]
+
+
+def _insert_new(session: Session, rows: list[dict[str, Any]]) -> list[Event]:
+    """Insert the events whose dedupe key is not taken; the new ones, in the order given, as
+    persistent objects of the session (made from the values written, as the ORM makes an
+    object from a row it reads: no construction with validation, no flush)."""
+    statement = _insert_statement(session.get_bind().dialect.name)
+    made = {key: event_id for event_id, key in session.execute(statement, rows).all()}
+    if not made:
+        return []
+    session.info[generation._FLAG] = True  # written without a flush: bump at commit
+    events = []
+    for row in rows:
+        if (event_id := made.get(row["dedupe_key"])) is None:
+            continue
+        event = _MANAGER.new_instance()
+        event.__dict__.update(row, id=event_id)
+        make_transient_to_detached(event)
+        session.add(event)
+        events.append(event)
+    return events
+
+
+_MANAGER = manager_of_class(Event)
 
 
 def emit_event(

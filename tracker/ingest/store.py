@@ -41,7 +41,16 @@ from tracker.ingest.merge import (
 )
 from tracker.ingest.normalise import SchemeData, WindowData
 from tracker.ingest.tagging import Tagger, tag_scheme
-from tracker.models import MergeReason, Publication, Scheme, SchemeOverride, Window
+from tracker.models import (
+    Event,
+    MergeProposal,
+    MergeReason,
+    Publication,
+    Scheme,
+    SchemeKey,
+    SchemeOverride,
+    Window,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -193,15 +202,26 @@ def store_scheme(
 ) -> StoreOutcome:
     """Upsert one publication, its scheme and windows; return the outcome and its changes.
 
-    Flushes happen where ids are needed (a new scheme, a new publication, new windows) and
-    once at the end, not before every query: what is pending when it starts is flushed first,
-    and nothing it reads depends on rows it wrote before the last flush.
+    Flushes happen where ids are needed (new windows of a stored publication) and once at the
+    end, not before every query: what is pending when it starts is flushed first (but changed
+    rows it neither reads nor refers to), and nothing it reads depends on rows it wrote before
+    the last flush. A new publication's rows are written as plain inserts.
     """
-    session.flush()
+    _flush_for_reads(session)
     with session.no_autoflush:
         outcome = _store(session, source_id, data, now, tagger)
-    session.flush()
+    _flush_for_reads(session)
     return outcome
+
+
+# what a store reads or refers to; other pending changes (the pipeline's source row) wait for
+# the next flush, instead of costing one of their own before and after every item (issue 14)
+_READ = (Scheme, Publication, Window, SchemeKey, SchemeOverride, MergeProposal, Event)
+
+
+def _flush_for_reads(session: Session) -> None:
+    if session.new or session.deleted or any(isinstance(o, _READ) for o in session.dirty):
+        session.flush()
 
 
 def _store(
