@@ -1,6 +1,13 @@
 """Subsidy-scheme tracker and alert service."""
 
+import sys
+
 __version__ = "0.1.0"
+
+# httpx imports its command line client (click, rich tables and progress, pygments) whenever
+# those are installed; nothing here uses it, and it cost every `tracker scrape` 2.7 MB and
+# 10 ms (issue 14). A None entry makes that import fail, and httpx defines a stub instead.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 # every Session bumps the data generation when it changes what feeds show (issue 14)
 from tracker import generation as _generation  # noqa: E402,F401
