@@ -153,3 +153,34 @@ def test_ruby_annotations_and_template_text_are_left_out() -> None:
         " klaar</p><template><p>sjabloon</p></template></main></body></html>"
     ).encode()
     assert read(body).text == "Kop\nKanji 漢 klaar"
+
+
+BODIES = [
+    b"<html><body><p>caf\xc3\xa9</p></body></html>",
+    b"\xef\xbb\xbf<html><body><p>caf\xc3\xa9</p></body></html>",
+    b"\xff\xfe<\x00p\x00>\x00",  # a UTF-16 mark on UTF-8-decodable bytes
+    b"\xfe\xff\x00\x00rest",
+    b"\xff\xfe\x00\x00<p>",
+    b"\x00\x00\xfe\xff<p>",
+    b"\xfe\xff",
+    b'<?xml version="1.0" encoding="ISO-8859-1"?><html><p>x</p></html>',
+    b'  <?xml encoding="UTF-8" ?><html></html>',
+    b'<html><head><meta charset="Windows-1252"></head><body>caf\xc3\xa9</body></html>',
+    b"<html><head><meta http-equiv='Content-Type' content='text/html; charset=utf-8'></head>",
+    b"<html><head><meta charset=></head></html>",
+    b"<html><head><meta charset='koi8-r'/></head></html>",
+    b"<html>" + b"x" * 3000 + b"<meta charset=latin-1></html>",  # past where bs4 looks
+    b"<html>" + b"x" * 60000 + b"<meta charset=latin-1>" + b"y" * 10000 + b"</html>",
+    b"<html><body><p>caf\xe9 cr\xe8me br\xfbl\xe9e, d\xe9j\xe0 vu</p></body></html>",  # Latin-1
+    b"<html><head><meta charset=utf-8></head><body>\xe9</body></html>",
+]
+
+
+@pytest.mark.parametrize("body", BODIES)
+def test_encodings_are_beautifulsoups_without_loading_it_for_utf8(body: bytes) -> None:
+    from bs4.dammit import EncodingDetector
+
+    detector = EncodingDetector(body, is_html=True)
+    if _html._is_utf8(detector.markup):
+        detector.chardet_encoding = "utf-8"  # what the reader always did for UTF-8
+    assert _html._encodings(body) == (detector.markup, list(detector.encodings))
