@@ -60,6 +60,29 @@ def test_scrape_on_a_current_database_imports_no_alembic(tmp_path: Path) -> None
     )
 
 
+# what an html_page scrape of UTF-8 pages never needs: other scrapers' libraries, BeautifulSoup
+# (CSS selectors, encoding guesses), and httpx's command line client with what it pulls in
+NOT_FOR_HTML_PAGES = (
+    "feedparser", "bs4", "soupsieve", "charset_normalizer", "pygments", "scrapers.feed",
+    "scrapers.koop_sru", "scrapers.eu_sedia", "rich.syntax",
+)  # fmt: skip
+
+
+def test_scrape_of_html_pages_loads_only_their_scraper(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    make_engine(url).dispose()
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[database]\nurl = "{url}"\n[sources.a]\nscraper = "html_page"\n'
+        'url = "http://127.0.0.1:9/regeling"\nlevel = "rijk"\n',
+        encoding="utf-8",
+    )
+    code, modules = _probe("scrape", "--config", str(config))
+    assert code == 1  # nothing listens on port 9: the source failed, after its scraper loaded
+    assert "scrapers.html_page" in modules
+    assert not _loaded(modules, NOT_FOR_HTML_PAGES), _loaded(modules, NOT_FOR_HTML_PAGES)
+
+
 def test_head_read_from_the_migration_files_is_alembics(tmp_path: Path) -> None:
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'h.db'}")
     head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
