@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import asdict, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -9,7 +12,14 @@ import pytest
 
 from scrapers.base import RawScheme, RawWindow
 from tracker.config import SourceConfig
-from tracker.ingest.normalise import NormaliseError, absolute_url, clean_text, normalise_scheme
+from tracker.ingest.normalise import (
+    NormaliseError,
+    SchemeData,
+    WindowData,
+    absolute_url,
+    clean_text,
+    normalise_scheme,
+)
 
 TODAY = date(2026, 11, 27)
 SOURCE = SourceConfig.model_validate(
@@ -97,3 +107,18 @@ def test_text_urls_and_required_fields() -> None:
     data = normalise_scheme(RawScheme(key="k", title="T", url="/r/1"), SOURCE,
                             "https://x.nl/lijst", TODAY)  # fmt: skip
     assert data.url == "https://x.nl/r/1" and data.windows == ()
+
+
+def test_content_hash_is_the_hash_of_the_whole_record_as_json() -> None:
+    """Stored hashes stay valid: the hash is that of ``asdict`` as JSON, computed without its
+    deep copy (issue 14); a field of a new kind would show here."""
+    window = WindowData(datetime(2027, 3, 1, 8, tzinfo=UTC), None, True, False, "day",
+                        Decimal("117000000.00"), "snippet", 0.9, "open")  # fmt: skip
+    data = SchemeData(key="k", title="Regeling", url="https://x.nl/r", publisher="SZW",
+                      summary="s", level="rijk", regions=("NL-GE", "NL-UT"),
+                      published_on=date(2026, 11, 1), identifiers=("BWBR1",),
+                      cited_titles=("Wet",), windows=(window, replace(window, opens_at=None)),
+                      status="open", scheme_pin="pin", themes=("scholing",), name="R")  # fmt: skip
+    for item in (data, replace(data, windows=(), published_on=None, scheme_pin=None)):
+        payload = json.dumps(asdict(item), default=str, sort_keys=True)
+        assert item.content_hash() == hashlib.sha256(payload.encode()).hexdigest()

@@ -11,7 +11,7 @@ import html
 import json
 import logging
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from urllib.parse import urljoin, urlsplit
@@ -67,7 +67,10 @@ class SchemeData:
     name: str = ""
 
     def content_hash(self) -> str:
-        payload = json.dumps(asdict(self), default=str, sort_keys=True)
+        # ``asdict`` without its deep copy of every value (the JSON, and so the hash, is the
+        # same: both dataclasses hold only immutable values)
+        fields = {**self.__dict__, "windows": [dict(w.__dict__) for w in self.windows]}
+        payload = json.dumps(fields, default=str, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
