@@ -28,7 +28,6 @@ from functools import cache, lru_cache
 from typing import Any, NamedTuple, Protocol, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, func, select
 
 from tracker.ingest.normalise import SchemeData
@@ -267,7 +266,11 @@ def _propose(session: Session, data: SchemeData, same: list[tuple[str, Scheme]])
     for candidate in _token_candidates(session, _tokens(subject_title(data))):
         if not _regions_agree(candidate, data) or not _numbers_agree(data.title, candidate.title):
             continue
-        ratio = SequenceMatcher(None, mine, normalise_title(candidate.title)).ratio()
+        matcher = SequenceMatcher(None, mine, normalise_title(candidate.title))
+        # the cheap upper bounds first: below the threshold a candidate is never proposed
+        if matcher.real_quick_ratio() < SIMILARITY or matcher.quick_ratio() < SIMILARITY:
+            continue
+        ratio = matcher.ratio()
         if ratio > best[0]:
             best = (ratio, candidate, candidate.title)
     if best[1] is not None and best[0] >= SIMILARITY:
@@ -385,7 +388,8 @@ def _targets(loaded: dict[int, _N | None]) -> set[int]:
 
 
 def _held(session: Session, ids: set[int]) -> set[int]:
-    return {i for i in ids if identity_key(Scheme, i) in session.identity_map}
+    held = session.identity_map
+    return {i for i in ids if (Scheme, (i,), None) in held}  # identity_key(Scheme, i)
 
 
 def _schemes_by_id(session: Session, ids: set[int]) -> dict[int, Scheme | None]:

@@ -35,10 +35,19 @@ class Tagger:
 
     @classmethod
     def from_config(cls, config: Config) -> Tagger:
-        return cls(
-            themes={k: tuple(fold(w) for w in v) for k, v in config.themes.items()},
-            doelgroepen={k: tuple(fold(w) for w in v) for k, v in config.doelgroepen.items()},
+        """The tagger of the config's keyword lists; the last one is kept (the pipeline asks
+        once per source, and folding every keyword again cost more than tagging, issue 14)."""
+        themes = {k: tuple(v) for k, v in config.themes.items()}
+        doelgroepen = {k: tuple(v) for k, v in config.doelgroepen.items()}
+        memo = _last
+        if memo is not None and memo[0] == themes and memo[1] == doelgroepen:
+            return memo[2]
+        tagger = cls(
+            themes={k: tuple(fold(w) for w in v) for k, v in themes.items()},
+            doelgroepen={k: tuple(fold(w) for w in v) for k, v in doelgroepen.items()},
         )
+        _remember(themes, doelgroepen, tagger)
+        return tagger
 
     def themes_of(self, texts: Iterable[str]) -> list[str]:
         return match_keywords(texts, self.themes)
@@ -47,9 +56,25 @@ class Tagger:
         return match_keywords(texts, self.doelgroepen)
 
 
+_Lists = dict[str, tuple[str, ...]]
+_last: tuple[_Lists, _Lists, Tagger] | None = None
+
+
+def _remember(themes: _Lists, doelgroepen: _Lists, tagger: Tagger) -> None:
+    global _last
+    _last = (themes, doelgroepen, tagger)
+
+
 def match_keywords(texts: Iterable[str], keywords: Mapping[str, Sequence[str]]) -> list[str]:
     """Sorted names whose keyword list has a hit in any of the texts."""
-    haystack = " ".join(fold(t) for t in texts if t)
+    return _matches(_haystack(texts), keywords)
+
+
+def _haystack(texts: Iterable[str]) -> str:
+    return " ".join(fold(t) for t in texts if t)
+
+
+def _matches(haystack: str, keywords: Mapping[str, Sequence[str]]) -> list[str]:
     return sorted(name for name, words in keywords.items() if any(w in haystack for w in words))
 
 
@@ -57,10 +82,12 @@ def tag_scheme(
     scheme: Scheme, tagger: Tagger, texts: Iterable[str], *, locked_themes: bool = False
 ) -> None:
     """Add recognised themes and doelgroepen to the scheme (tags are never removed here)."""
-    texts = list(texts)
+    haystack = _haystack(texts)  # folded once for both lists
     if not locked_themes:
-        scheme.themes = sorted(set(scheme.themes) | set(tagger.themes_of(texts)))
-    scheme.doelgroepen = sorted(set(scheme.doelgroepen) | set(tagger.doelgroepen_of(texts)))
+        scheme.themes = sorted(set(scheme.themes) | set(_matches(haystack, tagger.themes)))
+    scheme.doelgroepen = sorted(
+        set(scheme.doelgroepen) | set(_matches(haystack, tagger.doelgroepen))
+    )
 
 
 def retag_scheme(scheme: Scheme, *, themes: Sequence[str], doelgroepen: Sequence[str]) -> None:
