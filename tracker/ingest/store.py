@@ -24,7 +24,7 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from pydantic_core import PydanticUndefined
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, select
 
 from scrapers._names import is_poor_name, name_from_heading
 from tracker import detect, generation
@@ -126,15 +126,17 @@ def _defaults(model: type[SQLModel]) -> Callable[[], dict[str, Any]]:
 _SCHEME_ROW = _defaults(Scheme)
 _PUBLICATION_ROW = _defaults(Publication)
 _WINDOW_ROW = _defaults(Window)
-_INSERT_SCHEME = Scheme.__table__.insert()  # type: ignore[attr-defined]
-_INSERT_PUBLICATION = Publication.__table__.insert()  # type: ignore[attr-defined]
-_INSERT_WINDOW = Window.__table__.insert()  # type: ignore[attr-defined]
-_SLUG_TAKEN = sa.select(Scheme.__table__.c.id).where(  # type: ignore[attr-defined]
-    Scheme.__table__.c.slug == sa.bindparam("slug")  # type: ignore[attr-defined]
-)
-_PUBLICATION = select(Publication).where(
-    col(Publication.source_id) == sa.bindparam("source_id"),
-    col(Publication.key) == sa.bindparam("key"),
+_SCHEMES: Any = Scheme.__table__  # type: ignore[attr-defined]
+_PUBLICATIONS: Any = Publication.__table__  # type: ignore[attr-defined]
+_WINDOWS: Any = Window.__table__  # type: ignore[attr-defined]
+_INSERT_SCHEME = _SCHEMES.insert()
+_INSERT_PUBLICATION = _PUBLICATIONS.insert()
+_INSERT_WINDOW = _WINDOWS.insert()
+_SLUG_TAKEN = sa.select(_SCHEMES.c.id).where(_SCHEMES.c.slug == sa.bindparam("slug"))
+# the id only: a new publication (every one in a first run) then costs no ORM load set-up
+_PUBLICATION_ID = sa.select(_PUBLICATIONS.c.id).where(
+    _PUBLICATIONS.c.source_id == sa.bindparam("source_id"),
+    _PUBLICATIONS.c.key == sa.bindparam("key"),
 )
 
 
@@ -227,9 +229,10 @@ def _flush_for_reads(session: Session) -> None:
 def _store(
     session: Session, source_id: str, data: SchemeData, now: datetime, tagger: Tagger | None
 ) -> StoreOutcome:
-    pub = session.exec(_PUBLICATION, params={"source_id": source_id, "key": data.key}).first()
-    if pub is None:
+    pub_id = session.execute(_PUBLICATION_ID, {"source_id": source_id, "key": data.key}).scalar()
+    if pub_id is None:
         return _new_publication(session, source_id, data, now, tagger)
+    pub = session.get_one(Publication, pub_id)
     scheme = live_scheme(session, pub.scheme_id)
     primary = pub.merge_kind in (MergeReason.CREATED, MergeReason.DETACHED)
     named = scheme.title
