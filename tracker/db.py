@@ -20,7 +20,7 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,8 +55,14 @@ def sqlite_path(url: str) -> Path | None:
     return Path(path) if path and path != ":memory:" else None
 
 
-def make_engine(url: str, *, upgrade: bool | None = None) -> Engine:
-    """Create the engine; upgrade the schema (default: SQLite only)."""
+def make_engine(
+    url: str, *, upgrade: bool | None = None, page_cache_kib: int | None = None
+) -> Engine:
+    """Create the engine; upgrade the schema (default: SQLite only).
+
+    ``page_cache_kib``: SQLite's page cache per connection (default 2,000 KiB), for a process
+    that keeps its memory small, such as ``tracker scrape``.
+    """
     url = normalise_url(url)
     kwargs: dict[str, Any] = {}
     path = sqlite_path(url)
@@ -68,7 +74,7 @@ def make_engine(url: str, *, upgrade: bool | None = None) -> Engine:
         kwargs["pool_pre_ping"] = True
     engine = sa.create_engine(url, **kwargs)
     if url.startswith("sqlite"):
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "connect", partial(_sqlite_pragmas, page_cache_kib=page_cache_kib))
     if upgrade if upgrade is not None else url.startswith("sqlite"):
         if _is_current(engine):
             return engine  # nothing to migrate: Alembic is not even imported
@@ -91,8 +97,12 @@ def _file_lock(path: Path) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(
+    dbapi_connection: Any, _record: Any, *, page_cache_kib: int | None = None
+) -> None:
     cursor = dbapi_connection.cursor()
+    if page_cache_kib is not None:
+        cursor.execute(f"PRAGMA cache_size=-{int(page_cache_kib)}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     # WAL + NORMAL: no fsync per commit (the WAL stays consistent; a power cut may lose the
@@ -211,10 +221,10 @@ def _check_writable(engine: Engine) -> None:
             raise DatabaseError("de database is alleen-lezen (transaction_read_only = on)")
 
 
-def open_database(url: str, *, writable: bool = True) -> Engine:
+def open_database(url: str, *, writable: bool = True, page_cache_kib: int | None = None) -> Engine:
     """The engine for the configured database, checked; DatabaseError (one line) otherwise."""
     try:
-        engine = make_engine(url)
+        engine = make_engine(url, page_cache_kib=page_cache_kib)
     except DatabaseError:
         raise
     except (sa.exc.SQLAlchemyError, OSError) as exc:

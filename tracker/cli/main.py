@@ -76,12 +76,18 @@ def _load_for_source(path: Path | None, source: str) -> Config:
     return config
 
 
-def _engine(config: Config) -> Engine:
+# SQLite page cache per connection of `tracker scrape` (SQLite's default is 2,000 KiB): a
+# scrape reads few pages more than once, and the default cost a 500-page first cycle 2.5 MB of
+# its peak memory over its three connections, at no measurable speed (issue 14)
+SCRAPE_PAGE_CACHE_KIB = 512
+
+
+def _engine(config: Config, *, page_cache_kib: int | None = None) -> Engine:
     """The checked database (reachable, schema current, writable), else one line and exit 3."""
     from tracker.db import open_database
 
     try:
-        return open_database(config.database.url)
+        return open_database(config.database.url, page_cache_kib=page_cache_kib)
     except DatabaseError as exc:
         _database_error(str(exc))
 
@@ -156,7 +162,8 @@ def scrape(
     config = _load(config_path)
     ids = source or config.enabled_sources()
     _known_sources(config, ids)
-    ok = scrape_and_report(config, _engine(config), ids, console)
+    engine = _engine(config, page_cache_kib=SCRAPE_PAGE_CACHE_KIB)
+    ok = scrape_and_report(config, engine, ids, console)
     raise typer.Exit(0 if ok else 1)
 
 
