@@ -76,3 +76,27 @@ def test_robots_txt_is_stored_and_revalidated(engine: Engine, site: Site) -> Non
     assert stored is not None and stored.etag == '"r1"' and stored.body == ROBOTS
     run_source(config, engine, "p", now=NOW + timedelta(hours=6))
     assert site.robots_requests == [(None, 200), ('"r1"', 304)]
+
+
+def test_a_recent_robots_txt_is_used_without_asking(engine: Engine, site: Site) -> None:
+    """RFC 9309 lets a crawler use its copy for up to a day; within an hour (by the run's
+    clock) no request is sent, after it a conditional one, which makes the copy fresh again."""
+    source = SourceConfig.model_validate(
+        {"scraper": "html_page", "url": f"{site.base}/regeling", "level": "rijk"}
+    )
+    http = HttpConfig(min_delay=0.0, retries=0, timeout=3.0, allow_private_hosts=True)
+    config = Config(http=http, sources={"p": source})
+    run_source(config, engine, "p", now=NOW)
+    assert run_source(config, engine, "p", now=NOW + timedelta(minutes=40)).status == "unchanged"
+    assert site.robots_requests == [(None, 200)]
+    run_source(config, engine, "p", now=NOW + timedelta(minutes=70))
+    assert site.robots_requests == [(None, 200), ('"r1"', 304)]
+    with Session(engine) as s:
+        stored = s.get(HttpCacheEntry, f"{site.base}/robots.txt")
+    assert stored is not None and stored.body == ROBOTS
+    assert stored.fetched_at == NOW + timedelta(minutes=70)
+    run_source(config, engine, "p", now=NOW + timedelta(minutes=100))
+    assert len(site.robots_requests) == 2
+    # a copy stored "later" than the run's clock is not trusted: asked again
+    run_source(config, engine, "p", now=NOW)
+    assert len(site.robots_requests) == 3

@@ -18,7 +18,7 @@ import logging
 import ssl
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -45,6 +45,9 @@ class CacheEntry:
     # a body is stored but was not read: the pipeline loads validators only and a body is read
     # when a 304's page is really parsed (issue 14: every stored body in memory at once)
     stored: bool = False
+    # robots.txt only: stored recently enough to be used without asking (the pipeline decides,
+    # by its run time: tracker.ingest.pipeline.ROBOTS_FRESH)
+    fresh: bool = False
 
     @property
     def has_body(self) -> bool:
@@ -272,6 +275,17 @@ class Fetcher:
         parts = urlsplit(url)
         robots = Request(f"{parts.scheme}://{parts.netloc}/robots.txt")
         entry = self.cache.get(cache_key(robots))
+        if entry is not None and entry.fresh and entry.has_body:
+            # RFC 9309 2.4: a crawler may use its copy for up to 24 hours; a scrape minutes
+            # after the last one saves a round trip per host before its first page
+            try:
+                kept = self.stored_body(cache_key(robots), entry)
+            except FetchError:  # removed meanwhile: ask the host
+                pass
+            else:
+                host.robots = Protego.parse(kept.decode("utf-8", "replace"))
+                host.robots_loaded = True
+                return
         headers: dict[str, str] = {}
         if entry is not None and entry.has_body:
             if entry.etag:
@@ -284,6 +298,8 @@ class Fetcher:
             raise FetchError(f"robots.txt unavailable for {parts.netloc}: {exc}") from exc
         if status == 304 and entry is not None and entry.has_body:
             status, body = 200, self.stored_body(cache_key(robots), entry)
+            # stored again with this run's time, so it counts as fresh from now on
+            self.robots_entries[cache_key(robots)] = replace(entry, body=body, fresh=False)
         elif status < 400:
             self.robots_entries[cache_key(robots)] = CacheEntry(
                 etag=resp_headers.get("etag", ""),

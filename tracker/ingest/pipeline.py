@@ -276,6 +276,11 @@ async def _run_locked(
     return results
 
 
+# A robots.txt stored this long ago (by the run's clock) is used without asking again; RFC 9309
+# allows up to 24 hours, an hour keeps a changed robots.txt from waiting long (issue 14: one
+# round trip per host before its first page in every run).
+ROBOTS_FRESH = timedelta(hours=1)
+
 # Sources stored per transaction (each in its own savepoint): a transaction per source cost
 # more than storing an unchanged source itself (issue 14), a larger batch holds the merge
 # lock longer for other instances.
@@ -392,14 +397,16 @@ async def _collect_all(
     with Session(engine) as session:
         table = HttpCacheEntry.__table__  # type: ignore[attr-defined]
         # validators only: a body is read when a 304's page is parsed (issue 14: memory)
+        fresh_since = now - ROBOTS_FRESH
         cache = {
             row.url: CacheEntry(
                 row.etag,
                 row.last_modified,
                 row.body_sha256,
-                None,
+                row.robots,  # a few hundred bytes per host, read with the validators
                 row.content_type,
                 stored=row.stored,
+                fresh=row.url.endswith("/robots.txt") and fresh_since <= row.fetched_at <= now,
             )  # fmt: skip
             for row in session.execute(
                 sa.select(
@@ -409,6 +416,8 @@ async def _collect_all(
                     table.c.body_sha256,
                     table.c.content_type,
                     table.c.body.is_not(None).label("stored"),
+                    table.c.fetched_at,
+                    sa.case((table.c.url.endswith("/robots.txt"), table.c.body)).label("robots"),
                 )
             )
         }
