@@ -11,9 +11,10 @@ window, identifier or URL are never merged on a look-alike title.
 
 Candidates are found through ``SchemeKey`` rows (identifiers, names and title words of every
 publication), so a new publication costs a few indexed look-ups, not a pass over all schemes:
-one for its identifiers, names and acronyms together, one for the official URL, one counting
-shared title words (from the index alone), and one per kind of candidate for the schemes
-found, never one per candidate.
+one for its identifiers, names and acronyms together, one for the official URL, one for the
+schemes sharing most title words (counted from the index alone) with the columns they are
+compared on, and one per kind of strong candidate found, never one per candidate. The
+statements are built once and run with new values.
 """
 
 from __future__ import annotations
