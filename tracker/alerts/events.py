@@ -55,13 +55,16 @@ def record_changes(
     window_ids = {c.window_id for c in fresh.values() if c.window_id is not None}
     held = review is not None and review.hold_low_confidence and bool(window_ids)
     windows = _windows(session, window_ids, siblings=held) if held or source_id is None else {}
+    by_scheme: dict[int, list[Window]] = {}
+    for stored in windows.values():
+        by_scheme.setdefault(stored.scheme_id, []).append(stored)
     rows = []
     for key, change in fresh.items():
         window = windows.get(change.window_id) if change.window_id is not None else None
         origin = source_id if source_id is not None else (window.source_id if window else "")
         published = True
         if held and window is not None and review is not None:
-            siblings = [w for w in windows.values() if w.scheme_id == window.scheme_id]
+            siblings = by_scheme[window.scheme_id]
             published = not review_reasons(window, siblings, review.confidence_threshold)
         rows.append({"kind": change.kind, "scheme_id": change.scheme_id,
                      "window_id": change.window_id, "source_id": origin,
@@ -80,13 +83,19 @@ def record_changes(
 
 
 def _windows(session: Session, ids: set[int], *, siblings: bool) -> dict[int, Window]:
-    """The windows with these ids by id (``siblings``: and every window of their schemes)."""
-    wanted = col(Window.id).in_(sorted(ids))
-    if siblings:
-        schemes = select(Window.scheme_id).where(wanted)
-        wanted = col(Window.scheme_id).in_(schemes.scalar_subquery())
-    found = session.exec(select(Window).where(wanted).order_by(col(Window.id))).all()
-    return {w.id: w for w in found if w.id is not None}
+    """The windows with these ids by id (``siblings``: and every window of their schemes),
+    500 ids per query (a catch-up tick may tell thousands)."""
+    wanted = sorted(ids)
+    found: dict[int, Window] = {}
+    for start in range(0, len(wanted), 500):
+        these = col(Window.id).in_(wanted[start : start + 500])
+        if siblings:
+            schemes = select(Window.scheme_id).where(these)
+            these = col(Window.scheme_id).in_(schemes.scalar_subquery())
+        for window in session.exec(select(Window).where(these)).all():
+            if window.id is not None:
+                found[window.id] = window
+    return dict(sorted(found.items()))
 
 
 _EVENTS: Any = Event.__table__  # type: ignore[attr-defined]
