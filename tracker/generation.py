@@ -47,6 +47,12 @@ def bump(session: OrmSession) -> None:
         session.execute(sa.insert(table).values(name=NAME, value=1))
 
 
+def touch(session: OrmSession) -> None:
+    """Note a write of watched rows that bypassed the ORM (a plain INSERT): the session bumps
+    the generation at its commit, as after a flush of such rows."""
+    session.info[_FLAG] = True
+
+
 def _touches_read_side(session: OrmSession) -> bool:
     return any(isinstance(obj, WATCHED) for obj in (*session.new, *session.dirty, *session.deleted))
 

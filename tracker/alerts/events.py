@@ -119,7 +119,7 @@ def _insert_new(session: Session, rows: list[dict[str, Any]]) -> list[Event]:
     made = {key: event_id for event_id, key in session.execute(statement, rows).all()}
     if not made:
         return []
-    session.info[generation._FLAG] = True  # written without a flush: bump at commit
+    generation.touch(session)  # written without a flush: bump at commit
     events = []
     for row in rows:
         if (event_id := made.get(row["dedupe_key"])) is None:

@@ -146,7 +146,7 @@ def _insert(session: Session, statement: Any, row: _Columns) -> int:
     done = cast("sa.CursorResult[Any]", session.execute(statement, row.values()))
     assert done.inserted_primary_key is not None
     new_id = done.inserted_primary_key[0]
-    session.info[generation._FLAG] = True
+    generation.touch(session)
     row.id = int(new_id)
     return row.id
 
