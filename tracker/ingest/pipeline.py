@@ -14,7 +14,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -30,7 +30,7 @@ from tracker import detect
 from tracker.config import Config
 from tracker.db import scheme_merge_lock, serialise, session_scope
 from tracker.errors import FetchError
-from tracker.ingest import parsecache
+from tracker.ingest import parsecache, storeproc
 from tracker.ingest.fetch import CacheEntry, Fetched, Fetcher, cache_key
 from tracker.ingest.lease import LeaseKeeper, acquire_leases, new_owner, record_refused
 from tracker.ingest.lease import release_leases as _release
@@ -52,6 +52,7 @@ from tracker.read.timefmt import local_today
 logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
+    from tracker.ingest.normalise import SchemeData
     from tracker.ingest.store import StoreOutcome
 
 
@@ -91,6 +92,9 @@ class _Collected:
     report: Callable[[int, int], None] | None = None
     # stored parse results read and new ones to store (issue 14: unchanged pages not re-parsed)
     parses: ParseCache = field(default_factory=lambda: ParseCache(None))
+    # each item normalised (or why it can't be), by the collecting process when a store
+    # process stores: it balances the work of the two (tracker.ingest.storeproc)
+    normalised: list[SchemeData | Exception] | None = None
 
 
 # Share of run_budget after which no new detail requests start: what was collected is stored
@@ -264,11 +268,21 @@ def run_sources(
         for sid in ids
         if sid not in held
     ]
+    # forked before the lease heartbeat and the event loop start their threads
+    worker = (
+        storeproc.open_worker(config, engine, moment)
+        if storeproc.usable(engine, len(locked))
+        else None
+    )
     keeper = LeaseKeeper(engine, locked, owner, moment).start()
     try:
-        results += asyncio.run(_run_locked(config, engine, locked, moment, on_done, on_progress))
+        results += asyncio.run(
+            _run_locked(config, engine, locked, moment, on_done, on_progress, worker)
+        )
     finally:
         keeper.stop()
+        if worker is not None:
+            worker.shutdown(wait=True, cancel_futures=True)
         _release(engine, locked, owner)
     order = {sid: i for i, sid in enumerate(ids)}
     return sorted(results, key=lambda r: order[r.source_id])
@@ -281,9 +295,10 @@ async def _run_locked(
     now: datetime,
     on_done: Callable[[RunResult], None] | None,
     on_progress: Callable[[str, int, int], None] | None,
+    worker: ProcessPoolExecutor | None = None,
 ) -> list[RunResult]:
     """Collect every source and store each as soon as it (and every source before it) is in."""
-    storer = _Storer(config, engine, ids, now, on_done)
+    storer = _Storer(config, engine, ids, now, on_done, worker)
     try:
         await _collect_all(config, engine, ids, now, on_progress, sink=storer)
     finally:
@@ -308,7 +323,8 @@ IN_FLIGHT = 100
 
 
 class _Storer:
-    """Store collected sources in a worker thread while the others are still being fetched.
+    """Store collected sources in a worker thread (or ``worker`` process, see
+    tracker.ingest.storeproc) while the others are still being fetched.
 
     Sources are stored in the order of ``ids`` (merge decisions between sources that publish
     about one scheme do not depend on which host answered first), a ready prefix at a time,
@@ -323,6 +339,7 @@ class _Storer:
         ids: Sequence[str],
         now: datetime,
         on_done: Callable[[RunResult], None] | None,
+        worker: ProcessPoolExecutor | None = None,
     ) -> None:
         self.config, self.engine, self.now, self.on_done = config, engine, now, on_done
         self.order = list(ids)
@@ -331,7 +348,10 @@ class _Storer:
         self.queue: list[tuple[str, float, _Collected | Exception]] = []
         self.results: list[RunResult] = []
         self.running: asyncio.Task[None] | None = None
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        self.worker = worker
+        self.pool: Executor = worker or ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="store"
+        )
         self.robots_entries: dict[str, CacheEntry] = {}
         # sources collected or being collected but not stored yet: a lagging store makes
         # fetching wait instead of holding every body in memory (issue 14)
@@ -354,9 +374,14 @@ class _Storer:
     async def _store(self, batch: list[tuple[str, float, _Collected | Exception]]) -> None:
         loop = asyncio.get_running_loop()
         try:
-            results = await loop.run_in_executor(
-                self.pool, _finish_batch, self.config, self.engine, batch, self.now
-            )
+            if self.worker is not None:
+                results = await loop.run_in_executor(
+                    self.worker, storeproc.finish_batch, storeproc.portable(batch)
+                )
+            else:
+                results = await loop.run_in_executor(
+                    self.pool, _finish_batch, self.config, self.engine, batch, self.now
+                )
         except Exception as exc:  # the database is gone: raised by drain, after the rest
             self.error = self.error or exc
             results = []
@@ -384,12 +409,17 @@ class _Storer:
                     self._kick()
             if self.error is not None:
                 raise self.error  # storing itself failed (not one source): the run fails
-            if self.robots_entries:
+            if self.robots_entries and self.worker is not None:
+                await asyncio.get_running_loop().run_in_executor(
+                    self.worker, storeproc.store_robots, self.robots_entries
+                )
+            elif self.robots_entries:
                 await asyncio.get_running_loop().run_in_executor(
                     self.pool, _store_robots, self.engine, self.robots_entries, self.now
                 )
         finally:
-            self.pool.shutdown(wait=True)
+            if self.worker is None:  # the process is shut down by run_sources
+                self.pool.shutdown(wait=True)
         return self.results
 
 
@@ -485,6 +515,8 @@ async def _collect_all(
         except Exception as exc:  # a scraper bug must not take other sources down
             logger.exception("%s: unexpected error", source_id)
             outcome = exc
+        if sink.worker is not None and isinstance(outcome, _Collected) and not outcome.unchanged:
+            outcome.normalised = _normalise_all(config, source_id, outcome, today)
         sink.add(source_id, started, outcome)
 
     try:
@@ -494,6 +526,25 @@ async def _collect_all(
     # written by the storing thread: a write from the event loop would wait there for the
     # write lock of a store batch, stalling every fetch
     sink.robots(fetcher.robots_entries)
+
+
+def _normalise_all(
+    config: Config, source_id: str, got: _Collected, today: date
+) -> list[SchemeData | Exception]:
+    """What _store would make of each item: its data, the NormaliseError that skips it, or
+    any other error as the message that fails the source (raised there, in its savepoint)."""
+    from tracker.ingest.normalise import NormaliseError, normalise_scheme
+
+    out: list[SchemeData | Exception] = []
+    for raw, page_url in got.items:
+        try:
+            out.append(normalise_scheme(raw, config.sources[source_id], page_url, today))
+        except NormaliseError as exc:
+            out.append(exc)
+        except Exception as exc:  # a bug: fails this source only, as it would in _store
+            logger.exception("%s: normalising failed", source_id)
+            out.append(storeproc.StoreFailure(storeproc.failure_message(exc)))
+    return out
 
 
 def _first_keys(config: Config, ids: Sequence[str], today: date) -> list[str]:
@@ -776,14 +827,19 @@ def _store(
     tagger = Tagger.from_config(config)
     seen: set[str] = set()
     suspects: list[str] = []
-    for raw, page_url in got.items:
+    for index, (raw, page_url) in enumerate(got.items):
         if raw.suspect:
             # a parking page or a redesign: store nothing of it, so no title or alias is learnt
             suspects.append(f"{raw.url or raw.key}: {raw.suspect}")
             result.items_skipped += 1
             continue
         try:
-            data = normalise_scheme(raw, source_cfg, page_url, today)
+            if got.normalised is None:
+                data = normalise_scheme(raw, source_cfg, page_url, today)
+            elif isinstance(done := got.normalised[index], Exception):
+                raise done
+            else:
+                data = done
         except NormaliseError as exc:
             logger.warning("%s: skipped item: %s", source_id, exc)
             result.items_skipped += 1
@@ -907,10 +963,7 @@ def _result(
 
 
 def _failure_result(source_id: str, exc: Exception, now: datetime, started: float) -> RunResult:
-    message = (
-        f"{type(exc).__name__}: {exc}" if not isinstance(exc, FetchError | ParseError) else str(exc)
-    )
-    result = _result(source_id, RunStatus.FAILED, now, error=message)
+    result = _result(source_id, RunStatus.FAILED, now, error=storeproc.failure_message(exc))
     result.finished_at = now + timedelta(seconds=time.monotonic() - started)
     return result
 

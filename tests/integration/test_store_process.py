@@ -1,0 +1,229 @@
+"""Storing in a forked worker process (tracker.ingest.storeproc, issue 14), on SQLite and
+PostgreSQL: what it stores equals what the storing thread stores, a failing source keeps
+nothing, a failing store fails the run, and the worker never outlives its run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from tests.conftest import NOW, PRB, STCRT, make_config
+from tracker.db import make_engine
+from tracker.ingest import pipeline, storeproc
+from tracker.ingest.pipeline import run_sources
+from tracker.models import (
+    Event,
+    HttpCacheEntry,
+    ParsedPage,
+    Publication,
+    Scheme,
+    ScrapeRun,
+    Source,
+    Window,
+)
+from tracker.ops.replay import ReplayServer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def stores_in_process(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Every run stores in a worker process; the file collects the pids that stored."""
+    if not storeproc.usable_here():
+        pytest.skip("fork or a second core is not available: runs store in a thread here")
+    monkeypatch.setattr(storeproc, "MIN_SOURCES", 1)
+    pids = tmp_path / "store-pids"
+    real = pipeline._finish_batch
+
+    def noted(*args: Any) -> Any:
+        with pids.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(*args)
+
+    monkeypatch.setattr(pipeline, "_finish_batch", noted)
+    return pids
+
+
+def _snapshot(engine: Engine) -> dict[str, Any]:
+    """What a run leaves in the database, without ids and run times."""
+    with Session(engine) as s:
+        schemes = {sc.id: sc.title for sc in s.exec(select(Scheme)).all()}
+        return {
+            "schemes": sorted(schemes.values()),
+            "publications": sorted(
+                (p.source_id, p.key, schemes[p.scheme_id]) for p in s.exec(select(Publication))
+            ),
+            "windows": sorted(
+                (schemes[w.scheme_id], str(w.opens_at), str(w.closes_at), w.precision, w.withdrawn)
+                for w in s.exec(select(Window))
+            ),
+            "events": sorted(
+                (e.kind, schemes.get(e.scheme_id or 0, ""), e.baseline)
+                for e in s.exec(select(Event))
+            ),
+            "runs": sorted(
+                (r.source_id, r.status, r.items_found, r.schemes_new, r.events_created)
+                for r in s.exec(select(ScrapeRun))
+            ),
+            "cache": sorted(c.url for c in s.exec(select(HttpCacheEntry))),
+            "parsed": sorted(p.url for p in s.exec(select(ParsedPage))),
+            "sources": sorted(
+                (src.id, src.consecutive_failures, src.flagged, src.locked_by)
+                for src in s.exec(select(Source))
+            ),
+        }
+
+
+def test_a_store_process_stores_exactly_what_the_store_thread_stores(
+    engine: Engine,
+    replay: ReplayServer,
+    stores_in_process: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config = make_config(replay, {"stcrt": STCRT, "prb": PRB})
+    results = run_sources(config, engine, now=NOW)
+    pids = set(stores_in_process.read_text().split())
+    assert pids and str(os.getpid()) not in pids, "the batches were stored in another process"
+    assert [(r.source_id, r.status) for r in results] == [("stcrt", "ok"), ("prb", "ok")]
+    assert all(r.id is not None and r.schemes_new > 0 for r in results)
+
+    reference = make_engine(f"sqlite:///{tmp_path / 'thread.db'}")
+    monkeypatch.setattr(storeproc, "MIN_SOURCES", 10**6)  # this run: the thread
+    thread_results = run_sources(config, reference, now=NOW)
+    assert set(stores_in_process.read_text().split()) - pids == {str(os.getpid())}
+    assert [(r.source_id, r.status, r.schemes_new, r.events_created) for r in results] == [
+        (r.source_id, r.status, r.schemes_new, r.events_created) for r in thread_results
+    ]
+    assert _snapshot(engine) == _snapshot(reference)
+    reference.dispose()
+
+    # and the next, unchanged, run is bookkeeping only there too
+    again = run_sources(config, engine, now=NOW)
+    assert {r.status for r in again} == {"unchanged"}
+
+
+def test_a_failing_source_keeps_nothing_when_stored_in_a_process(
+    engine: Engine,
+    replay: ReplayServer,
+    stores_in_process: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    from tracker.ingest.store import store_scheme as real
+
+    tried = tmp_path / "tried"
+
+    def store_then_fail(session, source_id, data, now, **kw):  # type: ignore[no-untyped-def]
+        outcome = real(session, source_id, data, now, **kw)  # written, then the error
+        with tried.open("a") as out:
+            out.write(f"{source_id}\n")
+        if source_id == "prb":
+            raise RuntimeError("schijf vol")
+        return outcome
+
+    monkeypatch.setattr(pipeline, "store_scheme", store_then_fail)
+    config = make_config(replay, {"stcrt": STCRT, "prb": PRB})
+    done: list[str] = []
+    results = run_sources(config, engine, now=NOW, on_done=lambda r: done.append(r.source_id))
+    by_id = {r.source_id: r for r in results}
+    assert sorted(done) == ["prb", "stcrt"], "progress is reported in the run's process"
+    assert by_id["stcrt"].status == "ok"
+    assert by_id["prb"].status == "failed" and "RuntimeError: schijf vol" in by_id["prb"].error
+    assert "prb" in tried.read_text().split(), "the failing store really ran"
+    with Session(engine) as s:
+        assert {p.source_id for p in s.exec(select(Publication))} == {"stcrt"}
+        prb = s.get(Source, "prb")
+        assert prb is not None and prb.consecutive_failures == 1 and prb.locked_by == ""
+
+
+def test_a_normalising_bug_fails_its_source_only_when_stored_in_a_process(
+    engine: Engine, replay: ReplayServer, stores_in_process: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Items are normalised by the collecting process then: a bug there still fails only its
+    source, with the error's type and message, as it would in the store."""
+    import tracker.ingest.normalise as normalise
+
+    real = normalise.normalise_scheme
+
+    def broken(raw, source, page_url, today):  # type: ignore[no-untyped-def]
+        if "provinciaalblad" in page_url or "prb" in raw.key:
+            raise KeyError("geen titel")
+        return real(raw, source, page_url, today)
+
+    monkeypatch.setattr(normalise, "normalise_scheme", broken)
+    config = make_config(replay, {"stcrt": STCRT, "prb": PRB})
+    by_id = {r.source_id: r for r in run_sources(config, engine, now=NOW)}
+    assert by_id["stcrt"].status == "ok", by_id["stcrt"].error
+    assert by_id["prb"].status == "failed"
+    assert by_id["prb"].error == "KeyError: 'geen titel'"
+    with Session(engine) as s:
+        assert {p.source_id for p in s.exec(select(Publication))} == {"stcrt"}
+
+
+@pytest.mark.timeout(60)
+def test_a_store_process_that_fails_fails_the_run_and_frees_the_leases(
+    engine: Engine, replay: ReplayServer, stores_in_process: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def gone(*_args: object) -> list[object]:
+        raise RuntimeError("database weg")
+
+    monkeypatch.setattr(pipeline, "_finish_batch", gone)
+    config = make_config(replay, {"stcrt": STCRT, "prb": PRB})
+    with pytest.raises(RuntimeError, match="database weg"):
+        run_sources(config, engine, now=NOW)
+    with Session(engine) as s:
+        assert {src.locked_by for src in s.exec(select(Source)).all()} == {""}
+
+
+_RUN = """
+import sys, time
+from datetime import UTC, datetime
+from tracker.db import make_engine
+from tracker.ingest import storeproc
+engine = make_engine(sys.argv[1])
+pool = storeproc.open_worker(None, engine, datetime(2026, 11, 27, tzinfo=UTC))
+assert pool is not None
+print(pool.submit(storeproc.worker_pid).result(), flush=True)
+time.sleep(60)
+"""
+
+
+def _dead(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state in {"Z", "X"}  # a zombie: dead, waiting for a reaper that may not exist
+
+
+@pytest.mark.timeout(60)
+def test_the_store_process_dies_with_a_killed_run(tmp_path: Path) -> None:
+    """kill -9 of a scrape kills its store worker too (the kernel's parent-death signal): no
+    batch goes on being stored by an orphan after its run is gone."""
+    if not storeproc.usable_here() or not Path("/proc/self/stat").exists():
+        pytest.skip("fork, a second core or /proc is not available here")
+    url = f"sqlite:///{tmp_path / 'kill.db'}"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = subprocess.Popen(
+        [sys.executable, "-c", _RUN, url], stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert run.stdout is not None
+    worker = int(run.stdout.readline())
+    assert worker != run.pid and not _dead(worker)
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait()
+    run.stdout.close()
+    deadline = time.monotonic() + 10
+    while not _dead(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _dead(worker), "the store worker outlived its run"
