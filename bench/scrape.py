@@ -18,6 +18,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -68,18 +69,68 @@ def site_cycle(
 def run_measured(
     cmd: list[str], env: dict[str, str] | None = None
 ) -> tuple[float, float, float, str]:
-    """Wall seconds, CPU seconds, peak RSS in MB and output of one command."""
+    """Wall seconds, CPU seconds (the process and its children), peak memory in MB and output
+    of one command.
+
+    Peak memory is the larger of the process's own peak RSS and the summed proportional set
+    size (PSS: a page shared by n processes counts 1/n in each) of the process and all its
+    descendants, sampled every 50 ms: the tracker stores in a forked worker process, whose
+    own memory counts too.
+    """
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+        sampler = _TreeMemory(proc.pid)
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
+        sampler.stop()
         proc.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.perf_counter() - start
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{cmd[0]} exited {proc.returncode}:\n{text[-3000:]}")
-    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, text
+    peak = max(usage.ru_maxrss / 1024, sampler.peak_mb)
+    return seconds, usage.ru_utime + usage.ru_stime, peak, text
+
+
+class _TreeMemory(threading.Thread):
+    """The peak of the summed PSS of a process and its descendants (Linux /proc)."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_mb, self._done = pid, 0.0, threading.Event()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            total = sum(self._pss(pid) for pid in self._tree())
+            self.peak_mb = max(self.peak_mb, total / 2**20)
+            self._done.wait(0.05)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+    def _tree(self) -> list[int]:
+        pids, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            pids.append(pid)
+            try:
+                for task in Path(f"/proc/{pid}/task").iterdir():
+                    todo += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:  # gone meanwhile
+                continue
+        return pids
+
+    def _pss(self, pid: int) -> int:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+        except (OSError, IndexError, ValueError):
+            pass
+        return 0
 
 
 def tracker_config(site: Site, pages: int, database_url: str, path: Path) -> None:

@@ -41,6 +41,7 @@ def stores_in_process(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     if not storeproc.usable_here():
         pytest.skip("fork or a second core is not available: runs store in a thread here")
     monkeypatch.setattr(storeproc, "MIN_SOURCES", 1)
+    monkeypatch.setattr(storeproc, "MIN_CHANGED", 1)
     pids = tmp_path / "store-pids"
     real = pipeline._finish_batch
 
@@ -107,9 +108,35 @@ def test_a_store_process_stores_exactly_what_the_store_thread_stores(
     assert _snapshot(engine) == _snapshot(reference)
     reference.dispose()
 
-    # and the next, unchanged, run is bookkeeping only there too
+    # the next run has nothing to store: its bookkeeping is done in the thread, no fork
+    stores_in_process.write_text("")
     again = run_sources(config, engine, now=NOW)
     assert {r.status for r in again} == {"unchanged"}
+    assert set(stores_in_process.read_text().split()) == {str(os.getpid())}
+
+
+def test_a_run_with_little_to_store_stores_in_its_thread(
+    engine: Engine, replay: ReplayServer, stores_in_process: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker costs memory: fewer changed sources in a batch than MIN_CHANGED stay in the
+    thread (a cycle of a few changed pages among many unchanged ones)."""
+    monkeypatch.setattr(storeproc, "MIN_CHANGED", 3)
+    config = make_config(replay, {"stcrt": STCRT, "prb": PRB})
+    results = run_sources(config, engine, now=NOW)
+    assert [r.status for r in results] == ["ok", "ok"]
+    assert set(stores_in_process.read_text().split()) == {str(os.getpid())}
+
+
+def test_store_process_false_keeps_every_run_in_one_process(
+    engine: Engine, replay: ReplayServer, stores_in_process: Path
+) -> None:
+    config = make_config(replay, {"stcrt": STCRT, "prb": PRB})
+    config = config.model_copy(
+        update={"defaults": config.defaults.model_copy(update={"store_process": False})}
+    )
+    results = run_sources(config, engine, now=NOW)
+    assert [r.status for r in results] == ["ok", "ok"]
+    assert set(stores_in_process.read_text().split()) == {str(os.getpid())}
 
 
 def test_a_failing_source_keeps_nothing_when_stored_in_a_process(

@@ -14,7 +14,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -268,21 +268,14 @@ def run_sources(
         for sid in ids
         if sid not in held
     ]
-    # forked before the lease heartbeat and the event loop start their threads
-    worker = (
-        storeproc.open_worker(config, engine, moment)
-        if storeproc.usable(engine, len(locked))
-        else None
-    )
     keeper = LeaseKeeper(engine, locked, owner, moment).start()
+    fork = config.defaults.store_process and storeproc.usable(engine, len(locked))
     try:
         results += asyncio.run(
-            _run_locked(config, engine, locked, moment, on_done, on_progress, worker)
+            _run_locked(config, engine, locked, moment, on_done, on_progress, fork)
         )
     finally:
         keeper.stop()
-        if worker is not None:
-            worker.shutdown(wait=True, cancel_futures=True)
         _release(engine, locked, owner)
     order = {sid: i for i, sid in enumerate(ids)}
     return sorted(results, key=lambda r: order[r.source_id])
@@ -295,10 +288,10 @@ async def _run_locked(
     now: datetime,
     on_done: Callable[[RunResult], None] | None,
     on_progress: Callable[[str, int, int], None] | None,
-    worker: ProcessPoolExecutor | None = None,
+    fork: bool = False,
 ) -> list[RunResult]:
     """Collect every source and store each as soon as it (and every source before it) is in."""
-    storer = _Storer(config, engine, ids, now, on_done, worker)
+    storer = _Storer(config, engine, ids, now, on_done, fork)
     try:
         await _collect_all(config, engine, ids, now, on_progress, sink=storer)
     finally:
@@ -323,8 +316,9 @@ IN_FLIGHT = 100
 
 
 class _Storer:
-    """Store collected sources in a worker thread (or ``worker`` process, see
-    tracker.ingest.storeproc) while the others are still being fetched.
+    """Store collected sources in a worker thread while the others are still being fetched;
+    with ``fork``, a batch with much to store starts a worker process that stores the rest
+    of the run on another core (tracker.ingest.storeproc).
 
     Sources are stored in the order of ``ids`` (merge decisions between sources that publish
     about one scheme do not depend on which host answered first), a ready prefix at a time,
@@ -339,7 +333,7 @@ class _Storer:
         ids: Sequence[str],
         now: datetime,
         on_done: Callable[[RunResult], None] | None,
-        worker: ProcessPoolExecutor | None = None,
+        fork: bool = False,
     ) -> None:
         self.config, self.engine, self.now, self.on_done = config, engine, now, on_done
         self.order = list(ids)
@@ -348,10 +342,9 @@ class _Storer:
         self.queue: list[tuple[str, float, _Collected | Exception]] = []
         self.results: list[RunResult] = []
         self.running: asyncio.Task[None] | None = None
-        self.worker = worker
-        self.pool: Executor = worker or ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix="store"
-        )
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        self.fork = fork
+        self.worker: ProcessPoolExecutor | None = None
         self.robots_entries: dict[str, CacheEntry] = {}
         # sources collected or being collected but not stored yet: a lagging store makes
         # fetching wait instead of holding every body in memory (issue 14)
@@ -369,6 +362,10 @@ class _Storer:
     def _kick(self) -> None:
         if self.queue and (self.running is None or self.running.done()):
             batch, self.queue = self.queue[:STORE_BATCH], self.queue[STORE_BATCH:]
+            if self.fork and storeproc.worth_a_worker(batch):
+                # here no batch is being stored: the store thread holds nothing when we fork
+                self.fork = False
+                self.worker = storeproc.open_worker(self.config, self.engine, self.now)
             self.running = asyncio.get_running_loop().create_task(self._store(batch))
 
     async def _store(self, batch: list[tuple[str, float, _Collected | Exception]]) -> None:
@@ -418,8 +415,9 @@ class _Storer:
                     self.pool, _store_robots, self.engine, self.robots_entries, self.now
                 )
         finally:
-            if self.worker is None:  # the process is shut down by run_sources
-                self.pool.shutdown(wait=True)
+            self.pool.shutdown(wait=True)
+            if self.worker is not None:
+                self.worker.shutdown(wait=True, cancel_futures=True)
         return self.results
 
 

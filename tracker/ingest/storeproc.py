@@ -6,17 +6,20 @@ cycle of 500 sources was the sum of the two. A forked worker process runs the ve
 ``pipeline._finish_batch`` on its own core. Batches go to it in ids order, one at a time, as
 before, so merge decisions and failure isolation (a savepoint per source) are unchanged.
 
-The worker is forked before the run starts its threads, holds no state between batches but
-its own database connection, and dies with the run: on Linux the kernel kills it when the
-process that forked it dies (``PR_SET_PDEATHSIG``), so a killed scrape never leaves a
-transaction behind it running on. It is used only where it can pay: several sources, more
-than one core, ``fork`` available and a database another process can open.
+The worker is forked by the run's event loop thread between two batches, the first time a
+batch has much to store; it holds no state between batches but its own database connection,
+and dies with the run: on Linux the kernel kills it when the thread that forked it dies
+(``PR_SET_PDEATHSIG``), so a killed scrape never leaves a transaction behind it running on.
+It is used only where it can pay: several sources, more than one core, ``fork`` available, a
+database another process can open, and much to store (a cycle of unchanged pages never
+forks: the worker would cost memory and save nothing).
 """
 
 from __future__ import annotations
 
 import ctypes
 import dataclasses
+import gc
 import logging
 import multiprocessing
 import os
@@ -39,9 +42,13 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# fewer sources than this are stored in a thread: forking costs a few milliseconds and the
-# scheduler and the dashboard run one source at a time
+# a run of fewer sources is stored in a thread: the scheduler and the dashboard run one
+# source at a time
 MIN_SOURCES = 16
+# ... and so is a run until a batch holds this many sources with something to store: a
+# worker costs its run ~20 MB (the pages it copies from the run), which only pays when there
+# is much to store (a first run, many changed pages), not in a cycle of unchanged ones
+MIN_CHANGED = 32
 
 _PR_SET_PDEATHSIG = 1
 
@@ -65,6 +72,14 @@ def usable(engine: Engine, sources: int) -> bool:
     return sources >= MIN_SOURCES and not in_memory and usable_here()
 
 
+def worth_a_worker(batch: Sequence[tuple[str, float, object]]) -> bool:
+    """Whether a batch has enough to store (collected, not all unchanged) for a worker."""
+    from tracker.ingest.pipeline import _Collected
+
+    changed = sum(1 for _s, _t, o in batch if isinstance(o, _Collected) and not o.unchanged)
+    return changed >= MIN_CHANGED
+
+
 def usable_here() -> bool:
     """More than one core to use, and ``fork`` to start the worker with."""
     return _cores() >= 2 and "fork" in multiprocessing.get_all_start_methods()
@@ -78,7 +93,14 @@ def _cores() -> int:
 
 
 def open_worker(config: Config, engine: Engine, now: datetime) -> ProcessPoolExecutor | None:
-    """The forked worker, started now (before the run's threads exist); None if it can't."""
+    """The forked worker, started now; None if it can't be.
+
+    Forked from the event loop's thread between two batches: the store thread waits for work
+    then and the lease heartbeat never holds what the worker uses (its connection pool is
+    replaced; logging's locks are reset at fork by Python)."""
+    # objects made so far move to the permanent generation: the worker's collections then
+    # don't write to (and so copy) the pages it shares with the run
+    gc.freeze()
     try:
         pool = ProcessPoolExecutor(
             max_workers=1,
