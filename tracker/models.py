@@ -136,9 +136,12 @@ class Publication(SQLModel, table=True):
 
     __table_args__ = (
         sa.UniqueConstraint("source_id", "key"),
-        # the same official URL from another source is a merge key (tracker.ingest.merge); a
-        # hash index on PostgreSQL, where a B-tree refuses entries beyond about 2,700 bytes
-        sa.Index("ix_publication_url", "url", postgresql_using="hash"),
+        # the same official URL from another source is a merge key (tracker.ingest.merge). On
+        # PostgreSQL, where a B-tree refuses entries beyond about 2,700 bytes, the migration
+        # makes it a hash index; ``postgresql_using`` here would import the PostgreSQL dialect
+        # at every start, ~16 ms of a SQLite scrape (issue 14). Alembic autogenerate does not
+        # compare index methods, so model and migration do not drift.
+        sa.Index("ix_publication_url", "url"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -15,7 +15,6 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import manager_of_class
@@ -26,6 +25,7 @@ from tracker.alerts.outbox import enqueue_event
 from tracker.alerts.subscriptions import active_subscriptions
 from tracker.config import ReviewConfig
 from tracker.detect import Change, review_reasons
+from tracker.ingest.upsert import insert_dialect
 from tracker.models import Event, EventKind, Scheme, Window
 
 logger = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ _EVENTS: Any = Event.__table__  # type: ignore[attr-defined]
 
 @cache
 def _insert_statement(dialect_name: str) -> Any:
-    dialect: Any = postgresql if dialect_name == "postgresql" else sqlite
+    dialect = insert_dialect(dialect_name)
     return (
         dialect.insert(_EVENTS)
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
