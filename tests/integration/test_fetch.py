@@ -130,3 +130,38 @@ def test_refuses_non_http_urls() -> None:
 
     with pytest.raises(FetchError, match="non-http"):
         asyncio.run(go())
+
+
+def test_cookies_a_site_sets_are_sent_back_to_it() -> None:
+    """Responses without Set-Cookie skip the cookie jar (issue 14); a cookie that is set is
+    still kept for the run and sent with the site's next requests."""
+    first, second = "https://example.test/a", "https://example.test/b"
+    srv = ReplayServer(
+        Path("."),
+        [
+            Route(
+                first,
+                body=b"a",
+                content_type="text/html",
+                headers={"Set-Cookie": "sessie=abc; Path=/"},
+            ),  # fmt: skip
+            Route(second, body=b"b", content_type="text/html"),
+        ],
+    )
+    srv.start()
+    try:
+
+        async def go() -> None:
+            fetcher = Fetcher(HttpConfig(min_delay=0.0, retries=0))
+            try:
+                await fetcher.fetch(Request(srv.mirror(second)))
+                await fetcher.fetch(Request(srv.mirror(first)))
+                await fetcher.fetch(Request(srv.mirror(second)))
+            finally:
+                await fetcher.aclose()
+
+        asyncio.run(go())
+        sent = [h.headers.get("cookie", "") for h in srv.hits if h.path.endswith("/b")]
+        assert sent == ["", "sessie=abc"], sent
+    finally:
+        srv.stop()
