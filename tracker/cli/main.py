@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import os
 import sys
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -164,7 +165,21 @@ def scrape(
     _known_sources(config, ids)
     engine = _engine(config, page_cache_kib=SCRAPE_PAGE_CACHE_KIB)
     ok = scrape_and_report(config, engine, ids, console)
-    raise typer.Exit(0 if ok else 1)
+    engine.dispose()  # the connection closed properly (SQLite checkpoints its WAL file)
+    _exit_finished(0 if ok else 1)
+
+
+def _exit_finished(code: int) -> NoReturn:
+    """End a finished scrape without the interpreter's teardown, which frees the run's
+    objects one by one: ~60 ms of a 1.3 s cron cycle (issue 14). Everything is stored and
+    closed by now; output and log handlers are flushed here. Under coverage measurement (the
+    test suite's subprocesses) the normal exit runs, so coverage can save its data."""
+    if "coverage" in sys.modules:
+        raise typer.Exit(code)
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os._exit(code)
 
 
 def _known_sources(config: Config, ids: list[str]) -> None:
