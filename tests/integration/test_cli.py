@@ -98,3 +98,33 @@ def test_extract_reads_stdin() -> None:
     assert data["opens"] == "2027-03-01" and data["opens_time"] == "09:00"
     assert data["closes"] == "2027-03-31" and data["closes_time"] == "17:00"
     assert data["status"] == "upcoming"
+
+
+def test_a_cron_scrape_process_ends_fast_with_its_output_and_exit_code(
+    tmp_path: Path, replay: ReplayServer
+) -> None:
+    """`tracker scrape` as cron runs it (its own process, output to a pipe) ends without the
+    interpreter's teardown once everything is stored (issue 14): the exit code and the whole
+    summary still arrive, and an atexit hook shows teardown was skipped."""
+    config = _config(tmp_path, replay, broken_url=True)
+    probe = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('TEARDOWN', flush=True))\n"
+        "sys.modules.pop('coverage', None)\n"  # as outside the test suite
+        "from tracker.cli.main import main\n"
+        "sys.argv = ['tracker', 'scrape', '--config', sys.argv[1]]\n"
+        "main()\n"
+    )
+    env_root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run(
+        [sys.executable, "-c", probe, str(config)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=env_root,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(env_root)},
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert "HTTP 404" in proc.stdout and "Totaal:" in proc.stdout
+    assert proc.stdout.rstrip().splitlines()[-1].startswith("Totaal:"), proc.stdout
+    assert "TEARDOWN" not in proc.stdout, "the interpreter's teardown ran"
