@@ -79,7 +79,8 @@ def run_measured(
     """
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+        # in the checkout: `python -m` puts the working directory first on sys.path
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
         sampler = _TreeMemory(proc.pid)
         sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
@@ -213,7 +214,7 @@ def bench_tracker(site: Site, pages: int, database_url: str | None, work: Path) 
     cfg = work / "tracker.toml"
     tracker_config(site, pages, db, cfg)
     env = {**os.environ, "TRACKER_CONFIG": str(cfg), "PYTHONPATH": str(ROOT)}
-    subprocess.run([*TRACKER, "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run([*TRACKER, "db", "upgrade"], env=env, check=True, capture_output=True, cwd=ROOT)
     cycles: list[Cycle] = []
     last_event = 0
     for name, generation in (("first", 0), ("unchanged", 0), ("changed 10%", 1)):
