@@ -287,3 +287,21 @@ def test_unchanged_sources_in_a_batch_keep_their_bookkeeping(
         assert pubs and all(p.last_seen_at == later for p in pubs)
         changed = s.exec(select(Event).where(Event.kind == "window_changed")).all()
         assert len(changed) == 1
+
+
+def test_source_rows_follow_the_config_title_and_level(
+    engine: Engine, replay: ReplayServer
+) -> None:
+    """A run makes missing source rows and updates title and level when config changed them
+    (written without ORM objects, issue 14), leaving each row's health as it was."""
+    config = make_config(replay, {"stcrt": STCRT, "prb": PRB})
+    run_sources(config, engine, now=NOW)
+    renamed = {**STCRT, "title": "Staatscourant (landelijk)", "level": "rijk"}
+    moved = {**PRB, "level": "eu"}
+    config = make_config(replay, {"stcrt": renamed, "prb": moved})
+    run_sources(config, engine, now=NOW + timedelta(hours=1))
+    with Session(engine) as s:
+        rows = {src.id: src for src in s.exec(select(Source)).all()}
+    assert (rows["stcrt"].title, rows["stcrt"].level) == ("Staatscourant (landelijk)", "rijk")
+    assert (rows["prb"].title, rows["prb"].level) == ("prb", "eu")
+    assert all(r.last_ok_at is not None and r.locked_by == "" for r in rows.values())

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 import scrapers
-from scrapers.base import RawScheme, RawWindow, Request, Scraper
+from scrapers.base import RawScheme, RawWindow, Request, Scraper, SourceContext
 from tracker.ingest.upsert import upsert
 from tracker.models import ParsedPage
 
@@ -35,6 +35,9 @@ class Parsed:
     items: list[RawScheme]
     next_requests: list[Request]
     warnings: list[str]
+
+
+_CONTEXT_FIELDS = dataclasses.fields(SourceContext)
 
 
 @cache
@@ -49,7 +52,8 @@ def code_version() -> str:
 
 
 def parse_key(scraper: Scraper, body_sha256: str) -> str:
-    context = dataclasses.asdict(scraper.context)
+    # the fields as ``dataclasses.asdict`` gives them (the same JSON), without its deep copies
+    context = {f.name: getattr(scraper.context, f.name) for f in _CONTEXT_FIELDS}
     options = scraper.options.model_dump(mode="json")
     blob = json.dumps([scraper.name, code_version(), body_sha256, context, options],
                       sort_keys=True, default=str)  # fmt: skip
