@@ -182,3 +182,28 @@ def test_first_requests_results_are_read_in_one_query(engine: Engine, replay: Re
     assert result.status == "unchanged"
     assert len(reads) == 2, reads
     assert " IN " in reads[0].upper()
+
+
+def test_a_first_run_does_not_look_up_results_it_knows_are_not_stored(
+    engine: Engine, replay: ReplayServer
+) -> None:
+    """The preload query also says which first requests have no stored result: a first run
+    asks once, not once more per page (issue 14: a tenth of a first cycle's parsing time);
+    the SRU listing's second page, not preloaded, is looked up on its own."""
+    import sqlalchemy as sa
+
+    config = make_config(replay, {"stcrt": STCRT})
+    reads: list[str] = []
+
+    def record(_c: object, _cur: object, statement: str, *_a: object) -> None:
+        if "FROM parsedpage" in statement and statement.lstrip().upper().startswith("SELECT"):
+            reads.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert run_source(config, engine, "stcrt", now=NOW).status == "ok"
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert len(reads) == 2, reads
+    assert " IN " in reads[0].upper() and " IN " not in reads[1].upper()
+    assert len(_rows(engine)) == 2, "both pages were parsed and their results stored"
