@@ -1,9 +1,10 @@
 """Scrape cycles of the tracker beside urlwatch on the same local site (bench/localsite.py).
 
 Three cycles each: first (everything new), unchanged (every page answers 304 to a conditional
-request), and changed (every tenth page has new dates). For each cycle: wall time, CPU time and
-peak memory of the process (os.wait4), requests sent and answered 304, the most requests in
-flight on one host, and for the tracker the alert events it stored by kind and whether every
+request), and changed (every tenth page has new dates). For each cycle: wall time, CPU time (the
+process and its children), peak memory (the summed PSS of the process and its children, such as
+the tracker's store worker), requests sent and answered 304, the most requests in flight on one
+host, and for the tracker the alert events it stored by kind and whether every
 stored window equals the page's dates. urlwatch 2.29 runs in its own venv (bench/.venv-urlwatch,
 created on first use from PyPI) with its default settings.
 
