@@ -180,7 +180,7 @@ def windows_exact(database_url: str, generation: int, pages: int) -> tuple[int, 
     with engine.connect() as conn:
         rows = conn.execute(
             sa.text(
-                "SELECT p.url, w.opens_at, w.closes_at FROM window w "
+                'SELECT p.url, w.opens_at, w.closes_at FROM "window" w '
                 "JOIN publication p ON p.id = w.publication_id"
             )
         ).all()
