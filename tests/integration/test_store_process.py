@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -254,3 +255,32 @@ def test_the_store_process_dies_with_a_killed_run(tmp_path: Path) -> None:
     while not _dead(worker) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _dead(worker), "the store worker outlived its run"
+
+
+@pytest.mark.timeout(60)
+def test_a_store_worker_killed_mid_batch_fails_the_run_and_loses_nothing(
+    engine: Engine, replay: ReplayServer, stores_in_process: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker dies (kill -9, the OOM killer) in the middle of a batch: its transaction is
+    gone with it, the run fails instead of hanging, the leases are freed, and the next run
+    stores every source once."""
+    real = pipeline.store_scheme
+
+    def die_after_writing(*args: Any, **kwargs: Any) -> Any:
+        outcome = real(*args, **kwargs)  # written in the batch's transaction, then the kill
+        os.kill(os.getpid(), signal.SIGKILL)
+        return outcome
+
+    monkeypatch.setattr(pipeline, "store_scheme", die_after_writing)
+    config = make_config(replay, {"stcrt": STCRT, "prb": PRB})
+    with pytest.raises(Exception, match="terminated abruptly|process pool"):
+        run_sources(config, engine, now=NOW)
+    with Session(engine) as s:
+        assert s.exec(select(Publication)).all() == [], "the killed transaction left nothing"
+        assert {src.locked_by for src in s.exec(select(Source)).all()} == {""}
+    monkeypatch.setattr(pipeline, "store_scheme", real)
+    results = run_sources(config, engine, now=NOW + timedelta(minutes=5))
+    assert [r.status for r in results] == ["ok", "ok"]
+    with Session(engine) as s:
+        keys = [(p.source_id, p.key) for p in s.exec(select(Publication)).all()]
+    assert keys and len(keys) == len(set(keys))
