@@ -102,7 +102,9 @@ def open_worker(config: Config, engine: Engine, now: datetime) -> ProcessPoolExe
     from concurrent.futures import ProcessPoolExecutor
 
     # objects made so far move to the permanent generation: the worker's collections then
-    # don't write to (and so copy) the pages it shares with the run
+    # don't write to (and so copy) the pages it shares with the run (~5 MB). In the run they
+    # stay out of the cyclic collector too, as main() does with everything imported: a run
+    # that forks is a `tracker scrape` or `tracker demo` of many sources, which forks once
     gc.freeze()
     try:
         pool = ProcessPoolExecutor(
