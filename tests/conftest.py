@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -143,3 +143,19 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         )
     if wanted := os.environ.get(DATE_ENV):
         terminalreporter.write_line(f"Clock: moved to {wanted} (${DATE_ENV}, faketime)")
+
+
+def store_failing_for(source_id: str, tried: Path) -> Callable[..., Any]:
+    """``store_scheme`` that writes, notes the source in ``tried`` (a file: a store worker
+    process writes it too) and then fails for ``source_id``, like a full disk halfway."""
+    from tracker.ingest.store import store_scheme as real
+
+    def store_then_fail(session: Any, sid: str, data: Any, now: Any, **kw: Any) -> Any:
+        outcome = real(session, sid, data, now, **kw)  # written, then the error
+        with tried.open("a") as out:
+            out.write(f"{sid}\n")
+        if sid == source_id:
+            raise RuntimeError("schijf vol")
+        return outcome
+
+    return store_then_fail

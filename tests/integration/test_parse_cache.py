@@ -4,10 +4,12 @@ parsed on its own, and what a run stores is exactly the new results."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import ClassVar
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -33,6 +35,22 @@ class CountingSruScraper(KoopSruScraper):
 
 # Registered only while a test uses it (monkeypatch), so the registry stays the real one.
 Scraper.registry.pop(CountingSruScraper.name)
+
+
+@contextmanager
+def _parse_result_reads(engine: Engine) -> Iterator[list[str]]:
+    """The SELECTs of stored parse results the engine runs meanwhile."""
+    reads: list[str] = []
+
+    def record(_c: object, _cur: object, statement: str, *_a: object) -> None:
+        if "FROM parsedpage" in statement and statement.lstrip().upper().startswith("SELECT"):
+            reads.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield reads
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
 
 
 def _rows(engine: Engine) -> dict[str, tuple[str, object]]:
@@ -164,21 +182,10 @@ def test_a_304_reads_its_stored_body_only_when_the_page_is_parsed(
 def test_first_requests_results_are_read_in_one_query(engine: Engine, replay: ReplayServer) -> None:
     """An all-304 cycle reads the stored results of every source's first requests in one
     query (issue 14); a later page (the SRU listing's second page) is read on its own."""
-    import sqlalchemy as sa
-
     config = make_config(replay, {"stcrt": STCRT})
     assert run_source(config, engine, "stcrt", now=NOW).status == "ok"
-    reads: list[str] = []
-
-    def record(_c: object, _cur: object, statement: str, *_a: object) -> None:
-        if "FROM parsedpage" in statement and statement.lstrip().upper().startswith("SELECT"):
-            reads.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
+    with _parse_result_reads(engine) as reads:
         result = run_source(config, engine, "stcrt", now=NOW + timedelta(hours=1))
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
     assert result.status == "unchanged"
     assert len(reads) == 2, reads
     assert " IN " in reads[0].upper()
@@ -190,20 +197,9 @@ def test_a_first_run_does_not_look_up_results_it_knows_are_not_stored(
     """The preload query also says which first requests have no stored result: a first run
     asks once, not once more per page (issue 14: a tenth of a first cycle's parsing time);
     the SRU listing's second page, not preloaded, is looked up on its own."""
-    import sqlalchemy as sa
-
     config = make_config(replay, {"stcrt": STCRT})
-    reads: list[str] = []
-
-    def record(_c: object, _cur: object, statement: str, *_a: object) -> None:
-        if "FROM parsedpage" in statement and statement.lstrip().upper().startswith("SELECT"):
-            reads.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
+    with _parse_result_reads(engine) as reads:
         assert run_source(config, engine, "stcrt", now=NOW).status == "ok"
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
     assert len(reads) == 2, reads
     assert " IN " in reads[0].upper() and " IN " not in reads[1].upper()
     assert len(_rows(engine)) == 2, "both pages were parsed and their results stored"

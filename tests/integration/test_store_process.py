@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from tests.conftest import NOW, PRB, STCRT, make_config
+from tests.conftest import NOW, PRB, STCRT, make_config, store_failing_for
 from tracker.db import make_engine
 from tracker.ingest import pipeline, storeproc
 from tracker.ingest.pipeline import run_sources
@@ -147,19 +147,8 @@ def test_a_failing_source_keeps_nothing_when_stored_in_a_process(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    from tracker.ingest.store import store_scheme as real
-
     tried = tmp_path / "tried"
-
-    def store_then_fail(session, source_id, data, now, **kw):  # type: ignore[no-untyped-def]
-        outcome = real(session, source_id, data, now, **kw)  # written, then the error
-        with tried.open("a") as out:
-            out.write(f"{source_id}\n")
-        if source_id == "prb":
-            raise RuntimeError("schijf vol")
-        return outcome
-
-    monkeypatch.setattr(pipeline, "store_scheme", store_then_fail)
+    monkeypatch.setattr(pipeline, "store_scheme", store_failing_for("prb", tried))
     config = make_config(replay, {"stcrt": STCRT, "prb": PRB})
     done: list[str] = []
     results = run_sources(config, engine, now=NOW, on_done=lambda r: done.append(r.source_id))
