@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from tests.conftest import NOW, PRB, STCRT, make_config, store_failing_for
+from tracker.config import Config
 from tracker.db import make_engine
 from tracker.ingest import pipeline, storeproc
 from tracker.ingest.pipeline import run_sources
@@ -53,6 +54,13 @@ def stores_in_process(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
     monkeypatch.setattr(pipeline, "_finish_batch", noted)
     return pids
+
+
+def _with_worker(replay: ReplayServer) -> Config:
+    """The two SRU sources, with ``[defaults] store_process = true``."""
+    config = make_config(replay, {"stcrt": STCRT, "prb": PRB})
+    defaults = config.defaults.model_copy(update={"store_process": True})
+    return config.model_copy(update={"defaults": defaults})
 
 
 def _snapshot(engine: Engine) -> dict[str, Any]:
@@ -92,12 +100,12 @@ def test_a_store_process_stores_exactly_what_the_store_thread_stores(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    config = make_config(replay, {"stcrt": STCRT, "prb": PRB})
+    config = _with_worker(replay)
     results = run_sources(config, engine, now=NOW)
     pids = set(stores_in_process.read_text().split())
     assert pids and str(os.getpid()) not in pids, "the batches were stored in another process"
     assert [(r.source_id, r.status) for r in results] == [("stcrt", "ok"), ("prb", "ok")]
-    assert all(r.id is not None and r.schemes_new > 0 for r in results)
+    assert all(r.schemes_new > 0 for r in results)
 
     reference = make_engine(f"sqlite:///{tmp_path / 'thread.db'}")
     monkeypatch.setattr(storeproc, "MIN_SOURCES", 10**6)  # this run: the thread
@@ -122,19 +130,18 @@ def test_a_run_with_little_to_store_stores_in_its_thread(
     """A worker costs memory: fewer changed sources in a batch than MIN_CHANGED stay in the
     thread (a cycle of a few changed pages among many unchanged ones)."""
     monkeypatch.setattr(storeproc, "MIN_CHANGED", 3)
-    config = make_config(replay, {"stcrt": STCRT, "prb": PRB})
+    config = _with_worker(replay)
     results = run_sources(config, engine, now=NOW)
     assert [r.status for r in results] == ["ok", "ok"]
     assert set(stores_in_process.read_text().split()) == {str(os.getpid())}
 
 
-def test_store_process_false_keeps_every_run_in_one_process(
+def test_by_default_every_run_stays_in_one_process(
     engine: Engine, replay: ReplayServer, stores_in_process: Path
 ) -> None:
+    """The worker is opt-in (``[defaults] store_process = true``): it costs ~20 MB."""
     config = make_config(replay, {"stcrt": STCRT, "prb": PRB})
-    config = config.model_copy(
-        update={"defaults": config.defaults.model_copy(update={"store_process": False})}
-    )
+    assert not config.defaults.store_process
     results = run_sources(config, engine, now=NOW)
     assert [r.status for r in results] == ["ok", "ok"]
     assert set(stores_in_process.read_text().split()) == {str(os.getpid())}
@@ -149,7 +156,7 @@ def test_a_failing_source_keeps_nothing_when_stored_in_a_process(
 ) -> None:
     tried = tmp_path / "tried"
     monkeypatch.setattr(pipeline, "store_scheme", store_failing_for("prb", tried))
-    config = make_config(replay, {"stcrt": STCRT, "prb": PRB})
+    config = _with_worker(replay)
     done: list[str] = []
     results = run_sources(config, engine, now=NOW, on_done=lambda r: done.append(r.source_id))
     by_id = {r.source_id: r for r in results}
@@ -178,7 +185,7 @@ def test_a_normalising_bug_fails_its_source_only_when_stored_in_a_process(
         return real(raw, source, page_url, today)
 
     monkeypatch.setattr(normalise, "normalise_scheme", broken)
-    config = make_config(replay, {"stcrt": STCRT, "prb": PRB})
+    config = _with_worker(replay)
     by_id = {r.source_id: r for r in run_sources(config, engine, now=NOW)}
     assert by_id["stcrt"].status == "ok", by_id["stcrt"].error
     assert by_id["prb"].status == "failed"
@@ -195,7 +202,7 @@ def test_a_store_process_that_fails_fails_the_run_and_frees_the_leases(
         raise RuntimeError("database weg")
 
     monkeypatch.setattr(pipeline, "_finish_batch", gone)
-    config = make_config(replay, {"stcrt": STCRT, "prb": PRB})
+    config = _with_worker(replay)
     with pytest.raises(RuntimeError, match="database weg"):
         run_sources(config, engine, now=NOW)
     with Session(engine) as s:
@@ -205,6 +212,7 @@ def test_a_store_process_that_fails_fails_the_run_and_frees_the_leases(
 _RUN = """
 import sys, time
 from datetime import UTC, datetime
+from tracker.config import Config
 from tracker.db import make_engine
 from tracker.ingest import storeproc
 engine = make_engine(sys.argv[1])
@@ -261,7 +269,7 @@ def test_a_store_worker_killed_mid_batch_fails_the_run_and_loses_nothing(
         return outcome
 
     monkeypatch.setattr(pipeline, "store_scheme", die_after_writing)
-    config = make_config(replay, {"stcrt": STCRT, "prb": PRB})
+    config = _with_worker(replay)
     with pytest.raises(Exception, match="terminated abruptly|process pool"):
         run_sources(config, engine, now=NOW)
     with Session(engine) as s:

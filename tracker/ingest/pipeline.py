@@ -621,17 +621,29 @@ def _finish_batch(
                 deadline = time.monotonic() + STORE_TRANSACTION
                 done: list[RunResult] = []
                 writes: list[_CacheWrites] = []
-                quiet = _Unchanged()
+                book = _Bookkeeping(config, now)
                 for sid, started, outcome in rest:
                     taken.append((sid, started, outcome))
                     if _plainly_unchanged(config, sid, outcome, found):
                         assert isinstance(outcome, _Collected)
-                        done.append(quiet.add(config, found[sid], outcome, now, started, writes))
+                        done.append(book.unchanged(found[sid], outcome, started, writes))
                     else:
-                        done.append(_finish_in(config, session, sid, outcome, now, started, writes))
+                        done.append(
+                            _finish_in(
+                                config,
+                                session,
+                                sid,
+                                outcome,
+                                now,
+                                started,
+                                writes,
+                                book,
+                                found.get(sid),
+                            )
+                        )
                     if time.monotonic() > deadline or len(taken) >= STORE_BATCH:
                         break
-                quiet.write(session, now)
+                book.write(session)
                 _write_caches(session, writes, now)
                 del rows, found
             results += done
@@ -659,48 +671,47 @@ def _plainly_unchanged(
     )
 
 
-class _Unchanged:
-    """The bookkeeping of unchanged sources, written for a whole store transaction in three
-    statements instead of a savepoint and four statements per source: in an all-304 cycle
-    that was most of the storing time (issue 14). Same rows as _store and _record_run."""
+class _Bookkeeping:
+    """Every source's run row and health of a store transaction, written at its end in one
+    statement each, and last-seen times of unchanged sources' publications in one more:
+    instead of a run row and a source row flushed as ORM objects per source, which in a first
+    cycle was a third of storing (issue 14). Same rows as _record_run."""
 
-    def __init__(self) -> None:
+    def __init__(self, config: Config, now: datetime) -> None:
+        self.config, self.now = config, now
         self.runs: list[RunResult] = []
         self.sources: list[dict[str, object]] = []
+        self.quiet: list[str] = []  # unchanged sources: their publications were seen
 
-    def add(
-        self,
-        config: Config,
-        source: Source,
-        got: _Collected,
-        now: datetime,
-        started: float,
-        writes: list[_CacheWrites],
+    def unchanged(
+        self, source: Source, got: _Collected, started: float, writes: list[_CacheWrites]
     ) -> RunResult:
-        cfg = config.sources[source.id]
-        result = _result(source.id, RunStatus.UNCHANGED, now, requests=got.requests,
+        result = _result(source.id, RunStatus.UNCHANGED, self.now, requests=got.requests,
                          not_modified=got.not_modified)  # fmt: skip
         result.items_found = source.last_healthy_items or 0
-        result.finished_at = now + timedelta(seconds=time.monotonic() - started)
+        result.finished_at = self.now + timedelta(seconds=time.monotonic() - started)
         writes.append(_CacheWrites(got.parses.pending, got.cache, got.same))
-        self.runs.append(result)
-        self.sources.append({"id": source.id, "title": cfg.title or source.id, "level": cfg.level})
+        self.quiet.append(source.id)
+        self.record(source, result)
         return result
 
-    def write(self, session: Session, now: datetime) -> None:
-        if not self.runs:
-            return
-        ids = [str(row["id"]) for row in self.sources]
-        for start in range(0, len(ids), 500):
+    def record(self, source: Source, result: RunResult) -> None:
+        """What _record_run does to the run and the source's row, kept for ``write``."""
+        self.sources.append(_health(self.config, source, result, self.now))
+        result.error = result.error[:2000]
+        self.runs.append(result)
+
+    def write(self, session: Session) -> None:
+        for start in range(0, len(self.quiet), 500):
             session.execute(
                 sa.update(Publication)
-                .where(col(Publication.source_id).in_(ids[start : start + 500]))
+                .where(col(Publication.source_id).in_(self.quiet[start : start + 500]))
                 .where(col(Publication.missing_runs) == 0)
-                .values(last_seen_at=now)
+                .values(last_seen_at=self.now)
             )
-        healthy = {"last_run_at": now, "last_ok_at": now, "consecutive_failures": 0,
-                   "flagged": False, "flag_reason": ""}  # fmt: skip
-        session.execute(sa.update(Source), [{**row, **healthy} for row in self.sources])
+        if not self.runs:
+            return
+        session.execute(sa.update(Source), self.sources)
         columns = ScrapeRun.__table__.columns.keys()  # type: ignore[attr-defined]
         session.execute(
             sa.insert(ScrapeRun),
@@ -716,14 +727,21 @@ def _finish_in(
     now: datetime,
     started: float,
     writes: list[_CacheWrites],
+    book: _Bookkeeping | None = None,
+    source: Source | None = None,
 ) -> RunResult:
+    """Store one source in its savepoint; its run row and health go to ``book`` when its
+    ``source`` row was read for the transaction (else they are written here)."""
     if not isinstance(outcome, Exception):
         try:
             mine: list[_CacheWrites] = []
             with session.begin_nested():
                 result = _store(config, session, source_id, outcome, now, mine)
                 result.finished_at = now + timedelta(seconds=time.monotonic() - started)
-                _record_run(session, config, source_id, result, now)
+                if book is None or source is None:
+                    _record_run(session, config, source_id, result, now)
+            if book is not None and source is not None:
+                book.record(source, result)
             writes.extend(mine)  # only a source whose savepoint held
             return result
         except sa.exc.OperationalError:
@@ -732,7 +750,10 @@ def _finish_in(
             logger.exception("%s: storing failed", source_id)
             outcome = exc
     result = _failure_result(source_id, outcome, now, started)
-    _record_run(session, config, source_id, result, now)
+    if book is not None and source is not None:
+        book.record(source, result)
+    else:
+        _record_run(session, config, source_id, result, now)
     return result
 
 
@@ -794,7 +815,8 @@ def _store(
     later: list[_CacheWrites] | None = None,
 ) -> RunResult:
     source_cfg = config.sources[source_id]
-    source = _source_row(session, config, source_id)
+    # read, not set: title and level were written from config when the run took its leases
+    source = session.get(Source, source_id) or _source_row(session, config, source_id)
     baseline = source.last_ok_at is None
     result = _result(
         source_id, RunStatus.OK, now, requests=got.requests, not_modified=got.not_modified
@@ -929,23 +951,35 @@ def _record_run(
     session: Session, config: Config, source_id: str, result: RunResult, now: datetime
 ) -> None:
     source = _source_row(session, config, source_id)
-    source.last_run_at = now
-    if result.status == RunStatus.FAILED:
-        source.consecutive_failures += 1
-        if source.consecutive_failures >= config.defaults.max_failures:
-            source.flagged = True
-            source.flag_reason = (
-                f"{source.consecutive_failures} mislukte runs op rij: {result.error}"
-            )
-    else:
-        source.consecutive_failures = 0
-        source.last_ok_at = now
-        if result.status == RunStatus.OK:
-            source.last_healthy_items = result.items_found
-        source.flagged = result.status == RunStatus.DEGRADED
-        source.flag_reason = result.error if source.flagged else ""
+    for key, value in _health(config, source, result, now).items():
+        if key != "id":
+            setattr(source, key, value)
     result.error = result.error[:2000]
     session.add(result)
+
+
+def _health(config: Config, source: Source, result: RunResult, now: datetime) -> dict[str, Any]:
+    """The source's row after this run: title and level from config, failures counted (and
+    flagged from ``max_failures`` on), a healthy run's time and item count, degraded flagged."""
+    cfg = config.sources[source.id]
+    row: dict[str, Any] = {
+        "id": source.id, "title": cfg.title or source.id, "level": cfg.level,
+        "last_run_at": now, "consecutive_failures": source.consecutive_failures,
+        "last_ok_at": source.last_ok_at, "last_healthy_items": source.last_healthy_items,
+        "flagged": source.flagged, "flag_reason": source.flag_reason,
+    }  # fmt: skip
+    if result.status == RunStatus.FAILED:
+        row["consecutive_failures"] = failures = source.consecutive_failures + 1
+        if failures >= config.defaults.max_failures:
+            row["flagged"] = True
+            row["flag_reason"] = f"{failures} mislukte runs op rij: {result.error}"
+    else:
+        row.update(consecutive_failures=0, last_ok_at=now)
+        if result.status == RunStatus.OK:
+            row["last_healthy_items"] = result.items_found
+        row["flagged"] = result.status == RunStatus.DEGRADED
+        row["flag_reason"] = result.error if row["flagged"] else ""
+    return row
 
 
 def _result(
