@@ -628,18 +628,12 @@ def _finish_batch(
                         assert isinstance(outcome, _Collected)
                         done.append(book.unchanged(found[sid], outcome, started, writes))
                     else:
+                        source = found.get(sid)
+                        if source is None:  # removed since the run took its leases: made again
+                            source = _source_row(session, config, sid)
+                            session.flush()
                         done.append(
-                            _finish_in(
-                                config,
-                                session,
-                                sid,
-                                outcome,
-                                now,
-                                started,
-                                writes,
-                                book,
-                                found.get(sid),
-                            )
+                            _finish_in(config, session, source, outcome, now, started, writes, book)
                         )
                     if time.monotonic() > deadline or len(taken) >= STORE_BATCH:
                         break
@@ -722,38 +716,30 @@ class _Bookkeeping:
 def _finish_in(
     config: Config,
     session: Session,
-    source_id: str,
+    source: Source,
     outcome: _Collected | Exception,
     now: datetime,
     started: float,
     writes: list[_CacheWrites],
-    book: _Bookkeeping | None = None,
-    source: Source | None = None,
+    book: _Bookkeeping,
 ) -> RunResult:
-    """Store one source in its savepoint; its run row and health go to ``book`` when its
-    ``source`` row was read for the transaction (else they are written here)."""
+    """Store one source in its savepoint; its run row and health go to ``book``."""
     if not isinstance(outcome, Exception):
         try:
             mine: list[_CacheWrites] = []
             with session.begin_nested():
-                result = _store(config, session, source_id, outcome, now, mine)
+                result = _store(config, session, source.id, outcome, now, mine)
                 result.finished_at = now + timedelta(seconds=time.monotonic() - started)
-                if book is None or source is None:
-                    _record_run(session, config, source_id, result, now)
-            if book is not None and source is not None:
-                book.record(source, result)
+            book.record(source, result)
             writes.extend(mine)  # only a source whose savepoint held
             return result
         except sa.exc.OperationalError:
             raise  # the connection or the database, not this source: the batch fails
         except Exception as exc:  # rolled back to the savepoint: nothing of this source
-            logger.exception("%s: storing failed", source_id)
+            logger.exception("%s: storing failed", source.id)
             outcome = exc
-    result = _failure_result(source_id, outcome, now, started)
-    if book is not None and source is not None:
-        book.record(source, result)
-    else:
-        _record_run(session, config, source_id, result, now)
+    result = _failure_result(source.id, outcome, now, started)
+    book.record(source, result)
     return result
 
 
