@@ -25,14 +25,18 @@ from localsite import Site  # noqa: E402
 from scrape import ROOT, TRACKER, tracker_config  # noqa: E402
 
 # cProfile with a CPU clock, so waiting on the network does not count as time spent
+# It calls the Typer app, not `main()`: main() ends a finished scrape with os._exit, which
+# would skip writing the profile.
 RUNNER = """
-import cProfile, runpy, sys, time
+import cProfile, gc, sys, time
 out = sys.argv[1]
 sys.argv = ["tracker", "scrape"]
 p = cProfile.Profile(time.process_time)
 p.enable()
 try:
-    runpy.run_module("tracker", run_name="__main__")
+    from tracker.cli.main import app
+    gc.freeze()
+    app()
 except SystemExit:
     pass
 finally:
