@@ -65,6 +65,9 @@ class WebConfig(_Model):
     secret_key_env: str = "TRACKER_SECRET_KEY"
     # GET /readyz also requires a live scheduler (tracker run); false when cron drives the jobs
     readyz_scheduler: bool = True
+    # seconds between checks of the data generation; after a scrape's writes settle, the
+    # scheme lists requests used are built before the next request (0: off)
+    warm_interval: float = Field(default=2.0, ge=0)
 
 
 class FeedsConfig(_Model):

@@ -213,4 +213,7 @@ def periods(windows: Iterable[Window]) -> list[Period]:
 
 def distinct_windows(windows: Iterable[Window]) -> list[Window]:
     """One window per period (``periods``): what alerts and displays take, by id."""
-    return [period.shown for period in periods(windows)]
+    listed = list(windows)
+    if len(listed) == 1:  # most schemes: one window is its own period (the list at scale)
+        return [] if listed[0].withdrawn else listed
+    return [period.shown for period in periods(listed)]

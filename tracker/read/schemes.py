@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -18,7 +19,7 @@ from tracker.models import Scheme, Window
 from tracker.read import rowcache
 from tracker.read.queries import Filters, scheme_matches, scheme_windows
 from tracker.read.status import scheme_status
-from tracker.read.visible import visible_clause
+from tracker.read.visible import is_visible, visible_clause
 
 SortKey = Literal["opens", "closes", "title", "updated"]
 
@@ -36,20 +37,38 @@ def load_rows(
     session: Session, now: datetime, *, hidden: bool = False, removed: bool = False
 ) -> list[SchemeRow]:
     """Rows of every visible scheme; staff pass ``hidden``/``removed`` to include those.
-    Built once per data generation and minute (tracker.read.rowcache); treat as read-only."""
-    return list(
-        rowcache.cached(
-            session, now, ("rows", hidden, removed),
-            lambda s: _build_rows(s, now, hidden=hidden, removed=removed),
-        )
-    )  # fmt: skip
+    Built once per data generation and until a window opens or closes (tracker.read.rowcache);
+    treat as read-only. Every variant is a selection of the staff's full rows (the same row
+    objects), so new data costs one build, not one per variant."""
+
+    def selection(s: Session, at: datetime) -> rowcache.Built:
+        every = load_rows(s, at, hidden=True, removed=True)
+        rows = [r for r in every if is_visible(r.scheme, hidden=hidden, removed=removed)]
+        return rowcache.Built(rows, rows_until(rows, at))
+
+    build = _build_rows if hidden and removed else selection
+    return list(rowcache.cached(session, now, ("rows", hidden, removed), build))
 
 
-def _build_rows(session: Session, now: datetime, *, hidden: bool, removed: bool) -> list[SchemeRow]:
-    schemes = session.exec(select(Scheme).where(visible_clause(hidden=hidden, removed=removed)))
-    chosen = list(schemes.all())
+def _build_rows(session: Session, now: datetime) -> rowcache.Built:
+    query = select(Scheme).where(visible_clause(hidden=True, removed=True))
+    chosen = list(session.exec(query).all())
     windows = scheme_windows(session, [s.id for s in chosen if s.id is not None])
-    return [scheme_row(s, windows.get(s.id or 0, []), now) for s in chosen]
+    rows = [scheme_row(s, windows.get(s.id or 0, []), now) for s in chosen]
+    return rowcache.Built(rows, rows_until(rows, now))
+
+
+def rows_until(rows: Iterable[SchemeRow], now: datetime) -> datetime | None:
+    """The first window moment at or after ``now``: before it, no row built at ``now`` has
+    another status or next date (``scheme_row`` compares the clock with these moments only)."""
+    moments = [
+        moment
+        for row in rows
+        for window in row.windows
+        for moment in (window.opens_at, window.closes_at)
+        if moment is not None and moment >= now
+    ]
+    return min(moments, default=None)
 
 
 def scheme_row(scheme: Scheme, windows: list[Window], now: datetime) -> SchemeRow:
@@ -95,13 +114,15 @@ def select_rows(
 ) -> list[SchemeRow]:
     """Matching rows, sorted. Staff see removed schemes (flagged) and, on request, hidden ones."""
     hidden = staff and filters.include_hidden
-    # the whole catalogue sorted once per generation and minute; filtering keeps that order
-    # (sort_rows is stable), so a request only filters and pages
+    # the whole catalogue sorted once per generation and window moment; filtering keeps that
+    # order (sort_rows is stable), so a request only filters and pages
     catalogue = ("sorted", hidden, staff, sort, descending)
-    ordered: list[SchemeRow] = rowcache.cached(
-        session, now, catalogue,
-        lambda s: sort_rows(load_rows(s, now, hidden=hidden, removed=staff), sort, descending),
-    )  # fmt: skip
+
+    def build(s: Session, at: datetime) -> rowcache.Built:
+        rows = load_rows(s, at, hidden=hidden, removed=staff)
+        return rowcache.Built(sort_rows(rows, sort, descending), rows_until(rows, at))
+
+    ordered: list[SchemeRow] = rowcache.cached(session, now, catalogue, build)
     with _filtered_lock:
         held = _filtered.get(catalogue)
         if held is None or held[0] is not ordered:  # rebuilt: earlier filterings are stale
@@ -121,7 +142,7 @@ def select_rows(
 
 # The filtered lists of the current sorted catalogue, most recently used last: paging through
 # a filter, or many clients asking the same list, filter ten thousand rows once per generation
-# and minute, not per request (issue 14). Bounded: free-text queries make any number of keys.
+# and window moment, not per request (issue 14). Bounded: free-text queries make any number of keys.
 # Shared read-only, like the rows themselves.
 FILTERED_PER_CATALOGUE = 64
 _filtered_lock = threading.Lock()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -59,8 +62,28 @@ def create_app(config: Config, engine: Engine) -> FastAPI:
     from tracker.web import feed_routes, ops_routes, public_routes, subscribe_routes
     from tracker.web.dashboard import install_staff
 
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        warmer = None
+        if config.web.warm_interval > 0:
+            from tracker.read.rowcache import RowWarmer
+
+            def clock() -> datetime:  # the same clock as requests (tests set app.state.clock)
+                injected = getattr(app.state, "clock", None)
+                return injected() if injected else datetime.now(UTC)
+
+            warmer = RowWarmer(engine, clock, config.web.warm_interval).start()
+        app.state.row_warmer = warmer
+        try:
+            yield
+        finally:
+            if warmer is not None:
+                warmer.stop()
+
     # /docs is served offline by tracker.web.dashboard.api_docs (the default uses a CDN)
-    app = FastAPI(title="Subsidie-tracker", version="0.1.0", docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="Subsidie-tracker", version="0.1.0", docs_url=None, redoc_url=None, lifespan=lifespan
+    )
     app.state.config = config
     app.state.engine = engine
     app.state.templates = make_templates()

@@ -84,17 +84,17 @@ def scheme_list(
             "sort": sort,
             "desc": desc,
             "now": now,
-            "facets": rowcache.cached(  # once per data generation and minute (issue 14)
-                session,
-                now,
-                ("facets",),
-                lambda s: facets(load_rows(s, now, hidden=True, removed=True)),
-            ),
+            "facets": rowcache.cached(session, now, ("facets",), _build_facets),
             "query": query,
             "prev_query": request.url.include_query_params(page=page - 1).query,
             "next_query": request.url.include_query_params(page=page + 1).query,
         },
     )
+
+
+def _build_facets(session: Session, now: datetime) -> rowcache.Built:
+    """The filter choices: once per data generation (they do not depend on the clock)."""
+    return rowcache.Built(facets(load_rows(session, now, hidden=True, removed=True)), None)
 
 
 @router.get("/regelingen.csv")
