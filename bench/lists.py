@@ -87,7 +87,7 @@ def bench_size(
 def after_change(url: str, base: str, cookie: str) -> None:
     """The first staff-list request after new data (one scheme renamed through the ORM, as a
     scrape or a correction commits it): at once, and once the server's warmer (`[web]
-    warm_interval`, 2 s) has seen the writes settle."""
+    warm_interval`, 1 s) has seen the writes settle."""
     from sqlmodel import Session
 
     from tracker.models import Scheme

@@ -67,7 +67,7 @@ class WebConfig(_Model):
     readyz_scheduler: bool = True
     # seconds between checks of the data generation; after a scrape's writes settle, the
     # scheme lists requests used are built before the next request (0: off)
-    warm_interval: float = Field(default=2.0, ge=0)
+    warm_interval: float = Field(default=1.0, ge=0)
 
 
 class FeedsConfig(_Model):

@@ -251,7 +251,7 @@ class RowWarmer:
     what requests used (``warm``). One per web process; ``stop`` ends it."""
 
     def __init__(
-        self, engine: Engine, clock: Callable[[], datetime], interval: float = 2.0
+        self, engine: Engine, clock: Callable[[], datetime], interval: float = 1.0
     ) -> None:
         self.engine = engine
         self.clock = clock
