@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from feeds.build import build_event_feed, build_scheme_feed
 from feeds.ical import build_calendar
 from tracker.config import Config
 from tracker.models import Scheme, Window
 from tracker.read.describe import KIND_NL, LEVEL_NL
-from tracker.read.queries import Filters, recent_events, scheme_matches, scheme_windows
+from tracker.read.queries import Filters, recent_events, scheme_matches
+from tracker.read.schemes import load_rows
 from tracker.read.status import scheme_status, window_status
-from tracker.read.visible import visible_clause
 from tracker.regions import PROVINCES
 
 logger = logging.getLogger(__name__)
@@ -84,17 +84,18 @@ def prepare_alerts(
 
 
 def matching_schemes(
-    session: Session, filters: Filters
+    session: Session, filters: Filters, now: datetime
 ) -> list[tuple[Scheme, list[Window], datetime]]:
-    """Visible schemes matching the filters with their windows and last change, newest first."""
-    schemes = session.exec(select(Scheme).where(visible_clause())).all()
-    chosen = [s for s in schemes if scheme_matches(s, filters)]
-    windows = scheme_windows(session, [s.id for s in chosen if s.id is not None])
+    """Visible schemes matching the filters with their windows and last change, newest first.
+
+    From the cached rows of the public lists (``tracker.read.schemes.load_rows``: built once
+    per data generation and window moment), not a load of every scheme per feed and minute:
+    at 10,000 schemes that load was most of a feed's rendering (issue 14)."""
     rows = []
-    for scheme in chosen:
-        own = windows.get(scheme.id or 0, [])
-        changed = max([scheme.updated_at, *(w.updated_at for w in own)])
-        rows.append((scheme, own, changed))
+    for row in load_rows(session, now):
+        if scheme_matches(row.scheme, filters):
+            changed = max([row.scheme.updated_at, *(w.updated_at for w in row.windows)])
+            rows.append((row.scheme, row.windows, changed))
     rows.sort(key=lambda r: (r[2], r[0].id or 0), reverse=True)
     return rows
 
@@ -102,7 +103,7 @@ def matching_schemes(
 def prepare_schemes(
     config: Config, session: Session, fmt: Format, filters: Filters, self_url: str, now: datetime
 ) -> PreparedFeed:
-    rows = matching_schemes(session, filters)[: config.feeds.max_items]
+    rows = matching_schemes(session, filters, now)[: config.feeds.max_items]
     updated = max((changed for _s, _w, changed in rows), default=EPOCH)
     states = [f"{s.id}:{changed.isoformat()}:{scheme_status(w, now)}" for s, w, changed in rows]
     site = config.web.base_url.rstrip("/") + "/"
@@ -123,7 +124,7 @@ def prepare_calendar(
 ) -> PreparedFeed:
     pairs = [
         (scheme, window)
-        for scheme, windows, _changed in matching_schemes(session, filters)
+        for scheme, windows, _changed in matching_schemes(session, filters, now)
         for window in windows
         if not window.withdrawn and (window.opens_at or window.closes_at)
     ]
