@@ -432,6 +432,17 @@ class StaffSession(SQLModel, table=True):
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+class LoginFailure(SQLModel, table=True):
+    """Failed staff logins of one throttle key (``tracker.web.auth``), shared by every web
+    process of a deployment. The key is a SHA-256 of client address and user name, so typed
+    names are not kept; times are seconds on the app's clock."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    count: int = 0
+    last: float = 0.0
+    not_before: float = 0.0
+
+
 # --- read-side caches (issue 14)
 
 

@@ -19,6 +19,7 @@ from tracker.db import make_engine
 from tracker.models import (
     Event,
     Heartbeat,
+    LoginFailure,
     OutboxMessage,
     OutboxStatus,
     RunStatus,
@@ -114,8 +115,8 @@ def test_failures_are_forgotten_after_the_window(staff_config: Config, engine: E
         clock.now += timedelta(seconds=staff_config.staff.login_window_seconds + 1)
 
 
-def test_the_delay_doubles_up_to_the_window_and_never_becomes_a_lock() -> None:
-    throttle = LoginThrottle(attempts=5, window=300)
+def test_the_delay_doubles_up_to_the_window_and_never_becomes_a_lock(engine: Engine) -> None:
+    throttle = LoginThrottle(engine, attempts=5, window=300)
     keys, now = ["pair:a\nanna"], NOW.timestamp()
     waits = []
     for _ in range(16):
@@ -125,6 +126,25 @@ def test_the_delay_doubles_up_to_the_window_and_never_becomes_a_lock() -> None:
     assert waits == [0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300]
     assert throttle.wait(keys, now) == 0  # every wait ends
     assert throttle.wait(["pair:b\nanna"], now) == 0  # another client is not affected
+
+
+def test_every_web_process_of_a_deployment_counts_the_same_failures(
+    staff_config: Config, engine: Engine
+) -> None:
+    """Two `tracker serve` on one database: the tries an attacker spends on one count on the
+    other, so more instances give no more tries; the office is not slowed on either."""
+    clock = Clock(NOW)
+    first = _client(staff_config, engine, clock, ATTACKER)
+    second = _client(staff_config, engine, clock, ATTACKER)
+    assert first.app is not second.app
+    statuses = [_try(client, "wrong password")[0] for client in (first, second) * 3]
+    assert statuses == [401, 401, 401, 401, 401, 429]  # 5 free tries in all, not 5 each
+    assert _try(first, "wrong password")[0] == 429
+    assert _try(_client(staff_config, engine, clock, OFFICE), STAFF[1])[0] == 303
+    with Session(engine) as s:
+        kept = s.exec(select(LoginFailure)).all()
+    # what is kept names neither the address nor the user name the attacker typed
+    assert kept and all(len(row.key) == 64 and ATTACKER[0] not in row.key for row in kept)
 
 
 def test_a_client_trying_many_user_names_is_slowed(engine: Engine) -> None:

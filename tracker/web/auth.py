@@ -14,7 +14,9 @@ Failed logins are throttled per (client address, user name) with a growing delay
 hard lock: after ``[staff] login_attempts`` failures that client waits 1 s, then 2 s, 4 s …
 (at most ``login_window_seconds``) before its next try for that name, while the real user on
 another address logs in as usual. A client spraying many names is slowed the same way after
-four times as many failures. The throttle is per process (one per ``tracker serve``).
+four times as many failures. The failures are kept in the database (``LoginFailure``), so
+every web process of a deployment (several ``tracker serve`` on one PostgreSQL) counts the
+same ones: more instances give an attacker no more tries.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ import hashlib
 import logging
 import math
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated
 from urllib.parse import quote
@@ -31,11 +32,13 @@ from urllib.parse import quote
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from starlette.middleware.sessions import SessionMiddleware
 
 from tracker.config import Config, secret
-from tracker.models import StaffSession, User
+from tracker.ingest.upsert import upsert
+from tracker.models import LoginFailure, StaffSession, User
 from tracker.staff.users import verify_user
 from tracker.web.csrf import SESSION_KEY, csrf_token, verify_csrf
 from tracker.web.deps import get_config, get_session, now_utc
@@ -49,18 +52,15 @@ SID_KEY = "sid"
 PASSWORD_KEY = "pw"
 # a client trying many user names is slowed after this many times login_attempts failures
 CLIENT_FACTOR = 4
-MAX_TRACKED = 10_000
 
 
 class LoginRequiredError(Exception):
     """Raised by ``require_staff``; HTML requests are redirected, API requests get 401."""
 
 
-@dataclass
-class _Failures:
-    count: int = 0
-    last: float = 0.0
-    not_before: float = 0.0
+def _delay(count: int, limit: int, max_delay: float) -> float:
+    """The wait after ``count`` failures with ``limit`` free ones (0: none yet)."""
+    return min(max_delay, 2.0 ** (count - limit)) if count >= limit else 0.0
 
 
 class LoginThrottle:
@@ -70,43 +70,63 @@ class LoginThrottle:
     at most ``max_delay``) before that key may try again. A key is forgotten ``window``
     seconds after its last failure, and at once after a successful login. Times are seconds
     on any clock the caller chooses (the app uses the injectable ``now_utc``).
+
+    The failures are rows in the database (``LoginFailure``), shared by every web process of a
+    deployment. A failure is counted in one write transaction (rows locked on PostgreSQL, the
+    write lock taken first on SQLite); rows a window past their last failure are deleted as
+    failures come in.
     """
 
-    def __init__(self, attempts: int, window: float, max_delay: float | None = None) -> None:
-        self.attempts, self.window = attempts, window
+    def __init__(
+        self, engine: Engine, attempts: int, window: float, max_delay: float | None = None
+    ) -> None:
+        self.engine, self.attempts, self.window = engine, attempts, window
         self.max_delay = max_delay if max_delay is not None else window
-        self._failures: dict[str, _Failures] = {}
+
+    @staticmethod
+    def _hashed(keys: list[str]) -> list[str]:
+        return [hashlib.sha256(key.encode()).hexdigest() for key in keys]
+
+    def _live(self, row: LoginFailure, now: float) -> bool:
+        return not (now - row.last > self.window and now >= row.not_before)
 
     def wait(self, keys: list[str], now: float) -> float:
         """Seconds before these keys may try again (0: go ahead)."""
-        waits = [entry.not_before - now for key in keys if (entry := self._entry(key, now))]
+        with Session(self.engine) as session:
+            rows = session.exec(
+                select(LoginFailure).where(col(LoginFailure.key).in_(self._hashed(keys)))
+            )
+            waits = [row.not_before - now for row in rows if self._live(row, now)]
         return max([0.0, *waits])
 
     def failed(self, keys: list[str], now: float, limits: list[int] | None = None) -> None:
-        if len(self._failures) > MAX_TRACKED:
-            self._forget_stale(now)
-        for key, limit in zip(keys, limits or [self.attempts] * len(keys), strict=True):
-            entry = self._entry(key, now) or self._failures.setdefault(key, _Failures())
-            entry.count += 1
-            entry.last = now
-            if entry.count >= limit:
-                delay = min(self.max_delay, 2.0 ** (entry.count - limit))
-                entry.not_before = now + delay
+        hashed = self._hashed(keys)
+        with Session(self.engine) as session:
+            if session.get_bind().dialect.name == "sqlite":
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            query = select(LoginFailure).where(col(LoginFailure.key).in_(hashed))
+            known = {row.key: row for row in session.exec(query.with_for_update())}
+            rows = []
+            for key, limit in zip(hashed, limits or [self.attempts] * len(keys), strict=True):
+                row = known.get(key)
+                count = row.count + 1 if row is not None and self._live(row, now) else 1
+                rows.append({"key": key, "count": count, "last": now,
+                             "not_before": now + _delay(count, limit, self.max_delay)})  # fmt: skip
+            upsert(session, LoginFailure.__table__, rows, "key")  # type: ignore[attr-defined]
+            session.execute(
+                sa.delete(LoginFailure).where(
+                    col(LoginFailure.last) < now - self.window,
+                    col(LoginFailure.not_before) <= now,
+                )
+            )
+            session.commit()
 
     def succeeded(self, keys: list[str]) -> None:
-        for key in keys:
-            self._failures.pop(key, None)
-
-    def _entry(self, key: str, now: float) -> _Failures | None:
-        entry = self._failures.get(key)
-        if entry is not None and now - entry.last > self.window and now >= entry.not_before:
-            del self._failures[key]
-            return None
-        return entry
-
-    def _forget_stale(self, now: float) -> None:
-        for key in list(self._failures):
-            self._entry(key, now)
+        with Session(self.engine) as session:
+            session.execute(
+                sa.delete(LoginFailure).where(col(LoginFailure.key).in_(self._hashed(keys)))
+            )
+            session.commit()
 
 
 def install_auth(app: FastAPI, config: Config) -> None:
@@ -128,7 +148,7 @@ def install_auth(app: FastAPI, config: Config) -> None:
         https_only=config.web.base_url.startswith("https://"),
     )
     app.state.login_throttle = LoginThrottle(
-        config.staff.login_attempts, config.staff.login_window_seconds
+        app.state.engine, config.staff.login_attempts, config.staff.login_window_seconds
     )
     app.add_exception_handler(LoginRequiredError, _login_required)
     app.include_router(router)
