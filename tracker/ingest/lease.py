@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from tracker.models import RunStatus, ScrapeRun, Source
+from tracker.pause import pause
 
 logger = logging.getLogger(__name__)
 
@@ -169,7 +170,7 @@ class LeaseKeeper:
             )
 
     def _loop(self) -> None:
-        while not self._stop.wait(self.interval):
+        while pause(self._stop, self.interval):
             try:
                 self.beat()
             except sa.exc.SQLAlchemyError as exc:  # a lost heartbeat only risks a takeover

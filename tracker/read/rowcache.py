@@ -34,6 +34,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tracker import generation
+from tracker.pause import pause
 
 logger = logging.getLogger(__name__)
 
@@ -268,22 +269,10 @@ class RowWarmer:
         self._stop.set()
         self._thread.join(timeout=10)
 
-    def _pause(self) -> bool:
-        """Sleep ``interval`` in short steps; False once stopped. Not ``Event.wait``: its
-        timeout is an absolute deadline that a moved clock (the suite's faketime run) can
-        leave unreached, while ``time.sleep`` counts its own time."""
-        end = time.monotonic() + self.interval
-        while not self._stop.is_set():
-            left = end - time.monotonic()
-            if left <= 0:
-                return True
-            time.sleep(min(left, 0.05))
-        return False
-
     def _run(self) -> None:
         seen: int | None = None
         warmed: int | None = None
-        while self._pause():
+        while pause(self._stop, self.interval):
             try:
                 gen = generation.current(self.engine)
                 if gen == seen and gen != warmed:
