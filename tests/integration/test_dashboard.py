@@ -323,7 +323,13 @@ def test_login_failures_are_throttled_and_logout_ends_session(
             )
             statuses.append(r.status_code)
         assert statuses[:-1] == [401] * config.staff.login_attempts and statuses[-1] == 429
+    # another web process of the deployment counts the same failures (they are kept in the
+    # database): the same client is still slowed there, the real user elsewhere is not
     with TestClient(make_app(config, engine)) as c:
+        token = csrf_from(c.get("/login").text)
+        again = c.post("/login", data={"username": "anna", "password": "", "csrf_token": token})
+        assert again.status_code == 429
+    with TestClient(make_app(config, engine), client=("198.51.100.7", 40001)) as c:
         login(c)
         assert c.get("/beheer", follow_redirects=False).status_code == 200
         cookie = c.cookies.get("tracker_session")
