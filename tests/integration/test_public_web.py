@@ -99,6 +99,22 @@ def test_public_list_shows_names_not_codes(client: TestClient) -> None:
     assert "Rijk (heel Nederland)" in page
 
 
+def test_public_list_pages_by_title(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ten thousand rows on one page took half a second to render: the list comes in pages."""
+    from tracker.web import public_routes
+
+    monkeypatch.setattr(public_routes, "PAGE_SIZE", 3)
+    first = client.get("/regelingen").text
+    assert "4 regelingen, pagina 1 van 2" in first
+    assert first.index("Energiefonds") < first.index("Later Fonds") < first.index("SDE++")
+    assert "Vakkracht" not in first and 'rel="next" href="?page=2"' in first
+    second = client.get("/regelingen?page=2").text
+    assert "pagina 2 van 2" in second and "Vakkracht" in second and "SDE++" not in second
+    assert 'rel="prev" href="?page=1"' in second and 'rel="next"' not in second
+    assert "pagina 2 van 2" in client.get("/regelingen?page=9").text  # past the end: the last
+    assert client.get("/regelingen?page=0").status_code == 422
+
+
 def test_feed_bodies_are_escaped_html_with_a_plain_summary(client: TestClient) -> None:
     rss = client.get("/feeds/alerts.rss").text
     # the HTML body is escaped once for XML; the scraped tag is escaped once more inside it

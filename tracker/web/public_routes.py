@@ -11,14 +11,14 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 
 from tracker.config import Config
 from tracker.read.queries import Filters
-from tracker.read.schemes import SchemeRow, load_rows, row_matches, sort_rows
+from tracker.read.schemes import SchemeRow, load_rows, row_matches, select_rows, sort_rows
 from tracker.regions import PROVINCES, region_label
 from tracker.web.deps import get_config, get_session, get_templates, now_utc
 from tracker.web.feed_routes import Raw, parse_filters
@@ -84,8 +84,28 @@ def start_page(
     return templates.TemplateResponse(request, "pages/start.html", context)
 
 
+# schemes per page of the public list: a page of ten thousand rows took half a second to render
+# and megabytes to send (issue 14)
+PAGE_SIZE = 100
+
+
 @router.get("/regelingen", response_class=HTMLResponse)
-def scheme_list(request: Request, session: SessionDep, templates: TemplatesDep) -> HTMLResponse:
+def scheme_list(
+    request: Request,
+    session: SessionDep,
+    templates: TemplatesDep,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> HTMLResponse:
+    """Every visible scheme by title, a page at a time (the sorted catalogue is cached)."""
     now = now_utc(request)
-    rows = sort_rows(load_rows(session, now), "title")
-    return templates.TemplateResponse(request, "pages/schemes.html", {"rows": rows, "now": now})
+    rows = select_rows(session, now, Filters(), "title")
+    pages = max(1, (len(rows) + PAGE_SIZE - 1) // PAGE_SIZE)
+    page = min(page, pages)
+    context = {
+        "rows": rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        "total": len(rows),
+        "page": page,
+        "pages": pages,
+        "now": now,
+    }
+    return templates.TemplateResponse(request, "pages/schemes.html", context)
