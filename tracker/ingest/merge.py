@@ -126,6 +126,12 @@ def _tokens(title: str) -> set[str]:
     return set(_token_tuple(title))
 
 
+def title_words(title: str) -> tuple[str, ...]:
+    """The words of a title that tell schemes apart (the merge look-up's title words): ASCII,
+    lower case, four letters or more, without years and words every scheme title has."""
+    return _token_tuple(title)
+
+
 @lru_cache(maxsize=4096)
 def _token_tuple(title: str) -> tuple[str, ...]:
     return tuple(

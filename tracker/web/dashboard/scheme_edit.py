@@ -189,9 +189,21 @@ def merge(
     user: Staff,
     session: DB,
     scheme_id: SchemeId,
-    target_id: Annotated[int, Form(ge=1, le=MAX_ID)],
+    target_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
+    target_number: Annotated[str, Form(max_length=20)] = "",
 ) -> RedirectResponse:
+    """Merge into the scheme picked from the list, or the one whose number staff typed (the
+    list offers the likeliest few hundred, not every scheme)."""
     duplicate = load_scheme(session, scheme_id)
+    typed = target_number.strip().removeprefix("#").strip()
+    if typed:
+        if not typed.isdigit() or not 1 <= int(typed) <= MAX_ID:
+            flash(request, f"‘{target_number}’ is geen regelingnummer.", "error")
+            return redirect(f"/beheer/regelingen/{scheme_id}")
+        target_id = int(typed)
+    if target_id is None:
+        flash(request, "Kies de regeling die blijft, of vul haar nummer in.", "error")
+        return redirect(f"/beheer/regelingen/{scheme_id}")
     target: Scheme = load_scheme(session, target_id)
 
     def act() -> str:
