@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -159,3 +160,21 @@ def store_failing_for(source_id: str, tried: Path) -> Callable[..., Any]:
         return outcome
 
     return store_then_fail
+
+
+@contextmanager
+def recorded_statements(
+    engine: Engine, keep: Callable[[str], bool] = lambda _statement: True
+) -> Iterator[list[str]]:
+    """The SQL statements (those ``keep`` accepts) the engine runs meanwhile."""
+    seen: list[str] = []
+
+    def record(_c: object, _cur: object, statement: str, *_a: object) -> None:
+        if keep(statement):
+            seen.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)

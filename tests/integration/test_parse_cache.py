@@ -4,18 +4,17 @@ parsed on its own, and what a run stores is exactly the new results."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import date, timedelta
 from typing import ClassVar
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from scrapers.base import Page, RawScheme, RawWindow, Request, Scraper, SourceContext
 from scrapers.koop_sru import KoopSruScraper
-from tests.conftest import NOW, STCRT, find_route, make_config
+from tests.conftest import NOW, STCRT, find_route, make_config, recorded_statements
 from tracker.ingest.parsecache import ParseCache, Parsed, _dump, _load, parse_key, parse_page
 from tracker.ingest.pipeline import run_source
 from tracker.models import HttpCacheEntry, ParsedPage
@@ -37,20 +36,12 @@ class CountingSruScraper(KoopSruScraper):
 Scraper.registry.pop(CountingSruScraper.name)
 
 
-@contextmanager
-def _parse_result_reads(engine: Engine) -> Iterator[list[str]]:
+def _parse_result_reads(engine: Engine) -> AbstractContextManager[list[str]]:
     """The SELECTs of stored parse results the engine runs meanwhile."""
-    reads: list[str] = []
-
-    def record(_c: object, _cur: object, statement: str, *_a: object) -> None:
-        if "FROM parsedpage" in statement and statement.lstrip().upper().startswith("SELECT"):
-            reads.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield reads
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
+    return recorded_statements(
+        engine,
+        lambda sql: "FROM parsedpage" in sql and sql.lstrip().upper().startswith("SELECT"),
+    )
 
 
 def _rows(engine: Engine) -> dict[str, tuple[str, object]]:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from tests.conftest import recorded_statements
 from tests.integration._alerts import add_scheme
 from tracker import generation
 from tracker.models import Scheme
@@ -21,20 +20,6 @@ from tracker.read.schemes import load_rows
 
 NOW = datetime(2027, 3, 1, 8, tzinfo=UTC)
 OPENS = NOW + timedelta(days=3)  # 2027-03-04 08:00 UTC
-
-
-@contextmanager
-def _statements(engine: Engine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(_c: Any, _cur: Any, statement: str, *_a: Any) -> None:
-        seen.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
 
 
 def _only_the_generation_was_read(statements: list[str]) -> bool:
@@ -48,7 +33,7 @@ def test_rows_are_reused_until_a_write_or_a_window_moment(engine: Engine) -> Non
     with Session(engine) as s:
         first = load_rows(s, NOW)
     assert [(r.scheme.title, r.status) for r in first] == [("Regeling Een", "upcoming")]
-    with _statements(engine) as statements, Session(engine) as s:
+    with recorded_statements(engine) as statements, Session(engine) as s:
         idle = load_rows(s, NOW + timedelta(hours=9))  # a quiet night, no window moment
     assert [id(r) for r in idle] == [id(r) for r in first]
     assert _only_the_generation_was_read(statements)
@@ -111,19 +96,25 @@ def test_the_warmer_builds_used_rows_once_a_scrape_has_settled(engine: Engine) -
     warmer.start()
     try:
         add_scheme(engine, "Regeling Twee", created=NOW - timedelta(days=1))
-        with Session(engine) as s:
-            written = generation.current(s.connection())
-        deadline = time.monotonic() + 20
-        while not any(g == written and keys for g, keys in warmer.warmed):
-            assert time.monotonic() < deadline, f"not warmed: {warmer.warmed}"
-            time.sleep(0.02)
+        _wait_until_warmed(engine, warmer)
     finally:
         warmer.stop()
     assert any(key == ("rows", False, False) for _g, keys in warmer.warmed for key in keys)
-    with _statements(engine) as statements, Session(engine) as s:
+    with recorded_statements(engine) as statements, Session(engine) as s:
         rows = load_rows(s, NOW + timedelta(minutes=6))
     assert _only_the_generation_was_read(statements)
     assert sorted(r.scheme.title for r in rows) == ["Regeling Een", "Regeling Twee"]
+
+
+def _wait_until_warmed(engine: Engine, warmer: rowcache.RowWarmer) -> int:
+    """The current generation, once the warmer has built something for it."""
+    with Session(engine) as s:
+        written = generation.current(s.connection())
+    deadline = time.monotonic() + 20
+    while not any(g == written and keys for g, keys in warmer.warmed):
+        assert time.monotonic() < deadline, f"not warmed: {warmer.warmed}"
+        time.sleep(0.02)
+    return written
 
 
 def _wait_for_refresh(engine: Engine) -> None:
@@ -142,7 +133,7 @@ def test_staff_variants_are_selections_of_one_build(engine: Engine) -> None:
         scheme.hidden = True
         s.add(scheme)
         s.commit()
-    with _statements(engine) as statements, Session(engine) as s:
+    with recorded_statements(engine) as statements, Session(engine) as s:
         public = load_rows(s, NOW)
         staff = load_rows(s, NOW, hidden=True, removed=True)
     assert [r.scheme.title for r in public] == ["Regeling Zichtbaar"]
@@ -236,12 +227,7 @@ def test_the_web_app_runs_a_warmer_for_its_staff_list(engine: Engine) -> None:
         login(client)
         assert "Regeling Een" in client.get("/beheer/regelingen").text
         add_scheme(engine, "Regeling Twee", created=NOW - timedelta(days=1))  # a scrape
-        with Session(engine) as s:
-            written = generation.current(s.connection())
-        deadline = time.monotonic() + 20
-        while not any(g == written and keys for g, keys in warmer.warmed):
-            assert time.monotonic() < deadline, f"not warmed: {warmer.warmed}"
-            time.sleep(0.02)
+        written = _wait_until_warmed(engine, warmer)
         built = {key for g, keys in warmer.warmed if g == written for key in keys}
         assert ("sorted", False, True, "closes", False) in built
         assert "Regeling Twee" in client.get("/beheer/regelingen").text

@@ -205,16 +205,23 @@ def _refresh(
 ) -> None:
     """Build a result off the request path (``building`` is held)."""
     try:
-        with Session(engine, expire_on_commit=False) as session:
-            built = _run(build, session, now)
-        with _lock:
-            current = store.get(key)
-            if current is None or current.generation <= gen:
-                store[key] = _Entry(gen, now, built.until, built.value)
+        _build_and_keep(engine, store, key, gen, now, build)
     except Exception:  # the previous result stays; the next request tries again
         logger.exception("refreshing cached rows failed")
     finally:
         building.release()
+
+
+def _build_and_keep(
+    engine: Engine, store: dict[Any, _Entry], key: Any, gen: int, now: datetime, build: Build
+) -> None:
+    """Build with a session of its own and keep the result unless a newer one came first."""
+    with Session(engine, expire_on_commit=False) as session:
+        built = _run(build, session, now)
+    with _lock:
+        current = store.get(key)
+        if current is None or current.generation <= gen:
+            store[key] = _Entry(gen, now, built.until, built.value)
 
 
 def warm(engine: Engine, now: datetime) -> list[Any]:
@@ -236,12 +243,7 @@ def warm(engine: Engine, now: datetime) -> list[Any]:
                 hit = store.get(key)
             if hit is not None and hit.fresh(gen, now):
                 continue
-            with Session(engine, expire_on_commit=False) as session:
-                built = _run(build, session, now)
-            with _lock:
-                current = store.get(key)
-                if current is None or current.generation <= gen:
-                    store[key] = _Entry(gen, now, built.until, built.value)
+            _build_and_keep(engine, store, key, gen, now, build)
             done.append(key)
     return done
 
