@@ -61,3 +61,21 @@ def test_readme_names_every_api_endpoint(client: TestClient) -> None:
     paths = {p for p in client.get("/openapi.json").json()["paths"] if p.startswith("/api/")}
     assert paths <= named, paths - named
     assert "../shared/samples" in readme and "--fresh" in readme and "--password-stdin" in readme
+
+
+def test_the_api_documentation_speaks_dutch_and_hides_the_code(client: TestClient) -> None:
+    """/docs is read by partners' developers: every operation has a written summary (not
+    FastAPI's one from the function name) and a description without module names."""
+    schema = client.get("/openapi.json").json()
+    assert "JSON-API van de subsidie-tracker" in schema["info"]["description"]
+    operations = [op for item in schema["paths"].values() for op in item.values()]
+    assert len(operations) >= 15
+    summaries = {op["summary"] for op in operations}
+    assert {"Regelingen", "Aanvraagperiodes", "Signalen", "Bronnen", "Startpagina"} <= summaries
+    # FastAPI's own summary is the function name in title case ("List Schemes")
+    routes = client.app.routes  # type: ignore[attr-defined]
+    generated = {getattr(r, "name", "").replace("_", " ").title() for r in routes}
+    for op in operations:
+        assert op["summary"] not in generated, op["operationId"]
+        assert op.get("description"), op["operationId"]
+        assert "tracker." not in op["description"] and "``" not in op["description"]

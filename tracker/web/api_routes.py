@@ -138,7 +138,18 @@ def _scheme_out(row: SchemeRow) -> SchemeOut:
     )
 
 
-@router.get("/schemes", response_model=list[SchemeOut])
+@router.get(
+    "/schemes",
+    response_model=list[SchemeOut],
+    summary="Regelingen",
+    description=(
+        "Regelingen met hun status (open, upcoming = binnenkort open, closed, unknown), "
+        "afgeleid van de aanvraagperiodes en de huidige tijd; te filteren op niveau, regio "
+        "(provinciecode, bijvoorbeeld NL-GE), thema, status, uitgever en vrije tekst. "
+        "Ingelogde medewerkers zien ook verdwenen regelingen (removed_at gezet); "
+        "include_hidden vraagt een ingelogde sessie."
+    ),
+)
 def list_schemes(
     request: Request,
     session: DB,
@@ -164,7 +175,12 @@ def list_schemes(
     return [_scheme_out(r) for r in rows[offset : offset + limit]]
 
 
-@router.get("/schemes/{scheme_id}", response_model=SchemeDetailOut)
+@router.get(
+    "/schemes/{scheme_id}",
+    response_model=SchemeDetailOut,
+    summary="Eén regeling",
+    description="Een regeling met samenvatting, kenmerken (zoals BWBR-nummers) en periodes.",
+)
 def get_scheme(request: Request, session: DB, scheme_id: Id) -> SchemeDetailOut:
     scheme = session.get(Scheme, scheme_id)
     staff = _is_staff(request)
@@ -190,7 +206,15 @@ def _all_scheme_ids(session: Session) -> list[int]:
     return [i for i in session.exec(select(Scheme.id)).all() if i is not None]
 
 
-@router.get("/windows", response_model=list[WindowOut])
+@router.get(
+    "/windows",
+    response_model=list[WindowOut],
+    summary="Aanvraagperiodes",
+    description=(
+        "Aanvraagperiodes op openingsmoment (zonder datum als laatste), één per regeling en "
+        "periode, ook als meer bronnen dezelfde periode noemen."
+    ),
+)
 def list_windows(
     request: Request,
     session: DB,
@@ -213,7 +237,16 @@ def list_windows(
     return out[offset : offset + limit]
 
 
-@router.get("/events", response_model=list[EventOut])
+@router.get(
+    "/events",
+    response_model=list[EventOut],
+    summary="Signalen",
+    description=(
+        "Signalen (nieuwe regeling, periode aangekondigd, gewijzigd, geopend, sluit binnenkort, "
+        "…), nieuwste eerst. Signalen die op beoordeling wachten (include_unpublished) zijn "
+        "alleen voor ingelogde medewerkers."
+    ),
+)
 def list_events(
     request: Request,
     session: DB,
@@ -242,7 +275,15 @@ def list_events(
     return [EventOut.model_validate(e, from_attributes=True) for e in rows]
 
 
-@router.get("/sources", response_model=list[SourceOut])
+@router.get(
+    "/sources",
+    response_model=list[SourceOut],
+    summary="Bronnen",
+    description=(
+        "De bewaakte bronnen en hun gezondheid: laatste run, status en fouten. Alleen voor "
+        "ingelogde medewerkers (foutmeldingen kunnen interne details bevatten)."
+    ),
+)
 def list_sources(
     request: Request, user: Staff, session: DB, config: Annotated[Config, Depends(get_config)]
 ) -> list[SourceOut]:

@@ -31,6 +31,13 @@ from tracker.web.feedcache import FeedFastPath
 
 logger = logging.getLogger(__name__)
 
+# shown on /docs above the endpoints (user-facing, so Dutch)
+API_DESCRIPTION = (
+    "JSON-API van de subsidie-tracker: regelingen met hun aanvraagperiodes en status, en de "
+    "signalen die abonnees krijgen. Regelingen, periodes en gepubliceerde signalen zijn "
+    "openbaar; verborgen regelingen, signalen die op beoordeling wachten en de bronnen vragen "
+    "een ingelogde medewerker. Tijden zijn in UTC (ISO 8601)."
+)
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -82,7 +89,12 @@ def create_app(config: Config, engine: Engine) -> FastAPI:
 
     # /docs is served offline by tracker.web.dashboard.api_docs (the default uses a CDN)
     app = FastAPI(
-        title="Subsidie-tracker", version="0.1.0", docs_url=None, redoc_url=None, lifespan=lifespan
+        title="Subsidie-tracker",
+        description=API_DESCRIPTION,
+        version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.config = config
     app.state.engine = engine

@@ -176,7 +176,13 @@ def calendar(
     )
 
 
-@router.get("/feeds", response_class=HTMLResponse)
+@router.get(
+    "/feeds",
+    response_class=HTMLResponse,
+    tags=["pagina's"],
+    summary="Feedoverzicht",
+    description="HTML: de adressen van alle feeds en agenda's, per regio, thema en doelgroep.",
+)
 def feeds_page(
     request: Request,
     config: ConfigDep,

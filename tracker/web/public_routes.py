@@ -32,7 +32,12 @@ SOON = timedelta(days=60)
 START_ITEMS = 10
 
 
-@router.get("/healthz")
+@router.get(
+    "/healthz",
+    tags=["beheer"],
+    summary="Werkt de dienst?",
+    description='{"status": "ok"} zolang de database antwoordt, anders 503.',
+)
 def healthz(session: SessionDep) -> JSONResponse:
     try:
         session.execute(sa.text("SELECT 1"))
@@ -60,7 +65,13 @@ def _query(filters: Filters) -> str:
     return f"?{urlencode(pairs)}" if pairs else ""
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get(
+    "/",
+    response_class=HTMLResponse,
+    tags=["pagina's"],
+    summary="Startpagina",
+    description="HTML: wat binnenkort opent en sluit, te filteren op regio, niveau en thema.",
+)
 def start_page(
     request: Request,
     session: SessionDep,
@@ -89,7 +100,13 @@ def start_page(
 PAGE_SIZE = 100
 
 
-@router.get("/regelingen", response_class=HTMLResponse)
+@router.get(
+    "/regelingen",
+    response_class=HTMLResponse,
+    tags=["pagina's"],
+    summary="Alle regelingen",
+    description="HTML: alle zichtbare regelingen op titel, 100 per pagina.",
+)
 def scheme_list(
     request: Request,
     session: SessionDep,

@@ -55,14 +55,27 @@ def _form_context(config: Config, **extra: object) -> dict[str, object]:
             "error": "", "chosen": {}, **extra}  # fmt: skip
 
 
-@router.get("/abonneren", response_class=HTMLResponse)
+@router.get(
+    "/abonneren",
+    response_class=HTMLResponse,
+    tags=["pagina's"],
+    summary="Aanmeldformulier",
+    description="HTML: e-mail over regelingen aanvragen, per regio, niveau, thema en doelgroep.",
+)
 def subscribe_form(request: Request, config: ConfigDep, templates: TemplatesDep) -> HTMLResponse:
     context = _form_context(config, csrf=csrf_token(request))
     return templates.TemplateResponse(request, "pages/subscribe.html", context)
 
 
 # the token stops other sites from signing up addresses through a visitor's browser
-@router.post("/abonneren", response_class=HTMLResponse, dependencies=[Depends(verify_csrf)])
+@router.post(
+    "/abonneren",
+    response_class=HTMLResponse,
+    dependencies=[Depends(verify_csrf)],
+    tags=["pagina's"],
+    summary="Aanmelden",
+    description="Verstuurt een bevestigingsmail; het abonnement begint na bevestiging.",
+)
 def subscribe(
     request: Request,
     session: SessionDep,
@@ -115,13 +128,25 @@ def _salt(config: Config) -> str:
     return secret(config.web.secret_key_env) or "subsidie-tracker"
 
 
-@router.get("/bevestigen/{token}", response_class=HTMLResponse)
+@router.get(
+    "/bevestigen/{token}",
+    response_class=HTMLResponse,
+    tags=["pagina's"],
+    summary="Bevestigingspagina",
+    description="HTML: de knop die een aanmelding bevestigt.",
+)
 def confirm_page(request: Request, token: str, templates: TemplatesDep) -> HTMLResponse:
     context = {"state": "confirm", "action": f"/bevestigen/{token}"}
     return templates.TemplateResponse(request, "pages/subscribe_done.html", context)
 
 
-@router.post("/bevestigen/{token}", response_class=HTMLResponse)
+@router.post(
+    "/bevestigen/{token}",
+    response_class=HTMLResponse,
+    tags=["pagina's"],
+    summary="Aanmelding bevestigen",
+    description="Zet het abonnement aan.",
+)
 def confirm(
     request: Request, token: str, session: SessionDep, config: ConfigDep, templates: TemplatesDep
 ) -> HTMLResponse:
@@ -133,13 +158,25 @@ def confirm(
                                       status)  # fmt: skip
 
 
-@router.get("/afmelden/{token}", response_class=HTMLResponse)
+@router.get(
+    "/afmelden/{token}",
+    response_class=HTMLResponse,
+    tags=["pagina's"],
+    summary="Afmeldpagina",
+    description="HTML: de knop die een abonnement beëindigt.",
+)
 def unsubscribe_page(request: Request, token: str, templates: TemplatesDep) -> HTMLResponse:
     context = {"state": "unsubscribe", "action": f"/afmelden/{token}"}
     return templates.TemplateResponse(request, "pages/subscribe_done.html", context)
 
 
-@router.post("/afmelden/{token}", response_class=HTMLResponse)
+@router.post(
+    "/afmelden/{token}",
+    response_class=HTMLResponse,
+    tags=["pagina's"],
+    summary="Afmelden",
+    description="Beëindigt het abonnement.",
+)
 def unsubscribe_now(
     request: Request, token: str, session: SessionDep, templates: TemplatesDep
 ) -> HTMLResponse:
