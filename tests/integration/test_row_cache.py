@@ -12,8 +12,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tests.conftest import recorded_statements
-from tests.integration._alerts import add_scheme
+from tests.integration._alerts import add_scheme, alert_config
 from tracker import generation
+from tracker.config import Config
 from tracker.models import Scheme
 from tracker.read import rowcache
 from tracker.read.schemes import load_rows
@@ -104,6 +105,13 @@ def test_the_warmer_builds_used_rows_once_a_scrape_has_settled(engine: Engine) -
         rows = load_rows(s, NOW + timedelta(minutes=6))
     assert _only_the_generation_was_read(statements)
     assert sorted(r.scheme.title for r in rows) == ["Regeling Een", "Regeling Twee"]
+
+
+def _warming_config() -> Config:
+    """The alerts test config with a warmer that checks every 50 ms."""
+    config = alert_config()
+    web = config.web.model_copy(update={"warm_interval": 0.05})
+    return config.model_copy(update={"web": web})
 
 
 def _wait_until_warmed(engine: Engine, warmer: rowcache.RowWarmer) -> int:
@@ -212,15 +220,10 @@ def test_the_web_app_runs_a_warmer_for_its_staff_list(engine: Engine) -> None:
     """`tracker serve` (the app's lifespan) warms what its requests used: after a scrape adds
     a scheme, the staff list's rows are built before the next request, which shows it."""
     from tests.e2e.support import add_staff, login, make_app
-    from tests.integration._alerts import alert_config
 
-    config = alert_config()
-    config = config.model_copy(
-        update={"web": config.web.model_copy(update={"warm_interval": 0.05})}
-    )
     add_scheme(engine, "Regeling Een", created=NOW - timedelta(days=2), opens=OPENS)
     add_staff(engine)
-    app = make_app(config, engine)
+    app = make_app(_warming_config(), engine)
     with TestClient(app) as client:
         warmer = app.state.row_warmer
         assert isinstance(warmer, rowcache.RowWarmer)
@@ -250,3 +253,25 @@ def test_the_garbage_collector_is_back_on_after_builds_even_failing_ones(engine:
     with Session(engine) as s, suppress(RuntimeError):
         rowcache.cached(s, NOW, ("test-failing",), failing)
     assert gc.isenabled()
+
+
+def test_the_web_app_builds_the_first_lists_at_start(engine: Engine) -> None:
+    """The first visitor after a restart finds the lists built: the public list is served
+    without reading a scheme."""
+    from tests.e2e.support import make_app
+
+    add_scheme(engine, "Regeling Een", created=NOW - timedelta(days=2), opens=OPENS)
+    app = make_app(_warming_config(), engine)
+    with TestClient(app) as client:
+        warmer = app.state.row_warmer
+        deadline = time.monotonic() + 20
+        while not warmer.primed.is_set():
+            assert time.monotonic() < deadline, "the first lists were never built"
+            time.sleep(0.02)
+        built = set(rowcache._caches[engine])
+        assert {("rows", True, True), ("sorted", False, False, "title", False),
+                ("sorted", False, True, "closes", False)} <= built  # fmt: skip
+        with recorded_statements(engine) as statements:
+            page = client.get("/regelingen").text
+        assert "Regeling Een" in page
+        assert not any("from scheme" in q.lower() for q in statements), statements

@@ -12,9 +12,10 @@ publications (``tracker.generation``). Once a moment has passed, requests within
 minute get the previous result while a background thread builds the new one, so a status
 lags the clock by at most a minute plus one build; later than that, the request builds.
 
-``RowWarmer`` watches the generation from a web process and builds the results its requests
-used once a scrape's writes have settled, so the first staff request after a scrape does not
-pay for the build. The rows are shared read-only.
+``RowWarmer`` runs in a web process: at start it builds what the first pages need, then it
+watches the generation and builds the results requests used once a scrape's writes have
+settled, so neither the first visitor after a restart nor the first staff request after a
+scrape pays for a build. The rows are shared read-only.
 """
 
 from __future__ import annotations
@@ -254,11 +255,17 @@ class RowWarmer:
     what requests used (``warm``). One per web process; ``stop`` ends it."""
 
     def __init__(
-        self, engine: Engine, clock: Callable[[], datetime], interval: float = 1.0
+        self,
+        engine: Engine,
+        clock: Callable[[], datetime],
+        interval: float = 1.0,
+        prime: Callable[[Session, datetime], object] | None = None,
     ) -> None:
         self.engine = engine
         self.clock = clock
         self.interval = interval
+        self.prime = prime  # run once at start: what the first requests will want
+        self.primed = threading.Event()
         self.warmed: list[tuple[int, list[Any]]] = []  # (generation, keys): what was built
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="row-warmer", daemon=True)
@@ -274,6 +281,13 @@ class RowWarmer:
     def _run(self) -> None:
         seen: int | None = None
         warmed: int | None = None
+        if self.prime is not None:
+            try:
+                with Session(self.engine, expire_on_commit=False) as session:
+                    self.prime(session, self.clock())
+            except Exception:  # requests build what they need
+                logger.exception("building the first lists failed")
+        self.primed.set()
         while pause(self._stop, self.interval):
             try:
                 gen = generation.current(self.engine)

@@ -149,3 +149,13 @@ _filtered_lock = threading.Lock()
 _filtered: dict[
     tuple[object, ...], tuple[list[SchemeRow], OrderedDict[Filters, list[SchemeRow]]]
 ] = {}
+
+
+def prebuild(session: Session, now: datetime) -> None:
+    """Build the rows and sorted lists the usual first pages need (start page, feeds, the
+    public list, the staff list and API in their default order), so that the first visitor
+    after a restart does not wait for them (about 0.6 s at 10,000 schemes)."""
+    load_rows(session, now)
+    select_rows(session, now, Filters(), "title")
+    select_rows(session, now, Filters(), "closes")
+    select_rows(session, now, Filters(), "closes", staff=True)

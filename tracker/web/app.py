@@ -74,12 +74,13 @@ def create_app(config: Config, engine: Engine) -> FastAPI:
         warmer = None
         if config.web.warm_interval > 0:
             from tracker.read.rowcache import RowWarmer
+            from tracker.read.schemes import prebuild
 
             def clock() -> datetime:  # the same clock as requests (tests set app.state.clock)
                 injected = getattr(app.state, "clock", None)
                 return injected() if injected else datetime.now(UTC)
 
-            warmer = RowWarmer(engine, clock, config.web.warm_interval).start()
+            warmer = RowWarmer(engine, clock, config.web.warm_interval, prebuild).start()
         app.state.row_warmer = warmer
         try:
             yield
