@@ -188,29 +188,21 @@ def _refresh_behind(
     build: Build,
     building: threading.Lock,
 ) -> None:
-    """Start a background build unless one is running (``building`` then held)."""
-    if building.acquire(blocking=False):
-        threading.Thread(
-            target=_refresh, args=(engine, store, key, gen, now, build, building), daemon=True
-        ).start()
+    """Build off the request path in a thread of its own, unless a build of ``key`` is
+    running (``building`` is then held); when it fails the previous result stays and the next
+    request tries again."""
+    if not building.acquire(blocking=False):
+        return
 
+    def refresh() -> None:
+        try:
+            _build_and_keep(engine, store, key, gen, now, build)
+        except Exception:
+            logger.exception("refreshing cached rows failed")
+        finally:
+            building.release()
 
-def _refresh(
-    engine: Engine,
-    store: dict[Any, _Entry],
-    key: Any,
-    gen: int,
-    now: datetime,
-    build: Build,
-    building: threading.Lock,
-) -> None:
-    """Build a result off the request path (``building`` is held)."""
-    try:
-        _build_and_keep(engine, store, key, gen, now, build)
-    except Exception:  # the previous result stays; the next request tries again
-        logger.exception("refreshing cached rows failed")
-    finally:
-        building.release()
+    threading.Thread(target=refresh, daemon=True).start()
 
 
 def _build_and_keep(
