@@ -224,9 +224,14 @@ class SourceConfig(_Model):
     @field_validator("regions")
     @classmethod
     def _check_regions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        # a code of the right shape but no province (NL-GL for Gelderland) would silently keep
+        # the source's schemes out of every regional feed and digest
         for region in value:
-            if not re.fullmatch(r"NL-[A-Z]{2}", region):
-                raise ValueError(f"region {region!r} is not an ISO 3166-2 code such as NL-GE")
+            if region not in PROVINCE_CODES:
+                raise ValueError(
+                    f"region {region!r} is not a province code; use one of "
+                    + ", ".join(PROVINCE_CODES)
+                )
         return value
 
     def all_urls(self) -> tuple[str, ...]:

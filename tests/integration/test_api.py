@@ -56,6 +56,8 @@ def test_public_schemes_and_filters(anonymous: TestClient) -> None:
     assert len(detail["windows"]) == 2 and "mkb-ondernemingen" in detail["windows"][0]["snippet"]
     assert anonymous.get("/api/schemes/999999").status_code == 404
     assert anonymous.get("/api/schemes", params={"region": "Gelderland"}).status_code == 422
+    # the shape of a code but no province: refused, not an empty list
+    assert anonymous.get("/api/schemes", params={"region": "NL-GL"}).status_code == 422
 
 
 def test_hidden_and_unpublished_data_need_staff(

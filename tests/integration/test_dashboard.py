@@ -190,6 +190,23 @@ def test_notes_tags_hide_and_merge(client: TestClient, engine: Engine) -> None:
     assert {"labels gewijzigd", "verborgen", "samengevoegd"} <= actions
 
 
+def test_labels_take_province_codes_and_names_and_refuse_typos(
+    client: TestClient, engine: Engine
+) -> None:
+    slim = _scheme(engine, "SLIM-regeling")
+    page = f"/beheer/regelingen/{slim.id}"
+    post_form(client, page, f"{page}/labels", {"themes": "", "regions": "Gelderland; nl-ut"})
+    with Session(engine) as s:
+        assert s.get_one(Scheme, slim.id).regions == ["NL-GE", "NL-UT"]
+    # NL-GL has a code's shape but is no province: nothing changes, staff are told why
+    refused = post_form(client, page, f"{page}/labels", {"themes": "", "regions": "NL-GL"})
+    assert refused.status_code == 303
+    text = client.get(page).text
+    assert "onbekende provincie &#39;NL-GL&#39;" in text
+    with Session(engine) as s:
+        assert s.get_one(Scheme, slim.id).regions == ["NL-GE", "NL-UT"]
+
+
 def test_scraped_markup_is_escaped(client: TestClient, engine: Engine) -> None:
     with Session(engine) as s:
         scheme = s.exec(select(Scheme).where(Scheme.title == "SLIM-regeling")).one()

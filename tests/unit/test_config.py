@@ -51,6 +51,12 @@ def test_shipped_config_is_valid() -> None:
             "config.toml:6: sources.nl_stcrt.options.publicatie",
         ),
         (GOOD_SOURCE + 'regions = ["Gelderland"]\n', "sources.nl_stcrt.regions"),
+        # the shape of a code, but no province: its schemes would reach no regional feed
+        (
+            GOOD_SOURCE + 'regions = ["NL-GE", "NL-GL"]\n',
+            "config.toml:7: sources.nl_stcrt.regions: Value error, region 'NL-GL' is not a "
+            "province code; use one of NL-GR, NL-FR",
+        ),
         ("[database\nurl = 1\n", "invalid TOML"),
     ],
 )

@@ -19,6 +19,7 @@ from tracker.read.queries import Filters, scheme_windows, shown_windows
 from tracker.read.schemes import SchemeRow, SortKey, scheme_row, select_rows
 from tracker.read.status import window_status
 from tracker.read.visible import is_visible, visible_clause
+from tracker.regions import PROVINCES
 from tracker.web.auth import Staff, current_user
 from tracker.web.deps import MAX_ID, get_config, get_session, now_utc
 
@@ -27,6 +28,8 @@ DB = Annotated[Session, Depends(get_session)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 Text = Annotated[str | None, Query(max_length=200)]
+# a province code; another (NL-XX) is refused with 422 instead of answering an empty list
+Region = Annotated[str | None, Query(pattern="^(" + "|".join(PROVINCES) + ")$")]
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
@@ -154,7 +157,7 @@ def list_schemes(
     request: Request,
     session: DB,
     level: Annotated[Literal["rijk", "provincie", "eu"] | None, Query()] = None,
-    region: Annotated[str | None, Query(pattern=r"^NL-[A-Z]{2}$")] = None,
+    region: Region = None,
     theme: Text = None,
     status: Annotated[Literal["open", "upcoming", "closed", "unknown"] | None, Query()] = None,
     publisher: Text = None,

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
 from tracker.models import Publication, Scheme, Window
+from tracker.regions import PROVINCES, province_of
 from tracker.staff import corrections
 from tracker.staff.corrections import CorrectionError, WindowDates
 from tracker.web.auth import Staff
@@ -28,7 +29,6 @@ SchemeId = Annotated[int, Path(ge=1, le=MAX_ID)]
 WindowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 DB = Annotated[Session, Depends(get_session)]
 Short = Annotated[str, Form(max_length=20)]
-REGION_RE = re.compile(r"^NL-[A-Z]{2}$")
 
 
 def _window(session: Session, scheme_id: int, window_id: int) -> Window:
@@ -138,12 +138,10 @@ def set_labels(
     regions: Annotated[str, Form(max_length=1000)] = "",
 ) -> RedirectResponse:
     scheme = load_scheme(session, scheme_id)
-    region_list = [r.strip().upper() for r in re.split(r"[,\s]+", regions) if r.strip()]
+    entered = [r for r in re.split(r"[,;\s]+", regions) if r]
 
     def act() -> str:
-        bad = [r for r in region_list if not REGION_RE.fullmatch(r)]
-        if bad:
-            raise CorrectionError(f"onbekende regiocode {bad[0]!r}; gebruik bijvoorbeeld NL-GE")
+        region_list = [_province_code(r) for r in entered]
         theme_list = [t for t in themes.split(",") if t.strip()]
         corrections.set_scheme_tags(
             session, scheme, theme_list, region_list, user, now_utc(request)
@@ -151,6 +149,18 @@ def set_labels(
         return "Thema's en regio's opgeslagen (gaan voor op scrapes)."
 
     return _apply(request, session, scheme_id, act)
+
+
+def _province_code(entered: str) -> str:
+    """A province code as entered (NL-GE) or by name (Gelderland, Friesland); a typo is an
+    error, not a region nobody subscribes to."""
+    code = entered.upper() if entered.upper() in PROVINCES else province_of(entered)
+    if code is None:
+        raise CorrectionError(
+            f"onbekende provincie {entered!r}; gebruik een code als NL-GE of een naam als "
+            "Gelderland"
+        )
+    return code
 
 
 @router.post("/labels/vrijgeven")
