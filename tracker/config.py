@@ -14,6 +14,7 @@ import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -198,6 +199,15 @@ class DefaultsConfig(_Model):
     store_process: bool = False
 
 
+def _web_address(url: str) -> str:
+    """An absolute http(s) address; a typo (htps://, a missing scheme) fails the config check
+    instead of every run of the source."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or url != url.strip():
+        raise ValueError(f"{url!r} is not an http(s) address such as https://www.rvo.nl/…")
+    return url
+
+
 class SourceConfig(_Model):
     scraper: str = ""
     title: str = ""
@@ -220,6 +230,16 @@ class SourceConfig(_Model):
     # what that check covered and what is still open, in a sentence
     verified_note: str = ""
     options: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        return _web_address(value) if value else value
+
+    @field_validator("urls")
+    @classmethod
+    def _check_urls(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(_web_address(url) for url in value)
 
     @field_validator("regions")
     @classmethod

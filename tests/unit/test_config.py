@@ -57,6 +57,13 @@ def test_shipped_config_is_valid() -> None:
             "config.toml:7: sources.nl_stcrt.regions: Value error, region 'NL-GL' is not a "
             "province code; use one of NL-GR, NL-FR",
         ),
+        # a typo in an address fails the check, not every run of the source
+        (
+            GOOD_SOURCE.replace('"https://repository', '"htps://repository'),
+            "config.toml:4: sources.nl_stcrt.url: Value error, 'htps://repository.overheid.nl/"
+            "sru' is not an http(s) address",
+        ),
+        (GOOD_SOURCE + 'urls = ["www.rvo.nl/subsidies"]\n', "config.toml:7: sources.nl_stcrt.urls"),
         ("[database\nurl = 1\n", "invalid TOML"),
     ],
 )
