@@ -331,6 +331,13 @@ def _check_sources(file: Path, text: str, config: Config) -> None:
         if not source.all_urls():
             key = f"sources.{source_id}.url"
             raise ConfigError(f"{_where(file, text, f'sources.{source_id}')}: {key}: missing")
+        # a theme no feed knows (a typo) would keep the source's schemes out of its theme feed
+        if unknown := [t for t in source.themes if t not in config.themes]:
+            key = f"sources.{source_id}.themes"
+            raise ConfigError(
+                f"{_where(file, text, key)}: {key}: unknown theme {unknown[0]!r} "
+                f"(known: {', '.join(config.themes)})"
+            )
         try:
             scraper.Options.model_validate(source.options)
         except ValidationError as exc:

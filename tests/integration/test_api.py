@@ -58,6 +58,10 @@ def test_public_schemes_and_filters(anonymous: TestClient) -> None:
     assert anonymous.get("/api/schemes", params={"region": "Gelderland"}).status_code == 422
     # the shape of a code but no province: refused, not an empty list
     assert anonymous.get("/api/schemes", params={"region": "NL-GL"}).status_code == 422
+    typo = anonymous.get("/api/schemes", params={"theme": "scholng"})
+    assert typo.status_code == 422
+    assert typo.json()["detail"].startswith("onbekend thema; kies uit scholing, techniek")
+    assert anonymous.get("/api/schemes", params={"theme": "scholing"}).status_code == 200
 
 
 def test_hidden_and_unpublished_data_need_staff(

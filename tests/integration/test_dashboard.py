@@ -174,10 +174,10 @@ def test_notes_tags_hide_and_merge(client: TestClient, engine: Engine) -> None:
     slim, nl = _scheme(engine, "SLIM-regeling"), _scheme(engine, "Tijdelijke subsidieregeling NL")
     page = f"/beheer/regelingen/{slim.id}"
     post_form(client, page, f"{page}/notities", {"body": "Navragen bij <b>SZW</b>"})
-    post_form(client, page, f"{page}/labels", {"themes": "scholing, mkb", "regions": "NL-GE"})
+    post_form(client, page, f"{page}/labels", {"themes": "scholing, techniek", "regions": "NL-GE"})
     text = client.get(page).text
     assert "Navragen bij &lt;b&gt;SZW&lt;/b&gt;" in text
-    assert "mkb, scholing" in text
+    assert "scholing, techniek" in text
     post_form(client, page, f"{page}/verbergen", {"hidden": "true"})
     assert "SLIM-regeling" not in client.get("/beheer/regelingen").text
     assert "SLIM-regeling" in client.get("/beheer/regelingen", params={"verborgen": "true"}).text
@@ -205,6 +205,11 @@ def test_labels_take_province_codes_and_names_and_refuse_typos(
     assert "onbekende provincie &#39;NL-GL&#39;" in text
     with Session(engine) as s:
         assert s.get_one(Scheme, slim.id).regions == ["NL-GE", "NL-UT"]
+    # so is a theme no feed offers
+    post_form(client, page, f"{page}/labels", {"themes": "Scholing, scholng", "regions": ""})
+    assert "onbekend thema &#39;scholng&#39;; kies uit scholing, techniek" in client.get(page).text
+    with Session(engine) as s:
+        assert s.get_one(Scheme, slim.id).themes == []
 
 
 def test_scraped_markup_is_escaped(client: TestClient, engine: Engine) -> None:

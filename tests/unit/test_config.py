@@ -64,6 +64,10 @@ def test_shipped_config_is_valid() -> None:
             "sru' is not an http(s) address",
         ),
         (GOOD_SOURCE + 'urls = ["www.rvo.nl/subsidies"]\n', "config.toml:7: sources.nl_stcrt.urls"),
+        (
+            GOOD_SOURCE + 'themes = ["scholing", "scholng"]\n',
+            "config.toml:7: sources.nl_stcrt.themes: unknown theme 'scholng' (known: scholing,",
+        ),
         ("[database\nurl = 1\n", "invalid TOML"),
     ],
 )

@@ -148,7 +148,8 @@ def _scheme_out(row: SchemeRow) -> SchemeOut:
     description=(
         "Regelingen met hun status (open, upcoming = binnenkort open, closed, unknown), "
         "afgeleid van de aanvraagperiodes en de huidige tijd; te filteren op niveau, regio "
-        "(provinciecode, bijvoorbeeld NL-GE), thema, status, uitgever en vrije tekst. "
+        "(provinciecode, bijvoorbeeld NL-GE), thema (een van de ingestelde thema's), status, "
+        "uitgever en vrije tekst. "
         "Ingelogde medewerkers zien ook verdwenen regelingen (removed_at gezet); "
         "include_hidden vraagt een ingelogde sessie."
     ),
@@ -156,6 +157,7 @@ def _scheme_out(row: SchemeRow) -> SchemeOut:
 def list_schemes(
     request: Request,
     session: DB,
+    config: Annotated[Config, Depends(get_config)],
     level: Annotated[Literal["rijk", "provincie", "eu"] | None, Query()] = None,
     region: Region = None,
     theme: Text = None,
@@ -172,6 +174,9 @@ def list_schemes(
     staff = _is_staff(request)
     if include_hidden and not staff:
         raise HTTPException(status_code=401, detail="inloggen vereist voor verborgen regelingen")
+    if theme and theme not in config.themes:  # a typo answers 422, not an empty list
+        known = ", ".join(config.themes)
+        raise HTTPException(status_code=422, detail=f"onbekend thema; kies uit {known}")
     f = Filters(level=level, region=region, theme=theme, status=status, publisher=publisher,
                 q=q, include_hidden=include_hidden)  # fmt: skip
     rows = select_rows(session, now_utc(request), f, sort, staff=staff)

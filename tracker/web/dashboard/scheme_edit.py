@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
+from tracker.config import Config
 from tracker.models import Publication, Scheme, Window
 from tracker.regions import PROVINCES, province_of
 from tracker.staff import corrections
@@ -19,7 +20,7 @@ from tracker.web.auth import Staff
 from tracker.web.csrf import verify_csrf
 from tracker.web.dashboard.common import MAX_ID, flash, now_utc, parse_moment, redirect
 from tracker.web.dashboard.schemes import load_scheme
-from tracker.web.deps import get_session
+from tracker.web.deps import get_config, get_session
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +135,7 @@ def set_labels(
     user: Staff,
     session: DB,
     scheme_id: SchemeId,
+    config: Annotated[Config, Depends(get_config)],
     themes: Annotated[str, Form(max_length=1000)] = "",
     regions: Annotated[str, Form(max_length=1000)] = "",
 ) -> RedirectResponse:
@@ -142,7 +144,12 @@ def set_labels(
 
     def act() -> str:
         region_list = [_province_code(r) for r in entered]
-        theme_list = [t for t in themes.split(",") if t.strip()]
+        theme_list = [t.strip().lower() for t in themes.split(",") if t.strip()]
+        # a theme no feed offers (a typo) would take the scheme out of its theme feed
+        if unknown := [t for t in theme_list if t not in config.themes]:
+            raise CorrectionError(
+                f"onbekend thema {unknown[0]!r}; kies uit {', '.join(config.themes)}"
+            )
         corrections.set_scheme_tags(
             session, scheme, theme_list, region_list, user, now_utc(request)
         )

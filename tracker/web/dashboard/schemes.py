@@ -263,6 +263,7 @@ def scheme_detail(
                 .order_by(col(StaffNote.created_at).desc())
             ).all(),
             "others": others,
+            "theme_names": list(config.themes),
             "target": session.get(Scheme, scheme.merged_into_id) if scheme.merged_into_id else None,
         },
     )
