@@ -59,6 +59,15 @@ class HttpConfig(_Model):
     body_retention_days: int = Field(default=90, ge=0)
 
 
+def _web_address(url: str) -> str:
+    """An absolute http(s) address; a typo (htps://, a missing scheme) fails the config check
+    instead of every run of the source."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or url != url.strip():
+        raise ValueError(f"{url!r} is not an http(s) address such as https://www.rvo.nl/…")
+    return url
+
+
 class WebConfig(_Model):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
@@ -69,6 +78,9 @@ class WebConfig(_Model):
     # seconds between checks of the data generation; after a scrape's writes settle, the
     # scheme lists requests used are built before the next request (0: off)
     warm_interval: float = Field(default=1.0, ge=0)
+
+    # every link in feeds, calendar and mail starts with it
+    _base_url = field_validator("base_url")(_web_address)
 
 
 class FeedsConfig(_Model):
@@ -110,6 +122,14 @@ class SmtpConfig(_Model):
     timeout: float = Field(default=30.0, gt=0)
     batch_size: int = Field(default=200, ge=1, le=10_000)
     max_attempts: int = Field(default=8, ge=1, le=100)
+
+    @field_validator("from_address")
+    @classmethod
+    def _check_from(cls, value: str) -> str:
+        # the shape only (a full check would import email_validator into every command)
+        if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>.]+", value):
+            raise ValueError(f"{value!r} is not a mail address such as signalen@example.org")
+        return value
 
 
 class AlertsConfig(_Model):
@@ -197,15 +217,6 @@ class DefaultsConfig(_Model):
     # true: a run with much to store stores it in a forked worker on a second core (issue 14:
     # tracker.ingest.storeproc), ~30% faster from a few thousand new pages on, ~20 MB more
     store_process: bool = False
-
-
-def _web_address(url: str) -> str:
-    """An absolute http(s) address; a typo (htps://, a missing scheme) fails the config check
-    instead of every run of the source."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or url != url.strip():
-        raise ValueError(f"{url!r} is not an http(s) address such as https://www.rvo.nl/…")
-    return url
 
 
 class SourceConfig(_Model):

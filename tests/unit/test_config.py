@@ -68,6 +68,9 @@ def test_shipped_config_is_valid() -> None:
             GOOD_SOURCE + 'themes = ["scholing", "scholng"]\n',
             "config.toml:7: sources.nl_stcrt.themes: unknown theme 'scholng' (known: scholing,",
         ),
+        # every link in feeds and mail starts with base_url; every mail comes from from_address
+        ('[web]\nbase_url = "tracker.example.org"\n', "config.toml:2: web.base_url"),
+        ('[smtp]\nfrom_address = "signalen"\n', "config.toml:2: smtp.from_address"),
         ("[database\nurl = 1\n", "invalid TOML"),
     ],
 )
