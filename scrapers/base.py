@@ -151,6 +151,10 @@ class Scraper(ABC):
     # True when an item missing from a healthy run means the scheme was withdrawn (listings);
     # False for searches, where items simply age out of the look-back period
     tracks_removals: ClassVar[bool] = False
+    # True when items name their province (an official publication's creator), so a
+    # provincial source may leave ``regions`` out; False: the source's ``regions`` are all
+    # its items get
+    regions_from_items: ClassVar[bool] = False
     Options: ClassVar[type[BaseModel]] = NoOptions
     registry: ClassVar[dict[str, type[Scraper]]] = {}
 

@@ -65,6 +65,7 @@ class CvdrScraper(SruScraper):
     """
 
     name = "cvdr"
+    regions_from_items = True
     title = "lokaleregelgeving.overheid.nl – CVDR regulations via SRU"
     may_be_empty = True
     sru_version = "1.2"

@@ -74,6 +74,7 @@ class FeedScraper(Scraper):
     """
 
     name = "feed"
+    regions_from_items = True
     title = "RSS/Atom feed"
     may_be_empty = True
 

@@ -62,6 +62,7 @@ class KoopSruScraper(SruScraper):
     """
 
     name = "koop_sru"
+    regions_from_items = True
     title = "Officiële bekendmakingen (Staatscourant / Provinciaal blad) via SRU"
     may_be_empty = True
     sru_params: ClassVar[dict[str, str]] = {

@@ -342,6 +342,13 @@ def _check_sources(file: Path, text: str, config: Config) -> None:
         if not source.all_urls():
             key = f"sources.{source_id}.url"
             raise ConfigError(f"{_where(file, text, f'sources.{source_id}')}: {key}: missing")
+        # a provincial scheme without a province would reach every province's feeds
+        if source.level == "provincie" and not source.regions and not scraper.regions_from_items:
+            key = f"sources.{source_id}.regions"
+            raise ConfigError(
+                f"{_where(file, text, f'sources.{source_id}')}: {key}: missing: a provincial "
+                f'source of scraper {name!r} needs its province, such as regions = ["NL-GE"]'
+            )
         # a theme no feed knows (a typo) would keep the source's schemes out of its theme feed
         if unknown := [t for t in source.themes if t not in config.themes]:
             key = f"sources.{source_id}.themes"

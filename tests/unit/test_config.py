@@ -71,6 +71,15 @@ def test_shipped_config_is_valid() -> None:
         # every link in feeds and mail starts with base_url; every mail comes from from_address
         ('[web]\nbase_url = "tracker.example.org"\n', "config.toml:2: web.base_url"),
         ('[smtp]\nfrom_address = "signalen"\n', "config.toml:2: smtp.from_address"),
+        # a provincial page names no province itself: without regions its schemes would
+        # reach every province's feeds (an official publication's creator names it)
+        (
+            GOOD_SOURCE.replace('"koop_sru"', '"html_page"')
+            .replace('level = "rijk"', 'level = "provincie"')
+            .replace('options = { publication = "Staatscourant" }\n', ""),
+            "config.toml:2: sources.nl_stcrt.regions: missing: a provincial source of scraper "
+            "'html_page' needs its province",
+        ),
         ("[database\nurl = 1\n", "invalid TOML"),
     ],
 )
@@ -98,3 +107,12 @@ def test_find_line_handles_tables_and_inline_keys() -> None:
     assert find_line(text, "sources.s.url") == 5
     assert find_line(text, "sources.s.options.item") == 6
     assert find_line(text, "sources.s") == 4
+
+
+def test_provincial_publications_may_leave_regions_out(tmp_path: Path) -> None:
+    """Provinciaal blad items name their province (the creator): no regions needed."""
+    text = GOOD_SOURCE.replace('level = "rijk"', 'level = "provincie"').replace(
+        '"Staatscourant"', '"Provinciaal blad"'
+    )
+    config = load_config(_write(tmp_path, text))
+    assert config.sources["nl_stcrt"].regions == ()
