@@ -128,3 +128,33 @@ def test_a_cron_scrape_process_ends_fast_with_its_output_and_exit_code(
     assert "HTTP 404" in proc.stdout and "Totaal:" in proc.stdout
     assert proc.stdout.rstrip().splitlines()[-1].startswith("Totaal:"), proc.stdout
     assert "TEARDOWN" not in proc.stdout, "the interpreter's teardown ran"
+
+
+def test_scrape_runs_sources_staff_added_on_the_dashboard(
+    tmp_path: Path, replay: ReplayServer
+) -> None:
+    """A source added on the Bronnen page runs with every scrape, not only on 'Nu draaien'."""
+    from sqlmodel import Session, select
+
+    from tracker.db import make_engine
+    from tracker.models import Publication, SourceOverride
+
+    config = _config(tmp_path, replay)
+    text = config.read_text(encoding="utf-8").replace(
+        "[http]\n", "[http]\nallow_private_hosts = true\n"
+    )
+    config.write_text(text, encoding="utf-8")
+    engine = make_engine(f"sqlite:///{tmp_path / 'cli.db'}")
+    sde = replay.mirror("https://www.rvo.nl/subsidies-financiering/sde/aanvragen")
+    with Session(engine) as s:
+        s.add(SourceOverride(source_id="nl_staff_sde", url=sde, title="SDE++", updated_by="t"))
+        s.commit()
+    result = runner.invoke(app, ["scrape", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "nl_staff_sde" in result.output
+    single = runner.invoke(app, ["scrape", "--config", str(config), "-s", "nl_staff_sde"])
+    assert single.exit_code == 0, single.output
+    with Session(engine) as s:
+        sources = set(s.exec(select(Publication.source_id)).all())
+    assert {"nl_stcrt", "nl_prb_all", "nl_staff_sde"} <= sources
+    engine.dispose()

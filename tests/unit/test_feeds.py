@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import feedparser
 import icalendar
@@ -74,9 +75,8 @@ def test_scheme_feed_shows_derived_status_and_tags() -> None:
     assert feedparser.parse(later.atom_str()).entries[0].title.endswith("(gesloten)")
 
 
-def test_scheduler_has_a_job_per_enabled_source_plus_tick_and_notify() -> None:
-    from sqlalchemy import create_engine
-
+def test_scheduler_has_a_job_per_enabled_source_plus_tick_and_notify(tmp_path: Path) -> None:
+    from tracker.db import make_engine
     from tracker.ops.schedule import build_scheduler
 
     sources = {
@@ -84,11 +84,49 @@ def test_scheduler_has_a_job_per_enabled_source_plus_tick_and_notify() -> None:
         "b": SourceConfig(url="https://b", level="rijk", enabled=False),
         "c": SourceConfig(url="https://c", level="rijk"),
     }
-    engine = create_engine("sqlite://")
+    engine = make_engine(f"sqlite:///{tmp_path / 'jobs.db'}")
     scheduler = build_scheduler(Config(sources=sources), engine)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"source:a", "source:c", "tick", "notify", "heartbeat", "retention"}
+    assert set(jobs) == {"source:a", "source:c", "tick", "notify", "heartbeat", "retention",
+                         "staff-sources"}  # fmt: skip
     friday = datetime(2027, 3, 5, 12, tzinfo=UTC)
+    assert jobs["source:a"].trigger.get_next_fire_time(None, friday).strftime("%a %H:%M") == (
+        "Mon 06:15"
+    )
+    engine.dispose()
+
+
+def test_scheduler_runs_sources_staff_add_and_remove_without_a_restart(tmp_path: Path) -> None:
+    from sqlmodel import Session
+
+    from tracker.db import make_engine
+    from tracker.models import SourceOverride
+    from tracker.ops.schedule import build_scheduler, sync_staff_sources
+
+    config = Config(
+        sources={"a": SourceConfig(url="https://a", level="rijk", schedule="15 6 * * 1-5")}
+    )
+    engine = make_engine(f"sqlite:///{tmp_path / 'jobs.db'}")
+    with Session(engine) as s:
+        # a re-pointed file source keeps its own job and schedule; a new one gets the default
+        s.add(SourceOverride(source_id="a", url="https://a.example/", updated_by="t"))
+        s.add(SourceOverride(source_id="nl_staff", url="https://b.example/", updated_by="t"))
+        s.commit()
+    scheduler = build_scheduler(config, engine)
+    sources = {job.id for job in scheduler.get_jobs() if job.id.startswith("source:")}
+    assert sources == {"source:a", "source:nl_staff"}
+    with Session(engine) as s:
+        s.add(SourceOverride(source_id="nl_later", url="https://c.example/", updated_by="t"))
+        s.delete(s.get_one(SourceOverride, "nl_staff"))
+        s.commit()
+    sync_staff_sources(scheduler, config, engine)  # what the staff-sources job does
+    jobs = {job.id: job for job in scheduler.get_jobs() if job.id.startswith("source:")}
+    assert set(jobs) == {"source:a", "source:nl_later"}
+    friday = datetime(2027, 3, 5, 12, tzinfo=UTC)
+    assert (
+        jobs["source:nl_later"].trigger.get_next_fire_time(None, friday).strftime("%a %H:%M")
+        == "Sat 06:00"
+    )  # [defaults] schedule "0 6 * * *"
     assert jobs["source:a"].trigger.get_next_fire_time(None, friday).strftime("%a %H:%M") == (
         "Mon 06:15"
     )

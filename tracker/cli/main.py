@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -159,11 +160,13 @@ def scrape(
 ) -> None:
     """Haal alle (of de gekozen) bronnen één keer op; exit 1 als een bron mislukt."""
     from tracker.cli.scrape import scrape_and_report
+    from tracker.ingest.overrides import staff_source_ids
 
     config = _load(config_path)
-    ids = source or config.enabled_sources()
-    _known_sources(config, ids)
     engine = _engine(config, page_cache_kib=SCRAPE_PAGE_CACHE_KIB)
+    staff = staff_source_ids(config, engine)  # added on the dashboard, run with the rest
+    ids = source or config.enabled_sources() + staff
+    _known_sources(config, ids, staff)
     ok = scrape_and_report(config, engine, ids, console)
     engine.dispose()  # the connection closed properly (SQLite checkpoints its WAL file)
     _finished.append("scrape")  # main() may end the process without its teardown
@@ -187,12 +190,13 @@ def _exit_without_teardown(code: int) -> NoReturn:
     os._exit(code)
 
 
-def _known_sources(config: Config, ids: list[str]) -> None:
+def _known_sources(config: Config, ids: list[str], staff: Sequence[str] = ()) -> None:
     """Exit 2 naming the valid ids when one is unknown (a typo should say what exists)."""
-    unknown = [s for s in ids if s not in config.sources]
+    known = [*config.sources, *staff]
+    unknown = [s for s in ids if s not in known]
     if unknown:
         err_console.print(
-            f"Onbekende bron: {', '.join(unknown)}. Geldige bronnen: {', '.join(config.sources)}",
+            f"Onbekende bron: {', '.join(unknown)}. Geldige bronnen: {', '.join(known)}",
             markup=False,
             highlight=False,
             soft_wrap=True,

@@ -23,6 +23,14 @@ logger = logging.getLogger(__name__)
 DEFAULT_SCRAPER = "html_page"
 
 
+def staff_source_ids(config: Config, engine: Engine) -> list[str]:
+    """Sources staff added on the dashboard (not in the file), in id order: a scrape of all
+    sources and the scheduler run them too."""
+    with Session(engine) as session:
+        ids = session.exec(select(SourceOverride.source_id)).all()
+    return sorted(sid for sid in ids if sid not in config.sources)
+
+
 def apply_source_overrides(config: Config, engine: Engine) -> tuple[Config, dict[str, str]]:
     """The effective config and, per source, why an override was refused."""
     with Session(engine) as session:

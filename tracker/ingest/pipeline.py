@@ -259,13 +259,23 @@ def run_sources(
         logger.warning("%s: staff override not used: %s", source_id, reason)
     ids = list(source_ids) if source_ids else config.enabled_sources()
     for source_id in ids:
-        if source_id not in config.sources:
+        if source_id not in config.sources and source_id not in refused:
             raise KeyError(f"unknown source {source_id!r}")
     moment = now or datetime.now(UTC)
+    # a staff-added source whose URL the guard refuses now (its DNS changed): failed, not run
+    unsafe = [
+        _result(sid, RunStatus.FAILED, moment, error=refused[sid])
+        for sid in ids
+        if sid not in config.sources
+    ]
+    ids = [sid for sid in ids if sid in config.sources]
+    for result in unsafe:
+        if on_done is not None:
+            on_done(result)
     owner = new_owner()
     locked = _acquire_all(engine, config, ids, moment, owner)
     held = set(locked)
-    results: list[RunResult] = [
+    results: list[RunResult] = unsafe + [
         _result(sid, RunStatus.REFUSED, moment, error=record_refused(engine, sid, moment))
         for sid in ids
         if sid not in held
@@ -279,8 +289,8 @@ def run_sources(
     finally:
         keeper.stop()
         _release(engine, locked, owner)
-    order = {sid: i for i, sid in enumerate(ids)}
-    return sorted(results, key=lambda r: order[r.source_id])
+    order = {sid: i for i, sid in enumerate(source_ids or ids)}
+    return sorted(results, key=lambda r: order.get(r.source_id, len(order)))
 
 
 async def _run_locked(

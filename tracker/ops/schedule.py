@@ -16,6 +16,7 @@ import os
 import socket
 from datetime import UTC, datetime
 
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -26,6 +27,7 @@ from tracker.alerts.lifecycle import tick
 from tracker.alerts.notify import notify
 from tracker.config import Config
 from tracker.db import serialise, session_scope
+from tracker.ingest.overrides import staff_source_ids
 from tracker.ingest.pipeline import run_sources
 from tracker.models import Heartbeat
 from tracker.ops.cron import cron_trigger
@@ -34,6 +36,7 @@ from tracker.read.timefmt import AMSTERDAM
 
 logger = logging.getLogger(__name__)
 
+SOURCE_JOB = "source:"
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
 
 
@@ -78,18 +81,53 @@ def record_heartbeat(session: Session, name: str, now: datetime) -> None:
     session.add(beat)
 
 
+# how often the scheduler looks for sources staff added or removed on the dashboard
+STAFF_SOURCES_MINUTES = 5
+
+
+def _add_source_job(
+    scheduler: BaseScheduler, config: Config, engine: Engine, source_id: str, cron: str
+) -> None:
+    scheduler.add_job(
+        run_source_job,
+        cron_trigger(cron),
+        args=(config, engine, source_id),
+        id=f"{SOURCE_JOB}{source_id}",
+        name=f"scrape {source_id}",
+    )
+
+
+def sync_staff_sources(scheduler: BaseScheduler, config: Config, engine: Engine) -> None:
+    """Give each source staff added on the dashboard a job on ``[defaults] schedule``, and
+    drop the jobs of ones no longer there: they run without a restart of ``tracker run``."""
+    wanted = set(staff_source_ids(config, engine))
+    have = {
+        job.id.removeprefix(SOURCE_JOB)
+        for job in scheduler.get_jobs()
+        if job.id.startswith(SOURCE_JOB) and job.id.removeprefix(SOURCE_JOB) not in config.sources
+    }
+    for source_id in sorted(wanted - have):
+        logger.info("scheduling staff-added source %s", source_id)
+        _add_source_job(scheduler, config, engine, source_id, config.defaults.schedule)
+    for source_id in sorted(have - wanted):
+        logger.info("unscheduling removed staff source %s", source_id)
+        scheduler.remove_job(f"{SOURCE_JOB}{source_id}")
+
+
 def build_scheduler(config: Config, engine: Engine) -> BlockingScheduler:
     """The scheduler with all jobs added, not started."""
     scheduler = BlockingScheduler(timezone=AMSTERDAM, job_defaults=JOB_DEFAULTS)
     for source_id in config.enabled_sources():
         cron = config.sources[source_id].schedule or config.defaults.schedule
-        scheduler.add_job(
-            run_source_job,
-            cron_trigger(cron),
-            args=(config, engine, source_id),
-            id=f"source:{source_id}",
-            name=f"scrape {source_id}",
-        )
+        _add_source_job(scheduler, config, engine, source_id, cron)
+    sync_staff_sources(scheduler, config, engine)
+    scheduler.add_job(
+        sync_staff_sources,
+        IntervalTrigger(minutes=STAFF_SOURCES_MINUTES, timezone=AMSTERDAM),
+        args=(scheduler, config, engine),
+        id="staff-sources",
+        name="staff-sources",
+    )
     scheduler.add_job(tick_job, CronTrigger(minute=5, timezone=AMSTERDAM),
                       args=(config, engine), id="tick", name="tick")  # fmt: skip
     if config.http.body_retention_days:
