@@ -38,7 +38,7 @@ from markupsafe import escape
 from tracker.alerts.subscriptions import subscription_choices
 from tracker.config import Config
 from tracker.models import Event, EventKind, Frequency, OutboxMessage, Scheme, Subscription, Window
-from tracker.read.describe import KIND_NL, event_lines, event_title
+from tracker.read.describe import KIND_NL, count_nl, event_lines, event_title
 from tracker.read.timefmt import format_moment_nl
 from tracker.regions import scheme_region_label
 
@@ -216,7 +216,9 @@ class Renderer:
         elif kind == "digest":
             name = "digest"
             label = "Dagelijks" if recipient.frequency == Frequency.DAILY else "Wekelijks"
-            subject = f"{label} overzicht subsidieregelingen: {len(rows)} signalen"
+            subject = f"{label} overzicht subsidieregelingen: " + count_nl(
+                len(rows), "signaal", "signalen"
+            )
             context["sections"] = group_rows(rows, self.now)
             context["label"] = label
         else:

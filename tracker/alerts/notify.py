@@ -42,6 +42,7 @@ from tracker.config import Config, SmtpConfig, secret
 from tracker.db import serialise, session_scope
 from tracker.errors import NotifyError
 from tracker.models import Event, OutboxMessage, OutboxStatus, Scheme, Subscription, Window
+from tracker.read.visible import is_visible
 
 logger = logging.getLogger(__name__)
 
@@ -584,7 +585,10 @@ def _event_rows_if_published(session: Session, event_ids: list[int]) -> list[Eve
 
 
 def event_rows(session: Session, event_ids: list[int]) -> list[EventRow]:
-    """Published, non-baseline events with their scheme and window, oldest first."""
+    """Published, non-baseline events with their scheme and window, oldest first.
+
+    The feeds' rule applies at sending time too: a scheme staff hid after its alert was
+    queued is left out (a message left empty is dropped), a removed one stays."""
     rows: list[EventRow] = []
     events = session.exec(
         select(Event).where(col(Event.id).in_(event_ids)).order_by(col(Event.created_at))
@@ -592,6 +596,8 @@ def event_rows(session: Session, event_ids: list[int]) -> list[EventRow]:
     for event in events:
         scheme = session.get(Scheme, event.scheme_id)
         if scheme is None or not event.published or event.baseline:
+            continue
+        if not is_visible(scheme, removed=True):
             continue
         window = session.get(Window, event.window_id) if event.window_id else None
         rows.append((event, scheme, window))
