@@ -62,6 +62,14 @@ def test_public_schemes_and_filters(anonymous: TestClient) -> None:
     assert typo.status_code == 422
     assert typo.json()["detail"].startswith("onbekend thema; kies uit scholing, techniek")
     assert anonymous.get("/api/schemes", params={"theme": "scholing"}).status_code == 200
+    # doelgroep filters as in the feeds (it was ignored: every scheme came back)
+    mkb = anonymous.get("/api/schemes", params={"doelgroep": "mkb"}).json()
+    assert 0 < len(mkb) < len(schemes) and all("mkb" in s["doelgroepen"] for s in mkb)
+    assert anonymous.get("/api/schemes", params={"doelgroep": "zzp"}).status_code == 422
+    # an event kind that does not exist is refused, not answered with no events
+    assert anonymous.get("/api/events", params={"kind": "closing_soon"}).status_code == 422
+    opened = anonymous.get("/api/events", params={"kind": "window_announced"}).json()
+    assert opened and all(e["kind"] == "window_announced" for e in opened)
 
 
 def test_hidden_and_unpublished_data_need_staff(

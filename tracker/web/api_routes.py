@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from tracker.config import Config
-from tracker.models import Event, Scheme, Window
+from tracker.models import Event, EventKind, Scheme, Window
 from tracker.read.health import source_health
 from tracker.read.queries import Filters, scheme_windows, shown_windows
 from tracker.read.schemes import SchemeRow, SortKey, scheme_row, select_rows
@@ -148,8 +148,8 @@ def _scheme_out(row: SchemeRow) -> SchemeOut:
     description=(
         "Regelingen met hun status (open, upcoming = binnenkort open, closed, unknown), "
         "afgeleid van de aanvraagperiodes en de huidige tijd; te filteren op niveau, regio "
-        "(provinciecode, bijvoorbeeld NL-GE), thema (een van de ingestelde thema's), status, "
-        "uitgever en vrije tekst. "
+        "(provinciecode, bijvoorbeeld NL-GE), thema en doelgroep (uit de ingestelde lijsten), "
+        "status, uitgever en vrije tekst. "
         "Ingelogde medewerkers zien ook verdwenen regelingen (removed_at gezet); "
         "include_hidden vraagt een ingelogde sessie."
     ),
@@ -161,6 +161,7 @@ def list_schemes(
     level: Annotated[Literal["rijk", "provincie", "eu"] | None, Query()] = None,
     region: Region = None,
     theme: Text = None,
+    doelgroep: Text = None,
     status: Annotated[Literal["open", "upcoming", "closed", "unknown"] | None, Query()] = None,
     publisher: Text = None,
     q: Text = None,
@@ -174,11 +175,15 @@ def list_schemes(
     staff = _is_staff(request)
     if include_hidden and not staff:
         raise HTTPException(status_code=401, detail="inloggen vereist voor verborgen regelingen")
-    if theme and theme not in config.themes:  # a typo answers 422, not an empty list
+    # a typo answers 422, not an empty (or unfiltered) list
+    if theme and theme not in config.themes:
         known = ", ".join(config.themes)
         raise HTTPException(status_code=422, detail=f"onbekend thema; kies uit {known}")
-    f = Filters(level=level, region=region, theme=theme, status=status, publisher=publisher,
-                q=q, include_hidden=include_hidden)  # fmt: skip
+    if doelgroep and doelgroep not in config.doelgroepen:
+        known = ", ".join(config.doelgroepen)
+        raise HTTPException(status_code=422, detail=f"onbekende doelgroep; kies uit {known}")
+    f = Filters(level=level, region=region, theme=theme, doelgroep=doelgroep, status=status,
+                publisher=publisher, q=q, include_hidden=include_hidden)  # fmt: skip
     rows = select_rows(session, now_utc(request), f, sort, staff=staff)
     return [_scheme_out(r) for r in rows[offset : offset + limit]]
 
@@ -258,7 +263,7 @@ def list_windows(
 def list_events(
     request: Request,
     session: DB,
-    kind: Annotated[str | None, Query(max_length=40)] = None,
+    kind: Annotated[EventKind | None, Query()] = None,  # another value answers 422
     scheme_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     include_unpublished: bool = False,
     limit: Limit = 100,
