@@ -69,7 +69,13 @@ def prepare_alerts(
 ) -> PreparedFeed:
     rows = recent_events(session, filters, config.feeds.max_items)
     updated = max((event.created_at for event, _s, _w in rows), default=EPOCH)
-    states = [f"{e.id}:{window_status(w, now) if w else ''}" for e, _s, w in rows]
+    # what an item shows: the event, its scheme as it is now (a rename, a new link) and its
+    # window's dates and status
+    states = [
+        f"{e.id}:{s.updated_at.isoformat()}:"
+        + (f"{w.updated_at.isoformat()}:{window_status(w, now)}" if w else "")
+        for e, s, w in rows
+    ]
     site = config.web.base_url.rstrip("/") + "/"
 
     def render() -> bytes:
@@ -105,7 +111,12 @@ def prepare_schemes(
 ) -> PreparedFeed:
     rows = matching_schemes(session, filters, now)[: config.feeds.max_items]
     updated = max((changed for _s, _w, changed in rows), default=EPOCH)
-    states = [f"{s.id}:{changed.isoformat()}:{scheme_status(w, now)}" for s, w, changed in rows]
+    # each window's own status is shown, not only the scheme's ("open" of one of two windows)
+    states = [
+        f"{s.id}:{changed.isoformat()}:{scheme_status(w, now)}:"
+        + ",".join(window_status(window, now) for window in w)
+        for s, w, changed in rows
+    ]
     site = config.web.base_url.rstrip("/") + "/"
 
     def render() -> bytes:
@@ -130,8 +141,12 @@ def prepare_calendar(
     ]
     pairs.sort(key=lambda p: p[1].opens_at or p[1].closes_at or EPOCH, reverse=True)
     pairs = pairs[: config.feeds.max_items]
-    updated = max((w.updated_at for _s, w in pairs), default=EPOCH)
-    states = [f"{w.id}:{w.updated_at.isoformat()}:{window_status(w, now)}" for _s, w in pairs]
+    updated = max((max(w.updated_at, s.updated_at) for s, w in pairs), default=EPOCH)
+    # an event shows its scheme's name and link too: a rename must not answer 304
+    states = [
+        f"{w.id}:{w.updated_at.isoformat()}:{s.updated_at.isoformat()}:{window_status(w, now)}"
+        for s, w in pairs
+    ]
 
     def render() -> bytes:
         title = feed_title(config, "Aanvraagperiodes subsidieregelingen", filters)

@@ -66,7 +66,7 @@ def test_conditional_get_returns_304(engine: Engine, replay: ReplayServer) -> No
     since = client.get(
         "/feeds/alerts.rss", headers={"If-Modified-Since": first.headers["last-modified"]}
     )
-    assert since.status_code == 304
+    assert since.status_code == 200, "only the ETag covers every change (tracker.web.caching)"
     other = client.get(
         "/feeds/alerts.rss?level=eu", headers={"If-None-Match": first.headers["etag"]}
     )

@@ -110,8 +110,10 @@ def test_every_feed_answers_304_and_is_cacheable(client: TestClient, path: str) 
     assert "public, max-age=" in first.headers["cache-control"]
     again = client.get(path, headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 304
+    # Last-Modified is the newest item; a feed also changes without one (a scheme hidden, a
+    # status passing with the clock), so only the ETag may answer 304
     since = client.get(path, headers={"If-Modified-Since": first.headers["last-modified"]})
-    assert since.status_code == 304
+    assert since.status_code == 200 and since.content == first.content
     other = client.get(path + "?theme=energie", headers={"If-None-Match": first.headers["etag"]})
     assert other.status_code == 200
 

@@ -82,3 +82,20 @@ def test_budget_statement_flags_once_and_says_it_once(sqlite_engine: Engine) -> 
         kinds = _kinds(s, "b", news, during)
         assert kinds.count("budget_exhausted") == 1, kinds
         assert all(w.budget_exhausted for w in s.exec(select(Window)).all())
+
+
+def test_a_scheme_seen_again_unchanged_keeps_its_last_change(sqlite_engine: Engine) -> None:
+    """Feeds sort and cut by the last change: a re-scrape that finds the same is none."""
+    from dataclasses import replace
+
+    from tracker.models import Scheme
+
+    with Session(sqlite_engine) as s:
+        s.add(Source(id="a"))
+        store_scheme(s, "a", _data(), NOW)
+        store_scheme(s, "a", _data(snippet="anders geschreven"), NOW + timedelta(days=1))
+        scheme = s.exec(select(Scheme)).one()
+        assert scheme.updated_at == NOW
+        later = NOW + timedelta(days=2)
+        store_scheme(s, "a", replace(_data(), summary="Nieuwe samenvatting."), later)
+        assert scheme.updated_at == later

@@ -236,6 +236,7 @@ def _store(
     scheme = live_scheme(session, pub.scheme_id)
     primary = pub.merge_kind in (MergeReason.CREATED, MergeReason.DETACHED)
     named = scheme.title
+    shown = _shown(scheme)
     _apply_scheme(scheme, data, primary=primary, tagger=tagger)
     assert scheme.id is not None and pub.id is not None
     outcome = StoreOutcome(session, scheme.id, pub.id, _scheme=scheme, _publication=pub,
@@ -249,7 +250,7 @@ def _store(
     pub.last_seen_at = now
     pub.missing_runs = 0
     pub.content_hash = content_hash
-    _refresh_scheme(session, scheme, now)
+    _refresh_scheme(session, scheme, now, shown)
     session.add(pub)
     if changed_text:
         index_publication(session, pub, data)
@@ -258,9 +259,23 @@ def _store(
     return outcome
 
 
-def _refresh_scheme(session: Session, scheme: Scheme, now: datetime) -> None:
-    """A stored scheme seen again: staff-set labels win, and it is no longer removed."""
-    scheme.updated_at = now
+# what readers see of a scheme: a change to one of these is a change of the scheme
+_SHOWN = ("title", "publisher", "level", "regions", "url", "summary", "themes", "doelgroepen",
+          "identifiers", "removed_at")  # fmt: skip
+
+
+def _shown(scheme: Scheme) -> tuple[object, ...]:
+    return tuple(tuple(v) if isinstance(v := getattr(scheme, name), list) else v for name in _SHOWN)
+
+
+def _refresh_scheme(
+    session: Session, scheme: Scheme, now: datetime, shown: tuple[object, ...]
+) -> None:
+    """A stored scheme seen again: staff-set labels win, and it is no longer removed.
+
+    ``updated_at`` moves only when what readers see changed (``shown``: as it was before this
+    publication was applied): a re-scrape that finds the same scheme is no change, and feeds
+    sort and cut by it."""
     override = session.get(SchemeOverride, scheme.id)
     if override is not None:
         # staff-set labels win over scrapes until staff release them (tracker.staff.corrections)
@@ -268,6 +283,8 @@ def _refresh_scheme(session: Session, scheme: Scheme, now: datetime) -> None:
         scheme.regions = list(override.regions) if override.regions is not None else scheme.regions
     if scheme.removed_at is not None:
         scheme.removed_at = None
+    if _shown(scheme) != shown:
+        scheme.updated_at = now
     session.add(scheme)
 
 
@@ -289,11 +306,11 @@ def _new_publication(
         changes.append(detect.scheme_new(made))
         _propose(session, made, match, now, data)
     else:
-        named = scheme.title
+        named, shown = scheme.title, _shown(scheme)
         _apply_scheme(scheme, data, primary=False, tagger=tagger)
         if (renamed := detect.scheme_renamed(scheme, named)) is not None:
             changes.append(renamed)  # a new publication gave the scheme a real name
-        _refresh_scheme(session, scheme, now)
+        _refresh_scheme(session, scheme, now, shown)
         assert scheme.id is not None
         scheme_id = scheme.id
     pub = _Columns({**_PUBLICATION_ROW(), "source_id": source_id, "key": data.key,

@@ -194,7 +194,7 @@ class FeedFastPath:
         sent = {name: value.decode("latin-1") for name, value in scope["headers"]}
         state = scope["app"].state if "app" in scope else None
         cache: FeedCache | None = getattr(state, "feed_cache", None)
-        if cache is None or b"if-modified-since" in sent:
+        if cache is None:
             return False
         key = cache.raw.get((scope["path"], scope["query_string"].decode("latin-1")))
         if key is None:
