@@ -13,10 +13,17 @@ import re
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from scrapers._regions import PROVINCES
 from scrapers.base import DEFAULT_LOOK_BACK_DAYS, DEFAULT_MAX_PAGES
@@ -174,6 +181,25 @@ class RegionsConfig(_Model):
         return value
 
 
+def _label_name(name: str) -> str:
+    # lowercase, as feeds, forms and the API take them
+    if not re.fullmatch(r"[a-z0-9][a-z0-9 _-]*", name):
+        raise ValueError(f"name {name!r}: use lowercase letters, digits, -, _ and spaces")
+    return name
+
+
+def _keywords(keywords: tuple[str, ...]) -> tuple[str, ...]:
+    # a theme or doelgroep is assigned by its keywords: none never tags, a blank one tags all
+    if not keywords:
+        raise ValueError("no keywords: it would never be assigned")
+    if blank := [k for k in keywords if not k.strip()]:
+        raise ValueError(f"blank keyword {blank[0]!r}: it would match every scheme")
+    return keywords
+
+
+LabelName = Annotated[str, AfterValidator(_label_name)]
+Keywords = Annotated[tuple[str, ...], AfterValidator(_keywords)]
+
 DEFAULT_THEMES: dict[str, tuple[str, ...]] = {
     "scholing": ("scholing", "opleiding", "leerwerk", "bbl", "leven lang ontwikkelen", "vakkracht"),
     "techniek": ("techniek", "technologie", "technisch", "maakindustrie", "digitalisering"),
@@ -280,8 +306,8 @@ class Config(_Model):
     smtp: SmtpConfig = SmtpConfig()
     alerts: AlertsConfig = AlertsConfig()
     regions: RegionsConfig = RegionsConfig()
-    themes: dict[str, tuple[str, ...]] = Field(default_factory=lambda: dict(DEFAULT_THEMES))
-    doelgroepen: dict[str, tuple[str, ...]] = Field(
+    themes: dict[LabelName, Keywords] = Field(default_factory=lambda: dict(DEFAULT_THEMES))
+    doelgroepen: dict[LabelName, Keywords] = Field(
         default_factory=lambda: dict(DEFAULT_DOELGROEPEN)
     )
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
@@ -367,7 +393,8 @@ def _check_sources(file: Path, text: str, config: Config) -> None:
 def _describe(file: Path, text: str, exc: ValidationError, prefix: str = "") -> str:
     lines = []
     for error in exc.errors():
-        parts = [str(p) for p in error["loc"]]
+        # "[key]": pydantic's mark of a dict key that failed, not a key of the file
+        parts = [str(p) for p in error["loc"] if p != "[key]"]
         key = ".".join(([prefix] if prefix else []) + parts)
         msg = error["msg"]
         if error["type"] == "extra_forbidden":

@@ -80,6 +80,13 @@ def test_shipped_config_is_valid() -> None:
             "config.toml:2: sources.nl_stcrt.regions: missing: a provincial source of scraper "
             "'html_page' needs its province",
         ),
+        # a theme that never tags, tags everything, or that no form or feed can name
+        (
+            "[themes]\nscholing = []\n",
+            "config.toml:2: themes.scholing: Value error, no keywords",
+        ),
+        ('[themes]\nscholing = ["bbl", " "]\n', "themes.scholing: Value error, blank keyword ' '"),
+        ('[doelgroepen]\nMkb = ["mkb"]\n', "config.toml:2: doelgroepen.Mkb"),
         ("[database\nurl = 1\n", "invalid TOML"),
     ],
 )
