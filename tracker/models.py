@@ -337,6 +337,8 @@ class SourceOverride(SQLModel, table=True):
     title: str = ""
     url: str = Field(max_length=2000)
     level: str = Field(default="rijk", max_length=20)
+    # province codes of a provincial source staff added (its pages name no province)
+    regions: list[str] = Field(default_factory=empty_list, sa_type=JSON)
     scraper: str = Field(default="", max_length=100)
     updated_by: str = Field(max_length=100)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

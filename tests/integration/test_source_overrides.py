@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from tests.conftest import NOW, STCRT, make_config
 from tracker.ingest.pipeline import run_source, run_sources
-from tracker.models import Publication, SourceOverride
+from tracker.models import Publication, Scheme, SourceOverride
 from tracker.ops.replay import ReplayServer
 
 
@@ -62,6 +62,15 @@ def test_staff_adds_a_source_on_the_dashboard_and_runs_it(
     with TestClient(make_app(config, engine)) as client:
         login(client)
         form = {"source_id": "nl_prov_limburg_staff", "url": page, "level": "provincie"}
+        # a provincial page names no province: without one its schemes would reach every
+        # province's subscribers, so the form asks for it
+        assert post_form(client, "/beheer/bronnen", "/beheer/bronnen", form).status_code == 303
+        assert (
+            "Een provinciale bron heeft een provincie nodig" in client.get("/beheer/bronnen").text
+        )
+        with Session(engine) as s:
+            assert s.get(SourceOverride, "nl_prov_limburg_staff") is None
+        form["regions"] = "Limburg"
         assert post_form(client, "/beheer/bronnen", "/beheer/bronnen", form).status_code == 303
         listing = client.get("/beheer/bronnen").text
         assert "nl_prov_limburg_staff" in listing and "toegevoegd door anna" in listing
@@ -76,3 +85,7 @@ def test_staff_adds_a_source_on_the_dashboard_and_runs_it(
             break
         time.sleep(0.1)
     assert done and done[0].status == "ok" and done[0].items_found == 1
+    with Session(engine) as s:
+        [scheme_id] = s.exec(select(Publication.scheme_id)).all()
+        scheme = s.get(Scheme, scheme_id)
+        assert scheme is not None and scheme.level == "provincie" and scheme.regions == ["NL-LI"]

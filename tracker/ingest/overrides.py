@@ -1,7 +1,8 @@
 """Sources added or re-pointed by staff on the dashboard, merged into the configuration.
 
-The file stays the base; a staff override replaces a source's URL (and title/level) or adds a
-source (default scraper ``html_page``). Override URLs are checked again by the SSRF guard at run
+The file stays the base; a staff override replaces a source's URL (and title; its level and
+regions stay the file's) or adds a source (default scraper ``html_page``, with the level and
+provinces staff gave). Override URLs are checked again by the SSRF guard at run
 time, since a host's DNS can change after staff saved it; a refused URL keeps the file's
 source as it is and is reported.
 """
@@ -59,5 +60,6 @@ def apply_source_overrides(config: Config, engine: Engine) -> tuple[Config, dict
             title=override.title or override.source_id,
             url=url,
             level=override.level,
+            regions=tuple(override.regions),
         )
     return config.model_copy(update={"sources": sources}), refused

@@ -16,6 +16,7 @@ from tracker.config import Config
 from tracker.ingest.netguard import UnsafeUrlError, check_source_url
 from tracker.models import SourceOverride
 from tracker.read.health import source_health
+from tracker.regions import PROVINCES, province_of
 from tracker.staff.corrections import audit
 from tracker.web.auth import Staff
 from tracker.web.csrf import verify_csrf
@@ -101,10 +102,25 @@ def save_override(
     url: Annotated[str, Form(max_length=2000)],
     title: Annotated[str, Form(max_length=200)] = "",
     level: Annotated[Literal["rijk", "provincie", "eu"], Form()] = "rijk",
+    regions: Annotated[str, Form(max_length=300)] = "",
 ) -> RedirectResponse:
     sid = source_id.strip().lower()
     if not re.fullmatch(SOURCE_ID_RE, sid):
         flash(request, "Bron-id: kleine letters, cijfers en _, zoals nl_prov_limburg.", "error")
+        return redirect("/beheer/bronnen")
+    provinces: list[str] = []
+    for entered in (r for r in re.split(r"[,;\s]+", regions) if r):
+        code = entered.upper() if entered.upper() in PROVINCES else province_of(entered)
+        if code is None:
+            flash(
+                request, f"Onbekende provincie {entered!r}; gebruik NL-GE of Gelderland.", "error"
+            )
+            return redirect("/beheer/bronnen")
+        provinces.append(code)
+    new = sid not in config.sources
+    if new and level == "provincie" and not provinces:
+        # its pages name no province: without one its schemes would reach every province
+        flash(request, "Een provinciale bron heeft een provincie nodig (bijv. NL-LI).", "error")
         return redirect("/beheer/bronnen")
     try:
         safe = check_source_url(url, allow_private=config.http.allow_private_hosts)
@@ -118,6 +134,7 @@ def save_override(
     )
     override = override or SourceOverride(source_id=sid, url=safe, updated_by=user)
     override.url, override.level, override.updated_by, override.updated_at = safe, level, user, now
+    override.regions = sorted(set(provinces)) if level == "provincie" else []
     override.title = title.strip() or override.title
     session.add(override)
     audit(
@@ -131,5 +148,6 @@ def save_override(
         after=safe,
     )
     session.commit()
-    flash(request, f"Bron {sid} opgeslagen: {safe}")
+    kept = "" if new else " (niveau en provincies blijven zoals in de configuratie)"
+    flash(request, f"Bron {sid} opgeslagen: {safe}{kept}")
     return redirect("/beheer/bronnen")
