@@ -101,3 +101,13 @@ def test_an_address_beyond_ascii_asks_for_smtputf8() -> None:
     letter = _letter(Renderer(CONFIG, make_env(), NOW), 5, Recipient("josé@example.org", "t"))
     assert letter.smtputf8 and letter.to == "josé@example.org"
     assert "To: josé@example.org\r\n".encode() in letter.data
+
+
+def test_a_long_subject_shortens_the_name_not_the_dates_or_the_amount() -> None:
+    """The name (here ~160 characters) gives way: the subject keeps the whole window phrase."""
+    letter = _letter(Renderer(CONFIG, make_env(), NOW), 1, Recipient("a@example.org", "t"))
+    subject = str(_parse(letter)["Subject"])
+    assert len(subject) <= 200
+    assert subject.startswith("Aanvraagperiode bekend: Regeling <Vakkracht> & Co")
+    assert " … van 21 maart 2027" in subject
+    assert subject.endswith("tot en met 20 april 2027, budget € 2.500.000")

@@ -149,6 +149,10 @@ def _qp(text: str) -> bytes:
     return binascii.b2a_qp(data, quotetabs=False, istext=True, header=False)
 
 
+# a subject longer than this is shortened in the scheme's name (``event_title``)
+SUBJECT_LIMIT = 200
+
+
 class Renderer:
     """Renders rows of one run (one moment ``now``); ``forget`` drops the fan-out cache."""
 
@@ -224,9 +228,9 @@ class Renderer:
         else:
             name = "alert"
             item = _item(rows[0], self.now)
-            subject = item.title
+            subject = event_title(*rows[0], limit=SUBJECT_LIMIT)
             context["item"] = item
-        return " ".join(subject.split())[:200], name, context
+        return " ".join(subject.split())[:SUBJECT_LIMIT], name, context
 
     def _templates(self, name: str, context: dict[str, Any]) -> tuple[str, str]:
         text = self.env.get_template(f"{name}.txt").render(context)

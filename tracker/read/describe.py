@@ -6,6 +6,7 @@ Returns plain text only; every output format escapes it itself.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -89,11 +90,21 @@ def window_phrase(window: Window) -> str:
     return text
 
 
-def event_title(event: Event, scheme: Scheme, window: Window | None) -> str:
+def event_title(
+    event: Event, scheme: Scheme, window: Window | None, *, limit: int | None = None
+) -> str:
+    """'Aanvraagperiode bekend: <regeling> van … tot en met …, budget …'; with ``limit``
+    (a mail subject) a long scheme name is shortened at a word with '…', never the dates or
+    the amount after it."""
     label = KIND_NL.get(EventKind(event.kind), event.kind)
+    phrase = ""
     if window is not None and event.kind != EventKind.SCHEME_NEW:
-        return f"{label}: {scheme.title} {window_phrase(window)}"
-    return f"{label}: {scheme.title}"
+        phrase = " " + window_phrase(window)
+    title = " ".join(scheme.title.split())
+    if limit is not None and len(label) + 2 + len(title) + len(phrase) > limit:
+        room = max(limit - len(label) - 2 - len(phrase), 20)
+        title = textwrap.shorten(title, room, placeholder=" …")
+    return f"{label}: {title}{phrase}"
 
 
 # bodies behind sites that do not name themselves, by host (issue 15: RVO schemes showed none)
