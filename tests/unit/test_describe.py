@@ -100,3 +100,32 @@ def test_feed_html_escapes_every_line_and_links_urls() -> None:
     body = lines_html(["Regeling: <b>x</b> & y", 'Officiële bron: https://e.org/?a=1&b="2"'])
     assert body.startswith("<p>Regeling: &lt;b&gt;x&lt;/b&gt; &amp; y</p>")
     assert '<a href="https://e.org/?a=1&amp;b=&quot;2&quot;">' in body
+
+
+def test_an_old_change_alert_tells_what_it_told_then() -> None:
+    """A→B, then B→C: the first alert still says B, was A, and that it is C now."""
+    from tracker.detect.change import WindowState
+    from tracker.models import Event, EventKind, Scheme
+    from tracker.read.describe import event_lines, event_title
+
+    def moment(day: int) -> datetime:
+        return datetime(2027, 3, day, 16, tzinfo=UTC)
+
+    def state(day: int) -> dict[str, str | None]:
+        return WindowState(moment(1), moment(day), None).as_json()
+
+    now_window = Window(id=3, scheme_id=7, opens_at=moment(1), closes_at=moment(25),
+                        opens_has_time=True, closes_has_time=True)  # fmt: skip
+    first = Event(kind=EventKind.WINDOW_CHANGED, scheme_id=7, window_id=3, before=state(10),
+                  after=state(20), dedupe_key="a")  # fmt: skip
+    scheme = Scheme(id=7, slug="vakkracht", title="Regeling Vakkracht", level="rijk")
+    title = event_title(first, scheme, now_window)
+    assert title.endswith("tot en met 20 maart 2027 17:00")
+    lines = event_lines(first, scheme, now_window, moment(2))
+    assert "Aanvraagperiode: van 1 maart 2027 17:00 tot en met 20 maart 2027 17:00" in lines
+    assert "Inmiddels gewijzigd in: van 1 maart 2027 17:00 tot en met 25 maart 2027 17:00" in lines
+    assert "Was: opent 1 maart 2027 17:00, sluit 10 maart 2027 17:00" in lines
+    latest = Event(kind=EventKind.WINDOW_CHANGED, scheme_id=7, window_id=3, before=state(20),
+                   after=state(25), dedupe_key="b")  # fmt: skip
+    assert not any(line.startswith("Inmiddels") for line in event_lines(
+        latest, scheme, now_window, moment(2)))  # fmt: skip

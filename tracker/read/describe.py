@@ -90,6 +90,28 @@ def window_phrase(window: Window) -> str:
     return text
 
 
+def window_then(event: Event, window: Window | None) -> Window | None:
+    """The window with the dates and budget its event announced (``Event.after``), when it
+    has changed since: an alert in a feed or a digest tells what it told then, not today's
+    dates beside a 'Was' of its own. A copy that is never stored; else ``window`` itself."""
+    after = event.after or {}
+    if window is None or "opens_at" not in after or "closes_at" not in after:
+        return window
+    opens, closes = _moment_of(after["opens_at"]), _moment_of(after["closes_at"])
+    budget = Decimal(str(after["budget_eur"])) if after.get("budget_eur") else None
+    if (opens, closes, budget) == (window.opens_at, window.closes_at, window.budget_eur):
+        return window
+    then = Window(scheme_id=window.scheme_id, opens_at=opens, closes_at=closes,
+                  opens_has_time=window.opens_has_time, closes_has_time=window.closes_has_time,
+                  precision=window.precision, budget_eur=budget, snippet=window.snippet,
+                  url=window.url)  # fmt: skip
+    return window if window_phrase(then) == window_phrase(window) else then
+
+
+def _moment_of(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
 def event_title(
     event: Event, scheme: Scheme, window: Window | None, *, limit: int | None = None
 ) -> str:
@@ -98,8 +120,9 @@ def event_title(
     the amount after it."""
     label = KIND_NL.get(EventKind(event.kind), event.kind)
     phrase = ""
-    if window is not None and event.kind != EventKind.SCHEME_NEW:
-        phrase = " " + window_phrase(window)
+    shown = window_then(event, window)
+    if shown is not None and event.kind != EventKind.SCHEME_NEW:
+        phrase = " " + window_phrase(shown)
     title = " ".join(scheme.title.split())
     if limit is not None and len(label) + 2 + len(title) + len(phrase) > limit:
         room = max(limit - len(label) - 2 - len(phrase), 20)
@@ -185,8 +208,11 @@ def state_phrase(state: dict[str, Any]) -> str:
 def event_lines(event: Event, scheme: Scheme, window: Window | None, now: datetime) -> list[str]:
     """The body of an alert as plain-text lines (feeds and mail render them)."""
     lines = scheme_header_lines(scheme)
-    if window is not None:
-        lines.append(f"Aanvraagperiode: {window_phrase(window)}")
+    shown = window_then(event, window)
+    if shown is not None and window is not None:
+        lines.append(f"Aanvraagperiode: {window_phrase(shown)}")
+        if shown is not window:
+            lines.append(f"Inmiddels gewijzigd in: {window_phrase(window)}")
         lines.append(f"Status: {LABELS_NL[window_status(window, now)]}")
     if event.kind == EventKind.WINDOW_CHANGED and event.before:
         lines.append(f"Was: {state_phrase(event.before)}")
