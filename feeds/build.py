@@ -63,8 +63,10 @@ def _new_feed(
     fg = FeedGenerator()
     fg.id(f"tag:{TAG_AUTHORITY},2026:{self_url.split('://', 1)[-1]}")
     fg.title(_xml_safe(title))
-    fg.link(href=site_url, rel="alternate")
+    # self first: feedgen writes the last link it was given as the RSS channel's <link>,
+    # which must be the site a reader's "visit website" opens, not the feed's XML
     fg.link(href=self_url, rel="self")
+    fg.link(href=site_url, rel="alternate")
     fg.description(description)
     fg.language("nl")
     fg.updated(updated)

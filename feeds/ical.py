@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 UID_DOMAIN = "subsidie-tracker"
 SLOT = timedelta(minutes=30)
+TZID = "Europe/Amsterdam"
 
 
 def window_uid(window: Window, edge: str) -> str:
@@ -44,12 +45,26 @@ def build_calendar(*, title: str, rows: Sequence[tuple[Scheme, Window]], now: da
     return cal
 
 
+def _stated(moment: datetime) -> datetime:
+    """Local time with TZID, or UTC for a time in the hour that repeats when clocks go back:
+    a local time there means its first occurrence (RFC 5545 3.3.5), so the second is written
+    as UTC."""
+    local = to_local(moment)
+    if local.replace(fold=0).astimezone(UTC) != moment.astimezone(UTC):
+        return moment.astimezone(UTC)
+    return local
+
+
 def _add_timezone(cal: Calendar, rows: Sequence[tuple[Scheme, Window]]) -> None:
     """The VTIMEZONE for Europe/Amsterdam, reaching past the last event, without the English
     COMMENT icalendar puts in it ('This timezone only works from …'): calendar apps show it."""
     moments = [m for _, w in rows for m in (w.opens_at, w.closes_at) if m is not None]
     last = max([Timezone.DEFAULT_LAST_DATE, *(m.date() + timedelta(days=366) for m in moments)])
     cal.add_missing_timezones(last_date=last)
+    if not cal.timezones:
+        # no events (a filter matched none): a calendar needs one component (RFC 5545 3.6),
+        # and clients reject an empty one; the time zone it would use will do
+        cal.add_component(Timezone.from_tzid(TZID, last_date=last))
     for timezone in cal.timezones:
         timezone.pop("COMMENT", None)
 
@@ -67,8 +82,10 @@ def _vevent(scheme: Scheme, window: Window, edge: str, now: datetime) -> VEvent:
     event.add("summary", f"{label}: {scheme.title}")
     local = to_local(moment)
     if has_time:
-        event.add("dtstart", local if opening else local - SLOT)
-        event.add("dtend", local + SLOT if opening else local)
+        # the half hour is counted in UTC: a deadline at 03:15 on the night clocks go forward
+        # then starts at 01:45 (CET), not at 02:45, a time that day does not have
+        event.add("dtstart", _stated(moment if opening else moment - SLOT))
+        event.add("dtend", _stated(moment + SLOT if opening else moment))
     else:
         event.add("dtstart", local.date())
         event.add("dtend", local.date() + timedelta(days=1))

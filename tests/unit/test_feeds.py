@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import feedparser
@@ -57,6 +57,32 @@ def test_calendar_timezone_has_no_english_comment_and_covers_late_dates() -> Non
     assert (start.hour, str(start.tzinfo)) == (10, "Europe/Amsterdam")  # summer time in 2040
     assert "20400325T030000" in text.replace("\r\n ", "")  # the 2040 change to summer time
     assert "BEGIN:VEVENT" not in build_calendar(title="t", rows=[], now=NOW).to_ical().decode()
+
+
+def test_calendar_deadlines_keep_their_half_hour_across_clock_changes() -> None:
+    """03:15 on 28 March 2027 (clocks went forward at 02:00) and on 31 October 2027."""
+    spring = Window(id=5, scheme_id=7, closes_at=datetime(2027, 3, 28, 1, 15, tzinfo=UTC),
+                    closes_has_time=True, updated_at=NOW)  # fmt: skip
+    autumn = Window(id=6, scheme_id=7, closes_at=datetime(2027, 10, 31, 2, 15, tzinfo=UTC),
+                    closes_has_time=True, updated_at=NOW)  # fmt: skip
+    rows = [(SCHEME, spring), (SCHEME, autumn)]
+    cal = icalendar.Calendar.from_ical(build_calendar(title="t", rows=rows, now=NOW).to_ical())
+    for event in cal.walk("VEVENT"):
+        start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+        # (Python subtracts two times of one zone on the wall clock: compare in UTC)
+        assert end.astimezone(UTC) - start.astimezone(UTC) == timedelta(minutes=30), str(
+            event["UID"]
+        )
+
+
+def test_a_calendar_without_events_still_has_a_component() -> None:
+    """RFC 5545 asks for one; clients refuse an empty VCALENDAR (a filter matching none)."""
+    text = build_calendar(title="t", rows=[], now=NOW).to_ical().decode()
+    cal = icalendar.Calendar.from_ical(text)
+    assert not cal.walk("VEVENT") and [str(z["TZID"]) for z in cal.walk("VTIMEZONE")] == [
+        "Europe/Amsterdam"
+    ]
+    assert "COMMENT" not in text
 
 
 def test_scheme_feed_shows_derived_status_and_tags() -> None:
@@ -151,3 +177,15 @@ def test_crontab_weekdays_keep_their_crontab_meaning(cron: str, days: str) -> No
         fired.add(moment.strftime("%a"))
     order = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     assert " ".join(sorted(fired, key=order.index)) == days
+
+
+def test_an_rss_reader_links_to_the_site_not_to_the_feed() -> None:
+    from feeds.build import build_event_feed
+
+    fg = build_event_feed(title="t", self_url="http://x/feeds/alerts.rss", site_url="http://x/",
+                          rows=[], now=NOW, updated=NOW)  # fmt: skip
+    for document in (fg.rss_str(), fg.atom_str()):
+        feed = feedparser.parse(document).feed
+        assert feed.link == "http://x/"
+        assert {(link.rel, link.href) for link in feed.links} >= {
+            ("alternate", "http://x/"), ("self", "http://x/feeds/alerts.rss")}  # fmt: skip
