@@ -54,6 +54,8 @@ def client(engine: Engine) -> TestClient:
 @pytest.mark.parametrize("path", FEEDS)
 def test_every_feed_variant_parses_cleanly(client: TestClient, path: str) -> None:
     for query in FILTERS:
+        if "kind=" in query and "alerts" not in path:
+            continue  # only alerts have a kind (test_a_kind_is_refused_where_it_cannot_filter)
         response = client.get(path + query)
         assert response.status_code == 200, (path, query, response.text)
         feed = feedparser.parse(response.content)
@@ -116,6 +118,16 @@ def test_every_feed_answers_304_and_is_cacheable(client: TestClient, path: str) 
     assert since.status_code == 200 and since.content == first.content
     other = client.get(path + "?theme=energie", headers={"If-None-Match": first.headers["etag"]})
     assert other.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/feeds/schemes.rss", "/feeds/schemes.atom", "/calendar.ics"])
+def test_a_kind_is_refused_where_it_cannot_filter(client: TestClient, path: str) -> None:
+    """Only alerts have a kind; the schemes feed and calendar ignored it under a title
+    claiming the filter ('Regeling verdwenen' over schemes that were not removed)."""
+    response = client.get(path, params={"kind": "scheme_removed"})
+    assert response.status_code == 400
+    assert "alleen voor de signalenfeed" in response.text
+    assert client.get("/feeds/alerts.rss", params={"kind": "scheme_removed"}).status_code == 200
 
 
 @pytest.mark.parametrize(

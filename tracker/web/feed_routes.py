@@ -115,6 +115,13 @@ FeedFormat = Literal["rss", "atom"]
 GET_HEAD = ["GET", "HEAD"]  # feeds are documents, left out of the API schema (/docs)
 
 
+def _no_kind(filters: Filters) -> None:
+    """Schemes and windows have no kind: a kind asked of them would be ignored while the
+    feed's title claimed it."""
+    if filters.kind:
+        raise FilterError("Soort signaal geldt alleen voor de signalenfeed (/feeds/alerts.rss).")
+
+
 def _format(fmt: str) -> FeedFormat:
     if fmt not in ("rss", "atom"):
         raise FilterError("Onbekend feedformaat. Kies .rss of .atom.")
@@ -153,6 +160,7 @@ def schemes_feed(
     filters: FiltersDep,
 ) -> Response:
     now, self_url, form = now_utc(request), _self_url(config, request), _format(fmt)
+    _no_kind(filters)
     key = ("schemes", form, filters.key(), self_url)
     return cached_feed(
         request,
@@ -170,6 +178,7 @@ def calendar(
     request: Request, session: SessionDep, config: ConfigDep, filters: FiltersDep
 ) -> Response:
     now = now_utc(request)
+    _no_kind(filters)
     key = ("ics", filters.key())
     return cached_feed(
         request, config, key, now, lambda: prepare_calendar(config, session, filters, now)
