@@ -405,3 +405,16 @@ def test_wrong_merge_is_undone_by_detaching_a_publication(
     with Session(engine) as s:
         again = s.get(Publication, amendment.id)
         assert again is not None and again.scheme_id == pub.scheme_id
+
+
+def test_staff_list_filters_like_the_feeds(client: TestClient, engine: Engine) -> None:
+    """A region group stands for its provinces; a typo is an error, not a short CSV."""
+    everything = client.get("/beheer/regelingen.csv").text
+    east = client.get("/beheer/regelingen.csv", params={"region": "oost"}).text
+    gelderland = client.get("/beheer/regelingen.csv", params={"region": "nl-ge"}).text
+    assert east.count("\n") >= gelderland.count("\n") > 1
+    assert east.count("\n") <= everything.count("\n")
+    for bad in ({"region": "NL-GL"}, {"theme": "scholin"}):
+        refused = client.get("/beheer/regelingen", params=bad)
+        assert refused.status_code == 400
+        assert "onbekend" in refused.text

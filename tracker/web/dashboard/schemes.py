@@ -19,6 +19,7 @@ from tracker.read import rowcache
 from tracker.read.queries import UNDATED, Filters, shown_windows
 from tracker.read.schemes import SortKey, load_rows, select_rows
 from tracker.read.status import window_status
+from tracker.regions import PROVINCES, UnknownRegionError, expand_region
 from tracker.staff.corrections import STAFF_SOURCE
 from tracker.staff.review import review_reasons
 from tracker.web.auth import Staff
@@ -33,6 +34,7 @@ SchemeId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def _filter(
+    config: Annotated[Config, Depends(get_config)],
     level: Annotated[Literal["rijk", "provincie", "eu", ""] | None, Query()] = None,
     region: Text = None,
     theme: Text = None,
@@ -41,9 +43,22 @@ def _filter(
     q: Text = None,
     verborgen: bool = False,
 ) -> Filters:
+    """The list's filters as the feeds take them: a region group stands for its provinces,
+    and an unknown region or theme is an error, not an incomplete list (or CSV export)."""
+    codes: tuple[str, ...] = ()
+    if region:
+        region = region.upper() if region.upper() in PROVINCES else region.lower()
+        try:
+            codes = expand_region(config, region)
+        except UnknownRegionError as exc:
+            raise HTTPException(status_code=400, detail=str(exc)) from None
+    if theme and (theme := theme.lower()) not in config.themes:
+        known = ", ".join(config.themes)
+        raise HTTPException(status_code=400, detail=f"onbekend thema {theme!r}; kies uit {known}")
     return Filters(
         level=level or None,
         region=region or None,
+        region_codes=codes,
         theme=theme or None,
         status=status or None,
         publisher=publisher or None,
