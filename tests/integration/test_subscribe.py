@@ -84,6 +84,12 @@ def test_confirmation_expires_and_replaces_the_old_subscription(engine: Engine) 
     client.post(f"/bevestigen/{new.confirm_token}")
     old, new = sorted(_subs(engine), key=lambda s: s.id or 0)
     assert old.unsubscribed_at is not None and new.unsubscribed_at is None
+    # the same address written with capitals is the same subscriber: it replaces, not adds
+    post_subscribe(client, {"email": "C@Example.ORG", "frequency": "wekelijks"})
+    capitals = max(_subs(engine), key=lambda s: s.id or 0)
+    client.post(f"/bevestigen/{capitals.confirm_token}")
+    active = [sub.email for sub in _subs(engine) if sub.unsubscribed_at is None]
+    assert active == ["C@example.org"]
     late = datetime.now(UTC) + timedelta(days=8)
     with Session(engine) as s:
         expired = Subscription(email="d@example.org", confirm_token="t1", unsubscribe_token="t2",
@@ -98,6 +104,7 @@ def test_rate_limits_per_address_and_per_client(engine: Engine) -> None:
     codes = [post_subscribe(client, {"email": "e@example.org"}).status_code
              for _ in range(3)]  # fmt: skip
     assert codes == [200, 200, 429]
+    assert post_subscribe(client, {"email": "E@example.org"}).status_code == 429
     assert post_subscribe(client, {"email": "f@example.org"}).status_code == 200
     blocked = post_subscribe(client, {"email": "g@example.org"})
     assert blocked.status_code == 429 and "Te veel aanmeldingen" in blocked.text

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from tracker.config import Config
@@ -100,7 +101,7 @@ def recent_requests(session: Session, *, since: datetime, email: str = "", clien
     """Subscribe requests since a moment, by address or by client (for rate limits)."""
     query = select(func.count()).select_from(Subscription).where(Subscription.created_at >= since)
     if email:
-        query = query.where(Subscription.email == email)
+        query = query.where(_same_address(email))
     if client:
         query = query.where(Subscription.client == client)
     return int(session.exec(query).one())
@@ -172,6 +173,12 @@ def unsubscribe(session: Session, token: str, now: datetime) -> Subscription | N
     return sub
 
 
+def _same_address(email: str) -> sa.ColumnElement[bool]:
+    """Jan@Example.NL and jan@example.nl are one subscriber (mail providers ignore case), so
+    confirming one replaces the other and both count toward one address's limit."""
+    return func.lower(col(Subscription.email)) == email.lower()
+
+
 def active_subscriptions(session: Session, *, email: str = "") -> list[Subscription]:
     """Confirmed, not unsubscribed, not permanently rejected by the mail server."""
     query = select(Subscription).where(
@@ -180,7 +187,7 @@ def active_subscriptions(session: Session, *, email: str = "") -> list[Subscript
         col(Subscription.rejected_at).is_(None),
     )
     if email:
-        query = query.where(Subscription.email == email)
+        query = query.where(_same_address(email))
     return list(session.exec(query.order_by(col(Subscription.id))).all())
 
 
