@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -172,3 +174,14 @@ def test_rejecting_a_proposal_keeps_both(sqlite_engine: Engine) -> None:
         assert "al besloten" in str(exc)
     else:
         raise AssertionError("a decided proposal cannot be decided again")
+
+
+def test_a_pin_to_no_scheme_is_logged_and_matched_as_usual(
+    sqlite_engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A typo in ``sources.<id>.scheme`` must not pass unseen."""
+    with caplog.at_level(logging.WARNING, logger="tracker.ingest.merge"):
+        session = _store_all(sqlite_engine, ("page", _data("p", "Regeling X", pin="slim-regling")))
+    assert _schemes(session) == ["Regeling X"]
+    assert "no scheme with slug 'slim-regling' (sources.page.scheme)" in caplog.text
+    session.close()

@@ -19,6 +19,7 @@ statements are built once and run with new values.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -33,6 +34,8 @@ from sqlmodel import Session, col, func, select
 
 from tracker.ingest.normalise import SchemeData
 from tracker.models import MergeProposal, MergeReason, Publication, Scheme, SchemeKey
+
+logger = logging.getLogger(__name__)
 
 SIMILARITY = 0.9
 MIN_NAME = 4
@@ -158,6 +161,9 @@ def find_scheme(session: Session, source_id: str, data: SchemeData) -> Match:
         if pinned is not None:
             return Match(pinned, MergeReason.PINNED,
                          f"vastgezet in configuratie op {data.scheme_pin}")  # fmt: skip
+        # a typo in the pin would otherwise pass unseen: the publication is matched as usual
+        logger.warning("%s: no scheme with slug %r (sources.%s.scheme); matching as usual",
+                       source_id, data.scheme_pin, source_id)  # fmt: skip
     identifiers = set(data.identifiers)
     own = regulation_name(data.title)
     subject = regulation_name(subject_title(data))
