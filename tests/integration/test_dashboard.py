@@ -151,6 +151,10 @@ def test_bad_dates_are_refused_with_a_message(client: TestClient, engine: Engine
     )
     assert response.status_code == 303
     assert "de sluitingsdatum ligt vóór de openingsdatum" in client.get(page).text
+    # a time without its date was dropped: the period was saved open-ended
+    timeless = {"opens_on": "2027-10-01", "closes_time": "17:00"}
+    post_form(client, page, f"{page}/periodes/nieuw", timeless)
+    assert "tijd 17:00 zonder datum: vul ook de datum in" in client.get(page).text
     ok = post_form(client, page, f"{page}/periodes/nieuw", {"opens_on": "2027-10-01"})
     assert ok.status_code == 303
     with Session(engine) as s:

@@ -48,6 +48,8 @@ def redirect(url: str) -> RedirectResponse:
 def parse_moment(day: str, clock: str, *, end_of_day: bool) -> tuple[datetime | None, bool]:
     """A form's date (YYYY-MM-DD) and optional time (HH:MM), local → UTC; (None, False) if empty."""
     if not day.strip():
+        if clock.strip():  # dropping the time would save an open end, not what staff meant
+            raise CorrectionError(f"tijd {clock.strip()} zonder datum: vul ook de datum in")
         return None, False
     try:
         parsed_day = date.fromisoformat(day.strip())
