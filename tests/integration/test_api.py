@@ -70,6 +70,10 @@ def test_public_schemes_and_filters(anonymous: TestClient) -> None:
     assert anonymous.get("/api/events", params={"kind": "closing_soon"}).status_code == 422
     opened = anonymous.get("/api/events", params={"kind": "window_announced"}).json()
     assert opened and all(e["kind"] == "window_announced" for e in opened)
+    # a scheme that does not exist is 404, as /api/schemes/{id}, not an empty list
+    for path in ("/api/windows", "/api/events"):
+        assert anonymous.get(path, params={"scheme_id": 999_999}).status_code == 404
+        assert anonymous.get(path, params={"scheme_id": slim["id"]}).status_code == 200
 
 
 def test_hidden_and_unpublished_data_need_staff(

@@ -242,7 +242,9 @@ def list_windows(
     staff = _is_staff(request)
     ids = _all_scheme_ids(session) if staff else _visible_scheme_ids(session, removed=False)
     if scheme_id is not None:
-        ids = [i for i in ids if i == scheme_id]
+        if scheme_id not in ids:  # as /schemes/{id}: an unknown id is 404, not no windows
+            raise HTTPException(status_code=404, detail="regeling niet gevonden")
+        ids = [scheme_id]
     by_scheme = scheme_windows(session, ids)
     windows = shown_windows(w for own in by_scheme.values() for w in own)
     out = [_window_out(w, now) for w in windows]
@@ -280,6 +282,10 @@ def list_events(
         # events are history: a removed scheme's events (its removal too) stay listed
         visible = _visible_scheme_ids(session, removed=True)
         query = query.where(col(Event.scheme_id).in_(visible))
+        if scheme_id is not None and scheme_id not in visible:
+            raise HTTPException(status_code=404, detail="regeling niet gevonden")
+    elif scheme_id is not None and session.get(Scheme, scheme_id) is None:
+        raise HTTPException(status_code=404, detail="regeling niet gevonden")
     if kind:
         query = query.where(Event.kind == kind)
     if scheme_id is not None:
