@@ -155,10 +155,15 @@ def test_bad_dates_are_refused_with_a_message(client: TestClient, engine: Engine
     timeless = {"opens_on": "2027-10-01", "closes_time": "17:00"}
     post_form(client, page, f"{page}/periodes/nieuw", timeless)
     assert "tijd 17:00 zonder datum: vul ook de datum in" in client.get(page).text
+    past = (NOW - timedelta(days=40)).date().isoformat()
+    post_form(client, page, f"{page}/periodes/nieuw", {"closes_on": past})
+    assert "let op: die is al gesloten, er gaat geen signaal uit" in client.get(page).text
     ok = post_form(client, page, f"{page}/periodes/nieuw", {"opens_on": "2027-10-01"})
     assert ok.status_code == 303
     with Session(engine) as s:
-        staff = s.exec(select(Window).where(Window.source_id == "staf")).one()
+        staff = s.exec(
+            select(Window).where(Window.source_id == "staf", col(Window.opens_at).is_not(None))
+        ).one()
         assert staff.staff_locked and staff.scheme_id == slim.id
 
 

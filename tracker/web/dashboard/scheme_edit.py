@@ -96,8 +96,13 @@ def add_window(
     scheme = load_scheme(session, scheme_id)
 
     def act() -> str:
-        dates = _dates(opens_on, opens_time, closes_on, closes_time)
-        corrections.add_window(session, scheme, dates, user, now_utc(request))
+        dates, now = _dates(opens_on, opens_time, closes_on, closes_time), now_utc(request)
+        corrections.add_window(session, scheme, dates, user, now)
+        if dates.closes_at is not None and dates.closes_at < now:
+            # a closed period is history, not news: no alert goes out (a wrong year, perhaps)
+            return (
+                "Aanvraagperiode toegevoegd; let op: die is al gesloten, er gaat geen signaal uit."
+            )
         return "Aanvraagperiode toegevoegd."
 
     return _apply(request, session, scheme_id, act)
