@@ -86,13 +86,18 @@ class HtmlListScraper(Scraper):
                 f"{page.url}: selector {opts.item!r} matched {len(items)} items, "
                 f"expected at least {opts.expect_min}"
             )
-        for item in items:
+        for n, item in enumerate(items, start=1):
             anchor = item.select_one(opts.link)
             href = str(anchor.get("href", "")) if anchor else ""
             url = urljoin(page.url, href) if href else ""
             title = _text(item, opts.title) or (_html.clean(anchor.get_text(" ")) if anchor else "")
             if not title:
-                logger.warning("%s: list item without title skipped", page.url)
+                # passed on as suspect, not dropped: the run is then degraded, so the scheme
+                # behind it is not counted missing (and removed) while it is still listed
+                reason = f"lijstitem {n} zonder titel"
+                self.warn(f"{page.url}: {reason}")
+                yield RawScheme(key=url or f"{page.url}#{n}", title="", url=url or page.url,
+                                suspect=reason)  # fmt: skip
                 continue
             opens, closes, status = (_text(item, s) for s in (opts.opens, opts.closes, opts.status))
             windows = [RawWindow(opens_text=opens, closes_text=closes)] if opens or closes else []

@@ -22,6 +22,12 @@ PARKING_PHRASES = (
     "onze website is vernieuwd", "deze website is verhuisd", "pagina niet gevonden",
     "page not found", "website in aanbouw", "under construction",
 )  # fmt: skip
+# Titles of a maintenance or outage page (checked in the title only: a real scheme page may
+# well say that its application portal is briefly unavailable)
+UNAVAILABLE_TITLES = (
+    "tijdelijk niet beschikbaar", "onderhoud", "storing", "temporarily unavailable",
+    "maintenance", "service unavailable",
+)  # fmt: skip
 # Wording any real scheme page has: how and when to apply, or what is subsidised.
 WINDOW_WORDS = re.compile(
     r"aanvra|indien|openstelling|tijdvak|deadline|sluit|subsidie|regeling|budget|plafond"
@@ -51,8 +57,9 @@ class HtmlPageScraper(Scraper):
     merging; ``publisher`` comes from the source's config.
 
     A page with a title but no text is a ParseError. A parking page ("Dit domein is te koop"),
-    a relaunched site ("Welkom op onze nieuwe website"), a redirect to another host, or a page
-    with neither window wording nor the scheme's name is marked ``suspect``: the pipeline then
+    a relaunched site ("Welkom op onze nieuwe website"), a maintenance page (by its title), a
+    redirect to another host or to a section above the page (an overview), or a page with
+    neither window wording nor the scheme's name is marked ``suspect``: the pipeline then
     stores nothing of it (no title, no alias) and marks the run degraded. Selectors are unknown
     for every site (constructed fixtures only); verify each source with ``tracker check``.
 
@@ -115,14 +122,27 @@ class HtmlPageScraper(Scraper):
         phrase = next((p for p in PARKING_PHRASES if p in lowered), "")
         if phrase:
             return f"pagina lijkt geparkeerd of vernieuwd ('{phrase}')"
-        configured = urlsplit(self.context.url).hostname if self.context.url else None
-        final = urlsplit(page.url).hostname
+        if phrase := next((p for p in UNAVAILABLE_TITLES if p in read.title.casefold()), ""):
+            return f"pagina tijdelijk niet beschikbaar ('{phrase}' in de titel)"
+        wanted = urlsplit(self.context.url) if self.context.url else None
+        got = urlsplit(page.url)
+        configured, final = (wanted.hostname if wanted else None), got.hostname
         if configured and final and _site(configured) != _site(final):
             return f"doorverwezen naar een andere host ({final} in plaats van {configured})"
+        if wanted is not None and _above(got.path, wanted.path):
+            # a removed page sent to its section or the home page: an overview, whose dates
+            # belong to other schemes
+            return f"doorverwezen naar een overzichtspagina ({got.path or '/'})"
         name = (self.options.scheme_title or "").casefold()
         if not WINDOW_WORDS.search(lowered) and not (name and name in lowered):
             return "geen aanvraagperiode-woorden en geen regelingnaam op de pagina"
         return ""
+
+
+def _above(final: str, configured: str) -> bool:
+    """Whether ``final`` is a section above ``configured`` (or the home page)."""
+    final, configured = final.rstrip("/"), configured.rstrip("/")
+    return final != configured and configured.startswith(final + "/")
 
 
 def _site(host: str) -> str:

@@ -84,3 +84,20 @@ def test_follow_details_reads_the_scheme_page() -> None:
 def test_item_selector_is_required() -> None:
     with pytest.raises(pydantic.ValidationError):
         HtmlListScraper.Options()  # type: ignore[call-arg]
+
+
+def test_an_item_that_lost_its_title_is_suspect_not_dropped() -> None:
+    """Dropped, it was a healthy run without it: counted missing, then 'removed' while listed."""
+    from tests.scrapers.conftest import page_from_bytes
+
+    body = (
+        b'<ul><li class="teaser"><h3><a href="/subsidies-financiering/mit">MIT</a></h3></li>'
+        b'<li class="teaser"><h3><a href="/subsidies-financiering/wbso"><img alt=""></a></h3>'
+        b"</li></ul>"
+    )
+    scraper = make()
+    mit, wbso = scraper.parse(page_from_bytes(body, LIST))
+    assert mit.title == "MIT" and mit.suspect == ""
+    assert wbso.suspect == "lijstitem 2 zonder titel"
+    assert wbso.key == "https://www.rvo.nl/subsidies-financiering/wbso"
+    assert scraper.warnings == [f"{LIST}: lijstitem 2 zonder titel"]

@@ -154,3 +154,27 @@ def test_redirect_to_another_host_is_suspect() -> None:
     assert raw.key == RVO  # the configured page, not where it redirected to
     (ok,) = scraper.parse(page_from_fixture("html_page/constructed_rvo_sde.html", RVO))
     assert ok.suspect == ""
+
+
+def test_redirect_to_a_section_above_the_page_is_suspect() -> None:
+    """A removed scheme page sent to the subsidy overview: its dates are other schemes'."""
+    scraper = HtmlPageScraper(HtmlPageScraper.Options(), SourceContext(url=RVO))
+    overview = "https://www.rvo.nl/subsidies-financiering"
+    (raw,) = scraper.parse(page_from_fixture("html_page/constructed_rvo_sde.html", overview))
+    assert "overzichtspagina (/subsidies-financiering)" in raw.suspect
+    home = page_from_fixture("html_page/constructed_rvo_sde.html", "https://www.rvo.nl/")
+    assert "overzichtspagina" in next(iter(scraper.parse(home))).suspect
+    # a trailing slash, or a page moved sideways (a new slug), is no overview
+    for same in (RVO + "/", "https://www.rvo.nl/subsidies-financiering/sde-plus-plus"):
+        (ok,) = scraper.parse(page_from_fixture("html_page/constructed_rvo_sde.html", same))
+        assert ok.suspect == "", same
+
+
+def test_a_maintenance_page_is_suspect_by_its_title() -> None:
+    body = (
+        b"<html><head><title>Tijdelijk niet beschikbaar</title></head><body><main>"
+        b"<h1>Tijdelijk niet beschikbaar</h1><p>De pagina's over subsidies zijn even niet "
+        b"bereikbaar. Probeer het later opnieuw.</p></main></body></html>"
+    )
+    (raw,) = make(scheme_title="SDE++").parse(page_from_bytes(body, RVO))
+    assert "tijdelijk niet beschikbaar" in raw.suspect
