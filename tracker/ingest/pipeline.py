@@ -99,6 +99,9 @@ class _Collected:
     normalised: list[SchemeData | Exception] | None = None
 
 
+# how a run's error says that its time budget left items for the next run
+DEFERRED_NOTE = "tijdsbudget op"
+
 # Share of run_budget after which no new detail requests start: what was collected is stored
 # and the rest continues on the next run (a first run of a large search, issue 12).
 SOFT_BUDGET = 0.8
@@ -883,7 +886,7 @@ def _store(
         notes.append(f"paginalimiet van {got.capped} bereikt: de bron is niet helemaal gelezen")
     if got.deferred:
         notes.append(
-            f"tijdsbudget op: {got.deferred} items zonder details, de volgende run gaat verder"
+            f"{DEFERRED_NOTE}: {got.deferred} items zonder details, de volgende run gaat verder"
         )
     if notes:
         result.status = RunStatus.DEGRADED
@@ -970,7 +973,11 @@ def _health(config: Config, source: Source, result: RunResult, now: datetime) ->
             row["flagged"] = True
             row["flag_reason"] = f"{failures} mislukte runs op rij: {result.error}"
     else:
-        row.update(consecutive_failures=0, last_ok_at=now)
+        row["consecutive_failures"] = 0
+        # a first run cut short by the time budget is no baseline yet: the items it left for
+        # the next run are as old as the rest and must not go out as new
+        if not (source.last_ok_at is None and DEFERRED_NOTE in result.error):
+            row["last_ok_at"] = now
         if result.status == RunStatus.OK:
             row["last_healthy_items"] = result.items_found
         row["flagged"] = result.status == RunStatus.DEGRADED
