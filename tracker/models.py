@@ -104,6 +104,9 @@ class Source(SQLModel, table=True):
     last_healthy_items: int | None = None
     flagged: bool = False
     flag_reason: str = ""
+    # what the last run that stored its items ran with (config, parsing and normalising code:
+    # tracker.ingest.pipeline.source_digest); an unchanged page is stored again when it differs
+    config_digest: str = Field(default="", max_length=64)
     # run lease: owner and last heartbeat while a run is in progress; a lease whose heartbeat
     # is older than tracker.ingest.lease.LEASE_TTL belongs to a crashed run and is taken over
     locked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

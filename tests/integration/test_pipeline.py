@@ -248,6 +248,32 @@ def test_a_failing_store_thread_fails_the_run_instead_of_hanging_it(
         assert {src.locked_by for src in s.exec(select(Source)).all()} == {""}
 
 
+@pytest.mark.parametrize("batch", [False, True], ids=["alone", "in-a-batch"])
+def test_a_config_fix_reaches_schemes_whose_pages_did_not_change(
+    engine: Engine, replay: ReplayServer, batch: bool
+) -> None:
+    """Every page answers 304, but the source now has themes: its schemes are stored again
+    (they kept the old config until a page changed, missing from the theme's feed)."""
+    config = make_config(replay, {"stcrt": STCRT, "prb": PRB})
+    run_sources(config, engine, ["stcrt", "prb"], now=NOW)
+    fixed = config.model_copy(update={"sources": {
+        **config.sources,
+        "stcrt": config.sources["stcrt"].model_copy(update={"themes": ("arbeidsmarkt",)}),
+    }})  # fmt: skip
+    later = NOW + timedelta(hours=6)
+    ids = ["stcrt", "prb"] if batch else ["stcrt"]
+    results = {r.source_id: r for r in run_sources(fixed, engine, ids, now=later)}
+    assert results["stcrt"].status == "ok", "stored again with the fixed config"
+    assert results["stcrt"].requests == results["stcrt"].not_modified > 0
+    with Session(engine) as s:
+        schemes = s.exec(
+            select(Scheme).join(Publication).where(Publication.source_id == "stcrt")
+        ).all()
+        assert schemes and all("arbeidsmarkt" in scheme.themes for scheme in schemes)
+    again = run_sources(fixed, engine, ids, now=later + timedelta(hours=6))
+    assert {r.source_id: r.status for r in again}["stcrt"] == "unchanged"
+
+
 def test_unchanged_sources_in_a_batch_keep_their_bookkeeping(
     engine: Engine, replay: ReplayServer
 ) -> None:

@@ -37,6 +37,7 @@ from tracker.ingest.lease import release_leases as _release
 from tracker.ingest.netguard import HopGuard, origin
 from tracker.ingest.overrides import apply_source_overrides
 from tracker.ingest.parsecache import ParseCache, parse_page
+from tracker.ingest.sourcedigest import source_digest
 from tracker.ingest.upsert import upsert
 from tracker.models import (
     Event,
@@ -667,7 +668,8 @@ def _plainly_unchanged(
     config: Config, source_id: str, outcome: _Collected | Exception, found: dict[str, Source]
 ) -> bool:
     """Whether a source's run is only bookkeeping: every response unchanged, nothing left
-    over, no removals to count, its row stored by an earlier run."""
+    over, no removals to count, its row stored by an earlier run with the same config and
+    code (``tracker.ingest.sourcedigest``)."""
     return (
         isinstance(outcome, _Collected)
         and outcome.unchanged
@@ -675,6 +677,7 @@ def _plainly_unchanged(
         and not outcome.capped
         and source_id in found
         and not scrapers.get(config.scraper_name(source_id)).tracks_removals
+        and found[source_id].config_digest == source_digest(config, source_id)
     )
 
 
@@ -826,7 +829,8 @@ def _store(
     else:
         later.append(writes)  # written with the other sources of the transaction
     tracks_removals = scrapers.get(config.scraper_name(source_id)).tracks_removals
-    if got.unchanged and not got.deferred and not got.capped:
+    current = source.config_digest == source_digest(config, source_id)
+    if got.unchanged and not got.deferred and not got.capped and current:
         result.status = RunStatus.UNCHANGED
         result.items_found = source.last_healthy_items or 0
         _touch_publications(session, source_id, now)
@@ -966,6 +970,7 @@ def _health(config: Config, source: Source, result: RunResult, now: datetime) ->
         "last_run_at": now, "consecutive_failures": source.consecutive_failures,
         "last_ok_at": source.last_ok_at, "last_healthy_items": source.last_healthy_items,
         "flagged": source.flagged, "flag_reason": source.flag_reason,
+        "config_digest": source.config_digest,
     }  # fmt: skip
     if result.status == RunStatus.FAILED:
         row["consecutive_failures"] = failures = source.consecutive_failures + 1
@@ -978,6 +983,8 @@ def _health(config: Config, source: Source, result: RunResult, now: datetime) ->
         # the next run are as old as the rest and must not go out as new
         if not (source.last_ok_at is None and DEFERRED_NOTE in result.error):
             row["last_ok_at"] = now
+        if result.status != RunStatus.UNCHANGED:  # its items were stored with this config
+            row["config_digest"] = source_digest(config, source.id)
         if result.status == RunStatus.OK:
             row["last_healthy_items"] = result.items_found
         row["flagged"] = result.status == RunStatus.DEGRADED
