@@ -166,11 +166,13 @@ class Fetcher:
         status, resp_headers, body, final_url = await self._send(request, headers)
         now = self._clock.now(UTC)
         if status == 304 and entry.has_body:
+            # the stored body is the one at the end of the redirects, as now: its relative
+            # links resolve against that address, not against the one asked for
 
             def stored() -> Page:
-                return Page(request.url, 200, resp_headers, self.stored_body(key, entry), now)
+                return Page(final_url, 200, resp_headers, self.stored_body(key, entry), now)
 
-            return Fetched(True, key, entry, request.url, stored)
+            return Fetched(True, key, entry, final_url, stored)
         if status >= 400 or status == 304:
             raise FetchError(f"HTTP {status} from {request.url}", url=request.url, status=status)
         sha = hashlib.sha256(body).hexdigest()
