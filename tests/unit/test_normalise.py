@@ -20,6 +20,7 @@ from tracker.ingest.normalise import (
     clean_text,
     normalise_scheme,
 )
+from tracker.read.timefmt import AMSTERDAM
 
 TODAY = date(2026, 11, 27)
 SOURCE = SourceConfig.model_validate(
@@ -52,6 +53,31 @@ def test_structured_fields_are_dates(
     opens: str, closes: str, expected: tuple[datetime | None, datetime | None]
 ) -> None:
     assert _windows(RawWindow(opens_text=opens, closes_text=closes)) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        # read in December and again in January: the same window, open now (it jumped a year
+        # when each field's year was guessed on its own)
+        (date(2026, 12, 15), (date(2026, 12, 1), date(2027, 1, 31))),
+        (date(2027, 1, 20), (date(2026, 12, 1), date(2027, 1, 31))),
+        # closed a month ago: that window, not next winter's
+        (date(2027, 3, 1), (date(2026, 12, 1), date(2027, 1, 31))),
+        # half a year after it closed: the next one
+        (date(2027, 9, 1), (date(2027, 12, 1), date(2028, 1, 31))),
+    ],
+)
+def test_year_less_fields_are_read_as_one_window(today: date, expected: tuple[date, date]) -> None:
+    raw = RawScheme(
+        key="k", title="T", windows=[RawWindow(opens_text="1 december", closes_text="31 januari")]
+    )
+    data = normalise_scheme(raw, SOURCE, "https://x.nl/lijst", today)  # fmt: skip
+    [window] = data.windows
+    assert window.opens_at is not None and window.closes_at is not None
+    local = (window.opens_at.astimezone(AMSTERDAM).date(),
+             window.closes_at.astimezone(AMSTERDAM).date())  # fmt: skip
+    assert local == expected
 
 
 @pytest.mark.parametrize(

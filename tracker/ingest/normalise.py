@@ -20,7 +20,7 @@ from scrapers.base import RawScheme, RawWindow
 from tracker import windows as extractor
 from tracker.config import SourceConfig
 from tracker.read.timefmt import AMSTERDAM, local_moment
-from tracker.windows.dates import find_mentions
+from tracker.windows.dates import Mention, find_mentions
 
 logger = logging.getLogger(__name__)
 
@@ -157,7 +157,12 @@ def _from_raw(raw: RawWindow, today: date) -> list[WindowData]:
         return []
     if not opens and not closes:
         return []
-    if opens and closes and closes[0] < opens[0] and not _has_year(raw.closes_text):
+    if opens and closes and not _has_year(raw.opens_text) and not _has_year(raw.closes_text):
+        # neither says its year: they are read together, as one window ("1 december" –
+        # "31 januari" read in January is the window open now, not next winter's)
+        if (years := _window_years(raw.opens_text, raw.closes_text, today)) is not None:
+            opens, closes = (years[0], opens[1]), (years[1], closes[1])
+    elif opens and closes and closes[0] < opens[0] and not _has_year(raw.closes_text):
         closes = (closes[0].replace(year=closes[0].year + 1), closes[1])
     snippet = clean_text(raw.snippet or f"{raw.opens_text} – {raw.closes_text}", MAX_SNIPPET)
     return [
@@ -191,6 +196,37 @@ def _parse_field(value: str, today: date) -> tuple[date, time | None] | None:
     if day is not None and mention.year is None and (today - day).days > 183:
         day = mention.on(year + 1)  # a year-less date half a year back means next year's
     return (day, mention.time) if day is not None else None
+
+
+def _window_years(opens_text: str, closes_text: str, today: date) -> tuple[date, date] | None:
+    """The days of a window whose fields name no year: the one open today, else the first
+    that closed less than half a year ago or closes later (the rule ``_parse_field`` applies
+    to a single date), each closing on or after its opening."""
+    found = [_day_mention(opens_text), _day_mention(closes_text)]
+    if found[0] is None or found[1] is None:
+        return None
+    opening, closing = found[0], found[1]
+    candidates: list[tuple[date, date]] = []
+    for year in (today.year - 1, today.year, today.year + 1):
+        opens = opening.on(year)
+        closes = closing.on(year)
+        if opens is None or closes is None:
+            continue
+        if closes < opens:
+            closes = closing.on(year + 1)
+            if closes is None:
+                continue
+        candidates.append((opens, closes))
+    for opens, closes in candidates:
+        if opens <= today <= closes:
+            return opens, closes
+    return next(((o, c) for o, c in candidates if (today - c).days <= 183), None)
+
+
+def _day_mention(value: str) -> Mention | None:
+    value = clean_text(value, 200)
+    days = [m for m in find_mentions(value) if m.precision == "day" and m.month is not None]
+    return days[0] if len(days) == 1 else None
 
 
 def _has_year(value: str) -> bool:
