@@ -53,12 +53,24 @@ FULL_TIMED = _w(_at(FEB1, time(9)), _at(FEB15, time(17)), opens_timed=True, clos
         (FULL, _w(_at(date(2027, 1, 31)), None), False),
         (FULL, _w(None, _at(FEB1, end=True)), False),
         (FULL, _w(_at(FEB15), None), False),
-        # two different full windows are never one period, even on the same days
-        (FULL, FULL_TIMED, False),
+        # the same days, one source giving times and the other not, are one period (they
+        # were shown twice and alerted twice); other full windows never are
+        (FULL, FULL_TIMED, True),
+        (
+            FULL_TIMED,
+            _w(_at(FEB1, time(9)), _at(FEB15, time(12)), opens_timed=True, closes_timed=True),
+            False,
+        ),  # fmt: skip
         (FULL, _w(_at(FEB1), _at(date(2027, 3, 1), end=True)), False),
-        # two different half windows neither; the same span always is
+        # half windows likewise; an opening-only and a closing-only one never; the same span
+        # always is
         (_w(_at(FEB1), None), _w(None, _at(FEB15, end=True)), False),
-        (_w(None, _at(FEB15, end=True)), _w(None, _at(FEB15, time(17)), closes_timed=True), False),
+        (_w(None, _at(FEB15, end=True)), _w(None, _at(FEB15, time(17)), closes_timed=True), True),
+        (
+            _w(None, _at(FEB15, time(12)), closes_timed=True),
+            _w(None, _at(FEB15, time(17)), closes_timed=True),
+            False,
+        ),  # fmt: skip
         (FULL, _w(_at(FEB1), _at(FEB15, end=True), id=2), True),
         (_w(None, _at(FEB15, end=True)), _w(None, _at(FEB15, end=True), id=2), True),
         # undated windows are each their own; other schemes never share a period
@@ -84,9 +96,19 @@ def _ids(*windows: Window) -> list[int | None]:
         # ... even a staff-locked half: staff locks choose among copies of one span
         ((FULL, _w(None, _at(FEB15, end=True), id=2, staff_locked=True)), [1]),
         ((FULL, FULL.model_copy(update={"id": 2, "staff_locked": True})), [2]),
-        # a half on another day stays; two full windows stay; undated windows stay
+        # a half on another day stays; undated windows stay
         ((FULL, _w(None, _at(date(2027, 2, 14), end=True), id=2)), [1, 2]),
-        ((FULL, FULL_TIMED.model_copy(update={"id": 2})), [1, 2]),
+        # the same days with and without times are one period, shown with its times; two
+        # full windows on other days stay two
+        ((FULL, FULL_TIMED.model_copy(update={"id": 2})), [2]),
+        (
+            (
+                FULL.model_copy(update={"staff_locked": True}),
+                FULL_TIMED.model_copy(update={"id": 2}),
+            ),
+            [1],
+        ),  # fmt: skip
+        ((FULL, _w(_at(FEB1), _at(date(2027, 3, 1), end=True), id=2)), [1, 2]),
         ((FULL, _w(None, None, id=2), _w(None, None, id=3)), [1, 2, 3]),
         # a half copy of two full windows is hidden once; a withdrawn full hides nothing
         (

@@ -123,6 +123,11 @@ class _Dates:
         return (self.opens is not None) + (self.closes is not None)
 
     @property
+    def timed(self) -> int:
+        """How many of the known bounds give a time."""
+        return sum(bound.timed for bound in (self.opens, self.closes) if bound is not None)
+
+    @property
     def undated(self) -> bool:
         return self.known == 0
 
@@ -138,8 +143,15 @@ class _Dates:
             return False
         if self.span == other.span:
             return True
+        if self.known == other.known:
+            # the same bounds, a bound that gives no time on the day of one that does
+            # ('1 maart – 31 maart' beside '1 maart 9.00 – 31 maart 17.00 uur')
+            pairs = ((self.opens, other.opens), (self.closes, other.closes))
+            if any((a is None) != (b is None) for a, b in pairs):
+                return False  # an opening-only and a closing-only window
+            return all(a.same(b) for a, b in pairs if a is not None and b is not None)
         if {self.known, other.known} != {1, 2}:
-            return False  # two different full windows, or two different half windows
+            return False
         half, full = (self, other) if self.known == 1 else (other, self)
         if half.opens is not None and full.opens is not None:
             return half.opens.same(full.opens)
@@ -157,8 +169,10 @@ def same_period(a: Window, b: Window) -> bool:
       window whose corresponding bound is the same moment, or the same local day when
       either of the two gives no time ('tot en met 15 februari 2027' next to 'van 1 februari
       tot en met 15 februari 2027 17:00');
-    - two different full windows, two different half windows, and undated windows are never
-      one period. Withdrawn windows are not special here; callers leave them out.
+    - two full (or two half) windows are one period when each bound is the same in that
+      sense: the same days, one source giving times and another not;
+    - other full windows, other half windows, and undated windows are never one period.
+      Withdrawn windows are not special here; callers leave them out.
     """
     return _Dates.of(a).same_period(_Dates.of(b))
 
@@ -194,7 +208,7 @@ def periods(windows: Iterable[Window]) -> list[Period]:
         mine = dates[id(window)]
         key = ("undated", id(window)) if mine.undated else (mine.scheme_id, *mine.span)
         spans.setdefault(key, []).append(window)
-    groups = list(spans.values())
+    groups = _same_days(list(spans.values()), dates)
     full = [g for g in groups if dates[id(g[0])].known == 2]
     shown: list[Period] = []
     halves: dict[int, list[Window]] = {id(g[0]): [] for g in full}
@@ -209,6 +223,30 @@ def periods(windows: Iterable[Window]) -> list[Period]:
         shown.append(Period(group[0], tuple(group)))
     result = [Period(p.shown, p.copies + tuple(halves.get(id(p.shown), ()))) for p in shown]
     return sorted(result, key=lambda p: p.shown.id if p.shown.id is not None else 0)
+
+
+def _same_days(groups: list[list[Window]], dates: dict[int, _Dates]) -> list[list[Window]]:
+    """Span groups of one scheme stating the same days, one giving times and another not,
+    joined (``same_period``); the copy that gives the most times speaks for them, unless
+    staff locked another. Undated windows stay alone."""
+    joined: dict[int, list[list[Window]]] = {}
+    out: list[list[Window]] = []
+    for group in groups:
+        head = dates[id(group[0])]
+        mine = joined.setdefault(head.scheme_id, [])
+        home = next(
+            (g for g in mine if head.known and dates[id(g[0])].known == head.known
+             and dates[id(g[0])].same_period(head)),
+            None,
+        )  # fmt: skip
+        if home is None:
+            mine.append(group)
+            out.append(group)
+        else:
+            home.extend(group)
+    for group in out:
+        group.sort(key=lambda w: (not w.staff_locked, -dates[id(w)].timed, w.id or 0))
+    return out
 
 
 def distinct_windows(windows: Iterable[Window]) -> list[Window]:
