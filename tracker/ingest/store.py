@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -513,10 +513,27 @@ def match_windows(existing: list[Window], found: list[WindowData]) -> dict[int, 
             if hit is not None:
                 pairs[index] = hit
                 free.remove(hit)
+    # a period that moved both its dates still overlaps where it was (most overlap first):
+    # with a tijdvak added beside it, it was announced as new and the old one stayed on,
+    # and a staff-corrected copy lost its place to the page's old dates
+    for index, state in enumerate(wanted):
+        if index in pairs or not free:
+            continue
+        best = max(free, key=lambda w: _overlap(states[id(w)], state))
+        if _overlap(states[id(best)], state) > timedelta(0):
+            pairs[index] = best
+            free.remove(best)
     for index in range(len(found)):
         if index not in pairs and free and len(found) == len(existing):
             pairs[index] = free.pop(0)
     return pairs
+
+
+def _overlap(a: WindowState, b: WindowState) -> timedelta:
+    """How long two full windows overlap (zero when either lacks a bound)."""
+    if a.opens_at and a.closes_at and b.opens_at and b.closes_at:
+        return max(timedelta(0), min(a.closes_at, b.closes_at) - max(a.opens_at, b.opens_at))
+    return timedelta(0)
 
 
 def _apply_window(window: Window, wd: WindowData, source_id: str, url: str, now: datetime) -> None:
