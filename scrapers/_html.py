@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import TYPE_CHECKING, cast
@@ -121,7 +122,7 @@ def tree_of(page: Page) -> tuple[Element, str | None]:
     """
     if not page.content.strip():
         raise ParseError(f"{page.url}: empty body, expected HTML")
-    markup, encodings = _encodings(page.content)
+    markup, encodings = _encodings(page.content, _header_charset(page.headers))
     document = etree.Element("document")
     for encoding in encodings:
         try:
@@ -261,19 +262,42 @@ def _declared(markup: bytes) -> str | None:
     return name.lower() if name else None
 
 
-def _encodings(content: bytes) -> tuple[bytes, list[str]]:
-    """The body without a byte-order mark and the encodings to try, in BeautifulSoup's order
-    (byte-order mark, declaration, a guess, UTF-8, Windows-1252)."""
+def _encodings(content: bytes, header: str | None = None) -> tuple[bytes, list[str]]:
+    """The body without a byte-order mark and the encodings to try: the byte-order mark,
+    the HTTP header's charset (it overrides the page's own declaration, as in browsers),
+    the declaration, a guess, UTF-8, Windows-1252.
+
+    Non-ASCII that decodes as UTF-8 is UTF-8, whatever a header or meta tag claims: such
+    byte sequences do not occur in Windows-1252 text ("CoÃ¶rdinatie" came of believing a
+    stale latin-1 meta tag)."""
     markup, sniffed = _strip_bom(content)
     if _is_utf8(markup):
         # BeautifulSoup asked charset_normalizer for the guess, which can call short UTF-8
         # text Windows-1250 or CP932 (mojibake); UTF-8 that decodes is UTF-8.
-        candidates = [sniffed, _declared(markup), "utf-8", "windows-1252"]
+        utf8 = None if markup.isascii() else "utf-8"
+        candidates = [sniffed, utf8, header, _declared(markup), "utf-8", "windows-1252"]
         return markup, [e for e in dict.fromkeys(candidates) if e]
     from bs4.dammit import EncodingDetector
 
     detector = EncodingDetector(content, is_html=True)
-    return detector.markup, list(detector.encodings)
+    found = [sniffed, header, *detector.encodings]
+    return detector.markup, [e for e in dict.fromkeys(found) if e]
+
+
+# labels browsers read as Windows-1252 (WHATWG Encoding): a server saying latin-1 means it
+_WINDOWS_1252 = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "cp819", "us-ascii",
+                 "ascii", "ansi_x3.4-1968"}  # fmt: skip
+
+
+def _header_charset(headers: Mapping[str, str]) -> str | None:
+    """The charset the Content-Type header names, if any."""
+    ctype = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    for part in ctype.split(";")[1:]:
+        name, _, value = part.strip().partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"'):
+            label = value.strip().strip('"').lower()
+            return "windows-1252" if label in _WINDOWS_1252 else label
+    return None
 
 
 def _is_utf8(data: bytes) -> bool:

@@ -181,6 +181,40 @@ def test_encodings_are_beautifulsoups_without_loading_it_for_utf8(body: bytes) -
     from bs4.dammit import EncodingDetector
 
     detector = EncodingDetector(body, is_html=True)
+    expected = list(detector.encodings)
     if _html._is_utf8(detector.markup):
         detector.chardet_encoding = "utf-8"  # what the reader always did for UTF-8
-    assert _html._encodings(body) == (detector.markup, list(detector.encodings))
+        expected = list(detector.encodings)
+        if not detector.markup.isascii():
+            # one deliberate difference: non-ASCII that decodes as UTF-8 is UTF-8, before a
+            # declaration that says otherwise (after a byte-order mark)
+            mark = [detector.sniffed_encoding] if detector.sniffed_encoding else []
+            expected = list(dict.fromkeys([*mark, "utf-8", *expected]))
+    assert _html._encodings(body) == (detector.markup, expected)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "word"),
+    [
+        # a short Windows-1252 page without a meta tag: the header says what it is
+        (b"<html><body><h1>Regeling Zee\xebn</h1></body></html>",
+         "text/html; charset=windows-1252", "Zeeën"),
+        # ISO-8859-15 puts the euro sign at 0xA4 (Windows-1252 reads it as the currency sign)
+        (b"<html><body><p>Budget \xa4 2.000.000</p></body></html>",
+         "text/html; charset=ISO-8859-15", "€ 2.000.000"),
+        # a server saying latin-1 means Windows-1252, as browsers read it (0x80 is the euro)
+        (b"<html><body><p>Budget \x80 500</p></body></html>",
+         'text/html; charset="iso-8859-1"', "€ 500"),
+        # UTF-8 behind a stale latin-1 meta tag and header
+        (b'<html><head><meta charset="iso-8859-1"></head><body>Co\xc3\xb6rdinatie</body></html>',
+         "text/html; charset=iso-8859-1", "Coördinatie"),
+    ],
+)  # fmt: skip
+def test_the_http_charset_is_read_before_guessing(
+    body: bytes, content_type: str, word: str
+) -> None:
+    from tests.scrapers.conftest import page_from_bytes
+
+    page = page_from_bytes(body, "https://www.zeeland.nl/x", content_type=content_type)
+    tree, _encoding = _html.tree_of(page)
+    assert word in "".join(tree.itertext())
