@@ -36,6 +36,7 @@ from tracker.models import (
     Window,
 )
 from tracker.ops.replay import ReplayServer
+from tracker.read.timefmt import AMSTERDAM
 
 
 @pytest.fixture
@@ -427,3 +428,28 @@ def test_staff_list_filters_like_the_feeds(client: TestClient, engine: Engine) -
         refused = client.get("/beheer/regelingen", params=bad)
         assert refused.status_code == 400
         assert "onbekend" in refused.text
+
+
+def test_a_stale_correction_form_does_not_undo_a_colleague(
+    client: TestClient, engine: Engine
+) -> None:
+    """Bert's page was open while Anna corrected the deadline: his save is refused."""
+    slim = _scheme(engine, "SLIM-regeling")
+    page = f"/beheer/regelingen/{slim.id}"
+    with Session(engine) as s:
+        window = s.exec(select(Window).where(Window.scheme_id == slim.id)).first()
+        assert window is not None
+        window_id = window.id
+    action = f"{page}/periodes/{window_id}/corrigeren"
+    form_html = client.get(page).text.split(f'action="{action}"', 1)[1]
+    seen = re.search(r'name="seen" value="([^"]+)"', form_html)
+    assert seen is not None
+    bert = {"opens_on": "2027-03-01", "closes_on": "2027-03-31", "seen": seen.group(1)}
+    anna = {"opens_on": "2027-03-01", "closes_on": "2027-04-30"}
+    post_form(client, page, action, anna)  # Anna's form carries no stale value
+    post_form(client, page, action, bert)
+    assert "gewijzigd nadat u de pagina opende" in client.get(page).text
+    with Session(engine) as s:
+        kept = s.get(Window, window_id)
+        assert kept is not None and kept.closes_at is not None
+        assert kept.closes_at.astimezone(AMSTERDAM).date().isoformat() == "2027-04-30"

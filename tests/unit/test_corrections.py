@@ -36,14 +36,9 @@ def _scheme(session: Session, title: str = "SLIM-regeling") -> Scheme:
 
 
 def _window(session: Session, scheme: Scheme, **kw: object) -> Window:
-    window = Window(
-        scheme_id=scheme.id or 0,
-        opens_at=MARCH,
-        closes_at=APRIL,
-        source_id="a",
-        created_at=NOW,
-        updated_at=NOW,
-        **kw,
+    fields: dict[str, object] = {"opens_at": MARCH, "closes_at": APRIL, "source_id": "a"}
+    window = Window.model_validate(
+        {"scheme_id": scheme.id or 0, "created_at": NOW, "updated_at": NOW, **fields, **kw}
     )
     session.add(window)
     session.flush()
@@ -200,3 +195,89 @@ def test_hold_can_be_switched_off(sqlite_engine: Engine) -> None:
         s.add(event)
         off = ReviewConfig(hold_low_confidence=False)
         assert hold_for_review(s, off, [event]) == 0 and event.published
+
+
+def test_an_approved_window_s_later_alerts_are_not_held_again(sqlite_engine: Engine) -> None:
+    """Approved in Beoordelen: its opening and closing alerts go out (they were held again
+    at every tick, out of the queue, until dropped as stale)."""
+    from tracker.alerts.events import record_changes
+    from tracker.detect.change import Change
+    from tracker.models import EventKind
+
+    config = ReviewConfig(confidence_threshold=0.6, hold_low_confidence=True)
+    with Session(sqlite_engine) as s:
+        scheme = _scheme(s)
+        vague = _window(s, scheme, confidence=0.3)
+        assert vague.id is not None and scheme.id is not None
+
+        def told(kind: EventKind, key: str) -> Event:
+            change = Change(kind, scheme.id or 0, vague.id, occurrence=key)
+            [event] = record_changes(s, [change], NOW, source_id="a", review=config)
+            return event
+
+        assert not told(EventKind.WINDOW_OPENING_SOON, "before").published
+        review.decide(s, vague, review.Verdict.APPROVED, "anna", NOW + timedelta(hours=1))
+        assert told(EventKind.WINDOW_OPENED, "after").published
+        audits = s.exec(select(AuditLog).where(AuditLog.field == "review")).all()
+        assert [(a.actor, a.action) for a in audits] == [("anna", "beoordeling: goedgekeurd")]
+
+
+def test_reject_then_correct_publishes_no_rejected_alert(sqlite_engine: Engine) -> None:
+    config = ReviewConfig(confidence_threshold=0.6, hold_low_confidence=True)
+    with Session(sqlite_engine) as s:
+        scheme = _scheme(s)
+        vague = _window(s, scheme, confidence=0.3)
+        held = Event(kind="window_announced", scheme_id=scheme.id or 0, window_id=vague.id,
+                     dedupe_key="wrong-dates")  # fmt: skip
+        s.add(held)
+        s.flush()
+        hold_for_review(s, config, [held])
+        review.decide(s, vague, review.Verdict.REJECTED, "anna", NOW)
+        dates = corrections.WindowDates(MARCH + timedelta(days=31), APRIL + timedelta(days=30))
+        corrections.correct_window(s, vague, dates, "anna", NOW + timedelta(hours=1))
+        assert not held.published, "the rejected dates stay unsent"
+        sent = s.exec(select(Event).where(col(Event.published).is_(True))).all()
+        assert [e.kind for e in sent] == ["window_changed"]
+
+
+def test_a_correction_reaches_every_copy_of_the_period(sqlite_engine: Engine) -> None:
+    """One source gives 1 March-1 April, another only 'tot en met 1 april' at 17:00: shown as
+    one period, corrected as one (the copy kept the old deadline as a second period)."""
+    with Session(sqlite_engine) as s:
+        scheme = _scheme(s)
+        full = _window(s, scheme)
+        half = _window(s, scheme, opens_at=None, closes_has_time=True,
+                       closes_at=datetime(2027, 4, 1, 15, tzinfo=UTC))  # fmt: skip
+        later = APRIL + timedelta(days=27)
+        corrections.correct_window(s, full, corrections.WindowDates(MARCH, later), "anna", NOW)
+        assert half.closes_at == later and half.staff_locked
+
+
+def test_budget_exhausted_marks_every_copy_and_leaves_dates_free(sqlite_engine: Engine) -> None:
+    with Session(sqlite_engine) as s:
+        scheme = _scheme(s)
+        one, other = _window(s, scheme), _window(s, scheme, source_id="b")
+        corrections.mark_budget_exhausted(s, one, "anna", NOW)
+        assert one.budget_exhausted and other.budget_exhausted
+        assert not one.staff_locked and not other.staff_locked, "a later deadline still lands"
+
+
+def test_saving_a_correction_form_unchanged_sends_no_alert(sqlite_engine: Engine) -> None:
+    with Session(sqlite_engine) as s:
+        scheme = _scheme(s)
+        vague = _window(s, scheme, precision="month")
+        dates = corrections.WindowDates(vague.opens_at, vague.closes_at)
+        assert corrections.correct_window(s, vague, dates, "anna", NOW) is False
+        assert vague.staff_locked and vague.precision == "month"
+        assert s.exec(select(Event)).all() == []
+
+
+def test_merged_scheme_s_alerts_follow_it(sqlite_engine: Engine) -> None:
+    """Queued mail and the alert feed show a merged scheme's alerts through its target."""
+    with Session(sqlite_engine) as s:
+        target, dup = _scheme(s, "Regeling A"), _scheme(s, "Regeling A (kopie)")
+        event = Event(kind="window_announced", scheme_id=dup.id or 0, dedupe_key="dup")
+        s.add(event)
+        s.flush()
+        corrections.merge_schemes(s, dup, target, "anna", NOW)
+        assert event.scheme_id == target.id

@@ -26,7 +26,7 @@ from tracker.alerts.subscriptions import active_subscriptions
 from tracker.config import ReviewConfig
 from tracker.detect import Change, review_reasons
 from tracker.ingest.upsert import insert_dialect
-from tracker.models import Event, EventKind, Scheme, Window
+from tracker.models import Event, EventKind, ReviewDecision, Scheme, Window
 
 logger = logging.getLogger(__name__)
 
@@ -58,12 +58,13 @@ def record_changes(
     by_scheme: dict[int, list[Window]] = {}
     for stored in windows.values():
         by_scheme.setdefault(stored.scheme_id, []).append(stored)
+    approved = _approved(session, window_ids) if held else set()
     rows = []
     for key, change in fresh.items():
         window = windows.get(change.window_id) if change.window_id is not None else None
         origin = source_id if source_id is not None else (window.source_id if window else "")
         published = True
-        if held and window is not None and review is not None:
+        if held and window is not None and review is not None and window.id not in approved:
             siblings = by_scheme[window.scheme_id]
             published = not review_reasons(window, siblings, review.confidence_threshold)
         rows.append({"kind": change.kind, "scheme_id": change.scheme_id,
@@ -80,6 +81,31 @@ def record_changes(
                 assert scheme is not None, event
                 enqueue_event(session, event, scheme, subscriptions)
     return events
+
+
+def _approved(session: Session, ids: set[int]) -> set[int]:
+    """Windows staff approved (or corrected) and that did not change since: their later
+    alerts (opening soon, opened, closing) go out; they were held again at every tick, out
+    of the review queue, until dropped as stale."""
+    latest: dict[int, ReviewDecision] = {}
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), 500):
+        these = col(ReviewDecision.window_id).in_(wanted[start : start + 500])
+        for decision in session.exec(select(ReviewDecision).where(these)).all():
+            mine = latest.get(decision.window_id)
+            if mine is None or (decision.created_at, decision.id or 0) > (
+                mine.created_at,
+                mine.id or 0,
+            ):
+                latest[decision.window_id] = decision
+    found = set()
+    for window_id, decision in latest.items():
+        window = session.get(Window, window_id)
+        if window is None or decision.decision == "rejected":
+            continue
+        if decision.created_at >= window.updated_at:
+            found.add(window_id)
+    return found
 
 
 def _windows(session: Session, ids: set[int], *, siblings: bool) -> dict[int, Window]:

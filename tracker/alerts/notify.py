@@ -578,23 +578,39 @@ def _published(session: Session, event_ids: list[int]) -> bool:
 
 
 def _event_rows_if_published(session: Session, event_ids: list[int]) -> list[EventRow] | None:
-    """The rows of a message whose events are all published; None while one is held."""
+    """The rows of a message whose events are all published; None while one is held, or
+    while staff hide its scheme (it goes if they show it again, else it ages out)."""
     if not _published(session, event_ids):
         return None
+    for event in session.exec(select(Event).where(col(Event.id).in_(event_ids))).all():
+        scheme = _live(session, event.scheme_id)
+        if scheme is not None and scheme.hidden:
+            return None
     return event_rows(session, event_ids)
+
+
+def _live(session: Session, scheme_id: int) -> Scheme | None:
+    """The scheme an alert is about now: a scheme staff merged speaks through its target."""
+    scheme = session.get(Scheme, scheme_id)
+    for _ in range(20):  # merges do not chain far; a loop would be a bug, not a hang
+        if scheme is None or scheme.merged_into_id is None:
+            break
+        scheme = session.get(Scheme, scheme.merged_into_id)
+    return scheme
 
 
 def event_rows(session: Session, event_ids: list[int]) -> list[EventRow]:
     """Published, non-baseline events with their scheme and window, oldest first.
 
     The feeds' rule applies at sending time too: a scheme staff hid after its alert was
-    queued is left out (a message left empty is dropped), a removed one stays."""
+    queued is left out of a digest (a direct alert waits, ``_event_rows_if_published``), a
+    removed one stays, a merged one is shown as the scheme it was merged into."""
     rows: list[EventRow] = []
     events = session.exec(
         select(Event).where(col(Event.id).in_(event_ids)).order_by(col(Event.created_at))
     ).all()
     for event in events:
-        scheme = session.get(Scheme, event.scheme_id)
+        scheme = _live(session, event.scheme_id)
         if scheme is None or not event.published or event.baseline:
             continue
         if not is_visible(scheme, removed=True):

@@ -28,6 +28,7 @@ from tracker.ingest.merge import move_keys, normalise_title
 from tracker.ingest.store import unique_slug
 from tracker.models import (
     AuditLog,
+    Event,
     MergeProposal,
     MergeReason,
     ProposalStatus,
@@ -132,10 +133,12 @@ def correct_window(
     copies = review.span_copies(session, window)
     old = WindowState.of(window)
     befores = {id(copy): WindowState.of(copy).as_json() for copy in copies}
+    same = (dates.opens_at, dates.closes_at) == (window.opens_at, window.closes_at)
     for copy in copies:
         copy.opens_at, copy.closes_at = dates.opens_at, dates.closes_at
         copy.opens_has_time, copy.closes_has_time = dates.opens_has_time, dates.closes_has_time
-        copy.precision = "day"
+        if not same:  # a form saved unchanged is no change (a vague window kept its month)
+            copy.precision = "day"
         _lock(copy, actor, now)
         session.add(copy)
     session.flush()
@@ -181,12 +184,16 @@ def add_window(
 
 
 def mark_budget_exhausted(session: Session, window: Window, actor: str, now: datetime) -> None:
-    """Record that the budget ceiling is reached; stakeholders get a budget_exhausted event."""
+    """Record that the budget ceiling is reached; stakeholders get a budget_exhausted event.
+
+    Every copy of the period is marked (one copy left open made the period read both
+    'budget op' and 'open'); its dates stay free, so a source extending the deadline still
+    reaches it."""
     if window.budget_exhausted:
         return
-    window.budget_exhausted = True
-    _lock(window, actor, now)
-    session.add(window)
+    for copy in review.span_copies(session, window):
+        copy.budget_exhausted, copy.updated_at = True, now
+        session.add(copy)
     audit(
         session,
         actor,
@@ -314,6 +321,11 @@ def merge_schemes(
     for window in session.exec(select(Window).where(Window.scheme_id == duplicate.id)):
         window.scheme_id = target.id or 0
         session.add(window)
+    # its alerts follow too: queued mail and the alert feed show a merged scheme through its
+    # target (they were dropped as the alerts of a scheme no longer shown on its own)
+    for event in session.exec(select(Event).where(Event.scheme_id == duplicate.id)):
+        event.scheme_id = target.id or 0
+        session.add(event)
     for name in ("regions", "identifiers", "themes", "doelgroepen"):
         merged = sorted(set(getattr(target, name)) | set(getattr(duplicate, name)))
         setattr(target, name, merged)

@@ -22,10 +22,12 @@ from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
+from tracker import detect
 from tracker.config import ReviewConfig
 from tracker.detect import WindowState
 from tracker.detect import review_reasons as review_reasons  # the dashboard lists reasons
 from tracker.models import (
+    AuditLog,
     Event,
     MergeProposal,
     ProposalStatus,
@@ -44,6 +46,10 @@ class Verdict(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     CORRECTED = "corrected"
+
+
+VERDICT_NL = {Verdict.APPROVED: "goedgekeurd", Verdict.REJECTED: "afgewezen",
+              Verdict.CORRECTED: "gecorrigeerd"}  # fmt: skip
 
 
 @dataclass
@@ -94,15 +100,20 @@ def _span_key(window: Window) -> tuple[object, ...]:
 
 
 def span_copies(session: Session, window: Window) -> list[Window]:
-    """The window and every other live copy of its span in the scheme (same opening and
-    closing moment, another publication); an undated window is only itself."""
+    """The window and every other live copy of its period in the scheme (another publication
+    stating it: the same span, or the same days as ``detect.same_period`` reads them, as the
+    pages show it once); an undated window is only itself."""
     key = _span_key(window)
     if key[0] == "undated":
         return [window]
     siblings = session.exec(
         select(Window).where(Window.scheme_id == window.scheme_id, Window.id != window.id)
     ).all()
-    copies = [w for w in siblings if not w.withdrawn and _span_key(w) == key]
+    copies = [
+        w
+        for w in siblings
+        if not w.withdrawn and (_span_key(w) == key or detect.same_period(window, w))
+    ]
     return [window, *sorted(copies, key=lambda w: w.id or 0)]
 
 
@@ -160,8 +171,8 @@ def decide(session: Session, window: Window, decision: str, actor: str, now: dat
 def decide_windows(
     session: Session, windows: Sequence[Window], decision: str, actor: str, now: datetime
 ) -> int:
-    """Record a verdict on each of ``windows``; approving (or correcting) publishes their held
-    events. Returns how many events were published."""
+    """Record a verdict on each of ``windows``; approving publishes their held events (a
+    correction sends its own alert instead). Returns how many events were published."""
     if decision not in set(Verdict):
         raise ValueError(f"unknown review decision {decision!r}")
     published = 0
@@ -170,7 +181,20 @@ def decide_windows(
         session.add(
             ReviewDecision(window_id=window.id, decision=decision, actor=actor, created_at=now)
         )
-        if decision == Verdict.REJECTED:
+        if decision != Verdict.CORRECTED:  # a correction is audited with its dates
+            session.add(
+                AuditLog(
+                    actor=actor,
+                    action=f"beoordeling: {VERDICT_NL[Verdict(decision)]}",
+                    created_at=now,
+                    scheme_id=window.scheme_id,
+                    window_id=window.id,
+                    field="review",
+                    after=decision,
+                )
+            )
+        # a correction sends its own alert; the held ones tell the dates it replaced
+        if decision in (Verdict.REJECTED, Verdict.CORRECTED):
             continue
         held = session.exec(
             select(Event).where(Event.window_id == window.id, col(Event.published).is_(False))

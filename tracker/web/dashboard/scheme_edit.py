@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
 from tracker.config import Config
+from tracker.detect import WindowState
 from tracker.models import Publication, Scheme, Window
 from tracker.regions import PROVINCES, province_of
 from tracker.staff import corrections
@@ -71,10 +72,18 @@ def correct_window(
     opens_time: Short = "",
     closes_on: Short = "",
     closes_time: Short = "",
+    seen: Annotated[str, Form(max_length=40)] = "",
 ) -> RedirectResponse:
     window = _window(session, scheme_id, window_id)
 
     def act() -> str:
+        if seen and seen != WindowState.of(window).digest():
+            # a colleague (or a scrape) changed it after this form was shown: saving the
+            # form's dates would silently undo that
+            raise CorrectionError(
+                "deze periode is gewijzigd nadat u de pagina opende; bekijk de nieuwe datums "
+                "en corrigeer opnieuw"
+            )
         dates = _dates(opens_on, opens_time, closes_on, closes_time)
         changed = corrections.correct_window(session, window, dates, user, now_utc(request))
         return "Periode gecorrigeerd en vergrendeld." if changed else "Periode vergrendeld."

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
 
 from tracker.config import Config
+from tracker.detect import WindowState
 from tracker.ingest.merge import title_words
 from tracker.models import AuditLog, Event, EventKind, Publication, Scheme, StaffNote, Window
 from tracker.read import rowcache
@@ -279,6 +280,8 @@ def scheme_detail(
             ).all(),
             "others": others,
             "theme_names": list(config.themes),
+            # the dates each correction form was shown with (a stale form is refused)
+            "seen": {w.id: WindowState.of(w).digest() for w in stored},
             "target": session.get(Scheme, scheme.merged_into_id) if scheme.merged_into_id else None,
         },
     )
