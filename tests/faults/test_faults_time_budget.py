@@ -3,16 +3,15 @@ the next run are as old as the rest: they are a baseline, not news mailed to sub
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from tests.local_site import Quiet, reply, serving
 from tracker.config import Config, HttpConfig, SourceConfig
 from tracker.ingest.pipeline import run_source
 from tracker.models import Event, Source
@@ -22,12 +21,7 @@ ITEMS = 8
 SLOW = 0.4  # seconds per detail page: with one request at a time, a 2 s budget stops halfway
 
 
-class _Listing(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *_: object) -> None:
-        return
-
+class _Listing(Quiet):
     def do_GET(self) -> None:  # noqa: N802 (http.server API)
         if self.path == "/robots.txt":
             body = b"User-agent: *\nAllow: /\n"
@@ -44,21 +38,13 @@ class _Listing(BaseHTTPRequestHandler):
                 f"<html><body><main><h1>Subsidie Vakkracht {n}</h1><p>Aanvragen kan van "
                 "1 maart 2027 tot en met 31 maart 2027.</p></main></body></html>"
             ).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        reply(self, 200, body, {})
 
 
 @pytest.fixture
 def listing() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Listing)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(_Listing) as base:
+        yield base
 
 
 def _config(base: str, budget: float) -> Config:
