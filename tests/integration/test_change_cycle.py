@@ -111,3 +111,28 @@ def test_first_run_keeps_ended_windows_as_history(engine: Engine) -> None:
             ]
     finally:
         server.stop()
+
+
+def test_a_deadline_moved_again_after_it_was_moved_back_alerts_each_time(engine: Engine) -> None:
+    """15 → 14 April, back to 31 March, then 14 April again: three alerts, not two.
+
+    The third change equals the first, but it undoes the second: without an alert the
+    stakeholder's last word would be 31 March while the page says 14 April. Storing the
+    same change again (the same stored meaning) is still one event.
+    """
+    server = _server({0: _page(0, CLOSES[0], BUDGETS[0])})
+    try:
+        config = make_config(server, _sources(server, range(1)))
+        run_sources(config, engine, now=NOW)
+        start = max(e.id or 0 for e in _events(engine))
+        for day, closes in enumerate((CLOSES[1], CLOSES[0], CLOSES[1], CLOSES[1]), start=1):
+            server.routes[0].body = _page(0, closes, BUDGETS[0])
+            results = run_sources(config, engine, now=NOW + timedelta(days=day))
+            assert {r.status for r in results} <= {"ok", "unchanged"}, [r.error for r in results]
+        changed = _events(engine, start)
+        assert [e.kind for e in changed] == ["window_changed"] * 3
+        closing = [(e.before or {}).get("closes_at") for e in changed]
+        assert closing[0] == closing[2] != closing[1], closing
+        assert len({e.dedupe_key for e in changed}) == 3
+    finally:
+        server.stop()

@@ -81,6 +81,18 @@ def test_a_change_of_meaning_is_one_change_with_a_stable_key(field: str, value: 
     assert change.before == before.as_json() and change.after == after.as_json()
 
 
+def test_the_same_change_again_after_it_was_undone_has_its_own_key() -> None:
+    """The key holds when the stored meaning was set: a retry of one change is one event, a
+    deadline moved again after being moved back is another."""
+    before = WindowState.of(_window())
+    after = WindowState.of(_window(closes_at=CLOSES + timedelta(days=14)))
+    first = detect.window_changed(_window(), before, after, NOW, since=KNOWN)
+    retried = detect.window_changed(_window(), before, after, NOW, since=KNOWN)
+    again = detect.window_changed(_window(), before, after, NOW, since=NOW - timedelta(days=1))
+    assert first is not None and retried is not None and again is not None
+    assert first.dedupe_key == retried.dedupe_key != again.dedupe_key
+
+
 def test_budget_json_is_canonical() -> None:
     assert WindowState.of(_found(Decimal("1.17E+8"))).as_json()["budget_eur"] == "117000000"
     assert detect.money_text(Decimal("2800.50")) == "2800.5"

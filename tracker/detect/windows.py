@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from tracker.detect.change import Change, WindowState
 from tracker.models import EventKind, Window
@@ -37,8 +37,15 @@ def window_changed(
     after: WindowState,
     now: datetime,
     others: Iterable[Window] = (),
+    since: datetime | None = None,
 ) -> Change | None:
     """A scraped window whose meaning changed (the same change twice is one event).
+
+    ``since`` is when the stored meaning (``before``) was set: the window's ``updated_at``
+    before this change. It is part of the key, so storing the same change again (a retry, a
+    second process) is one event, but a change made again after it was undone (deadline moved
+    to 15 March, back to 1 March, then to 15 March again) is news each time: a stakeholder's
+    last alert must not say 1 March while the source says 15 March.
 
     When another window of the scheme already states the new period (``_stated_elsewhere``),
     that news was told with it (two pages moving the same deadline are one alert).
@@ -48,6 +55,8 @@ def window_changed(
     if _stated_elsewhere(window, others, after):
         return None
     occurrence = f"{before.digest()}:{after.digest()}"
+    if since is not None:
+        occurrence += f":{since.astimezone(UTC) if since.tzinfo else since:%Y%m%dT%H%M%S%f}"
     return Change(EventKind.WINDOW_CHANGED, window.scheme_id, window.id, occurrence,
                   before=before.as_json(), after=after.as_json())  # fmt: skip
 

@@ -471,8 +471,9 @@ def _store_windows(
             continue
         before, after = WindowState.of(window), WindowState.of(wd)
         if before != after:
+            since = window.updated_at  # when the stored meaning was set: part of the key
             _apply_window(window, wd, source_id, pub.url, now)
-            found.append(detect.window_changed(window, before, after, now, others))
+            found.append(detect.window_changed(window, before, after, now, others, since))
         else:
             # same meaning: keep the stored values, refresh only the provenance text
             window.snippet, window.confidence = wd.snippet, wd.confidence
