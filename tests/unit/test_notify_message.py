@@ -6,7 +6,7 @@ import smtplib
 import socket
 import ssl
 
-from tracker.alerts.notify import connect_error
+from tracker.alerts.notify import address_refused, connect_error
 from tracker.config import SmtpConfig
 from tracker.errors import NotifyError
 
@@ -31,3 +31,17 @@ def test_each_failure_names_host_port_and_reason_in_dutch() -> None:
     missing = NotifyError("$TRACKER_SMTP_PASSWORD is niet gezet (het SMTP-wachtwoord)")
     assert said(missing) == "$TRACKER_SMTP_PASSWORD is niet gezet (het SMTP-wachtwoord)"
     assert said(OSError()) == "OSError"
+
+
+def test_only_a_refusal_of_the_recipients_address_counts_as_a_dead_address() -> None:
+    assert address_refused(550, "5.1.1 <a@example.org>: Recipient address rejected")
+    assert address_refused(550, "5.1.10 Null MX")
+    assert address_refused(553, "mailbox name not allowed")  # no enhanced code: by the 5xx
+    assert address_refused(551, "User not local")
+    # policy, relaying, a full mailbox, the sender, a system fault: not the address
+    assert not address_refused(550, "5.7.1 Relaying denied")
+    assert not address_refused(554, "5.7.1 Message rejected as spam")
+    assert not address_refused(552, "5.2.2 Mailbox full")
+    assert not address_refused(553, "5.1.8 Sender address rejected: Domain not found")
+    assert not address_refused(554, "Transaction failed")
+    assert not address_refused(450, "4.1.1 Try again later")

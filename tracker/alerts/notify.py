@@ -10,8 +10,18 @@ compare-and-set ``UPDATE`` (pending, claim free or expired), so two notifiers re
 page never both get a row. Only a notifier killed between the server's acceptance and its
 commit leaves a claimed row behind; that claim expires and the one message is sent again, with
 the same Message-ID. A dropped connection or outage ends the run; rows not yet accepted stay
-pending for the next run. A permanent refusal (5xx) marks the row rejected and stops mail to
-that address; temporary refusals (4xx) are retried up to ``[smtp] max_attempts``.
+pending for the next run. The claim also checks that the subscription is still active, so an
+unsubscribe (or rejection) committed mid-run stops that address's mail at once: its rows are
+dropped as they come up; only the message already in flight still goes.
+
+Which refusal is whose fault: only the recipient's address refused for good at RCPT (5.1.x, or
+550/551/553 without an enhanced code) rejects the subscription and stops mail to that address.
+The sender refused (at MAIL FROM, or at RCPT with a reply naming the sender) is the server's or
+the configuration's fault: the run stops and every row waits for the next run. Any other 5xx
+(say ``554 5.7.1`` spam at DATA) fails that message only, as temporary refusals (4xx) do: it is
+retried up to ``[smtp] max_attempts``. And when ``SAME_REFUSALS`` different subscriptions in a
+row are refused with one reply, the server is at fault, not the addresses: the run stops and
+none of them is rejected (a refusal's verdict waits for the next message for that reason).
 
 Memory stays flat in the number of subscribers: a page of candidates and the rendered alert of
 the events in that page are all that is held.
@@ -21,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 import smtplib
 import socket
@@ -49,6 +60,7 @@ logger = logging.getLogger(__name__)
 CLAIM_TTL = timedelta(minutes=5)
 CLAIM_PAGE = 50  # rows read per claim query of ``claim_rows``
 PAGE = 200  # candidate rows read at a time by ``notify``; events are read afresh per page
+SAME_REFUSALS = 3  # this many different subscriptions refused in a row with one reply: outage
 
 OUTBOX: sa.Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 SUBSCRIPTION: sa.Table = Subscription.__table__  # type: ignore[attr-defined]
@@ -125,9 +137,54 @@ class Outcome:
     at: datetime  # the run's moment: sent_at, or the subscription's rejected_at
     message_id: str = ""
     last_error: str = ""
-    attempted: bool = True  # False: dropped unsent (its events are gone)
-    stop: bool = False  # the connection is gone: the run ends
+    attempted: bool = True  # False: dropped unsent (its events are gone), or released
+    stop: bool = False  # the connection is gone, or the server refuses our sender: the run ends
     max_attempts: int = 0  # after a temporary failure: fail the row at this many attempts
+    release: bool = False  # give the claim back unsent, no attempt counted (the row waits)
+    refusal: str = ""  # a 5xx refusal: its reply, without the address, to compare in a row
+    address_refused: bool = False  # the 5xx says the recipient's address is no good
+
+
+@dataclass
+class Refusals:
+    """5xx refusals in a row with one reply, not yet recorded: their verdict (address
+    rejected, or the server at fault) waits for what the server says next."""
+
+    result: NotifyResult
+    max_attempts: int
+    held: list[Outcome] = field(default_factory=list)
+
+    def add(self, outcome: Outcome) -> list[Outcome]:
+        """Hold ``outcome``; returns the held ones it ends (a different reply), judged."""
+        ended: list[Outcome] = []
+        if self.held and self.held[-1].refusal != outcome.refusal:
+            ended = self.judged()
+        self.held.append(outcome)
+        return ended
+
+    def outage(self) -> bool:
+        """Different subscriptions enough refused in a row with one reply: the server's fault."""
+        return len({o.row.subscription_id for o in self.held}) >= SAME_REFUSALS
+
+    def holds(self, subscription_id: int) -> bool:
+        return any(o.row.subscription_id == subscription_id for o in self.held)
+
+    def judged(self, *, server_at_fault: bool = False) -> list[Outcome]:
+        """The held outcomes, done with: an address refusal rejects its subscription unless
+        the server is at fault; every other one is a temporary failure."""
+        held, self.held = self.held, []
+        for outcome in held:
+            if outcome.address_refused and not server_at_fault:
+                outcome.status, outcome.max_attempts = OutboxStatus.REJECTED, 0
+                self.result.rejected += 1
+                logger.warning(
+                    "address of subscription %s rejected permanently: %s",
+                    outcome.row.subscription_id, outcome.last_error,
+                )  # fmt: skip
+            else:
+                outcome.status, outcome.max_attempts = OutboxStatus.PENDING, self.max_attempts
+                self.result.deferred += 1
+        return held
 
 
 class Candidates:
@@ -143,8 +200,9 @@ class Candidates:
 
     def refill(self) -> None:
         """Read the next page: confirmations, digests, and alerts whose events are all
-        published (an alert held for staff review goes once approved). Rows of an address
-        that unsubscribed or bounced since the run began are left to ``drop_stale``."""
+        published (an alert held for staff review goes once approved). A row of an address
+        that unsubscribes or is rejected after its page was read is dropped when its claim
+        is tried (``Claims.advance``)."""
         self.renderer.forget()  # events may have changed since the last page
         events: dict[tuple[str, tuple[int, ...]], list[EventRow] | None] = {}
         query = (
@@ -234,18 +292,38 @@ def notify(
             result.error = connect_error(config.smtp, exc)
             result.deferred = _count_pending(engine, config.smtp.batch_size)
             return result
+        refusals = Refusals(result, config.smtp.max_attempts)
         try:
             while row is not None:
                 assert row.claimed_until is not None
                 if clock() + margin > row.claimed_until and not claims.extend(row):
                     row = claims.advance(None)
                     continue  # slow server: the claim ran out and another notifier took it
+                if refusals.holds(row.subscription_id):
+                    # its address was just refused: this row waits for the verdict (dropped
+                    # with the subscription's other rows if it is rejected)
+                    row = claims.advance(Outcome(row, OutboxStatus.PENDING, moment,
+                                                 attempted=False, release=True))  # fmt: skip
+                    continue
                 outcome = _send(smtp, config, renderer, row, moment, result)
+                done: list[Outcome]
+                if outcome.refusal:
+                    done = refusals.add(outcome)
+                    if refusals.outage():
+                        result.error = _outage_error(config.smtp, refusals.held)
+                        done += refusals.judged(server_at_fault=True)
+                        outcome.stop = True
+                elif outcome.stop:  # the server's fault: no verdict on the held refusals
+                    done = [*refusals.judged(server_at_fault=True), outcome]
+                else:  # the server took (or put off) this message: the refusals were real
+                    done = [*refusals.judged(), outcome]
                 if outcome.stop:
-                    claims.advance(outcome, claim=False)
+                    claims.advance(done, claim=False)
                     result.deferred = _count_pending(engine, config.smtp.batch_size)
                     return result
-                row = claims.advance(outcome)
+                row = claims.advance(done)
+            if refusals.held:
+                claims.advance(refusals.judged(), claim=False)
         finally:
             try:
                 smtp.quit()
@@ -270,22 +348,47 @@ def _param(name: str, column: str) -> sa.BindParameter[Any]:
 # The statements of a run, built once (SQLAlchemy then reuses their compiled form).
 # SKIP LOCKED: a claim never waits for another notifier's transaction, so a transaction that
 # records an outcome first and claims second can never deadlock on PostgreSQL.
-_CLAIM = (
-    sa.update(OUTBOX)
+# The subscription is checked in the claim, not only when the page of candidates was read:
+# once an unsubscribe (or a rejection) is committed, no notifier claims that address's rows.
+_ACTIVE = (
+    sa.select(SUBSCRIPTION.c.id)
     .where(
-        OUTBOX.c.id
-        == sa.select(OUTBOX.c.id)
+        SUBSCRIPTION.c.id == OUTBOX.c.subscription_id,
+        SUBSCRIPTION.c.unsubscribed_at.is_(None),
+        SUBSCRIPTION.c.rejected_at.is_(None),
+    )
+    .exists()
+)
+
+
+def _claimable(active: bool) -> sa.ScalarSelect[Any]:
+    """The row, if pending, free, not locked by another notifier, and its subscription is
+    (``active``) or is no longer (not ``active``) active."""
+    return (
+        sa.select(OUTBOX.c.id)
         .where(
             OUTBOX.c.id == _param("row", "id"),
             OUTBOX.c.status == OutboxStatus.PENDING.value,
             _claim_free(_param("now", "claimed_until")),
+            _ACTIVE if active else ~_ACTIVE,
         )
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
+
+
+_CLAIM = (
+    sa.update(OUTBOX)
+    .where(OUTBOX.c.id == _claimable(True))
     .values(
         claimed_by=_param("owner", "claimed_by"), claimed_until=_param("until", "claimed_until")
     )
+)
+# A candidate whose subscription ended after its page was read: nothing to send any more.
+_DROP_ENDED = (
+    sa.update(OUTBOX)
+    .where(OUTBOX.c.id == _claimable(False))
+    .values(status=OutboxStatus.DROPPED.value)
 )
 _EXTEND = (
     sa.update(OUTBOX)
@@ -322,6 +425,15 @@ _DROP = (
     .where(OUTBOX.c.id == _param("row", "id"), OUTBOX.c.claimed_by == _param("owner", "claimed_by"))
     .values(status=OutboxStatus.DROPPED.value, claimed_until=None)
 )
+_RELEASE = (
+    sa.update(OUTBOX)
+    .where(
+        OUTBOX.c.id == _param("row", "id"),
+        OUTBOX.c.claimed_by == _param("owner", "claimed_by"),
+        OUTBOX.c.status == OutboxStatus.PENDING.value,
+    )
+    .values(claimed_until=None)
+)
 _REJECT = (
     sa.update(SUBSCRIPTION)
     .where(SUBSCRIPTION.c.id == sa.bindparam("subscription", type_=sa.Integer))
@@ -344,20 +456,24 @@ class Claims:
             conn, candidates, owner, clock, ttl,
         )  # fmt: skip
 
-    def advance(self, outcome: Outcome | None, *, claim: bool = True) -> Candidate | None:
-        """Record ``outcome`` and claim the next sendable row, in one transaction.
+    def advance(
+        self, outcomes: Outcome | Sequence[Outcome] | None, *, claim: bool = True
+    ) -> Candidate | None:
+        """Record ``outcomes`` and claim the next sendable row, in one transaction.
 
-        None when no row is left (or ``claim`` is False); the outcome is recorded all the
-        same."""
+        None when no row is left (or ``claim`` is False); the outcomes are recorded all the
+        same. A row whose subscription ended meanwhile (unsubscribed, rejected) is not
+        claimed but dropped."""
         candidates = self.candidates
+        pending = [outcomes] if isinstance(outcomes, Outcome) else list(outcomes or ())
         while True:
             if claim and not candidates.buffer and not candidates.exhausted:
                 candidates.refill()
             with self.conn.begin():
                 _begin_write(self.conn)
-                if outcome is not None:
+                for outcome in pending:
                     self._record(outcome)
-                    outcome = None
+                pending = []
                 now = self.clock()
                 while claim and candidates.buffer:
                     row = candidates.buffer.popleft()
@@ -367,6 +483,7 @@ class Claims:
                     if taken.rowcount == 1:
                         row.claimed_until = now + self.ttl
                         return row
+                    self.conn.execute(_DROP_ENDED, {"row": row.id, "now": now})
             if not claim or candidates.exhausted:
                 return None
 
@@ -384,16 +501,19 @@ class Claims:
     def _record(self, outcome: Outcome) -> None:
         """Write the outcome of one claimed row and end its claim (only while it is ours)."""
         row = outcome.row
+        if outcome.release:
+            self.conn.execute(_RELEASE, {"row": row.id, "owner": self.owner})
+            return
         if not outcome.attempted:
             self.conn.execute(_DROP, {"row": row.id, "owner": self.owner})
             return
         sent = outcome.status == OutboxStatus.SENT
-        self.conn.execute(_RECORD, {
+        recorded = self.conn.execute(_RECORD, {
             "row": row.id, "owner": self.owner, "status": outcome.status,
             "fail_at": outcome.max_attempts, "message_id": outcome.message_id,
             "last_error": outcome.last_error[:500], "sent_at": outcome.at if sent else None,
         })  # fmt: skip
-        if outcome.status == OutboxStatus.REJECTED:
+        if outcome.status == OutboxStatus.REJECTED and recorded.rowcount == 1:
             self.conn.execute(_REJECT, {"subscription": row.subscription_id, "at": outcome.at})
 
 
@@ -414,13 +534,23 @@ def _send(
     )  # fmt: skip
     outcome = Outcome(row, OutboxStatus.SENT, now, letter.message_id)
     options: Sequence[str] = ("SMTPUTF8", "BODY=8BITMIME") if letter.smtputf8 else ()
+    smtp_cfg = config.smtp
     try:
-        smtp.sendmail(config.smtp.from_address, [letter.to], letter.data, mail_options=options)
+        smtp.sendmail(smtp_cfg.from_address, [letter.to], letter.data, mail_options=options)
+    except smtplib.SMTPSenderRefused as exc:
+        return _sender_refused(outcome, smtp_cfg, exc.smtp_code, exc.smtp_error, result)
     except smtplib.SMTPRecipientsRefused as exc:
         code, text = next(iter(exc.recipients.values()))
-        return _refused(outcome, code, text, config.smtp.max_attempts, result)
-    except smtplib.SMTPResponseException as exc:
-        return _refused(outcome, exc.smtp_code, exc.smtp_error, config.smtp.max_attempts, result)
+        if smtp_cfg.from_address.lower() in _text(text).lower():
+            # checked at RCPT (Postfix does so by default), but about our sender
+            return _sender_refused(outcome, smtp_cfg, code, text, result)
+        return _refused(outcome, code, text, smtp_cfg.max_attempts, result,
+                        address=letter.to)  # fmt: skip
+    except smtplib.SMTPDataError as exc:
+        return _refused(outcome, exc.smtp_code, exc.smtp_error, smtp_cfg.max_attempts, result)
+    except smtplib.SMTPResponseException as exc:  # HELO refused, or the like: not the message
+        return _sender_refused(outcome, smtp_cfg, exc.smtp_code, exc.smtp_error, result,
+                               sender=False)  # fmt: skip
     except (smtplib.SMTPServerDisconnected, OSError) as exc:
         outcome.status, outcome.stop = OutboxStatus.PENDING, True
         outcome.last_error = result.error = f"verbinding verbroken: {exc}"[:500]
@@ -429,22 +559,91 @@ def _send(
     return outcome
 
 
+def _text(text: bytes | str) -> str:
+    return text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+
+
+_ENHANCED = re.compile(r"\s*([245])\.(\d{1,3})\.(\d{1,3})\b")
+
+
+def address_refused(code: int, text: str) -> bool:
+    """Does a 5xx refusal at RCPT say the recipient's address is no good (RFC 3463: 5.1.x,
+    but for 5.1.7 and 5.1.8, which are about the sender; without an enhanced status code,
+    550, 551 or 553)? Policy, relaying, a full mailbox or a system fault are not."""
+    if not 500 <= code < 600:
+        return False
+    enhanced = _ENHANCED.match(text)
+    if enhanced is None:
+        return code in (550, 551, 553)
+    cls, subject, detail = enhanced.groups()
+    return cls == "5" and subject == "1" and detail not in ("7", "8")
+
+
 def _refused(
-    outcome: Outcome, code: int, text: bytes | str, max_attempts: int, result: NotifyResult
+    outcome: Outcome,
+    code: int,
+    text: bytes | str,
+    max_attempts: int,
+    result: NotifyResult,
+    *,
+    address: str = "",
 ) -> Outcome:
-    detail = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+    """A refusal of the message (at RCPT when ``address`` is given, else at DATA): a 4xx is
+    retried later; a 5xx is held for its verdict (``Refusals``)."""
+    detail = _text(text)
     outcome.last_error = f"{code} {detail}"[:500]
+    outcome.status, outcome.max_attempts = OutboxStatus.PENDING, max_attempts
     if 500 <= code < 600:
-        outcome.status = OutboxStatus.REJECTED
-        result.rejected += 1
-        logger.warning(
-            "address of subscription %s rejected permanently: %s",
-            outcome.row.subscription_id, detail,
-        )  # fmt: skip
+        reply = f"{code} {detail}"
+        if address:  # servers name the address in the reply: compare replies without it
+            reply = re.sub(re.escape(address), "<adres>", reply, flags=re.IGNORECASE)
+        outcome.refusal = " ".join(reply.lower().split())
+        outcome.address_refused = bool(address) and address_refused(code, detail)
     else:
-        outcome.status, outcome.max_attempts = OutboxStatus.PENDING, max_attempts
         result.deferred += 1
     return outcome
+
+
+def _sender_refused(
+    outcome: Outcome,
+    cfg: SmtpConfig,
+    code: int,
+    text: bytes | str,
+    result: NotifyResult,
+    *,
+    sender: bool = True,
+) -> Outcome:
+    """The server will not take mail from our sender address (or not at all, ``sender``
+    False): every message would fail the same way, so the run stops and the row waits, no
+    attempt counted."""
+    detail = " ".join(_text(text).split())
+    outcome.status, outcome.stop, outcome.release = OutboxStatus.PENDING, True, True
+    outcome.last_error = f"{code} {detail}"[:500]
+    server = f"De SMTP-server {cfg.host}:{cfg.port}"
+    if sender:
+        result.error = (
+            f"{server} weigert het afzenderadres {cfg.from_address} ({code} {detail}); "
+            "gestopt, de mail blijft wachten. Controleer [smtp] from_address en of de server "
+            "mail van dat adres doorlaat."
+        )
+    else:
+        result.error = (
+            f"{server} weigert de verzending ({code} {detail}); gestopt, de mail blijft "
+            "wachten. Controleer de [smtp]-instellingen."
+        )
+    return outcome
+
+
+def _outage_error(cfg: SmtpConfig, held: Sequence[Outcome]) -> str:
+    """Several different addresses refused in a row with one reply: the server's fault."""
+    first = " ".join(held[0].last_error.split())
+    count = len({o.row.subscription_id for o in held})
+    return (
+        f"Gestopt: {count} verschillende adressen op rij geweigerd met hetzelfde antwoord "
+        f"({first}); dat wijst op een storing of instelling van de SMTP-server "
+        f"{cfg.host}:{cfg.port}, niet op de adressen. Er is geen abonnement afgewezen; de mail "
+        "blijft wachten tot de volgende run."
+    )
 
 
 def claim_next(
