@@ -22,7 +22,7 @@ from tracker.windows.confidence import (
 )
 from tracker.windows.model import MAX_CHARS, VAGUE, ExtractedWindow, Extraction
 from tracker.windows.money import parse_budget
-from tracker.windows.text import clean_text
+from tracker.windows.text import clean_text, join_wrapped_lines
 
 if TYPE_CHECKING:
     from tracker.windows.status import status_on
@@ -64,7 +64,7 @@ def extract_windows(text: str, today: date, *, published: date | None = None) ->
     from tracker.windows.build import build
     from tracker.windows.status import status_of_clean, stop_positions, top_window
 
-    cleaned = clean_text(text)
+    cleaned = join_wrapped_lines(clean_text(text))
     stops = stop_positions(cleaned)
     windows, evidence = build(cleaned, today, published, stops)
     stopped = bool(stops)

@@ -18,6 +18,22 @@ _CELL_TAG_RE = re.compile(r"</?t[dh]\b[^>]*>", _I)
 _TAG_RE = re.compile(r"<[a-zA-Z/!][^>]*>")
 _SPACE_RE = re.compile(r"[ \t\r\f\v\u00a0\u2007\u202f\u2009]+")
 _INVISIBLE_RE = re.compile(r"[\u00ad\u200b\u200c\u200d\ufeff]")
+# A hard wrap inside a sentence (PDF and officielebekendmakingen text breaks at ~80 characters:
+# "van 13 januari 2020, 09.00 uur, tot en\nmet 3 februari 2020"): a long line that does not end
+# a sentence, a label or a cell goes on on the next line when that starts in lower case, or with
+# a number right after a word that cannot end a sentence ("tot en met\n30 juni"). Short lines
+# are labels, headers and table cells (guide 1: "Table cells are put on separate lines"), a
+# headline is followed by a dateline ("… call for proposals\n28 January 2009"), and "2.1 …" or
+# "3) …" start a row or list item: those stay on their own lines.
+_WRAP_MIN = 40
+_WRAP_END_RE = re.compile(r"[.!?:;|]$")
+_LOWER_START_RE = re.compile(r"[a-z\u00df-\u00ff]")
+_NUMBER_START_RE = re.compile(r"\d(?!\d*(?:[.)]\s|\.\d))")
+_OPEN_END_RE = re.compile(
+    r"(?:^|[\s(])(?:en|met|tot|t/m|van|vanaf|op|om|tussen|uiterlijk|per|vóór|voor|de|het|is"
+    r"|and|to|until|till|from|by|on|at|between|the|of)$|,$",
+    re.IGNORECASE,
+)
 
 
 def clean_text(text: str) -> str:
@@ -33,3 +49,26 @@ def clean_text(text: str) -> str:
     text = _INVISIBLE_RE.sub("", text)
     lines = (_SPACE_RE.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def join_wrapped_lines(text: str) -> str:
+    """Join lines of cleaned text that a hard wrap split inside a sentence."""
+    if "\n" not in text:
+        return text
+    lines = text.split("\n")
+    out = [lines[0]]
+    for line in lines[1:]:
+        prev = out[-1]
+        if (
+            len(prev) >= _WRAP_MIN
+            and "|" not in line
+            and not _WRAP_END_RE.search(prev)
+            and (
+                _LOWER_START_RE.match(line)
+                or (_NUMBER_START_RE.match(line) and _OPEN_END_RE.search(prev))
+            )
+        ):
+            out[-1] = f"{prev} {line}"
+        else:
+            out.append(line)
+    return "\n".join(out)
