@@ -19,21 +19,22 @@ _TAG_RE = re.compile(r"<[a-zA-Z/!][^>]*>")
 _SPACE_RE = re.compile(r"[ \t\r\f\v\u00a0\u2007\u202f\u2009]+")
 _INVISIBLE_RE = re.compile(r"[\u00ad\u200b\u200c\u200d\ufeff]")
 # A hard wrap inside a sentence (PDF and officielebekendmakingen text breaks at ~80 characters:
-# "van 13 januari 2020, 09.00 uur, tot en\nmet 3 februari 2020"): a long line that does not end
-# a sentence, a label or a cell goes on on the next line when that starts in lower case, or with
-# a number right after a word that cannot end a sentence ("tot en met\n30 juni"). Short lines
-# are labels, headers and table cells (guide 1: "Table cells are put on separate lines"), a
-# headline is followed by a dateline ("… call for proposals\n28 January 2009"), and "2.1 …" or
-# "3) …" start a row or list item: those stay on their own lines.
+# "van 13 januari 2020, 09.00 uur, tot en\nmet 3 februari 2020"): a long line that ends in a word
+# that cannot end a sentence ("tot en met\n30 juni", "van\n1 april") or a comma goes on on the
+# next line, and so does one whose next line starts with the rest of a cue ("tot en\nmet",
+# "09.00\nuur"). Short lines are labels, headers and table cells (guide 1: "Table cells are put
+# on separate lines"), a headline is followed by a dateline ("… call for proposals\n28 January
+# 2009"), and "2.1 …", "3) …" or "| …" start a row or list item: those stay on their own lines.
+# Case-blind, so that the same text in capitals reads the same.
 _WRAP_MIN = 40
 _WRAP_END_RE = re.compile(r"[.!?:;|]$")
-_LOWER_START_RE = re.compile(r"[a-z\u00df-\u00ff]")
-_NUMBER_START_RE = re.compile(r"\d(?!\d*(?:[.)]\s|\.\d))")
+_GOES_ON_RE = re.compile(r"\w(?!\d*(?:[.)]\s|\.\d))")
 _OPEN_END_RE = re.compile(
     r"(?:^|[\s(])(?:en|met|tot|t/m|van|vanaf|op|om|tussen|uiterlijk|per|vóór|voor|de|het|is"
     r"|and|to|until|till|from|by|on|at|between|the|of)$|,$",
     re.IGNORECASE,
 )
+_REST_OF_CUE_RE = re.compile(r"(?:met|uur)\b", re.IGNORECASE)
 
 
 def clean_text(text: str) -> str:
@@ -63,10 +64,8 @@ def join_wrapped_lines(text: str) -> str:
             len(prev) >= _WRAP_MIN
             and "|" not in line
             and not _WRAP_END_RE.search(prev)
-            and (
-                _LOWER_START_RE.match(line)
-                or (_NUMBER_START_RE.match(line) and _OPEN_END_RE.search(prev))
-            )
+            and _GOES_ON_RE.match(line)
+            and (_OPEN_END_RE.search(prev) or _REST_OF_CUE_RE.match(line))
         ):
             out[-1] = f"{prev} {line}"
         else:
