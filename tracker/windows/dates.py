@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 
+from tracker.windows.model import END_OF_DAY
+
 MONTHS: dict[str, int] = {
     "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
     "augustus": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
@@ -71,6 +73,8 @@ _TZ = (
 )
 _SMIDDAGS = r"(?:\s*['’]s\s*(?P<part>middags|avonds|ochtends|morgens))?"
 _UUR = r"(?:\s*(?:uur|u|oere)(?![a-z]))?"
+# Midnight as a closing time: the end of the deadline day (guide 5), never 00:00.
+_MIDNIGHT = r"(?P<mid>(?<![\w])(?:middernacht|midnight)(?![a-z]))"
 
 # Compiled on first use (find_mentions, or a name looked up from outside): some twenty
 # patterns, ~20 ms, that a scrape of unchanged pages never needs.
@@ -175,11 +179,11 @@ def _compile() -> None:
     MONTH_YEAR_RE = re.compile(rf"(?<![\w.])(?P<m>{_FULLMON})\s+(?P<y>(?:19|20)\d\d)\b", re.I)
     TIME_AFTER_RE = re.compile(
         rf"(?:\s*,)?\s*\(?\s*(?:(?:om|at|-|–|vóór|voor|tot|oant|by|before|rond|around|omstreeks"
-        rf"|uiterlijk|until)\s*)?{_TIME_CORE}{_UUR}{_SMIDDAGS}{_TZ}",
+        rf"|uiterlijk|until)\s*)?(?:{_TIME_CORE}{_UUR}{_SMIDDAGS}|{_MIDNIGHT}){_TZ}",
         re.IGNORECASE,
     )
     TIME_BEFORE_RE = re.compile(
-        rf"{_TIME_CORE}{_UUR}{_SMIDDAGS}{_TZ}\s*(?:,|op|on)?\s*$", re.IGNORECASE
+        rf"(?:{_TIME_CORE}{_UUR}{_SMIDDAGS}|{_MIDNIGHT}){_TZ}\s*(?:,|op|on)?\s*$", re.IGNORECASE
     )
     # "van dit jaar" after a year-less date: the year of the page (guide 4.1).
     THIS_YEAR_RE = re.compile(r"\s*(?:van\s+dit\s+jaar|this\s+year|dit\s+jaar)\b", re.IGNORECASE)
@@ -218,9 +222,6 @@ def __getattr__(name: str) -> re.Pattern[str]:
         _compile()
         return globals()[name]  # type: ignore[no-any-return]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-END_OF_DAY = time(23, 59, 59, 999999)  # "24.00 uur", written "24:00"
 
 
 @dataclass(frozen=True)
@@ -263,7 +264,9 @@ class Mention:
 
 
 def time_of(mt: re.Match[str]) -> time | None:
-    """Return the clock time of a time match (12-hour, 24-hour or Flemish "12u")."""
+    """Return the clock time of a time match (12-hour, 24-hour, Flemish "12u", midnight)."""
+    if mt.groupdict().get("mid"):
+        return END_OF_DAY
     if mt["h12"]:
         hour, minute = int(mt["h12"]) % 12, int(mt["mi12"] or 0)
         hour += 12 if mt["ap"].lower() == "p" else 0

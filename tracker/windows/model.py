@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 MAX_CHARS = 200_000
+# "24.00 uur", "middernacht": the end of that day, written "24:00" (LABELLING.md 5).
+END_OF_DAY = time(23, 59, 59, 999999)
 VAGUE = ("month", "quarter", "season", "year")
 
 
@@ -101,4 +103,6 @@ def _iso(d: date | None) -> str | None:
 
 
 def _hhmm(t: time | None) -> str | None:
+    if t == END_OF_DAY:
+        return "24:00"
     return t.strftime("%H:%M") if t else None
