@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 from decimal import Decimal
@@ -319,17 +320,41 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
     return out
 
 
-def _scope_stops(raws: list[_Raw], stops: list[int]) -> None:
+# The closing is announced as an act ("sluit het loket op 14 juni"), not an end already set.
+_CLOSES_AT_RE = re.compile(
+    r"\bsluit(?:en)?\b|\bgaat\b[^.\n]{0,40}\bdicht\b|\bcloses?\b|\bwill\s+close\b"
+    r"|wordt\s+(?:\w+\s+)?gesloten",
+    re.IGNORECASE,
+)
+_STOP_REACH = 200
+
+
+def _announces_future_close(raw: _Raw, pos: int, text: str, today: date) -> bool:
+    """Say whether the stop at pos explains a closing still ahead that stands next to it:
+    "Het plafond is bereikt, daarom sluit het loket op 14 juni" keeps the window until then."""
+    c = raw.close_r
+    if c is None or raw.closes is None or raw.closes < today:
+        return False
+    if (
+        abs(pos - c.m.start) > _STOP_REACH
+        or "\n\n" in text[min(pos, c.m.start) : max(pos, c.m.start)]
+    ):
+        return False
+    return bool(_CLOSES_AT_RE.search(text, c.clause[0], c.clause[1]))
+
+
+def _scope_stops(raws: list[_Raw], stops: list[int], text: str, today: date) -> None:
     """Mark the window each stop phrase is about: the one whose dates stand nearest to it.
 
     "Microprojecten: deadline 8 mei. Oproep is afgesloten." closes that call, not the other
-    call listed above it.
+    call listed above it. A stop that explains a closing still ahead does not end it early.
     """
     if not raws:
         return
     for pos in stops:
         nearest = min(raws, key=lambda raw: min(abs(pos - r.m.start) for r in raw.roles))
-        nearest.stopped = True
+        if not _announces_future_close(nearest, pos, text, today):
+            nearest.stopped = True
 
 
 def build_windows(text: str, today: date) -> tuple[ExtractedWindow, ...]:
@@ -358,7 +383,7 @@ def build(
         if raw.vague is not None or _resolve(raw, roles, text, today, recurring)
     ]
     raws = _dedupe(_merge_halves(_split_backwards(raws)))
-    _scope_stops(raws, stop_positions(text) if stops is None else stops)
+    _scope_stops(raws, stop_positions(text) if stops is None else stops, text, today)
     default_close = _default_close(text, low, mentions)
     money = find_money(text) if raws else []
     single = len(raws) == 1

@@ -17,8 +17,24 @@ from tracker.windows.text import clean_text
 
 _I = re.IGNORECASE
 
+# A condition or a forecast, not a fact: "totdat het plafond is bereikt", "tot het budget op is",
+# "zolang", "tenzij", "we verwachten dat het plafond … wordt overschreden".
 _CONDITIONAL_RE = re.compile(
-    r"\b(?:als|wanneer|zodra|indien|if|once|when|voordat|where)\b[^.]{0,30}$", _I
+    r"\b(?:als|wanneer|zodra|indien|if|once|when|voordat|where|totdat|zolang|tenzij|unless"
+    r"|until|as\s+long\s+as|tot\s+(?:het|de|dit|dat)|verwacht\w*(?:\s+\w+){0,2}?\s+dat"
+    r"|naar\s+verwachting|expect\w*(?:\s+that)?)\b[^.]{0,30}$",
+    _I,
+)
+# A stop heading ("Subsidieplafond bereikt") that the next line explains as a forecast.
+_FORECAST_RE = re.compile(r"\bverwacht|\bnaar\s+verwachting|\bexpect", _I)
+# A stop about some regions, groups or parts only ("Voor de regio's X en Y is het plafond
+# bereikt"): the scheme itself stays open for the rest (guide 2: one scheme per record).
+_PARTIAL_RE = re.compile(
+    r"\b(?:voor|in|binnen)\s+(?:de\s+|deze\s+|die\s+|het\s+|enkele\s+|sommige\s+)?"
+    r"(?:regio(?:['’]?s)?|deelgebied(?:en)?|gebieden|gemeenten|provincies|categorie(?:ën)?"
+    r"|modules?|onderdelen|maatregelen|sectoren|doelgroepen|deelregelingen)\b"
+    r"|\bfor\s+(?:the\s+|these\s+|some\s+)?(?:regions?|categories|strands|lots|topics)\b",
+    _I,
 )
 # Words that stop applications even inside a nominal window (budget exhausted, closed early).
 STOPPED_RE = re.compile(
@@ -33,7 +49,10 @@ STOPPED_RE = re.compile(
     r"|(?:periode|regeling|termijn|deadline|ronde|oproep)\s+(?:is\s+)?(?:helaas\s+)?"
     r"(?:voorbij|verstreken|afgelopen|afgesloten)\b|(?:call|oproep)\s+is\s+(?:now\s+)?closed"
     r"|\bis\s+(?:now\s+)?closed\b|\bzijn\s+(?:nu\s+)?gesloten\b|\bis\s+gesloten\b"
-    r"|plafond\b[^.\n]{0,100}?\b(?:overschreden|overtekend)|oversubscribed",
+    r"|plafond\b[^.\n]{0,100}?\b(?:overschreden|overtekend)|oversubscribed"
+    r"|(?:budget|pot)\b[^.\n]{0,100}?\b(?:is|zijn)\s+(?:(?:nu|al|alweer|ruim|helaas|volledig)\s+)*"
+    r"(?:uitgeput|overschreden|leeg)\b|niet\s+meer\s+in\s+behandeling|vooralsnog\s+niet\s+in"
+    r"\s+behandeling",
     _I | re.MULTILINE,
 )
 # "Na volgende week geen aanvragen meer": it closes soon, so it is still open (guide 7).
@@ -68,6 +87,7 @@ _OPEN_RE = re.compile(
     r"|\blaunched\b|kan\s+men\s+nu\s+indienen|\bnu\s+(?:\w+\s+)?indienen",
     _I | re.MULTILINE,
 )
+_OPEN_BADGE_RE = re.compile(r"^\s*status:\s*(?:aanvraagperiode\s+)?open\s*$", _I | re.MULTILINE)
 # An explanation of the portal's status labels is not the status of a call.
 _ALL_STATES_RE = (_OPEN_RE, _CLOSED_RE, _UPCOMING_RE)
 
@@ -77,15 +97,16 @@ _ALL_STATES_RE = (_OPEN_RE, _CLOSED_RE, _UPCOMING_RE)
 _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     STOPPED_RE: ("plafond", "budget", "pot ", "meer", "gesloten", "closed", "vol", "gestopt",
                  "beëindigd", "getrokken", "withdrawn", "cancel", "voorbij", "verstreken",
-                 "afgelopen", "afgesloten", "no longer", "oversubscribed"),
+                 "afgelopen", "afgesloten", "no longer", "oversubscribed", "behandeling"),
     _ANNOUNCED_RE: ("later", "volgt", "announced", "open", "nog ", "start", "begin"),
 }  # fmt: skip
 
 
 _STOP_GATE_RE = first_letter_guard(
     re.compile(
-        r"plafond|budget|\bpot\b|\bmeer\b|gesloten|closed|\bvol\b|gestopt|beëindigd|getrokken"
-        r"|withdrawn|cancel|voorbij|verstreken|afgelopen|afgesloten|no\s+longer|oversubscribed",
+        r"plafond|budget|pot\b|\bmeer\b|gesloten|closed|\bvol\b|gestopt|beëindigd|getrokken"
+        r"|withdrawn|cancel|voorbij|verstreken|afgelopen|afgesloten|no\s+longer|oversubscribed"
+        r"|behandeling",
         _I,
     ),
     "abcgmnopvw",
@@ -130,9 +151,32 @@ def stop_positions(text: str) -> list[int]:
             spans.append((start, end))
     for start, end in spans:
         for mt in STOPPED_RE.finditer(text, start, end):
-            if not _CONDITIONAL_RE.search(text, max(0, mt.start() - 60), mt.start()):
+            if not _CONDITIONAL_RE.search(
+                text, max(0, mt.start() - 60), mt.start()
+            ) and not _not_whole_stop(text, mt.start(), mt.end()):
                 found.add(mt.start())
     return sorted(found)
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Return the sentence (or line) around text[start:end]."""
+    left = max(text.rfind("\n", 0, start), text.rfind(". ", 0, start) + 1, -1) + 1
+    stops = [i for i in (text.find("\n", end), text.find(". ", end)) if i >= 0]
+    return left, min(stops, default=len(text))
+
+
+def _not_whole_stop(text: str, start: int, end: int) -> bool:
+    """Say whether a stop phrase is about part of the scheme only, or a forecast under a
+    heading: "Voor de regio's X is het plafond bereikt", "Plafond bereikt\nWe verwachten …"."""
+    left, right = _sentence_bounds(text, start, end)
+    if _PARTIAL_RE.search(text, left, right):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    if line_end < 0 or line_end - line_start > 40:
+        return False
+    nxt_end = _sentence_bounds(text, line_end + 1, line_end + 1)[1]
+    return bool(_FORECAST_RE.search(text, line_end + 1, nxt_end))
 
 
 def _span(w: ExtractedWindow, today: date) -> tuple[date | None, date | None]:
@@ -234,6 +278,8 @@ def words_status(text: str, stopped: bool) -> str:
         return "open"
     if says(_ANNOUNCED_RE, text):
         return "upcoming"
+    if stopped and _OPEN_BADGE_RE.search(text):
+        return "open"  # "Status: Open": the page's own badge wins over a stop sentence
     if stopped or says(_CLOSED_RE, text):
         return "closed"
     if _UPCOMING_RE.search(text):
