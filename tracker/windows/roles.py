@@ -83,6 +83,16 @@ _SUPERSEDE_RE = re.compile(
     r"|postponed|moved|changed|brought\s+forward)\s+(?:van|from)\s*$",
     _I,
 )
+# A closing label right before "van": the date is that closing, not an opening ("een deadline
+# van 31 maart 2021"); an earlier or original one is superseded ("de eerdere sluitingsdatum
+# van 1 juni", "oorspronkelijk gold … een deadline van").
+_CLOSE_LABEL_VAN_RE = re.compile(
+    r"(?P<old>\b(?:eerdere|oorspronkelijke|oude|vorige|previous|original|earlier|former)\s+"
+    r"(?:\w+\s+)?|\boorspronkelijk\b[^.;\n]*)?"
+    r"\b(?:deadline|sluitingsdatum|einddatum|uiterste\s+\w*datum|\w*indiendatum|closing\s+date"
+    r"|sluitingstermijn)\s*$",
+    _I,
+)
 _AMEND_RE = re.compile(r"verlengd|verschoven|uitgesteld|extended|postponed", _I)
 _NEW_RE = re.compile(r"^\s*(?:naar|tot\s+en\s+met|tot|to|until)\s*$", _I)
 _OPENING_WORDS_RE = re.compile(r"opening|opent|openstelling|startdatum|\bstart", _I)
@@ -273,6 +283,11 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
     adj = _ADJACENT_RE.search(lead[-60:])
     if adj and adj["none"]:  # "na 29 november", "a deadline before 27 May": not a bound
         return
+    if adj and adj["open"] and adj.group(0).split()[0].lower() == "van":
+        labelled = _CLOSE_LABEL_VAN_RE.search(lead, 0, len(lead) - len(adj.group(0)))
+        if labelled:  # "een deadline van 31 maart", "de eerdere sluitingsdatum van 1 juni"
+            r.role, r.strong, r.cue = (OLD if labelled["old"] else CLOSE_INCL), True, "van"
+            return
     if adj:
         r.role = CLOSE_INCL if adj["incl"] else CLOSE_EXCL if adj["excl"] else OPEN
         r.cue = adj.group(0).split()[0].lower()
