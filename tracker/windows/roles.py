@@ -38,7 +38,8 @@ _ADJACENT_RE = re.compile(
     r"(?<![\w/])(?:(?P<none>na|after|na\s+afloop\s+van|deadlines?\s+(?:before|after|vóór|voor|na)"
     r"(?:\s+the)?|falls\s+on|valt\s+op)"
     r"|(?P<incl>t/m|tot\s+en\s+met|tot\s+uiterlijk|uiterlijk|until|till|through|by|due(?:\s+by)?"
-    r"|up\s+to\s+and\s+including|no\s+later\s+than|tot\s+op|oant\s+en\s+mei)"
+    r"|up\s+to\s+and\s+including|no\s+later\s+than|tot\s+op|oant\s+en\s+mei"
+    r"|tegen(?:\s+uiterlijk)?|ten\s+laatste)"  # Flemish "tegen 1 februari": by that day
     r"|(?P<excl>tot|vóór|voor|before|prior\s+to|oant)"
     r"|(?P<open>vanaf|van|from|met\s+ingang\s+van|tussen|between|sinds|since|as\s+of"
     r"|starting(?:\s+(?:on|from))?|beginning|per))"
@@ -106,7 +107,8 @@ _NEGATIVE_RE = first_letter_guard(
         r"|gecontroleerd|bijgewerkt|updated|gewijzigd\s+op|\bin\s+werking|inwerkingtreding"
         r"|uitwerkingtreding|vervalt|geldend|geldig|\bgeld(?:t|en)\b(?!\s+dat)|van\s+toepassing|van\s+start\s+gaan|die\s+starten|in\s+effect"
         r"|\bapplies\b|looptijd|projectperiode|projectduur"
-        r"|\bproject(?:en|s)?\s+(?:moet|moeten|must|should|start|starts|loopt|duurt|period)"
+        r"|\bproject(?:en|s)?\s+(?:(?:moet|moeten|must|should)\b(?!(?:\s+\w+){0,3}?\s+(?:ingediend"
+        r"|submitted|aangevraagd)\b)|start|starts|loopt|duurt|period)"
         r"|\bactiviteit(?:en)?\s+(?:moet|moeten|start|starten|loopt|lopen|plaats|vind|in\s+de\s+periode)"
         r"|verstrekt\s+voor|formulier\w*\s+(?:is\s+)?(?:\w+\s+){0,4}beschikbaar|afgerond|duration"
         r"|\bbesluit|beslis|beschikking|decision|preadvies|uitsluitsel"
@@ -288,6 +290,8 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         if labelled:  # "een deadline van 31 maart", "de eerdere sluitingsdatum van 1 juni"
             r.role, r.strong, r.cue = (OLD if labelled["old"] else CLOSE_INCL), True, "van"
             return
+    if adj and adj["incl"] and r.m.precision != "day" and adj.group(0)[:5].lower() == "tegen":
+        return  # "tegen begin september": a rough aim (often a pre-registration), no deadline
     if adj:
         r.role = CLOSE_INCL if adj["incl"] else CLOSE_EXCL if adj["excl"] else OPEN
         r.cue = adj.group(0).split()[0].lower()
