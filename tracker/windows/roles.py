@@ -94,6 +94,16 @@ _CLOSE_LABEL_VAN_RE = re.compile(
     r"|sluitingstermijn)\s*$",
     _I,
 )
+# Applying is not possible in the period the clause names (a blackout, not a window).
+_BLACKOUT_RE = re.compile(
+    r"\bniet\s+(?:\w+\s+)?mogelijk\b|\b(?:kun|kan|kunt|kunnen)\s+(?:je|u|jullie|we|wij|men|er\s+)?"
+    r"\s*geen\s+(?:\w+\s+)?(?:aanvra|indien|ingedien)|\bgeen\s+aanvragen\s+(?:worden\s+)?"
+    r"(?:ingediend|aangenomen|in\s+behandeling)|\bnot\s+(?:be\s+)?possible\b"
+    r"|\bcan\s*not\s+(?:be\s+)?submit|\bcan't\s+(?:be\s+)?submit|\bno\s+applications\s+can\b",
+    _I,
+)
+# Every match of _BLACKOUT_RE contains one of these.
+_BLACKOUT_WORDS = ("niet", "geen", "not", "can't")
 _AMEND_RE = re.compile(r"verlengd|verschoven|uitgesteld|extended|postponed", _I)
 _NEW_RE = re.compile(r"^\s*(?:naar|tot\s+en\s+met|tot|to|until)\s*$", _I)
 _OPENING_WORDS_RE = re.compile(r"opening|opent|openstelling|startdatum|\bstart", _I)
@@ -456,6 +466,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         roles.append(r)
         prev = r
     apply_layout(text, roles)
+    if low is None or any(word in low for word in _BLACKOUT_WORDS):
+        _mark_blackouts(text, roles)
     _mark_ranges(roles)
     return roles
 
@@ -472,6 +484,19 @@ def apply_layout(text: str, roles: list[Role]) -> None:
             r.role, r.other_scheme = NONE, True
         else:
             r.role, r.strong = (OPEN if kind == layout.OPEN else CLOSE_INCL), True
+
+
+def _mark_blackouts(text: str, roles: list[Role]) -> None:
+    """A range in a clause that says applying is not possible then is a blackout, no window:
+    "Van 24 november tot en met 11 januari is het niet mogelijk om aanvragen in te dienen"."""
+    for a, b in zip(roles, roles[1:], strict=False):
+        if (
+            a.role == OPEN
+            and b.role in (CLOSE_INCL, CLOSE_EXCL)
+            and a.clause == b.clause
+            and _BLACKOUT_RE.search(text, *a.clause)
+        ):
+            a.negative = b.negative = True
 
 
 def _mark_ranges(roles: list[Role]) -> None:
