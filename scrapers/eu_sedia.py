@@ -79,7 +79,10 @@ class EuSediaScraper(Scraper):
     ``languages``, each named "blob" with type application/json; sent as plain form fields the
     API answers 500. Pages by ``pageNumber`` (1-based) until a short page or ``totalResults``.
 
-    Every metadata value is a list. Rows are deduplicated on ``identifier`` (the same topic can
+    Every metadata value is a list. The topic ``identifier`` is the key and the one identifier;
+    the ``callIdentifier`` is kept in ``extra["call_identifier"]`` only, because one call holds
+    unrelated topics (HORIZON-CL4-2027-04 has DIGITAL-EMERGING-04/-10 and HUMAN-07) that must
+    not merge into one scheme. Rows are deduplicated on ``identifier`` (the same topic can
     appear twice); of two rows the one with the current ``SEDIA`` datasource, a status, a
     description and actions wins over a bare legacy copy.
 
@@ -230,7 +233,9 @@ class EuSediaScraper(Scraper):
             amount_text=budget,
             level="eu",
             windows=windows,
-            identifiers=[i for i in (identifier, call) if i],
+            # the topic is the scheme: the call groups unrelated topics, so its id is no
+            # identifier (a shared identifier merges automatically) and stays in extra
+            identifiers=[identifier],
             extra={
                 "call_identifier": call,
                 "framework_programme": _first(meta, "frameworkProgramme"),

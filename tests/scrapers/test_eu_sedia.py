@@ -50,10 +50,9 @@ def test_real_sample_deduplicated_with_concrete_fields() -> None:
     soil = by_key["HORIZON-MISS-2027-05-SOIL-01-two-stage"]
     assert soil.level == "eu"
     assert soil.url.endswith("/topic-details/HORIZON-MISS-2027-05-SOIL-01-two-stage")
-    assert soil.identifiers == [
-        "HORIZON-MISS-2027-05-SOIL-01-two-stage",
-        "HORIZON-MISS-2027-05-two-stage",
-    ]
+    # the call id is no merge identifier (one call holds unrelated topics)
+    assert soil.identifiers == ["HORIZON-MISS-2027-05-SOIL-01-two-stage"]
+    assert soil.extra["call_identifier"] == "HORIZON-MISS-2027-05-two-stage"
     assert soil.summary == "Supporting the implementation of the Soil Deal for Europe Mission"
     (window,) = soil.windows
     assert window.opens_text == "2027-02-04"
