@@ -42,9 +42,10 @@ class KoopSruScraper(SruScraper):
     Each record (gzd schema) gives key = ``dcterms:identifier`` (``stcrt-2026-…``/``prb-…``),
     title (the full heading), name (``dcterms:alternative`` where the record has one, else the
     regulation the heading names: ``scrapers._names``), publisher = creator (fallback
-    publisher, authority), publication date, preferred URL, level/region from publicatienaam
-    and creator. Records by another creator than configured are skipped (the server's
-    dt.creator clause is checked again). With ``fetch_documents`` the XML
+    publisher, authority), publication date, preferred URL, level (the source's configured
+    level, else from publicatienaam) and region from the creator. Records of another
+    publication or by another creator than configured are skipped (the server's
+    w.publicatienaam and dt.creator clauses are checked again). With ``fetch_documents`` the XML
     manifestation (``<officiele-publicatie>``) is fetched; its paragraphs and table rows become
     ``text`` (where the aanvraagtijdvak and subsidieplafond are written) and cited titles/ids
     are extracted, and a citeertitel the document gives itself ("Deze regeling wordt aangehaald
@@ -107,8 +108,14 @@ class KoopSruScraper(SruScraper):
 
     def parse_records(self, records: list[etree._Element], url: str) -> Iterator[RawScheme]:
         creators = self.options.creators
+        wanted = self.options.publication
         for record in records:
             raw = self._parse_record(record, url)
+            # the server filters on w.publicatienaam; a record of another publication (a
+            # Gemeenteblad one when that clause is ignored) is not this source's
+            if raw.extra["publication"] != wanted:
+                logger.info("skipping %s: in %r, not %r", raw.key, raw.extra["publication"], wanted)
+                continue
             # the server filters on dt.creator too; checking again keeps one province's source
             # from storing another province's publications if the server ignores the clause
             if creators and not same_creator(raw.publisher, creators):
@@ -127,7 +134,10 @@ class KoopSruScraper(SruScraper):
         creator = _xml.first_text(meta, "creator", "publisher", "authority")
         publication = _xml.first_text(meta, "publicatienaam") or self.options.publication
         organisation = _xml.first_text(meta, "organisatietype").lower()
-        level = PUBLICATION_LEVEL.get(publication) or ORGANISATION_LEVEL.get(organisation, "")
+        # the configured level wins (the ESF+ source reads the Staatscourant at level eu)
+        level = self.context.level or (
+            PUBLICATION_LEVEL.get(publication) or ORGANISATION_LEVEL.get(organisation, "")
+        )
         region = region_for(creator) if level == "provincie" else None
         regions = [region] if region else list(self.context.regions)
         detail = _xml.first_text(meta, "url")
@@ -147,7 +157,7 @@ class KoopSruScraper(SruScraper):
             publisher=creator,
             summary=_xml.first_text(meta, "abstract"),
             published_text=_xml.first_text(meta, "available", "date"),
-            level=level or self.context.level,
+            level=level,
             regions=regions if level != "rijk" else [],
             detail_url=detail if self.options.fetch_documents else "",
             identifiers=list(dict.fromkeys([key, *find_identifiers(title)])),

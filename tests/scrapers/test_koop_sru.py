@@ -4,6 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from scrapers._xml import find_all, parse_xml
 from scrapers.base import ParseError, RawScheme, SourceContext
 from scrapers.koop_sru import KoopSruScraper
 from tests.scrapers.conftest import TODAY, page_from_bytes, page_from_fixture, page_from_sample
@@ -192,13 +193,18 @@ def test_entities_are_not_expanded() -> None:
     assert "root:" not in done.text
 
 
-def test_real_namespace_stripped_record() -> None:
+def _real_record_envelope() -> bytes:
+    """The real Gemeenteblad record (namespaces stripped) in a one-record envelope."""
     record = page_from_sample("koop/sru_record_gmb-2023-174296.nsstripped.xml").content
-    body = (
+    return (
         b"<searchRetrieveResponse><version>2.0</version><numberOfRecords>1</numberOfRecords>"
         b"<records>" + record + b"</records></searchRetrieveResponse>"
     )
-    (raw,) = make().parse(page_from_bytes(body, listing("s")))
+
+
+def test_real_namespace_stripped_record() -> None:
+    root = parse_xml(_real_record_envelope())
+    raw = make()._parse_record(next(find_all(root, "record")), listing("s"))
     assert raw.key == "gmb-2023-174296"
     assert raw.publisher == "Bergeijk"
     assert raw.published_text == "2023-04-20"
@@ -206,6 +212,25 @@ def test_real_namespace_stripped_record() -> None:
     assert raw.detail_url.endswith("/gmb/2023/gmb-2023-174296/1/xml/gmb-2023-174296.xml")
     assert raw.extra["publication"] == "Gemeenteblad"
     assert raw.summary == "verwijderen van asbest van het dak"
+
+
+def test_record_of_another_publication_is_skipped() -> None:
+    # the real record is a Gemeenteblad publication: not the Staatscourant's, nor a province's
+    page = page_from_bytes(_real_record_envelope(), listing("s"))
+    assert list(make().parse(page)) == []
+    assert list(make(publication="Provinciaal blad").parse(page)) == []
+
+
+def test_configured_level_wins_over_the_publication() -> None:
+    # nl_stcrt_esf reads the Staatscourant (stcrt-2023-32379, ESF+) at level eu
+    scraper = KoopSruScraper(
+        KoopSruScraper.Options(terms=["Subsidieregeling ESF+ 2021-2027"]),
+        SourceContext(today=TODAY, level="eu"),
+    )
+    (raw,) = scraper.parse(page_from_fixture("koop_sru/stcrt_esf.xml", listing("s")))
+    assert raw.key == "stcrt-2023-32379"
+    assert raw.level == "eu"
+    assert raw.extra["publication"] == "Staatscourant"
 
 
 @pytest.mark.parametrize(
