@@ -3,7 +3,8 @@
 ``SruScraper`` owns the skeleton the three repeat: the first request (CQL query, optional
 ``sortBy`` so the newest records come first and a capped run never drops them), envelope checks
 (1.2 and 2.0 look alike by local name), diagnostics, and paging by ``nextRecordPosition`` or
-``startRecord += maximumRecords`` up to ``SourceContext.max_pages``. A subclass says how to
+``startRecord +=`` the records received (a server may serve fewer than ``maximumRecords``) up
+to ``SourceContext.max_pages``. A subclass says how to
 build its query and how to read one record. No network here.
 
 Diagnostics: an HTTP-200 ``<diagnostics>`` answer is a ParseError, except a diagnostic saying
@@ -77,13 +78,21 @@ def sru_envelope(page: Page) -> tuple[etree._Element, int, list[str]]:
 
 
 def sru_next_request(page: Page, total: int, root: etree._Element, max_pages: int) -> list[Request]:
-    """Next searchRetrieve page: nextRecordPosition, else startRecord += maximumRecords."""
+    """Next searchRetrieve page: nextRecordPosition, else startRecord + the records received.
+
+    A server may return fewer records than ``maximumRecords`` asked for (its own cap): the
+    next page then starts right after the last record received, so none is skipped. A page
+    without records ends the paging (no endless loop on an empty page).
+    """
     query = dict(parse_qsl(urlsplit(page.url).query))
     start = int(query.get("startRecord", "1") or 1)
-    size = int(query.get("maximumRecords", "0") or 0) or len(list(_xml.find_all(root, "record")))
+    asked = int(query.get("maximumRecords", "0") or 0)
+    received = len(list(_xml.find_all(root, "record")))
     following = _xml.first_text(root, "nextRecordPosition")
-    nxt = int(following) if following.isdigit() else start + size
-    if size <= 0 or nxt <= start or nxt > total or (start - 1) // size + 1 >= max_pages:
+    nxt = int(following) if following.isdigit() else start + received
+    # pages so far, counted in the size the server actually serves
+    size = min(asked, received) if asked and received else asked or received
+    if received <= 0 or nxt <= start or nxt > total or (start - 1) // size + 1 >= max_pages:
         return []
     return [Request(with_params(page.url, {"startRecord": str(nxt)}))]
 

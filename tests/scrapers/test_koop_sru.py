@@ -111,6 +111,28 @@ def test_paging_without_next_record_position_uses_start_plus_size() -> None:
     assert "startRecord=4" in nxt.url and "maximumRecords=3" in nxt.url
 
 
+def test_paging_continues_after_the_records_received() -> None:
+    # the server serves 3 records where 100 were asked (its own cap): the next page starts at
+    # 4, not at 101 (records 4-100 were skipped)
+    body = (
+        page_from_fixture("koop_sru/stcrt_page1.xml")
+        .content.replace(b"<sru:nextRecordPosition>4</sru:nextRecordPosition>", b"")
+        .replace(b"<sru:numberOfRecords>5<", b"<sru:numberOfRecords>500<")
+    )
+    (nxt,) = make().next_requests(page_from_bytes(body, listing("stcrt", 1, 100)))
+    assert parse_qs(urlsplit(nxt.url).query)["startRecord"] == ["4"]
+    (nxt,) = make().next_requests(page_from_bytes(body, listing("stcrt", 4, 100)))
+    assert parse_qs(urlsplit(nxt.url).query)["startRecord"] == ["7"]
+
+
+def test_paging_stops_on_a_page_without_records() -> None:
+    body = (
+        b"<searchRetrieveResponse><numberOfRecords>500</numberOfRecords><records/>"
+        b"</searchRetrieveResponse>"
+    )
+    assert make().next_requests(page_from_bytes(body, listing("stcrt", 101, 100))) == []
+
+
 def test_detail_document_text_and_citations() -> None:
     scraper = make()
     raw = next(iter(scraper.parse(page_from_fixture("koop_sru/stcrt_page1.xml", listing("s")))))
