@@ -9,7 +9,10 @@ build its query and how to read one record. No network here.
 
 Diagnostics: an HTTP-200 ``<diagnostics>`` answer is a ParseError, except a diagnostic saying
 part of the query was ignored (a sort key or an index the server does not support): that one
-still comes with results, so it is recorded as a warning and the records are read.
+still comes with results, so it is recorded as a warning (the pipeline marks such a run
+degraded) and the records are read. When the ignored part is one of the scraper's
+``filter_indexes`` (the validity date, the publication, the look-back date), the results are
+unfiltered, so that diagnostic is a ParseError as well.
 """
 
 from __future__ import annotations
@@ -30,6 +33,15 @@ logger = logging.getLogger(__name__)
 
 # "query part ignored" / "… is ignored" / "genegeerd": the server answered without that part
 _IGNORED = re.compile(r"\bignored\b|genegeerd", re.IGNORECASE)
+# a diagnostic about the sortBy clause ("sortBy dt.modified/sort.descending", "sort key")
+_SORT = re.compile(r"\bsort(?:by|\b|\.)", re.IGNORECASE)
+
+
+def _names_filter(detail: str, index: str) -> bool:
+    """Whether a diagnostic names ``index`` as a query clause (not as the sortBy key)."""
+    if _SORT.search(detail):
+        return False
+    return re.search(rf"(?<![\w.-]){re.escape(index)}(?![\w/-]|\.\w)", detail, re.I) is not None
 
 
 def with_params(url: str, params: dict[str, str]) -> str:
@@ -58,10 +70,13 @@ def sru_diagnostics(root: etree._Element) -> list[str]:
     return found
 
 
-def sru_envelope(page: Page) -> tuple[etree._Element, int, list[str]]:
+def sru_envelope(
+    page: Page, filter_indexes: Iterable[str] = ()
+) -> tuple[etree._Element, int, list[str]]:
     """Parse an SRU searchRetrieveResponse: (root, numberOfRecords, warnings).
 
-    A diagnostic is a ParseError unless it says part of the query was ignored.
+    A diagnostic is a ParseError unless it says part of the query was ignored, and even then
+    when the ignored part names one of ``filter_indexes`` (the results would be unfiltered).
     """
     root = _xml.parse_xml(page.content, page.url)
     if _xml.local(root) != "searchRetrieveResponse":
@@ -70,6 +85,12 @@ def sru_envelope(page: Page) -> tuple[etree._Element, int, list[str]]:
     for detail in sru_diagnostics(root):
         if not _IGNORED.search(detail):
             raise ParseError(f"{page.url}: SRU diagnostic: {detail}")
+        for index in filter_indexes:
+            if _names_filter(detail, index):
+                raise ParseError(
+                    f"{page.url}: SRU server ignored the filter {index}, "
+                    f"results unfiltered ({detail})"
+                )
         warnings.append(f"SRU-waarschuwing: {detail}")
     count = _xml.text_of(_xml.find_first(root, "numberOfRecords"))
     if not count.isdigit():
@@ -105,6 +126,8 @@ class SruScraper(Scraper):
 
     sru_version: ClassVar[str] = "2.0"
     sru_params: ClassVar[dict[str, str]] = {}
+    # indexes of the query's filter clauses: a server ignoring one answers unfiltered results
+    filter_indexes: ClassVar[tuple[str, ...]] = ()
 
     @abstractmethod
     def build_query(self) -> str:
@@ -127,11 +150,11 @@ class SruScraper(Scraper):
         return [sru_search(url, query, version=self.sru_version, page_size=size, extra=extra)]
 
     def next_requests(self, page: Page) -> list[Request]:
-        root, total, _warnings = sru_envelope(page)
+        root, total, _warnings = sru_envelope(page, self.filter_indexes)
         return sru_next_request(page, total, root, self.context.max_pages)
 
     def parse(self, page: Page) -> Iterator[RawScheme]:
-        root, total, warnings = sru_envelope(page)
+        root, total, warnings = sru_envelope(page, self.filter_indexes)
         for warning in warnings:
             self.warn(warning)
         records = list(_xml.find_all(root, "record"))

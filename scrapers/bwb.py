@@ -6,6 +6,7 @@ import dataclasses
 import logging
 import re
 from collections.abc import Iterator
+from datetime import date
 from typing import ClassVar
 
 from lxml import etree
@@ -42,7 +43,12 @@ class BwbScraper(SruScraper):
       Werkgelegenheid") and ``types`` (``dcterms.type``, default ministeriele-regeling).
 
     With ``current_only`` the query adds ``overheidbwb.geldigheidsdatum==today``, so only
-    regulations in force today are returned and an expired one simply drops out. Each record's
+    regulations in force today are returned and an expired one simply drops out. The record's
+    own validity (``bwbipm/geldigheidsperiode_startdatum`` and ``_einddatum``, 9999-12-31 while
+    in force) is checked as well: a version that ended before today is skipped, and of several
+    versions of one regulation the one in force today is kept. A server that ignores the
+    geldigheidsdatum clause (an "Unsupported index … query part ignored" diagnostic) answers
+    unfiltered results: that page is a ParseError. Each record's
     ``locatie_toestand`` (enriched data) is the consolidated "toestand" XML; from it the articles
     that mention aanvragen, indienen, aanvraagtijdvak, openstelling or subsidieplafond go into
     ``text`` with their labels ("Artikel 32 …"). Key and identifiers = the BWBR id, level rijk;
@@ -64,6 +70,7 @@ class BwbScraper(SruScraper):
     title = "wetten.overheid.nl – BWB regulations via SRU"
     may_be_empty = True
     sru_params: ClassVar[dict[str, str]] = {"x-connection": "BWB"}
+    filter_indexes: ClassVar[tuple[str, ...]] = ("overheidbwb.geldigheidsdatum",)
 
     class Options(BaseModel):
         model_config = ConfigDict(extra="forbid", frozen=True)
@@ -110,12 +117,34 @@ class BwbScraper(SruScraper):
         return query
 
     def parse_records(self, records: list[etree._Element], url: str) -> Iterator[RawScheme]:
-        seen: set[str] = set()
+        best: dict[str, tuple[bool, RawScheme]] = {}
         for record in records:
             raw = self._parse_record(record, url)
-            if raw.key not in seen:  # one record per version; keep the first
-                seen.add(raw.key)
-                yield raw
+            ended, current = self._validity(raw)
+            if ended:
+                # a version whose validity ended (the server ignored or lacked the date filter,
+                # or the regulation was withdrawn): never presented as a live scheme
+                logger.info("skipping %s: in force until %s", raw.key, raw.extra["in_force_until"])
+                continue
+            # one record per version: the first in force today, else the first
+            if raw.key not in best or (current and not best[raw.key][0]):
+                best[raw.key] = (current, raw)
+        for _current, raw in best.values():
+            yield raw
+
+    def _validity(self, raw: RawScheme) -> tuple[bool, bool]:
+        """(ended before today, in force today) of a record version, from its bwbipm dates.
+
+        ``geldigheidsperiode_einddatum`` 9999-12-31 means open-ended; a missing or unreadable
+        date says nothing (then the version counts as in force).
+        """
+        today = self.context.today
+        if today is None:
+            return False, True
+        start = _iso_day(str(raw.extra.get("in_force_from", "")))
+        until = _iso_day(str(raw.extra.get("in_force_until", "")))
+        ended = until is not None and until < today
+        return ended, not ended and (start is None or start <= today)
 
     def _parse_record(self, record: etree._Element, url: str) -> RawScheme:
         key = _xml.first_text(record, "identifier")
@@ -134,7 +163,11 @@ class BwbScraper(SruScraper):
             detail_url=_xml.first_text(record, "locatie_toestand"),
             identifiers=[key],
             cited_titles=[title],
-            extra={"type": _xml.first_text(record, "type")},
+            extra={
+                "type": _xml.first_text(record, "type"),
+                "in_force_from": _xml.first_text(record, "geldigheidsperiode_startdatum"),
+                "in_force_until": _xml.first_text(record, "geldigheidsperiode_einddatum"),
+            },
         )
 
     def parse_detail(self, page: Page, raw: RawScheme) -> RawScheme:
@@ -156,8 +189,18 @@ class BwbScraper(SruScraper):
             name=citeertitel or (name_from_heading(intitule) if intitule else raw.name),
             text="\n\n".join(parts)[: _xml.MAX_TEXT],
             cited_titles=list(dict.fromkeys([*raw.cited_titles, *titles])),
+            # the toestand's inwerkingtreding is when this consolidated text took effect; it
+            # carries no end date (the search record's einddatum says until when it holds)
             extra=raw.extra | {"in_force_from": root.get("inwerkingtreding", "")},
         )
+
+
+def _iso_day(value: str) -> date | None:
+    """A 'YYYY-MM-DD' date; None for '' or anything else."""
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
 
 
 def _any_of(index: str, values: list[str]) -> str:

@@ -70,6 +70,7 @@ class CvdrScraper(SruScraper):
     may_be_empty = True
     sru_version = "1.2"
     sru_params: ClassVar[dict[str, str]] = {"x-connection": "cvdr"}
+    filter_indexes: ClassVar[tuple[str, ...]] = ("dcterms.modified",)
 
     class Options(BaseModel):
         model_config = ConfigDict(extra="forbid", frozen=True)

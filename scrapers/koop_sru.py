@@ -70,6 +70,9 @@ class KoopSruScraper(SruScraper):
         "recordSchema": "gzd",
         "httpAccept": "application/xml",
     }
+    filter_indexes: ClassVar[tuple[str, ...]] = (
+        "c.product-area", "w.publicatienaam", "dt.modified", "cql.textAndIndexes"
+    )  # fmt: skip
 
     class Options(BaseModel):
         model_config = ConfigDict(extra="forbid", frozen=True)

@@ -48,6 +48,63 @@ def test_search_record_deduplicated_and_mapped() -> None:
     assert make("BWBR0043015").next_requests(page) == []
 
 
+def _slim_search(*replacements: tuple[bytes, bytes]) -> bytes:
+    body = page_from_fixture("bwb/search_slim.xml").content
+    for old, new in replacements:
+        assert old in body
+        body = body.replace(old, new)
+    return body
+
+
+END = b"<overheidbwb:geldigheidsperiode_einddatum>9999-12-31<"
+
+
+def test_version_whose_validity_ended_is_skipped() -> None:
+    # the only dated version ended before today (2026-11-27); the undated one says nothing
+    body = _slim_search((END, END.replace(b"9999-12-31", b"2026-06-30")))
+    (raw,) = make("BWBR0043015").parse(page_from_bytes(body, SRU + "?startRecord=1"))
+    assert raw.detail_url.endswith("/2026-03-04_0/xml/BWBR0043015_2026-03-04_0.xml")
+    # both versions ended: nothing of this regulation is presented
+    second_ended = (
+        b"<dcterms:modified>2026-03-04</dcterms:modified>",
+        b"<dcterms:modified>2026-03-04</dcterms:modified></overheidbwb:owmskern>"
+        b"<overheidbwb:bwbipm><overheidbwb:geldigheidsperiode_einddatum>2026-03-03"
+        b"</overheidbwb:geldigheidsperiode_einddatum></overheidbwb:bwbipm><overheidbwb:owmskern>",
+    )
+    body = _slim_search((END, END.replace(b"9999-12-31", b"2026-06-30")), second_ended)
+    assert list(make("BWBR0043015").parse(page_from_bytes(body, SRU + "?startRecord=1"))) == []
+
+
+def test_version_in_force_today_wins_over_an_earlier_listed_one() -> None:
+    # the first version starts after today (2027-01-01): the second, undated, one is kept
+    start = b"<overheidbwb:geldigheidsperiode_startdatum>2026-11-11<"
+    body = _slim_search((start, start.replace(b"2026-11-11", b"2027-01-01")))
+    (raw,) = make("BWBR0043015").parse(page_from_bytes(body, SRU + "?startRecord=1"))
+    assert raw.detail_url.endswith("/2026-03-04_0/xml/BWBR0043015_2026-03-04_0.xml")
+    (raw,) = make("BWBR0043015").parse(page_from_fixture("bwb/search_slim.xml", SRU))
+    assert raw.extra["in_force_from"] == "2026-11-11"
+    assert raw.extra["in_force_until"] == "9999-12-31"
+
+
+IGNORED_VALIDITY = (
+    b"</sru:records>",
+    b"</sru:records><sru:diagnostics><diag:diagnostic"
+    b' xmlns:diag="http://docs.oasis-open.org/ns/search-ws/diagnostic">'
+    b"<diag:uri>info:srw/diagnostic/1/16</diag:uri>"
+    b"<diag:message>Unsupported index overheidbwb.geldigheidsdatum: query part ignored"
+    b"</diag:message></diag:diagnostic></sru:diagnostics>",
+)
+
+
+def test_ignored_validity_filter_fails_the_page() -> None:
+    # without the date filter the answer holds every version, expired ones included
+    page = page_from_bytes(_slim_search(IGNORED_VALIDITY), SRU + "?startRecord=1")
+    with pytest.raises(ParseError, match="ignored the filter overheidbwb.geldigheidsdatum"):
+        list(make("BWBR0043015").parse(page))
+    with pytest.raises(ParseError, match="results unfiltered"):
+        make("BWBR0043015").next_requests(page)
+
+
 def test_toestand_fixture_keeps_application_articles() -> None:
     raw = RawScheme(key="BWBR0043015", title="SLIM-regeling")
     done = make("BWBR0043015").parse_detail(page_from_fixture("bwb/toestand_BWBR0043015.xml"), raw)

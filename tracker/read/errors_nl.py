@@ -26,6 +26,10 @@ _MESSAGES_NL: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(\w+) for (\S+): (.*)$"), r"verbindingsfout (\1) bij \2: \3"),
     (re.compile(r"^(\S+): empty body, expected (\w+)$"), r"\1: leeg antwoord, \2 verwacht"),
     (re.compile(r"^(\S+): not well-formed XML \((.*)\)$"), r"\1: geen geldige XML (\2)"),
+    (
+        re.compile(r"^(\S+): SRU server ignored the filter (\S+), results unfiltered \((.*)\)$"),
+        r"\1: de SRU-server negeerde het filter \2, de resultaten zijn niet gefilterd (\3)",
+    ),
 ]
 # a source's flag reason quotes the last error after this Dutch prefix (tracker.ingest.pipeline)
 _FAILURES = re.compile(r"^(\d+ mislukte runs op rij): (.+)$", re.DOTALL)
