@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from tests.conftest import NOW, PRB, STCRT, find_route, make_config, store_failing_for
+from tests.conftest import FIXTURES, NOW, PRB, STCRT, find_route, make_config, store_failing_for
 from tracker.ingest.pipeline import run_source, run_sources
 from tracker.models import Event, HttpCacheEntry, Publication, Scheme, ScrapeRun, Source, Window
 from tracker.ops.replay import ReplayServer
@@ -323,3 +323,28 @@ def test_source_rows_follow_the_config_title_and_level(
     assert (rows["stcrt"].title, rows["stcrt"].level) == ("Staatscourant (landelijk)", "rijk")
     assert (rows["prb"].title, rows["prb"].level) == ("prb", "eu")
     assert all(r.last_ok_at is not None and r.locked_by == "" for r in rows.values())
+
+
+SORT_IGNORED = (
+    b"</sru:records>",
+    b"</sru:records><sru:diagnostics><diag:diagnostic"
+    b' xmlns:diag="http://docs.oasis-open.org/ns/search-ws/diagnostic">'
+    b"<diag:uri>info:srw/diagnostic/1/80</diag:uri>"
+    b"<diag:message>query part ignored: sortBy dt.modified/sort.descending</diag:message>"
+    b"</diag:diagnostic></sru:diagnostics>",
+)
+
+
+def test_a_query_part_ignored_makes_the_run_degraded(engine: Engine, replay: ReplayServer) -> None:
+    # the records are read, but not in the asked order: the run is not fully healthy, also
+    # when it is repeated unchanged
+    config = make_config(replay, {"stcrt": STCRT})
+    route = find_route(replay, "stcrt_page1")
+    route.body = (FIXTURES / route.file).read_bytes().replace(*SORT_IGNORED)
+    first = run_source(config, engine, "stcrt", now=NOW)
+    assert first.status == "degraded"
+    assert "SRU-waarschuwing: query part ignored: sortBy" in (first.error or "")
+    assert first.items_found == 5
+    again = run_source(config, engine, "stcrt", now=NOW + timedelta(hours=1))
+    assert again.status == "degraded"
+    assert "SRU-waarschuwing" in (again.error or "")

@@ -668,13 +668,14 @@ def _plainly_unchanged(
     config: Config, source_id: str, outcome: _Collected | Exception, found: dict[str, Source]
 ) -> bool:
     """Whether a source's run is only bookkeeping: every response unchanged, nothing left
-    over, no removals to count, its row stored by an earlier run with the same config and
-    code (``tracker.ingest.sourcedigest``)."""
+    over, no scraper warning, no removals to count, its row stored by an earlier run with the
+    same config and code (``tracker.ingest.sourcedigest``)."""
     return (
         isinstance(outcome, _Collected)
         and outcome.unchanged
         and not outcome.deferred
         and not outcome.capped
+        and not outcome.warnings  # a warned run is degraded, even when unchanged
         and source_id in found
         and not scrapers.get(config.scraper_name(source_id)).tracks_removals
         and found[source_id].config_digest == source_digest(config, source_id)
@@ -830,7 +831,8 @@ def _store(
         later.append(writes)  # written with the other sources of the transaction
     tracks_removals = scrapers.get(config.scraper_name(source_id)).tracks_removals
     current = source.config_digest == source_digest(config, source_id)
-    if got.unchanged and not got.deferred and not got.capped and current:
+    # a scraper warning (an SRU query part ignored) makes even an unchanged run degraded
+    if got.unchanged and not got.deferred and not got.capped and not got.warnings and current:
         result.status = RunStatus.UNCHANGED
         result.items_found = source.last_healthy_items or 0
         _touch_publications(session, source_id, now)
@@ -886,6 +888,10 @@ def _store(
         result.status = RunStatus.DEGRADED
         result.error = f"{result.items_found} items, vorige gezonde run {last}"
     notes = [*suspects]
+    # the scraper's own warnings (an SRU "query part ignored"): the run read the source, but
+    # not as asked, so it is not fully healthy; a suspect item's warning is noted once
+    reasons = tuple(f": {raw.suspect}" for raw, _url in got.items if raw.suspect)
+    notes.extend(w for w in got.warnings if not (reasons and w.endswith(reasons)))
     if got.capped:
         notes.append(f"paginalimiet van {got.capped} bereikt: de bron is niet helemaal gelezen")
     if got.deferred:
