@@ -107,6 +107,10 @@ class RawScheme:
     # why this item looks like it is not what the source should serve (a parking page, a
     # redesign); the pipeline then stores nothing of it and marks the run degraded
     suspect: str = ""
+    # the last day the regulation behind this item is in force ('YYYY-MM-DD', as the source
+    # states it; '' when unknown or open-ended): once it has passed, the normaliser keeps no
+    # window opening after it and the scheme is closed, whatever recurring wording says
+    in_force_until: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -163,6 +163,7 @@ class BwbScraper(SruScraper):
             detail_url=_xml.first_text(record, "locatie_toestand"),
             identifiers=[key],
             cited_titles=[title],
+            in_force_until=_xml.first_text(record, "geldigheidsperiode_einddatum"),
             extra={
                 "type": _xml.first_text(record, "type"),
                 "in_force_from": _xml.first_text(record, "geldigheidsperiode_startdatum"),

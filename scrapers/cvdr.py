@@ -6,7 +6,7 @@ import dataclasses
 import logging
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import ClassVar
 
 from lxml import etree
@@ -50,7 +50,11 @@ class CvdrScraper(SruScraper):
     ``publicatieurl_xml`` is the regulation XML (``<cvdr><meta>…<body><regeling>``), whose text
     goes into ``text``. The title is the official title; the name is the citeertitel
     (``dcterms:alternative``), else the regulation the title names. Key = the CVDR number
-    without version (``CVDR742212``); when a page holds several versions the highest is kept.
+    without version (``CVDR742212``); when a page holds several versions the highest is kept,
+    leaving out versions whose ``uitwerkingtredingDatum`` (cvdripm) lies before the run's date.
+    The regulation XML's ``uitwerkingtredingDatum`` becomes ``in_force_until``: once it has
+    passed, the normaliser closes the scheme and keeps no window after that day (a yearly
+    "1 januari tot en met 31 maart" of a regulation that ended in 2019 is not next year's).
     Level provincie and the region of the province. The Provinciaal blad publication the
     version came from (``isFormatOf``) is added to ``identifiers`` so it merges with the
     ``koop_sru`` record.
@@ -117,6 +121,12 @@ class CvdrScraper(SruScraper):
             version, raw = self._parse_record(record, url)
             if not self._wanted(record, raw):
                 continue
+            if self._ended(raw.in_force_until):
+                # a version no longer in force (uitwerkingtredingDatum passed) is no live
+                # scheme; a later version of the same regulation may still be
+                logger.info("skipping %s: in force until %s", raw.extra["version"],
+                            raw.in_force_until)  # fmt: skip
+                continue
             if raw.key not in best or version > best[raw.key][0]:
                 best[raw.key] = (version, raw)
         for _, raw in best.values():
@@ -136,6 +146,14 @@ class CvdrScraper(SruScraper):
             logger.info("skipping %s: title %r is not a subsidy rule", raw.key, raw.title)
             return False
         return True
+
+    def _ended(self, until: str) -> bool:
+        """Whether an uitwerkingtredingDatum ('YYYY-MM-DD') lies before the run's date."""
+        today = self.context.today
+        try:
+            return today is not None and bool(until) and date.fromisoformat(until[:10]) < today
+        except ValueError:
+            return False
 
     def _parse_record(self, record: etree._Element, url: str) -> tuple[int, RawScheme]:
         full_id = _xml.first_text(record, "identifier")
@@ -159,6 +177,7 @@ class CvdrScraper(SruScraper):
             regions=[region] if region else list(self.context.regions),
             detail_url=_xml.first_text(record, "publicatieurl_xml"),
             identifiers=list(dict.fromkeys([key, full_id, *find_identifiers(published_in)])),
+            in_force_until=_xml.first_text(record, "uitwerkingtredingDatum"),
             extra={
                 "version": full_id,
                 "in_force_from": _xml.first_text(record, "inwerkingtredingDatum"),
@@ -176,6 +195,9 @@ class CvdrScraper(SruScraper):
         published_in = _xml.text_of(_xml.find_first(root, "isFormatOf"))
         text = _xml.render_text(body)
         alternative = _xml.first_text(root, "alternative")
+        until = _xml.first_text(root, "uitwerkingtredingDatum")
+        if self._ended(until):
+            logger.info("%s: in force until %s, so closed", raw.key, until)
         return dataclasses.replace(
             raw,
             title=title,
@@ -183,6 +205,8 @@ class CvdrScraper(SruScraper):
             text=text,
             identifiers=list(dict.fromkeys([*raw.identifiers, *find_identifiers(published_in)])),
             cited_titles=list(dict.fromkeys([*raw.cited_titles, title])),
+            # the normaliser closes a regulation whose end passed (no window after it)
+            in_force_until=until or raw.in_force_until,
             extra=raw.extra
             | {
                 "in_force_from": _xml.first_text(root, "inwerkingtredingDatum"),

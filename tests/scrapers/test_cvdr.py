@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pydantic
@@ -8,6 +9,9 @@ import pytest
 from scrapers.base import ParseError, RawScheme, SourceContext
 from scrapers.cvdr import SUBSIDY_WORDS, CvdrScraper
 from tests.scrapers.conftest import TODAY, page_from_bytes, page_from_fixture, page_from_sample
+from tracker.config import SourceConfig
+from tracker.ingest.normalise import normalise_scheme
+from tracker.read.timefmt import AMSTERDAM
 
 SRU = "http://127.0.0.1:8765/sru/Search"
 
@@ -51,6 +55,52 @@ def test_search_keeps_highest_version() -> None:
     assert raw.level == "provincie" and raw.regions == ["NL-GE"]
     assert raw.url == "https://lokaleregelgeving.overheid.nl/CVDR694120"
     assert raw.detail_url.endswith("/cvdr/CVDR694120/15/xml/CVDR694120_15.xml")
+
+
+def _ending(version: bytes, until: bytes) -> tuple[bytes, bytes]:
+    start = b"<overheidrg:inwerkingtredingDatum>" + version + b"</overheidrg:inwerkingtredingDatum>"
+    end = b"<overheidrg:uitwerkingtredingDatum>" + until + b"</overheidrg:uitwerkingtredingDatum>"
+    return start, start + end
+
+
+def test_search_skips_versions_no_longer_in_force() -> None:
+    body = page_from_fixture("cvdr/search_gelderland.xml").content
+    # version 14 ended when 15 began: 15 is kept
+    ended_14 = body.replace(*_ending(b"2025-12-19", b"2026-11-17"))
+    (raw,) = make(creator="Gelderland").parse(page_from_bytes(ended_14, SRU + "?startRecord=1"))
+    assert raw.extra["version"] == "CVDR694120_15" and raw.in_force_until == ""
+    # the regulation was withdrawn yesterday (2026-11-26): no version is a live scheme
+    withdrawn = ended_14.replace(*_ending(b"2026-11-18", b"2026-11-26"))
+    page = page_from_bytes(withdrawn, SRU + "?startRecord=1")
+    assert list(make(creator="Gelderland").parse(page)) == []
+
+
+def test_regulation_no_longer_in_force_is_closed() -> None:
+    # the real LEADER openstelling of Drenthe, in force 8 mei - 31 december 2024: its window
+    # (8 mei - 1 november 2024) stays, and the scheme is closed
+    scraper = make(creator="Drenthe")
+    raw = RawScheme(key="CVDR717701", title="x", level="provincie", regions=["NL-DR"])
+    done = scraper.parse_detail(page_from_fixture("cvdr/CVDR717701_1.xml"), raw)
+    assert done.in_force_until == "2024-12-31"
+    data = normalise_scheme(done, SourceConfig(level="provincie", url=SRU), SRU, TODAY)
+    assert data.status == "closed"
+    opens = [w.opens_at.astimezone(AMSTERDAM).date() for w in data.windows if w.opens_at]
+    assert opens == [date(2024, 5, 8)]
+    # Gelderland's rule with its end moved before today (2026-06-30): its deadline of
+    # 15 februari 2027 cannot be, so no window is left and nothing is open or upcoming
+    body = page_from_fixture("cvdr/CVDR694120_15.xml").content.replace(
+        b"<overheidrg:uitwerkingtredingDatum>2027-12-31<",
+        b"<overheidrg:uitwerkingtredingDatum>2026-06-30<",
+    )
+    raw = RawScheme(key="CVDR694120", title="x", level="provincie", regions=["NL-GE"])
+    done = make(creator="Gelderland").parse_detail(page_from_bytes(body, SRU), raw)
+    data = normalise_scheme(done, SourceConfig(level="provincie", url=SRU), SRU, TODAY)
+    assert (data.status, data.windows) == ("closed", ())
+    # still in force (until 2027-12-31): the deadline stands
+    raw = RawScheme(key="CVDR694120", title="x", level="provincie", regions=["NL-GE"])
+    done = make(creator="Gelderland").parse_detail(page_from_fixture("cvdr/CVDR694120_15.xml"), raw)
+    data = normalise_scheme(done, SourceConfig(level="provincie", url=SRU), SRU, TODAY)
+    assert data.status != "closed" and data.windows
 
 
 def test_regulation_fixture_text() -> None:

@@ -108,6 +108,13 @@ def normalise_scheme(
     status = found.status if found else "unknown"
     if raw.status_text and not windows:
         status = extractor.extract_windows(raw.status_text, today, published=published_on).status
+    ended = _parse_day(raw.in_force_until)
+    if ended is not None and ended < today:
+        # the regulation is no longer in force: a window after its end (recurring wording
+        # projected onto this year) cannot be, and nothing can be applied for any more
+        last = local_moment(ended, None, end_of_day=True)
+        windows = [w for w in windows if (w.opens_at or w.closes_at or last) <= last]
+        status = "closed"
     return SchemeData(
         key=key,
         title=title,
