@@ -66,6 +66,20 @@ _LANDMARK_XPATHS = tuple(
     )
 )  # fmt: skip
 _DESCRIPTION_XPATH = etree.XPath("descendant-or-self::meta[@name='description']")
+# Dublin Core metadata of official publications (zoek.officielebekendmakingen.nl pages carry
+# DC.title and DCTERMS.available): the document's own title and date, before any heading
+_DC_TITLE_XPATH = etree.XPath(
+    "descendant-or-self::meta[@name='DC.title' or @name='DCTERMS.title']/@content",
+    smart_strings=False,
+)
+_DC_DATE_XPATH = etree.XPath(
+    "descendant-or-self::meta[@name='DCTERMS.available' or @name='DCTERMS.issued']/@content",
+    smart_strings=False,
+)
+# A heading that is navigation, not the page's title: the table of contents of an official
+# publication (<h1 id="VolledigeInhoudsOpgaveKop">Inhoudsopgave</h1>), menus, breadcrumbs
+_NAV_HEADING = re.compile(r"inhoudsopgave|\btoc\b|\bnav|\bmenu|breadcrumb", re.IGNORECASE)
+_NAV_TITLES = frozenset({"inhoudsopgave", "inhoud", "menu", "navigatie", "zoeken"})
 # Text nodes in document order: the pieces BeautifulSoup's get_text joins (not comments').
 # XPath walks the tree in C, without a Python object per element as itertext() makes.
 _TEXTS = etree.XPath("descendant::text()", smart_strings=False)
@@ -87,6 +101,8 @@ class SchemePage:
     status_text: str = ""
     amount_text: str = ""
     fields: list[tuple[str, str]] = field(default_factory=list)
+    # the page's publication date as its metadata states it (DCTERMS.available), '' if none
+    published: str = ""
 
 
 def clean(text: str) -> str:
@@ -586,7 +602,10 @@ def read_scheme_page(
         title = clean(node.get_text(" ")) if node else ""
     else:
         headings = chain(content.iterdescendants("h1"), root.iter("h1"))
-        title = next((t for h in headings if (t := reader.text(h))), head_title)
+        meta_title = _first_value(root, _DC_TITLE_XPATH)
+        title = meta_title or next(
+            (t for h in headings if (t := reader.text(h)) and not _navigation(h, t)), head_title
+        )
     fields = labelled_fields(content, reader)
     body = block_text(content, reader)
     status = next((p for p in STATUS_PHRASES if p.lower() in body.lower()), "")
@@ -608,4 +627,17 @@ def read_scheme_page(
         status_text=status,
         amount_text=amount,
         fields=fields,
+        published=_first_value(root, _DC_DATE_XPATH),
     )
+
+
+def _first_value(root: Element, xpath: etree.XPath) -> str:
+    """The first non-empty attribute value an expression selecting attributes finds."""
+    values = cast("list[str]", xpath(root))
+    return next((text for value in values if (text := clean(str(value)))), "")
+
+
+def _navigation(heading: Element, text: str) -> bool:
+    """Whether a heading is a table of contents or navigation rather than the page's title."""
+    marks = f"{heading.get('id', '')} {heading.get('class', '')}"
+    return text.casefold() in _NAV_TITLES or bool(_NAV_HEADING.search(marks))

@@ -102,6 +102,7 @@ class HtmlPageScraper(Scraper):
             summary=read.summary,
             text=read.text,
             status_text=read.status_text,
+            published_text=read.published,
             amount_text=read.amount_text,
             level=self.context.level,
             regions=list(self.context.regions),

@@ -178,3 +178,28 @@ def test_a_maintenance_page_is_suspect_by_its_title() -> None:
     )
     (raw,) = make(scheme_title="SDE++").parse(page_from_bytes(body, RVO))
     assert "tijdelijk niet beschikbaar" in raw.suspect
+
+
+OBK = "https://zoek.officielebekendmakingen.nl/"
+
+
+def test_real_publication_title_and_date_come_from_dublin_core() -> None:
+    # the first h1 with text is the table of contents ("Inhoudsopgave"); DC.title is the title
+    page = page_from_sample("koop/doc_gmb-2017-100007.html", OBK + "gmb-2017-100007.html")
+    (raw,) = make().parse(page)
+    assert raw.title == "Bekendmaking Wet op de kansspelen St. Inloophuis Velp Zuid"
+    assert raw.published_text == "2017-06-14"
+    page = page_from_sample("koop/doc_stcrt-2013-10981.html", OBK + "stcrt-2013-10981.html")
+    (raw,) = make().parse(page)
+    assert (
+        raw.title == "Omgevingsvergunning ‘uitbreiden van een woning, Jan Arendsland 13’, Staphorst"
+    )
+    assert raw.published_text == "2013-04-23"
+
+
+def test_table_of_contents_heading_is_no_title() -> None:
+    # the same real page without its DC.title: the TOC heading is passed over for <title>
+    page = page_from_sample("koop/doc_gmb-2017-100007.html")
+    body = page.content.replace(b'<meta name="DC.title"', b'<meta name="x-removed"')
+    (raw,) = make().parse(page_from_bytes(body, OBK + "gmb-2017-100007.html"))
+    assert raw.title == "Bekendmaking Wet op de kansspelen St. Inloophuis Velp Zuid"
