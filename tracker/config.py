@@ -237,8 +237,17 @@ class DefaultsConfig(_Model):
     _cron = field_validator("schedule")(_check_cron)
     look_back_days: int = Field(default=DEFAULT_LOOK_BACK_DAYS, ge=1)
     max_failures: int = Field(default=3, ge=1)
+    # a run finding at most this share of the source's healthy baseline (``Source.
+    # last_healthy_items``) is degraded: flagged, and no item counts as absent
     degraded_ratio: float = Field(default=0.5, ge=0, le=1)
+    # a scheme is removed once every publication of it was absent from this many healthy runs
+    # that read a changed listing (a 304 or identical page is no new absence) ...
     removal_runs: int = Field(default=3, ge=1)
+    # ... and at least this many days have passed since its first absence
+    removal_days: float = Field(default=2, ge=0)
+    # a lower item count becomes the baseline only once every run for this many days (and at
+    # least ``removal_runs`` runs) found fewer items than the baseline; a higher count at once
+    baseline_days: float = Field(default=14, ge=0)
     max_pages: int = Field(default=DEFAULT_MAX_PAGES, ge=1)
     # true: a run with much to store stores it in a forked worker on a second core (issue 14:
     # tracker.ingest.storeproc), ~30% faster from a few thousand new pages on, ~20 MB more

@@ -159,7 +159,10 @@ class Publication(SQLModel, table=True):
     # merge_kind decides (e.g. which publication names the scheme); merge_reason says why to staff
     merge_kind: str = Field(default=MergeReason.CREATED, max_length=20)
     merge_reason: str = ""
+    # healthy runs that read a changed listing without this item, and the first of them
+    # (tracker.ingest.pipeline._detect_removals); both cleared when the item is seen again
     missing_runs: int = 0
+    missing_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
     first_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

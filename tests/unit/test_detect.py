@@ -163,6 +163,22 @@ def test_scheme_new_and_removed_keys() -> None:
     assert detect.scheme_removed(scheme, [3], 3, NOW) is None
 
 
+def test_scheme_removed_waits_removal_days_after_the_first_absence() -> None:
+    """Enough runs are not enough: every publication's first absence must be old enough."""
+    scheme = Scheme(id=5, slug="x", title="Regeling X")
+    two_days, an_hour = NOW - timedelta(days=2), NOW - timedelta(hours=1)
+
+    def removed(since: list[datetime | None]) -> bool:
+        found = detect.scheme_removed(scheme, [3] * len(since), 3, NOW, missing_since=since,
+                                      removal_days=2)  # fmt: skip
+        return found is not None
+
+    assert removed([two_days])
+    assert not removed([an_hour]), "three runs within the hour"
+    assert not removed([two_days, an_hour]), "one publication only just gone"
+    assert not removed([None]), "an absence with no known start waits for the next count"
+
+
 @pytest.mark.parametrize(
     "written",
     ["subsidieregeling  SLIM 2027", "Subsidieregeling SLIM 2027.", "Subsidieregeling SLIM-2027",

@@ -6,7 +6,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tracker.detect.change import Change
 from tracker.models import EventKind, Scheme
@@ -46,16 +46,29 @@ def _digest(text: str) -> str:
 
 
 def scheme_removed(
-    scheme: Scheme, missing_runs: Sequence[int], removal_runs: int, now: datetime
+    scheme: Scheme,
+    missing_runs: Sequence[int],
+    removal_runs: int,
+    now: datetime,
+    *,
+    missing_since: Sequence[datetime | None] | None = None,
+    removal_days: float = 0,
 ) -> Change | None:
-    """Removed once every publication was absent from ``removal_runs`` healthy runs.
+    """Removed once every publication was absent from ``removal_runs`` healthy runs and, when
+    ``missing_since`` is given, first absent at least ``removal_days`` before ``now``.
 
-    ``missing_runs`` holds the absence count of each of the scheme's publications.
+    ``missing_runs`` holds the absence count of each of the scheme's publications,
+    ``missing_since`` (same order) when each was first counted absent: runs in quick
+    succession alone never remove a scheme.
     """
     if scheme.removed_at is not None or not missing_runs:
         return None
     if any(count < removal_runs for count in missing_runs):
         return None
+    if missing_since is not None:
+        settled = now - timedelta(days=removal_days)
+        if any(since is None or since > settled for since in missing_since):
+            return None
     assert scheme.id is not None
     return Change(EventKind.SCHEME_REMOVED, scheme.id, None, now.date().isoformat(),
                   after={"title": scheme.title})  # fmt: skip

@@ -668,8 +668,9 @@ def _plainly_unchanged(
     config: Config, source_id: str, outcome: _Collected | Exception, found: dict[str, Source]
 ) -> bool:
     """Whether a source's run is only bookkeeping: every response unchanged, nothing left
-    over, no scraper warning, no removals to count, its row stored by an earlier run with the
-    same config and code (``tracker.ingest.sourcedigest``)."""
+    over, no scraper warning, no removals to check, not flagged (a degraded verdict is judged
+    again, so the same pages keep it), its row stored by an earlier run with the same config
+    and code (``tracker.ingest.sourcedigest``)."""
     return (
         isinstance(outcome, _Collected)
         and outcome.unchanged
@@ -677,6 +678,7 @@ def _plainly_unchanged(
         and not outcome.capped
         and not outcome.warnings  # a warned run is degraded, even when unchanged
         and source_id in found
+        and not found[source_id].flagged
         and not scrapers.get(config.scraper_name(source_id)).tracks_removals
         and found[source_id].config_digest == source_digest(config, source_id)
     )
@@ -834,18 +836,21 @@ def _store(
     # a scraper warning (an SRU query part ignored) makes even an unchanged run degraded
     if got.unchanged and not got.deferred and not got.capped and not got.warnings and current:
         result.status = RunStatus.UNCHANGED
-        result.items_found = source.last_healthy_items or 0
+        # the pages the last run read: its count, judged again against the baseline (the same
+        # halved listing stays degraded; one held long enough becomes the baseline)
+        result.items_found = _last_count(session, source)
+        healthy, drop = _judge_count(config, session, source, result.items_found, now)
         _touch_publications(session, source_id, now)
+        if drop:
+            result.status, result.error = RunStatus.DEGRADED, drop
+            return result
+        source.last_healthy_items = healthy
         if tracks_removals:
-            # an unchanged listing is another healthy run in which the missing stay missing
-            present = set(
-                session.exec(
-                    select(Publication.key).where(
-                        Publication.source_id == source_id, Publication.missing_runs == 0
-                    )
-                ).all()
+            # nothing new was learnt of the items already absent: none counts again, but one
+            # absent long enough by now is removed
+            result.events_created += _detect_removals(
+                config, session, source_id, set(), now, count=False
             )
-            result.events_created += _detect_removals(config, session, source_id, present, now)
         return result
     today = local_today(now)
     from tracker.ingest.normalise import NormaliseError, normalise_scheme
@@ -883,10 +888,9 @@ def _store(
     result.items_found = len(seen)
     if result.items_skipped:
         result.status = RunStatus.DEGRADED
-    last = source.last_healthy_items
-    if last and result.items_found < last * config.defaults.degraded_ratio:
-        result.status = RunStatus.DEGRADED
-        result.error = f"{result.items_found} items, vorige gezonde run {last}"
+    healthy, drop = _judge_count(config, session, source, result.items_found, now)
+    if drop:
+        result.status, result.error = RunStatus.DEGRADED, drop
     notes = [*suspects]
     # the scraper's own warnings (an SRU "query part ignored"): the run read the source, but
     # not as asked, so it is not fully healthy; a suspect item's warning is noted once
@@ -901,9 +905,91 @@ def _store(
     if notes:
         result.status = RunStatus.DEGRADED
         result.error = "; ".join([*notes, *([result.error] if result.error else [])])
-    if result.status == RunStatus.OK and tracks_removals:
-        result.events_created += _detect_removals(config, session, source_id, seen, now)
+    if result.status == RunStatus.OK:
+        source.last_healthy_items = healthy  # written with the run's health (_health)
+        if tracks_removals:
+            result.events_created += _detect_removals(config, session, source_id, seen, now)
     return result
+
+
+# runs that read the source's pages (a failed or refused one read nothing to count)
+_READING = (RunStatus.OK, RunStatus.UNCHANGED, RunStatus.DEGRADED)
+
+
+def _last_count(session: Session, source: Source) -> int:
+    """Items found by the last run that parsed the source's pages (an unchanged run's count
+    is that run's); the baseline if there is none."""
+    found = session.execute(
+        sa.select(col(ScrapeRun.items_found))
+        .where(col(ScrapeRun.source_id) == source.id)
+        .where(col(ScrapeRun.status).in_([RunStatus.OK, RunStatus.DEGRADED]))
+        .order_by(col(ScrapeRun.started_at).desc(), col(ScrapeRun.id).desc())
+        .limit(1)
+    ).scalar()
+    return found if found is not None else source.last_healthy_items or 0
+
+
+def _judge_count(
+    config: Config, session: Session, source: Source, count: int, now: datetime
+) -> tuple[int, str]:
+    """The source's healthy baseline after a run that found ``count`` items, and why the run
+    is degraded ("" when it is not).
+
+    The baseline (``Source.last_healthy_items``) rises with a higher count at once, but a
+    drop never lowers it: only a lower count held by every run for ``baseline_days``
+    (``_held_lower``) becomes the baseline. Until then a count of at most
+    ``degraded_ratio`` × the baseline is a sharp drop: a lost page or a redesign, not half
+    the schemes withdrawn. Such a run is degraded, so it counts no item absent.
+    """
+    defaults = config.defaults
+    last = source.last_healthy_items
+    if not last or count >= last:
+        return max(count, last or 0), ""
+    held = _held_lower(config, session, source.id, last, count, now)
+    if held is not None:
+        logger.info("%s: %d items held for %g days: the new baseline (was %d)", source.id,
+                    held, defaults.baseline_days, last)  # fmt: skip
+        return held, ""
+    if defaults.degraded_ratio and count <= last * defaults.degraded_ratio:
+        return last, (
+            f"sterke daling: {count} items, tegen {last} in gezonde runs (grens "
+            f"{defaults.degraded_ratio:.0%}); geen regeling als verdwenen geteld"
+        )
+    return last, ""
+
+
+def _held_lower(
+    config: Config, session: Session, source_id: str, last: int, count: int, now: datetime
+) -> int | None:
+    """The most items of a lower count held since at least ``baseline_days`` ago, or None.
+
+    Held: every run that read the pages in those days, and the last one before them, found
+    fewer than ``last`` items, in at least ``removal_runs`` runs with this one (an unchanged
+    run repeats the count of the run before it).
+    """
+    defaults = config.defaults
+    start = now - timedelta(days=defaults.baseline_days)
+    runs = (
+        sa.select(col(ScrapeRun.status), col(ScrapeRun.items_found))
+        .where(col(ScrapeRun.source_id) == source_id)
+        .where(col(ScrapeRun.status).in_(_READING))
+    )
+    before = session.execute(
+        runs.where(col(ScrapeRun.started_at) <= start)
+        .where(col(ScrapeRun.status) != RunStatus.UNCHANGED)
+        .order_by(col(ScrapeRun.started_at).desc(), col(ScrapeRun.id).desc())
+        .limit(1)
+    ).first()
+    if before is None:
+        return None
+    recent = session.execute(
+        runs.where(col(ScrapeRun.started_at) > start, col(ScrapeRun.started_at) < now)
+    ).all()
+    counts = [int(items) for status, items in recent if status != RunStatus.UNCHANGED]
+    counts += [int(before.items_found), count]
+    if len(recent) + 2 < defaults.removal_runs or max(counts) >= last:
+        return None
+    return max(counts)
 
 
 def _touch_publications(session: Session, source_id: str, now: datetime) -> None:
@@ -915,25 +1001,54 @@ def _touch_publications(session: Session, source_id: str, now: datetime) -> None
 
 
 def _detect_removals(
-    config: Config, session: Session, source_id: str, seen: set[str], now: datetime
+    config: Config,
+    session: Session,
+    source_id: str,
+    seen: set[str],
+    now: datetime,
+    *,
+    count: bool = True,
 ) -> int:
-    """Count absences in healthy runs; remove a scheme once every publication of it is gone."""
+    """Count absences in a healthy run that read changed pages; remove a scheme once every
+    publication of it was absent from ``removal_runs`` such runs and first absent at least
+    ``removal_days`` ago (runs in quick succession never remove). An unchanged run
+    (``count`` false) counts nothing, it only removes what has waited long enough since."""
+    defaults = config.defaults
     changes: list[detect.Change] = []
-    pubs = session.exec(select(Publication).where(Publication.source_id == source_id)).all()
+    query = select(Publication).where(Publication.source_id == source_id)
+    if not count:
+        query = (
+            query.join(Scheme, col(Scheme.id) == col(Publication.scheme_id))
+            .where(col(Publication.missing_runs) >= defaults.removal_runs)
+            .where(col(Scheme.removed_at).is_(None))
+        )
+    pubs = session.exec(query).all()
     for pub in pubs:
         if pub.key in seen:
             continue
-        pub.missing_runs += 1
-        session.add(pub)
-        if pub.missing_runs < config.defaults.removal_runs:
+        if count:
+            pub.missing_runs += 1
+            if pub.missing_since is None:  # also an absence counted before missing_since was
+                pub.missing_since = now
+            session.add(pub)
+        if pub.missing_runs < defaults.removal_runs:
             continue
         scheme = session.get(Scheme, pub.scheme_id)
         if scheme is None:
             continue
         missing = session.exec(
-            select(Publication.missing_runs).where(Publication.scheme_id == scheme.id)
+            select(Publication.missing_runs, Publication.missing_since).where(
+                Publication.scheme_id == scheme.id
+            )
         ).all()
-        change = detect.scheme_removed(scheme, missing, config.defaults.removal_runs, now)
+        change = detect.scheme_removed(
+            scheme,
+            [runs for runs, _since in missing],
+            defaults.removal_runs,
+            now,
+            missing_since=[since for _runs, since in missing],
+            removal_days=defaults.removal_days,
+        )
         if change is not None:
             scheme.removed_at = now
             session.add(scheme)
@@ -991,8 +1106,7 @@ def _health(config: Config, source: Source, result: RunResult, now: datetime) ->
             row["last_ok_at"] = now
         if result.status != RunStatus.UNCHANGED:  # its items were stored with this config
             row["config_digest"] = source_digest(config, source.id)
-        if result.status == RunStatus.OK:
-            row["last_healthy_items"] = result.items_found
+        # last_healthy_items: set on the row by _store (_judge_count), never lowered by a drop
         row["flagged"] = result.status == RunStatus.DEGRADED
         row["flag_reason"] = result.error if row["flagged"] else ""
     return row

@@ -248,7 +248,7 @@ def _store(
     pub.title, pub.url, pub.publisher = data.title, data.url, data.publisher
     pub.published_on = data.published_on
     pub.last_seen_at = now
-    pub.missing_runs = 0
+    pub.missing_runs, pub.missing_since = 0, None
     pub.content_hash = content_hash
     _refresh_scheme(session, scheme, now, shown)
     session.add(pub)
