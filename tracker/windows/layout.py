@@ -28,9 +28,10 @@ class LayoutRole(StrEnum):
     OPEN = "open"
     CLOSE = "close"
     OTHER = "other"  # a row of another scheme: a decoy (guide 2)
+    DECOY = "decoy"  # a column of decision, feedback or report dates (guide 8)
 
 
-OPEN, CLOSE, OTHER = LayoutRole.OPEN, LayoutRole.CLOSE, LayoutRole.OTHER
+OPEN, CLOSE, OTHER, DECOY = LayoutRole.OPEN, LayoutRole.CLOSE, LayoutRole.OTHER, LayoutRole.DECOY
 
 _OPEN_HEAD_RE = re.compile(r"\b(?:open|opening|start|begin|launch)\w*", _I)
 _CLOSE_HEAD_RE = re.compile(
@@ -38,9 +39,17 @@ _CLOSE_HEAD_RE = re.compile(
     r"|cut-?off|due\b",
     _I,
 )
+# A column of dates that are no application bounds ("Uiterste datum besluit", "Feedback").
+_DECOY_HEAD_RE = re.compile(
+    r"besluit|beslis|decision|feedback|uitbetal|betaling|payment|verslag|report|rapportage"
+    r"|webinar|informatie|info\b|publica|bekendmak|uitslag|result|vergader|meeting",
+    _I,
+)
 # A heading that announces a list: "… zijn:", "specified below", "hieronder".
 _ANNOUNCES_RE = re.compile(r":\s*$|\bbelow\b|\bhieronder\b|\bonderstaande?\b|\bvolgende\b", _I)
 _TRIM_RE = re.compile(r"^[\s·•▪*\-–—,:;]+|[\s·•▪*\-–—,:;.]+$")
+# What may stand around a date in a cell of its own: brackets of a time ("20 juni (17.00 uur)").
+_CELL_TRIM_RE = re.compile(r"[\s·•▪*\-–—,:;.()]+")
 _MAX_HEAD = 40
 
 
@@ -51,6 +60,7 @@ class Span:
     start: int
     end: int
     cued: bool
+    vague: bool = False  # a month, quarter or season: never placed by a table
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -106,6 +116,10 @@ def _columns(
         head = done = li
         while li < n and li not in of_line and lines[li][1] - lines[li][0] <= _MAX_HEAD:
             li += 1
+        end = _header_rows(text, lines[head:li], li, lines, of_line, spans, out)
+        if end > li:
+            li = done = end
+            continue
         headers = [text[s:e] for s, e in lines[head : li - 1]]
         kinds = [
             CLOSE if _CLOSE_HEAD_RE.search(h) else OPEN
@@ -134,6 +148,83 @@ def _columns(
             else:
                 break
             li += 1
+
+
+def _header_kind(header: str) -> LayoutRole | None:
+    """Return what a header makes the dates below it; None for a name or other column."""
+    if _DECOY_HEAD_RE.search(header):
+        return DECOY
+    if _CLOSE_HEAD_RE.search(header):
+        return CLOSE
+    return OPEN if _OPEN_HEAD_RE.search(header) else None
+
+
+def _cell(text: str, line: tuple[int, int], here: list[int], spans: Sequence[Span]) -> int | None:
+    """Return -1 for a dateless cell, the mention index for a date-only cell, else None."""
+    s, e = line
+    if not here:
+        return -1
+    if len(here) > 1:
+        return None
+    sp = spans[here[0]]
+    rest = text[s : sp.start] + text[sp.end : e]
+    return None if _CELL_TRIM_RE.sub("", rest) else here[0]
+
+
+def _header_rows(
+    text: str,
+    block: list[tuple[int, int]],
+    first: int,
+    lines: list[tuple[int, int]],
+    of_line: dict[int, list[int]],
+    spans: Sequence[Span],
+    out: dict[int, LayoutRole],
+) -> int:
+    """A header row whose cells stand one per line, then rows of one cell per header, in the
+    header's column order ("Startdatum / Einddatum / Maatregel / 7 mei / 20 juni / 2.1 …").
+
+    The block of short dateless lines before the first date may start with a title, so each
+    of its tails is tried as the header row; the one that reads the most cells wins. Return
+    the line after the last row read, or `first` when the lines do not read as such a table:
+    the cells must fill whole rows up to the first line that does not fit its column.
+    """
+    headers = [text[s:e].strip() for s, e in block if text[s:e].strip()]
+    cells = []  # (line index, -1 or mention index)
+    li = first - 1
+    for li in range(first, len(lines)):
+        if not text[lines[li][0] : lines[li][1]].strip():
+            continue
+        kind = _cell(text, lines[li], of_line.get(li, []), spans)
+        if kind is None:
+            break
+        cells.append((li, kind))
+    best: tuple[int, list[LayoutRole | None]] = (0, [])
+    for j in range(len(headers) - 1):
+        kinds = [_header_kind(h) for h in headers[j:]]
+        if not {OPEN, CLOSE} & set(kinds):
+            continue
+        n, read = len(kinds), 0
+        for k, (_, cell) in enumerate(cells):
+            if (cell < 0) != (kinds[k % n] is None) or (cell >= 0 and spans[cell].vague):
+                break
+            read = k + 1
+        # A row cut short means the columns were misread (the last line of the block may be
+        # the first row's name, as `_columns` reads it).
+        if read % n == 0 and read > best[0]:
+            best = (read, kinds)
+    read, kinds = best
+    if not read:
+        return first
+    n = len(kinds)
+    first_name: str | None = None
+    for r in range(0, read, n):
+        row = cells[r : r + n]
+        name = " ".join(text[slice(*lines[li])].strip().lower() for li, c in row if c < 0)
+        first_name = name if first_name is None else first_name
+        for (_, cell), column in zip(row, kinds, strict=True):
+            if cell >= 0 and column is not None:
+                out[cell] = column if name == first_name or column == DECOY else OTHER
+    return cells[read - 1][0] + 1
 
 
 def _heading_list(

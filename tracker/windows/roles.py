@@ -475,15 +475,23 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
 def apply_layout(text: str, roles: list[Role]) -> None:
     """Give table cells and listed rows their roles; rows of other schemes are decoys."""
     spans = [
-        layout.Span(r.m.start, r.m.end, r.role != NONE or r.negative or r.m.precision != "day")
+        layout.Span(
+            r.m.start,
+            r.m.end,
+            r.role != NONE or r.negative or r.m.precision != "day",
+            r.m.precision != "day",
+        )
         for r in roles
     ]
     for i, kind in layout.layout_roles(text, spans).items():
         r = roles[i]
         if kind == layout.OTHER:
             r.role, r.other_scheme = NONE, True
-        else:
+        elif kind == layout.DECOY:
+            r.role, r.negative = NONE, True
+        else:  # the cell's column says what it is, whatever the lines above it say
             r.role, r.strong = (OPEN if kind == layout.OPEN else CLOSE_INCL), True
+            r.negative = False
 
 
 def _mark_blackouts(text: str, roles: list[Role]) -> None:
