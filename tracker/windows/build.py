@@ -52,7 +52,7 @@ def _pair(roles: list[Role]) -> list[_Raw]:
     """Pair each opening with the closing that follows it; apply amended deadlines."""
     raws: list[_Raw] = []
     pending: Role | None = None
-    for r in roles:
+    for r in sorted(roles, key=lambda r: r.pairing_order):
         if r.role in (NONE, OLD):
             continue
         if r.m.vague and _inclusive_month(r):

@@ -83,8 +83,14 @@ def _name(text: str, line: tuple[int, int], spans: Sequence[Span]) -> str:
     return " ".join(_TRIM_RE.sub("", p) for p in parts).strip().lower()
 
 
-def layout_roles(text: str, spans: Sequence[Span]) -> dict[int, LayoutRole]:
-    """Return {mention index: open | close | other} for dates placed by table or list layout."""
+def layout_roles(
+    text: str, spans: Sequence[Span], pairs: dict[int, int] | None = None
+) -> dict[int, LayoutRole]:
+    """Return {mention index: open | close | other} for dates placed by table or list layout.
+
+    `pairs`, when given, receives {closing index: opening index} for a row of closings under a
+    row of openings: the cells of one column are one window.
+    """
     if "\n" not in text:
         return {}
     lines = _lines(text)
@@ -96,8 +102,59 @@ def layout_roles(text: str, spans: Sequence[Span]) -> dict[int, LayoutRole]:
         of_line.setdefault(li, []).append(i)
     out: dict[int, LayoutRole] = {}
     _columns(text, lines, of_line, spans, out)
+    if "|" in text:
+        _row_labels(text, lines, of_line, spans, out, {} if pairs is None else pairs)
     _heading_list(text, lines, of_line, spans, out)
     return out
+
+
+def _row_labels(
+    text: str,
+    lines: list[tuple[int, int]],
+    of_line: dict[int, list[int]],
+    spans: Sequence[Span],
+    out: dict[int, LayoutRole],
+    pairs: dict[int, int],
+) -> None:
+    """A "|" row whose first cell is a label and whose other cells are dates:
+    "Deadline for Submission | 15 May 2023 | 16 October 2023 | 20 May 2024" gives every cell
+    that label's role (guide 6: each is a deadline), not the first cell only. A closing row
+    right under an opening row closes the opening in the same column; dates in a header row
+    right above name the columns and are decoys."""
+    above: tuple[int, LayoutRole, list[int]] = (-2, OTHER, [])
+    for li, here in sorted(of_line.items()):
+        s, e = lines[li]
+        if len(here) < 2 or "|" not in text[s:e]:
+            continue
+        cells, pos = [], s
+        for part in text[s:e].split("|"):
+            cells.append((pos, pos + len(part)))
+            pos += len(part) + 1
+        label = text[slice(*cells[0])].strip()
+        kind = _header_kind(label) if len(label) <= _MAX_HEAD else None
+        if kind is None or any(cells[0][0] <= spans[i].start < cells[0][1] for i in here):
+            continue
+        dated = []
+        for cs, ce in cells[1:]:
+            inside = [i for i in here if cs <= spans[i].start < ce]
+            if not text[cs:ce].strip():
+                continue
+            cell = _cell(text, (cs, ce), inside, spans)
+            if cell is None or cell < 0 or spans[cell].vague:
+                break
+            dated.append(cell)
+        else:
+            if len(dated) >= 2:
+                out.update((i, kind) for i in dated if i not in out)
+                prev_li, prev_kind, prev_dated = above
+                if prev_li != li - 1 and "|" in text[slice(*lines[li - 1])]:
+                    # a header row of dated columns ("Autumn Allocation 1 October 2023 | …"):
+                    # the periods the deadlines are for, no bounds themselves
+                    out.update((i, DECOY) for i in of_line.get(li - 1, []) if i not in out)
+                rows_pair = prev_li == li - 1 and (prev_kind, kind) == (OPEN, CLOSE)
+                if rows_pair and len(prev_dated) == len(dated):
+                    pairs.update(zip(dated, prev_dated, strict=True))
+                above = (li, kind, dated)
 
 
 def _columns(

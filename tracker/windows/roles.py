@@ -240,6 +240,13 @@ class Role:
     amends: bool = False
     clause: tuple[int, int] = (0, 0)
     context_start: int = 0
+    # Where the window pairing reads it: its start, or just after the opening it is paired
+    # with when a table puts openings and closings in rows ("Opening | … \n Deadline | …").
+    order: float = -1.0
+
+    @property
+    def pairing_order(self) -> float:
+        return self.order if self.order >= 0 else float(self.m.start)
 
 
 def _inside_mention(pos: int, mentions: list[Mention], starts: list[int]) -> bool:
@@ -483,7 +490,8 @@ def apply_layout(text: str, roles: list[Role]) -> None:
         )
         for r in roles
     ]
-    for i, kind in layout.layout_roles(text, spans).items():
+    pairs: dict[int, int] = {}
+    for i, kind in layout.layout_roles(text, spans, pairs).items():
         r = roles[i]
         if kind == layout.OTHER:
             r.role, r.other_scheme = NONE, True
@@ -492,6 +500,9 @@ def apply_layout(text: str, roles: list[Role]) -> None:
         else:  # the cell's column says what it is, whatever the lines above it say
             r.role, r.strong = (OPEN if kind == layout.OPEN else CLOSE_INCL), True
             r.negative = False
+    for close, opening in pairs.items():
+        if roles[close].role == CLOSE_INCL and roles[opening].role == OPEN:
+            roles[close].order = roles[opening].m.start + 0.5
 
 
 def _mark_blackouts(text: str, roles: list[Role]) -> None:
