@@ -66,3 +66,18 @@ def test_decoy_words_govern_their_own_date_only() -> None:
         "De nieuwe regels zijn van toepassing op aanvragen die vanaf 1 april 2031 binnenkomen."
     )
     assert extract_windows(applies, date(2031, 2, 1)).opens is None
+
+
+def test_day_month_cells_need_a_year_above_and_a_whole_cell() -> None:
+    from tracker.windows.dates import find_mentions
+
+    def days(text: str) -> list[tuple[int | None, int | None, int | None]]:
+        return [(m.day, m.month, m.year) for m in find_mentions(text)]
+
+    table = "Deadline\n09-01\n27-02"
+    assert days("Data 2031\n" + table) == [(9, 1, 2031), (27, 2, 2031)]
+    assert days(table) == []  # no year written above: not read
+    assert days("Leeftijd 2031\n10-12\n13-15") == []  # age groups: 13-15 is no day-month
+    assert days("Versie 2031\nv1.2\n10.30\n3-1\nArt. 4:22") == []
+    assert days("Uitslag 2031: de wedstrijd eindigde in 09-01 voor de thuisploeg") == []
+    assert days("Data 2031\nDeadline | 09-01 | 27-02") == [(9, 1, 2031), (27, 2, 2031)]

@@ -84,6 +84,7 @@ MONTH_FIRST_RE: re.Pattern[str]
 NUMERIC_RE: re.Pattern[str]
 ISO_RE: re.Pattern[str]
 NUMERIC_RANGE_RE: re.Pattern[str]
+DAY_MONTH_CELL_RE: re.Pattern[str]
 DAY_ONLY_RE: re.Pattern[str]
 QUARTER_RE: re.Pattern[str]
 SEASON_RE: re.Pattern[str]
@@ -106,6 +107,7 @@ _PATTERN_NAMES = frozenset(
         "NUMERIC_RE",
         "ISO_RE",
         "NUMERIC_RANGE_RE",
+        "DAY_MONTH_CELL_RE",
         "DAY_ONLY_RE",
         "QUARTER_RE",
         "SEASON_RE",
@@ -128,6 +130,7 @@ _COMPILED = False
 def _compile() -> None:
     """Compile the patterns above into the module's globals (idempotent)."""
     global WRITTEN_RE, WEEKDAY_BEFORE_RE, MONTH_FIRST_RE, NUMERIC_RE, ISO_RE, NUMERIC_RANGE_RE
+    global DAY_MONTH_CELL_RE
     global DAY_ONLY_RE, QUARTER_RE, SEASON_RE, YEAR_PART_RE, MONTH_PART_RE, MONTH_YEAR_RE
     global TIME_AFTER_RE, TIME_BEFORE_RE, THIS_YEAR_RE, RELATIVE_DAY_RE, _WEEKDAY_RANGE_RE
     global _WEEKDAY_HABIT_RE, _PAST_RE, DAY_BACKREF_RE
@@ -152,6 +155,12 @@ def _compile() -> None:
         r"(?<![\w./:-])(?P<d1>[0-3]?\d)(?P<sep>[-/])(?P<m1>[01]?\d)\s*"
         r"(?:t/m|tot en met|tot)\s*(?P<d2>[0-3]?\d)(?P=sep)(?P<m2>[01]?\d)(?![\w/-]|\.\d)",
         re.IGNORECASE,
+    )
+    # A year-less "07-05" that fills a table cell on its own ("Belangrijke data 2024:" above a
+    # column of dd-mm cells): two digits each, "-" or "/", nothing else in the cell, so no
+    # time ("10.30"), score ("3-1"), article ("4:22") or version ("1.2") reads as a date.
+    DAY_MONTH_CELL_RE = re.compile(
+        r"(?:^|(?<=\|))[ \t•·▪*]*(?P<d>[0-3]\d)[-/](?P<m>[01]\d)[ \t]*(?=$|\|)", re.MULTILINE
     )
     # "van 1 tot en met 31 maart": a bare day borrowing the month of the next date.
     DAY_ONLY_RE = re.compile(
@@ -365,12 +374,51 @@ def _candidates(text: str) -> list[tuple[int, Mention]]:
             nd, nm, ny = int(mt["d"]), int(mt["m"]), int(mt["y"])
             if _valid(nd, nm, ny):
                 found.append((2, Mention(*mt.span(), nd, nm, ny, "day")))
+    if years and ("-" in text or "/" in text):
+        found += _day_month_cells(text)
     for mt in MONTH_YEAR_RE.finditer(text) if years else ():
         mo = MONTHS[mt["m"].lower()]
         found.append((3, Mention(*mt.span(), None, mo, int(mt["y"]), "month",
                                  month_span=(mo, mo))))  # fmt: skip
     for mt in DAY_ONLY_RE.finditer(text):
         found.append((4, Mention(*mt.span(), int(mt["d"]), None, None, "day")))
+    return found
+
+
+_CONTEXT_YEAR_RE = re.compile(r"(?<![\d./-])((?:19|20)\d\d)(?![\d./-])")
+_CELL_YEAR_REACH = 300
+
+
+def _day_month_cells(text: str) -> list[tuple[int, Mention]]:
+    """Read year-less dd-mm table cells, only where a year stands above them.
+
+    Cells next to each other form a run; a run with a cell that is no day and month
+    ("10-12" next to "13-15" is a range of ages) is no date at all. The year is the last one
+    written before the cell; a run that goes back half a year or more has crossed New Year.
+    """
+    runs: list[list[re.Match[str]]] = []
+    for mt in DAY_MONTH_CELL_RE.finditer(text):
+        between = text[runs[-1][-1].end() : mt.start()] if runs else "x"
+        if between.strip(" \t\n|") == "":
+            runs[-1].append(mt)
+        else:
+            runs.append([mt])
+    found: list[tuple[int, Mention]] = []
+    for run in runs:
+        if not all(_valid(int(mt["d"]), int(mt["m"]), None) for mt in run):
+            continue
+        start = run[0].start("d")
+        years = list(_CONTEXT_YEAR_RE.finditer(text, max(0, start - _CELL_YEAR_REACH), start))
+        if not years:
+            continue
+        year, last = int(years[-1].group(1)), 0
+        for mt in run:
+            d, mo = int(mt["d"]), int(mt["m"])
+            if mo - last <= -6:
+                year += 1
+            last = mo
+            if _valid(d, mo, year):
+                found.append((2, Mention(mt.start("d"), mt.end("m"), d, mo, year, "day")))
     return found
 
 

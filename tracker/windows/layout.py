@@ -36,6 +36,7 @@ OPEN, CLOSE, OTHER, DECOY = LayoutRole.OPEN, LayoutRole.CLOSE, LayoutRole.OTHER,
 _OPEN_HEAD_RE = re.compile(r"\b(?:open|opening|start|begin|launch)\w*", _I)
 _CLOSE_HEAD_RE = re.compile(
     r"deadline|sluitingsdatum|sluiting|einddatum|indiendat|indieningsdatum|uiterste|closing"
+    r"|inleverdatum"
     r"|cut-?off|due\b",
     _I,
 )
@@ -173,6 +174,9 @@ def _columns(
         head = done = li
         while li < n and li not in of_line and lines[li][1] - lines[li][0] <= _MAX_HEAD:
             li += 1
+        if li == head:  # no header block here (`lines[head : li - 1]` would wrap around)
+            li += 1
+            continue
         end = _header_rows(text, lines[head:li], li, lines, of_line, spans, out)
         if end > li:
             li = done = end

@@ -54,6 +54,7 @@ _LABEL_RE = first_letter_guard(
         r"|lancering|applications?\s+available|begins?(?=\s+on))"
         r"|(?P<close>einddatum|sluitingsdatum|closing(?:\s+date)?|deadlines?(?:\s+dates?)?"
         r"|cut-?off(?:\s+dates?)?|sluit(?:en|ing)?|closes?|uiterste\s+\w*datum|indiendatum"
+        r"|inleverdatum"
         r"|indieningsdatum|due|end\s+(?:of\s+)?submissions?(?:\s+calls?)?)"
         r"|(?P<window>aanvraagtijdvak|tijdvak|aanvraagperiode|aanvraagronde|indieningstermijn"
         r"|submission\s+period)",
