@@ -70,7 +70,12 @@ _ANNOUNCED_RE = re.compile(
     r"|nog\s+niet\s+(?:worden\s+)?(?:ingediend|aangevraagd)|opens\s+later|later\s+this\s+year"
     r"|(?:start|opent|begint|gaat\s+open|opens|will\s+open)\s+(?:in|begin|medio|eind)\s+"
     r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november"
-    r"|december|\d{4})\b",
+    r"|december|\d{4})\b"
+    # a future opening stated as a plan ("Eind september zal de indieningstermijn voor 2025
+    # worden geopend", "the call will be launched"), not negated on the way
+    r"|\b(?:zal|zullen)\b(?:(?!\b(?:niet|geen)\b)[^.\n]){0,90}?\b(?:worden\s+|weer\s+)?"
+    r"(?:geopend|opengesteld|open\s*gaan|openen)\b"
+    r"|\bwill\s+(?:be\s+)?(?:re)?(?:opened|launched|open|launch)\b",
     _I,
 )
 _UPCOMING_RE = re.compile(
@@ -98,7 +103,7 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     STOPPED_RE: ("plafond", "budget", "pot ", "meer", "gesloten", "closed", "vol", "gestopt",
                  "beëindigd", "getrokken", "withdrawn", "cancel", "voorbij", "verstreken",
                  "afgelopen", "afgesloten", "no longer", "oversubscribed", "behandeling"),
-    _ANNOUNCED_RE: ("later", "volgt", "announced", "open", "nog ", "start", "begin"),
+    _ANNOUNCED_RE: ("later", "volgt", "announced", "open", "nog ", "start", "begin", "launch"),
 }  # fmt: skip
 
 
