@@ -172,6 +172,18 @@ _OPENED_TAIL_RE = re.compile(
     r"\b(?:geopend|opengesteld|open|gestart|opengegaan)\b",
     _I,
 )
+# "On 20 March, the … programme launched a call for applications", "Op 1 mei opende het fonds
+# een nieuwe oproep", "Op 3 juni heeft de provincie het loket geopend": a call launched or opened
+# on that day opens then (a call only published is left to the publication rules).
+_LAUNCHED_TAIL_RE = re.compile(
+    r"^[\s,]*(?:[^.;:\n]{0,80}?\b(?:launched|launches|opened|opens|lanceerde|lanceert|opende"
+    r"|opent)\b[^.;:\n]{0,60}?\b(?:calls?|oproep\w*|applications?|aanvraagronde|loket|tijdvak"
+    r"|submissions?)\b"
+    r"|[^.;:\n]{0,40}?\b(?:heeft|hebben|has|have)\b[^.;:\n]{0,60}?\b(?:calls?|oproep\w*"
+    r"|aanvraagronde|loket|tijdvak)\b[^.;:\n]{0,30}?\b(?:gelanceerd|geopend|opengesteld"
+    r"|launched|opened)\b)",
+    _I,
+)
 # A call published (or launched) on a date opens then ("Calls are expected to be published on").
 _CALL_PUBLISHED_RE = re.compile(
     r"\b(?:calls?|oproep(?:en)?)\b[^.\n]{0,80}?\b(?:published|launched|gepubliceerd|gelanceerd)"
@@ -331,7 +343,7 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         _SPLIT_OPEN_LEAD_RE.search(lead)
         and _SPLIT_OPEN_TAIL_RE.match(after)
         or r.m.precision == "day"
-        and _OPENED_TAIL_RE.match(after)
+        and (_OPENED_TAIL_RE.match(after) or _LAUNCHED_TAIL_RE.match(after))
     ):
         r.role, r.strong = OPEN, True
     elif labels:
