@@ -156,6 +156,15 @@ _BULLETS = ("•", "·", "▪", "-", "–", "*")
 _SUBMISSION_HEAD_RE = re.compile(
     r"indien|deadline|aanvraagperiode|aanvraagtermijn|sluitingsdatum|submission", _I
 )
+# A list heading about when the projects take place: a range in its items is the project
+# period ("Aanvragen voor projecten die plaatsvinden:\n• in de periode van 1 januari tot 30 juni,
+# moeten ingediend worden tegen uiterlijk 15 september"), the deadline beside it is not.
+_PERIOD_HEAD_RE = re.compile(
+    r"\b(?:project(?:en|s)?|activiteit(?:en)?|activities|evenement(?:en)?|events?)\s+"
+    r"(?:die|dat|that|which)?\s*(?:\w+\s+){0,2}?(?:plaats\s*vind\w*|doorgaan|starten|beginnen"
+    r"|lopen|worden\s+uitgevoerd|take\s+place|taking\s+place|start(?:ing)?|run(?:ning)?)\b",
+    _I,
+)
 # "uiterlijk 15 september voor projecten die starten …": the decoy words after the date are
 # about the projects the deadline is for, not about the date.
 _FOR_PROJECTS_RE = re.compile(
@@ -481,8 +490,20 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             tail_end = nxt.start if nxt is not None and nxt.start < ce else ce
             if _RAN_OUT_RE.search(text, m.start - len(lead), tail_end):
                 r.role, r.strong, r.positive = CLOSE_INCL, True, True
-        if same and prev is not None and prev.negative and r.role in (CLOSE_INCL, CLOSE_EXCL):
+        if (
+            r.role == OPEN
+            and (_PERIOD_HEAD_RE.search(heading_text) or _PERIOD_HEAD_RE.search(lead[-60:]))
+            and not _POSITIVE_RE.search(lead)
+        ):  # "Aanvragen voor projecten die plaatsvinden:\n• In de periode van 1 januari tot …"
             r.negative = True
+        if (
+            same
+            and prev is not None
+            and prev.negative
+            and r.role in (CLOSE_INCL, CLOSE_EXCL)
+            and not (prev.role in (CLOSE_INCL, CLOSE_EXCL) and _POSITIVE_RE.search(lead))
+        ):  # "…tot 30 juni, moeten ingediend worden tegen uiterlijk 15 september": its own
+            r.negative = True  # submission words make the second closing no part of the decoy
         roles.append(r)
         prev = r
     apply_layout(text, roles)
