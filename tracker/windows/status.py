@@ -68,6 +68,9 @@ _ANNOUNCED_RE = re.compile(
     r"|(?:aanvraagperiode|openingsdatum|openstelling|aanvraagtijdvak|periode|datum)"
     r"[^.\n]{0,40}\bnog\s+(?:niet\s+)?(?:onbekend|bekend|vastgesteld)"
     r"|nog\s+niet\s+(?:worden\s+)?(?:ingediend|aangevraagd)|opens\s+later|later\s+this\s+year"
+    # applying is not possible yet ("Er is nog geen financiering mogelijk vanuit het JTF")
+    r"|\bnog\s+geen\s+(?:financiering|subsidie|aanvragen|aanvraag)\s+(?:\w+\s+)?mogelijk\b"
+    r"|\b(?:aanvragen|indienen)\s+is\s+nog\s+niet\s+mogelijk\b"
     r"|(?:start|opent|begint|gaat\s+open|opens|will\s+open)\s+(?:in|begin|medio|eind)\s+"
     r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november"
     r"|december|\d{4})\b"
@@ -78,6 +81,64 @@ _ANNOUNCED_RE = re.compile(
     r"|\bwill\s+(?:be\s+)?(?:re)?(?:opened|launched|open|launch)\b",
     _I,
 )
+_NL_MONTH = (
+    r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november"
+    r"|december)"
+)
+# A time that lies ahead: "komend najaar", "in het voorjaar van 2022", "nog in november",
+# "in de eerste week van februari", "begin maart". Months and seasons give no date (guide
+# 4.3), but with an opening verb in the present tense they announce a future window.
+_FUTURE_TIME_RE = re.compile(
+    r"\b(?:komend|volgend|aanstaand)e?\s+(?:voorjaar|zomer|najaar|herfst|winter|jaar|maand)"
+    r"|\b(?:voorjaar|zomer|najaar|herfst|winter)\s+(?:van\s+)?20\d\d\b"
+    r"|\bnog\s+(?:in\s+|deze\s+|dit\s+)(?:" + _NL_MONTH + r"|maand|voorjaar|najaar|zomer|jaar)\b"
+    r"|\b(?:eerste|tweede|derde|vierde|laatste)\s+week\s+van\s+"
+    + _NL_MONTH
+    + r"|\b(?:in|begin|medio|half|eind)\s+"
+    + _NL_MONTH
+    + r"\b"
+    r"|\bde\s+komende\s+(?:maanden|weken)\b",
+    _I,
+)
+# The opening itself in the present tense: "wordt … opengesteld", "gaat … open", "gaan … van
+# start", "open gaat".
+_OPENING_VERB_RE = re.compile(
+    r"\b(?:wordt|worden)\b[^.\n]{0,80}?\b(?:opengesteld|geopend)\b"
+    r"|\b(?:gaat|gaan)\b[^.\n]{0,80}?\b(?:open|van\s+start)\b"
+    r"|\bopen\s*ga(?:at|an)\b|\bvan\s+start\s+ga(?:at|an)\b",
+    _I,
+)
+# A rule about every year, a negation or a past tense is not an announcement.
+_NOT_ANNOUNCED_RE = re.compile(
+    r"\b(?:niet|geen|jaarlijks|elk\s+jaar|ieder\s+jaar|telkens|steeds|meestal|was|werd|waren"
+    r"|werden)\b",
+    _I,
+)
+
+
+def _announces_opening(text: str) -> bool:
+    """Say whether a sentence announces a future opening without a day: "In het voorjaar van
+    2022 wordt een nieuwe tender opengesteld", "Het loket gaat komend najaar open", "Nog in
+    november gaan twintig aanvraagrondes van start" (guide 7: upcoming, dates null)."""
+    lower = text.lower()
+    if "open" not in lower and "start" not in lower:
+        return False
+    for verb in _OPENING_VERB_RE.finditer(text):
+        left, right = _sentence_bounds(text, verb.start(), verb.end())
+        if (
+            _FUTURE_TIME_RE.search(text, left, right)
+            and not _NOT_ANNOUNCED_RE.search(text, left, right)
+            and not _CONDITIONAL_RE.search(text, max(left, verb.start() - 60), verb.start())
+        ):
+            return True
+    return False
+
+
+def announced(text: str) -> bool:
+    """Say whether the text announces a later window (guide 7, upcoming)."""
+    return says(_ANNOUNCED_RE, text) or _announces_opening(text)
+
+
 _UPCOMING_RE = re.compile(
     r"nog\s+niet\s+open|bijna\s+open|binnenkort\s+open|forthcoming|opening\s+soon"
     r"|verwacht(?!ing|en\b|\s+dat)|expected\s+opening|not\s+yet\s+open",
@@ -268,7 +329,7 @@ def status_of_clean(
     every = stopped and not scoped
     top = top_window(windows, today, every)
     state = window_state(top, today, every) if top is not None else None
-    if state == "closed" and says(_ANNOUNCED_RE, text):
+    if state == "closed" and announced(text):
         return "upcoming"
     if state is not None:
         return state
@@ -281,7 +342,7 @@ def words_status(text: str, stopped: bool) -> str:
         return "unknown"
     if not stopped and _CONTINUES_RE.search(text):
         return "open"
-    if says(_ANNOUNCED_RE, text):
+    if announced(text):
         return "upcoming"
     if stopped and _OPEN_BADGE_RE.search(text):
         return "open"  # "Status: Open": the page's own badge wins over a stop sentence
