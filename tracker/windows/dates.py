@@ -75,6 +75,8 @@ _SMIDDAGS = r"(?:\s*['’]s\s*(?P<part>middags|avonds|ochtends|morgens))?"
 _UUR = r"(?:\s*(?:uur|u|oere)(?![a-z]))?"
 # Midnight as a closing time: the end of the deadline day (guide 5), never 00:00.
 _MIDNIGHT = r"(?P<mid>(?<![\w])(?:middernacht|midnight)(?![a-z]))"
+# Noon written without digits ("Friday September 18 (noon)"): 12:00 (guide 5).
+_NOON = r"(?P<noon>(?<![\w])(?:noon|midday)(?![a-z]))"
 
 # Compiled on first use (find_mentions, or a name looked up from outside): some twenty
 # patterns, ~20 ms, that a scrape of unchanged pages never needs.
@@ -187,8 +189,9 @@ def _compile() -> None:
     )
     MONTH_YEAR_RE = re.compile(rf"(?<![\w.])(?P<m>{_FULLMON})\s+(?P<y>(?:19|20)\d\d)\b", re.I)
     TIME_AFTER_RE = re.compile(
-        rf"(?:\s*,)?\s*\(?\s*(?:(?:om|at|-|–|vóór|voor|tot|oant|by|before|rond|around|omstreeks"
-        rf"|uiterlijk|until)\s*)?(?:{_TIME_CORE}{_UUR}{_SMIDDAGS}|{_MIDNIGHT}){_TZ}",
+        rf"(?:\s*,)?\s*\(?\s*(?:(?:stipt|precies|exactly|sharp)\s+)?(?:(?:om|at|-|–|vóór|voor|tot"
+        rf"|oant|by|before|rond|around|omstreeks|uiterlijk|until)\s*)?"
+        rf"(?:{_TIME_CORE}{_UUR}{_SMIDDAGS}|{_MIDNIGHT}|{_NOON}){_TZ}",
         re.IGNORECASE,
     )
     TIME_BEFORE_RE = re.compile(
@@ -276,6 +279,8 @@ def time_of(mt: re.Match[str]) -> time | None:
     """Return the clock time of a time match (12-hour, 24-hour, Flemish "12u", midnight)."""
     if mt.groupdict().get("mid"):
         return END_OF_DAY
+    if mt.groupdict().get("noon"):
+        return time(12, 0)
     if mt["h12"]:
         hour, minute = int(mt["h12"]) % 12, int(mt["mi12"] or 0)
         hour += 12 if mt["ap"].lower() == "p" else 0

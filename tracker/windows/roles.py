@@ -238,8 +238,9 @@ DEFAULT_CLOSE_TIME_AFTER_RE = re.compile(
 # 17.00 uur ingediend worden", "All deadlines … end at 12.00 (noon)"): it applies to closings
 # written without a time.
 DEFAULT_CLOSE_TIME_RE = re.compile(
-    rf"(?:einddatum|deadlines?|sluitingstijd|closing\s+date)[^.\n]{{0,120}}?"
-    rf"(?:vóór|voor|om|tot|at|by|before|no\s+later\s+than|end\s+at)\s+{TIME_PATTERN}",
+    rf"(?:einddatum|deadlines?|sluitingstijd|closing\s+date)(?:[^.\n]{{0,120}}?"
+    rf"(?:vóór|voor|om|tot|at|by|before|no\s+later\s+than|end\s+at)\s+|\s*:?\s*)"
+    rf"{TIME_PATTERN}",
     _I,
 )
 # "!" ends a sentence only before a capital: "Voor elkaar! geopend" is a name.
