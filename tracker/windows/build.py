@@ -28,6 +28,11 @@ from tracker.windows.scan import lowered
 from tracker.windows.status import stop_positions
 
 _INCLUSIVE_MONTH_CUES = ("t/m", "tot", "through", "up")
+# A deadline told in the past tense ("6 juli was de deadline", "Op 1 oktober sloot de termijn"):
+# a year-less date then lies on or before the reference date (guide 4.1).
+_PAST_CLOSE_RE = re.compile(
+    r"\b(?:was|waren|werd|sloot|sloten|verliep|verstreek|closed|expired)\b", re.IGNORECASE
+)
 
 
 @dataclass
@@ -153,7 +158,12 @@ def _resolve(raw: _Raw, roles: list[Role], text: str, today: date, recurring: bo
     valid = [(y, d) for y, d in options if d is not None and _weekday_ok(raw, *d)]
     if not valid:
         return False
-    if c is not None:  # the next occurrence that is still relevant
+    past = c is not None and o is None and bool(_PAST_CLOSE_RE.search(text, *c.clause))
+    if past:  # the last occurrence that has already ended
+        best = next((d for _, d in reversed(valid) if d[1] is not None and d[1] <= today), None)
+        if best is None:
+            best = valid[0][1]
+    elif c is not None:  # the next occurrence that is still relevant
         best = next((d for _, d in valid if d[1] is not None and d[1] >= today), valid[-1][1])
     else:
         best = min((d for _, d in valid), key=lambda d: abs(((d[0] or today) - today).days))

@@ -54,6 +54,7 @@ _LABEL_RE = first_letter_guard(
         r"|lancering|applications?\s+available|begins?(?=\s+on))"
         r"|(?P<close>einddatum|sluitingsdatum|closing(?:\s+date)?|deadlines?(?:\s+dates?)?"
         r"|cut-?off(?:\s+dates?)?|sluit(?:en|ing)?|closes?|uiterste\s+\w*datum|indiendatum"
+        r"|(?:af)?gesloten(?!\s+(?:verklaard|tot|van))"
         r"|inleverdatum"
         r"|indieningsdatum|due|end\s+(?:of\s+)?submissions?(?:\s+calls?)?)"
         r"|(?P<window>aanvraagtijdvak|tijdvak|aanvraagperiode|aanvraagronde|indieningstermijn"
@@ -66,7 +67,10 @@ _TAIL_RE = re.compile(
     r"^[\s,)]*(?:\w+\s+){0,2}?(?:(?P<open>opent|opens|open|opened|geopend|opengaat|gaat\s+open"
     r"|opengesteld|kunnen?\s+(?:er\s+)?(?:weer\s+)?(?:\w+\s+){0,2}?(?:worden\s+)?"
     r"(?:ingediend|aangevraagd)|(?:een\s+)?nieuwe\s+kans)"
-    r"|(?P<close>sluit|closes|als\s+(?:\w+\s+)?deadline))\b",
+    r"|(?P<close>sluit|closes|als\s+(?:\w+\s+)?deadline"
+    # "6 juli was de deadline voor het indienen", "1 March is the closing date"
+    r"|(?:is|was|werd|wordt)\s+(?:de|the)\s+(?:\w+\s+)?(?:deadline|sluitingsdatum|einddatum"
+    r"|closing\s+date)))\b",
     _I,
 )
 # A separable verb around the date: "Het loket gaat op 1 september … open".
@@ -323,6 +327,13 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
     ):
         return
     adj = _ADJACENT_RE.search(lead[-60:])
+    if (
+        adj is None
+        and not lead.strip()
+        and label_lead.rstrip().lower().endswith(("t/m", "met", "tot"))
+    ):
+        # a cue at the end of the label line above: "Aanvragen mogelijk t/m\n31 december"
+        adj = _ADJACENT_RE.search(label_lead.rstrip()[-60:])
     if adj and adj["none"]:  # "na 29 november", "a deadline before 27 May": not a bound
         return
     if adj and adj["open"] and adj.group(0).split()[0].lower() == "van":
