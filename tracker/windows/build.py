@@ -158,7 +158,15 @@ def _resolve(raw: _Raw, roles: list[Role], text: str, today: date, recurring: bo
     valid = [(y, d) for y, d in options if d is not None and _weekday_ok(raw, *d)]
     if not valid:
         return False
-    past = c is not None and o is None and bool(_PAST_CLOSE_RE.search(text, *c.clause))
+    past = (
+        c is not None
+        and o is None
+        and bool(
+            _PAST_CLOSE_RE.search(
+                text, max(c.clause[0], c.m.start - 30), min(c.clause[1], c.m.end + 12)
+            )
+        )
+    )
     if past:  # the last occurrence that has already ended
         best = next((d for _, d in reversed(valid) if d[1] is not None and d[1] <= today), None)
         if best is None:

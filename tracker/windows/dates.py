@@ -137,7 +137,10 @@ def _compile() -> None:
     global TIME_AFTER_RE, TIME_BEFORE_RE, THIS_YEAR_RE, RELATIVE_DAY_RE, _WEEKDAY_RANGE_RE
     global _WEEKDAY_HABIT_RE, _PAST_RE, DAY_BACKREF_RE
     WRITTEN_RE = re.compile(
-        rf"(?<![\w.,/-])(?P<d>[0-3]?\d)(?:e|ste|de|st|nd|rd|th)?\s+(?:of\s+)?"
+        # "7. January 2026" (German style, with a year only: "2. September" may be a list
+        # number) and "1oktober 2012" (a typo gluing the day to a full month name)
+        rf"(?<![\w.,/-])(?P<d>[0-3]?\d)(?:e|ste|de|st|nd|rd|th"
+        rf"|\.(?=\s+{_MON}\s+(?:19|20)\d\d))?(?:\s+(?:of\s+)?|(?={_FULLMON}))"
         rf"(?P<m>{_MON})(?:,?\s+(?P<y>(?:19|20)\d\d)(?!\d))?",
         re.IGNORECASE,
     )

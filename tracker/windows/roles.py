@@ -67,7 +67,7 @@ _TAIL_RE = re.compile(
     r"^[\s,)]*(?:\w+\s+){0,2}?(?:(?P<open>opent|opens|open|opened|geopend|opengaat|gaat\s+open"
     r"|opengesteld|kunnen?\s+(?:er\s+)?(?:weer\s+)?(?:\w+\s+){0,2}?(?:worden\s+)?"
     r"(?:ingediend|aangevraagd)|(?:een\s+)?nieuwe\s+kans)"
-    r"|(?P<close>sluit|closes|als\s+(?:\w+\s+)?deadline"
+    r"|(?P<close>sluit|sloot|closes|closed|als\s+(?:\w+\s+)?deadline"
     # "6 juli was de deadline voor het indienen", "1 March is the closing date"
     r"|(?:is|was|werd|wordt)\s+(?:de|the)\s+(?:\w+\s+)?(?:deadline|sluitingsdatum|einddatum"
     r"|closing\s+date)))\b",
@@ -154,6 +154,14 @@ NEGATIVE_WORDS = (
     "geannuleerd", "cance", "ingetrokken", "withdrawn", "opengesteld", "onbekend", "meestal",
     "usually",
 )  # fmt: skip
+# A confirmation of receipt promised by a date is no deadline ("alle aanvragers voor 23 oktober
+# een ontvangstbevestiging sturen"); only next to the date, since a headline about late
+# confirmations says nothing about the dates below it.
+_RECEIPT_RE = re.compile(
+    r"ontvangstbevestiging|bevestiging\s+van\s+ontvangst|acknowledg\w*\s+of\s+receipt"
+    r"|confirmation\s+of\s+receipt",
+    _I,
+)
 _NEAR_BEFORE, _NEAR_AFTER = 90, 90
 _BULLETS = ("•", "·", "▪", "-", "–", "*")
 # A heading about submission dates is not a decoy even if it says "gelden" (rules apply).
@@ -425,9 +433,13 @@ def _governed(
                 end = aside  # "(preadvies vóór 10 mei)" is about the next date
     if _FOR_PROJECTS_RE.match(text, m.end, end):
         end = m.end
+    context = _own_context(text, start, end, m)
+    low_context = context.lower()
+    if ("bevestiging" in low_context or "receipt" in low_context) and _RECEIPT_RE.search(context):
+        return True
     if not decoys.may_match(start, end):
         return False
-    return bool(_NEGATIVE_RE.search(_own_context(text, start, end, m)))
+    return bool(_NEGATIVE_RE.search(context))
 
 
 def _list_heading(text: str, pos: int) -> str:
