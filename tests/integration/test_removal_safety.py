@@ -132,22 +132,27 @@ def test_a_scheme_really_gone_is_removed_after_runs_and_days(engine: Engine, sit
     assert _removed(engine) == (["Subsidieregeling Test 20"], 1), "removed once"
 
 
-def test_unchanged_runs_are_no_new_absence(engine: Engine, site: _Site) -> None:
-    """Once counted absent, a listing answering 304 says nothing new: days of unchanged runs
-    neither count nor remove; later changed listings without the scheme do."""
+def test_unchanged_runs_count_an_absence_once_a_day(engine: Engine, site: _Site) -> None:
+    """Once counted absent, a listing answering 304 says nothing new: runs minutes apart count
+    nothing, but a further day without the item counts once more, so an item dropped from a
+    listing that never changes again is removed after ``removal_runs`` absences and
+    ``removal_days``, not never."""
     config = site.config()
     run_source(config, engine, "lijst", now=NOW)
     site.second.body = _listing(range(11, 20))
-    day = timedelta(days=1)
+    day, minute = timedelta(days=1), timedelta(minutes=1)
     assert run_source(config, engine, "lijst", now=NOW + day).status == "ok"
-    for n in (2, 3, 4, 5):
-        assert run_source(config, engine, "lijst", now=NOW + n * day).status == "unchanged"
+    for n in (5, 10, 15):  # a cron every five minutes
+        assert run_source(config, engine, "lijst", now=NOW + day + n * minute).status == "unchanged"
     assert _missing(engine) == {"Subsidieregeling Test 20": 1}
+    assert run_source(config, engine, "lijst", now=NOW + 2 * day).status == "unchanged"
+    assert run_source(config, engine, "lijst", now=NOW + 2 * day + 5 * minute).status == "unchanged"
+    assert _missing(engine) == {"Subsidieregeling Test 20": 2}
     assert _removed(engine) == ([], 0)
-    for n in (6, 7):
-        site.second.body = _listing(range(11, 20), stamp=f"bijgewerkt {n}")
-        assert run_source(config, engine, "lijst", now=NOW + n * day).status == "ok"
+    assert run_source(config, engine, "lijst", now=NOW + 3 * day).status == "unchanged"
     assert _removed(engine) == (["Subsidieregeling Test 20"], 1)
+    run_source(config, engine, "lijst", now=NOW + 4 * day)
+    assert _removed(engine) == (["Subsidieregeling Test 20"], 1), "removed once"
 
 
 def test_the_baseline_does_not_shrink_with_the_listing(engine: Engine, site: _Site) -> None:

@@ -1011,22 +1011,26 @@ def _detect_removals(
 ) -> int:
     """Count absences in a healthy run that read changed pages; remove a scheme once every
     publication of it was absent from ``removal_runs`` such runs and first absent at least
-    ``removal_days`` ago (runs in quick succession never remove). An unchanged run
-    (``count`` false) counts nothing, it only removes what has waited long enough since."""
+    ``removal_days`` ago (runs in quick succession never remove).
+
+    An unchanged run (``count`` false) learnt nothing new of the items already absent, so it
+    counts one of them again only once a day has passed per absence counted (a listing that
+    never changes again still loses its item after a few days, but a cron every five
+    minutes does not count hundreds); it removes what has waited long enough."""
     defaults = config.defaults
     changes: list[detect.Change] = []
     query = select(Publication).where(Publication.source_id == source_id)
     if not count:
         query = (
             query.join(Scheme, col(Scheme.id) == col(Publication.scheme_id))
-            .where(col(Publication.missing_runs) >= defaults.removal_runs)
+            .where(col(Publication.missing_runs) >= 1)
             .where(col(Scheme.removed_at).is_(None))
         )
     pubs = session.exec(query).all()
     for pub in pubs:
         if pub.key in seen:
             continue
-        if count:
+        if count or _absent_for_another_day(pub, now):
             pub.missing_runs += 1
             if pub.missing_since is None:  # also an absence counted before missing_since was
                 pub.missing_since = now
@@ -1054,6 +1058,16 @@ def _detect_removals(
             session.add(scheme)
             changes.append(change)
     return len(record_changes(session, changes, now, source_id=source_id))
+
+
+def _absent_for_another_day(pub: Publication, now: datetime) -> bool:
+    """An item absent from unchanged pages for a further day since its absences so far."""
+    since = pub.missing_since
+    if since is None:
+        return False
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    return now - since >= timedelta(days=pub.missing_runs)
 
 
 def _source_row(
