@@ -240,6 +240,10 @@ def test_a_refused_run_is_not_flagged_as_fewer_items() -> None:
         (RunStatus.REFUSED, 0), (RunStatus.OK, 5), (RunStatus.OK, 40), (RunStatus.OK, 42)
     )
     assert run_problems(shrunk, 0, config) == ["veel minder items: 5 (gewoonlijk 41)"]
+    halved = _runs((RunStatus.DEGRADED, 20), (RunStatus.OK, 40), (RunStatus.OK, 40))
+    assert run_problems(halved, 0, config) == ["veel minder items: 20 (gewoonlijk 40)"], (
+        "exactly half is a sharp drop, as the run itself judges it"
+    )
 
 
 def test_tracker_sources_and_the_bronnen_page_show_a_refused_run(

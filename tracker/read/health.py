@@ -66,7 +66,8 @@ def run_problems(runs: list[ScrapeRun], failures: int, config: Config) -> list[s
         healthy = [r.items_found for r in runs[1:] if r.status == RunStatus.OK and r.items_found]
         if healthy:
             usual = statistics.median(healthy)
-            if runs[0].items_found < usual * config.defaults.degraded_ratio:
+            # the run's own rule (tracker.ingest.pipeline._judge_count): at most the share
+            if runs[0].items_found <= usual * config.defaults.degraded_ratio:
                 problems.append(f"veel minder items: {runs[0].items_found} (gewoonlijk {usual:g})")
     return problems
 
