@@ -118,6 +118,13 @@ def sru_next_request(page: Page, total: int, root: etree._Element, max_pages: in
     return [Request(with_params(page.url, {"startRecord": str(nxt)}))]
 
 
+def cql_string(value: str) -> str:
+    """``value`` as a quoted CQL string: a ``"`` or ``\\`` in configured text is escaped, so
+    it can neither end the string early nor break the query (CQL 1.2). The masking characters
+    ``*`` and ``?`` keep their meaning: a configured term may truncate on purpose."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 class SruScraper(Scraper):
     """Base of the SRU scrapers: subclasses give ``build_query`` and ``parse_records``.
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from scrapers import _xml
 from scrapers._names import name_from_heading
-from scrapers._sru import SruScraper
+from scrapers._sru import SruScraper, cql_string
 from scrapers.base import Page, ParseError, RawScheme
 
 logger = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ class BwbScraper(SruScraper):
         opts = self.options
         selections = [f"dcterms.identifier=={i}" for i in opts.identifiers]
         if opts.title_terms:
-            subject = [f'overheidbwb.titel any "{" ".join(opts.title_terms)}"']
+            subject = [f"overheidbwb.titel any {cql_string(' '.join(opts.title_terms))}"]
             if opts.authorities:
                 subject.append(_any_of("overheid.authority", opts.authorities))
             if opts.types:
@@ -205,5 +205,5 @@ def _iso_day(value: str) -> date | None:
 
 
 def _any_of(index: str, values: list[str]) -> str:
-    clause = " or ".join(f'{index}=="{v}"' for v in values)
+    clause = " or ".join(f"{index}=={cql_string(v)}" for v in values)
     return f"({clause})" if len(values) > 1 else clause

@@ -16,7 +16,7 @@ from scrapers import _xml
 from scrapers._cite import find_identifiers
 from scrapers._names import name_from_heading
 from scrapers._regions import region_for, same_creator
-from scrapers._sru import SruScraper
+from scrapers._sru import SruScraper, cql_string
 from scrapers.base import Page, ParseError, RawScheme
 
 logger = logging.getLogger(__name__)
@@ -106,9 +106,9 @@ class CvdrScraper(SruScraper):
             ids = " or ".join(f"dcterms.identifier=={i}" for i in opts.identifiers)
             clauses = [f"({ids})"]
         else:
-            clauses = [f'dcterms.creator="{opts.creator}"']
+            clauses = [f"dcterms.creator={cql_string(opts.creator or '')}"]
             if opts.title_terms:
-                clauses.append(f'dcterms.title any "{" ".join(opts.title_terms)}"')
+                clauses.append(f"dcterms.title any {cql_string(' '.join(opts.title_terms))}")
         today = self.context.today
         if opts.look_back and today is not None:
             since = today - timedelta(days=self.context.look_back_days)

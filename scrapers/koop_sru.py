@@ -15,7 +15,7 @@ from scrapers import _xml
 from scrapers._cite import find_cited_titles, find_identifiers
 from scrapers._names import name_from_heading
 from scrapers._regions import region_for, same_creator
-from scrapers._sru import SruScraper
+from scrapers._sru import SruScraper, cql_string
 from scrapers.base import Page, ParseError, RawScheme
 
 logger = logging.getLogger(__name__)
@@ -93,15 +93,15 @@ class KoopSruScraper(SruScraper):
     def build_query(self) -> str:
         """The CQL query for the configured publication, creators, terms and look-back."""
         opts = self.options
-        terms = " or ".join(f'cql.textAndIndexes="{term}"' for term in opts.terms)
+        terms = " or ".join(f"cql.textAndIndexes={cql_string(term)}" for term in opts.terms)
         clauses = [
             'c.product-area=="officielepublicaties"',
-            f'w.publicatienaam=="{opts.publication}"',
+            f"w.publicatienaam=={cql_string(opts.publication)}",
             f"({terms})",
-            *(f'cql.textAndIndexes="{term}"' for term in opts.all_terms),
+            *(f"cql.textAndIndexes={cql_string(term)}" for term in opts.all_terms),
         ]
         if opts.creators:
-            creators = " or ".join(f'dt.creator=="{c}"' for c in opts.creators)
+            creators = " or ".join(f"dt.creator=={cql_string(c)}" for c in opts.creators)
             clauses.append(f"({creators})" if len(opts.creators) > 1 else creators)
         today = self.context.today
         if today is not None:

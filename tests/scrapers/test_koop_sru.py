@@ -306,6 +306,17 @@ def test_subject_discovery_by_ministries_and_terms() -> None:
     assert [s.key for s in scraper.parse(page)] == ["stcrt-2026-41208", "stcrt-2021-34759"]
 
 
+def test_configured_text_with_a_quote_stays_inside_its_cql_string() -> None:
+    """A '"' or '\\' in a configured term or creator is escaped (CQL 1.2): it cannot end the
+    string and turn the rest into query syntax."""
+    scraper = make(creators=['Gemeente "Oost"'], terms=['ESF+ "2021-2027"', "a\\b"])
+    query = scraper.build_query()
+    assert 'dt.creator=="Gemeente \\"Oost\\""' in query
+    assert 'cql.textAndIndexes="ESF+ \\"2021-2027\\""' in query
+    assert 'cql.textAndIndexes="a\\\\b"' in query
+    assert query.count("(") == query.count(")")
+
+
 IGNORED = b"""<?xml version="1.0" encoding="UTF-8"?>
 <sru:searchRetrieveResponse xmlns:sru="http://docs.oasis-open.org/ns/search-ws/sruResponse"
     xmlns:diag="http://docs.oasis-open.org/ns/search-ws/diagnostic">
