@@ -68,6 +68,7 @@ class EventKind(StrEnum):
     WINDOW_CLOSING_SOON = "window_closing_soon"
     WINDOW_CLOSED = "window_closed"
     BUDGET_EXHAUSTED = "budget_exhausted"
+    BUDGET_RESTORED = "budget_restored"
     SCHEME_REMOVED = "scheme_removed"
     SCHEME_RENAMED = "scheme_renamed"
 
@@ -186,6 +187,8 @@ class Window(SQLModel, table=True):
     snippet: str = ""
     confidence: float = 1.0
     budget_exhausted: bool = False
+    # times staff said the budget is available again: a later exhaustion is news again
+    budget_rounds: int = 0
     withdrawn: bool = False
     staff_locked: bool = False
     locked_by: str = ""

@@ -102,6 +102,16 @@ def test_a_correction_is_one_history_row_without_clock_for_a_date(
     assert "Subsidieplafond bereikt" in rows[0] and "anna" in rows[0]
     assert re.search(r"budget uitgeput: (nee → )?ja", rows[0])
 
+    # and undone: the page offers 'Budget weer beschikbaar' instead, and the history tells it
+    assert f"{page}/periodes/{window_id}/budget-beschikbaar" in client.get(page).text
+    post_form(client, page, f"{page}/periodes/{window_id}/budget-beschikbaar", {})
+    shown = client.get(page).text
+    rows = _history(shown)
+    assert "Budget weer beschikbaar" in rows[0] and re.search(
+        r"budget uitgeput: (ja → )?nee", rows[0]
+    )
+    assert f"{page}/periodes/{window_id}/budget-op" in shown
+
 
 def test_readable_values() -> None:
     assert readable_value("2027-04-15T21:59:59+00:00", "closes_at") == "15 april 2027"

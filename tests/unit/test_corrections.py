@@ -262,6 +262,34 @@ def test_budget_exhausted_marks_every_copy_and_leaves_dates_free(sqlite_engine: 
         assert not one.staff_locked and not other.staff_locked, "a later deadline still lands"
 
 
+def test_budget_available_again_undoes_budget_op_and_tells_it(sqlite_engine: Engine) -> None:
+    """'Budget weer beschikbaar' clears every copy, locks them (a page still saying "plafond
+    bereikt" does not flag them again until released) and sends its own alert; running out
+    again afterwards is a new alert, told once however often it is detected."""
+    from tracker import detect
+
+    with Session(sqlite_engine) as s:
+        scheme = _scheme(s)
+        one, other = _window(s, scheme), _window(s, scheme, source_id="b")
+        corrections.mark_budget_exhausted(s, one, "anna", NOW)
+        corrections.mark_budget_available(s, one, "bert", NOW + timedelta(hours=1))
+        assert not one.budget_exhausted and not other.budget_exhausted
+        assert one.staff_locked and other.staff_locked
+        assert detect.exhausted_windows([one, other], ["Het subsidieplafond is bereikt"],
+                                        NOW) == []  # fmt: skip
+        corrections.mark_budget_available(s, one, "bert", NOW + timedelta(hours=2))  # no-op
+        corrections.release_window(s, one, "bert", NOW + timedelta(days=1))
+        corrections.mark_budget_exhausted(s, one, "anna", NOW + timedelta(days=2))
+        again = detect.budget_exhausted(one, NOW + timedelta(days=3))
+        s.commit()
+        events = s.exec(select(Event).order_by(col(Event.id))).all()
+        assert [e.kind for e in events] == ["budget_exhausted", "budget_restored",
+                                            "budget_exhausted"]  # fmt: skip
+        assert again is not None and again.dedupe_key == events[-1].dedupe_key
+        actions = s.exec(select(AuditLog.action).where(AuditLog.actor == "bert")).all()
+        assert "budget weer beschikbaar" in actions
+
+
 def test_saving_a_correction_form_unchanged_sends_no_alert(sqlite_engine: Engine) -> None:
     with Session(sqlite_engine) as s:
         scheme = _scheme(s)

@@ -9,7 +9,12 @@ Adding an alert kind: the ``EventKind`` member, its Dutch wording in ``tracker.r
 and one function here that returns its ``Change``.
 """
 
-from tracker.detect.budget import budget_exhausted, exhausted_windows, says_budget_exhausted
+from tracker.detect.budget import (
+    budget_exhausted,
+    budget_restored,
+    exhausted_windows,
+    says_budget_exhausted,
+)
 from tracker.detect.change import Change, WindowState, money_text
 from tracker.detect.clock import as_told_for, due_changes
 from tracker.detect.review import review_reasons, windows_conflict
@@ -30,6 +35,7 @@ __all__ = [
     "WindowState",
     "as_told_for",
     "budget_exhausted",
+    "budget_restored",
     "distinct_windows",
     "due_changes",
     "exhausted_windows",

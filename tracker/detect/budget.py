@@ -46,10 +46,22 @@ def exhausted_windows(
 
 
 def budget_exhausted(window: Window, now: datetime) -> Change | None:
-    """Once per window, when it is flagged as closed early (not for a window already over)."""
+    """Once per window and budget round, when it is flagged as closed early (not for a window
+    already over). A budget that staff said is available again and then runs out again is a
+    new round (``Window.budget_rounds``), so it is news again."""
     if not window.budget_exhausted or window.withdrawn:
         return None
     if window.closes_at is not None and window.closes_at < now:
         return None
+    rounds = window.budget_rounds or 0
     return Change(EventKind.BUDGET_EXHAUSTED, window.scheme_id, window.id,
-                  after={"budget_exhausted": True})  # fmt: skip
+                  f"r{rounds}" if rounds else "", after={"budget_exhausted": True})  # fmt: skip
+
+
+def budget_restored(window: Window, now: datetime) -> Change | None:
+    """Staff say the budget of an exhausted window is available again (raised, or flagged by
+    mistake): news for those told it ran out, unless the window is over or withdrawn."""
+    if window.withdrawn or (window.closes_at is not None and window.closes_at < now):
+        return None
+    return Change(EventKind.BUDGET_RESTORED, window.scheme_id, window.id,
+                  f"r{window.budget_rounds or 0}", after={"budget_exhausted": False})  # fmt: skip

@@ -29,6 +29,7 @@ KIND_NL = {
     EventKind.WINDOW_CLOSING_SOON: "Sluit binnenkort",
     EventKind.WINDOW_CLOSED: "Gesloten",
     EventKind.BUDGET_EXHAUSTED: "Subsidieplafond bereikt",
+    EventKind.BUDGET_RESTORED: "Budget weer beschikbaar",
     EventKind.SCHEME_REMOVED: "Regeling verdwenen",
     EventKind.SCHEME_RENAMED: "Naam gewijzigd",
 }

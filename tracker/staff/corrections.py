@@ -209,6 +209,35 @@ def mark_budget_exhausted(session: Session, window: Window, actor: str, now: dat
         record_changes(session, [change], now, source_id=STAFF_SOURCE)
 
 
+def mark_budget_available(session: Session, window: Window, actor: str, now: datetime) -> None:
+    """Undo 'budget op': the ceiling was raised, or the flag was a mistake.
+
+    Every copy of the period is cleared and locked like a correction, so a page that still
+    says "plafond bereikt" does not flag it again until staff release it; a new budget round
+    starts (``budget_rounds``), so running out again is a new alert. Those told that the
+    budget ran out hear that it is available again."""
+    if not window.budget_exhausted:
+        return
+    for copy in review.span_copies(session, window):
+        copy.budget_exhausted = False
+        copy.budget_rounds = (copy.budget_rounds or 0) + 1
+        _lock(copy, actor, now)
+        session.add(copy)
+    audit(
+        session,
+        actor,
+        "budget weer beschikbaar",
+        now,
+        scheme_id=window.scheme_id,
+        window_id=window.id,
+        field="budget_exhausted",
+        before=True,
+        after=False,
+    )
+    if (change := detect.budget_restored(window, now)) is not None:
+        record_changes(session, [change], now, source_id=STAFF_SOURCE)
+
+
 def release_window(session: Session, window: Window, actor: str, now: datetime) -> None:
     """Let scrapes update the window again, with every locked copy of its span.
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0005_publication_missing_since
 Revises: 0004_source_config_digest
-Create Date: 2026-12-01 10:00:00
+Create Date: 2026-11-30 12:00:00
 """
 
 from collections.abc import Sequence

@@ -130,6 +130,22 @@ def budget_exhausted(
     return _apply(request, session, scheme_id, act)
 
 
+@router.post("/periodes/{window_id}/budget-beschikbaar")
+def budget_available(
+    request: Request, user: Staff, session: DB, scheme_id: SchemeId, window_id: WindowId
+) -> RedirectResponse:
+    window = _window(session, scheme_id, window_id)
+
+    def act() -> str:
+        corrections.mark_budget_available(session, window, user, now_utc(request))
+        return (
+            "Budget weer beschikbaar; de periode is vergrendeld tot u haar vrijgeeft, zodat "
+            "een bron die nog 'plafond bereikt' zegt haar niet opnieuw markeert."
+        )
+
+    return _apply(request, session, scheme_id, act)
+
+
 @router.post("/periodes/{window_id}/vrijgeven")
 def release_window(
     request: Request, user: Staff, session: DB, scheme_id: SchemeId, window_id: WindowId

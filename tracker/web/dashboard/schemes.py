@@ -177,6 +177,7 @@ AUDIT_EVENT_KIND = {
     "datum gecorrigeerd": EventKind.WINDOW_CHANGED,
     "periode toegevoegd": EventKind.WINDOW_ANNOUNCED,
     "budget uitgeput": EventKind.BUDGET_EXHAUSTED,
+    "budget weer beschikbaar": EventKind.BUDGET_RESTORED,
 }
 
 
