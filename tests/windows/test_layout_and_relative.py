@@ -81,3 +81,12 @@ def test_day_month_cells_need_a_year_above_and_a_whole_cell() -> None:
     assert days("Versie 2031\nv1.2\n10.30\n3-1\nArt. 4:22") == []
     assert days("Uitslag 2031: de wedstrijd eindigde in 09-01 voor de thuisploeg") == []
     assert days("Data 2031\nDeadline | 09-01 | 27-02") == [(9, 1, 2031), (27, 2, 2031)]
+
+
+def test_a_dash_under_a_single_deadline_label_goes_to_review() -> None:
+    # A range or two deadlines? Read as a range, but never published unseen.
+    got = extract_windows("Deadline: 14/01/2031 – 07/10/2031", date(2031, 5, 1))
+    assert (got.opens, got.closes) == (date(2031, 1, 14), date(2031, 10, 7))
+    assert got.review and "ambiguous_range" in got.reasons
+    plain = extract_windows("Aanvragen: 14/01/2031 – 07/10/2031", date(2031, 5, 1))
+    assert not plain.review and "ambiguous_range" not in plain.reasons

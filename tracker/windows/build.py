@@ -413,6 +413,7 @@ def build(
         decoys=sum(r.negative for r in roles),
         vague=sum(r.m.vague for r in roles),
         superseded=sum(r.role == OLD for r in roles),
+        ambiguous=sum(r.ambiguous and r.role != NONE for r in roles),
         competing=sum(
             (r.decoyed or r.other_scheme) and (r.m.month, r.m.day) not in bounds for r in roles
         ),

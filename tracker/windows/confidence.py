@@ -28,7 +28,13 @@ REASONS: dict[str, str] = {
     "stopped": "vervroegd gesloten of plafond bereikt",
     "superseded": "datum gewijzigd of uitgesteld",
     "half_window": "alleen opening of alleen sluiting",
+    "ambiguous_range": "streepje tussen twee data bij een deadline: periode of twee deadlines?",
 }
+# Reasons that always send an extraction to review, whatever the fitted weights say: too rare
+# in the labelled sets to learn a weight, too likely to publish a wrong window.
+FORCE_REVIEW = frozenset({"ambiguous_range"})
+# The confidence such an extraction gets at most (below any sensible publishing threshold).
+FORCED_CONFIDENCE = 0.5
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,7 @@ def reasons_for(
         "stopped": stopped,
         "superseded": evidence.superseded > 0,
         "half_window": dated and top is not None and (top.opens is None or top.closes is None),
+        "ambiguous_range": evidence.ambiguous > 0,
     }
     return tuple(key for key in REASONS if found[key])
 
@@ -76,7 +83,10 @@ def reasons_for(
 def confidence_of(reasons: Sequence[str], calibration: Calibration = CALIBRATION) -> float:
     """Return the calibrated probability that an extraction with these reasons is right."""
     z = calibration.intercept + sum(calibration.weights.get(r, 0.0) for r in reasons)
-    return round(1.0 / (1.0 + math.exp(-z)), 2)
+    value = round(1.0 / (1.0 + math.exp(-z)), 2)
+    if FORCE_REVIEW.intersection(reasons):
+        return min(value, FORCED_CONFIDENCE)
+    return value
 
 
 def needs_review(confidence: float, calibration: Calibration = CALIBRATION) -> bool:

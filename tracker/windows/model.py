@@ -49,6 +49,8 @@ class Evidence:
     # dates with an application cue that a decoy cue governs, or rows of another scheme, whose
     # day is not one of the windows' bounds: real rivals of the chosen dates
     competing: int = 0
+    # dash-joined pairs under a closing label: a range or two deadlines (never published unseen)
+    ambiguous: int = 0
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,16 @@ _CONNECTOR_RE = re.compile(
     r"|oant\s+en\s+mei|(?P<excl>tot|oant)|(?P<and>en|and))\s*$",
     _I,
 )
+# A dash between two dates: a range, unless a plural deadline label says they are separate.
+_DASH_RE = re.compile(r"^\s*[-–—]\s*$")
+# A plural deadline label ("Full application deadlines:", "Sluitingsdata:", "cut-off dates"): the
+# dates after it are separate deadlines, so a dash between two of them joins a list, not a range.
+_PLURAL_CLOSE_RE = re.compile(
+    r"\b(?:deadlines|deadline\s+dates|closing\s+dates|cut-?offs|cut-?off\s+dates"
+    r"|sluitingsdat(?:a|ums)|einddat(?:a|ums)|indiendat(?:a|ums)|indieningsdat(?:a|ums)"
+    r"|deadlinedat(?:a|ums))\b[^.;\n\d]{0,40}$",
+    _I,
+)
 _LIST_RE = re.compile(r"^\s*(?:,\s*(?:en|and|of|or)?|en|and|of|or|&)\s*$", _I)
 _SUPERSEDE_RE = re.compile(
     r"(?:verschoven|verplaatst|uitgesteld|vervroegd|verlengd|gewijzigd|aangepast|extended"
@@ -273,6 +283,9 @@ class Role:
     other_scheme: bool = False  # a row of another scheme in a list or table (guide 2)
     cue: str = ""
     amends: bool = False
+    # a dash joins two dates under a closing label ("Deadline: 13/03 – 03/10"): a range or two
+    # deadlines? Read as a range, but not published without review.
+    ambiguous: bool = False
     clause: tuple[int, int] = (0, 0)
     context_start: int = 0
     # Where the window pairing reads it: its start, or just after the opening it is paired
@@ -326,9 +339,13 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
             r.role, r.amends, r.strong = (OPEN if opening else CLOSE_INCL), True, True
             return
         conn = _CONNECTOR_RE.match(gap_before)
+        if prev.cue == "deadlines" and _DASH_RE.match(gap_before):
+            r.role, r.strong, r.cue = CLOSE_INCL, True, "deadlines"  # "deadlines: X – Y"
+            r.positive = r.positive or prev.positive
+            return
         if prev.role == OPEN and conn and (not conn["and"] or prev.cue in ("tussen", "between")):
             r.role, r.strong = (CLOSE_EXCL if conn["excl"] else CLOSE_INCL), prev.strong
-            r.positive = r.positive or prev.positive
+            r.positive, r.ambiguous = r.positive or prev.positive, prev.ambiguous
             return
     if _CONDITION_LEAD_RE.search(lead[-20:]) or (
         gap_after is None and _CONDITION_TAIL_RE.match(clause, r.m.end - r.clause[0])
@@ -359,7 +376,13 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         return
     conn = _CONNECTOR_RE.match(gap_after) if gap_after is not None else None
     if conn and not conn["and"]:
+        dash = gap_after is not None and _DASH_RE.match(gap_after)
+        if dash and _PLURAL_CLOSE_RE.search(label_lead):  # "Deadlines: 13/03 – 03/10"
+            r.role, r.strong, r.cue = CLOSE_INCL, True, "deadlines"
+            return
         r.role = OPEN
+        labels = list(_LABEL_RE.finditer(label_lead[-80:]))
+        r.ambiguous = bool(dash and labels and labels[-1]["close"])
         return
     listed = gap_before is not None and _LIST_RE.match(gap_before)
     if listed and prev is not None and prev.role in (OPEN, CLOSE_INCL, CLOSE_EXCL):
