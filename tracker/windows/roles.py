@@ -36,7 +36,11 @@ WINDOW, OLD, NONE = DateRole.WINDOW, DateRole.OLD, DateRole.NONE
 # Cue words written right before the date ("tot en met 31 maart").
 _ADJACENT_RE = re.compile(
     r"(?<![\w/])(?:(?P<none>na|after|na\s+afloop\s+van|deadlines?\s+(?:before|after|vóór|voor|na)"
-    r"(?:\s+the)?|falls\s+on|valt\s+op)"
+    r"(?:\s+the)?|falls\s+on|valt\s+op"
+    # a set of (other) deadlines, not a window: "calls with deadlines between now and 15 April"
+    r"|deadlines?\s+(?:between|tussen)\s+(?:now|today|nu|vandaag)\s+(?:and|en)"
+    r"|(?:deadlines|sluitingsdat(?:a|ums))\s+(?:between|tussen|from|van|up\s+to|until|till"
+    r"|tot(?:\s+en\s+met)?|t/m)(?:\s+the)?)"
     r"|(?P<incl>t/m|tot\s+en\s+met|tot\s+uiterlijk|uiterlijk|until|till|through|by|due(?:\s+by)?"
     r"|up\s+to\s+and\s+including|no\s+later\s+than|tot\s+op|oant\s+en\s+mei"
     r"|tegen(?:\s+uiterlijk)?|ten\s+laatste)"  # Flemish "tegen 1 februari": by that day
@@ -499,7 +503,9 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         short = len(text[cs : m.start]) < 25
         # a question answered on the same line ("Wat is de looptijd? Van 1 mei …") labels it too
         question = ci > 0 and text[spans[ci - 1][1] : spans[ci - 1][1] + 1] == "?"
-        labelled = (after_break and (short or heading)) or (question and short)
+        # a full sentence above ("… will be published on the portal.") is no label line
+        sentence = ci > 0 and text[spans[ci - 1][1] : spans[ci - 1][1] + 1] == "."
+        labelled = (after_break and (heading or short and not sentence)) or (question and short)
         if labelled and ci - 1 not in has_date:
             ctx = spans[ci - 1][0]  # a heading or label line above: "Einddatum", "Looptijd?"
         same = prev is not None and prev.clause == (cs, ce)
