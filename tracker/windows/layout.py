@@ -288,6 +288,14 @@ def _header_rows(
     return cells[read - 1][0] + 1
 
 
+def _repeats(text: str, lines: list[tuple[int, int]], li: int) -> str:
+    """Return line li (stripped) if the line two below repeats it, else ""."""
+    line = text[slice(*lines[li])].strip()
+    if li + 2 < len(lines) and text[slice(*lines[li + 2])].strip() == line:
+        return line
+    return ""
+
+
 def _heading_list(
     text: str,
     lines: list[tuple[int, int]],
@@ -310,12 +318,19 @@ def _heading_list(
             continue
         li += 1
         first_name: str | None = None
+        note: str | None = None
         while li < n:
             s, e = lines[li]
             here = of_line.get(li, [])
             if not here:
                 if first_name is None and (e - s <= _MAX_HEAD or text[s:e] in ("[…]", "[...]")):
                     li += 1  # a sub-heading or an elision before the first row
+                    continue
+                line = text[s:e].strip()
+                shared = note or _repeats(text, lines, li)
+                if first_name == "" and li + 1 in of_line and shared == line:
+                    note = line  # "7 January 2026\nAccelerator Open Accelerator Challenges\n…":
+                    li += 1  # the same line under every bare date says what it is for
                     continue
                 break
             body = text[s:e].lstrip("·•▪*-– ")

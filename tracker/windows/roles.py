@@ -392,7 +392,11 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
     if listed and prev is not None and prev.role in (OPEN, CLOSE_INCL, CLOSE_EXCL):
         r.role, r.strong = prev.role, prev.strong
         return
-    labels = [lb for lb in _LABEL_RE.finditer(label_lead) if not lb["window"]]
+    labels = [
+        lb
+        for lb in _LABEL_RE.finditer(label_lead)
+        if not lb["window"] and _is_label(label_lead, lb)
+    ]
     after = clause[r.m.end - r.clause[0] :] if r.clause else ""
     tail = _TAIL_RE.match(after)
     if (
@@ -406,8 +410,24 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         r.role, r.strong = (OPEN if labels[-1]["open"] else CLOSE_INCL), True
     elif tail:
         r.role, r.strong = (OPEN if tail["open"] else CLOSE_INCL), True
-    elif _LABEL_RE.search(label_lead):
+    elif any(_is_label(label_lead, lb) for lb in _LABEL_RE.finditer(label_lead)):
         r.role, r.strong = WINDOW, True
+
+
+# A capitalised word in the middle of a line above the date, with more words after it, is part of
+# a name ("EIC Accelerator Open EIC Accelerator Challenges"), not a label ("Open:", "Opening").
+_NAME_WORD_RE = re.compile(r"[^\W\d_]*\s+[\w(]")
+
+
+def _is_label(label_lead: str, lb: re.Match[str]) -> bool:
+    """Say whether a label word found above the date's line stands as a label, not in a name."""
+    own_line = label_lead.rfind("\n") + 1
+    if lb.start() >= own_line or not label_lead[lb.start()].isupper():
+        return True
+    line_start = label_lead.rfind("\n", 0, lb.start()) + 1
+    if not label_lead[line_start : lb.start()].strip(" \t" + "".join(_BULLETS)):
+        return True  # the line starts with it
+    return not _NAME_WORD_RE.match(label_lead, lb.end())
 
 
 def _column_header(text: str, m: Mention, mentions: list[Mention]) -> str:
