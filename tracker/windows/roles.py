@@ -414,20 +414,28 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         r.role, r.strong = WINDOW, True
 
 
-# A capitalised word in the middle of a line above the date, with more words after it, is part of
-# a name ("EIC Accelerator Open EIC Accelerator Challenges"), not a label ("Open:", "Opening").
-_NAME_WORD_RE = re.compile(r"[^\W\d_]*\s+[\w(]")
+# An opening word in the middle of a line above the date, with more words after it, is part of a
+# name ("EIC Accelerator Open EIC Accelerator Challenges"), not a label ("Open:", "Het loket
+# opent op"). Closing words ("De deadline voor aanvragen is") stay labels anywhere.
+_LABEL_TAIL_WORDS = frozenset(
+    ("op", "on", "vanaf", "van", "from", "per", "at", "om", "voor", "for", "as", "of", "de",
+     "het", "the", "weer", "opnieuw", "again", "date", "datum", "is", "in", "to", "by")
+)  # fmt: skip
 
 
 def _is_label(label_lead: str, lb: re.Match[str]) -> bool:
     """Say whether a label word found above the date's line stands as a label, not in a name."""
     own_line = label_lead.rfind("\n") + 1
-    if lb.start() >= own_line or not label_lead[lb.start()].isupper():
+    if lb.start() >= own_line or not lb["open"]:
         return True
     line_start = label_lead.rfind("\n", 0, lb.start()) + 1
+    line_end = label_lead.find("\n", lb.end())
+    rest = label_lead[lb.end() : line_end].rstrip()
     if not label_lead[line_start : lb.start()].strip(" \t" + "".join(_BULLETS)):
         return True  # the line starts with it
-    return not _NAME_WORD_RE.match(label_lead, lb.end())
+    return rest.endswith((":", "?")) or all(
+        w.strip(",.").lower() in _LABEL_TAIL_WORDS for w in rest.split()
+    )
 
 
 def _column_header(text: str, m: Mention, mentions: list[Mention]) -> str:
