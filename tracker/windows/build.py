@@ -310,6 +310,11 @@ def _default_close(text: str, low: str | None, mentions: list[Mention]) -> time 
 def _dedupe(raws: list[_Raw]) -> list[_Raw]:
     """Drop repeated windows and a lone opening that a full range with that opening repeats."""
     full = {r.opens for r in raws if r.opens and r.closes}
+    # windows whose opening a label or verb states ("werd 10 november gelanceerd"), not a bare
+    # "between X and Y": a lone deadline on the same day only repeats their closing
+    full_closes = {
+        r.closes: r for r in raws if r.opens and r.closes and r.open_r and r.open_r.strong
+    }
     # "de subsidieronde die start op 15 september" after "uiterlijk 15 september": one date
     closing_days = {(r.closes.month, r.closes.day) for r in raws if r.closes}
     seen: dict[tuple[date | None, date | None], _Raw] = {}
@@ -320,6 +325,16 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
             kept = seen[key]  # the same window written twice: keep the times either gives
             if raw.open_r and raw.open_r.m.time and kept.open_r and not kept.open_r.m.time:
                 kept.open_r = raw.open_r
+            if raw.close_r and raw.close_r.m.time and kept.close_r and not kept.close_r.m.time:
+                kept.close_r = raw.close_r
+            continue
+        if (
+            raw.vague is None
+            and raw.opens is None
+            and raw.closes is not None
+            and raw.closes in full_closes
+        ):  # a summary line's deadline that a full window below repeats ("deadline X: 9 feb")
+            kept = full_closes[raw.closes]
             if raw.close_r and raw.close_r.m.time and kept.close_r and not kept.close_r.m.time:
                 kept.close_r = raw.close_r
             continue

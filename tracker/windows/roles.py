@@ -219,6 +219,15 @@ _LAUNCHED_TAIL_RE = re.compile(
     r"|launched|opened)\b)",
     _I,
 )
+# A call launched in the passive, the verb after the date: "De eerste oproep werd op 10 februari
+# gelanceerd", "The call was on 3 March launched" ("gelanceerd op 3 maart": _CALL_PUBLISHED_RE).
+_CALL_WORDS = r"(?:calls?|oproep\w*|projectoproep\w*|aanvraagronde\w*|openstelling|tijdvak)"
+_PASSIVE_LAUNCH_LEAD_RE = re.compile(
+    rf"\b{_CALL_WORDS}\b[^.;:\n]{{0,80}}?\b(?:werd|wordt|is|zijn|werden|was|were|has\s+been"
+    r"|have\s+been)\s+(?:(?:op|on)\s+)?$",
+    _I,
+)
+_LAUNCH_WORD_TAIL_RE = re.compile(r"^[\s,]*(?:gelanceerd|launched)\b", _I)
 # A call published (or launched) on a date opens then ("Calls are expected to be published on").
 _CALL_PUBLISHED_RE = re.compile(
     r"\b(?:calls?|oproep(?:en)?)\b[^.\n]{0,80}?\b(?:published|launched|gepubliceerd|gelanceerd)"
@@ -403,7 +412,11 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         _SPLIT_OPEN_LEAD_RE.search(lead)
         and _SPLIT_OPEN_TAIL_RE.match(after)
         or r.m.precision == "day"
-        and (_OPENED_TAIL_RE.match(after) or _LAUNCHED_TAIL_RE.match(after))
+        and (
+            _OPENED_TAIL_RE.match(after)
+            or _LAUNCHED_TAIL_RE.match(after)
+            or (_PASSIVE_LAUNCH_LEAD_RE.search(lead) and _LAUNCH_WORD_TAIL_RE.match(after))
+        )
     ):
         r.role, r.strong = OPEN, True
     elif labels:
