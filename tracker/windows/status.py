@@ -307,6 +307,20 @@ def _overlap(a: ExtractedWindow, b: ExtractedWindow, today: date) -> bool:
     return (a0 is None or b1 is None or a0 <= b1) and (b0 is None or a1 is None or b0 <= a1)
 
 
+def _opens_later(top: ExtractedWindow, windows: Sequence[ExtractedWindow], today: date) -> bool:
+    """Say whether a lone deadline ahead waits for an opening written apart from it: "the
+    deadline is 15 September … The official call will be published next 1st June" (the call
+    is not out yet, so the window has not started: upcoming)."""
+    if top.opens is not None or top.closes is None or top.precision in VAGUE:
+        return False
+    closes = top.closes
+    return any(
+        w.opens is not None and w.closes is None and w.precision not in VAGUE
+        and today < w.opens <= closes
+        for w in windows
+    )  # fmt: skip
+
+
 def status_on(windows: Sequence[ExtractedWindow], today: date, text: str = "") -> str:
     """Derive the status at `today`: from the windows first, then from status words."""
     text = clean_text(text) if text else ""
@@ -330,6 +344,8 @@ def status_of_clean(
     top = top_window(windows, today, every)
     state = window_state(top, today, every) if top is not None else None
     if state == "closed" and announced(text):
+        return "upcoming"
+    if state == "open" and top is not None and _opens_later(top, windows, today):
         return "upcoming"
     if state is not None:
         return state
