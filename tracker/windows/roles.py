@@ -243,7 +243,8 @@ _RAN_OUT_RE = re.compile(
 )
 _POSITIVE_RE = first_letter_guard(
     re.compile(
-        r"aanvra|indien|ingediend|\bdien\b|submi|appl(?:y|ication|icant)|proposal|openstelling"
+        r"aanvra|aangevraagd|indien|ingediend|\bdien\b|submi|appl(?:y|ication|icant)|proposal"
+        r"|openstelling"
         r"|opengesteld|tijdvak|tranche|ronde|loket|deadline|inschrijv|aanmeld|\bcall\b|subsidie"
         r"|aan\s+te\s+vragen|in\s+te\s+dienen|voorstellen|\bvraag\w*\s+(?:\w+\s+){0,3}aan\b",
         _I,
