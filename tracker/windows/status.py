@@ -78,7 +78,10 @@ _ANNOUNCED_RE = re.compile(
     # worden geopend", "the call will be launched"), not negated on the way
     r"|\b(?:zal|zullen)\b(?:(?!\b(?:niet|geen)\b)[^.\n]){0,90}?\b(?:worden\s+|weer\s+)?"
     r"(?:geopend|opengesteld|open\s*gaan|openen)\b"
-    r"|\bwill\s+(?:be\s+)?(?:re)?(?:opened|launched|open|launch)\b",
+    r"|\bwill\s+(?:be\s+)?(?:re)?(?:opened|launched|open|launch)\b"
+    # an expected opening without a day ("De openstelling is naar verwachting in september")
+    r"|\b(?:openstelling|opening|openingsdatum|aanvraagperiode|aanvraagronde|loket)\b[^.\n]{0,40}?"
+    r"\b(?:is|wordt|vindt|volgt|komt)\s+(?:\w+\s+)?naar\s+verwachting\b",
     _I,
 )
 _NL_MONTH = (
@@ -97,7 +100,8 @@ _FUTURE_TIME_RE = re.compile(
     + r"|\b(?:in|begin|medio|half|eind)\s+"
     + _NL_MONTH
     + r"\b"
-    r"|\bde\s+komende\s+(?:maanden|weken)\b",
+    r"|\bde\s+komende\s+(?:maanden|weken)\b"
+    r"|\b(?:begin|medio|half|eind)\s+20\d\d\b",
     _I,
 )
 # The opening itself in the present tense: "wordt … opengesteld", "gaat … open", "gaan … van
@@ -150,8 +154,28 @@ _OPEN_RE = re.compile(
     r"|het\s+hele\s+jaar\s+door|currently\s+open"
     r"|(?:is|zijn)\s+(?:nu\s+)?(?:opengesteld|geopend)\b(?!\s+(?:op\s+)?(?:maandag|van\s+\d))|(?:has|have)\s+(?:been\s+)?launched"
     r"|\blopend\b|\bloopt\b[^.\n]{0,40}\bdoor\b|status:\s*(?:aanvraagperiode\s+)?open\b"
-    r"|\blaunched\b|kan\s+men\s+nu\s+indienen|\bnu\s+(?:\w+\s+)?indienen",
+    r"|\blaunched\b|kan\s+men\s+nu\s+indienen|\bnu\s+(?:\w+\s+)?indienen"
+    # open again now ("kunnen nu weer een subsidie … aanvragen")
+    r"|\b(?:kan|kunt|kunnen)\s+(?:\w+\s+){0,3}?nu\s+(?:weer|opnieuw)\b(?:[^.\n]|\.(?=\d)){0,80}?"
+    r"\b(?:aanvragen|indienen|aangevraagd|ingediend|aanmelden)\b",
     _I | re.MULTILINE,
+)
+# Open the whole year: "this can be done all year long", "kan het hele jaar worden ingediend".
+_ALL_YEAR_RE = re.compile(
+    r"\ball\s+year\s+(?:long|round)\b|\byear[-\s]round\b"
+    r"|\bhet\s+(?:ge)?hele\s+jaar\b(?:\s+\w+){0,2}?\s+(?:worden\s+)?"
+    r"(?:ingediend|aangevraagd|indienen|aanvragen)\b",
+    _I,
+)
+# A general rule with exceptions ("…, tenzij de regeling een datum noemt", "met uitzondering
+# van bijdragen in rondes") or a deadline counted back from the activity ("uiterlijk 13 weken
+# vóór de activiteit") or of dates in general ("vóór een bepaalde datum"): a procedure page,
+# not the state of one scheme (unknown).
+_NOT_ALL_YEAR_RE = re.compile(
+    r"\b(?:tenzij|met\s+uitzondering|behalve|unless|except)\b"
+    r"|\bbepaalde?\s+(?:datum|tijdvak|periode)\b|\ba\s+(?:certain|given)\s+(?:date|period)\b"
+    r"|\b\d+\s+(?:weken|dagen|maanden|weeks|days|months)\s+(?:vóór|voor|voorafgaand|before|prior)",
+    _I,
 )
 _OPEN_BADGE_RE = re.compile(r"^\s*status:\s*(?:aanvraagperiode\s+)?open\s*$", _I | re.MULTILINE)
 # An explanation of the portal's status labels is not the status of a call.
@@ -366,4 +390,18 @@ def words_status(text: str, stopped: bool) -> str:
         return "closed"
     if _UPCOMING_RE.search(text):
         return "upcoming"
-    return "open" if _OPEN_RE.search(text) or _CLOSING_SOON_RE.search(text) else "unknown"
+    if _OPEN_RE.search(text) or _CLOSING_SOON_RE.search(text):
+        return "open"
+    return "open" if _open_all_year(text) else "unknown"
+
+
+def _open_all_year(text: str) -> bool:
+    """Say whether the text says the scheme takes applications the whole year, as a fact
+    about this scheme and not a general procedure rule with exceptions."""
+    lower = text.lower()
+    if "jaar" not in lower and "year" not in lower:
+        return False
+    mt = _ALL_YEAR_RE.search(text)
+    if mt is None or _NOT_ALL_YEAR_RE.search(text):
+        return False
+    return not _CONDITIONAL_RE.search(text, max(0, mt.start() - 60), mt.start())
