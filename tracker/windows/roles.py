@@ -421,11 +421,32 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
     ):
         r.role, r.strong = OPEN, True
     elif labels:
-        r.role, r.strong = (OPEN if labels[-1]["open"] else CLOSE_INCL), True
+        head = _label_head(label_lead, labels)
+        r.role, r.strong = (OPEN if head["open"] else CLOSE_INCL), True
     elif tail:
         r.role, r.strong = (OPEN if tail["open"] else CLOSE_INCL), True
     elif any(_is_label(label_lead, lb) for lb in _LABEL_RE.finditer(label_lead)):
         r.role, r.strong = WINDOW, True
+
+
+_OF_RE = re.compile(r"\s+(?:for|voor|of|van)\b", _I)
+
+
+def _label_head(label_lead: str, labels: list[re.Match[str]]) -> re.Match[str]:
+    """Return the label word that says what the date is: the last one, unless an earlier label
+    word governs it through a preposition in one label ("Deadline for the open call:",
+    "Sluitingsdatum voor de openstelling:" close; the later word only names the call)."""
+    last = labels[-1]
+    for lb in labels[:-1]:
+        between = label_lead[lb.end() : last.start()]
+        if (
+            _OF_RE.match(label_lead, lb.end())
+            and len(between) <= 40
+            and not any(ch in between for ch in ":.;\n")
+            and bool(lb["open"]) != bool(last["open"])
+        ):
+            return lb
+    return last
 
 
 # An opening word in the middle of a line above the date, with more words after it, is part of a
@@ -597,8 +618,10 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and prev.negative
             and r.role in (CLOSE_INCL, CLOSE_EXCL)
             and not (prev.role in (CLOSE_INCL, CLOSE_EXCL) and _POSITIVE_RE.search(lead))
+            and not (_POSITIVE_RE.search(lead) and CLOSING_WORDS_RE.search(lead))
         ):  # "…tot 30 juni, moeten ingediend worden tegen uiterlijk 15 september": its own
-            r.negative = True  # submission words make the second closing no part of the decoy
+            r.negative = True  # submission words make the second closing no part of the decoy;
+            # so does its own deadline label ("… on 10 Oct and the submission deadline will be on")
         roles.append(r)
         prev = r
     apply_layout(text, roles)
