@@ -100,7 +100,9 @@ _PLURAL_CLOSE_RE = re.compile(
 _LIST_RE = re.compile(r"^\s*(?:,\s*(?:en|and|of|or)?|en|and|of|or|&)\s*$", _I)
 _SUPERSEDE_RE = re.compile(
     r"(?:verschoven|verplaatst|uitgesteld|vervroegd|verlengd|gewijzigd|aangepast|extended"
-    r"|postponed|moved|changed|brought\s+forward)\s+(?:van|from)\s*$",
+    r"|postponed|moved|changed|brought\s+forward)\s+(?:van|from)\s*$"
+    # the date that a new one replaces: "voor 1 oktober indienen, in plaats van 1 juni"
+    r"|\b(?:in\s+plaats\s+van|i\.p\.v\.|instead\s+of|rather\s+than)\s*$",
     _I,
 )
 # A closing label right before "van": the date is that closing, not an opening ("een deadline
@@ -148,7 +150,11 @@ _NEGATIVE_RE = first_letter_guard(
         r"|uitslag|bezwaar|vragen\s+stellen|questions|ter\s*inzage|zienswijze|staatscourant\s+van"
         r"|\b(?:regeling|besluit)\s+van\b|verordening\s+per\b|stand\s+per|seizoen|begrotingsjaar"
         r"|started\s+before|gaat\s+niet\s+door|geannuleerd|cancel+ed|ingetrokken|withdrawn"
-        r"|niet\s+meer\s+(?:worden\s+)?opengesteld|onbekend|meestal|usually",
+        r"|niet\s+meer\s+(?:worden\s+)?opengesteld|onbekend|meestal|usually"
+        # the end of the scheme itself ("De regeling is per 1-1-2024 beëindigd")
+        r"|\bbe[eë]indigd\b|\bopgeheven\b|\bafgeschaft\b|\bstopgezet\b"
+        # a ceiling period ("het subsidieplafond voor de periode van 2 september 2019 t/m …")
+        r"|plafond\s+(?:\w+\s+){0,2}?voor\s+de\s+periode\b",
         _I,
     ),
     "abcdefgilmnopqrstuvwz",
@@ -166,7 +172,7 @@ NEGATIVE_WORDS = (
     "payment", "uitslag", "bezwaar", "vragen", "questions", "inzage", "zienswijze",
     "staatscourant", "regeling", "verordening", "stand", "seizoen", "begrotingsjaar", "door",
     "geannuleerd", "cance", "ingetrokken", "withdrawn", "opengesteld", "onbekend", "meestal",
-    "usually",
+    "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond",
 )  # fmt: skip
 # A confirmation of receipt promised by a date is no deadline ("alle aanvragers voor 23 oktober
 # een ontvangstbevestiging sturen"); only next to the date, since a headline about late
