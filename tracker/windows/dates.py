@@ -58,12 +58,13 @@ _MON = (
 _FULLMON = rf"(?:{_alt(FULL_MONTHS)})(?![a-z])"
 _WD = rf"(?:{_alt(WEEKDAYS)})"
 # 12-hour ("5:00 p.m.", "5 PM"), 24-hour ("17.00", "17h00", Flemish "17u00") and bare Flemish
-# hours ("12u"); the 12-hour form is tried first so "5:00 PM" does not stop at "5:00".
+# hours ("12u", "12h – noon"); the 12-hour form is tried first so "5:00 PM" does not stop at "5:00".
 _TIME_CORE = (
     r"(?:(?P<h12>1[0-2]|0?[1-9])(?:[.:](?P<mi12>[0-5]\d))?(?::[0-5]\d)?\s*(?P<ap>[ap])\.?\s?m\.?"
     r"(?![a-z])"
     r"|(?P<h>[01]?\d|2[0-4])[.:hu](?P<mi>[0-5]\d)(?::[0-5]\d)?(?![.\-/]?\d)"
-    r"|(?P<hu>[01]?\d|2[0-4])u(?![\w]))"
+    # a bare English hour only before noon: "12h – noon (CET)"
+    r"|(?P<hu>[01]?\d|2[0-4])(?:u|h(?=\s*[-–—(]*\s*(?:noon|midday)\b))(?![\w]))"
 )
 TIME_PATTERN = rf"{_TIME_CORE}(?:\s*(?:uur|u|oere)(?![a-z]))?(?P<part>)"
 _TZ = (
