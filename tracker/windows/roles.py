@@ -148,7 +148,7 @@ _NEGATIVE_RE = first_letter_guard(
         r"|info\s+session|informatiesessie|evaluat|results|resultaten|signature|grant\s+agreement"
         r"|verslag|rapportage|vaststelling|verantwoording|declarat|uitbetal|betaling|payment"
         r"|uitslag|bezwaar|vragen\s+stellen|questions|ter\s*inzage|zienswijze|staatscourant\s+van"
-        r"|\b(?:regeling|besluit)\s+van\b|verordening\s+per\b|stand\s+per|seizoen|begrotingsjaar"
+        r"|\b(?:regeling|besluit)\s+van\b|verordening\s+per\b|stand\s+per|\bseizoen(?:en)?\b|sportseizoen|speelseizoen|begrotingsjaar"
         r"|started\s+before|gaat\s+niet\s+door|geannuleerd|cancel+ed|ingetrokken|withdrawn"
         r"|niet\s+meer\s+(?:worden\s+)?opengesteld|onbekend|meestal|usually"
         # the end of the scheme itself ("De regeling is per 1-1-2024 beëindigd")
