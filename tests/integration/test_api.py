@@ -53,7 +53,9 @@ def test_public_schemes_and_filters(anonymous: TestClient) -> None:
     titles = sorted(s["title"].casefold() for s in schemes)
     assert [s["title"].casefold() for s in page] == titles[1:3]
     detail = anonymous.get(f"/api/schemes/{slim['id']}").json()
-    assert len(detail["windows"]) == 2 and "mkb-ondernemingen" in detail["windows"][0]["snippet"]
+    # SLIM states two periods; the extractor is unsure of one, which waits for staff review
+    # and is not public before that (tests/integration/test_review_hold.py)
+    assert len(detail["windows"]) == 1 and "mkb-ondernemingen" in detail["windows"][0]["snippet"]
     assert anonymous.get("/api/schemes/999999").status_code == 404
     assert anonymous.get("/api/schemes", params={"region": "Gelderland"}).status_code == 422
     # the shape of a code but no province: refused, not an empty list

@@ -63,3 +63,46 @@ def test_review_true_window_is_held_until_staff_approve(
         assert approved is not None and approved.published
     # mail now waits only on what it always waits on: a first run's baseline events never mail
     assert _mail_ready(engine, event.id) is not approved.baseline
+
+
+def test_a_held_window_is_not_public_until_approved_and_a_rejected_one_never(
+    engine: Engine, replay: ReplayServer
+) -> None:
+    """Held dates reach no calendar, API or public list either (a calendar subscriber would
+    import them): staff see them in the review queue and on their own pages; approved, they
+    are public; rejected, they stay out."""
+    add_staff(engine)
+    config = scraped_config(replay, engine)
+    with Session(engine) as s:
+        held = s.exec(
+            select(Event).where(col(Event.published).is_(False), col(Event.window_id).is_not(None))
+        ).all()
+        ids = sorted({e.window_id for e in held if e.window_id is not None})
+    assert ids, "the bundled texts hold windows the extractor wants reviewed"
+
+    def public(client: TestClient) -> tuple[set[int], str]:
+        windows = {w["id"] for w in client.get("/api/windows", params={"limit": 500}).json()}
+        return windows, client.get("/calendar.ics").text
+
+    with TestClient(make_app(config, engine)) as anonymous:
+        shown, calendar = public(anonymous)
+        for wid in ids:
+            assert wid not in shown and f"window-{wid}-" not in calendar
+    with TestClient(make_app(config, engine)) as client:
+        login(client)
+        staff_view = {w["id"] for w in client.get("/api/windows", params={"limit": 500}).json()}
+        assert set(ids) & staff_view, "staff still see the held windows"
+        for wid, verdict in ((ids[0], "approved"), *((i, "rejected") for i in ids[1:])):
+            post_form(client, "/beheer/beoordelen", f"/beheer/beoordelen/{wid}",
+                      {"decision": verdict})  # fmt: skip
+    with TestClient(make_app(config, engine)) as anonymous:
+        shown, calendar = public(anonymous)
+        with Session(engine) as s:
+            first = s.get(Window, ids[0])
+            assert first is not None
+            copies = {
+                w.id for w in s.exec(select(Window).where(Window.scheme_id == first.scheme_id))
+            }
+        assert copies & shown, "approved: its span is public"
+        for wid in ids[1:]:
+            assert wid not in shown and f"window-{wid}-" not in calendar, "rejected stays out"

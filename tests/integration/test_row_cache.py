@@ -100,7 +100,7 @@ def test_the_warmer_builds_used_rows_once_a_scrape_has_settled(engine: Engine) -
         _wait_until_warmed(engine, warmer)
     finally:
         warmer.stop()
-    assert any(key == ("rows", False, False) for _g, keys in warmer.warmed for key in keys)
+    assert any(key == ("rows", False, False, False) for _g, keys in warmer.warmed for key in keys)
     with recorded_statements(engine) as statements, Session(engine) as s:
         rows = load_rows(s, NOW + timedelta(minutes=6))
     assert _only_the_generation_was_read(statements)
@@ -126,7 +126,7 @@ def _wait_until_warmed(engine: Engine, warmer: rowcache.RowWarmer) -> int:
 
 
 def _wait_for_refresh(engine: Engine) -> None:
-    building = rowcache._building[(id(engine), ("rows", False, False))]
+    building = rowcache._building[(id(engine), ("rows", False, False, False))]
     with building:  # the background build holds it until it has stored its result
         pass
 
@@ -176,7 +176,7 @@ def test_while_one_thread_builds_others_get_the_previous_rows(engine: Engine) ->
     with Session(engine) as s:
         first = load_rows(s, NOW)
     just_after = OPENS + timedelta(seconds=30)
-    building = rowcache._building[(id(engine), ("rows", False, False))]
+    building = rowcache._building[(id(engine), ("rows", False, False, False))]
     assert building.acquire(blocking=False)  # as if another request were building right now
     try:
         with Session(engine) as s:
@@ -269,7 +269,7 @@ def test_the_web_app_builds_the_first_lists_at_start(engine: Engine) -> None:
             assert time.monotonic() < deadline, "the first lists were never built"
             time.sleep(0.02)
         built = set(rowcache._caches[engine])
-        assert {("rows", True, True), ("sorted", False, False, "title", False),
+        assert {("rows", True, True, True), ("sorted", False, False, "title", False),
                 ("sorted", False, True, "closes", False)} <= built  # fmt: skip
         with recorded_statements(engine) as statements:
             page = client.get("/regelingen").text

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from tracker.detect.windows import distinct_windows
-from tracker.models import Event, Scheme, Window
+from tracker.models import Event, EventKind, Scheme, Window
 from tracker.read.visible import visible_clause
 
 BATCH = 500
@@ -119,9 +120,12 @@ def _opening_order(window: Window) -> tuple[datetime, int]:
     return window.opens_at or UNDATED, window.id or 0
 
 
-def scheme_windows(session: Session, scheme_ids: Sequence[int]) -> dict[int, list[Window]]:
+def scheme_windows(
+    session: Session, scheme_ids: Sequence[int], *, withheld: Collection[int] = ()
+) -> dict[int, list[Window]]:
     """The shown windows (``shown_windows``) of each scheme: the one window query of the
-    read side."""
+    read side. Public readers pass ``withheld`` (``withheld_windows``): those are left out
+    before a span's copy is chosen."""
     result: dict[int, list[Window]] = {sid: [] for sid in scheme_ids}
     if not scheme_ids:
         return result
@@ -130,7 +134,38 @@ def scheme_windows(session: Session, scheme_ids: Sequence[int]) -> dict[int, lis
         chunk = list(scheme_ids[start : start + BATCH])
         query = select(Window).where(col(Window.scheme_id).in_(chunk))
         for window in session.exec(query).all():
-            stored.setdefault(window.scheme_id, []).append(window)
+            if window.id not in withheld:
+                stored.setdefault(window.scheme_id, []).append(window)
     for scheme_id, windows in stored.items():
         result[scheme_id] = shown_windows(windows)
     return result
+
+
+# the events that tell a window's dates: the ones held for review
+_DATED = (EventKind.WINDOW_ANNOUNCED.value, EventKind.WINDOW_CHANGED.value)
+
+
+def withheld_windows(session: Session) -> dict[int, int]:
+    """Windows the public must not see yet, by id, with their scheme's id: those whose latest
+    dated alert (announced or changed) is unpublished, i.e. held for staff review or rejected
+    by staff, unless staff corrected the window since (it is locked with their dates).
+
+    With ``[review] hold_low_confidence`` such dates reach no feed or mail; this keeps them
+    out of the calendar, the scheme pages and the API as well, until approved or corrected.
+    A later confident change of the window (a published alert) shows it again.
+    """
+    events = Event.__table__  # type: ignore[attr-defined]
+    windows = Window.__table__  # type: ignore[attr-defined]
+    latest = (
+        sa.select(events.c.window_id, sa.func.max(events.c.id).label("last"))
+        .where(events.c.window_id.is_not(None), events.c.kind.in_(_DATED))
+        .group_by(events.c.window_id)
+        .subquery()
+    )
+    query = (
+        sa.select(windows.c.id, windows.c.scheme_id)
+        .join(latest, latest.c.window_id == windows.c.id)
+        .join(events, events.c.id == latest.c.last)
+        .where(events.c.published.is_(False), windows.c.staff_locked.is_(False))
+    )
+    return {int(wid): int(sid) for wid, sid in session.connection().execute(query)}

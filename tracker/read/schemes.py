@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from tracker.models import Scheme, Window
 from tracker.read import rowcache
-from tracker.read.queries import Filters, scheme_matches, scheme_windows
+from tracker.read.queries import Filters, scheme_matches, scheme_windows, withheld_windows
 from tracker.read.status import scheme_status
 from tracker.read.visible import is_visible, visible_clause
 
@@ -34,20 +34,43 @@ class SchemeRow:
 
 
 def load_rows(
-    session: Session, now: datetime, *, hidden: bool = False, removed: bool = False
+    session: Session,
+    now: datetime,
+    *,
+    hidden: bool = False,
+    removed: bool = False,
+    held: bool = False,
 ) -> list[SchemeRow]:
-    """Rows of every visible scheme; staff pass ``hidden``/``removed`` to include those.
-    Built once per data generation and until a window opens or closes (tracker.read.rowcache);
-    treat as read-only. Every variant is a selection of the staff's full rows (the same row
-    objects), so new data costs one build, not one per variant."""
+    """Rows of every visible scheme; staff pass ``hidden``/``removed`` to include those, and
+    ``held`` for windows waiting for review (``tracker.read.queries.withheld_windows``),
+    which the public never sees. Built once per data generation and until a window opens or
+    closes (tracker.read.rowcache); treat as read-only. Every variant is a selection of the
+    staff's full rows (the same row objects, but for a scheme with a withheld window), so new
+    data costs one build, not one per variant."""
 
     def selection(s: Session, at: datetime) -> rowcache.Built:
-        every = load_rows(s, at, hidden=True, removed=True)
+        every = load_rows(s, at, hidden=True, removed=True, held=True)
         rows = [r for r in every if is_visible(r.scheme, hidden=hidden, removed=removed)]
+        if not held:
+            rows = _without_withheld(s, rows, at)
         return rowcache.Built(rows, rows_until(rows, at))
 
-    build = _build_rows if hidden and removed else selection
-    return list(rowcache.cached(session, now, ("rows", hidden, removed), build))
+    build = _build_rows if hidden and removed and held else selection
+    return list(rowcache.cached(session, now, ("rows", hidden, removed, held), build))
+
+
+def _without_withheld(session: Session, rows: list[SchemeRow], now: datetime) -> list[SchemeRow]:
+    """The rows as the public sees them: a scheme with a window held for review gets a row of
+    its other windows (its status and next dates from those)."""
+    withheld = withheld_windows(session)
+    affected = [sid for sid in {r.scheme.id for r in rows} & set(withheld.values()) if sid]
+    if not affected:
+        return rows
+    windows = scheme_windows(session, affected, withheld=withheld)
+    return [
+        scheme_row(r.scheme, windows[r.scheme.id], now) if r.scheme.id in windows else r
+        for r in rows
+    ]
 
 
 def _build_rows(session: Session, now: datetime) -> rowcache.Built:
@@ -119,7 +142,7 @@ def select_rows(
     catalogue = ("sorted", hidden, staff, sort, descending)
 
     def build(s: Session, at: datetime) -> rowcache.Built:
-        rows = load_rows(s, at, hidden=hidden, removed=staff)
+        rows = load_rows(s, at, hidden=hidden, removed=staff, held=staff)
         return rowcache.Built(sort_rows(rows, sort, descending), rows_until(rows, at))
 
     ordered: list[SchemeRow] = rowcache.cached(session, now, catalogue, build)

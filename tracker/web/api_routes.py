@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from tracker.config import Config
 from tracker.models import Event, EventKind, Scheme, Window
 from tracker.read.health import source_health
-from tracker.read.queries import Filters, scheme_windows, shown_windows
+from tracker.read.queries import Filters, scheme_windows, shown_windows, withheld_windows
 from tracker.read.schemes import SchemeRow, SortKey, scheme_row, select_rows
 from tracker.read.status import window_status
 from tracker.read.visible import is_visible, visible_clause
@@ -200,7 +200,8 @@ def get_scheme(request: Request, session: DB, scheme_id: Id) -> SchemeDetailOut:
     if scheme is None or not is_visible(scheme, hidden=staff, removed=staff):
         raise HTTPException(status_code=404, detail="regeling niet gevonden")
     now = now_utc(request)
-    windows = scheme_windows(session, [scheme_id])[scheme_id]
+    withheld = () if staff else withheld_windows(session)  # held for review: not public
+    windows = scheme_windows(session, [scheme_id], withheld=withheld)[scheme_id]
     base = _scheme_out(scheme_row(scheme, windows, now))
     return SchemeDetailOut(
         **base.model_dump(),
@@ -245,7 +246,8 @@ def list_windows(
         if scheme_id not in ids:  # as /schemes/{id}: an unknown id is 404, not no windows
             raise HTTPException(status_code=404, detail="regeling niet gevonden")
         ids = [scheme_id]
-    by_scheme = scheme_windows(session, ids)
+    withheld = () if staff else withheld_windows(session)  # held for review: not public
+    by_scheme = scheme_windows(session, ids, withheld=withheld)
     windows = shown_windows(w for own in by_scheme.values() for w in own)
     out = [_window_out(w, now) for w in windows]
     out = [w for w in out if status is None or w.status == status]

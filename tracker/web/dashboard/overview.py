@@ -121,7 +121,7 @@ def overview(
 ) -> HTMLResponse:
     now = now_utc(request)
     today = to_local(now).date()
-    rows = load_rows(session, now)
+    rows = load_rows(session, now, held=True)  # staff see windows waiting for review
     marks = upcoming_marks(rows, now)
     troubled = [h for h in source_health(session, config, set()) if h.flagged]
     return render(

@@ -142,7 +142,7 @@ def merge_choices(session: Session, now: datetime, scheme: Scheme) -> list[Schem
 def _build_words(session: Session, now: datetime) -> rowcache.Built:
     """Title word → ids of the schemes still on their own whose title has it."""
     index: dict[str, list[int]] = {}
-    for row in load_rows(session, now, hidden=True, removed=True):
+    for row in load_rows(session, now, hidden=True, removed=True, held=True):
         for word in title_words(row.scheme.title):
             index.setdefault(word, []).append(row.scheme.id or 0)
     return rowcache.Built(index, None)
@@ -150,7 +150,9 @@ def _build_words(session: Session, now: datetime) -> rowcache.Built:
 
 def _build_facets(session: Session, now: datetime) -> rowcache.Built:
     """The filter choices: once per data generation (they do not depend on the clock)."""
-    return rowcache.Built(facets(load_rows(session, now, hidden=True, removed=True)), None)
+    return rowcache.Built(
+        facets(load_rows(session, now, hidden=True, removed=True, held=True)), None
+    )
 
 
 @router.get("/regelingen.csv")
