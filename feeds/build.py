@@ -16,6 +16,7 @@ from datetime import datetime
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
+from scrapers._url import http_url
 from tracker.models import Event, Scheme, Window
 from tracker.read.describe import event_lines, event_title, scheme_lines
 from tracker.read.status import LABELS_NL, scheme_status
@@ -92,7 +93,7 @@ def build_event_feed(
         updated,
     )
     for event, scheme, window in rows:
-        link = (window.url if window and window.url else "") or scheme.url or site_url
+        link = http_url(window.url if window else "") or http_url(scheme.url) or site_url
         _add_entry(fg, event_id(event), event_title(event, scheme, window), link,
                    event_lines(event, scheme, window, now), scheme,
                    published=event.created_at, updated=event.created_at)  # fmt: skip
@@ -122,8 +123,9 @@ def build_scheme_feed(
     )
     for scheme, windows, changed in rows:
         status = LABELS_NL[scheme_status(windows, now)]
+        link = http_url(scheme.url) or site_url
         entry = _add_entry(fg, scheme_id(scheme), f"{scheme.title} ({status})",
-                           scheme.url or site_url, scheme_lines(scheme, windows, now), scheme,
+                           link, scheme_lines(scheme, windows, now), scheme,
                            published=scheme.created_at, updated=changed)  # fmt: skip
         for tag in (*scheme.themes, *scheme.doelgroepen):
             entry.category(term=tag)

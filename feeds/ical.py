@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
 
+from scrapers._url import http_url
 from tracker.models import Scheme, Window
 from tracker.read.describe import scheme_lines
 from tracker.read.timefmt import to_local
@@ -90,7 +91,9 @@ def _vevent(scheme: Scheme, window: Window, edge: str, now: datetime) -> VEvent:
         event.add("dtstart", local.date())
         event.add("dtend", local.date() + timedelta(days=1))
     event.add("description", "\n".join(scheme_lines(scheme, [window], now)))
-    link = window.url or scheme.url
+    # a stored link is cleaned again per event: one with a control character in it made
+    # icalendar refuse the whole calendar (a 500 for every subscriber)
+    link = http_url(window.url) or http_url(scheme.url)
     if link:
         event.add("url", link)
     event.add("transp", "TRANSPARENT")

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from scrapers import _html
 from scrapers._names import name_from_heading
+from scrapers._url import http_url
 from scrapers.base import (
     Page,
     ParseError,
@@ -89,20 +90,22 @@ class HtmlListScraper(Scraper):
         for n, item in enumerate(items, start=1):
             anchor = item.select_one(opts.link)
             href = str(anchor.get("href", "")) if anchor else ""
-            url = urljoin(page.url, href) if href else ""
+            url = http_url(href, page.url)
+            # a link that is no http(s) URL (mailto:, javascript:) still tells items apart
+            key = url or (urljoin(page.url, href) if href else "")
             title = _text(item, opts.title) or (_html.clean(anchor.get_text(" ")) if anchor else "")
             if not title:
                 # passed on as suspect, not dropped: the run is then degraded, so the scheme
                 # behind it is not counted missing (and removed) while it is still listed
                 reason = f"lijstitem {n} zonder titel"
                 self.warn(f"{page.url}: {reason}")
-                yield RawScheme(key=url or f"{page.url}#{n}", title="", url=url or page.url,
+                yield RawScheme(key=key or f"{page.url}#{n}", title="", url=url or page.url,
                                 suspect=reason)  # fmt: skip
                 continue
             opens, closes, status = (_text(item, s) for s in (opts.opens, opts.closes, opts.status))
             windows = [RawWindow(opens_text=opens, closes_text=closes)] if opens or closes else []
             yield RawScheme(
-                key=url or title,
+                key=key or title,
                 title=title,
                 name=name_from_heading(title),
                 url=url or page.url,
@@ -121,11 +124,11 @@ class HtmlListScraper(Scraper):
         if not self.options.next or self._pages >= cap:
             return []
         anchor = _html.soup_of(page).select_one(self.options.next)
-        href = str(anchor.get("href", "")) if anchor else ""
-        if not href:
+        url = http_url(str(anchor.get("href", "")), page.url) if anchor else ""
+        if not url:
             return []
         self._pages += 1
-        return [Request(urljoin(page.url, href))]
+        return [Request(url)]
 
     def parse_detail(self, page: Page, raw: RawScheme) -> RawScheme:
         read = _html.read_scheme_page(page, content_selector=self.options.content)

@@ -5,7 +5,7 @@ import pytest
 
 from scrapers.base import ParseError, SourceContext
 from scrapers.html_list import HtmlListScraper
-from tests.scrapers.conftest import page_from_fixture
+from tests.scrapers.conftest import page_from_bytes, page_from_fixture
 
 LIST = "https://www.rvo.nl/subsidies-financiering"
 OPTIONS = {
@@ -101,3 +101,21 @@ def test_an_item_that_lost_its_title_is_suspect_not_dropped() -> None:
     assert wbso.suspect == "lijstitem 2 zonder titel"
     assert wbso.key == "https://www.rvo.nl/subsidies-financiering/wbso"
     assert scraper.warnings == [f"{LIST}: lijstitem 2 zonder titel"]
+
+
+def test_a_link_with_a_newline_or_another_scheme_is_cleaned_like_a_browser_does() -> None:
+    """An href on another scheme than the page's came back from urljoin unchanged, newline and
+    all; the stored link then broke the calendar of every subscriber."""
+    markup = (
+        b'<ul><li class="teaser"><h3><a href="https://evil.test/a&#10;ATTACH:x">Een</a></h3></li>'
+        b'<li class="teaser"><h3><a href=" /r/2 x\r\n">Twee</a></h3></li>'
+        b'<li class="teaser"><h3><a href="mailto:a@b.test">Drie</a></h3></li></ul>'
+        b'<a rel="next" href="http://x.test/p\n2">verder</a>'
+    )
+    page = page_from_bytes(markup, LIST)
+    scraper = make()
+    one, two, three = scraper.parse(page)
+    assert (one.key, one.url) == ("https://evil.test/aATTACH:x",) * 2
+    assert (two.key, two.url) == ("https://www.rvo.nl/r/2%20x",) * 2
+    assert three.url == LIST and three.key == "mailto:a@b.test"
+    assert [r.url for r in scraper.next_requests(page)] == ["http://x.test/p2"]

@@ -189,3 +189,22 @@ def test_an_rss_reader_links_to_the_site_not_to_the_feed() -> None:
         assert feed.link == "http://x/"
         assert {(link.rel, link.href) for link in feed.links} >= {
             ("alternate", "http://x/"), ("self", "http://x/feeds/alerts.rss")}  # fmt: skip
+
+
+def test_a_stored_link_with_a_newline_breaks_neither_the_calendar_nor_the_feed() -> None:
+    """Rows stored before links were cleaned: icalendar refused the whole calendar (a 500 for
+    every subscriber) over one URL with a line break; each event's link is cleaned instead."""
+    bad = SCHEME.model_copy(update={"url": "https://evil.test/a\nATTACH:https://evil.test/x"})
+    window = Window(id=4, scheme_id=7, opens_at=datetime(2027, 3, 1, 8, tzinfo=UTC),
+                    url="javascript:alert(1)\n", updated_at=NOW)  # fmt: skip
+    other = Window(id=5, scheme_id=7, closes_at=datetime(2027, 3, 9, tzinfo=UTC),
+                   url="https://e.org/b", updated_at=NOW)  # fmt: skip
+    text = build_calendar(title="t", rows=[(bad, window), (SCHEME, other)], now=NOW).to_ical()
+    events = icalendar.Calendar.from_ical(text).walk("VEVENT")
+    assert sorted(str(e["URL"]) for e in events) == [
+        "https://e.org/b", "https://evil.test/aATTACH:https://evil.test/x"]  # fmt: skip
+    assert b"\nATTACH" not in text
+    fg = build_scheme_feed(title="t", self_url="http://x/f", site_url="http://x/",
+                           rows=[(bad, [window], NOW)], now=NOW, updated=NOW)  # fmt: skip
+    [entry] = feedparser.parse(fg.atom_str()).entries
+    assert entry.link == "https://evil.test/aATTACH:https://evil.test/x"

@@ -111,3 +111,18 @@ def test_a_long_subject_shortens_the_name_not_the_dates_or_the_amount() -> None:
     assert subject.startswith("Aanvraagperiode bekend: Regeling <Vakkracht> & Co")
     assert " … van 21 maart 2027" in subject
     assert subject.endswith("tot en met 20 april 2027, budget € 2.500.000")
+
+
+def test_a_stored_link_with_a_newline_reaches_the_mail_as_one_clean_url() -> None:
+    [(event, scheme, window)] = _rows()
+    scheme.url = "https://evil.test/a\r\nATTACH:x"
+    assert window is not None
+    window.url = "javascript:alert(1)"
+    letter = Renderer(CONFIG, make_env(), NOW).render(
+        row_id=1, created_at=NOW, kind="event", recipient=Recipient("a@example.org", "t"),
+        rows=[(event, scheme, window)])  # fmt: skip
+    msg = _parse(letter)
+    html = msg.get_body(("html",)).get_content()
+    text = msg.get_body(("plain",)).get_content()
+    assert 'href="https://evil.test/aATTACH:x"' in html and "javascript" not in html
+    assert not any(line.startswith("ATTACH") for line in text.splitlines())

@@ -60,6 +60,9 @@ def test_public_http_urls_pass(url: str) -> None:
         ("http://user:pw@repository.overheid.nl/", "wachtwoord"),
         ("http://does-not-exist.example/", "niet te vinden"),
         ("http://repository.overheid.nl:99999/", "ongeldige URL"),
+        # urlsplit drops tab/CR/LF, so the stored URL would differ from the checked one
+        ("https://repository.overheid.nl/a\nATTACH:x", "stuurteken"),
+        ("https://repository.overheid.nl/a b", "spatie"),
     ],
 )
 def test_unsafe_urls_are_refused(url: str, reason: str) -> None:

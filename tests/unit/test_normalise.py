@@ -128,6 +128,10 @@ def test_text_urls_and_required_fields() -> None:
     assert clean_text("  a&amp;b <b>c</b>\n d ", 100) == "a&b c d"
     assert absolute_url("/r/1", "https://x.nl/lijst") == "https://x.nl/r/1"
     assert absolute_url("javascript:alert(1)", "https://x.nl/") == ""
+    # another scheme than the page's: urljoin returned it as is, newline included
+    assert absolute_url("https://e.test/a\nATTACH:x", "http://x.nl/") == "https://e.test/aATTACH:x"
+    assert absolute_url("/a b\x00c", "https://x.nl/") == "https://x.nl/a%20b%00c"
+    assert absolute_url("https://e\x0b.test/", "https://x.nl/") == ""
     with pytest.raises(NormaliseError):
         normalise_scheme(RawScheme(key="", title="T"), SOURCE, "https://x.nl/", TODAY)
     data = normalise_scheme(RawScheme(key="k", title="T", url="/r/1"), SOURCE,

@@ -35,6 +35,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from jinja2.exceptions import UndefinedError
 from markupsafe import escape
 
+from scrapers._url import http_url
 from tracker.alerts.subscriptions import subscription_choices
 from tracker.config import Config
 from tracker.models import Event, EventKind, Frequency, OutboxMessage, Scheme, Subscription, Window
@@ -116,7 +117,7 @@ def row_message_id(config: Config, row_id: int, created_at: datetime, stored: st
 
 def _item(row: EventRow, now: datetime) -> Item:
     event, scheme, window = row
-    link = (window.url if window and window.url else "") or scheme.url
+    link = http_url(window.url if window else "") or http_url(scheme.url)
     return Item(event_title(event, scheme, window), event_lines(event, scheme, window, now), link)
 
 

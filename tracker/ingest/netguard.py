@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 Resolver = Callable[[str], Iterable[str]]
 ALLOWED_SCHEMES = ("http", "https")
+_CONTROL = re.compile(r"[\x00-\x20\x7f]")
 
 
 class UnsafeUrlError(TrackerError):
@@ -49,6 +51,9 @@ def check_source_url(
 ) -> str:
     """Return the URL, stripped, when it is safe to fetch; raise UnsafeUrlError otherwise."""
     text = url.strip()
+    if _CONTROL.search(text):
+        # urlsplit would silently drop a tab or newline; the URL is refused instead
+        raise UnsafeUrlError("de URL bevat een spatie of een stuurteken")
     try:
         parts = urlsplit(text)
         port = parts.port

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
-from urllib.parse import urljoin, urlsplit
 
+from scrapers._url import http_url
 from scrapers.base import RawScheme, RawWindow
 from tracker import windows as extractor
 from tracker.config import SourceConfig
@@ -84,11 +84,9 @@ def clean_text(value: str, limit: int) -> str:
 
 
 def absolute_url(url: str, base: str) -> str:
-    """An absolute http(s) URL, or '' for anything else (javascript:, data:, mailto: …)."""
-    if not url:
-        return ""
-    joined = urljoin(base, url.strip())
-    return joined if urlsplit(joined).scheme in ("http", "https") else ""
+    """An absolute http(s) URL, or '' for anything else (javascript:, data:, mailto: …, or a
+    host with a control character); tab/CR/LF are dropped and other controls percent-encoded."""
+    return http_url(url, base)
 
 
 def normalise_scheme(

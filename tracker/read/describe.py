@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from scrapers._url import http_url
 from tracker.models import Event, EventKind, Scheme, Window
 from tracker.read.status import LABELS_NL, window_status
 from tracker.read.timefmt import MONTHS_NL, format_moment_nl, to_local
@@ -219,7 +220,7 @@ def event_lines(event: Event, scheme: Scheme, window: Window | None, now: dateti
         lines.append(f"Was: {state_phrase(event.before)}")
     if event.kind == EventKind.SCHEME_RENAMED and event.before:
         lines.append(f"Vorige naam: {event.before.get('title', '')}")
-    link = (window.url if window and window.url else "") or scheme.url
+    link = http_url(window.url if window else "") or http_url(scheme.url)
     if link:
         lines.append(f"Officiële bron: {link}")
     return lines
@@ -234,6 +235,6 @@ def scheme_lines(scheme: Scheme, windows: Sequence[Window], now: datetime) -> li
             lines.append(f"Aanvraagperiode: {window_phrase(window)} ({status})")
     if not windows:
         lines.append("Aanvraagperiode: nog niet bekend")
-    if scheme.url:
-        lines.append(f"Officiële bron: {scheme.url}")
+    if link := http_url(scheme.url):
+        lines.append(f"Officiële bron: {link}")
     return lines
