@@ -3,10 +3,11 @@
 Only http(s) URLs whose host resolves exclusively to public addresses pass, unless the
 configuration explicitly allows private hosts (``[http] allow_private_hosts``, used by the demo
 and the tests, which serve everything on loopback). ``HopGuard`` applies the same rule to every
-request of a scrape, redirect hops included, except to the origins of configured sources (the
-operator's choice): it returns the checked address, and the fetcher connects to exactly that
-address, so DNS cannot point the connection elsewhere between check and connect. Pure apart
-from name resolution, which is injected so tests never touch DNS. No fetching happens here.
+request of a scrape, redirect hops included, except to the origins of the sources in the
+configuration file (the operator's choice; not those staff typed): it returns the checked
+address, and the fetcher connects to exactly that address, so DNS cannot point the connection
+elsewhere between check and connect. Pure apart from name resolution, which is injected so
+tests never touch DNS. No fetching happens here.
 """
 
 from __future__ import annotations

@@ -258,6 +258,10 @@ def run_sources(
     on_progress: Callable[[str, int, int], None] | None = None,
 ) -> list[RunResult]:
     """Run one cycle for the given (default: enabled) sources and return their results."""
+    # issue 13: every hop is SSRF-checked (and its address pinned), except to origins of the
+    # sources in the configuration file (the operator's choice); taken before the staff
+    # overrides, so an origin staff typed is checked on every request (its DNS may change)
+    trusted = frozenset(origin(u) for src in config.sources.values() for u in src.all_urls())
     config, refused = apply_source_overrides(config, engine)
     for source_id, reason in refused.items():
         logger.warning("%s: staff override not used: %s", source_id, reason)
@@ -288,7 +292,7 @@ def run_sources(
     fork = config.defaults.store_process and storeproc.usable(engine, len(locked))
     try:
         results += asyncio.run(
-            _run_locked(config, engine, locked, moment, on_done, on_progress, fork)
+            _run_locked(config, engine, locked, moment, on_done, on_progress, fork, trusted)
         )
     finally:
         keeper.stop()
@@ -305,11 +309,12 @@ async def _run_locked(
     on_done: Callable[[RunResult], None] | None,
     on_progress: Callable[[str, int, int], None] | None,
     fork: bool = False,
+    trusted: frozenset[str] = frozenset(),
 ) -> list[RunResult]:
     """Collect every source and store each as soon as it (and every source before it) is in."""
     storer = _Storer(config, engine, ids, now, on_done, fork)
     try:
-        await _collect_all(config, engine, ids, now, on_progress, sink=storer)
+        await _collect_all(config, engine, ids, now, on_progress, sink=storer, trusted=trusted)
     finally:
         results = await storer.drain()
     return results
@@ -451,8 +456,10 @@ async def _collect_all(
     on_progress: Callable[[str, int, int], None] | None = None,
     *,
     sink: _Storer,
+    trusted: frozenset[str] = frozenset(),
 ) -> None:
-    """Fetch and parse every source concurrently; hand each outcome to ``sink`` when done."""
+    """Fetch and parse every source concurrently; hand each outcome to ``sink`` when done.
+    ``trusted``: the origins of the file's sources, requested without the SSRF check."""
     with Session(engine) as session:
         table = HttpCacheEntry.__table__  # type: ignore[attr-defined]
         # validators only: a body is read when a 304's page is parsed (issue 14: memory)
@@ -487,12 +494,10 @@ async def _collect_all(
             )
         ).all():
             known_keys.setdefault(sid, set()).add(key)
-    # issue 13: every hop is SSRF-checked, except to origins of the sources themselves
-    origins = frozenset(origin(u) for src in config.sources.values() for u in src.all_urls())
     fetcher = Fetcher(
         config.http,
         cache,
-        guard=HopGuard(config.http.allow_private_hosts, origins),
+        guard=HopGuard(config.http.allow_private_hosts, trusted),
         load_body=partial(_stored_body, engine),
     )
     today = local_today(now)
