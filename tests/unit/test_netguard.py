@@ -51,6 +51,7 @@ def test_public_http_urls_pass(url: str) -> None:
         ("http://[::1]/", "intern adres"),
         ("http://[::ffff:127.0.0.1]/", "intern adres"),
         ("http://0.0.0.0/", "intern adres"),
+        ("http://[64:ff9b::a9fe:a9fe]/latest/meta-data/", "intern adres"),
         ("http://169.254.169.254/latest/meta-data/", "intern adres"),
         ("http://metadata.example/", "intern adres"),
         ("http://intranet.example/", "intern adres"),
@@ -91,6 +92,19 @@ def test_private_hosts_pass_only_when_config_allows() -> None:
         ("fc00::1", False),
         ("::ffff:10.0.0.1", False),
         ("240.0.0.1", False),
+        ("2a00:1450:400e:80d::2004", True),
+        # IPv6 forms that carry an IPv4 address are judged by it (is_global did not)
+        ("64:ff9b::a9fe:a9fe", False),  # NAT64 of 169.254.169.254
+        ("64:ff9b::7f00:1", False),
+        ("64:ff9b::808:808", True),
+        ("64:ff9b:1::808:808", False),  # local-use NAT64 prefix
+        ("2002:7f00:1::1", False),  # 6to4 of 127.0.0.1
+        ("2002:a00:1::1", False),  # 6to4 of 10.0.0.1
+        ("2002:808:808::1", True),
+        ("::7f00:1", False),  # IPv4-compatible 127.0.0.1
+        ("::a9fe:a9fe", False),
+        ("::ffff:169.254.169.254", False),
+        ("fec0::1", False),  # site-local
     ],
 )
 def test_is_public_address(address: str, public: bool) -> None:
