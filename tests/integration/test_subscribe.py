@@ -126,3 +126,49 @@ def test_subscribe_without_the_form_token_is_refused(engine: Engine) -> None:
     response = _client(engine).post("/abonneren", data={"email": "x@example.org"})
     assert response.status_code == 403
     assert _subs(engine) == []
+
+
+def test_a_large_body_is_refused_before_it_is_read_or_echoed(engine: Engine) -> None:
+    """POST /abonneren with many 1 MB values was parsed whole (Starlette caps a field and the
+    number of fields, not the total) and every unknown value was echoed back: 300 MB out."""
+    client = _client(engine)
+    big = post_subscribe(client, {"email": "a@example.org", "themes": ["Z" * 40_000] * 3})
+    assert big.status_code == 413 and big.text == "Het verzoek is te groot (maximaal 64 kB)."
+    many = post_subscribe(client, {"email": "a@example.org", "themes": ["x"] * 101})
+    long = post_subscribe(client, {"email": "a@example.org", "themes": "Y" * 101})
+    assert (many.status_code, long.status_code) == (422, 422)
+    echoed = post_subscribe(client, {"email": "a@example.org", "themes": ["Q" * 100] * 50})
+    assert echoed.status_code == 400 and len(echoed.content) < 20_000
+    assert "Q" * 41 not in echoed.text and "Q" * 40 + "… en 47 meer" in echoed.text
+    regions = post_subscribe(client, {"email": "a@example.org", "regions": "<b>R</b>" * 12})
+    assert "Onbekende keuze voor regio: &lt;b&gt;R&lt;/b&gt;" in regions.text
+    assert "<b>" not in regions.text
+    assert _subs(engine) == []
+
+
+def test_the_body_limit_stops_reading_an_endless_body() -> None:
+    """A body without Content-Length (chunked) is read up to the limit and no further."""
+    import asyncio
+
+    from tracker.web.limits import MAX_BODY, BodyLimit
+
+    called, read, sent = [], [0], []
+
+    async def app(*_args: object) -> None:
+        called.append(True)
+
+    async def receive() -> dict[str, object]:
+        read[0] += 1024
+        return {"type": "http.request", "body": b"x" * 1024, "more_body": True}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/abonneren", "headers": []}
+    asyncio.run(BodyLimit(app)(scope, receive, send))  # type: ignore[arg-type]
+    assert called == [] and sent[0]["status"] == 413
+    assert MAX_BODY < read[0] <= MAX_BODY + 1024
+    lying = {**scope, "headers": [(b"content-length", b"99999999")]}
+    read[0] = 0
+    asyncio.run(BodyLimit(app)(lying, receive, send))  # type: ignore[arg-type]
+    assert called == [] and read[0] == 0

@@ -23,7 +23,7 @@ from tracker.errors import TrackerError
 from tracker.models import Frequency, OutboxMessage, Scheme, Subscription
 from tracker.read.describe import LEVEL_NL
 from tracker.read.visible import is_visible
-from tracker.regions import PROVINCES, UnknownRegionError, expand_regions, region_label
+from tracker.regions import PROVINCES, expand_regions, region_label, region_names
 
 logger = logging.getLogger(__name__)
 
@@ -69,10 +69,7 @@ def normalise_email(raw: str) -> str:
 def validate_request(config: Config, req: SubscriptionRequest) -> SubscriptionRequest:
     """Check every choice against the configuration; normalise the address."""
     email = normalise_email(req.email)
-    try:
-        expand_regions(config, req.regions)
-    except UnknownRegionError as exc:
-        raise SubscribeError(str(exc)) from None
+    _check_choice("regio", req.regions, region_names(config))
     _check_choice("niveau", req.levels, LEVELS)
     _check_choice("thema", req.themes, tuple(config.themes))
     _check_choice("doelgroep", req.doelgroepen, tuple(config.doelgroepen))
@@ -94,7 +91,13 @@ def validate_request(config: Config, req: SubscriptionRequest) -> SubscriptionRe
 def _check_choice(label: str, values: Sequence[str], allowed: Sequence[str]) -> None:
     unknown = [v for v in values if v not in allowed]
     if unknown:
-        raise SubscribeError(f"Onbekende keuze voor {label}: {', '.join(unknown)}.")
+        raise SubscribeError(f"Onbekende keuze voor {label}: {_shown(unknown)}.")
+
+
+def _shown(values: Sequence[str]) -> str:
+    """A few unknown values, each shortened: the message never echoes what was sent whole."""
+    shown = [v if len(v) <= 40 else v[:40] + "…" for v in values[:3]]
+    return ", ".join(shown) + (f" en {len(values) - 3} meer" if len(values) > 3 else "")
 
 
 def recent_requests(session: Session, *, since: datetime, email: str = "", client: str = "") -> int:

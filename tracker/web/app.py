@@ -28,6 +28,7 @@ from tracker.read.status import LABELS_NL
 from tracker.read.timefmt import format_moment_nl
 from tracker.web.caching import CompressionMiddleware
 from tracker.web.feedcache import FeedFastPath
+from tracker.web.limits import BodyLimit
 
 logger = logging.getLogger(__name__)
 
@@ -113,4 +114,6 @@ def create_app(config: Config, engine: Engine) -> FastAPI:
     app.add_middleware(FeedFastPath)  # cached feeds answer 304 before the app runs (issue 14)
     # outermost: feed metrics count the answers of the cache above too
     app.add_middleware(ops_routes.FeedCounter, counters=app.state.feed_counters)
+    # outermost of all: a body larger than any form of the site is refused before it is read
+    app.add_middleware(BodyLimit)
     return app

@@ -19,6 +19,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from pydantic import StringConstraints
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -45,7 +46,12 @@ router = APIRouter()
 SessionDep = Annotated[Session, Depends(get_session)]
 ConfigDep = Annotated[Config, Depends(get_config)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
-Choice = Annotated[list[str], Form()]
+# every choice is a short code from the form; a long list or value is no visitor's (issue: a
+# body of 300 values of 1 MB each was held and echoed back whole)
+MAX_CHOICES = 100
+Choice = Annotated[
+    list[Annotated[str, StringConstraints(max_length=100)]], Form(max_length=MAX_CHOICES)
+]
 
 
 def _form_context(config: Config, **extra: object) -> dict[str, object]:
@@ -87,7 +93,7 @@ def subscribe(
     levels: Choice = [],  # noqa: B006
     themes: Choice = [],  # noqa: B006
     doelgroepen: Choice = [],  # noqa: B006
-    frequency: Annotated[str, Form()] = Frequency.DIRECT,
+    frequency: Annotated[str, Form(max_length=20)] = Frequency.DIRECT,
 ) -> HTMLResponse:
     now = now_utc(request)
     client = client_key(request.client.host if request.client else "", _salt(config))
