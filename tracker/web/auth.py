@@ -25,6 +25,7 @@ import hashlib
 import logging
 import math
 import secrets
+import threading
 from datetime import datetime, timedelta
 from typing import Annotated
 from urllib.parse import quote
@@ -37,7 +38,7 @@ from sqlmodel import Session, col, select
 from starlette.middleware.sessions import SessionMiddleware
 
 from tracker.config import Config, secret
-from tracker.ingest.upsert import upsert
+from tracker.ingest.upsert import insert_dialect, upsert
 from tracker.models import LoginFailure, StaffSession, User
 from tracker.staff.users import verify_user
 from tracker.web.csrf import SESSION_KEY, csrf_token, verify_csrf
@@ -100,12 +101,37 @@ class LoginThrottle:
         return max([0.0, *waits])
 
     def failed(self, keys: list[str], now: float, limits: list[int] | None = None) -> None:
+        self._count(keys, now, limits, check=False)
+
+    def reserve(self, keys: list[str], now: float, limits: list[int] | None = None) -> float:
+        """Count an attempt before its password is checked, in one write transaction with the
+        check of the wait: 0 when it may go ahead (then counted), else the seconds to wait.
+        Checking first and counting after the password check let every request of a burst
+        through before any failure was counted; ``release`` takes a success back."""
+        return self._count(keys, now, limits, check=True)
+
+    def _count(
+        self, keys: list[str], now: float, limits: list[int] | None, *, check: bool
+    ) -> float:
         hashed = self._hashed(keys)
         with Session(self.engine) as session:
             if session.get_bind().dialect.name == "sqlite":
                 session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                # FOR UPDATE locks only rows that exist: the first attempts of a burst saw no
+                # row and each wrote count 1. A row of count 0 is made first (a concurrent
+                # insert waits for this transaction), so the select below always locks.
+                table = LoginFailure.__table__  # type: ignore[attr-defined]
+                session.execute(
+                    insert_dialect("postgresql").insert(table).on_conflict_do_nothing(),
+                    [{"key": k, "count": 0, "last": now, "not_before": now} for k in hashed],
+                )
             query = select(LoginFailure).where(col(LoginFailure.key).in_(hashed))
             known = {row.key: row for row in session.exec(query.with_for_update())}
+            if check:
+                waits = [r.not_before - now for r in known.values() if self._live(r, now)]
+                if max([0.0, *waits]) > 0:
+                    return max(waits)
             rows = []
             for key, limit in zip(hashed, limits or [self.attempts] * len(keys), strict=True):
                 row = known.get(key)
@@ -118,6 +144,17 @@ class LoginThrottle:
                     col(LoginFailure.last) < now - self.window,
                     col(LoginFailure.not_before) <= now,
                 )
+            )
+            session.commit()
+        return 0.0
+
+    def release(self, keys: list[str]) -> None:
+        """Take back the attempt ``reserve`` counted for each key (it was no failure)."""
+        with Session(self.engine) as session:
+            session.execute(
+                sa.update(LoginFailure)
+                .where(col(LoginFailure.key).in_(self._hashed(keys)), col(LoginFailure.count) > 0)
+                .values(count=col(LoginFailure.count) - 1)
             )
             session.commit()
 
@@ -220,10 +257,15 @@ def login_form(request: Request, next: str | None = None) -> Response:
     return _render_login(request, _safe_next(next), error="")
 
 
+# Argon2 verifications at one time: each takes tens of milliseconds of CPU and memory and
+# holds a database connection; a burst of logins waits here instead of exhausting the pool
+ARGON2_SLOTS = threading.BoundedSemaphore(4)
+ARGON2_WAIT = 10.0  # seconds a login waits for a slot before it is answered 503
+
+
 @router.post("/login", include_in_schema=False, dependencies=[Depends(verify_csrf)])
 def login(
     request: Request,
-    session: Annotated[Session, Depends(get_session)],
     config: Annotated[Config, Depends(get_config)],
     username: Annotated[str, Form(max_length=200)] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
@@ -236,22 +278,39 @@ def login(
     limits = [config.staff.login_attempts, config.staff.login_attempts * CLIENT_FACTOR]
     moment = now_utc(request)
     now = moment.timestamp()
-    wait = throttle.wait(keys, now)
+    # a login uses one connection at a time (the throttle's short transactions, then the
+    # user's), and only ARGON2_SLOTS logins run at once: a burst waits here, not for the pool
+    if not ARGON2_SLOTS.acquire(timeout=ARGON2_WAIT):
+        logger.warning("inloggen te druk: geen wachtwoordcontrole vrij voor %s", client)
+        msg = "Het is nu te druk om in te loggen. Probeer het over een minuut opnieuw."
+        response = _render_login(request, _safe_next(next), error=msg, status=503)
+        response.headers["Retry-After"] = "60"
+        return response
+    try:
+        wait = throttle.reserve(keys, now, limits)
+        user = None
+        if wait <= 0:
+            with Session(request.app.state.engine, expire_on_commit=False) as session:
+                user = verify_user(session, username, password, now=moment)
+                if user is not None:
+                    hours = config.staff.session_hours
+                    sid = _start_session(session, user.username, moment, hours)
+                    session.commit()
+            if user is not None:
+                throttle.succeeded(keys[:1])
+                throttle.release(keys[1:])
+    finally:
+        ARGON2_SLOTS.release()
     if wait > 0:
         logger.warning("inloggen afgeremd voor %s / %s (%.0f s)", client, username[:50], wait)
         msg = "Te veel mislukte pogingen. Wacht even en probeer het dan opnieuw."
         response = _render_login(request, _safe_next(next), error=msg, status=429)
         response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
         return response
-    user = verify_user(session, username, password, now=moment)
     if user is None:
-        throttle.failed(keys, now, limits)
         logger.info("mislukte inlogpoging als %r vanaf %s", username[:50], client)
         msg = "Onbekende gebruikersnaam of onjuist wachtwoord."
         return _render_login(request, _safe_next(next), error=msg, status=401)
-    throttle.succeeded(keys[:1])
-    sid = _start_session(session, user.username, moment, config.staff.session_hours)
-    session.commit()
     request.session.clear()  # a fresh session (and CSRF token) after login
     request.session[USER_KEY] = user.username
     request.session[SID_KEY] = sid
