@@ -79,6 +79,10 @@ def test_overview_counts_and_calendar(client: TestClient) -> None:
     assert "Laatste signalen" in page.text and "Nieuwe regeling" in page.text
     assert "Alle bronnen gezond." in page.text
     assert page.headers["x-frame-options"] == "DENY"
+    # staff pages and a staff session's API answers stay out of shared caches; public ones not
+    assert page.headers["cache-control"] == "no-store"
+    assert client.get("/api/schemes").headers["cache-control"] == "no-store"
+    assert "no-store" not in client.get("/regelingen").headers.get("cache-control", "")
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
 
 

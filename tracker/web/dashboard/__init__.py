@@ -56,4 +56,17 @@ def install_staff(app: FastAPI, config: Config) -> None:
             response.headers.setdefault(name, value)
         if response.headers.get("content-type", "").startswith("text/html"):
             response.headers.setdefault("Content-Security-Policy", DASHBOARD_CSP)
+        if _private(request):
+            # staff pages and what a staff session sees of the API (unpublished alerts, hidden
+            # schemes) stay out of shared caches and the browser's back-button history
+            response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def _private(request: Request) -> bool:
+    path = request.url.path
+    if path.startswith(("/beheer", "/login", "/logout")):
+        return True
+    from tracker.web.auth import COOKIE
+
+    return path.startswith("/api") and COOKIE in request.cookies
