@@ -101,9 +101,13 @@ class RawScheme:
     regions: list[str] = field(default_factory=list)
     windows: list[RawWindow] = field(default_factory=list)
     detail_url: str = ""
-    # regulation identifiers (BWBR…, CVDR…) and titles this publication cites, used to merge
+    # the publication's own regulation identifiers (BWBR…, CVDR…, its own stcrt/prb id) and
+    # titles it cites, used to merge
     identifiers: list[str] = field(default_factory=list)
     cited_titles: list[str] = field(default_factory=list)
+    # identifiers the publication only cites (a plafondbesluit linking to the regulations it
+    # sets ceilings for): never its own identity, a merge hint only when one scheme has them
+    cited_identifiers: list[str] = field(default_factory=list)
     # why this item looks like it is not what the source should serve (a parking page, a
     # redesign); the pipeline then stores nothing of it and marks the run degraded
     suspect: str = ""

@@ -48,10 +48,11 @@ class KoopSruScraper(SruScraper):
     w.publicatienaam and dt.creator clauses are checked again). With ``fetch_documents`` the XML
     manifestation (``<officiele-publicatie>``) is fetched; its paragraphs and table rows become
     ``text`` (where the aanvraagtijdvak and subsidieplafond are written) and cited titles/ids
-    are extracted, and a citeertitel the document gives itself ("Deze regeling wordt aangehaald
-    als: …") becomes the name unless the heading amends another regulation. Documents of
-    records not stored yet are fetched first, so a first run that runs out of time stores what
-    it has and continues on the next run.
+    are extracted (cited ids are ``cited_identifiers``, never the record's own identity), and a
+    citeertitel the document gives itself ("Deze regeling wordt aangehaald als: …") becomes the
+    name unless the heading amends another regulation. Documents of records not stored yet are
+    fetched first, so a first run that runs out of time stores what it has and continues on the
+    next run.
 
     Backed by: the real namespace-stripped record ``koop/sru_record_gmb-2023-174296`` and real
     document XMLs (``koop/doc_*.xml``) in shared/samples; no real namespaced envelope of a
@@ -163,8 +164,11 @@ class KoopSruScraper(SruScraper):
             level=level,
             regions=regions if level != "rijk" else [],
             detail_url=detail if self.options.fetch_documents else "",
-            identifiers=list(dict.fromkeys([key, *find_identifiers(title)])),
+            # the record's own identifier is its identity; ids in the heading or text are
+            # regulations it cites (a plafondbesluit links to every regulation it covers)
+            identifiers=[key],
             cited_titles=find_cited_titles(title),
+            cited_identifiers=[i for i in find_identifiers(title) if i != key],
             extra={
                 "publication": publication,
                 "rubriek": _xml.first_text(meta, "type"),
@@ -185,6 +189,6 @@ class KoopSruScraper(SruScraper):
             name=name_from_heading(
                 raw.title, citeertitel=str(raw.extra.get("alternative", "")), text=text
             ),
-            identifiers=list(dict.fromkeys([*raw.identifiers, *ids])),
             cited_titles=list(dict.fromkeys([*raw.cited_titles, *find_cited_titles(text)])),
+            cited_identifiers=list(dict.fromkeys([*raw.cited_identifiers, *ids])),
         )

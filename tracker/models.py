@@ -216,8 +216,9 @@ class MergeProposal(SQLModel, table=True):
 class SchemeKey(SQLModel, table=True):
     """Index of the keys a scheme is found by when a new publication arrives.
 
-    ``kind`` is ``id`` (regulation identifier), ``name`` (the publication's own title as a
-    regulation name, year kept), ``claim`` (the regulation it says it amends or opens),
+    ``kind`` is ``id`` (the publication's own regulation identifier), ``cite`` (an identifier
+    it only cites), ``name`` (the publication's own title as a regulation name, year kept),
+    ``claim`` (the regulation it says it amends or opens),
     ``acronym`` or ``token`` (a title word, for merge proposals); see
     ``tracker.ingest.merge.publication_keys``. Keys belong to their publication and move
     with it when staff merge or detach.

@@ -1,9 +1,11 @@
 """Which existing scheme a new publication belongs to, and why; merge proposals for staff.
 
 Only strong keys merge automatically, in this order: a pin in config, a shared regulation
-identifier (BWBR/CVDR/stcrt ids), a name the publication claims as its subject (the regulation
-an amendment or openstelling names: "… tot wijziging van de SLIM-regeling") matching a
-scheme's regulation name, and the same official URL stated by another source. Names keep
+identifier (the publication's own BWBR/CVDR/stcrt ids), a name the publication claims as its
+subject (the regulation an amendment or openstelling names: "… tot wijziging van de
+SLIM-regeling") matching a scheme's regulation name, an identifier it only cites when exactly
+one scheme has it (a plafondbesluit citing several regulations joins none of them), and the
+same official URL stated by another source. Names keep
 their year ("SLIM 2025" is not "SLIM 2026"), and a name never joins schemes of different
 provinces. Title similarity, a shared own title or a shared acronym only create a
 ``MergeProposal`` that staff accept or reject: two publications that each carry their own
@@ -22,7 +24,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from difflib import SequenceMatcher
@@ -41,8 +43,8 @@ SIMILARITY = 0.9
 MIN_NAME = 4
 MAX_CANDIDATES = 20
 
-# SchemeKey kinds
-ID, NAME, CLAIM, ACRONYM, TOKEN = "id", "name", "claim", "acronym", "token"
+# SchemeKey kinds (CITE: an identifier the publication only cites, never its own)
+ID, NAME, CLAIM, ACRONYM, TOKEN, CITE = "id", "name", "claim", "acronym", "token", "cite"
 
 _NOISE = re.compile(r"\b(de|het|een|van|voor|en|in|der)\b")
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9+\-]{1,15})\)")
@@ -115,6 +117,7 @@ def scheme_names(data: SchemeData) -> set[str]:
 def publication_keys(data: SchemeData) -> set[tuple[str, str]]:
     """The ``SchemeKey`` (kind, value) pairs of one publication."""
     keys = {(ID, i) for i in data.identifiers}
+    keys |= {(CITE, i) for i in data.cited_identifiers if i not in data.identifiers}
     own = regulation_name(data.title)
     keys.add((NAME, own))
     subject = regulation_name(subject_title(data))
@@ -122,7 +125,7 @@ def publication_keys(data: SchemeData) -> set[tuple[str, str]]:
         keys.add((CLAIM, subject))
     keys |= {(ACRONYM, a.upper()) for a in _ACRONYM.findall(data.title)}
     keys |= {(TOKEN, t) for t in _tokens(subject_title(data))}
-    return {(k, v) for k, v in keys if v and (k in (ID, ACRONYM) or len(v) >= MIN_NAME)}
+    return {(k, v) for k, v in keys if v and (k in (ID, CITE, ACRONYM) or len(v) >= MIN_NAME)}
 
 
 def _tokens(title: str) -> set[str]:
@@ -165,12 +168,14 @@ def find_scheme(session: Session, source_id: str, data: SchemeData) -> Match:
         logger.warning("%s: no scheme with slug %r (sources.%s.scheme); matching as usual",
                        source_id, data.scheme_pin, source_id)  # fmt: skip
     identifiers = set(data.identifiers)
+    cited = set(data.cited_identifiers) - identifiers
     own = regulation_name(data.title)
     subject = regulation_name(subject_title(data))
     claims = {subject} - {own} if len(subject) >= MIN_NAME else set()
     acronyms = _acronyms(data.title)
-    keys = _KeyHits(session, {ID: identifiers, NAME: claims | {own}, CLAIM: claims | {own},
-                              ACRONYM: acronyms})  # fmt: skip
+    keys = _KeyHits(session, {ID: identifiers | cited, NAME: claims | {own},
+                              CLAIM: claims | {own}, ACRONYM: acronyms,
+                              CITE: identifiers})  # fmt: skip
     for value, scheme in keys.lookup(ID, identifiers):
         return Match(scheme, MergeReason.IDENTIFIER, f"zelfde regelingsnummer {value}")
     # an amendment names a known regulation, or a regulation is what a known amendment named
@@ -178,9 +183,21 @@ def find_scheme(session: Session, source_id: str, data: SchemeData) -> Match:
     for value, scheme in named:
         if _regions_agree(scheme, data):
             return Match(scheme, MergeReason.NAMED, f"zelfde regelingsnaam '{value}'")
+    # an identifier it only cites joins it to the one scheme with that identifier; citing
+    # several schemes' identifiers (a plafondbesluit for several regulations) joins none
+    cites = [(v, s) for v, s in keys.lookup(ID, cited) if _regions_agree(s, data)]
+    if len({scheme.id for _v, scheme in cites}) == 1:
+        value, scheme = cites[0]
+        return Match(scheme, MergeReason.IDENTIFIER, f"verwijst naar regelingsnummer {value}")
     if data.url and (same := _same_url(session, source_id, data.url)) is not None:
         return Match(same, MergeReason.URL, f"zelfde officiële URL {data.url}")
-    return _propose(session, data, keys.lookup(NAME, {own}) + keys.lookup(ACRONYM, acronyms))
+    # a publication stored earlier cites this one's identifier (and no other): for staff
+    cited_by = []
+    if keys.lookup(CITE, identifiers):
+        cited_by = [(v, s) for v, s in _cited_alone(session, identifiers)
+                    if _regions_agree(s, data)]  # fmt: skip
+    alike = keys.lookup(NAME, {own}) + keys.lookup(ACRONYM, acronyms)
+    return _propose(session, data, alike, cited_by)
 
 
 _KEYS: Any = SchemeKey.__table__  # type: ignore[attr-defined]
@@ -264,10 +281,40 @@ def _same_url(session: Session, source_id: str, url: str) -> Scheme | None:
     return live_scheme(session, scheme_id) if scheme_id is not None else None
 
 
-def _propose(session: Session, data: SchemeData, same: list[tuple[str, Scheme]]) -> Match:
+_CITES = _KEYS.alias("cites")
+# the schemes of publications citing one of these identifiers and no other identifier
+_CITED_ALONE = (
+    sa.select(_KEYS.c.value, _KEYS.c.scheme_id)
+    .where(
+        _KEYS.c.kind == CITE,
+        _KEYS.c.value.in_(sa.bindparam("ids", expanding=True)),
+        sa.select(func.count())
+        .where(_CITES.c.publication_id == _KEYS.c.publication_id, _CITES.c.kind == CITE)
+        .scalar_subquery()
+        == 1,
+    )
+    .order_by(_KEYS.c.scheme_id, _KEYS.c.value)
+)
+
+
+def _cited_alone(session: Session, identifiers: set[str]) -> list[tuple[str, Scheme]]:
+    """Live schemes with a publication citing one of ``identifiers`` as the only identifier it
+    cites (a plafondbesluit citing several regulations is about none of them alone)."""
+    rows = session.execute(_CITED_ALONE, {"ids": sorted(identifiers)}).all()
+    live = live_schemes(session, {scheme_id for _v, scheme_id in rows})
+    return [(value, live[scheme_id]) for value, scheme_id in rows]
+
+
+def _propose(
+    session: Session,
+    data: SchemeData,
+    same: list[tuple[str, Scheme]],
+    cited_by: Sequence[tuple[str, Scheme]] = (),
+) -> Match:
     """No strong key: a new scheme, with the most similar existing one proposed to staff.
 
-    ``same`` are the live schemes with the publication's own name or one of its acronyms.
+    ``same`` are the live schemes with the publication's own name or one of its acronyms;
+    ``cited_by`` those with a publication citing one of its identifiers.
     """
     new = Match(None, MergeReason.CREATED, "nieuwe regeling")
     mine = normalise_title(subject_title(data))
@@ -276,6 +323,9 @@ def _propose(session: Session, data: SchemeData, same: list[tuple[str, Scheme]])
         if _regions_agree(scheme, data) and _numbers_agree(data.title, scheme.title):
             return Match(None, MergeReason.CREATED, new.reason, scheme,
                          f"zelfde naam '{value}'", 1.0)  # fmt: skip
+    for value, scheme in cited_by:
+        reason = f"regelingsnummer {value} wordt aangehaald door een publicatie daarvan"
+        return Match(None, MergeReason.CREATED, new.reason, scheme, reason, 1.0)
     for candidate in _token_candidates(session, _tokens(subject_title(data))):
         if not _regions_agree(candidate, data) or not _numbers_agree(data.title, candidate.title):
             continue

@@ -65,11 +65,16 @@ class SchemeData:
     themes: tuple[str, ...] = field(default=())
     # the short scheme name the source gives (citeertitel, named regulation); '' if none
     name: str = ""
+    # identifiers the publication only cites (not its own: ``identifiers`` are)
+    cited_identifiers: tuple[str, ...] = ()
 
     def content_hash(self) -> str:
         # ``asdict`` without its deep copy of every value (the JSON, and so the hash, is the
         # same: both dataclasses hold only immutable values)
         fields = {**self.__dict__, "windows": [dict(w.__dict__) for w in self.windows]}
+        if not self.cited_identifiers:
+            # publications citing no identifier keep the hash they had before the field existed
+            del fields["cited_identifiers"]
         payload = json.dumps(fields, default=str, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -129,6 +134,13 @@ def normalise_scheme(
         scheme_pin=source.scheme,
         themes=source.themes,
         name=clean_text(raw.name, MAX_TITLE),
+        cited_identifiers=tuple(
+            dict.fromkeys(
+                c
+                for i in raw.cited_identifiers
+                if (c := clean_text(i, 100)) and c not in raw.identifiers
+            )
+        ),
     )
 
 
