@@ -185,3 +185,18 @@ def test_a_pin_to_no_scheme_is_logged_and_matched_as_usual(
     assert _schemes(session) == ["Regeling X"]
     assert "no scheme with slug 'slim-regling' (sources.page.scheme)" in caplog.text
     session.close()
+
+
+def test_an_eu_action_type_is_no_shared_name(sqlite_engine: Engine) -> None:
+    # real Horizon Europe topic titles (HORIZON-CL4-2027-04-DIGITAL-EMERGING-10 in the
+    # eu_sedia sample; HORIZON-CL6-2021-GOVERNANCE-01-08): both Coordination and Support Actions
+    first = "Horizon scanning and foresight in future enabling digital technologies (CSA)"
+    second = (
+        "Improving understanding of and engagement in bio-based systems with training and "
+        "skills development (CSA)"
+    )
+    s = _store_all(sqlite_engine, ("eu", _data("cl4", first)), ("eu", _data("cl6", second)))
+    assert _schemes(s) == [first, second]
+    assert review.merge_proposals(s) == []
+    assert ("acronym", "CSA") not in publication_keys(_data("cl4", first))
+    assert ("acronym", "SLIM") in publication_keys(_data("slim", "Subsidieregeling (SLIM)"))

@@ -48,6 +48,14 @@ ID, NAME, CLAIM, ACRONYM, TOKEN, CITE = "id", "name", "claim", "acronym", "token
 
 _NOISE = re.compile(r"\b(de|het|een|van|voor|en|in|der)\b")
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9+\-]{1,15})\)")
+# acronyms many distinct schemes carry: EU action types ("… skills development (CSA)"), the EU,
+# ministries; they name no scheme
+_GENERIC_ACRONYMS = frozenset(
+    {
+        "CSA", "RIA", "IA", "PCP", "PPI", "COFUND", "SME", "EU", "EC", "NL", "EZ", "EZK", "LNV",
+        "SZW", "OCW", "VWS", "BZK", "IENW", "KGG", "RVO",
+    }
+)  # fmt: skip
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 _NUMBER = re.compile(r"\d+")
 # words every scheme title has; they find no candidates
@@ -110,7 +118,7 @@ def _subject(title: str, cited: str | None) -> str:
 def scheme_names(data: SchemeData) -> set[str]:
     """The normalised names a publication answers to (kept on ``Scheme.aliases``)."""
     names = {normalise_title(data.title), normalise_title(subject_title(data))}
-    names |= {normalise_title(a) for a in _ACRONYM.findall(data.title)}
+    names |= {normalise_title(a) for a in _acronyms(data.title)}
     return {n for n in names if len(n) >= MIN_NAME}
 
 
@@ -123,7 +131,7 @@ def publication_keys(data: SchemeData) -> set[tuple[str, str]]:
     subject = regulation_name(subject_title(data))
     if subject != own:
         keys.add((CLAIM, subject))
-    keys |= {(ACRONYM, a.upper()) for a in _ACRONYM.findall(data.title)}
+    keys |= {(ACRONYM, a) for a in _acronyms(data.title)}
     keys |= {(TOKEN, t) for t in _tokens(subject_title(data))}
     return {(k, v) for k, v in keys if v and (k in (ID, CITE, ACRONYM) or len(v) >= MIN_NAME)}
 
@@ -344,7 +352,8 @@ def _propose(
 
 
 def _acronyms(title: str) -> set[str]:
-    return {a.upper() for a in _ACRONYM.findall(title)}
+    """The acronyms in parentheses that may name a scheme ("(SLIM)"), upper case."""
+    return {a for a in map(str.upper, _ACRONYM.findall(title)) if a not in _GENERIC_ACRONYMS}
 
 
 def _numbers_agree(a: str, b: str) -> bool:
