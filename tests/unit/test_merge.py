@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from tracker.ingest.merge import (
+    MAX_CANDIDATES,
     find_scheme,
     normalise_title,
     publication_keys,
@@ -200,3 +201,29 @@ def test_an_eu_action_type_is_no_shared_name(sqlite_engine: Engine) -> None:
     assert review.merge_proposals(s) == []
     assert ("acronym", "CSA") not in publication_keys(_data("cl4", first))
     assert ("acronym", "SLIM") in publication_keys(_data("slim", "Subsidieregeling (SLIM)"))
+
+
+def test_a_look_alike_is_found_among_schemes_with_many_publications(
+    sqlite_engine: Engine,
+) -> None:
+    # more Gelderland regulations than candidates are read, each with amendments repeating
+    # "gelderland" (titles modelled on Provinciaal blad headings: "Subsidieregeling
+    # energiecoaches Gelderland"); the look-alike shares two distinct words, they one
+    themes = ["natuurherstel", "fietspaden", "erfgoedlijnen", "dorpshuizen", "waterberging",
+              "zonnedaken", "mobiliteit", "sportaccommodaties", "bedrijventerreinen",
+              "vrijetijdseconomie", "cultuurparticipatie", "energiecoaches", "groenblauwe",
+              "woningbouw", "laadpalen", "wegbermen", "streekmusea", "bibliotheken",
+              "buurtbussen", "innovatievouchers", "kennisvouchers"]  # fmt: skip
+    assert len(themes) > MAX_CANDIDATES
+    items = [("prb", _data("vakkracht", "Subsidieregeling vakkracht scholing Gelderland"))]
+    for theme in themes:
+        name = f"Subsidieregeling {theme} Gelderland"
+        items.append(("prb", _data(theme, name)))
+        items += [("prb", _data(f"{theme}-{n}", f"Wijziging van de {name}", cited=(name,)))
+                  for n in range(3)]  # fmt: skip
+    items.append(("web", _data("page", "Subsidieregeling vakkrachten scholing Gelderland")))
+    s = _store_all(sqlite_engine, *items)
+    assert [(p.scheme.title, p.target.title) for p in review.merge_proposals(s)] == [
+        ("Subsidieregeling vakkrachten scholing Gelderland",
+         "Subsidieregeling vakkracht scholing Gelderland")
+    ]  # fmt: skip

@@ -384,7 +384,8 @@ class _Row(NamedTuple):
 _N = TypeVar("_N", bound=_Named)
 
 
-# the columns candidates are compared on, of the schemes sharing most title words (ties: the
+# the columns candidates are compared on, of the schemes sharing most distinct title words (a
+# scheme with many publications repeating one word does not outrank the look-alike; ties: the
 # oldest); the count reads the (kind, value, scheme_id) index only
 _CANDIDATES = sa.select(
     _SCHEMES.c.id, _SCHEMES.c.title, _SCHEMES.c.regions, _SCHEMES.c.merged_into_id
@@ -393,7 +394,7 @@ _CANDIDATES = sa.select(
         sa.select(_KEYS.c.scheme_id)
         .where(_KEYS.c.kind == TOKEN, _KEYS.c.value.in_(sa.bindparam("tokens", expanding=True)))
         .group_by(_KEYS.c.scheme_id)
-        .order_by(func.count().desc(), _KEYS.c.scheme_id)
+        .order_by(func.count(sa.distinct(_KEYS.c.value)).desc(), _KEYS.c.scheme_id)
         .limit(MAX_CANDIDATES)
         .scalar_subquery()
     )
