@@ -227,3 +227,41 @@ def test_a_look_alike_is_found_among_schemes_with_many_publications(
         ("Subsidieregeling vakkrachten scholing Gelderland",
          "Subsidieregeling vakkracht scholing Gelderland")
     ]  # fmt: skip
+
+
+def test_an_en_dash_is_a_hyphen(sqlite_engine: Engine) -> None:
+    # BWBR0046622 is cited with an en dash, the real amendment stcrt-2023-32379 with a hyphen
+    assert regulation_name("Subsidieregeling ESF+ 2021–2027") == regulation_name(
+        "Subsidieregeling ESF+ 2021-2027"
+    )
+    amendment = (
+        "Regeling van de Minister voor Armoedebeleid, Participatie en Pensioenen van 17 november "
+        "2023, nr. 2023-0000281435, tot wijziging van de Subsidieregeling ESF+ 2021-2027 in "
+        "verband met het toevoegen van een tijdvak en enkele andere wijzigingen in hoofdstuk 2b"
+    )
+    s = _store_all(
+        sqlite_engine,
+        ("bwb", _data("BWBR0046622", "Subsidieregeling ESF+ 2021–2027",
+                      identifiers=("BWBR0046622",))),
+        ("stcrt", _data("stcrt-2023-32379", amendment, cited=("Subsidieregeling ESF+ 2021-2027",))),
+    )  # fmt: skip
+    assert _schemes(s) == ["Subsidieregeling ESF+ 2021–2027"]
+    pub = s.exec(select(Publication).where(Publication.key == "stcrt-2023-32379")).one()
+    assert pub.merge_kind == MergeReason.NAMED
+
+
+def test_a_headings_date_and_number_do_not_stop_a_proposal(sqlite_engine: Engine) -> None:
+    # a Provinciaal blad heading (modelled on Gelderland's) amending a look-alike of a scheme:
+    # its date and number are no edition of the regulation
+    heading = (
+        "Besluit van Gedeputeerde Staten van Gelderland van 5 maart 2024, tot "
+        "wijziging van de Subsidieregeling vitale dorpjes"
+    )
+    s = _store_all(
+        sqlite_engine,
+        ("p", _data("dorpen", "Subsidieregeling vitale dorpen")),
+        ("p", _data("wijziging", heading, cited=("Subsidieregeling vitale dorpjes",))),
+    )
+    assert [(p.scheme.title, p.target.title) for p in review.merge_proposals(s)] == [
+        ("Subsidieregeling vitale dorpjes", "Subsidieregeling vitale dorpen")
+    ]

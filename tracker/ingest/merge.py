@@ -75,9 +75,15 @@ _NAMED = re.compile(
 )
 
 
+# dashes ASCII folding would drop ("ESF+ 2021–2027" is "ESF+ 2021-2027"), and the non-breaking
+# and soft hyphen
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00ad", "-"))
+
+
 @lru_cache(maxsize=8192)
 def _ascii_words(title: str) -> str:
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    text = unicodedata.normalize("NFKD", title.translate(_DASHES))
+    text = text.encode("ascii", "ignore").decode().lower()
     text = re.sub(r"[^a-z0-9+ ]+", " ", text)
     text = _NOISE.sub(" ", text)
     return re.sub(r"\s+", " ", text).strip()
@@ -325,17 +331,19 @@ def _propose(
     ``cited_by`` those with a publication citing one of its identifiers.
     """
     new = Match(None, MergeReason.CREATED, "nieuwe regeling")
-    mine = normalise_title(subject_title(data))
+    # a heading's date and number are no edition: the numbers of its subject are compared
+    name = subject_title(data)
+    mine = normalise_title(name)
     best: tuple[float, _Named | None, str] = (0.0, None, "")
     for value, scheme in same:
-        if _regions_agree(scheme, data) and _numbers_agree(data.title, scheme.title):
+        if _regions_agree(scheme, data) and _numbers_agree(name, scheme.title):
             return Match(None, MergeReason.CREATED, new.reason, scheme,
                          f"zelfde naam '{value}'", 1.0)  # fmt: skip
     for value, scheme in cited_by:
         reason = f"regelingsnummer {value} wordt aangehaald door een publicatie daarvan"
         return Match(None, MergeReason.CREATED, new.reason, scheme, reason, 1.0)
     for candidate in _token_candidates(session, _tokens(subject_title(data))):
-        if not _regions_agree(candidate, data) or not _numbers_agree(data.title, candidate.title):
+        if not _regions_agree(candidate, data) or not _numbers_agree(name, candidate.title):
             continue
         matcher = SequenceMatcher(None, mine, normalise_title(candidate.title))
         # the cheap upper bounds first: below the threshold a candidate is never proposed
