@@ -26,6 +26,8 @@ _STOP = (
 )
 _PATTERNS = (
     re.compile(r"\b[Ww]ijziging van (?:de|het) (.{5,300}?)" + _STOP),
+    # "Wijzigingsregeling Subsidieregeling praktijkleren in de derde leerweg" (a feed item)
+    re.compile(r"^[Ww]ijzigings(?:regeling|besluit)\s+([A-Z].{5,300}?)" + _STOP),
     re.compile(r"(?:^|\n|\. )(?:De|Het) ([A-Z].{3,200}?) (?:wordt|worden) als volgt gewijzigd"),
     re.compile(r"\(([A-Z][^()\n]{8,200})\)"),
     re.compile(

@@ -47,9 +47,12 @@ _CITED_AS = re.compile(
     r"\s*[‘'\"“]?([^\n.;’'\"”]{3,200}?)[’'\"”]?\s*(?:\.(?:\s|$)|\n|$)",
     re.IGNORECASE,
 )
-# "Eerste wijziging van het Algemeen Plafondbesluit 2027", "Wijzigingen Uitvoeringsbesluit …"
+# "Eerste wijziging van het Algemeen Plafondbesluit 2027", "Wijzigingen Uitvoeringsbesluit …",
+# "Wijzigingsregeling Subsidieregeling praktijkleren in de derde leerweg"
 _AMENDMENT_TITLE = re.compile(
-    r"^(?:\w+ )?wijziging(?:en)?(?: van)? (?:de |het )?([A-Z‘'\"].{3,200}?)" + _END, re.IGNORECASE
+    r"^(?:\w+ )?wijziging(?:en|sregeling|sbesluit)?(?: van)? (?:de |het )?([A-Z‘'\"].{3,200}?)"
+    + _END,
+    re.IGNORECASE,
 )
 # "Vaststelling Openstellingsbesluit Subsidieregeling …": the decision is what is set
 _SETS = re.compile(r"^vaststelling (?:van (?:de |het )?)?(?=[A-Z‘'\"])", re.IGNORECASE)

@@ -11,6 +11,7 @@ import json
 import pytest
 from lxml import etree
 
+from scrapers._cite import find_cited_titles
 from scrapers._names import (
     cited_as,
     clean_name,
@@ -345,3 +346,11 @@ def test_real_sedia_topic_title_is_the_name() -> None:
     }
     schemes = list(EuSediaScraper(EuSediaScraper.Options(), SourceContext()).parse(page))
     assert schemes and all(s.name == s.title == titles[s.key] for s in schemes)
+
+
+def test_a_wijzigingsregeling_names_the_regulation_it_amends() -> None:
+    # the title of a real UVB news item (uitvoeringvanbeleidszw.nl, 2024)
+    title = "Wijzigingsregeling Subsidieregeling praktijkleren in de derde leerweg"
+    regulation = "Subsidieregeling praktijkleren in de derde leerweg"
+    assert name_from_heading(title) == regulation
+    assert find_cited_titles(title) == [regulation]

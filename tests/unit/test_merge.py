@@ -265,3 +265,17 @@ def test_a_headings_date_and_number_do_not_stop_a_proposal(sqlite_engine: Engine
     assert [(p.scheme.title, p.target.title) for p in review.merge_proposals(s)] == [
         ("Subsidieregeling vitale dorpjes", "Subsidieregeling vitale dorpen")
     ]
+
+
+def test_a_wijzigingsregeling_joins_the_regulation_it_names(sqlite_engine: Engine) -> None:
+    # BWBR0046196 and the title of a real UVB news item about its amendment; the merge reads
+    # the title itself when no cited title was found
+    regulation = "Subsidieregeling praktijkleren in de derde leerweg"
+    amendment = _data("uvb", f"Wijzigingsregeling {regulation}")
+    assert subject_title(amendment) == regulation
+    s = _store_all(
+        sqlite_engine,
+        ("bwb", _data("BWBR0046196", regulation, identifiers=("BWBR0046196",))),
+        ("feed", amendment),
+    )
+    assert _schemes(s) == [regulation]

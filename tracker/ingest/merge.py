@@ -68,9 +68,14 @@ _GENERIC = frozenset(
 )  # fmt: skip
 # decisions about a scheme name it inside their own title:
 # "Besluit … tot openstelling van de Subsidieregeling amateurkunst en erfgoed Groningen 2027"
-_DECISION = re.compile(r"^(besluit|regeling van|wijziging|openstellingsbesluit)\b", re.IGNORECASE)
+# "Wijzigingsregeling Subsidieregeling praktijkleren in de derde leerweg" (a feed item)
+_DECISION = re.compile(
+    r"^(besluit|regeling van|wijziging|wijzigings(?:regeling|besluit)|openstellingsbesluit)\b",
+    re.IGNORECASE,
+)
 _NAMED = re.compile(
-    r"\b(?:van|voor) (?:de |het )?((?:Tijdelijke )?(?:[Ss]ubsidieregeling|Uitvoeringsregeling|"
+    r"(?:\b(?:van|voor) (?:de |het )?|^[Ww]ijzigings(?:regeling|besluit)\s+)"
+    r"((?:Tijdelijke )?(?:[Ss]ubsidieregeling|Uitvoeringsregeling|"
     r"Verordening|Subsidieverordening)\b[^,;()]{3,150})"
 )
 
