@@ -21,7 +21,7 @@ _WORD = r"(?:regeling|besluit|verordening|regels|wet\b|plafondbesluit|subsidie)"
 # a stop: "NL leert door met inzet van scholing" contains it.
 _STOP = (
     r"(?=\s+(?:in verband met|door (?:toevoeging|wijziging|middel|het|de|een|invoering)|ter |"
-    r"alsmede|teneinde|met het oog op|wordt|worden|als volgt|vast te stellen)\b|"
+    r"alsmede|teneinde|met het oog op|wordt|worden|als volgt|vast te stellen|en gelet op)\b|"
     r"\s*[,;:(\n]|\.\s|\.?$)"
 )
 _PATTERNS = (
@@ -32,7 +32,7 @@ _PATTERNS = (
     re.compile(r"\(([A-Z][^()\n]{8,200})\)"),
     re.compile(
         r"\b(?:paragraaf|hoofdstuk|artikel) [\w.:]+(?:,? \w+ lid)? van (?:de|het) ([A-Z].{5,200}?)"
-        r"(?= voor | ten behoeve|\s*[,;:(\n]|\.\s|\.?$)"
+        r"(?= voor | ten behoeve| en gelet op |\s*[,;:(\n]|\.\s|\.?$)"
     ),
     re.compile(r"[Cc]iteertitel:?\s+([A-Z][^\n.;]{5,200})"),
 )

@@ -21,11 +21,13 @@ _DECISION = re.compile(
 )
 # The part of a decision heading that says what it does ("houdende …", "tot …").
 _PURPOSE = re.compile(r"\s(houdende|tot|inzake|betreffende|ter)\s", re.IGNORECASE)
-# A regulation name ends before the reason, a date or a clause of the heading.
+# A regulation name ends before the reason, a date, the year it is opened for ("… Gelderland
+# 2024 voor het jaar 2025") or a clause of the heading.
 _END = (
     r"(?=\s+(?:in verband met|door (?:toevoeging|wijziging|middel|het|de|een|invoering)|ter |"
     r"alsmede|teneinde|met het oog op|en (?:de|het) (?:vaststelling|intrekking)|uit de|"
-    r"op grond van|van \d{1,2} \w+ \d{4})\b|\s*[,;:(\n]|\.\s|\.?$)"
+    r"op grond van|van \d{1,2} \w+ \d{4}|"
+    r"voor (?:het (?:jaar|kalenderjaar|tijdvak) |de periode |)\d{4})\b|\s*[,;:(\n]|\.\s|\.?$)"
 )
 _NAME_WORD = re.compile(
     r"regeling|besluit|verordening|regels\b|subsidie|plafond|stimulering|fonds|programma",

@@ -183,3 +183,60 @@ def test_a_regulation_after_a_decision_citing_it_alone_is_proposed(engine: Engin
             "Subsidieregeling energiecoaches Gelderland", "Openstelling energiecoaches 2025",
             "regelingsnummer prb-2024-11 wordt aangehaald door een publicatie daarvan",
         )]  # fmt: skip
+
+
+WEIDEVOGELS = "Subsidieregeling biotoopverbetering weidevogelgraslanden"
+# the real heading and wording of Fryslân's openstellingsbesluit 2025 (CVDR738014)
+WEIDEVOGELS_2025 = (
+    "prb-2025-5002",
+    f"Openstellingsbesluit {WEIDEVOGELS} 2025",
+    f"Gedeputeerde Staten van provincie Fryslân,\nGelet op artikel 1.2 van de {WEIDEVOGELS} en "
+    "gelet op artikel 4:25 van de Algemene wet bestuursrecht;\nBesluiten:\n"
+    f"Het Openstellingsbesluit {WEIDEVOGELS} 2025 vast te stellen.\n"
+    "Artikel 2 Openstelling en aanvraagperiode\n1. Aanvragen voor subsidies kunnen vanaf 9 "
+    "april 2025 tot en met 3 juni 2025 worden ingediend.",
+)
+
+
+def _fryslan(key: str, title: str, text: str = "") -> tuple[str, RawScheme, dict[str, object]]:
+    return ("prb", koop(key, title, text, province="Fryslân"),
+            {"level": "provincie", "regions": ["NL-FR"]})  # fmt: skip
+
+
+def test_an_openstellingsbesluit_joins_its_regulation(engine: Engine) -> None:
+    with store(engine, _fryslan("prb-2024-5001", WEIDEVOGELS), _fryslan(*WEIDEVOGELS_2025)) as s:
+        assert schemes_of(s) == {WEIDEVOGELS: {"prb-2024-5001", "prb-2025-5002"}}
+
+
+def test_an_openstellingsbesluit_by_its_title_alone_is_proposed(engine: Engine) -> None:
+    key, title, _text = WEIDEVOGELS_2025
+    with store(engine, _fryslan("prb-2024-5001", WEIDEVOGELS), _fryslan(key, title)) as s:
+        assert len(schemes_of(s)) == 2, "the year may be an edition's: not merged"
+        assert [(a, b) for a, b, _r in proposals(s)] == [(title, WEIDEVOGELS)]
+
+
+def test_an_opening_for_next_year_joins_the_regulation_it_opens(engine: Engine) -> None:
+    # Gelderland's editions (modelled on its Provinciaal blad headings) and a decision opening
+    # the 2024 edition for 2025 whose text cites the general subsidy ordinance first
+    def edition(key: str, year: int, day: str) -> tuple[str, RawScheme, dict[str, object]]:
+        return _gelderland(key, f"Besluit van Gedeputeerde Staten van Gelderland van {day}, "
+                           "houdende regels voor subsidie voor vakkrachten (Subsidieregeling "
+                           f"vakkracht scholing Gelderland {year})")  # fmt: skip
+
+    opening = _gelderland(
+        "prb-2025-300",
+        "Besluit van Gedeputeerde Staten van Gelderland van 10 december 2024, tot openstelling "
+        "van de Subsidieregeling vakkracht scholing Gelderland 2024 voor het jaar 2025",
+        "Gedeputeerde Staten van Gelderland,\nGelet op artikel 4:25, eerste lid, van de "
+        "Algemene wet bestuursrecht en artikel 4 van de Algemene subsidieverordening Gelderland "
+        "2016;\nBesluiten:\nArtikel 1\nDe Subsidieregeling vakkracht scholing Gelderland 2024 "
+        "wordt opengesteld van 1 februari 2025 tot en met 31 maart 2025.",
+    )
+    assert opening[1].name == "Subsidieregeling vakkracht scholing Gelderland 2024"
+    items = (edition("prb-2024-100", 2024, "5 maart 2024"),
+             edition("prb-2025-200", 2025, "4 maart 2025"), opening)  # fmt: skip
+    with store(engine, *items) as s:
+        assert schemes_of(s) == {
+            "Subsidieregeling vakkracht scholing Gelderland 2024": {"prb-2024-100", "prb-2025-300"},
+            "Subsidieregeling vakkracht scholing Gelderland 2025": {"prb-2025-200"},
+        }

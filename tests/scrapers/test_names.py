@@ -354,3 +354,12 @@ def test_a_wijzigingsregeling_names_the_regulation_it_amends() -> None:
     regulation = "Subsidieregeling praktijkleren in de derde leerweg"
     assert name_from_heading(title) == regulation
     assert find_cited_titles(title) == [regulation]
+
+
+def test_a_cited_title_ends_before_the_next_gelet_op() -> None:
+    # the real preamble of Fryslân's openstellingsbesluit 2025 (CVDR738014)
+    text = (
+        "Gelet op artikel 1.2 van de Subsidieregeling biotoopverbetering weidevogelgraslanden en "
+        "gelet op artikel 4:25 van de Algemene wet bestuursrecht;"
+    )
+    assert find_cited_titles(text)[0] == "Subsidieregeling biotoopverbetering weidevogelgraslanden"

@@ -69,15 +69,21 @@ _GENERIC = frozenset(
 # decisions about a scheme name it inside their own title:
 # "Besluit … tot openstelling van de Subsidieregeling amateurkunst en erfgoed Groningen 2027"
 # "Wijzigingsregeling Subsidieregeling praktijkleren in de derde leerweg" (a feed item)
+# "Openstellingsbesluit Subsidieregeling biotoopverbetering weidevogelgraslanden 2025"; the
+# name ends before the year it is opened for: "… Gelderland 2024 voor het jaar 2025"
 _DECISION = re.compile(
     r"^(besluit|regeling van|wijziging|wijzigings(?:regeling|besluit)|openstellingsbesluit)\b",
     re.IGNORECASE,
 )
 _NAMED = re.compile(
-    r"(?:\b(?:van|voor) (?:de |het )?|^[Ww]ijzigings(?:regeling|besluit)\s+)"
+    r"(?:\b(?:van|voor) (?:de |het )?|^(?:[Ww]ijzigings(?:regeling|besluit)|"
+    r"[Oo]penstellingsbesluit)\s+)"
     r"((?:Tijdelijke )?(?:[Ss]ubsidieregeling|Uitvoeringsregeling|"
-    r"Verordening|Subsidieverordening)\b[^,;()]{3,150})"
+    r"Verordening|Subsidieverordening)\b[^,;()]{3,150}?)"
+    r"(?=\s+voor (?:het (?:jaar|kalenderjaar|tijdvak) |de periode |)\d{4}\b|\s*[,;()]|\s*$)"
 )
+# a decision opening a regulation for a year: "Openstellingsbesluit Subsidieregeling X 2025"
+_OPENING = re.compile(r"\bopenstelling", re.IGNORECASE)
 
 
 # dashes ASCII folding would drop ("ESF+ 2021–2027" is "ESF+ 2021-2027"), and the non-breaking
@@ -110,17 +116,20 @@ def subject_title(data: SchemeData) -> str:
     """The scheme's name: the regulation an amendment or openstelling is about, else the title.
 
     'Regeling … tot wijziging van de SLIM-regeling …' is about the SLIM-regeling; the first
-    cited title that occurs in the publication's own title is taken as its subject.
+    cited title that occurs in the publication's own title is taken as its subject (a
+    decision's text may cite the Awb or a general subsidy ordinance first).
     """
-    return _subject(data.title, data.cited_titles[0] if data.cited_titles else None)
+    return _subject(data.title, data.cited_titles)
 
 
 @lru_cache(maxsize=4096)
-def _subject(title: str, cited: str | None) -> str:
-    """``subject_title`` of a title and its first cited title (asked several times per
-    publication while it is stored, so remembered)."""
-    if cited is not None and (name := normalise_title(cited)) and name in normalise_title(title):
-        return cited
+def _subject(title: str, cited_titles: tuple[str, ...]) -> str:
+    """``subject_title`` of a title and its cited titles (asked several times per publication
+    while it is stored, so remembered)."""
+    own = f" {normalise_title(title)} "
+    for cited in cited_titles:
+        if len(name := normalise_title(cited)) >= MIN_NAME and f" {name} " in own:
+            return cited
     if _DECISION.match(title) and (named := _NAMED.search(title)):
         return named.group(1).strip()
     return title
@@ -339,16 +348,19 @@ def _propose(
     # a heading's date and number are no edition: the numbers of its subject are compared
     name = subject_title(data)
     mine = normalise_title(name)
+    opening = bool(_OPENING.search(data.title))
     best: tuple[float, _Named | None, str] = (0.0, None, "")
     for value, scheme in same:
-        if _regions_agree(scheme, data) and _numbers_agree(name, scheme.title):
+        if _regions_agree(scheme, data) and _numbers_agree(name, scheme.title, opening=opening):
             return Match(None, MergeReason.CREATED, new.reason, scheme,
                          f"zelfde naam '{value}'", 1.0)  # fmt: skip
     for value, scheme in cited_by:
         reason = f"regelingsnummer {value} wordt aangehaald door een publicatie daarvan"
         return Match(None, MergeReason.CREATED, new.reason, scheme, reason, 1.0)
     for candidate in _token_candidates(session, _tokens(subject_title(data))):
-        if not _regions_agree(candidate, data) or not _numbers_agree(name, candidate.title):
+        if not _regions_agree(candidate, data) or not _numbers_agree(
+            name, candidate.title, opening=opening
+        ):
             continue
         matcher = SequenceMatcher(None, mine, normalise_title(candidate.title))
         # the cheap upper bounds first: below the threshold a candidate is never proposed
@@ -369,9 +381,17 @@ def _acronyms(title: str) -> set[str]:
     return {a for a in map(str.upper, _ACRONYM.findall(title)) if a not in _GENERIC_ACRONYMS}
 
 
-def _numbers_agree(a: str, b: str) -> bool:
-    """'… 2026 (regeling 3)' and '… (regeling 4)', 'SLIM 2025' and 'SLIM 2026' are editions."""
-    return set(_NUMBER.findall(a)) == set(_NUMBER.findall(b))
+def _numbers_agree(a: str, b: str, *, opening: bool = False) -> bool:
+    """'… 2026 (regeling 3)' and '… (regeling 4)', 'SLIM 2025' and 'SLIM 2026' are editions.
+
+    ``opening``: ``a`` names what a decision opens, and a year there may be the year it opens
+    the regulation for ("Openstellingsbesluit Subsidieregeling X 2025"), so a regulation ``b``
+    without any number may be the one opened (proposed only, never merged on this).
+    """
+    mine, theirs = set(_NUMBER.findall(a)), set(_NUMBER.findall(b))
+    if mine == theirs:
+        return True
+    return opening and not theirs and all(_YEAR.fullmatch(n) for n in mine)
 
 
 class _Named(Protocol):
