@@ -34,7 +34,7 @@ _PATTERNS = (
         r"\b(?:paragraaf|hoofdstuk|artikel) [\w.:]+(?:,? \w+ lid)? van (?:de|het) ([A-Z].{5,200}?)"
         r"(?= voor | ten behoeve| en gelet op |\s*[,;:(\n]|\.\s|\.?$)"
     ),
-    re.compile(r"[Cc]iteertitel:?\s+([A-Z][^\n.;]{5,200})"),
+    re.compile(r"[Cc]iteertitel:?[ \t]+([A-Z][^\n.;]{5,200})"),  # not the next line
 )
 _AND = re.compile(r" en (?:de|het) (?=[A-Z])")
 

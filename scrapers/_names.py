@@ -58,7 +58,7 @@ _AMENDMENT_TITLE = re.compile(
 )
 # "Vaststelling Openstellingsbesluit Subsidieregeling …": the decision is what is set
 _SETS = re.compile(r"^vaststelling (?:van (?:de |het )?)?(?=[A-Z‘'\"])", re.IGNORECASE)
-_CITEERTITEL = re.compile(r"\bCiteertitel:?\s+([A-Z][^\n.;]{3,200})")
+_CITEERTITEL = re.compile(r"\bCiteertitel:?[ \t]+([A-Z][^\n.;]{3,200})")
 
 # What a page title adds after its scheme: the site, the body, the page's function.
 _SITES = (

@@ -363,3 +363,14 @@ def test_a_cited_title_ends_before_the_next_gelet_op() -> None:
         "gelet op artikel 4:25 van de Algemene wet bestuursrecht;"
     )
     assert find_cited_titles(text)[0] == "Subsidieregeling biotoopverbetering weidevogelgraslanden"
+
+
+def test_a_citeertitel_heading_does_not_take_the_next_line() -> None:
+    # the last article of the real Subsidieregeling ESF+ 2021–2027 (stcrt-2022-11636)
+    text = (
+        "Artikel 8.3 Citeertitel\n"
+        "Deze regeling wordt aangehaald als: Subsidieregeling ESF+ 2021–2027."
+    )
+    assert not any(t.startswith("Deze regeling") for t in find_cited_titles(text))
+    assert cited_as(text) == "Subsidieregeling ESF+ 2021–2027"
+    assert cited_as("Artikel 8.3 Citeertitel\nDe regeling treedt in werking.") == ""
