@@ -7,6 +7,10 @@ overlap themselves (``max_instances=1``) and missed runs are coalesced into one.
 instances may run on one PostgreSQL database: runs take leases, notify claims rows and tick is
 serialised, so nothing happens twice. A heartbeat every minute tells GET /readyz it is alive;
 at 03:35 old raw HTTP bodies are pruned (``[http] body_retention_days``).
+
+Scrapes run in their own bounded thread pool (``sources``): many slow sources due at once fill
+only that pool, so the heartbeat, notify, tick, retention and the staff-sources sync (in the
+``default`` pool, one thread each) never queue behind them.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import os
 import socket
 from datetime import UTC, datetime
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -38,6 +43,10 @@ logger = logging.getLogger(__name__)
 
 SOURCE_JOB = "source:"
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
+SOURCE_EXECUTOR = "sources"
+# scrapes running at once; the other jobs (five at most) get their own pool
+SOURCE_WORKERS = 8
+OTHER_WORKERS = 6
 
 
 def run_source_job(
@@ -94,6 +103,7 @@ def _add_source_job(
         args=(config, engine, source_id),
         id=f"{SOURCE_JOB}{source_id}",
         name=f"scrape {source_id}",
+        executor=SOURCE_EXECUTOR,
     )
 
 
@@ -116,7 +126,13 @@ def sync_staff_sources(scheduler: BaseScheduler, config: Config, engine: Engine)
 
 def build_scheduler(config: Config, engine: Engine) -> BlockingScheduler:
     """The scheduler with all jobs added, not started."""
-    scheduler = BlockingScheduler(timezone=AMSTERDAM, job_defaults=JOB_DEFAULTS)
+    executors = {
+        "default": ThreadPoolExecutor(OTHER_WORKERS),
+        SOURCE_EXECUTOR: ThreadPoolExecutor(SOURCE_WORKERS),
+    }
+    scheduler = BlockingScheduler(
+        timezone=AMSTERDAM, job_defaults=JOB_DEFAULTS, executors=executors
+    )
     for source_id in config.enabled_sources():
         cron = config.sources[source_id].schedule or config.defaults.schedule
         _add_source_job(scheduler, config, engine, source_id, cron)
