@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from apscheduler.job import Job
 from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from tests.conftest import REPO_ROOT
 from tests.local_site import Quiet, reply, serving
 from tracker.config import Config, HttpConfig, SourceConfig
-from tracker.models import Heartbeat
-from tracker.ops.schedule import build_scheduler
+from tracker.ingest.lease import LEASE_TTL
+from tracker.ingest.pipeline import STOPPING, stop_runs
+from tracker.models import Heartbeat, RunStatus, ScrapeRun, Source
+from tracker.ops.schedule import build_scheduler, run_source_job
+from tracker.read.errors_nl import message_nl
+from tracker.read.health import source_health
 
 NOW = datetime(2026, 11, 27, 7, tzinfo=UTC)
 SOURCES = 12  # more than apscheduler's default ten worker threads
@@ -98,3 +108,78 @@ def test_slow_sources_never_hold_up_the_heartbeat_or_notify(engine: Engine, hang
         RELEASE.set()
         for executor in scheduler._executors.values():
             executor.shutdown(wait=True)
+
+
+@pytest.fixture
+def stopping() -> Iterator[None]:
+    """``tracker run`` shutting down; the flag is this process's, so it is cleared after."""
+    yield
+    STOPPING.clear()
+
+
+def test_a_stopped_scheduler_records_its_running_scrape_and_releases_the_lease(
+    engine: Engine, hanging: str, stopping: None
+) -> None:
+    config = _config(hanging)
+    job = threading.Thread(target=run_source_job, args=(config, engine, "s00", NOW))
+    job.start()
+
+    def leased() -> bool:
+        with Session(engine) as s:
+            row = s.get(Source, "s00")
+            return row is not None and row.locked_at is not None
+
+    assert _wait_for(leased, 10)
+    time.sleep(0.3)  # the page is being fetched (and hangs)
+    stop_runs()  # what SIGTERM or Ctrl-C does in ``tracker run``
+    job.join(timeout=10)
+    assert not job.is_alive(), "the scrape did not stop"
+    with Session(engine) as s:
+        row = s.get(Source, "s00")
+        runs = s.exec(select(ScrapeRun).where(ScrapeRun.source_id == "s00")).all()
+        assert row is not None and row.locked_at is None and not row.locked_by
+        assert [(r.status, message_nl(r.error)) for r in runs] == [
+            (RunStatus.FAILED, "gestopt: de planner werd afgesloten")
+        ]
+    run_source_job(config, engine, "s01", NOW)  # due while stopping: not started at all
+    with Session(engine) as s:
+        assert s.get(Source, "s01") is None
+
+
+def test_sigterm_stops_tracker_run_with_a_log_line(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(f'[database]\nurl = "sqlite:///{db}"\n')
+    env = {**os.environ, "TRACKER_CONFIG": str(cfg), "TRACKER_SECRET_KEY": "x"}
+    tracker = [sys.executable, "-m", "tracker"]
+    subprocess.run(
+        [*tracker, "db", "upgrade"], cwd=REPO_ROOT, env=env, check=True, capture_output=True
+    )
+    log = tmp_path / "run.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [*tracker, "-v", "run"], cwd=REPO_ROOT, env=env, stdout=out, stderr=out
+        )
+        try:
+            assert _wait_for(lambda: "scheduler started" in log.read_text(), 30), log.read_text()
+            proc.send_signal(signal.SIGTERM)
+            for _ in range(300):
+                if proc.poll() is not None:
+                    break
+                time.sleep(0.05)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    assert proc.returncode == 0, log.read_text()
+    assert "scheduler stopped" in log.read_text()
+
+
+def test_a_lease_past_its_ttl_is_not_a_running_source(engine: Engine) -> None:
+    config = Config(sources={"a": SourceConfig(scraper="html_page", url="https://a.example/",
+                                                level="rijk")})  # fmt: skip
+    with Session(engine) as s:
+        s.add(Source(id="a", title="a", level="rijk", locked_by="h:1", locked_at=NOW))
+        s.commit()
+        (fresh,) = source_health(s, config, set(), NOW + LEASE_TTL - timedelta(seconds=1))
+        (dead,) = source_health(s, config, set(), NOW + LEASE_TTL + timedelta(seconds=1))
+    assert fresh.running and not dead.running

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -57,6 +58,35 @@ if TYPE_CHECKING:
 
     from tracker.ingest.normalise import SchemeData
     from tracker.ingest.store import StoreOutcome
+
+
+# Set when the process shuts down (``tracker run`` on SIGTERM or Ctrl-C): sources being fetched
+# stop and are recorded as failed runs, their leases released; sources not started are skipped.
+STOPPING = threading.Event()
+STOPPED = "stopped: the scheduler shut down"
+# how often a fetch looks at STOPPING (seconds)
+STOP_POLL = 0.1
+_T = TypeVar("_T")
+
+
+def stop_runs() -> None:
+    """Stop every run of this process at its next look (see ``STOPPING``)."""
+    STOPPING.set()
+
+
+async def _unless_stopped(work: Awaitable[_T]) -> _T:
+    """``work``, cancelled with a FetchError once ``STOPPING`` is set."""
+    task = asyncio.ensure_future(work)
+    try:
+        while not task.done():
+            if STOPPING.is_set():
+                raise FetchError(STOPPED)
+            await asyncio.wait({task}, timeout=STOP_POLL)
+        return task.result()
+    finally:
+        if not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
 
 
 # Storing, normalising and event code is imported on first use: an all-unchanged cycle never
@@ -514,16 +544,18 @@ async def _collect_all(
             report = partial(on_progress, source_id) if on_progress else None
             soft = time.monotonic() + config.http.run_budget * SOFT_BUDGET
             outcome: _Collected | Exception = await asyncio.wait_for(
-                _collect(
-                    scraper,
-                    source.all_urls(),
-                    fetcher,
-                    max_pages,
-                    report,
-                    known=frozenset(known_keys.get(source_id, ())),
-                    soft_deadline=soft,
-                    parses=ParseCache(engine, preloaded),
-                    now=now,
+                _unless_stopped(
+                    _collect(
+                        scraper,
+                        source.all_urls(),
+                        fetcher,
+                        max_pages,
+                        report,
+                        known=frozenset(known_keys.get(source_id, ())),
+                        soft_deadline=soft,
+                        parses=ParseCache(engine, preloaded),
+                        now=now,
+                    )
                 ),
                 config.http.run_budget,
             )

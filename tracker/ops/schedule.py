@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 from datetime import UTC, datetime
 
@@ -33,7 +34,7 @@ from tracker.alerts.notify import notify
 from tracker.config import Config
 from tracker.db import serialise, session_scope
 from tracker.ingest.overrides import staff_source_ids
-from tracker.ingest.pipeline import run_sources
+from tracker.ingest.pipeline import STOPPING, run_sources, stop_runs
 from tracker.models import Heartbeat
 from tracker.ops.cron import cron_trigger
 from tracker.ops.retention import prune_http_bodies
@@ -52,6 +53,8 @@ OTHER_WORKERS = 6
 def run_source_job(
     config: Config, engine: Engine, source_id: str, now: datetime | None = None
 ) -> None:
+    if STOPPING.is_set():  # queued when the scheduler began to shut down
+        return
     for result in run_sources(config, engine, [source_id], now=now):
         logger.info("%s: %s %s", result.source_id, result.status, result.error)
 
@@ -161,8 +164,17 @@ def build_scheduler(config: Config, engine: Engine) -> BlockingScheduler:
     return scheduler
 
 
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM (systemd, docker stop, kill) stops ``tracker run`` as Ctrl-C does."""
+    raise KeyboardInterrupt
+
+
 def run_scheduler(config: Config, engine: Engine) -> None:
-    """Catch up once (tick after downtime), then run until interrupted."""
+    """Catch up once (tick after downtime), then run until interrupted (Ctrl-C or SIGTERM).
+
+    On the way out, scrapes still fetching stop and are recorded as failed runs ("gestopt"),
+    their leases released, and the other running jobs finish."""
+    signal.signal(signal.SIGTERM, _terminate)
     tick_job(config, engine)
     heartbeat_job(engine)
     scheduler = build_scheduler(config, engine)
@@ -170,4 +182,8 @@ def run_scheduler(config: Config, engine: Engine) -> None:
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
+        logger.info("scheduler stopping: running scrapes are stopped")
+        stop_runs()
+        if scheduler.running:
+            scheduler.shutdown(wait=True)
         logger.info("scheduler stopped")

@@ -13,6 +13,7 @@ import re
 _MESSAGES_NL: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^HTTP (\d+) from (.+)$"), r"HTTP \1 van \2"),
     (re.compile(r"^time budget of (\S+)s exceeded$"), r"tijdslimiet van \1 s overschreden"),
+    (re.compile(r"^stopped: the scheduler shut down$"), "gestopt: de planner werd afgesloten"),
     (re.compile(r"^the source returned no items$"), "de bron leverde geen items"),
     (re.compile(r"^robots\.txt disallows (.+)$"), r"robots.txt verbiedt \1"),
     (

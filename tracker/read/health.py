@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
 from tracker.config import Config
+from tracker.ingest.lease import LEASE_TTL
 from tracker.models import RunStatus, ScrapeRun, Source, SourceOverride
 from tracker.read.errors_nl import message_nl
 
@@ -72,7 +74,12 @@ def run_problems(runs: list[ScrapeRun], failures: int, config: Config) -> list[s
     return problems
 
 
-def source_health(session: Session, config: Config, running: set[str]) -> list[SourceHealth]:
+def source_health(
+    session: Session, config: Config, running: set[str], now: datetime | None = None
+) -> list[SourceHealth]:
+    """``running``: sources with a "run now" thread in this process; a source whose run lease
+    is older than ``LEASE_TTL`` (its run died without releasing it) is not running."""
+    moment = now or datetime.now(UTC)
     rows = {s.id: s for s in session.exec(select(Source)).all()}
     overrides = {o.source_id: o for o in session.exec(select(SourceOverride)).all()}
     ids = list(config.sources) + sorted((set(rows) | set(overrides)) - set(config.sources))
@@ -101,7 +108,8 @@ def source_health(session: Session, config: Config, running: set[str]) -> list[S
             url=cfg.url if cfg else (override.url if override else ""),
             last_run=runs[0] if runs else None,
             consecutive_failures=failures,
-            running=sid in running or bool(row and row.locked_at),
+            running=sid in running
+            or bool(row and row.locked_at and row.locked_at >= moment - LEASE_TTL),
             override=override,
             problems=run_problems(runs, failures, config),
         )

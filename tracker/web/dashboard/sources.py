@@ -46,7 +46,7 @@ def sources_page(request: Request, user: Staff, session: DB, config: Cfg) -> HTM
         request,
         "dashboard/sources.html",
         {
-            "sources": source_health(session, config, running(request)),
+            "sources": source_health(session, config, running(request), now_utc(request)),
             "max_failures": config.defaults.max_failures,
             "allow_private": config.http.allow_private_hosts,
             # issue 12: when each source was last checked against the live service
