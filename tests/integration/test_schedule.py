@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -11,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 import pytest
 from apscheduler.job import Job
@@ -22,8 +24,9 @@ from tests.conftest import REPO_ROOT
 from tests.local_site import Quiet, reply, serving
 from tracker.config import Config, HttpConfig, SourceConfig
 from tracker.ingest.lease import LEASE_TTL
-from tracker.ingest.pipeline import STOPPING, stop_runs
+from tracker.ingest.pipeline import STOPPING, _result, stop_runs
 from tracker.models import Heartbeat, RunStatus, ScrapeRun, Source
+from tracker.ops import schedule
 from tracker.ops.schedule import build_scheduler, run_source_job
 from tracker.read.errors_nl import message_nl
 from tracker.read.health import source_health
@@ -183,3 +186,22 @@ def test_a_lease_past_its_ttl_is_not_a_running_source(engine: Engine) -> None:
         (fresh,) = source_health(s, config, set(), NOW + LEASE_TTL - timedelta(seconds=1))
         (dead,) = source_health(s, config, set(), NOW + LEASE_TTL + timedelta(seconds=1))
     assert fresh.running and not dead.running
+
+
+@pytest.mark.parametrize(
+    ("status", "level"),
+    [
+        (RunStatus.FAILED, logging.WARNING),
+        (RunStatus.DEGRADED, logging.WARNING),
+        (RunStatus.OK, logging.INFO),
+        (RunStatus.UNCHANGED, logging.INFO),
+    ],
+)
+def test_a_failed_or_degraded_scheduled_scrape_is_a_warning(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, status: str, level: int
+) -> None:
+    result = _result("s00", RunStatus(status), NOW, error="HTTP 500 from https://a.example/")
+    monkeypatch.setattr(schedule, "run_sources", lambda *a, **k: [result])
+    with caplog.at_level(logging.INFO, logger=schedule.__name__):
+        schedule.run_source_job(Config(), cast(Engine, None), "s00", NOW)
+    assert [(r.levelno, r.getMessage().split()[1]) for r in caplog.records] == [(level, status)]

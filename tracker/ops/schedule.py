@@ -35,7 +35,7 @@ from tracker.config import Config
 from tracker.db import serialise, session_scope
 from tracker.ingest.overrides import staff_source_ids
 from tracker.ingest.pipeline import STOPPING, run_sources, stop_runs
-from tracker.models import Heartbeat
+from tracker.models import Heartbeat, RunStatus
 from tracker.ops.cron import cron_trigger
 from tracker.ops.retention import prune_http_bodies
 from tracker.read.timefmt import AMSTERDAM
@@ -56,7 +56,9 @@ def run_source_job(
     if STOPPING.is_set():  # queued when the scheduler began to shut down
         return
     for result in run_sources(config, engine, [source_id], now=now):
-        logger.info("%s: %s %s", result.source_id, result.status, result.error)
+        trouble = result.status in (RunStatus.FAILED, RunStatus.DEGRADED)
+        level = logging.WARNING if trouble else logging.INFO
+        logger.log(level, "%s: %s %s", result.source_id, result.status, result.error)
 
 
 def tick_job(config: Config, engine: Engine, now: datetime | None = None) -> None:
