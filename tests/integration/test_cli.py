@@ -158,3 +158,30 @@ def test_scrape_runs_sources_staff_added_on_the_dashboard(
         sources = set(s.exec(select(Publication.source_id)).all())
     assert {"nl_stcrt", "nl_prb_all", "nl_staff_sde"} <= sources
     engine.dispose()
+
+
+def test_scrape_quiet_prints_nothing_when_all_went_well(
+    tmp_path: Path, replay: ReplayServer
+) -> None:
+    config = _config(tmp_path, replay)
+    result = runner.invoke(app, ["scrape", "--config", str(config), "--quiet"])
+    assert (result.exit_code, result.output) == (0, "")
+
+
+def test_scrape_quiet_still_prints_a_failed_source(tmp_path: Path, replay: ReplayServer) -> None:
+    config = _config(tmp_path, replay, broken_url=True)
+    result = runner.invoke(app, ["scrape", "--config", str(config), "-q"])
+    assert result.exit_code == 1
+    assert "nl_prb_all" in result.output and "HTTP 404" in result.output
+    assert "nl_stcrt" not in result.output
+
+
+def test_tick_and_notify_quiet_print_nothing_for_cron(tmp_path: Path, replay: ReplayServer) -> None:
+    config = _config(tmp_path, replay)
+    assert runner.invoke(app, ["db", "upgrade", "--config", str(config)]).exit_code == 0
+    tick = runner.invoke(app, ["tick", "--config", str(config), "-q"])
+    assert (tick.exit_code, tick.output) == (0, "")
+    notify = runner.invoke(app, ["notify", "--config", str(config), "--quiet"])
+    assert (notify.exit_code, notify.output) == (0, "")
+    loud = runner.invoke(app, ["tick", "--config", str(config)])
+    assert loud.output.strip() == "0 nieuwe signalen."

@@ -150,6 +150,13 @@ def db_upgrade(config_path: ConfigOption = None) -> None:
     console.print("Database bijgewerkt.")
 
 
+# for cron: a line of output is a mail to the operator, so only trouble prints
+QuietOption = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="niets afdrukken als alles goed ging (voor cron)"),
+]
+
+
 @app.command()
 def scrape(
     source: Annotated[
@@ -157,6 +164,7 @@ def scrape(
         typer.Option("--source", "-s", metavar="BRON", help="alleen deze bron (id; herhaalbaar)"),
     ] = None,
     config_path: ConfigOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Haal alle (of de gekozen) bronnen één keer op; exit 1 als een bron mislukt."""
     from tracker.cli.scrape import scrape_and_report
@@ -167,7 +175,7 @@ def scrape(
     staff = staff_source_ids(config, engine)  # added on the dashboard, run with the rest
     ids = source or config.enabled_sources() + staff
     _known_sources(config, ids, staff)
-    ok = scrape_and_report(config, engine, ids, console)
+    ok = scrape_and_report(config, engine, ids, console, quiet=quiet)
     engine.dispose()  # the connection closed properly (SQLite checkpoints its WAL file)
     _finished.append("scrape")  # main() may end the process without its teardown
     raise typer.Exit(0 if ok else 1)
@@ -464,7 +472,7 @@ def record(
 
 
 @app.command()
-def tick(config_path: ConfigOption = None) -> None:
+def tick(config_path: ConfigOption = None, quiet: QuietOption = False) -> None:
     """Maak de tijdgebonden signalen die nu aan de beurt zijn (opent, sluit binnenkort …)."""
     from tracker.alerts.lifecycle import tick as run_tick
     from tracker.db import session_scope
@@ -479,11 +487,12 @@ def tick(config_path: ConfigOption = None) -> None:
             record_heartbeat(session, "tick", now)  # GET /readyz shows the last tick
     finally:
         engine.dispose()
-    console.print(f"{len(events)} nieuwe signalen.")
+    if not quiet:
+        console.print(f"{len(events)} nieuwe signalen.")
 
 
 @app.command()
-def notify(config_path: ConfigOption = None) -> None:
+def notify(config_path: ConfigOption = None, quiet: QuietOption = False) -> None:
     """Verstuur wachtende meldingen, overzichten en bevestigingen; exit 1 bij bezorgfouten."""
     from tracker.alerts.notify import notify as run_notify
 
@@ -493,9 +502,10 @@ def notify(config_path: ConfigOption = None) -> None:
         result = run_notify(config, engine)
     finally:
         engine.dispose()
-    console.print(
-        f"Verzonden: {result.sent}, geweigerd: {result.rejected}, uitgesteld: {result.deferred}"
-    )
+    if not quiet or result.error or result.rejected:
+        console.print(
+            f"Verzonden: {result.sent}, geweigerd: {result.rejected}, uitgesteld: {result.deferred}"
+        )
     if result.error:
         err_console.print(result.error, markup=False, highlight=False)
     raise typer.Exit(1 if result.error else 0)

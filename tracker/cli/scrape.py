@@ -201,8 +201,19 @@ def scrape_and_report(
     engine: Engine,
     ids: list[str],
     console: Console,
+    *,
+    quiet: bool = False,
 ) -> bool:
-    """Run with progress, print the summary and every error in full; True when none failed."""
+    """Run with progress, print the summary and every error in full; True when none failed.
+
+    ``quiet`` (cron): print only the lines of failed and degraded sources."""
+    if quiet:
+        results = run_sources(config, engine, ids)
+        for r in results:
+            if r.status in ("failed", "degraded"):
+                line = source_line(config, r)
+                console.print(line, markup=False, highlight=False, soft_wrap=True)
+        return all(r.status != "failed" for r in results)
     if not console.is_terminal or len(ids) > MANY_SOURCES:
         results = _run_plain(config, engine, ids, console)  # errors are in the source lines
         return all(r.status != "failed" for r in results)
