@@ -165,6 +165,14 @@ def scrape(
     ] = None,
     config_path: ConfigOption = None,
     quiet: QuietOption = False,
+    due: Annotated[
+        bool,
+        typer.Option(
+            "--due",
+            help="alleen bronnen waarvan het schema (schedule) sinds hun vorige run afging "
+            "(voor cron)",
+        ),
+    ] = False,
 ) -> None:
     """Haal alle (of de gekozen) bronnen één keer op; exit 1 als een bron mislukt."""
     from tracker.cli.scrape import scrape_and_report
@@ -175,6 +183,15 @@ def scrape(
     staff = staff_source_ids(config, engine)  # added on the dashboard, run with the rest
     ids = source or config.enabled_sources() + staff
     _known_sources(config, ids, staff)
+    if due:
+        from tracker.ops.due import due_sources
+
+        ids = due_sources(config, engine, ids, datetime.now(UTC))
+        if not ids:
+            engine.dispose()
+            if not quiet:
+                console.print("Geen bron aan de beurt.")
+            raise typer.Exit(0)
     ok = scrape_and_report(config, engine, ids, console, quiet=quiet)
     engine.dispose()  # the connection closed properly (SQLite checkpoints its WAL file)
     _finished.append("scrape")  # main() may end the process without its teardown
