@@ -154,7 +154,13 @@ _NEGATIVE_RE = first_letter_guard(
         # the end of the scheme itself ("De regeling is per 1-1-2024 beëindigd")
         r"|\bbe[eë]indigd\b|\bopgeheven\b|\bafgeschaft\b|\bstopgezet\b"
         # a ceiling period ("het subsidieplafond voor de periode van 2 september 2019 t/m …")
-        r"|plafond\s+(?:\w+\s+){0,2}?voor\s+de\s+periode\b",
+        r"|plafond\s+(?:\w+\s+){0,2}?voor\s+de\s+periode\b"
+        # the date of a decree, act or meeting: "van" is "of", not "from" ("het
+        # Cultureelerfgoeddecreet van 24 februari 2017", "in hun vergadering van 22 februari")
+        r"|decreet\s+van\b|\bwet\s+van\b|vergadering\s+van\b|zitting\s+van\b"
+        # a count of applications received up to a date is a statistic, no deadline
+        r"|aantal\s+(?:\w+\s+){0,2}?(?:ontvangen|ingediende|binnengekomen)\s+aanvragen\b"
+        r"|number\s+of\s+(?:\w+\s+){0,2}?(?:applications|proposals)\s+(?:received|submitted)\b",
         _I,
     ),
     "abcdefgilmnopqrstuvwz",
@@ -172,7 +178,8 @@ NEGATIVE_WORDS = (
     "payment", "uitslag", "bezwaar", "vragen", "questions", "inzage", "zienswijze",
     "staatscourant", "regeling", "verordening", "stand", "seizoen", "begrotingsjaar", "door",
     "geannuleerd", "cance", "ingetrokken", "withdrawn", "opengesteld", "onbekend", "meestal",
-    "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond",
+    "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
+    "vergadering", "zitting", "aantal", "number",
 )  # fmt: skip
 # A confirmation of receipt promised by a date is no deadline ("alle aanvragers voor 23 oktober
 # een ontvangstbevestiging sturen"); only next to the date, since a headline about late
@@ -631,6 +638,7 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         roles.append(r)
         prev = r
     apply_layout(text, roles)
+    _drop_preregistration(text, roles)
     if low is None or any(word in low for word in _BLACKOUT_WORDS):
         _mark_blackouts(text, roles)
     _mark_ranges(roles)
@@ -661,6 +669,32 @@ def apply_layout(text: str, roles: list[Role]) -> None:
     for close, opening in pairs.items():
         if roles[close].role == CLOSE_INCL and roles[opening].role == OPEN:
             roles[close].order = roles[opening].m.start + 0.5
+
+
+# A pre-registration ("verplichte vooraanmelding", "pre-registration") is a decoy unless it is the
+# only submission deadline (guide 8).
+_PREREG_RE = re.compile(r"vooraanmelding|pre-?registration", _I)
+
+
+def _drop_preregistration(text: str, roles: list[Role]) -> None:
+    """Drop a pre-registration deadline when the text gives another closing date."""
+    closing = [
+        i for i, r in enumerate(roles) if r.role in (CLOSE_INCL, CLOSE_EXCL) and not r.negative
+    ]
+    if len(closing) < 2 or not _PREREG_RE.search(text):
+        return
+    prereg = []
+    for i in closing:
+        r = roles[i]
+        cs, ce = r.clause
+        start = max(cs, roles[i - 1].m.end if i > 0 else 0, r.m.start - _NEAR_BEFORE)
+        nxt = roles[i + 1].m.start if i + 1 < len(roles) else ce
+        end = min(ce, nxt, r.m.end + _NEAR_AFTER)
+        if _PREREG_RE.search(text, start, end):
+            prereg.append(i)
+    if prereg and len(prereg) < len(closing):
+        for i in prereg:
+            roles[i].role, roles[i].negative = NONE, True
 
 
 def _mark_blackouts(text: str, roles: list[Role]) -> None:
