@@ -233,11 +233,12 @@ _LAUNCHED_TAIL_RE = re.compile(
     _I,
 )
 # A call launched in the passive, the verb after the date: "De eerste oproep werd op 10 februari
-# gelanceerd", "The call was on 3 March launched" ("gelanceerd op 3 maart": _CALL_PUBLISHED_RE).
+# gelanceerd", "De derde oproep wordt vandaag, 21 december, gelanceerd", "The call was on 3 March
+# launched" ("gelanceerd op 3 maart": _CALL_PUBLISHED_RE).
 _CALL_WORDS = r"(?:calls?|oproep\w*|projectoproep\w*|aanvraagronde\w*|openstelling|tijdvak)"
 _PASSIVE_LAUNCH_LEAD_RE = re.compile(
     rf"\b{_CALL_WORDS}\b[^.;:\n]{{0,80}}?\b(?:werd|wordt|is|zijn|werden|was|were|has\s+been"
-    r"|have\s+been)\s+(?:(?:op|on)\s+)?$",
+    r"|have\s+been)\s+(?:(?:vandaag|today),?\s+)?(?:(?:op|on)\s+)?$",
     _I,
 )
 _LAUNCH_WORD_TAIL_RE = re.compile(r"^[\s,]*(?:gelanceerd|launched)\b", _I)
@@ -307,6 +308,7 @@ class Role:
     positive: bool = False
     strong: bool = False  # a label cue such as "Deadline" or "opent": enough on its own
     decoyed: bool = False  # a decoy cue governs a date that had an application cue
+    launch: bool = False  # an opening read from a call launched or published on that day
     other_scheme: bool = False  # a row of another scheme in a list or table (guide 2)
     cue: str = ""
     amends: bool = False
@@ -433,6 +435,7 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         )
     ):
         r.role, r.strong = OPEN, True
+        r.launch = not _OPENED_TAIL_RE.match(after)
     elif labels:
         head = _label_head(label_lead, labels)
         r.role, r.strong = (OPEN if head["open"] else CLOSE_INCL), True
@@ -613,6 +616,7 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.negative = True
         if _CALL_PUBLISHED_RE.search(lead):
             r.role, r.strong, r.positive, r.negative = OPEN, True, True, False
+            r.launch = True
         else:
             _decide(r, lead, label_lead, gap_before, gap_after, prev if same else None, text[cs:ce])
         if r.role == NONE and not r.negative:
@@ -638,6 +642,7 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         roles.append(r)
         prev = r
     apply_layout(text, roles)
+    _prefer_apply_from(text, roles)
     _drop_preregistration(text, roles)
     if low is None or any(word in low for word in _BLACKOUT_WORDS):
         _mark_blackouts(text, roles)
@@ -669,6 +674,27 @@ def apply_layout(text: str, roles: list[Role]) -> None:
     for close, opening in pairs.items():
         if roles[close].role == CLOSE_INCL and roles[opening].role == OPEN:
             roles[close].order = roles[opening].m.start + 0.5
+
+
+def _prefer_apply_from(text: str, roles: list[Role]) -> None:
+    """A call launched on one day and taking applications from a later one opens on the later
+    day: "De oproep werd gelanceerd op 17 februari 2023 en aanvragen kan vanaf 1 april 2023"
+    (the launch is the call's publication, guide 8)."""
+    for i, r in enumerate(roles):
+        if not (r.launch and r.role == OPEN):
+            continue
+        for q in roles[i + 1 :]:
+            if q.clause != r.clause:
+                break
+            if (
+                q.role == OPEN
+                and not q.launch
+                and not q.negative
+                and q.cue in ("vanaf", "from", "as", "per", "starting")
+                and _POSITIVE_RE.search(text, r.m.end, q.m.start)
+            ):
+                r.role, r.strong = NONE, False
+                break
 
 
 # A pre-registration ("verplichte vooraanmelding", "pre-registration") is a decoy unless it is the
