@@ -155,6 +155,14 @@ _OPEN_RE = re.compile(
     r"|(?:is|zijn)\s+(?:nu\s+)?(?:opengesteld|geopend)\b(?!\s+(?:op\s+)?(?:maandag|van\s+\d))|(?:has|have)\s+(?:been\s+)?launched"
     r"|\blopend\b|\bloopt\b[^.\n]{0,40}\bdoor\b|status:\s*(?:aanvraagperiode\s+)?open\b"
     r"|\blaunched\b|kan\s+men\s+nu\s+indienen|\bnu\s+(?:\w+\s+)?indienen"
+    # opened or still open, stated as a fact: "The present call has opened", "all sub-themes are
+    # still open to receive applications", "het loket staat nog open"
+    r"|\b(?:has|have)\s+(?:now\s+)?opened\b|\b(?:is|are)\s+still\s+open\b"
+    r"|\b(?:is|zijn|staat|staan)\s+(?:\w+\s+)?nog\s+open\b"
+    # applying is still possible, not asked: "Er kunnen gedurende 2016 nog eenmalige subsidies
+    # aangevraagd worden" (not "nog niet", not a question)
+    r"|\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+nog\s+(?!niet\b|geen\b)(?:\w+\s+){0,3}?"
+    r"(?:worden\s+)?(?:aangevraagd|ingediend)\b(?![^.\n]*\?)"
     # open again now ("kunnen nu weer een subsidie … aanvragen")
     r"|\b(?:kan|kunt|kunnen)\s+(?:\w+\s+){0,3}?nu\s+(?:weer|opnieuw)\b(?:[^.\n]|\.(?=\d)){0,80}?"
     r"\b(?:aanvragen|indienen|aangevraagd|ingediend|aanmelden)\b",
