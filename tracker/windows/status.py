@@ -138,9 +138,23 @@ def _announces_opening(text: str) -> bool:
     return False
 
 
+# A round that starts at a time ahead, the time put first (Dutch verb-second order): "Begin
+# januari start de nieuwe aanvraagronde", "In maart opent het nieuwe tijdvak".
+_FRONTED_START_RE = re.compile(
+    r"\b(?:in|begin|medio|half|eind)\s+"
+    + _NL_MONTH
+    + r"\s+(?:start|opent|begint)\s+(?:de|het|een)\s+"
+    r"(?:\w+\s+)?(?:aanvraagronde|ronde|openstelling|oproep|aanvraagperiode|tijdvak)\b",
+    _I,
+)
+
+
 def announced(text: str) -> bool:
     """Say whether the text announces a later window (guide 7, upcoming)."""
-    return says(_ANNOUNCED_RE, text) or _announces_opening(text)
+    if says(_ANNOUNCED_RE, text) or _announces_opening(text):
+        return True
+    lower = text.lower()
+    return any(w in lower for w in ("start", "opent", "begint")) and says(_FRONTED_START_RE, text)
 
 
 _UPCOMING_RE = re.compile(
