@@ -676,6 +676,15 @@ def apply_layout(text: str, roles: list[Role]) -> None:
             roles[close].order = roles[opening].m.start + 0.5
 
 
+# Applying named right before the "vanaf" cue: "aanvragen kan vanaf", "applications can be
+# submitted from" (not "the deadlines are going from September").
+_APPLY_FROM_RE = re.compile(
+    r"\b(?:aanvragen|aanvraag|indienen|aanmelden|applications?|submissions?|proposals?)\b"
+    r"(?:\s+\w+){0,4}?\s*(?:vanaf|from|as\s+of|per|starting(?:\s+(?:on|from))?)\s*$",
+    _I,
+)
+
+
 def _prefer_apply_from(text: str, roles: list[Role]) -> None:
     """A call launched on one day and taking applications from a later one opens on the later
     day: "De oproep werd gelanceerd op 17 februari 2023 en aanvragen kan vanaf 1 april 2023"
@@ -690,8 +699,9 @@ def _prefer_apply_from(text: str, roles: list[Role]) -> None:
                 q.role == OPEN
                 and not q.launch
                 and not q.negative
+                and q.m.precision == "day"
                 and q.cue in ("vanaf", "from", "as", "per", "starting")
-                and _POSITIVE_RE.search(text, r.m.end, q.m.start)
+                and _APPLY_FROM_RE.search(text, max(r.m.end, q.m.start - 60), q.m.start)
             ):
                 r.role, r.strong = NONE, False
                 break
