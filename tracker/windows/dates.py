@@ -84,6 +84,7 @@ _NOON = r"(?P<noon>(?<![\w])(?:noon|midday)(?![a-z]))"
 WRITTEN_RE: re.Pattern[str]
 WEEKDAY_BEFORE_RE: re.Pattern[str]
 MONTH_FIRST_RE: re.Pattern[str]
+MONTH_ABBR_FIRST_RE: re.Pattern[str]
 NUMERIC_RE: re.Pattern[str]
 ISO_RE: re.Pattern[str]
 NUMERIC_RANGE_RE: re.Pattern[str]
@@ -107,6 +108,7 @@ _PATTERN_NAMES = frozenset(
         "WRITTEN_RE",
         "WEEKDAY_BEFORE_RE",
         "MONTH_FIRST_RE",
+        "MONTH_ABBR_FIRST_RE",
         "NUMERIC_RE",
         "ISO_RE",
         "NUMERIC_RANGE_RE",
@@ -133,6 +135,7 @@ _COMPILED = False
 def _compile() -> None:
     """Compile the patterns above into the module's globals (idempotent)."""
     global WRITTEN_RE, WEEKDAY_BEFORE_RE, MONTH_FIRST_RE, NUMERIC_RE, ISO_RE, NUMERIC_RANGE_RE
+    global MONTH_ABBR_FIRST_RE
     global DAY_MONTH_CELL_RE
     global DAY_ONLY_RE, QUARTER_RE, SEASON_RE, YEAR_PART_RE, MONTH_PART_RE, MONTH_YEAR_RE
     global TIME_AFTER_RE, TIME_BEFORE_RE, THIS_YEAR_RE, RELATIVE_DAY_RE, _WEEKDAY_RANGE_RE
@@ -150,6 +153,13 @@ def _compile() -> None:
     MONTH_FIRST_RE = re.compile(
         r"(?<![\w])(?P<m>january|february|march|april|(?-i:May)|june|july|august|september|october|"
         r"november|december)\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s+(?P<y>(?:19|20)\d\d))?(?!\d)",
+        re.IGNORECASE,
+    )
+    # An abbreviated month first, with its year only: "Oct 19, 2021 / Apr 07, 2022" (English
+    # listings and portals); without a year "Mar 3" is too risky.
+    MONTH_ABBR_FIRST_RE = re.compile(
+        r"(?<![\w])(?P<m>jan|febr?|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+(?P<d>[0-3]?\d)"
+        r"(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)",
         re.IGNORECASE,
     )
     NUMERIC_RE = re.compile(
@@ -334,6 +344,7 @@ _ENGLISH_MONTHS = ("january", "february", "march", "april", "may", "june", "july
                    "september", "october", "november", "december")  # fmt: skip
 _Q_GATE_RE = re.compile(r"q[1-4]")
 _YEAR_GATE_RE = re.compile(r"(?:19|20)\d\d")
+_ABBR_GATE_RE = re.compile(r"\b(?:jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)[rt]?\.?\s+\d")
 
 
 def _candidates(text: str) -> list[tuple[int, Mention]]:
@@ -378,6 +389,10 @@ def _candidates(text: str) -> list[tuple[int, Mention]]:
             if _valid(d, mo, wy):
                 found.append((2, Mention(start, mt.end(), d, mo, wy, "day", wd)))
     years = _YEAR_GATE_RE.search(text) is not None
+    for mt in MONTH_ABBR_FIRST_RE.finditer(text) if years and _ABBR_GATE_RE.search(low) else ():
+        d, mo, wy = int(mt["d"]), MONTHS[mt["m"].lower()], int(mt["y"])
+        if _valid(d, mo, wy):
+            found.append((2, Mention(mt.start(), mt.end(), d, mo, wy, "day")))
     for rx in (NUMERIC_RE, ISO_RE) if years else ():
         for mt in rx.finditer(text):
             nd, nm, ny = int(mt["d"]), int(mt["m"]), int(mt["y"])
