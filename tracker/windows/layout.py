@@ -103,6 +103,7 @@ def layout_roles(
         of_line.setdefault(li, []).append(i)
     out: dict[int, LayoutRole] = {}
     _columns(text, lines, of_line, spans, out)
+    _inline_header(text, lines, of_line, spans, out)
     if "|" in text:
         _row_labels(text, lines, of_line, spans, out, {} if pairs is None else pairs)
     _heading_list(text, lines, of_line, spans, out)
@@ -209,6 +210,56 @@ def _columns(
             else:
                 break
             li += 1
+
+
+# Date columns named in one header line ("Grant Type Opening Date Closing Date").
+_DATE_COLUMN_RE = re.compile(
+    r"(?P<open>\b(?:opening|start|begin)\s*dat(?:e|um)\b|\b(?:openings|start|begin)datum\b)"
+    r"|(?P<close>\b(?:closing|end|submission)\s*dat(?:e|um)\b|\bdeadline\b"
+    r"|\b(?:sluitings|eind|indien)datum\b)",
+    _I,
+)
+_ROW_GAP_RE = re.compile(r"[\s|/–—-]*")
+
+
+def _inline_header(
+    text: str,
+    lines: list[tuple[int, int]],
+    of_line: dict[int, list[int]],
+    spans: Sequence[Span],
+    out: dict[int, LayoutRole],
+) -> None:
+    """A header line naming two or more date columns, then rows of a name and one date per
+    column at the end of the line ("Grant Type Opening Date Closing Date" / "Climate Action
+    19 May 2016 07 September 2016 at 16:00"): the first row is the labelled scheme (guide 2),
+    the other rows are decoys."""
+    n = len(lines)
+    for li in range(n - 1):
+        if li in of_line:
+            continue
+        s, e = lines[li]
+        kinds = [OPEN if mt["open"] else CLOSE for mt in _DATE_COLUMN_RE.finditer(text, s, e)]
+        if len(kinds) < 2 or e - s > 120:
+            continue
+        first_name: str | None = None
+        for row in range(li + 1, n):
+            rs, re_ = lines[row]
+            here = of_line.get(row, [])
+            if not here and not text[rs:re_].strip():
+                continue
+            if len(here) != len(kinds) or any(spans[i].vague for i in here):
+                break
+            gaps = [(spans[a].end, spans[b].start) for a, b in zip(here, here[1:], strict=False)]
+            gaps.append((spans[here[-1]].end, re_))
+            if any(_ROW_GAP_RE.fullmatch(text, a, b) is None for a, b in gaps):
+                break
+            name = text[rs : spans[here[0]].start].strip().lower()
+            if not name:
+                break
+            first_name = name if first_name is None else first_name
+            for i, kind in zip(here, kinds, strict=True):
+                if not spans[i].cued and i not in out:
+                    out[i] = kind if name == first_name else OTHER
 
 
 def _header_kind(header: str) -> LayoutRole | None:
