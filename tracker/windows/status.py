@@ -44,7 +44,9 @@ STOPPED_RE = re.compile(
     r"|geen\s+aanvra(?:ag|gen)\s+meer|(?:regeling|loket)\s+is\s+(?:nu\s+)?(?:gesloten|vol)\b"
     r"|^\s*(?:status:\s*)?(?:(?:aanvraagperiode|aanvragen)\s+)?(?:gesloten|closed|vol)\s*$"
     r"|no\s+longer\s+(?:open|accepting)|closed\s+for\s+submissions?|\bis\s+gestopt\b"
-    r"|\bbeëindigd\b|teruggetrokken|ingetrokken|\bwithdrawn\b|(?:is|are|has\s+been)\s+cancel+ed"
+    # "ingetrokken" as a fact, not the metadata field "Naam ingetrokken regeling: N.v.t."
+    r"|\bbeëindigd\b|teruggetrokken|ingetrokken(?!\s+regeling\w*\s*:)|\bwithdrawn\b"
+    r"|(?:is|are|has\s+been)\s+cancel+ed"
     r"|geen\s+\w+\s+meer\s+open|niet\s+meer\s+(?:worden\s+)?opengesteld"
     r"|(?:periode|regeling|termijn|deadline|ronde|oproep)\s+(?:is\s+)?(?:helaas\s+)?"
     r"(?:voorbij|verstreken|afgelopen|afgesloten)\b|(?:call|oproep)\s+is\s+(?:now\s+)?closed"
@@ -55,6 +57,9 @@ STOPPED_RE = re.compile(
     r"\s+behandeling",
     _I | re.MULTILINE,
 )
+# A stop stated for later ("Vanaf dat moment zal het fonds geen aanvragen meer verwerken", "will
+# no longer accept"): not yet stopped (guide 7: a scheme that will close soon is still open).
+_FUTURE_STOP_RE = re.compile(r"\b(?:zal|zullen|will)\b[^.\n]{0,40}$", _I)
 # "Na volgende week geen aanvragen meer": it closes soon, so it is still open (guide 7).
 _CLOSING_SOON_RE = re.compile(r"\bna\s+(?:volgende|komende)\s+week\b", _I)
 # "De ISDE loopt in 2020 door": the scheme goes on, whatever its next budget.
@@ -263,9 +268,12 @@ def stop_positions(text: str) -> list[int]:
             spans.append((start, end))
     for start, end in spans:
         for mt in STOPPED_RE.finditer(text, start, end):
-            if not _CONDITIONAL_RE.search(
-                text, max(0, mt.start() - 60), mt.start()
-            ) and not _not_whole_stop(text, mt.start(), mt.end()):
+            lead = max(0, mt.start() - 60)
+            if (
+                not _CONDITIONAL_RE.search(text, lead, mt.start())
+                and not _FUTURE_STOP_RE.search(text, lead, mt.start())
+                and not _not_whole_stop(text, mt.start(), mt.end())
+            ):
                 found.add(mt.start())
     return sorted(found)
 
