@@ -53,7 +53,12 @@ STOPPED_RE = re.compile(
     r"|\bis\s+(?:now\s+)?closed\b|\bzijn\s+(?:nu\s+)?gesloten\b|\bis\s+gesloten\b"
     r"|plafond\b[^.\n]{0,100}?\b(?:overschreden|overtekend)|oversubscribed"
     r"|(?:budget|pot)\b[^.\n]{0,100}?\b(?:is|zijn)\s+(?:(?:nu|al|alweer|ruim|helaas|volledig)\s+)*"
-    r"(?:uitgeput|overschreden|leeg)\b|niet\s+meer\s+in\s+behandeling|vooralsnog\s+niet\s+in"
+    r"(?:uitgeput|overschreden|leeg)\b"
+    # the ceiling or budget used up in full ("Het subsidieplafond … is hiermee volledig benut",
+    # "All our funds have been committed")
+    r"|(?:plafond|budget)\b(?:[^.\n]|\.(?=\d)){0,60}?\b(?:is|zijn|werd|was)\s+(?:\w+\s+){0,2}?(?:volledig|geheel)"
+    r"\s+(?:benut|besteed|vergeven|verdeeld|toegekend)\b"
+    r"|\b(?:all\s+(?:our\s+|the\s+)?)?funds\s+(?:have|has)\s+(?:now\s+)?been\s+(?:fully\s+)?committed\b|niet\s+meer\s+in\s+behandeling|vooralsnog\s+niet\s+in"
     r"\s+behandeling",
     _I | re.MULTILINE,
 )
@@ -214,7 +219,8 @@ _ALL_STATES_RE = (_OPEN_RE, _CLOSED_RE, _UPCOMING_RE)
 _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     STOPPED_RE: ("plafond", "budget", "pot ", "meer", "gesloten", "closed", "vol", "gestopt",
                  "beëindigd", "getrokken", "withdrawn", "cancel", "voorbij", "verstreken",
-                 "afgelopen", "afgesloten", "no longer", "oversubscribed", "behandeling"),
+                 "afgelopen", "afgesloten", "no longer", "oversubscribed", "behandeling",
+                 "committed"),
     _ANNOUNCED_RE: ("later", "volgt", "announced", "open", "nog ", "start", "begin", "launch"),
 }  # fmt: skip
 
@@ -223,7 +229,7 @@ _STOP_GATE_RE = first_letter_guard(
     re.compile(
         r"plafond|budget|pot\b|\bmeer\b|gesloten|closed|\bvol\b|gestopt|beëindigd|getrokken"
         r"|withdrawn|cancel|voorbij|verstreken|afgelopen|afgesloten|no\s+longer|oversubscribed"
-        r"|behandeling",
+        r"|behandeling|committed",
         _I,
     ),
     "abcgmnopvw",
