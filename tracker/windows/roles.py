@@ -644,6 +644,7 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     apply_layout(text, roles)
     _prefer_apply_from(text, roles)
     _drop_preregistration(text, roles)
+    _mark_parallel_groups(text, roles)
     if low is None or any(word in low for word in _BLACKOUT_WORDS):
         _mark_blackouts(text, roles)
     _mark_ranges(roles)
@@ -731,6 +732,40 @@ def _drop_preregistration(text: str, roles: list[Role]) -> None:
     if prereg and len(prereg) < len(closing):
         for i in prereg:
             roles[i].role, roles[i].negative = NONE, True
+
+
+# A deadline introduced by the group it is for, in parallel within one sentence: "Voor landelijke
+# organisaties is de uiterlijke indiendatum 15 december 2017, voor regionale indeling is de
+# uiterlijke indiendatum 15 januari 2018" (groups of applicants, not rounds: guide 2).
+_GROUP_LEAD_RE = re.compile(
+    r"[\s,;]*(?:en\s+|and\s+|maar\s+|but\s+)?(?:voor|for)\s+(?P<g>[^\W\d][^,;:.\d]{1,60}?)\s+"
+    r"(?:is|zijn|geldt|gelden|the|it\s+is)\b",
+    _I,
+)
+_ROUND_WORDS_RE = re.compile(
+    r"\b(?:\w*ronde|rounds?|tranches?|tijdvak\w*|fase|phases?|stages?|calls?|oproep\w*"
+    r"|periode|periods?|cut-?offs?|deadlines?|\d)\b",
+    _I,
+)
+
+
+def _mark_parallel_groups(text: str, roles: list[Role]) -> None:
+    """In a sentence that gives each group its own deadline, the groups after the first are
+    other schemes (guide 2: the first-listed one is labelled)."""
+    first: dict[tuple[int, int], str] = {}
+    prev_end: dict[tuple[int, int], int] = {}
+    for r in roles:
+        lead_start = prev_end.get(r.clause, r.clause[0])
+        prev_end[r.clause] = r.m.end
+        if r.role not in (CLOSE_INCL, CLOSE_EXCL) or r.negative:
+            continue
+        mt = _GROUP_LEAD_RE.match(text, lead_start, r.m.start)
+        if mt is None or _ROUND_WORDS_RE.search(mt["g"]):
+            continue
+        group = " ".join(mt["g"].lower().split())
+        head = first.setdefault(r.clause, group)
+        if group != head:
+            r.role, r.other_scheme = NONE, True
 
 
 def _mark_blackouts(text: str, roles: list[Role]) -> None:
