@@ -258,6 +258,8 @@ _RAN_OUT_RE = re.compile(
 _POSITIVE_RE = first_letter_guard(
     re.compile(
         r"aanvra|aangevraagd|indien|ingediend|\bdien\b|submi|appl(?:y|ication|icant)|proposal"
+        # the separable verb "indienen" split: "Voor 1 november dient u plannen in"
+        r"|\bdient\b(?:\s+(?!in\b)\w+){0,4}?\s+in\b(?!\s+(?:te|het|de|een|\d))"
         r"|openstelling"
         r"|opengesteld|tijdvak|tranche|ronde|loket|deadline|inschrijv|aanmeld|\bcall\b|subsidie"
         r"|aan\s+te\s+vragen|in\s+te\s+dienen|voorstellen|\bvraag\w*\s+(?:\w+\s+){0,3}aan\b",
