@@ -597,12 +597,14 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         # A decoy word counts near the date only: a rule sentence mixes both ("geldt … vóór").
         heading_text = text[ctx:cs] if ctx < cs else _list_heading(text, cs)
         lead_start = prev.m.end if same and prev else cs
-        r.negative = _governed(text, m, cs, ce, lead_start, nxt, decoys) or bool(
+        own_negative = _governed(text, m, cs, ce, lead_start, nxt, decoys)
+        head_negative = bool(
             ctx < cs
             and decoys.may_match(ctx, cs)
             and _NEGATIVE_RE.search(heading_text)
             and not _SUBMISSION_HEAD_RE.search(heading_text)
         )
+        r.negative = own_negative or head_negative
         if positives.may_match(ctx, ce):  # text[ctx:cs] is the heading when ctx < cs
             context = _own_context(text, ctx, ce, m)
             r.positive = bool(_POSITIVE_RE.search(context) or _POSITIVE_RE.search(heading_text))
@@ -621,6 +623,14 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.launch = True
         else:
             _decide(r, lead, label_lead, gap_before, gap_after, prev if same else None, text[cs:ce])
+        if (
+            head_negative
+            and not own_negative
+            and r.strong
+            and r.role in (OPEN, CLOSE_INCL, CLOSE_EXCL)
+            and _POSITIVE_RE.search(lead)
+        ):  # its own clause says it is about applying ("een nieuwe openstelling vanaf 15
+            r.negative = False  # oktober"): a decoy word in the heading above does not govern it
         if r.role == NONE and not r.negative:
             tail_end = nxt.start if nxt is not None and nxt.start < ce else ce
             if _RAN_OUT_RE.search(text, m.start - len(lead), tail_end):
