@@ -53,7 +53,9 @@ _ADJACENT_RE = re.compile(
 # Label words anywhere in the lead ("Einddatum", "opent op", "Deadline date:").
 _LABEL_RE = first_letter_guard(
     re.compile(
-        r"(?P<open>startdatum|begindatum|openingsdatum|opening(?:\s+date)?|opens?|opent|opened"
+        # not inside "verlopen", "afgelopen" ("Dit item is verlopen op 02-06-2018")
+        r"(?P<open>startdatum|begindatum|(?<!l)(?:openingsdatum|opening(?:\s+date)?|opens?|opent"
+        r"|opened)"
         r"|geopend|opengesteld|openstelling|eerste\s+dag|start(?:s|ed)?(?!-)|launch(?:es|ed)?"
         r"|lancering|applications?\s+available|begins?(?=\s+on))"
         r"|(?P<close>einddatum|sluitingsdatum|closing(?:\s+date)?|deadlines?(?:\s+dates?)?"
