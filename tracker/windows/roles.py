@@ -633,6 +633,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and _POSITIVE_RE.search(lead)
         ):  # its own clause says it is about applying ("een nieuwe openstelling vanaf 15
             r.negative = False  # oktober"): a decoy word in the heading above does not govern it
+        if r.role == NONE and not r.negative and _lone_zoned_deadline(text, m):
+            r.role, r.strong, r.positive = CLOSE_INCL, True, True
         if r.role == NONE and not r.negative:
             tail_end = nxt.start if nxt is not None and nxt.start < ce else ce
             if _RAN_OUT_RE.search(text, m.start - len(lead), tail_end):
@@ -663,6 +665,23 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         _mark_blackouts(text, roles)
     _mark_ranges(roles)
     return roles
+
+
+# A clock time in Brussels time or CET on a date: how EU calls state their deadlines.
+_DEADLINE_ZONE_RE = re.compile(r"\bbrussels\s+(?:local\s+)?time\b|\bCES?T\b", _I)
+
+
+def _lone_zoned_deadline(text: str, m: Mention) -> bool:
+    """Say whether a date stands alone on its line with a time in Brussels time ("24 January
+    2024, 17:00:00 Brussels time" under a call's name): an EU call's deadline."""
+    if m.time is None or m.precision != "day":
+        return False
+    line_start = text.rfind("\n", 0, m.start) + 1
+    line_end = text.find("\n", m.end)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[line_start : m.start].strip(" \t•·▪*-–") or text[m.end : line_end].strip(" .;,)"):
+        return False
+    return bool(_DEADLINE_ZONE_RE.search(text, m.start, m.end))
 
 
 def apply_layout(text: str, roles: list[Role]) -> None:
