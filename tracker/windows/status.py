@@ -181,8 +181,11 @@ _OPEN_RE = re.compile(
     r"|\blaunched\b|kan\s+men\s+nu\s+indienen|\bnu\s+(?:\w+\s+)?indienen"
     # opened or still open, stated as a fact: "The present call has opened", "all sub-themes are
     # still open to receive applications", "het loket staat nog open"
-    r"|\b(?:has|have)\s+(?:now\s+)?opened\b|\b(?:is|are)\s+still\s+open\b"
-    r"|\b(?:is|zijn|staat|staan)\s+(?:\w+\s+)?nog\s+open\b"
+    # (said of a call or scheme: "the question is still open" is no status)
+    r"|\b(?:calls?|rounds?|schemes?|programmes?|windows?|portal|sub-themes?|priorit(?:y|ies)"
+    r"|topics?|regeling|loket|oproep|aanvraagperiode|tijdvak|ronde|subsidie\w*)\b[^.\n]{0,80}?"
+    r"\b(?:(?:has|have)\s+(?:now\s+)?opened|(?:is|are)\s+still\s+open"
+    r"|(?:is|zijn|staat|staan)\s+(?:\w+\s+)?nog\s+open)\b"
     # applying is still possible, not asked: "Er kunnen gedurende 2016 nog eenmalige subsidies
     # aangevraagd worden" (not "nog niet", not a question)
     r"|\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+nog\s+(?!niet\b|geen\b)(?:\w+\s+){0,3}?"
