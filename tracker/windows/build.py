@@ -28,7 +28,8 @@ from tracker.windows.scan import lowered
 from tracker.windows.status import stop_positions
 
 _INCLUSIVE_MONTH_CUES = ("t/m", "tot", "through", "up")
-# A deadline told in the past tense ("6 juli was de deadline", "Op 1 oktober sloot de termijn"):
+# A deadline or range told in the past tense ("6 juli was de deadline", "Op 1 oktober sloot de
+# termijn", "dat van half oktober tot half november werd opengesteld"):
 # a year-less date then lies on or before the reference date (guide 4.1).
 _PAST_CLOSE_RE = re.compile(
     r"\b(?:was|waren|werd|sloot|sloten|verliep|verstreek|closed|expired)\b", re.IGNORECASE
@@ -158,13 +159,9 @@ def _resolve(raw: _Raw, roles: list[Role], text: str, today: date, recurring: bo
     valid = [(y, d) for y, d in options if d is not None and _weekday_ok(raw, *d)]
     if not valid:
         return False
-    past = (
-        c is not None
-        and o is None
-        and bool(
-            _PAST_CLOSE_RE.search(
-                text, max(c.clause[0], c.m.start - 30), min(c.clause[1], c.m.end + 12)
-            )
+    past = c is not None and bool(
+        _PAST_CLOSE_RE.search(
+            text, max(c.clause[0], c.m.start - 30), min(c.clause[1], c.m.end + 12)
         )
     )
     if past:  # the last occurrence that has already ended
