@@ -741,9 +741,13 @@ def _prefer_apply_from(text: str, roles: list[Role]) -> None:
                 break
 
 
-# A pre-registration ("verplichte vooraanmelding", "pre-registration") is a decoy unless it is the
-# only submission deadline (guide 8).
-_PREREG_RE = re.compile(r"vooraanmelding|pre-?registration", _I)
+# A pre-registration ("verplichte vooraanmelding", "pre-registration", "The registration deadline is
+# fixed on 19 June") is a decoy unless it is the only submission deadline (guide 8).
+_PREREG_RE = re.compile(
+    r"vooraanmelding|pre-?registration|\bregistration\s+deadline|\bdeadline\s+(?:for|of)\s+"
+    r"registration\b|\bregistratie-?\s?deadline|\buiterste\s+registratiedatum",
+    _I,
+)
 
 
 def _drop_preregistration(text: str, roles: list[Role]) -> None:
