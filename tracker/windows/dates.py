@@ -361,6 +361,11 @@ def _candidates(text: str) -> list[tuple[int, Mention]]:
     parts = any(p in low for p in _PART_WORDS)
     for mt in MONTH_PART_RE.finditer(text) if parts else ():
         p, mo = mt["p"].lower(), MONTHS[mt["m"].lower()]
+        if p in ("begin", "early"):
+            # "begin juni", "early March": a month-level aim like "in juni", no day (guide 4.3
+            # names only medio/half and eind as day-level); the month itself is left to the
+            # month patterns
+            continue
         last = p in ("eind", "einde", "end of", "late")
         day = None if last else MONTH_PART_DAY.get(p, 1)
         found.append((0, Mention(*mt.span(), day, mo, _year(mt["y"]), "approximate",

@@ -89,6 +89,9 @@ _ANNOUNCED_RE = re.compile(
     r"|\b(?:zal|zullen)\b(?:(?!\b(?:niet|geen)\b)[^.\n]){0,90}?\b(?:worden\s+|weer\s+)?"
     r"(?:geopend|opengesteld|open\s*gaan|openen)\b"
     r"|\bwill\s+(?:be\s+)?(?:re)?(?:opened|launched|open|launch)\b"
+    # an opening aimed at ("Gestreefd wordt naar openstelling van de regelingen in de tweede helft
+    # van april", "we streven naar opening begin juni")
+    r"|\b(?:gestreefd|streeft|streven)\b[^.\n]{0,30}?\bnaar\s+(?:de\s+)?(?:openstelling|opening)\b"
     # an expected opening without a day ("De openstelling is naar verwachting in september")
     r"|\b(?:openstelling|opening|openingsdatum|aanvraagperiode|aanvraagronde|loket)\b[^.\n]{0,40}?"
     r"\b(?:is|wordt|vindt|volgt|komt)\s+(?:\w+\s+)?naar\s+verwachting\b",
