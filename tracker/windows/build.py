@@ -314,6 +314,10 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
     }
     # "de subsidieronde die start op 15 september" after "uiterlijk 15 september": one date
     closing_days = {(r.closes.month, r.closes.day) for r in raws if r.closes}
+    # any full window: a lone deadline on its closing day that adds a clock time lends it the
+    # time ("van 20 februari 2023 tot en met 31 mei 2023. Dat betekent dat aanvragen uiterlijk
+    # 31 mei 2023 om 23:59 uur binnen moeten zijn")
+    any_full = {r.closes: r for r in raws if r.opens and r.closes and r.vague is None}
     seen: dict[tuple[date | None, date | None], _Raw] = {}
     out = []
     for raw in raws:
@@ -335,6 +339,17 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
             if raw.close_r and raw.close_r.m.time and kept.close_r and not kept.close_r.m.time:
                 kept.close_r = raw.close_r
             continue
+        if (
+            raw.vague is None
+            and raw.opens is None
+            and raw.closes is not None
+            and raw.closes in any_full
+            and raw.close_r
+            and raw.close_r.m.time
+        ):
+            full_r = any_full[raw.closes]
+            if full_r.close_r and not full_r.close_r.m.time:
+                full_r.close_r = raw.close_r
         lone = raw.vague is None and raw.closes is None and raw.opens is not None
         if (
             lone

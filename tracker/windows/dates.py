@@ -314,6 +314,9 @@ def _valid(day: int, month: int, year: int | None) -> bool:
     return day <= calendar.monthrange(year if year else 2000, month)[1]
 
 
+_COMING_RE = re.compile(r"\s+(?:aanstaande|a\.s\.)", re.IGNORECASE)
+
+
 def _attach_time(text: str, m: Mention, floor: int) -> Mention:
     """Extend a day-precision mention with a time written right after or before it."""
     if m.precision != "day":
@@ -322,6 +325,11 @@ def _attach_time(text: str, m: Mention, floor: int) -> Mention:
     if this and m.year is None:
         m = replace(m, end=this.end(), this_year=True)
     after = TIME_AFTER_RE.match(text, m.end)
+    if after is None and (rel := _COMING_RE.match(text, m.end)):
+        # "op 12 april aanstaande om 9:00 uur": the time after "aanstaande" is still this date's
+        after = TIME_AFTER_RE.match(text, rel.end())
+        if after is not None and not after.group().strip(" ,(").lower().startswith(("om", "at")):
+            after = None
     if after:
         t = time_of(after)
         if t is not None:
