@@ -32,7 +32,9 @@ def test_corpus_is_large_and_unique() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_case(case: dict[str, Any]) -> None:
-    result = extract_windows(case["text"], date.fromisoformat(case["today"]))
+    # "published" (optional): the page's own date, as bench/windows.py passes it
+    pub = date.fromisoformat(case["published"]) if "published" in case else None
+    result = extract_windows(case["text"], date.fromisoformat(case["today"]), published=pub)
     got = result.to_json()
     assert {f: got[f] for f in FIELDS} == expected(case)
     assert len(result.windows) == case["windows"]

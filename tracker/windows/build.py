@@ -407,6 +407,35 @@ def build_windows(text: str, today: date) -> tuple[ExtractedWindow, ...]:
     return build(text, today)[0]
 
 
+# A label alone on the line above a date ("Deadline", "Sluitingsdatum:", "Opening date").
+_BARE_LABEL_RE = re.compile(
+    r"^\s*(?:\w+\s+)?(?:deadline(?:\s+date)?|sluitingsdatum|einddatum|uiterste\s+\w*datum"
+    r"|\w*indiendatum|openingsdatum|opening(?:\s+date)?|startdatum|closing\s+date|sluiting"
+    r"|opent|opens|start)\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _drop_dateline(text: str, roles: list[Role], published: date) -> None:
+    """Drop the page's own date written alone on its line under a headline ("Opening
+    aanvraagtijdvak SLIM voor individuele mkb-ondernemingen\n25 februari 2021"): it is the
+    posting date, not a window bound, whatever the headline says (guide 8)."""
+    for r in roles:
+        m = r.m
+        if r.role == NONE or m.time is not None or m.precision != "day":
+            continue
+        if (m.year, m.month, m.day) != (published.year, published.month, published.day):
+            continue
+        line_start = text.rfind("\n", 0, m.start) + 1
+        line_end = text.find("\n", m.end)
+        line = text[line_start : len(text) if line_end < 0 else line_end]
+        if line.strip() != text[m.start : m.end].strip():
+            continue
+        above = text[: max(line_start - 1, 0)].rstrip().rsplit("\n", 1)[-1]
+        if not _BARE_LABEL_RE.match(above):  # "Deadline\n25 februari 2021" stays a deadline
+            r.role, r.negative = NONE, True
+
+
 def build(
     text: str, today: date, published: date | None = None, stops: list[int] | None = None
 ) -> tuple[tuple[ExtractedWindow, ...], Evidence]:
@@ -418,6 +447,8 @@ def build(
     if not mentions:
         return (), Evidence()
     roles = assign_roles(text, mentions)
+    if published is not None:
+        _drop_dateline(text, roles, published)
     low = lowered(text)
     recurring = (low is None or any(w in low for w in _RECURRING_WORDS)) and bool(
         RECURRING_RE.search(text)

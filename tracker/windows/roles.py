@@ -62,7 +62,8 @@ _LABEL_RE = first_letter_guard(
         r"|cut-?off(?:\s+dates?)?|sluit(?:en|ing)?|closes?|uiterste\s+\w*datum|indiendatum"
         r"|(?:af)?gesloten(?!\s+(?:verklaard|tot|van))"
         r"|inleverdatum"
-        r"|indieningsdatum|due|end\s+(?:of\s+)?submissions?(?:\s+calls?)?)"
+        # "due" as a word: not inside "individuele", "residue" or "overdue"
+        r"|indieningsdatum|(?<![a-z])due\b|end\s+(?:of\s+)?submissions?(?:\s+calls?)?)"
         r"|(?P<window>aanvraagtijdvak|tijdvak|aanvraagperiode|aanvraagronde|indieningstermijn"
         r"|submission\s+period)",
         _I,
