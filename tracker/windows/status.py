@@ -48,6 +48,11 @@ STOPPED_RE = re.compile(
     r"|\bbeëindigd\b|teruggetrokken|ingetrokken(?!\s+regeling\w*\s*:)|\bwithdrawn\b"
     r"|(?:is|are|has\s+been)\s+cancel+ed"
     r"|geen\s+\w+\s+meer\s+open|niet\s+meer\s+(?:worden\s+)?opengesteld"
+    # a cap on applications reached ("Veel sneller dan verwacht is het maximum aantal
+    # inschrijvingen bereikt"), and nothing more can be applied for ("vanaf nu geen kosteloos
+    # ontwikkeladvies meer kan worden aangevraagd")
+    r"|\bmaximum\s+aantal\s+(?:\w+\s+){0,2}?(?:is\s+|zijn\s+)?(?:al\s+)?bereikt\b"
+    r"|\bgeen\s+(?:\w+\s+){1,3}?meer\s+(?:kan|kunnen)\s+(?:worden\s+)?(?:aangevraagd|ingediend)\b"
     r"|(?:periode|regeling|termijn|deadline|ronde|oproep)\s+(?:is\s+)?(?:helaas\s+)?"
     r"(?:voorbij|verstreken|afgelopen|afgesloten)\b|(?:call|oproep)\s+is\s+(?:now\s+)?closed"
     r"|\bis\s+(?:now\s+)?closed\b|\bzijn\s+(?:nu\s+)?gesloten\b|\bis\s+gesloten\b"
@@ -226,7 +231,7 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     STOPPED_RE: ("plafond", "budget", "pot ", "meer", "gesloten", "closed", "vol", "gestopt",
                  "beëindigd", "getrokken", "withdrawn", "cancel", "voorbij", "verstreken",
                  "afgelopen", "afgesloten", "no longer", "oversubscribed", "behandeling",
-                 "committed"),
+                 "committed", "bereikt"),
     _ANNOUNCED_RE: ("later", "volgt", "announced", "open", "nog ", "start", "begin", "launch"),
 }  # fmt: skip
 
@@ -235,7 +240,7 @@ _STOP_GATE_RE = first_letter_guard(
     re.compile(
         r"plafond|budget|pot\b|\bmeer\b|gesloten|closed|\bvol\b|gestopt|beëindigd|getrokken"
         r"|withdrawn|cancel|voorbij|verstreken|afgelopen|afgesloten|no\s+longer|oversubscribed"
-        r"|behandeling|committed",
+        r"|behandeling|committed|\bmaximum\b",
         _I,
     ),
     "abcgmnopvw",
