@@ -35,6 +35,13 @@ _PAST_CLOSE_RE = re.compile(
     r"\b(?:was|waren|werd|sloot|sloten|verliep|verstreek|closed|expired)\b", re.IGNORECASE
 )
 
+# An opening told as already begun ("Sportclubs kunnen sinds 2 januari een bijdrage aanvragen",
+# "Vanaf 1 augustus konden mensen … aanvragen"): a year-less opening then lies on or before the
+# reference date (guide 4.1).
+_PAST_OPEN_RE = re.compile(
+    r"\b(?:sinds|since|konden|kon|opende|openden|opened|ging|gingen)\b", re.IGNORECASE
+)
+
 
 @dataclass
 class _Raw:
@@ -166,6 +173,16 @@ def _resolve(raw: _Raw, roles: list[Role], text: str, today: date, recurring: bo
     )
     if past:  # the last occurrence that has already ended
         best = next((d for _, d in reversed(valid) if d[1] is not None and d[1] <= today), None)
+        if best is None:
+            best = valid[0][1]
+    elif (
+        o is not None
+        and c is None
+        and _PAST_OPEN_RE.search(
+            text, max(o.clause[0], o.m.start - 30), min(o.clause[1], o.m.end + 40)
+        )
+    ):  # the last opening that has already come
+        best = next((d for _, d in reversed(valid) if d[0] is not None and d[0] <= today), None)
         if best is None:
             best = valid[0][1]
     elif c is not None:  # the next occurrence that is still relevant
