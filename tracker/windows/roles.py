@@ -217,6 +217,15 @@ _FOR_PROJECTS_RE = re.compile(
 # A rule about a date, not the date itself ("If November 1st falls on a weekend").
 _CONDITION_TAIL_RE = re.compile(r"\s*(?:falls|valt)\s+(?:on|op|in)\b", _I)
 _CONDITION_LEAD_RE = re.compile(r"\b(?:if|als|indien|wanneer)\s*$", _I)
+# A tally up to the date, the verb right after it and a number before the participle: "Per 5 juli
+# was van de 87 miljoen pas zo'n 52 miljoen euro subsidie aangevraagd", "Tot 1 juli zijn 300
+# aanvragen ingediend" (a statistic, no bound; "uiterlijk 1 juli zijn ingediend" has no number;
+# after a closing label the date stays the deadline the tally is counted at).
+_TALLY_TAIL_RE = re.compile(
+    r"[\s,]*(?:was|waren|is|zijn)\s+[^.\n\d]{0,40}?\d[^.\n]{0,50}?\b(?:aangevraagd|ingediend"
+    r"|binnengekomen)\b",
+    _I,
+)
 # "Op 20 februari is de oproep geopend", "Maandag om 10.00 uur ging het loket open".
 _OPENED_TAIL_RE = re.compile(
     r"^[\s,]*(?:is|werd|zijn|werden|ging|gaat|gingen|gaan|wordt)\b[^.;:\n]{0,80}?"
@@ -381,8 +390,13 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
             r.role, r.strong = (CLOSE_EXCL if conn["excl"] else CLOSE_INCL), prev.strong
             r.positive, r.ambiguous = r.positive or prev.positive, prev.ambiguous
             return
-    if _CONDITION_LEAD_RE.search(lead[-20:]) or (
-        gap_after is None and _CONDITION_TAIL_RE.match(clause, r.m.end - r.clause[0])
+    if (
+        _CONDITION_LEAD_RE.search(lead[-20:])
+        or (gap_after is None and _CONDITION_TAIL_RE.match(clause, r.m.end - r.clause[0]))
+        or (  # not after a closing label: "Op de sluitingsdatum 31 januari waren er 26 …"
+            _TALLY_TAIL_RE.match(clause, r.m.end - r.clause[0])
+            and not CLOSING_WORDS_RE.search(lead[-40:])
+        )
     ):
         return
     adj = _ADJACENT_RE.search(lead[-60:])
