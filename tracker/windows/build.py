@@ -341,10 +341,7 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
         key = (raw.opens, raw.closes)
         if raw.vague is None and key in seen:
             kept = seen[key]  # the same window written twice: keep the times either gives
-            if raw.open_r and raw.open_r.m.time and kept.open_r and not kept.open_r.m.time:
-                kept.open_r = raw.open_r
-            if raw.close_r and raw.close_r.m.time and kept.close_r and not kept.close_r.m.time:
-                kept.close_r = raw.close_r
+            _lend_times(kept, raw)
             continue
         if (
             raw.vague is None
@@ -352,9 +349,7 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
             and raw.closes is not None
             and raw.closes in full_closes
         ):  # a summary line's deadline that a full window below repeats ("deadline X: 9 feb")
-            kept = full_closes[raw.closes]
-            if raw.close_r and raw.close_r.m.time and kept.close_r and not kept.close_r.m.time:
-                kept.close_r = raw.close_r
+            _lend_times(full_closes[raw.closes], raw, opening=False)
             continue
         if (
             raw.vague is None
@@ -364,9 +359,7 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
             and raw.close_r
             and raw.close_r.m.time
         ):
-            full_r = any_full[raw.closes]
-            if full_r.close_r and not full_r.close_r.m.time:
-                full_r.close_r = raw.close_r
+            _lend_times(any_full[raw.closes], raw, opening=False)
         lone = raw.vague is None and raw.closes is None and raw.opens is not None
         if (
             lone
@@ -403,6 +396,15 @@ def _announces_future_close(raw: _Raw, pos: int, text: str, today: date) -> bool
     ):
         return False
     return bool(_CLOSES_AT_RE.search(text, c.clause[0], c.clause[1]))
+
+
+def _lend_times(kept: _Raw, raw: _Raw, *, opening: bool = True) -> None:
+    """A bound that ``raw`` restates with a clock time gives that time to ``kept``, whose
+    same bound has none (one deadline written twice, once with "17.00 uur")."""
+    if opening and raw.open_r and raw.open_r.m.time and kept.open_r and not kept.open_r.m.time:
+        kept.open_r = raw.open_r
+    if raw.close_r and raw.close_r.m.time and kept.close_r and not kept.close_r.m.time:
+        kept.close_r = raw.close_r
 
 
 def _scope_stops(raws: list[_Raw], stops: list[int], text: str, today: date) -> None:
