@@ -84,6 +84,29 @@ def test_look_alike_titles_stay_separate_and_are_proposed(sqlite_engine: Engine)
     assert "%" in proposals[0].proposal.reason
 
 
+def test_instrument_words_do_not_hide_a_look_alike(sqlite_engine: Engine) -> None:
+    """ "Tijdelijke subsidieregeling X" and "Subsidieregeling X" (0.899 alike as whole titles)
+    are proposed; kept apart as the strong keys differ, and different names still are not."""
+    s = _store_all(
+        sqlite_engine,
+        ("bwb", _data("nlld", "Tijdelijke subsidieregeling NL leert door met inzet van scholing")),
+        ("uvb", _data("uvb", "Subsidieregeling NL leert door met inzet van scholing", day=60)),
+        ("p", _data("ge", "Subsidieverordening Innovatie Gelderland", regions=("NL-GE",))),
+        ("p", _data("ge2", "Verordening Innovatie Gelderland", regions=("NL-GE",), day=90)),
+        ("p", _data("cultuur", "Subsidieregeling cultuur", regions=("NL-GE",), day=120)),
+        ("p", _data("natuur", "Subsidieregeling natuur", regions=("NL-GE",), day=150)),
+    )
+    assert len(_schemes(s)) == 6, _schemes(s)
+    pairs = sorted((p.scheme.title, p.target.title) for p in review.merge_proposals(s))
+    assert pairs == [
+        (
+            "Subsidieregeling NL leert door met inzet van scholing",
+            "Tijdelijke subsidieregeling NL leert door met inzet van scholing",
+        ),
+        ("Verordening Innovatie Gelderland", "Subsidieverordening Innovatie Gelderland"),
+    ]
+
+
 def test_one_scheme_per_province_with_the_same_name(sqlite_engine: Engine) -> None:
     title = "Subsidieregeling Vitale Dorpen"
     s = _store_all(

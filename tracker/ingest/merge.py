@@ -362,11 +362,7 @@ def _propose(
             name, candidate.title, opening=opening
         ):
             continue
-        matcher = SequenceMatcher(None, mine, normalise_title(candidate.title))
-        # the cheap upper bounds first: below the threshold a candidate is never proposed
-        if matcher.real_quick_ratio() < SIMILARITY or matcher.quick_ratio() < SIMILARITY:
-            continue
-        ratio = matcher.ratio()
+        ratio = _likeness(mine, normalise_title(candidate.title))
         if ratio > best[0]:
             best = (ratio, candidate, candidate.title)
     if best[1] is not None and best[0] >= SIMILARITY:
@@ -374,6 +370,35 @@ def _propose(
         target = session.get(Scheme, best[1].id)
         return Match(None, MergeReason.CREATED, new.reason, target, reason, best[0])
     return new
+
+
+# the words that say what kind of instrument a title is, not which one: "Tijdelijke
+# subsidieregeling NL leert door" and "Subsidieregeling NL leert door" name one scheme
+_FORMS = frozenset(
+    {
+        "subsidie", "subsidies", "subsidieregeling", "regeling", "regelingen", "besluit",
+        "tijdelijke", "uitvoeringsregeling", "verordening", "subsidieverordening",
+    }
+)  # fmt: skip
+
+
+def _likeness(mine: str, theirs: str) -> float:
+    """Title similarity (normalised titles), also compared without the instrument words, so a
+    form word more or less ("Tijdelijke", "Subsidie-" before "verordening") does not hide a
+    look-alike; below ``SIMILARITY`` the value is only a lower bound."""
+    best = 0.0
+    core = (_core(mine), _core(theirs))
+    for a, b in ((mine, theirs), core) if all(core) else ((mine, theirs),):
+        matcher = SequenceMatcher(None, a, b)
+        # the cheap upper bounds first: below the threshold a candidate is never proposed
+        if matcher.real_quick_ratio() < SIMILARITY or matcher.quick_ratio() < SIMILARITY:
+            continue
+        best = max(best, matcher.ratio())
+    return best
+
+
+def _core(title: str) -> str:
+    return " ".join(w for w in title.split() if w not in _FORMS)
 
 
 def _acronyms(title: str) -> set[str]:
