@@ -350,6 +350,9 @@ class SourceOverride(SQLModel, table=True):
     # province codes of a provincial source staff added (its pages name no province)
     regions: list[str] = Field(default_factory=empty_list, sa_type=JSON)
     scraper: str = Field(default="", max_length=100)
+    # a new URL for a source of the configuration file: once the file drops that source, the
+    # override is not run as a source of its own (with the form's level, not the file's)
+    repoints: bool = False
     updated_by: str = Field(max_length=100)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -89,3 +89,52 @@ def test_staff_adds_a_source_on_the_dashboard_and_runs_it(
         [scheme_id] = s.exec(select(Publication.scheme_id)).all()
         scheme = s.get(Scheme, scheme_id)
         assert scheme is not None and scheme.level == "provincie" and scheme.regions == ["NL-LI"]
+
+
+def test_a_repointed_source_removed_from_the_file_is_not_run(
+    engine: Engine, replay: ReplayServer
+) -> None:
+    """Staff re-point a file's provincial source; the operator then drops it from the file.
+    Before, the override lived on as a staff-added source with the form's level ("rijk"), so
+    its schemes reached the national feeds."""
+    from fastapi.testclient import TestClient
+
+    from tests.e2e.support import add_staff, login, make_app, post_form
+    from tracker.ingest.overrides import staff_source_ids
+
+    sru = replay.mirror("https://repository.overheid.nl/sru")
+    config = make_config(replay, {"prov": STCRT}, allow_private_hosts=True)
+    add_staff(engine)
+    with TestClient(make_app(config, engine)) as client:
+        login(client)
+        form = {"source_id": "prov", "url": sru}  # the form's level stays at its default
+        assert post_form(client, "/beheer/bronnen", "/beheer/bronnen", form).status_code == 303
+    with Session(engine) as s:
+        saved = s.get(SourceOverride, "prov")
+        assert saved is not None and saved.repoints and saved.level == "rijk"
+    assert staff_source_ids(config, engine) == []
+
+    dropped = make_config(replay, {}, allow_private_hosts=True)
+    assert staff_source_ids(dropped, engine) == []
+    assert run_sources(dropped, engine, now=NOW) == []
+    with Session(engine) as s:
+        assert s.exec(select(Publication)).all() == []
+    with TestClient(make_app(dropped, engine)) as client:
+        login(client)
+        listing = client.get("/beheer/bronnen").text
+        assert "niet meer in de configuratie" in listing
+        run = post_form(client, "/beheer/bronnen", "/beheer/bronnen/prov/run", {})
+        assert run.status_code == 404
+
+
+def test_a_staff_added_source_later_in_the_file_is_a_repoint(
+    engine: Engine, replay: ReplayServer
+) -> None:
+    """An override saved as a new source stays one when the file does not have it."""
+    from tracker.ingest.overrides import staff_source_ids
+
+    page = replay.mirror("https://www.rvo.nl/subsidies-financiering/sde/aanvragen")
+    _override(engine, "nl_rvo_sde_staff", page, title="SDE++ (staf)", level="rijk")
+    assert staff_source_ids(make_config(replay, {}, allow_private_hosts=True), engine) == [
+        "nl_rvo_sde_staff"
+    ]

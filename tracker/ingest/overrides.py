@@ -2,7 +2,8 @@
 
 The file stays the base; a staff override replaces a source's URL (and title; its level and
 regions stay the file's) or adds a source (default scraper ``html_page``, with the level and
-provinces staff gave). Override URLs are checked again by the SSRF guard at run
+provinces staff gave). A re-pointing override whose source the file no longer has is not run:
+the operator removed that source. Override URLs are checked again by the SSRF guard at run
 time, since a host's DNS can change after staff saved it; a refused URL keeps the file's
 source as it is and is reported.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 import scrapers
 from tracker.config import Config, SourceConfig
@@ -28,8 +29,15 @@ def staff_source_ids(config: Config, engine: Engine) -> list[str]:
     """Sources staff added on the dashboard (not in the file), in id order: a scrape of all
     sources and the scheduler run them too."""
     with Session(engine) as session:
-        ids = session.exec(select(SourceOverride.source_id)).all()
-    return sorted(sid for sid in ids if sid not in config.sources)
+        rows = session.exec(
+            select(SourceOverride.source_id).where(col(SourceOverride.repoints).is_(False))
+        ).all()
+    return sorted(sid for sid in rows if sid not in config.sources)
+
+
+def orphaned(config: Config, override: SourceOverride) -> bool:
+    """A URL staff gave a file's source that the file no longer has: not a source to run."""
+    return override.repoints and override.source_id not in config.sources
 
 
 def apply_source_overrides(config: Config, engine: Engine) -> tuple[Config, dict[str, str]]:
@@ -39,6 +47,8 @@ def apply_source_overrides(config: Config, engine: Engine) -> tuple[Config, dict
     sources = dict(config.sources)
     refused: dict[str, str] = {}
     for override in overrides:
+        if orphaned(config, override):
+            continue
         try:
             url = check_source_url(override.url, allow_private=config.http.allow_private_hosts)
         except UnsafeUrlError as exc:

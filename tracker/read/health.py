@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from tracker.config import Config
 from tracker.ingest.lease import LEASE_TTL
+from tracker.ingest.overrides import orphaned
 from tracker.models import RunStatus, ScrapeRun, Source, SourceOverride
 from tracker.read.errors_nl import message_nl
 
@@ -113,6 +114,10 @@ def source_health(
             override=override,
             problems=run_problems(runs, failures, config),
         )
+        if override is not None and orphaned(config, override):
+            health.problems.append(
+                "niet meer in de configuratie: de URL uit het beheer wordt niet gebruikt"
+            )
         if row and row.flagged and row.flag_reason and not health.problems:
             health.problems.append(message_nl(row.flag_reason))
         result.append(health)

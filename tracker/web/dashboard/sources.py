@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from tracker.config import Config
 from tracker.ingest.netguard import UnsafeUrlError, check_source_url
+from tracker.ingest.overrides import orphaned
 from tracker.models import SourceOverride
 from tracker.read.health import source_health
 from tracker.regions import PROVINCES, province_of
@@ -72,7 +73,8 @@ def _run_in_background(config: Config, engine: Engine, source_id: str, jobs: set
 def run_now(
     request: Request, user: Staff, session: DB, config: Cfg, source_id: SourceId
 ) -> RedirectResponse:
-    if source_id not in config.sources and session.get(SourceOverride, source_id) is None:
+    override = session.get(SourceOverride, source_id)
+    if source_id not in config.sources and (override is None or orphaned(config, override)):
         raise HTTPException(status_code=404, detail="bron niet geconfigureerd")
     jobs = running(request)
     if source_id in jobs:
@@ -134,6 +136,7 @@ def save_override(
     )
     override = override or SourceOverride(source_id=sid, url=safe, updated_by=user)
     override.url, override.level, override.updated_by, override.updated_at = safe, level, user, now
+    override.repoints = not new
     override.regions = sorted(set(provinces)) if level == "provincie" else []
     override.title = title.strip() or override.title
     session.add(override)
