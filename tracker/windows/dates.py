@@ -64,7 +64,11 @@ _TIME_CORE = (
     r"(?![a-z])"
     r"|(?P<h>[01]?\d|2[0-4])[.:hu](?P<mi>[0-5]\d)(?::[0-5]\d)?(?![.\-/]?\d)"
     # a bare English hour only before noon: "12h – noon (CET)"
-    r"|(?P<hu>[01]?\d|2[0-4])(?:u|h(?=\s*[-–—(]*\s*(?:noon|midday)\b))(?![\w]))"
+    r"|(?P<hu>[01]?\d|2[0-4])(?:u|h(?=\s*[-–—(]*\s*(?:noon|midday)\b))(?![\w])"
+    # a whole Dutch hour ("tot 1 maart 17 uur", "om 12 uur"), but not a duration ("binnen 24
+    # uur", "24 uur per dag", "2 uur lang") or a count
+    r"|(?<!binnen\s)(?<!within\s)(?<![.,:]\d)(?P<hb>[01]?\d|2[0-4])(?=\s*uur(?![a-z]))"
+    r"(?!\s*uur\s+(?:per|lang|na|later|eerder|voor(?:af|dat)?|van\s+tevoren|vooraf)\b))"
 )
 TIME_PATTERN = rf"{_TIME_CORE}(?:\s*(?:uur|u|oere)(?![a-z]))?(?P<part>)"
 _TZ = (
@@ -299,7 +303,7 @@ def time_of(mt: re.Match[str]) -> time | None:
         hour, minute = int(mt["h12"]) % 12, int(mt["mi12"] or 0)
         hour += 12 if mt["ap"].lower() == "p" else 0
     else:
-        hour, minute = int(mt["h"] or mt["hu"]), int(mt["mi"] or 0)
+        hour, minute = int(mt["h"] or mt["hu"] or mt["hb"]), int(mt["mi"] or 0)
     part = mt["part"]
     if part and part.lower() in ("middags", "avonds") and hour < 12:
         hour += 12
