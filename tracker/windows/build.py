@@ -133,6 +133,25 @@ def _context_year(raw: _Raw, roles: list[Role], text: str) -> int | None:
     return int(found[-1].group(1)) if found else None
 
 
+def _restated_year(raw: _Raw, roles: list[Role]) -> int | None:
+    """Return the year of a day this window repeats without one ("sluit op 31 maart 2023 … Met
+    de sluiting op 31 maart"): a restatement is the same day, not the next year's."""
+    for r in raw.roles:
+        if r.m.year is not None or r.m.precision != "day":
+            continue
+        same = [
+            x.m.year
+            for x in roles
+            if x.m.year
+            and x.m.precision == "day"
+            and x.m.start < r.m.start
+            and (x.m.day, x.m.month) == (r.m.day, r.m.month)
+        ]
+        if same:
+            return same[-1]
+    return None
+
+
 def _weekday_ok(raw: _Raw, od: date | None, cd: date | None) -> bool:
     for r, d in ((raw.open_r, od), (raw.close_r, cd)):
         if r is not None and r.m.weekday is not None and d is not None:
@@ -152,6 +171,8 @@ def _resolve(raw: _Raw, roles: list[Role], text: str, today: date, recurring: bo
         known = known - 1 if od and cd and od > cd else known
     if known is None and any(r.m.this_year for r in raw.roles):
         known = today.year
+    if known is None and not recurring:  # "jaarlijks uiterlijk 1 mei" is no restatement
+        known = _restated_year(raw, roles)
     if known is None and not recurring:
         known = _context_year(raw, roles, text)
         if known is not None and abs(known - today.year) > 2:
