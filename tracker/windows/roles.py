@@ -100,7 +100,16 @@ _PLURAL_CLOSE_RE = re.compile(
     r"|deadlinedat(?:a|ums))\b[^.;\n\d]{0,40}$",
     _I,
 )
-_LIST_RE = re.compile(r"^\s*(?:,\s*(?:en|and|of|or)?|en|and|of|or|&)\s*$", _I)
+# "1 maart en 1 september", "Oct 19, 2021 / Apr 07, 2022" (two-stage deadlines in one cell)
+_LIST_RE = re.compile(r"^\s*(?:,\s*(?:en|and|of|or)?|en|and|of|or|&|/)\s*$", _I)
+# A line that starts with its date and names it after a colon or dash ("15 maart 2024 – sluiting
+# aanvraagperiode", "May 27th 2024, 23.59h: deadline abstract submission"); "h" ends "23.59h".
+_DATE_FIRST_TAIL_RE = re.compile(r"h?\s*[:–—-]\s*", _I)
+_BULLET_LEAD_RE = re.compile(r"^[\s•·▪*-]*$")
+# "12 maart – start van het project": the start of the work, not of applying (guide 8)
+_WORK_START_RE = re.compile(
+    r"\bproject(?:en|s)?\b|activit|uitvoering|werkzaamheden|execution|implementation", _I
+)
 _SUPERSEDE_RE = re.compile(
     r"(?:verschoven|verplaatst|uitgesteld|vervroegd|verlengd|gewijzigd|aangepast|extended"
     r"|postponed|moved|changed|brought\s+forward)\s+(?:van|from)\s*$"
@@ -455,6 +464,8 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
     ):
         r.role, r.strong = OPEN, True
         r.launch = not _OPENED_TAIL_RE.match(after)
+    elif (first := _date_first_label(lead, after)) is not None:
+        r.role, r.strong = (OPEN if first["open"] else CLOSE_INCL), True
     elif labels:
         head = _label_head(label_lead, labels)
         r.role, r.strong = (OPEN if head["open"] else CLOSE_INCL), True
@@ -462,6 +473,19 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         r.role, r.strong = (OPEN if tail["open"] else CLOSE_INCL), True
     elif any(_is_label(label_lead, lb) for lb in _LABEL_RE.finditer(label_lead)):
         r.role, r.strong = WINDOW, True
+
+
+def _date_first_label(lead: str, after: str) -> re.Match[str] | None:
+    """Return the opening or closing label written after a line's leading date, if any."""
+    if not _BULLET_LEAD_RE.match(lead):
+        return None
+    sep = _DATE_FIRST_TAIL_RE.match(after)
+    lb = _LABEL_RE.match(after, sep.end()) if sep else None
+    if lb is None or not (lb["open"] or lb["close"]):
+        return None
+    if lb["open"] and _WORK_START_RE.search(after.split("\n", 1)[0]):
+        return None
+    return lb
 
 
 _OF_RE = re.compile(r"\s+(?:for|voor|of|van)\b", _I)
@@ -723,6 +747,17 @@ def apply_layout(text: str, roles: list[Role]) -> None:
     for close, opening in pairs.items():
         if roles[close].role == CLOSE_INCL and roles[opening].role == OPEN:
             roles[close].order = roles[opening].m.start + 0.5
+    for prev, r in zip(roles, roles[1:], strict=False):
+        # a date listed right after a cell the layout named ("Oct 19, 2021 / Apr 07, 2022" under
+        # a deadline label: stage 1 and stage 2) is the same kind of date
+        if (
+            r.role == NONE
+            and not r.negative
+            and prev.role in (OPEN, CLOSE_INCL, CLOSE_EXCL)
+            and prev.clause == r.clause
+            and _LIST_RE.match(text[prev.m.end : r.m.start])
+        ):
+            r.role, r.strong = prev.role, prev.strong
 
 
 # Applying named right before the "vanaf" cue: "aanvragen kan vanaf", "applications can be
