@@ -77,10 +77,13 @@ _CONTINUES_RE = re.compile(
     r"\bloopt\b[^.\n]{0,40}\bdoor\b|\bblijft\s+(?:\w+\s+)?open\b|remains\s+open", _I
 )
 _CLOSED_RE = re.compile(r"\bgesloten\b|\bclosed\b|\bis\s+vol\b", _I)
+_UNDENIED = r"(?:(?!\b(?:niet|geen|gesloten|afgelopen|verlopen|voorbij)\b)[^.\n])"
+_ROUND = r"(?:deadline|sluitingsdat|ronde)\w*\b"
+_COMES = r"(?:zijn|komen|volgen|plaatsvinden)\b"
 _ANNOUNCED_RE = re.compile(
     r"later\s+dit\s+jaar|volgt\s+later|will\s+be\s+announced|to\s+be\s+announced"
     r"|wordt\s+later\s+bekendgemaakt|(?:opent|gaat)\s+(?:\w+\s+)?(?:opnieuw|weer)\s+open"
-    r"|(?:aanvraagperiode|openingsdatum|openstelling|aanvraagtijdvak|periode|datum)"
+    r"|(?:aanvraagperiode|openingsdatum|openstelling|aanvraagtijdvak|periode|datum|data|deadlines?)"
     r"[^.\n]{0,40}\bnog\s+(?:niet\s+)?(?:onbekend|bekend|vastgesteld)"
     r"|nog\s+niet\s+(?:worden\s+)?(?:ingediend|aangevraagd)|opens\s+later|later\s+this\s+year"
     # applying is not possible yet ("Er is nog geen financiering mogelijk vanuit het JTF")
@@ -102,6 +105,37 @@ _ANNOUNCED_RE = re.compile(
     r"\b(?:is|wordt|vindt|volgt|komt)\s+(?:\w+\s+)?naar\s+verwachting\b",
     _I,
 )
+# Future deadlines or rounds without a day ("er zal zowel een aanvraagdeadline zijn in het
+# voorjaar als najaar", "er zal in het najaar een indienronde komen", "there will be a spring and
+# an autumn deadline"), not negated or closed on the way.
+_ANNOUNCED_ROUND_RE = re.compile(
+    rf"\b(?:zal|zullen)\b{_UNDENIED}{{0,60}}?{_ROUND}{_UNDENIED}{{0,60}}?\b{_COMES}"
+    rf"|{_ROUND}{_UNDENIED}{{0,40}}?\b(?:zal|zullen)\s+{_COMES}"
+    r"|\bthere\s+will\s+be\b(?:(?!\bno\b)[^.\n]){0,60}?\b(?:deadlines?|calls?|rounds?|cut-?offs?)\b",
+    _I,
+)
+# ... unless it is the scheme's habit ("Normally there will be 2 calls per year").
+_HABIT_RE = re.compile(
+    r"\b(?:normally|usually|generally|per\s+year|a\s+year|each\s+year|every\s+year|normaal"
+    r"|doorgaans|meestal|jaarlijks|per\s+jaar|elk\s+jaar|ieder\s+jaar)\b",
+    _I,
+)
+
+
+def _announces_round(text: str) -> bool:
+    """Say whether a sentence announces coming deadlines or rounds, not as a habit."""
+    lower = text.lower()
+    if "zal" not in lower and "zullen" not in lower and "will be" not in lower:
+        return False
+    for mt in _ANNOUNCED_ROUND_RE.finditer(text):
+        left, right = _sentence_bounds(text, mt.start(), mt.end())
+        if not _HABIT_RE.search(text, left, right) and not _CONDITIONAL_RE.search(
+            text, max(0, mt.start() - 60), mt.start()
+        ):
+            return True
+    return False
+
+
 _NL_MONTH = (
     r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november"
     r"|december)"
@@ -169,7 +203,7 @@ _FRONTED_START_RE = re.compile(
 
 def announced(text: str) -> bool:
     """Say whether the text announces a later window (guide 7, upcoming)."""
-    if says(_ANNOUNCED_RE, text) or _announces_opening(text):
+    if says(_ANNOUNCED_RE, text) or _announces_opening(text) or _announces_round(text):
         return True
     lower = text.lower()
     return any(w in lower for w in ("start", "opent", "begint")) and says(_FRONTED_START_RE, text)
@@ -415,6 +449,11 @@ def status_of_clean(
     top = top_window(windows, today, every)
     state = window_state(top, today, every) if top is not None else None
     if state == "closed" and announced(text):
+        return "upcoming"
+    # only a season or month ahead ("sluitingsdata in het najaar 2028"): an announcement
+    # without days ("precieze data zijn nog niet bekend") makes it upcoming (guide 7)
+    vague = top is not None and top.opens is None and top.closes is None
+    if state == "open" and vague and announced(text):
         return "upcoming"
     if state == "open" and top is not None and _opens_later(top, windows, today):
         return "upcoming"
