@@ -488,6 +488,40 @@ def _date_first_label(lead: str, after: str) -> re.Match[str] | None:
     return lb
 
 
+# A change of the rules from a date ("Per 1 januari wordt de regeling aangepast", "zullen de
+# subsidieregelingen worden afgestemd op …") opens nothing unless applying is named (guide 3).
+_RULE_CHANGE_RE = re.compile(
+    r"\b(?:aangepast|gewijzigd|veranderd|afgestemd|herzien|vernieuwd|vereenvoudigd|verhoogd"
+    r"|verlaagd|wijzigt|wijzigen|wijziging(?:en)?|verandert|veranderen|amended|changed|revised)\b",
+    _I,
+)
+_SUBMIT_VERB_RE = re.compile(
+    r"\b(?:aanvragen|aangevraagd|indienen|ingediend|aanmelden|inschrijven|apply|submit\w*"
+    r"|applications?)\b",
+    _I,
+)
+# The next sentence refers back to that date for applying ("Verder is het vanaf dat moment
+# mogelijk om aanvragen in te dienen"): then the date does open a window.
+_FROM_THEN_RE = re.compile(
+    r"\b(?:vanaf|met\s+ingang\s+van|per)\s+(?:dat\s+moment|die\s+datum|die\s+dag|dan)\b"
+    r"|\bfrom\s+(?:that\s+(?:date|day|moment)|then\s+on)\b",
+    _I,
+)
+
+
+def _rule_change(text: str, r: Role) -> bool:
+    """Say whether a "per"/"met ingang van" date only says when the rules change ("Per 1
+    januari wordt de regeling aangepast"), with no applying in its sentence or referred back."""
+    if r.role != OPEN or r.cue not in ("per", "met", "as"):
+        return False
+    cs, ce = r.clause
+    if not _RULE_CHANGE_RE.search(text, cs, ce) or _SUBMIT_VERB_RE.search(text, cs, ce):
+        return False
+    nxt = re.search(r"[.\n](?:\s|$)", text[ce + 1 : ce + 300])
+    after = text[ce : ce + 1 + nxt.start()] if nxt else text[ce : ce + 300]
+    return not (_FROM_THEN_RE.search(after) and _SUBMIT_VERB_RE.search(after))
+
+
 _OF_RE = re.compile(r"\s+(?:for|voor|of|van)\b", _I)
 
 
@@ -664,6 +698,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.launch = True
         else:
             _decide(r, lead, label_lead, gap_before, gap_after, prev if same else None, text[cs:ce])
+        if _rule_change(text, r):
+            r.role = NONE
         if (
             head_negative
             and not own_negative
