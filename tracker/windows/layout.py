@@ -188,7 +188,10 @@ def _columns(
             for h in headers
             if _CLOSE_HEAD_RE.search(h) or _OPEN_HEAD_RE.search(h)
         ]
-        if len(headers) < 2 or len(kinds) < 2:
+        # One date column after a name column ("Soort subsidie / Uiterste datum", then per
+        # row "Jaarlijkse subsidie / Uiterlijk 1 augustus …"): its cells may carry words.
+        single = len(kinds) == 1 and _single_column(headers)
+        if len(headers) < 2 or (len(kinds) < 2 and not single):
             li = max(li, head + 1)
             continue
         li -= 1  # the last dateless line before the dates names the first row
@@ -201,15 +204,31 @@ def _columns(
                 text[spans[here[0]].start : spans[here[0]].end], "")).strip()  # fmt: skip
             if not here:
                 row_name, column = text[s:e].strip().lower(), 0
-            elif only_date and row_name:
+            elif (only_date or single and len(here) == 1) and row_name:
                 i = here[0]
                 first_name = row_name if first_name is None else first_name
-                if not spans[i].cued and column < len(kinds):
+                if row_name != first_name and single:
+                    out[i] = OTHER  # a row of another scheme, whatever words its cell has
+                elif not spans[i].cued and column < len(kinds):
                     out[i] = kinds[column] if row_name == first_name else OTHER
                 column += 1
             else:
                 break
             li += 1
+
+
+# A header that names the rows of a table: "Soort subsidie", "Regeling", "Type of grant".
+_NAME_HEAD_RE = re.compile(
+    r"^(?:soort|type|naam|regeling|subsidie(?:vorm|soort)?|onderdeel|scheme|grant|programme)\b"
+    r"[\w\s]{0,25}$",
+    _I,
+)
+
+
+def _single_column(headers: list[str]) -> bool:
+    """Say whether a header block ends with a name header and one date header after it."""
+    named = [h.strip() for h in headers if h.strip() and h.strip() not in ("[…]", "[...]")]
+    return len(named) >= 2 and bool(_NAME_HEAD_RE.match(named[-2]))
 
 
 # Date columns named in one header line ("Grant Type Opening Date Closing Date").
