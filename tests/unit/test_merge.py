@@ -107,6 +107,36 @@ def test_instrument_words_do_not_hide_a_look_alike(sqlite_engine: Engine) -> Non
     ]
 
 
+@pytest.mark.parametrize("first_long", [True, False])
+def test_an_acronym_that_is_another_schemes_name_is_proposed(
+    sqlite_engine: Engine, first_long: bool
+) -> None:
+    """RVO's list names "Stimulering … Klimaattransitie (SDE++)", its page "SDE++ aanvragen"
+    (the demo's payloads): one scheme under two names, proposed whichever is stored first."""
+    long = ("list", _data("list", "Stimulering Duurzame Energieproductie en "
+                          "Klimaattransitie (SDE++)"))  # fmt: skip
+    short = ("page", _data("page", "SDE++ aanvragen", cited=("SDE++",), day=30))
+    s = _store_all(sqlite_engine, *((long, short) if first_long else (short, long)))
+    assert len(_schemes(s)) == 2
+    (proposal,) = review.merge_proposals(s)
+    assert proposal.proposal.reason.lower() == "zelfde naam 'sde++'"
+
+
+def test_a_years_round_and_the_scheme_without_a_year_are_proposed(sqlite_engine: Engine) -> None:
+    s = _store_all(
+        sqlite_engine,
+        ("p", _data("slim", "SLIM-regeling")),
+        ("p", _data("slim26", "SLIM-regeling 2026", day=40)),
+        ("p", _data("slim27", "SLIM-regeling 2027", day=80)),
+    )
+    pairs = sorted((p.scheme.title, p.target.title) for p in review.merge_proposals(s))
+    # each year's round is proposed to the scheme; two years are never proposed to each other
+    assert pairs == [
+        ("SLIM-regeling 2026", "SLIM-regeling"),
+        ("SLIM-regeling 2027", "SLIM-regeling"),
+    ]
+
+
 def test_one_scheme_per_province_with_the_same_name(sqlite_engine: Engine) -> None:
     title = "Subsidieregeling Vitale Dorpen"
     s = _store_all(

@@ -201,8 +201,12 @@ def find_scheme(session: Session, source_id: str, data: SchemeData) -> Match:
     subject = regulation_name(subject_title(data))
     claims = {subject} - {own} if len(subject) >= MIN_NAME else set()
     acronyms = _acronyms(data.title)
-    keys = _KeyHits(session, {ID: identifiers | cited, NAME: claims | {own},
-                              CLAIM: claims | {own}, ACRONYM: acronyms,
+    # "Stimulering … Klimaattransitie (SDE++)" and a page named "SDE++": an acronym is the
+    # other's whole name, either way round (proposed only, like a shared acronym)
+    spelled = {regulation_name(a) for a in acronyms} - {own}
+    as_acronym = {n.upper() for n in {own, subject} if _ONE_WORD.fullmatch(n)} - acronyms
+    keys = _KeyHits(session, {ID: identifiers | cited, NAME: claims | {own} | spelled,
+                              CLAIM: claims | {own} | spelled, ACRONYM: acronyms | as_acronym,
                               CITE: identifiers})  # fmt: skip
     for value, scheme in keys.lookup(ID, identifiers):
         return Match(scheme, MergeReason.IDENTIFIER, f"zelfde regelingsnummer {value}")
@@ -224,7 +228,12 @@ def find_scheme(session: Session, source_id: str, data: SchemeData) -> Match:
     if keys.lookup(CITE, identifiers):
         cited_by = [(v, s) for v, s in _cited_alone(session, identifiers)
                     if _regions_agree(s, data)]  # fmt: skip
-    alike = keys.lookup(NAME, {own}) + keys.lookup(ACRONYM, acronyms)
+    alike = (
+        keys.lookup(NAME, {own})
+        + keys.lookup(ACRONYM, acronyms | as_acronym)
+        + keys.lookup(NAME, spelled)
+        + keys.lookup(CLAIM, spelled)
+    )
     return _propose(session, data, alike, cited_by)
 
 
@@ -378,6 +387,8 @@ _FORMS = frozenset(
     {
         "subsidie", "subsidies", "subsidieregeling", "regeling", "regelingen", "besluit",
         "tijdelijke", "uitvoeringsregeling", "verordening", "subsidieverordening",
+        "openstellingsbesluit", "openstelling", "wijzigingsregeling", "wijzigingsbesluit",
+        "uitvoeringsbesluit",
     }
 )  # fmt: skip
 
@@ -401,6 +412,10 @@ def _core(title: str) -> str:
     return " ".join(w for w in title.split() if w not in _FORMS)
 
 
+# a name that may be an acronym: one word of 2-16 letters, digits or "+" ("sde++", "mit")
+_ONE_WORD = re.compile(r"[a-z][a-z0-9+]{1,15}")
+
+
 def _acronyms(title: str) -> set[str]:
     """The acronyms in parentheses that may name a scheme ("(SLIM)"), upper case."""
     return {a for a in map(str.upper, _ACRONYM.findall(title)) if a not in _GENERIC_ACRONYMS}
@@ -416,7 +431,10 @@ def _numbers_agree(a: str, b: str, *, opening: bool = False) -> bool:
     mine, theirs = set(_NUMBER.findall(a)), set(_NUMBER.findall(b))
     if mine == theirs:
         return True
-    return opening and not theirs and all(_YEAR.fullmatch(n) for n in mine)
+    # "SDE++" and "… klimaattransitie in 2026" (either stored first): perhaps the scheme and
+    # its round of that year, proposed only; two years or other numbers stay apart
+    years_only = not (mine and theirs) and all(_YEAR.fullmatch(n) for n in mine | theirs)
+    return years_only or (opening and not theirs and all(_YEAR.fullmatch(n) for n in mine))
 
 
 class _Named(Protocol):
