@@ -54,12 +54,15 @@ _ADJACENT_RE = re.compile(
 _LABEL_RE = first_letter_guard(
     re.compile(
         # not inside "verlopen", "afgelopen" ("Dit item is verlopen op 02-06-2018")
-        r"(?P<open>startdatum|begindatum|(?<!l)(?:openingsdatum|opening(?:\s+date)?|opens?|opent"
-        r"|opened)"
-        r"|geopend|opengesteld|openstelling|eerste\s+dag|start(?:s|ed)?(?!-)|launch(?:es|ed)?"
-        r"|lancering|applications?\s+available|begins?(?=\s+on))"
+        # nor in a decision's name ("Openstellingsbesluit …, maart 2024"): that date is the
+        # decision's (guide 8)
+        r"(?P<open>startdatum|begindatum|(?<!l)(?:openingsdatum|opening(?:\s+date)?"
+        r"|open(?!stellings?besluit)s?|opent|opened)"
+        r"|geopend|opengesteld|openstelling(?!s?besluit)|eerste\s+dag|start(?:s|ed)?(?!-)"
+        r"|launch(?:es|ed)?|lancering|applications?\s+available|begins?(?=\s+on))"
         r"|(?P<close>einddatum|sluitingsdatum|closing(?:\s+date)?|deadlines?(?:\s+dates?)?"
-        r"|cut-?off(?:\s+dates?)?|sluit(?:en|ing)?|closes?|uiterste\s+\w*datum|indiendatum"
+        # not inside "besluit" ("Uitvoeringsbesluit subsidies …, december 2019")
+        r"|cut-?off(?:\s+dates?)?|(?<!be)sluit(?:en|ing)?|closes?|uiterste\s+\w*datum|indiendatum"
         r"|(?:af)?gesloten(?!\s+(?:verklaard|tot|van))"
         r"|inleverdatum"
         # "due" as a word: not inside "individuele", "residue" or "overdue"
