@@ -63,8 +63,10 @@ _TIME_CORE = (
     r"(?:(?P<h12>1[0-2]|0?[1-9])(?:[.:](?P<mi12>[0-5]\d))?(?::[0-5]\d)?\s*(?P<ap>[ap])\.?\s?m\.?"
     r"(?![a-z])"
     r"|(?P<h>[01]?\d|2[0-4])[.:hu](?P<mi>[0-5]\d)(?::[0-5]\d)?(?![.\-/]?\d)"
-    # a bare English hour only before noon: "12h – noon (CET)"
-    r"|(?P<hu>[01]?\d|2[0-4])(?:u|h(?=\s*[-–—(]*\s*(?:noon|midday)\b))(?![\w]))"
+    # a bare English hour only before noon: "12h – noon (CET)"; a whole Dutch hour before
+    # "uur" ("tot 1 maart 17 uur", "15 december (12 uur 's middags)")
+    r"|(?P<hu>[01]?\d|2[0-4])(?:u|h(?=\s*[-–—(]*\s*(?:noon|midday)\b)|(?=\s*uur(?![a-z])))"
+    r"(?![\w]))"
 )
 TIME_PATTERN = rf"{_TIME_CORE}(?:\s*(?:uur|u|oere)(?![a-z]))?(?P<part>)"
 _TZ = (
