@@ -132,6 +132,7 @@ _BLACKOUT_RE = re.compile(
 # Every match of _BLACKOUT_RE contains one of these.
 _BLACKOUT_WORDS = ("niet", "geen", "not", "can't")
 _AMEND_RE = re.compile(r"verlengd|verschoven|uitgesteld|extended|postponed", _I)
+_EXTENDED_RE = re.compile(r"\b(?:verlengd|extended|prolonged)\b", _I)
 _NEW_RE = re.compile(r"^\s*(?:naar|tot\s+en\s+met|tot|to|until)\s*$", _I)
 _OPENING_WORDS_RE = re.compile(r"opening|opent|openstelling|startdatum|\bstart", _I)
 CLOSING_WORDS_RE = re.compile(r"deadline|sluit|einddatum|closing|clos", _I)
@@ -381,7 +382,13 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         return
     if prev is not None and gap_before is not None:
         if prev.role == OLD and _NEW_RE.match(gap_before):
-            opening = _OPENING_WORDS_RE.search(clause) and not CLOSING_WORDS_RE.search(clause)
+            # an extension lengthens a window, so its new date is the deadline even when a
+            # name in the clause holds "start" ("The Starting Grant call will be extended from")
+            opening = (
+                _OPENING_WORDS_RE.search(clause)
+                and not CLOSING_WORDS_RE.search(clause)
+                and not _EXTENDED_RE.search(clause)
+            )
             r.role, r.amends, r.strong = (OPEN if opening else CLOSE_INCL), True, True
             return
         conn = _CONNECTOR_RE.match(gap_before)
