@@ -78,9 +78,10 @@ _TAIL_RE = re.compile(
     r"|opengesteld|kunnen?\s+(?:er\s+)?(?:weer\s+)?(?:\w+\s+){0,2}?(?:worden\s+)?"
     r"(?:ingediend|aangevraagd)|(?:een\s+)?nieuwe\s+kans)"
     r"|(?P<close>sluit|sloot|closes|closed|als\s+(?:\w+\s+)?deadline"
-    # "6 juli was de deadline voor het indienen", "1 March is the closing date"
+    # "6 juli was de deadline voor het indienen", "1 March is the closing date", "1 april is de
+    # uiterste inleverdatum voor de aanvragen"
     r"|(?:is|was|werd|wordt)\s+(?:de|the)\s+(?:\w+\s+)?(?:deadline|sluitingsdatum|einddatum"
-    r"|closing\s+date)))\b",
+    r"|\w*indiendatum|inleverdatum|closing\s+date)))\b",
     _I,
 )
 # A separable verb around the date: "Het loket gaat op 1 september … open".
