@@ -768,10 +768,12 @@ def _prefer_apply_from(text: str, roles: list[Role]) -> None:
 
 
 # A pre-registration ("verplichte vooraanmelding", "pre-registration", "The registration deadline is
-# fixed on 19 June") is a decoy unless it is the only submission deadline (guide 8).
+# fixed on 19 June", a declaration or letter of intent: "Sluitingsdatum intentieverklaring 4 juni")
+# is a decoy unless it is the only submission deadline (guide 8).
 _PREREG_RE = re.compile(
     r"vooraanmelding|pre-?registration|\bregistration\s+deadline|\bdeadline\s+(?:for|of)\s+"
-    r"registration\b|\bregistratie-?\s?deadline|\buiterste\s+registratiedatum",
+    r"registration\b|\bregistratie-?\s?deadline|\buiterste\s+registratiedatum"
+    r"|intentieverklaring|\b(?:declarations?|letters?)\s+of\s+intent\b",
     _I,
 )
 
