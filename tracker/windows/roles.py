@@ -43,7 +43,8 @@ _ADJACENT_RE = re.compile(
     r"|tot(?:\s+en\s+met)?|t/m)(?:\s+the)?)"
     r"|(?P<incl>t/m|tot\s+en\s+met|tot\s+uiterlijk|uiterlijk|until|till|through|by|due(?:\s+by)?"
     r"|up\s+to\s+and\s+including|no\s+later\s+than|tot\s+op|oant\s+en\s+mei"
-    r"|tegen(?:\s+uiterlijk)?|ten\s+laatste)"  # Flemish "tegen 1 februari": by that day
+    r"|tegen(?:\s+uiterlijk)?|ten\s+laatste"  # Flemish "tegen 1 februari": by that day
+    r"|ending|ends|eindigend|eindigt)"  # "starting on 17/11/2025 and ending on 31/12/2025"
     r"|(?P<excl>tot|vóór|voor|before|prior\s+to|oant)"
     r"|(?P<open>vanaf|van|from|met\s+ingang\s+van|tussen|between|sinds|since|as\s+of"
     r"|starting(?:\s+(?:on|from))?|beginning|per))"
@@ -567,6 +568,11 @@ def _governed(
             aside = text.rfind("(", m.end, end)
             if aside >= 0 and ")" not in text[aside:end]:
                 end = aside  # "(preadvies vóór 10 mei)" is about the next date
+        # after a comma the words lead up to the next date: "… and ending on 31/12/2025,
+        # results published on 31/01/2026" (that decoy governs the next date, not this one)
+        comma = text.find(",", m.end, nxt.start)
+        if 0 <= comma < end and "," not in text[comma + 1 : nxt.start]:
+            end = comma
     if _FOR_PROJECTS_RE.match(text, m.end, end):
         end = m.end
     context = _own_context(text, start, end, m)
