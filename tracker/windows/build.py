@@ -29,10 +29,12 @@ from tracker.windows.status import stop_positions
 
 _INCLUSIVE_MONTH_CUES = ("t/m", "tot", "through", "up")
 # A deadline or range told in the past tense ("6 juli was de deadline", "Op 1 oktober sloot de
-# termijn", "dat van half oktober tot half november werd opengesteld"):
-# a year-less date then lies on or before the reference date (guide 4.1).
+# termijn", "dat van half oktober tot half november werd opengesteld", "festivals konden tot
+# 1 maart een aanvraag indienen"): a year-less date then lies on or before the reference date
+# (guide 4.1).
 _PAST_CLOSE_RE = re.compile(
-    r"\b(?:was|waren|werd|sloot|sloten|verliep|verstreek|closed|expired)\b", re.IGNORECASE
+    r"\b(?:was|waren|werd|sloot|sloten|verliep|verstreek|konden|kon|closed|expired|could)\b",
+    re.IGNORECASE,
 )
 
 # An opening told as already begun ("Sportclubs kunnen sinds 2 januari een bijdrage aanvragen",
