@@ -190,6 +190,10 @@ NEGATIVE_WORDS = (
     "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
     "vergadering", "zitting", "aantal", "number",
 )  # fmt: skip
+# What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
+# de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
+# ("Nieuwe openstelling van de regeling … voor de periode van 11 januari …").
+_PERIOD_OF_RE = re.compile(r"\b(?:for|voor|over)\s+(?:the|de)\s+periode?\s+(?:from|van)\s*$", _I)
 # A confirmation of receipt promised by a date is no deadline ("alle aanvragers voor 23 oktober
 # een ontvangstbevestiging sturen"); only next to the date, since a headline about late
 # confirmations says nothing about the dates below it.
@@ -639,6 +643,12 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and not _SUBMISSION_HEAD_RE.search(heading_text)
         )
         r.negative = own_negative or head_negative
+        if (
+            not r.negative
+            and _PERIOD_OF_RE.search(text, max(cs, m.start - 40), m.start)
+            and not _POSITIVE_RE.search(text, cs, m.start)
+        ):
+            r.negative = True
         if positives.may_match(ctx, ce):  # text[ctx:cs] is the heading when ctx < cs
             context = _own_context(text, ctx, ce, m)
             r.positive = bool(_POSITIVE_RE.search(context) or _POSITIVE_RE.search(heading_text))
