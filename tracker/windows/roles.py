@@ -264,10 +264,11 @@ _PASSIVE_LAUNCH_LEAD_RE = re.compile(
     _I,
 )
 _LAUNCH_WORD_TAIL_RE = re.compile(r"^[\s,]*(?:gelanceerd|launched)\b", _I)
-# A call published (or launched) on a date opens then ("Calls are expected to be published on").
+# A call published (or launched) on a date opens then ("Calls are expected to be published on"),
+# unless a closing word comes between ("should be launched in March and close on 30 April").
 _CALL_PUBLISHED_RE = re.compile(
     r"\b(?:calls?|oproep(?:en)?)\b[^.\n]{0,80}?\b(?:published|launched|gepubliceerd|gelanceerd)"
-    r"\b[^.\n]{0,60}$",
+    r"\b(?:(?!clos|sluit|deadline)[^.\n]){0,60}$",
     _I,
 )
 # Early closure: the budget ran out on that day ("dinsdag rond 20.30 uur geen budget meer").
