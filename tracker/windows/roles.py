@@ -133,7 +133,20 @@ _BLACKOUT_RE = re.compile(
 )
 # Every match of _BLACKOUT_RE contains one of these.
 _BLACKOUT_WORDS = ("niet", "geen", "not", "can't")
-_AMEND_RE = re.compile(r"verlengd|verschoven|uitgesteld|extended|postponed", _I)
+_AMEND_RE = re.compile(r"verlengd|verschoven|uitgesteld|vervroegd|extended|postponed", _I)
+# A deadline moved to a new day, the old one stated elsewhere: "De deadline is verschoven naar
+# 31 oktober", "de laatste indieningsdatum vervroegd naar …" (replaces the earlier closing).
+_MOVED_TO_RE = re.compile(
+    r"\b(?:verlengd|verschoven|verplaatst|uitgesteld|vervroegd|extended|postponed|moved"
+    r"|brought\s+forward)\s+(?:naar|to)\s*$",
+    _I,
+)
+# A decision stating its content: the dates after it are the rule's, not the decision's own.
+_DECISION_CONTENT_RE = re.compile(
+    r"\b(?:besluit|regeling)\s+(?:is|wordt|werd)\s+bepaald\s+dat\b"
+    r"|\bmet\s+(?:dit|deze|onderhavig|onderhavige|het)\s+besluit\b",
+    _I,
+)
 _EXTENDED_RE = re.compile(r"\b(?:verlengd|extended|prolonged)\b", _I)
 _NEW_RE = re.compile(r"^\s*(?:naar|tot\s+en\s+met|tot|to|until)\s*$", _I)
 _OPENING_WORDS_RE = re.compile(r"opening|opent|openstelling|startdatum|\bstart", _I)
@@ -586,7 +599,16 @@ def _governed(
         return True
     if not decoys.may_match(start, end):
         return False
-    return bool(_NEGATIVE_RE.search(context))
+    hit = _NEGATIVE_RE.search(context)
+    if hit is None:
+        return False
+    content = _DECISION_CONTENT_RE.search(context)
+    if content is None or content.end() > m.start - start:
+        return True
+    # the decision lays down what follows ("In voornoemd besluit is bepaald dat een aanvraag …
+    # kan worden ingediend met ingang van …", "Met dit besluit wordt de laatste indieningsdatum
+    # vervroegd naar …"): only a decoy after that still governs the date
+    return bool(_NEGATIVE_RE.search(context, content.end()))
 
 
 def _list_heading(text: str, pos: int) -> str:
@@ -668,6 +690,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.launch = True
         else:
             _decide(r, lead, label_lead, gap_before, gap_after, prev if same else None, text[cs:ce])
+        if r.role in (CLOSE_INCL, CLOSE_EXCL) and _MOVED_TO_RE.search(lead[-40:]):
+            r.amends = True
         if (
             head_negative
             and not own_negative
