@@ -728,6 +728,7 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     _prefer_apply_from(text, roles)
     _drop_preregistration(text, roles)
     _mark_parallel_groups(text, roles)
+    _mark_amount_tiers(text, roles)
     if low is None or any(word in low for word in _BLACKOUT_WORDS):
         _mark_blackouts(text, roles)
     _mark_ranges(roles)
@@ -853,6 +854,35 @@ _ROUND_WORDS_RE = re.compile(
     r"|periode|periods?|cut-?offs?|deadlines?|\d)\b",
     _I,
 )
+
+
+# A deadline for requests of a certain amount: "Gaat het om een bedrag tot €5.000, dan moet de
+# aanvraag vóór 1 juli 2023 binnen zijn", "Requests above €5,000 must be submitted by 1 March".
+_AMOUNT_TIER_RE = re.compile(
+    r"\b(?:bedrag|bedragen|subsidies?|aanvra\w*|requests?|applications?|grants?)\s+"
+    r"(?:\w+\s+){0,2}?(?:tot(?:\s+en\s+met)?|van|vanaf|boven|onder|hoger\s+dan|lager\s+dan"
+    r"|meer\s+dan|minder\s+dan|up\s+to|above|below|over|under|of|from)\s*(?:€|eur\b)\s*[\d.,]*",
+    _I,
+)
+
+
+def _mark_amount_tiers(text: str, roles: list[Role]) -> None:
+    """Deadlines given per amount tier, one sentence each, are for groups of applicants: the
+    first-listed tier is labelled, the others are other schemes (guide 2)."""
+    if "€" not in text and "eur" not in text.lower():
+        return
+    first: str | None = None
+    for r in roles:
+        if r.role not in (CLOSE_INCL, CLOSE_EXCL) or r.negative:
+            continue
+        mt = _AMOUNT_TIER_RE.search(text, *r.clause)
+        if mt is None:
+            continue
+        tier = " ".join(mt.group(0).lower().split())
+        if first is None:
+            first = tier
+        elif tier != first:
+            r.role, r.other_scheme = NONE, True
 
 
 def _mark_parallel_groups(text: str, roles: list[Role]) -> None:
