@@ -350,6 +350,7 @@ class Role:
     other_scheme: bool = False  # a row of another scheme in a list or table (guide 2)
     cue: str = ""
     amends: bool = False
+    replaces: Mention | None = None  # the old date an amended one is moved from
     # a dash joins two dates under a closing label ("Deadline: 13/03 – 03/10"): a range or two
     # deadlines? Read as a range, but not published without review.
     ambiguous: bool = False
@@ -410,6 +411,7 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
                 and not _EXTENDED_RE.search(clause)
             )
             r.role, r.amends, r.strong = (OPEN if opening else CLOSE_INCL), True, True
+            r.replaces = prev.m
             return
         conn = _CONNECTOR_RE.match(gap_before)
         if prev.cue == "deadlines" and _DASH_RE.match(gap_before):
