@@ -382,6 +382,22 @@ def _repeats(text: str, lines: list[tuple[int, int]], li: int) -> str:
     return ""
 
 
+# Words in which rows of one scheme differ: its rounds ("Round 1", "Voorjaarsronde", "tranche 2").
+_ROUND_TOKEN_RE = re.compile(
+    r"\w*ronde|rounds?|tranches?|tijdvak\w*|fase|phases?|stages?|cut-?offs?|\w*\d\w*"
+    r"|eerste|tweede|derde|vierde|first|second|third|fourth|spring|autumn|voorjaar|najaar",
+    _I,
+)
+
+
+def _other_name(name: str, first: str) -> bool:
+    """Say whether a row's name is another scheme's than the first row's: the words they differ
+    in are not round words or numbers ("the erc synergy call …" after "the erc starting grant
+    call …"; not "round 2 …" after "round 1 …")."""
+    differ = set(name.split()) ^ set(first.split())
+    return bool(differ) and not any(_ROUND_TOKEN_RE.fullmatch(w) for w in differ)
+
+
 def _heading_list(
     text: str,
     lines: list[tuple[int, int]],
@@ -430,4 +446,10 @@ def _heading_list(
             first_name = name if first_name is None else first_name
             if not spans[i].cued and i not in out:
                 out[i] = CLOSE if name == first_name else OTHER
+            elif (
+                i not in out
+                and not text[s : spans[i].start].rstrip().endswith(":")  # a "Label: date" field
+                and _other_name(name, first_name)
+            ):
+                out[i] = OTHER  # "• The ERC Synergy Call will be extended from … to …"
             li += 1
