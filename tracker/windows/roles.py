@@ -67,7 +67,9 @@ _LABEL_RE = first_letter_guard(
         r"|(?:af)?gesloten(?!\s+(?:verklaard|tot|van))"
         r"|inleverdatum"
         # "due" as a word: not inside "individuele", "residue" or "overdue"
-        r"|indieningsdatum|(?<![a-z])due\b|end\s+(?:of\s+)?submissions?(?:\s+calls?)?)"
+        r"|indieningsdatum|(?<![a-z])due\b|end\s+(?:of\s+)?submissions?(?:\s+calls?)?"
+        # the submission itself ("de definitieve indiening via het e-loket op 1 maart 2022")
+        r"|indiening(?=\s+(?:(?!start|open|begin)[\w-]+\s+){0,5}?op\s*$))"
         r"|(?P<window>aanvraagtijdvak|tijdvak|aanvraagperiode|aanvraagronde|indieningstermijn"
         r"|submission\s+period)",
         _I,
