@@ -87,6 +87,11 @@ def _pair(roles: list[Role]) -> list[_Raw]:
     out: list[_Raw] = []
     for raw in raws:
         target = next((w for w in reversed(out) if w.close_r is not None), None)
+        old = raw.close_r.replaces if raw.close_r is not None else None
+        if old is not None and target is not None and target.close_r is not None:
+            was = target.close_r.m
+            if (was.month, was.day) != (old.month, old.day):
+                target = None  # "Round 2 … extended from 12 May to 26 May": not round 1's
         if raw.amends and target is not None:  # "de deadline is verschoven naar …"
             target.close_r, target.amends = raw.close_r, True
         else:

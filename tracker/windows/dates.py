@@ -201,7 +201,9 @@ def _compile() -> None:
         rf"\b(?P<p>{_alt(YEAR_PART)})\s+(?P<y>(?:19|20)\d\d)\b(?!-)", re.IGNORECASE
     )
     MONTH_PART_RE = re.compile(
-        rf"\b(?P<p>begin|early|half|medio|midden|mid|eind|einde|end of|late)\s+(?P<m>{_FULLMON})"
+        # also hyphenated: "close by mid-June 2018", "early-May"
+        rf"\b(?P<p>begin|early|half|medio|midden|mid|eind|einde|end of|late)(?:\s+|-)"
+        rf"(?P<m>{_FULLMON})"
         rf"(?:\s+(?P<y>(?:19|20)\d\d)\b)?",
         re.IGNORECASE,
     )

@@ -43,7 +43,8 @@ _CLOSE_HEAD_RE = re.compile(
 # A column of dates that are no application bounds ("Uiterste datum besluit", "Feedback").
 _DECOY_HEAD_RE = re.compile(
     r"besluit|beslis|decision|feedback|uitbetal|betaling|payment|verslag|report|rapportage"
-    r"|webinar|informatie|info\b|publica|bekendmak|uitslag|result|vergader|meeting",
+    r"|webinar|informatie|info\b|publica|bekendmak|uitslag|result|vergader|meeting|evaluat"
+    r"|beoordel",
     _I,
 )
 # A heading that announces a list: "… zijn:", "specified below", "hieronder".
@@ -52,6 +53,8 @@ _TRIM_RE = re.compile(r"^[\s·•▪*\-–—,:;]+|[\s·•▪*\-–—,:;.]+$")
 # What may stand around a date in a cell of its own: brackets of a time ("20 juni (17.00 uur)").
 _CELL_TRIM_RE = re.compile(r"[\s·•▪*\-–—,:;.()]+")
 _MAX_HEAD = 40
+# A time zone left in a date's cell ("| Thursday 14th April 2022 at 11:00 GMT |").
+_ZONE_RE = re.compile(r"\b(?:GMT|UTC|CES?T|BST|brussels\s+time)\b", _I)
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,7 @@ def layout_roles(
     _inline_header(text, lines, of_line, spans, out)
     if "|" in text:
         _row_labels(text, lines, of_line, spans, out, {} if pairs is None else pairs)
+        _dated_rows(text, lines, of_line, spans, out)
     _heading_list(text, lines, of_line, spans, out)
     return out
 
@@ -157,6 +161,37 @@ def _row_labels(
                 if rows_pair and len(prev_dated) == len(dated):
                     pairs.update(zip(dated, prev_dated, strict=True))
                 above = (li, kind, dated)
+
+
+def _dated_rows(
+    text: str,
+    lines: list[tuple[int, int]],
+    of_line: dict[int, list[int]],
+    spans: Sequence[Span],
+    out: dict[int, LayoutRole],
+) -> None:
+    """A "|" row that starts with a date and then names it: "| Thursday 14th April 2022 at
+    11:00 GMT | Call opening |", "| Wednesday 1st June at 17:00 GMT | Submission deadline |".
+    The label cell after the date says what that date is, as a label before it would."""
+    for li, here in of_line.items():
+        s, e = lines[li]
+        if len(here) != 1 or here[0] in out or "|" not in text[s:e]:
+            continue
+        cells, pos = [], s
+        for part in text[s:e].split("|"):
+            if part.strip():
+                cells.append((pos, pos + len(part)))
+            pos += len(part) + 1
+        sp = spans[here[0]]
+        if len(cells) < 2 or not cells[0][0] <= sp.start < cells[0][1]:
+            continue
+        rest = text[cells[0][0] : sp.start] + text[sp.end : cells[0][1]]
+        if _CELL_TRIM_RE.sub("", _ZONE_RE.sub("", rest)):
+            continue
+        label = text[slice(*cells[1])].strip()
+        kind = _header_kind(label) if len(label) <= _MAX_HEAD else None
+        if kind == DECOY or kind is not None and not sp.vague:
+            out[here[0]] = kind
 
 
 def _columns(
@@ -366,6 +401,22 @@ def _repeats(text: str, lines: list[tuple[int, int]], li: int) -> str:
     return ""
 
 
+# Words in which rows of one scheme differ: its rounds ("Round 1", "Voorjaarsronde", "tranche 2").
+_ROUND_TOKEN_RE = re.compile(
+    r"\w*ronde|rounds?|tranches?|tijdvak\w*|fase|phases?|stages?|cut-?offs?|\w*\d\w*"
+    r"|eerste|tweede|derde|vierde|first|second|third|fourth|spring|autumn|voorjaar|najaar",
+    _I,
+)
+
+
+def _other_name(name: str, first: str) -> bool:
+    """Say whether a row's name is another scheme's than the first row's: the words they differ
+    in are not round words or numbers ("the erc synergy call …" after "the erc starting grant
+    call …"; not "round 2 …" after "round 1 …")."""
+    differ = set(name.split()) ^ set(first.split())
+    return bool(differ) and not any(_ROUND_TOKEN_RE.fullmatch(w) for w in differ)
+
+
 def _heading_list(
     text: str,
     lines: list[tuple[int, int]],
@@ -414,4 +465,10 @@ def _heading_list(
             first_name = name if first_name is None else first_name
             if not spans[i].cued and i not in out:
                 out[i] = CLOSE if name == first_name else OTHER
+            elif (
+                i not in out
+                and not text[s : spans[i].start].rstrip().endswith(":")  # a "Label: date" field
+                and _other_name(name, first_name)
+            ):
+                out[i] = OTHER  # "• The ERC Synergy Call will be extended from … to …"
             li += 1

@@ -43,7 +43,8 @@ _ADJACENT_RE = re.compile(
     r"|tot(?:\s+en\s+met)?|t/m)(?:\s+the)?)"
     r"|(?P<incl>t/m|tot\s+en\s+met|tot\s+uiterlijk|uiterlijk|until|till|through|by|due(?:\s+by)?"
     r"|up\s+to\s+and\s+including|no\s+later\s+than|tot\s+op|oant\s+en\s+mei"
-    r"|tegen(?:\s+uiterlijk)?|ten\s+laatste)"  # Flemish "tegen 1 februari": by that day
+    r"|tegen(?:\s+uiterlijk)?|ten\s+laatste"  # Flemish "tegen 1 februari": by that day
+    r"|ending|ends|eindigend|eindigt)"  # "starting on 17/11/2025 and ending on 31/12/2025"
     r"|(?P<excl>tot|vóór|voor|before|prior\s+to|oant)"
     r"|(?P<open>vanaf|van|from|met\s+ingang\s+van|tussen|between|sinds|since|as\s+of"
     r"|starting(?:\s+(?:on|from))?|beginning|per))"
@@ -54,16 +55,21 @@ _ADJACENT_RE = re.compile(
 _LABEL_RE = first_letter_guard(
     re.compile(
         # not inside "verlopen", "afgelopen" ("Dit item is verlopen op 02-06-2018")
-        r"(?P<open>startdatum|begindatum|(?<!l)(?:openingsdatum|opening(?:\s+date)?|opens?|opent"
-        r"|opened)"
-        r"|geopend|opengesteld|openstelling|eerste\s+dag|start(?:s|ed)?(?!-)|launch(?:es|ed)?"
-        r"|lancering|applications?\s+available|begins?(?=\s+on))"
+        # nor in a decision's name ("Openstellingsbesluit …, maart 2024"): that date is the
+        # decision's (guide 8)
+        r"(?P<open>startdatum|begindatum|(?<!l)(?:openingsdatum|opening(?:\s+date)?"
+        r"|open(?!stellings?besluit)s?|opent|opened)"
+        r"|geopend|opengesteld|openstelling(?!s?besluit)|eerste\s+dag|start(?:s|ed)?(?!-)"
+        r"|launch(?:es|ed)?|lancering|applications?\s+available|begins?(?=\s+on))"
         r"|(?P<close>einddatum|sluitingsdatum|closing(?:\s+date)?|deadlines?(?:\s+dates?)?"
-        r"|cut-?off(?:\s+dates?)?|sluit(?:en|ing)?|closes?|uiterste\s+\w*datum|indiendatum"
+        # not inside "besluit" ("Uitvoeringsbesluit subsidies …, december 2019")
+        r"|cut-?off(?:\s+dates?)?|(?<!be)sluit(?:en|ing)?|closes?|uiterste\s+\w*datum|indiendatum"
         r"|(?:af)?gesloten(?!\s+(?:verklaard|tot|van))"
         r"|inleverdatum"
         # "due" as a word: not inside "individuele", "residue" or "overdue"
-        r"|indieningsdatum|(?<![a-z])due\b|end\s+(?:of\s+)?submissions?(?:\s+calls?)?)"
+        r"|indieningsdatum|(?<![a-z])due\b|end\s+(?:of\s+)?submissions?(?:\s+calls?)?"
+        # the submission itself ("de definitieve indiening via het e-loket op 1 maart 2022")
+        r"|indiening(?=\s+(?:(?!start|open|begin)[\w-]+\s+){0,5}?op\s*$))"
         r"|(?P<window>aanvraagtijdvak|tijdvak|aanvraagperiode|aanvraagronde|indieningstermijn"
         r"|submission\s+period)",
         _I,
@@ -75,9 +81,10 @@ _TAIL_RE = re.compile(
     r"|opengesteld|kunnen?\s+(?:er\s+)?(?:weer\s+)?(?:\w+\s+){0,2}?(?:worden\s+)?"
     r"(?:ingediend|aangevraagd)|(?:een\s+)?nieuwe\s+kans)"
     r"|(?P<close>sluit|sloot|closes|closed|als\s+(?:\w+\s+)?deadline"
-    # "6 juli was de deadline voor het indienen", "1 March is the closing date"
+    # "6 juli was de deadline voor het indienen", "1 March is the closing date", "1 april is de
+    # uiterste inleverdatum voor de aanvragen"
     r"|(?:is|was|werd|wordt)\s+(?:de|the)\s+(?:\w+\s+)?(?:deadline|sluitingsdatum|einddatum"
-    r"|closing\s+date)))\b",
+    r"|\w*indiendatum|inleverdatum|closing\s+date)))\b",
     _I,
 )
 # A separable verb around the date: "Het loket gaat op 1 september … open".
@@ -137,7 +144,21 @@ _BLACKOUT_RE = re.compile(
 )
 # Every match of _BLACKOUT_RE contains one of these.
 _BLACKOUT_WORDS = ("niet", "geen", "not", "can't")
-_AMEND_RE = re.compile(r"verlengd|verschoven|uitgesteld|extended|postponed", _I)
+_AMEND_RE = re.compile(r"verlengd|verschoven|uitgesteld|vervroegd|extended|postponed", _I)
+# A deadline moved to a new day, the old one stated elsewhere: "De deadline is verschoven naar
+# 31 oktober", "de laatste indieningsdatum vervroegd naar …" (replaces the earlier closing).
+_MOVED_TO_RE = re.compile(
+    r"\b(?:verlengd|verschoven|verplaatst|uitgesteld|vervroegd|extended|postponed|moved"
+    r"|brought\s+forward)\s+(?:naar|to)\s*$",
+    _I,
+)
+# A decision stating its content: the dates after it are the rule's, not the decision's own.
+_DECISION_CONTENT_RE = re.compile(
+    r"\b(?:besluit|regeling)\s+(?:is|wordt|werd)\s+bepaald\s+dat\b"
+    r"|\bmet\s+(?:dit|deze|onderhavig|onderhavige|het)\s+besluit\b",
+    _I,
+)
+_EXTENDED_RE = re.compile(r"\b(?:verlengd|extended|prolonged)\b", _I)
 _NEW_RE = re.compile(r"^\s*(?:naar|tot\s+en\s+met|tot|to|until)\s*$", _I)
 _OPENING_WORDS_RE = re.compile(r"opening|opent|openstelling|startdatum|\bstart", _I)
 CLOSING_WORDS_RE = re.compile(r"deadline|sluit|einddatum|closing|clos", _I)
@@ -193,6 +214,10 @@ NEGATIVE_WORDS = (
     "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
     "vergadering", "zitting", "aantal", "number",
 )  # fmt: skip
+# What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
+# de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
+# ("Nieuwe openstelling van de regeling … voor de periode van 11 januari …").
+_PERIOD_OF_RE = re.compile(r"\b(?:for|voor|over)\s+(?:the|de)\s+periode?\s+(?:from|van)\s*$", _I)
 # A confirmation of receipt promised by a date is no deadline ("alle aanvragers voor 23 oktober
 # een ontvangstbevestiging sturen"); only next to the date, since a headline about late
 # confirmations says nothing about the dates below it.
@@ -263,10 +288,11 @@ _PASSIVE_LAUNCH_LEAD_RE = re.compile(
     _I,
 )
 _LAUNCH_WORD_TAIL_RE = re.compile(r"^[\s,]*(?:gelanceerd|launched)\b", _I)
-# A call published (or launched) on a date opens then ("Calls are expected to be published on").
+# A call published (or launched) on a date opens then ("Calls are expected to be published on"),
+# unless a closing word comes between ("should be launched in March and close on 30 April").
 _CALL_PUBLISHED_RE = re.compile(
     r"\b(?:calls?|oproep(?:en)?)\b[^.\n]{0,80}?\b(?:published|launched|gepubliceerd|gelanceerd)"
-    r"\b[^.\n]{0,60}$",
+    r"\b(?:(?!clos|sluit|deadline)[^.\n]){0,60}$",
     _I,
 )
 # Early closure: the budget ran out on that day ("dinsdag rond 20.30 uur geen budget meer").
@@ -335,6 +361,7 @@ class Role:
     other_scheme: bool = False  # a row of another scheme in a list or table (guide 2)
     cue: str = ""
     amends: bool = False
+    replaces: Mention | None = None  # the old date an amended one is moved from
     # a dash joins two dates under a closing label ("Deadline: 13/03 – 03/10"): a range or two
     # deadlines? Read as a range, but not published without review.
     ambiguous: bool = False
@@ -387,8 +414,15 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         return
     if prev is not None and gap_before is not None:
         if prev.role == OLD and _NEW_RE.match(gap_before):
-            opening = _OPENING_WORDS_RE.search(clause) and not CLOSING_WORDS_RE.search(clause)
+            # an extension lengthens a window, so its new date is the deadline even when a
+            # name in the clause holds "start" ("The Starting Grant call will be extended from")
+            opening = (
+                _OPENING_WORDS_RE.search(clause)
+                and not CLOSING_WORDS_RE.search(clause)
+                and not _EXTENDED_RE.search(clause)
+            )
             r.role, r.amends, r.strong = (OPEN if opening else CLOSE_INCL), True, True
+            r.replaces = prev.m
             return
         conn = _CONNECTOR_RE.match(gap_before)
         if prev.cue == "deadlines" and _DASH_RE.match(gap_before):
@@ -614,6 +648,11 @@ def _governed(
             aside = text.rfind("(", m.end, end)
             if aside >= 0 and ")" not in text[aside:end]:
                 end = aside  # "(preadvies vóór 10 mei)" is about the next date
+        # after a comma the words lead up to the next date: "… and ending on 31/12/2025,
+        # results published on 31/01/2026" (that decoy governs the next date, not this one)
+        comma = text.find(",", m.end, nxt.start)
+        if 0 <= comma < end and "," not in text[comma + 1 : nxt.start]:
+            end = comma
     if _FOR_PROJECTS_RE.match(text, m.end, end):
         end = m.end
     context = _own_context(text, start, end, m)
@@ -622,7 +661,16 @@ def _governed(
         return True
     if not decoys.may_match(start, end):
         return False
-    return bool(_NEGATIVE_RE.search(context))
+    hit = _NEGATIVE_RE.search(context)
+    if hit is None:
+        return False
+    content = _DECISION_CONTENT_RE.search(context)
+    if content is None or content.end() > m.start - start:
+        return True
+    # the decision lays down what follows ("In voornoemd besluit is bepaald dat een aanvraag …
+    # kan worden ingediend met ingang van …", "Met dit besluit wordt de laatste indieningsdatum
+    # vervroegd naar …"): only a decoy after that still governs the date
+    return bool(_NEGATIVE_RE.search(context, content.end()))
 
 
 def _list_heading(text: str, pos: int) -> str:
@@ -680,6 +728,12 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and not _SUBMISSION_HEAD_RE.search(heading_text)
         )
         r.negative = own_negative or head_negative
+        if (
+            not r.negative
+            and _PERIOD_OF_RE.search(text, max(cs, m.start - 40), m.start)
+            and not _POSITIVE_RE.search(text, cs, m.start)
+        ):
+            r.negative = True
         if positives.may_match(ctx, ce):  # text[ctx:cs] is the heading when ctx < cs
             context = _own_context(text, ctx, ce, m)
             r.positive = bool(_POSITIVE_RE.search(context) or _POSITIVE_RE.search(heading_text))
@@ -700,6 +754,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             _decide(r, lead, label_lead, gap_before, gap_after, prev if same else None, text[cs:ce])
         if _rule_change(text, r):
             r.role = NONE
+        if r.role in (CLOSE_INCL, CLOSE_EXCL) and _MOVED_TO_RE.search(lead[-40:]):
+            r.amends = True
         if (
             head_negative
             and not own_negative
@@ -736,6 +792,7 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     _prefer_apply_from(text, roles)
     _drop_preregistration(text, roles)
     _mark_parallel_groups(text, roles)
+    _mark_amount_tiers(text, roles)
     if low is None or any(word in low for word in _BLACKOUT_WORDS):
         _mark_blackouts(text, roles)
     _mark_ranges(roles)
@@ -828,10 +885,12 @@ def _prefer_apply_from(text: str, roles: list[Role]) -> None:
 
 
 # A pre-registration ("verplichte vooraanmelding", "pre-registration", "The registration deadline is
-# fixed on 19 June") is a decoy unless it is the only submission deadline (guide 8).
+# fixed on 19 June", a declaration or letter of intent: "Sluitingsdatum intentieverklaring 4 juni")
+# is a decoy unless it is the only submission deadline (guide 8).
 _PREREG_RE = re.compile(
     r"vooraanmelding|pre-?registration|\bregistration\s+deadline|\bdeadline\s+(?:for|of)\s+"
-    r"registration\b|\bregistratie-?\s?deadline|\buiterste\s+registratiedatum",
+    r"registration\b|\bregistratie-?\s?deadline|\buiterste\s+registratiedatum"
+    r"|intentieverklaring|\b(?:declarations?|letters?)\s+of\s+intent\b",
     _I,
 )
 
@@ -870,6 +929,35 @@ _ROUND_WORDS_RE = re.compile(
     r"|periode|periods?|cut-?offs?|deadlines?|\d)\b",
     _I,
 )
+
+
+# A deadline for requests of a certain amount: "Gaat het om een bedrag tot €5.000, dan moet de
+# aanvraag vóór 1 juli 2023 binnen zijn", "Requests above €5,000 must be submitted by 1 March".
+_AMOUNT_TIER_RE = re.compile(
+    r"\b(?:bedrag|bedragen|subsidies?|aanvra\w*|requests?|applications?|grants?)\s+"
+    r"(?:\w+\s+){0,2}?(?:tot(?:\s+en\s+met)?|van|vanaf|boven|onder|hoger\s+dan|lager\s+dan"
+    r"|meer\s+dan|minder\s+dan|up\s+to|above|below|over|under|of|from)\s*(?:€|eur\b)\s*[\d.,]*",
+    _I,
+)
+
+
+def _mark_amount_tiers(text: str, roles: list[Role]) -> None:
+    """Deadlines given per amount tier, one sentence each, are for groups of applicants: the
+    first-listed tier is labelled, the others are other schemes (guide 2)."""
+    if "€" not in text and "eur" not in text.lower():
+        return
+    first: str | None = None
+    for r in roles:
+        if r.role not in (CLOSE_INCL, CLOSE_EXCL) or r.negative:
+            continue
+        mt = _AMOUNT_TIER_RE.search(text, *r.clause)
+        if mt is None:
+            continue
+        tier = " ".join(mt.group(0).lower().split())
+        if first is None:
+            first = tier
+        elif tier != first:
+            r.role, r.other_scheme = NONE, True
 
 
 def _mark_parallel_groups(text: str, roles: list[Role]) -> None:

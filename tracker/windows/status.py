@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
+from tracker.windows.dates import FULL_MONTHS, MONTHS
 from tracker.windows.model import VAGUE, ExtractedWindow
 from tracker.windows.scan import first_letter_guard
 from tracker.windows.text import clean_text
@@ -96,7 +97,9 @@ _ANNOUNCED_RE = re.compile(
     # worden geopend", "the call will be launched"), not negated on the way
     r"|\b(?:zal|zullen)\b(?:(?!\b(?:niet|geen)\b)[^.\n]){0,90}?\b(?:worden\s+|weer\s+)?"
     r"(?:geopend|opengesteld|open\s*gaan|openen)\b"
-    r"|\bwill\s+(?:be\s+)?(?:re)?(?:opened|launched|open|launch)\b"
+    # also with another modal: "It should be launched in May", "is expected to open in February"
+    r"|\b(?:will|should|shall|(?:is|are)\s+(?:expected|scheduled|planned|due)\s+to)\s+"
+    r"(?:be\s+)?(?:re)?(?:opened|launched|open|launch)\b"
     # an opening aimed at ("Gestreefd wordt naar openstelling van de regelingen in de tweede helft
     # van april", "we streven naar opening begin juni")
     r"|\b(?:gestreefd|streeft|streven)\b[^.\n]{0,30}?\bnaar\s+(?:de\s+)?(?:openstelling|opening)\b"
@@ -426,6 +429,35 @@ def _opens_later(top: ExtractedWindow, windows: Sequence[ExtractedWindow], today
     )  # fmt: skip
 
 
+_MONTH_NAMES = "|".join([*FULL_MONTHS, "may"])  # "launched in May" is the month
+# The call itself announced to open in a month without a day: "It should be launched in May and
+# close by mid-June 2018", "The call is expected to open in February", "De oproep wordt in maart
+# opengesteld".
+_LAUNCH_MONTH_RE = re.compile(
+    r"\b(?:will|should|shall|(?:is|are)\s+(?:expected|scheduled|planned|due)\s+to)\s+(?:be\s+)?"
+    r"(?:opened|launched|open|launch)\s+in\s+(?:early\s+|mid-?\s*|late\s+)?"
+    rf"(?P<m>{_MONTH_NAMES})\b"
+    r"|\b(?:zal|zullen|wordt|worden)\s+(?:\w+\s+){0,3}?(?:in|begin|medio|eind)\s+"
+    rf"(?P<nl>{_MONTH_NAMES})\s+(?:worden\s+)?(?:opengesteld|geopend|gelanceerd)\b",
+    _I,
+)
+
+
+def _launch_month_ahead(top: ExtractedWindow, text: str, today: date) -> bool:
+    """Say whether a lone deadline ahead belongs to a call announced to open in a month that
+    has not come yet and lies before the deadline (guide 7: not started, so upcoming). A month
+    after the deadline is a later window ("gaat in september weer open"), not this one's."""
+    if top.opens is not None or top.closes is None or top.precision in VAGUE:
+        return False
+    closes = top.closes
+    for mt in _LAUNCH_MONTH_RE.finditer(text):
+        month = MONTHS[(mt["m"] or mt["nl"]).lower()]
+        year = closes.year if month <= closes.month else closes.year - 1
+        if today < date(year, month, 1):
+            return True
+    return False
+
+
 def status_on(windows: Sequence[ExtractedWindow], today: date, text: str = "") -> str:
     """Derive the status at `today`: from the windows first, then from status words."""
     text = clean_text(text) if text else ""
@@ -455,7 +487,11 @@ def status_of_clean(
     vague = top is not None and top.opens is None and top.closes is None
     if state == "open" and vague and announced(text):
         return "upcoming"
-    if state == "open" and top is not None and _opens_later(top, windows, today):
+    if (
+        state == "open"
+        and top is not None
+        and (_opens_later(top, windows, today) or _launch_month_ahead(top, text, today))
+    ):
         return "upcoming"
     if state is not None:
         return state
