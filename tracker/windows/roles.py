@@ -620,9 +620,29 @@ def _governed(
     low_context = context.lower()
     if ("bevestiging" in low_context or "receipt" in low_context) and _RECEIPT_RE.search(context):
         return True
+    if _decision_notice(low_context, context):
+        return True
     if not decoys.may_match(start, end):
         return False
     return bool(_NEGATIVE_RE.search(context))
+
+
+# Applicants told by a date whether they get the grant: a decision date, no deadline ("Aanvragers
+# horen uiterlijk 3 december of ze al dan niet subsidie ontvangen", "applicants will be notified
+# by 1 March whether their proposal is funded").
+_DECISION_NOTICE_RE = re.compile(
+    r"\b(?:horen|hoort|vernemen|verneemt)\b[^.;\n]{0,60}?\bof\s+(?:ze|zij|u|je|jij|hij|het|hun|de)\b"
+    r"|\b(?:notified|informed|told|hear)\b[^.;\n]{0,60}?\bwhether\b",
+    _I,
+)
+
+
+def _decision_notice(low_context: str, context: str) -> bool:
+    """Say whether the clause around a date tells when applicants hear the decision."""
+    if not any(w in low_context for w in ("hore", "hoort", "verne", "notified", "informed",
+                                          "told", "hear")):  # fmt: skip
+        return False
+    return bool(_DECISION_NOTICE_RE.search(context))
 
 
 def _list_heading(text: str, pos: int) -> str:
@@ -714,6 +734,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             tail_end = nxt.start if nxt is not None and nxt.start < ce else ce
             if _RAN_OUT_RE.search(text, m.start - len(lead), tail_end):
                 r.role, r.strong, r.positive = CLOSE_INCL, True, True
+        if r.role == NONE and not r.negative and _reported_closure(text, m, lead):
+            r.role, r.strong, r.positive = CLOSE_INCL, True, True
         if (
             r.role == OPEN
             and (_PERIOD_HEAD_RE.search(heading_text) or _PERIOD_HEAD_RE.search(lead[-60:]))
@@ -740,6 +762,32 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         _mark_blackouts(text, roles)
     _mark_ranges(roles)
     return roles
+
+
+# A closure told after the fact, the date right after it: "received 41 proposals after its
+# closure on 12 July", "het loket sloot op 14 november", "de tender werd gesloten op 3 maart",
+# "the call closed on 5 May". Past tense is no label word, so the cue must touch the date.
+_CLOSED_LEAD_RE = re.compile(
+    r"\b(?:closure|sluiting|afsluiting)\s+(?:on|op)\s*$"
+    r"|\b(?:sloot|sloten|closed|gesloten|afgesloten)\s+(?:(?:al|reeds|already)\s+)?(?:on|op)\s*$",
+    _I,
+)
+# ... or the date as an attribute of the closed round: "De 10 september 2020 gesloten tender",
+# "de op 4 maart gesloten oproep".
+_CLOSED_ATTR_TAIL_RE = re.compile(
+    r"[\s,]*(?:gesloten|afgesloten)\s+(?:\w+\s+)?(?:tender|\w*ronde|oproep|call|openstelling"
+    r"|loket|tijdvak|regeling)\b",
+    _I,
+)
+
+
+def _reported_closure(text: str, m: Mention, lead: str) -> bool:
+    """Say whether the date is a closure reported as past: the last day of the window."""
+    if m.precision != "day":
+        return False
+    if _CLOSED_LEAD_RE.search(lead[-40:]):
+        return True
+    return bool(_CLOSED_ATTR_TAIL_RE.match(text, m.end))
 
 
 # A clock time in Brussels time or CET on a date: how EU calls state their deadlines.
