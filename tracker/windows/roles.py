@@ -160,7 +160,8 @@ _NEGATIVE_RE = first_letter_guard(
         r"|info\s+session|informatiesessie|evaluat|results|resultaten|signature|grant\s+agreement"
         r"|verslag|rapportage|vaststelling|verantwoording|declarat|uitbetal|betaling|payment"
         r"|uitslag|bezwaar|vragen\s+stellen|questions|ter\s*inzage|zienswijze|staatscourant\s+van"
-        r"|\b(?:regeling|besluit)\s+van\b|verordening\s+per\b|stand\s+per|\bseizoen(?:en)?\b|sportseizoen|speelseizoen|begrotingsjaar"
+        # ("stand per" only as a word: "als xls-bestand per e-mail ingediend" is a channel)
+        r"|\b(?:regeling|besluit)\s+van\b|verordening\s+per\b|\bstand\s+per|\bseizoen(?:en)?\b|sportseizoen|speelseizoen|begrotingsjaar"
         r"|started\s+before|gaat\s+niet\s+door|geannuleerd|cancel+ed|ingetrokken|withdrawn"
         r"|niet\s+meer\s+(?:worden\s+)?opengesteld|onbekend|meestal|usually"
         # the end of the scheme itself ("De regeling is per 1-1-2024 beëindigd")
@@ -624,7 +625,31 @@ def _governed(
         return True
     if not decoys.may_match(start, end):
         return False
-    return bool(_NEGATIVE_RE.search(context))
+    return _decoy_in(context)
+
+
+# A payment word that names the benefit applied for, not a payout: "De extra betaling jonge
+# landbouwers kan worden aangevraagd van 1 maart …", "the additional payment for young farmers".
+_NAMED_PAYMENT_LEAD_RE = re.compile(
+    r"(?:\b(?:extra|aanvullende|additional|complementary|top-?up|basic|greening|redistributive)"
+    r"\s+|(?:basis|vergroenings|herverdelings))$",
+    _I,
+)
+
+
+def _decoy_in(context: str) -> bool:
+    """Say whether a decoy word in the context is about the date, skipping payment words that
+    are the name of the benefit applied for."""
+    pos = 0
+    while (mt := _NEGATIVE_RE.search(context, pos)) is not None:
+        word = mt.group(0).lower()
+        if not (
+            word in ("betaling", "payment")
+            and _NAMED_PAYMENT_LEAD_RE.search(context, max(0, mt.start() - 20), mt.start())
+        ):
+            return True
+        pos = mt.end()
+    return False
 
 
 # Applicants told by a date whether they get the grant: a decision date, no deadline ("Aanvragers
@@ -643,6 +668,20 @@ def _decision_notice(low_context: str, context: str) -> bool:
                                           "told", "hear")):  # fmt: skip
         return False
     return bool(_DECISION_NOTICE_RE.search(context))
+
+
+# A closing label and a colon right before the date ("UITERSTE INDIENINGSDATUM: 27 september"):
+# the label, not a decree date earlier in the same unbroken run of text, says what it is.
+_COLON_CLOSE_LABEL_RE = re.compile(
+    r"\b(?:uiterste\s+\w*datum|\w*indieningsdatum|\w*indiendatum|deadline|sluitingsdatum"
+    r"|einddatum|closing\s+date|inleverdatum)\s*:\s*$",
+    _I,
+)
+
+
+def _colon_close_label(lead: str) -> bool:
+    """Say whether the date follows its own closing label and a colon."""
+    return bool(_COLON_CLOSE_LABEL_RE.search(lead[-50:]))
 
 
 def _list_heading(text: str, pos: int) -> str:
@@ -749,6 +788,7 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and r.role in (CLOSE_INCL, CLOSE_EXCL)
             and not (prev.role in (CLOSE_INCL, CLOSE_EXCL) and _POSITIVE_RE.search(lead))
             and not (_POSITIVE_RE.search(lead) and CLOSING_WORDS_RE.search(lead))
+            and not _colon_close_label(lead)
         ):  # "…tot 30 juni, moeten ingediend worden tegen uiterlijk 15 september": its own
             r.negative = True  # submission words make the second closing no part of the decoy;
             # so does its own deadline label ("… on 10 Oct and the submission deadline will be on")
