@@ -50,14 +50,21 @@ _ADJACENT_RE = re.compile(
     r"\s*:?\s*(?:op|on|de|het|is|the)?\s*$",
     _I,
 )
+_EVENT_TAIL = (
+    r"s?[\s-]*(?:event|evenement|feest|party|ceremon\w*|bijeenkomst|meeting|sessie|session"
+    r"|webinar|congres|conference)"
+)
 # Label words anywhere in the lead ("Einddatum", "opent op", "Deadline date:").
 _LABEL_RE = first_letter_guard(
     re.compile(
         # not inside "verlopen", "afgelopen" ("Dit item is verlopen op 02-06-2018")
         r"(?P<open>startdatum|begindatum|(?<!l)(?:openingsdatum|opening(?:\s+date)?|opens?|opent"
         r"|opened)"
-        r"|geopend|opengesteld|openstelling|eerste\s+dag|start(?:s|ed)?(?!-)|launch(?:es|ed)?"
-        r"|lancering|applications?\s+available|begins?(?=\s+on))"
+        r"|geopend|opengesteld|openstelling|eerste\s+dag|start(?:s|ed)?(?!-)"
+        # not a launch event, roadshow day or party ("het lanceringsevent … op 14 september"):
+        # an event is a decoy (guide 8), applications need not open that day
+        rf"|launch(?:es|ed)?(?!{_EVENT_TAIL})|lancering(?!{_EVENT_TAIL})"
+        r"|applications?\s+available|begins?(?=\s+on))"
         r"|(?P<close>einddatum|sluitingsdatum|closing(?:\s+date)?|deadlines?(?:\s+dates?)?"
         r"|cut-?off(?:\s+dates?)?|sluit(?:en|ing)?|closes?|uiterste\s+\w*datum|indiendatum"
         r"|(?:af)?gesloten(?!\s+(?:verklaard|tot|van))"
