@@ -691,6 +691,25 @@ def _colon_close_label(lead: str) -> bool:
     return bool(_COLON_CLOSE_LABEL_RE.search(lead[-50:]))
 
 
+# A clause whose subject is a pronoun for the applications of the sentence before: "Vanaf 1 april
+# staan de regelingen open voor aanvragen. Die zijn mogelijk tot 2 juni", "Dat kan nog tot 1 mei",
+# "They can be submitted until 30 June".
+_PRONOUN_SUBJECT_RE = re.compile(
+    r"\s*(?:die|deze|dit|dat|ze|zij|they|these|this|it)\s+(?:(?:zijn|is|blijven|blijft|are|remain"
+    r"|remains)\s+(?:nog\s+|still\s+)?(?:mogelijk|possible|open)\b|(?:kan|kunnen|can)\b)",
+    _I,
+)
+
+
+def _pronoun_for_applying(text: str, before: tuple[int, int, bool], cs: int) -> bool:
+    """Say whether the clause at cs starts with a pronoun whose antecedent, in the sentence just
+    before, is about applying."""
+    ps, pe, _ = before
+    if text[pe : pe + 1] != "." or not _PRONOUN_SUBJECT_RE.match(text, cs):
+        return False
+    return bool(_POSITIVE_RE.search(text, ps, pe))
+
+
 def _list_heading(text: str, pos: int) -> str:
     """Return the heading ending in ":" above a bulleted line ("Er gelden twee indiendata:")."""
     start = text.rfind("\n", 0, pos) + 1
@@ -751,6 +770,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.positive = bool(_POSITIVE_RE.search(context) or _POSITIVE_RE.search(heading_text))
         else:
             r.positive = ctx == cs and bool(_POSITIVE_RE.search(heading_text))
+        if not r.positive and ci > 0 and _pronoun_for_applying(text, spans[ci - 1], cs):
+            r.positive = True
         label_lead = lead if same else text[ctx : m.start]
         if not same and "|" in text:
             column = _column_header(text, m, mentions)
