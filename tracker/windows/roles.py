@@ -51,6 +51,10 @@ _ADJACENT_RE = re.compile(
     r"\s*:?\s*(?:op|on|de|het|is|the)?\s*$",
     _I,
 )
+_EVENT_TAIL = (
+    r"s?[\s-]*(?:event|evenement|feest|party|ceremon\w*|bijeenkomst|meeting|sessie|session"
+    r"|webinar|congres|conference)"
+)
 # Label words anywhere in the lead ("Einddatum", "opent op", "Deadline date:").
 _LABEL_RE = first_letter_guard(
     re.compile(
@@ -60,7 +64,10 @@ _LABEL_RE = first_letter_guard(
         r"(?P<open>startdatum|begindatum|(?<!l)(?:openingsdatum|opening(?:\s+date)?"
         r"|open(?!stellings?besluit)s?|opent|opened)"
         r"|geopend|opengesteld|openstelling(?!s?besluit)|eerste\s+dag|start(?:s|ed)?(?!-)"
-        r"|launch(?:es|ed)?|lancering|applications?\s+available|begins?(?=\s+on))"
+        # not a launch event, roadshow day or party ("het lanceringsevent … op 14 september"):
+        # an event is a decoy (guide 8), applications need not open that day
+        rf"|launch(?:es|ed)?(?!{_EVENT_TAIL})|lancering(?!{_EVENT_TAIL})"
+        r"|applications?\s+available|begins?(?=\s+on))"
         r"|(?P<close>einddatum|sluitingsdatum|closing(?:\s+date)?|deadlines?(?:\s+dates?)?"
         # not inside "besluit" ("Uitvoeringsbesluit subsidies …, december 2019")
         r"|cut-?off(?:\s+dates?)?|(?<!be)sluit(?:en|ing)?|closes?|uiterste\s+\w*datum|indiendatum"
@@ -181,7 +188,8 @@ _NEGATIVE_RE = first_letter_guard(
         r"|info\s+session|informatiesessie|evaluat|results|resultaten|signature|grant\s+agreement"
         r"|verslag|rapportage|vaststelling|verantwoording|declarat|uitbetal|betaling|payment"
         r"|uitslag|bezwaar|vragen\s+stellen|questions|ter\s*inzage|zienswijze|staatscourant\s+van"
-        r"|\b(?:regeling|besluit)\s+van\b|verordening\s+per\b|stand\s+per|\bseizoen(?:en)?\b|sportseizoen|speelseizoen|begrotingsjaar"
+        # ("stand per" only as a word: "als xls-bestand per e-mail ingediend" is a channel)
+        r"|\b(?:regeling|besluit)\s+van\b|verordening\s+per\b|\bstand\s+per|\bseizoen(?:en)?\b|sportseizoen|speelseizoen|begrotingsjaar"
         r"|started\s+before|gaat\s+niet\s+door|geannuleerd|cancel+ed|ingetrokken|withdrawn"
         r"|niet\s+meer\s+(?:worden\s+)?opengesteld|onbekend|meestal|usually"
         # the end of the scheme itself ("De regeling is per 1-1-2024 beëindigd")
@@ -659,10 +667,11 @@ def _governed(
     low_context = context.lower()
     if ("bevestiging" in low_context or "receipt" in low_context) and _RECEIPT_RE.search(context):
         return True
+    if _decision_notice(low_context, context):
+        return True
     if not decoys.may_match(start, end):
         return False
-    hit = _NEGATIVE_RE.search(context)
-    if hit is None:
+    if not _decoy_in(context):
         return False
     content = _DECISION_CONTENT_RE.search(context)
     if content is None or content.end() > m.start - start:
@@ -670,7 +679,82 @@ def _governed(
     # the decision lays down what follows ("In voornoemd besluit is bepaald dat een aanvraag …
     # kan worden ingediend met ingang van …", "Met dit besluit wordt de laatste indieningsdatum
     # vervroegd naar …"): only a decoy after that still governs the date
-    return bool(_NEGATIVE_RE.search(context, content.end()))
+    return _decoy_in(context[content.end() :])
+
+
+# A payment word that names the benefit applied for, not a payout: "De extra betaling jonge
+# landbouwers kan worden aangevraagd van 1 maart …", "the additional payment for young farmers".
+_NAMED_PAYMENT_LEAD_RE = re.compile(
+    r"(?:\b(?:extra|aanvullende|additional|complementary|top-?up|basic|greening|redistributive)"
+    r"\s+|(?:basis|vergroenings|herverdelings))$",
+    _I,
+)
+
+
+def _decoy_in(context: str) -> bool:
+    """Say whether a decoy word in the context is about the date, skipping payment words that
+    are the name of the benefit applied for."""
+    pos = 0
+    while (mt := _NEGATIVE_RE.search(context, pos)) is not None:
+        word = mt.group(0).lower()
+        if not (
+            word in ("betaling", "payment")
+            and _NAMED_PAYMENT_LEAD_RE.search(context, max(0, mt.start() - 20), mt.start())
+        ):
+            return True
+        pos = mt.end()
+    return False
+
+
+# Applicants told by a date whether they get the grant: a decision date, no deadline ("Aanvragers
+# horen uiterlijk 3 december of ze al dan niet subsidie ontvangen", "applicants will be notified
+# by 1 March whether their proposal is funded").
+_DECISION_NOTICE_RE = re.compile(
+    r"\b(?:horen|hoort|vernemen|verneemt)\b[^.;\n]{0,60}?\bof\s+(?:ze|zij|u|je|jij|hij|het|hun|de)\b"
+    r"|\b(?:notified|informed|told|hear)\b[^.;\n]{0,60}?\bwhether\b",
+    _I,
+)
+
+
+def _decision_notice(low_context: str, context: str) -> bool:
+    """Say whether the clause around a date tells when applicants hear the decision."""
+    if not any(w in low_context for w in ("hore", "hoort", "verne", "notified", "informed",
+                                          "told", "hear")):  # fmt: skip
+        return False
+    return bool(_DECISION_NOTICE_RE.search(context))
+
+
+# A closing label and a colon right before the date ("UITERSTE INDIENINGSDATUM: 27 september"):
+# the label, not a decree date earlier in the same unbroken run of text, says what it is.
+_COLON_CLOSE_LABEL_RE = re.compile(
+    r"\b(?:uiterste\s+\w*datum|\w*indieningsdatum|\w*indiendatum|deadline|sluitingsdatum"
+    r"|einddatum|closing\s+date|inleverdatum)\s*:\s*$",
+    _I,
+)
+
+
+def _colon_close_label(lead: str) -> bool:
+    """Say whether the date follows its own closing label and a colon."""
+    return bool(_COLON_CLOSE_LABEL_RE.search(lead[-50:]))
+
+
+# A clause whose subject is a pronoun for the applications of the sentence before: "Vanaf 1 april
+# staan de regelingen open voor aanvragen. Die zijn mogelijk tot 2 juni", "Dat kan nog tot 1 mei",
+# "They can be submitted until 30 June".
+_PRONOUN_SUBJECT_RE = re.compile(
+    r"\s*(?:die|deze|dit|dat|ze|zij|they|these|this|it)\s+(?:(?:zijn|is|blijven|blijft|are|remain"
+    r"|remains)\s+(?:nog\s+|still\s+)?(?:mogelijk|possible|open)\b|(?:kan|kunnen|can)\b)",
+    _I,
+)
+
+
+def _pronoun_for_applying(text: str, before: tuple[int, int, bool], cs: int) -> bool:
+    """Say whether the clause at cs starts with a pronoun whose antecedent, in the sentence just
+    before, is about applying."""
+    ps, pe, _ = before
+    if text[pe : pe + 1] != "." or not _PRONOUN_SUBJECT_RE.match(text, cs):
+        return False
+    return bool(_POSITIVE_RE.search(text, ps, pe))
 
 
 def _list_heading(text: str, pos: int) -> str:
@@ -739,6 +823,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.positive = bool(_POSITIVE_RE.search(context) or _POSITIVE_RE.search(heading_text))
         else:
             r.positive = ctx == cs and bool(_POSITIVE_RE.search(heading_text))
+        if not r.positive and ci > 0 and _pronoun_for_applying(text, spans[ci - 1], cs):
+            r.positive = True
         label_lead = lead if same else text[ctx : m.start]
         if not same and "|" in text:
             column = _column_header(text, m, mentions)
@@ -770,6 +856,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             tail_end = nxt.start if nxt is not None and nxt.start < ce else ce
             if _RAN_OUT_RE.search(text, m.start - len(lead), tail_end):
                 r.role, r.strong, r.positive = CLOSE_INCL, True, True
+        if r.role == NONE and not r.negative and _reported_closure(text, m, lead):
+            r.role, r.strong, r.positive = CLOSE_INCL, True, True
         if (
             r.role == OPEN
             and (_PERIOD_HEAD_RE.search(heading_text) or _PERIOD_HEAD_RE.search(lead[-60:]))
@@ -783,6 +871,7 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and r.role in (CLOSE_INCL, CLOSE_EXCL)
             and not (prev.role in (CLOSE_INCL, CLOSE_EXCL) and _POSITIVE_RE.search(lead))
             and not (_POSITIVE_RE.search(lead) and CLOSING_WORDS_RE.search(lead))
+            and not _colon_close_label(lead)
         ):  # "…tot 30 juni, moeten ingediend worden tegen uiterlijk 15 september": its own
             r.negative = True  # submission words make the second closing no part of the decoy;
             # so does its own deadline label ("… on 10 Oct and the submission deadline will be on")
@@ -797,6 +886,32 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         _mark_blackouts(text, roles)
     _mark_ranges(roles)
     return roles
+
+
+# A closure told after the fact, the date right after it: "received 41 proposals after its
+# closure on 12 July", "het loket sloot op 14 november", "de tender werd gesloten op 3 maart",
+# "the call closed on 5 May". Past tense is no label word, so the cue must touch the date.
+_CLOSED_LEAD_RE = re.compile(
+    r"\b(?:closure|sluiting|afsluiting)\s+(?:on|op)\s*$"
+    r"|\b(?:sloot|sloten|closed|gesloten|afgesloten)\s+(?:(?:al|reeds|already)\s+)?(?:on|op)\s*$",
+    _I,
+)
+# ... or the date as an attribute of the closed round: "De 10 september 2020 gesloten tender",
+# "de op 4 maart gesloten oproep".
+_CLOSED_ATTR_TAIL_RE = re.compile(
+    r"[\s,]*(?:gesloten|afgesloten)\s+(?:\w+\s+)?(?:tender|\w*ronde|oproep|call|openstelling"
+    r"|loket|tijdvak|regeling)\b",
+    _I,
+)
+
+
+def _reported_closure(text: str, m: Mention, lead: str) -> bool:
+    """Say whether the date is a closure reported as past: the last day of the window."""
+    if m.precision != "day":
+        return False
+    if _CLOSED_LEAD_RE.search(lead[-40:]):
+        return True
+    return bool(_CLOSED_ATTR_TAIL_RE.match(text, m.end))
 
 
 # A clock time in Brussels time or CET on a date: how EU calls state their deadlines.

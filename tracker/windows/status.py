@@ -214,7 +214,8 @@ def announced(text: str) -> bool:
 
 _UPCOMING_RE = re.compile(
     r"nog\s+niet\s+open|bijna\s+open|binnenkort\s+open|forthcoming|opening\s+soon"
-    r"|verwacht(?!ing|en\b|\s+dat)|expected\s+opening|not\s+yet\s+open",
+    # not a comparison: "meer aanvragen dan verwacht" says nothing about an opening
+    r"|(?<!dan\s)verwacht(?!ing|en\b|\s+dat)|expected\s+opening|not\s+yet\s+open",
     _I,
 )
 _OPEN_RE = re.compile(
@@ -306,9 +307,11 @@ def stop_positions(text: str) -> list[int]:
     """Return where the text says applications stopped (facts only, not conditions)."""
     gate = _GATES[STOPPED_RE]
     lower = text.lower()
-    if not any(word in lower for word in gate) or _CLOSING_SOON_RE.search(text):
+    if _CLOSING_SOON_RE.search(text):
         return []
-    found: set[int] = set()
+    found: set[int] = set(_past_closures(text, lower)) | set(_early_closures(text, lower))
+    if not any(word in lower for word in gate):
+        return sorted(found)
     spans: list[tuple[int, int]] = []
     for gate_hit in _STOP_GATE_RE.finditer(text):  # scan only around the words it needs
         pos = gate_hit.start()
@@ -330,6 +333,58 @@ def stop_positions(text: str) -> list[int]:
             ):
                 found.add(mt.start())
     return sorted(found)
+
+
+# A closure told in the past tense is a fact even on its own day: "received 41 proposals after its
+# closure on 12 July at 12:00", "Het loket sloot op 14 november". (Not "gesloten oproep": in
+# Flanders that is a call restricted to named applicants.)
+_PAST_CLOSURE_RE = re.compile(
+    r"\bafter\s+(?:its|the|their)\s+closure\b|\bna\s+(?:de|zijn|haar)\s+sluiting\b"
+    r"|\b(?:loket|oproep|call|tender|\w*ronde|regeling|aanvraagperiode|tijdvak)\w*\s+"
+    r"(?:sloot|sloten|closed)\b",
+    _I,
+)
+_PAST_CLOSURE_WORDS = ("closure", "sluiting", "sloot", "sloten", "closed")
+
+
+def _past_closures(text: str, lower: str) -> list[int]:
+    """Return where the text tells a closure as past (facts only, not conditions)."""
+    if not any(w in lower for w in _PAST_CLOSURE_WORDS):
+        return []
+    return [
+        mt.start()
+        for mt in _PAST_CLOSURE_RE.finditer(text)
+        if not _CONDITIONAL_RE.search(text, max(0, mt.start() - 60), mt.start())
+        and not _FUTURE_STOP_RE.search(text, max(0, mt.start() - 60), mt.start())
+    ]
+
+
+# An early closure told as past, budget gone (guide 7, "Plafond bereikt / early closure"): "omdat
+# het plafond was bereikt", "waarmee het budget al direct was overschreden", "in één dag
+# uitverkocht", "the budget was exhausted within a day" (not negated on the way).
+_EARLY_CLOSURE_RE = re.compile(
+    r"\b(?:subsidie)?plafond\s+(?:was|werd|waren)\s+(?:(?:al|direct|meteen|snel|binnen)\s+)*"
+    r"bereikt\b"
+    r"|\b(?:budget|pot|plafond|funds?|money)\b(?:(?!\b(?:niet|geen|nooit|not|never)\b)[^.\n]){0,100}?"
+    r"\b(?:was|waren|werd|werden|were)\s+(?:(?:al|direct|meteen|snel|ruim|volledig|helaas|ook"
+    r"|already|quickly|fully)\s+)*(?:uitgeput|overschreden|overtekend|overvraagd|leeg|exhausted"
+    r"|oversubscribed|used\s+up|op\b(?!\s+\d))"
+    r"|\buitverkocht\b|\bsold\s+out\b",
+    _I,
+)
+_EARLY_CLOSURE_WORDS = ("bereikt", "was ", "waren ", "werd", "were ", "uitverkocht", "sold out")
+
+
+def _early_closures(text: str, lower: str) -> list[int]:
+    """Return where the text tells that the budget ran out (facts only, not conditions)."""
+    if not any(w in lower for w in _EARLY_CLOSURE_WORDS):
+        return []
+    return [
+        mt.start()
+        for mt in _EARLY_CLOSURE_RE.finditer(text)
+        if not _CONDITIONAL_RE.search(text, max(0, mt.start() - 60), mt.start())
+        and not _not_whole_stop(text, mt.start(), mt.end())
+    ]
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
