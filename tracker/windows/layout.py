@@ -417,6 +417,14 @@ def _other_name(name: str, first: str) -> bool:
     return bool(differ) and not any(_ROUND_TOKEN_RE.fullmatch(w) for w in differ)
 
 
+def _field_label(name: str) -> bool:
+    """Say whether a row's name is a short opening or closing label ("opening date", "deadline
+    date"), a field of the one call, not the name of another."""
+    return len(name.split()) <= 3 and bool(
+        _OPEN_HEAD_RE.search(name) or _CLOSE_HEAD_RE.search(name)
+    )
+
+
 def _heading_list(
     text: str,
     lines: list[tuple[int, int]],
@@ -468,6 +476,7 @@ def _heading_list(
             elif (
                 i not in out
                 and not text[s : spans[i].start].rstrip().endswith(":")  # a "Label: date" field
+                and not _field_label(name)  # "Opening date    12 January 2022" (F&T portal)
                 and _other_name(name, first_name)
             ):
                 out[i] = OTHER  # "• The ERC Synergy Call will be extended from … to …"
