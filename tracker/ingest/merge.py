@@ -7,8 +7,9 @@ SLIM-regeling") matching a scheme's regulation name, an identifier it only cites
 one scheme has it (a plafondbesluit citing several regulations joins none of them), and the
 same official URL stated by another source. Names keep
 their year ("SLIM 2025" is not "SLIM 2026"), and a name never joins schemes of different
-provinces. Title similarity, a shared own title or a shared acronym only create a
-``MergeProposal`` that staff accept or reject: two publications that each carry their own
+provinces. Title similarity (also without instrument words such as "Tijdelijke
+subsidieregeling"), a shared own title, a shared acronym or an acronym that is another's whole
+name ("… (SDE++)" and "SDE++") only create a ``MergeProposal`` that staff accept or reject: two publications that each carry their own
 window, identifier or URL are never merged on a look-alike title.
 
 Candidates are found through ``SchemeKey`` rows (identifiers, names and title words of every
