@@ -743,9 +743,14 @@ def _colon_close_label(lead: str) -> bool:
 # A clause whose subject is a pronoun for the applications of the sentence before: "Vanaf 1 april
 # staan de regelingen open voor aanvragen. Die zijn mogelijk tot 2 juni", "Dat kan nog tot 1 mei",
 # "They can be submitted until 30 June".
+# Also in the past tense ("Dit was mogelijk tot en met 15 maart", "Dat kon tot 1 juli") and
+# with the pronoun after the verb behind a fronted phrase ("Voor het jaar 2024 kon dit tot 1 juli
+# 2023", "Tot 1 mei kan dat nog").
 _PRONOUN_SUBJECT_RE = re.compile(
-    r"\s*(?:die|deze|dit|dat|ze|zij|they|these|this|it)\s+(?:(?:zijn|is|blijven|blijft|are|remain"
-    r"|remains)\s+(?:nog\s+|still\s+)?(?:mogelijk|possible|open)\b|(?:kan|kunnen|can)\b)",
+    r"\s*(?:die|deze|dit|dat|ze|zij|they|these|this|it)\s+(?:(?:zijn|is|blijven|blijft|waren|was"
+    r"|are|remain|remains|were)\s+(?:nog\s+|still\s+)?(?:mogelijk|possible|open)\b"
+    r"|(?:kan|kunnen|kon|konden|can|could)\b)"
+    r"|[^.;:\n]{0,40}?\b(?:kan|kon|kunnen|konden)\s+(?:dit|dat)\b",
     _I,
 )
 
