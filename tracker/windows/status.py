@@ -56,12 +56,7 @@ STOPPED_RE = re.compile(
     r"|\bgeen\s+(?:\w+\s+){1,3}?meer\s+(?:kan|kunnen)\s+(?:worden\s+)?(?:aangevraagd|ingediend)\b"
     r"|(?:periode|regeling|termijn|deadline|ronde|oproep)\s+(?:is\s+)?(?:helaas\s+)?"
     r"(?:voorbij|verstreken|afgelopen|afgesloten)\b"
-    # the deadline passed, said with words between ("De deadline voor het indienen van plannen
-    # is inmiddels verstreken", "The second deadline for applications in Call 1 has now
-    # passed"); not "is nog niet verstreken"
-    r"|\b(?:deadline|sluitingsdatum|indieningstermijn|closing\s+date)\b[^.\n]{0,80}?"
-    r"\b(?:is\s+(?:(?:inmiddels|nu|al|alweer|helaas)\s+)*(?:voorbij|verstreken|gepasseerd)"
-    r"|(?:has|have)\s+(?:(?:now|already)\s+)?passed)\b|(?:call|oproep)\s+is\s+(?:now\s+)?closed"
+    r"|(?:call|oproep)\s+is\s+(?:now\s+)?closed"
     r"|\bis\s+(?:now\s+)?closed\b|\bzijn\s+(?:nu\s+)?gesloten\b|\bis\s+gesloten\b"
     r"|plafond\b[^.\n]{0,100}?\b(?:overschreden|overtekend)|oversubscribed"
     r"|(?:budget|pot)\b[^.\n]{0,100}?\b(?:is|zijn|are|has\s+been|have\s+been)\s+"
@@ -294,8 +289,7 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     STOPPED_RE: ("plafond", "budget", "pot ", "meer", "gesloten", "closed", "vol", "gestopt",
                  "beëindigd", "getrokken", "withdrawn", "cancel", "voorbij", "verstreken",
                  "afgelopen", "afgesloten", "no longer", "oversubscribed", "behandeling",
-                 "committed", "bereikt", "deadline", "sluitingsdatum", "indieningstermijn",
-                 "closing date"),
+                 "committed", "bereikt"),
     _ANNOUNCED_RE: ("later", "volgt", "announced", "open", "nog ", "start", "begin", "launch"),
 }  # fmt: skip
 
@@ -304,11 +298,10 @@ _STOP_GATE_RE = first_letter_guard(
     re.compile(
         r"plafond|budget|pot\b|\bmeer\b|gesloten|closed|\bvol\b|gestopt|beëindigd|getrokken"
         r"|withdrawn|cancel|voorbij|verstreken|afgelopen|afgesloten|no\s+longer|oversubscribed"
-        r"|behandeling|committed|\bmaximum\b|deadline|sluitingsdatum|indieningstermijn"
-        r"|closing\s+date",
+        r"|behandeling|committed|\bmaximum\b",
         _I,
     ),
-    "abcdgimnopsvw",
+    "abcgmnopvw",
 )
 
 
@@ -337,6 +330,7 @@ def stop_positions(text: str) -> list[int]:
     if _CLOSING_SOON_RE.search(text):
         return []
     found: set[int] = set(_past_closures(text, lower)) | set(_early_closures(text, lower))
+    found.update(_passed_deadlines(text, lower))
     if not any(word in lower for word in gate):
         return sorted(found)
     spans: list[tuple[int, int]] = []
@@ -406,6 +400,32 @@ _EARLY_CLOSURE_RE = re.compile(
     _I,
 )
 _EARLY_CLOSURE_WORDS = ("bereikt", "was ", "waren ", "werd", "were ", "uitverkocht", "sold out")
+
+
+# The deadline passed, said with words between ("De deadline voor het indienen van plannen is
+# inmiddels verstreken", "The second deadline for applications in Call 1 has now passed"), not
+# "is nog niet verstreken". Apart from STOPPED_RE, whose scan around its gate words would
+# otherwise have to run around every "deadline" (throughput).
+_DEADLINE_PASSED_RE = re.compile(
+    r"\b(?:deadline|sluitingsdatum|indieningstermijn|closing\s+date)\b[^.\n]{0,80}?"
+    r"\b(?:is\s+(?:(?:inmiddels|nu|al|alweer|helaas)\s+)*(?:voorbij|verstreken|gepasseerd)"
+    r"|(?:has|have)\s+(?:(?:now|already)\s+)?passed)\b",
+    _I,
+)
+_DEADLINE_PASSED_WORDS = ("passed", "gepasseerd", "verstreken", "voorbij")
+
+
+def _passed_deadlines(text: str, lower: str) -> list[int]:
+    """Return where the text says the deadline has passed (facts only, not conditions)."""
+    if not any(w in lower for w in _DEADLINE_PASSED_WORDS):
+        return []
+    return [
+        mt.start()
+        for mt in _DEADLINE_PASSED_RE.finditer(text)
+        if not _CONDITIONAL_RE.search(text, max(0, mt.start() - 60), mt.start())
+        and not _FUTURE_STOP_RE.search(text, max(0, mt.start() - 60), mt.start())
+        and not _not_whole_stop(text, mt.start(), mt.end())
+    ]
 
 
 def _early_closures(text: str, lower: str) -> list[int]:
