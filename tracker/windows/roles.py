@@ -709,9 +709,11 @@ def _decoy_in(context: str) -> bool:
 # Applicants told by a date whether they get the grant: a decision date, no deadline ("Aanvragers
 # horen uiterlijk 3 december of ze al dan niet subsidie ontvangen", "applicants will be notified
 # by 1 March whether their proposal is funded").
+# The date may carry a long tail before "of": "U hoort uiterlijk 31 december van het jaar dat u
+# de aanvraag hebt gedaan, of u de subsidie krijgt".
 _DECISION_NOTICE_RE = re.compile(
-    r"\b(?:horen|hoort|vernemen|verneemt)\b[^.;\n]{0,60}?\bof\s+(?:ze|zij|u|je|jij|hij|het|hun|de)\b"
-    r"|\b(?:notified|informed|told|hear)\b[^.;\n]{0,60}?\bwhether\b",
+    r"\b(?:horen|hoort|vernemen|verneemt)\b[^.;\n]{0,100}?\bof\s+(?:ze|zij|u|je|jij|hij|het|hun|de)\b"
+    r"|\b(?:notified|informed|told|hear)\b[^.;\n]{0,100}?\bwhether\b",
     _I,
 )
 
@@ -741,9 +743,14 @@ def _colon_close_label(lead: str) -> bool:
 # A clause whose subject is a pronoun for the applications of the sentence before: "Vanaf 1 april
 # staan de regelingen open voor aanvragen. Die zijn mogelijk tot 2 juni", "Dat kan nog tot 1 mei",
 # "They can be submitted until 30 June".
+# Also in the past tense ("Dit was mogelijk tot en met 15 maart", "Dat kon tot 1 juli") and
+# with the pronoun after the verb behind a fronted phrase ("Voor het jaar 2024 kon dit tot 1 juli
+# 2023", "Tot 1 mei kan dat nog").
 _PRONOUN_SUBJECT_RE = re.compile(
-    r"\s*(?:die|deze|dit|dat|ze|zij|they|these|this|it)\s+(?:(?:zijn|is|blijven|blijft|are|remain"
-    r"|remains)\s+(?:nog\s+|still\s+)?(?:mogelijk|possible|open)\b|(?:kan|kunnen|can)\b)",
+    r"\s*(?:die|deze|dit|dat|ze|zij|they|these|this|it)\s+(?:(?:zijn|is|blijven|blijft|waren|was"
+    r"|are|remain|remains|were)\s+(?:nog\s+|still\s+)?(?:mogelijk|possible|open)\b"
+    r"|(?:kan|kunnen|kon|konden|can|could)\b)"
+    r"|[^.;:\n]{0,40}?\b(?:kan|kon|kunnen|konden)\s+(?:dit|dat)\b",
     _I,
 )
 
@@ -882,10 +889,48 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     _drop_preregistration(text, roles)
     _mark_parallel_groups(text, roles)
     _mark_amount_tiers(text, roles)
+    if low is None or "verleng" in low:
+        _drop_foreign_extensions(text, roles)
     if low is None or any(word in low for word in _BLACKOUT_WORDS):
         _mark_blackouts(text, roles)
     _mark_ranges(roles)
     return roles
+
+
+# An extension of a scheme named in its own clause: "heeft besloten de subsidieregeling MKB
+# Advies Voucher te verlengen tot en met 30 april", "de regeling Exportvoucher wordt verlengd
+# tot …". Case-blind (results must not change with the text's case), so a description ("de
+# regeling voor monumenten te verlengen") is told from a name by its first word.
+_NAMED_EXTENSION_RE = re.compile(
+    r"\b(?:subsidieregeling|regeling)\s+"
+    r"(?!(?:voor|van|met|om|ter|in|op|die|dat|te|tot|de|het|een|nog|ook|al|is|wordt|werd|zijn"
+    r"|worden)\b)(?P<name>[\w&'’-]+(?:\s+(?!(?:te|is|wordt|werd|zijn|worden)\b)[\w&'’-]+){0,4})"
+    r"\s+(?:te\s+verlengen|(?:is|wordt|werd|zijn|worden)\s+(?:\w+\s+){0,2}?verlengd)\b",
+    _I,
+)
+
+
+def _drop_foreign_extensions(text: str, roles: list[Role]) -> None:
+    """Drop the new deadline of an extension that names another scheme (guide 2).
+
+    News pages list several schemes: "Vanaf 1 januari gaan twee regelingen open … Het college
+    heeft besloten de subsidieregeling MKB Advies Voucher te verlengen tot en met 30 april".
+    When the named scheme occurs nowhere else in the text and the text has other application
+    dates, the extension is another scheme's and must not close this one's opening. A page
+    about that scheme names it again, or has no other date, and keeps the deadline.
+    """
+    low = text.lower()
+    for r in roles:
+        if r.role not in (CLOSE_INCL, CLOSE_EXCL):
+            continue
+        mt = _NAMED_EXTENSION_RE.search(text, r.clause[0], r.m.start)
+        if mt is None:
+            continue
+        others = any(
+            o is not r and o.role != NONE and not o.negative and o.clause != r.clause for o in roles
+        )
+        if others and low.count(mt["name"].lower()) == 1:
+            r.role, r.other_scheme = NONE, True
 
 
 # A closure told after the fact, the date right after it: "received 41 proposals after its

@@ -55,11 +55,19 @@ STOPPED_RE = re.compile(
     r"|\bmaximum\s+aantal\s+(?:\w+\s+){0,2}?(?:is\s+|zijn\s+)?(?:al\s+)?bereikt\b"
     r"|\bgeen\s+(?:\w+\s+){1,3}?meer\s+(?:kan|kunnen)\s+(?:worden\s+)?(?:aangevraagd|ingediend)\b"
     r"|(?:periode|regeling|termijn|deadline|ronde|oproep)\s+(?:is\s+)?(?:helaas\s+)?"
-    r"(?:voorbij|verstreken|afgelopen|afgesloten)\b|(?:call|oproep)\s+is\s+(?:now\s+)?closed"
+    r"(?:voorbij|verstreken|afgelopen|afgesloten)\b"
+    r"|(?:call|oproep)\s+is\s+(?:now\s+)?closed"
     r"|\bis\s+(?:now\s+)?closed\b|\bzijn\s+(?:nu\s+)?gesloten\b|\bis\s+gesloten\b"
     r"|plafond\b[^.\n]{0,100}?\b(?:overschreden|overtekend)|oversubscribed"
-    r"|(?:budget|pot)\b[^.\n]{0,100}?\b(?:is|zijn)\s+(?:(?:nu|al|alweer|ruim|helaas|volledig)\s+)*"
-    r"(?:uitgeput|overschreden|leeg)\b"
+    r"|(?:budget|pot)\b[^.\n]{0,100}?\b(?:is|zijn|are|has\s+been|have\s+been)\s+"
+    r"(?:(?:nu|al|alweer|ruim|helaas|volledig|now|already|fully)\s+)*"
+    r"(?:uitgeput|overschreden|leeg|exhausted|used\s+up)\b"
+    # the verb before the noun (Dutch inversion after a fronted clause): "Hierdoor is het budget
+    # voor deze subsidieregeling uitgeput", "Helaas is het budget voor dit jaar op." (not a
+    # question: "Wanneer is het budget op?")
+    r"|\b(?:is|zijn)\s+(?:het|de|ons|uw)\s+(?:\w*budget|pot|plafond)\b[^.?\n]{0,60}?\s"
+    r"(?:(?:nu|al|alweer|helaas|volledig)\s+)*(?:uitgeput|leeg|bereikt|overschreden"
+    r"|op(?=\s*(?:[.!;]|$)))(?![^.\n]*\?)"
     # the ceiling or budget used up in full ("Het subsidieplafond … is hiermee volledig benut",
     # "All our funds have been committed")
     r"|(?:plafond|budget)\b(?:[^.\n]|\.(?=\d)){0,60}?\b(?:is|zijn|werd|was)\s+(?:\w+\s+){0,2}?(?:volledig|geheel)"
@@ -149,6 +157,10 @@ _NL_MONTH = (
 _FUTURE_TIME_RE = re.compile(
     r"\b(?:komend|volgend|aanstaand)e?\s+(?:voorjaar|zomer|najaar|herfst|winter|jaar|maand)"
     r"|\b(?:voorjaar|zomer|najaar|herfst|winter)\s+(?:van\s+)?20\d\d\b"
+    # the season of this year, still ahead when told in the present tense ("Dit najaar is er
+    # een tweede ronde", "Deze zomer gaat het loket open", "this autumn")
+    r"|\b(?:dit\s+(?:voorjaar|najaar)|deze\s+(?:zomer|herfst|winter)"
+    r"|this\s+(?:spring|summer|autumn|fall|winter))\b"
     r"|\bnog\s+(?:in\s+|deze\s+|dit\s+)(?:" + _NL_MONTH + r"|maand|voorjaar|najaar|zomer|jaar)\b"
     r"|\b(?:eerste|tweede|derde|vierde|laatste)\s+week\s+van\s+"
     + _NL_MONTH
@@ -164,7 +176,10 @@ _FUTURE_TIME_RE = re.compile(
 _OPENING_VERB_RE = re.compile(
     r"\b(?:wordt|worden)\b[^.\n]{0,80}?\b(?:opengesteld|geopend)\b"
     r"|\b(?:gaat|gaan)\b[^.\n]{0,80}?\b(?:open|van\s+start)\b"
-    r"|\bopen\s*ga(?:at|an)\b|\bvan\s+start\s+ga(?:at|an)\b",
+    r"|\bopen\s*ga(?:at|an)\b|\bvan\s+start\s+ga(?:at|an)\b"
+    # a coming round stated as being there: "Dit najaar is er een tweede ronde waarin …"
+    r"|\b(?:is|komt)\s+er\s+(?:nog\s+)?een\s+(?:\w+\s+){0,2}?(?:\w*ronde|tijdvak|openstelling"
+    r"|oproep)\b",
     _I,
 )
 # A rule about every year, a negation or a past tense is not an announcement.
@@ -180,7 +195,7 @@ def _announces_opening(text: str) -> bool:
     2022 wordt een nieuwe tender opengesteld", "Het loket gaat komend najaar open", "Nog in
     november gaan twintig aanvraagrondes van start" (guide 7: upcoming, dates null)."""
     lower = text.lower()
-    if "open" not in lower and "start" not in lower:
+    if not any(w in lower for w in ("open", "start", "ronde", "tijdvak", "oproep")):
         return False
     for verb in _OPENING_VERB_RE.finditer(text):
         left, right = _sentence_bounds(text, verb.start(), verb.end())
@@ -231,7 +246,12 @@ _OPEN_RE = re.compile(
     r"|\b(?:calls?|rounds?|schemes?|programmes?|windows?|portal|sub-themes?|priorit(?:y|ies)"
     r"|topics?|regeling|loket|oproep|aanvraagperiode|tijdvak|ronde|subsidie\w*)\b[^.\n]{0,80}?"
     r"\b(?:(?:has|have)\s+(?:now\s+)?opened|(?:is|are)\s+still\s+open"
-    r"|(?:is|zijn|staat|staan)\s+(?:\w+\s+)?nog\s+open)\b"
+    r"|(?:is|zijn|staat|staan)\s+(?:\w+\s+)?nog\s+open"
+    # open now, said without "nog": "Ronde 3 … staat momenteel open", "Tijdvak 2 is op dit
+    # moment opengesteld", "the call is currently open"
+    r"|(?:is|zijn|staat|staan|are)\s+(?:momenteel|op\s+dit\s+moment|inmiddels|thans"
+    r"|currently)\s+(?:open|opengesteld|geopend)"
+    r")\b"
     # applying is still possible, not asked: "Er kunnen gedurende 2016 nog eenmalige subsidies
     # aangevraagd worden" (not "nog niet", not a question)
     r"|\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+nog\s+(?!niet\b|geen\b)(?:\w+\s+){0,3}?"
@@ -310,6 +330,7 @@ def stop_positions(text: str) -> list[int]:
     if _CLOSING_SOON_RE.search(text):
         return []
     found: set[int] = set(_past_closures(text, lower)) | set(_early_closures(text, lower))
+    found.update(_passed_deadlines(text, lower))
     if not any(word in lower for word in gate):
         return sorted(found)
     spans: list[tuple[int, int]] = []
@@ -369,10 +390,42 @@ _EARLY_CLOSURE_RE = re.compile(
     r"\b(?:was|waren|werd|werden|were)\s+(?:(?:al|direct|meteen|snel|ruim|volledig|helaas|ook"
     r"|already|quickly|fully)\s+)*(?:uitgeput|overschreden|overtekend|overvraagd|leeg|exhausted"
     r"|oversubscribed|used\s+up|op\b(?!\s+\d))"
-    r"|\buitverkocht\b|\bsold\s+out\b",
+    r"|\buitverkocht\b|\bsold\s+out\b"
+    # the scheme itself ran full, often within a short time and without a budget noun: "De
+    # regeling … was binnen één dag leeg", "Het loket was al na een dag vol"
+    r"|\b(?:regeling|loket|ronde|tender|subsidie)\b(?:(?!\b(?:niet|geen|nooit)\b)[^.\n]){0,80}?"
+    r"\b(?:was|waren|raakte|raakten)\s+(?:(?:al|direct|meteen|snel)\s+)*"
+    r"(?:(?:binnen|na|in)\s+(?:één|een|enkele|twee|drie|\d+|een\s+paar)\s+"
+    r"(?:minuten|uur|uren|dag|dagen|week|weken)\s+)?(?:al\s+)?(?:leeg|vol|uitgeput|overtekend)\b",
     _I,
 )
 _EARLY_CLOSURE_WORDS = ("bereikt", "was ", "waren ", "werd", "were ", "uitverkocht", "sold out")
+
+
+# The deadline passed, said with words between ("De deadline voor het indienen van plannen is
+# inmiddels verstreken", "The second deadline for applications in Call 1 has now passed"), not
+# "is nog niet verstreken". Apart from STOPPED_RE, whose scan around its gate words would
+# otherwise have to run around every "deadline" (throughput).
+_DEADLINE_PASSED_RE = re.compile(
+    r"\b(?:deadline|sluitingsdatum|indieningstermijn|closing\s+date)\b[^.\n]{0,80}?"
+    r"\b(?:is\s+(?:(?:inmiddels|nu|al|alweer|helaas)\s+)*(?:voorbij|verstreken|gepasseerd)"
+    r"|(?:has|have)\s+(?:(?:now|already)\s+)?passed)\b",
+    _I,
+)
+_DEADLINE_PASSED_WORDS = ("passed", "gepasseerd", "verstreken", "voorbij")
+
+
+def _passed_deadlines(text: str, lower: str) -> list[int]:
+    """Return where the text says the deadline has passed (facts only, not conditions)."""
+    if not any(w in lower for w in _DEADLINE_PASSED_WORDS):
+        return []
+    return [
+        mt.start()
+        for mt in _DEADLINE_PASSED_RE.finditer(text)
+        if not _CONDITIONAL_RE.search(text, max(0, mt.start() - 60), mt.start())
+        and not _FUTURE_STOP_RE.search(text, max(0, mt.start() - 60), mt.start())
+        and not _not_whole_stop(text, mt.start(), mt.end())
+    ]
 
 
 def _early_closures(text: str, lower: str) -> list[int]:

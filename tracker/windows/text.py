@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+from tracker.windows.dates import WEEKDAYS
 from tracker.windows.model import MAX_CHARS
 
 _I = re.IGNORECASE
@@ -37,6 +38,12 @@ _OPEN_END_RE = re.compile(
 _REST_OF_CUE_RE = re.compile(r"(?:met|uur)\b", re.IGNORECASE)
 
 
+# A weekday glued to its day by a copy or a lost tag ("Monday17 April", "maandag2 maart") hides
+# the date and breaks a range; every weekday name ends in "dag" or "day", a cheap gate.
+_GLUED_DAY_GATE_RE = re.compile(r"[dD][aA][gGyY]\d")
+_GLUED_WEEKDAY_RE = re.compile(rf"\b({'|'.join(WEEKDAYS)})(?=\d)", re.IGNORECASE)
+
+
 def clean_text(text: str) -> str:
     """Strip tags, unescape entities and collapse spaces, keeping line structure."""
     text = text[:MAX_CHARS]
@@ -48,6 +55,8 @@ def clean_text(text: str) -> str:
     if "&" in text:
         text = html.unescape(text)
     text = _INVISIBLE_RE.sub("", text)
+    if _GLUED_DAY_GATE_RE.search(text):
+        text = _GLUED_WEEKDAY_RE.sub(r"\1 ", text)
     lines = (_SPACE_RE.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
