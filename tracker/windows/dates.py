@@ -80,8 +80,9 @@ _SMIDDAGS = r"(?:\s*['’]s\s*(?P<part>middags|avonds|ochtends|morgens))?"
 _UUR = r"(?:\s*(?:uur|u|oere)(?![a-z]))?"
 # Midnight as a closing time: the end of the deadline day (guide 5), never 00:00.
 _MIDNIGHT = r"(?P<mid>(?<![\w])(?:middernacht|midnight)(?![a-z]))"
-# Noon written without digits ("Friday September 18 (noon)"): 12:00 (guide 5).
-_NOON = r"(?P<noon>(?<![\w])(?:noon|midday)(?![a-z]))"
+# Noon written without digits ("Friday September 18 (noon)") or with a bare hour ("by 12 noon
+# (Brussels time)"): 12:00 (guide 5).
+_NOON = r"(?P<noon>(?<![\w])(?:12\s+)?(?:noon|midday)(?![a-z]))"
 
 # Compiled on first use (find_mentions, or a name looked up from outside): some twenty
 # patterns, ~20 ms, that a scrape of unchanged pages never needs.
@@ -214,8 +215,11 @@ def _compile() -> None:
         rf"(?:{_TIME_CORE}{_UUR}{_SMIDDAGS}|{_MIDNIGHT}|{_NOON}){_TZ}",
         re.IGNORECASE,
     )
+    # A time written right before the date, noon included: UK competition tables write
+    # "Application deadline noon 7 September 2016", "| Midday, 14 March 2024 |".
     TIME_BEFORE_RE = re.compile(
-        rf"(?:{_TIME_CORE}{_UUR}{_SMIDDAGS}|{_MIDNIGHT}){_TZ}\s*(?:,|op|on)?\s*$", re.IGNORECASE
+        rf"(?:{_TIME_CORE}{_UUR}{_SMIDDAGS}|{_MIDNIGHT}|{_NOON}){_TZ}\s*(?:,|op|on)?\s*$",
+        re.IGNORECASE,
     )
     # "van dit jaar" after a year-less date: the year of the page (guide 4.1).
     THIS_YEAR_RE = re.compile(r"\s*(?:van\s+dit\s+jaar|this\s+year|dit\s+jaar)\b", re.IGNORECASE)
