@@ -752,9 +752,30 @@ def _pronoun_for_applying(text: str, before: tuple[int, int, bool], cs: int) -> 
     """Say whether the clause at cs starts with a pronoun whose antecedent, in the sentence just
     before, is about applying."""
     ps, pe, _ = before
-    if text[pe : pe + 1] != "." or not _PRONOUN_SUBJECT_RE.match(text, cs):
+    # a question counts too: "Ook een subsidie aanvragen …? Dat kan tegen uiterlijk 15 november"
+    if text[pe : pe + 1] not in (".", "?") or not _PRONOUN_SUBJECT_RE.match(text, cs):
         return False
     return bool(_POSITIVE_RE.search(text, ps, pe))
+
+
+# "…, en ten laatste op 15 september": a list word before the repeated cue.
+_AND_CUE_RE = re.compile(r"(?:,|\ben\b|\band\b|\bof\b|\bor\b)[^,;]{0,30}$", _I)
+
+
+def _repeated_deadline(roles: list[Role], r: Role, lead: str) -> bool:
+    """Say whether r repeats the cue of a deadline earlier in its clause, joined by a list word:
+    "dien je in ten laatste op 15 maart voor projecten die starten vanaf 1 juli …, en ten laatste
+    op 15 september voor projecten die …" lists two yearly deadlines (guide 4.2); the project
+    start between them is a decoy, the second deadline is not."""
+    if not r.cue or not _AND_CUE_RE.search(lead):
+        return False
+    return any(
+        x.clause == r.clause
+        and x.role in (CLOSE_INCL, CLOSE_EXCL)
+        and not x.negative
+        and x.cue == r.cue
+        for x in roles
+    )
 
 
 def _list_heading(text: str, pos: int) -> str:
@@ -872,6 +893,7 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and not (prev.role in (CLOSE_INCL, CLOSE_EXCL) and _POSITIVE_RE.search(lead))
             and not (_POSITIVE_RE.search(lead) and CLOSING_WORDS_RE.search(lead))
             and not _colon_close_label(lead)
+            and not _repeated_deadline(roles, r, lead)
         ):  # "…tot 30 juni, moeten ingediend worden tegen uiterlijk 15 september": its own
             r.negative = True  # submission words make the second closing no part of the decoy;
             # so does its own deadline label ("… on 10 Oct and the submission deadline will be on")
