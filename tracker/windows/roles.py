@@ -73,6 +73,8 @@ _LABEL_RE = first_letter_guard(
         r"|cut-?off(?:\s+dates?)?|(?<!be)sluit(?:en|ing)?|closes?|uiterste\s+\w*datum|indiendatum"
         r"|(?:af)?gesloten(?!\s+(?:verklaard|tot|van))"
         r"|inleverdatum"
+        # plural labels ("met uiterlijke indieningsdata 15 april en 15 oktober")
+        r"|(?:sluitings|indienings|indien|inlever)data\b"
         # "due" as a word: not inside "individuele", "residue" or "overdue"
         r"|indieningsdatum|(?<![a-z])due\b|end\s+(?:of\s+)?submissions?(?:\s+calls?)?"
         # the submission itself ("de definitieve indiening via het e-loket op 1 maart 2022")
@@ -901,7 +903,11 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         prev = r
     apply_layout(text, roles)
     _prefer_apply_from(text, roles)
+    if low is None or any(w in low for w in _FULL_APPLICATION_WORDS):
+        _promote_full_application(text, roles)
     _drop_preregistration(text, roles)
+    if low is None or any(w in low for w in _SIDE_STEP_WORDS):
+        _drop_side_steps(text, roles)
     _mark_parallel_groups(text, roles)
     _mark_amount_tiers(text, roles)
     if low is None or any(word in low for word in _BLACKOUT_WORDS):
@@ -1030,6 +1036,73 @@ _PREREG_RE = re.compile(
     r"|intentieverklaring|\b(?:declarations?|letters?)\s+of\s+intent\b",
     _I,
 )
+
+
+# The full application named after a pre-registration deadline ("Intentieverklaringen: 7 mei
+# 2020, 14:00 uur. Definitieve aanvragen: 21 mei 2020"): that date is the real deadline.
+_FULL_APPLICATION_RE = re.compile(
+    r"\b(?:definitieve|volledige|uitgewerkte|full|final|complete)\s+"
+    r"(?:aanvra\w*|applications?|proposals?|voorstel\w*)\b[^.;\n\d]{0,40}$",
+    _I,
+)
+
+
+# Cheap gates before the passes below (throughput): every match contains one of these.
+_FULL_APPLICATION_WORDS = ("definitieve", "volledige", "uitgewerkte", "full", "final", "complete")
+_SIDE_STEP_WORDS = ("draft", "concept", "traject", "track", "voorbereiden", "klaarzetten", "prepar")
+
+
+def _promote_full_application(text: str, roles: list[Role]) -> None:
+    """Give the closing role of a pre-registration deadline to the full-application date the
+    text names right after it, which its own label ("Definitieve aanvragen:") left without a
+    cue; _drop_preregistration then drops the pre-registration (guide 8)."""
+    for i, r in enumerate(roles[:-1]):
+        if r.role not in (CLOSE_INCL, CLOSE_EXCL) or r.negative:
+            continue
+        if not _PREREG_RE.search(text, max(r.clause[0], r.m.start - _NEAR_BEFORE), r.m.start):
+            continue
+        nxt = roles[i + 1]
+        if (
+            nxt.role == NONE
+            and not nxt.negative
+            and nxt.m.precision == "day"
+            and nxt.m.start - r.m.end < 200
+            and _FULL_APPLICATION_RE.search(text, r.m.end, nxt.m.start)
+        ):
+            nxt.role, nxt.strong, nxt.positive = r.role, True, True
+
+
+# Side steps before applying whose date is no deadline (guide 8): a review offer for drafts
+# ("stuur uw concept vóór 1 maart", "you can send your draft till 24 August"), signing up for a
+# pre-track or coaching ("Aanmelden voor het volgende voortraject kan tot 15 maart").
+_SIDE_STEP_RE = re.compile(
+    r"\b(?:send|e-?mail|mail|stuur|stuurt|sturen|opsturen|toesturen|mailen)\s+(?:\w+\s+){0,3}?"
+    r"(?:draft|concept)\w*\b"
+    r"|\b(?:draft|concept)\w*\s+(?:\w+\s+){0,3}?(?:review|feedback|meelezen|nalezen)\b"
+    r"|\breview\s+of\s+(?:your\s+)?drafts?\b"
+    r"|\bvoortraject\w*|\bpre-?track\b|\b(?:coaching|begeleidings)traject\w*",
+    _I,
+)
+# Preparing is not applying: "Voor 1 februari kunt u de module al raadplegen en voorbereiden",
+# unless the same clause also submits ("voorbereiden en vóór 1 maart indienen").
+_PREPARE_RE = re.compile(r"\b(?:voorbereiden|klaarzetten|prepare|preparing)\b", _I)
+_SUBMIT_RE = re.compile(
+    r"\b(?:indienen|ingediend|verzenden|verzonden|insturen|aanvragen|submit\w*|send|sent)\b", _I
+)
+
+
+def _drop_side_steps(text: str, roles: list[Role]) -> None:
+    """Drop a closing date that is a side step's (draft review, pre-track, preparing)."""
+    for i, r in enumerate(roles):
+        if r.role not in (CLOSE_INCL, CLOSE_EXCL) or r.negative:
+            continue
+        cs, ce = r.clause
+        start = max(cs, roles[i - 1].m.end if i > 0 else 0)
+        end = min(ce, roles[i + 1].m.start if i + 1 < len(roles) else ce)
+        if _SIDE_STEP_RE.search(text, start, end) or (
+            _PREPARE_RE.search(text, start, end) and not _SUBMIT_RE.search(text, start, end)
+        ):
+            r.role, r.negative = NONE, True
 
 
 def _drop_preregistration(text: str, roles: list[Role]) -> None:
