@@ -300,8 +300,11 @@ _PASSIVE_LAUNCH_LEAD_RE = re.compile(
 _LAUNCH_WORD_TAIL_RE = re.compile(r"^[\s,]*(?:gelanceerd|launched)\b", _I)
 # A call published (or launched) on a date opens then ("Calls are expected to be published on"),
 # unless a closing word comes between ("should be launched in March and close on 30 April").
+# "Issued" and "released" say the same of a call ("The second call is expected to be issued on
+# 14/04/2022").
 _CALL_PUBLISHED_RE = re.compile(
-    r"\b(?:calls?|oproep(?:en)?)\b[^.\n]{0,80}?\b(?:published|launched|gepubliceerd|gelanceerd)"
+    r"\b(?:calls?|oproep(?:en)?)\b[^.\n]{0,80}?\b(?:published|launched|issued|released"
+    r"|gepubliceerd|gelanceerd)"
     r"\b(?:(?!clos|sluit|deadline)[^.\n]){0,60}$",
     _I,
 )
