@@ -783,6 +783,29 @@ def _repeated_deadline(roles: list[Role], r: Role, lead: str) -> bool:
     )
 
 
+_DEADLINE_NOUN = r"(?:deadline|closing\s+date|sluitingsdatum|indien(?:ings)?datum|einddatum)"
+_APPLICATIONS = (
+    r"(?:(?:grant\s+|subsidie)?aanvra\w*|(?:grant\s+)?applications?|proposals?|voorstel\w*)"
+)
+# The deadline of the applications named right before the date, in apposition: "geldig tot en
+# met de sluitingsdatum van de uitgewerkte aanvragen, 28 maart 2017".
+_DEADLINE_OF_APPLICATIONS_RE = re.compile(
+    rf"\b{_DEADLINE_NOUN}\s+(?:van|of|for)\s+(?:de\s+|het\s+|the\s+)?(?:\w+\s+){{0,2}}?"
+    rf"{_APPLICATIONS}\s*[,:]?\s*$",
+    _I,
+)
+
+
+def _named_deadline(lead: str) -> bool:
+    """Say whether the words right before the date name it as the applications' deadline; a
+    decoy word earlier in the clause ("geldig tot en met …") then does not govern it."""
+    tail = lead[-120:]
+    low = tail.lower()
+    if "datum" not in low and "deadline" not in low and "closing" not in low:
+        return False  # a cheap gate: most leads name no deadline (throughput)
+    return bool(_DEADLINE_OF_APPLICATIONS_RE.search(tail))
+
+
 def _list_heading(text: str, pos: int) -> str:
     """Return the heading ending in ":" above a bulleted line ("Er gelden twee indiendata:")."""
     start = text.rfind("\n", 0, pos) + 1
@@ -902,6 +925,9 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         ):  # "…tot 30 juni, moeten ingediend worden tegen uiterlijk 15 september": its own
             r.negative = True  # submission words make the second closing no part of the decoy;
             # so does its own deadline label ("… on 10 Oct and the submission deadline will be on")
+        if r.role in (NONE, CLOSE_INCL, CLOSE_EXCL) and _named_deadline(lead):
+            r.role = CLOSE_INCL if r.role == NONE else r.role
+            r.strong, r.positive, r.negative = True, True, False
         roles.append(r)
         prev = r
     apply_layout(text, roles)
