@@ -483,7 +483,8 @@ def _heading_list(
         heading = text[s:e]
         starts = _CLOSE_HEAD_RE.match(heading.lstrip("·•▪*-– "))
         if (
-            li in of_line
+            # a year in the heading is no row ("The cut-offs … in 2026:")
+            (li in of_line and not all(spans[j].vague for j in of_line[li]))
             or not _CLOSE_HEAD_RE.search(heading)
             or not (starts or _ANNOUNCES_RE.search(heading))
         ):
@@ -495,6 +496,9 @@ def _heading_list(
         while li < n:
             s, e = lines[li]
             here = of_line.get(li, [])
+            if not here and text[s:e].strip() == "|":
+                li += 1  # a cell border left on its own line by a flattened table
+                continue
             if not here:
                 if first_name is None and (e - s <= _MAX_HEAD or text[s:e] in ("[…]", "[...]")):
                     li += 1  # a sub-heading or an elision before the first row
@@ -506,14 +510,15 @@ def _heading_list(
                     li += 1  # the same line under every bare date says what it is for
                     continue
                 break
-            body = text[s:e].lstrip("·•▪*-– ")
+            # cell borders of a flattened table ("| 4. March 2026 |") are no part of the row
+            body = text[s:e].lstrip("·•▪*-– |")
             start_at = e - len(body)
             i = next((j for j in here if spans[j].start == start_at), None)
-            if i is None and _TRIM_RE.sub("", text[spans[here[-1]].end : e]) == "":
+            if i is None and _TRIM_RE.sub("", text[spans[here[-1]].end : e]).strip(" .|") == "":
                 i = here[-1]
             if i is None:
                 break
-            name = _name(text, (s, e), [spans[j] for j in here])
+            name = _name(text, (s, e), [spans[j] for j in here]).strip(" .|")
             first_name = name if first_name is None else first_name
             if not spans[i].cued and i not in out:
                 out[i] = CLOSE if name == first_name else OTHER
