@@ -508,6 +508,25 @@ def _relative_days(text: str, published: date) -> list[tuple[int, Mention]]:
     return found
 
 
+# An opening "as of today" on a dated page ("The 2023 call … is open as of today", "vanaf
+# vandaag kunt u aanvragen"): the page's date (LABELLING.md 4.3, like weekday words).
+_AS_OF_TODAY_RE = re.compile(
+    r"\b(?:as\s+of|from|starting|vanaf|met\s+ingang\s+van|per)\s+(today|vandaag)\b", re.I
+)
+
+
+def _opening_today(text: str, published: date) -> list[tuple[int, Mention]]:
+    """Resolve "as of today" against the page's date; the cue word stays outside the mention."""
+    lower = text.lower()
+    if "today" not in lower and "vandaag" not in lower:
+        return []
+    return [
+        (5, Mention(mt.start(1), mt.end(1), published.day, published.month, published.year,
+                    "day", relative=True))
+        for mt in _AS_OF_TODAY_RE.finditer(text)
+    ]  # fmt: skip
+
+
 def _back_references(text: str, chosen: list[Mention]) -> list[Mention]:
     """Add "op de 17e" when an earlier date has day 17: the same date, written short."""
     out: list[Mention] = []
@@ -532,6 +551,7 @@ def find_mentions(text: str, published: date | None = None) -> list[Mention]:
     candidates = _candidates(text)
     if published is not None:
         candidates += _relative_days(text, published)
+        candidates += _opening_today(text, published)
     for _, m in sorted(candidates, key=lambda pm: (pm[0], -(pm[1].end - pm[1].start))):
         if any(m.start < e and s < m.end for s, e in taken):
             continue
