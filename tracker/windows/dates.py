@@ -511,7 +511,10 @@ def _relative_days(text: str, published: date) -> list[tuple[int, Mention]]:
 # An opening "as of today" on a dated page ("The 2023 call … is open as of today", "vanaf
 # vandaag kunt u aanvragen"): the page's date (LABELLING.md 4.3, like weekday words).
 _AS_OF_TODAY_RE = re.compile(
-    r"\b(?:as\s+of|from|starting|vanaf|met\s+ingang\s+van|per)\s+(today|vandaag)\b", re.I
+    # not a term counted from today ("within 30 days from today", "binnen 6 weken vanaf vandaag")
+    r"(?<!days\s)(?<!weeks\s)(?<!months\s)(?<!dagen\s)(?<!weken\s)(?<!maanden\s)"
+    r"\b(?:as\s+of|from|starting|vanaf|met\s+ingang\s+van|per)\s+(today|vandaag)\b",
+    re.I,
 )
 
 
