@@ -138,6 +138,37 @@ def _context_year(raw: _Raw, roles: list[Role], text: str) -> int | None:
     return int(found[-1].group(1)) if found else None
 
 
+# The start of the projects a deadline is for ("voor projecten die starten vanaf 1 juli 2020").
+_PROJECT_START_RE = re.compile(
+    r"\b(?:project\w*|activiteit\w*|activit(?:y|ies))\b[^.\n]{0,60}?"
+    r"\b(?:start\w*|begin\w*|aanvang\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _before_project_start(raw: _Raw, roles: list[Role], text: str, year: int) -> int:
+    """Keep a deadline before the start of the projects it is for: "tegen uiterlijk 15 november
+    voor projecten die starten vanaf ten vroegste 1 juli 2020" lends its year to the deadline,
+    but a 15 November after that start is the one of the year before."""
+    c = raw.close_r
+    if c is None or c.m.year is not None or raw.open_r is not None:
+        return year
+    cd = c.m.on(year)
+    for r in roles:
+        if (
+            r.clause == c.clause
+            and r.negative
+            and r.m.start > c.m.end
+            and r.m.year == year
+            and _PROJECT_START_RE.search(text, c.m.end, r.m.start)
+            and cd is not None
+            and (start := r.m.on(year)) is not None
+            and cd > start
+        ):
+            return year - 1
+    return year
+
+
 def _restated_year(raw: _Raw, roles: list[Role]) -> int | None:
     """Return the year of a day this window repeats without one ("sluit op 31 maart 2023 … Met
     de sluiting op 31 maart"): a restatement is the same day, not the next year's."""
@@ -182,6 +213,8 @@ def _resolve(raw: _Raw, roles: list[Role], text: str, today: date, recurring: bo
         known = _context_year(raw, roles, text)
         if known is not None and abs(known - today.year) > 2:
             known = None  # "in 2015 ingesteld": history, not this window's year
+        if known is not None:
+            known = _before_project_start(raw, roles, text, known)
     if known is not None:
         got = _dates(raw, known)
         if got is None:

@@ -80,8 +80,9 @@ _SMIDDAGS = r"(?:\s*['’]s\s*(?P<part>middags|avonds|ochtends|morgens))?"
 _UUR = r"(?:\s*(?:uur|u|oere)(?![a-z]))?"
 # Midnight as a closing time: the end of the deadline day (guide 5), never 00:00.
 _MIDNIGHT = r"(?P<mid>(?<![\w])(?:middernacht|midnight)(?![a-z]))"
-# Noon written without digits ("Friday September 18 (noon)"): 12:00 (guide 5).
-_NOON = r"(?P<noon>(?<![\w])(?:noon|midday)(?![a-z]))"
+# Noon written without digits ("Friday September 18 (noon)") or with a bare hour ("by 12 noon
+# (Brussels time)"): 12:00 (guide 5).
+_NOON = r"(?P<noon>(?<![\w])(?:12\s+)?(?:noon|midday)(?![a-z]))"
 
 # Compiled on first use (find_mentions, or a name looked up from outside): some twenty
 # patterns, ~20 ms, that a scrape of unchanged pages never needs.
@@ -214,8 +215,11 @@ def _compile() -> None:
         rf"(?:{_TIME_CORE}{_UUR}{_SMIDDAGS}|{_MIDNIGHT}|{_NOON}){_TZ}",
         re.IGNORECASE,
     )
+    # A time written right before the date, noon included: UK competition tables write
+    # "Application deadline noon 7 September 2016", "| Midday, 14 March 2024 |".
     TIME_BEFORE_RE = re.compile(
-        rf"(?:{_TIME_CORE}{_UUR}{_SMIDDAGS}|{_MIDNIGHT}){_TZ}\s*(?:,|op|on)?\s*$", re.IGNORECASE
+        rf"(?:{_TIME_CORE}{_UUR}{_SMIDDAGS}|{_MIDNIGHT}|{_NOON}){_TZ}\s*(?:,|op|on)?\s*$",
+        re.IGNORECASE,
     )
     # "van dit jaar" after a year-less date: the year of the page (guide 4.1).
     THIS_YEAR_RE = re.compile(r"\s*(?:van\s+dit\s+jaar|this\s+year|dit\s+jaar)\b", re.IGNORECASE)
@@ -504,6 +508,28 @@ def _relative_days(text: str, published: date) -> list[tuple[int, Mention]]:
     return found
 
 
+# An opening "as of today" on a dated page ("The 2023 call … is open as of today", "vanaf
+# vandaag kunt u aanvragen"): the page's date (LABELLING.md 4.3, like weekday words).
+_AS_OF_TODAY_RE = re.compile(
+    # not a term counted from today ("within 30 days from today", "binnen 6 weken vanaf vandaag")
+    r"(?<!days\s)(?<!weeks\s)(?<!months\s)(?<!dagen\s)(?<!weken\s)(?<!maanden\s)"
+    r"\b(?:as\s+of|from|starting|vanaf|met\s+ingang\s+van|per)\s+(today|vandaag)\b",
+    re.I,
+)
+
+
+def _opening_today(text: str, published: date) -> list[tuple[int, Mention]]:
+    """Resolve "as of today" against the page's date; the cue word stays outside the mention."""
+    lower = text.lower()
+    if "today" not in lower and "vandaag" not in lower:
+        return []
+    return [
+        (5, Mention(mt.start(1), mt.end(1), published.day, published.month, published.year,
+                    "day", relative=True))
+        for mt in _AS_OF_TODAY_RE.finditer(text)
+    ]  # fmt: skip
+
+
 def _back_references(text: str, chosen: list[Mention]) -> list[Mention]:
     """Add "op de 17e" when an earlier date has day 17: the same date, written short."""
     out: list[Mention] = []
@@ -528,6 +554,7 @@ def find_mentions(text: str, published: date | None = None) -> list[Mention]:
     candidates = _candidates(text)
     if published is not None:
         candidates += _relative_days(text, published)
+        candidates += _opening_today(text, published)
     for _, m in sorted(candidates, key=lambda pm: (pm[0], -(pm[1].end - pm[1].start))):
         if any(m.start < e and s < m.end for s, e in taken):
             continue

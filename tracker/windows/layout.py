@@ -270,10 +270,41 @@ def _single_column(headers: list[str]) -> bool:
 _DATE_COLUMN_RE = re.compile(
     r"(?P<open>\b(?:opening|start|begin)\s*dat(?:e|um)\b|\b(?:openings|start|begin)datum\b)"
     r"|(?P<close>\b(?:closing|end|submission)\s*dat(?:e|um)\b|\bdeadline\b"
-    r"|\b(?:sluitings|eind|indien)datum\b)",
+    r"|\b(?:sluitings|eind|indien)datum\b)"
+    # the call as the column's subject ("Opening oproep Sluiting oproep Streefdata …")
+    r"|(?P<call_open>\b(?:opening|openstelling|start)\s+(?:van\s+de\s+)?(?:oproep|call|ronde|round)\b)"
+    r"|(?P<call_close>\b(?:sluiting|closing|einde)\s+(?:van\s+de\s+)?(?:oproep|call|ronde|round)\b)"
+    # a column of assessment or decision dates: its cells are decoys (guide 8)
+    r"|(?P<decoy>\b\w*beoordel\w*|\bevaluat\w*|\bdecision\s+dates?\b|\bbesluit\w*)",
     _I,
 )
 _ROW_GAP_RE = re.compile(r"[\s|/–—-]*")
+# Two dates of one cell: a range ("15/11/2021 - 10/12/2021" under "Streefdata beoordelingsperiode").
+_CELL_RANGE_RE = re.compile(r"\s*[-–—]\s*")
+
+
+def _column_kind(mt: re.Match[str]) -> LayoutRole:
+    if mt["decoy"]:
+        return DECOY
+    return OPEN if mt["open"] or mt["call_open"] else CLOSE
+
+
+def _same_table_row(line: str, first_name: str) -> bool:
+    """Say whether a line starts with the first word of the table's first row name ("oproep
+    3 …" under "oproep 1 …"): a row of the same table, whatever its cells."""
+    head = first_name.split()[:1]
+    return bool(head) and line.strip().lower().split()[:1] == head
+
+
+def _cells(text: str, here: list[int], spans: Sequence[Span]) -> list[list[int]]:
+    """Group a row's dates into cells: two dates joined by a dash are one cell's range."""
+    cells: list[list[int]] = []
+    for i in here:
+        if cells and _CELL_RANGE_RE.fullmatch(text, spans[cells[-1][-1]].end, spans[i].start):
+            cells[-1].append(i)
+        else:
+            cells.append([i])
+    return cells
 
 
 def _inline_header(
@@ -292,8 +323,8 @@ def _inline_header(
         if li in of_line:
             continue
         s, e = lines[li]
-        kinds = [OPEN if mt["open"] else CLOSE for mt in _DATE_COLUMN_RE.finditer(text, s, e)]
-        if len(kinds) < 2 or e - s > 120:
+        kinds = [_column_kind(mt) for mt in _DATE_COLUMN_RE.finditer(text, s, e)]
+        if len(kinds) < 2 or e - s > 120 or all(k == DECOY for k in kinds):
             continue
         first_name: str | None = None
         for row in range(li + 1, n):
@@ -301,19 +332,32 @@ def _inline_header(
             here = of_line.get(row, [])
             if not here and not text[rs:re_].strip():
                 continue
-            if len(here) != len(kinds) or any(spans[i].vague for i in here):
+            if any(spans[i].vague for i in here):
                 break
-            gaps = [(spans[a].end, spans[b].start) for a, b in zip(here, here[1:], strict=False)]
-            gaps.append((spans[here[-1]].end, re_))
-            if any(_ROW_GAP_RE.fullmatch(text, a, b) is None for a, b in gaps):
+            cells = _cells(text, here, spans) if here else []
+            if len(cells) != len(kinds) or (len(here) > len(kinds) and DECOY not in kinds):
+                # a range in a cell only under a decoy column (an assessment period); a row
+                # of the same table with a garbled date ("Oproep 3 22/112021 …") is skipped
+                if first_name and _same_table_row(text[rs:re_], first_name):
+                    continue
+                break
+            gaps = [(a[-1], b[0]) for a, b in zip(cells, cells[1:], strict=False)]
+            bounds = [(spans[a].end, spans[b].start) for a, b in gaps]
+            bounds.append((spans[here[-1]].end, re_))
+            if any(_ROW_GAP_RE.fullmatch(text, a, b) is None for a, b in bounds):
                 break
             name = text[rs : spans[here[0]].start].strip().lower()
             if not name:
                 break
             first_name = name if first_name is None else first_name
-            for i, kind in zip(here, kinds, strict=True):
-                if not spans[i].cued and i not in out:
-                    out[i] = kind if name == first_name else OTHER
+            # rounds of the one scheme ("Oproep 1", "Oproep 2") are its windows (guide 6)
+            other = name != first_name and _other_name(name, first_name)
+            for cell, kind in zip(cells, kinds, strict=True):
+                for i in cell:
+                    # the row holds only its name and the cells, so a cue the lines above
+                    # seemed to give ("Sluiting oproep" read as a label) is the header's
+                    if i not in out:
+                        out[i] = OTHER if other and kind != DECOY else kind
 
 
 def _header_kind(header: str) -> LayoutRole | None:
@@ -439,7 +483,8 @@ def _heading_list(
         heading = text[s:e]
         starts = _CLOSE_HEAD_RE.match(heading.lstrip("·•▪*-– "))
         if (
-            li in of_line
+            # a year in the heading is no row ("The cut-offs … in 2026:")
+            (li in of_line and not all(spans[j].vague for j in of_line[li]))
             or not _CLOSE_HEAD_RE.search(heading)
             or not (starts or _ANNOUNCES_RE.search(heading))
         ):
@@ -451,6 +496,9 @@ def _heading_list(
         while li < n:
             s, e = lines[li]
             here = of_line.get(li, [])
+            if not here and text[s:e].strip() == "|":
+                li += 1  # a cell border left on its own line by a flattened table
+                continue
             if not here:
                 if first_name is None and (e - s <= _MAX_HEAD or text[s:e] in ("[…]", "[...]")):
                     li += 1  # a sub-heading or an elision before the first row
@@ -462,14 +510,15 @@ def _heading_list(
                     li += 1  # the same line under every bare date says what it is for
                     continue
                 break
-            body = text[s:e].lstrip("·•▪*-– ")
+            # cell borders of a flattened table ("| 4. March 2026 |") are no part of the row
+            body = text[s:e].lstrip("·•▪*-– |")
             start_at = e - len(body)
             i = next((j for j in here if spans[j].start == start_at), None)
-            if i is None and _TRIM_RE.sub("", text[spans[here[-1]].end : e]) == "":
+            if i is None and _TRIM_RE.sub("", text[spans[here[-1]].end : e]).strip(" .|") == "":
                 i = here[-1]
             if i is None:
                 break
-            name = _name(text, (s, e), [spans[j] for j in here])
+            name = _name(text, (s, e), [spans[j] for j in here]).strip(" .|")
             first_name = name if first_name is None else first_name
             if not spans[i].cued and i not in out:
                 out[i] = CLOSE if name == first_name else OTHER

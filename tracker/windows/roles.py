@@ -73,6 +73,8 @@ _LABEL_RE = first_letter_guard(
         r"|cut-?off(?:\s+dates?)?|(?<!be)sluit(?:en|ing)?|closes?|uiterste\s+\w*datum|indiendatum"
         r"|(?:af)?gesloten(?!\s+(?:verklaard|tot|van))"
         r"|inleverdatum"
+        # plural labels ("met uiterlijke indieningsdata 15 april en 15 oktober")
+        r"|(?:sluitings|indienings|indien|inlever)data\b"
         # "due" as a word: not inside "individuele", "residue" or "overdue"
         r"|indieningsdatum|(?<![a-z])due\b|end\s+(?:of\s+)?submissions?(?:\s+calls?)?"
         # the submission itself ("de definitieve indiening via het e-loket op 1 maart 2022")
@@ -298,8 +300,11 @@ _PASSIVE_LAUNCH_LEAD_RE = re.compile(
 _LAUNCH_WORD_TAIL_RE = re.compile(r"^[\s,]*(?:gelanceerd|launched)\b", _I)
 # A call published (or launched) on a date opens then ("Calls are expected to be published on"),
 # unless a closing word comes between ("should be launched in March and close on 30 April").
+# "Issued" and "released" say the same of a call ("The second call is expected to be issued on
+# 14/04/2022").
 _CALL_PUBLISHED_RE = re.compile(
-    r"\b(?:calls?|oproep(?:en)?)\b[^.\n]{0,80}?\b(?:published|launched|gepubliceerd|gelanceerd)"
+    r"\b(?:calls?|oproep(?:en)?)\b[^.\n]{0,80}?\b(?:published|launched|issued|released"
+    r"|gepubliceerd|gelanceerd)"
     r"\b(?:(?!clos|sluit|deadline)[^.\n]){0,60}$",
     _I,
 )
@@ -759,9 +764,53 @@ def _pronoun_for_applying(text: str, before: tuple[int, int, bool], cs: int) -> 
     """Say whether the clause at cs starts with a pronoun whose antecedent, in the sentence just
     before, is about applying."""
     ps, pe, _ = before
-    if text[pe : pe + 1] != "." or not _PRONOUN_SUBJECT_RE.match(text, cs):
+    # a question counts too: "Ook een subsidie aanvragen …? Dat kan tegen uiterlijk 15 november"
+    if text[pe : pe + 1] not in (".", "?") or not _PRONOUN_SUBJECT_RE.match(text, cs):
         return False
     return bool(_POSITIVE_RE.search(text, ps, pe))
+
+
+# "…, en ten laatste op 15 september": a list word before the repeated cue.
+_AND_CUE_RE = re.compile(r"(?:,|\ben\b|\band\b|\bof\b|\bor\b)[^,;]{0,30}$", _I)
+
+
+def _repeated_deadline(roles: list[Role], r: Role, lead: str) -> bool:
+    """Say whether r repeats the cue of a deadline earlier in its clause, joined by a list word:
+    "dien je in ten laatste op 15 maart voor projecten die starten vanaf 1 juli …, en ten laatste
+    op 15 september voor projecten die …" lists two yearly deadlines (guide 4.2); the project
+    start between them is a decoy, the second deadline is not."""
+    if not r.cue or not _AND_CUE_RE.search(lead):
+        return False
+    return any(
+        x.clause == r.clause
+        and x.role in (CLOSE_INCL, CLOSE_EXCL)
+        and not x.negative
+        and x.cue == r.cue
+        for x in roles
+    )
+
+
+_DEADLINE_NOUN = r"(?:deadline|closing\s+date|sluitingsdatum|indien(?:ings)?datum|einddatum)"
+_APPLICATIONS = (
+    r"(?:(?:grant\s+|subsidie)?aanvra\w*|(?:grant\s+)?applications?|proposals?|voorstel\w*)"
+)
+# The deadline of the applications named right before the date, in apposition: "geldig tot en
+# met de sluitingsdatum van de uitgewerkte aanvragen, 28 maart 2017".
+_DEADLINE_OF_APPLICATIONS_RE = re.compile(
+    rf"\b{_DEADLINE_NOUN}\s+(?:van|of|for)\s+(?:de\s+|het\s+|the\s+)?(?:\w+\s+){{0,2}}?"
+    rf"{_APPLICATIONS}\s*[,:]?\s*$",
+    _I,
+)
+
+
+def _named_deadline(lead: str) -> bool:
+    """Say whether the words right before the date name it as the applications' deadline; a
+    decoy word earlier in the clause ("geldig tot en met …") then does not govern it."""
+    tail = lead[-120:]
+    low = tail.lower()
+    if "datum" not in low and "deadline" not in low and "closing" not in low:
+        return False  # a cheap gate: most leads name no deadline (throughput)
+    return bool(_DEADLINE_OF_APPLICATIONS_RE.search(tail))
 
 
 def _list_heading(text: str, pos: int) -> str:
@@ -879,14 +928,22 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and not (prev.role in (CLOSE_INCL, CLOSE_EXCL) and _POSITIVE_RE.search(lead))
             and not (_POSITIVE_RE.search(lead) and CLOSING_WORDS_RE.search(lead))
             and not _colon_close_label(lead)
+            and not _repeated_deadline(roles, r, lead)
         ):  # "…tot 30 juni, moeten ingediend worden tegen uiterlijk 15 september": its own
             r.negative = True  # submission words make the second closing no part of the decoy;
             # so does its own deadline label ("… on 10 Oct and the submission deadline will be on")
+        if r.role in (NONE, CLOSE_INCL, CLOSE_EXCL) and _named_deadline(lead):
+            r.role = CLOSE_INCL if r.role == NONE else r.role
+            r.strong, r.positive, r.negative = True, True, False
         roles.append(r)
         prev = r
     apply_layout(text, roles)
     _prefer_apply_from(text, roles)
+    if low is None or any(w in low for w in _FULL_APPLICATION_WORDS):
+        _promote_full_application(text, roles)
     _drop_preregistration(text, roles)
+    if low is None or any(w in low for w in _SIDE_STEP_WORDS):
+        _drop_side_steps(text, roles)
     _mark_parallel_groups(text, roles)
     _mark_amount_tiers(text, roles)
     if low is None or "verleng" in low:
@@ -1053,6 +1110,73 @@ _PREREG_RE = re.compile(
     r"|intentieverklaring|\b(?:declarations?|letters?)\s+of\s+intent\b",
     _I,
 )
+
+
+# The full application named after a pre-registration deadline ("Intentieverklaringen: 7 mei
+# 2020, 14:00 uur. Definitieve aanvragen: 21 mei 2020"): that date is the real deadline.
+_FULL_APPLICATION_RE = re.compile(
+    r"\b(?:definitieve|volledige|uitgewerkte|full|final|complete)\s+"
+    r"(?:aanvra\w*|applications?|proposals?|voorstel\w*)\b[^.;\n\d]{0,40}$",
+    _I,
+)
+
+
+# Cheap gates before the passes below (throughput): every match contains one of these.
+_FULL_APPLICATION_WORDS = ("definitieve", "volledige", "uitgewerkte", "full", "final", "complete")
+_SIDE_STEP_WORDS = ("draft", "concept", "traject", "track", "voorbereiden", "klaarzetten", "prepar")
+
+
+def _promote_full_application(text: str, roles: list[Role]) -> None:
+    """Give the closing role of a pre-registration deadline to the full-application date the
+    text names right after it, which its own label ("Definitieve aanvragen:") left without a
+    cue; _drop_preregistration then drops the pre-registration (guide 8)."""
+    for i, r in enumerate(roles[:-1]):
+        if r.role not in (CLOSE_INCL, CLOSE_EXCL) or r.negative:
+            continue
+        if not _PREREG_RE.search(text, max(r.clause[0], r.m.start - _NEAR_BEFORE), r.m.start):
+            continue
+        nxt = roles[i + 1]
+        if (
+            nxt.role == NONE
+            and not nxt.negative
+            and nxt.m.precision == "day"
+            and nxt.m.start - r.m.end < 200
+            and _FULL_APPLICATION_RE.search(text, r.m.end, nxt.m.start)
+        ):
+            nxt.role, nxt.strong, nxt.positive = r.role, True, True
+
+
+# Side steps before applying whose date is no deadline (guide 8): a review offer for drafts
+# ("stuur uw concept vóór 1 maart", "you can send your draft till 24 August"), signing up for a
+# pre-track or coaching ("Aanmelden voor het volgende voortraject kan tot 15 maart").
+_SIDE_STEP_RE = re.compile(
+    r"\b(?:send|e-?mail|mail|stuur|stuurt|sturen|opsturen|toesturen|mailen)\s+(?:\w+\s+){0,3}?"
+    r"(?:draft|concept)\w*\b"
+    r"|\b(?:draft|concept)\w*\s+(?:\w+\s+){0,3}?(?:review|feedback|meelezen|nalezen)\b"
+    r"|\breview\s+of\s+(?:your\s+)?drafts?\b"
+    r"|\bvoortraject\w*|\bpre-?track\b|\b(?:coaching|begeleidings)traject\w*",
+    _I,
+)
+# Preparing is not applying: "Voor 1 februari kunt u de module al raadplegen en voorbereiden",
+# unless the same clause also submits ("voorbereiden en vóór 1 maart indienen").
+_PREPARE_RE = re.compile(r"\b(?:voorbereiden|klaarzetten|prepare|preparing)\b", _I)
+_SUBMIT_RE = re.compile(
+    r"\b(?:indienen|ingediend|verzenden|verzonden|insturen|aanvragen|submit\w*|send|sent)\b", _I
+)
+
+
+def _drop_side_steps(text: str, roles: list[Role]) -> None:
+    """Drop a closing date that is a side step's (draft review, pre-track, preparing)."""
+    for i, r in enumerate(roles):
+        if r.role not in (CLOSE_INCL, CLOSE_EXCL) or r.negative:
+            continue
+        cs, ce = r.clause
+        start = max(cs, roles[i - 1].m.end if i > 0 else 0)
+        end = min(ce, roles[i + 1].m.start if i + 1 < len(roles) else ce)
+        if _SIDE_STEP_RE.search(text, start, end) or (
+            _PREPARE_RE.search(text, start, end) and not _SUBMIT_RE.search(text, start, end)
+        ):
+            r.role, r.negative = NONE, True
 
 
 def _drop_preregistration(text: str, roles: list[Role]) -> None:

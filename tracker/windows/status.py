@@ -278,6 +278,48 @@ _NOT_ALL_YEAR_RE = re.compile(
     r"|\b\d+\s+(?:weken|dagen|maanden|weeks|days|months)\s+(?:vóór|voor|voorafgaand|before|prior)",
     _I,
 )
+# Continuous submission stated for now ("can be submitted at any time", "applications are accepted
+# on a rolling basis", "Aanvragen kunnen doorlopend worden ingediend", "indienen kan doorlopend"):
+# open without dates (guide 7). Present tense only (kan/kunnen/can/are), so "konden vroeger
+# doorlopend worden ingediend" says nothing; a negation on the way ("can no longer be submitted
+# at any time", "niet doorlopend") is left out.
+_NO_NEG = r"(?:(?!\b(?:niet|geen|no|not|never|nooit)\b)[^.\n])"
+_CONTINUOUS_RE = re.compile(
+    r"\b(?:can|may)\s+" + _NO_NEG + r"{0,40}?\bbe\s+(?:submitted|made|filed|sent|lodged)\s+"
+    r"(?:at\s+any\s+time|on\s+a\s+(?:rolling|continuous|ongoing)\s+basis|continuously)\b"
+    r"|\b(?:is|are)\s+(?:accepted|received|considered|reviewed|assessed)\s+"
+    r"(?:at\s+any\s+time|on\s+a\s+(?:rolling|continuous|ongoing)\s+basis|continuously)\b"
+    r"|\b(?:kan|kunt|kunnen)\b" + _NO_NEG + r"{0,40}?\b(?:doorlopend|op\s+(?:elk|ieder)\s+moment"
+    r"|te\s+allen\s+tijde)\s+(?:\w+\s+){0,2}?(?:worden\s+)?"
+    r"(?:ingediend|aangevraagd|indienen|aanvragen)\b"
+    # the verb first: "Een dossier indienen kan doorlopend", "Aanvragen kan het hele jaar"
+    r"|\b(?:indienen|aanvragen|aanvraag\s+indienen)\s+(?:kan|is\s+mogelijk)\s+"
+    r"(?:\w+\s+)?(?:doorlopend|op\s+(?:elk|ieder)\s+moment|te\s+allen\s+tijde)\b",
+    _I,
+)
+_CONTINUOUS_GATE = (
+    "doorlopend",
+    "any time",
+    "rolling",
+    "continuous",
+    "ongoing",
+    "moment",
+    "allen tijde",
+)
+
+
+def _continuous_submission(text: str) -> bool:
+    """Say whether the text states that applications can be filed continuously, now, and not
+    only under a condition ("als …", "unless …") just before the statement."""
+    lower = text.lower()
+    if not any(w in lower for w in _CONTINUOUS_GATE):
+        return False
+    for mt in _CONTINUOUS_RE.finditer(text):
+        if not _CONDITIONAL_RE.search(text, max(0, mt.start() - 60), mt.start()):
+            return True
+    return False
+
+
 _OPEN_BADGE_RE = re.compile(r"^\s*status:\s*(?:aanvraagperiode\s+)?open\s*$", _I | re.MULTILINE)
 # An explanation of the portal's status labels is not the status of a call.
 _ALL_STATES_RE = (_OPEN_RE, _CLOSED_RE, _UPCOMING_RE)
@@ -610,7 +652,7 @@ def words_status(text: str, stopped: bool) -> str:
     """Return the status that status words alone give, "unknown" without any."""
     if all(rx.search(text) for rx in _ALL_STATES_RE):
         return "unknown"
-    if not stopped and _CONTINUES_RE.search(text):
+    if not stopped and (_CONTINUES_RE.search(text) or _continuous_submission(text)):
         return "open"
     if announced(text):
         return "upcoming"
