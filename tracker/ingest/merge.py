@@ -9,8 +9,9 @@ same official URL stated by another source. Names keep
 their year ("SLIM 2025" is not "SLIM 2026"), and a name never joins schemes of different
 provinces. Title similarity (also without instrument words such as "Tijdelijke
 subsidieregeling"), a shared own title, a shared acronym or an acronym that is another's whole
-name ("… (SDE++)" and "SDE++") only create a ``MergeProposal`` that staff accept or reject: two publications that each carry their own
-window, identifier or URL are never merged on a look-alike title.
+name ("… (SDE++)" and "SDE++") only create a ``MergeProposal`` that staff accept or reject:
+two publications that each carry their own window, identifier or URL are never merged on a
+look-alike title.
 
 Candidates are found through ``SchemeKey`` rows (identifiers, names and title words of every
 publication), so a new publication costs a few indexed look-ups, not a pass over all schemes:
