@@ -40,7 +40,12 @@ _PARTIAL_RE = re.compile(
 # Words that stop applications even inside a nominal window (budget exhausted, closed early).
 STOPPED_RE = re.compile(
     r"(?:subsidie)?plafond\s+(?:is\s+)?(?:al\s+)?bereikt|budget\s+is\s+(?:al\s+)?op\b"
-    r"|(?:pot|budget)\s+is\s+(?:al\s+)?leeg|budget\b[^.\n]{0,30}\bal\s+op\b"
+    r"|(?:pot(?:je)?|budget)\s+is\s+(?:al\s+)?leeg|budget\b[^.\n]{0,30}\bal\s+op\b"
+    # subordinate order, the verb last: "dat het potje nu leeg is", "omdat het plafond al
+    # bereikt is" (a condition before it is left out by the caller: "als het potje leeg is")
+    r"|\b(?:\w*budget|pot(?:je)?|\w*plafond)\b(?:[^.,?\n]{0,50}?\s)??"
+    r"(?:(?:nu|al|alweer|helaas|volledig|inmiddels)\s+)*"
+    r"(?:leeg|uitgeput|bereikt|overschreden)\s+(?:is|zijn)\b(?![^.\n]*\?)"
     r"|geen\s+budget\b[^.\n]{0,40}\bmeer|niet\s+meer\s+aanvragen|niet\s+meer\s+mogelijk"
     r"|geen\s+aanvra(?:ag|gen)\s+meer|(?:regeling|loket)\s+is\s+(?:nu\s+)?(?:gesloten|vol)\b"
     r"|^\s*(?:status:\s*)?(?:(?:aanvraagperiode|aanvragen)\s+)?(?:gesloten|closed|vol)\s*$"
@@ -54,6 +59,11 @@ STOPPED_RE = re.compile(
     # ontwikkeladvies meer kan worden aangevraagd")
     r"|\bmaximum\s+aantal\s+(?:\w+\s+){0,2}?(?:is\s+|zijn\s+)?(?:al\s+)?bereikt\b"
     r"|\bgeen\s+(?:\w+\s+){1,3}?meer\s+(?:kan|kunnen)\s+(?:worden\s+)?(?:aangevraagd|ingediend)\b"
+    # the verb first: "kan er geen subsidie meer worden aangevraagd", "kunt u geen aanvraag
+    # meer indienen" (not a question)
+    r"|\b(?:kan|kunt|kunnen)\s+(?:er|u|je|jij|men|we|wij)\s+(?:(?:dit|dat)\s+jaar\s+)?geen\s+"
+    r"(?:\w+\s+){1,3}?meer\s+(?:worden\s+)?(?:aangevraagd|ingediend|aanvragen|indienen)\b"
+    r"(?![^.\n]*\?)"
     r"|(?:periode|regeling|termijn|deadline|ronde|oproep)\s+(?:is\s+)?(?:helaas\s+)?"
     r"(?:voorbij|verstreken|afgelopen|afgesloten)\b"
     r"|(?:call|oproep)\s+is\s+(?:now\s+)?closed"
@@ -265,7 +275,12 @@ _OPEN_RE = re.compile(
 _ALL_YEAR_RE = re.compile(
     r"\ball\s+year\s+(?:long|round)\b|\byear[-\s]round\b"
     r"|\bhet\s+(?:ge)?hele\s+jaar\b(?:\s+\w+){0,2}?\s+(?:worden\s+)?"
-    r"(?:ingediend|aangevraagd|indienen|aanvragen)\b",
+    r"(?:ingediend|aangevraagd|indienen|aanvragen)\b"
+    # the verb second after the fronted time: "Gedurende het hele jaar kunt u een subsidie …
+    # aanvragen" (no negation on the way, not a question)
+    r"|\bhet\s+(?:ge)?hele\s+jaar\s+(?:door\s+)?(?:kan|kunt|kunnen)\s+(?:u|je|jij|men|er|wij|we)\b"
+    r"(?:(?!\b(?:niet|geen|nooit)\b)[^.?\n]){0,80}?\b(?:worden\s+)?"
+    r"(?:ingediend|aangevraagd|indienen|aanvragen)\b(?![^.\n]*\?)",
     _I,
 )
 # A general rule with exceptions ("…, tenzij de regeling een datum noemt", "met uitzondering
@@ -287,6 +302,9 @@ _NO_NEG = r"(?:(?!\b(?:niet|geen|no|not|never|nooit)\b)[^.\n])"
 _CONTINUOUS_RE = re.compile(
     r"\b(?:can|may)\s+" + _NO_NEG + r"{0,40}?\bbe\s+(?:submitted|made|filed|sent|lodged)\s+"
     r"(?:at\s+any\s+time|on\s+a\s+(?:rolling|continuous|ongoing)\s+basis|continuously)\b"
+    # "will be accepting applications for … at any time", "we accept applications at any time"
+    r"|\baccept(?:s|ing)?\s+applications\b" + _NO_NEG + r"{0,60}?"
+    r"\b(?:at\s+any\s+time|on\s+a\s+(?:rolling|continuous|ongoing)\s+basis|all\s+year\s+round)\b"
     r"|\b(?:is|are)\s+(?:accepted|received|considered|reviewed|assessed)\s+"
     r"(?:at\s+any\s+time|on\s+a\s+(?:rolling|continuous|ongoing)\s+basis|continuously)\b"
     r"|\b(?:kan|kunt|kunnen)\b" + _NO_NEG + r"{0,40}?\b(?:doorlopend|op\s+(?:elk|ieder)\s+moment"
@@ -329,7 +347,7 @@ _ALL_STATES_RE = (_OPEN_RE, _CLOSED_RE, _UPCOMING_RE)
 # which keeps status words from costing more than the dates (throughput target).
 _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     STOPPED_RE: ("plafond", "budget", "pot ", "meer", "gesloten", "closed", "vol", "gestopt",
-                 "beëindigd", "getrokken", "withdrawn", "cancel", "voorbij", "verstreken",
+                 "potje", "beëindigd", "getrokken", "withdrawn", "cancel", "voorbij", "verstreken",
                  "afgelopen", "afgesloten", "no longer", "oversubscribed", "behandeling",
                  "committed", "bereikt"),
     _ANNOUNCED_RE: ("later", "volgt", "announced", "open", "nog ", "start", "begin", "launch"),
@@ -338,7 +356,7 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
 
 _STOP_GATE_RE = first_letter_guard(
     re.compile(
-        r"plafond|budget|pot\b|\bmeer\b|gesloten|closed|\bvol\b|gestopt|beëindigd|getrokken"
+        r"plafond|budget|pot(?:je)?\b|\bmeer\b|gesloten|closed|\bvol\b|gestopt|beëindigd|getrokken"
         r"|withdrawn|cancel|voorbij|verstreken|afgelopen|afgesloten|no\s+longer|oversubscribed"
         r"|behandeling|committed|\bmaximum\b",
         _I,
@@ -393,6 +411,7 @@ def stop_positions(text: str) -> list[int]:
                 not _CONDITIONAL_RE.search(text, lead, mt.start())
                 and not _FUTURE_STOP_RE.search(text, lead, mt.start())
                 and not _not_whole_stop(text, mt.start(), mt.end())
+                and not _fronted_condition(text, mt.start())
             ):
                 found.add(mt.start())
     return sorted(found)
@@ -487,6 +506,19 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     left = max(text.rfind("\n", 0, start), text.rfind(". ", 0, start) + 1, -1) + 1
     stops = [i for i in (text.find("\n", end), text.find(". ", end)) if i >= 0]
     return left, min(stops, default=len(text))
+
+
+# A fronted condition before a comma: "Zodra het plafond is bereikt, kan er geen subsidie meer
+# worden aangevraagd" (not "Als gevolg van …").
+_FRONTED_CONDITION_RE = re.compile(
+    r"^\W*(?:als(?!\s+gevolg)|wanneer|zodra|indien|if|once|unless|tenzij)\b[^.\n]*,", _I
+)
+
+
+def _fronted_condition(text: str, start: int) -> bool:
+    """Say whether the sentence before start is a fronted condition ended by a comma."""
+    left = max(text.rfind("\n", 0, start), text.rfind(". ", 0, start)) + 1
+    return bool(_FRONTED_CONDITION_RE.search(text[left:start]))
 
 
 def _not_whole_stop(text: str, start: int, end: int) -> bool:
