@@ -363,6 +363,27 @@ _ENGLISH_MONTHS = ("january", "february", "march", "april", "may", "june", "july
 _Q_GATE_RE = re.compile(r"q[1-4]")
 _YEAR_GATE_RE = re.compile(r"(?:19|20)\d\d")
 _ABBR_GATE_RE = re.compile(r"\b(?:jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)[rt]?\.?\s+\d")
+# A compact listing date, day-month-year joined by hyphens: "30-Apr-25", "15-mrt-2026"
+# (aggregators, spreadsheets). The month must be a word between two hyphens and the year
+# two or four digits with nothing glued on, so codes ("Z-24-jun-118") and ranges stay out.
+_DASHED_MONTH_RE = re.compile(
+    rf"(?<![\w./:-])(?P<d>[0-3]?\d)-(?P<m>{_alt(MONTHS)})-(?P<y>(?:19|20)?\d\d)(?![\w-])",
+    re.IGNORECASE,
+)
+_DASHED_GATE_RE = re.compile(r"\d-[a-z]{3}", re.IGNORECASE)
+
+
+def _dashed_dates(text: str) -> list[tuple[int, Mention]]:
+    """Return the compact hyphenated dates ("30-Apr-25"); a two-digit year is 20yy."""
+    found: list[tuple[int, Mention]] = []
+    if "-" not in text or not _DASHED_GATE_RE.search(text):
+        return found
+    for mt in _DASHED_MONTH_RE.finditer(text):
+        d, mo, y = int(mt["d"]), MONTHS[mt["m"].lower()], int(mt["y"])
+        year = y if y >= 1900 else 2000 + y
+        if _valid(d, mo, year):
+            found.append((2, Mention(mt.start(), mt.end(), d, mo, year, "day")))
+    return found
 
 
 def _candidates(text: str) -> list[tuple[int, Mention]]:
@@ -421,6 +442,7 @@ def _candidates(text: str) -> list[tuple[int, Mention]]:
             nd, nm, ny = int(mt["d"]), int(mt["m"]), int(mt["y"])
             if _valid(nd, nm, ny):
                 found.append((2, Mention(*mt.span(), nd, nm, ny, "day")))
+    found += _dashed_dates(text)
     if years and ("-" in text or "/" in text):
         found += _day_month_cells(text)
     for mt in MONTH_YEAR_RE.finditer(text) if years else ():
