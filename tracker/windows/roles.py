@@ -153,6 +153,10 @@ _BLACKOUT_RE = re.compile(
 )
 # Every match of _BLACKOUT_RE contains one of these.
 _BLACKOUT_WORDS = ("niet", "geen", "not", "can't")
+# Every match of _OUTAGE_RE or _BUDGET_PERIOD_RE contains one of these.
+_NON_WINDOW_WORDS = ("stop", "sluiting", "onderhoud", "storing", "maintenance", "shutdown",
+                     "downtime", "outage", "unavailable", "beschikbaar", "gebruik", "geen",
+                     "budget", "plafond")  # fmt: skip
 _AMEND_RE = re.compile(r"verlengd|verschoven|uitgesteld|vervroegd|extended|postponed", _I)
 # A deadline moved to a new day, the old one stated elsewhere: "De deadline is verschoven naar
 # 31 oktober", "de laatste indieningsdatum vervroegd naar …" (replaces the earlier closing).
@@ -950,6 +954,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         _drop_foreign_extensions(text, roles)
     if low is None or any(word in low for word in _BLACKOUT_WORDS):
         _mark_blackouts(text, roles)
+    if low is None or any(w in low for w in _NON_WINDOW_WORDS):
+        _mark_non_windows(text, roles)
     _mark_ranges(roles)
     return roles
 
@@ -1274,6 +1280,46 @@ def _mark_blackouts(text: str, roles: list[Role]) -> None:
             and _BLACKOUT_RE.search(text, *a.clause)
         ):
             a.negative = b.negative = True
+
+
+# A span in which applying is blocked by the portal itself (a system stop, maintenance, an
+# outage), or in which nothing can be filed under a compound noun ("kun je geen
+# projectaanvragen … indienen"): a blackout, no window.
+_OUTAGE_RE = re.compile(
+    r"\b(?:systeemstop|systeemsluiting|systeemonderhoud|onderhoud|storing|maintenance|shutdown"
+    r"|downtime|outage)\b|\b(?:unavailable|niet\s+beschikbaar|buiten\s+gebruik)\b"
+    r"|\b(?:kun|kan|kunt|kunnen)\s+(?:je|u|jullie|we|wij|men|er)?\s*geen\s+(?:\w+\s+){0,4}?"
+    r"(?:\w*aanvra\w*|indienen|ingediend)\b",
+    _I,
+)
+# A budget told for a period ("Van 1 januari 2024 tot en met 31 december 2027 is het totale
+# budget …", "Between 1 April 2025 and 31 March 2028 the total budget for the fund is …"):
+# the period of the money, not of applying, unless the clause also says to apply.
+_BUDGET_PERIOD_RE = re.compile(
+    r"\b(?:is|bedraagt|was)\s+(?:het|de)\s+(?:totale\s+|beschikbare\s+)?(?:\w*budget|\w*plafond)\b"
+    r"|\bthe\s+(?:total\s+|available\s+)?budget\b[^.;\n]{0,40}?\b(?:is|was|will\s+be)\b",
+    _I,
+)
+_APPLY_IN_CLAUSE_RE = re.compile(
+    r"\b(?:aanvragen|aangevraagd|indienen|ingediend|aanmelden|apply|submit\w*|open(?:s|t)?"
+    r"|opengesteld|deadline|sluit\w*|clos\w*)\b",
+    _I,
+)
+
+
+def _mark_non_windows(text: str, roles: list[Role]) -> None:
+    """A range whose clause is a portal outage or a budget period is no window."""
+    for a, b in zip(roles, roles[1:], strict=False):
+        if not (a.role == OPEN and b.role in (CLOSE_INCL, CLOSE_EXCL) and a.clause == b.clause):
+            continue
+        if _OUTAGE_RE.search(text, *a.clause):
+            a.negative = b.negative = True
+            continue
+        lo, hi = a.clause
+        if _BUDGET_PERIOD_RE.search(text, lo, hi):
+            rest = text[lo : a.m.start] + " " + text[a.m.end : b.m.start] + " " + text[b.m.end : hi]
+            if not _APPLY_IN_CLAUSE_RE.search(rest):
+                a.negative = b.negative = True
 
 
 def _mark_ranges(roles: list[Role]) -> None:
