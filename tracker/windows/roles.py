@@ -423,6 +423,29 @@ def _clause_of(spans: list[tuple[int, int, bool]], starts: list[int], pos: int) 
     return i if i >= 0 and pos < spans[i][1] else len(spans) - 1
 
 
+# A reopening told after a bare date, forecast or not: "(RVO verwacht dat de subsidie …) 2
+# september 2019 weer kan worden aangevraagd", "… 1 maart opnieuw open gaat".
+_REOPEN_TAIL_RE = re.compile(
+    r"^[\s,]*(?:(?:kan|kunnen|kunt|zal|zullen|wordt|worden|gaat|gaan)\s+)?(?:weer|opnieuw)\s+"
+    r"(?:(?:kan|kunnen|kunt|worden|open)\s+){0,2}(?:aangevraagd|ingediend|aanvragen|indienen"
+    r"|open|opengesteld|geopend)\b",
+    _I,
+)
+# "sinds mei 2017 uitgeput", "since March closed": the day a stop began.
+_SINCE_STOP_TAIL_RE = re.compile(
+    r"[\s,]*(?:\w+\s+){0,2}?(?:uitgeput|gesloten|leeg|vol|op|bereikt|gestopt|exhausted|closed"
+    r"|suspended)\b",
+    _I,
+)
+
+
+def _since_stop(cue: str, clause: str, r: Role) -> bool:
+    """Say whether a "sinds"/"since" date is the start of a stop, not of a window."""
+    if cue.split()[0].lower() not in ("sinds", "since"):
+        return False
+    return bool(_SINCE_STOP_TAIL_RE.match(clause, r.m.end - r.clause[0]))
+
+
 def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
             gap_after: str | None, prev: Role | None, clause: str) -> None:  # fmt: skip
     """Set the role of one mention from the words around it (most specific cue first)."""
@@ -469,6 +492,8 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         adj = _ADJACENT_RE.search(label_lead.rstrip()[-60:])
     if adj and adj["none"]:  # "na 29 november", "a deadline before 27 May": not a bound
         return
+    if adj and _since_stop(adj.group(0), clause, r):
+        return  # "sinds mei 2017 uitgeput": when the money ran out, no opening
     if adj and adj["open"] and adj.group(0).split()[0].lower() == "van":
         labelled = _CLOSE_LABEL_VAN_RE.search(lead, 0, len(lead) - len(adj.group(0)))
         if labelled:  # "een deadline van 31 maart", "de eerdere sluitingsdatum van 1 juni"
@@ -515,6 +540,8 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
     ):
         r.role, r.strong = OPEN, True
         r.launch = not _OPENED_TAIL_RE.match(after)
+    elif r.m.precision == "day" and _REOPEN_TAIL_RE.match(after):
+        r.role, r.strong = OPEN, True
     elif (first := _date_first_label(lead, after)) is not None:
         r.role, r.strong = (OPEN if first["open"] else CLOSE_INCL), True
     elif labels:
