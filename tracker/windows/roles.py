@@ -228,6 +228,22 @@ NEGATIVE_WORDS = (
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
 # ("Nieuwe openstelling van de regeling … voor de periode van 11 januari …").
 _PERIOD_OF_RE = re.compile(r"\b(?:for|voor|over)\s+(?:the|de)\s+periode?\s+(?:from|van)\s*$", _I)
+# The year or period a grant is for, said as its own span: "Een werkingsjaar loopt van 1
+# september t/m 31 augustus", "Het werkjaar waarop wordt beoordeeld, loopt van 1 juli 2020 tot
+# …", "een kalenderjaarsubsidie (1 januari t/m 31 december)", "the activity period runs from
+# …": an activity period (guide 8), not the application window beside it.
+_WORK_YEAR_RE = re.compile(
+    r"\b(?:werk(?:ings)?jaar|subsidiejaar|kalenderjaar|boekjaar|verenigingsjaar|activiteitenjaar|jaar(?=subsidie)"
+    r"|activiteitenperiode|werkingsperiode|uitvoeringsperiode|subsidieperiode"
+    r"|(?:activity|project|implementation|funding|grant|financial|fiscal|working)\s+(?:period|year))"
+    r"(?:subsidie)?\b(?:(?:\s+|,\s*)(?!(?:aanvra|indien|aanvraag|apply|submi)\w*)[\w'’]+){0,5}?"
+    r"(?:\s*,?\s+(?:loopt|lopen|duurt|beslaat|omvat|gaat|runs|lasts|covers|is|extends)"
+    r"\s+(?:van|vanaf|from)|\s*\()\s*$",
+    _I,
+)
+# After the span of such a year its own deadline follows: "(1 januari t/m 31 december) vraagt u
+# jaarlijks vóór 1 juni …" (the closing is the application's, not the span's second end).
+_WORK_YEAR_GAP_RE = re.compile(r"^\s*\)?\s*,?\s*(?:\w+\s+){1,6}$")
 # A confirmation of receipt promised by a date is no deadline ("alle aanvragers voor 23 oktober
 # een ontvangstbevestiging sturen"); only next to the date, since a headline about late
 # confirmations says nothing about the dates below it.
@@ -322,16 +338,19 @@ _POSITIVE_RE = first_letter_guard(
         r"|\bdient\b(?:\s+(?!in\b)\w+){0,4}?\s+in\b(?!\s+(?:te|het|de|een|\d))"
         r"|openstelling"
         r"|opengesteld|tijdvak|tranche|ronde|loket|deadline|inschrijv|aanmeld|\bcall\b|subsidie"
-        r"|aan\s+te\s+vragen|in\s+te\s+dienen|voorstellen|\bvraag\w*\s+(?:\w+\s+){0,3}aan\b",
+        r"|aan\s+te\s+vragen|in\s+te\s+dienen|voorstellen|\bvraag\w*\s+(?:\w+\s+){0,3}aan\b"
+        # Flemish: the papers are delivered ("bezorgen de vereiste documenten … tegen 4 oktober")
+        r"|\bbezorg(?:en|t|d)?\s+(?:\w+\s+){0,3}?(?:documenten|formulier\w*|dossier|bewijsstukken"
+        r"|stukken)\b",
         _I,
     ),
-    "acdiloprstv",
+    "abcdiloprstv",
 )
 # Every match of _POSITIVE_RE contains one of these words (checked like NEGATIVE_WORDS).
 POSITIVE_WORDS = (
     "aanvra", "dien", "submi", "appl", "proposal", "openstelling", "opengesteld", "tijdvak",
     "tranche", "ronde", "loket", "deadline", "inschrijv", "aanmeld", "call", "subsidie",
-    "vragen", "voorstellen", "vraag",
+    "vragen", "voorstellen", "vraag", "bezorg",
 )  # fmt: skip
 RECURRING_RE = re.compile(
     r"\b(?:jaarlijks|elk\s+jaar|ieder\s+jaar|per\s+jaar|annually|every\s+year|each\s+year)\b", _I
@@ -836,6 +855,7 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     decoys, positives = WordHits(low, NEGATIVE_WORDS), WordHits(low, POSITIVE_WORDS)
     roles: list[Role] = []
     prev: Role | None = None
+    work_year: set[int] = set()  # mentions that open an activity year's span
     for i, m in enumerate(mentions):
         ci = _clause_of(spans, span_starts, m.start)
         cs, ce, after_break = spans[ci]
@@ -874,6 +894,9 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and not _POSITIVE_RE.search(text, cs, m.start)
         ):
             r.negative = True
+        if not r.negative and _WORK_YEAR_RE.search(text, max(lead_start, m.start - 120), m.start):
+            r.negative = True
+            work_year.add(i)
         if positives.may_match(ctx, ce):  # text[ctx:cs] is the heading when ctx < cs
             context = _own_context(text, ctx, ce, m)
             r.positive = bool(_POSITIVE_RE.search(context) or _POSITIVE_RE.search(heading_text))
@@ -929,6 +952,7 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and not (_POSITIVE_RE.search(lead) and CLOSING_WORDS_RE.search(lead))
             and not _colon_close_label(lead)
             and not _repeated_deadline(roles, r, lead)
+            and not (i - 2 in work_year and _WORK_YEAR_GAP_RE.match(lead))
         ):  # "…tot 30 juni, moeten ingediend worden tegen uiterlijk 15 september": its own
             r.negative = True  # submission words make the second closing no part of the decoy;
             # so does its own deadline label ("… on 10 Oct and the submission deadline will be on")
