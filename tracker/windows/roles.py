@@ -183,6 +183,10 @@ _NEGATIVE_RE = first_letter_guard(
         r"|\bproject(?:en|s)?\s+(?:(?:moet|moeten|must|should)\b(?!(?:\s+\w+){0,3}?\s+(?:ingediend"
         r"|submitted|aangevraagd)\b)|start|starts|loopt|duurt|period)"
         r"|\bactiviteit(?:en)?\s+(?:moet|moeten|start|starten|loopt|lopen|plaats|vind|in\s+de\s+periode)"
+        # the execution period of the projects a deadline is for: "voor projecten die uitgevoerd
+        # worden in de daaropvolgende periode van 1 september tot en met 31 januari"
+        r"|\bproject(?:en)?\s+die\s+(?:\w+\s+){0,2}?(?:uitgevoerd|plaatsvind\w*|gerealiseerd)\b"
+        r"(?:\s+\w+){0,2}?\s+(?:in|tijdens)\s+(?:de|het)\b"
         r"|verstrekt\s+voor|formulier\w*\s+(?:is\s+)?(?:\w+\s+){0,4}beschikbaar|afgerond|duration"
         r"|\bbesluit|beslis|beschikking|decision|preadvies|uitsluitsel"
         r"|pre-?check|telefonisch|(?<!on)bereikbaar|openingstijden|bijeenkomst|webinar|info\s*days?"
