@@ -545,12 +545,29 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         r.role, r.strong = WINDOW, True
 
 
+# A list item that names the stage submitted by its leading date after a colon ("- 12 June 2018:
+# concept notes for …", "5 March 2024: full proposals due", "1 May: submission of pre-proposals"):
+# a deadline, as "deadline" there would be. Not what is done with them by then ("concept notes
+# evaluated", "full proposals invited"): the label must end the stage name or say "due".
+_DATE_FIRST_STAGE_RE = re.compile(
+    r"(?P<open>(?!))?(?P<close>(?:(?:concept|outline|full|final|first[-\s]stage|second[-\s]stage|stage\s*[12]"
+    r"|pre-?)\s*(?:notes?|proposals?|applications?)|pre-?proposals?|expressions?\s+of\s+interest"
+    r"|letters?\s+of\s+intent|submission\s+of\b[^\n]{0,60}?)"
+    r"(?=\s*(?:due\b|for\b|to\b|\(|,|;|$)|\s*\n)(?![^\n]{0,40}\b(?:evaluat\w*|invited|notif\w*"
+    r"|results?|decisions?|assess\w*|selected|published)\b)"
+    r"|[^\n:]{0,40}?\bdue\b)",
+    _I | re.MULTILINE,
+)
+
+
 def _date_first_label(lead: str, after: str) -> re.Match[str] | None:
     """Return the opening or closing label written after a line's leading date, if any."""
     if not _BULLET_LEAD_RE.match(lead):
         return None
     sep = _DATE_FIRST_TAIL_RE.match(after)
     lb = _LABEL_RE.match(after, sep.end()) if sep else None
+    if lb is None and sep is not None and ":" in after[: sep.end()]:
+        return _DATE_FIRST_STAGE_RE.match(after, sep.end())
     if lb is None or not (lb["open"] or lb["close"]):
         return None
     if lb["open"] and _WORK_START_RE.search(after.split("\n", 1)[0]):
