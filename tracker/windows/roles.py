@@ -678,6 +678,16 @@ def _own_context(text: str, start: int, end: int, m: Mention) -> str:
     return _PARENS_RE.sub(lambda p: p.group(0) if p.start() <= at < p.end() else " ", context)
 
 
+# A clause of cause or circumstance after the date has its own subject: "Blijft de sluitingsdatum
+# van 31 januari 2024 om 23.59 uur gehandhaafd nu de startbijeenkomst is verplaatst?", "… stays
+# 1 March because the info session moved". Its decoy words are about that subject, not the date.
+_CAUSE_CLAUSE_RE = re.compile(
+    r"\b(?:nu|omdat|aangezien|doordat|now\s+that|because|since)\s+(?:de|het|een|onze|uw|the|a|an"
+    r"|our|your)\b",
+    _I,
+)
+
+
 def _governed(
     text: str,
     m: Mention,
@@ -708,6 +718,8 @@ def _governed(
             end = comma
     if _FOR_PROJECTS_RE.match(text, m.end, end):
         end = m.end
+    if (cause := _CAUSE_CLAUSE_RE.search(text, m.end, end)) is not None:
+        end = cause.start()
     context = _own_context(text, start, end, m)
     low_context = context.lower()
     if ("bevestiging" in low_context or "receipt" in low_context) and _RECEIPT_RE.search(context):
