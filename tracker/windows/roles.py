@@ -718,7 +718,7 @@ def _governed(
             end = comma
     if _FOR_PROJECTS_RE.match(text, m.end, end):
         end = m.end
-    if (cause := _CAUSE_CLAUSE_RE.search(text, m.end, end)) is not None:
+    if decoys.may_match(m.end, end) and (cause := _CAUSE_CLAUSE_RE.search(text, m.end, end)):
         end = cause.start()
     context = _own_context(text, start, end, m)
     low_context = context.lower()
