@@ -247,6 +247,22 @@ _WORK_YEAR_RE = re.compile(
     r"\s+(?:van|vanaf|from)|\s*\()\s*$",
     _I,
 )
+# The year named as what an application period is for: "De aanvraagperiode voor het werkjaar 2025
+# loopt van …", "The application period for the funding year 2025 runs from …" (the window).
+_FOR_YEAR_LEAD_RE = re.compile(
+    r"\b(?:aanvraag\w*|indien\w*|aanmeld\w*|applications?|submissions?|call|deadline)\b[^.;:\n]*$",
+    _I,
+)
+
+
+def _work_year_span(text: str, start: int, cs: int, pos: int) -> bool:
+    """Say whether the date at pos starts the span of an activity or work year."""
+    mt = _WORK_YEAR_RE.search(text, start, pos)
+    if mt is None:
+        return False
+    return not _FOR_YEAR_LEAD_RE.search(text, max(cs, mt.start() - 80), mt.start())
+
+
 # After the span of such a year its own deadline follows: "(1 januari t/m 31 december) vraagt u
 # jaarlijks vóór 1 juni …" (the closing is the application's, not the span's second end).
 _WORK_YEAR_GAP_RE = re.compile(r"^\s*\)?\s*,?\s*(?:\w+\s+){1,6}$")
@@ -929,7 +945,7 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and not _POSITIVE_RE.search(text, cs, m.start)
         ):
             r.negative = True
-        if not r.negative and _WORK_YEAR_RE.search(text, max(lead_start, m.start - 120), m.start):
+        if not r.negative and _work_year_span(text, max(lead_start, m.start - 120), cs, m.start):
             r.negative = True
             work_year.add(i)
         if positives.may_match(ctx, ce):  # text[ctx:cs] is the heading when ctx < cs
