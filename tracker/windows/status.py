@@ -333,10 +333,23 @@ _HEADLINE_OPENED_RE = re.compile(
 )
 
 
+# What the headline says opened must be a scheme or round, not a building ("Nieuwe sporthal
+# geopend") or a project.
+_HEADLINE_SCHEME_RE = re.compile(
+    r"regeling|subsidie|loket|oproep|\bcall|tender|fonds|\bfunds?\b|ronde|\bround|tijdvak"
+    r"|aanvra|openstelling|grants?\b|programm?e?\b|scheme|voucher",
+    _I,
+)
+
+
 def _headline_opened(text: str) -> bool:
-    """Say whether one of the first three lines is a headline reporting the opening."""
+    """Say whether one of the first three lines is a headline reporting a scheme's opening."""
     lines = [ln for ln in text.lstrip().split("\n", 6)[:6] if ln.strip()][:3]
-    return any(_HEADLINE_OPENED_RE.match(ln.strip()) for ln in lines)
+    for ln in lines:
+        mt = _HEADLINE_OPENED_RE.match(ln.strip())
+        if mt is not None and _HEADLINE_SCHEME_RE.search(mt["head"]):
+            return True
+    return False
 
 
 _OPEN_BADGE_RE = re.compile(r"^\s*status:\s*(?:aanvraagperiode\s+)?open\s*$", _I | re.MULTILINE)
