@@ -432,6 +432,7 @@ def _candidates(text: str) -> list[tuple[int, Mention]]:
                 start, wd = before.start(), WEEKDAYS[before["wd"].lower()]
             if _valid(d, mo, wy):
                 found.append((2, Mention(start, mt.end(), d, mo, wy, "day", wd)))
+        found += _month_first_ranges(text)
     years = _YEAR_GATE_RE.search(text) is not None
     for mt in MONTH_ABBR_FIRST_RE.finditer(text) if years and _ABBR_GATE_RE.search(low) else ():
         d, mo, wy = int(mt["d"]), MONTHS[mt["m"].lower()], int(mt["y"])
@@ -451,6 +452,32 @@ def _candidates(text: str) -> list[tuple[int, Mention]]:
                                  month_span=(mo, mo))))  # fmt: skip
     for mt in DAY_ONLY_RE.finditer(text):
         found.append((4, Mention(*mt.span(), int(mt["d"]), None, None, "day")))
+    return found
+
+
+# An English day range after its month: "April 1-30", "October 1 – 31, 2024", "January 2 to 31"
+# (two mentions, the end day borrowing the month and both the year written after the range).
+_MONTH_FIRST_RANGE_RE = re.compile(
+    r"(?<![\w])(?P<m>january|february|march|april|(?-i:May)|june|july|august|september|october"
+    r"|november|december)\s+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:[-–—]|\s(?:to|through|until|thru)\s)"
+    r"\s*(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s+(?P<y>(?:19|20)\d\d))?(?![\d:.,]\d|\d)"
+    r"(?!\s*(?:am|pm|a\.m|p\.m|h|hrs?|o['’]clock)\b)",
+    re.IGNORECASE,
+)
+
+
+def _month_first_ranges(text: str) -> list[tuple[int, Mention]]:
+    """Read "April 1-30" as two day mentions of that month (ahead of "April 1" alone)."""
+    found: list[tuple[int, Mention]] = []
+    if "-" not in text and "–" not in text and "—" not in text and " t" not in text:
+        return found
+    for mt in _MONTH_FIRST_RANGE_RE.finditer(text):
+        mo, wy = MONTHS[mt["m"].lower()], _year(mt["y"])
+        d1, d2 = int(mt["d1"]), int(mt["d2"])
+        if d1 >= d2 or not (_valid(d1, mo, wy) and _valid(d2, mo, wy)):
+            continue
+        found.append((1, Mention(mt.start(), mt.end("d1"), d1, mo, wy, "day")))
+        found.append((1, Mention(mt.start("d2"), mt.end(), d2, mo, wy, "day")))
     return found
 
 

@@ -120,7 +120,9 @@ _PLURAL_CLOSE_RE = re.compile(
 _LIST_RE = re.compile(r"^\s*(?:,\s*(?:en|and|of|or)?|en|and|of|or|&|/)\s*$", _I)
 # A line that starts with its date and names it after a colon or dash ("15 maart 2024 – sluiting
 # aanvraagperiode", "May 27th 2024, 23.59h: deadline abstract submission"); "h" ends "23.59h".
-_DATE_FIRST_TAIL_RE = re.compile(r"h?\s*[:–—-]\s*", _I)
+# A flattened calendar table puts the label cell right after the date, capitalised ("1 december
+# Startdatum indiening subsidieaanvragen", "1 februari Uiterste datum indiening").
+_DATE_FIRST_TAIL_RE = re.compile(r"h?(?:\s*[:–—-]\s*|[ \t]+(?=(?-i:[A-Z])))", _I)
 _BULLET_LEAD_RE = re.compile(r"^[\s•·▪*-]*$")
 # "12 maart – start van het project": the start of the work, not of applying (guide 8)
 _WORK_START_RE = re.compile(
@@ -187,6 +189,10 @@ _NEGATIVE_RE = first_letter_guard(
         r"|\bproject(?:en|s)?\s+(?:(?:moet|moeten|must|should)\b(?!(?:\s+\w+){0,3}?\s+(?:ingediend"
         r"|submitted|aangevraagd)\b)|start|starts|loopt|duurt|period)"
         r"|\bactiviteit(?:en)?\s+(?:moet|moeten|start|starten|loopt|lopen|plaats|vind|in\s+de\s+periode)"
+        # the execution period of the projects a deadline is for: "voor projecten die uitgevoerd
+        # worden in de daaropvolgende periode van 1 september tot en met 31 januari"
+        r"|\bproject(?:en)?\s+die\s+(?:\w+\s+){0,2}?(?:uitgevoerd|plaatsvind\w*|gerealiseerd)\b"
+        r"(?:\s+\w+){0,2}?\s+(?:in|tijdens)\s+(?:de|het)\b"
         r"|verstrekt\s+voor|formulier\w*\s+(?:is\s+)?(?:\w+\s+){0,4}beschikbaar|afgerond|duration"
         r"|\bbesluit|beslis|beschikking|decision|preadvies|uitsluitsel"
         r"|pre-?check|telefonisch|(?<!on)bereikbaar|openingstijden|bijeenkomst|webinar|info\s*days?"
@@ -232,6 +238,38 @@ NEGATIVE_WORDS = (
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
 # ("Nieuwe openstelling van de regeling … voor de periode van 11 januari …").
 _PERIOD_OF_RE = re.compile(r"\b(?:for|voor|over)\s+(?:the|de)\s+periode?\s+(?:from|van)\s*$", _I)
+# The year or period a grant is for, said as its own span: "Een werkingsjaar loopt van 1
+# september t/m 31 augustus", "Het werkjaar waarop wordt beoordeeld, loopt van 1 juli 2020 tot
+# …", "een kalenderjaarsubsidie (1 januari t/m 31 december)", "the activity period runs from
+# …": an activity period (guide 8), not the application window beside it.
+_WORK_YEAR_RE = re.compile(
+    r"\b(?:werk(?:ings)?jaar|subsidiejaar|kalenderjaar|boekjaar|verenigingsjaar|activiteitenjaar|jaar(?=subsidie)"
+    r"|activiteitenperiode|werkingsperiode|uitvoeringsperiode|subsidieperiode"
+    r"|(?:activity|project|implementation|funding|grant|financial|fiscal|working)\s+(?:period|year))"
+    r"(?:subsidie)?\b(?:(?:\s+|,\s*)(?!(?:aanvra|indien|aanvraag|apply|submi)\w*)[\w'’]+){0,5}?"
+    r"(?:\s*,?\s+(?:loopt|lopen|duurt|beslaat|omvat|gaat|runs|lasts|covers|is|extends)"
+    r"\s+(?:van|vanaf|from)|\s*\()\s*$",
+    _I,
+)
+# The year named as what an application period is for: "De aanvraagperiode voor het werkjaar 2025
+# loopt van …", "The application period for the funding year 2025 runs from …" (the window).
+_FOR_YEAR_LEAD_RE = re.compile(
+    r"\b(?:aanvraag\w*|indien\w*|aanmeld\w*|applications?|submissions?|call|deadline)\b[^.;:\n]*$",
+    _I,
+)
+
+
+def _work_year_span(text: str, start: int, cs: int, pos: int) -> bool:
+    """Say whether the date at pos starts the span of an activity or work year."""
+    mt = _WORK_YEAR_RE.search(text, start, pos)
+    if mt is None:
+        return False
+    return not _FOR_YEAR_LEAD_RE.search(text, max(cs, mt.start() - 80), mt.start())
+
+
+# After the span of such a year its own deadline follows: "(1 januari t/m 31 december) vraagt u
+# jaarlijks vóór 1 juni …" (the closing is the application's, not the span's second end).
+_WORK_YEAR_GAP_RE = re.compile(r"^\s*\)?\s*,?\s*(?:\w+\s+){1,6}$")
 # A confirmation of receipt promised by a date is no deadline ("alle aanvragers voor 23 oktober
 # een ontvangstbevestiging sturen"); only next to the date, since a headline about late
 # confirmations says nothing about the dates below it.
@@ -326,16 +364,19 @@ _POSITIVE_RE = first_letter_guard(
         r"|\bdient\b(?:\s+(?!in\b)\w+){0,4}?\s+in\b(?!\s+(?:te|het|de|een|\d))"
         r"|openstelling"
         r"|opengesteld|tijdvak|tranche|ronde|loket|deadline|inschrijv|aanmeld|\bcall\b|subsidie"
-        r"|aan\s+te\s+vragen|in\s+te\s+dienen|voorstellen|\bvraag\w*\s+(?:\w+\s+){0,3}aan\b",
+        r"|aan\s+te\s+vragen|in\s+te\s+dienen|voorstellen|\bvraag\w*\s+(?:\w+\s+){0,3}aan\b"
+        # Flemish: the papers are delivered ("bezorgen de vereiste documenten … tegen 4 oktober")
+        r"|\bbezorg(?:en|t|d)?\s+(?:\w+\s+){0,3}?(?:documenten|formulier\w*|dossier|bewijsstukken"
+        r"|stukken)\b",
         _I,
     ),
-    "acdiloprstv",
+    "abcdiloprstv",
 )
 # Every match of _POSITIVE_RE contains one of these words (checked like NEGATIVE_WORDS).
 POSITIVE_WORDS = (
     "aanvra", "dien", "submi", "appl", "proposal", "openstelling", "opengesteld", "tijdvak",
     "tranche", "ronde", "loket", "deadline", "inschrijv", "aanmeld", "call", "subsidie",
-    "vragen", "voorstellen", "vraag",
+    "vragen", "voorstellen", "vraag", "bezorg",
 )  # fmt: skip
 RECURRING_RE = re.compile(
     r"\b(?:jaarlijks|elk\s+jaar|ieder\s+jaar|per\s+jaar|annually|every\s+year|each\s+year)\b", _I
@@ -553,12 +594,29 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         r.role, r.strong = WINDOW, True
 
 
+# A list item that names the stage submitted by its leading date after a colon ("- 12 June 2018:
+# concept notes for …", "5 March 2024: full proposals due", "1 May: submission of pre-proposals"):
+# a deadline, as "deadline" there would be. Not what is done with them by then ("concept notes
+# evaluated", "full proposals invited"): the label must end the stage name or say "due".
+_DATE_FIRST_STAGE_RE = re.compile(
+    r"(?P<open>(?!))?(?P<close>(?:(?:concept|outline|full|final|first[-\s]stage|second[-\s]stage|stage\s*[12]"
+    r"|pre-?)\s*(?:notes?|proposals?|applications?)|pre-?proposals?|expressions?\s+of\s+interest"
+    r"|letters?\s+of\s+intent|submission\s+of\b[^\n]{0,60}?)"
+    r"(?=\s*(?:due\b|for\b|to\b|\(|,|;|$)|\s*\n)(?![^\n]{0,40}\b(?:evaluat\w*|invited|notif\w*"
+    r"|results?|decisions?|assess\w*|selected|published)\b)"
+    r"|[^\n:]{0,40}?\bdue\b)",
+    _I | re.MULTILINE,
+)
+
+
 def _date_first_label(lead: str, after: str) -> re.Match[str] | None:
     """Return the opening or closing label written after a line's leading date, if any."""
     if not _BULLET_LEAD_RE.match(lead):
         return None
     sep = _DATE_FIRST_TAIL_RE.match(after)
     lb = _LABEL_RE.match(after, sep.end()) if sep else None
+    if lb is None and sep is not None and ":" in after[: sep.end()]:
+        return _DATE_FIRST_STAGE_RE.match(after, sep.end())
     if lb is None or not (lb["open"] or lb["close"]):
         return None
     if lb["open"] and _WORK_START_RE.search(after.split("\n", 1)[0]):
@@ -669,6 +727,16 @@ def _own_context(text: str, start: int, end: int, m: Mention) -> str:
     return _PARENS_RE.sub(lambda p: p.group(0) if p.start() <= at < p.end() else " ", context)
 
 
+# A clause of cause or circumstance after the date has its own subject: "Blijft de sluitingsdatum
+# van 31 januari 2024 om 23.59 uur gehandhaafd nu de startbijeenkomst is verplaatst?", "… stays
+# 1 March because the info session moved". Its decoy words are about that subject, not the date.
+_CAUSE_CLAUSE_RE = re.compile(
+    r"\b(?:nu|omdat|aangezien|doordat|now\s+that|because|since)\s+(?:de|het|een|onze|uw|the|a|an"
+    r"|our|your)\b",
+    _I,
+)
+
+
 def _governed(
     text: str,
     m: Mention,
@@ -699,6 +767,8 @@ def _governed(
             end = comma
     if _FOR_PROJECTS_RE.match(text, m.end, end):
         end = m.end
+    if decoys.may_match(m.end, end) and (cause := _CAUSE_CLAUSE_RE.search(text, m.end, end)):
+        end = cause.start()
     context = _own_context(text, start, end, m)
     low_context = context.lower()
     if ("bevestiging" in low_context or "receipt" in low_context) and _RECEIPT_RE.search(context):
@@ -867,6 +937,7 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     decoys, positives = WordHits(low, NEGATIVE_WORDS), WordHits(low, POSITIVE_WORDS)
     roles: list[Role] = []
     prev: Role | None = None
+    work_year: set[int] = set()  # mentions that open an activity year's span
     for i, m in enumerate(mentions):
         ci = _clause_of(spans, span_starts, m.start)
         cs, ce, after_break = spans[ci]
@@ -905,6 +976,9 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and not _POSITIVE_RE.search(text, cs, m.start)
         ):
             r.negative = True
+        if not r.negative and _work_year_span(text, max(lead_start, m.start - 120), cs, m.start):
+            r.negative = True
+            work_year.add(i)
         if positives.may_match(ctx, ce):  # text[ctx:cs] is the heading when ctx < cs
             context = _own_context(text, ctx, ce, m)
             r.positive = bool(_POSITIVE_RE.search(context) or _POSITIVE_RE.search(heading_text))
@@ -960,6 +1034,7 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and not (_POSITIVE_RE.search(lead) and CLOSING_WORDS_RE.search(lead))
             and not _colon_close_label(lead)
             and not _repeated_deadline(roles, r, lead)
+            and not (i - 2 in work_year and _WORK_YEAR_GAP_RE.match(lead))
         ):  # "…tot 30 juni, moeten ingediend worden tegen uiterlijk 15 september": its own
             r.negative = True  # submission words make the second closing no part of the decoy;
             # so does its own deadline label ("… on 10 Oct and the submission deadline will be on")

@@ -338,6 +338,38 @@ def _continuous_submission(text: str) -> bool:
     return False
 
 
+# A headline that reports the opening without dates: "BOSA regeling 2023 geopend", "Regeling
+# X nu opengesteld", "Call for proposals opened" (open, guide 7). Only as a short title line
+# near the top, in the perfect ("(is) geopend"), not the future or past of an opening ("wordt
+# geopend op 1 mei", "werd in 2019 geopend") nor negated ("nog niet geopend").
+_HEADLINE_OPENED_RE = re.compile(
+    r"^(?!(?:[^\n]*\b(?:wordt|worden|werd|werden|was|waren|zal|zullen|gaat|gaan|will|was|were"
+    r"|niet|geen|not|no|weer|opnieuw|again|soon|binnenkort)\b))"
+    r"(?P<head>[^\n.?!:;]{3,90}?)\s+(?:(?:is|zijn|nu|now|has\s+been|have\s+been|officially|officieel)\s+)?"
+    r"(?:geopend|opengesteld|opened|open\s+gesteld)\s*!?\s*$",
+    _I | re.MULTILINE,
+)
+
+
+# What the headline says opened must be a scheme or round, not a building ("Nieuwe sporthal
+# geopend") or a project.
+_HEADLINE_SCHEME_RE = re.compile(
+    r"regeling|subsidie|loket|oproep|\bcall|tender|fonds|\bfunds?\b|ronde|\bround|tijdvak"
+    r"|aanvra|openstelling|grants?\b|programm?e?\b|scheme|voucher",
+    _I,
+)
+
+
+def _headline_opened(text: str) -> bool:
+    """Say whether one of the first three lines is a headline reporting a scheme's opening."""
+    lines = [ln for ln in text.lstrip().split("\n", 6)[:6] if ln.strip()][:3]
+    for ln in lines:
+        mt = _HEADLINE_OPENED_RE.match(ln.strip())
+        if mt is not None and _HEADLINE_SCHEME_RE.search(mt["head"]):
+            return True
+    return False
+
+
 _OPEN_BADGE_RE = re.compile(r"^\s*status:\s*(?:aanvraagperiode\s+)?open\s*$", _I | re.MULTILINE)
 # An explanation of the portal's status labels is not the status of a call.
 _ALL_STATES_RE = (_OPEN_RE, _CLOSED_RE, _UPCOMING_RE)
@@ -694,7 +726,7 @@ def words_status(text: str, stopped: bool) -> str:
         return "closed"
     if _UPCOMING_RE.search(text):
         return "upcoming"
-    if _OPEN_RE.search(text) or _CLOSING_SOON_RE.search(text):
+    if _OPEN_RE.search(text) or _CLOSING_SOON_RE.search(text) or _headline_opened(text):
         return "open"
     return "open" if _open_all_year(text) else "unknown"
 
