@@ -928,6 +928,28 @@ def _list_heading(text: str, pos: int) -> str:
     return ""
 
 
+# A date first, then an active "you can apply" clause: "Op maandag 3 juli, om 10:00 kun jij
+# weer proberen STAP-budget aan te vragen", "Op 2 september kunt u uw aanvraag indienen". The
+# passive form ("kunnen … worden ingediend") is in _TAIL_RE; this active form has a subject
+# pronoun or noun between the modal and the verb, so the date opens the window. A negation
+# ("kunt u niet meer aanvragen") or a condition ("Als u op 4 maart … bent ingeschreven, kunt u
+# aanvragen") leaves the date alone.
+_ON_DATE_LEAD_RE = re.compile(r"(?:^|[\s(])(?:op|on)\s*$", _I)
+_CONDITION_IN_LEAD_RE = re.compile(r"\b(?:als|indien|wanneer|zodra|if|when)\b", _I)
+_ACTIVE_APPLY_TAIL_RE = re.compile(
+    r"^[\s,]*(?:kun|kunt|kan|kunnen)\s+(?:(?!niet\b|geen\b)[\w-]+\s+){0,6}?"
+    r"(?:aanvragen|aan\s+te\s+vragen|indienen|in\s+te\s+dienen)\b",
+    _I,
+)
+
+
+def _active_apply_after(text: str, lead: str, end: int, tail_end: int) -> bool:
+    """True when "Op <date>" is followed by an active, unnegated "kunt u … aanvragen"."""
+    if not _ON_DATE_LEAD_RE.search(lead) or _CONDITION_IN_LEAD_RE.search(lead):
+        return False
+    return _ACTIVE_APPLY_TAIL_RE.match(text[end:tail_end]) is not None
+
+
 def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     """Give every mention a role, or NONE when it is not an application date."""
     spans = _clause_spans(text, mentions)
@@ -1017,6 +1039,10 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             tail_end = nxt.start if nxt is not None and nxt.start < ce else ce
             if _RAN_OUT_RE.search(text, m.start - len(lead), tail_end):
                 r.role, r.strong, r.positive = CLOSE_INCL, True, True
+        if r.role == NONE and not r.negative:
+            tail_end = nxt.start if nxt is not None and nxt.start < ce else ce
+            if _active_apply_after(text, lead, m.end, tail_end):
+                r.role, r.strong, r.positive = OPEN, True, True
         if r.role == NONE and not r.negative and _reported_closure(text, m, lead):
             r.role, r.strong, r.positive = CLOSE_INCL, True, True
         if (
