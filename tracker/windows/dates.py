@@ -183,10 +183,13 @@ def _compile() -> None:
     DAY_MONTH_CELL_RE = re.compile(
         r"(?:^|(?<=\|))[ \t•·▪*]*(?P<d>[0-3]\d)[-/](?P<m>[01]\d)[ \t]*(?=$|\|)", re.MULTILINE
     )
-    # "van 1 tot en met 31 maart": a bare day borrowing the month of the next date.
+    # "van 1 tot en met 31 maart": a bare day borrowing the month of the next date. The end day
+    # may carry its weekday ("Van maandag 12 tot en met vrijdag 16 november 2018"): the weekday
+    # names the same day, so it does not stop the range (the start's own weekday is taken into
+    # the mention in _candidates, as for written dates).
     DAY_ONLY_RE = re.compile(
         rf"(?<![\w.,/-])(?P<d>[0-3]?\d)(?:e)?(?=\s*(?:t/m|tot en met|tot|-|–|en|and)\s*"
-        rf"[0-3]?\d\s+{_MON})",
+        rf"(?:{_WD},?\s+)?[0-3]?\d\s+{_MON})",
         re.IGNORECASE,
     )
     QUARTER_RE = re.compile(
@@ -451,7 +454,11 @@ def _candidates(text: str) -> list[tuple[int, Mention]]:
         found.append((3, Mention(*mt.span(), None, mo, int(mt["y"]), "month",
                                  month_span=(mo, mo))))  # fmt: skip
     for mt in DAY_ONLY_RE.finditer(text):
-        found.append((4, Mention(*mt.span(), int(mt["d"]), None, None, "day")))
+        start, wd = mt.start(), None
+        before = WEEKDAY_BEFORE_RE.search(text, max(0, start - 12), start)
+        if before:  # "maandag 12 tot en met …": the weekday belongs to the bare day
+            start, wd = before.start(), WEEKDAYS[before["wd"].lower()]
+        found.append((4, Mention(start, mt.end(), int(mt["d"]), None, None, "day", wd)))
     return found
 
 
@@ -618,6 +625,6 @@ def find_mentions(text: str, published: date | None = None) -> list[Mention]:
             nxt = chosen[i + 1] if i + 1 < len(chosen) else None
             if nxt is None or nxt.month is None or not _valid(m.day or 0, nxt.month, nxt.year):
                 continue
-            m = Mention(m.start, m.end, m.day, nxt.month, nxt.year, "day")
+            m = Mention(m.start, m.end, m.day, nxt.month, nxt.year, "day", m.weekday)
         out.append(_attach_time(text, m, out[-1].end if out else 0))
     return out
