@@ -383,6 +383,29 @@ def _default_close(text: str, low: str | None, mentions: list[Mention]) -> time 
     return None
 
 
+def _drop_refined_openings(raws: list[_Raw]) -> list[_Raw]:
+    """Drop a vague opening that a day-level opening inside its period spells out.
+
+    A headline "Eerste openstelling … in september 2022" above "De verwachte openstellingsdatum
+    is 12 september 2022" names one opening twice, once vaguely; left alone the vague one made a
+    dateless window that came first and hid the exact one. Only a vague opening with its own
+    year is dropped, and only when an exact opening falls within its period: "Ronde 2 opent in
+    maart 2026" next to a round opening in September stays a window of its own.
+    """
+    exact = [r.opens for r in raws if r.vague is None and r.opens is not None]
+    if not exact:
+        return raws
+    out = []
+    for raw in raws:
+        v = raw.vague
+        if v is not None and v.role == OPEN and v.m.year is not None:
+            first, last = v.m.period(v.m.year)
+            if any(first <= d <= last for d in exact):
+                continue
+        out.append(raw)
+    return out
+
+
 def _dedupe(raws: list[_Raw]) -> list[_Raw]:
     """Drop repeated windows and a lone opening that a full range with that opening repeats."""
     full = {r.opens for r in raws if r.opens and r.closes}
@@ -539,7 +562,7 @@ def build(
         for raw in _pair(roles)
         if raw.vague is not None or _resolve(raw, roles, text, today, recurring)
     ]
-    raws = _dedupe(_merge_halves(_split_backwards(raws)))
+    raws = _dedupe(_merge_halves(_split_backwards(_drop_refined_openings(raws))))
     _scope_stops(raws, stop_positions(text) if stops is None else stops, text, today)
     default_close = _default_close(text, low, mentions)
     money = find_money(text) if raws else []
