@@ -950,6 +950,31 @@ def _active_apply_after(text: str, lead: str, end: int, tail_end: int) -> bool:
     return _ACTIVE_APPLY_TAIL_RE.match(text[end:tail_end]) is not None
 
 
+# An opening put off to a later day: "besloten om de eerste openstelling … uit te stellen tot
+# september 2022", "De openstelling is uitgesteld tot 1 oktober". The date after "tot" is when
+# applying starts, not the last day of a window; a postponed deadline ("De deadline … is
+# uitgesteld tot 1 oktober") has a closing word in its clause and stays a closing.
+_POSTPONED_TO_RE = re.compile(
+    r"\b(?:uit\s+te\s+stellen|uitgesteld|uitstellen|verschoven|verplaatst|postponed|moved)"
+    r"\s+(?:tot|naar|to|until)\s*$",
+    _I,
+)
+
+
+# CLOSING_WORDS_RE finds "sluit" inside "besluit", which a postponement usually comes with
+# ("het besluit genomen om de openstelling uit te stellen tot …").
+_POSTPONED_CLOSING_RE = re.compile(r"deadline|(?<!be)sluit|einddatum|closing|\bclos", _I)
+
+
+def _postponed_opening(clause_lead: str) -> bool:
+    """True when the words before a date put off an opening (not a deadline) to that date."""
+    return bool(
+        _POSTPONED_TO_RE.search(clause_lead[-60:])
+        and _OPENING_WORDS_RE.search(clause_lead)
+        and not _POSTPONED_CLOSING_RE.search(clause_lead)
+    )
+
+
 def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     """Give every mention a role, or NONE when it is not an application date."""
     spans = _clause_spans(text, mentions)
@@ -1039,6 +1064,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             tail_end = nxt.start if nxt is not None and nxt.start < ce else ce
             if _RAN_OUT_RE.search(text, m.start - len(lead), tail_end):
                 r.role, r.strong, r.positive = CLOSE_INCL, True, True
+        if r.role in (NONE, CLOSE_INCL, CLOSE_EXCL) and _postponed_opening(text[cs : m.start]):
+            r.role, r.strong, r.positive, r.amends = OPEN, True, True, False
         if r.role == NONE and not r.negative:
             tail_end = nxt.start if nxt is not None and nxt.start < ce else ce
             if _active_apply_after(text, lead, m.end, tail_end):
