@@ -400,6 +400,26 @@ DEFAULT_CLOSE_TIME_RE = re.compile(
     rf"{TIME_PATTERN}",
     _I,
 )
+# A deadline time written in words and stated apart from the dates ("… by midnight (Eastern
+# Standard Time) on the day of the deadline", "The cut off time for applications is midday", "De
+# sluitingstijd is middernacht"): midnight is the end of the deadline day, midday 12:00 (guide 5).
+# The deadline word must follow in the same sentence, or the time must be what a "cut-off time"
+# or "sluitingstijd" is, so phone hours ("until midnight on weekdays") and booking times for an
+# info session ("by noon on the day before the session") lend nothing.
+_WORDED_TIME = (
+    r"(?:(?P<mid>(?<![\w])(?:middernacht|midnight)(?![a-z]))"
+    r"|(?P<noon>(?<![\w])(?:12\s+)?(?:noon|midday)(?![a-z])))"
+)
+WORDED_CLOSE_TIME_BEFORE_RE = re.compile(
+    rf"\b(?:by|before|until|vóór|voor|tot)\s+{_WORDED_TIME}[^.\n]{{0,60}}?"
+    r"\b(?:deadline|closing\s+date|sluitingsdatum|einddatum)",
+    _I,
+)
+WORDED_CLOSE_TIME_IS_RE = re.compile(
+    r"(?:\b(?:cut[- ]?off|closing|deadline|submission)\s+time|\bsluitingstijd)\b[^.\n]{0,50}?"
+    rf"(?:\bis|:)\s+(?:at\s+|om\s+)?{_WORDED_TIME}",
+    _I,
+)
 # "!" ends a sentence only before a capital: "Voor elkaar! geopend" is a name.
 _BOUNDARY_RE = re.compile(r"[.?](?=\s+[^\W\d_])|!(?=\s+[A-Z])|[;\n|▪•]|\[(?:…|\.\.\.)\]")
 _PARENS_RE = re.compile(r"\([^()]*\)")
