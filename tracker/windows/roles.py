@@ -70,7 +70,9 @@ _LABEL_RE = first_letter_guard(
         r"|applications?\s+available|begins?(?=\s+on))"
         r"|(?P<close>einddatum|sluitingsdatum|closing(?:\s+date)?|deadlines?(?:\s+dates?)?"
         # not inside "besluit" ("Uitvoeringsbesluit subsidies …, december 2019")
-        r"|cut-?off(?:\s+dates?)?|(?<!be)sluit(?:en|ing)?|closes?|uiterste\s+\w*datum|indiendatum"
+        # "cut off dates" with a space (UK trusts) as a noun only: "will be cut off" is a verb
+        r"|cut-?off(?:\s+dates?)?|cut\s+off\s+dates?"
+        r"|(?<!be)sluit(?:en|ing)?|closes?|uiterste\s+\w*datum|indiendatum"
         r"|(?:af)?gesloten(?!\s+(?:verklaard|tot|van))"
         r"|inleverdatum"
         # plural labels ("met uiterlijke indieningsdata 15 april en 15 oktober")
@@ -111,7 +113,7 @@ _DASH_RE = re.compile(r"^\s*[-–—]\s*$")
 # A plural deadline label ("Full application deadlines:", "Sluitingsdata:", "cut-off dates"): the
 # dates after it are separate deadlines, so a dash between two of them joins a list, not a range.
 _PLURAL_CLOSE_RE = re.compile(
-    r"\b(?:deadlines|deadline\s+dates|closing\s+dates|cut-?offs|cut-?off\s+dates"
+    r"\b(?:deadlines|deadline\s+dates|closing\s+dates|cut-?offs|cut[- ]?off\s+dates"
     r"|sluitingsdat(?:a|ums)|einddat(?:a|ums)|indiendat(?:a|ums)|indieningsdat(?:a|ums)"
     r"|deadlinedat(?:a|ums))\b[^.;\n\d]{0,40}$",
     _I,
