@@ -213,6 +213,11 @@ _NEGATIVE_RE = first_letter_guard(
         # the date of a decree, act or meeting: "van" is "of", not "from" ("het
         # Cultureelerfgoeddecreet van 24 februari 2017", "in hun vergadering van 22 februari")
         r"|decreet\s+van\b|\bwet\s+van\b|vergadering\s+van\b|zitting\s+van\b"
+        # the same for a governing body named with its meeting date ("In de Gemeenteraad van 15
+        # december 2015 werd het subsidiereglement goedgekeurd", "Provinciale Staten van 12
+        # juni"); only right before a day number, so "de raad van bestuur stelt … open van 1
+        # maart" and "het college stelt … open van" keep their windows
+        r"|\b(?:gemeente)?raad\s+van(?=\s+\d)|\bcollege\s+van(?=\s+\d)|\bstaten\s+van(?=\s+\d)"
         # a count of applications received up to a date is a statistic, no deadline
         r"|aantal\s+(?:\w+\s+){0,2}?(?:ontvangen|ingediende|binnengekomen)\s+aanvragen\b"
         r"|number\s+of\s+(?:\w+\s+){0,2}?(?:applications|proposals)\s+(?:received|submitted)\b",
@@ -234,7 +239,7 @@ NEGATIVE_WORDS = (
     "staatscourant", "regeling", "verordening", "stand", "seizoen", "begrotingsjaar", "door",
     "geannuleerd", "cance", "ingetrokken", "withdrawn", "opengesteld", "onbekend", "meestal",
     "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
-    "vergadering", "zitting", "aantal", "number",
+    "vergadering", "zitting", "aantal", "number", "raad", "college", "staten",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
