@@ -1168,6 +1168,49 @@ def _lone_zoned_deadline(text: str, m: Mention) -> bool:
     return bool(_DEADLINE_ZONE_RE.search(text, m.start, m.end))
 
 
+# A list of dates announced as "before" them ("should therefore be submitted before the
+# following dates:", "vóór de volgende data:"): each row is a "before Y" deadline, the last day
+# being Y − 1 (guide 3), as if "vóór" stood in every row. Only dates are announced so: "well
+# before the deadlines below" is advice about the deadlines, which stay inclusive.
+_BEFORE_LIST_RE = re.compile(
+    r"\b(?:before|vóór|voor)\s+(?:the\s+following|these|de\s+volgende|deze|onderstaande)\s+"
+    r"(?:dates|data|datums)\b[^.\n]{0,30}:",
+    _I,
+)
+_BEFORE_LIST_REACH = 250
+# What may stand between two rows of such a list: line breaks, bullets, separators.
+_ROW_GAP_RE = re.compile(r"[\s•·▪*,;|–—-]*")
+# A row or heading that states its own inclusive bound keeps it ("uiterlijk", "by", "t/m").
+_INCLUSIVE_CUE_RE = re.compile(
+    r"\b(?:uiterlijk|t/m|tot\s+en\s+met|by|until|through|no\s+later\s+than|on\s+or\s+before)\b",
+    _I,
+)
+
+
+def _before_listed_dates(text: str, roles: list[Role]) -> None:
+    """Make the closings listed under a "before the following dates:" line exclusive."""
+    i = 0
+    while i < len(roles):
+        r = roles[i]
+        if r.role != CLOSE_INCL or r.m.precision != "day":
+            i += 1
+            continue
+        floor = roles[i - 1].m.end if i > 0 else 0
+        lead = text[max(floor, r.m.start - _BEFORE_LIST_REACH) : r.m.start]
+        announce = _BEFORE_LIST_RE.search(lead)
+        j = i + 1  # the run of rows: closings with nothing but separators between them
+        while (
+            j < len(roles)
+            and roles[j].role == CLOSE_INCL
+            and _ROW_GAP_RE.fullmatch(text, roles[j - 1].m.end, roles[j].m.start)
+        ):
+            j += 1
+        if announce and not _INCLUSIVE_CUE_RE.search(lead, announce.end()):
+            for row in roles[i:j]:
+                row.role = CLOSE_EXCL
+        i = j
+
+
 def apply_layout(text: str, roles: list[Role]) -> None:
     """Give table cells and listed rows their roles; rows of other schemes are decoys."""
     spans = [
@@ -1203,6 +1246,7 @@ def apply_layout(text: str, roles: list[Role]) -> None:
             and _LIST_RE.match(text[prev.m.end : r.m.start])
         ):
             r.role, r.strong = prev.role, prev.strong
+    _before_listed_dates(text, roles)
 
 
 # Applying named right before the "vanaf" cue: "aanvragen kan vanaf", "applications can be
