@@ -21,6 +21,8 @@ from tracker.windows.roles import (
     OPEN,
     RECURRING_RE,
     WINDOW,
+    WORDED_CLOSE_TIME_BEFORE_RE,
+    WORDED_CLOSE_TIME_IS_RE,
     Role,
     assign_roles,
 )
@@ -375,8 +377,24 @@ def _default_close(text: str, low: str | None, mentions: list[Mention]) -> time 
     `low` is `lowered(text)`: without any of the words the patterns cannot match.
     """
     if low is not None and not any(word in low for word in _DEFAULT_CLOSE_WORDS):
-        return None
+        return _worded_default_close(text, low, mentions)
     for rx in (DEFAULT_CLOSE_TIME_RE, DEFAULT_CLOSE_TIME_AFTER_RE):
+        for mt in rx.finditer(text):
+            if not any(mt.start() <= m.start < mt.end() for m in mentions):
+                return time_of(mt)
+    return _worded_default_close(text, low, mentions)
+
+
+# Every match of the WORDED_CLOSE_TIME_* patterns holds one of these words.
+_WORDED_TIME_WORDS = ("midnight", "middernacht", "midday", "noon")
+
+
+def _worded_default_close(text: str, low: str | None, mentions: list[Mention]) -> time | None:
+    """Return a deadline time written in words apart from any date ("by midnight … on the day of
+    the deadline", "The cut off time … is midday"), if the text gives one."""
+    if low is not None and not any(word in low for word in _WORDED_TIME_WORDS):
+        return None
+    for rx in (WORDED_CLOSE_TIME_BEFORE_RE, WORDED_CLOSE_TIME_IS_RE):
         for mt in rx.finditer(text):
             if not any(mt.start() <= m.start < mt.end() for m in mentions):
                 return time_of(mt)

@@ -37,7 +37,8 @@ _OPEN_HEAD_RE = re.compile(r"\b(?:open|opening|start|begin|launch)\w*", _I)
 _CLOSE_HEAD_RE = re.compile(
     r"deadline|sluitingsdatum|sluiting|einddatum|indiendat|indieningsdatum|uiterste|closing"
     r"|inleverdatum"
-    r"|cut-?off|due\b",
+    # "cut off dates" with a space as a noun only: "will be cut off on these dates" is a verb
+    r"|cut-?off|cut\s+off\s+dates?|due\b",
     _I,
 )
 # A column of dates that are no application bounds ("Uiterste datum besluit", "Feedback").

@@ -70,7 +70,9 @@ _LABEL_RE = first_letter_guard(
         r"|applications?\s+available|begins?(?=\s+on))"
         r"|(?P<close>einddatum|sluitingsdatum|closing(?:\s+date)?|deadlines?(?:\s+dates?)?"
         # not inside "besluit" ("Uitvoeringsbesluit subsidies …, december 2019")
-        r"|cut-?off(?:\s+dates?)?|(?<!be)sluit(?:en|ing)?|closes?|uiterste\s+\w*datum|indiendatum"
+        # "cut off dates" with a space (UK trusts) as a noun only: "will be cut off" is a verb
+        r"|cut-?off(?:\s+dates?)?|cut\s+off\s+dates?"
+        r"|(?<!be)sluit(?:en|ing)?|closes?|uiterste\s+\w*datum|indiendatum"
         r"|(?:af)?gesloten(?!\s+(?:verklaard|tot|van))"
         r"|inleverdatum"
         # plural labels ("met uiterlijke indieningsdata 15 april en 15 oktober")
@@ -111,7 +113,7 @@ _DASH_RE = re.compile(r"^\s*[-–—]\s*$")
 # A plural deadline label ("Full application deadlines:", "Sluitingsdata:", "cut-off dates"): the
 # dates after it are separate deadlines, so a dash between two of them joins a list, not a range.
 _PLURAL_CLOSE_RE = re.compile(
-    r"\b(?:deadlines|deadline\s+dates|closing\s+dates|cut-?offs|cut-?off\s+dates"
+    r"\b(?:deadlines|deadline\s+dates|closing\s+dates|cut-?offs|cut[- ]?off\s+dates"
     r"|sluitingsdat(?:a|ums)|einddat(?:a|ums)|indiendat(?:a|ums)|indieningsdat(?:a|ums)"
     r"|deadlinedat(?:a|ums))\b[^.;\n\d]{0,40}$",
     _I,
@@ -211,6 +213,11 @@ _NEGATIVE_RE = first_letter_guard(
         # the date of a decree, act or meeting: "van" is "of", not "from" ("het
         # Cultureelerfgoeddecreet van 24 februari 2017", "in hun vergadering van 22 februari")
         r"|decreet\s+van\b|\bwet\s+van\b|vergadering\s+van\b|zitting\s+van\b"
+        # the same for a governing body named with its meeting date ("In de Gemeenteraad van 15
+        # december 2015 werd het subsidiereglement goedgekeurd", "Provinciale Staten van 12
+        # juni"); only right before a day number, so "de raad van bestuur stelt … open van 1
+        # maart" and "het college stelt … open van" keep their windows
+        r"|\b(?:gemeente)?raad\s+van(?=\s+\d)|\bcollege\s+van(?=\s+\d)|\bstaten\s+van(?=\s+\d)"
         # a count of applications received up to a date is a statistic, no deadline
         r"|aantal\s+(?:\w+\s+){0,2}?(?:ontvangen|ingediende|binnengekomen)\s+aanvragen\b"
         r"|number\s+of\s+(?:\w+\s+){0,2}?(?:applications|proposals)\s+(?:received|submitted)\b",
@@ -232,7 +239,7 @@ NEGATIVE_WORDS = (
     "staatscourant", "regeling", "verordening", "stand", "seizoen", "begrotingsjaar", "door",
     "geannuleerd", "cance", "ingetrokken", "withdrawn", "opengesteld", "onbekend", "meestal",
     "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
-    "vergadering", "zitting", "aantal", "number",
+    "vergadering", "zitting", "aantal", "number", "raad", "college", "staten",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
@@ -398,6 +405,26 @@ DEFAULT_CLOSE_TIME_RE = re.compile(
     rf"(?:einddatum|deadlines?|sluitingstijd|closing\s+date)(?:[^.\n]{{0,120}}?"
     rf"(?:vóór|voor|om|tot|at|by|before|no\s+later\s+than|end\s+at)\s+|\s*:?\s*)"
     rf"{TIME_PATTERN}",
+    _I,
+)
+# A deadline time written in words and stated apart from the dates ("… by midnight (Eastern
+# Standard Time) on the day of the deadline", "The cut off time for applications is midday", "De
+# sluitingstijd is middernacht"): midnight is the end of the deadline day, midday 12:00 (guide 5).
+# The deadline word must follow in the same sentence, or the time must be what a "cut-off time"
+# or "sluitingstijd" is, so phone hours ("until midnight on weekdays") and booking times for an
+# info session ("by noon on the day before the session") lend nothing.
+_WORDED_TIME = (
+    r"(?:(?P<mid>(?<![\w])(?:middernacht|midnight)(?![a-z]))"
+    r"|(?P<noon>(?<![\w])(?:12\s+)?(?:noon|midday)(?![a-z])))"
+)
+WORDED_CLOSE_TIME_BEFORE_RE = re.compile(
+    rf"\b(?:by|before|until|vóór|voor|tot)\s+{_WORDED_TIME}[^.\n]{{0,60}}?"
+    r"\b(?:deadline|closing\s+date|sluitingsdatum|einddatum)",
+    _I,
+)
+WORDED_CLOSE_TIME_IS_RE = re.compile(
+    r"(?:\b(?:cut[- ]?off|closing|deadline|submission)\s+time|\bsluitingstijd)\b[^.\n]{0,50}?"
+    rf"(?:\bis|:)\s+(?:at\s+|om\s+)?{_WORDED_TIME}",
     _I,
 )
 # "!" ends a sentence only before a capital: "Voor elkaar! geopend" is a name.
@@ -1194,6 +1221,49 @@ def _lone_zoned_deadline(text: str, m: Mention) -> bool:
     return bool(_DEADLINE_ZONE_RE.search(text, m.start, m.end))
 
 
+# A list of dates announced as "before" them ("should therefore be submitted before the
+# following dates:", "vóór de volgende data:"): each row is a "before Y" deadline, the last day
+# being Y − 1 (guide 3), as if "vóór" stood in every row. Only dates are announced so: "well
+# before the deadlines below" is advice about the deadlines, which stay inclusive.
+_BEFORE_LIST_RE = re.compile(
+    r"\b(?:before|vóór|voor)\s+(?:the\s+following|these|de\s+volgende|deze|onderstaande)\s+"
+    r"(?:dates|data|datums)\b[^.\n]{0,30}:",
+    _I,
+)
+_BEFORE_LIST_REACH = 250
+# What may stand between two rows of such a list: line breaks, bullets, separators.
+_ROW_GAP_RE = re.compile(r"[\s•·▪*,;|–—-]*")
+# A row or heading that states its own inclusive bound keeps it ("uiterlijk", "by", "t/m").
+_INCLUSIVE_CUE_RE = re.compile(
+    r"\b(?:uiterlijk|t/m|tot\s+en\s+met|by|until|through|no\s+later\s+than|on\s+or\s+before)\b",
+    _I,
+)
+
+
+def _before_listed_dates(text: str, roles: list[Role]) -> None:
+    """Make the closings listed under a "before the following dates:" line exclusive."""
+    i = 0
+    while i < len(roles):
+        r = roles[i]
+        if r.role != CLOSE_INCL or r.m.precision != "day":
+            i += 1
+            continue
+        floor = roles[i - 1].m.end if i > 0 else 0
+        lead = text[max(floor, r.m.start - _BEFORE_LIST_REACH) : r.m.start]
+        announce = _BEFORE_LIST_RE.search(lead)
+        j = i + 1  # the run of rows: closings with nothing but separators between them
+        while (
+            j < len(roles)
+            and roles[j].role == CLOSE_INCL
+            and _ROW_GAP_RE.fullmatch(text, roles[j - 1].m.end, roles[j].m.start)
+        ):
+            j += 1
+        if announce and not _INCLUSIVE_CUE_RE.search(lead, announce.end()):
+            for row in roles[i:j]:
+                row.role = CLOSE_EXCL
+        i = j
+
+
 def apply_layout(text: str, roles: list[Role]) -> None:
     """Give table cells and listed rows their roles; rows of other schemes are decoys."""
     spans = [
@@ -1229,6 +1299,7 @@ def apply_layout(text: str, roles: list[Role]) -> None:
             and _LIST_RE.match(text[prev.m.end : r.m.start])
         ):
             r.role, r.strong = prev.role, prev.strong
+    _before_listed_dates(text, roles)
 
 
 # Applying named right before the "vanaf" cue: "aanvragen kan vanaf", "applications can be
