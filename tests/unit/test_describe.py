@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from decimal import Decimal
 
 from tracker.models import Window
@@ -21,6 +21,28 @@ def test_window_phrase_in_local_time() -> None:
     assert window_phrase(window) == (
         "van 1 maart 2027 09:00 tot en met 31 maart 2027 17:00, budget € 17.000.000"
     )
+
+
+def test_a_deadline_at_24_uur_reads_24_00_not_23_59() -> None:
+    from datetime import date
+
+    from tracker.read.timefmt import local_moment
+    from tracker.windows import extract_windows
+
+    got = extract_windows(
+        "Aanvragen kan van 1 maart 2027 tot en met 31 maart 2027 24.00 uur.", date(2027, 2, 1)
+    )
+    assert got.closes == date(2027, 3, 31) and got.closes_time is not None
+    window = Window(
+        scheme_id=1,
+        opens_at=local_moment(date(2027, 3, 1), None),
+        closes_at=local_moment(date(2027, 3, 31), got.closes_time, end_of_day=True),
+        closes_has_time=True,
+    )
+    assert window_phrase(window) == "van 1 maart 2027 tot en met 31 maart 2027 24:00"
+    # a time the source wrote as 23:59 stays 23:59
+    window.closes_at = local_moment(date(2027, 3, 31), time(23, 59))
+    assert window_phrase(window).endswith("31 maart 2027 23:59")
 
 
 def test_money() -> None:

@@ -47,7 +47,13 @@ def format_moment_nl(moment: datetime | None, has_time: bool) -> str:
         return "onbekend"
     local = to_local(moment)
     text = format_date_nl(local.date())
-    return f"{text} {local:%H:%M}" if has_time else text
+    return f"{text} {clock_nl(local)}" if has_time else text
+
+
+def clock_nl(local: datetime) -> str:
+    """'17:00'; the last instant of a day, as "24.00 uur" and "middernacht" are stored
+    (LABELLING.md 5), reads '24:00' as the source wrote it, not '23:59'."""
+    return "24:00" if local.time() >= END_OF_DAY else f"{local:%H:%M}"
 
 
 def format_short(moment: datetime | None) -> str:
