@@ -56,6 +56,12 @@ _MON = (
     rf"\.?(?![a-z]))"
 )
 _FULLMON = rf"(?:{_alt(FULL_MONTHS)})(?![a-z])"
+# "medio april/mei 2019", "eind mei of begin juni": a choice of months names no day
+_ALT_MONTH_RE = re.compile(
+    rf"\s*(?:/|\bof\b|\bor\b)\s*(?:(?:begin|early|half|medio|midden|mid|eind|einde|end\s+of"
+    rf"|late)(?:\s+|-))?{_FULLMON}",
+    re.IGNORECASE,
+)
 _WD = rf"(?:{_alt(WEEKDAYS)})"
 # 12-hour ("5:00 p.m.", "5 PM"), 24-hour ("17.00", "17h00", Flemish "17u00") and bare Flemish
 # hours ("12u", "12h – noon"); the 12-hour form is tried first so "5:00 PM" does not stop at "5:00".
@@ -407,6 +413,10 @@ def _candidates(text: str) -> list[tuple[int, Mention]]:
             # "begin juni", "early March": a month-level aim like "in juni", no day (guide 4.3
             # names only medio/half and eind as day-level); the month itself is left to the
             # month patterns
+            continue
+        if not mt["y"] and _ALT_MONTH_RE.match(text, mt.end()):
+            # "medio april/mei 2019": one of two months, not a day-level date (guide 4.3);
+            # the month patterns still see "mei 2019"
             continue
         last = p in ("eind", "einde", "end of", "late")
         day = None if last else MONTH_PART_DAY.get(p, 1)
