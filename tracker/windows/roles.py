@@ -719,8 +719,24 @@ _LABEL_TAIL_WORDS = frozenset(
 )  # fmt: skip
 
 
+# A launch of something that is not a call: "Creative Europe's annual work programme, which the
+# Commission launched on 26 May" (a programme or its guide made public is a decoy, guide 8).
+_OTHER_LAUNCH_LEAD_RE = re.compile(
+    r"\b(?:(?:annual\s+)?work\s*programmes?|werkprogramma\w*|programme\s+guide|programmagids"
+    r"|strateg(?:y|ie)|websites?|platforms?|campaign|campagne|report|rapport)\b"
+    r"(?:(?!\b(?:calls?|oproep\w*|applications?|aanvra\w*|tender)\b)[^.;\n]){0,60}$",
+    _I,
+)
+
+
 def _is_label(label_lead: str, lb: re.Match[str]) -> bool:
     """Say whether a label word found above the date's line stands as a label, not in a name."""
+    if (
+        lb["open"]
+        and lb.group().lower().startswith(("launch", "lancering"))
+        and _OTHER_LAUNCH_LEAD_RE.search(label_lead, 0, lb.start())
+    ):
+        return False
     own_line = label_lead.rfind("\n") + 1
     if lb.start() >= own_line or not lb["open"]:
         return True
