@@ -31,6 +31,9 @@ WEEKDAYS: dict[str, int] = {
     "maandag": 0, "dinsdag": 1, "woensdag": 2, "donderdag": 3, "vrijdag": 4, "zaterdag": 5,
     "zondag": 6, "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
     "saturday": 5, "sunday": 6,
+    # West Frisian ("fan moandei 20 april oant en mei tongersdei 28 maaie"); "freed" (Friday)
+    # is left out, it is an English word
+    "moandei": 0, "tiisdei": 1, "woansdei": 2, "tongersdei": 3, "sneon": 5, "snein": 6,
 }  # fmt: skip
 SEASONS: dict[str, tuple[int, int]] = {
     "voorjaar": (3, 5), "lente": (3, 5), "spring": (3, 5), "zomer": (6, 8), "summer": (6, 8),
