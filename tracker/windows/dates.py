@@ -31,6 +31,9 @@ WEEKDAYS: dict[str, int] = {
     "maandag": 0, "dinsdag": 1, "woensdag": 2, "donderdag": 3, "vrijdag": 4, "zaterdag": 5,
     "zondag": 6, "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
     "saturday": 5, "sunday": 6,
+    # West Frisian ("fan moandei 20 april oant en mei tongersdei 28 maaie"); "freed" (Friday)
+    # is left out, it is an English word
+    "moandei": 0, "tiisdei": 1, "woansdei": 2, "tongersdei": 3, "sneon": 5, "snein": 6,
 }  # fmt: skip
 SEASONS: dict[str, tuple[int, int]] = {
     "voorjaar": (3, 5), "lente": (3, 5), "spring": (3, 5), "zomer": (6, 8), "summer": (6, 8),
@@ -56,6 +59,12 @@ _MON = (
     rf"\.?(?![a-z]))"
 )
 _FULLMON = rf"(?:{_alt(FULL_MONTHS)})(?![a-z])"
+# "medio april/mei 2019", "eind mei of begin juni": a choice of months names no day
+_ALT_MONTH_RE = re.compile(
+    rf"\s*(?:/|\bof\b|\bor\b)\s*(?:(?:begin|early|half|medio|midden|mid|eind|einde|end\s+of"
+    rf"|late)(?:\s+|-))?{_FULLMON}",
+    re.IGNORECASE,
+)
 _WD = rf"(?:{_alt(WEEKDAYS)})"
 # 12-hour ("5:00 p.m.", "5 PM"), 24-hour ("17.00", "17h00", Flemish "17u00") and bare Flemish
 # hours ("12u", "12h – noon"); the 12-hour form is tried first so "5:00 PM" does not stop at "5:00".
@@ -407,6 +416,10 @@ def _candidates(text: str) -> list[tuple[int, Mention]]:
             # "begin juni", "early March": a month-level aim like "in juni", no day (guide 4.3
             # names only medio/half and eind as day-level); the month itself is left to the
             # month patterns
+            continue
+        if not mt["y"] and _ALT_MONTH_RE.match(text, mt.end()):
+            # "medio april/mei 2019": one of two months, not a day-level date (guide 4.3);
+            # the month patterns still see "mei 2019"
             continue
         last = p in ("eind", "einde", "end of", "late")
         day = None if last else MONTH_PART_DAY.get(p, 1)

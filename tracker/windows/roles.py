@@ -46,7 +46,7 @@ _ADJACENT_RE = re.compile(
     r"|tegen(?:\s+uiterlijk)?|ten\s+laatste"  # Flemish "tegen 1 februari": by that day
     r"|ending|ends|eindigend|eindigt)"  # "starting on 17/11/2025 and ending on 31/12/2025"
     r"|(?P<excl>tot|vóór|voor|before|prior\s+to|oant)"
-    r"|(?P<open>vanaf|van|from|met\s+ingang\s+van|tussen|between|sinds|since|as\s+of"
+    r"|(?P<open>vanaf|van|fan|from|met\s+ingang\s+van|tussen|between|sinds|since|as\s+of"
     r"|starting(?:\s+(?:on|from))?|beginning|per))"
     r"\s*:?\s*(?:op|on|de|het|is|the)?\s*$",
     _I,
@@ -123,8 +123,13 @@ _LIST_RE = re.compile(r"^\s*(?:,\s*(?:en|and|of|or)?|en|and|of|or|&|/)\s*$", _I)
 # A line that starts with its date and names it after a colon or dash ("15 maart 2024 – sluiting
 # aanvraagperiode", "May 27th 2024, 23.59h: deadline abstract submission"); "h" ends "23.59h".
 # A flattened calendar table puts the label cell right after the date, capitalised ("1 december
-# Startdatum indiening subsidieaanvragen", "1 februari Uiterste datum indiening").
-_DATE_FIRST_TAIL_RE = re.compile(r"h?(?:\s*[:–—-]\s*|[ \t]+(?=(?-i:[A-Z])))", _I)
+# Startdatum indiening subsidieaanvragen", "1 februari Uiterste datum indiening"); a date noun
+# is such a cell whatever its case ("1 december startdatum indiening").
+_DATE_FIRST_TAIL_RE = re.compile(
+    r"h?(?:\s*[:–—-]\s*|[ \t]+(?=(?-i:[A-Z])|(?:start|begin|eind|sluitings|openings)datum\b"
+    r"|uiterste\s+\w*datum\b))",
+    _I,
+)
 _BULLET_LEAD_RE = re.compile(r"^[\s•·▪*-]*$")
 # "12 maart – start van het project": the start of the work, not of applying (guide 8)
 _WORK_START_RE = re.compile(
@@ -714,8 +719,24 @@ _LABEL_TAIL_WORDS = frozenset(
 )  # fmt: skip
 
 
+# A launch of something that is not a call: "Creative Europe's annual work programme, which the
+# Commission launched on 26 May" (a programme or its guide made public is a decoy, guide 8).
+_OTHER_LAUNCH_LEAD_RE = re.compile(
+    r"\b(?:(?:annual\s+)?work\s*programmes?|werkprogramma\w*|programme\s+guide|programmagids"
+    r"|strateg(?:y|ie)|websites?|platforms?|campaign|campagne|report|rapport)\b"
+    r"(?:(?!\b(?:calls?|oproep\w*|applications?|aanvra\w*|tender)\b)[^.;\n]){0,60}$",
+    _I,
+)
+
+
 def _is_label(label_lead: str, lb: re.Match[str]) -> bool:
     """Say whether a label word found above the date's line stands as a label, not in a name."""
+    if (
+        lb["open"]
+        and lb.group().lower().startswith(("launch", "lancering"))
+        and _OTHER_LAUNCH_LEAD_RE.search(label_lead, 0, lb.start())
+    ):
+        return False
     own_line = label_lead.rfind("\n") + 1
     if lb.start() >= own_line or not lb["open"]:
         return True

@@ -108,6 +108,15 @@ _ANNOUNCED_RE = re.compile(
     # applying is not possible yet ("Er is nog geen financiering mogelijk vanuit het JTF")
     r"|\bnog\s+geen\s+(?:financiering|subsidie|aanvragen|aanvraag)\s+(?:\w+\s+)?mogelijk\b"
     r"|\b(?:aanvragen|indienen)\s+is\s+nog\s+niet\s+mogelijk\b"
+    # an opening the writer expects at a time ahead, object first ("de eerste openstelling
+    # verwachten we medio 2022", "Openstelling nieuwe regeling wordt verwacht medio april/mei
+    # 2019"): the time must follow, so "Na de openstelling verwachten we veel aanvragen" is no
+    # announcement
+    r"|\b(?:openstelling|opening|oproep|call|tender|aanvraagronde|aanvraagperiode)\b[^.\n]{0,40}?"
+    r"\b(?:verwachten\s+(?:we|wij)|wordt\s+(?:deze\s+)?verwacht)\s+(?:\w+\s+)?"
+    r"(?:in|medio|begin|half|eind|rond|omstreeks|na|voor|vóór)\s+(?:de\s+|het\s+)?"
+    r"(?:20\d\d|zomer|voorjaar|najaar|herfst|winter|januari|februari|maart|april|mei|juni|juli"
+    r"|augustus|september|oktober|november|december)\b"
     r"|(?:start|opent|begint|gaat\s+open|opens|will\s+open)\s+(?:in|begin|medio|eind)\s+"
     r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november"
     r"|december|\d{4})\b"
@@ -382,7 +391,8 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
                  "potje", "beëindigd", "getrokken", "withdrawn", "cancel", "voorbij", "verstreken",
                  "afgelopen", "afgesloten", "no longer", "oversubscribed", "behandeling",
                  "committed", "bereikt"),
-    _ANNOUNCED_RE: ("later", "volgt", "announced", "open", "nog ", "start", "begin", "launch"),
+    _ANNOUNCED_RE: ("later", "volgt", "announced", "open", "nog ", "start", "begin", "launch",
+                    "verwacht"),
 }  # fmt: skip
 
 
