@@ -122,6 +122,38 @@ def test_an_acronym_that_is_another_schemes_name_is_proposed(
     assert proposal.proposal.reason.lower() == "zelfde naam 'sde++'"
 
 
+def test_a_same_name_proposal_does_not_hide_a_title_look_alike(sqlite_engine: Engine) -> None:
+    """The demo's three SDE++ schemes: the list's "… Klimaattransitie (SDE++)" is the page's
+    "SDE++" by name and the Staatscourant's "… klimaattransitie in 2026" by title; staff are
+    shown both, so all three can be joined."""
+    s = _store_all(
+        sqlite_engine,
+        (
+            "stcrt",
+            _data("stcrt", "Stimulering duurzame energieproductie en klimaattransitie in 2026"),
+        ),  # fmt: skip
+        ("page", _data("page", "SDE++", day=30)),
+        (
+            "list",
+            _data(
+                "list", "Stimulering Duurzame Energieproductie en Klimaattransitie (SDE++)", day=60
+            ),
+        ),  # fmt: skip
+    )
+    assert len(_schemes(s)) == 3
+    found = sorted((p.target.title, p.proposal.reason.split(" ")[0])
+                   for p in review.merge_proposals(s))  # fmt: skip
+    assert found == [
+        ("SDE++", "zelfde"),
+        ("Stimulering duurzame energieproductie en klimaattransitie in 2026", "titel"),
+    ]
+    # storing the same publication again proposes nothing twice
+    again = _data("list", "Stimulering Duurzame Energieproductie en Klimaattransitie (SDE++)")
+    store_scheme(s, "list", again, NOW + timedelta(hours=1))
+    s.flush()
+    assert len(review.merge_proposals(s)) == 2
+
+
 def test_a_years_round_and_the_scheme_without_a_year_are_proposed(sqlite_engine: Engine) -> None:
     s = _store_all(
         sqlite_engine,

@@ -27,7 +27,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
@@ -185,6 +185,13 @@ class Match:
     proposal: Scheme | None = None
     proposal_reason: str = ""
     score: float = 0.0
+    # a second look-alike besides a same-name proposal: (scheme, reason, score)
+    also: tuple[tuple[Scheme, str, float], ...] = ()
+
+    def proposals(self) -> list[tuple[Scheme, str, float]]:
+        """Every scheme proposed to staff for this publication, the strongest first."""
+        first = [(self.proposal, self.proposal_reason, self.score)] if self.proposal else []
+        return first + list(self.also)
 
 
 def find_scheme(session: Session, source_id: str, data: SchemeData) -> Match:
@@ -361,13 +368,18 @@ def _propose(
     mine = normalise_title(name)
     opening = bool(_OPENING.search(data.title))
     best: tuple[float, _Named | None, str] = (0.0, None, "")
+    first: Match | None = None
     for value, scheme in same:
         if _regions_agree(scheme, data) and _numbers_agree(name, scheme.title, opening=opening):
-            return Match(None, MergeReason.CREATED, new.reason, scheme,
-                         f"zelfde naam '{value}'", 1.0)  # fmt: skip
-    for value, scheme in cited_by:
+            first = Match(None, MergeReason.CREATED, new.reason, scheme,
+                          f"zelfde naam '{value}'", 1.0)  # fmt: skip
+            break
+    for value, scheme in cited_by if first is None else ():
         reason = f"regelingsnummer {value} wordt aangehaald door een publicatie daarvan"
-        return Match(None, MergeReason.CREATED, new.reason, scheme, reason, 1.0)
+        first = Match(None, MergeReason.CREATED, new.reason, scheme, reason, 1.0)
+        break
+    # the title look-alike is asked for too: "X (SDE++)" is proposed to "SDE++" by name and
+    # to "X in 2026" by title, so staff see every scheme that may be the same one
     for candidate in _token_candidates(session, _tokens(subject_title(data))):
         if not _regions_agree(candidate, data) or not _numbers_agree(
             name, candidate.title, opening=opening
@@ -376,11 +388,17 @@ def _propose(
         ratio = _likeness(mine, normalise_title(candidate.title))
         if ratio > best[0]:
             best = (ratio, candidate, candidate.title)
-    if best[1] is not None and best[0] >= SIMILARITY:
-        reason = f"titel lijkt {best[0]:.0%} op '{best[2]}'"
-        target = session.get(Scheme, best[1].id)
-        return Match(None, MergeReason.CREATED, new.reason, target, reason, best[0])
-    return new
+    if best[1] is None or best[0] < SIMILARITY:
+        return first or new
+    reason = f"titel lijkt {best[0]:.0%} op '{best[2]}'"
+    if first is not None:
+        assert first.proposal is not None
+        if first.proposal.id == best[1].id:
+            return first
+        also = session.get(Scheme, best[1].id)
+        return replace(first, also=((also, reason, best[0]),)) if also is not None else first
+    target = session.get(Scheme, best[1].id)
+    return Match(None, MergeReason.CREATED, new.reason, target, reason, best[0])
 
 
 # the words that say what kind of instrument a title is, not which one: "Tijdelijke
@@ -644,20 +662,22 @@ def move_keys(session: Session, publication_ids: Iterable[int], scheme_id: int) 
 
 def propose_merge(
     session: Session, scheme: Scheme, match: Match, now: datetime
-) -> MergeProposal | None:
-    """Record the proposal of ``match`` for staff, once per pair of schemes."""
-    if match.proposal is None or match.proposal.id == scheme.id:
-        return None
-    assert scheme.id is not None and match.proposal.id is not None
-    known = session.exec(
-        select(MergeProposal).where(
-            MergeProposal.scheme_id == scheme.id, MergeProposal.target_id == match.proposal.id
-        )
-    ).first()
-    if known is not None:
-        return None
-    proposal = MergeProposal(scheme_id=scheme.id, target_id=match.proposal.id,
-                             reason=match.proposal_reason, score=match.score,
-                             created_at=now)  # fmt: skip
-    session.add(proposal)
-    return proposal
+) -> list[MergeProposal]:
+    """Record the proposals of ``match`` for staff, once per pair of schemes."""
+    made = []
+    for target, reason, score in match.proposals():
+        if target.id == scheme.id:
+            continue
+        assert scheme.id is not None and target.id is not None
+        known = session.exec(
+            select(MergeProposal).where(
+                MergeProposal.scheme_id == scheme.id, MergeProposal.target_id == target.id
+            )
+        ).first()
+        if known is not None:
+            continue
+        proposal = MergeProposal(scheme_id=scheme.id, target_id=target.id, reason=reason,
+                                 score=score, created_at=now)  # fmt: skip
+        session.add(proposal)
+        made.append(proposal)
+    return made

@@ -330,8 +330,8 @@ def _new_publication(
 def _propose(
     session: Session, scheme: Scheme, match: Match, now: datetime, data: SchemeData
 ) -> None:
-    if propose_merge(session, scheme, match, now) is not None:
-        logger.info("%s: merge proposed: %s", data.key, match.proposal_reason)
+    for proposal in propose_merge(session, scheme, match, now):
+        logger.info("%s: merge proposed: %s", data.key, proposal.reason)
 
 
 def _new_windows(
