@@ -106,6 +106,7 @@ THIS_YEAR_RE: re.Pattern[str]
 RELATIVE_DAY_RE: re.Pattern[str]
 _WEEKDAY_RANGE_RE: re.Pattern[str]
 _WEEKDAY_HABIT_RE: re.Pattern[str]
+_SINCE_BEFORE_RE: re.Pattern[str]
 _PAST_RE: re.Pattern[str]
 DAY_BACKREF_RE: re.Pattern[str]
 _PATTERN_NAMES = frozenset(
@@ -130,6 +131,7 @@ _PATTERN_NAMES = frozenset(
         "RELATIVE_DAY_RE",
         "_WEEKDAY_RANGE_RE",
         "_WEEKDAY_HABIT_RE",
+        "_SINCE_BEFORE_RE",
         "_PAST_RE",
         "DAY_BACKREF_RE",
     )
@@ -144,7 +146,7 @@ def _compile() -> None:
     global DAY_MONTH_CELL_RE
     global DAY_ONLY_RE, QUARTER_RE, SEASON_RE, YEAR_PART_RE, MONTH_PART_RE, MONTH_YEAR_RE
     global TIME_AFTER_RE, TIME_BEFORE_RE, THIS_YEAR_RE, RELATIVE_DAY_RE, _WEEKDAY_RANGE_RE
-    global _WEEKDAY_HABIT_RE, _PAST_RE, DAY_BACKREF_RE
+    global _WEEKDAY_HABIT_RE, _PAST_RE, DAY_BACKREF_RE, _SINCE_BEFORE_RE
     WRITTEN_RE = re.compile(
         # "7. January 2026" (German style, with a year only: "2. September" may be a list
         # number) and "1oktober 2012" (a typo gluing the day to a full month name)
@@ -249,6 +251,8 @@ def _compile() -> None:
         r"|sloot|kwam|kwamen|meldde|ontving|bleek|stond|liep|did|were|opened|closed|announced)\b",
         re.IGNORECASE,
     )
+    # "sinds zaterdag", "since Monday": a start already passed, so the weekday looks back.
+    _SINCE_BEFORE_RE = re.compile(r"\b(?:sinds|sedert|since)\s+$", re.IGNORECASE)
     # "op de 17e": the day of a date named before.
     DAY_BACKREF_RE = re.compile(r"\bop\s+de\s+(?P<d>[0-3]?\d)(?:e|ste|de)\b", re.IGNORECASE)
     global _COMPILED
@@ -555,7 +559,9 @@ def _relative_days(text: str, published: date) -> list[tuple[int, Mention]]:
             day = published - timedelta(days=back or 7)
         elif pre:
             day = published + timedelta(days=ahead or 7)
-        elif _PAST_RE.search(_sentence(text, mt.start(), mt.end())):
+        elif _PAST_RE.search(_sentence(text, mt.start(), mt.end())) or _SINCE_BEFORE_RE.search(
+            text, max(0, mt.start() - 10), mt.start()
+        ):
             day = published - timedelta(days=back)
         else:
             day = published + timedelta(days=ahead)
