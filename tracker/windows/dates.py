@@ -214,9 +214,10 @@ def _compile() -> None:
         re.IGNORECASE,
     )
     MONTH_YEAR_RE = re.compile(rf"(?<![\w.])(?P<m>{_FULLMON})\s+(?P<y>(?:19|20)\d\d)\b", re.I)
+    # "van 9 maart 2026 vanaf 9.00 uur tot en met …": "vanaf" ties the opening hour to its day.
     TIME_AFTER_RE = re.compile(
         rf"(?:\s*,)?\s*\(?\s*(?:(?:stipt|precies|exactly|sharp)\s+)?(?:(?:om|at|-|–|vóór|voor|tot"
-        rf"|oant|by|before|rond|around|omstreeks|uiterlijk|until)\s*)?"
+        rf"|oant|by|before|rond|around|omstreeks|uiterlijk|until|vanaf)\s*)?"
         rf"(?:{_TIME_CORE}{_UUR}{_SMIDDAGS}|{_MIDNIGHT}|{_NOON}){_TZ}",
         re.IGNORECASE,
     )
