@@ -325,6 +325,13 @@ _OPENED_TAIL_RE = re.compile(
     r"\b(?:geopend|opengesteld|open|gestart|opengegaan)\b",
     _I,
 )
+# "Op 3 juni om 09:00 uur start de nieuwe ronde van de regeling": the start of an application
+# round (not of a project: the noun must name a round, period or call).
+_ROUND_START_TAIL_RE = re.compile(
+    r"^[\s,]*(?:start|starten|begint|beginnen)\s+(?:de|het|een)\s+"
+    r"(?:\w+\s+){0,2}?(?:aanvraag|subsidie|indienings)?(?:ronde|tijdvak|openstelling|call)\b",
+    _I,
+)
 # "On 20 March, the … programme launched a call for applications", "Op 1 mei opende het fonds
 # een nieuwe oproep", "Op 3 juni heeft de provincie het loket geopend": a call launched or opened
 # on that day opens then (a call only published is left to the publication rules).
@@ -602,12 +609,13 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         or r.m.precision == "day"
         and (
             _OPENED_TAIL_RE.match(after)
+            or _ROUND_START_TAIL_RE.match(after)
             or _LAUNCHED_TAIL_RE.match(after)
             or (_PASSIVE_LAUNCH_LEAD_RE.search(lead) and _LAUNCH_WORD_TAIL_RE.match(after))
         )
     ):
         r.role, r.strong = OPEN, True
-        r.launch = not _OPENED_TAIL_RE.match(after)
+        r.launch = not (_OPENED_TAIL_RE.match(after) or _ROUND_START_TAIL_RE.match(after))
     elif r.m.precision == "day" and _REOPEN_TAIL_RE.match(after):
         r.role, r.strong = OPEN, True
     elif (first := _date_first_label(lead, after)) is not None:
