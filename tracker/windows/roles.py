@@ -177,6 +177,10 @@ _DECISION_CONTENT_RE = re.compile(
 )
 _EXTENDED_RE = re.compile(r"\b(?:verlengd|extended|prolonged)\b", _I)
 _NEW_RE = re.compile(r"^\s*(?:naar|tot\s+en\s+met|tot|to|until)\s*$", _I)
+# A whole old range moved: "gewijzigd van 15 december t/m 31 januari naar 15 februari t/m
+# 31 maart". The end of the old range, followed by "naar", is superseded as well (guide 6.4).
+_OLD_RANGE_END_RE = re.compile(r"^\s*(?:t/m|tot\s+en\s+met|tot|-|–|—|until|through)\s*$", _I)
+_TO_NEW_RE = re.compile(r"^\s*(?:naar|to)\s*$", _I)
 _OPENING_WORDS_RE = re.compile(r"opening|opent|openstelling|startdatum|\bstart", _I)
 CLOSING_WORDS_RE = re.compile(r"deadline|sluit|einddatum|closing|clos", _I)
 
@@ -528,6 +532,14 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         r.role = OLD
         return
     if prev is not None and gap_before is not None:
+        if (
+            prev.role == OLD
+            and _OLD_RANGE_END_RE.match(gap_before)
+            and gap_after is not None
+            and _TO_NEW_RE.match(gap_after)
+        ):
+            r.role = OLD
+            return
         if prev.role == OLD and _NEW_RE.match(gap_before):
             # an extension lengthens a window, so its new date is the deadline even when a
             # name in the clause holds "start" ("The Starting Grant call will be extended from")
@@ -536,6 +548,9 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
                 and not CLOSING_WORDS_RE.search(clause)
                 and not _EXTENDED_RE.search(clause)
             )
+            # the new date starts a range of its own ("… naar 15 februari t/m 31 maart")
+            starts_range = gap_after is not None and _OLD_RANGE_END_RE.match(gap_after)
+            opening = opening or bool(starts_range and _TO_NEW_RE.match(gap_before))
             r.role, r.amends, r.strong = (OPEN if opening else CLOSE_INCL), True, True
             r.replaces = prev.m
             return
