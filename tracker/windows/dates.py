@@ -215,10 +215,12 @@ def _compile() -> None:
     )
     MONTH_YEAR_RE = re.compile(rf"(?<![\w.])(?P<m>{_FULLMON})\s+(?P<y>(?:19|20)\d\d)\b", re.I)
     # "van 9 maart 2026 vanaf 9.00 uur tot en met …": "vanaf" ties the opening hour to its day.
+    # A bracketed time takes its closing bracket along ("from 2 January (12:00 am) to
+    # 3 February"), so the range connector after it is read.
     TIME_AFTER_RE = re.compile(
-        rf"(?:\s*,)?\s*\(?\s*(?:(?:stipt|precies|exactly|sharp)\s+)?(?:(?:om|at|-|–|vóór|voor|tot"
-        rf"|oant|by|before|rond|around|omstreeks|uiterlijk|until|vanaf)\s*)?"
-        rf"(?:{_TIME_CORE}{_UUR}{_SMIDDAGS}|{_MIDNIGHT}|{_NOON}){_TZ}",
+        rf"(?:\s*,)?\s*(?P<tp>\()?\s*(?:(?:stipt|precies|exactly|sharp)\s+)?(?:(?:om|at|-|–|vóór"
+        rf"|voor|tot|oant|by|before|rond|around|omstreeks|uiterlijk|until|vanaf)\s*)?"
+        rf"(?:{_TIME_CORE}{_UUR}{_SMIDDAGS}|{_MIDNIGHT}|{_NOON}){_TZ}(?(tp)\s*\)?)",
         re.IGNORECASE,
     )
     # A time written right before the date, noon included: UK competition tables write
