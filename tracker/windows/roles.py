@@ -225,7 +225,10 @@ _NEGATIVE_RE = first_letter_guard(
         r"|\b(?:gemeente)?raad\s+van(?=\s+\d)|\bcollege\s+van(?=\s+\d)|\bstaten\s+van(?=\s+\d)"
         # a count of applications received up to a date is a statistic, no deadline
         r"|aantal\s+(?:\w+\s+){0,2}?(?:ontvangen|ingediende|binnengekomen)\s+aanvragen\b"
-        r"|number\s+of\s+(?:\w+\s+){0,2}?(?:applications|proposals)\s+(?:received|submitted)\b",
+        r"|number\s+of\s+(?:\w+\s+){0,2}?(?:applications|proposals)\s+(?:received|submitted)\b"
+        # the term of a programme or pilot ("a pilot project with a term of one year starting on
+        # 1 June 2019"): its running time, not a window (guide 8, like "looptijd")
+        r"|\bterm\s+of\s+(?:one|two|three|four|five|\d+)\s+(?:years?|months?)\b",
         _I,
     ),
     "abcdefgilmnopqrstuvwz",
@@ -244,7 +247,7 @@ NEGATIVE_WORDS = (
     "staatscourant", "regeling", "verordening", "stand", "seizoen", "begrotingsjaar", "door",
     "geannuleerd", "cance", "ingetrokken", "withdrawn", "opengesteld", "onbekend", "meestal",
     "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
-    "vergadering", "zitting", "aantal", "number", "raad", "college", "staten",
+    "vergadering", "zitting", "aantal", "number", "raad", "college", "staten", "term",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
@@ -363,8 +366,11 @@ _LAUNCH_WORD_TAIL_RE = re.compile(r"^[\s,]*(?:gelanceerd|launched)\b", _I)
 # unless a closing word comes between ("should be launched in March and close on 30 April").
 # "Issued" and "released" say the same of a call ("The second call is expected to be issued on
 # 14/04/2022").
+# A call cited by its place in the gazette ("de Call for proposals …, in de Staatscourant
+# gepubliceerd op 22 juni 2021, nr. 31456") is a document reference in a recital, not a launch.
 _CALL_PUBLISHED_RE = re.compile(
-    r"\b(?:calls?|oproep(?:en)?)\b[^.\n]{0,80}?\b(?:published|launched|issued|released"
+    r"\b(?:calls?|oproep(?:en)?)\b(?:(?!staatscourant|stcrt|gazette)[^.\n]){0,80}?"
+    r"\b(?:published|launched|issued|released"
     r"|gepubliceerd|gelanceerd)"
     r"\b(?:(?!clos|sluit|deadline)[^.\n]){0,60}$",
     _I,
