@@ -42,6 +42,8 @@ ORDINALS |= {"third": 3, "fourth": 4}
 YEAR_PART: dict[str, tuple[int, int]] = {
     "begin": (1, 3), "early": (1, 3), "medio": (5, 8), "midden": (5, 8), "mid": (5, 8),
     "half": (5, 8), "eind": (10, 12), "einde": (10, 12), "end of": (10, 12), "late": (10, 12),
+    # "from the beginning of 2023", "by the start of 2024": a year part, null like "begin 2023"
+    "beginning of": (1, 3), "start of": (1, 3), "middle of": (5, 8),
 }  # fmt: skip
 MONTH_PART_DAY = {"begin": 1, "early": 1, "half": 15, "medio": 15, "midden": 15, "mid": 15}
 
