@@ -486,6 +486,40 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
     return out
 
 
+# A closure already done on a day: "hebben we de ronde gesloten op 20 november 2020, 12.45 uur",
+# "the call was closed on 3 May" (the act, not a planned end).
+_CLOSED_ON_LEAD_RE = re.compile(
+    r"\b(?:(?:hebben|heeft|is|zijn|werd|werden)\b[^.\n]{0,60}?\bgesloten|(?:was|were|has\s+been"
+    r"|have\s+been)\s+closed|sloot|sloten)\s+(?:op|on)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _apply_early_closures(raws: list[_Raw], text: str) -> list[_Raw]:
+    """End a window on the day a lone closure inside it says it was closed (guide 6.5).
+
+    "Ronde open 11 juni 2020 … sluitingsdatum 10 december 2020 … hebben we de ronde gesloten op
+    20 november 2020, 12.45 uur": one round that ended early, not a second window.
+    """
+    out = list(raws)
+    for raw in raws:
+        c = raw.close_r
+        if raw.opens is not None or raw.closes is None or c is None or raw.vague is not None:
+            continue
+        if not _CLOSED_ON_LEAD_RE.search(text, max(c.clause[0], c.m.start - 100), c.m.start):
+            continue
+        inside = [
+            w
+            for w in out
+            if w is not raw and w.opens and w.closes and w.opens <= raw.closes < w.closes
+        ]
+        if len(inside) == 1:
+            w = inside[0]
+            w.close_r, w.closes = c, raw.closes
+            out.remove(raw)
+    return out
+
+
 def _written_close(raw: _Raw) -> date | None:
     """Return the closing day as written: "tot 30 juni" (no time) names 30 June, not the 29th."""
     c = raw.close_r
@@ -616,6 +650,7 @@ def build(
         if raw.vague is not None or _resolve(raw, roles, text, today, recurring)
     ]
     raws = _dedupe(_merge_halves(_split_backwards(_drop_refined_openings(raws))))
+    raws = _apply_early_closures(raws, text)
     _scope_stops(raws, stop_positions(text) if stops is None else stops, text, today)
     default_close = _default_close(text, low, mentions)
     money = find_money(text) if raws else []
