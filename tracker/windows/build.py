@@ -439,12 +439,17 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
     # 31 mei 2023 om 23:59 uur binnen moeten zijn")
     any_full = {r.closes: r for r in raws if r.opens and r.closes and r.vague is None}
     seen: dict[tuple[date | None, date | None], _Raw] = {}
+    written: dict[tuple[date, date], _Raw] = {}
     out = []
     for raw in raws:
         key = (raw.opens, raw.closes)
         if raw.vague is None and key in seen:
             kept = seen[key]  # the same window written twice: keep the times either gives
             _lend_times(kept, raw)
+            continue
+        same = _same_written_window(raw, written)
+        if same is not None:  # "van 4 januari t/m 30 juni … opent op 4 januari 09:00 uur en
+            _keep_inclusive(same, raw)  # loopt tot 30 juni": one window, the inclusive end wins
             continue
         if (
             raw.vague is None
@@ -474,8 +479,72 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
         ):
             continue
         seen[key] = raw
+        close = _written_close(raw)
+        if raw.vague is None and raw.opens is not None and close is not None:
+            written[(raw.opens, close)] = raw
         out.append(raw)
     return out
+
+
+# A closure already done on a day: "hebben we de ronde gesloten op 20 november 2020, 12.45 uur",
+# "the call was closed on 3 May" (the act, not a planned end).
+_CLOSED_ON_LEAD_RE = re.compile(
+    r"\b(?:(?:hebben|heeft|is|zijn|werd|werden)\b[^.\n]{0,60}?\bgesloten|(?:was|were|has\s+been"
+    r"|have\s+been)\s+closed|sloot|sloten)\s+(?:op|on)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _apply_early_closures(raws: list[_Raw], text: str) -> list[_Raw]:
+    """End a window on the day a lone closure inside it says it was closed (guide 6.5).
+
+    "Ronde open 11 juni 2020 … sluitingsdatum 10 december 2020 … hebben we de ronde gesloten op
+    20 november 2020, 12.45 uur": one round that ended early, not a second window.
+    """
+    out = list(raws)
+    for raw in raws:
+        c = raw.close_r
+        if raw.opens is not None or raw.closes is None or c is None or raw.vague is not None:
+            continue
+        if not _CLOSED_ON_LEAD_RE.search(text, max(c.clause[0], c.m.start - 100), c.m.start):
+            continue
+        inside = [
+            w
+            for w in out
+            if w is not raw and w.opens and w.closes and w.opens <= raw.closes < w.closes
+        ]
+        if len(inside) == 1:
+            w = inside[0]
+            w.close_r, w.closes = c, raw.closes
+            out.remove(raw)
+    return out
+
+
+def _written_close(raw: _Raw) -> date | None:
+    """Return the closing day as written: "tot 30 juni" (no time) names 30 June, not the 29th."""
+    c = raw.close_r
+    if raw.closes and c and c.role == CLOSE_EXCL and c.m.time is None and c.m.precision == "day":
+        return raw.closes + timedelta(days=1)
+    return raw.closes
+
+
+def _same_written_window(raw: _Raw, written: dict[tuple[date, date], _Raw]) -> _Raw | None:
+    """Return an earlier full window that raw restates with the same written days, one of them
+    with "tot" and the other with an inclusive end (guide 3: the inclusive end wins)."""
+    if raw.vague is not None or raw.opens is None or raw.closes is None:
+        return None
+    close = _written_close(raw)
+    kept = written.get((raw.opens, close)) if close is not None else None
+    if kept is None or kept.closes == raw.closes:
+        return None
+    return kept
+
+
+def _keep_inclusive(kept: _Raw, raw: _Raw) -> None:
+    """Merge raw into kept: the inclusive closing stays, either side's clock times are kept."""
+    if raw.closes and kept.closes and raw.closes > kept.closes:
+        kept.close_r, kept.closes = raw.close_r, raw.closes
+    _lend_times(kept, raw)
 
 
 # The closing is announced as an act ("sluit het loket op 14 juni"), not an end already set.
@@ -581,6 +650,7 @@ def build(
         if raw.vague is not None or _resolve(raw, roles, text, today, recurring)
     ]
     raws = _dedupe(_merge_halves(_split_backwards(_drop_refined_openings(raws))))
+    raws = _apply_early_closures(raws, text)
     _scope_stops(raws, stop_positions(text) if stops is None else stops, text, today)
     default_close = _default_close(text, low, mentions)
     money = find_money(text) if raws else []

@@ -45,6 +45,8 @@ ORDINALS |= {"third": 3, "fourth": 4}
 YEAR_PART: dict[str, tuple[int, int]] = {
     "begin": (1, 3), "early": (1, 3), "medio": (5, 8), "midden": (5, 8), "mid": (5, 8),
     "half": (5, 8), "eind": (10, 12), "einde": (10, 12), "end of": (10, 12), "late": (10, 12),
+    # "from the beginning of 2023", "by the start of 2024": a year part, null like "begin 2023"
+    "beginning of": (1, 3), "start of": (1, 3), "middle of": (5, 8),
 }  # fmt: skip
 MONTH_PART_DAY = {"begin": 1, "early": 1, "half": 15, "medio": 15, "midden": 15, "mid": 15}
 
@@ -115,6 +117,7 @@ THIS_YEAR_RE: re.Pattern[str]
 RELATIVE_DAY_RE: re.Pattern[str]
 _WEEKDAY_RANGE_RE: re.Pattern[str]
 _WEEKDAY_HABIT_RE: re.Pattern[str]
+_SINCE_BEFORE_RE: re.Pattern[str]
 _PAST_RE: re.Pattern[str]
 DAY_BACKREF_RE: re.Pattern[str]
 _PATTERN_NAMES = frozenset(
@@ -139,6 +142,7 @@ _PATTERN_NAMES = frozenset(
         "RELATIVE_DAY_RE",
         "_WEEKDAY_RANGE_RE",
         "_WEEKDAY_HABIT_RE",
+        "_SINCE_BEFORE_RE",
         "_PAST_RE",
         "DAY_BACKREF_RE",
     )
@@ -153,7 +157,7 @@ def _compile() -> None:
     global DAY_MONTH_CELL_RE
     global DAY_ONLY_RE, QUARTER_RE, SEASON_RE, YEAR_PART_RE, MONTH_PART_RE, MONTH_YEAR_RE
     global TIME_AFTER_RE, TIME_BEFORE_RE, THIS_YEAR_RE, RELATIVE_DAY_RE, _WEEKDAY_RANGE_RE
-    global _WEEKDAY_HABIT_RE, _PAST_RE, DAY_BACKREF_RE
+    global _WEEKDAY_HABIT_RE, _PAST_RE, DAY_BACKREF_RE, _SINCE_BEFORE_RE
     WRITTEN_RE = re.compile(
         # "7. January 2026" (German style, with a year only: "2. September" may be a list
         # number) and "1oktober 2012" (a typo gluing the day to a full month name)
@@ -221,10 +225,13 @@ def _compile() -> None:
         re.IGNORECASE,
     )
     MONTH_YEAR_RE = re.compile(rf"(?<![\w.])(?P<m>{_FULLMON})\s+(?P<y>(?:19|20)\d\d)\b", re.I)
+    # "van 9 maart 2026 vanaf 9.00 uur tot en met …": "vanaf" ties the opening hour to its day.
+    # A bracketed time takes its closing bracket along ("from 2 January (12:00 am) to
+    # 3 February"), so the range connector after it is read.
     TIME_AFTER_RE = re.compile(
-        rf"(?:\s*,)?\s*\(?\s*(?:(?:stipt|precies|exactly|sharp)\s+)?(?:(?:om|at|-|–|vóór|voor|tot"
-        rf"|oant|by|before|rond|around|omstreeks|uiterlijk|until)\s*)?"
-        rf"(?:{_TIME_CORE}{_UUR}{_SMIDDAGS}|{_MIDNIGHT}|{_NOON}){_TZ}",
+        rf"(?:\s*,)?\s*(?P<tp>\()?\s*(?:(?:stipt|precies|exactly|sharp)\s+)?(?:(?:om|at|-|–|vóór"
+        rf"|voor|tot|oant|by|before|rond|around|omstreeks|uiterlijk|until|vanaf)\s*)?"
+        rf"(?:{_TIME_CORE}{_UUR}{_SMIDDAGS}|{_MIDNIGHT}|{_NOON}){_TZ}(?(tp)\s*\)?)",
         re.IGNORECASE,
     )
     # A time written right before the date, noon included: UK competition tables write
@@ -258,6 +265,8 @@ def _compile() -> None:
         r"|sloot|kwam|kwamen|meldde|ontving|bleek|stond|liep|did|were|opened|closed|announced)\b",
         re.IGNORECASE,
     )
+    # "sinds zaterdag", "since Monday": a start already passed, so the weekday looks back.
+    _SINCE_BEFORE_RE = re.compile(r"\b(?:sinds|sedert|since)\s+$", re.IGNORECASE)
     # "op de 17e": the day of a date named before.
     DAY_BACKREF_RE = re.compile(r"\bop\s+de\s+(?P<d>[0-3]?\d)(?:e|ste|de)\b", re.IGNORECASE)
     global _COMPILED
@@ -568,7 +577,9 @@ def _relative_days(text: str, published: date) -> list[tuple[int, Mention]]:
             day = published - timedelta(days=back or 7)
         elif pre:
             day = published + timedelta(days=ahead or 7)
-        elif _PAST_RE.search(_sentence(text, mt.start(), mt.end())):
+        elif _PAST_RE.search(_sentence(text, mt.start(), mt.end())) or _SINCE_BEFORE_RE.search(
+            text, max(0, mt.start() - 10), mt.start()
+        ):
             day = published - timedelta(days=back)
         else:
             day = published + timedelta(days=ahead)

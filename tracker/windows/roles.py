@@ -122,14 +122,10 @@ _PLURAL_CLOSE_RE = re.compile(
 _LIST_RE = re.compile(r"^\s*(?:,\s*(?:en|and|of|or)?|en|and|of|or|&|/)\s*$", _I)
 # A line that starts with its date and names it after a colon or dash ("15 maart 2024 – sluiting
 # aanvraagperiode", "May 27th 2024, 23.59h: deadline abstract submission"); "h" ends "23.59h".
-# A flattened calendar table puts the label cell right after the date, capitalised ("1 december
-# Startdatum indiening subsidieaanvragen", "1 februari Uiterste datum indiening"); a date noun
-# is such a cell whatever its case ("1 december startdatum indiening").
-_DATE_FIRST_TAIL_RE = re.compile(
-    r"h?(?:\s*[:–—-]\s*|[ \t]+(?=(?-i:[A-Z])|(?:start|begin|eind|sluitings|openings)datum\b"
-    r"|uiterste\s+\w*datum\b))",
-    _I,
-)
+# A flattened calendar table puts the label cell right after the date ("1 december
+# Startdatum indiening subsidieaanvragen", "1 februari Uiterste datum indiening"); the label
+# itself must follow at once, so its case does not matter (a lower-cased page reads the same).
+_DATE_FIRST_TAIL_RE = re.compile(r"h?(?:\s*[:–—-]\s*|[ \t]+)", _I)
 _BULLET_LEAD_RE = re.compile(r"^[\s•·▪*-]*$")
 # "12 maart – start van het project": the start of the work, not of applying (guide 8)
 _WORK_START_RE = re.compile(
@@ -182,6 +178,10 @@ _DECISION_CONTENT_RE = re.compile(
 )
 _EXTENDED_RE = re.compile(r"\b(?:verlengd|extended|prolonged)\b", _I)
 _NEW_RE = re.compile(r"^\s*(?:naar|tot\s+en\s+met|tot|to|until)\s*$", _I)
+# A whole old range moved: "gewijzigd van 15 december t/m 31 januari naar 15 februari t/m
+# 31 maart". The end of the old range, followed by "naar", is superseded as well (guide 6.4).
+_OLD_RANGE_END_RE = re.compile(r"^\s*(?:t/m|tot\s+en\s+met|tot|-|–|—|until|through)\s*$", _I)
+_TO_NEW_RE = re.compile(r"^\s*(?:naar|to)\s*$", _I)
 _OPENING_WORDS_RE = re.compile(r"opening|opent|openstelling|startdatum|\bstart", _I)
 CLOSING_WORDS_RE = re.compile(r"deadline|sluit|einddatum|closing|clos", _I)
 
@@ -225,7 +225,10 @@ _NEGATIVE_RE = first_letter_guard(
         r"|\b(?:gemeente)?raad\s+van(?=\s+\d)|\bcollege\s+van(?=\s+\d)|\bstaten\s+van(?=\s+\d)"
         # a count of applications received up to a date is a statistic, no deadline
         r"|aantal\s+(?:\w+\s+){0,2}?(?:ontvangen|ingediende|binnengekomen)\s+aanvragen\b"
-        r"|number\s+of\s+(?:\w+\s+){0,2}?(?:applications|proposals)\s+(?:received|submitted)\b",
+        r"|number\s+of\s+(?:\w+\s+){0,2}?(?:applications|proposals)\s+(?:received|submitted)\b"
+        # the term of a programme or pilot ("a pilot project with a term of one year starting on
+        # 1 June 2019"): its running time, not a window (guide 8, like "looptijd")
+        r"|\bterm\s+of\s+(?:one|two|three|four|five|\d+)\s+(?:years?|months?)\b",
         _I,
     ),
     "abcdefgilmnopqrstuvwz",
@@ -244,7 +247,7 @@ NEGATIVE_WORDS = (
     "staatscourant", "regeling", "verordening", "stand", "seizoen", "begrotingsjaar", "door",
     "geannuleerd", "cance", "ingetrokken", "withdrawn", "opengesteld", "onbekend", "meestal",
     "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
-    "vergadering", "zitting", "aantal", "number", "raad", "college", "staten",
+    "vergadering", "zitting", "aantal", "number", "raad", "college", "staten", "term",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
@@ -330,6 +333,13 @@ _OPENED_TAIL_RE = re.compile(
     r"\b(?:geopend|opengesteld|open|gestart|opengegaan)\b",
     _I,
 )
+# "Op 3 juni om 09:00 uur start de nieuwe ronde van de regeling": the start of an application
+# round (not of a project: the noun must name a round, period or call).
+_ROUND_START_TAIL_RE = re.compile(
+    r"^[\s,]*(?:start|starten|begint|beginnen)\s+(?:de|het|een)\s+"
+    r"(?:\w+\s+){0,2}?(?:aanvraag|subsidie|indienings)?(?:ronde|tijdvak|openstelling|call)\b",
+    _I,
+)
 # "On 20 March, the … programme launched a call for applications", "Op 1 mei opende het fonds
 # een nieuwe oproep", "Op 3 juni heeft de provincie het loket geopend": a call launched or opened
 # on that day opens then (a call only published is left to the publication rules).
@@ -356,8 +366,11 @@ _LAUNCH_WORD_TAIL_RE = re.compile(r"^[\s,]*(?:gelanceerd|launched)\b", _I)
 # unless a closing word comes between ("should be launched in March and close on 30 April").
 # "Issued" and "released" say the same of a call ("The second call is expected to be issued on
 # 14/04/2022").
+# A call cited by its place in the gazette ("de Call for proposals …, in de Staatscourant
+# gepubliceerd op 22 juni 2021, nr. 31456") is a document reference in a recital, not a launch.
 _CALL_PUBLISHED_RE = re.compile(
-    r"\b(?:calls?|oproep(?:en)?)\b[^.\n]{0,80}?\b(?:published|launched|issued|released"
+    r"\b(?:calls?|oproep(?:en)?)\b(?:(?!staatscourant|stcrt|gazette)[^.\n]){0,80}?"
+    r"\b(?:published|launched|issued|released"
     r"|gepubliceerd|gelanceerd)"
     r"\b(?:(?!clos|sluit|deadline)[^.\n]){0,60}$",
     _I,
@@ -526,6 +539,14 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         r.role = OLD
         return
     if prev is not None and gap_before is not None:
+        if (
+            prev.role == OLD
+            and _OLD_RANGE_END_RE.match(gap_before)
+            and gap_after is not None
+            and _TO_NEW_RE.match(gap_after)
+        ):
+            r.role = OLD
+            return
         if prev.role == OLD and _NEW_RE.match(gap_before):
             # an extension lengthens a window, so its new date is the deadline even when a
             # name in the clause holds "start" ("The Starting Grant call will be extended from")
@@ -534,6 +555,9 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
                 and not CLOSING_WORDS_RE.search(clause)
                 and not _EXTENDED_RE.search(clause)
             )
+            # the new date starts a range of its own ("… naar 15 februari t/m 31 maart")
+            starts_range = gap_after is not None and _OLD_RANGE_END_RE.match(gap_after)
+            opening = opening or bool(starts_range and _TO_NEW_RE.match(gap_before))
             r.role, r.amends, r.strong = (OPEN if opening else CLOSE_INCL), True, True
             r.replaces = prev.m
             return
@@ -607,12 +631,13 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         or r.m.precision == "day"
         and (
             _OPENED_TAIL_RE.match(after)
+            or _ROUND_START_TAIL_RE.match(after)
             or _LAUNCHED_TAIL_RE.match(after)
             or (_PASSIVE_LAUNCH_LEAD_RE.search(lead) and _LAUNCH_WORD_TAIL_RE.match(after))
         )
     ):
         r.role, r.strong = OPEN, True
-        r.launch = not _OPENED_TAIL_RE.match(after)
+        r.launch = not (_OPENED_TAIL_RE.match(after) or _ROUND_START_TAIL_RE.match(after))
     elif r.m.precision == "day" and _REOPEN_TAIL_RE.match(after):
         r.role, r.strong = OPEN, True
     elif (first := _date_first_label(lead, after)) is not None:

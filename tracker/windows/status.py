@@ -256,6 +256,8 @@ _OPEN_RE = re.compile(
     r"open\s+voor\s+aanvragen|open\s+for\s+submission|\bnu\s+open\b|\bnow\s+open\b"
     r"|^\s*(?:status:\s*)?(?:aanvraagperiode\s+)?open\s*$|permanent\s+open|doorlopend\s+open"
     r"|het\s+hele\s+jaar\s+door|currently\s+open"
+    # "The … Call for proposals 2024 is open to receive … proposals"
+    r"|\b(?:is|are)\s+(?:now\s+)?open\s+(?:to\s+(?:receive|accept)|for\s+(?:proposals|applications))\b"
     r"|(?:is|zijn)\s+(?:nu\s+)?(?:opengesteld|geopend)\b(?!\s+(?:op\s+)?(?:maandag|van\s+\d))|(?:has|have)\s+(?:been\s+)?launched"
     r"|\blopend\b|\bloopt\b[^.\n]{0,40}\bdoor\b|status:\s*(?:aanvraagperiode\s+)?open\b"
     r"|\blaunched\b|kan\s+men\s+nu\s+indienen|\bnu\s+(?:\w+\s+)?indienen"

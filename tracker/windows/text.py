@@ -36,6 +36,11 @@ _OPEN_END_RE = re.compile(
     re.IGNORECASE,
 )
 _REST_OF_CUE_RE = re.compile(r"(?:met|uur)\b", re.IGNORECASE)
+# A field value whose range goes on on the next line ("Openstelling\nmaandag 18 september 2023
+# 09:00\nt/m dinsdag 31 december 2024 17:00"): a line opening with an inclusive "t/m" and a
+# date continues a line that ends in a date or time, however short (guide 3: X t/m Y).
+_RANGE_TAIL_LINE_RE = re.compile(r"(?:t/m|tot\s+en\s+met)\s+(?:[a-z]+dag\s+)?\d", re.IGNORECASE)
+_ENDS_IN_DATE_RE = re.compile(r"(?:\d|\buur)$", re.IGNORECASE)
 
 
 # A weekday glued to its day by a copy or a lost tag ("Monday17 April", "maandag2 maart") hides
@@ -69,7 +74,8 @@ def join_wrapped_lines(text: str) -> str:
     out = [lines[0]]
     for line in lines[1:]:
         prev = out[-1]
-        if (
+        range_goes_on = _RANGE_TAIL_LINE_RE.match(line) and _ENDS_IN_DATE_RE.search(prev)
+        if range_goes_on or (
             len(prev) >= _WRAP_MIN
             and "|" not in line
             and not _WRAP_END_RE.search(prev)
