@@ -220,10 +220,19 @@ _NEGATIVE_RE = first_letter_guard(
         r"|\b(?:gemeente)?raad\s+van(?=\s+\d)|\bcollege\s+van(?=\s+\d)|\bstaten\s+van(?=\s+\d)"
         # a count of applications received up to a date is a statistic, no deadline
         r"|aantal\s+(?:\w+\s+){0,2}?(?:ontvangen|ingediende|binnengekomen)\s+aanvragen\b"
-        r"|number\s+of\s+(?:\w+\s+){0,2}?(?:applications|proposals)\s+(?:received|submitted)\b",
+        r"|number\s+of\s+(?:\w+\s+){0,2}?(?:applications|proposals)\s+(?:received|submitted)\b"
+        # the year of a celebration or commemoration the grants are for ("Vieringsjaar: … van 27
+        # oktober 2024 t/m …", "the commemoration year, which runs from 1 July 2023 to …")
+        # ("Voor activiteiten in het herdenkingsjaar kunt u aanvragen van …" keeps its window)
+        r"|\b(?:vierings|herdenkings|jubileum|thema)jaar\s*(?::|\(|,?\s+(?:dat\s+|die\s+)?(?:loopt|duurt)\b)"
+        r"|\b(?:commemoration|commemorative|memorial|anniversary|celebration|jubilee|theme)\s+year"
+        r"\s*(?::|\(|,?\s+(?:which\s+|that\s+)?(?:runs|lasts|spans|extends|is\s+from)\b)"
+        # when the funded work is carried out ("waarvan de uitvoering tussen 2 juni en …
+        # zal plaatsvinden")
+        r"|\buitvoering\s+(?:\w+\s+){0,2}?(?:tussen|in\s+de\s+periode)\b",
         _I,
     ),
-    "abcdefgilmnopqrstuvwz",
+    "abcdefghijlmnopqrstuvwz",
 )
 # Every match of _NEGATIVE_RE contains one of these words (tests/windows/test_gates.py checks
 # this against the pattern): where none starts inside a clause, the pattern need not run.
@@ -239,7 +248,9 @@ NEGATIVE_WORDS = (
     "staatscourant", "regeling", "verordening", "stand", "seizoen", "begrotingsjaar", "door",
     "geannuleerd", "cance", "ingetrokken", "withdrawn", "opengesteld", "onbekend", "meestal",
     "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
-    "vergadering", "zitting", "aantal", "number", "raad", "college", "staten",
+    "vergadering", "zitting", "aantal", "number", "raad", "college", "staten", "viering",
+    "herdenking", "jubileum", "thema", "commemorat", "memorial", "anniversary", "celebration",
+    "jubilee", "theme", "uitvoering",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
@@ -252,10 +263,12 @@ _PERIOD_OF_RE = re.compile(r"\b(?:for|voor|over)\s+(?:the|de)\s+periode?\s+(?:fr
 _WORK_YEAR_RE = re.compile(
     r"\b(?:werk(?:ings)?jaar|subsidiejaar|kalenderjaar|boekjaar|verenigingsjaar|activiteitenjaar|jaar(?=subsidie)"
     r"|activiteitenperiode|werkingsperiode|uitvoeringsperiode|subsidieperiode"
-    r"|(?:activity|project|implementation|funding|grant|financial|fiscal|working)\s+(?:period|year))"
+    r"|(?:activity|project|implementation|funding|grant|financial|fiscal|working)\s+(?:period|year)"
+    # "Duurt de activiteit één jaar (van 1 januari tot en met 31 december), vraagt u vóór …"
+    r"|(?:activiteit|project)(?:en)?\s+(?:\w+\s+){0,2}?jaar)"
     r"(?:subsidie)?\b(?:(?:\s+|,\s*)(?!(?:aanvra|indien|aanvraag|apply|submi)\w*)[\w'’]+){0,5}?"
     r"(?:\s*,?\s+(?:loopt|lopen|duurt|beslaat|omvat|gaat|runs|lasts|covers|is|extends)"
-    r"\s+(?:van|vanaf|from)|\s*\()\s*$",
+    r"\s+(?:van|vanaf|from)|\s*\(\s*(?:van|from)?)\s*$",
     _I,
 )
 # The year named as what an application period is for: "De aanvraagperiode voor het werkjaar 2025
