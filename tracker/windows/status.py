@@ -312,7 +312,14 @@ _CONTINUOUS_RE = re.compile(
     r"(?:ingediend|aangevraagd|indienen|aanvragen)\b"
     # the verb first: "Een dossier indienen kan doorlopend", "Aanvragen kan het hele jaar"
     r"|\b(?:indienen|aanvragen|aanvraag\s+indienen)\s+(?:kan|is\s+mogelijk)\s+"
-    r"(?:\w+\s+)?(?:doorlopend|op\s+(?:elk|ieder)\s+moment|te\s+allen\s+tijde)\b",
+    r"(?:\w+\s+)?(?:doorlopend|op\s+(?:elk|ieder)\s+moment|te\s+allen\s+tijde)\b"
+    # no fixed dates, the applicant picks the moment: "Je kunt een aanvraag indienen wanneer je
+    # dat wilt", "You may submit an application whenever you want"
+    r"|\b(?:(?:kan|kunt|kunnen)\s+(?:u|je|jij|men)|(?:u|je|jij|men)\s+(?:kan|kunt|kunnen))\s+"
+    r"(?:\w+\s+){0,3}?(?:indienen|aanvragen|doen)"
+    r"\s+wanneer\s+(?:u|je|jij)\s+(?:dat\s+|het\s+)?wil(?:t|len)?\b"
+    r"|\b(?:can|may)\s+(?:\w+\s+){0,4}?(?:submit|apply|send)\b" + _NO_NEG + r"{0,40}?"
+    r"\bwhenever\s+(?:you|they)\s+(?:want|like|wish|choose)\b",
     _I,
 )
 _CONTINUOUS_GATE = (
@@ -323,6 +330,8 @@ _CONTINUOUS_GATE = (
     "ongoing",
     "moment",
     "allen tijde",
+    "wanneer",
+    "whenever",
 )
 
 
