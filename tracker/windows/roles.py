@@ -75,6 +75,9 @@ _LABEL_RE = first_letter_guard(
         r"|(?<!be)sluit(?:en|ing)?|closes?|uiterste\s+\w*datum|indiendatum"
         r"|(?:af)?gesloten(?!\s+(?:verklaard|tot|van))"
         r"|inleverdatum"
+        # the English counterpart of "indiendatum" ("The submission date for the Vici is 14
+        # March", "the submission dates … are known: 14 March for the Vici and …")
+        r"|submission\s+dates?"
         # plural labels ("met uiterlijke indieningsdata 15 april en 15 oktober")
         r"|(?:sluitings|indienings|indien|inlever)data\b"
         # "due" as a word: not inside "individuele", "residue" or "overdue"
