@@ -75,6 +75,9 @@ _LABEL_RE = first_letter_guard(
         r"|(?<!be)sluit(?:en|ing)?|closes?|uiterste\s+\w*datum|indiendatum"
         r"|(?:af)?gesloten(?!\s+(?:verklaard|tot|van))"
         r"|inleverdatum"
+        # the English counterpart of "indiendatum" ("The submission date for the Vici is 14
+        # March", "the submission dates … are known: 14 March for the Vici and …")
+        r"|submission\s+dates?"
         # plural labels ("met uiterlijke indieningsdata 15 april en 15 oktober")
         r"|(?:sluitings|indienings|indien|inlever)data\b"
         # "due" as a word: not inside "individuele", "residue" or "overdue"
@@ -134,6 +137,11 @@ _WORK_START_RE = re.compile(
 _SUPERSEDE_RE = re.compile(
     r"(?:verschoven|verplaatst|uitgesteld|vervroegd|verlengd|gewijzigd|aangepast|extended"
     r"|postponed|moved|changed|brought\s+forward)\s+(?:van|from)\s*$"
+    # the deadline named between verb and date: "KWF postponed the deadline for the funding
+    # programme from 6 May to 12 August", "extended the closing date of the call from …"
+    r"|\b(?:postponed|moved|changed|extended|deferred|pushed\s+back|brought\s+forward)\s+"
+    r"(?:the|its|their)\s+(?:submission\s+|application\s+)?(?:deadline|closing\s+date)"
+    r"(?:\s+(?:for|of)(?:\s+[\w'’-]+){1,6}?)?\s+from\s*$"
     # the date that a new one replaces: "voor 1 oktober indienen, in plaats van 1 juni"
     r"|\b(?:in\s+plaats\s+van|i\.p\.v\.|instead\s+of|rather\s+than)\s*$",
     _I,
@@ -228,10 +236,19 @@ _NEGATIVE_RE = first_letter_guard(
         r"|number\s+of\s+(?:\w+\s+){0,2}?(?:applications|proposals)\s+(?:received|submitted)\b"
         # the term of a programme or pilot ("a pilot project with a term of one year starting on
         # 1 June 2019"): its running time, not a window (guide 8, like "looptijd")
-        r"|\bterm\s+of\s+(?:one|two|three|four|five|\d+)\s+(?:years?|months?)\b",
+        r"|\bterm\s+of\s+(?:one|two|three|four|five|\d+)\s+(?:years?|months?)\b"
+        # the year of a celebration or commemoration the grants are for ("Vieringsjaar: … van 27
+        # oktober 2024 t/m …", "the commemoration year, which runs from 1 July 2023 to …")
+        # ("Voor activiteiten in het herdenkingsjaar kunt u aanvragen van …" keeps its window)
+        r"|\b(?:vierings|herdenkings|jubileum|thema)jaar\s*(?::|\(|,?\s+(?:dat\s+|die\s+)?(?:loopt|duurt)\b)"
+        r"|\b(?:commemoration|commemorative|memorial|anniversary|celebration|jubilee|theme)\s+year"
+        r"\s*(?::|\(|,?\s+(?:which\s+|that\s+)?(?:runs|lasts|spans|extends|is\s+from)\b)"
+        # when the funded work is carried out ("waarvan de uitvoering tussen 2 juni en …
+        # zal plaatsvinden")
+        r"|\buitvoering\s+(?:\w+\s+){0,2}?(?:tussen|in\s+de\s+periode)\b",
         _I,
     ),
-    "abcdefgilmnopqrstuvwz",
+    "abcdefghijlmnopqrstuvwz",
 )
 # Every match of _NEGATIVE_RE contains one of these words (tests/windows/test_gates.py checks
 # this against the pattern): where none starts inside a clause, the pattern need not run.
@@ -247,7 +264,9 @@ NEGATIVE_WORDS = (
     "staatscourant", "regeling", "verordening", "stand", "seizoen", "begrotingsjaar", "door",
     "geannuleerd", "cance", "ingetrokken", "withdrawn", "opengesteld", "onbekend", "meestal",
     "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
-    "vergadering", "zitting", "aantal", "number", "raad", "college", "staten", "term",
+    "vergadering", "zitting", "aantal", "number", "raad", "college", "staten", "term", "viering",
+    "herdenking", "jubileum", "thema", "commemorat", "memorial", "anniversary", "celebration",
+    "jubilee", "theme", "uitvoering",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
@@ -260,10 +279,12 @@ _PERIOD_OF_RE = re.compile(r"\b(?:for|voor|over)\s+(?:the|de)\s+periode?\s+(?:fr
 _WORK_YEAR_RE = re.compile(
     r"\b(?:werk(?:ings)?jaar|subsidiejaar|kalenderjaar|boekjaar|verenigingsjaar|activiteitenjaar|jaar(?=subsidie)"
     r"|activiteitenperiode|werkingsperiode|uitvoeringsperiode|subsidieperiode"
-    r"|(?:activity|project|implementation|funding|grant|financial|fiscal|working)\s+(?:period|year))"
+    r"|(?:activity|project|implementation|funding|grant|financial|fiscal|working)\s+(?:period|year)"
+    # "Duurt de activiteit één jaar (van 1 januari tot en met 31 december), vraagt u vóór …"
+    r"|(?:activiteit|project)(?:en)?\s+(?:\w+\s+){0,2}?jaar)"
     r"(?:subsidie)?\b(?:(?:\s+|,\s*)(?!(?:aanvra|indien|aanvraag|apply|submi)\w*)[\w'’]+){0,5}?"
     r"(?:\s*,?\s+(?:loopt|lopen|duurt|beslaat|omvat|gaat|runs|lasts|covers|is|extends)"
-    r"\s+(?:van|vanaf|from)|\s*\()\s*$",
+    r"\s+(?:van|vanaf|from)|\s*\(\s*(?:van|from)?)\s*$",
     _I,
 )
 # The year named as what an application period is for: "De aanvraagperiode voor het werkjaar 2025

@@ -323,7 +323,14 @@ _CONTINUOUS_RE = re.compile(
     r"(?:ingediend|aangevraagd|indienen|aanvragen)\b"
     # the verb first: "Een dossier indienen kan doorlopend", "Aanvragen kan het hele jaar"
     r"|\b(?:indienen|aanvragen|aanvraag\s+indienen)\s+(?:kan|is\s+mogelijk)\s+"
-    r"(?:\w+\s+)?(?:doorlopend|op\s+(?:elk|ieder)\s+moment|te\s+allen\s+tijde)\b",
+    r"(?:\w+\s+)?(?:doorlopend|op\s+(?:elk|ieder)\s+moment|te\s+allen\s+tijde)\b"
+    # no fixed dates, the applicant picks the moment: "Je kunt een aanvraag indienen wanneer je
+    # dat wilt", "You may submit an application whenever you want"
+    r"|\b(?:(?:kan|kunt|kunnen)\s+(?:u|je|jij|men)|(?:u|je|jij|men)\s+(?:kan|kunt|kunnen))\s+"
+    r"(?:\w+\s+){0,3}?(?:indienen|aanvragen|doen)"
+    r"\s+wanneer\s+(?:u|je|jij)\s+(?:dat\s+|het\s+)?wil(?:t|len)?\b"
+    r"|\b(?:can|may)\s+(?:\w+\s+){0,4}?(?:submit|apply|send)\b" + _NO_NEG + r"{0,40}?"
+    r"\bwhenever\s+(?:you|they)\s+(?:want|like|wish|choose)\b",
     _I,
 )
 _CONTINUOUS_GATE = (
@@ -334,6 +341,8 @@ _CONTINUOUS_GATE = (
     "ongoing",
     "moment",
     "allen tijde",
+    "wanneer",
+    "whenever",
 )
 
 
@@ -669,6 +678,19 @@ _LAUNCH_MONTH_RE = re.compile(
 )
 
 
+# A fronted year part or month with its year, then "kunt u … aanvragen": applying starts then
+# ("Eind 2019 kunt u hier subsidie aanvragen … De deadline voor aanvragen is 6 januari 2020",
+# "Vanaf maart 2026 kunnen verenigingen een aanvraag indienen"). The part gives the earliest
+# day it can mean: begin -> 1 January, medio/half -> 1 June, eind -> 1 October.
+_FRONTED_START_PART_RE = re.compile(
+    r"(?:^|[.!?]\s+)(?:vanaf\s+|in\s+)?(?:(?P<part>begin|medio|half|eind)\s+)?"
+    rf"(?:(?P<month>{_MONTH_NAMES})\s+)?(?P<year>20\d\d)\s*,?\s+(?:kunt|kan|kunnen)\s+"
+    r"(?!(?:\w+\s+){0,6}?(?:niet|geen)\b)(?:\w+\s+){1,6}?(?:aanvragen|indienen|aanvraag\s+doen)\b",
+    _I | re.MULTILINE,
+)
+_PART_START_MONTH = {"begin": 1, "medio": 6, "half": 6, "eind": 10}
+
+
 def _launch_month_ahead(top: ExtractedWindow, text: str, today: date) -> bool:
     """Say whether a lone deadline ahead belongs to a call announced to open in a month that
     has not come yet and lies before the deadline (guide 7: not started, so upcoming). A month
@@ -680,6 +702,17 @@ def _launch_month_ahead(top: ExtractedWindow, text: str, today: date) -> bool:
         month = MONTHS[(mt["m"] or mt["nl"]).lower()]
         year = closes.year if month <= closes.month else closes.year - 1
         if today < date(year, month, 1):
+            return True
+    low = text.lower()
+    if "kun" not in low and "kan" not in low:
+        return False
+    for mt in _FRONTED_START_PART_RE.finditer(text):
+        if mt["month"]:
+            month = MONTHS[mt["month"].lower()]
+        else:
+            month = _PART_START_MONTH.get((mt["part"] or "begin").lower(), 1)
+        start = date(int(mt["year"]), month, 1)
+        if today < start <= closes:
             return True
     return False
 

@@ -41,6 +41,10 @@ _REST_OF_CUE_RE = re.compile(r"(?:met|uur)\b", re.IGNORECASE)
 # date continues a line that ends in a date or time, however short (guide 3: X t/m Y).
 _RANGE_TAIL_LINE_RE = re.compile(r"(?:t/m|tot\s+en\s+met)\s+(?:[a-z]+dag\s+)?\d", re.IGNORECASE)
 _ENDS_IN_DATE_RE = re.compile(r"(?:\d|\buur)$", re.IGNORECASE)
+# An aside on a line of its own belongs to the line above: a deadline list whose items carry a
+# meeting date below them ("27 mei 2024\n(Vergaderdatum 5 juli 2024)\n19 augustus 2024") reads
+# as one list only when each aside stays with its own item.
+_ASIDE_LINE_RE = re.compile(r"\([^()\n]{1,80}\)")
 
 
 # A weekday glued to its day by a copy or a lost tag ("Monday17 April", "maandag2 maart") hides
@@ -74,13 +78,19 @@ def join_wrapped_lines(text: str) -> str:
     out = [lines[0]]
     for line in lines[1:]:
         prev = out[-1]
+        ended = bool(_WRAP_END_RE.search(prev))
+        aside = line[0] == "(" and not ended and bool(_ASIDE_LINE_RE.fullmatch(line))
         range_goes_on = _RANGE_TAIL_LINE_RE.match(line) and _ENDS_IN_DATE_RE.search(prev)
-        if range_goes_on or (
-            len(prev) >= _WRAP_MIN
-            and "|" not in line
-            and not _WRAP_END_RE.search(prev)
-            and _GOES_ON_RE.match(line)
-            and (_OPEN_END_RE.search(prev) or _REST_OF_CUE_RE.match(line))
+        if (
+            aside
+            or range_goes_on
+            or (
+                len(prev) >= _WRAP_MIN
+                and "|" not in line
+                and not ended
+                and _GOES_ON_RE.match(line)
+                and (_OPEN_END_RE.search(prev) or _REST_OF_CUE_RE.match(line))
+            )
         ):
             out[-1] = f"{prev} {line}"
         else:
