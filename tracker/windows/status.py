@@ -694,7 +694,7 @@ def status_of_clean(
     every = stopped and not scoped
     top = top_window(windows, today, every)
     state = window_state(top, today, every) if top is not None else None
-    if state == "closed" and announced(text):
+    if state == "closed" and top is not None and announced(_without(text, top.snippet)):
         return "upcoming"
     # only a season or month ahead ("sluitingsdata in het najaar 2028"): an announcement
     # without days ("precieze data zijn nog niet bekend") makes it upcoming (guide 7)
@@ -710,6 +710,13 @@ def status_of_clean(
     if state is not None:
         return state
     return words_status(text, stopped)
+
+
+def _without(text: str, snippet: str) -> str:
+    """Drop an ended window's own sentence before looking for an announcement: a page written
+    before the window ran says it "will be open from 14 July until 14 September" about that
+    window itself, not about a later one."""
+    return text.replace(snippet, " ") if snippet else text
 
 
 def words_status(text: str, stopped: bool) -> str:
