@@ -824,15 +824,31 @@ _NAMED_PAYMENT_LEAD_RE = re.compile(
 )
 
 
+# A decision named as the condition the date hangs on ("Onder voorbehoud van definitieve
+# besluitvorming opent de provincie … op 11 mei 2021 om 9.00 uur", "subject to the final decision
+# the call opens on …"): a hedge about the opening, not a decision date.
+_HEDGE_LEAD_RE = re.compile(
+    r"\b(?:(?:onder\s+)?voorbehoud\s+van|subject\s+to)\s+(?:de\s+|het\s+|the\s+)?(?:\w+\s+)?$",
+    _I,
+)
+# ... unless the hedge dates the decision itself ("voorbehoud van besluitvorming op 19 april").
+_DATED_DECISION_RE = re.compile(r"\w*\s+(?:op|van|on|of)\s+\d", _I)
+
+
 def _decoy_in(context: str) -> bool:
     """Say whether a decoy word in the context is about the date, skipping payment words that
-    are the name of the benefit applied for."""
+    are the name of the benefit applied for and a decision named only as a hedge."""
     pos = 0
     while (mt := _NEGATIVE_RE.search(context, pos)) is not None:
         word = mt.group(0).lower()
+        lead = context[max(0, mt.start() - 40) : mt.start()]
         if not (
             word in ("betaling", "payment")
             and _NAMED_PAYMENT_LEAD_RE.search(context, max(0, mt.start() - 20), mt.start())
+        ) and not (
+            word.startswith(("besluit", "beslis", "decision"))
+            and _HEDGE_LEAD_RE.search(lead)
+            and not _DATED_DECISION_RE.match(context, mt.end())
         ):
             return True
         pos = mt.end()
