@@ -444,9 +444,19 @@ def stop_positions(text: str) -> list[int]:
                 and not _FUTURE_STOP_RE.search(text, lead, mt.start())
                 and not _not_whole_stop(text, mt.start(), mt.end())
                 and not _fronted_condition(text, mt.start())
+                and not _NEGATED_STOP_RE.search(text, max(0, mt.start() - 20), mt.end())
             ):
                 found.add(mt.start())
     return sorted(found)
+
+
+# An exhaustion said not to happen: "the budget … is not oversubscribed on the first day", "het
+# plafond is nog niet overschreden" (a fact about demand, no stop).
+_NEGATED_STOP_RE = re.compile(
+    r"\b(?:not|never|niet|nooit)\s+(?:\w+\s+)?"
+    r"(?:oversubscribed|overschreden|overtekend|exhausted|uitgeput|used\s+up)\b",
+    _I,
+)
 
 
 # A closure told in the past tense is a fact even on its own day: "received 41 proposals after its
