@@ -174,7 +174,7 @@ _FUTURE_TIME_RE = re.compile(
     r"|\bnog\s+(?:in\s+|deze\s+|dit\s+)(?:" + _NL_MONTH + r"|maand|voorjaar|najaar|zomer|jaar)\b"
     r"|\b(?:eerste|tweede|derde|vierde|laatste)\s+week\s+van\s+"
     + _NL_MONTH
-    + r"|\b(?:in|begin|medio|half|eind)\s+"
+    + r"|\b(?:in|begin|medio|half|eind)\s+(?:de\s+maand\s+)?"
     + _NL_MONTH
     + r"\b"
     r"|\bde\s+komende\s+(?:maanden|weken)\b"
@@ -189,7 +189,10 @@ _OPENING_VERB_RE = re.compile(
     r"|\bopen\s*ga(?:at|an)\b|\bvan\s+start\s+ga(?:at|an)\b"
     # a coming round stated as being there: "Dit najaar is er een tweede ronde waarin …"
     r"|\b(?:is|komt)\s+er\s+(?:nog\s+)?een\s+(?:\w+\s+){0,2}?(?:\w*ronde|tijdvak|openstelling"
-    r"|oproep)\b",
+    r"|oproep)\b"
+    # applicants able to apply at that time: "MKB-bedrijven kunnen vanaf maart volgend jaar
+    # subsidie aanvragen", "In de maand juni kunnen mbo-scholen een nieuwe aanvraag indienen"
+    r"|\b(?:kunnen|kan)\b[^.\n]{0,80}?\b(?:aanvragen|indienen)\b",
     _I,
 )
 # A rule about every year, a negation or a past tense is not an announcement.
@@ -200,17 +203,31 @@ _NOT_ANNOUNCED_RE = re.compile(
 )
 
 
+# A time ahead that ends the period ("Tot begin september kunnen … aanvragen") is no opening.
+_END_LEAD_RE = re.compile(r"\b(?:tot(?:\s+en\s+met)?|t/m|until|uiterlijk)\s+$", _I)
+
+
+def _future_start(text: str, left: int, right: int) -> bool:
+    """Say whether the sentence names a time ahead that is not the end of a period."""
+    return any(
+        not _END_LEAD_RE.search(text, max(left, mt.start() - 15), mt.start())
+        for mt in _FUTURE_TIME_RE.finditer(text, left, right)
+    )
+
+
 def _announces_opening(text: str) -> bool:
     """Say whether a sentence announces a future opening without a day: "In het voorjaar van
     2022 wordt een nieuwe tender opengesteld", "Het loket gaat komend najaar open", "Nog in
     november gaan twintig aanvraagrondes van start" (guide 7: upcoming, dates null)."""
     lower = text.lower()
-    if not any(w in lower for w in ("open", "start", "ronde", "tijdvak", "oproep")):
+    if not any(
+        w in lower for w in ("open", "start", "ronde", "tijdvak", "oproep", "aanvra", "indien")
+    ):
         return False
     for verb in _OPENING_VERB_RE.finditer(text):
         left, right = _sentence_bounds(text, verb.start(), verb.end())
         if (
-            _FUTURE_TIME_RE.search(text, left, right)
+            _future_start(text, left, right)
             and not _NOT_ANNOUNCED_RE.search(text, left, right)
             and not _CONDITIONAL_RE.search(text, max(left, verb.start() - 60), verb.start())
         ):
@@ -545,7 +562,8 @@ def _early_closures(text: str, lower: str) -> list[int]:
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """Return the sentence (or line) around text[start:end]."""
-    left = max(text.rfind("\n", 0, start), text.rfind(". ", 0, start) + 1, -1) + 1
+    dot = text.rfind(". ", 0, start)  # at the text's start the sentence starts at 0, not 1
+    left = max(text.rfind("\n", 0, start) + 1, dot + 2 if dot >= 0 else 0)
     stops = [i for i in (text.find("\n", end), text.find(". ", end)) if i >= 0]
     return left, min(stops, default=len(text))
 
