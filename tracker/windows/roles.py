@@ -101,8 +101,12 @@ _TAIL_RE = re.compile(
 # A separable verb around the date: "Het loket gaat op 1 september … open".
 _SPLIT_OPEN_LEAD_RE = re.compile(r"\b(?:gaat|gaan|ging|gingen)\s+(?:\w+\s+){0,3}?op\s*$", _I)
 _SPLIT_OPEN_TAIL_RE = re.compile(r"^[^.;:\n]{0,70}?\b(?:open|opengesteld)\b", _I)
-# A dateline ("Den Haag, 10 oktober 2019") is the publication date.
-_DATELINE_RE = re.compile(r"(?:^|\n)\s*(?:[A-Z][\w'-]+\s?){1,3},\s*$")
+# A dateline ("Den Haag, 10 oktober 2019") is the publication date; a time word before the
+# comma is no place ("Vandaag, 2 juni 2021, opent de Subsidieregeling Praktijkleren").
+_DATELINE_RE = re.compile(
+    r"(?:^|\n)\s*(?!(?:[Vv]andaag|[Mm]orgen|[Hh]eden|[Tt]oday|[Tt]omorrow|VANDAAG|TODAY)\b)"
+    r"(?:[A-Z][\w'-]+\s?){1,3},\s*$"
+)
 _CONNECTOR_RE = re.compile(
     r"^\s*(?:(?P<incl>t/m|tot\s+en\s+met|tot\s+uiterlijk|-|–|—|to|until|till|through)"
     r"|oant\s+en\s+mei|(?P<excl>tot|oant)|(?P<and>en|and))\s*$",
