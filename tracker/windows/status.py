@@ -123,7 +123,12 @@ _ANNOUNCED_RE = re.compile(
     r"|\b(?:gestreefd|streeft|streven)\b[^.\n]{0,30}?\bnaar\s+(?:de\s+)?(?:openstelling|opening)\b"
     # an expected opening without a day ("De openstelling is naar verwachting in september")
     r"|\b(?:openstelling|opening|openingsdatum|aanvraagperiode|aanvraagronde|loket)\b[^.\n]{0,40}?"
-    r"\b(?:is|wordt|vindt|volgt|komt)\s+(?:\w+\s+)?naar\s+verwachting\b",
+    r"\b(?:is|wordt|vindt|volgt|komt)\s+(?:\w+\s+)?naar\s+verwachting\b"
+    # a scheme or round said to start soon ("Om daarvoor te zorgen start binnenkort een nieuwe
+    # subsidie voor opleiders", "binnenkort opent een nieuwe ronde")
+    r"|\b(?:(?:start|opent|begint)\s+binnenkort|binnenkort\s+(?:start|opent|begint))\b[^.\n]{0,60}?"
+    r"\b(?:\w*regeling|\w*subsidie\w*|\w*ronde|tijdvak|openstelling|oproep|loket"
+    r"|aanvraagperiode|\w*onderdeel)\b",
     _I,
 )
 # Future deadlines or rounds without a day ("er zal zowel een aanvraagdeadline zijn in het
