@@ -36,7 +36,11 @@ _INCLUSIVE_MONTH_CUES = ("t/m", "tot", "through", "up")
 # accepted until …"): a year-less date then lies on or before the reference date (guide 4.1).
 _PAST_CLOSE_RE = re.compile(
     r"\b(?:was|waren|werd|werden|sloot|sloten|verliep|verliepen|verstreek|eindigde|kon|konden"
-    r"|mocht|mochten|moest|moesten|liep|liepen|closed|expired|ended|could|were|had\s+until)\b",
+    r"|mocht|mochten|moest|moesten|liep|liepen|closed|expired|ended|could|were|had\s+until"
+    # "op 1 september jl. gesloten": jongstleden marks the day as past
+    r"|jl|j\.l|jongstleden"
+    # the Dutch perfect with the verb last: "Het loket is op 1 september gesloten"
+    r"|(?:is|zijn)\s+op\s+\d{1,2}\s+\w+(?:\s+\d{4})?\s+(?:af)?gesloten)\b",
     re.IGNORECASE,
 )
 

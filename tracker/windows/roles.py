@@ -1215,11 +1215,31 @@ _CLOSED_ATTR_TAIL_RE = re.compile(
 )
 
 
+# ... or the Dutch verb last: "het ontwikkeladviesportaal … op 1 september jl. gesloten is",
+# "Het loket werd op 14 juni gesloten" (a finite verb earlier in the clause, "op" before the date).
+_CLOSED_VERB_LAST_RE = re.compile(
+    r"\s*(?:jl\.?|j\.l\.)?\s*(?:gesloten|afgesloten|dichtgegaan)\b(?!\s+(?:verklaard|tot|van|voor))",
+    _I,
+)
+_FINITE_BEFORE_RE = re.compile(r"\b(?:is|was|werd|zijn|waren|werden)\b[^.;\n]*\bop\s*$", _I)
+
+
 def _reported_closure(text: str, m: Mention, lead: str) -> bool:
     """Say whether the date is a closure reported as past: the last day of the window."""
     if m.precision != "day":
         return False
     if _CLOSED_LEAD_RE.search(lead[-40:]):
+        return True
+    if (
+        _CLOSED_VERB_LAST_RE.match(text, m.end)
+        and (
+            _FINITE_BEFORE_RE.search(lead[-120:])
+            or re.match(
+                r"\s*(?:jl\.?|j\.l\.)?\s*\w*gesloten\s+(?:is|zijn|was|werd)\b", text[m.end :]
+            )
+        )
+        and re.search(r"\bop\s*$", lead)
+    ):
         return True
     return bool(_CLOSED_ATTR_TAIL_RE.match(text, m.end))
 
