@@ -1227,6 +1227,10 @@ _CLOSED_VERB_LAST_RE = re.compile(
     _I,
 )
 _FINITE_BEFORE_RE = re.compile(r"\b(?:is|was|werd|zijn|waren|werden)\b[^.;\n]*\bop\s*$", _I)
+_CLOSED_AUX_AFTER_RE = re.compile(
+    r"\s*(?:jl\.?|j\.l\.)?\s*\w*gesloten\s+(?:is|zijn|was|werd)\b", _I
+)
+_OP_END_RE = re.compile(r"\bop\s*$", _I)
 
 
 def _reported_closure(text: str, m: Mention, lead: str) -> bool:
@@ -1237,13 +1241,8 @@ def _reported_closure(text: str, m: Mention, lead: str) -> bool:
         return True
     if (
         _CLOSED_VERB_LAST_RE.match(text, m.end)
-        and (
-            _FINITE_BEFORE_RE.search(lead[-120:])
-            or re.match(
-                r"\s*(?:jl\.?|j\.l\.)?\s*\w*gesloten\s+(?:is|zijn|was|werd)\b", text[m.end :]
-            )
-        )
-        and re.search(r"\bop\s*$", lead)
+        and (_FINITE_BEFORE_RE.search(lead[-120:]) or _CLOSED_AUX_AFTER_RE.match(text, m.end))
+        and _OP_END_RE.search(lead)
     ):
         return True
     return bool(_CLOSED_ATTR_TAIL_RE.match(text, m.end))
