@@ -267,6 +267,9 @@ _UPCOMING_RE = re.compile(
 )
 _OPEN_RE = re.compile(
     r"open\s+voor\s+aanvragen|open\s+for\s+submission|\bnu\s+open\b|\bnow\s+open\b"
+    # applying possible at any time ("Je kunt altijd WBSO aanvragen", "you can always apply")
+    r"|\b(?:kun|kunt|kan|kunnen)\s+(?:(?!niet\b)\w+\s+)?altijd\s+(?:[\w-]+\s+){0,4}?(?:aanvragen|indienen)\b"
+    r"|\bcan\s+always\s+(?:\w+\s+)?(?:apply|submit)\b"
     r"|^\s*(?:status:\s*)?(?:aanvraagperiode\s+)?open\s*$|permanent\s+open|doorlopend\s+open"
     r"|het\s+hele\s+jaar\s+door|currently\s+open"
     r"|(?:is|zijn)\s+(?:nu\s+)?(?:opengesteld|geopend)\b(?!\s+(?:op\s+)?(?:maandag|van\s+\d))|(?:has|have)\s+(?:been\s+)?launched"
