@@ -205,6 +205,9 @@ _NEGATIVE_RE = first_letter_guard(
         r"|\bproject(?:en)?\s+die\s+(?:\w+\s+){0,2}?(?:uitgevoerd|plaatsvind\w*|gerealiseerd)\b"
         r"(?:\s+\w+){0,2}?\s+(?:in|tijdens)\s+(?:de|het)\b"
         r"|verstrekt\s+voor|formulier\w*\s+(?:is\s+)?(?:\w+\s+){0,4}beschikbaar|afgerond|duration"
+        # the start of the period applied for, not of applying ("je kunt geen WBSO meer aanvragen
+        # per 1 november", "een aanvraag die start op 1 januari", "een aanvraag doen per 1 januari")
+        r"|\baanvra(?:gen|ag(?:\s+(?:\w+\s+)?(?:doen|indienen))?)\s+per\b|\baanvraag\s+die\s+(?:start|begint|ingaat)\s+op\b"
         r"|\bbesluit|beslis|beschikking|decision|preadvies|uitsluitsel"
         r"|pre-?check|telefonisch|(?<!on)bereikbaar|openingstijden|bijeenkomst|webinar|info\s*days?"
         r"|information\s+days?|informational\s+sessions?|infosessie|infodag|informatiedag"
@@ -229,10 +232,7 @@ _NEGATIVE_RE = first_letter_guard(
         r"|\b(?:gemeente)?raad\s+van(?=\s+\d)|\bcollege\s+van(?=\s+\d)|\bstaten\s+van(?=\s+\d)"
         # a count of applications received up to a date is a statistic, no deadline
         r"|aantal\s+(?:\w+\s+){0,2}?(?:ontvangen|ingediende|binnengekomen)\s+aanvragen\b"
-        r"|number\s+of\s+(?:\w+\s+){0,2}?(?:applications|proposals)\s+(?:received|submitted)\b"
-        # the start of the period applied for, not of applying ("je kunt geen WBSO meer aanvragen
-        # per 1 november", "een aanvraag die start op 1 januari", "een aanvraag doen per 1 januari")
-        r"|\baanvra(?:gen|ag(?:\s+(?:\w+\s+)?(?:doen|indienen))?)\s+per\b|\baanvraag\s+die\s+(?:start|begint|ingaat)\s+op\b",
+        r"|number\s+of\s+(?:\w+\s+){0,2}?(?:applications|proposals)\s+(?:received|submitted)\b",
         _I,
     ),
     "abcdefgilmnopqrstuvwz",
@@ -243,7 +243,7 @@ NEGATIVE_WORDS = (
     "gepubliceerd", "published", "publication", "publicatiedatum", "bekendgemaakt",
     "gecontroleerd", "bijgewerkt", "updated", "gewijzigd", "werking", "verval", "geld",
     "toepassing", "start", "effect", "applies", "looptijd", "project", "activiteit", "verstrekt",
-    "formulier", "afgerond", "duration", "besluit", "beslis", "beschikking", "decision",
+    "formulier", "aanvra", "afgerond", "duration", "besluit", "beslis", "beschikking", "decision",
     "preadvies", "uitsluitsel", "check", "telefonisch", "bereikbaar", "openingstijden",
     "bijeenkomst", "webinar", "info", "evaluat", "result", "signature", "agreement", "verslag",
     "rapportage", "vaststelling", "verantwoording", "declarat", "uitbetal", "betaling",
@@ -251,7 +251,7 @@ NEGATIVE_WORDS = (
     "staatscourant", "regeling", "verordening", "stand", "seizoen", "begrotingsjaar", "door",
     "geannuleerd", "cance", "ingetrokken", "withdrawn", "opengesteld", "onbekend", "meestal",
     "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
-    "vergadering", "zitting", "aantal", "number", "raad", "college", "staten", "aanvra",
+    "vergadering", "zitting", "aantal", "number", "raad", "college", "staten",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
