@@ -126,9 +126,10 @@ _PLURAL_CLOSE_RE = re.compile(
 _LIST_RE = re.compile(r"^\s*(?:,\s*(?:en|and|of|or)?|en|and|of|or|&|/)\s*$", _I)
 # A line that starts with its date and names it after a colon or dash ("15 maart 2024 – sluiting
 # aanvraagperiode", "May 27th 2024, 23.59h: deadline abstract submission"); "h" ends "23.59h".
-# A flattened calendar table puts the label cell right after the date, capitalised ("1 december
-# Startdatum indiening subsidieaanvragen", "1 februari Uiterste datum indiening").
-_DATE_FIRST_TAIL_RE = re.compile(r"h?(?:\s*[:–—-]\s*|[ \t]+(?=(?-i:[A-Z])))", _I)
+# A flattened calendar table puts the label cell right after the date ("1 december
+# Startdatum indiening subsidieaanvragen", "1 februari Uiterste datum indiening"); the label
+# itself must follow at once, so its case does not matter (a lower-cased page reads the same).
+_DATE_FIRST_TAIL_RE = re.compile(r"h?(?:\s*[:–—-]\s*|[ \t]+)", _I)
 _BULLET_LEAD_RE = re.compile(r"^[\s•·▪*-]*$")
 # "12 maart – start van het project": the start of the work, not of applying (guide 8)
 _WORK_START_RE = re.compile(
