@@ -36,7 +36,11 @@ _INCLUSIVE_MONTH_CUES = ("t/m", "tot", "through", "up")
 # accepted until …"): a year-less date then lies on or before the reference date (guide 4.1).
 _PAST_CLOSE_RE = re.compile(
     r"\b(?:was|waren|werd|werden|sloot|sloten|verliep|verliepen|verstreek|eindigde|kon|konden"
-    r"|mocht|mochten|moest|moesten|liep|liepen|closed|expired|ended|could|were|had\s+until)\b",
+    r"|mocht|mochten|moest|moesten|liep|liepen|closed|expired|ended|could|were|had\s+until"
+    # "op 1 september jl. gesloten": jongstleden marks the day as past
+    r"|jl|j\.l|jongstleden"
+    # the Dutch perfect with the verb last: "Het loket is op 1 september gesloten"
+    r"|(?:is|zijn)\s+op\s+\d{1,2}\s+\w+(?:\s+\d{4})?\s+(?:af)?gesloten)\b",
     re.IGNORECASE,
 )
 
@@ -424,6 +428,18 @@ def _drop_refined_openings(raws: list[_Raw]) -> list[_Raw]:
     return out
 
 
+def _lone_before(raw: _Raw) -> bool:
+    """Say whether raw is a lone day-level "vóór"/"tot" deadline."""
+    c = raw.close_r
+    return (
+        raw.vague is None
+        and raw.opens is None
+        and c is not None
+        and c.role == CLOSE_EXCL
+        and c.m.precision == "day"
+    )
+
+
 def _dedupe(raws: list[_Raw]) -> list[_Raw]:
     """Drop repeated windows and a lone opening that a full range with that opening repeats."""
     full = {r.opens for r in raws if r.opens and r.closes}
@@ -438,11 +454,20 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
     # time ("van 20 februari 2023 tot en met 31 mei 2023. Dat betekent dat aanvragen uiterlijk
     # 31 mei 2023 om 23:59 uur binnen moeten zijn")
     any_full = {r.closes: r for r in raws if r.opens and r.closes and r.vague is None}
+    timed_before = {r.closes for r in raws if _lone_before(r) and r.close_r and r.close_r.m.time}
     seen: dict[tuple[date | None, date | None], _Raw] = {}
     written: dict[tuple[date, date], _Raw] = {}
     out = []
     for raw in raws:
         key = (raw.opens, raw.closes)
+        if (
+            _lone_before(raw)
+            and raw.closes is not None
+            and raw.close_r
+            and not raw.close_r.m.time
+            and raw.closes + timedelta(days=1) in timed_before
+        ):  # "Voor 15 september indienen!" above "voor 15 september 17.00 uur": one deadline
+            continue
         if raw.vague is None and key in seen:
             kept = seen[key]  # the same window written twice: keep the times either gives
             _lend_times(kept, raw)

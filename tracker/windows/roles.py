@@ -104,8 +104,12 @@ _TAIL_RE = re.compile(
 # A separable verb around the date: "Het loket gaat op 1 september … open".
 _SPLIT_OPEN_LEAD_RE = re.compile(r"\b(?:gaat|gaan|ging|gingen)\s+(?:\w+\s+){0,3}?op\s*$", _I)
 _SPLIT_OPEN_TAIL_RE = re.compile(r"^[^.;:\n]{0,70}?\b(?:open|opengesteld)\b", _I)
-# A dateline ("Den Haag, 10 oktober 2019") is the publication date.
-_DATELINE_RE = re.compile(r"(?:^|\n)\s*(?:[A-Z][\w'-]+\s?){1,3},\s*$")
+# A dateline ("Den Haag, 10 oktober 2019") is the publication date; a time word before the
+# comma is no place ("Vandaag, 2 juni 2021, opent de Subsidieregeling Praktijkleren").
+_DATELINE_RE = re.compile(
+    r"(?:^|\n)\s*(?!(?:[Vv]andaag|[Mm]orgen|[Hh]eden|[Tt]oday|[Tt]omorrow|VANDAAG|TODAY)\b)"
+    r"(?:[A-Z][\w'-]+\s?){1,3},\s*$"
+)
 _CONNECTOR_RE = re.compile(
     r"^\s*(?:(?P<incl>t/m|tot\s+en\s+met|tot\s+uiterlijk|-|–|—|to|until|till|through)"
     r"|oant\s+en\s+mei|(?P<excl>tot|oant)|(?P<and>en|and))\s*$",
@@ -209,6 +213,9 @@ _NEGATIVE_RE = first_letter_guard(
         r"|\bproject(?:en)?\s+die\s+(?:\w+\s+){0,2}?(?:uitgevoerd|plaatsvind\w*|gerealiseerd)\b"
         r"(?:\s+\w+){0,2}?\s+(?:in|tijdens)\s+(?:de|het)\b"
         r"|verstrekt\s+voor|formulier\w*\s+(?:is\s+)?(?:\w+\s+){0,4}beschikbaar|afgerond|duration"
+        # the start of the period applied for, not of applying ("je kunt geen WBSO meer aanvragen
+        # per 1 november", "een aanvraag die start op 1 januari", "een aanvraag doen per 1 januari")
+        r"|\baanvra(?:gen|ag(?:\s+(?:\w+\s+)?(?:doen|indienen))?)\s+per\b|\baanvraag\s+die\s+(?:start|begint|ingaat)\s+op\b"
         r"|\bbesluit|beslis|beschikking|decision|preadvies|uitsluitsel"
         r"|pre-?check|telefonisch|(?<!on)bereikbaar|openingstijden|bijeenkomst|webinar|info\s*days?"
         r"|information\s+days?|informational\s+sessions?|infosessie|infodag|informatiedag"
@@ -256,7 +263,7 @@ NEGATIVE_WORDS = (
     "gepubliceerd", "published", "publication", "publicatiedatum", "bekendgemaakt",
     "gecontroleerd", "bijgewerkt", "updated", "gewijzigd", "werking", "verval", "geld",
     "toepassing", "start", "effect", "applies", "looptijd", "project", "activiteit", "verstrekt",
-    "formulier", "afgerond", "duration", "besluit", "beslis", "beschikking", "decision",
+    "formulier", "aanvra", "afgerond", "duration", "besluit", "beslis", "beschikking", "decision",
     "preadvies", "uitsluitsel", "check", "telefonisch", "bereikbaar", "openingstijden",
     "bijeenkomst", "webinar", "info", "evaluat", "result", "signature", "agreement", "verslag",
     "rapportage", "vaststelling", "verantwoording", "declarat", "uitbetal", "betaling",
@@ -891,15 +898,31 @@ _NAMED_PAYMENT_LEAD_RE = re.compile(
 )
 
 
+# A decision named as the condition the date hangs on ("Onder voorbehoud van definitieve
+# besluitvorming opent de provincie … op 11 mei 2021 om 9.00 uur", "subject to the final decision
+# the call opens on …"): a hedge about the opening, not a decision date.
+_HEDGE_LEAD_RE = re.compile(
+    r"\b(?:(?:onder\s+)?voorbehoud\s+van|subject\s+to)\s+(?:de\s+|het\s+|the\s+)?(?:\w+\s+)?$",
+    _I,
+)
+# ... unless the hedge dates the decision itself ("voorbehoud van besluitvorming op 19 april").
+_DATED_DECISION_RE = re.compile(r"\w*\s+(?:op|van|on|of)\s+\d", _I)
+
+
 def _decoy_in(context: str) -> bool:
     """Say whether a decoy word in the context is about the date, skipping payment words that
-    are the name of the benefit applied for."""
+    are the name of the benefit applied for and a decision named only as a hedge."""
     pos = 0
     while (mt := _NEGATIVE_RE.search(context, pos)) is not None:
         word = mt.group(0).lower()
+        lead = context[max(0, mt.start() - 40) : mt.start()]
         if not (
             word in ("betaling", "payment")
             and _NAMED_PAYMENT_LEAD_RE.search(context, max(0, mt.start() - 20), mt.start())
+        ) and not (
+            word.startswith(("besluit", "beslis", "decision"))
+            and _HEDGE_LEAD_RE.search(lead)
+            and not _DATED_DECISION_RE.match(context, mt.end())
         ):
             return True
         pos = mt.end()
@@ -1262,11 +1285,30 @@ _CLOSED_ATTR_TAIL_RE = re.compile(
 )
 
 
+# ... or the Dutch verb last: "het ontwikkeladviesportaal … op 1 september jl. gesloten is",
+# "Het loket werd op 14 juni gesloten" (a finite verb earlier in the clause, "op" before the date).
+_CLOSED_VERB_LAST_RE = re.compile(
+    r"\s*(?:jl\.?|j\.l\.)?\s*(?:gesloten|afgesloten|dichtgegaan)\b(?!\s+(?:verklaard|tot|van|voor))",
+    _I,
+)
+_FINITE_BEFORE_RE = re.compile(r"\b(?:is|was|werd|zijn|waren|werden)\b[^.;\n]*\bop\s*$", _I)
+_CLOSED_AUX_AFTER_RE = re.compile(
+    r"\s*(?:jl\.?|j\.l\.)?\s*\w*gesloten\s+(?:is|zijn|was|werd)\b", _I
+)
+_OP_END_RE = re.compile(r"\bop\s*$", _I)
+
+
 def _reported_closure(text: str, m: Mention, lead: str) -> bool:
     """Say whether the date is a closure reported as past: the last day of the window."""
     if m.precision != "day":
         return False
     if _CLOSED_LEAD_RE.search(lead[-40:]):
+        return True
+    if (
+        _CLOSED_VERB_LAST_RE.match(text, m.end)
+        and (_FINITE_BEFORE_RE.search(lead[-120:]) or _CLOSED_AUX_AFTER_RE.match(text, m.end))
+        and _OP_END_RE.search(lead)
+    ):
         return True
     return bool(_CLOSED_ATTR_TAIL_RE.match(text, m.end))
 

@@ -132,7 +132,12 @@ _ANNOUNCED_RE = re.compile(
     r"|\b(?:gestreefd|streeft|streven)\b[^.\n]{0,30}?\bnaar\s+(?:de\s+)?(?:openstelling|opening)\b"
     # an expected opening without a day ("De openstelling is naar verwachting in september")
     r"|\b(?:openstelling|opening|openingsdatum|aanvraagperiode|aanvraagronde|loket)\b[^.\n]{0,40}?"
-    r"\b(?:is|wordt|vindt|volgt|komt)\s+(?:\w+\s+)?naar\s+verwachting\b",
+    r"\b(?:is|wordt|vindt|volgt|komt)\s+(?:\w+\s+)?naar\s+verwachting\b"
+    # a scheme or round said to start soon ("Om daarvoor te zorgen start binnenkort een nieuwe
+    # subsidie voor opleiders", "binnenkort opent een nieuwe ronde")
+    r"|\b(?:(?:start|opent|begint)\s+binnenkort|binnenkort\s+(?:start|opent|begint))\b[^.\n]{0,60}?"
+    r"\b(?:\w*regeling|\w*subsidie\w*|\w*ronde|tijdvak|openstelling|oproep|loket"
+    r"|aanvraagperiode|\w*onderdeel)\b",
     _I,
 )
 # Future deadlines or rounds without a day ("er zal zowel een aanvraagdeadline zijn in het
@@ -183,7 +188,7 @@ _FUTURE_TIME_RE = re.compile(
     r"|\bnog\s+(?:in\s+|deze\s+|dit\s+)(?:" + _NL_MONTH + r"|maand|voorjaar|najaar|zomer|jaar)\b"
     r"|\b(?:eerste|tweede|derde|vierde|laatste)\s+week\s+van\s+"
     + _NL_MONTH
-    + r"|\b(?:in|begin|medio|half|eind)\s+"
+    + r"|\b(?:in|begin|medio|half|eind)\s+(?:de\s+maand\s+)?"
     + _NL_MONTH
     + r"\b"
     r"|\bde\s+komende\s+(?:maanden|weken)\b"
@@ -198,7 +203,10 @@ _OPENING_VERB_RE = re.compile(
     r"|\bopen\s*ga(?:at|an)\b|\bvan\s+start\s+ga(?:at|an)\b"
     # a coming round stated as being there: "Dit najaar is er een tweede ronde waarin …"
     r"|\b(?:is|komt)\s+er\s+(?:nog\s+)?een\s+(?:\w+\s+){0,2}?(?:\w*ronde|tijdvak|openstelling"
-    r"|oproep)\b",
+    r"|oproep)\b"
+    # applicants able to apply at that time: "MKB-bedrijven kunnen vanaf maart volgend jaar
+    # subsidie aanvragen", "In de maand juni kunnen mbo-scholen een nieuwe aanvraag indienen"
+    r"|\b(?:kunnen|kan)\b[^.\n]{0,80}?\b(?:aanvragen|indienen)\b",
     _I,
 )
 # A rule about every year, a negation or a past tense is not an announcement.
@@ -209,17 +217,31 @@ _NOT_ANNOUNCED_RE = re.compile(
 )
 
 
+# A time ahead that ends the period ("Tot begin september kunnen … aanvragen") is no opening.
+_END_LEAD_RE = re.compile(r"\b(?:tot(?:\s+en\s+met)?|t/m|until|uiterlijk)\s+$", _I)
+
+
+def _future_start(text: str, left: int, right: int) -> bool:
+    """Say whether the sentence names a time ahead that is not the end of a period."""
+    return any(
+        not _END_LEAD_RE.search(text, max(left, mt.start() - 15), mt.start())
+        for mt in _FUTURE_TIME_RE.finditer(text, left, right)
+    )
+
+
 def _announces_opening(text: str) -> bool:
     """Say whether a sentence announces a future opening without a day: "In het voorjaar van
     2022 wordt een nieuwe tender opengesteld", "Het loket gaat komend najaar open", "Nog in
     november gaan twintig aanvraagrondes van start" (guide 7: upcoming, dates null)."""
     lower = text.lower()
-    if not any(w in lower for w in ("open", "start", "ronde", "tijdvak", "oproep")):
+    if not any(
+        w in lower for w in ("open", "start", "ronde", "tijdvak", "oproep", "aanvra", "indien")
+    ):
         return False
     for verb in _OPENING_VERB_RE.finditer(text):
         left, right = _sentence_bounds(text, verb.start(), verb.end())
         if (
-            _FUTURE_TIME_RE.search(text, left, right)
+            _future_start(text, left, right)
             and not _NOT_ANNOUNCED_RE.search(text, left, right)
             and not _CONDITIONAL_RE.search(text, max(left, verb.start() - 60), verb.start())
         ):
@@ -254,6 +276,9 @@ _UPCOMING_RE = re.compile(
 )
 _OPEN_RE = re.compile(
     r"open\s+voor\s+aanvragen|open\s+for\s+submission|\bnu\s+open\b|\bnow\s+open\b"
+    # applying possible at any time ("Je kunt altijd WBSO aanvragen", "you can always apply")
+    r"|\b(?:kun|kunt|kan|kunnen)\s+(?:(?!niet\b)\w+\s+)?altijd\s+(?:[\w-]+\s+){0,4}?(?:aanvragen|indienen)\b"
+    r"|\bcan\s+always\s+(?:\w+\s+)?(?:apply|submit)\b"
     r"|^\s*(?:status:\s*)?(?:aanvraagperiode\s+)?open\s*$|permanent\s+open|doorlopend\s+open"
     r"|het\s+hele\s+jaar\s+door|currently\s+open"
     # "The … Call for proposals 2024 is open to receive … proposals"
@@ -465,9 +490,19 @@ def stop_positions(text: str) -> list[int]:
                 and not _FUTURE_STOP_RE.search(text, lead, mt.start())
                 and not _not_whole_stop(text, mt.start(), mt.end())
                 and not _fronted_condition(text, mt.start())
+                and not _NEGATED_STOP_RE.search(text, max(0, mt.start() - 20), mt.end())
             ):
                 found.add(mt.start())
     return sorted(found)
+
+
+# An exhaustion said not to happen: "the budget … is not oversubscribed on the first day", "het
+# plafond is nog niet overschreden" (a fact about demand, no stop).
+_NEGATED_STOP_RE = re.compile(
+    r"\b(?:not|never|niet|nooit)\s+(?:\w+\s+)?"
+    r"(?:oversubscribed|overschreden|overtekend|exhausted|uitgeput|used\s+up)\b",
+    _I,
+)
 
 
 # A closure told in the past tense is a fact even on its own day: "received 41 proposals after its
@@ -556,7 +591,8 @@ def _early_closures(text: str, lower: str) -> list[int]:
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """Return the sentence (or line) around text[start:end]."""
-    left = max(text.rfind("\n", 0, start), text.rfind(". ", 0, start) + 1, -1) + 1
+    dot = text.rfind(". ", 0, start)  # at the text's start the sentence starts at 0, not 1
+    left = max(text.rfind("\n", 0, start) + 1, dot + 2 if dot >= 0 else 0)
     stops = [i for i in (text.find("\n", end), text.find(". ", end)) if i >= 0]
     return left, min(stops, default=len(text))
 
@@ -739,7 +775,7 @@ def status_of_clean(
     every = stopped and not scoped
     top = top_window(windows, today, every)
     state = window_state(top, today, every) if top is not None else None
-    if state == "closed" and announced(text):
+    if state == "closed" and top is not None and announced(_without(text, top.snippet)):
         return "upcoming"
     # only a season or month ahead ("sluitingsdata in het najaar 2028"): an announcement
     # without days ("precieze data zijn nog niet bekend") makes it upcoming (guide 7)
@@ -755,6 +791,13 @@ def status_of_clean(
     if state is not None:
         return state
     return words_status(text, stopped)
+
+
+def _without(text: str, snippet: str) -> str:
+    """Drop an ended window's own sentence before looking for an announcement: a page written
+    before the window ran says it "will be open from 14 July until 14 September" about that
+    window itself, not about a later one."""
+    return text.replace(snippet, " ") if snippet else text
 
 
 def words_status(text: str, stopped: bool) -> str:
