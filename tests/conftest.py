@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy.engine import Engine
 
 from tracker.config import Config, HttpConfig, SourceConfig
@@ -34,6 +35,12 @@ SAMPLES = REPO_ROOT.parent / "shared" / "samples"
 PG_ENV = "TRACKER_TEST_DATABASE_URL"
 DATE_ENV = "TRACKER_TEST_DATE"
 NOW = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
+
+# .ci/run sets HYPOTHESIS_PROFILE=ci: CI replays the same property examples on every run, so a
+# red run is a regression of the change under test, never a fresh random draw that happens to
+# find an old weakness; a developer's run draws new examples each time and keeps what failed.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
