@@ -1,4 +1,4 @@
-"""``tracker run``: APScheduler 3 BlockingScheduler driving the same functions as cron would.
+"""``tracker run``: an APScheduler 3 scheduler driving the same functions as cron would.
 
 One CronTrigger job per enabled source (its ``schedule``, else ``[defaults] schedule``) calls
 ``pipeline.run_sources``; ``tick`` runs hourly; ``notify`` runs every ``[alerts]
@@ -19,11 +19,12 @@ import logging
 import os
 import signal
 import socket
+import time
 from datetime import UTC, datetime
 
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
@@ -129,13 +130,13 @@ def sync_staff_sources(scheduler: BaseScheduler, config: Config, engine: Engine)
         scheduler.remove_job(f"{SOURCE_JOB}{source_id}")
 
 
-def build_scheduler(config: Config, engine: Engine) -> BlockingScheduler:
+def build_scheduler(config: Config, engine: Engine) -> BackgroundScheduler:
     """The scheduler with all jobs added, not started."""
     executors = {
         "default": ThreadPoolExecutor(OTHER_WORKERS),
         SOURCE_EXECUTOR: ThreadPoolExecutor(SOURCE_WORKERS),
     }
-    scheduler = BlockingScheduler(
+    scheduler = BackgroundScheduler(
         timezone=AMSTERDAM, job_defaults=JOB_DEFAULTS, executors=executors
     )
     for source_id in config.enabled_sources():
@@ -166,26 +167,45 @@ def build_scheduler(config: Config, engine: Engine) -> BlockingScheduler:
     return scheduler
 
 
-def _terminate(signum: int, frame: object) -> None:
-    """SIGTERM (systemd, docker stop, kill) stops ``tracker run`` as Ctrl-C does."""
-    raise KeyboardInterrupt
+# how often the main thread looks whether SIGTERM or Ctrl-C asked it to stop
+STOP_POLL_SECONDS = 0.2
 
 
-def run_scheduler(config: Config, engine: Engine) -> None:
+class _StopRequest:
+    """Set by SIGTERM (systemd, docker stop, kill) and SIGINT (Ctrl-C).
+
+    The handler only sets a flag: an exception raised from a signal handler lands wherever the
+    main thread happens to be (inside the scheduler's start-up, a lock, a library's
+    ``except BaseException``), and a stop lost there left ``tracker run`` running until killed."""
+
+    def __init__(self) -> None:
+        self.asked = False
+
+    def __call__(self, signum: int, frame: object) -> None:
+        self.asked = True
+
+
+def run_scheduler(config: Config, engine: Engine, stop: _StopRequest | None = None) -> None:
     """Catch up once (tick after downtime), then run until interrupted (Ctrl-C or SIGTERM).
 
     On the way out, scrapes still fetching stop and are recorded as failed runs ("gestopt"),
     their leases released, and the other running jobs finish."""
-    signal.signal(signal.SIGTERM, _terminate)
-    tick_job(config, engine)
-    heartbeat_job(engine)
-    scheduler = build_scheduler(config, engine)
-    logger.info("scheduler started with %d jobs", len(scheduler.get_jobs()))
+    stop = stop or _StopRequest()
+    before = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
+        tick_job(config, engine)
+        heartbeat_job(engine)
+        scheduler = build_scheduler(config, engine)
+        logger.info("scheduler started with %d jobs", len(scheduler.get_jobs()))
         scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        logger.info("scheduler stopping: running scrapes are stopped")
-        stop_runs()
-        if scheduler.running:
+        try:
+            while not stop.asked:
+                time.sleep(STOP_POLL_SECONDS)
+        finally:
+            logger.info("scheduler stopping: running scrapes are stopped")
+            stop_runs()
             scheduler.shutdown(wait=True)
-        logger.info("scheduler stopped")
+            logger.info("scheduler stopped")
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
