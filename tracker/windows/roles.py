@@ -1632,7 +1632,10 @@ _OUTAGE_RE = re.compile(
 # the period of the money, not of applying, unless the clause also says to apply.
 _BUDGET_PERIOD_RE = re.compile(
     r"\b(?:is|bedraagt|was)\s+(?:het|de)\s+(?:totale\s+|beschikbare\s+)?(?:\w*budget|\w*plafond)\b"
-    r"|\bthe\s+(?:total\s+|available\s+)?budget\b[^.;\n]{0,40}?\b(?:is|was|will\s+be)\b",
+    r"|\bthe\s+(?:total\s+|available\s+)?budget\b[^.;\n]{0,40}?\b(?:is|was|will\s+be)\b"
+    # the money named for a period ("The total EU-wide CEF budget for the period starting from
+    # 1st January 2021 to 31st December 2027 is …", "het budget voor de periode van …")
+    r"|\b\w*budget\b[^.;\n]{0,30}?\b(?:for|voor)\s+(?:the|de)\s+(?:\w+\s+)?(?:period|periode)\b",
     _I,
 )
 _APPLY_IN_CLAUSE_RE = re.compile(
