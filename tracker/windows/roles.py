@@ -370,9 +370,11 @@ _ROUND_START_TAIL_RE = re.compile(
 )
 # "On 20 March, the … programme launched a call for applications", "Op 1 mei opende het fonds
 # een nieuwe oproep", "Op 3 juni heeft de provincie het loket geopend": a call launched or opened
-# on that day opens then (a call only published is left to the publication rules).
+# on that day opens then (a call only published is left to the publication rules). The subject
+# may be a long agency name ("On the 26th of September 2023, The European Climate, Environment
+# and Infrastructure Executive Agency (CINEA) has opened a new call").
 _LAUNCHED_TAIL_RE = re.compile(
-    r"^[\s,]*(?:[^.;:\n]{0,80}?\b(?:launched|launches|opened|opens|lanceerde|lanceert|opende"
+    r"^[\s,]*(?:[^.;:\n]{0,120}?\b(?:launched|launches|opened|opens|lanceerde|lanceert|opende"
     r"|opent)\b[^.;:\n]{0,60}?\b(?:calls?|oproep\w*|applications?|aanvraagronde|loket|tijdvak"
     r"|submissions?)\b"
     r"|[^.;:\n]{0,40}?\b(?:heeft|hebben|has|have)\b[^.;:\n]{0,60}?\b(?:calls?|oproep\w*"
