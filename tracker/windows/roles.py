@@ -1230,6 +1230,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         _mark_blackouts(text, roles)
     if low is None or any(w in low for w in _NON_WINDOW_WORDS):
         _mark_non_windows(text, roles)
+    if low is None or "loket" in low or "portal" in low or "platform" in low:
+        _drop_channel_openings(text, roles)
     _mark_ranges(roles)
     return roles
 
@@ -1660,6 +1662,35 @@ def _mark_non_windows(text: str, roles: list[Role]) -> None:
             rest = text[lo : a.m.start] + " " + text[a.m.end : b.m.start] + " " + text[b.m.end : hi]
             if not _APPLY_IN_CLAUSE_RE.search(rest):
                 a.negative = b.negative = True
+
+
+# An organisation opening its own digital desk ("Sinds 1 januari 2017 opende de provincie haar
+# digitale subsidieloket", "the agency launched its online grants portal on 3 May"): the start
+# of a channel for all its schemes, not a window of one scheme.
+_CHANNEL_RE = re.compile(
+    r"\b(?:haar|zijn|hun|ons|onze|its|their|our)\s+(?:nieuwe\s+|new\s+)?"
+    r"(?:digitale?\s+|online\s+|elektronische?\s+|electronic\s+|e-)"
+    r"(?:\w*loket|\w*portaal|\w*platform|(?:\w+\s+)?portal|(?:\w+\s+)?platform)\b",
+    _I,
+)
+
+
+_APPLY_RE = re.compile(r"\b(?:apply|applying|aanvraag\s+indienen)\b", _I)
+
+
+def _drop_channel_openings(text: str, roles: list[Role]) -> None:
+    """Drop a lone opening whose clause is about a funder's own digital desk going live."""
+    for i, r in enumerate(roles):
+        if r.role != OPEN or r.negative:
+            continue
+        nxt = roles[i + 1] if i + 1 < len(roles) else None
+        if nxt is not None and nxt.clause == r.clause and nxt.role in (CLOSE_INCL, CLOSE_EXCL):
+            continue  # a range in the clause is a window of its own
+        # "Vanaf 1 maart kunt u via ons digitale loket de premie aanvragen" applies from then
+        if _CHANNEL_RE.search(text, *r.clause) and not (
+            _SUBMIT_RE.search(text, *r.clause) or _APPLY_RE.search(text, *r.clause)
+        ):
+            r.role, r.negative = NONE, True
 
 
 def _mark_ranges(roles: list[Role]) -> None:
