@@ -1524,12 +1524,27 @@ def _drop_side_steps(text: str, roles: list[Role]) -> None:
             r.role, r.negative = NONE, True
 
 
+# A request to have the application checked by an authority first, before it goes to the funder
+# ("Applicants wishing to have their application validated by the FPS … are requested to send it
+# by 16 January", "wie zijn aanvraag wil laten valideren door …"): a pre-check (guide 8). Only the
+# request counts; "The application forms, validated by the FPS, must then be sent … by 30
+# January" is the submission itself.
+_PRECHECK_RE = re.compile(
+    r"\b(?:to\s+have|laten)\s+(?:\w+\s+){0,3}?(?:validated|endorsed|valideren|goedkeuren)\b"
+    r"|\bpre-?validation\b|\bfor\s+validation\b|\bter\s+validatie\b",
+    _I,
+)
+
+
 def _drop_preregistration(text: str, roles: list[Role]) -> None:
-    """Drop a pre-registration deadline when the text gives another closing date."""
+    """Drop a pre-registration or pre-check deadline when the text gives another closing date."""
     closing = [
         i for i, r in enumerate(roles) if r.role in (CLOSE_INCL, CLOSE_EXCL) and not r.negative
     ]
-    if len(closing) < 2 or not _PREREG_RE.search(text):
+    if len(closing) < 2:
+        return
+    precheck = bool(_PRECHECK_RE.search(text))
+    if not precheck and not _PREREG_RE.search(text):
         return
     prereg = []
     for i in closing:
@@ -1538,7 +1553,10 @@ def _drop_preregistration(text: str, roles: list[Role]) -> None:
         start = max(cs, roles[i - 1].m.end if i > 0 else 0, r.m.start - _NEAR_BEFORE)
         nxt = roles[i + 1].m.start if i + 1 < len(roles) else ce
         end = min(ce, nxt, r.m.end + _NEAR_AFTER)
-        if _PREREG_RE.search(text, start, end):
+        lead = max(cs, roles[i - 1].m.end if i > 0 else 0)  # the request leads its clause
+        if _PREREG_RE.search(text, start, end) or (
+            precheck and _PRECHECK_RE.search(text, lead, r.m.start)
+        ):
             prereg.append(i)
     if prereg and len(prereg) < len(closing):
         for i in prereg:
