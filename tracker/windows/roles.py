@@ -370,9 +370,11 @@ _ROUND_START_TAIL_RE = re.compile(
 )
 # "On 20 March, the … programme launched a call for applications", "Op 1 mei opende het fonds
 # een nieuwe oproep", "Op 3 juni heeft de provincie het loket geopend": a call launched or opened
-# on that day opens then (a call only published is left to the publication rules).
+# on that day opens then (a call only published is left to the publication rules). The subject
+# may be a long agency name ("On the 26th of September 2023, The European Climate, Environment
+# and Infrastructure Executive Agency (CINEA) has opened a new call").
 _LAUNCHED_TAIL_RE = re.compile(
-    r"^[\s,]*(?:[^.;:\n]{0,80}?\b(?:launched|launches|opened|opens|lanceerde|lanceert|opende"
+    r"^[\s,]*(?:[^.;:\n]{0,120}?\b(?:launched|launches|opened|opens|lanceerde|lanceert|opende"
     r"|opent)\b[^.;:\n]{0,60}?\b(?:calls?|oproep\w*|applications?|aanvraagronde|loket|tijdvak"
     r"|submissions?)\b"
     r"|[^.;:\n]{0,40}?\b(?:heeft|hebben|has|have)\b[^.;:\n]{0,60}?\b(?:calls?|oproep\w*"
@@ -1228,6 +1230,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         _mark_blackouts(text, roles)
     if low is None or any(w in low for w in _NON_WINDOW_WORDS):
         _mark_non_windows(text, roles)
+    if low is None or "loket" in low or "portal" in low or "platform" in low:
+        _drop_channel_openings(text, roles)
     _mark_ranges(roles)
     return roles
 
@@ -1520,12 +1524,27 @@ def _drop_side_steps(text: str, roles: list[Role]) -> None:
             r.role, r.negative = NONE, True
 
 
+# A request to have the application checked by an authority first, before it goes to the funder
+# ("Applicants wishing to have their application validated by the FPS … are requested to send it
+# by 16 January", "wie zijn aanvraag wil laten valideren door …"): a pre-check (guide 8). Only the
+# request counts; "The application forms, validated by the FPS, must then be sent … by 30
+# January" is the submission itself.
+_PRECHECK_RE = re.compile(
+    r"\b(?:to\s+have|laten)\s+(?:\w+\s+){0,3}?(?:validated|endorsed|valideren|goedkeuren)\b"
+    r"|\bpre-?validation\b|\bfor\s+validation\b|\bter\s+validatie\b",
+    _I,
+)
+
+
 def _drop_preregistration(text: str, roles: list[Role]) -> None:
-    """Drop a pre-registration deadline when the text gives another closing date."""
+    """Drop a pre-registration or pre-check deadline when the text gives another closing date."""
     closing = [
         i for i, r in enumerate(roles) if r.role in (CLOSE_INCL, CLOSE_EXCL) and not r.negative
     ]
-    if len(closing) < 2 or not _PREREG_RE.search(text):
+    if len(closing) < 2:
+        return
+    precheck = bool(_PRECHECK_RE.search(text))
+    if not precheck and not _PREREG_RE.search(text):
         return
     prereg = []
     for i in closing:
@@ -1534,7 +1553,10 @@ def _drop_preregistration(text: str, roles: list[Role]) -> None:
         start = max(cs, roles[i - 1].m.end if i > 0 else 0, r.m.start - _NEAR_BEFORE)
         nxt = roles[i + 1].m.start if i + 1 < len(roles) else ce
         end = min(ce, nxt, r.m.end + _NEAR_AFTER)
-        if _PREREG_RE.search(text, start, end):
+        lead = max(cs, roles[i - 1].m.end if i > 0 else 0)  # the request leads its clause
+        if _PREREG_RE.search(text, start, end) or (
+            precheck and _PRECHECK_RE.search(text, lead, r.m.start)
+        ):
             prereg.append(i)
     if prereg and len(prereg) < len(closing):
         for i in prereg:
@@ -1632,7 +1654,10 @@ _OUTAGE_RE = re.compile(
 # the period of the money, not of applying, unless the clause also says to apply.
 _BUDGET_PERIOD_RE = re.compile(
     r"\b(?:is|bedraagt|was)\s+(?:het|de)\s+(?:totale\s+|beschikbare\s+)?(?:\w*budget|\w*plafond)\b"
-    r"|\bthe\s+(?:total\s+|available\s+)?budget\b[^.;\n]{0,40}?\b(?:is|was|will\s+be)\b",
+    r"|\bthe\s+(?:total\s+|available\s+)?budget\b[^.;\n]{0,40}?\b(?:is|was|will\s+be)\b"
+    # the money named for a period ("The total EU-wide CEF budget for the period starting from
+    # 1st January 2021 to 31st December 2027 is …", "het budget voor de periode van …")
+    r"|\b\w*budget\b[^.;\n]{0,30}?\b(?:for|voor)\s+(?:the|de)\s+(?:\w+\s+)?(?:period|periode)\b",
     _I,
 )
 _APPLY_IN_CLAUSE_RE = re.compile(
@@ -1655,6 +1680,35 @@ def _mark_non_windows(text: str, roles: list[Role]) -> None:
             rest = text[lo : a.m.start] + " " + text[a.m.end : b.m.start] + " " + text[b.m.end : hi]
             if not _APPLY_IN_CLAUSE_RE.search(rest):
                 a.negative = b.negative = True
+
+
+# An organisation opening its own digital desk ("Sinds 1 januari 2017 opende de provincie haar
+# digitale subsidieloket", "the agency launched its online grants portal on 3 May"): the start
+# of a channel for all its schemes, not a window of one scheme.
+_CHANNEL_RE = re.compile(
+    r"\b(?:haar|zijn|hun|ons|onze|its|their|our)\s+(?:nieuwe\s+|new\s+)?"
+    r"(?:digitale?\s+|online\s+|elektronische?\s+|electronic\s+|e-)"
+    r"(?:\w*loket|\w*portaal|\w*platform|(?:\w+\s+)?portal|(?:\w+\s+)?platform)\b",
+    _I,
+)
+
+
+_APPLY_RE = re.compile(r"\b(?:apply|applying|aanvraag\s+indienen)\b", _I)
+
+
+def _drop_channel_openings(text: str, roles: list[Role]) -> None:
+    """Drop a lone opening whose clause is about a funder's own digital desk going live."""
+    for i, r in enumerate(roles):
+        if r.role != OPEN or r.negative:
+            continue
+        nxt = roles[i + 1] if i + 1 < len(roles) else None
+        if nxt is not None and nxt.clause == r.clause and nxt.role in (CLOSE_INCL, CLOSE_EXCL):
+            continue  # a range in the clause is a window of its own
+        # "Vanaf 1 maart kunt u via ons digitale loket de premie aanvragen" applies from then
+        if _CHANNEL_RE.search(text, *r.clause) and not (
+            _SUBMIT_RE.search(text, *r.clause) or _APPLY_RE.search(text, *r.clause)
+        ):
+            r.role, r.negative = NONE, True
 
 
 def _mark_ranges(roles: list[Role]) -> None:

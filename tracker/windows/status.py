@@ -120,6 +120,11 @@ _ANNOUNCED_RE = re.compile(
     r"|(?:start|opent|begint|gaat\s+open|opens|will\s+open)\s+(?:in|begin|medio|eind)\s+"
     r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november"
     r"|december|\d{4})\b"
+    # an English opening at a fuzzy part of a year or month ahead ("call opens mid-2020",
+    # "the portal will open early 2025"): no day, so upcoming with dates null
+    r"|\b(?:opens|will\s+open|is\s+opening)\s+(?:in\s+)?(?:mid|early|late)\s*-?\s*"
+    r"(?:20\d\d|january|february|march|april|may|june|july|august|september|october"
+    r"|november|december)\b"
     # a future opening stated as a plan ("Eind september zal de indieningstermijn voor 2025
     # worden geopend", "the call will be launched"), not negated on the way
     r"|\b(?:zal|zullen)\b(?:(?!\b(?:niet|geen)\b)[^.\n]){0,90}?\b(?:worden\s+|weer\s+)?"
