@@ -349,10 +349,12 @@ _CONDITION_LEAD_RE = re.compile(r"\b(?:if|als|indien|wanneer)\s*$", _I)
 # A tally up to the date, the verb right after it and a number before the participle: "Per 5 juli
 # was van de 87 miljoen pas zo'n 52 miljoen euro subsidie aangevraagd", "Tot 1 juli zijn 300
 # aanvragen ingediend" (a statistic, no bound; "uiterlijk 1 juli zijn ingediend" has no number;
-# after a closing label the date stays the deadline the tally is counted at).
+# after a closing label the date stays the deadline the tally is counted at). A quantity word
+# counts as the number ("Tot eind april waren er al voldoende aanvragen ontvangen", "Tot half
+# juli zijn er 6.865 aanvragen gedaan"); a number may carry thousands separators.
 _TALLY_TAIL_RE = re.compile(
-    r"[\s,]*(?:was|waren|is|zijn)\s+[^.\n\d]{0,40}?\d[^.\n]{0,50}?\b(?:aangevraagd|ingediend"
-    r"|binnengekomen)\b",
+    r"[\s,]*(?:was|waren|is|zijn)\s+[^.\n\d]{0,40}?(?:\d(?:[\d.,]*\d)?|\b(?:voldoende|genoeg|zoveel|veel)\s)"
+    r"[^.\n]{0,50}?\b(?:aangevraagd|ingediend|binnengekomen|gedaan|ontvangen)\b",
     _I,
 )
 # "Op 20 februari is de oproep geopend", "Maandag om 10.00 uur ging het loket open".
