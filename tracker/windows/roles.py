@@ -555,6 +555,46 @@ _SINCE_STOP_TAIL_RE = re.compile(
 )
 
 
+# "De indieningsperiode is per 21 oktober beëindigd", "stop te zetten met ingang van 14 juli":
+# an early stop dated with an opening cue; the date is the day given for the closure (guide
+# 6.5), not an opening. "be.indigd" also reads a mis-decoded "ë".
+_STOP_WORDS = r"(?:be.indigd|gesloten|stopgezet|gestopt)"
+_PER_STOP_TAIL_RE = re.compile(rf"[\s,]*(?:\w+\s+){{0,2}}?{_STOP_WORDS}\b", _I)
+_STOP_PER_LEAD_RE = re.compile(
+    rf"(?:\bstop\s+te\s+zetten|{_STOP_WORDS})\s+(?:met\s+ingang\s+van|per)\s*$", _I
+)
+
+
+def _per_stop(cue: str, lead: str, clause: str, r: Role) -> bool:
+    """Say whether a "per"/"met ingang van" date is the day a scheme was stopped."""
+    if cue.split()[0].lower() not in ("per", "met"):
+        return False
+    return bool(
+        _STOP_PER_LEAD_RE.search(lead[-60:])
+        or (
+            _WINDOW_STOP_RE.search(lead[-80:])
+            and _PER_STOP_TAIL_RE.match(clause, r.m.end - r.clause[0])
+        )
+    )
+
+
+# The submitting itself was stopped, not the regulation ("De regeling is per 1-1-2024
+# beëindigd" stays a decoy): "De indieningsperiode is per 21 oktober beëindigd".
+_WINDOW_STOP_RE = re.compile(
+    r"\b(?:indieningsperiode|aanvraagperiode|aanvraagtermijn|indieningstermijn|loket|tijdvak"
+    r"|openstelling)(?:\s+[\w-]+){0,4}?\s+(?:is|werd|wordt)\s+(?:per|met\s+ingang\s+van)\s*$",
+    _I,
+)
+
+
+def _window_stop(text: str, cs: int, m: Mention) -> bool:
+    """Say whether a date is the day the submission period itself was stopped."""
+    if not _WINDOW_STOP_RE.search(text, max(cs, m.start - 80), m.start):
+        return False
+    end = text.find("\n", m.end)
+    return bool(_PER_STOP_TAIL_RE.match(text, m.end, len(text) if end < 0 else end))
+
+
 def _since_stop(cue: str, clause: str, r: Role) -> bool:
     """Say whether a "sinds"/"since" date is the start of a stop, not of a window."""
     if cue.split()[0].lower() not in ("sinds", "since"):
@@ -621,6 +661,9 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         return
     if adj and _since_stop(adj.group(0), clause, r):
         return  # "sinds mei 2017 uitgeput": when the money ran out, no opening
+    if adj and adj["open"] and _per_stop(adj.group(0), lead, clause, r):
+        r.role, r.strong, r.positive, r.cue = CLOSE_INCL, True, True, "per"
+        return
     if adj and adj["open"] and adj.group(0).split()[0].lower() == "van":
         labelled = _CLOSE_LABEL_VAN_RE.search(lead, 0, len(lead) - len(adj.group(0)))
         if labelled:  # "een deadline van 31 maart", "de eerdere sluitingsdatum van 1 juni"
@@ -1136,6 +1179,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and not _SUBMISSION_HEAD_RE.search(heading_text)
         )
         r.negative = own_negative or head_negative
+        if r.negative and _window_stop(text, cs, m):
+            r.negative = False  # "de indieningsperiode is per 21 oktober beëindigd": a closure
         if (
             not r.negative
             and _PERIOD_OF_RE.search(text, max(cs, m.start - 40), m.start)
