@@ -1553,14 +1553,25 @@ _SUBMIT_RE = re.compile(
 )
 
 
+# A draft of the application saved or sent ahead of the opening ("Vanaf 20 mei 2024 is het
+# mogelijk om uw conceptaanvraag op te slaan", "Vanaf 19 mei kunnen aanvragers al een
+# conceptaanvraag indienen"): like a registration before applying, its date opens nothing.
+_DRAFT_APPLICATION_RE = re.compile(r"\bconcept-?aanvra\w*|\bdraft\s+applications?\b", _I)
+
+
 def _drop_side_steps(text: str, roles: list[Role]) -> None:
-    """Drop a closing date that is a side step's (draft review, pre-track, preparing)."""
+    """Drop a closing date that is a side step's (draft review, pre-track, preparing), or an
+    opening date of a draft application."""
     for i, r in enumerate(roles):
-        if r.role not in (CLOSE_INCL, CLOSE_EXCL) or r.negative:
+        if r.negative or r.role not in (OPEN, CLOSE_INCL, CLOSE_EXCL):
             continue
         cs, ce = r.clause
         start = max(cs, roles[i - 1].m.end if i > 0 else 0)
         end = min(ce, roles[i + 1].m.start if i + 1 < len(roles) else ce)
+        if r.role == OPEN:
+            if _DRAFT_APPLICATION_RE.search(text, start, end):
+                r.role, r.negative = NONE, True
+            continue
         if _SIDE_STEP_RE.search(text, start, end) or (
             _PREPARE_RE.search(text, start, end) and not _SUBMIT_RE.search(text, start, end)
         ):
