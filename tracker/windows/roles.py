@@ -1578,8 +1578,23 @@ def _drop_side_steps(text: str, roles: list[Role]) -> None:
             r.role, r.negative = NONE, True
 
 
+def _paired_opening(roles: list[Role], i: int) -> int | None:
+    """Index of the opening right before closing i in the same clause ("De start van de
+    vooraanmelding is 19 maart en de einddatum 18 april"), if there is one."""
+    prev = roles[i - 1] if i > 0 else None
+    if (
+        prev is not None
+        and prev.role == OPEN
+        and not prev.negative
+        and prev.clause == roles[i].clause
+    ):
+        return i - 1
+    return None
+
+
 def _drop_preregistration(text: str, roles: list[Role]) -> None:
-    """Drop a pre-registration deadline when the text gives another closing date."""
+    """Drop a pre-registration deadline, and the opening paired with it in its clause, when
+    the text gives another closing date."""
     closing = [
         i for i, r in enumerate(roles) if r.role in (CLOSE_INCL, CLOSE_EXCL) and not r.negative
     ]
@@ -1589,12 +1604,21 @@ def _drop_preregistration(text: str, roles: list[Role]) -> None:
     for i in closing:
         r = roles[i]
         cs, ce = r.clause
-        start = max(cs, roles[i - 1].m.end if i > 0 else 0, r.m.start - _NEAR_BEFORE)
+        head = _paired_opening(roles, i)
+        first = i if head is None else head  # the pre-registration word may lead the pair
+        start = max(
+            cs, roles[first - 1].m.end if first > 0 else 0, roles[first].m.start - _NEAR_BEFORE
+        )
         nxt = roles[i + 1].m.start if i + 1 < len(roles) else ce
         end = min(ce, nxt, r.m.end + _NEAR_AFTER)
-        if _PREREG_RE.search(text, start, end):
+        if _PREREG_RE.search(text, start, roles[first].m.start if head is not None else end):
             prereg.append(i)
-    if prereg and len(prereg) < len(closing):
+            if head is not None:
+                prereg.append(head)
+        elif _PREREG_RE.search(text, max(start, roles[i - 1].m.end if i > 0 else 0), end):
+            prereg.append(i)
+    dropped_closings = [i for i in prereg if i in closing]
+    if dropped_closings and len(dropped_closings) < len(closing):
         for i in prereg:
             roles[i].role, roles[i].negative = NONE, True
 
