@@ -420,6 +420,9 @@ _POSITIVE_RE = first_letter_guard(
         r"|openstelling"
         r"|opengesteld|tijdvak|tranche|ronde|loket|deadline|inschrijv|aanmeld|\bcall\b|subsidie"
         r"|aan\s+te\s+vragen|in\s+te\s+dienen|voorstellen|\bvraag\w*\s+(?:\w+\s+){0,3}aan\b"
+        # subscribing to a specific grant for municipalities ("Vanaf 8 februari is het mogelijk om
+        # als gemeente in te tekenen op een Brede Specifieke Uitkering")
+        r"|\bintekenen\b|\bin\s+te\s+tekenen\b|\bingetekend\b|\btekent\s+(?:\w+\s+){0,3}?in\b"
         # Flemish: the papers are delivered ("bezorgen de vereiste documenten … tegen 4 oktober")
         r"|\bbezorg(?:en|t|d)?\s+(?:\w+\s+){0,3}?(?:documenten|formulier\w*|dossier|bewijsstukken"
         r"|stukken)\b",
@@ -431,7 +434,7 @@ _POSITIVE_RE = first_letter_guard(
 POSITIVE_WORDS = (
     "aanvra", "dien", "submi", "appl", "proposal", "openstelling", "opengesteld", "tijdvak",
     "tranche", "ronde", "loket", "deadline", "inschrijv", "aanmeld", "call", "subsidie",
-    "vragen", "voorstellen", "vraag", "bezorg",
+    "vragen", "voorstellen", "vraag", "bezorg", "teken",
 )  # fmt: skip
 RECURRING_RE = re.compile(
     r"\b(?:jaarlijks|elk\s+jaar|ieder\s+jaar|per\s+jaar|annually|every\s+year|each\s+year)\b", _I
@@ -475,8 +478,12 @@ WORDED_CLOSE_TIME_IS_RE = re.compile(
     rf"(?:\bis|:)\s+(?:at\s+|om\s+)?{_WORDED_TIME}",
     _I,
 )
-# "!" ends a sentence only before a capital: "Voor elkaar! geopend" is a name.
-_BOUNDARY_RE = re.compile(r"[.?](?=\s+[^\W\d_])|!(?=\s+[A-Z])|[;\n|▪•]|\[(?:…|\.\.\.)\]")
+# "!" ends a sentence only before a capital: "Voor elkaar! geopend" is a name. The dot of "jl."
+# or "j.l." ends no sentence ("Vanaf 8 februari jl. is het mogelijk om in te tekenen").
+_BOUNDARY_RE = re.compile(
+    r"(?<![\s.][jJ][lL])(?<![jJ]\.[lL])[.?](?=\s+[^\W\d_])|!(?=\s+[A-Z])|[;\n|▪•]"
+    r"|\[(?:…|\.\.\.)\]"
+)
 _PARENS_RE = re.compile(r"\([^()]*\)")
 
 
