@@ -349,10 +349,12 @@ _CONDITION_LEAD_RE = re.compile(r"\b(?:if|als|indien|wanneer)\s*$", _I)
 # A tally up to the date, the verb right after it and a number before the participle: "Per 5 juli
 # was van de 87 miljoen pas zo'n 52 miljoen euro subsidie aangevraagd", "Tot 1 juli zijn 300
 # aanvragen ingediend" (a statistic, no bound; "uiterlijk 1 juli zijn ingediend" has no number;
-# after a closing label the date stays the deadline the tally is counted at).
+# after a closing label the date stays the deadline the tally is counted at). A quantity word
+# counts as the number ("Tot eind april waren er al voldoende aanvragen ontvangen", "Tot half
+# juli zijn er 6.865 aanvragen gedaan"); a number may carry thousands separators.
 _TALLY_TAIL_RE = re.compile(
-    r"[\s,]*(?:was|waren|is|zijn)\s+[^.\n\d]{0,40}?\d[^.\n]{0,50}?\b(?:aangevraagd|ingediend"
-    r"|binnengekomen)\b",
+    r"[\s,]*(?:was|waren|is|zijn)\s+[^.\n\d]{0,40}?(?:\d(?:[\d.,]*\d)?|\b(?:voldoende|genoeg|zoveel|veel)\s)"
+    r"[^.\n]{0,50}?\b(?:aangevraagd|ingediend|binnengekomen|gedaan|ontvangen)\b",
     _I,
 )
 # "Op 20 februari is de oproep geopend", "Maandag om 10.00 uur ging het loket open".
@@ -420,6 +422,9 @@ _POSITIVE_RE = first_letter_guard(
         r"|openstelling"
         r"|opengesteld|tijdvak|tranche|ronde|loket|deadline|inschrijv|aanmeld|\bcall\b|subsidie"
         r"|aan\s+te\s+vragen|in\s+te\s+dienen|voorstellen|\bvraag\w*\s+(?:\w+\s+){0,3}aan\b"
+        # subscribing to a specific grant for municipalities ("Vanaf 8 februari is het mogelijk om
+        # als gemeente in te tekenen op een Brede Specifieke Uitkering")
+        r"|\bintekenen\b|\bin\s+te\s+tekenen\b|\bingetekend\b|\btekent\s+(?:\w+\s+){0,3}?in\b"
         # Flemish: the papers are delivered ("bezorgen de vereiste documenten … tegen 4 oktober")
         r"|\bbezorg(?:en|t|d)?\s+(?:\w+\s+){0,3}?(?:documenten|formulier\w*|dossier|bewijsstukken"
         r"|stukken)\b",
@@ -431,7 +436,7 @@ _POSITIVE_RE = first_letter_guard(
 POSITIVE_WORDS = (
     "aanvra", "dien", "submi", "appl", "proposal", "openstelling", "opengesteld", "tijdvak",
     "tranche", "ronde", "loket", "deadline", "inschrijv", "aanmeld", "call", "subsidie",
-    "vragen", "voorstellen", "vraag", "bezorg",
+    "vragen", "voorstellen", "vraag", "bezorg", "teken",
 )  # fmt: skip
 RECURRING_RE = re.compile(
     r"\b(?:jaarlijks|elk\s+jaar|ieder\s+jaar|per\s+jaar|annually|every\s+year|each\s+year)\b", _I
@@ -475,8 +480,12 @@ WORDED_CLOSE_TIME_IS_RE = re.compile(
     rf"(?:\bis|:)\s+(?:at\s+|om\s+)?{_WORDED_TIME}",
     _I,
 )
-# "!" ends a sentence only before a capital: "Voor elkaar! geopend" is a name.
-_BOUNDARY_RE = re.compile(r"[.?](?=\s+[^\W\d_])|!(?=\s+[A-Z])|[;\n|▪•]|\[(?:…|\.\.\.)\]")
+# "!" ends a sentence only before a capital: "Voor elkaar! geopend" is a name. The dot of "jl."
+# or "j.l." ends no sentence ("Vanaf 8 februari jl. is het mogelijk om in te tekenen").
+_BOUNDARY_RE = re.compile(
+    r"(?<![\s.][jJ][lL])(?<![jJ]\.[lL])[.?](?=\s+[^\W\d_])|!(?=\s+[A-Z])|[;\n|▪•]"
+    r"|\[(?:…|\.\.\.)\]"
+)
 _PARENS_RE = re.compile(r"\([^()]*\)")
 
 
@@ -555,6 +564,46 @@ _SINCE_STOP_TAIL_RE = re.compile(
 )
 
 
+# "De indieningsperiode is per 21 oktober beëindigd", "stop te zetten met ingang van 14 juli":
+# an early stop dated with an opening cue; the date is the day given for the closure (guide
+# 6.5), not an opening. "be.indigd" also reads a mis-decoded "ë".
+_STOP_WORDS = r"(?:be.indigd|gesloten|stopgezet|gestopt)"
+_PER_STOP_TAIL_RE = re.compile(rf"[\s,]*(?:\w+\s+){{0,2}}?{_STOP_WORDS}\b", _I)
+_STOP_PER_LEAD_RE = re.compile(
+    rf"(?:\bstop\s+te\s+zetten|{_STOP_WORDS})\s+(?:met\s+ingang\s+van|per)\s*$", _I
+)
+
+
+def _per_stop(cue: str, lead: str, clause: str, r: Role) -> bool:
+    """Say whether a "per"/"met ingang van" date is the day a scheme was stopped."""
+    if cue.split()[0].lower() not in ("per", "met"):
+        return False
+    return bool(
+        _STOP_PER_LEAD_RE.search(lead[-60:])
+        or (
+            _WINDOW_STOP_RE.search(lead[-80:])
+            and _PER_STOP_TAIL_RE.match(clause, r.m.end - r.clause[0])
+        )
+    )
+
+
+# The submitting itself was stopped, not the regulation ("De regeling is per 1-1-2024
+# beëindigd" stays a decoy): "De indieningsperiode is per 21 oktober beëindigd".
+_WINDOW_STOP_RE = re.compile(
+    r"\b(?:indieningsperiode|aanvraagperiode|aanvraagtermijn|indieningstermijn|loket|tijdvak"
+    r"|openstelling)(?:\s+[\w-]+){0,4}?\s+(?:is|werd|wordt)\s+(?:per|met\s+ingang\s+van)\s*$",
+    _I,
+)
+
+
+def _window_stop(text: str, cs: int, m: Mention) -> bool:
+    """Say whether a date is the day the submission period itself was stopped."""
+    if not _WINDOW_STOP_RE.search(text, max(cs, m.start - 80), m.start):
+        return False
+    end = text.find("\n", m.end)
+    return bool(_PER_STOP_TAIL_RE.match(text, m.end, len(text) if end < 0 else end))
+
+
 def _since_stop(cue: str, clause: str, r: Role) -> bool:
     """Say whether a "sinds"/"since" date is the start of a stop, not of a window."""
     if cue.split()[0].lower() not in ("sinds", "since"):
@@ -621,6 +670,9 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         return
     if adj and _since_stop(adj.group(0), clause, r):
         return  # "sinds mei 2017 uitgeput": when the money ran out, no opening
+    if adj and adj["open"] and _per_stop(adj.group(0), lead, clause, r):
+        r.role, r.strong, r.positive, r.cue = CLOSE_INCL, True, True, "per"
+        return
     if adj and adj["open"] and adj.group(0).split()[0].lower() == "van":
         labelled = _CLOSE_LABEL_VAN_RE.search(lead, 0, len(lead) - len(adj.group(0)))
         if labelled:  # "een deadline van 31 maart", "de eerdere sluitingsdatum van 1 juni"
@@ -1136,6 +1188,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and not _SUBMISSION_HEAD_RE.search(heading_text)
         )
         r.negative = own_negative or head_negative
+        if r.negative and _window_stop(text, cs, m):
+            r.negative = False  # "de indieningsperiode is per 21 oktober beëindigd": a closure
         if (
             not r.negative
             and _PERIOD_OF_RE.search(text, max(cs, m.start - 40), m.start)
@@ -1510,14 +1564,25 @@ _SUBMIT_RE = re.compile(
 )
 
 
+# A draft of the application saved or sent ahead of the opening ("Vanaf 20 mei 2024 is het
+# mogelijk om uw conceptaanvraag op te slaan", "Vanaf 19 mei kunnen aanvragers al een
+# conceptaanvraag indienen"): like a registration before applying, its date opens nothing.
+_DRAFT_APPLICATION_RE = re.compile(r"\bconcept-?aanvra\w*|\bdraft\s+applications?\b", _I)
+
+
 def _drop_side_steps(text: str, roles: list[Role]) -> None:
-    """Drop a closing date that is a side step's (draft review, pre-track, preparing)."""
+    """Drop a closing date that is a side step's (draft review, pre-track, preparing), or an
+    opening date of a draft application."""
     for i, r in enumerate(roles):
-        if r.role not in (CLOSE_INCL, CLOSE_EXCL) or r.negative:
+        if r.negative or r.role not in (OPEN, CLOSE_INCL, CLOSE_EXCL):
             continue
         cs, ce = r.clause
         start = max(cs, roles[i - 1].m.end if i > 0 else 0)
         end = min(ce, roles[i + 1].m.start if i + 1 < len(roles) else ce)
+        if r.role == OPEN:
+            if _DRAFT_APPLICATION_RE.search(text, start, end):
+                r.role, r.negative = NONE, True
+            continue
         if _SIDE_STEP_RE.search(text, start, end) or (
             _PREPARE_RE.search(text, start, end) and not _SUBMIT_RE.search(text, start, end)
         ):
@@ -1536,8 +1601,23 @@ _PRECHECK_RE = re.compile(
 )
 
 
+def _paired_opening(roles: list[Role], i: int) -> int | None:
+    """Index of the opening right before closing i in the same clause ("De start van de
+    vooraanmelding is 19 maart en de einddatum 18 april"), if there is one."""
+    prev = roles[i - 1] if i > 0 else None
+    if (
+        prev is not None
+        and prev.role == OPEN
+        and not prev.negative
+        and prev.clause == roles[i].clause
+    ):
+        return i - 1
+    return None
+
+
 def _drop_preregistration(text: str, roles: list[Role]) -> None:
-    """Drop a pre-registration or pre-check deadline when the text gives another closing date."""
+    """Drop a pre-registration or pre-check deadline (with the opening paired with a
+    pre-registration deadline in its clause) when the text gives another closing date."""
     closing = [
         i for i, r in enumerate(roles) if r.role in (CLOSE_INCL, CLOSE_EXCL) and not r.negative
     ]
@@ -1550,15 +1630,24 @@ def _drop_preregistration(text: str, roles: list[Role]) -> None:
     for i in closing:
         r = roles[i]
         cs, ce = r.clause
-        start = max(cs, roles[i - 1].m.end if i > 0 else 0, r.m.start - _NEAR_BEFORE)
+        head = _paired_opening(roles, i)
+        first = i if head is None else head  # the pre-registration word may lead the pair
+        start = max(
+            cs, roles[first - 1].m.end if first > 0 else 0, roles[first].m.start - _NEAR_BEFORE
+        )
         nxt = roles[i + 1].m.start if i + 1 < len(roles) else ce
         end = min(ce, nxt, r.m.end + _NEAR_AFTER)
         lead = max(cs, roles[i - 1].m.end if i > 0 else 0)  # the request leads its clause
-        if _PREREG_RE.search(text, start, end) or (
+        if _PREREG_RE.search(text, start, roles[first].m.start if head is not None else end):
+            prereg.append(i)
+            if head is not None:
+                prereg.append(head)
+        elif _PREREG_RE.search(text, max(start, lead), end) or (
             precheck and _PRECHECK_RE.search(text, lead, r.m.start)
         ):
             prereg.append(i)
-    if prereg and len(prereg) < len(closing):
+    dropped_closings = [i for i in prereg if i in closing]
+    if dropped_closings and len(dropped_closings) < len(closing):
         for i in prereg:
             roles[i].role, roles[i].negative = NONE, True
 

@@ -307,6 +307,14 @@ _OPEN_RE = re.compile(
     # aangevraagd worden" (not "nog niet", not a question)
     r"|\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+nog\s+(?!niet\b|geen\b)(?:\w+\s+){0,3}?"
     r"(?:worden\s+)?(?:aangevraagd|ingediend)\b(?![^.\n]*\?)"
+    # applying continuously ("U kunt doorlopend subsidie aanvragen", "doorlopend mogelijk nieuwe
+    # wijkaanpakken in te dienen"), not denied ("niet doorlopend") and not asked
+    r"|(?<!niet\s)\bdoorlopend\s+(?:mogelijk\s+)?(?:[\w-]+\s+){0,4}?(?:aan\s+te\s+vragen"
+    r"|in\s+te\s+dienen|aanvragen|indienen|aanmelden)\b(?![^.\n]*\?)"
+    # the budget is not used up, said as a fact: "De pot is echter nog lang niet leeg", "het
+    # budget is nog niet op" (not a question)
+    r"|\b(?:pot|subsidiepot|budget|subsidiebudget)\s+is\s+(?:\w+\s+){0,2}?nog\s+(?:lang\s+)?niet"
+    r"\s+(?:leeg|op|uitgeput)\b(?![^.\n]*\?)"
     # open again now ("kunnen nu weer een subsidie … aanvragen")
     r"|\b(?:kan|kunt|kunnen)\s+(?:\w+\s+){0,3}?nu\s+(?:weer|opnieuw)\b(?:[^.\n]|\.(?=\d)){0,80}?"
     r"\b(?:aanvragen|indienen|aangevraagd|ingediend|aanmelden)\b",

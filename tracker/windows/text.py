@@ -53,6 +53,16 @@ _GLUED_DAY_GATE_RE = re.compile(r"[dD][aA][gGyY]\d")
 _GLUED_WEEKDAY_RE = re.compile(rf"\b({'|'.join(WEEKDAYS)})(?=\d)", re.IGNORECASE)
 
 
+# A hyphenated range cue ("vanaf 15 februari 2024 tot-en-met 25 april 2024", Limburg
+# openstellingsbesluit) is the same cue as "tot en met"; the hyphens become spaces so that the
+# text keeps its length and its case.
+_HYPHENED_TEM_RE = re.compile(r"\btot[-\u2010\u2011]en[-\u2010\u2011]met\b", re.IGNORECASE)
+
+
+def _unhyphen(match: re.Match[str]) -> str:
+    return re.sub(r"[-\u2010\u2011]", " ", match.group(0))
+
+
 def clean_text(text: str) -> str:
     """Strip tags, unescape entities and collapse spaces, keeping line structure."""
     text = text[:MAX_CHARS]
@@ -64,6 +74,7 @@ def clean_text(text: str) -> str:
     if "&" in text:
         text = html.unescape(text)
     text = _INVISIBLE_RE.sub("", text)
+    text = _HYPHENED_TEM_RE.sub(_unhyphen, text)
     if _GLUED_DAY_GATE_RE.search(text):
         text = _GLUED_WEEKDAY_RE.sub(r"\1 ", text)
     lines = (_SPACE_RE.sub(" ", line).strip() for line in text.split("\n"))
