@@ -6,7 +6,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -457,3 +457,52 @@ def test_a_stale_correction_form_does_not_undo_a_colleague(
         kept = s.get(Window, window_id)
         assert kept is not None and kept.closes_at is not None
         assert kept.closes_at.astimezone(AMSTERDAM).date().isoformat() == "2027-04-30"
+
+
+def _form_values(html: str, action: str) -> dict[str, str]:
+    """The named inputs of one form as the page rendered them (what a browser posts back)."""
+    form = html.split(f'action="{action}"', 1)[1].split("</form>", 1)[0]
+    return dict(re.findall(r'name="(\w+)"[^>]*?value="([^"]*)"', form))
+
+
+def test_a_deadline_at_24_00_survives_saving_its_form(client: TestClient, engine: Engine) -> None:
+    """A time input cannot show 24:00, so it shows 23:59; saving the form, unchanged or with
+    only the opening changed, keeps the deadline at 24:00 and tells no stakeholder it moved."""
+    slim = _scheme(engine, "SLIM-regeling")
+    page = f"/beheer/regelingen/{slim.id}"
+    midnight = datetime(2027, 4, 15, 23, 59, 59, 999999, tzinfo=AMSTERDAM).astimezone(UTC)
+    with Session(engine) as s:
+        window = s.exec(select(Window).where(Window.scheme_id == slim.id)).first()
+        assert window is not None
+        window.closes_at, window.closes_has_time = midnight, True
+        s.add(window)
+        s.commit()
+        window_id = window.id
+        events_before = len(s.exec(select(Event)).all())
+    action = f"{page}/periodes/{window_id}/corrigeren"
+    shown = _form_values(client.get(page).text, action)
+    assert shown["closes_on"] == "2027-04-15" and shown["closes_time"] == "23:59"
+
+    post_form(client, page, action, shown)
+    assert "Periode vergrendeld." in client.get(page).text
+
+    moved = {**_form_values(client.get(page).text, action), "opens_time": "10:00"}
+    post_form(client, page, action, moved)
+    assert "Periode gecorrigeerd en vergrendeld." in client.get(page).text
+    with Session(engine) as s:
+        kept = s.get(Window, window_id)
+        assert kept is not None and kept.closes_at is not None and kept.closes_has_time
+        local = kept.closes_at.replace(tzinfo=kept.closes_at.tzinfo or UTC).astimezone(AMSTERDAM)
+        assert (local.date().isoformat(), local.time()) == ("2027-04-15", time(23, 59, 59, 999999))
+        new = s.exec(select(Event)).all()[events_before:]
+    assert len(new) == 1  # the opening's correction, and nothing about the deadline
+    assert "23:59" not in str(new[0].before) + str(new[0].after)
+
+    # typing 23:59 on purpose is a correction to 23:59
+    explicit = _form_values(client.get(page).text, action)
+    post_form(client, page, action, {**explicit, "closes_time": "23:58"})
+    with Session(engine) as s:
+        corrected = s.get(Window, window_id)
+        assert corrected is not None and corrected.closes_at is not None
+        at = corrected.closes_at.replace(tzinfo=corrected.closes_at.tzinfo or UTC)
+        assert at.astimezone(AMSTERDAM).strftime("%H:%M:%S") == "23:58:00"

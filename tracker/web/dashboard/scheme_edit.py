@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
@@ -20,6 +21,7 @@ from tracker.staff.corrections import CorrectionError, WindowDates
 from tracker.web.auth import Staff
 from tracker.web.csrf import verify_csrf
 from tracker.web.dashboard.common import MAX_ID, flash, now_utc, parse_moment, redirect
+from tracker.web.dashboard.filters import local_date_input, local_time_input
 from tracker.web.dashboard.schemes import load_scheme
 from tracker.web.deps import get_config, get_session
 
@@ -44,6 +46,25 @@ def _dates(opens_on: str, opens_time: str, closes_on: str, closes_time: str) -> 
     opens_at, opens_has_time = parse_moment(opens_on, opens_time, end_of_day=False)
     closes_at, closes_has_time = parse_moment(closes_on, closes_time, end_of_day=True)
     return WindowDates(opens_at, closes_at, opens_has_time, closes_has_time)
+
+
+def _as_shown(window: Window, dates: WindowDates, fields: tuple[str, str, str, str]) -> WindowDates:
+    """``dates``, but a side whose fields still read as the form showed them keeps its stored
+    moment: a time input cannot show 24:00 ("24.00 uur", "middernacht": the day's last
+    instant), so saving the form unchanged moved such a deadline to 23:59 and alerted
+    stakeholders to a change nobody made."""
+    opens_on, opens_time, closes_on, closes_time = (f.strip() for f in fields)
+    opens = (dates.opens_at, dates.opens_has_time)
+    closes = (dates.closes_at, dates.closes_has_time)
+    if (opens_on, opens_time) == _shown(window.opens_at, window.opens_has_time):
+        opens = (window.opens_at, window.opens_has_time)
+    if (closes_on, closes_time) == _shown(window.closes_at, window.closes_has_time):
+        closes = (window.closes_at, window.closes_has_time)
+    return WindowDates(opens[0], closes[0], opens[1], closes[1])
+
+
+def _shown(moment: datetime | None, has_time: bool) -> tuple[str, str]:
+    return local_date_input(moment), local_time_input(moment, has_time)
 
 
 def _apply(
@@ -84,7 +105,8 @@ def correct_window(
                 "deze periode is gewijzigd nadat u de pagina opende; bekijk de nieuwe datums "
                 "en corrigeer opnieuw"
             )
-        dates = _dates(opens_on, opens_time, closes_on, closes_time)
+        fields = (opens_on, opens_time, closes_on, closes_time)
+        dates = _as_shown(window, _dates(*fields), fields)
         changed = corrections.correct_window(session, window, dates, user, now_utc(request))
         return "Periode gecorrigeerd en vergrendeld." if changed else "Periode vergrendeld."
 
