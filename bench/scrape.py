@@ -9,7 +9,7 @@ stored window equals the page's dates. urlwatch 2.29 runs in its own venv (bench
 created on first use from PyPI) with its default settings.
 
 Run: .venv/bin/python bench/scrape.py [--pages 500] [--latency 0.05] [--no-urlwatch]
-         [--database-url postgresql://…]
+         [--database-url postgresql://…] [--store-process]
 """
 
 from __future__ import annotations
@@ -135,8 +135,12 @@ class _TreeMemory(threading.Thread):
         return 0
 
 
-def tracker_config(site: Site, pages: int, database_url: str, path: Path) -> None:
+def tracker_config(
+    site: Site, pages: int, database_url: str, path: Path, store_process: bool = False
+) -> None:
     lines = [
+        "[defaults]",
+        f"store_process = {'true' if store_process else 'false'}",
         "[database]",
         f'url = "{database_url}"',
         "[http]",
@@ -210,10 +214,12 @@ def _local_date(value: object, zone: ZoneInfo) -> date | None:
     return value.astimezone(zone).date()
 
 
-def bench_tracker(site: Site, pages: int, database_url: str | None, work: Path) -> list[Cycle]:
+def bench_tracker(
+    site: Site, pages: int, database_url: str | None, work: Path, store_process: bool = False
+) -> list[Cycle]:
     db = database_url or f"sqlite:///{work / 'bench.db'}"
     cfg = work / "tracker.toml"
-    tracker_config(site, pages, db, cfg)
+    tracker_config(site, pages, db, cfg, store_process)
     env = {**os.environ, "TRACKER_CONFIG": str(cfg), "PYTHONPATH": str(ROOT)}
     subprocess.run([*TRACKER, "db", "upgrade"], env=env, check=True, capture_output=True, cwd=ROOT)
     cycles: list[Cycle] = []
@@ -303,6 +309,9 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=500)
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--no-urlwatch", action="store_true")
+    parser.add_argument(
+        "--store-process", action="store_true", help="[defaults] store_process = true"
+    )
     parser.add_argument("--database-url", help="PostgreSQL URL (an empty database); default SQLite")
     args = parser.parse_args()
     print(
@@ -312,8 +321,11 @@ def main() -> None:
     site = Site(args.pages, latency=args.latency).start()
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            tracker = bench_tracker(site, args.pages, args.database_url, Path(tmp))
-            show("tracker (per_host_concurrency 2)", tracker)
+            tracker = bench_tracker(
+                site, args.pages, args.database_url, Path(tmp), args.store_process
+            )
+            worker = ", store worker" if args.store_process else ""
+            show(f"tracker (per_host_concurrency 2{worker})", tracker)
         if not args.no_urlwatch and ensure_urlwatch():
             with tempfile.TemporaryDirectory() as tmp:
                 watcher = bench_urlwatch(site, args.pages, Path(tmp))
