@@ -480,8 +480,10 @@ def test_a_deadline_at_24_00_survives_saving_its_form(client: TestClient, engine
         window_id = window.id
         events_before = len(s.exec(select(Event)).all())
     action = f"{page}/periodes/{window_id}/corrigeren"
-    shown = _form_values(client.get(page).text, action)
+    detail = client.get(page).text
+    shown = _form_values(detail, action)
     assert shown["closes_on"] == "2027-04-15" and shown["closes_time"] == "23:59"
+    assert "(24:00 uur; ongewijzigd opslaan houdt 24:00)" in detail.split(action, 1)[1]
 
     post_form(client, page, action, shown)
     assert "Periode vergrendeld." in client.get(page).text

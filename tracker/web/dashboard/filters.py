@@ -71,6 +71,11 @@ def local_time_input(moment: datetime | None, has_time: bool) -> str:
     return to_local(moment).strftime("%H:%M") if moment and has_time else ""
 
 
+def at_day_end(moment: datetime | None, has_time: bool) -> bool:
+    """A "24.00 uur" moment, which a time input can only show as 23:59."""
+    return bool(moment and has_time and to_local(moment).time() >= END_OF_DAY)
+
+
 def kind_label(kind: str) -> str:
     try:
         return KIND_NL.get(EventKind(kind), kind)
@@ -86,6 +91,7 @@ def configure_templates(templates: Jinja2Templates) -> None:
         readable=readable_value,
         date_input=local_date_input,
         time_input=local_time_input,
+        at_day_end=at_day_end,
         kind_label=kind_label,
         field_nl=lambda name: FIELD_NL.get(name, name),
     )
