@@ -836,8 +836,15 @@ _OTHER_LAUNCH_LEAD_RE = re.compile(
 )
 
 
+# A field left empty on its own line ("Aanvraagperiode: -", "Deadline: n.v.t."): a site template
+# without a value, so the date in the text below it (an adoption date) is not the field's.
+_EMPTY_FIELD_RE = re.compile(r"[ \t]*:[ \t]*(?:[-–—]+|n\.?v\.?t\.?)[ \t]*(?:\n|$)", _I)
+
+
 def _is_label(label_lead: str, lb: re.Match[str]) -> bool:
     """Say whether a label word found above the date's line stands as a label, not in a name."""
+    if _EMPTY_FIELD_RE.match(label_lead, lb.end()):
+        return False  # "Aanvraagperiode: -": the field is empty, a date further down is not its
     if (
         lb["open"]
         and lb.group().lower().startswith(("launch", "lancering"))
