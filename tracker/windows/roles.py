@@ -898,6 +898,15 @@ _CAUSE_CLAUSE_RE = re.compile(
     _I,
 )
 
+# The scheme's own term told in a second clause after the date ("Het loket wordt op 1 september
+# opengesteld en kent een looptijd van een jaar", "opens on 1 May and has a term of two years"):
+# that term is the scheme's, it does not make the opening date a decoy.
+_TERM_TAIL_RE = re.compile(
+    r"[\s,]+(?:en|and)\s+(?:kent|heeft|krijgt|has)\s+(?:een|a)\s+(?:\w+\s+)?"
+    r"(?:looptijd|term|duration)\b",
+    _I,
+)
+
 
 def _governed(
     text: str,
@@ -931,6 +940,8 @@ def _governed(
         end = m.end
     if decoys.may_match(m.end, end) and (cause := _CAUSE_CLAUSE_RE.search(text, m.end, end)):
         end = cause.start()
+    if decoys.may_match(m.end, end) and (term := _TERM_TAIL_RE.search(text, m.end, end)):
+        end = term.start()
     context = _own_context(text, start, end, m)
     low_context = context.lower()
     if ("bevestiging" in low_context or "receipt" in low_context) and _RECEIPT_RE.search(context):
