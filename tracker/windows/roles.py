@@ -1302,6 +1302,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         _mark_blackouts(text, roles)
     if low is None or any(w in low for w in _NON_WINDOW_WORDS):
         _mark_non_windows(text, roles)
+    if low is None or "budget" in low:
+        _drop_budget_openings(text, roles)
     if low is None or "loket" in low or "portal" in low or "platform" in low:
         _drop_channel_openings(text, roles)
     _mark_ranges(roles)
@@ -1787,6 +1789,35 @@ def _mark_non_windows(text: str, roles: list[Role]) -> None:
             rest = text[lo : a.m.start] + " " + text[a.m.end : b.m.start] + " " + text[b.m.end : hi]
             if not _APPLY_IN_CLAUSE_RE.search(rest):
                 a.negative = b.negative = True
+
+
+# Money made available from a date ("Vanaf 9 juli 2019 is er een nieuw subsidiebudget voor de
+# restauratie van rijksmonumenten beschikbaar"): when the budget comes, not when applying opens.
+_BUDGET_AVAILABLE_RE = re.compile(r"\b\w*budget\w*\b[^.;\n]{0,100}?\bbeschikbaar\b", _I)
+
+
+def _drop_budget_openings(text: str, roles: list[Role]) -> None:
+    """Drop a lone opening whose clause only makes a budget available, when another clause of
+    the text gives the application window (applying words in its own clause keep it)."""
+    for i, r in enumerate(roles):
+        if r.role != OPEN or r.negative:
+            continue
+        nxt = roles[i + 1] if i + 1 < len(roles) else None
+        if nxt is not None and nxt.clause == r.clause and nxt.role in (CLOSE_INCL, CLOSE_EXCL):
+            continue
+        lo, hi = r.clause
+        if not _BUDGET_AVAILABLE_RE.search(text, lo, hi):
+            continue
+        if _APPLY_IN_CLAUSE_RE.search(text[lo : r.m.start] + " " + text[r.m.end : hi]):
+            continue
+        if any(
+            o.clause != r.clause
+            and o.role in (OPEN, CLOSE_INCL, CLOSE_EXCL)
+            and o.positive
+            and not o.negative
+            for o in roles
+        ):
+            r.role, r.negative = NONE, True
 
 
 # An organisation opening its own digital desk ("Sinds 1 januari 2017 opende de provincie haar
