@@ -211,7 +211,10 @@ _OPENING_VERB_RE = re.compile(
     r"|oproep)\b"
     # applicants able to apply at that time: "MKB-bedrijven kunnen vanaf maart volgend jaar
     # subsidie aanvragen", "In de maand juni kunnen mbo-scholen een nieuwe aanvraag indienen"
-    r"|\b(?:kunnen|kan)\b[^.\n]{0,80}?\b(?:aanvragen|indienen)\b",
+    r"|\b(?:kunnen|kan)\b[^.\n]{0,80}?\b(?:aanvragen|indienen)\b"
+    # a round said to go in at that time: "een derde ronde, die eind 2023 moet ingaan"
+    r"|\b(?:\w*ronde|tijdvak|openstelling|oproep|tender|aanvraagperiode)\b[^.\n]{0,60}?"
+    r"\b(?:in\s*gaan|in\s*gaat)\b",
     _I,
 )
 # A rule about every year, a negation or a past tense is not an announcement.
