@@ -94,7 +94,9 @@ _TAIL_RE = re.compile(
     r"^[\s,)]*(?:\w+\s+){0,2}?(?:(?P<open>opent|opens|open|opened|geopend|opengaat|gaat\s+open"
     r"|opengesteld|kunnen?\s+(?:er\s+)?(?:weer\s+)?(?:\w+\s+){0,2}?(?:worden\s+)?"
     r"(?:ingediend|aangevraagd)|(?:een\s+)?nieuwe\s+kans)"
-    r"|(?P<close>sluit|sloot|closes|closed|als\s+(?:\w+\s+)?deadline"
+    r"|(?P<close>sluit|sloot|closes|closed"
+    # a label after the date: "met 1 oktober als sluitingsdatum", "1 mei als uiterste indiendatum"
+    r"|als\s+(?:\w+\s+)?(?:deadline|sluitingsdatum|einddatum|\w*indiendatum|inleverdatum)"
     # "6 juli was de deadline voor het indienen", "1 March is the closing date", "1 april is de
     # uiterste inleverdatum voor de aanvragen"
     r"|(?:is|was|werd|wordt)\s+(?:de|the)\s+(?:\w+\s+)?(?:deadline|sluitingsdatum|einddatum"
@@ -1287,6 +1289,7 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.strong, r.positive, r.negative = True, True, False
         roles.append(r)
         prev = r
+    _share_tail_label(text, roles)
     apply_layout(text, roles)
     _prefer_apply_from(text, roles)
     if low is None or any(w in low for w in _FULL_APPLICATION_WORDS):
@@ -1308,6 +1311,20 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         _drop_channel_openings(text, roles)
     _mark_ranges(roles)
     return roles
+
+
+def _share_tail_label(text: str, roles: list[Role]) -> None:
+    """Give a listed date the closing label written after the last date of its list ("met
+    1 april en 1 oktober als sluitingsdatum": both are closing dates)."""
+    for i in range(len(roles) - 2, -1, -1):
+        a, b = roles[i], roles[i + 1]
+        if a.role != NONE or a.negative or b.role not in (CLOSE_INCL, CLOSE_EXCL):
+            continue
+        if a.clause != b.clause or not _LIST_RE.match(text[a.m.end : b.m.start]):
+            continue
+        tail = _TAIL_RE.match(text[b.m.end : b.clause[1]])
+        if tail and tail["close"] and tail["close"].lower().startswith("als"):
+            a.role, a.strong, a.positive = b.role, True, a.positive or b.positive
 
 
 # An extension of a scheme named in its own clause: "heeft besloten de subsidieregeling MKB
