@@ -1652,6 +1652,23 @@ def _paired_opening(roles: list[Role], i: int) -> int | None:
     return None
 
 
+# Signing oneself up for a period, with nothing applied for in the clause ("Instellingen die nog
+# geen partner zijn, kunnen zich van 1 tot en met 22 september 2014 hiervoor aanmelden"): a
+# registration needed before applying (guide 8), dropped only when another window remains.
+_ENROL_RE = re.compile(
+    r"\bzich\b[^.;\n]{0,80}?\b(?:aanmelden|registreren|inschrijven|aan\s+te\s+melden"
+    r"|te\s+registreren|in\s+te\s+schrijven)\b",
+    _I,
+)
+_APPLIED_FOR_RE = re.compile(r"\b(?:\w*aanvra\w*|\w*indien\w*|subsidie\w*)\b", _I)
+
+
+def _enrolment(text: str, clause: tuple[int, int]) -> bool:
+    """Say whether a clause signs its subject up (zich aanmelden) without applying for money."""
+    lo, hi = clause
+    return bool(_ENROL_RE.search(text, lo, hi)) and not _APPLIED_FOR_RE.search(text, lo, hi)
+
+
 def _drop_preregistration(text: str, roles: list[Role]) -> None:
     """Drop a pre-registration or pre-check deadline (with the opening paired with a
     pre-registration deadline in its clause) when the text gives another closing date."""
@@ -1661,7 +1678,8 @@ def _drop_preregistration(text: str, roles: list[Role]) -> None:
     if len(closing) < 2:
         return
     precheck = bool(_PRECHECK_RE.search(text))
-    if not precheck and not _PREREG_RE.search(text):
+    enrol = "zich" in text.lower() and bool(_ENROL_RE.search(text))
+    if not precheck and not enrol and not _PREREG_RE.search(text):
         return
     prereg = []
     for i in closing:
@@ -1683,6 +1701,8 @@ def _drop_preregistration(text: str, roles: list[Role]) -> None:
             precheck and _PRECHECK_RE.search(text, lead, r.m.start)
         ):
             prereg.append(i)
+        elif enrol and head is not None and _enrolment(text, r.clause):
+            prereg.extend((i, head))
     dropped_closings = [i for i in prereg if i in closing]
     if dropped_closings and len(dropped_closings) < len(closing):
         for i in prereg:
