@@ -692,6 +692,8 @@ def build(
     ]
     raws = _drop_refined_openings(raws)
     backwards = sum(_written_backwards(raw) for raw in raws)
+    if 0 < backwards < len(raws):  # a typo'd range next to sound ones: rely on those
+        raws = [raw for raw in raws if not _written_backwards(raw)]
     raws = _dedupe(_merge_halves(_split_backwards(raws)))
     raws = _apply_early_closures(raws, text)
     _scope_stops(raws, stop_positions(text) if stops is None else stops, text, today)
