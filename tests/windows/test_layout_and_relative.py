@@ -90,3 +90,16 @@ def test_a_dash_under_a_single_deadline_label_goes_to_review() -> None:
     assert got.review and "ambiguous_range" in got.reasons
     plain = extract_windows("Aanvragen: 14/01/2031 – 07/10/2031", date(2031, 5, 1))
     assert not plain.review and "ambiguous_range" not in plain.reasons
+
+
+def test_a_range_written_backwards_goes_to_review() -> None:
+    # Reviewer set 21 (a Brabant heritage page listing "indieningstermijn van 4 juni 2019 tot en
+    # met 13 december 2018"): a typo in the text, so neither end is published unseen.
+    text = (
+        "a) Restauratie: indienen van 4 juni 2018 tot en met 31 oktober 2018.\n"
+        "b) Onderzoek: indienen van 4 juni 2019 tot en met 13 december 2018."
+    )
+    got = extract_windows(text, date(2018, 11, 15))
+    assert got.review and "backwards_range" in got.reasons
+    plain = extract_windows(text.split("\n")[0], date(2018, 11, 15))
+    assert not plain.review and "backwards_range" not in plain.reasons

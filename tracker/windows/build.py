@@ -356,6 +356,22 @@ def _split_backwards(raws: list[_Raw]) -> list[_Raw]:
     return out
 
 
+def _written_backwards(raw: _Raw) -> bool:
+    """Say whether the text itself wrote this range backwards: both ends in one clause, both
+    with their year ("van 4 juni 2019 tot en met 13 december 2018"), so not a wrong pairing."""
+    o, c = raw.open_r, raw.close_r
+    return bool(
+        raw.opens
+        and raw.closes
+        and raw.closes < raw.opens
+        and o is not None
+        and c is not None
+        and o.clause == c.clause
+        and o.m.year is not None
+        and c.m.year is not None
+    )
+
+
 def _merge_halves(raws: list[_Raw]) -> list[_Raw]:
     """Join a lone deadline and a lone opening written in either order ("… is 15 december")."""
     if len(raws) != 2 or any(r.vague for r in raws):
@@ -674,7 +690,11 @@ def build(
         for raw in _pair(roles)
         if raw.vague is not None or _resolve(raw, roles, text, today, recurring)
     ]
-    raws = _dedupe(_merge_halves(_split_backwards(_drop_refined_openings(raws))))
+    raws = _drop_refined_openings(raws)
+    backwards = sum(_written_backwards(raw) for raw in raws)
+    if 0 < backwards < len(raws):  # a typo'd range next to sound ones: rely on those
+        raws = [raw for raw in raws if not _written_backwards(raw)]
+    raws = _dedupe(_merge_halves(_split_backwards(raws)))
     raws = _apply_early_closures(raws, text)
     _scope_stops(raws, stop_positions(text) if stops is None else stops, text, today)
     default_close = _default_close(text, low, mentions)
@@ -689,6 +709,7 @@ def build(
         vague=sum(r.m.vague for r in roles),
         superseded=sum(r.role == OLD for r in roles),
         ambiguous=sum(r.ambiguous and r.role != NONE for r in roles),
+        backwards=backwards,
         competing=sum(
             (r.decoyed or r.other_scheme) and (r.m.month, r.m.day) not in bounds for r in roles
         ),

@@ -29,10 +29,11 @@ REASONS: dict[str, str] = {
     "superseded": "datum gewijzigd of uitgesteld",
     "half_window": "alleen opening of alleen sluiting",
     "ambiguous_range": "streepje tussen twee data bij een deadline: periode of twee deadlines?",
+    "backwards_range": "periode loopt achteruit (tikfout in de tekst?)",
 }
 # Reasons that always send an extraction to review, whatever the fitted weights say: too rare
 # in the labelled sets to learn a weight, too likely to publish a wrong window.
-FORCE_REVIEW = frozenset({"ambiguous_range"})
+FORCE_REVIEW = frozenset({"ambiguous_range", "backwards_range"})
 # The confidence such an extraction gets at most (below any sensible publishing threshold).
 FORCED_CONFIDENCE = 0.5
 
@@ -76,6 +77,7 @@ def reasons_for(
         "superseded": evidence.superseded > 0,
         "half_window": dated and top is not None and (top.opens is None or top.closes is None),
         "ambiguous_range": evidence.ambiguous > 0,
+        "backwards_range": evidence.backwards > 0,
     }
     return tuple(key for key in REASONS if found[key])
 

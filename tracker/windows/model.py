@@ -51,6 +51,9 @@ class Evidence:
     competing: int = 0
     # dash-joined pairs under a closing label: a range or two deadlines (never published unseen)
     ambiguous: int = 0
+    # ranges written backwards with both years ("van 4 juni 2019 tot en met 13 december 2018"):
+    # a typo in the text, so neither end can be trusted unseen
+    backwards: int = 0
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,9 @@ _TAIL_RE = re.compile(
     r"^[\s,)]*(?:\w+\s+){0,2}?(?:(?P<open>opent|opens|open|opened|geopend|opengaat|gaat\s+open"
     r"|opengesteld|kunnen?\s+(?:er\s+)?(?:weer\s+)?(?:\w+\s+){0,2}?(?:worden\s+)?"
     r"(?:ingediend|aangevraagd)|(?:een\s+)?nieuwe\s+kans)"
-    r"|(?P<close>sluit|sloot|closes|closed|als\s+(?:\w+\s+)?deadline"
+    r"|(?P<close>sluit|sloot|closes|closed"
+    # a label after the date: "met 1 oktober als sluitingsdatum", "1 mei als uiterste indiendatum"
+    r"|als\s+(?:\w+\s+)?(?:deadline|sluitingsdatum|einddatum|\w*indiendatum|inleverdatum)"
     # "6 juli was de deadline voor het indienen", "1 March is the closing date", "1 april is de
     # uiterste inleverdatum voor de aanvragen"
     r"|(?:is|was|werd|wordt)\s+(?:de|the)\s+(?:\w+\s+)?(?:deadline|sluitingsdatum|einddatum"
@@ -836,8 +838,15 @@ _OTHER_LAUNCH_LEAD_RE = re.compile(
 )
 
 
+# A field left empty on its own line ("Aanvraagperiode: -", "Deadline: n.v.t."): a site template
+# without a value, so the date in the text below it (an adoption date) is not the field's.
+_EMPTY_FIELD_RE = re.compile(r"[ \t]*:[ \t]*(?:[-–—]+|n\.?v\.?t\.?)[ \t]*(?:\n|$)", _I)
+
+
 def _is_label(label_lead: str, lb: re.Match[str]) -> bool:
     """Say whether a label word found above the date's line stands as a label, not in a name."""
+    if _EMPTY_FIELD_RE.match(label_lead, lb.end()):
+        return False  # "Aanvraagperiode: -": the field is empty, a date further down is not its
     if (
         lb["open"]
         and lb.group().lower().startswith(("launch", "lancering"))
@@ -891,6 +900,15 @@ _CAUSE_CLAUSE_RE = re.compile(
     _I,
 )
 
+# The scheme's own term told in a second clause after the date ("Het loket wordt op 1 september
+# opengesteld en kent een looptijd van een jaar", "opens on 1 May and has a term of two years"):
+# that term is the scheme's, it does not make the opening date a decoy.
+_TERM_TAIL_RE = re.compile(
+    r"[\s,]+(?:en|and)\s+(?:kent|heeft|krijgt|has)\s+(?:een|a)\s+(?:\w+\s+)?"
+    r"(?:looptijd|term|duration)\b",
+    _I,
+)
+
 
 def _governed(
     text: str,
@@ -924,6 +942,8 @@ def _governed(
         end = m.end
     if decoys.may_match(m.end, end) and (cause := _CAUSE_CLAUSE_RE.search(text, m.end, end)):
         end = cause.start()
+    if decoys.may_match(m.end, end) and (term := _TERM_TAIL_RE.search(text, m.end, end)):
+        end = term.start()
     context = _own_context(text, start, end, m)
     low_context = context.lower()
     if ("bevestiging" in low_context or "receipt" in low_context) and _RECEIPT_RE.search(context):
@@ -1269,6 +1289,7 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.strong, r.positive, r.negative = True, True, False
         roles.append(r)
         prev = r
+    _share_tail_label(text, roles)
     apply_layout(text, roles)
     _prefer_apply_from(text, roles)
     if low is None or any(w in low for w in _FULL_APPLICATION_WORDS):
@@ -1284,10 +1305,26 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         _mark_blackouts(text, roles)
     if low is None or any(w in low for w in _NON_WINDOW_WORDS):
         _mark_non_windows(text, roles)
+    if low is None or "budget" in low:
+        _drop_budget_openings(text, roles)
     if low is None or "loket" in low or "portal" in low or "platform" in low:
         _drop_channel_openings(text, roles)
     _mark_ranges(roles)
     return roles
+
+
+def _share_tail_label(text: str, roles: list[Role]) -> None:
+    """Give a listed date the closing label written after the last date of its list ("met
+    1 april en 1 oktober als sluitingsdatum": both are closing dates)."""
+    for i in range(len(roles) - 2, -1, -1):
+        a, b = roles[i], roles[i + 1]
+        if a.role != NONE or a.negative or b.role not in (CLOSE_INCL, CLOSE_EXCL):
+            continue
+        if a.clause != b.clause or not _LIST_RE.match(text[a.m.end : b.m.start]):
+            continue
+        tail = _TAIL_RE.match(text[b.m.end : b.clause[1]])
+        if tail and tail["close"] and tail["close"].lower().startswith("als"):
+            a.role, a.strong, a.positive = b.role, True, a.positive or b.positive
 
 
 # An extension of a scheme named in its own clause: "heeft besloten de subsidieregeling MKB
@@ -1615,6 +1652,23 @@ def _paired_opening(roles: list[Role], i: int) -> int | None:
     return None
 
 
+# Signing oneself up for a period, with nothing applied for in the clause ("Instellingen die nog
+# geen partner zijn, kunnen zich van 1 tot en met 22 september 2014 hiervoor aanmelden"): a
+# registration needed before applying (guide 8), dropped only when another window remains.
+_ENROL_RE = re.compile(
+    r"\bzich\b[^.;\n]{0,80}?\b(?:aanmelden|registreren|inschrijven|aan\s+te\s+melden"
+    r"|te\s+registreren|in\s+te\s+schrijven)\b",
+    _I,
+)
+_APPLIED_FOR_RE = re.compile(r"\b(?:\w*aanvra\w*|\w*indien\w*|subsidie\w*)\b", _I)
+
+
+def _enrolment(text: str, clause: tuple[int, int]) -> bool:
+    """Say whether a clause signs its subject up (zich aanmelden) without applying for money."""
+    lo, hi = clause
+    return bool(_ENROL_RE.search(text, lo, hi)) and not _APPLIED_FOR_RE.search(text, lo, hi)
+
+
 def _drop_preregistration(text: str, roles: list[Role]) -> None:
     """Drop a pre-registration or pre-check deadline (with the opening paired with a
     pre-registration deadline in its clause) when the text gives another closing date."""
@@ -1624,7 +1678,8 @@ def _drop_preregistration(text: str, roles: list[Role]) -> None:
     if len(closing) < 2:
         return
     precheck = bool(_PRECHECK_RE.search(text))
-    if not precheck and not _PREREG_RE.search(text):
+    enrol = "zich" in text.lower() and bool(_ENROL_RE.search(text))
+    if not precheck and not enrol and not _PREREG_RE.search(text):
         return
     prereg = []
     for i in closing:
@@ -1646,6 +1701,8 @@ def _drop_preregistration(text: str, roles: list[Role]) -> None:
             precheck and _PRECHECK_RE.search(text, lead, r.m.start)
         ):
             prereg.append(i)
+        elif enrol and head is not None and _enrolment(text, r.clause):
+            prereg.extend((i, head))
     dropped_closings = [i for i in prereg if i in closing]
     if dropped_closings and len(dropped_closings) < len(closing):
         for i in prereg:
@@ -1769,6 +1826,35 @@ def _mark_non_windows(text: str, roles: list[Role]) -> None:
             rest = text[lo : a.m.start] + " " + text[a.m.end : b.m.start] + " " + text[b.m.end : hi]
             if not _APPLY_IN_CLAUSE_RE.search(rest):
                 a.negative = b.negative = True
+
+
+# Money made available from a date ("Vanaf 9 juli 2019 is er een nieuw subsidiebudget voor de
+# restauratie van rijksmonumenten beschikbaar"): when the budget comes, not when applying opens.
+_BUDGET_AVAILABLE_RE = re.compile(r"\b\w*budget\w*\b[^.;\n]{0,100}?\bbeschikbaar\b", _I)
+
+
+def _drop_budget_openings(text: str, roles: list[Role]) -> None:
+    """Drop a lone opening whose clause only makes a budget available, when another clause of
+    the text gives the application window (applying words in its own clause keep it)."""
+    for i, r in enumerate(roles):
+        if r.role != OPEN or r.negative:
+            continue
+        nxt = roles[i + 1] if i + 1 < len(roles) else None
+        if nxt is not None and nxt.clause == r.clause and nxt.role in (CLOSE_INCL, CLOSE_EXCL):
+            continue
+        lo, hi = r.clause
+        if not _BUDGET_AVAILABLE_RE.search(text, lo, hi):
+            continue
+        if _APPLY_IN_CLAUSE_RE.search(text[lo : r.m.start] + " " + text[r.m.end : hi]):
+            continue
+        if any(
+            o.clause != r.clause
+            and o.role in (OPEN, CLOSE_INCL, CLOSE_EXCL)
+            and o.positive
+            and not o.negative
+            for o in roles
+        ):
+            r.role, r.negative = NONE, True
 
 
 # An organisation opening its own digital desk ("Sinds 1 januari 2017 opende de provincie haar

@@ -211,7 +211,10 @@ _OPENING_VERB_RE = re.compile(
     r"|oproep)\b"
     # applicants able to apply at that time: "MKB-bedrijven kunnen vanaf maart volgend jaar
     # subsidie aanvragen", "In de maand juni kunnen mbo-scholen een nieuwe aanvraag indienen"
-    r"|\b(?:kunnen|kan)\b[^.\n]{0,80}?\b(?:aanvragen|indienen)\b",
+    r"|\b(?:kunnen|kan)\b[^.\n]{0,80}?\b(?:aanvragen|indienen)\b"
+    # a round said to go in at that time: "een derde ronde, die eind 2023 moet ingaan"
+    r"|\b(?:\w*ronde|tijdvak|openstelling|oproep|tender|aanvraagperiode)\b[^.\n]{0,60}?"
+    r"\b(?:in\s*gaan|in\s*gaat)\b",
     _I,
 )
 # A rule about every year, a negation or a past tense is not an announcement.
@@ -506,7 +509,23 @@ def stop_positions(text: str) -> list[int]:
                 and not _NEGATED_STOP_RE.search(text, max(0, mt.start() - 20), mt.end())
             ):
                 found.add(mt.start())
-    return sorted(found)
+    return sorted(pos for pos in found if not _hedged(text, pos))
+
+
+# A sentence that only says a stop may have happened ("Het kan zijn dat de indieningstermijn al
+# is verstreken of dat het subsidieplafond … al is bereikt", "It may be that the budget has run
+# out"): a caution on a procedure page, not a fact about one scheme.
+_HEDGE_START_RE = re.compile(
+    r"\W*(?:het\s+)?kan\s+(?:zijn|gebeuren|voorkomen)\s+dat\b|\W*het\s+is\s+mogelijk\s+dat\b"
+    r"|\W*it\s+(?:may|might|can|could)\s+(?:be|happen)\s+that\b",
+    _I,
+)
+
+
+def _hedged(text: str, pos: int) -> bool:
+    """Say whether the sentence holding pos opens with a hedge ("Het kan zijn dat …")."""
+    left, _ = _sentence_bounds(text, pos, pos)
+    return bool(_HEDGE_START_RE.match(text, left, pos))
 
 
 # An exhaustion said not to happen: "the budget … is not oversubscribed on the first day", "het
