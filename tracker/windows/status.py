@@ -14,7 +14,7 @@ from datetime import date
 from tracker.windows.dates import FULL_MONTHS, MONTHS
 from tracker.windows.model import VAGUE, ExtractedWindow
 from tracker.windows.scan import first_letter_guard
-from tracker.windows.text import clean_text
+from tracker.windows.text import clean_text, join_wrapped_lines
 
 _I = re.IGNORECASE
 
@@ -786,9 +786,14 @@ def _launch_month_ahead(top: ExtractedWindow, text: str, today: date) -> bool:
 
 
 def status_on(windows: Sequence[ExtractedWindow], today: date, text: str = "") -> str:
-    """Derive the status at `today`: from the windows first, then from status words."""
-    text = clean_text(text) if text else ""
-    return status_of_clean(windows, today, text, is_stopped(text))
+    """Derive the status at `today`: from the windows first, then from status words.
+
+    As ``extract_windows`` does: a stop phrase closes only the window it stands next to (the
+    windows carry it as ``stopped``), so the status of an extraction re-derived on its own day
+    is the one it reported, and the stop decides alone only for a text without dated windows.
+    """
+    text = join_wrapped_lines(clean_text(text)) if text else ""
+    return status_of_clean(windows, today, text, is_stopped(text), scoped=True)
 
 
 def status_of_clean(
