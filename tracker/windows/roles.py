@@ -279,6 +279,12 @@ NEGATIVE_WORDS = (
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
 # ("Nieuwe openstelling van de regeling … voor de periode van 11 januari …").
 _PERIOD_OF_RE = re.compile(r"\b(?:for|voor|over)\s+(?:the|de)\s+periode?\s+(?:from|van)\s*$", _I)
+# The gazette's passive opening verb after the span: "… wordt voor de periode van 4 april 2016 tot
+# en met 17 mei 2016 opengesteld", "… voor de periode van … open te stellen voor het indienen
+# van aanvragen": the span is the window that is opened, not what a grant covers.
+_OPENED_AFTER_RE = re.compile(
+    r"\b(?:opengesteld|open\s+te\s+stellen|open\s+gesteld|openstellen)\b", _I
+)
 # The year or period a grant is for, said as its own span: "Een werkingsjaar loopt van 1
 # september t/m 31 augustus", "Het werkjaar waarop wordt beoordeeld, loopt van 1 juli 2020 tot
 # …", "een kalenderjaarsubsidie (1 januari t/m 31 december)", "the activity period runs from
@@ -990,7 +996,10 @@ def _decoy_in(context: str) -> bool:
 # de aanvraag hebt gedaan, of u de subsidie krijgt".
 _DECISION_NOTICE_RE = re.compile(
     r"\b(?:horen|hoort|vernemen|verneemt)\b[^.;\n]{0,100}?\bof\s+(?:ze|zij|u|je|jij|hij|het|hun|de)\b"
-    r"|\b(?:notified|informed|told|hear)\b[^.;\n]{0,100}?\bwhether\b",
+    r"|\b(?:notified|informed|told|hear)\b[^.;\n]{0,100}?\bwhether\b"
+    # the applicant is sent word by a date: "ontvangt u zo snel mogelijk, maar uiterlijk 13-3-2020
+    # bericht van de provincie", "Wie heeft aangevraagd, krijgt uiterlijk 1 juni bericht"
+    r"|\b(?:ontvangt|krijgt)\b[^.;\n]{0,40}?\buiterlijk\b[^.;\n]{0,30}?\bbericht\b",
     _I,
 )
 
@@ -998,7 +1007,7 @@ _DECISION_NOTICE_RE = re.compile(
 def _decision_notice(low_context: str, context: str) -> bool:
     """Say whether the clause around a date tells when applicants hear the decision."""
     if not any(w in low_context for w in ("hore", "hoort", "verne", "notified", "informed",
-                                          "told", "hear")):  # fmt: skip
+                                          "told", "hear", "bericht")):  # fmt: skip
         return False
     return bool(_DECISION_NOTICE_RE.search(context))
 
@@ -1194,6 +1203,7 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             not r.negative
             and _PERIOD_OF_RE.search(text, max(cs, m.start - 40), m.start)
             and not _POSITIVE_RE.search(text, cs, m.start)
+            and not _OPENED_AFTER_RE.search(text, m.end, ce)
         ):
             r.negative = True
         if not r.negative and _work_year_span(text, max(lead_start, m.start - 120), cs, m.start):
