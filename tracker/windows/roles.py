@@ -279,6 +279,14 @@ NEGATIVE_WORDS = (
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
 # ("Nieuwe openstelling van de regeling … voor de periode van 11 januari …").
 _PERIOD_OF_RE = re.compile(r"\b(?:for|voor|over)\s+(?:the|de)\s+periode?\s+(?:from|van)\s*$", _I)
+# The clause is about the request to settle a grant, not about applying, however far its date
+# stands from the subject: "Een aanvraag tot subsidievaststelling als bedoeld in artikel 6, …,
+# waaraan … bescheiden ontbreken, kan worden gecompleteerd tot en met 1 mei 2013" (guide 8).
+_SETTLEMENT_SUBJECT_RE = re.compile(
+    r"\b(?:aanvraag|aanvragen|verzoek|verzoeken)\s+(?:tot|om)\s+(?:subsidie)?vaststelling\b"
+    r"|\bvaststellingsaanvra\w*|\bvaststellingsverzoek\w*",
+    _I,
+)
 # The gazette's passive opening verb after the span: "… wordt voor de periode van 4 april 2016 tot
 # en met 17 mei 2016 opengesteld", "… voor de periode van … open te stellen voor het indienen
 # van aanvragen": the span is the window that is opened, not what a grant covers.
@@ -580,16 +588,24 @@ _STOP_PER_LEAD_RE = re.compile(
 )
 
 
+# The ceiling ran out on a day: "Dit subsidieplafond is per 1 juni 2017 bereikt", "het budget
+# was met ingang van 3 maart uitgeput": the early closure of the window (guide 6.5).
+_PLAFOND_PER_LEAD_RE = re.compile(
+    r"\b(?:\w*plafond|budget)(?:\s+[\w-]+){0,4}?\s+(?:is|werd|was)\s+(?:per|met\s+ingang\s+van)\s*$",
+    _I,
+)
+_REACHED_TAIL_RE = re.compile(r"[\s,]*(?:\w+\s+){0,2}?(?:bereikt|uitgeput|besteed)\b", _I)
+
+
 def _per_stop(cue: str, lead: str, clause: str, r: Role) -> bool:
     """Say whether a "per"/"met ingang van" date is the day a scheme was stopped."""
     if cue.split()[0].lower() not in ("per", "met"):
         return False
+    tail = r.m.end - r.clause[0]
     return bool(
         _STOP_PER_LEAD_RE.search(lead[-60:])
-        or (
-            _WINDOW_STOP_RE.search(lead[-80:])
-            and _PER_STOP_TAIL_RE.match(clause, r.m.end - r.clause[0])
-        )
+        or (_WINDOW_STOP_RE.search(lead[-80:]) and _PER_STOP_TAIL_RE.match(clause, tail))
+        or (_PLAFOND_PER_LEAD_RE.search(lead[-80:]) and _REACHED_TAIL_RE.match(clause, tail))
     )
 
 
@@ -1205,6 +1221,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and not _POSITIVE_RE.search(text, cs, m.start)
             and not _OPENED_AFTER_RE.search(text, m.end, ce)
         ):
+            r.negative = True
+        if not r.negative and _SETTLEMENT_SUBJECT_RE.search(text, cs, m.start):
             r.negative = True
         if not r.negative and _work_year_span(text, max(lead_start, m.start - 120), cs, m.start):
             r.negative = True
