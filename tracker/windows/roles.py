@@ -203,7 +203,7 @@ _NEGATIVE_RE = first_letter_guard(
     re.compile(
         r"gepubliceerd|published|publication\s+(?:of|date)|publicatiedatum|bekendgemaakt"
         r"|gecontroleerd|bijgewerkt|updated|gewijzigd\s+op|\bin\s+werking|inwerkingtreding"
-        r"|uitwerkingtreding|\bverval(?:t|len)\b|geldend|geldig|\bgeld(?:t|en)\b(?!\s+dat)|van\s+toepassing|van\s+start\s+gaan|die\s+starten|in\s+effect"
+        r"|uitwerkingtreding|\bverval(?:t|len)\b|geldend|geldig|\bgeld(?:t|en)\b(?!\s+dat)|\bjildt\b|van\s+toepassing|van\s+start\s+gaan|die\s+starten|in\s+effect"
         r"|\bapplies\b|looptijd|projectperiode|projectduur"
         r"|\bproject(?:en|s)?\s+(?:(?:moet|moeten|must|should)\b(?!(?:\s+\w+){0,3}?\s+(?:ingediend"
         r"|submitted|aangevraagd)\b)|start|starts|loopt|duurt|period)"
@@ -261,7 +261,7 @@ _NEGATIVE_RE = first_letter_guard(
 # this against the pattern): where none starts inside a clause, the pattern need not run.
 NEGATIVE_WORDS = (
     "gepubliceerd", "published", "publication", "publicatiedatum", "bekendgemaakt",
-    "gecontroleerd", "bijgewerkt", "updated", "gewijzigd", "werking", "verval", "geld",
+    "gecontroleerd", "bijgewerkt", "updated", "gewijzigd", "werking", "verval", "geld", "jildt",
     "toepassing", "start", "effect", "applies", "looptijd", "project", "activiteit", "verstrekt",
     "formulier", "aanvra", "afgerond", "duration", "besluit", "beslis", "beschikking", "decision",
     "preadvies", "uitsluitsel", "check", "telefonisch", "bereikbaar", "openingstijden",
