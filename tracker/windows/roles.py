@@ -229,7 +229,9 @@ _NEGATIVE_RE = first_letter_guard(
         # the end of the scheme itself ("De regeling is per 1-1-2024 beëindigd")
         r"|\bbe[eë]indigd\b|\bopgeheven\b|\bafgeschaft\b|\bstopgezet\b"
         # a ceiling period ("het subsidieplafond voor de periode van 2 september 2019 t/m …")
-        r"|plafond\s+(?:\w+\s+){0,2}?voor\s+de\s+periode\b"
+        # or tijdvak ("Het subsidieplafond voor het tijdvak van 1 januari tot en met 31 december
+        # 2026 bedraagt …"; an "aanvraagtijdvak" is the window itself)
+        r"|plafond\s+(?:\w+\s+){0,2}?voor\s+(?:de\s+periode|het\s+tijdvak)\b"
         # the date of a decree, act or meeting: "van" is "of", not "from" ("het
         # Cultureelerfgoeddecreet van 24 februari 2017", "in hun vergadering van 22 februari")
         r"|decreet\s+van\b|\bwet\s+van\b|vergadering\s+van\b|zitting\s+van\b"
@@ -285,6 +287,16 @@ _PERIOD_OF_RE = re.compile(r"\b(?:for|voor|over)\s+(?:the|de)\s+periode?\s+(?:fr
 _SETTLEMENT_SUBJECT_RE = re.compile(
     r"\b(?:aanvraag|aanvragen|verzoek|verzoeken)\s+(?:tot|om)\s+(?:subsidie)?vaststelling\b"
     r"|\bvaststellingsaanvra\w*|\bvaststellingsverzoek\w*",
+    _I,
+)
+# A window that opens on a day counted from the decree ("met ingang van de dag na bekendmaking
+# van dit besluit tot en met 31 december 2026", "vanaf de dag na inwerkingtreding van deze
+# regeling t/m …"): "besluit" and "inwerkingtreding" date the opening, the closing date is
+# the window's own end.
+_RELATIVE_START_LEAD_RE = re.compile(
+    r"\b(?:van(?:af)?|met\s+ingang\s+van)\s+de\s+(?:dag|datum)\s+(?:na|van)\s+(?:die\s+van\s+)?"
+    r"(?:de\s+)?(?:bekendmaking|publicatie|inwerkingtreding|uitgifte)\b[^.;\n]{0,100}?"
+    r"\b(?:tot\s+en\s+met|t/m)\s*$",
     _I,
 )
 # The gazette's passive opening verb after the span: "… wordt voor de periode van 4 april 2016 tot
@@ -1213,6 +1225,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and not _SUBMISSION_HEAD_RE.search(heading_text)
         )
         r.negative = own_negative or head_negative
+        if r.negative and _RELATIVE_START_LEAD_RE.search(text, max(cs, m.start - 160), m.start):
+            r.negative = False  # the decoy word names the relative opening, not this closing
         if r.negative and _window_stop(text, cs, m):
             r.negative = False  # "de indieningsperiode is per 21 oktober beëindigd": a closure
         if (
