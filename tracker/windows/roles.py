@@ -453,16 +453,19 @@ _POSITIVE_RE = first_letter_guard(
         r"|\bintekenen\b|\bin\s+te\s+tekenen\b|\bingetekend\b|\btekent\s+(?:\w+\s+){0,3}?in\b"
         # Flemish: the papers are delivered ("bezorgen de vereiste documenten … tegen 4 oktober")
         r"|\bbezorg(?:en|t|d)?\s+(?:\w+\s+){0,3}?(?:documenten|formulier\w*|dossier|bewijsstukken"
-        r"|stukken)\b",
+        r"|stukken)\b"
+        # West Frisian (fryslan.frl/fy): "subsydzje oan te freegjen", "oanfreegje", "yntsjinje"
+        r"|freegj|oanfraach|yntsjin|subsydzje",
         _I,
     ),
-    "abcdiloprstv",
+    "abcdfiloprstvy",
 )
 # Every match of _POSITIVE_RE contains one of these words (checked like NEGATIVE_WORDS).
 POSITIVE_WORDS = (
     "aanvra", "dien", "submi", "appl", "proposal", "openstelling", "opengesteld", "tijdvak",
     "tranche", "ronde", "loket", "deadline", "inschrijv", "aanmeld", "call", "subsidie",
-    "vragen", "voorstellen", "vraag", "bezorg", "teken",
+    "vragen", "voorstellen", "vraag", "bezorg", "teken", "freegj", "oanfraach", "yntsjin",
+    "subsydzje",
 )  # fmt: skip
 RECURRING_RE = re.compile(
     r"\b(?:jaarlijks|elk\s+jaar|ieder\s+jaar|per\s+jaar|annually|every\s+year|each\s+year)\b", _I
