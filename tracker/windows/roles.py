@@ -437,7 +437,7 @@ _CALL_PUBLISHED_RE = re.compile(
 _RAN_OUT_RE = re.compile(
     r"(?:subsidie)?plafond\s+(?:is\s+|was\s+|werd\s+)?(?:al\s+)?bereikt|budget\b[^.\n]{0,30}\bop\b"
     # the day inside the verb phrase: "Het subsidieplafond werd op 4 maart om 10.15 uur bereikt"
-    r"|plafond\s+(?:is|was|werd)\s+(?:al\s+)?op\s+(?:(?!niet\b|nog\b)(?:[^.;\n]|(?<=\d)\.(?=\d)))"
+    r"|plafond(?:\s+[\w-]+){0,4}?\s+(?:is|was|werd)\s+(?:al\s+)?op\s+(?:(?!niet\b|nog\b)(?:[^.;\n]|(?<=\d)\.(?=\d)))"
     r"{1,45}?\bbereikt\b"
     r"|geen\s+budget\b[^.\n]{0,40}\bmeer|budget\s+(?:was|is)\s+(?:al\s+)?(?:op|leeg|uitgeput)"
     r"|ran\s+out|exhausted|uitgeput",
