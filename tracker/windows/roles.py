@@ -299,6 +299,10 @@ _RELATIVE_START_LEAD_RE = re.compile(
     r"\b(?:tot\s+en\s+met|t/m)\s*$",
     _I,
 )
+# The period of the ceiling named by its Awb article ("Het tijdvak, bedoeld in artikel 4:22 van
+# de Algemene wet bestuursrecht, loopt van …", "Het subsidieplafond, bedoeld in artikel 4:22 van
+# de Awb, voor de periode …"): a plafond period (guide 8), not the application window.
+_CEILING_ARTICLE_RE = re.compile(r"(?<![\d:])4:22(?![\d:])")
 # The gazette's passive opening verb after the span: "… wordt voor de periode van 4 april 2016 tot
 # en met 17 mei 2016 opengesteld", "… voor de periode van … open te stellen voor het indienen
 # van aanvragen": the span is the window that is opened, not what a grant covers.
@@ -1243,6 +1247,12 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         ):
             r.negative = True
         if not r.negative and _SETTLEMENT_SUBJECT_RE.search(text, cs, m.start):
+            r.negative = True
+        if (
+            not r.negative
+            and "4:22" in text[cs : m.start]
+            and _CEILING_ARTICLE_RE.search(text, cs, m.start)
+        ):
             r.negative = True
         if not r.negative and _work_year_span(text, max(lead_start, m.start - 120), cs, m.start):
             r.negative = True
