@@ -407,6 +407,11 @@ def _dashed_dates(text: str) -> list[tuple[int, Mention]]:
     return found
 
 
+# A month name right after a month-first date's day ("3 september 24 oktober" in a flattened
+# table row): the number starts the next day-first date.
+_MONTH_NEXT_RE = re.compile(rf"\s+(?:{_alt(FULL_MONTHS)})\b", re.IGNORECASE)
+
+
 def _candidates(text: str) -> list[tuple[int, Mention]]:
     """Collect (priority, mention) from every pattern; lower priority wins overlaps."""
     found: list[tuple[int, Mention]] = []
@@ -455,6 +460,8 @@ def _candidates(text: str) -> list[tuple[int, Mention]]:
             before = WEEKDAY_BEFORE_RE.search(text, max(0, start - 12), start)
             if before and rx is WRITTEN_RE:
                 start, wd = before.start(), WEEKDAYS[before["wd"].lower()]
+            if rx is MONTH_FIRST_RE and _MONTH_NEXT_RE.match(text, mt.end()):
+                continue  # "3 september 24 oktober": 24 is the next date's day, not September's
             if _valid(d, mo, wy):
                 found.append((2, Mention(start, mt.end(), d, mo, wy, "day", wd)))
         found += _month_first_ranges(text)

@@ -324,9 +324,15 @@ def _inline_header(
         if li in of_line:
             continue
         s, e = lines[li]
-        kinds = [_column_kind(mt) for mt in _DATE_COLUMN_RE.finditer(text, s, e)]
+        columns = list(_DATE_COLUMN_RE.finditer(text, s, e))
+        kinds = [_column_kind(mt) for mt in columns]
         if len(kinds) < 2 or e - s > 120 or all(k == DECOY for k in kinds):
             continue
+        # the name column may come last ("Startdatum Einddatum Maatregel" / "7 mei 20 juni
+        # (17.00 uur) 2.1 Kennisoverdracht landbouw"): the row's name then follows its dates
+        name_last = (
+            bool(text[columns[-1].end() : e].strip()) and not text[s : columns[0].start()].strip()
+        )
         first_name: str | None = None
         for row in range(li + 1, n):
             rs, re_ = lines[row]
@@ -344,10 +350,12 @@ def _inline_header(
                 break
             gaps = [(a[-1], b[0]) for a, b in zip(cells, cells[1:], strict=False)]
             bounds = [(spans[a].end, spans[b].start) for a, b in gaps]
-            bounds.append((spans[here[-1]].end, re_))
+            trailing = name_last and not text[rs : spans[here[0]].start].strip()
+            bounds.append((rs, spans[here[0]].start) if trailing else (spans[here[-1]].end, re_))
             if any(_ROW_GAP_RE.fullmatch(text, a, b) is None for a, b in bounds):
                 break
-            name = text[rs : spans[here[0]].start].strip().lower()
+            name_span = (spans[here[-1]].end, re_) if trailing else (rs, spans[here[0]].start)
+            name = text[name_span[0] : name_span[1]].strip().lower()
             if not name:
                 break
             first_name = name if first_name is None else first_name

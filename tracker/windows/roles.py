@@ -205,7 +205,7 @@ _NEGATIVE_RE = first_letter_guard(
     re.compile(
         r"gepubliceerd|published|publication\s+(?:of|date)|publicatiedatum|bekendgemaakt"
         r"|gecontroleerd|bijgewerkt|updated|gewijzigd\s+op|\bin\s+werking|inwerkingtreding"
-        r"|uitwerkingtreding|\bverval(?:t|len)\b|geldend|geldig|\bgeld(?:t|en)\b(?!\s+dat)|van\s+toepassing|van\s+start\s+gaan|die\s+starten|in\s+effect"
+        r"|uitwerkingtreding|\bverval(?:t|len)\b|geldend|geldig|\bgeld(?:t|en)\b(?!\s+dat)|\bjildt\b|van\s+toepassing|van\s+start\s+gaan|die\s+starten|in\s+effect"
         r"|\bapplies\b|looptijd|projectperiode|projectduur"
         r"|\bproject(?:en|s)?\s+(?:(?:moet|moeten|must|should)\b(?!(?:\s+\w+){0,3}?\s+(?:ingediend"
         r"|submitted|aangevraagd)\b)|start|starts|loopt|duurt|period)"
@@ -231,7 +231,9 @@ _NEGATIVE_RE = first_letter_guard(
         # the end of the scheme itself ("De regeling is per 1-1-2024 beëindigd")
         r"|\bbe[eë]indigd\b|\bopgeheven\b|\bafgeschaft\b|\bstopgezet\b"
         # a ceiling period ("het subsidieplafond voor de periode van 2 september 2019 t/m …")
-        r"|plafond\s+(?:\w+\s+){0,2}?voor\s+de\s+periode\b"
+        # or tijdvak ("Het subsidieplafond voor het tijdvak van 1 januari tot en met 31 december
+        # 2026 bedraagt …"; an "aanvraagtijdvak" is the window itself)
+        r"|plafond\s+(?:\w+\s+){0,2}?voor\s+(?:de\s+periode|het\s+tijdvak)\b"
         # the date of a decree, act or meeting: "van" is "of", not "from" ("het
         # Cultureelerfgoeddecreet van 24 februari 2017", "in hun vergadering van 22 februari")
         r"|decreet\s+van\b|\bwet\s+van\b|vergadering\s+van\b|zitting\s+van\b"
@@ -263,7 +265,7 @@ _NEGATIVE_RE = first_letter_guard(
 # this against the pattern): where none starts inside a clause, the pattern need not run.
 NEGATIVE_WORDS = (
     "gepubliceerd", "published", "publication", "publicatiedatum", "bekendgemaakt",
-    "gecontroleerd", "bijgewerkt", "updated", "gewijzigd", "werking", "verval", "geld",
+    "gecontroleerd", "bijgewerkt", "updated", "gewijzigd", "werking", "verval", "geld", "jildt",
     "toepassing", "start", "effect", "applies", "looptijd", "project", "activiteit", "verstrekt",
     "formulier", "aanvra", "afgerond", "duration", "besluit", "beslis", "beschikking", "decision",
     "preadvies", "uitsluitsel", "check", "telefonisch", "bereikbaar", "openingstijden",
@@ -281,6 +283,34 @@ NEGATIVE_WORDS = (
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
 # ("Nieuwe openstelling van de regeling … voor de periode van 11 januari …").
 _PERIOD_OF_RE = re.compile(r"\b(?:for|voor|over)\s+(?:the|de)\s+periode?\s+(?:from|van)\s*$", _I)
+# The clause is about the request to settle a grant, not about applying, however far its date
+# stands from the subject: "Een aanvraag tot subsidievaststelling als bedoeld in artikel 6, …,
+# waaraan … bescheiden ontbreken, kan worden gecompleteerd tot en met 1 mei 2013" (guide 8).
+_SETTLEMENT_SUBJECT_RE = re.compile(
+    r"\b(?:aanvraag|aanvragen|verzoek|verzoeken)\s+(?:tot|om)\s+(?:subsidie)?vaststelling\b"
+    r"|\bvaststellingsaanvra\w*|\bvaststellingsverzoek\w*",
+    _I,
+)
+# A window that opens on a day counted from the decree ("met ingang van de dag na bekendmaking
+# van dit besluit tot en met 31 december 2026", "vanaf de dag na inwerkingtreding van deze
+# regeling t/m …"): "besluit" and "inwerkingtreding" date the opening, the closing date is
+# the window's own end.
+_RELATIVE_START_LEAD_RE = re.compile(
+    r"\b(?:van(?:af)?|met\s+ingang\s+van)\s+de\s+(?:dag|datum)\s+(?:na|van)\s+(?:die\s+van\s+)?"
+    r"(?:de\s+)?(?:bekendmaking|publicatie|inwerkingtreding|uitgifte)\b[^.;\n]{0,100}?"
+    r"\b(?:tot\s+en\s+met|t/m)\s*$",
+    _I,
+)
+# The period of the ceiling named by its Awb article ("Het tijdvak, bedoeld in artikel 4:22 van
+# de Algemene wet bestuursrecht, loopt van …", "Het subsidieplafond, bedoeld in artikel 4:22 van
+# de Awb, voor de periode …"): a plafond period (guide 8), not the application window.
+_CEILING_ARTICLE_RE = re.compile(r"(?<![\d:])4:22(?![\d:])")
+# The gazette's passive opening verb after the span: "… wordt voor de periode van 4 april 2016 tot
+# en met 17 mei 2016 opengesteld", "… voor de periode van … open te stellen voor het indienen
+# van aanvragen": the span is the window that is opened, not what a grant covers.
+_OPENED_AFTER_RE = re.compile(
+    r"\b(?:opengesteld|open\s+te\s+stellen|open\s+gesteld|openstellen)\b", _I
+)
 # The year or period a grant is for, said as its own span: "Een werkingsjaar loopt van 1
 # september t/m 31 augustus", "Het werkjaar waarop wordt beoordeeld, loopt van 1 juli 2020 tot
 # …", "een kalenderjaarsubsidie (1 januari t/m 31 december)", "the activity period runs from
@@ -412,6 +442,9 @@ _CALL_PUBLISHED_RE = re.compile(
 # Early closure: the budget ran out on that day ("dinsdag rond 20.30 uur geen budget meer").
 _RAN_OUT_RE = re.compile(
     r"(?:subsidie)?plafond\s+(?:is\s+|was\s+|werd\s+)?(?:al\s+)?bereikt|budget\b[^.\n]{0,30}\bop\b"
+    # the day inside the verb phrase: "Het subsidieplafond werd op 4 maart om 10.15 uur bereikt"
+    r"|plafond(?:\s+[\w-]+){0,4}?\s+(?:is|was|werd)\s+(?:al\s+)?op\s+(?:(?!niet\b|nog\b)(?:[^.;\n]|(?<=\d)\.(?=\d)))"
+    r"{1,45}?\bbereikt\b"
     r"|geen\s+budget\b[^.\n]{0,40}\bmeer|budget\s+(?:was|is)\s+(?:al\s+)?(?:op|leeg|uitgeput)"
     r"|ran\s+out|exhausted|uitgeput",
     _I,
@@ -429,16 +462,19 @@ _POSITIVE_RE = first_letter_guard(
         r"|\bintekenen\b|\bin\s+te\s+tekenen\b|\bingetekend\b|\btekent\s+(?:\w+\s+){0,3}?in\b"
         # Flemish: the papers are delivered ("bezorgen de vereiste documenten … tegen 4 oktober")
         r"|\bbezorg(?:en|t|d)?\s+(?:\w+\s+){0,3}?(?:documenten|formulier\w*|dossier|bewijsstukken"
-        r"|stukken)\b",
+        r"|stukken)\b"
+        # West Frisian (fryslan.frl/fy): "subsydzje oan te freegjen", "oanfreegje", "yntsjinje"
+        r"|freegj|oanfraach|yntsjin|subsydzje",
         _I,
     ),
-    "abcdiloprstv",
+    "abcdfiloprstvy",
 )
 # Every match of _POSITIVE_RE contains one of these words (checked like NEGATIVE_WORDS).
 POSITIVE_WORDS = (
     "aanvra", "dien", "submi", "appl", "proposal", "openstelling", "opengesteld", "tijdvak",
     "tranche", "ronde", "loket", "deadline", "inschrijv", "aanmeld", "call", "subsidie",
-    "vragen", "voorstellen", "vraag", "bezorg", "teken",
+    "vragen", "voorstellen", "vraag", "bezorg", "teken", "freegj", "oanfraach", "yntsjin",
+    "subsydzje",
 )  # fmt: skip
 RECURRING_RE = re.compile(
     r"\b(?:jaarlijks|elk\s+jaar|ieder\s+jaar|per\s+jaar|annually|every\s+year|each\s+year)\b", _I
@@ -576,16 +612,24 @@ _STOP_PER_LEAD_RE = re.compile(
 )
 
 
+# The ceiling ran out on a day: "Dit subsidieplafond is per 1 juni 2017 bereikt", "het budget
+# was met ingang van 3 maart uitgeput": the early closure of the window (guide 6.5).
+_PLAFOND_PER_LEAD_RE = re.compile(
+    r"\b(?:\w*plafond|budget)(?:\s+[\w-]+){0,4}?\s+(?:is|werd|was)\s+(?:per|met\s+ingang\s+van)\s*$",
+    _I,
+)
+_REACHED_TAIL_RE = re.compile(r"[\s,]*(?:\w+\s+){0,2}?(?:bereikt|uitgeput|besteed)\b", _I)
+
+
 def _per_stop(cue: str, lead: str, clause: str, r: Role) -> bool:
     """Say whether a "per"/"met ingang van" date is the day a scheme was stopped."""
     if cue.split()[0].lower() not in ("per", "met"):
         return False
+    tail = r.m.end - r.clause[0]
     return bool(
         _STOP_PER_LEAD_RE.search(lead[-60:])
-        or (
-            _WINDOW_STOP_RE.search(lead[-80:])
-            and _PER_STOP_TAIL_RE.match(clause, r.m.end - r.clause[0])
-        )
+        or (_WINDOW_STOP_RE.search(lead[-80:]) and _PER_STOP_TAIL_RE.match(clause, tail))
+        or (_PLAFOND_PER_LEAD_RE.search(lead[-80:]) and _REACHED_TAIL_RE.match(clause, tail))
     )
 
 
@@ -1010,7 +1054,10 @@ def _decoy_in(context: str) -> bool:
 # de aanvraag hebt gedaan, of u de subsidie krijgt".
 _DECISION_NOTICE_RE = re.compile(
     r"\b(?:horen|hoort|vernemen|verneemt)\b[^.;\n]{0,100}?\bof\s+(?:ze|zij|u|je|jij|hij|het|hun|de)\b"
-    r"|\b(?:notified|informed|told|hear)\b[^.;\n]{0,100}?\bwhether\b",
+    r"|\b(?:notified|informed|told|hear)\b[^.;\n]{0,100}?\bwhether\b"
+    # the applicant is sent word by a date: "ontvangt u zo snel mogelijk, maar uiterlijk 13-3-2020
+    # bericht van de provincie", "Wie heeft aangevraagd, krijgt uiterlijk 1 juni bericht"
+    r"|\b(?:ontvangt|krijgt)\b[^.;\n]{0,40}?\buiterlijk\b[^.;\n]{0,30}?\bbericht\b",
     _I,
 )
 
@@ -1018,7 +1065,7 @@ _DECISION_NOTICE_RE = re.compile(
 def _decision_notice(low_context: str, context: str) -> bool:
     """Say whether the clause around a date tells when applicants hear the decision."""
     if not any(w in low_context for w in ("hore", "hoort", "verne", "notified", "informed",
-                                          "told", "hear")):  # fmt: skip
+                                          "told", "hear", "bericht")):  # fmt: skip
         return False
     return bool(_DECISION_NOTICE_RE.search(context))
 
@@ -1208,12 +1255,23 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and not _SUBMISSION_HEAD_RE.search(heading_text)
         )
         r.negative = own_negative or head_negative
+        if r.negative and _RELATIVE_START_LEAD_RE.search(text, max(cs, m.start - 160), m.start):
+            r.negative = False  # the decoy word names the relative opening, not this closing
         if r.negative and _window_stop(text, cs, m):
             r.negative = False  # "de indieningsperiode is per 21 oktober beëindigd": a closure
         if (
             not r.negative
             and _PERIOD_OF_RE.search(text, max(cs, m.start - 40), m.start)
             and not _POSITIVE_RE.search(text, cs, m.start)
+            and not _OPENED_AFTER_RE.search(text, m.end, ce)
+        ):
+            r.negative = True
+        if not r.negative and _SETTLEMENT_SUBJECT_RE.search(text, cs, m.start):
+            r.negative = True
+        if (
+            not r.negative
+            and "4:22" in text[cs : m.start]
+            and _CEILING_ARTICLE_RE.search(text, cs, m.start)
         ):
             r.negative = True
         if not r.negative and _work_year_span(text, max(lead_start, m.start - 120), cs, m.start):
