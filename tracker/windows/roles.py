@@ -252,7 +252,15 @@ _NEGATIVE_RE = first_letter_guard(
         r"\s*(?::|\(|,?\s+(?:which\s+|that\s+)?(?:runs|lasts|spans|extends|is\s+from)\b)"
         # when the funded work is carried out ("waarvan de uitvoering tussen 2 juni en …
         # zal plaatsvinden")
-        r"|\buitvoering\s+(?:\w+\s+){0,2}?(?:tussen|in\s+de\s+periode)\b",
+        r"|\buitvoering\s+(?:\w+\s+){0,2}?(?:tussen|in\s+de\s+periode)\b"
+        # when the funded training must have started, a condition beside the window: "de
+        # opleiding is gestart in de periode van 1 januari 2022 tot en met …", "opleidingen die
+        # zijn gestart tussen …", "kunnen vanaf 1 januari starten aan een externe training"
+        r"|\b(?:opleiding|scholing|training|traject|cursus|studie)\w*\s+(?:\w+\s+){0,3}?"
+        r"(?:gestart|begonnen)\s+(?:(?:is|zijn)\s+)?(?:in\s+de\s+periode|tussen|vanaf|na|op"
+        r"|v[oó]{2}r)\b"
+        r"|\bstarten\s+(?:aan|met)\s+(?:een|de|het|hun|uw|je)\s+(?:\w+\s+)?(?:training|opleiding"
+        r"|cursus|scholing|traject)",
         _I,
     ),
     "abcdefghijlmnopqrstuvwz",
@@ -273,7 +281,7 @@ NEGATIVE_WORDS = (
     "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
     "vergadering", "zitting", "aantal", "number", "raad", "college", "staten", "term", "viering",
     "herdenking", "jubileum", "thema", "commemorat", "memorial", "anniversary", "celebration",
-    "jubilee", "theme", "uitvoering",
+    "jubilee", "theme", "uitvoering", "begonnen",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
