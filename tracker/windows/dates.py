@@ -163,7 +163,9 @@ def _compile() -> None:
         # number) and "1oktober 2012" (a typo gluing the day to a full month name)
         rf"(?<![\w.,/-])(?P<d>[0-3]?\d)(?:e|ste|de|st|nd|rd|th"
         rf"|\.(?=\s+{_MON}\s+(?:19|20)\d\d))?(?:\s+(?:of\s+)?|(?={_FULLMON}))"
-        rf"(?P<m>{_MON})(?:,?\s+(?P<y>(?:19|20)\d\d)(?!\d))?",
+        rf"(?P<m>{_MON})(?:,?\s+(?P<y>(?:19|20)\d\d)(?!\d)"
+        # an apostrophe year ("vòòr 1 april '22"): 20yy, as in the compact "30-Apr-25"
+        r"|\s+['’‘](?P<ya>\d\d)(?![\w'’]))?",
         re.IGNORECASE,
     )
     # Looked up separately, right before a written date: one alternation per position is costly.
@@ -451,6 +453,8 @@ def _candidates(text: str) -> list[tuple[int, Mention]]:
     for rx in (WRITTEN_RE, MONTH_FIRST_RE) if english else (WRITTEN_RE,):
         for mt in rx.finditer(text):
             d, mo, wy = int(mt["d"]), MONTHS[mt["m"].lower().rstrip(".")], _year(mt["y"])
+            if ya := mt.groupdict().get("ya"):
+                wy = 2000 + int(ya)
             start, wd = mt.start(), None
             before = WEEKDAY_BEFORE_RE.search(text, max(0, start - 12), start)
             if before and rx is WRITTEN_RE:
