@@ -228,6 +228,9 @@ _NEGATIVE_RE = first_letter_guard(
         r"|niet\s+meer\s+(?:worden\s+)?opengesteld|onbekend|meestal|usually"
         # the end of the scheme itself ("De regeling is per 1-1-2024 beëindigd")
         r"|\bbe[eë]indigd\b|\bopgeheven\b|\bafgeschaft\b|\bstopgezet\b"
+        # the same told as a decision to stop: "besloten met deze subsidie te stoppen per
+        # 01-01-2021" (the scheme's end, not a day on which applying opens)
+        r"|\bstoppen\s+(?:per|met\s+ingang\s+van)\b"
         # a ceiling period ("het subsidieplafond voor de periode van 2 september 2019 t/m …")
         r"|plafond\s+(?:\w+\s+){0,2}?voor\s+de\s+periode\b"
         # the date of a decree, act or meeting: "van" is "of", not "from" ("het
@@ -281,7 +284,7 @@ NEGATIVE_WORDS = (
     "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
     "vergadering", "zitting", "aantal", "number", "raad", "college", "staten", "term", "viering",
     "herdenking", "jubileum", "thema", "commemorat", "memorial", "anniversary", "celebration",
-    "jubilee", "theme", "uitvoering", "begonnen",
+    "jubilee", "theme", "uitvoering", "begonnen", "stoppen",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
