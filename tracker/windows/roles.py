@@ -1038,7 +1038,10 @@ _PRONOUN_SUBJECT_RE = re.compile(
     r"\s*(?:die|deze|dit|dat|ze|zij|they|these|this|it)\s+(?:(?:zijn|is|blijven|blijft|waren|was"
     r"|are|remain|remains|were)\s+(?:nog\s+|still\s+)?(?:mogelijk|possible|open)\b"
     r"|(?:kan|kunnen|kon|konden|can|could)\b)"
-    r"|[^.;:\n]{0,40}?\b(?:kan|kon|kunnen|konden)\s+(?:dit|dat)\b",
+    r"|[^.;:\n]{0,40}?\b(?:kan|kon|kunnen|konden)\s+(?:dit|dat)\b"
+    # the pronoun after a fronted date: "Vanaf 1 januari 2020 is dit wel weer mogelijk"
+    r"|[^.;:\n]{0,40}?\b(?:is|wordt)\s+(?:dit|dat)\s+(?:(?:wel|ook|pas|weer|opnieuw)\s+){0,3}"
+    r"mogelijk\b",
     _I,
 )
 
