@@ -44,6 +44,12 @@ _PAST_CLOSE_RE = re.compile(
     re.IGNORECASE,
 )
 
+# ... or the verb fronted right after the date: "Op 21 december is de mogelijkheid gesloten".
+_CLOSED_AFTER_RE = re.compile(
+    r"\s*,?\s*(?:is|zijn|werd|werden)\s+(?:de|het|ons|uw)\s+(?:[\w-]+\s+){0,3}?(?:af)?gesloten\b",
+    re.IGNORECASE,
+)
+
 # An opening told as already begun ("Sportclubs kunnen sinds 2 januari een bijdrage aanvragen",
 # "Vanaf 1 augustus konden mensen … aanvragen"): a year-less opening then lies on or before the
 # reference date (guide 4.1).
@@ -238,6 +244,7 @@ def _resolve(raw: _Raw, roles: list[Role], text: str, today: date, recurring: bo
         _PAST_CLOSE_RE.search(
             text, max(c.clause[0], c.m.start - 30), min(c.clause[1], c.m.end + 12)
         )
+        or _CLOSED_AFTER_RE.match(text, c.m.end, c.clause[1])
     )
     if past:  # the last occurrence that has already ended
         best = next((d for _, d in reversed(valid) if d[1] is not None and d[1] <= today), None)

@@ -1257,7 +1257,9 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             tail_end = nxt.start if nxt is not None and nxt.start < ce else ce
             if _active_apply_after(text, lead, m.end, tail_end):
                 r.role, r.strong, r.positive = OPEN, True, True
-        if r.role == NONE and not r.negative and _reported_closure(text, m, lead):
+        # a reported closure beats a period label in the heading above ("… in het vierde
+        # tijdvak\n\nOp 21 december is de mogelijkheid gesloten …")
+        if r.role in (NONE, WINDOW) and not r.negative and _reported_closure(text, m, lead):
             r.role, r.strong, r.positive = CLOSE_INCL, True, True
         if (
             r.role == OPEN
@@ -1368,6 +1370,13 @@ _CLOSED_AUX_AFTER_RE = re.compile(
     r"\s*(?:jl\.?|j\.l\.)?\s*\w*gesloten\s+(?:is|zijn|was|werd)\b", _I
 )
 _OP_END_RE = re.compile(r"\bop\s*$", _I)
+# ... or the verb fronted after "Op <date>": "Op 21 december is de mogelijkheid gesloten om
+# aanvragen in te dienen", "Op 3 mei werd het loket gesloten".
+_CLOSED_INVERTED_TAIL_RE = re.compile(
+    r"\s*(?:jl\.?|j\.l\.)?\s*,?\s*(?:is|was|werd|zijn|waren|werden)\s+(?:de|het|ons|uw)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:gesloten|afgesloten|dichtgegaan)\b(?!\s+(?:verklaard|tot|van)\b)",
+    _I,
+)
 
 
 def _reported_closure(text: str, m: Mention, lead: str) -> bool:
@@ -1381,6 +1390,8 @@ def _reported_closure(text: str, m: Mention, lead: str) -> bool:
         and (_FINITE_BEFORE_RE.search(lead[-120:]) or _CLOSED_AUX_AFTER_RE.match(text, m.end))
         and _OP_END_RE.search(lead)
     ):
+        return True
+    if _OP_END_RE.search(lead) and _CLOSED_INVERTED_TAIL_RE.match(text, m.end):
         return True
     return bool(_CLOSED_ATTR_TAIL_RE.match(text, m.end))
 
