@@ -188,15 +188,17 @@ def _restated_year(raw: _Raw, roles: list[Role]) -> int | None:
         if r.m.year is not None or r.m.precision != "day":
             continue
         same = [
-            x.m.year
+            x.m
             for x in roles
-            if x.m.year
-            and x.m.precision == "day"
-            and x.m.start < r.m.start
-            and (x.m.day, x.m.month) == (r.m.day, r.m.month)
+            if x.m.year and x.m.precision == "day" and (x.m.day, x.m.month) == (r.m.day, r.m.month)
         ]
-        if same:
-            return same[-1]
+        before = [x.year for x in same if x.start < r.m.start]
+        if before:
+            return before[-1]
+        # the full date may come after the short one ("vanaf 1 april … Deze regeling kan sinds
+        # 1 april 2022 aangevraagd worden"): one year only, else it is no restatement
+        if len({x.year for x in same}) == 1:
+            return same[0].year
     return None
 
 

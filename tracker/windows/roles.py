@@ -263,7 +263,10 @@ _NEGATIVE_RE = first_letter_guard(
         r"(?:gestart|begonnen)\s+(?:(?:is|zijn)\s+)?(?:in\s+de\s+periode|tussen|vanaf|na|op"
         r"|v[oó]{2}r)\b"
         r"|\bstarten\s+(?:aan|met)\s+(?:een|de|het|hun|uw|je)\s+(?:\w+\s+)?(?:training|opleiding"
-        r"|cursus|scholing|traject)",
+        r"|cursus|scholing|traject)"
+        # the same for the invoice: "De factuurdatum moet liggen in de periode van 1 april 2022
+        # tot 1 augustus 2024"
+        r"|\bfactuurdatum\s+(?:moet|moeten|dient|ligt|liggen|valt|is)\b",
         _I,
     ),
     "abcdefghijlmnopqrstuvwz",
@@ -284,7 +287,7 @@ NEGATIVE_WORDS = (
     "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
     "vergadering", "zitting", "aantal", "number", "raad", "college", "staten", "term", "viering",
     "herdenking", "jubileum", "thema", "commemorat", "memorial", "anniversary", "celebration",
-    "jubilee", "theme", "uitvoering", "begonnen", "stoppen",
+    "jubilee", "theme", "uitvoering", "begonnen", "stoppen", "factuurdatum",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
