@@ -1305,6 +1305,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         _mark_non_windows(text, roles)
     if low is None or "loket" in low or "portal" in low or "platform" in low:
         _drop_channel_openings(text, roles)
+    if low is None or "zou" in low:
+        _drop_abandoned_plans(text, roles)
     _mark_ranges(roles)
     return roles
 
@@ -1826,6 +1828,25 @@ def _drop_channel_openings(text: str, roles: list[Role]) -> None:
             _SUBMIT_RE.search(text, *r.clause) or _APPLY_RE.search(text, *r.clause)
         ):
             r.role, r.negative = NONE, True
+
+
+# An opening told as a plan that no longer holds: "Vanaf 2 januari zouden mensen weer … kunnen
+# aanvragen. Nu kan dat pas … vanaf 28 februari." The conditional "zou/zouden" names the old
+# day; a later opening said with "nu", "pas" or "inmiddels" replaces it (guide 6.4).
+_PLANNED_RE = re.compile(r"\b(?:zou|zouden)\b", _I)
+_REPLACING_RE = re.compile(r"\b(?:nu|pas|inmiddels|in\s+plaats\s+daarvan)\b", _I)
+
+
+def _drop_abandoned_plans(text: str, roles: list[Role]) -> None:
+    """Mark an opening stated as a dropped plan superseded when a later opening replaces it."""
+    for i, r in enumerate(roles):
+        if r.role != OPEN or r.negative or not _PLANNED_RE.search(text, *r.clause):
+            continue
+        if any(
+            x.role == OPEN and x.clause != r.clause and _REPLACING_RE.search(text, *x.clause)
+            for x in roles[i + 1 :]
+        ):
+            r.role = OLD
 
 
 def _mark_ranges(roles: list[Role]) -> None:
