@@ -452,6 +452,13 @@ def _lone_before(raw: _Raw) -> bool:
 def _dedupe(raws: list[_Raw]) -> list[_Raw]:
     """Drop repeated windows and a lone opening that a full range with that opening repeats."""
     full = {r.opens for r in raws if r.opens and r.closes}
+    # the first full window on each opening day: a lone restatement of that opening with a
+    # clock time lends it the time ("Vanaf 2 januari 2017 … tot 28 april … zodra het tijdvak
+    # opengaat op 2 januari om 09.00 uur")
+    full_opens: dict[date, _Raw] = {}
+    for r in raws:
+        if r.opens and r.closes and r.vague is None:
+            full_opens.setdefault(r.opens, r)
     # windows whose opening a label or verb states ("werd 10 november gelanceerd"), not a bare
     # "between X and Y": a lone deadline on the same day only repeats their closing
     full_closes = {
@@ -511,6 +518,8 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
                 or (raw.inferred and (raw.opens.month, raw.opens.day) in closing_days)
             )
         ):
+            if raw.opens in full_opens:
+                _lend_times(full_opens[raw.opens], raw)
             continue
         seen[key] = raw
         close = _written_close(raw)
