@@ -471,6 +471,13 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
     # 31 mei 2023 om 23:59 uur binnen moeten zijn")
     any_full = {r.closes: r for r in raws if r.opens and r.closes and r.vague is None}
     timed_before = {r.closes for r in raws if _lone_before(r) and r.close_r and r.close_r.m.time}
+    # inclusive deadlines: "tot 15 september open" (a headline) above "kunnen tot en met 15
+    # september 2023 een aanvraag indienen" is one deadline, the inclusive day (guide 3)
+    inclusive = {
+        r.closes
+        for r in raws
+        if r.vague is None and r.closes and r.close_r and r.close_r.role == CLOSE_INCL
+    }
     seen: dict[tuple[date | None, date | None], _Raw] = {}
     written: dict[tuple[date, date], _Raw] = {}
     out = []
@@ -483,6 +490,15 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
             and not raw.close_r.m.time
             and raw.closes + timedelta(days=1) in timed_before
         ):  # "Voor 15 september indienen!" above "voor 15 september 17.00 uur": one deadline
+            continue
+        if (
+            _lone_before(raw)
+            and raw.closes is not None
+            and raw.close_r
+            and not raw.close_r.m.time
+            and raw.close_r.m.year is None
+            and raw.closes + timedelta(days=1) in inclusive
+        ):
             continue
         if raw.vague is None and key in seen:
             kept = seen[key]  # the same window written twice: keep the times either gives
