@@ -293,6 +293,14 @@ NEGATIVE_WORDS = (
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
 # ("Nieuwe openstelling van de regeling … voor de periode van 11 januari …").
 _PERIOD_OF_RE = re.compile(r"\b(?:for|voor|over)\s+(?:the|de)\s+periode?\s+(?:from|van)\s*$", _I)
+# The money itself made available for a period ("De subsidiegelden zijn voor de periode van 22
+# augustus 2022 tot en met 31 augustus 2023 beschikbaar gesteld"): what the budget covers, not
+# the window, even though "subsidie" in the money's name reads as an application word.
+_MONEY_PERIOD_RE = re.compile(
+    r"\b(?:subsidie)?(?:gelden|geld|middelen|budget|bedrag)\w*\s+(?:(?:zijn|is|worden|wordt"
+    r"|werden|werd)\s+)?(?:\w+\s+){0,2}?voor\s+de\s+periode\s+(?:van|vanaf)\s*$",
+    _I,
+)
 # The year or period a grant is for, said as its own span: "Een werkingsjaar loopt van 1
 # september t/m 31 augustus", "Het werkjaar waarop wordt beoordeeld, loopt van 1 juli 2020 tot
 # …", "een kalenderjaarsubsidie (1 januari t/m 31 december)", "the activity period runs from
@@ -1213,6 +1221,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and not _POSITIVE_RE.search(text, cs, m.start)
         ):
             r.negative = True
+        if not r.negative and _MONEY_PERIOD_RE.search(text, max(cs, m.start - 80), m.start):
+            r.negative = True  # "De subsidiegelden zijn voor de periode van … beschikbaar"
         if not r.negative and _work_year_span(text, max(lead_start, m.start - 120), cs, m.start):
             r.negative = True
             work_year.add(i)
