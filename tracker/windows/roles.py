@@ -93,7 +93,10 @@ _LABEL_RE = first_letter_guard(
 _TAIL_RE = re.compile(
     r"^[\s,)]*(?:\w+\s+){0,2}?(?:(?P<open>opent|opens|open|opened|geopend|opengaat|gaat\s+open"
     r"|opengesteld|kunnen?\s+(?:er\s+)?(?:weer\s+)?(?:\w+\s+){0,2}?(?:worden\s+)?"
-    r"(?:ingediend|aangevraagd)|(?:een\s+)?nieuwe\s+kans)"
+    r"(?:ingediend|aangevraagd)|(?:een\s+)?nieuwe\s+kans"
+    # "Eind 2019 is inschrijving voor het vierde tijdvak mogelijk" (not "niet meer mogelijk")
+    r"|(?:inschrijving|inschrijven|aanvragen|indienen|intekenen)\s+(?:(?!niet\b|geen\b|meer\b)"
+    r"[\w-]+\s+){0,5}?mogelijk)"
     r"|(?P<close>sluit|sloot|closes|closed|als\s+(?:\w+\s+)?deadline"
     # "6 juli was de deadline voor het indienen", "1 March is the closing date", "1 april is de
     # uiterste inleverdatum voor de aanvragen"
