@@ -1309,6 +1309,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     if low is None or any(w in low for w in _SIDE_STEP_WORDS):
         _drop_side_steps(text, roles)
     _mark_parallel_groups(text, roles)
+    if low is None or "voor" in low:
+        _mark_group_periods(text, roles)
     _mark_amount_tiers(text, roles)
     if low is None or "verleng" in low:
         _drop_foreign_extensions(text, roles)
@@ -1755,6 +1757,34 @@ def _mark_parallel_groups(text: str, roles: list[Role]) -> None:
         group = " ".join(mt["g"].lower().split())
         head = first.setdefault(r.clause, group)
         if group != head:
+            r.role, r.other_scheme = NONE, True
+
+
+# A period given to one group of applicants in a sentence of its own: "De aanvraagperiode voor
+# samenwerkingsverbanden in het mkb en grootbedrijven … loopt van 1 juli tot en met 27 juli
+# 2023" after the openstellingen for individual firms. The first-listed windows are labelled.
+_GROUP_PERIOD_RE = re.compile(
+    r"\b(?:aanvraagperiode|aanvraagtijdvak|aanvraagronde|openstelling|indieningsperiode|tijdvak)"
+    r"\s+voor\s+(?:de\s+|het\s+)?(?:[\w-]+\s+){0,2}?(?P<g>samenwerkingsverbanden|grootbedrijven"
+    r"|gemeenten|provincies|scholen|instellingen|particulieren|verenigingen|stichtingen"
+    r"|ondernemers|ondernemingen|bedrijven|organisaties|starters)\b",
+    _I,
+)
+
+
+def _mark_group_periods(text: str, roles: list[Role]) -> None:
+    """A later clause that gives another group of applicants its own period is another scheme
+    (guide 2): "De aanvraagperiode voor samenwerkingsverbanden … loopt van …"."""
+    first: str | None = None
+    seen_window = False
+    for r in roles:
+        if r.role not in (OPEN, CLOSE_INCL, CLOSE_EXCL) or r.negative:
+            continue
+        mt = _GROUP_PERIOD_RE.search(text, r.clause[0], r.m.start)
+        group = mt["g"].lower() if mt else None
+        if not seen_window:
+            seen_window, first = True, group
+        elif group is not None and group != first:
             r.role, r.other_scheme = NONE, True
 
 
