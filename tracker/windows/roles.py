@@ -267,6 +267,10 @@ _NEGATIVE_RE = first_letter_guard(
         r"|v[oó]{2}r)\b"
         r"|\bstarten\s+(?:aan|met)\s+(?:een|de|het|hun|uw|je)\s+(?:\w+\s+)?(?:training|opleiding"
         r"|cursus|scholing|traject)"
+        # ... or ended: "registraties waarvan de einddatum van de opleiding … op of voor 3 april
+        # 2022 ligt"
+        r"|\beinddatum\s+van\s+(?:de|het|een|uw|je)\s+(?:opleiding|training|cursus|scholing"
+        r"|traject)\b"
         # the same for the invoice: "De factuurdatum moet liggen in de periode van 1 april 2022
         # tot 1 augustus 2024"
         r"|\bfactuurdatum\s+(?:moet|moeten|dient|ligt|liggen|valt|is)\b",
@@ -290,7 +294,7 @@ NEGATIVE_WORDS = (
     "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
     "vergadering", "zitting", "aantal", "number", "raad", "college", "staten", "term", "viering",
     "herdenking", "jubileum", "thema", "commemorat", "memorial", "anniversary", "celebration",
-    "jubilee", "theme", "uitvoering", "begonnen", "stoppen", "factuurdatum",
+    "jubilee", "theme", "uitvoering", "begonnen", "stoppen", "factuurdatum", "einddatum",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
@@ -1174,6 +1178,33 @@ def _postponed_opening(clause_lead: str) -> bool:
     )
 
 
+# A deadline calendar that puts a date and "Deadline" on one line and says on the line below
+# what is due: "15/05/2022 Deadline: tijdvak 3\nLaatste herstelmogelijkheid afgekeurde dossiers",
+# "01/10/2022 Deadline: tijdvak 4\nCompleet en definitief indienen van alle registraties".
+# Repairing rejected files and registering what was done are aftercare (guide 8), not applying.
+_AFTERCARE_LINE_RE = re.compile(
+    r"\bherstel\w*|\bafgekeurde\b|\bregistraties\b|\bverantwoording\w*|\bvaststelling\w*"
+    r"|\brapportage\w*|\beindverslag\w*|\bdeclarati\w*",
+    _I,
+)
+
+
+def _described_as_aftercare(text: str, m: Mention, lead: str) -> bool:
+    """Say whether a date-first deadline line is described, on the line below, as aftercare."""
+    if not _BULLET_LEAD_RE.match(lead):
+        return False
+    line_end = text.find("\n", m.end)
+    if line_end < 0 or _LABEL_RE.search(text, m.end, line_end) is None:
+        return False
+    below_end = text.find("\n", line_end + 1)
+    below = text[line_end + 1 : len(text) if below_end < 0 else below_end]
+    return (
+        len(below) < 160
+        and not any(c.isdigit() for c in below[:12])
+        and bool(_AFTERCARE_LINE_RE.search(below))
+    )
+
+
 def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     """Give every mention a role, or NONE when it is not an application date."""
     spans = _clause_spans(text, mentions)
@@ -1251,6 +1282,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             _decide(r, lead, label_lead, gap_before, gap_after, prev if same else None, text[cs:ce])
         if _rule_change(text, r):
             r.role = NONE
+        if r.role == CLOSE_INCL and r.strong and _described_as_aftercare(text, m, lead):
+            r.negative = True
         if r.role in (CLOSE_INCL, CLOSE_EXCL) and _MOVED_TO_RE.search(lead[-40:]):
             r.amends = True
         if (
