@@ -231,9 +231,6 @@ _NEGATIVE_RE = first_letter_guard(
         r"|niet\s+meer\s+(?:worden\s+)?opengesteld|onbekend|meestal|usually"
         # the end of the scheme itself ("De regeling is per 1-1-2024 beëindigd")
         r"|\bbe[eë]indigd\b|\bopgeheven\b|\bafgeschaft\b|\bstopgezet\b"
-        # the same told as a decision to stop: "besloten met deze subsidie te stoppen per
-        # 01-01-2021" (the scheme's end, not a day on which applying opens)
-        r"|\bstoppen\s+(?:per|met\s+ingang\s+van)\b"
         # a ceiling period ("het subsidieplafond voor de periode van 2 september 2019 t/m …")
         r"|plafond\s+(?:\w+\s+){0,2}?voor\s+de\s+periode\b"
         # the date of a decree, act or meeting: "van" is "of", not "from" ("het
@@ -258,22 +255,7 @@ _NEGATIVE_RE = first_letter_guard(
         r"\s*(?::|\(|,?\s+(?:which\s+|that\s+)?(?:runs|lasts|spans|extends|is\s+from)\b)"
         # when the funded work is carried out ("waarvan de uitvoering tussen 2 juni en …
         # zal plaatsvinden")
-        r"|\buitvoering\s+(?:\w+\s+){0,2}?(?:tussen|in\s+de\s+periode)\b"
-        # when the funded training must have started, a condition beside the window: "de
-        # opleiding is gestart in de periode van 1 januari 2022 tot en met …", "opleidingen die
-        # zijn gestart tussen …", "kunnen vanaf 1 januari starten aan een externe training"
-        r"|\b(?:opleiding|scholing|training|traject|cursus|studie)\w*\s+(?:\w+\s+){0,3}?"
-        r"(?:gestart|begonnen)\s+(?:(?:is|zijn)\s+)?(?:in\s+de\s+periode|tussen|vanaf|na|op"
-        r"|v[oó]{2}r)\b"
-        r"|\bstarten\s+(?:aan|met)\s+(?:een|de|het|hun|uw|je)\s+(?:\w+\s+)?(?:training|opleiding"
-        r"|cursus|scholing|traject)"
-        # ... or ended: "registraties waarvan de einddatum van de opleiding … op of voor 3 april
-        # 2022 ligt"
-        r"|\beinddatum\s+van\s+(?:de|het|een|uw|je)\s+(?:opleiding|training|cursus|scholing"
-        r"|traject)\b"
-        # the same for the invoice: "De factuurdatum moet liggen in de periode van 1 april 2022
-        # tot 1 augustus 2024"
-        r"|\bfactuurdatum\s+(?:moet|moeten|dient|ligt|liggen|valt|is)\b",
+        r"|\buitvoering\s+(?:\w+\s+){0,2}?(?:tussen|in\s+de\s+periode)\b",
         _I,
     ),
     "abcdefghijlmnopqrstuvwz",
@@ -294,7 +276,7 @@ NEGATIVE_WORDS = (
     "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
     "vergadering", "zitting", "aantal", "number", "raad", "college", "staten", "term", "viering",
     "herdenking", "jubileum", "thema", "commemorat", "memorial", "anniversary", "celebration",
-    "jubilee", "theme", "uitvoering", "begonnen", "stoppen", "factuurdatum", "einddatum",
+    "jubilee", "theme", "uitvoering",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
@@ -1205,6 +1187,41 @@ def _described_as_aftercare(text: str, m: Mention, lead: str) -> bool:
     )
 
 
+# A condition on the funded thing, written right before its date: when the training must have
+# started or ended ("de opleiding is gestart in de periode van 1 januari 2022 tot en met …",
+# "opleidingen die zijn gestart tussen …", "waarvan de einddatum van de opleiding op of voor 3
+# april 2022 ligt"), when the invoice must be dated ("De factuurdatum moet liggen in de periode
+# van …"), or the day a scheme stops ("besloten met deze subsidie te stoppen per 01-01-2021").
+# Only the date it leads up to is ruled out: a deadline in the same sentence keeps its role.
+_CONDITION_DATE_LEAD_RE = re.compile(
+    r"(?:\b(?:opleiding|scholing|training|traject|cursus|studie)\w*\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:gestart|begonnen)\s+(?:(?:is|zijn)\s+)?(?:in\s+de\s+periode\s+)?"
+    r"(?:van|vanaf|tussen|na|op|voor|vóór)?"
+    r"|\beinddatum\s+van\s+(?:de|het|een|uw|je)\s+(?:opleiding|training|cursus|scholing|traject)\b"
+    r"[^.;\n]{0,60}?"
+    r"|\bfactuurdatum\s+(?:moet|moeten|dient|ligt|liggen|valt|is)\b[^.;\n]{0,30}?"
+    r"|\bstoppen\s+(?:per|met\s+ingang\s+van))\s*$",
+    _I,
+)
+# ... or right after it: "kunnen ze vanaf 1 januari 2021 starten aan een externe training".
+_TRAINING_START_TAIL_RE = re.compile(
+    r"\s*,?\s*(?:\w+\s+)?starten\s+(?:aan|met)\s+(?:een|de|het|hun|uw|je)\s+(?:[\w-]+\s+)?"
+    r"(?:training|opleiding|cursus|scholing|traject)",
+    _I,
+)
+_CONDITION_GATE_RE = re.compile(r"gestart|begonnen|einddatum|factuurdatum|stoppen|starten", _I)
+
+
+def _condition_date(text: str, m: Mention, lead: str) -> bool:
+    """Say whether the date is a condition on the training or invoice, or a scheme's stop day."""
+    near = text[max(0, m.start - 120) : min(len(text), m.end + 40)]
+    if not _CONDITION_GATE_RE.search(near):
+        return False
+    return bool(
+        _CONDITION_DATE_LEAD_RE.search(lead[-120:]) or _TRAINING_START_TAIL_RE.match(text, m.end)
+    )
+
+
 def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     """Give every mention a role, or NONE when it is not an application date."""
     spans = _clause_spans(text, mentions)
@@ -1274,6 +1291,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.positive = r.positive or bool(_POSITIVE_RE.search(column))
         gap_before = _PARENS_RE.sub("", lead) if same else None
         if _DATELINE_RE.search(text, max(0, m.start - 40), m.start):
+            r.negative = True
+        if not r.negative and _condition_date(text, m, lead):
             r.negative = True
         if _CALL_PUBLISHED_RE.search(lead):
             r.role, r.strong, r.positive, r.negative = OPEN, True, True, False
