@@ -1825,19 +1825,25 @@ _GROUP_PERIOD_RE = re.compile(
 
 
 def _mark_group_periods(text: str, roles: list[Role]) -> None:
-    """A later clause that gives another group of applicants its own period is another scheme
-    (guide 2): "De aanvraagperiode voor samenwerkingsverbanden … loopt van …"."""
-    first: str | None = None
-    seen_window = False
+    """A later clause that gives another group of applicants a range of its own is another
+    scheme (guide 2): "De aanvraagperiode voor samenwerkingsverbanden … loopt van … tot en met …"
+    after ranges for no group or another one. A lone bound for a group ("De openstelling voor
+    bedrijven loopt tot en met 31 maart") goes on with the window before it."""
+    by_clause: dict[tuple[int, int], list[Role]] = {}
     for r in roles:
-        if r.role not in (OPEN, CLOSE_INCL, CLOSE_EXCL) or r.negative:
-            continue
-        mt = _GROUP_PERIOD_RE.search(text, r.clause[0], r.m.start)
+        if r.role in (OPEN, CLOSE_INCL, CLOSE_EXCL) and not r.negative:
+            by_clause.setdefault(r.clause, []).append(r)
+    first: str | None = None
+    seen_range = False
+    for clause, rs in by_clause.items():
+        ranged = any(r.role == OPEN for r in rs) and any(r.role != OPEN for r in rs)
+        mt = _GROUP_PERIOD_RE.search(text, clause[0], rs[0].m.start)
         group = mt["g"].lower() if mt else None
-        if not seen_window:
-            seen_window, first = True, group
-        elif group is not None and group != first:
-            r.role, r.other_scheme = NONE, True
+        if not seen_range:
+            seen_range, first = ranged, group
+        elif ranged and group is not None and group != first:
+            for r in rs:
+                r.role, r.other_scheme = NONE, True
 
 
 def _mark_blackouts(text: str, roles: list[Role]) -> None:
