@@ -46,7 +46,9 @@ _PAST_CLOSE_RE = re.compile(
 
 # ... or the verb fronted right after the date: "Op 21 december is de mogelijkheid gesloten".
 _CLOSED_AFTER_RE = re.compile(
-    r"\s*,?\s*(?:is|zijn|werd|werden)\s+(?:de|het|ons|uw)\s+(?:[\w-]+\s+){0,3}?(?:af)?gesloten\b",
+    r"\s*,?\s*(?:is|zijn|werd|werden)\s+(?:de|het|ons|uw)\s+(?:[\w-]+\s+)?(?:mogelijkheid|\w*loket"
+    r"|portaal|portal|regeling|\w*tijdvak|\w*periode|\w*ronde|openstelling|subsidie\w*|call"
+    r"|oproep)\s+(?:[\w-]+\s+){0,2}?(?:af)?gesloten\b",
     re.IGNORECASE,
 )
 

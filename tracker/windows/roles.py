@@ -1442,11 +1442,17 @@ _CLOSED_AUX_AFTER_RE = re.compile(
     r"\s*(?:jl\.?|j\.l\.)?\s*\w*gesloten\s+(?:is|zijn|was|werd)\b", _I
 )
 _OP_END_RE = re.compile(r"\bop\s*$", _I)
+# What a closure is about: applying, not an office ("Op 27 april is het kantoor gesloten").
+_WINDOW_NOUN = (
+    r"(?:mogelijkheid|\w*loket|portaal|portal|regeling|\w*tijdvak|\w*periode|\w*ronde"
+    r"|openstelling|subsidie\w*|call|oproep)"
+)
 # ... or the verb fronted after "Op <date>": "Op 21 december is de mogelijkheid gesloten om
 # aanvragen in te dienen", "Op 3 mei werd het loket gesloten".
 _CLOSED_INVERTED_TAIL_RE = re.compile(
     r"\s*(?:jl\.?|j\.l\.)?\s*,?\s*(?:is|was|werd|zijn|waren|werden)\s+(?:de|het|ons|uw)\s+"
-    r"(?:[\w-]+\s+){0,3}?(?:gesloten|afgesloten|dichtgegaan)\b(?!\s+(?:verklaard|tot|van)\b)",
+    rf"(?:[\w-]+\s+)?{_WINDOW_NOUN}\s+(?:[\w-]+\s+){{0,2}}?(?:gesloten|afgesloten|dichtgegaan)\b"
+    r"(?!\s+(?:verklaard|tot|van)\b)",
     _I,
 )
 
