@@ -44,6 +44,14 @@ _PAST_CLOSE_RE = re.compile(
     re.IGNORECASE,
 )
 
+# ... or the verb fronted right after the date: "Op 21 december is de mogelijkheid gesloten".
+_CLOSED_AFTER_RE = re.compile(
+    r"\s*,?\s*(?:is|zijn|werd|werden)\s+(?:de|het|ons|uw)\s+(?:[\w-]+\s+)?(?:mogelijkheid|\w*loket"
+    r"|portaal|portal|regeling|\w*tijdvak|\w*periode|\w*ronde|openstelling|subsidie\w*|call"
+    r"|oproep)\s+(?:[\w-]+\s+){0,2}?(?:af)?gesloten\b",
+    re.IGNORECASE,
+)
+
 # An opening told as already begun ("Sportclubs kunnen sinds 2 januari een bijdrage aanvragen",
 # "Vanaf 1 augustus konden mensen … aanvragen"): a year-less opening then lies on or before the
 # reference date (guide 4.1).
@@ -182,15 +190,17 @@ def _restated_year(raw: _Raw, roles: list[Role]) -> int | None:
         if r.m.year is not None or r.m.precision != "day":
             continue
         same = [
-            x.m.year
+            x.m
             for x in roles
-            if x.m.year
-            and x.m.precision == "day"
-            and x.m.start < r.m.start
-            and (x.m.day, x.m.month) == (r.m.day, r.m.month)
+            if x.m.year and x.m.precision == "day" and (x.m.day, x.m.month) == (r.m.day, r.m.month)
         ]
-        if same:
-            return same[-1]
+        before = [x.year for x in same if x.start < r.m.start]
+        if before:
+            return before[-1]
+        # the full date may come after the short one ("vanaf 1 april … Deze regeling kan sinds
+        # 1 april 2022 aangevraagd worden"): one year only, else it is no restatement
+        if len({x.year for x in same}) == 1:
+            return same[0].year
     return None
 
 
@@ -238,6 +248,7 @@ def _resolve(raw: _Raw, roles: list[Role], text: str, today: date, recurring: bo
         _PAST_CLOSE_RE.search(
             text, max(c.clause[0], c.m.start - 30), min(c.clause[1], c.m.end + 12)
         )
+        or _CLOSED_AFTER_RE.match(text, c.m.end, c.clause[1])
     )
     if past:  # the last occurrence that has already ended
         best = next((d for _, d in reversed(valid) if d[1] is not None and d[1] <= today), None)
@@ -459,6 +470,13 @@ def _lone_before(raw: _Raw) -> bool:
 def _dedupe(raws: list[_Raw]) -> list[_Raw]:
     """Drop repeated windows and a lone opening that a full range with that opening repeats."""
     full = {r.opens for r in raws if r.opens and r.closes}
+    # the first full window on each opening day: a lone restatement of that opening with a
+    # clock time lends it the time ("Vanaf 2 januari 2017 … tot 28 april … zodra het tijdvak
+    # opengaat op 2 januari om 09.00 uur")
+    full_opens: dict[date, _Raw] = {}
+    for r in raws:
+        if r.opens and r.closes and r.vague is None:
+            full_opens.setdefault(r.opens, r)
     # windows whose opening a label or verb states ("werd 10 november gelanceerd"), not a bare
     # "between X and Y": a lone deadline on the same day only repeats their closing
     full_closes = {
@@ -471,6 +489,13 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
     # 31 mei 2023 om 23:59 uur binnen moeten zijn")
     any_full = {r.closes: r for r in raws if r.opens and r.closes and r.vague is None}
     timed_before = {r.closes for r in raws if _lone_before(r) and r.close_r and r.close_r.m.time}
+    # inclusive deadlines: "tot 15 september open" (a headline) above "kunnen tot en met 15
+    # september 2023 een aanvraag indienen" is one deadline, the inclusive day (guide 3)
+    inclusive = {
+        r.closes
+        for r in raws
+        if r.vague is None and r.closes and r.close_r and r.close_r.role == CLOSE_INCL
+    }
     seen: dict[tuple[date | None, date | None], _Raw] = {}
     written: dict[tuple[date, date], _Raw] = {}
     out = []
@@ -483,6 +508,15 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
             and not raw.close_r.m.time
             and raw.closes + timedelta(days=1) in timed_before
         ):  # "Voor 15 september indienen!" above "voor 15 september 17.00 uur": one deadline
+            continue
+        if (
+            _lone_before(raw)
+            and raw.closes is not None
+            and raw.close_r
+            and not raw.close_r.m.time
+            and raw.close_r.m.year is None
+            and raw.closes + timedelta(days=1) in inclusive
+        ):
             continue
         if raw.vague is None and key in seen:
             kept = seen[key]  # the same window written twice: keep the times either gives
@@ -518,6 +552,8 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
                 or (raw.inferred and (raw.opens.month, raw.opens.day) in closing_days)
             )
         ):
+            if raw.opens in full_opens:
+                _lend_times(full_opens[raw.opens], raw)
             continue
         seen[key] = raw
         close = _written_close(raw)

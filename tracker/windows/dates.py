@@ -163,7 +163,9 @@ def _compile() -> None:
         # number) and "1oktober 2012" (a typo gluing the day to a full month name)
         rf"(?<![\w.,/-])(?P<d>[0-3]?\d)(?:e|ste|de|st|nd|rd|th"
         rf"|\.(?=\s+{_MON}\s+(?:19|20)\d\d))?(?:\s+(?:of\s+)?|(?={_FULLMON}))"
-        rf"(?P<m>{_MON})(?:,?\s+(?P<y>(?:19|20)\d\d)(?!\d))?",
+        rf"(?P<m>{_MON})(?:,?\s+(?P<y>(?:19|20)\d\d)(?!\d)"
+        # an apostrophe year ("vòòr 1 april '22"): 20yy, as in the compact "30-Apr-25"
+        r"|\s+['’‘](?P<ya>\d\d)(?![\w'’]))?",
         re.IGNORECASE,
     )
     # Looked up separately, right before a written date: one alternation per position is costly.
@@ -410,6 +412,32 @@ def _dashed_dates(text: str) -> list[tuple[int, Mention]]:
 # A month name right after a month-first date's day ("3 september 24 oktober" in a flattened
 # table row): the number starts the next day-first date.
 _MONTH_NEXT_RE = re.compile(rf"\s+(?:{_alt(FULL_MONTHS)})\b", re.IGNORECASE)
+# A numbered item label right before a month: "Periode 1 januari t/m 31 maart … Periode 2 mei t/m
+# 15 augustus … Periode 3 september t/m 30 november". The number is the item's, not a day, when
+# the same label is numbered on (1, 2, 3) elsewhere in the text; a lone "Ronde 2 mei" stays a date.
+_ITEM_LABEL_RE = re.compile(
+    r"\b(?P<label>periode|ronde|tijdvak|fase|blok|deel|stap|tranche)\s+(?P<n>[1-9])\b(?!\s*[.:-])",
+    re.IGNORECASE,
+)
+
+
+def _numbered_items(text: str) -> set[int]:
+    """Return where a number that labels a list item stands before a month name."""
+    low = text.lower()
+    if not any(w in low for w in ("periode", "ronde", "tijdvak", "fase", "blok", "deel", "stap",
+                                  "tranche")):  # fmt: skip
+        return set()
+    found = [
+        (mt["label"].lower(), int(mt["n"]), mt.start("n")) for mt in _ITEM_LABEL_RE.finditer(text)
+    ]
+    numbers: dict[str, set[int]] = {}
+    for label, n, _ in found:
+        numbers.setdefault(label, set()).add(n)
+    return {
+        at
+        for label, n, at in found
+        if len(numbers[label]) >= 2 and (n - 1 in numbers[label] or n + 1 in numbers[label])
+    }
 
 
 def _candidates(text: str) -> list[tuple[int, Mention]]:
@@ -453,9 +481,17 @@ def _candidates(text: str) -> list[tuple[int, Mention]]:
         span = YEAR_PART[mt["p"].lower()]
         found.append((0, Mention(*mt.span(), None, None, int(mt["y"]), "year", month_span=span)))
     english = any(m in low for m in _ENGLISH_MONTHS)
+    numbered = _numbered_items(text)
     for rx in (WRITTEN_RE, MONTH_FIRST_RE) if english else (WRITTEN_RE,):
         for mt in rx.finditer(text):
             d, mo, wy = int(mt["d"]), MONTHS[mt["m"].lower().rstrip(".")], _year(mt["y"])
+            if numbered and mt.start() in numbered:
+                # "Periode 2 mei t/m 15 augustus": period 2, from May (a month, no day)
+                s, e = mt.span("m")
+                found.append((2, Mention(s, e, None, mo, wy, "month", month_span=(mo, mo))))
+                continue
+            if ya := mt.groupdict().get("ya"):
+                wy = 2000 + int(ya)
             start, wd = mt.start(), None
             before = WEEKDAY_BEFORE_RE.search(text, max(0, start - 12), start)
             if before and rx is WRITTEN_RE:

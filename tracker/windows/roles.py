@@ -93,7 +93,10 @@ _LABEL_RE = first_letter_guard(
 _TAIL_RE = re.compile(
     r"^[\s,)]*(?:\w+\s+){0,2}?(?:(?P<open>opent|opens|open|opened|geopend|opengaat|gaat\s+open"
     r"|opengesteld|kunnen?\s+(?:er\s+)?(?:weer\s+)?(?:\w+\s+){0,2}?(?:worden\s+)?"
-    r"(?:ingediend|aangevraagd)|(?:een\s+)?nieuwe\s+kans)"
+    r"(?:ingediend|aangevraagd)|(?:een\s+)?nieuwe\s+kans"
+    # "Eind 2019 is inschrijving voor het vierde tijdvak mogelijk" (not "niet meer mogelijk")
+    r"|(?:inschrijving|inschrijven|aanvragen|indienen|intekenen)\s+(?:(?!niet\b|geen\b|meer\b)"
+    r"[\w-]+\s+){0,5}?mogelijk)"
     r"|(?P<close>sluit|sloot|closes|closed"
     # a label after the date: "met 1 oktober als sluitingsdatum", "1 mei als uiterste indiendatum"
     r"|als\s+(?:\w+\s+)?(?:deadline|sluitingsdatum|einddatum|\w*indiendatum|inleverdatum)"
@@ -310,6 +313,14 @@ _CEILING_ARTICLE_RE = re.compile(r"(?<![\d:])4:22(?![\d:])")
 # van aanvragen": the span is the window that is opened, not what a grant covers.
 _OPENED_AFTER_RE = re.compile(
     r"\b(?:opengesteld|open\s+te\s+stellen|open\s+gesteld|openstellen)\b", _I
+)
+# The money itself made available for a period ("De subsidiegelden zijn voor de periode van 22
+# augustus 2022 tot en met 31 augustus 2023 beschikbaar gesteld"): what the budget covers, not
+# the window, even though "subsidie" in the money's name reads as an application word.
+_MONEY_PERIOD_RE = re.compile(
+    r"\b(?:subsidie)?(?:gelden|geld|middelen|budget|bedrag)\w*\s+(?:(?:zijn|is|worden|wordt"
+    r"|werden|werd)\s+)?(?:\w+\s+){0,2}?voor\s+de\s+periode\s+(?:van|vanaf)\s*$",
+    _I,
 )
 # The year or period a grant is for, said as its own span: "Een werkingsjaar loopt van 1
 # september t/m 31 augustus", "Het werkjaar waarop wordt beoordeeld, loopt van 1 juli 2020 tot
@@ -1094,7 +1105,10 @@ _PRONOUN_SUBJECT_RE = re.compile(
     r"\s*(?:die|deze|dit|dat|ze|zij|they|these|this|it)\s+(?:(?:zijn|is|blijven|blijft|waren|was"
     r"|are|remain|remains|were)\s+(?:nog\s+|still\s+)?(?:mogelijk|possible|open)\b"
     r"|(?:kan|kunnen|kon|konden|can|could)\b)"
-    r"|[^.;:\n]{0,40}?\b(?:kan|kon|kunnen|konden)\s+(?:dit|dat)\b",
+    r"|[^.;:\n]{0,40}?\b(?:kan|kon|kunnen|konden)\s+(?:dit|dat)\b"
+    # the pronoun after a fronted date: "Vanaf 1 januari 2020 is dit wel weer mogelijk"
+    r"|[^.;:\n]{0,40}?\b(?:is|wordt)\s+(?:dit|dat)\s+(?:(?:wel|ook|pas|weer|opnieuw)\s+){0,3}"
+    r"mogelijk\b",
     _I,
 )
 
@@ -1213,6 +1227,68 @@ def _postponed_opening(clause_lead: str) -> bool:
     )
 
 
+# A deadline calendar that puts a date and "Deadline" on one line and says on the line below
+# what is due: "15/05/2022 Deadline: tijdvak 3\nLaatste herstelmogelijkheid afgekeurde dossiers",
+# "01/10/2022 Deadline: tijdvak 4\nCompleet en definitief indienen van alle registraties".
+# Repairing rejected files and registering what was done are aftercare (guide 8), not applying.
+_AFTERCARE_LINE_RE = re.compile(
+    r"\bherstel\w*|\bafgekeurde\b|\bregistraties\b|\bverantwoording\w*|\bvaststelling\w*"
+    r"|\brapportage\w*|\beindverslag\w*|\bdeclarati\w*",
+    _I,
+)
+
+
+def _described_as_aftercare(text: str, m: Mention, lead: str) -> bool:
+    """Say whether a date-first deadline line is described, on the line below, as aftercare."""
+    if not _BULLET_LEAD_RE.match(lead):
+        return False
+    line_end = text.find("\n", m.end)
+    if line_end < 0 or _LABEL_RE.search(text, m.end, line_end) is None:
+        return False
+    below_end = text.find("\n", line_end + 1)
+    below = text[line_end + 1 : len(text) if below_end < 0 else below_end]
+    return (
+        len(below) < 160
+        and not any(c.isdigit() for c in below[:12])
+        and bool(_AFTERCARE_LINE_RE.search(below))
+    )
+
+
+# A condition on the funded thing, written right before its date: when the training must have
+# started or ended ("de opleiding is gestart in de periode van 1 januari 2022 tot en met …",
+# "opleidingen die zijn gestart tussen …", "waarvan de einddatum van de opleiding op of voor 3
+# april 2022 ligt"), when the invoice must be dated ("De factuurdatum moet liggen in de periode
+# van …"), or the day a scheme stops ("besloten met deze subsidie te stoppen per 01-01-2021").
+# Only the date it leads up to is ruled out: a deadline in the same sentence keeps its role.
+_CONDITION_DATE_LEAD_RE = re.compile(
+    r"(?:\b(?:opleiding|scholing|training|traject|cursus|studie)\w*\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:gestart|begonnen)\s+(?:(?:is|zijn)\s+)?(?:in\s+de\s+periode\s+)?"
+    r"(?:van|vanaf|tussen|na|op|voor|vóór)?"
+    r"|\beinddatum\s+van\s+(?:de|het|een|uw|je)\s+(?:opleiding|training|cursus|scholing|traject)\b"
+    r"[^.;\n]{0,60}?"
+    r"|\bfactuurdatum\s+(?:moet|moeten|dient|ligt|liggen|valt|is)\b[^.;\n]{0,30}?"
+    r"|\bstoppen\s+(?:per|met\s+ingang\s+van))\s*$",
+    _I,
+)
+# ... or right after it: "kunnen ze vanaf 1 januari 2021 starten aan een externe training".
+_TRAINING_START_TAIL_RE = re.compile(
+    r"\s*,?\s*(?:\w+\s+)?starten\s+(?:aan|met)\s+(?:een|de|het|hun|uw|je)\s+(?:[\w-]+\s+)?"
+    r"(?:training|opleiding|cursus|scholing|traject)",
+    _I,
+)
+_CONDITION_GATE_RE = re.compile(r"gestart|begonnen|einddatum|factuurdatum|stoppen|starten", _I)
+
+
+def _condition_date(text: str, m: Mention, lead: str) -> bool:
+    """Say whether the date is a condition on the training or invoice, or a scheme's stop day."""
+    near = text[max(0, m.start - 120) : min(len(text), m.end + 40)]
+    if not _CONDITION_GATE_RE.search(near):
+        return False
+    return bool(
+        _CONDITION_DATE_LEAD_RE.search(lead[-120:]) or _TRAINING_START_TAIL_RE.match(text, m.end)
+    )
+
+
 def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     """Give every mention a role, or NONE when it is not an application date."""
     spans = _clause_spans(text, mentions)
@@ -1274,6 +1350,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and _CEILING_ARTICLE_RE.search(text, cs, m.start)
         ):
             r.negative = True
+        if not r.negative and _MONEY_PERIOD_RE.search(text, max(cs, m.start - 80), m.start):
+            r.negative = True  # "De subsidiegelden zijn voor de periode van … beschikbaar"
         if not r.negative and _work_year_span(text, max(lead_start, m.start - 120), cs, m.start):
             r.negative = True
             work_year.add(i)
@@ -1292,6 +1370,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         gap_before = _PARENS_RE.sub("", lead) if same else None
         if _DATELINE_RE.search(text, max(0, m.start - 40), m.start):
             r.negative = True
+        if not r.negative and _condition_date(text, m, lead):
+            r.negative = True
         if _CALL_PUBLISHED_RE.search(lead):
             r.role, r.strong, r.positive, r.negative = OPEN, True, True, False
             r.launch = True
@@ -1299,6 +1379,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             _decide(r, lead, label_lead, gap_before, gap_after, prev if same else None, text[cs:ce])
         if _rule_change(text, r):
             r.role = NONE
+        if r.role == CLOSE_INCL and r.strong and _described_as_aftercare(text, m, lead):
+            r.negative = True
         if r.role in (CLOSE_INCL, CLOSE_EXCL) and _MOVED_TO_RE.search(lead[-40:]):
             r.amends = True
         if (
@@ -1321,7 +1403,9 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             tail_end = nxt.start if nxt is not None and nxt.start < ce else ce
             if _active_apply_after(text, lead, m.end, tail_end):
                 r.role, r.strong, r.positive = OPEN, True, True
-        if r.role == NONE and not r.negative and _reported_closure(text, m, lead):
+        # a reported closure beats a period label in the heading above ("… in het vierde
+        # tijdvak\n\nOp 21 december is de mogelijkheid gesloten …")
+        if r.role in (NONE, WINDOW) and not r.negative and _reported_closure(text, m, lead):
             r.role, r.strong, r.positive = CLOSE_INCL, True, True
         if (
             r.role == OPEN
@@ -1356,6 +1440,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     if low is None or any(w in low for w in _SIDE_STEP_WORDS):
         _drop_side_steps(text, roles)
     _mark_parallel_groups(text, roles)
+    if low is None or "voor" in low:
+        _mark_group_periods(text, roles)
     _mark_amount_tiers(text, roles)
     if low is None or "verleng" in low:
         _drop_foreign_extensions(text, roles)
@@ -1367,6 +1453,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         _drop_budget_openings(text, roles)
     if low is None or "loket" in low or "portal" in low or "platform" in low:
         _drop_channel_openings(text, roles)
+    if low is None or "zou" in low:
+        _drop_abandoned_plans(text, roles)
     _mark_ranges(roles)
     return roles
 
@@ -1449,6 +1537,19 @@ _CLOSED_AUX_AFTER_RE = re.compile(
     r"\s*(?:jl\.?|j\.l\.)?\s*\w*gesloten\s+(?:is|zijn|was|werd)\b", _I
 )
 _OP_END_RE = re.compile(r"\bop\s*$", _I)
+# What a closure is about: applying, not an office ("Op 27 april is het kantoor gesloten").
+_WINDOW_NOUN = (
+    r"(?:mogelijkheid|\w*loket|portaal|portal|regeling|\w*tijdvak|\w*periode|\w*ronde"
+    r"|openstelling|subsidie\w*|call|oproep)"
+)
+# ... or the verb fronted after "Op <date>": "Op 21 december is de mogelijkheid gesloten om
+# aanvragen in te dienen", "Op 3 mei werd het loket gesloten".
+_CLOSED_INVERTED_TAIL_RE = re.compile(
+    r"\s*(?:jl\.?|j\.l\.)?\s*,?\s*(?:is|was|werd|zijn|waren|werden)\s+(?:de|het|ons|uw)\s+"
+    rf"(?:[\w-]+\s+)?{_WINDOW_NOUN}\s+(?:[\w-]+\s+){{0,2}}?(?:gesloten|afgesloten|dichtgegaan)\b"
+    r"(?!\s+(?:verklaard|tot|van)\b)",
+    _I,
+)
 
 
 def _reported_closure(text: str, m: Mention, lead: str) -> bool:
@@ -1462,6 +1563,8 @@ def _reported_closure(text: str, m: Mention, lead: str) -> bool:
         and (_FINITE_BEFORE_RE.search(lead[-120:]) or _CLOSED_AUX_AFTER_RE.match(text, m.end))
         and _OP_END_RE.search(lead)
     ):
+        return True
+    if _OP_END_RE.search(lead) and _CLOSED_INVERTED_TAIL_RE.match(text, m.end):
         return True
     return bool(_CLOSED_ATTR_TAIL_RE.match(text, m.end))
 
@@ -1830,6 +1933,40 @@ def _mark_parallel_groups(text: str, roles: list[Role]) -> None:
             r.role, r.other_scheme = NONE, True
 
 
+# A period given to one group of applicants in a sentence of its own: "De aanvraagperiode voor
+# samenwerkingsverbanden in het mkb en grootbedrijven … loopt van 1 juli tot en met 27 juli
+# 2023" after the openstellingen for individual firms. The first-listed windows are labelled.
+_GROUP_PERIOD_RE = re.compile(
+    r"\b(?:aanvraagperiode|aanvraagtijdvak|aanvraagronde|openstelling|indieningsperiode|tijdvak)"
+    r"\s+voor\s+(?:de\s+|het\s+)?(?:[\w-]+\s+){0,2}?(?P<g>samenwerkingsverbanden|grootbedrijven"
+    r"|gemeenten|provincies|scholen|instellingen|particulieren|verenigingen|stichtingen"
+    r"|ondernemers|ondernemingen|bedrijven|organisaties|starters)\b",
+    _I,
+)
+
+
+def _mark_group_periods(text: str, roles: list[Role]) -> None:
+    """A later clause that gives another group of applicants a range of its own is another
+    scheme (guide 2): "De aanvraagperiode voor samenwerkingsverbanden … loopt van … tot en met …"
+    after ranges for no group or another one. A lone bound for a group ("De openstelling voor
+    bedrijven loopt tot en met 31 maart") goes on with the window before it."""
+    by_clause: dict[tuple[int, int], list[Role]] = {}
+    for r in roles:
+        if r.role in (OPEN, CLOSE_INCL, CLOSE_EXCL) and not r.negative:
+            by_clause.setdefault(r.clause, []).append(r)
+    first: str | None = None
+    seen_range = False
+    for clause, rs in by_clause.items():
+        ranged = any(r.role == OPEN for r in rs) and any(r.role != OPEN for r in rs)
+        mt = _GROUP_PERIOD_RE.search(text, clause[0], rs[0].m.start)
+        group = mt["g"].lower() if mt else None
+        if not seen_range:
+            seen_range, first = ranged, group
+        elif ranged and group is not None and group != first:
+            for r in rs:
+                r.role, r.other_scheme = NONE, True
+
+
 def _mark_blackouts(text: str, roles: list[Role]) -> None:
     """A range in a clause that says applying is not possible then is a blackout, no window:
     "Van 24 november tot en met 11 januari is het niet mogelijk om aanvragen in te dienen"."""
@@ -1942,6 +2079,25 @@ def _drop_channel_openings(text: str, roles: list[Role]) -> None:
             _SUBMIT_RE.search(text, *r.clause) or _APPLY_RE.search(text, *r.clause)
         ):
             r.role, r.negative = NONE, True
+
+
+# An opening told as a plan that no longer holds: "Vanaf 2 januari zouden mensen weer … kunnen
+# aanvragen. Nu kan dat pas … vanaf 28 februari." The conditional "zou/zouden" names the old
+# day; a later opening said with "nu", "pas" or "inmiddels" replaces it (guide 6.4).
+_PLANNED_RE = re.compile(r"\b(?:zou|zouden)\b", _I)
+_REPLACING_RE = re.compile(r"\b(?:nu|pas|inmiddels|in\s+plaats\s+daarvan)\b", _I)
+
+
+def _drop_abandoned_plans(text: str, roles: list[Role]) -> None:
+    """Mark an opening stated as a dropped plan superseded when a later opening replaces it."""
+    for i, r in enumerate(roles):
+        if r.role != OPEN or r.negative or not _PLANNED_RE.search(text, *r.clause):
+            continue
+        if any(
+            x.role == OPEN and x.clause != r.clause and _REPLACING_RE.search(text, *x.clause)
+            for x in roles[i + 1 :]
+        ):
+            r.role = OLD
 
 
 def _mark_ranges(roles: list[Role]) -> None:

@@ -47,6 +47,10 @@ STOPPED_RE = re.compile(
     r"(?:(?:nu|al|alweer|helaas|volledig|inmiddels)\s+)*"
     r"(?:leeg|uitgeput|bereikt|overschreden)\s+(?:is|zijn)\b(?![^.\n]*\?)"
     r"|geen\s+budget\b[^.\n]{0,40}\bmeer|niet\s+meer\s+aanvragen|niet\s+meer\s+mogelijk"
+    # "worden aanvragen niet meer gehonoreerd" (the money left is used up); not a rule for
+    # late ones ("aanvragen die na 1 oktober binnenkomen worden niet meer gehonoreerd")
+    r"|\b(?:(?:worden|werden)\s+(?:de\s+|nieuwe\s+)?aanvragen|aanvragen\s+(?:worden|werden))"
+    r"\s+niet\s+meer\s+gehonoreerd\b"
     r"|geen\s+aanvra(?:ag|gen)\s+meer|(?:regeling|loket)\s+is\s+(?:nu\s+)?(?:gesloten|vol)\b"
     r"|^\s*(?:status:\s*)?(?:(?:aanvraagperiode|aanvragen)\s+)?(?:gesloten|closed|vol)\s*$"
     r"|no\s+longer\s+(?:open|accepting)|closed\s+for\s+submissions?|\bis\s+gestopt\b"

@@ -59,6 +59,12 @@ _GLUED_WEEKDAY_RE = re.compile(rf"\b({'|'.join(WEEKDAYS)})(?=\d)", re.IGNORECASE
 _HYPHENED_TEM_RE = re.compile(r"\btot[-\u2010\u2011]en[-\u2010\u2011]met\b", re.IGNORECASE)
 
 
+# "vòòr 1 april" (grave accents typed for acute ones) is "vóór": the cue reads the same, the
+# length and case stay.
+_GRAVE_VOOR_RE = re.compile(r"\bv(?:òò|òó|óò|òo|oò)r\b", re.IGNORECASE)
+_TO_ACUTE = str.maketrans("òoÒO", "óóÓÓ")
+
+
 def _unhyphen(match: re.Match[str]) -> str:
     return re.sub(r"[-\u2010\u2011]", " ", match.group(0))
 
@@ -75,6 +81,8 @@ def clean_text(text: str) -> str:
         text = html.unescape(text)
     text = _INVISIBLE_RE.sub("", text)
     text = _HYPHENED_TEM_RE.sub(_unhyphen, text)
+    if "ò" in text or "Ò" in text:
+        text = _GRAVE_VOOR_RE.sub(lambda m: m.group(0).translate(_TO_ACUTE), text)
     if _GLUED_DAY_GATE_RE.search(text):
         text = _GLUED_WEEKDAY_RE.sub(r"\1 ", text)
     lines = (_SPACE_RE.sub(" ", line).strip() for line in text.split("\n"))
