@@ -1022,12 +1022,14 @@ def _colon_close_label(lead: str) -> bool:
 # "They can be submitted until 30 June".
 # Also in the past tense ("Dit was mogelijk tot en met 15 maart", "Dat kon tot 1 juli") and
 # with the pronoun after the verb behind a fronted phrase ("Voor het jaar 2024 kon dit tot 1 juli
-# 2023", "Tot 1 mei kan dat nog").
+# 2023", "Tot 1 mei kan dat nog"), and as a condition ("Als zij dat voor 22 januari doen").
 _PRONOUN_SUBJECT_RE = re.compile(
     r"\s*(?:die|deze|dit|dat|ze|zij|they|these|this|it)\s+(?:(?:zijn|is|blijven|blijft|waren|was"
     r"|are|remain|remains|were)\s+(?:nog\s+|still\s+)?(?:mogelijk|possible|open)\b"
     r"|(?:kan|kunnen|kon|konden|can|could)\b)"
-    r"|[^.;:\n]{0,40}?\b(?:kan|kon|kunnen|konden)\s+(?:dit|dat)\b",
+    r"|[^.;:\n]{0,40}?\b(?:kan|kon|kunnen|konden)\s+(?:dit|dat)\b"
+    # a condition that does what the sentence before named: "Als zij dat voor 22 januari doen"
+    r"|\s*(?:als|indien|wanneer)\s+(?:\w+\s+){0,2}?(?:dat|dit)\b[^.;:\n]{0,60}?\bdoe[nt]?\b",
     _I,
 )
 
