@@ -455,6 +455,9 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
     # 31 mei 2023 om 23:59 uur binnen moeten zijn")
     any_full = {r.closes: r for r in raws if r.opens and r.closes and r.vague is None}
     timed_before = {r.closes for r in raws if _lone_before(r) and r.close_r and r.close_r.m.time}
+    # the same for an opening: "tussen 3 en 15 september … vanaf maandag 3 september 2018 om
+    # 12.00 uur" restates the range's first day with the hour the loket opens
+    opens_full = {r.opens: r for r in raws if r.opens and r.closes and r.vague is None}
     seen: dict[tuple[date | None, date | None], _Raw] = {}
     written: dict[tuple[date, date], _Raw] = {}
     out = []
@@ -502,6 +505,8 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
                 or (raw.inferred and (raw.opens.month, raw.opens.day) in closing_days)
             )
         ):
+            if raw.opens in opens_full:
+                _lend_times(opens_full[raw.opens], raw)
             continue
         seen[key] = raw
         close = _written_close(raw)
