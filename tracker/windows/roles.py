@@ -223,6 +223,14 @@ _NEGATIVE_RE = first_letter_guard(
         r"|verslag|rapportage|vaststelling|verantwoording|declarat|uitbetal|betaling|payment"
         r"|uitslag|bezwaar|vragen\s+stellen|questions|ter\s*inzage|zienswijze|staatscourant\s+van"
         # ("stand per" only as a word: "als xls-bestand per e-mail ingediend" is a channel)
+        # the regulation itself extended by whole years ("Deze subsidieregeling is met een jaar
+        # verlengd tot 1 januari 2023"): its running time; a deadline moves by weeks
+        r"|regeling\s+(?:is|wordt|werd)\s+met\s+(?:een|één|twee|drie|vier|vijf|\d+)\s+ja(?:ar|ren)"
+        r"\s+verlengd\b"
+        # awarding or handling that starts on a date ("De aanvragen worden vanaf 1 januari 2021
+        # toegekend op volgorde van binnenkomst"): a decision term, not the opening
+        r"|\b(?:wordt|worden|werd|werden)\s+(?:pas\s+)?(?:vanaf|per)\s+[^.;\n]{0,40}?"
+        r"\b(?:toegekend|beoordeeld|behandeld)\b"
         r"|\b(?:regeling|besluit)\s+van\b|verordening\s+per\b|\bstand\s+per|\bseizoen(?:en)?\b|sportseizoen|speelseizoen|begrotingsjaar"
         r"|started\s+before|gaat\s+niet\s+door|geannuleerd|cancel+ed|ingetrokken|withdrawn"
         r"|niet\s+meer\s+(?:worden\s+)?opengesteld|onbekend|meestal|usually"
@@ -273,7 +281,7 @@ NEGATIVE_WORDS = (
     "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
     "vergadering", "zitting", "aantal", "number", "raad", "college", "staten", "term", "viering",
     "herdenking", "jubileum", "thema", "commemorat", "memorial", "anniversary", "celebration",
-    "jubilee", "theme", "uitvoering",
+    "jubilee", "theme", "uitvoering", "toegekend", "beoordeeld", "behandeld",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
