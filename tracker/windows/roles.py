@@ -365,9 +365,11 @@ _TALLY_TAIL_RE = re.compile(
     r"[^.\n]{0,50}?\b(?:aangevraagd|ingediend|binnengekomen|gedaan|ontvangen)\b",
     _I,
 )
-# "Op 20 februari is de oproep geopend", "Maandag om 10.00 uur ging het loket open".
+# "Op 20 februari is de oproep geopend", "Maandag om 10.00 uur ging het loket open"; the subject
+# may be a full scheme name ("Op 11 april 2017 is het aanvraagloket voor de regeling
+# MKB-innovatiestimulering Regio en Topsectoren voor Oost-Nederland (MIT OOST) geopend").
 _OPENED_TAIL_RE = re.compile(
-    r"^[\s,]*(?:is|werd|zijn|werden|ging|gaat|gingen|gaan|wordt)\b[^.;:\n]{0,80}?"
+    r"^[\s,]*(?:is|werd|zijn|werden|ging|gaat|gingen|gaan|wordt)\b[^.;:\n]{0,130}?"
     r"\b(?:geopend|opengesteld|open|gestart|opengegaan)\b",
     _I,
 )

@@ -69,6 +69,10 @@ STOPPED_RE = re.compile(
     r"|(?:call|oproep)\s+is\s+(?:now\s+)?closed"
     r"|\bis\s+(?:now\s+)?closed\b|\bzijn\s+(?:nu\s+)?gesloten\b|\bis\s+gesloten\b"
     r"|plafond\b[^.\n]{0,100}?\b(?:overschreden|overtekend)|oversubscribed"
+    # the demand exceeds the ceiling, the verb first: "Het aantal aanvragen overstijgt het
+    # beschikbare subsidieplafond", "Het gevraagde budget overschrijdt het beschikbare budget"
+    r"|\b(?:overstijgt|overstijgen|overschrijdt|overschrijden)\s+(?:het|de)\s+(?:beschikbare\s+)?"
+    r"(?:\w*plafond|\w*budget)\b"
     r"|(?:budget|pot)\b[^.\n]{0,100}?\b(?:is|zijn|are|has\s+been|have\s+been)\s+"
     r"(?:(?:nu|al|alweer|ruim|helaas|volledig|now|already|fully)\s+)*"
     r"(?:uitgeput|overschreden|leeg|exhausted|used\s+up)\b"
