@@ -142,6 +142,11 @@ _ANNOUNCED_RE = re.compile(
     # an expected opening without a day ("De openstelling is naar verwachting in september")
     r"|\b(?:openstelling|opening|openingsdatum|aanvraagperiode|aanvraagronde|loket)\b[^.\n]{0,40}?"
     r"\b(?:is|wordt|vindt|volgt|komt)\s+(?:\w+\s+)?naar\s+verwachting\b"
+    # a funder's calendar entry for a call not yet out ("(verwachte) publicatie: november 2017",
+    # "Verwachte publicatie: medio maart 2020"): the window has not started
+    r"|\bverwachte\)?\s+publicatie(?:datum)?\s*:?\s*(?:(?:begin|medio|half|eind)\s+)?"
+    r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november"
+    r"|december|20\d\d)\b"
     # a scheme or round said to start soon ("Om daarvoor te zorgen start binnenkort een nieuwe
     # subsidie voor opleiders", "binnenkort opent een nieuwe ronde")
     r"|\b(?:(?:start|opent|begint)\s+binnenkort|binnenkort\s+(?:start|opent|begint))\b[^.\n]{0,60}?"
