@@ -1054,6 +1054,25 @@ def _pronoun_for_applying(text: str, before: tuple[int, int, bool], cs: int) -> 
     return bool(_POSITIVE_RE.search(text, ps, pe))
 
 
+# A later sentence that takes the date up as the start of applying: "Vanaf 1 juni aanstaande heeft
+# het bestuur 20 miljoen euro beschikbaar gesteld … Vanaf die datum gaat het loket open".
+_FROM_THAT_DATE_RE = re.compile(
+    r"(?:^|(?<=[.!?\n]))[\s\[\]…]*(?:vanaf|per|met\s+ingang\s+van)\s+(?:die|deze)\s+datum\b"
+    r"|(?:^|(?<=[.!?\n]))[\s\[\]…]*from\s+(?:that|this)\s+date\b",
+    _I | re.MULTILINE,
+)
+
+
+def _taken_up_later(text: str, end: int, limit: int) -> bool:
+    """Say whether a sentence after the date (before any other date, within a few lines)
+    refers back to it with "vanaf die datum" and is about applying."""
+    mt = _FROM_THAT_DATE_RE.search(text, end, min(limit, end + 400))
+    if mt is None:
+        return False
+    stop = text.find(".", mt.end())
+    return bool(_POSITIVE_RE.search(text, mt.end(), stop if stop >= 0 else len(text)))
+
+
 # "…, en ten laatste op 15 september": a list word before the repeated cue.
 _AND_CUE_RE = re.compile(r"(?:,|\ben\b|\band\b|\bof\b|\bor\b)[^,;]{0,30}$", _I)
 
@@ -1218,6 +1237,10 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.positive = ctx == cs and bool(_POSITIVE_RE.search(heading_text))
         if not r.positive and ci > 0 and _pronoun_for_applying(text, spans[ci - 1], cs):
             r.positive = True
+        if not r.positive and not r.negative:
+            tail = text[m.end : m.end + 400].lower()
+            if "datum" in tail or " date" in tail:
+                r.positive = _taken_up_later(text, m.end, nxt.start if nxt else len(text))
         label_lead = lead if same else text[ctx : m.start]
         if not same and "|" in text:
             column = _column_header(text, m, mentions)
