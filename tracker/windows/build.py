@@ -539,10 +539,13 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
             and raw.opens is None
             and raw.closes is not None
             and raw.closes in any_full
-            and raw.close_r
-            and raw.close_r.m.time
         ):
             _lend_times(any_full[raw.closes], raw, opening=False)
+            if not (raw.close_r and raw.close_r.m.time):
+                # an untimed lone deadline that a full range repeats ("kunnen tot 22 januari
+                # 2019 aanvragen" above the round "18 september 2018 tot 22 januari 2019"): one
+                # window, the range's
+                continue
         lone = raw.vague is None and raw.closes is None and raw.opens is not None
         if (
             lone

@@ -170,9 +170,11 @@ def _compile() -> None:
     )
     # Looked up separately, right before a written date: one alternation per position is costly.
     WEEKDAY_BEFORE_RE = re.compile(rf"(?<![\w])(?P<wd>{_WD}),?\s+$", re.IGNORECASE)
+    # "July 2, 2020", also "July the 2nd, 2020" (the article only before an ordinal suffix)
     MONTH_FIRST_RE = re.compile(
         r"(?<![\w])(?P<m>january|february|march|april|(?-i:May)|june|july|august|september|october|"
-        r"november|december)\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s+(?P<y>(?:19|20)\d\d))?(?!\d)",
+        r"november|december)\s+(?:the\s+(?=[0-3]?\d(?:st|nd|rd|th)))?(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
+        r"(?:,?\s+(?P<y>(?:19|20)\d\d))?(?!\d)",
         re.IGNORECASE,
     )
     # An abbreviated month first, with its year only: "Oct 19, 2021 / Apr 07, 2022" (English

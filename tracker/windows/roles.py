@@ -228,6 +228,14 @@ _NEGATIVE_RE = first_letter_guard(
         r"|verslag|rapportage|vaststelling|verantwoording|declarat|uitbetal|betaling|payment"
         r"|uitslag|bezwaar|vragen\s+stellen|questions|ter\s*inzage|zienswijze|staatscourant\s+van"
         # ("stand per" only as a word: "als xls-bestand per e-mail ingediend" is a channel)
+        # the regulation itself extended by whole years ("Deze subsidieregeling is met een jaar
+        # verlengd tot 1 januari 2023"): its running time; a deadline moves by weeks
+        r"|regeling\s+(?:is|wordt|werd)\s+met\s+(?:een|één|twee|drie|vier|vijf|\d+)\s+ja(?:ar|ren)"
+        r"\s+verlengd\b"
+        # awarding or handling that starts on a date ("De aanvragen worden vanaf 1 januari 2021
+        # toegekend op volgorde van binnenkomst"): a decision term, not the opening
+        r"|\b(?:wordt|worden|werd|werden)\s+(?:pas\s+)?(?:vanaf|per)\s+[^.;\n]{0,40}?"
+        r"\b(?:toegekend|beoordeeld|behandeld)\b"
         r"|\b(?:regeling|besluit)\s+van\b|verordening\s+per\b|\bstand\s+per|\bseizoen(?:en)?\b|sportseizoen|speelseizoen|begrotingsjaar"
         r"|started\s+before|gaat\s+niet\s+door|geannuleerd|cancel+ed|ingetrokken|withdrawn"
         r"|niet\s+meer\s+(?:worden\s+)?opengesteld|onbekend|meestal|usually"
@@ -280,7 +288,7 @@ NEGATIVE_WORDS = (
     "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
     "vergadering", "zitting", "aantal", "number", "raad", "college", "staten", "term", "viering",
     "herdenking", "jubileum", "thema", "commemorat", "memorial", "anniversary", "celebration",
-    "jubilee", "theme", "uitvoering",
+    "jubilee", "theme", "uitvoering", "toegekend", "beoordeeld", "behandeld",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
@@ -400,9 +408,11 @@ _TALLY_TAIL_RE = re.compile(
     r"[^.\n]{0,50}?\b(?:aangevraagd|ingediend|binnengekomen|gedaan|ontvangen)\b",
     _I,
 )
-# "Op 20 februari is de oproep geopend", "Maandag om 10.00 uur ging het loket open".
+# "Op 20 februari is de oproep geopend", "Maandag om 10.00 uur ging het loket open"; the subject
+# may be a full scheme name ("Op 11 april 2017 is het aanvraagloket voor de regeling
+# MKB-innovatiestimulering Regio en Topsectoren voor Oost-Nederland (MIT OOST) geopend").
 _OPENED_TAIL_RE = re.compile(
-    r"^[\s,]*(?:is|werd|zijn|werden|ging|gaat|gingen|gaan|wordt)\b[^.;:\n]{0,80}?"
+    r"^[\s,]*(?:is|werd|zijn|werden|ging|gaat|gingen|gaan|wordt)\b[^.;:\n]{0,130}?"
     r"\b(?:geopend|opengesteld|open|gestart|opengegaan)\b",
     _I,
 )
@@ -1100,7 +1110,7 @@ def _colon_close_label(lead: str) -> bool:
 # "They can be submitted until 30 June".
 # Also in the past tense ("Dit was mogelijk tot en met 15 maart", "Dat kon tot 1 juli") and
 # with the pronoun after the verb behind a fronted phrase ("Voor het jaar 2024 kon dit tot 1 juli
-# 2023", "Tot 1 mei kan dat nog").
+# 2023", "Tot 1 mei kan dat nog"), and as a condition ("Als zij dat voor 22 januari doen").
 _PRONOUN_SUBJECT_RE = re.compile(
     r"\s*(?:die|deze|dit|dat|ze|zij|they|these|this|it)\s+(?:(?:zijn|is|blijven|blijft|waren|was"
     r"|are|remain|remains|were)\s+(?:nog\s+|still\s+)?(?:mogelijk|possible|open)\b"
@@ -1108,7 +1118,9 @@ _PRONOUN_SUBJECT_RE = re.compile(
     r"|[^.;:\n]{0,40}?\b(?:kan|kon|kunnen|konden)\s+(?:dit|dat)\b"
     # the pronoun after a fronted date: "Vanaf 1 januari 2020 is dit wel weer mogelijk"
     r"|[^.;:\n]{0,40}?\b(?:is|wordt)\s+(?:dit|dat)\s+(?:(?:wel|ook|pas|weer|opnieuw)\s+){0,3}"
-    r"mogelijk\b",
+    r"mogelijk\b"
+    # a condition that does what the sentence before named: "Als zij dat voor 22 januari doen"
+    r"|\s*(?:als|indien|wanneer)\s+(?:\w+\s+){0,2}?(?:dat|dit)\b[^.;:\n]{0,60}?\bdoe[nt]?\b",
     _I,
 )
 
@@ -1121,6 +1133,25 @@ def _pronoun_for_applying(text: str, before: tuple[int, int, bool], cs: int) -> 
     if text[pe : pe + 1] not in (".", "?") or not _PRONOUN_SUBJECT_RE.match(text, cs):
         return False
     return bool(_POSITIVE_RE.search(text, ps, pe))
+
+
+# A later sentence that takes the date up as the start of applying: "Vanaf 1 juni aanstaande heeft
+# het bestuur 20 miljoen euro beschikbaar gesteld … Vanaf die datum gaat het loket open".
+_FROM_THAT_DATE_RE = re.compile(
+    r"(?:^|(?<=[.!?\n]))[\s\[\]…]*(?:vanaf|per|met\s+ingang\s+van)\s+(?:die|deze)\s+datum\b"
+    r"|(?:^|(?<=[.!?\n]))[\s\[\]…]*from\s+(?:that|this)\s+date\b",
+    _I | re.MULTILINE,
+)
+
+
+def _taken_up_later(text: str, end: int, limit: int) -> bool:
+    """Say whether a sentence after the date (before any other date, within a few lines)
+    refers back to it with "vanaf die datum" and is about applying."""
+    mt = _FROM_THAT_DATE_RE.search(text, end, min(limit, end + 400))
+    if mt is None:
+        return False
+    stop = text.find(".", mt.end())
+    return bool(_POSITIVE_RE.search(text, mt.end(), stop if stop >= 0 else len(text)))
 
 
 # "…, en ten laatste op 15 september": a list word before the repeated cue.
@@ -1362,6 +1393,10 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.positive = ctx == cs and bool(_POSITIVE_RE.search(heading_text))
         if not r.positive and ci > 0 and _pronoun_for_applying(text, spans[ci - 1], cs):
             r.positive = True
+        if not r.positive and not r.negative:
+            tail = text[m.end : m.end + 400].lower()
+            if "datum" in tail or " date" in tail:
+                r.positive = _taken_up_later(text, m.end, nxt.start if nxt else len(text))
         label_lead = lead if same else text[ctx : m.start]
         if not same and "|" in text:
             column = _column_header(text, m, mentions)

@@ -73,6 +73,10 @@ STOPPED_RE = re.compile(
     r"|(?:call|oproep)\s+is\s+(?:now\s+)?closed"
     r"|\bis\s+(?:now\s+)?closed\b|\bzijn\s+(?:nu\s+)?gesloten\b|\bis\s+gesloten\b"
     r"|plafond\b[^.\n]{0,100}?\b(?:overschreden|overtekend)|oversubscribed"
+    # the demand exceeds the ceiling, the verb first: "Het aantal aanvragen overstijgt het
+    # beschikbare subsidieplafond", "Het gevraagde budget overschrijdt het beschikbare budget"
+    r"|\b(?:overstijgt|overstijgen|overschrijdt|overschrijden)\s+(?:het|de)\s+(?:beschikbare\s+)?"
+    r"(?:\w*plafond|\w*budget)\b"
     r"|(?:budget|pot)\b[^.\n]{0,100}?\b(?:is|zijn|are|has\s+been|have\s+been)\s+"
     r"(?:(?:nu|al|alweer|ruim|helaas|volledig|now|already|fully)\s+)*"
     r"(?:uitgeput|overschreden|leeg|exhausted|used\s+up)\b"
@@ -142,6 +146,11 @@ _ANNOUNCED_RE = re.compile(
     # an expected opening without a day ("De openstelling is naar verwachting in september")
     r"|\b(?:openstelling|opening|openingsdatum|aanvraagperiode|aanvraagronde|loket)\b[^.\n]{0,40}?"
     r"\b(?:is|wordt|vindt|volgt|komt)\s+(?:\w+\s+)?naar\s+verwachting\b"
+    # a funder's calendar entry for a call not yet out ("(verwachte) publicatie: november 2017",
+    # "Verwachte publicatie: medio maart 2020"): the window has not started
+    r"|\bverwachte\)?\s+publicatie(?:datum)?\s*:?\s*(?:(?:begin|medio|half|eind)\s+)?"
+    r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november"
+    r"|december|20\d\d)\b"
     # a scheme or round said to start soon ("Om daarvoor te zorgen start binnenkort een nieuwe
     # subsidie voor opleiders", "binnenkort opent een nieuwe ronde")
     r"|\b(?:(?:start|opent|begint)\s+binnenkort|binnenkort\s+(?:start|opent|begint))\b[^.\n]{0,60}?"
