@@ -1433,13 +1433,10 @@ def _before_listed_dates(text: str, roles: list[Role]) -> None:
 
 def apply_layout(text: str, roles: list[Role]) -> None:
     """Give table cells and listed rows their roles; rows of other schemes are decoys."""
+    # A day-level fuzzy cell ("Half januari", "Eind juli" in a calendar of openings) is a day
+    # (guide 4.3: the 15th or the last day), so its column places it like an exact date.
     spans = [
-        layout.Span(
-            r.m.start,
-            r.m.end,
-            r.role != NONE or r.negative or r.m.precision != "day",
-            r.m.precision != "day",
-        )
+        layout.Span(r.m.start, r.m.end, r.role != NONE or r.negative or r.m.vague, r.m.vague)
         for r in roles
     ]
     pairs: dict[int, int] = {}
