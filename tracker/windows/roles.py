@@ -1728,9 +1728,14 @@ def _mark_blackouts(text: str, roles: list[Role]) -> None:
 # A span in which applying is blocked by the portal itself (a system stop, maintenance, an
 # outage), or in which nothing can be filed under a compound noun ("kun je geen
 # projectaanvragen … indienen"): a blackout, no window.
+# Plain "onderhoud" is the upkeep many schemes fund ("normaal onderhoud van gemeentelijke
+# monumenten", "bouw en onderhoud sportaccommodaties"): only maintenance of the portal counts.
 _OUTAGE_RE = re.compile(
-    r"\b(?:systeemstop|systeemsluiting|systeemonderhoud|onderhoud|storing|maintenance|shutdown"
+    r"\b(?:systeemstop|systeemsluiting|systeemonderhoud|storing|maintenance|shutdown"
     r"|downtime|outage)\b|\b(?:unavailable|niet\s+beschikbaar|buiten\s+gebruik)\b"
+    r"|\b(?:(?:gepland|technisch|wegens|vanwege|i\.v\.m\.|verband\s+met)\s+onderhoud"
+    r"|onderhoud\s+(?:aan|van)\s+(?:het|de|ons|onze)\s+(?:\w+\s+)?(?:\w*portaal|systeem"
+    r"|website|\w*loket|server)s?)\b"
     r"|\b(?:kun|kan|kunt|kunnen)\s+(?:je|u|jullie|we|wij|men|er)?\s*geen\s+(?:\w+\s+){0,4}?"
     r"(?:\w*aanvra\w*|indienen|ingediend)\b",
     _I,
