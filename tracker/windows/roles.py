@@ -1431,6 +1431,22 @@ def _before_listed_dates(text: str, roles: list[Role]) -> None:
         i = j
 
 
+_BARE_ITEM_RE = re.compile(r"[\s•·▪*\-–]*")
+
+
+def _bare_item(text: str, m: Mention) -> bool:
+    """Say whether m fills its line alone, after a bullet at most ("- 2 June 2019")."""
+    start = text.rfind("\n", 0, m.start) + 1
+    end = text.find("\n", m.end)
+    end = len(text) if end < 0 else end
+    return bool(_BARE_ITEM_RE.fullmatch(text, start, m.start)) and not text[m.end : end].strip()
+
+
+def _next_line(text: str, a: Mention, b: Mention) -> bool:
+    """Say whether b stands on the line right after a's."""
+    return text.count("\n", a.end, b.start) == 1
+
+
 def apply_layout(text: str, roles: list[Role]) -> None:
     """Give table cells and listed rows their roles; rows of other schemes are decoys."""
     # A day-level fuzzy cell ("Half januari", "Eind juli" in a calendar of openings) is a day
@@ -1454,13 +1470,21 @@ def apply_layout(text: str, roles: list[Role]) -> None:
             roles[close].order = roles[opening].m.start + 0.5
     for prev, r in zip(roles, roles[1:], strict=False):
         # a date listed right after a cell the layout named ("Oct 19, 2021 / Apr 07, 2022" under
-        # a deadline label: stage 1 and stage 2) is the same kind of date
+        # a deadline label: stage 1 and stage 2) is the same kind of date; so is the next item
+        # of a list of bare dates, one a line ("- 31 March 2019\n- 2 June 2019": the deadlines
+        # of a fund's quarterly rounds)
         if (
             r.role == NONE
             and not r.negative
             and prev.role in (OPEN, CLOSE_INCL, CLOSE_EXCL)
-            and prev.clause == r.clause
-            and _LIST_RE.match(text[prev.m.end : r.m.start])
+            and (
+                (prev.clause == r.clause and _LIST_RE.match(text[prev.m.end : r.m.start]))
+                or (
+                    _bare_item(text, prev.m)
+                    and _bare_item(text, r.m)
+                    and _next_line(text, prev.m, r.m)
+                )
+            )
         ):
             r.role, r.strong = prev.role, prev.strong
     _before_listed_dates(text, roles)
