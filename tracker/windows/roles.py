@@ -1027,7 +1027,10 @@ _PRONOUN_SUBJECT_RE = re.compile(
     r"\s*(?:die|deze|dit|dat|ze|zij|they|these|this|it)\s+(?:(?:zijn|is|blijven|blijft|waren|was"
     r"|are|remain|remains|were)\s+(?:nog\s+|still\s+)?(?:mogelijk|possible|open)\b"
     r"|(?:kan|kunnen|kon|konden|can|could)\b)"
-    r"|[^.;:\n]{0,40}?\b(?:kan|kon|kunnen|konden)\s+(?:dit|dat)\b",
+    r"|[^.;:\n]{0,40}?\b(?:kan|kon|kunnen|konden)\s+(?:dit|dat)\b"
+    # the imperative: "Organisaties vragen steeds voor drie jaar subsidie aan. Doe dat voor
+    # 1 november" (a municipal subsidy overview), "Apply online. Do so by 1 May"
+    r"|\s*(?:doe|do)\s+(?:dat|dit|so|this)\b",
     _I,
 )
 
