@@ -269,14 +269,19 @@ def _single_column(headers: list[str]) -> bool:
 
 # Date columns named in one header line ("Grant Type Opening Date Closing Date").
 _DATE_COLUMN_RE = re.compile(
-    r"(?P<open>\b(?:opening|start|begin)\s*dat(?:e|um)\b|\b(?:openings|start|begin)datum\b)"
+    r"(?P<open>\b(?:opening|start|begin)\s*dat(?:e|um)\b|\b(?:openings|start|begin)datum\b"
+    # the applications as the subject ("Applications Open  Applications Close  Funding Decision")
+    r"|\bapplications?\s+open(?:s|ing)?\b)"
     r"|(?P<close>\b(?:closing|end|submission)\s*dat(?:e|um)\b|\bdeadline\b"
-    r"|\b(?:sluitings|eind|indien)datum\b)"
+    r"|\b(?:sluitings|eind|indien)datum\b|\bapplications?\s+clos(?:e|es|ing)\b)"
     # the call as the column's subject ("Opening oproep Sluiting oproep Streefdata …")
     r"|(?P<call_open>\b(?:opening|openstelling|start)\s+(?:van\s+de\s+)?(?:oproep|call|ronde|round)\b)"
     r"|(?P<call_close>\b(?:sluiting|closing|einde)\s+(?:van\s+de\s+)?(?:oproep|call|ronde|round)\b)"
     # a column of assessment or decision dates: its cells are decoys (guide 8)
-    r"|(?P<decoy>\b\w*beoordel\w*|\bevaluat\w*|\bdecision\s+dates?\b|\bbesluit\w*)",
+    r"|(?P<decoy>\b\w*beoordel\w*|\bevaluat\w*|\bdecision\s+dates?\b|\bbesluit\w*"
+    # a column of meeting or decision days ("Deadline date Trustee meeting date", "Funding
+    # Decision Made"): when the board sits, not when applying ends
+    r"|\bmeeting\s+dates?\b|\b(?:funding\s+)?decisions?\s+made\b)",
     _I,
 )
 _ROW_GAP_RE = re.compile(r"[\s|/–—-]*")
@@ -333,6 +338,9 @@ def _inline_header(
         name_last = (
             bool(text[columns[-1].end() : e].strip()) and not text[s : columns[0].start()].strip()
         )
+        # no name column at all ("Applications Open Applications Close …"): the rows are the
+        # rounds of one scheme and start with their dates
+        nameless = not name_last and not text[s : columns[0].start()].strip()
         first_name: str | None = None
         for row in range(li + 1, n):
             rs, re_ = lines[row]
@@ -342,7 +350,12 @@ def _inline_header(
             if any(spans[i].vague for i in here):
                 break
             cells = _cells(text, here, spans) if here else []
-            if len(cells) != len(kinds) or (len(here) > len(kinds) and DECOY not in kinds):
+            # the last decoy cells may hold words, no date ("1 November 15 February End of
+            # May" under "… Funding Decision Made"): the row reads without them
+            worded = _worded_decoy_tail(text, cells, kinds, spans, re_)
+            if (len(cells) != len(kinds) and not worded) or (
+                len(here) > len(kinds) and DECOY not in kinds
+            ):
                 # a range in a cell only under a decoy column (an assessment period); a row
                 # of the same table with a garbled date ("Oproep 3 22/112021 …") is skipped
                 if first_name and _same_table_row(text[rs:re_], first_name):
@@ -351,22 +364,37 @@ def _inline_header(
             gaps = [(a[-1], b[0]) for a, b in zip(cells, cells[1:], strict=False)]
             bounds = [(spans[a].end, spans[b].start) for a, b in gaps]
             trailing = name_last and not text[rs : spans[here[0]].start].strip()
-            bounds.append((rs, spans[here[0]].start) if trailing else (spans[here[-1]].end, re_))
+            if trailing:
+                bounds.append((rs, spans[here[0]].start))
+            elif not worded:
+                bounds.append((spans[here[-1]].end, re_))
             if any(_ROW_GAP_RE.fullmatch(text, a, b) is None for a, b in bounds):
                 break
             name_span = (spans[here[-1]].end, re_) if trailing else (rs, spans[here[0]].start)
             name = text[name_span[0] : name_span[1]].strip().lower()
-            if not name:
+            if not name and not nameless:
                 break
             first_name = name if first_name is None else first_name
             # rounds of the one scheme ("Oproep 1", "Oproep 2") are its windows (guide 6)
             other = name != first_name and _other_name(name, first_name)
-            for cell, kind in zip(cells, kinds, strict=True):
+            for cell, kind in zip(cells, kinds[: len(cells)], strict=True):
                 for i in cell:
                     # the row holds only its name and the cells, so a cue the lines above
                     # seemed to give ("Sluiting oproep" read as a label) is the header's
                     if i not in out:
                         out[i] = OTHER if other and kind != DECOY else kind
+
+
+_WORDED_CELL_RE = re.compile(r"[ \t]+[A-Za-z][\w ]{0,30}")
+
+
+def _worded_decoy_tail(
+    text: str, cells: list[list[int]], kinds: list[LayoutRole], spans: Sequence[Span], end: int
+) -> bool:
+    """Say whether a row lacks only its last, decoy columns and ends in a short worded cell."""
+    if not cells or not len(cells) < len(kinds) or any(k != DECOY for k in kinds[len(cells) :]):
+        return False
+    return bool(_WORDED_CELL_RE.fullmatch(text, spans[cells[-1][-1]].end, end))
 
 
 def _header_kind(header: str) -> LayoutRole | None:

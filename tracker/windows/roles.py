@@ -1120,7 +1120,10 @@ _PRONOUN_SUBJECT_RE = re.compile(
     r"|[^.;:\n]{0,40}?\b(?:is|wordt)\s+(?:dit|dat)\s+(?:(?:wel|ook|pas|weer|opnieuw)\s+){0,3}"
     r"mogelijk\b"
     # a condition that does what the sentence before named: "Als zij dat voor 22 januari doen"
-    r"|\s*(?:als|indien|wanneer)\s+(?:\w+\s+){0,2}?(?:dat|dit)\b[^.;:\n]{0,60}?\bdoe[nt]?\b",
+    r"|\s*(?:als|indien|wanneer)\s+(?:\w+\s+){0,2}?(?:dat|dit)\b[^.;:\n]{0,60}?\bdoe[nt]?\b"
+    # the imperative: "Organisaties vragen steeds voor drie jaar subsidie aan. Doe dat voor
+    # 1 november" (a municipal subsidy overview), "Apply online. Do so by 1 May"
+    r"|\s*(?:doe|do)\s+(?:dat|dit|so|this)\b",
     _I,
 )
 
@@ -1664,15 +1667,28 @@ def _before_listed_dates(text: str, roles: list[Role]) -> None:
         i = j
 
 
+_BARE_ITEM_RE = re.compile(r"[\s•·▪*\-–]*")
+
+
+def _bare_item(text: str, m: Mention) -> bool:
+    """Say whether m fills its line alone, after a bullet at most ("- 2 June 2019")."""
+    start = text.rfind("\n", 0, m.start) + 1
+    end = text.find("\n", m.end)
+    end = len(text) if end < 0 else end
+    return bool(_BARE_ITEM_RE.fullmatch(text, start, m.start)) and not text[m.end : end].strip()
+
+
+def _next_line(text: str, a: Mention, b: Mention) -> bool:
+    """Say whether b stands on the line right after a's."""
+    return text.count("\n", a.end, b.start) == 1
+
+
 def apply_layout(text: str, roles: list[Role]) -> None:
     """Give table cells and listed rows their roles; rows of other schemes are decoys."""
+    # A day-level fuzzy cell ("Half januari", "Eind juli" in a calendar of openings) is a day
+    # (guide 4.3: the 15th or the last day), so its column places it like an exact date.
     spans = [
-        layout.Span(
-            r.m.start,
-            r.m.end,
-            r.role != NONE or r.negative or r.m.precision != "day",
-            r.m.precision != "day",
-        )
+        layout.Span(r.m.start, r.m.end, r.role != NONE or r.negative or r.m.vague, r.m.vague)
         for r in roles
     ]
     pairs: dict[int, int] = {}
@@ -1690,13 +1706,21 @@ def apply_layout(text: str, roles: list[Role]) -> None:
             roles[close].order = roles[opening].m.start + 0.5
     for prev, r in zip(roles, roles[1:], strict=False):
         # a date listed right after a cell the layout named ("Oct 19, 2021 / Apr 07, 2022" under
-        # a deadline label: stage 1 and stage 2) is the same kind of date
+        # a deadline label: stage 1 and stage 2) is the same kind of date; so is the next item
+        # of a list of bare dates, one a line ("- 31 March 2019\n- 2 June 2019": the deadlines
+        # of a fund's quarterly rounds)
         if (
             r.role == NONE
             and not r.negative
             and prev.role in (OPEN, CLOSE_INCL, CLOSE_EXCL)
-            and prev.clause == r.clause
-            and _LIST_RE.match(text[prev.m.end : r.m.start])
+            and (
+                (prev.clause == r.clause and _LIST_RE.match(text[prev.m.end : r.m.start]))
+                or (
+                    _bare_item(text, prev.m)
+                    and _bare_item(text, r.m)
+                    and _next_line(text, prev.m, r.m)
+                )
+            )
         ):
             r.role, r.strong = prev.role, prev.strong
     _before_listed_dates(text, roles)
@@ -2018,9 +2042,14 @@ def _mark_blackouts(text: str, roles: list[Role]) -> None:
 # A span in which applying is blocked by the portal itself (a system stop, maintenance, an
 # outage), or in which nothing can be filed under a compound noun ("kun je geen
 # projectaanvragen … indienen"): a blackout, no window.
+# Plain "onderhoud" is the upkeep many schemes fund ("normaal onderhoud van gemeentelijke
+# monumenten", "bouw en onderhoud sportaccommodaties"): only maintenance of the portal counts.
 _OUTAGE_RE = re.compile(
-    r"\b(?:systeemstop|systeemsluiting|systeemonderhoud|onderhoud|storing|maintenance|shutdown"
+    r"\b(?:systeemstop|systeemsluiting|systeemonderhoud|storing|maintenance|shutdown"
     r"|downtime|outage)\b|\b(?:unavailable|niet\s+beschikbaar|buiten\s+gebruik)\b"
+    r"|\b(?:(?:gepland|technisch|wegens|vanwege|i\.v\.m\.|verband\s+met)\s+onderhoud"
+    r"|onderhoud\s+(?:aan|van)\s+(?:het|de|ons|onze)\s+(?:\w+\s+)?(?:\w*portaal|systeem"
+    r"|website|\w*loket|server)s?)\b"
     r"|\b(?:kun|kan|kunt|kunnen)\s+(?:je|u|jullie|we|wij|men|er)?\s*geen\s+(?:\w+\s+){0,4}?"
     r"(?:\w*aanvra\w*|indienen|ingediend)\b",
     _I,

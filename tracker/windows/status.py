@@ -111,7 +111,7 @@ _ANNOUNCED_RE = re.compile(
     r"later\s+dit\s+jaar|volgt\s+later|will\s+be\s+announced|to\s+be\s+announced"
     r"|wordt\s+later\s+bekendgemaakt|(?:opent|gaat)\s+(?:\w+\s+)?(?:opnieuw|weer)\s+open"
     r"|(?:aanvraagperiode|openingsdatum|openstelling|aanvraagtijdvak|periode|datum|data|deadlines?)"
-    r"[^.\n]{0,40}\bnog\s+(?:niet\s+)?(?:onbekend|bekend|vastgesteld)"
+    r"[^.\n]{0,40}\bnog\s+(?:(?:niet\s+)?(?:onbekend|bekend|vastgesteld)|niet\s+vast\b)"
     r"|nog\s+niet\s+(?:worden\s+)?(?:ingediend|aangevraagd)|opens\s+later|later\s+this\s+year"
     # applying is not possible yet ("Er is nog geen financiering mogelijk vanuit het JTF")
     r"|\bnog\s+geen\s+(?:financiering|subsidie|aanvragen|aanvraag)\s+(?:\w+\s+)?mogelijk\b"
@@ -331,6 +331,10 @@ _OPEN_RE = re.compile(
     # budget is nog niet op" (not a question)
     r"|\b(?:pot|subsidiepot|budget|subsidiebudget)\s+is\s+(?:\w+\s+){0,2}?nog\s+(?:lang\s+)?niet"
     r"\s+(?:leeg|op|uitgeput)\b(?![^.\n]*\?)"
+    # open since a moment the writer names ("Sinds maandagochtend 09.00 uur kunnen
+    # amateursportclubs zich weer melden voor de BOSA-subsidie", a news item)
+    r"|\b(?:sinds|sedert)\b(?:[^.\n]|\.(?=\d)){0,40}?\b(?:kan|kunt|kunnen)\s+(?:(?!niet\b|geen\b)\w+\s+){0,4}?"
+    r"(?:aanvragen|indienen|aanmelden|(?:zich\s+)?(?:weer\s+|opnieuw\s+)?melden)\b(?![^.\n]*\?)"
     # open again now ("kunnen nu weer een subsidie … aanvragen")
     r"|\b(?:kan|kunt|kunnen)\s+(?:\w+\s+){0,3}?nu\s+(?:weer|opnieuw)\b(?:[^.\n]|\.(?=\d)){0,80}?"
     r"\b(?:aanvragen|indienen|aangevraagd|ingediend|aanmelden)\b",

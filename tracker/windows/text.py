@@ -40,6 +40,9 @@ _REST_OF_CUE_RE = re.compile(r"(?:met|uur)\b", re.IGNORECASE)
 # 09:00\nt/m dinsdag 31 december 2024 17:00"): a line opening with an inclusive "t/m" and a
 # date continues a line that ends in a date or time, however short (guide 3: X t/m Y).
 _RANGE_TAIL_LINE_RE = re.compile(r"(?:t/m|tot\s+en\s+met)\s+(?:[a-z]+dag\s+)?\d", re.IGNORECASE)
+# A long line with a sentence end ("Tot en met 31 maart 2021 is het nog mogelijk om … in te
+# dienen.") is a sentence of its own under a dateline ("09 februari 2021"), not a range's tail.
+_SENTENCE_END_RE = re.compile(r"[.!?](?:\s|$)")
 _ENDS_IN_DATE_RE = re.compile(r"(?:\d|\buur)$", re.IGNORECASE)
 # An aside on a line of its own belongs to the line above: a deadline list whose items carry a
 # meeting date below them ("27 mei 2024\n(Vergaderdatum 5 juli 2024)\n19 augustus 2024") reads
@@ -99,7 +102,11 @@ def join_wrapped_lines(text: str) -> str:
         prev = out[-1]
         ended = bool(_WRAP_END_RE.search(prev))
         aside = line[0] == "(" and not ended and bool(_ASIDE_LINE_RE.fullmatch(line))
-        range_goes_on = _RANGE_TAIL_LINE_RE.match(line) and _ENDS_IN_DATE_RE.search(prev)
+        range_goes_on = (
+            _RANGE_TAIL_LINE_RE.match(line)
+            and _ENDS_IN_DATE_RE.search(prev)
+            and not (len(line) >= _WRAP_MIN and _SENTENCE_END_RE.search(line))
+        )
         if (
             aside
             or range_goes_on
