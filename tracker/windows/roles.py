@@ -498,7 +498,11 @@ POSITIVE_WORDS = (
     "subsydzje",
 )  # fmt: skip
 RECURRING_RE = re.compile(
-    r"\b(?:jaarlijks|elk\s+jaar|ieder\s+jaar|per\s+jaar|annually|every\s+year|each\s+year)\b", _I
+    r"\b(?:jaarlijks|elk\s+jaar|ieder\s+jaar|per\s+jaar|annually|every\s+year|each\s+year"
+    # a day of whichever year is applied for: "van 1 januari tot en met 31 maart van het
+    # subsidiejaar", "uiterlijk 1 oktober voorafgaand aan het jaar waarvoor …"
+    r"|van\s+het\s+subsidiejaar|voorafgaand[e]?\s+aan\s+het\s+(?:subsidie)?jaar)\b",
+    _I,
 )
 CONTEXT_YEAR_RE = re.compile(
     r"\b(?:in|openstelling|perioden?|tijdvak(?:\s+van)?|ronde|jaar|year|voor|for)\s+"
