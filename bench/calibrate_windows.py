@@ -9,8 +9,10 @@ published cases stay at least TARGET_PRECISION right, publishing at most MAX_SHA
 them (the rules were tuned on the same texts, so their correctness there is optimistic).
 Reviewer sets of unseen real text leave rows without their texts (bench/heldout_rows.py, in
 tests/windows/heldout_rows.jsonl): with --heldout the script also reports how the shipped model
-did on each when it was scored, and whether a model fitted on one such set (with the dev set and
-corpus) publishes more precisely on another: the test a refit on unseen text would have to pass.
+did on each when it was scored and how it does with two or more doubts held for staff
+(tracker.windows.confidence.DOUBTS: the share published and how many of those are right),
+and whether a model fitted on one such set (with the dev set and corpus) publishes more
+precisely on another: the test a refit on unseen text would have to pass.
 Run: .venv/bin/python bench/calibrate_windows.py [--write] [--heldout]
 """
 
@@ -32,7 +34,7 @@ from tracker.windows.calibrate import (  # noqa: E402
     fit,
     published,
 )
-from tracker.windows.confidence import Calibration, confidence_of  # noqa: E402
+from tracker.windows.confidence import DOUBTS, Calibration, confidence_of  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "tracker" / "windows" / "calibration.json"
 HELDOUT = Path(__file__).resolve().parents[1] / "tests" / "windows" / "heldout_rows.jsonl"
@@ -92,14 +94,27 @@ def heldout_report(base: list[Row]) -> None:
         for name in sets
     }
     print("held-out sets as scored (shipped model at the scoring commit):")
+    totals: list[tuple[int, int, int, int, int]] = []
     for name in sets:
         mine = [r for r in records if str(r["set"]) == name]
         shown = [bool(r["right"]) for r in mine if not r["review"]]
         share = 100.0 * len(shown) / len(mine)
         precision = 100.0 * sum(shown) / len(shown) if shown else 0.0
         right = 100.0 * sum(bool(r["right"]) for r in mine) / len(mine)
+        # the same rows under today's rule: two doubts or more wait for staff
+        held = [
+            bool(r["right"]) for r in mine if not r["review"] and len(set(r["reasons"])) < DOUBTS
+        ]
+        now_share = 100.0 * len(held) / len(mine)
+        now_precision = 100.0 * sum(held) / len(held) if held else 0.0
         print(f"  set {name} ({len(mine)}): fully right {right:.1f}%, "
-              f"published {share:.1f}%, right {precision:.1f}%")  # fmt: skip
+              f"published {share:.1f}%, right {precision:.1f}%; two doubts held: "
+              f"published {now_share:.1f}%, right {now_precision:.1f}%")  # fmt: skip
+        totals.append((len(mine), len(shown), sum(shown), len(held), sum(held)))
+    n, shown_n, shown_ok, held_n, held_ok = (sum(t[i] for t in totals) for i in range(5))
+    print(f"  all {n}: published {100 * shown_n / n:.1f}%, right {100 * shown_ok / shown_n:.1f}% "
+          f"({shown_n - shown_ok} wrong); two doubts held: published {100 * held_n / n:.1f}%, "
+          f"right {100 * held_ok / held_n:.1f}% ({held_n - held_ok} wrong)")  # fmt: skip
     # leave one set out: fitted on the dev set, the corpus and the other held-out sets, the
     # threshold chosen on their cross-validated confidences, scored on the set left out
     for test in sets:

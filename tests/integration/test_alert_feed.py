@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import feedparser
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
 from tests.conftest import NOW, PRB, STCRT, make_config
 from tracker.ingest.pipeline import run_sources
+from tracker.models import Window
 from tracker.ops.replay import ReplayServer
+from tracker.staff import review
 from tracker.web.app import create_app
+from tracker.windows.confidence import CALIBRATION
 
 
 def _client(engine: Engine, replay: ReplayServer) -> TestClient:
@@ -37,7 +43,19 @@ def test_rss_and_atom_parse_cleanly(engine: Engine, replay: ReplayServer) -> Non
 def test_announced_window_is_worded_in_dutch_local_time(
     engine: Engine, replay: ReplayServer
 ) -> None:
-    feed = feedparser.parse(_client(engine, replay).get("/feeds/alerts.rss").content)
+    client = _client(engine, replay)
+    # the SLIM amendment gives two tijdvakken beside a decision date: two doubts, so its
+    # windows wait for staff before any stakeholder hears of them
+    feed = feedparser.parse(client.get("/feeds/alerts.rss").content)
+    assert not [e.title for e in feed.entries if "1 maart 2027" in e.title]
+    with Session(engine) as session:
+        window = session.exec(
+            select(Window).where(Window.opens_at == datetime(2027, 3, 1, 8, 0, tzinfo=UTC))
+        ).first()
+        assert window is not None and window.confidence < CALIBRATION.threshold
+        assert review.decide(session, window, review.Verdict.APPROVED, "anna", NOW) >= 1
+        session.commit()
+    feed = feedparser.parse(client.get("/feeds/alerts.rss").content)
     slim = [e.title for e in feed.entries if "1 maart 2027 09:00" in e.title]
     assert slim, [e.title for e in feed.entries]
     assert "tot en met 31 maart 2027 17:00" in slim[0]
