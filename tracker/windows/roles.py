@@ -252,7 +252,11 @@ _NEGATIVE_RE = first_letter_guard(
         r"\s*(?::|\(|,?\s+(?:which\s+|that\s+)?(?:runs|lasts|spans|extends|is\s+from)\b)"
         # when the funded work is carried out ("waarvan de uitvoering tussen 2 juni en …
         # zal plaatsvinden")
-        r"|\buitvoering\s+(?:\w+\s+){0,2}?(?:tussen|in\s+de\s+periode)\b",
+        r"|\buitvoering\s+(?:\w+\s+){0,2}?(?:tussen|in\s+de\s+periode)\b"
+        # the dates of the funding programme itself ("Programme Opening Date 01/01/2021",
+        # "Programme Closing Date 31/12/2027", "programmaperiode"): its term, not a call's window
+        r"|\bprogram(?:me)?\s+(?:opening|closing|start|end)\s+date\b|\bprogram(?:me)?\s+period\b"
+        r"|\bprogrammaperiode\b",
         _I,
     ),
     "abcdefghijlmnopqrstuvwz",
@@ -273,7 +277,7 @@ NEGATIVE_WORDS = (
     "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
     "vergadering", "zitting", "aantal", "number", "raad", "college", "staten", "term", "viering",
     "herdenking", "jubileum", "thema", "commemorat", "memorial", "anniversary", "celebration",
-    "jubilee", "theme", "uitvoering",
+    "jubilee", "theme", "uitvoering", "program",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
