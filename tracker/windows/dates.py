@@ -235,9 +235,11 @@ def _compile() -> None:
         re.IGNORECASE,
     )
     # A time written right before the date, noon included: UK competition tables write
-    # "Application deadline noon 7 September 2016", "| Midday, 14 March 2024 |".
+    # "Application deadline noon 7 September 2016", "| Midday, 14 March 2024 |"; a weekday may
+    # stand between when the date does not take it along ("noon on Wednesday, September 30").
     TIME_BEFORE_RE = re.compile(
-        rf"(?:{_TIME_CORE}{_UUR}{_SMIDDAGS}|{_MIDNIGHT}|{_NOON}){_TZ}\s*(?:,|op|on)?\s*$",
+        rf"(?:{_TIME_CORE}{_UUR}{_SMIDDAGS}|{_MIDNIGHT}|{_NOON}){_TZ}"
+        rf"(?:\s*(?:op|on)\s+{_WD}\s*,?\s*|\s*(?:,|op|on)?\s*)$",
         re.IGNORECASE,
     )
     # "van dit jaar" after a year-less date: the year of the page (guide 4.1).
