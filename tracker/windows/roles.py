@@ -253,10 +253,11 @@ _NEGATIVE_RE = first_letter_guard(
         # when the funded work is carried out ("waarvan de uitvoering tussen 2 juni en …
         # zal plaatsvinden")
         r"|\buitvoering\s+(?:\w+\s+){0,2}?(?:tussen|in\s+de\s+periode)\b"
-        # the dates of the funding programme itself ("Programme Opening Date 01/01/2021",
-        # "Programme Closing Date 31/12/2027", "programmaperiode"): its term, not a call's window
-        r"|\bprogram(?:me)?\s+(?:opening|closing|start|end)\s+date\b|\bprogram(?:me)?\s+period\b"
-        r"|\bprogrammaperiode\b",
+        # the dates of the funding programme itself, as field labels ("Programme Opening Date
+        # 01/01/2021", "Programme Closing Date 31/12/2027", "Programme period: …"): its term, not a
+        # call's window (a programme period named in a sentence may sit beside a real opening)
+        r"|\bprogram(?:me)?\s+(?:opening|closing|start|end)\s+date\b"
+        r"|\bprogram(?:me)?\s+period\s*(?::|\n)",
         _I,
     ),
     "abcdefghijlmnopqrstuvwz",
