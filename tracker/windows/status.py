@@ -265,8 +265,31 @@ _FRONTED_START_RE = re.compile(
 )
 
 
+# No later call to come: "There are no new opportunities for …", "We are not planning any more
+# open calls", "No new calls will be opened", "er komen geen nieuwe oproepen meer" (closed, and no
+# announcement; "no more than two calls per applicant" is a limit).
+_NO_LATER_RE = re.compile(
+    r"\b(?:no|not\s+any)\s+(?:new|more|further)\s+(?:(?!than\b)\w+\s+){0,2}?"
+    r"(?:calls?|rounds?|opportunities|openings?)\b"
+    r"|\bnot\s+planning\s+(?:any\s+)?(?:more|new|further)\s+(?:\w+\s+)?(?:calls?|rounds?)\b"
+    r"|\bgeen\s+(?:nieuwe|verdere)\s+(?:\w+\s+)?(?:oproepen|oproep|rondes?|openstellingen|calls)\b",
+    _I,
+)
+# The last call told as held in the past: "In september 2019 vond de laatste oproep … plaats",
+# "De laatste oproep was in 2019", "the final call took place in 2018" (closed, guide 7).
+_LAST_CALL_RE = re.compile(
+    r"\b(?:vond|was)\s+(?:de\s+|het\s+)?laatste\s+(?:oproep|ronde|aanvraagronde|openstelling)\b"
+    r"|\blaatste\s+(?:oproep|ronde|aanvraagronde|openstelling)\b[^.\n]{0,80}?\b(?:vond\s+plaats"
+    r"|plaatsvond|was\s+in)\b"
+    r"|\b(?:last|final)\s+(?:call|round)\b[^.\n]{0,80}?\b(?:took\s+place|was\s+held)\b",
+    _I,
+)
+
+
 def announced(text: str) -> bool:
     """Say whether the text announces a later window (guide 7, upcoming)."""
+    if says(_NO_LATER_RE, text):
+        return False  # "No new calls will be opened" denies the announcement
     if says(_ANNOUNCED_RE, text) or _announces_opening(text) or _announces_round(text):
         return True
     lower = text.lower()
@@ -281,11 +304,16 @@ _UPCOMING_RE = re.compile(
 )
 _OPEN_RE = re.compile(
     r"open\s+voor\s+aanvragen|open\s+for\s+submission|\bnu\s+open\b|\bnow\s+open\b"
+    r"|\b(?:is|are)\s+open\s+now\b"
     # applying possible at any time ("Je kunt altijd WBSO aanvragen", "you can always apply")
     r"|\b(?:kun|kunt|kan|kunnen)\s+(?:(?!niet\b)\w+\s+)?altijd\s+(?:[\w-]+\s+){0,4}?(?:aanvragen|indienen)\b"
     r"|\bcan\s+always\s+(?:\w+\s+)?(?:apply|submit)\b"
     r"|^\s*(?:status:\s*)?(?:aanvraagperiode\s+)?open\s*$|permanent\s+open|doorlopend\s+open"
     r"|het\s+hele\s+jaar\s+door|currently\s+open"
+    # an agency taking applications now, said in the progressive: "Enterprise Ireland is now
+    # seeking applications", "the fund is currently accepting proposals" (not "no longer")
+    r"|\b(?:is|are)\s+(?:now\s+|currently\s+)?(?:seeking|inviting|accepting|welcoming)\s+"
+    r"(?:\w+\s+){0,2}?(?:applications|proposals|submissions)\b"
     # "The … Call for proposals 2024 is open to receive … proposals"
     r"|\b(?:is|are)\s+(?:now\s+)?open\s+(?:to\s+(?:receive|accept)|for\s+(?:proposals|applications))\b"
     r"|(?:is|zijn)\s+(?:nu\s+)?(?:opengesteld|geopend)\b(?!\s+(?:op\s+)?(?:maandag|van\s+\d))|(?:has|have)\s+(?:been\s+)?launched"
@@ -829,6 +857,8 @@ def words_status(text: str, stopped: bool) -> str:
         return "upcoming"
     if _OPEN_RE.search(text) or _CLOSING_SOON_RE.search(text) or _headline_opened(text):
         return "open"
+    if says(_NO_LATER_RE, text) or says(_LAST_CALL_RE, text):
+        return "closed"
     return "open" if _open_all_year(text) else "unknown"
 
 
