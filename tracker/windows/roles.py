@@ -399,6 +399,14 @@ _PASSIVE_LAUNCH_LEAD_RE = re.compile(
     _I,
 )
 _LAUNCH_WORD_TAIL_RE = re.compile(r"^[\s,]*(?:gelanceerd|launched)\b", _I)
+# The launch verb before the date and the call after it: "Interreg Vlaanderen-Nederland lanceerde
+# op 4 juni haar tweede oproep voor projecten" (a website or campaign launched is no call).
+_LAUNCH_VERB_LEAD_RE = re.compile(r"\b(?:lanceerde|lanceerden|lanceert)\s+(?:op\s+)?$", _I)
+_CALL_OBJECT_TAIL_RE = re.compile(
+    rf"^[\s,]*(?:(?:haar|zijn|hun|de|het|een|nieuwe|eerste|tweede|derde|vierde|volgende)\s+)"
+    rf"{{0,3}}{_CALL_WORDS}\b",
+    _I,
+)
 # A call published (or launched) on a date opens then ("Calls are expected to be published on"),
 # unless a closing word comes between ("should be launched in March and close on 30 April").
 # "Issued" and "released" say the same of a call ("The second call is expected to be issued on
@@ -721,6 +729,7 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
             or _ROUND_START_TAIL_RE.match(after)
             or _LAUNCHED_TAIL_RE.match(after)
             or (_PASSIVE_LAUNCH_LEAD_RE.search(lead) and _LAUNCH_WORD_TAIL_RE.match(after))
+            or (_LAUNCH_VERB_LEAD_RE.search(lead) and _CALL_OBJECT_TAIL_RE.match(after))
         )
     ):
         r.role, r.strong = OPEN, True
