@@ -816,6 +816,15 @@ def status_of_clean(
     every = stopped and not scoped
     top = top_window(windows, today, every)
     state = window_state(top, today, every) if top is not None else None
+    if (
+        state == "upcoming"
+        and top is not None
+        and top.opens is None
+        and top.closes is None
+        and _FURTHER_CALLS_RE.search(top.snippet)
+        and _OPEN_RE.search(_without(text, top.snippet))
+    ):
+        return "open"  # calls open now; "further calls … in early 2022" are later ones
     if state == "closed" and top is not None and announced(_without(text, top.snippet)):
         return "upcoming"
     # only a season or month ahead ("sluitingsdata in het najaar 2028"): an announcement
@@ -832,6 +841,16 @@ def status_of_clean(
     if state is not None:
         return state
     return words_status(text, stopped)
+
+
+# Later calls named as further ones ("Further calls will be published in early 2022"): another
+# round beside the one open now (guide 2), whose season or year does not make the open call
+# upcoming.
+_FURTHER_CALLS_RE = re.compile(
+    r"\b(?:further|additional|more|other|next|later)\s+(?:\w+\s+)?(?:calls?|rounds?)\b"
+    r"[^.\n]{0,40}?\b(?:will|are\s+(?:expected|planned|scheduled))\b",
+    _I,
+)
 
 
 def _without(text: str, snippet: str) -> str:
