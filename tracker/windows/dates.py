@@ -161,7 +161,8 @@ def _compile() -> None:
     WRITTEN_RE = re.compile(
         # "7. January 2026" (German style, with a year only: "2. September" may be a list
         # number) and "1oktober 2012" (a typo gluing the day to a full month name)
-        rf"(?<![\w.,/-])(?P<d>[0-3]?\d)(?:e|ste|de|st|nd|rd|th"
+        # a hyphen before the day only as the end of a day range ("2-30 June 2025")
+        rf"(?<![\w.,/])(?:(?<=\d-)|(?<!-))(?P<d>[0-3]?\d)(?:e|ste|de|st|nd|rd|th"
         rf"|\.(?=\s+{_MON}\s+(?:19|20)\d\d))?(?:\s+(?:of\s+)?|(?={_FULLMON}))"
         rf"(?P<m>{_MON})(?:,?\s+(?P<y>(?:19|20)\d\d)(?!\d))?",
         re.IGNORECASE,
@@ -196,12 +197,13 @@ def _compile() -> None:
     DAY_MONTH_CELL_RE = re.compile(
         r"(?:^|(?<=\|))[ \t•·▪*]*(?P<d>[0-3]\d)[-/](?P<m>[01]\d)[ \t]*(?=$|\|)", re.MULTILINE
     )
-    # "van 1 tot en met 31 maart": a bare day borrowing the month of the next date. The end day
-    # may carry its weekday ("Van maandag 12 tot en met vrijdag 16 november 2018"): the weekday
-    # names the same day, so it does not stop the range (the start's own weekday is taken into
-    # the mention in _candidates, as for written dates).
+    # "van 1 tot en met 31 maart", "from 2 to 30 June": a bare day borrowing the month of the
+    # next date. The end day may carry its weekday ("Van maandag 12 tot en met vrijdag 16
+    # november 2018"): the weekday names the same day, so it does not stop the range (the
+    # start's own weekday is taken into the mention in _candidates, as for written dates).
     DAY_ONLY_RE = re.compile(
-        rf"(?<![\w.,/-])(?P<d>[0-3]?\d)(?:e)?(?=\s*(?:t/m|tot en met|tot|-|–|en|and)\s*"
+        rf"(?<![\w.,/-])(?P<d>[0-3]?\d)(?:e)?(?=\s*(?:t/m|tot en met|tot|-|–|en|and|to|until|till"
+        rf"|through)\s*"
         rf"(?:{_WD},?\s+)?[0-3]?\d\s+{_MON})",
         re.IGNORECASE,
     )
