@@ -350,6 +350,12 @@ def _valid(day: int, month: int, year: int | None) -> bool:
 
 
 _COMING_RE = re.compile(r"\s+(?:aanstaande|a\.s\.)", re.IGNORECASE)
+# A time followed by "on <date>" belongs to that later date: "from 9am on 1 April 2025 until 5pm
+# on 30 May 2025" (the "until 5pm" is not the first date's hour).
+_ON_DATE_AHEAD_RE = re.compile(
+    rf"\s*,?\s*(?:on|op)\s+(?:{_WD}\s*,?\s*)?(?:the\s+)?(?:[0-3]?\d(?!\d)|{_FULLMON})",
+    re.IGNORECASE,
+)
 
 
 def _attach_time(text: str, m: Mention, floor: int) -> Mention:
@@ -365,7 +371,7 @@ def _attach_time(text: str, m: Mention, floor: int) -> Mention:
         after = TIME_AFTER_RE.match(text, rel.end())
         if after is not None and not after.group().strip(" ,(").lower().startswith(("om", "at")):
             after = None
-    if after:
+    if after and not _ON_DATE_AHEAD_RE.match(text, after.end()):
         t = time_of(after)
         if t is not None:
             return replace(m, end=after.end(), time=t)
