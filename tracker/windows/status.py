@@ -142,7 +142,13 @@ _ANNOUNCED_RE = re.compile(
     # subsidie voor opleiders", "binnenkort opent een nieuwe ronde")
     r"|\b(?:(?:start|opent|begint)\s+binnenkort|binnenkort\s+(?:start|opent|begint))\b[^.\n]{0,60}?"
     r"\b(?:\w*regeling|\w*subsidie\w*|\w*ronde|tijdvak|openstelling|oproep|loket"
-    r"|aanvraagperiode|\w*onderdeel)\b",
+    r"|aanvraagperiode|\w*onderdeel)\b"
+    # a new or next call said to follow or be planned ("Een nieuwe oproep volgt in het najaar",
+    # "A new call will follow in the autumn", "The next call is planned for early 2026")
+    r"|\b(?:nieuwe|volgende)\s+(?:\w+\s+)?(?:oproep(?:en)?|ronde|openstelling|call)\s+"
+    r"(?:volgt|volgen|komt|komen)\b(?!\s+(?:niet|geen)\b)"
+    r"|\b(?:a\s+new|the\s+next|another)\s+(?:\w+\s+)?(?:call|round)\s+(?:will\s+follow"
+    r"|is\s+(?:planned|scheduled|foreseen))\b",
     _I,
 )
 # Future deadlines or rounds without a day ("er zal zowel een aanvraagdeadline zijn in het
@@ -468,8 +474,8 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
                  "potje", "beëindigd", "getrokken", "withdrawn", "cancel", "voorbij", "verstreken",
                  "afgelopen", "afgesloten", "no longer", "oversubscribed", "behandeling",
                  "committed", "bereikt"),
-    _ANNOUNCED_RE: ("later", "volgt", "announced", "open", "nog ", "start", "begin", "launch",
-                    "verwacht"),
+    _ANNOUNCED_RE: ("later", "volg", "announced", "open", "nog ", "start", "begin", "launch",
+                    "verwacht", "kom", "follow", "planned", "scheduled", "foreseen"),
 }  # fmt: skip
 
 
