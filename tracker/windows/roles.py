@@ -205,8 +205,10 @@ _NEGATIVE_RE = first_letter_guard(
         r"|gecontroleerd|bijgewerkt|updated|gewijzigd\s+op|\bin\s+werking|inwerkingtreding"
         r"|uitwerkingtreding|\bverval(?:t|len)\b|geldend|geldig|\bgeld(?:t|en)\b(?!\s+dat)|van\s+toepassing|van\s+start\s+gaan|die\s+starten|in\s+effect"
         r"|\bapplies\b|looptijd|projectperiode|projectduur"
+        # (not "Projecten moeten uiterlijk op 30 juni 2025 ingediend worden": a deadline between)
         r"|\bproject(?:en|s)?\s+(?:(?:moet|moeten|must|should)\b(?!(?:\s+\w+){0,3}?\s+(?:ingediend"
-        r"|submitted|aangevraagd)\b)|start|starts|loopt|duurt|period)"
+        r"|submitted|aangevraagd)\b|\s+(?:uiterlijk|ten\s+laatste)\s+(?:op\s+)?[^.;\n]{0,25}?\s"
+        r"(?:worden\s+)?(?:ingediend|aangevraagd)\b)|start|starts|loopt|duurt|period)"
         r"|\bactiviteit(?:en)?\s+(?:moet|moeten|start|starten|loopt|lopen|plaats|vind|in\s+de\s+periode)"
         # the execution period of the projects a deadline is for: "voor projecten die uitgevoerd
         # worden in de daaropvolgende periode van 1 september tot en met 31 januari"
@@ -440,16 +442,19 @@ _POSITIVE_RE = first_letter_guard(
         r"|\bintekenen\b|\bin\s+te\s+tekenen\b|\bingetekend\b|\btekent\s+(?:\w+\s+){0,3}?in\b"
         # Flemish: the papers are delivered ("bezorgen de vereiste documenten … tegen 4 oktober")
         r"|\bbezorg(?:en|t|d)?\s+(?:\w+\s+){0,3}?(?:documenten|formulier\w*|dossier|bewijsstukken"
-        r"|stukken)\b",
+        r"|stukken)\b"
+        # Flemish candidatures and project proposals ("Kandidaturen worden verwacht tegen 31
+        # januari", "kandideren kan tot …", "Je projectvoorstel wordt verwacht tegen …")
+        r"|\bkandidatu(?:ur|ren)\b|\bkandide(?:ren|ert|er)\b|projectvoorstel",
         _I,
     ),
-    "abcdiloprstv",
+    "abcdikloprstv",
 )
 # Every match of _POSITIVE_RE contains one of these words (checked like NEGATIVE_WORDS).
 POSITIVE_WORDS = (
     "aanvra", "dien", "submi", "appl", "proposal", "openstelling", "opengesteld", "tijdvak",
     "tranche", "ronde", "loket", "deadline", "inschrijv", "aanmeld", "call", "subsidie",
-    "vragen", "voorstellen", "vraag", "bezorg", "teken",
+    "vragen", "voorstellen", "vraag", "bezorg", "teken", "kandid", "projectvoorstel",
 )  # fmt: skip
 RECURRING_RE = re.compile(
     r"\b(?:jaarlijks|elk\s+jaar|ieder\s+jaar|per\s+jaar|annually|every\s+year|each\s+year)\b", _I
