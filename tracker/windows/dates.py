@@ -161,7 +161,8 @@ def _compile() -> None:
     WRITTEN_RE = re.compile(
         # "7. January 2026" (German style, with a year only: "2. September" may be a list
         # number) and "1oktober 2012" (a typo gluing the day to a full month name)
-        rf"(?<![\w.,/-])(?P<d>[0-3]?\d)(?:e|ste|de|st|nd|rd|th"
+        # a hyphen before the day only as the end of a day range ("2-30 June 2025")
+        rf"(?<![\w.,/])(?:(?<=\d-)|(?<!-))(?P<d>[0-3]?\d)(?:e|ste|de|st|nd|rd|th"
         rf"|\.(?=\s+{_MON}\s+(?:19|20)\d\d))?(?:\s+(?:of\s+)?|(?={_FULLMON}))"
         rf"(?P<m>{_MON})(?:,?\s+(?P<y>(?:19|20)\d\d)(?!\d)"
         # an apostrophe year ("vòòr 1 april '22"): 20yy, as in the compact "30-Apr-25"
@@ -200,12 +201,13 @@ def _compile() -> None:
     DAY_MONTH_CELL_RE = re.compile(
         r"(?:^|(?<=\|))[ \t•·▪*]*(?P<d>[0-3]\d)[-/](?P<m>[01]\d)[ \t]*(?=$|\|)", re.MULTILINE
     )
-    # "van 1 tot en met 31 maart": a bare day borrowing the month of the next date. The end day
-    # may carry its weekday ("Van maandag 12 tot en met vrijdag 16 november 2018"): the weekday
-    # names the same day, so it does not stop the range (the start's own weekday is taken into
-    # the mention in _candidates, as for written dates).
+    # "van 1 tot en met 31 maart", "from 2 to 30 June": a bare day borrowing the month of the
+    # next date. The end day may carry its weekday ("Van maandag 12 tot en met vrijdag 16
+    # november 2018"): the weekday names the same day, so it does not stop the range (the
+    # start's own weekday is taken into the mention in _candidates, as for written dates).
     DAY_ONLY_RE = re.compile(
-        rf"(?<![\w.,/-])(?P<d>[0-3]?\d)(?:e)?(?=\s*(?:t/m|tot en met|tot|-|–|en|and)\s*"
+        rf"(?<![\w.,/-])(?P<d>[0-3]?\d)(?:e)?(?=\s*(?:t/m|tot en met|tot|-|–|en|and|to|until|till"
+        rf"|through)\s*"
         rf"(?:{_WD},?\s+)?[0-3]?\d\s+{_MON})",
         re.IGNORECASE,
     )
@@ -239,9 +241,11 @@ def _compile() -> None:
         re.IGNORECASE,
     )
     # A time written right before the date, noon included: UK competition tables write
-    # "Application deadline noon 7 September 2016", "| Midday, 14 March 2024 |".
+    # "Application deadline noon 7 September 2016", "| Midday, 14 March 2024 |"; a weekday may
+    # stand between when the date does not take it along ("noon on Wednesday, September 30").
     TIME_BEFORE_RE = re.compile(
-        rf"(?:{_TIME_CORE}{_UUR}{_SMIDDAGS}|{_MIDNIGHT}|{_NOON}){_TZ}\s*(?:,|op|on)?\s*$",
+        rf"(?:{_TIME_CORE}{_UUR}{_SMIDDAGS}|{_MIDNIGHT}|{_NOON}){_TZ}"
+        rf"(?:\s*(?:op|on)\s+{_WD}\s*,?\s*|\s*(?:,|op|on)?\s*)$",
         re.IGNORECASE,
     )
     # "van dit jaar" after a year-less date: the year of the page (guide 4.1).
@@ -350,6 +354,12 @@ def _valid(day: int, month: int, year: int | None) -> bool:
 
 
 _COMING_RE = re.compile(r"\s+(?:aanstaande|a\.s\.)", re.IGNORECASE)
+# A time followed by "on <date>" belongs to that later date: "from 9am on 1 April 2025 until 5pm
+# on 30 May 2025" (the "until 5pm" is not the first date's hour).
+_ON_DATE_AHEAD_RE = re.compile(
+    rf"\s*,?\s*(?:on|op)\s+(?:{_WD}\s*,?\s*)?(?:the\s+)?(?:[0-3]?\d(?!\d)|{_FULLMON})",
+    re.IGNORECASE,
+)
 
 
 def _attach_time(text: str, m: Mention, floor: int) -> Mention:
@@ -365,7 +375,7 @@ def _attach_time(text: str, m: Mention, floor: int) -> Mention:
         after = TIME_AFTER_RE.match(text, rel.end())
         if after is not None and not after.group().strip(" ,(").lower().startswith(("om", "at")):
             after = None
-    if after:
+    if after and not _ON_DATE_AHEAD_RE.match(text, after.end()):
         t = time_of(after)
         if t is not None:
             return replace(m, end=after.end(), time=t)

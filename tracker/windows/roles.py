@@ -210,8 +210,10 @@ _NEGATIVE_RE = first_letter_guard(
         r"|gecontroleerd|bijgewerkt|updated|gewijzigd\s+op|\bin\s+werking|inwerkingtreding"
         r"|uitwerkingtreding|\bverval(?:t|len)\b|geldend|geldig|\bgeld(?:t|en)\b(?!\s+dat)|\bjildt\b|van\s+toepassing|van\s+start\s+gaan|die\s+starten|in\s+effect"
         r"|\bapplies\b|looptijd|projectperiode|projectduur"
+        # (not "Projecten moeten uiterlijk op 30 juni 2025 ingediend worden": a deadline between)
         r"|\bproject(?:en|s)?\s+(?:(?:moet|moeten|must|should)\b(?!(?:\s+\w+){0,3}?\s+(?:ingediend"
-        r"|submitted|aangevraagd)\b)|start|starts|loopt|duurt|period)"
+        r"|submitted|aangevraagd)\b|\s+(?:uiterlijk|ten\s+laatste)\s+(?:op\s+)?[^.;\n]{0,25}?\s"
+        r"(?:worden\s+)?(?:ingediend|aangevraagd)\b)|start|starts|loopt|duurt|period)"
         r"|\bactiviteit(?:en)?\s+(?:moet|moeten|start|starten|loopt|lopen|plaats|vind|in\s+de\s+periode)"
         # the execution period of the projects a deadline is for: "voor projecten die uitgevoerd
         # worden in de daaropvolgende periode van 1 september tot en met 31 januari"
@@ -267,7 +269,12 @@ _NEGATIVE_RE = first_letter_guard(
         r"\s*(?::|\(|,?\s+(?:which\s+|that\s+)?(?:runs|lasts|spans|extends|is\s+from)\b)"
         # when the funded work is carried out ("waarvan de uitvoering tussen 2 juni en …
         # zal plaatsvinden")
-        r"|\buitvoering\s+(?:\w+\s+){0,2}?(?:tussen|in\s+de\s+periode)\b",
+        r"|\buitvoering\s+(?:\w+\s+){0,2}?(?:tussen|in\s+de\s+periode)\b"
+        # the dates of the funding programme itself, as field labels ("Programme Opening Date
+        # 01/01/2021", "Programme Closing Date 31/12/2027", "Programme period: …"): its term, not a
+        # call's window (a programme period named in a sentence may sit beside a real opening)
+        r"|\bprogram(?:me)?\s+(?:opening|closing|start|end)\s+date\b"
+        r"|\bprogram(?:me)?\s+period\s*(?::|\n)",
         _I,
     ),
     "abcdefghijlmnopqrstuvwz",
@@ -288,7 +295,7 @@ NEGATIVE_WORDS = (
     "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
     "vergadering", "zitting", "aantal", "number", "raad", "college", "staten", "term", "viering",
     "herdenking", "jubileum", "thema", "commemorat", "memorial", "anniversary", "celebration",
-    "jubilee", "theme", "uitvoering", "toegekend", "beoordeeld", "behandeld",
+    "jubilee", "theme", "uitvoering", "toegekend", "beoordeeld", "behandeld", "program",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
@@ -447,6 +454,14 @@ _PASSIVE_LAUNCH_LEAD_RE = re.compile(
     _I,
 )
 _LAUNCH_WORD_TAIL_RE = re.compile(r"^[\s,]*(?:gelanceerd|launched)\b", _I)
+# The launch verb before the date and the call after it: "Interreg Vlaanderen-Nederland lanceerde
+# op 4 juni haar tweede oproep voor projecten" (a website or campaign launched is no call).
+_LAUNCH_VERB_LEAD_RE = re.compile(r"\b(?:lanceerde|lanceerden|lanceert)\s+(?:op\s+)?$", _I)
+_CALL_OBJECT_TAIL_RE = re.compile(
+    rf"^[\s,]*(?:(?:haar|zijn|hun|de|het|een|nieuwe|eerste|tweede|derde|vierde|volgende)\s+)"
+    rf"{{0,3}}{_CALL_WORDS}\b",
+    _I,
+)
 # A call published (or launched) on a date opens then ("Calls are expected to be published on"),
 # unless a closing word comes between ("should be launched in March and close on 30 April").
 # "Issued" and "released" say the same of a call ("The second call is expected to be issued on
@@ -485,17 +500,20 @@ _POSITIVE_RE = first_letter_guard(
         r"|\bbezorg(?:en|t|d)?\s+(?:\w+\s+){0,3}?(?:documenten|formulier\w*|dossier|bewijsstukken"
         r"|stukken)\b"
         # West Frisian (fryslan.frl/fy): "subsydzje oan te freegjen", "oanfreegje", "yntsjinje"
-        r"|freegj|oanfraach|yntsjin|subsydzje",
+        r"|freegj|oanfraach|yntsjin|subsydzje"
+        # Flemish candidatures and project proposals ("Kandidaturen worden verwacht tegen 31
+        # januari", "kandideren kan tot …", "Je projectvoorstel wordt verwacht tegen …")
+        r"|\bkandidatu(?:ur|ren)\b|\bkandide(?:ren|ert|er)\b|projectvoorstel",
         _I,
     ),
-    "abcdfiloprstvy",
+    "abcdfikloprstvy",
 )
 # Every match of _POSITIVE_RE contains one of these words (checked like NEGATIVE_WORDS).
 POSITIVE_WORDS = (
     "aanvra", "dien", "submi", "appl", "proposal", "openstelling", "opengesteld", "tijdvak",
     "tranche", "ronde", "loket", "deadline", "inschrijv", "aanmeld", "call", "subsidie",
     "vragen", "voorstellen", "vraag", "bezorg", "teken", "freegj", "oanfraach", "yntsjin",
-    "subsydzje",
+    "subsydzje", "kandid", "projectvoorstel",
 )  # fmt: skip
 RECURRING_RE = re.compile(
     r"\b(?:jaarlijks|elk\s+jaar|ieder\s+jaar|per\s+jaar|annually|every\s+year|each\s+year"
@@ -787,6 +805,7 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
             or _ROUND_START_TAIL_RE.match(after)
             or _LAUNCHED_TAIL_RE.match(after)
             or (_PASSIVE_LAUNCH_LEAD_RE.search(lead) and _LAUNCH_WORD_TAIL_RE.match(after))
+            or (_LAUNCH_VERB_LEAD_RE.search(lead) and _CALL_OBJECT_TAIL_RE.match(after))
         )
     ):
         r.role, r.strong = OPEN, True
@@ -1720,7 +1739,9 @@ def apply_layout(text: str, roles: list[Role]) -> None:
             and (
                 (prev.clause == r.clause and _LIST_RE.match(text[prev.m.end : r.m.start]))
                 or (
-                    _bare_item(text, prev.m)
+                    # not into a cell the layout gave to another scheme's row
+                    not r.other_scheme
+                    and _bare_item(text, prev.m)
                     and _bare_item(text, r.m)
                     and _next_line(text, prev.m, r.m)
                 )

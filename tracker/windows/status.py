@@ -155,7 +155,13 @@ _ANNOUNCED_RE = re.compile(
     # subsidie voor opleiders", "binnenkort opent een nieuwe ronde")
     r"|\b(?:(?:start|opent|begint)\s+binnenkort|binnenkort\s+(?:start|opent|begint))\b[^.\n]{0,60}?"
     r"\b(?:\w*regeling|\w*subsidie\w*|\w*ronde|tijdvak|openstelling|oproep|loket"
-    r"|aanvraagperiode|\w*onderdeel)\b",
+    r"|aanvraagperiode|\w*onderdeel)\b"
+    # a new or next call said to follow or be planned ("Een nieuwe oproep volgt in het najaar",
+    # "A new call will follow in the autumn", "The next call is planned for early 2026")
+    r"|\b(?:nieuwe|volgende)\s+(?:\w+\s+)?(?:oproep(?:en)?|ronde|openstelling|call)\s+"
+    r"(?:volgt|volgen|komt|komen)\b(?!\s+(?:niet|geen)\b)"
+    r"|\b(?:a\s+new|the\s+next|another)\s+(?:\w+\s+)?(?:call|round)\s+(?:will\s+follow"
+    r"|is\s+(?:planned|scheduled|foreseen))\b",
     _I,
 )
 # Future deadlines or rounds without a day ("er zal zowel een aanvraagdeadline zijn in het
@@ -281,8 +287,31 @@ _FRONTED_START_RE = re.compile(
 )
 
 
+# No later call to come: "There are no new opportunities for …", "We are not planning any more
+# open calls", "No new calls will be opened", "er komen geen nieuwe oproepen meer" (closed, and no
+# announcement; "no more than two calls per applicant" is a limit).
+_NO_LATER_RE = re.compile(
+    r"\b(?:no|not\s+any)\s+(?:new|more|further)\s+(?:(?!than\b)\w+\s+){0,2}?"
+    r"(?:calls?|rounds?|opportunities|openings?)\b"
+    r"|\bnot\s+planning\s+(?:any\s+)?(?:more|new|further)\s+(?:\w+\s+)?(?:calls?|rounds?)\b"
+    r"|\bgeen\s+(?:nieuwe|verdere)\s+(?:\w+\s+)?(?:oproepen|oproep|rondes?|openstellingen|calls)\b",
+    _I,
+)
+# The last call told as held in the past: "In september 2019 vond de laatste oproep … plaats",
+# "De laatste oproep was in 2019", "the final call took place in 2018" (closed, guide 7).
+_LAST_CALL_RE = re.compile(
+    r"\b(?:vond|was)\s+(?:de\s+|het\s+)?laatste\s+(?:oproep|ronde|aanvraagronde|openstelling)\b"
+    r"|\blaatste\s+(?:oproep|ronde|aanvraagronde|openstelling)\b[^.\n]{0,80}?\b(?:vond\s+plaats"
+    r"|plaatsvond|was\s+in)\b"
+    r"|\b(?:last|final)\s+(?:call|round)\b[^.\n]{0,80}?\b(?:took\s+place|was\s+held)\b",
+    _I,
+)
+
+
 def announced(text: str) -> bool:
     """Say whether the text announces a later window (guide 7, upcoming)."""
+    if says(_NO_LATER_RE, text):
+        return False  # "No new calls will be opened" denies the announcement
     if says(_ANNOUNCED_RE, text) or _announces_opening(text) or _announces_round(text):
         return True
     lower = text.lower()
@@ -297,11 +326,16 @@ _UPCOMING_RE = re.compile(
 )
 _OPEN_RE = re.compile(
     r"open\s+voor\s+aanvragen|open\s+for\s+submission|\bnu\s+open\b|\bnow\s+open\b"
+    r"|\b(?:is|are)\s+open\s+now\b"
     # applying possible at any time ("Je kunt altijd WBSO aanvragen", "you can always apply")
     r"|\b(?:kun|kunt|kan|kunnen)\s+(?:(?!niet\b)\w+\s+)?altijd\s+(?:[\w-]+\s+){0,4}?(?:aanvragen|indienen)\b"
     r"|\bcan\s+always\s+(?:\w+\s+)?(?:apply|submit)\b"
     r"|^\s*(?:status:\s*)?(?:aanvraagperiode\s+)?open\s*$|permanent\s+open|doorlopend\s+open"
     r"|het\s+hele\s+jaar\s+door|currently\s+open"
+    # an agency taking applications now, said in the progressive: "Enterprise Ireland is now
+    # seeking applications", "the fund is currently accepting proposals" (not "no longer")
+    r"|\b(?:is|are)\s+(?:now\s+|currently\s+)?(?:seeking|inviting|accepting|welcoming)\s+"
+    r"(?:\w+\s+){0,2}?(?:applications|proposals|submissions)\b"
     # "The … Call for proposals 2024 is open to receive … proposals"
     r"|\b(?:is|are)\s+(?:now\s+)?open\s+(?:to\s+(?:receive|accept)|for\s+(?:proposals|applications))\b"
     r"|(?:is|zijn)\s+(?:nu\s+)?(?:opengesteld|geopend)\b(?!\s+(?:op\s+)?(?:maandag|van\s+\d))|(?:has|have)\s+(?:been\s+)?launched"
@@ -460,8 +494,8 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
                  "potje", "beëindigd", "getrokken", "withdrawn", "cancel", "voorbij", "verstreken",
                  "afgelopen", "afgesloten", "no longer", "oversubscribed", "behandeling",
                  "committed", "bereikt"),
-    _ANNOUNCED_RE: ("later", "volgt", "announced", "open", "nog ", "start", "begin", "launch",
-                    "verwacht"),
+    _ANNOUNCED_RE: ("later", "volg", "announced", "open", "nog ", "start", "begin", "launch",
+                    "verwacht", "kom", "follow", "planned", "scheduled", "foreseen"),
 }  # fmt: skip
 
 
@@ -477,7 +511,8 @@ _STOP_GATE_RE = first_letter_guard(
 
 
 def says(rx: re.Pattern[str], text: str) -> bool:
-    """Say whether the text states rx as a fact, not as a condition ("als het plafond …")."""
+    """Say whether the text states rx as a fact, not as a condition ("als het plafond …") or
+    a possibility ("Het kan zijn dat er later een nieuwe ronde komt")."""
     gate = _GATES.get(rx)
     if gate is not None:
         lower = text.lower()
@@ -485,6 +520,7 @@ def says(rx: re.Pattern[str], text: str) -> bool:
             return False
     return any(
         not _CONDITIONAL_RE.search(text, max(0, mt.start() - 60), mt.start())
+        and not _hedged(text, mt.start())
         for mt in rx.finditer(text)
     )
 
@@ -829,6 +865,15 @@ def status_of_clean(
     every = stopped and not scoped
     top = top_window(windows, today, every)
     state = window_state(top, today, every) if top is not None else None
+    if (
+        state == "upcoming"
+        and top is not None
+        and top.opens is None
+        and top.closes is None
+        and _FURTHER_CALLS_RE.search(top.snippet)
+        and _OPEN_RE.search(_without(text, top.snippet))
+    ):
+        return "open"  # calls open now; "further calls … in early 2022" are later ones
     if state == "closed" and top is not None and announced(_without(text, top.snippet)):
         return "upcoming"
     # only a season or month ahead ("sluitingsdata in het najaar 2028"): an announcement
@@ -845,6 +890,16 @@ def status_of_clean(
     if state is not None:
         return state
     return words_status(text, stopped)
+
+
+# Later calls named as further ones ("Further calls will be published in early 2022"): another
+# round beside the one open now (guide 2), whose season or year does not make the open call
+# upcoming.
+_FURTHER_CALLS_RE = re.compile(
+    r"\b(?:further|additional|more|other|next|later)\s+(?:\w+\s+)?(?:calls?|rounds?)\b"
+    r"[^.\n]{0,40}?\b(?:will|are\s+(?:expected|planned|scheduled))\b",
+    _I,
+)
 
 
 def _without(text: str, snippet: str) -> str:
@@ -870,6 +925,8 @@ def words_status(text: str, stopped: bool) -> str:
         return "upcoming"
     if _OPEN_RE.search(text) or _CLOSING_SOON_RE.search(text) or _headline_opened(text):
         return "open"
+    if says(_NO_LATER_RE, text) or says(_LAST_CALL_RE, text):
+        return "closed"
     return "open" if _open_all_year(text) else "unknown"
 
 
