@@ -252,10 +252,18 @@ _NEGATIVE_RE = first_letter_guard(
         r"\s*(?::|\(|,?\s+(?:which\s+|that\s+)?(?:runs|lasts|spans|extends|is\s+from)\b)"
         # when the funded work is carried out ("waarvan de uitvoering tussen 2 juni en …
         # zal plaatsvinden")
-        r"|\buitvoering\s+(?:\w+\s+){0,2}?(?:tussen|in\s+de\s+periode)\b",
+        r"|\buitvoering\s+(?:\w+\s+){0,2}?(?:tussen|in\s+de\s+periode)\b"
+        # the costs a grant makes up for, with their period ("compensatie voor de toegenomen
+        # energiekosten in de periode 1 juli 2023 tot …", "costs incurred between …"): the cost
+        # period, not the window (guide 8, like a project period)
+        # (not "Voor de energiekosten kunt u in de periode … aanvragen": the applying is there)
+        r"|(?:kosten|lasten|uitgaven)\s+(?:(?!(?:kun|kunt|kan|kunnen|moet|moeten|mag|mogen|dient"
+        r"|dienen|u|je|jij|wij|we)\b)\w+\s+){0,3}?(?:in|over|gedurende|tijdens)\s+de\s+"
+        r"(?:periode|maanden)\b"
+        r"|\bcosts?\s+(?:\w+\s+){0,2}?(?:incurred|made)\s+(?:in|during|between|from)\b",
         _I,
     ),
-    "abcdefghijlmnopqrstuvwz",
+    "abcdefghijklmnopqrstuvwz",
 )
 # Every match of _NEGATIVE_RE contains one of these words (tests/windows/test_gates.py checks
 # this against the pattern): where none starts inside a clause, the pattern need not run.
@@ -273,7 +281,7 @@ NEGATIVE_WORDS = (
     "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
     "vergadering", "zitting", "aantal", "number", "raad", "college", "staten", "term", "viering",
     "herdenking", "jubileum", "thema", "commemorat", "memorial", "anniversary", "celebration",
-    "jubilee", "theme", "uitvoering",
+    "jubilee", "theme", "uitvoering", "kosten", "lasten", "uitgaven", "cost",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
