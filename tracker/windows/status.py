@@ -265,9 +265,47 @@ _FRONTED_START_RE = re.compile(
 )
 
 
+_WEEKDAYS = r"(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)"
+# Applying possible from a day told only relative to an unknown page date ("kunnen dat vanaf
+# morgen doen", "vanaf volgende week kunnen clubs aanvragen", "from tomorrow"): the day cannot
+# be resolved (guide 4.3), but the window lies ahead, so upcoming with dates null (guide 7).
+_NEAR_START_RE = re.compile(
+    r"\bvanaf\s+(?:morgen|overmorgen|volgende\s+week|komende\s+week"
+    rf"|(?:komende|aanstaande|volgende)\s+{_WEEKDAYS})\b"
+    r"|\b(?:from|starting)\s+(?:tomorrow|next\s+week"
+    r"|next\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
+    _I,
+)
+# ... about applying or a scheme ("subsidie aan willen vragen, kunnen dat vanaf morgen doen") ...
+_NEAR_APPLY_RE = re.compile(
+    r"aanvra|aan\s+(?:\w+\s+)?vragen|indien|aanmeld|subsidie|regeling|\bloket|\bapply|applica"
+    r"|submi",
+    _I,
+)
+# ... and neither a stop nor a past ("Vanaf morgen kunt u geen aanvragen meer indienen").
+_NEAR_NOT_RE = re.compile(
+    r"\b(?:niet|geen|stopt?|sluit|gesloten|no\s+longer|not|closes?|closed|was|werd|kon|konden)\b",
+    _I,
+)
+
+
+def _near_start(text: str) -> bool:
+    """Say whether a sentence opens applying from tomorrow, next week or a coming weekday."""
+    lower = text.lower()
+    if not any(w in lower for w in ("vanaf", "from", "starting")):
+        return False
+    for mt in _NEAR_START_RE.finditer(text):
+        left, right = _sentence_bounds(text, mt.start(), mt.end())
+        if _NEAR_APPLY_RE.search(text, left, right) and not _NEAR_NOT_RE.search(text, left, right):
+            return True
+    return False
+
+
 def announced(text: str) -> bool:
     """Say whether the text announces a later window (guide 7, upcoming)."""
     if says(_ANNOUNCED_RE, text) or _announces_opening(text) or _announces_round(text):
+        return True
+    if _near_start(text):
         return True
     lower = text.lower()
     return any(w in lower for w in ("start", "opent", "begint")) and says(_FRONTED_START_RE, text)
