@@ -15,6 +15,7 @@ from enum import StrEnum
 from tracker.windows import layout
 from tracker.windows.dates import TIME_PATTERN, Mention
 from tracker.windows.scan import WordHits, first_letter_guard, lowered
+from tracker.windows.status import QUICK_GONE
 
 _I = re.IGNORECASE
 
@@ -419,7 +420,11 @@ _CALL_PUBLISHED_RE = re.compile(
 _RAN_OUT_RE = re.compile(
     r"(?:subsidie)?plafond\s+(?:is\s+|was\s+|werd\s+)?(?:al\s+)?bereikt|budget\b[^.\n]{0,30}\bop\b"
     r"|geen\s+budget\b[^.\n]{0,40}\bmeer|budget\s+(?:was|is)\s+(?:al\s+)?(?:op|leeg|uitgeput)"
-    r"|ran\s+out|exhausted|uitgeput",
+    r"|ran\s+out|exhausted|uitgeput"
+    # a long name between ("Op 4 maart was het budget van de subsidie voor geveltuinen al op")
+    r"|budget\b[^.\n]{0,60}?\s(?:al|alweer|helemaal|volledig)\s+op(?=\s*(?:[.!;,]|$))"
+    # gone within a span of time that day ("was dinsdag al binnen een paar uur op")
+    r"|" + QUICK_GONE,
     _I,
 )
 _POSITIVE_RE = first_letter_guard(

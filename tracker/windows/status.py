@@ -37,6 +37,14 @@ _PARTIAL_RE = re.compile(
     r"|\bfor\s+(?:the\s+|these\s+|some\s+)?(?:regions?|categories|strands|lots|topics)\b",
     _I,
 )
+# Gone within a span of time: "binnen één dag leeg", "binnen twee dagen op", "binnen een paar uur
+# vergeven"; "op" must end the clause ("binnen twee weken op volledigheid gecontroleerd" is no
+# stop). Used by the early closures below and by the closing role of a dated clause (roles.py).
+QUICK_GONE = (
+    r"\bbinnen\s+(?:één|een|twee|drie|vier|vijf|zes|enkele|een\s+paar|\d+)\s+"
+    r"(?:dag|dagen|uur|uren|week|weken|minuten|kwartier)\s+(?:al\s+|helemaal\s+|volledig\s+)?"
+    r"(?:leeg|uitgeput|vergeven|opgebruikt|op(?=\s*(?:[.!;,]|$)))"
+)
 # Words that stop applications even inside a nominal window (budget exhausted, closed early).
 STOPPED_RE = re.compile(
     r"(?:subsidie)?plafond\s+(?:is\s+)?(?:al\s+)?bereikt|budget\s+is\s+(?:al\s+)?op\b"
@@ -596,10 +604,24 @@ _EARLY_CLOSURE_RE = re.compile(
     r"|\b(?:regeling|loket|ronde|tender|subsidie)\b(?:(?!\b(?:niet|geen|nooit)\b)[^.\n]){0,80}?"
     r"\b(?:was|waren|raakte|raakten)\s+(?:(?:al|direct|meteen|snel)\s+)*"
     r"(?:(?:binnen|na|in)\s+(?:één|een|enkele|twee|drie|\d+|een\s+paar)\s+"
-    r"(?:minuten|uur|uren|dag|dagen|week|weken)\s+)?(?:al\s+)?(?:leeg|vol|uitgeput|overtekend)\b",
+    r"(?:minuten|uur|uren|dag|dagen|week|weken)\s+)?(?:al\s+)?(?:leeg|vol|uitgeput|overtekend)\b"
+    # the money gone within a span of time, present or past ("De pot … was binnen een dag leeg",
+    # "de subsidie was binnen twee dagen op", "Het budget … was dinsdag al binnen een paar uur op")
+    r"|\b(?:\w*budget|pot(?:je)?|subsidie\w*|regeling|geld|bijdrage)\b"
+    r"(?:(?!\b(?:niet|geen|nooit|not|never)\b)[^.\n]){0,100}?"
+    r"\b(?:was|waren|werd|is|zijn|raakte)\s+(?:\w+\s+){0,2}?" + QUICK_GONE,
     _I,
 )
-_EARLY_CLOSURE_WORDS = ("bereikt", "was ", "waren ", "werd", "were ", "uitverkocht", "sold out")
+_EARLY_CLOSURE_WORDS = (
+    "bereikt", "was ", "waren ", "werd", "were ", "uitverkocht", "sold out", "binnen",
+)  # fmt: skip
+# An earlier round's closure ("Vorig jaar was het budget binnen een week uitgeput") does not stop
+# this year's window.
+_EARLIER_ROUND_RE = re.compile(
+    r"\b(?:vorig|verleden)\s+jaar\b|\bvorige\s+(?:ronde|keer|openstelling|tranche)\b"
+    r"|\blast\s+year\b|\bprevious\s+(?:round|call|year)\b",
+    _I,
+)
 
 
 # The deadline passed, said with words between ("De deadline voor het indienen van plannen is
@@ -637,6 +659,9 @@ def _early_closures(text: str, lower: str) -> list[int]:
         for mt in _EARLY_CLOSURE_RE.finditer(text)
         if not _CONDITIONAL_RE.search(text, max(0, mt.start() - 60), mt.start())
         and not _not_whole_stop(text, mt.start(), mt.end())
+        and not _EARLIER_ROUND_RE.search(
+            text, _sentence_bounds(text, mt.start(), mt.end())[0], mt.end()
+        )
     ]
 
 
