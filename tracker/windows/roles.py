@@ -287,7 +287,11 @@ NEGATIVE_WORDS = (
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
 # ("Nieuwe openstelling van de regeling … voor de periode van 11 januari …").
-_PERIOD_OF_RE = re.compile(r"\b(?:for|voor|over)\s+(?:the|de)\s+periode?\s+(?:from|van)\s*$", _I)
+# The "van" may be left out ("Compensatie wordt gegeven voor de periode 1 oktober 2022 tot en met
+# …").
+_PERIOD_OF_RE = re.compile(
+    r"\b(?:for|voor|over)\s+(?:the|de)\s+periode?\s+(?:(?:from|van)\s*)?$", _I
+)
 # The year or period a grant is for, said as its own span: "Een werkingsjaar loopt van 1
 # september t/m 31 augustus", "Het werkjaar waarop wordt beoordeeld, loopt van 1 juli 2020 tot
 # …", "een kalenderjaarsubsidie (1 januari t/m 31 december)", "the activity period runs from

@@ -287,7 +287,7 @@ _NEAR_START_RE = re.compile(
 # ... about applying or a scheme ("subsidie aan willen vragen, kunnen dat vanaf morgen doen") ...
 _NEAR_APPLY_RE = re.compile(
     r"aanvra|aan\s+(?:\w+\s+)?vragen|indien|aanmeld|subsidie|regeling|\bloket|\bapply|applica"
-    r"|submi",
+    r"|submi|ronde\b|tijdvak|oproep|budget|fonds\b|\bcall\b|\bgrants?\b",
     _I,
 )
 # ... and neither a stop nor a past ("Vanaf morgen kunt u geen aanvragen meer indienen").
@@ -297,14 +297,43 @@ _NEAR_NOT_RE = re.compile(
 )
 
 
+# The same near day with an opening verb instead of "vanaf" ("Morgen gaat het loket open", "De
+# gemeente opent morgen om 9.00 uur het subsidieloket", "Volgende week start de nieuwe ronde").
+_NEAR_DAY_RE = re.compile(
+    rf"\b(?:morgen|overmorgen|(?:volgende|komende)\s+week|(?:komende|aanstaande)\s+{_WEEKDAYS})\b"
+    r"|\b(?:tomorrow|next\s+week)\b",
+    _I,
+)
+_NEAR_OPEN_VERB_RE = re.compile(
+    r"\b(?:opent|openen|opens)\b"
+    # a start only of a round or period, not of a project ("Het project start morgen")
+    r"|\b(?:start|starten|starts|begint|beginnen)\s+(?:\w+\s+){0,3}?(?:\w*ronde|aanvraagperiode"
+    r"|tijdvak|openstelling|aanvragen|round|call)\b"
+    r"|\b(?:gaat|gaan)\b[^.\n]{0,60}?\b(?:open|van\s+start)\b"
+    r"|\b(?:wordt|worden)\b[^.\n]{0,60}?\b(?:opengesteld|geopend)\b|\bwill\s+open\b",
+    _I,
+)
+
+
 def _near_start(text: str) -> bool:
     """Say whether a sentence opens applying from tomorrow, next week or a coming weekday."""
     lower = text.lower()
-    if not any(w in lower for w in ("vanaf", "from", "starting")):
+    if any(w in lower for w in ("vanaf", "from", "starting")):
+        for mt in _NEAR_START_RE.finditer(text):
+            left, right = _sentence_bounds(text, mt.start(), mt.end())
+            if _NEAR_APPLY_RE.search(text, left, right) and not _NEAR_NOT_RE.search(
+                text, left, right
+            ):
+                return True
+    if not any(w in lower for w in ("morgen", "week", "komende", "aanstaande", "tomorrow")):
         return False
-    for mt in _NEAR_START_RE.finditer(text):
+    for mt in _NEAR_DAY_RE.finditer(text):
         left, right = _sentence_bounds(text, mt.start(), mt.end())
-        if _NEAR_APPLY_RE.search(text, left, right) and not _NEAR_NOT_RE.search(text, left, right):
+        if (
+            _NEAR_OPEN_VERB_RE.search(text, left, right)
+            and _NEAR_APPLY_RE.search(text, left, right)
+            and not _NEAR_NOT_RE.search(text, left, right)
+        ):
             return True
     return False
 
