@@ -921,7 +921,54 @@ def words_status(text: str, stopped: bool) -> str:
         return "upcoming"
     if _OPEN_RE.search(text) or _CLOSING_SOON_RE.search(text) or _headline_opened(text):
         return "open"
+    if _relative_open(text):
+        return "open"
     return "open" if _open_all_year(text) else "unknown"
+
+
+_REL_DAY = (
+    r"(?:vandaag|gisteren|vanochtend|vanmorgen|eergisteren|maandag|dinsdag|woensdag|donderdag"
+    r"|vrijdag|zaterdag|zondag|deze\s+week|today|yesterday)"
+)
+# Applying open since a day told only relative to the page ("Sinds maandag kunnen inwoners
+# subsidie aanvragen", "Vandaag is het subsidieloket geopend", "Het loket ging gisteren open"),
+# or still possible up to a near day ("Tot morgen kunt u nog aanvragen", "nog tot vrijdag",
+# "nog tot eind volgende week"): on an undated page the day stays null (guide 4.3), but the
+# window is running (guide 7: open; a scheme that closes soon is still open).
+_REL_OPEN_RE = re.compile(
+    rf"\bsinds\s+{_REL_DAY}\b|\bvanaf\s+(?:vandaag|vanochtend|vanmorgen|today)\b"
+    rf"|\b{_REL_DAY}\b[^.\n]{{0,80}}?\b(?:geopend|opengesteld|(?:ging|gingen)\s+(?:\w+\s+){{0,4}}?open)\b"
+    rf"|\b(?:ging|gingen|is|zijn|werd|werden)\s+(?:\w+\s+){{0,4}}?{_REL_DAY}\s+"
+    r"(?:\w+\s+){0,2}?(?:open|geopend|opengesteld)\b"
+    r"|\btot\s+(?:en\s+met\s+)?(?:morgen|overmorgen|maandag|dinsdag|woensdag|donderdag|vrijdag"
+    r"|zaterdag|zondag|(?:eind\s+)?(?:deze|volgende|komende)\s+week)\b",
+    _I,
+)
+# ... about applying or a scheme, and not stopped, negated, conditional or a weekly habit on the
+# way ("vragenuren elke donderdag, zolang de oproep geopend is"). "Vanaf maandag kunnen inwoners
+# …" is left alone: on an undated page that Monday may lie ahead.
+_REL_APPLY_RE = re.compile(
+    r"aanvra|aan\s+(?:\w+\s+)?vragen|indien|subsidie|regeling|\bloket|ronde\b|tijdvak|oproep"
+    r"|\bapply|applica",
+    _I,
+)
+_REL_NOT_RE = re.compile(
+    r"\b(?:niet|geen|gesloten|sluit|stopt?|gestopt|closed|not|als|indien|wanneer|zodra|zolang"
+    r"|elke|iedere|every|each)\b",
+    _I,
+)
+
+
+def _relative_open(text: str) -> bool:
+    """Say whether a sentence says applying runs now, from or up to a day told relatively."""
+    lower = text.lower()
+    if not any(w in lower for w in ("sinds", "vanaf", "tot ", "open", "today", "yesterday")):
+        return False
+    for mt in _REL_OPEN_RE.finditer(text):
+        left, right = _sentence_bounds(text, mt.start(), mt.end())
+        if _REL_APPLY_RE.search(text, left, right) and not _REL_NOT_RE.search(text, left, right):
+            return True
+    return False
 
 
 def _open_all_year(text: str) -> bool:
