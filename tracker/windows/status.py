@@ -91,7 +91,13 @@ STOPPED_RE = re.compile(
     r"|(?:plafond|budget)\b(?:[^.\n]|\.(?=\d)){0,60}?\b(?:is|zijn|werd|was)\s+(?:\w+\s+){0,2}?(?:volledig|geheel)"
     r"\s+(?:benut|besteed|vergeven|verdeeld|toegekend)\b"
     r"|\b(?:all\s+(?:our\s+|the\s+)?)?funds\s+(?:have|has)\s+(?:now\s+)?been\s+(?:fully\s+)?committed\b|niet\s+meer\s+in\s+behandeling|vooralsnog\s+niet\s+in"
-    r"\s+behandeling",
+    r"\s+behandeling"
+    # plain local-news wording: "De subsidie is niet meer aan te vragen", "Aanvragen kan niet
+    # meer", "Het geld is op." ("op" ends the clause: "Het geld is op de rekening gestort" is
+    # no stop), "De gemeente heeft de regeling stopgezet" (done, no date on the way)
+    r"|\bniet\s+meer\s+aan\s+te\s+vragen\b|\b(?:aanvragen|indienen)\s+kan\s+niet\s+meer\b"
+    r"|\bgeld\s+is\s+(?:nu\s+|al\s+|helaas\s+)*op(?=\s*(?:[.!;,]|$))"
+    r"|\b(?:heeft|hebben|is|zijn|werd|werden)\b[^.\n\d]{0,60}?\bstopgezet\b",
     _I | re.MULTILINE,
 )
 # A stop stated for later ("Vanaf dat moment zal het fonds geen aanvragen meer verwerken", "will
@@ -514,7 +520,7 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     STOPPED_RE: ("plafond", "budget", "pot ", "meer", "gesloten", "closed", "vol", "gestopt",
                  "potje", "beëindigd", "getrokken", "withdrawn", "cancel", "voorbij", "verstreken",
                  "afgelopen", "afgesloten", "no longer", "oversubscribed", "behandeling",
-                 "committed", "bereikt"),
+                 "committed", "bereikt", "geld", "stopgezet"),
     _ANNOUNCED_RE: ("later", "volgt", "announced", "open", "nog ", "start", "begin", "launch",
                     "verwacht"),
 }  # fmt: skip
@@ -524,10 +530,10 @@ _STOP_GATE_RE = first_letter_guard(
     re.compile(
         r"plafond|budget|pot(?:je)?\b|\bmeer\b|gesloten|closed|\bvol\b|gestopt|beëindigd|getrokken"
         r"|withdrawn|cancel|voorbij|verstreken|afgelopen|afgesloten|no\s+longer|oversubscribed"
-        r"|behandeling|committed|\bmaximum\b",
+        r"|behandeling|committed|\bmaximum\b|\bgeld\b|stopgezet",
         _I,
     ),
-    "abcgmnopvw",
+    "abcgmnopsvw",
 )
 
 
