@@ -739,6 +739,8 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         r.launch = not (_OPENED_TAIL_RE.match(after) or _ROUND_START_TAIL_RE.match(after))
     elif r.m.precision == "day" and _REOPEN_TAIL_RE.match(after):
         r.role, r.strong = OPEN, True
+    elif r.m.precision == "day" and _due_on(lead, after):
+        r.role, r.strong = CLOSE_INCL, True
     elif (first := _date_first_label(lead, after)) is not None:
         r.role, r.strong = (OPEN if first["open"] else CLOSE_INCL), True
     elif labels:
@@ -748,6 +750,36 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         r.role, r.strong = (OPEN if tail["open"] else CLOSE_INCL), True
     elif any(_is_label(label_lead, lb) for lb in _LABEL_RE.finditer(label_lead)):
         r.role, r.strong = WINDOW, True
+
+
+# A deadline said as the day by which an application must be in, with a plain "op": "Uw aanvraag
+# moet op 1 november binnen zijn", "Aanvragen moeten binnen zijn op 1 november", "Op 1 november
+# moet uw aanvraag zijn ingediend" (the day itself counts, like "uiterlijk op").
+_DUE_ON_LEAD_RE = re.compile(r"\b(?:moet|moeten|dient|dienen)\b[^.;:\n]{0,60}?\bop\s*$", _I)
+_IN_ON_LEAD_RE = re.compile(
+    r"\b(?:moet|moeten|dient|dienen)\b[^.;:\n]{0,40}?\b(?:binnen|ingediend|ontvangen)\s+"
+    r"(?:te\s+)?zijn\s+op\s*$",
+    _I,
+)
+_DUE_IN_RE = (
+    r"(?:(?:bij|door)\s+(?:ons|de\s+gemeente|het\s+college)\s+)?(?:binnen\s+(?:te\s+)?zijn"
+    r"|(?:zijn\s+)?(?:ingediend|ontvangen)(?:\s+zijn)?|in\s+(?:ons|het)\s+bezit\s+(?:\w+\s+){0,4}?zijn)\b"
+)
+_DUE_ON_TAIL_RE = re.compile(rf"^[\s,]*{_DUE_IN_RE}", _I)
+_DATE_FIRST_DUE_TAIL_RE = re.compile(
+    rf"^[\s,]*(?:moet|moeten|dient|dienen)\s+(?:[\w-]+\s+){{0,6}}?{_DUE_IN_RE}", _I
+)
+
+
+def _due_on(lead: str, after: str) -> bool:
+    """Say whether the date is the day an application must be in by ("moet op … binnen zijn")."""
+    if _IN_ON_LEAD_RE.search(lead[-110:]):
+        return True
+    if _DUE_ON_LEAD_RE.search(lead[-110:]):
+        return bool(_DUE_ON_TAIL_RE.match(after))
+    return bool(re.search(r"(?:^|[.:\n])\s*op\s*$", lead, _I)) and bool(
+        _DATE_FIRST_DUE_TAIL_RE.match(after)
+    )
 
 
 # A list item that names the stage submitted by its leading date after a colon ("- 12 June 2018:
