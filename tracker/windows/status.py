@@ -97,7 +97,14 @@ STOPPED_RE = re.compile(
     # no stop), "De gemeente heeft de regeling stopgezet" (done, no date on the way)
     r"|\bniet\s+meer\s+aan\s+te\s+vragen\b|\b(?:aanvragen|indienen)\s+kan\s+niet\s+meer\b"
     r"|\bgeld\s+is\s+(?:nu\s+|al\s+|helaas\s+)*op(?=\s*(?:[.!;,]|$))"
-    r"|\b(?:heeft|hebben|is|zijn|werd|werden)\b[^.\n\d]{0,60}?\bstopgezet\b",
+    r"|\b(?:heeft|hebben|is|zijn|werd|werden)\b[^.\n\d]{0,60}?\bstopgezet\b"
+    # "Het loket is dicht", "De regeling is (ruim) overtekend", "De subsidie is op, maar …"
+    # ("op" ends the clause: "de subsidie is op = op" is a rule, no stop)
+    r"|\b(?:loket|regeling|ronde|oproep)\s+is\s+(?:nu\s+|al\s+|helaas\s+)*dicht\b"
+    r"|\b(?:regeling|ronde|oproep|subsidie\w*)\b[^.?\n]{0,60}?\bis\s+"
+    r"(?:nu\s+|al\s+|ruim\s+|helaas\s+|fors\s+)*overtekend\b"
+    r"|\b(?:subsidie\w*|regeling|pot(?:je)?)\b[^.?\n]{0,60}?\bis\s+"
+    r"(?:nu\s+|al\s+|alweer\s+|helaas\s+)*op(?=\s*(?:[.!;,]|$))",
     _I | re.MULTILINE,
 )
 # A stop stated for later ("Vanaf dat moment zal het fonds geen aanvragen meer verwerken", "will
@@ -211,7 +218,12 @@ _FUTURE_TIME_RE = re.compile(
     + _NL_MONTH
     + r"\b"
     r"|\bde\s+komende\s+(?:maanden|weken)\b"
-    r"|\b(?:begin|medio|half|eind)\s+20\d\d\b",
+    r"|\b(?:begin|medio|half|eind)\s+20\d\d\b"
+    # a season or holiday ahead without a year ("Na de zomer komt er een nieuwe ronde", "In het
+    # najaar volgt een tweede ronde"); "binnenkort" alone stays no announcement (corpus
+    # w11_headline_wordt_geopend_guard)
+    r"|\bna\s+de\s+(?:zomer|zomervakantie|kerst|kerstvakantie|jaarwisseling)\b"
+    r"|\bin\s+het\s+(?:voorjaar|najaar)\b|\bin\s+de\s+(?:zomer|herfst|winter)\b",
     _I,
 )
 # The opening itself in the present tense: "wordt … opengesteld", "gaat … open", "gaan … van
@@ -223,9 +235,12 @@ _OPENING_VERB_RE = re.compile(
     # a coming round stated as being there: "Dit najaar is er een tweede ronde waarin …"
     r"|\b(?:is|komt)\s+er\s+(?:nog\s+)?een\s+(?:\w+\s+){0,2}?(?:\w*ronde|tijdvak|openstelling"
     r"|oproep)\b"
+    # "In het najaar volgt een tweede ronde"
+    r"|\b(?:volgt|volgen)\s+(?:er\s+)?(?:nog\s+)?een\s+(?:\w+\s+){0,2}?(?:\w*ronde|tijdvak"
+    r"|openstelling|oproep)\b"
     # applicants able to apply at that time: "MKB-bedrijven kunnen vanaf maart volgend jaar
     # subsidie aanvragen", "In de maand juni kunnen mbo-scholen een nieuwe aanvraag indienen"
-    r"|\b(?:kunnen|kan)\b[^.\n]{0,80}?\b(?:aanvragen|indienen)\b",
+    r"|\b(?:kunnen|kan|kunt)\b[^.\n]{0,80}?\b(?:aanvragen|indienen)\b",
     _I,
 )
 # A rule about every year, a negation or a past tense is not an announcement.
@@ -520,7 +535,8 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     STOPPED_RE: ("plafond", "budget", "pot ", "meer", "gesloten", "closed", "vol", "gestopt",
                  "potje", "beëindigd", "getrokken", "withdrawn", "cancel", "voorbij", "verstreken",
                  "afgelopen", "afgesloten", "no longer", "oversubscribed", "behandeling",
-                 "committed", "bereikt", "geld", "stopgezet"),
+                 "committed", "bereikt", "geld", "stopgezet", "dicht", "overtekend",
+                 "is op"),
     _ANNOUNCED_RE: ("later", "volgt", "announced", "open", "nog ", "start", "begin", "launch",
                     "verwacht"),
 }  # fmt: skip
@@ -530,10 +546,10 @@ _STOP_GATE_RE = first_letter_guard(
     re.compile(
         r"plafond|budget|pot(?:je)?\b|\bmeer\b|gesloten|closed|\bvol\b|gestopt|beëindigd|getrokken"
         r"|withdrawn|cancel|voorbij|verstreken|afgelopen|afgesloten|no\s+longer|oversubscribed"
-        r"|behandeling|committed|\bmaximum\b|\bgeld\b|stopgezet",
+        r"|behandeling|committed|\bmaximum\b|\bgeld\b|stopgezet|\bdicht\b|overtekend|\bis\s+op\b",
         _I,
     ),
-    "abcgmnopsvw",
+    "abcdgimnopsvw",
 )
 
 
@@ -947,11 +963,19 @@ _REL_OPEN_RE = re.compile(
     rf"|\b(?:ging|gingen|is|zijn|werd|werden)\s+(?:\w+\s+){{0,4}}?{_REL_DAY}\s+"
     r"(?:\w+\s+){0,2}?(?:open|geopend|opengesteld)\b"
     r"|\btot\s+(?:en\s+met\s+)?(?:morgen|overmorgen|maandag|dinsdag|woensdag|donderdag|vrijdag"
-    r"|zaterdag|zondag|(?:eind\s+)?(?:deze|volgende|komende)\s+week)\b",
+    r"|zaterdag|zondag|(?:eind\s+)?(?:deze|volgende|komende)\s+week)\b"
+    # reopened now, present tense ("De regeling staat weer open", "inwoners kunnen opnieuw
+    # subsidie aanvragen", "Aanvragen kan weer"); a time ahead makes it an announcement, which
+    # is looked up first
+    r"|\b(?:staat|staan)\s+(?:nu\s+)?(?:weer|opnieuw)\s+open\b"
+    r"|\b(?:kan|kunt|kunnen)\s+(?:\w+\s+){0,3}?(?:weer|opnieuw)\s+(?:\w+\s+){0,3}?"
+    r"(?:aanvragen|indienen|aangevraagd|ingediend)\b"
+    r"|\b(?:aanvragen|indienen)\s+kan\s+(?:nu\s+)?(?:weer|opnieuw)\b",
     _I,
 )
 # ... about applying or a scheme, and not stopped, negated, conditional or a weekly habit on the
-# way ("vragenuren elke donderdag, zolang de oproep geopend is"). "Vanaf maandag kunnen inwoners
+# way ("vragenuren elke donderdag, zolang de oproep geopend is"), nor a resubmission ("Een
+# afgewezen aanvraag kunt u opnieuw indienen"). "Vanaf maandag kunnen inwoners
 # …" is left alone: on an undated page that Monday may lie ahead.
 _REL_APPLY_RE = re.compile(
     r"aanvra|aan\s+(?:\w+\s+)?vragen|indien|subsidie|regeling|\bloket|ronde\b|tijdvak|oproep"
@@ -960,7 +984,7 @@ _REL_APPLY_RE = re.compile(
 )
 _REL_NOT_RE = re.compile(
     r"\b(?:niet|geen|gesloten|sluit|stopt?|gestopt|closed|not|als|indien|wanneer|zodra|zolang"
-    r"|elke|iedere|every|each)\b",
+    r"|elke|iedere|every|each|afgewezen|onvolledig\w*|aangevuld\w*)\b",
     _I,
 )
 
@@ -968,7 +992,10 @@ _REL_NOT_RE = re.compile(
 def _relative_open(text: str) -> bool:
     """Say whether a sentence says applying runs now, from or up to a day told relatively."""
     lower = text.lower()
-    if not any(w in lower for w in ("sinds", "vanaf", "tot ", "open", "today", "yesterday")):
+    if not any(
+        w in lower
+        for w in ("sinds", "vanaf", "tot ", "open", "today", "yesterday", "weer", "opnieuw")
+    ):
         return False
     for mt in _REL_OPEN_RE.finditer(text):
         left, right = _sentence_bounds(text, mt.start(), mt.end())
