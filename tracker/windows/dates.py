@@ -610,6 +610,29 @@ def _opening_today(text: str, published: date) -> list[tuple[int, Mention]]:
     ]  # fmt: skip
 
 
+# "Vandaag" itself on a dated page is the page's day, like a weekday word (guide 4.3): "Sinds
+# vandaag kunnen inwoners aanvragen", "Het loket is vandaag geopend", "Aanvragen kan tot en met
+# vandaag", "Vandaag sluit het loket". Not "vandaag de dag" (nowadays) nor a term counted from
+# it ("binnen zes weken na vandaag"); the roles decide whether the day bounds a window.
+_TODAY_WORD_RE = re.compile(
+    r"(?<!days\s)(?<!weeks\s)(?<!months\s)(?<!dagen\s)(?<!weken\s)(?<!maanden\s)"
+    r"(?<!dagen\sna\s)(?<!weken\sna\s)(?<!maanden\sna\s)(?<!days\safter\s)(?<!weeks\safter\s)"
+    r"\bvandaag\b(?!\s+de\s+dag\b)",
+    re.I,
+)
+
+
+def _today_words(text: str, published: date) -> list[tuple[int, Mention]]:
+    """Resolve a plain "vandaag" against the page's date."""
+    if "vandaag" not in text.lower():
+        return []
+    return [
+        (6, Mention(*mt.span(), published.day, published.month, published.year, "day",
+                    relative=True))
+        for mt in _TODAY_WORD_RE.finditer(text)
+    ]  # fmt: skip
+
+
 def _back_references(text: str, chosen: list[Mention]) -> list[Mention]:
     """Add "op de 17e" when an earlier date has day 17: the same date, written short."""
     out: list[Mention] = []
@@ -635,6 +658,7 @@ def find_mentions(text: str, published: date | None = None) -> list[Mention]:
     if published is not None:
         candidates += _relative_days(text, published)
         candidates += _opening_today(text, published)
+        candidates += _today_words(text, published)
     for _, m in sorted(candidates, key=lambda pm: (pm[0], -(pm[1].end - pm[1].start))):
         if any(m.start < e and s < m.end for s, e in taken):
             continue

@@ -99,7 +99,9 @@ _TAIL_RE = re.compile(
     # "6 juli was de deadline voor het indienen", "1 March is the closing date", "1 april is de
     # uiterste inleverdatum voor de aanvragen"
     r"|(?:is|was|werd|wordt)\s+(?:de|the)\s+(?:\w+\s+)?(?:deadline|sluitingsdatum|einddatum"
-    r"|\w*indiendatum|inleverdatum|closing\s+date)))\b",
+    r"|\w*indiendatum|inleverdatum|closing\s+date)"
+    # "Vandaag is de laatste dag waarop u kunt aanvragen", "30 juni is de laatste dag om …"
+    r"|(?:is|was)\s+(?:de|the)\s+(?:laatste|last)\s+(?:dag|day)))\b",
     _I,
 )
 # A separable verb around the date: "Het loket gaat op 1 september … open".

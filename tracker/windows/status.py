@@ -964,6 +964,10 @@ _REL_OPEN_RE = re.compile(
     r"(?:\w+\s+){0,2}?(?:open|geopend|opengesteld)\b"
     r"|\btot\s+(?:en\s+met\s+)?(?:morgen|overmorgen|maandag|dinsdag|woensdag|donderdag|vrijdag"
     r"|zaterdag|zondag|(?:eind\s+)?(?:deze|volgende|komende)\s+week)\b"
+    # the last day is today ("Vandaag is de laatste dag waarop u kunt aanvragen", "Aanvragen
+    # kan tot en met vandaag", "Vandaag sluit het loket"): closing soon, so open (guide 7)
+    r"|\btot\s+(?:en\s+met\s+)?vandaag\b(?!\s+(?:zijn|waren|is|was|heeft|hebben)\b)"
+    r"|\bvandaag\s+(?:is\s+de\s+laatste\s+dag|sluit)\b"
     # reopened now, present tense ("De regeling staat weer open", "inwoners kunnen opnieuw
     # subsidie aanvragen", "Aanvragen kan weer"); a time ahead makes it an announcement, which
     # is looked up first
@@ -983,7 +987,7 @@ _REL_APPLY_RE = re.compile(
     _I,
 )
 _REL_NOT_RE = re.compile(
-    r"\b(?:niet|geen|gesloten|sluit|stopt?|gestopt|closed|not|als|indien|wanneer|zodra|zolang"
+    r"(?<!vandaag\s)\b(?:niet|geen|gesloten|sluit|stopt?|gestopt|closed|not|als|indien|wanneer|zodra|zolang"
     r"|elke|iedere|every|each|afgewezen|onvolledig\w*|aangevuld\w*)\b",
     _I,
 )
@@ -994,7 +998,17 @@ def _relative_open(text: str) -> bool:
     lower = text.lower()
     if not any(
         w in lower
-        for w in ("sinds", "vanaf", "tot ", "open", "today", "yesterday", "weer", "opnieuw")
+        for w in (
+            "sinds",
+            "vanaf",
+            "tot ",
+            "open",
+            "today",
+            "yesterday",
+            "weer",
+            "opnieuw",
+            "vandaag",
+        )
     ):
         return False
     for mt in _REL_OPEN_RE.finditer(text):
