@@ -614,23 +614,28 @@ def _opening_today(text: str, published: date) -> list[tuple[int, Mention]]:
 # vandaag kunnen inwoners aanvragen", "Het loket is vandaag geopend", "Aanvragen kan tot en met
 # vandaag", "Vandaag sluit het loket". Not "vandaag de dag" (nowadays) nor a term counted from
 # it ("binnen zes weken na vandaag"); the roles decide whether the day bounds a window.
+# "Morgen" and "overmorgen" the same, one or two days on ("Het loket opent morgen om 9.00 uur"),
+# not the noun ("de morgen", "'s morgens", "deze morgen").
 _TODAY_WORD_RE = re.compile(
     r"(?<!days\s)(?<!weeks\s)(?<!months\s)(?<!dagen\s)(?<!weken\s)(?<!maanden\s)"
     r"(?<!dagen\sna\s)(?<!weken\sna\s)(?<!maanden\sna\s)(?<!days\safter\s)(?<!weeks\safter\s)"
-    r"\bvandaag\b(?!\s+de\s+dag\b)",
+    r"(?<!\bde\s)(?<!\bdeze\s)(?<!['’]s\s)(?<!elke\s)(?<!iedere\s)"
+    r"\b(?:(?P<today>vandaag)\b(?!\s+de\s+dag\b)|(?P<after>over)?morgen\b)",
     re.I,
 )
 
 
 def _today_words(text: str, published: date) -> list[tuple[int, Mention]]:
-    """Resolve a plain "vandaag" against the page's date."""
-    if "vandaag" not in text.lower():
+    """Resolve a plain "vandaag", "morgen" or "overmorgen" against the page's date."""
+    lower = text.lower()
+    if "vandaag" not in lower and "morgen" not in lower:
         return []
-    return [
-        (6, Mention(*mt.span(), published.day, published.month, published.year, "day",
-                    relative=True))
-        for mt in _TODAY_WORD_RE.finditer(text)
-    ]  # fmt: skip
+    found = []
+    for mt in _TODAY_WORD_RE.finditer(text):
+        day = published + timedelta(days=0 if mt["today"] else 2 if mt["after"] else 1)
+        m = Mention(*mt.span(), day.day, day.month, day.year, "day", relative=True)
+        found.append((6, m))
+    return found
 
 
 def _back_references(text: str, chosen: list[Mention]) -> list[Mention]:

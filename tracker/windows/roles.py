@@ -606,6 +606,19 @@ def _per_stop(cue: str, lead: str, clause: str, r: Role) -> bool:
     )
 
 
+# Applying no longer possible from a day ("Vanaf 2 mei kunt u geen aanvragen meer indienen",
+# "Per 1 juli is aanvragen niet meer mogelijk"): a stop from that day, so the window's last day
+# is the day before, as with "vóór" (guide 3).
+_NO_MORE_TAIL_RE = re.compile(
+    r"[^.;\n]{0,60}?(?:\bgeen\b[^.;\n]{0,60}?\b(?:aanvra\w*|indien\w*|aangevraagd|ingediend)\b"
+    r"[^.;\n]{0,40}?\bmeer\b"
+    r"|\bgeen\b[^.;\n]{0,50}?\bmeer\b[^.;\n]{0,40}?\b(?:aanvra\w*|indien\w*|aangevraagd|ingediend)\b"
+    r"|\b(?:aanvragen|indienen|aanvraag)\b[^.;\n]{0,40}?\bniet\s+meer\s+(?:mogelijk|kan)\b"
+    r"|\bniet\s+meer\s+(?:worden\s+)?(?:aangevraagd|ingediend|aanvragen|indienen)\b)",
+    _I,
+)
+
+
 # The submitting itself was stopped, not the regulation ("De regeling is per 1-1-2024
 # beëindigd" stays a decoy): "De indieningsperiode is per 21 oktober beëindigd".
 _WINDOW_STOP_RE = re.compile(
@@ -691,6 +704,10 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         return  # "sinds mei 2017 uitgeput": when the money ran out, no opening
     if adj and adj["open"] and _per_stop(adj.group(0), lead, clause, r):
         r.role, r.strong, r.positive, r.cue = CLOSE_INCL, True, True, "per"
+        return
+    if adj and adj["open"] and _NO_MORE_TAIL_RE.match(clause, r.m.end - r.clause[0]):
+        # "Vanaf 2 mei kunt u geen aanvragen meer indienen": the day before is the last one
+        r.role, r.strong, r.positive, r.cue = CLOSE_EXCL, True, True, "no-more"
         return
     if adj and adj["open"] and adj.group(0).split()[0].lower() == "van":
         labelled = _CLOSE_LABEL_VAN_RE.search(lead, 0, len(lead) - len(adj.group(0)))
