@@ -81,6 +81,8 @@ _LABEL_RE = first_letter_guard(
         r"|submission\s+dates?"
         # plural labels ("met uiterlijke indieningsdata 15 april en 15 oktober")
         r"|(?:sluitings|indienings|indien|inlever)data\b"
+        # "Er zijn drie indienmomenten per jaar: 1 februari, 1 juni en 1 oktober"
+        r"|(?:indien|inlever|aanvraag)moment(?:en)?\b"
         # "due" as a word: not inside "individuele", "residue" or "overdue"
         r"|indieningsdatum|(?<![a-z])due\b|end\s+(?:of\s+)?submissions?(?:\s+calls?)?"
         # the submission itself ("de definitieve indiening via het e-loket op 1 maart 2022")
@@ -429,6 +431,8 @@ _RAN_OUT_RE = re.compile(
     r"|ran\s+out|exhausted|uitgeput"
     # a long name between ("Op 4 maart was het budget van de subsidie voor geveltuinen al op")
     r"|budget\b[^.\n]{0,60}?\s(?:al|alweer|helemaal|volledig)\s+op(?=\s*(?:[.!;,]|$))"
+    # the money, not the budget ("Dinsdagmiddag was het geld al op")
+    r"|\b(?:was|is)\s+het\s+geld\s+(?:al\s+|alweer\s+|helemaal\s+)?op(?=\s*(?:[.!;,]|$))"
     # gone within a span of time that day ("was dinsdag al binnen een paar uur op")
     r"|" + QUICK_GONE,
     _I,

@@ -645,7 +645,7 @@ def _past_closures(text: str, lower: str) -> list[int]:
 _EARLY_CLOSURE_RE = re.compile(
     r"\b(?:subsidie)?plafond\s+(?:was|werd|waren)\s+(?:(?:al|direct|meteen|snel|binnen)\s+)*"
     r"bereikt\b"
-    r"|\b(?:budget|pot|plafond|funds?|money)\b(?:(?!\b(?:niet|geen|nooit|not|never)\b)[^.\n]){0,100}?"
+    r"|\b(?:budget|pot|plafond|funds?|money|geld)\b(?:(?!\b(?:niet|geen|nooit|not|never)\b)[^.\n]){0,100}?"
     r"\b(?:was|waren|werd|werden|were)\s+(?:(?:al|direct|meteen|snel|ruim|volledig|helaas|ook"
     r"|already|quickly|fully)\s+)*(?:uitgeput|overschreden|overtekend|overvraagd|leeg|exhausted"
     r"|oversubscribed|used\s+up|op\b(?!\s+\d))"
