@@ -74,6 +74,8 @@ _LABEL_RE = first_letter_guard(
         # "cut off dates" with a space (UK trusts) as a noun only: "will be cut off" is a verb
         r"|cut-?off(?:\s+dates?)?|cut\s+off\s+dates?"
         r"|(?<!be)sluit(?:en|ing)?|closes?|uiterste\s+\w*datum|indiendatum"
+        # past tense ("sloot donderdag om 14.00 uur"), not "besloot"/"besloten"
+        r"|(?<!be)slo(?:ot|ten)\b"
         r"|(?:af)?gesloten(?!\s+(?:verklaard|tot|van))"
         r"|inleverdatum"
         # the English counterpart of "indiendatum" ("The submission date for the Vici is 14

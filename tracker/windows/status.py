@@ -660,7 +660,12 @@ _EARLY_CLOSURE_RE = re.compile(
     # "de subsidie was binnen twee dagen op", "Het budget … was dinsdag al binnen een paar uur op")
     r"|\b(?:\w*budget|pot(?:je)?|subsidie\w*|regeling|geld|bijdrage)\b"
     r"(?:(?!\b(?:niet|geen|nooit|not|never)\b)[^.\n]){0,100}?"
-    r"\b(?:was|waren|werd|is|zijn|raakte)\s+(?:\w+\s+){0,2}?" + QUICK_GONE,
+    r"\b(?:was|waren|werd|is|zijn|raakte)\s+(?:\w+\s+){0,2}?" + QUICK_GONE + r"|"
+    # the span first ("binnen vijf uur was de pot leeg", "na twee dagen was het geld op")
+    r"\b(?:binnen|na)\s+(?:één|een|twee|drie|vier|vijf|zes|enkele|een\s+paar|\d+)\s+"
+    r"(?:dag|dagen|uur|uren|week|weken|minuten|kwartier)\s+(?:was|waren|is|zijn)\s+"
+    r"(?:het|de|ons)\s+(?:\w*budget|pot(?:je)?|geld|subsidie\w*)\s+(?:al\s+|helemaal\s+)?"
+    r"(?:leeg|uitgeput|vergeven|op(?=\s*(?:[.!;,]|$)))",
     _I,
 )
 _EARLY_CLOSURE_WORDS = (
