@@ -620,7 +620,9 @@ _TODAY_WORD_RE = re.compile(
     r"(?<!days\s)(?<!weeks\s)(?<!months\s)(?<!dagen\s)(?<!weken\s)(?<!maanden\s)"
     r"(?<!dagen\sna\s)(?<!weken\sna\s)(?<!maanden\sna\s)(?<!days\safter\s)(?<!weeks\safter\s)"
     r"(?<!\bde\s)(?<!\bdeze\s)(?<!['’]s\s)(?<!elke\s)(?<!iedere\s)"
-    r"\b(?:(?P<today>vandaag)\b(?!\s+de\s+dag\b)|(?P<after>over)?morgen\b)",
+    # a bare "tot vandaag" is "until now" in a news story ("de aanvraagronde uitstellen tot
+    # vandaag", "Tot vandaag zijn 300 aanvragen gedaan"); "tot en met vandaag" stays a day
+    r"\b(?:(?<!\btot\s)(?P<today>vandaag)\b(?!\s+de\s+dag\b)|(?P<after>over)?morgen\b)",
     re.I,
 )
 
