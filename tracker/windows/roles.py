@@ -230,7 +230,8 @@ _NEGATIVE_RE = first_letter_guard(
         r"|verslag|rapportage|vaststelling|verantwoording|declarat|uitbetal|betaling|payment"
         # the participles ("De subsidie wordt vóór 1 juli uitbetaald", "uitgekeerd",
         # "overgemaakt"): a payment date (guide 8)
-        r"|uitbetaald|\bbetaald\b|uitgekeerd|overgemaakt"
+        r"|uitbetaald|\b(?:wordt|worden|werd|werden)\s+(?:\w+\s+){0,3}?betaald\b|uitgekeerd"
+        r"|overgemaakt"
         r"|uitslag|bezwaar|vragen\s+stellen|questions|ter\s*inzage|zienswijze|staatscourant\s+van"
         # ("stand per" only as a word: "als xls-bestand per e-mail ingediend" is a channel)
         r"|\b(?:regeling|besluit)\s+van\b|verordening\s+per\b|\bstand\s+per|\bseizoen(?:en)?\b|sportseizoen|speelseizoen|begrotingsjaar"

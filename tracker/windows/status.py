@@ -977,7 +977,9 @@ _REL_OPEN_RE = re.compile(
     # subsidie aanvragen", "Aanvragen kan weer"); a time ahead makes it an announcement, which
     # is looked up first
     r"|\b(?:staat|staan)\s+(?:nu\s+)?(?:weer|opnieuw)\s+open\b"
-    r"|\b(?:kan|kunt|kunnen)\s+(?:\w+\s+){0,3}?(?:weer|opnieuw)\s+(?:\w+\s+){0,3}?"
+    # (not at a time named before: "kunnen dan weer aanvragen indienen", "straks weer")
+    r"|\b(?:kan|kunt|kunnen)\s+(?:(?!(?:dan|straks|later|pas|daarna)\b)\w+\s+){0,3}?"
+    r"(?:weer|opnieuw)\s+(?:\w+\s+){0,3}?"
     r"(?:aanvragen|indienen|aangevraagd|ingediend)\b"
     r"|\b(?:aanvragen|indienen)\s+kan\s+(?:nu\s+)?(?:weer|opnieuw)\b",
     _I,
