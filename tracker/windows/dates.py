@@ -370,7 +370,21 @@ def _attach_time(text: str, m: Mention, floor: int) -> Mention:
         t = time_of(before)
         if t is not None:
             return replace(m, start=before.start(), time=t)
+    verb = _VERB_THEN_TIME_RE.match(text, m.end)
+    if verb and (after := TIME_AFTER_RE.match(text, verb.end())) is not None:
+        t = time_of(after)
+        if t is not None:  # the span stays the date's, so the verb still tells its role
+            return replace(m, time=t)
     return m
+
+
+# Dutch verb-second order after a fronted date: "Op 30 juni sluit het loket om 17.00 uur", "Op
+# 1 juni gaat het loket om 9.00 uur open": the "om" time is that date's.
+_VERB_THEN_TIME_RE = re.compile(
+    r"\s+(?:sluit|sluiten|sloot|opent|openen|opende|gaat|gaan|ging|start|starten|begint)\s+"
+    r"(?:[\w-]+\s+){1,6}?(?=om\s+\d)",
+    re.IGNORECASE,
+)
 
 
 def _year(s: str | None) -> int | None:

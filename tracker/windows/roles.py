@@ -383,7 +383,8 @@ _TALLY_TAIL_RE = re.compile(
 )
 # "Op 20 februari is de oproep geopend", "Maandag om 10.00 uur ging het loket open".
 _OPENED_TAIL_RE = re.compile(
-    r"^[\s,]*(?:is|werd|zijn|werden|ging|gaat|gingen|gaan|wordt)\b[^.;:\n]{0,80}?"
+    # (a clock time on the way keeps its dot: "gaat het loket om 9.00 uur open")
+    r"^[\s,]*(?:is|werd|zijn|werden|ging|gaat|gingen|gaan|wordt)\b(?:[^.;:\n]|(?<=\d)[.:](?=\d)){0,80}?"
     r"\b(?:geopend|opengesteld|open|gestart|opengegaan)\b",
     _I,
 )
