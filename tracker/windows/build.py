@@ -642,6 +642,8 @@ def _announces_future_close(raw: _Raw, pos: int, text: str, today: date) -> bool
     c = raw.close_r
     if c is None or raw.closes is None or raw.closes < today:
         return False
+    if c.cue == "no-more" and c.clause[0] <= pos < c.clause[1]:
+        return True  # "Vanaf 2 mei kunt u geen aanvragen meer indienen": the stop is that closing
     if (
         abs(pos - c.m.start) > _STOP_REACH
         or "\n\n" in text[min(pos, c.m.start) : max(pos, c.m.start)]

@@ -384,7 +384,21 @@ def _attach_time(text: str, m: Mention, floor: int) -> Mention:
         t = time_of(before)
         if t is not None:
             return replace(m, start=before.start(), time=t)
+    verb = _VERB_THEN_TIME_RE.match(text, m.end)
+    if verb and (after := TIME_AFTER_RE.match(text, verb.end())) is not None:
+        t = time_of(after)
+        if t is not None:  # the span stays the date's, so the verb still tells its role
+            return replace(m, time=t)
     return m
+
+
+# Dutch verb-second order after a fronted date: "Op 30 juni sluit het loket om 17.00 uur", "Op
+# 1 juni gaat het loket om 9.00 uur open": the "om" time is that date's.
+_VERB_THEN_TIME_RE = re.compile(
+    r"\s+(?:sluit|sluiten|sloot|opent|openen|opende|gaat|gaan|ging|start|starten|begint)\s+"
+    r"(?:[\w-]+\s+){1,6}?(?=om\s+\d)",
+    re.IGNORECASE,
+)
 
 
 def _year(s: str | None) -> int | None:
@@ -665,6 +679,36 @@ def _opening_today(text: str, published: date) -> list[tuple[int, Mention]]:
     ]  # fmt: skip
 
 
+# "Vandaag" itself on a dated page is the page's day, like a weekday word (guide 4.3): "Sinds
+# vandaag kunnen inwoners aanvragen", "Het loket is vandaag geopend", "Aanvragen kan tot en met
+# vandaag", "Vandaag sluit het loket". Not "vandaag de dag" (nowadays) nor a term counted from
+# it ("binnen zes weken na vandaag"); the roles decide whether the day bounds a window.
+# "Morgen" and "overmorgen" the same, one or two days on ("Het loket opent morgen om 9.00 uur"),
+# not the noun ("de morgen", "'s morgens", "deze morgen").
+_TODAY_WORD_RE = re.compile(
+    r"(?<!days\s)(?<!weeks\s)(?<!months\s)(?<!dagen\s)(?<!weken\s)(?<!maanden\s)"
+    r"(?<!dagen\sna\s)(?<!weken\sna\s)(?<!maanden\sna\s)(?<!days\safter\s)(?<!weeks\safter\s)"
+    r"(?<!\bde\s)(?<!\bdeze\s)(?<!['’]s\s)(?<!elke\s)(?<!iedere\s)"
+    # a bare "tot vandaag" is "until now" in a news story ("de aanvraagronde uitstellen tot
+    # vandaag", "Tot vandaag zijn 300 aanvragen gedaan"); "tot en met vandaag" stays a day
+    r"\b(?:(?<!\btot\s)(?P<today>vandaag)\b(?!\s+de\s+dag\b)|(?P<after>over)?morgen\b)",
+    re.I,
+)
+
+
+def _today_words(text: str, published: date) -> list[tuple[int, Mention]]:
+    """Resolve a plain "vandaag", "morgen" or "overmorgen" against the page's date."""
+    lower = text.lower()
+    if "vandaag" not in lower and "morgen" not in lower:
+        return []
+    found = []
+    for mt in _TODAY_WORD_RE.finditer(text):
+        day = published + timedelta(days=0 if mt["today"] else 2 if mt["after"] else 1)
+        m = Mention(*mt.span(), day.day, day.month, day.year, "day", relative=True)
+        found.append((6, m))
+    return found
+
+
 def _back_references(text: str, chosen: list[Mention]) -> list[Mention]:
     """Add "op de 17e" when an earlier date has day 17: the same date, written short."""
     out: list[Mention] = []
@@ -690,6 +734,7 @@ def find_mentions(text: str, published: date | None = None) -> list[Mention]:
     if published is not None:
         candidates += _relative_days(text, published)
         candidates += _opening_today(text, published)
+        candidates += _today_words(text, published)
     for _, m in sorted(candidates, key=lambda pm: (pm[0], -(pm[1].end - pm[1].start))):
         if any(m.start < e and s < m.end for s, e in taken):
             continue

@@ -15,6 +15,7 @@ from enum import StrEnum
 from tracker.windows import layout
 from tracker.windows.dates import TIME_PATTERN, Mention
 from tracker.windows.scan import WordHits, first_letter_guard, lowered
+from tracker.windows.status import QUICK_GONE
 
 _I = re.IGNORECASE
 
@@ -73,6 +74,8 @@ _LABEL_RE = first_letter_guard(
         # "cut off dates" with a space (UK trusts) as a noun only: "will be cut off" is a verb
         r"|cut-?off(?:\s+dates?)?|cut\s+off\s+dates?"
         r"|(?<!be)sluit(?:en|ing)?|closes?|uiterste\s+\w*datum|indiendatum"
+        # past tense ("sloot donderdag om 14.00 uur"), not "besloot"/"besloten"
+        r"|(?<!be)slo(?:ot|ten)\b"
         r"|(?:af)?gesloten(?!\s+(?:verklaard|tot|van))"
         r"|inleverdatum"
         # the English counterpart of "indiendatum" ("The submission date for the Vici is 14
@@ -80,6 +83,8 @@ _LABEL_RE = first_letter_guard(
         r"|submission\s+dates?"
         # plural labels ("met uiterlijke indieningsdata 15 april en 15 oktober")
         r"|(?:sluitings|indienings|indien|inlever)data\b"
+        # "Er zijn drie indienmomenten per jaar: 1 februari, 1 juni en 1 oktober"
+        r"|(?:indien|inlever|aanvraag)moment(?:en)?\b"
         # "due" as a word: not inside "individuele", "residue" or "overdue"
         r"|indieningsdatum|(?<![a-z])due\b|end\s+(?:of\s+)?submissions?(?:\s+calls?)?"
         # the submission itself ("de definitieve indiening via het e-loket op 1 maart 2022")
@@ -103,7 +108,9 @@ _TAIL_RE = re.compile(
     # "6 juli was de deadline voor het indienen", "1 March is the closing date", "1 april is de
     # uiterste inleverdatum voor de aanvragen"
     r"|(?:is|was|werd|wordt)\s+(?:de|the)\s+(?:\w+\s+)?(?:deadline|sluitingsdatum|einddatum"
-    r"|\w*indiendatum|inleverdatum|closing\s+date)))\b",
+    r"|\w*indiendatum|inleverdatum|closing\s+date)"
+    # "Vandaag is de laatste dag waarop u kunt aanvragen", "30 juni is de laatste dag om …"
+    r"|(?:is|was)\s+(?:de|the)\s+(?:laatste|last)\s+(?:dag|day)))\b",
     _I,
 )
 # A separable verb around the date: "Het loket gaat op 1 september … open".
@@ -228,6 +235,10 @@ _NEGATIVE_RE = first_letter_guard(
         r"|information\s+days?|informational\s+sessions?|infosessie|infodag|informatiedag"
         r"|info\s+session|informatiesessie|evaluat|results|resultaten|signature|grant\s+agreement"
         r"|verslag|rapportage|vaststelling|verantwoording|declarat|uitbetal|betaling|payment"
+        # the participles ("De subsidie wordt vóór 1 juli uitbetaald", "uitgekeerd",
+        # "overgemaakt"): a payment date (guide 8)
+        r"|uitbetaald|\b(?:wordt|worden|werd|werden)\s+(?:\w+\s+){0,3}?betaald\b|uitgekeerd"
+        r"|overgemaakt"
         r"|uitslag|bezwaar|vragen\s+stellen|questions|ter\s*inzage|zienswijze|staatscourant\s+van"
         # ("stand per" only as a word: "als xls-bestand per e-mail ingediend" is a channel)
         # the regulation itself extended by whole years ("Deze subsidieregeling is met een jaar
@@ -274,10 +285,18 @@ _NEGATIVE_RE = first_letter_guard(
         # 01/01/2021", "Programme Closing Date 31/12/2027", "Programme period: …"): its term, not a
         # call's window (a programme period named in a sentence may sit beside a real opening)
         r"|\bprogram(?:me)?\s+(?:opening|closing|start|end)\s+date\b"
-        r"|\bprogram(?:me)?\s+period\s*(?::|\n)",
+        r"|\bprogram(?:me)?\s+period\s*(?::|\n)"
+        # the costs a grant makes up for, with their period ("compensatie voor de toegenomen
+        # energiekosten in de periode 1 juli 2023 tot …", "costs incurred between …"): the cost
+        # period, not the window (guide 8, like a project period)
+        # (not "Voor de energiekosten kunt u in de periode … aanvragen": the applying is there)
+        r"|(?:kosten|lasten|uitgaven)\s+(?:(?!(?:kun|kunt|kan|kunnen|moet|moeten|mag|mogen|dient"
+        r"|dienen|u|je|jij|wij|we)\b)\w+\s+){0,3}?(?:in|over|gedurende|tijdens)\s+de\s+"
+        r"(?:periode|maanden)\b"
+        r"|\bcosts?\s+(?:\w+\s+){0,2}?(?:incurred|made)\s+(?:in|during|between|from)\b",
         _I,
     ),
-    "abcdefghijlmnopqrstuvwz",
+    "abcdefghijklmnopqrstuvwz",
 )
 # Every match of _NEGATIVE_RE contains one of these words (tests/windows/test_gates.py checks
 # this against the pattern): where none starts inside a clause, the pattern need not run.
@@ -296,11 +315,16 @@ NEGATIVE_WORDS = (
     "vergadering", "zitting", "aantal", "number", "raad", "college", "staten", "term", "viering",
     "herdenking", "jubileum", "thema", "commemorat", "memorial", "anniversary", "celebration",
     "jubilee", "theme", "uitvoering", "toegekend", "beoordeeld", "behandeld", "program",
+    "kosten", "lasten", "uitgaven", "cost", "betaald", "uitgekeerd", "overgemaakt",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
 # ("Nieuwe openstelling van de regeling … voor de periode van 11 januari …").
-_PERIOD_OF_RE = re.compile(r"\b(?:for|voor|over)\s+(?:the|de)\s+periode?\s+(?:from|van)\s*$", _I)
+# The "van" may be left out ("Compensatie wordt gegeven voor de periode 1 oktober 2022 tot en met
+# …").
+_PERIOD_OF_RE = re.compile(
+    r"\b(?:for|voor|over)\s+(?:the|de)\s+periode?\s+(?:(?:from|van)\s*)?$", _I
+)
 # The clause is about the request to settle a grant, not about applying, however far its date
 # stands from the subject: "Een aanvraag tot subsidievaststelling als bedoeld in artikel 6, …,
 # waaraan … bescheiden ontbreken, kan worden gecompleteerd tot en met 1 mei 2013" (guide 8).
@@ -419,7 +443,8 @@ _TALLY_TAIL_RE = re.compile(
 # may be a full scheme name ("Op 11 april 2017 is het aanvraagloket voor de regeling
 # MKB-innovatiestimulering Regio en Topsectoren voor Oost-Nederland (MIT OOST) geopend").
 _OPENED_TAIL_RE = re.compile(
-    r"^[\s,]*(?:is|werd|zijn|werden|ging|gaat|gingen|gaan|wordt)\b[^.;:\n]{0,130}?"
+    # (a clock time on the way keeps its dot: "gaat het loket om 9.00 uur open")
+    r"^[\s,]*(?:is|werd|zijn|werden|ging|gaat|gingen|gaan|wordt)\b(?:[^.;:\n]|(?<=\d)[.:](?=\d)){0,130}?"
     r"\b(?:geopend|opengesteld|open|gestart|opengegaan)\b",
     _I,
 )
@@ -482,7 +507,13 @@ _RAN_OUT_RE = re.compile(
     r"|plafond(?:\s+[\w-]+){0,4}?\s+(?:is|was|werd)\s+(?:al\s+)?op\s+(?:(?!niet\b|nog\b)(?:[^.;\n]|(?<=\d)\.(?=\d)))"
     r"{1,45}?\bbereikt\b"
     r"|geen\s+budget\b[^.\n]{0,40}\bmeer|budget\s+(?:was|is)\s+(?:al\s+)?(?:op|leeg|uitgeput)"
-    r"|ran\s+out|exhausted|uitgeput",
+    r"|ran\s+out|exhausted|uitgeput"
+    # a long name between ("Op 4 maart was het budget van de subsidie voor geveltuinen al op")
+    r"|budget\b[^.\n]{0,60}?\s(?:al|alweer|helemaal|volledig)\s+op(?=\s*(?:[.!;,]|$))"
+    # the money, not the budget ("Dinsdagmiddag was het geld al op")
+    r"|\b(?:was|is)\s+het\s+geld\s+(?:al\s+|alweer\s+|helemaal\s+)?op(?=\s*(?:[.!;,]|$))"
+    # gone within a span of time that day ("was dinsdag al binnen een paar uur op")
+    r"|" + QUICK_GONE,
     _I,
 )
 _POSITIVE_RE = first_letter_guard(
@@ -676,6 +707,19 @@ def _per_stop(cue: str, lead: str, clause: str, r: Role) -> bool:
     )
 
 
+# Applying no longer possible from a day ("Vanaf 2 mei kunt u geen aanvragen meer indienen",
+# "Per 1 juli is aanvragen niet meer mogelijk"): a stop from that day, so the window's last day
+# is the day before, as with "vóór" (guide 3).
+_NO_MORE_TAIL_RE = re.compile(
+    r"[^.;\n]{0,60}?(?:\bgeen\b[^.;\n]{0,60}?\b(?:aanvra\w*|indien\w*|aangevraagd|ingediend)\b"
+    r"[^.;\n]{0,40}?\bmeer\b"
+    r"|\bgeen\b[^.;\n]{0,50}?\bmeer\b[^.;\n]{0,40}?\b(?:aanvra\w*|indien\w*|aangevraagd|ingediend)\b"
+    r"|\b(?:aanvragen|indienen|aanvraag)\b[^.;\n]{0,40}?\bniet\s+meer\s+(?:mogelijk|kan)\b"
+    r"|\bniet\s+meer\s+(?:worden\s+)?(?:aangevraagd|ingediend|aanvragen|indienen)\b)",
+    _I,
+)
+
+
 # The submitting itself was stopped, not the regulation ("De regeling is per 1-1-2024
 # beëindigd" stays a decoy): "De indieningsperiode is per 21 oktober beëindigd".
 _WINDOW_STOP_RE = re.compile(
@@ -762,6 +806,10 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
     if adj and adj["open"] and _per_stop(adj.group(0), lead, clause, r):
         r.role, r.strong, r.positive, r.cue = CLOSE_INCL, True, True, "per"
         return
+    if adj and adj["open"] and _NO_MORE_TAIL_RE.match(clause, r.m.end - r.clause[0]):
+        # "Vanaf 2 mei kunt u geen aanvragen meer indienen": the day before is the last one
+        r.role, r.strong, r.positive, r.cue = CLOSE_EXCL, True, True, "no-more"
+        return
     if adj and adj["open"] and adj.group(0).split()[0].lower() == "van":
         labelled = _CLOSE_LABEL_VAN_RE.search(lead, 0, len(lead) - len(adj.group(0)))
         if labelled:  # "een deadline van 31 maart", "de eerdere sluitingsdatum van 1 juni"
@@ -812,6 +860,8 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         r.launch = not (_OPENED_TAIL_RE.match(after) or _ROUND_START_TAIL_RE.match(after))
     elif r.m.precision == "day" and _REOPEN_TAIL_RE.match(after):
         r.role, r.strong = OPEN, True
+    elif r.m.precision == "day" and _due_on(lead, after):
+        r.role, r.strong = CLOSE_INCL, True
     elif (first := _date_first_label(lead, after)) is not None:
         r.role, r.strong = (OPEN if first["open"] else CLOSE_INCL), True
     elif labels:
@@ -821,6 +871,36 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         r.role, r.strong = (OPEN if tail["open"] else CLOSE_INCL), True
     elif any(_is_label(label_lead, lb) for lb in _LABEL_RE.finditer(label_lead)):
         r.role, r.strong = WINDOW, True
+
+
+# A deadline said as the day by which an application must be in, with a plain "op": "Uw aanvraag
+# moet op 1 november binnen zijn", "Aanvragen moeten binnen zijn op 1 november", "Op 1 november
+# moet uw aanvraag zijn ingediend" (the day itself counts, like "uiterlijk op").
+_DUE_ON_LEAD_RE = re.compile(r"\b(?:moet|moeten|dient|dienen)\b[^.;:\n]{0,60}?\bop\s*$", _I)
+_IN_ON_LEAD_RE = re.compile(
+    r"\b(?:moet|moeten|dient|dienen)\b[^.;:\n]{0,40}?\b(?:binnen|ingediend|ontvangen)\s+"
+    r"(?:te\s+)?zijn\s+op\s*$",
+    _I,
+)
+_DUE_IN_RE = (
+    r"(?:(?:bij|door)\s+(?:ons|de\s+gemeente|het\s+college)\s+)?(?:binnen\s+(?:te\s+)?zijn"
+    r"|(?:zijn\s+)?(?:ingediend|ontvangen)(?:\s+zijn)?|in\s+(?:ons|het)\s+bezit\s+(?:\w+\s+){0,4}?zijn)\b"
+)
+_DUE_ON_TAIL_RE = re.compile(rf"^[\s,]*{_DUE_IN_RE}", _I)
+_DATE_FIRST_DUE_TAIL_RE = re.compile(
+    rf"^[\s,]*(?:moet|moeten|dient|dienen)\s+(?:[\w-]+\s+){{0,6}}?{_DUE_IN_RE}", _I
+)
+
+
+def _due_on(lead: str, after: str) -> bool:
+    """Say whether the date is the day an application must be in by ("moet op … binnen zijn")."""
+    if _IN_ON_LEAD_RE.search(lead[-110:]):
+        return True
+    if _DUE_ON_LEAD_RE.search(lead[-110:]):
+        return bool(_DUE_ON_TAIL_RE.match(after))
+    return bool(re.search(r"(?:^|[.:\n])\s*op\s*$", lead, _I)) and bool(
+        _DATE_FIRST_DUE_TAIL_RE.match(after)
+    )
 
 
 # A list item that names the stage submitted by its leading date after a colon ("- 12 June 2018:

@@ -37,6 +37,14 @@ _PARTIAL_RE = re.compile(
     r"|\bfor\s+(?:the\s+|these\s+|some\s+)?(?:regions?|categories|strands|lots|topics)\b",
     _I,
 )
+# Gone within a span of time: "binnen één dag leeg", "binnen twee dagen op", "binnen een paar uur
+# vergeven"; "op" must end the clause ("binnen twee weken op volledigheid gecontroleerd" is no
+# stop). Used by the early closures below and by the closing role of a dated clause (roles.py).
+QUICK_GONE = (
+    r"\bbinnen\s+(?:één|een|twee|drie|vier|vijf|zes|enkele|een\s+paar|\d+)\s+"
+    r"(?:dag|dagen|uur|uren|week|weken|minuten|kwartier)\s+(?:al\s+|helemaal\s+|volledig\s+)?"
+    r"(?:leeg|uitgeput|vergeven|opgebruikt|op(?=\s*(?:[.!;,]|$)))"
+)
 # Words that stop applications even inside a nominal window (budget exhausted, closed early).
 STOPPED_RE = re.compile(
     r"(?:subsidie)?plafond\s+(?:is\s+)?(?:al\s+)?bereikt|budget\s+is\s+(?:al\s+)?op\b"
@@ -91,7 +99,20 @@ STOPPED_RE = re.compile(
     r"|(?:plafond|budget)\b(?:[^.\n]|\.(?=\d)){0,60}?\b(?:is|zijn|werd|was)\s+(?:\w+\s+){0,2}?(?:volledig|geheel)"
     r"\s+(?:benut|besteed|vergeven|verdeeld|toegekend)\b"
     r"|\b(?:all\s+(?:our\s+|the\s+)?)?funds\s+(?:have|has)\s+(?:now\s+)?been\s+(?:fully\s+)?committed\b|niet\s+meer\s+in\s+behandeling|vooralsnog\s+niet\s+in"
-    r"\s+behandeling",
+    r"\s+behandeling"
+    # plain local-news wording: "De subsidie is niet meer aan te vragen", "Aanvragen kan niet
+    # meer", "Het geld is op." ("op" ends the clause: "Het geld is op de rekening gestort" is
+    # no stop), "De gemeente heeft de regeling stopgezet" (done, no date on the way)
+    r"|\bniet\s+meer\s+aan\s+te\s+vragen\b|\b(?:aanvragen|indienen)\s+kan\s+niet\s+meer\b"
+    r"|\bgeld\s+is\s+(?:nu\s+|al\s+|helaas\s+)*op(?=\s*(?:[.!;,]|$))"
+    r"|\b(?:heeft|hebben|is|zijn|werd|werden)\b[^.\n\d]{0,60}?\bstopgezet\b"
+    # "Het loket is dicht", "De regeling is (ruim) overtekend", "De subsidie is op, maar …"
+    # ("op" ends the clause: "de subsidie is op = op" is a rule, no stop)
+    r"|\b(?:loket|regeling|ronde|oproep)\s+is\s+(?:nu\s+|al\s+|helaas\s+)*dicht\b"
+    r"|\b(?:regeling|ronde|oproep|subsidie\w*)\b[^.?\n]{0,60}?\bis\s+"
+    r"(?:nu\s+|al\s+|ruim\s+|helaas\s+|fors\s+)*overtekend\b"
+    r"|\b(?:subsidie\w*|regeling|pot(?:je)?)\b[^.?\n]{0,60}?\bis\s+"
+    r"(?:nu\s+|al\s+|alweer\s+|helaas\s+)*op(?=\s*(?:[.!;,]|$))",
     _I | re.MULTILINE,
 )
 # A stop stated for later ("Vanaf dat moment zal het fonds geen aanvragen meer verwerken", "will
@@ -216,7 +237,12 @@ _FUTURE_TIME_RE = re.compile(
     + _NL_MONTH
     + r"\b"
     r"|\bde\s+komende\s+(?:maanden|weken)\b"
-    r"|\b(?:begin|medio|half|eind)\s+20\d\d\b",
+    r"|\b(?:begin|medio|half|eind)\s+20\d\d\b"
+    # a season or holiday ahead without a year ("Na de zomer komt er een nieuwe ronde", "In het
+    # najaar volgt een tweede ronde"); "binnenkort" alone stays no announcement (corpus
+    # w11_headline_wordt_geopend_guard)
+    r"|\bna\s+de\s+(?:zomer|zomervakantie|kerst|kerstvakantie|jaarwisseling)\b"
+    r"|\bin\s+het\s+(?:voorjaar|najaar)\b|\bin\s+de\s+(?:zomer|herfst|winter)\b",
     _I,
 )
 # The opening itself in the present tense: "wordt … opengesteld", "gaat … open", "gaan … van
@@ -228,9 +254,12 @@ _OPENING_VERB_RE = re.compile(
     # a coming round stated as being there: "Dit najaar is er een tweede ronde waarin …"
     r"|\b(?:is|komt)\s+er\s+(?:nog\s+)?een\s+(?:\w+\s+){0,2}?(?:\w*ronde|tijdvak|openstelling"
     r"|oproep)\b"
+    # "In het najaar volgt een tweede ronde"
+    r"|\b(?:volgt|volgen)\s+(?:er\s+)?(?:nog\s+)?een\s+(?:\w+\s+){0,2}?(?:\w*ronde|tijdvak"
+    r"|openstelling|oproep)\b"
     # applicants able to apply at that time: "MKB-bedrijven kunnen vanaf maart volgend jaar
     # subsidie aanvragen", "In de maand juni kunnen mbo-scholen een nieuwe aanvraag indienen"
-    r"|\b(?:kunnen|kan)\b[^.\n]{0,80}?\b(?:aanvragen|indienen)\b"
+    r"|\b(?:kunnen|kan|kunt)\b[^.\n]{0,80}?\b(?:aanvragen|indienen)\b"
     # a round said to go in at that time: "een derde ronde, die eind 2023 moet ingaan"
     r"|\b(?:\w*ronde|tijdvak|openstelling|oproep|tender|aanvraagperiode)\b[^.\n]{0,60}?"
     r"\b(?:in\s*gaan|in\s*gaat)\b",
@@ -306,6 +335,69 @@ _LAST_CALL_RE = re.compile(
     r"|\b(?:last|final)\s+(?:call|round)\b[^.\n]{0,80}?\b(?:took\s+place|was\s+held)\b",
     _I,
 )
+_WEEKDAYS = r"(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)"
+# Applying possible from a day told only relative to an unknown page date ("kunnen dat vanaf
+# morgen doen", "vanaf volgende week kunnen clubs aanvragen", "from tomorrow"): the day cannot
+# be resolved (guide 4.3), but the window lies ahead, so upcoming with dates null (guide 7).
+_NEAR_START_RE = re.compile(
+    r"\bvanaf\s+(?:morgen|overmorgen|volgende\s+week|komende\s+week"
+    rf"|(?:komende|aanstaande|volgende)\s+{_WEEKDAYS})\b"
+    r"|\b(?:from|starting)\s+(?:tomorrow|next\s+week"
+    r"|next\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
+    _I,
+)
+# ... about applying or a scheme ("subsidie aan willen vragen, kunnen dat vanaf morgen doen") ...
+_NEAR_APPLY_RE = re.compile(
+    r"aanvra|aan\s+(?:\w+\s+)?vragen|indien|aanmeld|subsidie|regeling|\bloket|\bapply|applica"
+    r"|submi|ronde\b|tijdvak|oproep|budget|fonds\b|\bcall\b|\bgrants?\b",
+    _I,
+)
+# ... and neither a stop nor a past ("Vanaf morgen kunt u geen aanvragen meer indienen").
+_NEAR_NOT_RE = re.compile(
+    r"\b(?:niet|geen|stopt?|sluit|gesloten|no\s+longer|not|closes?|closed|was|werd|kon|konden)\b",
+    _I,
+)
+
+
+# The same near day with an opening verb instead of "vanaf" ("Morgen gaat het loket open", "De
+# gemeente opent morgen om 9.00 uur het subsidieloket", "Volgende week start de nieuwe ronde").
+_NEAR_DAY_RE = re.compile(
+    rf"\b(?:morgen|overmorgen|(?:volgende|komende)\s+week|(?:komende|aanstaande)\s+{_WEEKDAYS})\b"
+    r"|\b(?:tomorrow|next\s+week)\b",
+    _I,
+)
+_NEAR_OPEN_VERB_RE = re.compile(
+    r"\b(?:opent|openen|opens)\b"
+    # a start only of a round or period, not of a project ("Het project start morgen")
+    r"|\b(?:start|starten|starts|begint|beginnen)\s+(?:\w+\s+){0,3}?(?:\w*ronde|aanvraagperiode"
+    r"|tijdvak|openstelling|aanvragen|round|call)\b"
+    r"|\b(?:gaat|gaan)\b[^.\n]{0,60}?\b(?:open|van\s+start)\b"
+    r"|\b(?:wordt|worden)\b[^.\n]{0,60}?\b(?:opengesteld|geopend)\b|\bwill\s+open\b",
+    _I,
+)
+
+
+def _near_start(text: str) -> bool:
+    """Say whether a sentence opens applying from tomorrow, next week or a coming weekday."""
+    lower = text.lower()
+    if any(w in lower for w in ("vanaf", "from", "starting")):
+        for mt in _NEAR_START_RE.finditer(text):
+            left, right = _sentence_bounds(text, mt.start(), mt.end())
+            if _NEAR_APPLY_RE.search(text, left, right) and not _NEAR_NOT_RE.search(
+                text, left, right
+            ):
+                return True
+    if not any(w in lower for w in ("morgen", "week", "komende", "aanstaande", "tomorrow")):
+        return False
+    for mt in _NEAR_DAY_RE.finditer(text):
+        left, right = _sentence_bounds(text, mt.start(), mt.end())
+        if (
+            _NEAR_OPEN_VERB_RE.search(text, left, right)
+            and _NEAR_APPLY_RE.search(text, left, right)
+            and not _NEAR_NOT_RE.search(text, left, right)
+        ):
+            return True
+    return False
 
 
 def announced(text: str) -> bool:
@@ -313,6 +405,8 @@ def announced(text: str) -> bool:
     if says(_NO_LATER_RE, text):
         return False  # "No new calls will be opened" denies the announcement
     if says(_ANNOUNCED_RE, text) or _announces_opening(text) or _announces_round(text):
+        return True
+    if _near_start(text):
         return True
     lower = text.lower()
     return any(w in lower for w in ("start", "opent", "begint")) and says(_FRONTED_START_RE, text)
@@ -493,7 +587,8 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     STOPPED_RE: ("plafond", "budget", "pot ", "meer", "gesloten", "closed", "vol", "gestopt",
                  "potje", "beëindigd", "getrokken", "withdrawn", "cancel", "voorbij", "verstreken",
                  "afgelopen", "afgesloten", "no longer", "oversubscribed", "behandeling",
-                 "committed", "bereikt"),
+                 "committed", "bereikt", "geld", "stopgezet", "dicht", "overtekend",
+                 "is op"),
     _ANNOUNCED_RE: ("later", "volg", "announced", "open", "nog ", "start", "begin", "launch",
                     "verwacht", "kom", "follow", "planned", "scheduled", "foreseen"),
 }  # fmt: skip
@@ -503,10 +598,10 @@ _STOP_GATE_RE = first_letter_guard(
     re.compile(
         r"plafond|budget|pot(?:je)?\b|\bmeer\b|gesloten|closed|\bvol\b|gestopt|beëindigd|getrokken"
         r"|withdrawn|cancel|voorbij|verstreken|afgelopen|afgesloten|no\s+longer|oversubscribed"
-        r"|behandeling|committed|\bmaximum\b",
+        r"|behandeling|committed|\bmaximum\b|\bgeld\b|stopgezet|\bdicht\b|overtekend|\bis\s+op\b",
         _I,
     ),
-    "abcgmnopvw",
+    "abcdgimnopsvw",
 )
 
 
@@ -620,7 +715,7 @@ def _past_closures(text: str, lower: str) -> list[int]:
 _EARLY_CLOSURE_RE = re.compile(
     r"\b(?:subsidie)?plafond\s+(?:was|werd|waren)\s+(?:(?:al|direct|meteen|snel|binnen)\s+)*"
     r"bereikt\b"
-    r"|\b(?:budget|pot|plafond|funds?|money)\b(?:(?!\b(?:niet|geen|nooit|not|never)\b)[^.\n]){0,100}?"
+    r"|\b(?:budget|pot|plafond|funds?|money|geld)\b(?:(?!\b(?:niet|geen|nooit|not|never)\b)[^.\n]){0,100}?"
     r"\b(?:was|waren|werd|werden|were)\s+(?:(?:al|direct|meteen|snel|ruim|volledig|helaas|ook"
     r"|already|quickly|fully)\s+)*(?:uitgeput|overschreden|overtekend|overvraagd|leeg|exhausted"
     r"|oversubscribed|used\s+up|op\b(?!\s+\d))"
@@ -630,10 +725,29 @@ _EARLY_CLOSURE_RE = re.compile(
     r"|\b(?:regeling|loket|ronde|tender|subsidie)\b(?:(?!\b(?:niet|geen|nooit)\b)[^.\n]){0,80}?"
     r"\b(?:was|waren|raakte|raakten)\s+(?:(?:al|direct|meteen|snel)\s+)*"
     r"(?:(?:binnen|na|in)\s+(?:één|een|enkele|twee|drie|\d+|een\s+paar)\s+"
-    r"(?:minuten|uur|uren|dag|dagen|week|weken)\s+)?(?:al\s+)?(?:leeg|vol|uitgeput|overtekend)\b",
+    r"(?:minuten|uur|uren|dag|dagen|week|weken)\s+)?(?:al\s+)?(?:leeg|vol|uitgeput|overtekend)\b"
+    # the money gone within a span of time, present or past ("De pot … was binnen een dag leeg",
+    # "de subsidie was binnen twee dagen op", "Het budget … was dinsdag al binnen een paar uur op")
+    r"|\b(?:\w*budget|pot(?:je)?|subsidie\w*|regeling|geld|bijdrage)\b"
+    r"(?:(?!\b(?:niet|geen|nooit|not|never)\b)[^.\n]){0,100}?"
+    r"\b(?:was|waren|werd|is|zijn|raakte)\s+(?:\w+\s+){0,2}?" + QUICK_GONE + r"|"
+    # the span first ("binnen vijf uur was de pot leeg", "na twee dagen was het geld op")
+    r"\b(?:binnen|na)\s+(?:één|een|twee|drie|vier|vijf|zes|enkele|een\s+paar|\d+)\s+"
+    r"(?:dag|dagen|uur|uren|week|weken|minuten|kwartier)\s+(?:was|waren|is|zijn)\s+"
+    r"(?:het|de|ons)\s+(?:\w*budget|pot(?:je)?|geld|subsidie\w*)\s+(?:al\s+|helemaal\s+)?"
+    r"(?:leeg|uitgeput|vergeven|op(?=\s*(?:[.!;,]|$)))",
     _I,
 )
-_EARLY_CLOSURE_WORDS = ("bereikt", "was ", "waren ", "werd", "were ", "uitverkocht", "sold out")
+_EARLY_CLOSURE_WORDS = (
+    "bereikt", "was ", "waren ", "werd", "were ", "uitverkocht", "sold out", "binnen",
+)  # fmt: skip
+# An earlier round's closure ("Vorig jaar was het budget binnen een week uitgeput") does not stop
+# this year's window.
+_EARLIER_ROUND_RE = re.compile(
+    r"\b(?:vorig|verleden)\s+jaar\b|\bvorige\s+(?:ronde|keer|openstelling|tranche)\b"
+    r"|\blast\s+year\b|\bprevious\s+(?:round|call|year)\b",
+    _I,
+)
 
 
 # The deadline passed, said with words between ("De deadline voor het indienen van plannen is
@@ -671,6 +785,9 @@ def _early_closures(text: str, lower: str) -> list[int]:
         for mt in _EARLY_CLOSURE_RE.finditer(text)
         if not _CONDITIONAL_RE.search(text, max(0, mt.start() - 60), mt.start())
         and not _not_whole_stop(text, mt.start(), mt.end())
+        and not _EARLIER_ROUND_RE.search(
+            text, _sentence_bounds(text, mt.start(), mt.end())[0], mt.end()
+        )
     ]
 
 
@@ -927,7 +1044,81 @@ def words_status(text: str, stopped: bool) -> str:
         return "open"
     if says(_NO_LATER_RE, text) or says(_LAST_CALL_RE, text):
         return "closed"
+    if _relative_open(text):
+        return "open"
     return "open" if _open_all_year(text) else "unknown"
+
+
+_REL_DAY = (
+    r"(?:vandaag|gisteren|vanochtend|vanmorgen|eergisteren|maandag|dinsdag|woensdag|donderdag"
+    r"|vrijdag|zaterdag|zondag|deze\s+week|today|yesterday)"
+)
+# Applying open since a day told only relative to the page ("Sinds maandag kunnen inwoners
+# subsidie aanvragen", "Vandaag is het subsidieloket geopend", "Het loket ging gisteren open"),
+# or still possible up to a near day ("Tot morgen kunt u nog aanvragen", "nog tot vrijdag",
+# "nog tot eind volgende week"): on an undated page the day stays null (guide 4.3), but the
+# window is running (guide 7: open; a scheme that closes soon is still open).
+_REL_OPEN_RE = re.compile(
+    rf"\bsinds\s+{_REL_DAY}\b|\bvanaf\s+(?:vandaag|vanochtend|vanmorgen|today)\b"
+    rf"|\b{_REL_DAY}\b[^.\n]{{0,80}}?\b(?:geopend|opengesteld|(?:ging|gingen)\s+(?:\w+\s+){{0,4}}?open)\b"
+    rf"|\b(?:ging|gingen|is|zijn|werd|werden)\s+(?:\w+\s+){{0,4}}?{_REL_DAY}\s+"
+    r"(?:\w+\s+){0,2}?(?:open|geopend|opengesteld)\b"
+    r"|\btot\s+(?:en\s+met\s+)?(?:morgen|overmorgen|maandag|dinsdag|woensdag|donderdag|vrijdag"
+    r"|zaterdag|zondag|(?:eind\s+)?(?:deze|volgende|komende)\s+week)\b"
+    # the last day is today ("Vandaag is de laatste dag waarop u kunt aanvragen", "Aanvragen
+    # kan tot en met vandaag", "Vandaag sluit het loket"): closing soon, so open (guide 7)
+    r"|\btot\s+(?:en\s+met\s+)?vandaag\b(?!\s+(?:zijn|waren|is|was|heeft|hebben)\b)"
+    r"|\bvandaag\s+(?:is\s+de\s+laatste\s+dag|sluit)\b"
+    # reopened now, present tense ("De regeling staat weer open", "inwoners kunnen opnieuw
+    # subsidie aanvragen", "Aanvragen kan weer"); a time ahead makes it an announcement, which
+    # is looked up first
+    r"|\b(?:staat|staan)\s+(?:nu\s+)?(?:weer|opnieuw)\s+open\b"
+    # (not at a time named before: "kunnen dan weer aanvragen indienen", "straks weer")
+    r"|\b(?:kan|kunt|kunnen)\s+(?:(?!(?:dan|straks|later|pas|daarna)\b)\w+\s+){0,3}?"
+    r"(?:weer|opnieuw)\s+(?:\w+\s+){0,3}?"
+    r"(?:aanvragen|indienen|aangevraagd|ingediend)\b"
+    r"|\b(?:aanvragen|indienen)\s+kan\s+(?:nu\s+)?(?:weer|opnieuw)\b",
+    _I,
+)
+# ... about applying or a scheme, and not stopped, negated, conditional or a weekly habit on the
+# way ("vragenuren elke donderdag, zolang de oproep geopend is"), nor a resubmission ("Een
+# afgewezen aanvraag kunt u opnieuw indienen"). "Vanaf maandag kunnen inwoners
+# …" is left alone: on an undated page that Monday may lie ahead.
+_REL_APPLY_RE = re.compile(
+    r"aanvra|aan\s+(?:\w+\s+)?vragen|indien|subsidie|regeling|\bloket|ronde\b|tijdvak|oproep"
+    r"|\bapply|applica",
+    _I,
+)
+_REL_NOT_RE = re.compile(
+    r"(?<!vandaag\s)\b(?:niet|geen|gesloten|sluit|stopt?|gestopt|closed|not|als|indien|wanneer|zodra|zolang"
+    r"|elke|iedere|every|each|afgewezen|onvolledig\w*|aangevuld\w*)\b",
+    _I,
+)
+
+
+def _relative_open(text: str) -> bool:
+    """Say whether a sentence says applying runs now, from or up to a day told relatively."""
+    lower = text.lower()
+    if not any(
+        w in lower
+        for w in (
+            "sinds",
+            "vanaf",
+            "tot ",
+            "open",
+            "today",
+            "yesterday",
+            "weer",
+            "opnieuw",
+            "vandaag",
+        )
+    ):
+        return False
+    for mt in _REL_OPEN_RE.finditer(text):
+        left, right = _sentence_bounds(text, mt.start(), mt.end())
+        if _REL_APPLY_RE.search(text, left, right) and not _REL_NOT_RE.search(text, left, right):
+            return True
+    return False
 
 
 def _open_all_year(text: str) -> bool:
