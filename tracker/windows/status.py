@@ -117,7 +117,9 @@ STOPPED_RE = re.compile(
 )
 # A stop stated for later ("Vanaf dat moment zal het fonds geen aanvragen meer verwerken", "will
 # no longer accept"): not yet stopped (guide 7: a scheme that will close soon is still open).
-_FUTURE_STOP_RE = re.compile(r"\b(?:zal|zullen|will)\b[^.\n]{0,40}$", _I)
+# Also "binnenkort"/"soon" ("waardoor het binnenkort niet meer mogelijk is de subsidie aan te
+# vragen", "will soon no longer be possible"): closing soon, so still open.
+_FUTURE_STOP_RE = re.compile(r"\b(?:zal|zullen|will|binnenkort|soon)\b[^.\n]{0,40}$", _I)
 # "Na volgende week geen aanvragen meer": it closes soon, so it is still open (guide 7).
 _CLOSING_SOON_RE = re.compile(r"\bna\s+(?:volgende|komende)\s+week\b", _I)
 # "De ISDE loopt in 2020 door": the scheme goes on, whatever its next budget.
