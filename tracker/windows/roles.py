@@ -233,7 +233,7 @@ _NEGATIVE_RE = first_letter_guard(
         r"|\bbesluit|beslis|beschikking|decision|preadvies|uitsluitsel"
         r"|pre-?check|telefonisch|(?<!on)bereikbaar|openingstijden|bijeenkomst|webinar|info\s*days?"
         r"|information\s+days?|informational\s+sessions?|infosessie|infodag|informatiedag"
-        r"|info\s+session|informatiesessie|evaluat|results|resultaten|signature|grant\s+agreement"
+        r"|info\s+session|information\s+sessions?|informatiesessie|evaluat|results|resultaten|signature|grant\s+agreement"
         r"|verslag|rapportage|vaststelling|verantwoording|declarat|uitbetal|betaling|payment"
         # the participles ("De subsidie wordt vóór 1 juli uitbetaald", "uitgekeerd",
         # "overgemaakt"): a payment date (guide 8)
@@ -1241,6 +1241,30 @@ def _pronoun_for_applying(text: str, before: tuple[int, int, bool], cs: int) -> 
     return bool(_POSITIVE_RE.search(text, ps, pe))
 
 
+# A pronoun for the deadline named in the sentence before, moved to a new day: "Een andere
+# wijziging heeft betrekking op de deadline. Deze is vervroegd naar 16 december 2019", "The
+# closing date has changed. It has been extended to 30 June". The new day is the closing.
+_DEADLINE_NOUN_RE = re.compile(
+    r"\bdeadline|sluitingsdatum|einddatum|uiterste\s+(?:in)?dien\w*datum|indieningstermijn"
+    r"|\bclosing\s+date|submission\s+date",
+    _I,
+)
+_PRONOUN_MOVED_RE = re.compile(
+    r"\s*(?:die|deze|dit|dat|het|it|this)\s+(?:is|wordt|werd|was|has\s+been|is\s+being)\s+"
+    r"(?:\w+\s+){0,2}?(?:verlengd|verschoven|verplaatst|uitgesteld|vervroegd|extended|postponed"
+    r"|moved|brought\s+forward)\s+(?:naar|tot\s+en\s+met|to)\s*$",
+    _I,
+)
+
+
+def _pronoun_deadline_moved(text: str, before: tuple[int, int, bool], cs: int, pos: int) -> bool:
+    """Say whether the clause at cs moves, by a pronoun, the deadline of the sentence before."""
+    ps, pe, _ = before
+    if text[pe : pe + 1] not in (".", "!") or not _DEADLINE_NOUN_RE.search(text, ps, pe):
+        return False
+    return bool(_PRONOUN_MOVED_RE.fullmatch(text, cs, pos))
+
+
 # A later sentence that takes the date up as the start of applying: "Vanaf 1 juni aanstaande heeft
 # het bestuur 20 miljoen euro beschikbaar gesteld … Vanaf die datum gaat het loket open".
 _FROM_THAT_DATE_RE = re.compile(
@@ -1524,6 +1548,13 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.negative = True
         if r.role in (CLOSE_INCL, CLOSE_EXCL) and _MOVED_TO_RE.search(lead[-40:]):
             r.amends = True
+        elif (
+            r.role == NONE
+            and not r.negative
+            and ci > 0
+            and _pronoun_deadline_moved(text, spans[ci - 1], cs, m.start)
+        ):
+            r.role, r.positive, r.amends = CLOSE_INCL, True, True
         if (
             head_negative
             and not own_negative

@@ -117,7 +117,9 @@ STOPPED_RE = re.compile(
 )
 # A stop stated for later ("Vanaf dat moment zal het fonds geen aanvragen meer verwerken", "will
 # no longer accept"): not yet stopped (guide 7: a scheme that will close soon is still open).
-_FUTURE_STOP_RE = re.compile(r"\b(?:zal|zullen|will)\b[^.\n]{0,40}$", _I)
+# Also "binnenkort"/"soon" ("waardoor het binnenkort niet meer mogelijk is de subsidie aan te
+# vragen", "will soon no longer be possible"): closing soon, so still open.
+_FUTURE_STOP_RE = re.compile(r"\b(?:zal|zullen|will|binnenkort|soon)\b[^.\n]{0,40}$", _I)
 # "Na volgende week geen aanvragen meer": it closes soon, so it is still open (guide 7).
 _CLOSING_SOON_RE = re.compile(r"\bna\s+(?:volgende|komende)\s+week\b", _I)
 # "De ISDE loopt in 2020 door": the scheme goes on, whatever its next budget.
@@ -433,6 +435,12 @@ _OPEN_RE = re.compile(
     # "The … Call for proposals 2024 is open to receive … proposals"
     r"|\b(?:is|are)\s+(?:now\s+)?open\s+(?:to\s+(?:receive|accept)|for\s+(?:proposals|applications))\b"
     r"|(?:is|zijn)\s+(?:nu\s+)?(?:opengesteld|geopend)\b(?!\s+(?:op\s+)?(?:maandag|van\s+\d))|(?:has|have)\s+(?:been\s+)?launched"
+    # the perfect with the scheme between the verbs ("Begin april 2019 is een nieuwe
+    # subsidieregeling voor regionale publieke omroepen opengesteld door het ministerie"), not
+    # negated and not followed by the day it opens
+    r"|\b(?:is|zijn)\s+(?:een\s+|de\s+|het\s+)?(?:nieuwe\s+|tweede\s+|derde\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:\w*regeling|\w*subsidie\w*|oproep|\w*ronde|loket|tijdvak)\b"
+    r"(?:(?!\b(?:niet|geen|nog)\b)[^.\n?]){0,60}?\bopengesteld\b(?!\s+(?:op|van|tot|vanaf|per|tussen)\b)"
     r"|\blopend\b|\bloopt\b[^.\n]{0,40}\bdoor\b|status:\s*(?:aanvraagperiode\s+)?open\b"
     r"|\blaunched\b|kan\s+men\s+nu\s+indienen|\bnu\s+(?:\w+\s+)?indienen"
     # opened or still open, stated as a fact: "The present call has opened", "all sub-themes are
