@@ -293,7 +293,12 @@ _NEGATIVE_RE = first_letter_guard(
         r"|(?:kosten|lasten|uitgaven)\s+(?:(?!(?:kun|kunt|kan|kunnen|moet|moeten|mag|mogen|dient"
         r"|dienen|u|je|jij|wij|we)\b)\w+\s+){0,3}?(?:in|over|gedurende|tijdens)\s+de\s+"
         r"(?:periode|maanden)\b"
-        r"|\bcosts?\s+(?:\w+\s+){0,2}?(?:incurred|made)\s+(?:in|during|between|from)\b",
+        r"|\bcosts?\s+(?:\w+\s+){0,2}?(?:incurred|made)\s+(?:in|during|between|from)\b"
+        # a span that deadlines fall in, so many calls, not one window ("subsidieoproepen met
+        # een indieningsdatum vanaf 17 maart tot en met eind april", "calls with deadlines
+        # between …"); "een sluitingsdatum van 30 juni" is one deadline and stays
+        r"|\bindieningsdatum\s+(?:vanaf|tussen)\b|\bsluitingsdatum\s+(?:vanaf|tussen)\b"
+        r"|\bdeadlines\s+(?:between|tussen)\b",
         _I,
     ),
     "abcdefghijklmnopqrstuvwz",
@@ -316,6 +321,7 @@ NEGATIVE_WORDS = (
     "herdenking", "jubileum", "thema", "commemorat", "memorial", "anniversary", "celebration",
     "jubilee", "theme", "uitvoering", "toegekend", "beoordeeld", "behandeld", "program",
     "kosten", "lasten", "uitgaven", "cost", "betaald", "uitgekeerd", "overgemaakt",
+    "indieningsdatum", "sluitingsdatum", "deadlines",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
