@@ -506,6 +506,45 @@ def _field_label(name: str) -> bool:
     )
 
 
+# The line after a list of bare dates that names them as closing dates ("Make sure that your
+# plan reaches us before the next closing date", "Zorg dat uw plan vóór de eerstvolgende
+# sluitingsdatum binnen is").
+_NEXT_CLOSE_RE = re.compile(
+    r"\b(?:next|(?:eerst)?volgende)\s+(?:closing\s+date|deadline|sluitingsdatum|indiendatum"
+    r"|inleverdatum)",
+    _I,
+)
+
+
+def _named_after(
+    text: str,
+    lines: list[tuple[int, int]],
+    of_line: dict[int, list[int]],
+    spans: Sequence[Span],
+    li: int,
+) -> bool:
+    """Say whether the list under a heading without a deadline word ("We consider applications
+    four times per year, namely on:") holds only bare dates and the line after it calls them
+    closing dates (Fonds 1818's rounds for residents' initiatives)."""
+    rows, j, n = 0, li + 1, len(lines)
+    while j < n:
+        s, e = lines[j]
+        here = of_line.get(j, [])
+        if not text[s:e].strip():
+            j += 1
+            continue
+        if len(here) != 1 or spans[here[0]].vague or spans[here[0]].cued:
+            break
+        sp = spans[here[0]]
+        if _TRIM_RE.sub("", text[s : sp.start]) or _TRIM_RE.sub("", text[sp.end : e]):
+            break
+        rows, j = rows + 1, j + 1
+    if rows < 2 or j >= n:
+        return False
+    s, e = lines[j]
+    return bool(_NEXT_CLOSE_RE.search(text, s, e))
+
+
 def _heading_list(
     text: str,
     lines: list[tuple[int, int]],
@@ -522,7 +561,12 @@ def _heading_list(
         if (
             # a year in the heading is no row ("The cut-offs … in 2026:")
             (li in of_line and not all(spans[j].vague for j in of_line[li]))
-            or not _CLOSE_HEAD_RE.search(heading)
+            or not (
+                _CLOSE_HEAD_RE.search(heading)
+                or (
+                    heading.rstrip().endswith(":") and _named_after(text, lines, of_line, spans, li)
+                )
+            )
             or not (starts or _ANNOUNCES_RE.search(heading))
         ):
             li += 1

@@ -293,7 +293,12 @@ _NEGATIVE_RE = first_letter_guard(
         r"|(?:kosten|lasten|uitgaven)\s+(?:(?!(?:kun|kunt|kan|kunnen|moet|moeten|mag|mogen|dient"
         r"|dienen|u|je|jij|wij|we)\b)\w+\s+){0,3}?(?:in|over|gedurende|tijdens)\s+de\s+"
         r"(?:periode|maanden)\b"
-        r"|\bcosts?\s+(?:\w+\s+){0,2}?(?:incurred|made)\s+(?:in|during|between|from)\b",
+        r"|\bcosts?\s+(?:\w+\s+){0,2}?(?:incurred|made)\s+(?:in|during|between|from)\b"
+        # a span that deadlines fall in, so many calls, not one window ("subsidieoproepen met
+        # een indieningsdatum vanaf 17 maart tot en met eind april", "calls with deadlines
+        # between …"); "een sluitingsdatum van 30 juni" is one deadline and stays
+        r"|\bindieningsdatum\s+(?:vanaf|tussen)\b|\bsluitingsdatum\s+(?:vanaf|tussen)\b"
+        r"|\bdeadlines\s+(?:between|tussen)\b",
         _I,
     ),
     "abcdefghijklmnopqrstuvwz",
@@ -316,6 +321,7 @@ NEGATIVE_WORDS = (
     "herdenking", "jubileum", "thema", "commemorat", "memorial", "anniversary", "celebration",
     "jubilee", "theme", "uitvoering", "toegekend", "beoordeeld", "behandeld", "program",
     "kosten", "lasten", "uitgaven", "cost", "betaald", "uitgekeerd", "overgemaakt",
+    "indieningsdatum", "sluitingsdatum", "deadlines",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
@@ -1151,20 +1157,44 @@ _HEDGE_LEAD_RE = re.compile(
 _DATED_DECISION_RE = re.compile(r"\w*\s+(?:op|van|on|of)\s+\d", _I)
 
 
+# An evaluation word inside a programme's name: right after "programma"/"programme" ("het
+# programma Zorgevaluatie en Gepast Gebruik") or before it ("the Care Evaluation and Appropriate
+# Use (ZE&GG) research programme"); not "the evaluation of the programme".
+_PROGRAMME_LEAD_RE = re.compile(r"\bprogram(?:ma|me)?\s+(?:[\w&()-]+\s+)?$", _I)
+_PROGRAMME_TAIL_RE = re.compile(r"\w*(?!\s+(?:of|van)\b)[^.;\n]{0,60}?\bprogram(?:ma|me)?\b", _I)
+
+
+def _in_name(context: str, start: int, end: int) -> bool:
+    """Say whether the evaluation word at start..end is part of a programme's name, not an
+    evaluation that a date is for."""
+    begin = start
+    while begin > 0 and context[begin - 1].isalpha():
+        begin -= 1
+    return bool(
+        _PROGRAMME_LEAD_RE.search(context, max(0, begin - 40), begin)
+        or _PROGRAMME_TAIL_RE.match(context, end)
+    )
+
+
 def _decoy_in(context: str) -> bool:
     """Say whether a decoy word in the context is about the date, skipping payment words that
-    are the name of the benefit applied for and a decision named only as a hedge."""
+    are the name of the benefit applied for, a decision named only as a hedge and an evaluation
+    word inside a programme's name."""
     pos = 0
     while (mt := _NEGATIVE_RE.search(context, pos)) is not None:
         word = mt.group(0).lower()
         lead = context[max(0, mt.start() - 40) : mt.start()]
-        if not (
-            word in ("betaling", "payment")
-            and _NAMED_PAYMENT_LEAD_RE.search(context, max(0, mt.start() - 20), mt.start())
-        ) and not (
-            word.startswith(("besluit", "beslis", "decision"))
-            and _HEDGE_LEAD_RE.search(lead)
-            and not _DATED_DECISION_RE.match(context, mt.end())
+        if (
+            not (
+                word in ("betaling", "payment")
+                and _NAMED_PAYMENT_LEAD_RE.search(context, max(0, mt.start() - 20), mt.start())
+            )
+            and not (
+                word.startswith(("besluit", "beslis", "decision"))
+                and _HEDGE_LEAD_RE.search(lead)
+                and not _DATED_DECISION_RE.match(context, mt.end())
+            )
+            and not (word.startswith("evaluat") and _in_name(context, mt.start(), mt.end()))
         ):
             return True
         pos = mt.end()

@@ -59,7 +59,8 @@ STOPPED_RE = re.compile(
     # late ones ("aanvragen die na 1 oktober binnenkomen worden niet meer gehonoreerd")
     r"|\b(?:(?:worden|werden)\s+(?:de\s+|nieuwe\s+)?aanvragen|aanvragen\s+(?:worden|werden))"
     r"\s+niet\s+meer\s+gehonoreerd\b"
-    r"|geen\s+aanvra(?:ag|gen)\s+meer|(?:regeling|loket)\s+is\s+(?:nu\s+)?(?:gesloten|vol)\b"
+    # "Er zijn geen nieuwe aanvragen meer mogelijk" (an FCP news item after its budget went)
+    r"|geen\s+(?:nieuwe\s+)?aanvra(?:ag|gen)\s+meer|(?:regeling|loket)\s+is\s+(?:nu\s+)?(?:gesloten|vol)\b"
     r"|^\s*(?:status:\s*)?(?:(?:aanvraagperiode|aanvragen)\s+)?(?:gesloten|closed|vol)\s*$"
     r"|no\s+longer\s+(?:open|accepting)|closed\s+for\s+submissions?|\bis\s+gestopt\b"
     # "ingetrokken" as a fact, not the metadata field "Naam ingetrokken regeling: N.v.t."
@@ -98,6 +99,10 @@ STOPPED_RE = re.compile(
     # "All our funds have been committed")
     r"|(?:plafond|budget)\b(?:[^.\n]|\.(?=\d)){0,60}?\b(?:is|zijn|werd|was)\s+(?:\w+\s+){0,2}?(?:volledig|geheel)"
     r"\s+(?:benut|besteed|vergeven|verdeeld|toegekend)\b"
+    # the same inverted after a fronted clause, with a long name between: "Vanwege grote
+    # belangstelling is het budget van de subsidieregeling … van het Fonds … geheel vergeven"
+    r"|\b(?:is|zijn)\s+(?:het|de)\s+(?:\w*budget|\w*plafond)\b[^.?\n]{0,100}?\s(?:volledig|geheel)"
+    r"\s+(?:benut|besteed|vergeven|verdeeld)\b(?![^.\n]*\?)"
     r"|\b(?:all\s+(?:our\s+|the\s+)?)?funds\s+(?:have|has)\s+(?:now\s+)?been\s+(?:fully\s+)?committed\b|niet\s+meer\s+in\s+behandeling|vooralsnog\s+niet\s+in"
     r"\s+behandeling"
     # plain local-news wording: "De subsidie is niet meer aan te vragen", "Aanvragen kan niet
