@@ -34,7 +34,12 @@ from tracker.windows.calibrate import (  # noqa: E402
     fit,
     published,
 )
-from tracker.windows.confidence import DOUBTS, Calibration, confidence_of  # noqa: E402
+from tracker.windows.confidence import (  # noqa: E402
+    DOUBTS,
+    FORCE_REVIEW,
+    Calibration,
+    confidence_of,
+)
 
 OUT = Path(__file__).resolve().parents[1] / "tracker" / "windows" / "calibration.json"
 HELDOUT = Path(__file__).resolve().parents[1] / "tests" / "windows" / "heldout_rows.jsonl"
@@ -101,9 +106,12 @@ def heldout_report(base: list[Row]) -> None:
         share = 100.0 * len(shown) / len(mine)
         precision = 100.0 * sum(shown) / len(shown) if shown else 0.0
         right = 100.0 * sum(bool(r["right"]) for r in mine) / len(mine)
-        # the same rows under today's rule: two doubts or more wait for staff
+        # the same rows under today's rule: two doubts or more wait for staff (judged by the
+        # reasons, not the scoring commit's review flag)
         held = [
-            bool(r["right"]) for r in mine if not r["review"] and len(set(r["reasons"])) < DOUBTS
+            bool(r["right"])
+            for r in mine
+            if not FORCE_REVIEW & set(r["reasons"]) and len(set(r["reasons"])) < DOUBTS
         ]
         now_share = 100.0 * len(held) / len(mine)
         now_precision = 100.0 * sum(held) / len(held) if held else 0.0

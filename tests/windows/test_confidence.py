@@ -10,6 +10,7 @@ from tracker.windows import extract_windows
 from tracker.windows.confidence import (
     CALIBRATION,
     DOUBTS_CONFIDENCE,
+    FORCE_REVIEW,
     REASONS,
     confidence_of,
     needs_review,
@@ -43,10 +44,14 @@ def test_the_held_out_rows_still_back_the_rule() -> None:
     more reasons are right less often than those with one or none; if new sets say otherwise
     the rule must be revisited, not kept by habit."""
     rows = [json.loads(line) for line in HELDOUT.read_text("utf-8").splitlines() if line]
+    # what the reasons alone would publish: not a forced review, and something to publish (a
+    # date or a status); the review flag of the scoring commit is not used, so sets scored
+    # under this rule count the same as those scored before it
     shown = [
         r
         for r in rows
-        if not r["review"] and not {"no_date", "unknown_status"} <= set(r["reasons"])
+        if not FORCE_REVIEW & set(r["reasons"])
+        and not {"no_date", "unknown_status"} <= set(r["reasons"])
     ]
     few = [r["right"] for r in shown if len(set(r["reasons"])) < 2]
     many = [r["right"] for r in shown if len(set(r["reasons"])) >= 2]
