@@ -19,6 +19,7 @@ from tracker.config import load_config
 from tracker.db import make_engine
 from tracker.models import Publication, Scheme, ScrapeRun, Window
 from tracker.read.timefmt import MONTHS_NL, to_local
+from tracker.staff.review import review_queue
 
 REPO = Path(__file__).resolve().parents[2]
 PROVINCES = (
@@ -39,10 +40,15 @@ def _mentions(snippet: str, moment: object) -> bool:
 def test_demo_scrapes_every_source_type(tmp_path: Path) -> None:
     database = tmp_path / "demo.db"
     config = load_config(REPO / "config.toml")
-    code = run_demo(config, port=0, serve=False, database=database, console=Console(width=200))
+    console = Console(width=200, record=True)
+    code = run_demo(config, port=0, serve=False, database=database, console=console)
     assert code == 0
     engine = make_engine(f"sqlite:///{database}")
+    # the summary says how much waits for staff before any stakeholder hears of it
+    waiting = re.search(r"ter beoordeling \(Beoordelen\)\D*(\d+)", console.export_text())
+    assert waiting is not None
     with Session(engine) as s:
+        assert int(waiting.group(1)) == len(review_queue(s, config.review)) > 0
         runs = s.exec(select(ScrapeRun)).all()
         assert runs and all(r.status == "ok" for r in runs), [(r.source_id, r.error) for r in runs]
         scrapers_used = {config.scraper_name(r.source_id) for r in runs}

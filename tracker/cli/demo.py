@@ -19,7 +19,7 @@ from rich.table import Table
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from tracker.config import Config, HttpConfig, SourceConfig
+from tracker.config import Config, HttpConfig, ReviewConfig, SourceConfig
 from tracker.db import make_engine, session_scope
 from tracker.ingest.pipeline import run_sources
 from tracker.models import Publication, Scheme, Window
@@ -99,7 +99,7 @@ def run_demo(
         else:
             scrape(demo, engine, list(demo.sources))
         restore_real_urls(engine, server)
-        schemes, windows = summarise(engine, console)
+        schemes, windows = summarise(engine, console, demo.review)
         if schemes == 0 or windows == 0:
             return 1
         if not serve:
@@ -146,10 +146,16 @@ def _demo_account(engine: Engine) -> str:
     return password
 
 
-def summarise(engine: Engine, console: Console) -> tuple[int, int]:
+def summarise(
+    engine: Engine, console: Console, review: ReviewConfig | None = None
+) -> tuple[int, int]:
+    from tracker.staff.review import review_queue
+
     with Session(engine) as session:
         schemes = session.exec(select(Scheme)).all()
         windows = session.exec(select(Window)).all()
+        # what waits in Beoordelen before any stakeholder hears of it
+        waiting = len(review_queue(session, review or ReviewConfig()))
     levels = Counter(s.level for s in schemes)
     regions = Counter(r for s in schemes for r in s.regions)
     table = Table(title="Demo-database")
@@ -157,6 +163,7 @@ def summarise(engine: Engine, console: Console) -> tuple[int, int]:
     table.add_column("aantal")
     table.add_row("regelingen", str(len(schemes)))
     table.add_row("aanvraagperiodes", str(len(windows)))
+    table.add_row("ter beoordeling (Beoordelen)", str(waiting))
     for level, count in sorted(levels.items()):
         table.add_row(f"niveau {level}", str(count))
     table.add_row("provincies", ", ".join(sorted(regions)) or "-")
