@@ -495,6 +495,10 @@ _OPEN_RE = re.compile(
     # budget is nog niet op" (not a question)
     r"|\b(?:pot|subsidiepot|budget|subsidiebudget)\s+is\s+(?:\w+\s+){0,2}?nog\s+(?:lang\s+)?niet"
     r"\s+(?:leeg|op|uitgeput)\b(?![^.\n]*\?)"
+    # money left for applications, said as a fact: "In bijna alle paragrafen is nog budget
+    # beschikbaar voor aanvragen" (not a question)
+    r"|\bnog\s+(?:(?!niet\b|geen\b)\w+\s+){0,2}?budget\s+beschikbaar\s+voor\s+(?:nieuwe\s+)?"
+    r"aanvragen\b(?![^.\n]*\?)"
     # open since a moment the writer names ("Sinds maandagochtend 09.00 uur kunnen
     # amateursportclubs zich weer melden voor de BOSA-subsidie", a news item)
     r"|\b(?:sinds|sedert)\b(?:[^.\n]|\.(?=\d)){0,40}?\b(?:kan|kunt|kunnen)\s+(?:(?!niet\b|geen\b)\w+\s+){0,4}?"
