@@ -88,12 +88,16 @@ _LABEL_RE = first_letter_guard(
         # "due" as a word: not inside "individuele", "residue" or "overdue"
         r"|indieningsdatum|(?<![a-z])due\b|end\s+(?:of\s+)?submissions?(?:\s+calls?)?"
         # the submission itself ("de definitieve indiening via het e-loket op 1 maart 2022")
-        r"|indiening(?=\s+(?:(?!start|open|begin)[\w-]+\s+){0,5}?op\s*$))"
+        r"|indiening(?=\s+(?:(?!start|open|begin)[\w-]+\s+){0,5}?op\s*$)"
+        # a call that ran out, the separable verb "aflopen" ("De derde oproep liep af op 14
+        # maart"); only with a call word as subject, so a project that "loopt af" stays out
+        r"|(?:oproep|openstelling|tijdvak|aanvraagperiode|aanvraagronde|ronde|indieningstermijn)"
+        r"\w*(?:\s+(?!project)[\w-]+){0,3}?\s+(?:liep|liepen|loopt|lopen)\s+(?:\w+\s+){0,2}?af\b)"
         r"|(?P<window>aanvraagtijdvak|tijdvak|aanvraagperiode|aanvraagronde|indieningstermijn"
         r"|submission\s+period)",
         _I,
     ),
-    "abcdegilostu",
+    "abcdegilorstu",
 )
 _TAIL_RE = re.compile(
     r"^[\s,)]*(?:\w+\s+){0,2}?(?:(?P<open>opent|opens|open|opened|geopend|opengaat|gaat\s+open"
@@ -107,8 +111,13 @@ _TAIL_RE = re.compile(
     r"|als\s+(?:\w+\s+)?(?:deadline|sluitingsdatum|einddatum|\w*indiendatum|inleverdatum)"
     # "6 juli was de deadline voor het indienen", "1 March is the closing date", "1 april is de
     # uiterste inleverdatum voor de aanvragen"
-    r"|(?:is|was|werd|wordt)\s+(?:de|the)\s+(?:\w+\s+)?(?:deadline|sluitingsdatum|einddatum"
-    r"|\w*indiendatum|inleverdatum|closing\s+date)"
+    # ("Woensdag 2 november is de volgende uiterste indieningsdatum voor projecten")
+    r"|(?:is|was|werd|wordt)\s+(?:de|the)\s+(?:\w+\s+){0,2}?(?:deadline|sluitingsdatum|einddatum"
+    r"|\w*indiendatum|\w*indieningsdatum|inleverdatum|closing\s+date)"
+    # the call ran out that day, verb-second after the fronted date: "Op donderdag 14 maart liep
+    # onze 3e oproep af"
+    r"|(?:liep|liepen|loopt|lopen)\s+(?:[\w-]+\s+){0,3}?[\w-]*(?:oproep|openstelling|tijdvak"
+    r"|aanvraagperiode|ronde|indieningstermijn)\w*\s+af"
     # "Vandaag is de laatste dag waarop u kunt aanvragen", "30 juni is de laatste dag om …"
     r"|(?:is|was)\s+(?:de|the)\s+(?:laatste|last)\s+(?:dag|day)))\b",
     _I,

@@ -105,6 +105,15 @@ STOPPED_RE = re.compile(
     r"\s+(?:benut|besteed|vergeven|verdeeld)\b(?![^.\n]*\?)"
     r"|\b(?:all\s+(?:our\s+|the\s+)?)?funds\s+(?:have|has)\s+(?:now\s+)?been\s+(?:fully\s+)?committed\b|niet\s+meer\s+in\s+behandeling|vooralsnog\s+niet\s+in"
     r"\s+behandeling"
+    # new applications held back for now ("Agentschap SZW neemt voorlopig nieuwe aanvragen niet
+    # in behandeling"); not the rule for incomplete ones ("Onvolledige aanvragen worden niet in
+    # behandeling genomen"), which names no "nieuwe" or "voorlopig"
+    r"|\b(?:(?:voorlopig|tijdelijk)\s+(?:\w+\s+){0,2}?|nieuwe\s+aanvragen\s+(?:worden\s+)?"
+    r"(?:(?:voorlopig|vooralsnog|tijdelijk)\s+)?)niet\s+(?:meer\s+)?in\s+behandeling\b"
+    # the ceiling reached, a long amount between ("Het subsidieplafond van € 50.000.000,- voor
+    # … is inmiddels bereikt"): dots inside numbers do not end the clause
+    r"|\w*plafond\b(?:[^.?\n]|\.(?=\d)){0,100}?\b(?:is|zijn|werd)\s+"
+    r"(?:(?:nu|al|alweer|inmiddels|helaas|ruim|volledig)\s+)*bereikt\b(?![^.\n]*\?)"
     # plain local-news wording: "De subsidie is niet meer aan te vragen", "Aanvragen kan niet
     # meer", "Het geld is op." ("op" ends the clause: "Het geld is op de rekening gestort" is
     # no stop), "De gemeente heeft de regeling stopgezet" (done, no date on the way)
@@ -189,7 +198,12 @@ _ANNOUNCED_RE = re.compile(
     r"|\b(?:nieuwe|volgende)\s+(?:\w+\s+)?(?:oproep(?:en)?|ronde|openstelling|call)\s+"
     r"(?:volgt|volgen|komt|komen)\b(?!\s+(?:niet|geen)\b)"
     r"|\b(?:a\s+new|the\s+next|another)\s+(?:\w+\s+)?(?:call|round)\s+(?:will\s+follow"
-    r"|is\s+(?:planned|scheduled|foreseen))\b",
+    r"|is\s+(?:planned|scheduled|foreseen))\b"
+    # openings planned ("In 2023 worden alleen op het thema Innovatie nieuwe
+    # subsidieopenstellingen voorzien"); the noun right before "voorzien" keeps out "voorzien
+    # van een handtekening"
+    r"|\b(?:wordt|worden|is|zijn)\b[^.\n]{0,60}?\b[\w-]*(?:openstelling(?:en)?|oproep(?:en)?"
+    r"|rondes?)\s+voorzien\b",
     _I,
 )
 # Future deadlines or rounds without a day ("er zal zowel een aanvraagdeadline zijn in het
@@ -249,7 +263,12 @@ _FUTURE_TIME_RE = re.compile(
     # najaar volgt een tweede ronde"); "binnenkort" alone stays no announcement (corpus
     # w11_headline_wordt_geopend_guard)
     r"|\bna\s+de\s+(?:zomer|zomervakantie|kerst|kerstvakantie|jaarwisseling)\b"
-    r"|\bin\s+het\s+(?:voorjaar|najaar)\b|\bin\s+de\s+(?:zomer|herfst|winter)\b",
+    r"|\bin\s+het\s+(?:voorjaar|najaar)\b|\bin\s+de\s+(?:zomer|herfst|winter)\b"
+    # "In de loop van het voorjaar", "in het eerste kwartaal van 2021", "Q3 2024": no day
+    # (guide 4.3), but ahead when the opening verb is in the present tense
+    r"|\bin\s+de\s+loop\s+van\s+(?:het|de|dit|deze)\s+(?:voorjaar|zomer|najaar|herfst|winter"
+    r"|jaar|maand)\b"
+    r"|\b(?:eerste|tweede|derde|vierde|laatste)\s+kwartaal\s+(?:van\s+)?20\d\d\b|\bQ[1-4]\s+20\d\d\b",
     _I,
 )
 # The opening itself in the present tense: "wordt … opengesteld", "gaat … open", "gaan … van
@@ -264,6 +283,10 @@ _OPENING_VERB_RE = re.compile(
     # "In het najaar volgt een tweede ronde"
     r"|\b(?:volgt|volgen)\s+(?:er\s+)?(?:nog\s+)?een\s+(?:\w+\s+){0,2}?(?:\w*ronde|tijdvak"
     r"|openstelling|oproep)\b"
+    # the same in a subordinate clause, the verb last: "dat er in het eerste kwartaal een extra
+    # EFRO-openstelling voor bedrijven komt"
+    r"|\ber\b[^.\n]{0,60}?\been\s+(?:\w+\s+){0,2}?[\w-]*(?:ronde|tijdvak|openstelling|oproep)\b"
+    r"[^.\n]{0,40}?\b(?:komt|volgt)\b"
     # applicants able to apply at that time: "MKB-bedrijven kunnen vanaf maart volgend jaar
     # subsidie aanvragen", "In de maand juni kunnen mbo-scholen een nieuwe aanvraag indienen"
     r"|\b(?:kunnen|kan|kunt)\b[^.\n]{0,80}?\b(?:aanvragen|indienen)\b"
@@ -472,6 +495,10 @@ _OPEN_RE = re.compile(
     # budget is nog niet op" (not a question)
     r"|\b(?:pot|subsidiepot|budget|subsidiebudget)\s+is\s+(?:\w+\s+){0,2}?nog\s+(?:lang\s+)?niet"
     r"\s+(?:leeg|op|uitgeput)\b(?![^.\n]*\?)"
+    # money left for applications, said as a fact: "In bijna alle paragrafen is nog budget
+    # beschikbaar voor aanvragen" (not a question)
+    r"|\bnog\s+(?:(?!niet\b|geen\b)\w+\s+){0,2}?budget\s+beschikbaar\s+voor\s+(?:nieuwe\s+)?"
+    r"aanvragen\b(?![^.\n]*\?)"
     # open since a moment the writer names ("Sinds maandagochtend 09.00 uur kunnen
     # amateursportclubs zich weer melden voor de BOSA-subsidie", a news item)
     r"|\b(?:sinds|sedert)\b(?:[^.\n]|\.(?=\d)){0,40}?\b(?:kan|kunt|kunnen)\s+(?:(?!niet\b|geen\b)\w+\s+){0,4}?"
@@ -603,7 +630,7 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
                  "committed", "bereikt", "geld", "stopgezet", "dicht", "overtekend",
                  "is op"),
     _ANNOUNCED_RE: ("later", "volg", "announced", "open", "nog ", "start", "begin", "launch",
-                    "verwacht", "kom", "follow", "planned", "scheduled", "foreseen"),
+                    "verwacht", "kom", "follow", "planned", "scheduled", "foreseen", "voorzien"),
 }  # fmt: skip
 
 
