@@ -249,7 +249,7 @@ _NEGATIVE_RE = first_letter_guard(
         # toegekend op volgorde van binnenkomst"): a decision term, not the opening
         r"|\b(?:wordt|worden|werd|werden)\s+(?:pas\s+)?(?:vanaf|per)\s+[^.;\n]{0,40}?"
         r"\b(?:toegekend|beoordeeld|behandeld)\b"
-        r"|\b(?:regeling|besluit)\s+van\b|verordening\s+per\b|\bstand\s+per|\bseizoen(?:en)?\b|sportseizoen|speelseizoen|begrotingsjaar"
+        r"|\b(?:regeling|besluit)\s+van\b|verordening\s+per\b|\bstand\s+(?:[\w-]+\s+){0,3}?per\b|\bseizoen(?:en)?\b|sportseizoen|speelseizoen|begrotingsjaar"
         r"|started\s+before|gaat\s+niet\s+door|geannuleerd|cancel+ed|ingetrokken|withdrawn"
         r"|niet\s+meer\s+(?:worden\s+)?opengesteld|onbekend|meestal|usually"
         # the end of the scheme itself ("De regeling is per 1-1-2024 beëindigd")
@@ -509,6 +509,8 @@ _CALL_PUBLISHED_RE = re.compile(
 # Early closure: the budget ran out on that day ("dinsdag rond 20.30 uur geen budget meer").
 _RAN_OUT_RE = re.compile(
     r"(?:subsidie)?plafond\s+(?:is\s+|was\s+|werd\s+)?(?:al\s+)?bereikt|budget\b[^.\n]{0,30}\bop\b"
+    # ("Nieuwe STAP-budget op maandag 18 september van start": "op" the preposition of a day)
+    r"(?!\s+(?:(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\s+)?\d{1,2}\s+[a-z])"
     # the day inside the verb phrase: "Het subsidieplafond werd op 4 maart om 10.15 uur bereikt"
     r"|plafond(?:\s+[\w-]+){0,4}?\s+(?:is|was|werd)\s+(?:al\s+)?op\s+(?:(?!niet\b|nog\b)(?:[^.;\n]|(?<=\d)\.(?=\d)))"
     r"{1,45}?\bbereikt\b"
@@ -1452,7 +1454,7 @@ def _described_as_aftercare(text: str, m: Mention, lead: str) -> bool:
 # van …"), or the day a scheme stops ("besloten met deze subsidie te stoppen per 01-01-2021").
 # Only the date it leads up to is ruled out: a deadline in the same sentence keeps its role.
 _CONDITION_DATE_LEAD_RE = re.compile(
-    r"(?:\b(?:opleiding|scholing|training|traject|cursus|studie)\w*\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:\b(?:opleiding|scholing|training|traject|cursus|studie)\w*\s+(?:[\w-]+\s+){0,6}?"
     r"(?:gestart|begonnen)\s+(?:(?:is|zijn)\s+)?(?:in\s+de\s+periode\s+)?"
     r"(?:van|vanaf|tussen|na|op|voor|vóór)?"
     r"|\beinddatum\s+van\s+(?:de|het|een|uw|je)\s+(?:opleiding|training|cursus|scholing|traject)\b"
