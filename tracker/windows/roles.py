@@ -1213,7 +1213,10 @@ _DECISION_NOTICE_RE = re.compile(
     r"|\b(?:notified|informed|told|hear)\b[^.;\n]{0,100}?\bwhether\b"
     # the applicant is sent word by a date: "ontvangt u zo snel mogelijk, maar uiterlijk 13-3-2020
     # bericht van de provincie", "Wie heeft aangevraagd, krijgt uiterlijk 1 juni bericht"
-    r"|\b(?:ontvangt|krijgt)\b[^.;\n]{0,40}?\buiterlijk\b[^.;\n]{0,30}?\bbericht\b",
+    # (plural and with "vóór": "Alle aanvragen krijgen vóór 1 juli bericht of hun plan is
+    # goedgekeurd")
+    r"|\b(?:ontvangt|krijgt|ontvangen|krijgen)\b[^.;\n]{0,40}?\b(?:uiterlijk|vóór|voor)\s"
+    r"[^.;\n]{0,30}?\bbericht\b",
     _I,
 )
 

@@ -889,8 +889,19 @@ def top_window(
         return max(timed, key=lambda w: order_key(w, today))
     first = min(live, key=lambda w: order_key(w, today))
     # Windows that run side by side are for different schemes or groups (guide 2): the
-    # first-listed one wins over a later-listed one that happens to close earlier.
-    return next(w for w in live if w is first or _overlap(w, first, today))
+    # first-listed one wins over a later-listed one that happens to close earlier. A month-only
+    # window does not win over a dated one beside it ("kraamzorg pas per april 2022 … Het eerste
+    # tijdvak loopt van 1 maart t/m 30 april"): its dates would be dropped for the known ones.
+    if first.precision in VAGUE:
+        first = next(
+            (w for w in live if w.precision not in VAGUE and _overlap(w, first, today)), first
+        )
+    dated = first.precision not in VAGUE
+    return next(
+        w
+        for w in live
+        if w is first or (_overlap(w, first, today) and not (dated and w.precision in VAGUE))
+    )
 
 
 def _overlap(a: ExtractedWindow, b: ExtractedWindow, today: date) -> bool:
