@@ -464,6 +464,12 @@ _OPEN_RE = re.compile(
     # aangevraagd worden" (not "nog niet", not a question)
     r"|\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+nog\s+(?!niet\b|geen\b)(?:\w+\s+){0,3}?"
     r"(?:worden\s+)?(?:aangevraagd|ingediend)\b(?![^.\n]*\?)"
+    # the infinitive with "nog wel" ("U kunt echter nog wel een aanvraag indienen", after the
+    # ceiling was reached) and "nu" ("Werkenden van 45 jaar en ouder kunnen nu een ontwikkeladvies
+    # aanvragen"); no negation on the way, not asked
+    r"|\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+(?:nog\s+wel|nu)\s+"
+    r"(?:(?!niet\b|geen\b|nog\b|meer\b|weer\b|opnieuw\b)[\w-]+\s+){0,6}?"
+    r"(?:aanvragen|indienen)\b(?![^.\n]*\?)"
     # applying continuously ("U kunt doorlopend subsidie aanvragen", "doorlopend mogelijk nieuwe
     # wijkaanpakken in te dienen"), not denied ("niet doorlopend") and not asked
     r"|(?<!niet\s)\bdoorlopend\s+(?:mogelijk\s+)?(?:[\w-]+\s+){0,4}?(?:aan\s+te\s+vragen"
