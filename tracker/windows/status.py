@@ -1036,7 +1036,25 @@ def status_of_clean(
         return "upcoming"
     if state is not None:
         return state
+    if not stopped and _year_ahead(text, today):
+        return "upcoming"
     return words_status(text, stopped)
+
+
+# Applying said to become possible in a later year, without a day ("in 2019 kunnen ze gratis
+# een ontwikkeladvies aanvragen", "Vanaf 2027 kunnen gemeenten een aanvraag indienen"): a known
+# future window without dates (guide 7: upcoming). No negation on the way, not asked.
+_YEAR_AHEAD_RE = re.compile(
+    r"\b(?:in|vanaf|per)\s+(?P<year>20\d\d)\s*,?\s+(?:kunnen|kan|kunt)\b"
+    r"(?:(?!\b(?:niet|geen)\b)[^.\n?]){0,80}?\b(?:aanvragen|indienen|aanvraag\s+doen)\b"
+    r"(?![^.\n]*\?)",
+    _I,
+)
+
+
+def _year_ahead(text: str, today: date) -> bool:
+    """Say whether the text says applying becomes possible in a year after `today`'s."""
+    return any(int(mt["year"]) > today.year for mt in _YEAR_AHEAD_RE.finditer(text))
 
 
 # Later calls named as further ones ("Further calls will be published in early 2022"): another
