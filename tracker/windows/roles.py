@@ -217,6 +217,12 @@ _NEGATIVE_RE = first_letter_guard(
         r"|gecontroleerd|bijgewerkt|updated|gewijzigd\s+op|\bin\s+werking|inwerkingtreding"
         r"|uitwerkingtreding|\bverval(?:t|len)\b|geldend|geldig|\bgeld(?:t|en)\b(?!\s+dat)|\bjildt\b|van\s+toepassing|van\s+start\s+gaan|die\s+starten|in\s+effect"
         r"|\bapplies\b|looptijd|projectperiode|projectduur"
+        # the running time of the regulation itself ("De subsidieregeling praktijkleren in de
+        # derde leerweg loopt tot eind 2025", "De regeling loopt in ieder geval tot …")
+        # (the regulation as subject: not "De aanvraagperiode voor de regeling … loopt tot")
+        r"|(?<!voor\sde\s)(?<!van\sde\s)(?<!binnen\sde\s)\b(?:subsidie)?regeling\b"
+        r"(?:(?!aanvraag|tijdvak|ronde|periode)[^.;\n]){0,60}?\bloopt\s+"
+        r"(?:(?:nog|in\s+ieder\s+geval)\s+)?tot\b"
         # (not "Projecten moeten uiterlijk op 30 juni 2025 ingediend worden": a deadline between)
         r"|\bproject(?:en|s)?\s+(?:(?:moet|moeten|must|should)\b(?!(?:\s+\w+){0,3}?\s+(?:ingediend"
         r"|submitted|aangevraagd)\b|\s+(?:uiterlijk|ten\s+laatste)\s+(?:op\s+)?[^.;\n]{0,25}?\s"
