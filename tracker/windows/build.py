@@ -141,15 +141,29 @@ def _dates(raw: _Raw, year: int) -> tuple[date | None, date | None] | None:
     return od, cd
 
 
-def _context_year(raw: _Raw, roles: list[Role], text: str) -> int | None:
-    """Find the year a year-less window belongs to: the sentence's only year, or a heading."""
+# "this year" written before a year-less window ("Het Rijk stelt dit jaar … beschikbaar. U kunt
+# aanvragen van 1 augustus tot en met 15 oktober"): the page's own year, not the next one.
+_THIS_YEAR_RE = re.compile(r"\b(?:dit|this)\s+(?:kalender|calendar\s+)?(?:jaar|year)\b", re.I)
+_OTHER_YEAR_RE = re.compile(
+    r"\b(?:volgend|komend|vorig|afgelopen|next|last|coming)\s+(?:jaar|year)\b", re.I
+)
+
+
+def _context_year(raw: _Raw, roles: list[Role], text: str, anchor: date) -> int | None:
+    """Find the year a year-less window belongs to: the sentence's only year, or a heading,
+    or "dit jaar" before it (the year of the page, `anchor`)."""
     clause = raw.roles[0].clause
     years = {r.m.year for r in roles if r.clause == clause and r.m.year}
     if len(years) == 1:
         return years.pop()
     start = raw.roles[0].m.start
     found = list(CONTEXT_YEAR_RE.finditer(text, max(0, start - 400), start))
-    return int(found[-1].group(1)) if found else None
+    if found:
+        return int(found[-1].group(1))
+    this = list(_THIS_YEAR_RE.finditer(text, max(0, start - 400), start))
+    if this and not _OTHER_YEAR_RE.search(text, this[-1].end(), raw.roles[-1].m.end + 40):
+        return anchor.year
+    return None
 
 
 # The start of the projects a deadline is for ("voor projecten die starten vanaf 1 juli 2020").
@@ -213,7 +227,14 @@ def _weekday_ok(raw: _Raw, od: date | None, cd: date | None) -> bool:
     return True
 
 
-def _resolve(raw: _Raw, roles: list[Role], text: str, today: date, recurring: bool) -> bool:
+def _resolve(
+    raw: _Raw,
+    roles: list[Role],
+    text: str,
+    today: date,
+    recurring: bool,
+    published: date | None = None,
+) -> bool:
     """Fill raw.opens/closes; a missing year comes from context or the reference date."""
     o, c = raw.open_r, raw.close_r
     known = (c.m.year if c and c.m.year else None) or (o.m.year if o and o.m.year else None)
@@ -226,7 +247,7 @@ def _resolve(raw: _Raw, roles: list[Role], text: str, today: date, recurring: bo
     if known is None and not recurring:  # "jaarlijks uiterlijk 1 mei" is no restatement
         known = _restated_year(raw, roles)
     if known is None and not recurring:
-        known = _context_year(raw, roles, text)
+        known = _context_year(raw, roles, text, published or today)
         if known is not None and abs(known - today.year) > 2:
             known = None  # "in 2015 ingesteld": history, not this window's year
         if known is not None:
@@ -729,7 +750,7 @@ def build(
     raws = [
         raw
         for raw in _pair(roles)
-        if raw.vague is not None or _resolve(raw, roles, text, today, recurring)
+        if raw.vague is not None or _resolve(raw, roles, text, today, recurring, published)
     ]
     raws = _drop_refined_openings(raws)
     backwards = sum(_written_backwards(raw) for raw in raws)

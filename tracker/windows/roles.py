@@ -226,6 +226,12 @@ _NEGATIVE_RE = first_letter_guard(
         r"|gecontroleerd|bijgewerkt|updated|gewijzigd\s+op|\bin\s+werking|inwerkingtreding"
         r"|uitwerkingtreding|\bverval(?:t|len)\b|geldend|geldig|\bgeld(?:t|en)\b(?!\s+dat)|\bjildt\b|van\s+toepassing|van\s+start\s+gaan|die\s+starten|in\s+effect"
         r"|\bapplies\b|looptijd|projectperiode|projectduur"
+        # the running time of the regulation itself ("De subsidieregeling praktijkleren in de
+        # derde leerweg loopt tot eind 2025", "De regeling loopt in ieder geval tot …")
+        # (the regulation as subject: not "De aanvraagperiode voor de regeling … loopt tot")
+        r"|(?<!voor\sde\s)(?<!van\sde\s)(?<!binnen\sde\s)\b(?:subsidie)?regeling\b"
+        r"(?:(?!aanvraag|tijdvak|ronde|periode)[^.;\n]){0,60}?\bloopt\s+"
+        r"(?:(?:nog|in\s+ieder\s+geval)\s+)?tot\b"
         # (not "Projecten moeten uiterlijk op 30 juni 2025 ingediend worden": a deadline between)
         r"|\bproject(?:en|s)?\s+(?:(?:moet|moeten|must|should)\b(?!(?:\s+\w+){0,3}?\s+(?:ingediend"
         r"|submitted|aangevraagd)\b|\s+(?:uiterlijk|ten\s+laatste)\s+(?:op\s+)?[^.;\n]{0,25}?\s"
@@ -258,7 +264,7 @@ _NEGATIVE_RE = first_letter_guard(
         # toegekend op volgorde van binnenkomst"): a decision term, not the opening
         r"|\b(?:wordt|worden|werd|werden)\s+(?:pas\s+)?(?:vanaf|per)\s+[^.;\n]{0,40}?"
         r"\b(?:toegekend|beoordeeld|behandeld)\b"
-        r"|\b(?:regeling|besluit)\s+van\b|verordening\s+per\b|\bstand\s+per|\bseizoen(?:en)?\b|sportseizoen|speelseizoen|begrotingsjaar"
+        r"|\b(?:regeling|besluit)\s+van\b|verordening\s+per\b|\bstand\s+(?:[\w-]+\s+){0,3}?per\b|\bseizoen(?:en)?\b|sportseizoen|speelseizoen|begrotingsjaar"
         r"|started\s+before|gaat\s+niet\s+door|geannuleerd|cancel+ed|ingetrokken|withdrawn"
         r"|niet\s+meer\s+(?:worden\s+)?opengesteld|onbekend|meestal|usually"
         # the end of the scheme itself ("De regeling is per 1-1-2024 beëindigd")
@@ -518,6 +524,8 @@ _CALL_PUBLISHED_RE = re.compile(
 # Early closure: the budget ran out on that day ("dinsdag rond 20.30 uur geen budget meer").
 _RAN_OUT_RE = re.compile(
     r"(?:subsidie)?plafond\s+(?:is\s+|was\s+|werd\s+)?(?:al\s+)?bereikt|budget\b[^.\n]{0,30}\bop\b"
+    # ("Nieuwe STAP-budget op maandag 18 september van start": "op" the preposition of a day)
+    r"(?!\s+(?:(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\s+)?\d{1,2}\s+[a-z])"
     # the day inside the verb phrase: "Het subsidieplafond werd op 4 maart om 10.15 uur bereikt"
     r"|plafond(?:\s+[\w-]+){0,4}?\s+(?:is|was|werd)\s+(?:al\s+)?op\s+(?:(?!niet\b|nog\b)(?:[^.;\n]|(?<=\d)\.(?=\d)))"
     r"{1,45}?\bbereikt\b"
@@ -1220,7 +1228,10 @@ _DECISION_NOTICE_RE = re.compile(
     r"|\b(?:notified|informed|told|hear)\b[^.;\n]{0,100}?\bwhether\b"
     # the applicant is sent word by a date: "ontvangt u zo snel mogelijk, maar uiterlijk 13-3-2020
     # bericht van de provincie", "Wie heeft aangevraagd, krijgt uiterlijk 1 juni bericht"
-    r"|\b(?:ontvangt|krijgt)\b[^.;\n]{0,40}?\buiterlijk\b[^.;\n]{0,30}?\bbericht\b",
+    # (plural and with "vóór": "Alle aanvragen krijgen vóór 1 juli bericht of hun plan is
+    # goedgekeurd")
+    r"|\b(?:ontvangt|krijgt|ontvangen|krijgen)\b[^.;\n]{0,40}?\b(?:uiterlijk|vóór|voor)\s"
+    r"[^.;\n]{0,30}?\bbericht\b",
     _I,
 )
 
@@ -1461,7 +1472,7 @@ def _described_as_aftercare(text: str, m: Mention, lead: str) -> bool:
 # van …"), or the day a scheme stops ("besloten met deze subsidie te stoppen per 01-01-2021").
 # Only the date it leads up to is ruled out: a deadline in the same sentence keeps its role.
 _CONDITION_DATE_LEAD_RE = re.compile(
-    r"(?:\b(?:opleiding|scholing|training|traject|cursus|studie)\w*\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:\b(?:opleiding|scholing|training|traject|cursus|studie)\w*\s+(?:[\w-]+\s+){0,6}?"
     r"(?:gestart|begonnen)\s+(?:(?:is|zijn)\s+)?(?:in\s+de\s+periode\s+)?"
     r"(?:van|vanaf|tussen|na|op|voor|vóór)?"
     r"|\beinddatum\s+van\s+(?:de|het|een|uw|je)\s+(?:opleiding|training|cursus|scholing|traject)\b"

@@ -487,6 +487,12 @@ _OPEN_RE = re.compile(
     # aangevraagd worden" (not "nog niet", not a question)
     r"|\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+nog\s+(?!niet\b|geen\b)(?:\w+\s+){0,3}?"
     r"(?:worden\s+)?(?:aangevraagd|ingediend)\b(?![^.\n]*\?)"
+    # the infinitive with "nog wel" ("U kunt echter nog wel een aanvraag indienen", after the
+    # ceiling was reached) and "nu" ("Werkenden van 45 jaar en ouder kunnen nu een ontwikkeladvies
+    # aanvragen"); no negation on the way, not asked
+    r"|\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+(?:nog\s+wel|nu)\s+"
+    r"(?:(?!niet\b|geen\b|nog\b|meer\b|weer\b|opnieuw\b)[\w-]+\s+){0,6}?"
+    r"(?:aanvragen|indienen)\b(?![^.\n]*\?)"
     # applying continuously ("U kunt doorlopend subsidie aanvragen", "doorlopend mogelijk nieuwe
     # wijkaanpakken in te dienen"), not denied ("niet doorlopend") and not asked
     r"|(?<!niet\s)\bdoorlopend\s+(?:mogelijk\s+)?(?:[\w-]+\s+){0,4}?(?:aan\s+te\s+vragen"
@@ -916,8 +922,19 @@ def top_window(
         return max(timed, key=lambda w: order_key(w, today))
     first = min(live, key=lambda w: order_key(w, today))
     # Windows that run side by side are for different schemes or groups (guide 2): the
-    # first-listed one wins over a later-listed one that happens to close earlier.
-    return next(w for w in live if w is first or _overlap(w, first, today))
+    # first-listed one wins over a later-listed one that happens to close earlier. A month-only
+    # window does not win over a dated one beside it ("kraamzorg pas per april 2022 … Het eerste
+    # tijdvak loopt van 1 maart t/m 30 april"): its dates would be dropped for the known ones.
+    if first.precision in VAGUE:
+        first = next(
+            (w for w in live if w.precision not in VAGUE and _overlap(w, first, today)), first
+        )
+    dated = first.precision not in VAGUE
+    return next(
+        w
+        for w in live
+        if w is first or (_overlap(w, first, today) and not (dated and w.precision in VAGUE))
+    )
 
 
 def _overlap(a: ExtractedWindow, b: ExtractedWindow, today: date) -> bool:
@@ -1046,7 +1063,25 @@ def status_of_clean(
         return "upcoming"
     if state is not None:
         return state
+    if not stopped and _year_ahead(text, today):
+        return "upcoming"
     return words_status(text, stopped)
+
+
+# Applying said to become possible in a later year, without a day ("in 2019 kunnen ze gratis
+# een ontwikkeladvies aanvragen", "Vanaf 2027 kunnen gemeenten een aanvraag indienen"): a known
+# future window without dates (guide 7: upcoming). No negation on the way, not asked.
+_YEAR_AHEAD_RE = re.compile(
+    r"\b(?:in|vanaf|per)\s+(?P<year>20\d\d)\s*,?\s+(?:kunnen|kan|kunt)\b"
+    r"(?:(?!\b(?:niet|geen)\b)[^.\n?]){0,80}?\b(?:aanvragen|indienen|aanvraag\s+doen)\b"
+    r"(?![^.\n]*\?)",
+    _I,
+)
+
+
+def _year_ahead(text: str, today: date) -> bool:
+    """Say whether the text says applying becomes possible in a year after `today`'s."""
+    return any(int(mt["year"]) > today.year for mt in _YEAR_AHEAD_RE.finditer(text))
 
 
 # Later calls named as further ones ("Further calls will be published in early 2022"): another
@@ -1066,6 +1101,16 @@ def _without(text: str, snippet: str) -> str:
     return text.replace(snippet, " ") if snippet else text
 
 
+# Applying still possible despite a stop said before it ("Het subsidieplafond … is bereikt. U kunt
+# echter nog wel een aanvraag indienen", applications beyond the ceiling wait for money that is
+# not used): the page says the round takes applications (guide 7: open).
+_STILL_POSSIBLE_RE = re.compile(
+    r"\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+nog\s+wel\s+"
+    r"(?:(?!niet\b|geen\b|meer\b)[\w-]+\s+){0,6}?(?:aanvragen|indienen)\b(?![^.\n]*\?)",
+    _I,
+)
+
+
 def words_status(text: str, stopped: bool) -> str:
     """Return the status that status words alone give, "unknown" without any."""
     if all(rx.search(text) for rx in _ALL_STATES_RE):
@@ -1076,6 +1121,8 @@ def words_status(text: str, stopped: bool) -> str:
         return "upcoming"
     if stopped and _OPEN_BADGE_RE.search(text):
         return "open"  # "Status: Open": the page's own badge wins over a stop sentence
+    if stopped and says(_STILL_POSSIBLE_RE, text):
+        return "open"  # "Het plafond is bereikt. U kunt echter nog wel een aanvraag indienen"
     if stopped or says(_CLOSED_RE, text):
         return "closed"
     if _UPCOMING_RE.search(text):
