@@ -350,9 +350,10 @@ def _inline_header(
             if any(spans[i].vague for i in here):
                 break
             cells = _cells(text, here, spans) if here else []
-            # the last decoy cells may hold words, no date ("1 November 15 February End of
-            # May" under "… Funding Decision Made"): the row reads without them
-            worded = _worded_decoy_tail(text, cells, kinds, spans, re_)
+            # the last cells may hold words, no date: under decoy columns ("1 November 15
+            # February End of May" under "… Funding Decision Made"), or a placeholder for the
+            # last date ("1 March 2026 to be confirmed"): the row reads without them
+            worded = _worded_tail(text, cells, kinds, spans, re_)
             if (len(cells) != len(kinds) and not worded) or (
                 len(here) > len(kinds) and DECOY not in kinds
             ):
@@ -386,15 +387,30 @@ def _inline_header(
 
 
 _WORDED_CELL_RE = re.compile(r"[ \t]+[A-Za-z][\w ]{0,30}")
+# A last cell saying its date is not known yet ("Opening date Closing date" / "1 March 2026 to be
+# confirmed", "n.t.b.", "volgt"): the row's dates fill the columns before it.
+_PLACEHOLDER_CELL_RE = re.compile(
+    r"[ \t]+\(?(?:to\s+be\s+(?:confirmed|announced|determined|decided)|tb[acd]|not\s+yet\s+known"
+    r"|nog\s+niet\s+bekend|n\.?\s?t\.?\s?b\.?|nader\s+te\s+bepalen|nog\s+te\s+bepalen"
+    r"|volgt(?:\s+nog)?)\)?\s*\.?",
+    re.IGNORECASE,
+)
 
 
-def _worded_decoy_tail(
+def _worded_tail(
     text: str, cells: list[list[int]], kinds: list[LayoutRole], spans: Sequence[Span], end: int
 ) -> bool:
-    """Say whether a row lacks only its last, decoy columns and ends in a short worded cell."""
-    if not cells or not len(cells) < len(kinds) or any(k != DECOY for k in kinds[len(cells) :]):
+    """Say whether a row lacks only its last columns and ends in a short worded cell: words
+    under decoy columns ("End of May" under "Decision Made"), or a placeholder for the last
+    date under any column ("to be confirmed")."""
+    if not cells or not len(cells) < len(kinds):
         return False
-    return bool(_WORDED_CELL_RE.fullmatch(text, spans[cells[-1][-1]].end, end))
+    tail = spans[cells[-1][-1]].end
+    if len(cells) == len(kinds) - 1 and _PLACEHOLDER_CELL_RE.fullmatch(text, tail, end):
+        return True
+    if any(k != DECOY for k in kinds[len(cells) :]):
+        return False
+    return bool(_WORDED_CELL_RE.fullmatch(text, tail, end))
 
 
 def _header_kind(header: str) -> LayoutRole | None:
