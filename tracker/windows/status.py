@@ -372,6 +372,9 @@ _WEEKDAYS = r"(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)"
 _NEAR_START_RE = re.compile(
     r"\bvanaf\s+(?:morgen|overmorgen|volgende\s+week|komende\s+week"
     rf"|(?:komende|aanstaande|volgende)\s+{_WEEKDAYS})\b"
+    # the coming-marker after the weekday, as news writes it ("vanaf maandag a.s.", "vanaf
+    # vrijdag aanstaande"); "a.s." ends in a dot, so no word boundary after it
+    rf"|\bvanaf\s+{_WEEKDAYS}\s+(?:a\.s\.|aanstaande\b)"
     r"|\b(?:from|starting)\s+(?:tomorrow|next\s+week"
     r"|next\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
     _I,
