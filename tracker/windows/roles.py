@@ -469,6 +469,13 @@ _OPENED_TAIL_RE = re.compile(
     r"\b(?:geopend|opengesteld|open|gestart|opengegaan)\b",
     _I,
 )
+# "Op maandag 16 oktober publiceren we de regeling en is het mogelijk de aanvraag in te dienen":
+# later in the date's clause applying becomes possible from that day (not "niet mogelijk").
+_POSSIBLE_TAIL_RE = re.compile(
+    r"^[\s,]*[^.;:\n]{0,120}?\b(?:is|wordt)\s+het\s+(?:(?:ook|weer|dan)\s+)?mogelijk\s+(?:om\s+)?"
+    r"(?:[\w-]+\s+){0,4}?(?:in\s+te\s+dienen|aan\s+te\s+vragen)\b",
+    _I,
+)
 # "Op 3 juni om 09:00 uur start de nieuwe ronde van de regeling": the start of an application
 # round (not of a project: the noun must name a round, period or call).
 _ROUND_START_TAIL_RE = re.compile(
@@ -874,13 +881,18 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         and (
             _OPENED_TAIL_RE.match(after)
             or _ROUND_START_TAIL_RE.match(after)
+            or _POSSIBLE_TAIL_RE.match(after)
             or _LAUNCHED_TAIL_RE.match(after)
             or (_PASSIVE_LAUNCH_LEAD_RE.search(lead) and _LAUNCH_WORD_TAIL_RE.match(after))
             or (_LAUNCH_VERB_LEAD_RE.search(lead) and _CALL_OBJECT_TAIL_RE.match(after))
         )
     ):
         r.role, r.strong = OPEN, True
-        r.launch = not (_OPENED_TAIL_RE.match(after) or _ROUND_START_TAIL_RE.match(after))
+        r.launch = not (
+            _OPENED_TAIL_RE.match(after)
+            or _ROUND_START_TAIL_RE.match(after)
+            or _POSSIBLE_TAIL_RE.match(after)
+        )
     elif r.m.precision == "day" and _REOPEN_TAIL_RE.match(after):
         r.role, r.strong = OPEN, True
     elif r.m.precision == "day" and _due_on(lead, after):
