@@ -750,6 +750,23 @@ _NO_MORE_TAIL_RE = re.compile(
 )
 
 
+# Applications arriving after a day are refused: "Aanvragen die na 1 juli (17.00 uur) binnenkomen,
+# worden niet in behandeling genomen", "Applications received after 1 July will not be considered".
+_LATE_RULE_LEAD_RE = re.compile(
+    r"\b(?:aanvragen|aanvraag|applications?|proposals?|\w*voorstellen)\s+"
+    r"(?:(?:voor|for|van|om)\s+[^.,;\n]{1,60}?\s+)?(?:(?:die|dat|that|which)\s+(?:\w+\s+){0,3}?|(?:received|submitted|ingediend|ontvangen)\s+)$",
+    _I,
+)
+_LATE_RULE_TAIL_RE = re.compile(
+    r"[^.;\n]{0,30}?(?:\b(?:binnen\s*komen|binnenkomen|ontvangen|ingediend|worden|zijn|are|is)\b)?"
+    r"[^.;\n]{0,40}?\b(?:niet\s+(?:meer\s+)?(?:in\s+behandeling|behandeld|geaccepteerd|gehonoreerd"
+    r"|meegenomen|beoordeeld|ontvankelijk)|buiten\s+behandeling|afgewezen"
+    r"|(?:will|are|shall)\s+not\s+be\s+(?:considered|accepted|processed|eligible|assessed)"
+    r"|(?:are|will\s+be)\s+(?:ineligible|rejected))",
+    _I,
+)
+
+
 # The submitting itself was stopped, not the regulation ("De regeling is per 1-1-2024
 # beëindigd" stays a decoy): "De indieningsperiode is per 21 oktober beëindigd".
 _WINDOW_STOP_RE = re.compile(
@@ -829,6 +846,27 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
     ):
         # a cue at the end of the label line above: "Aanvragen mogelijk t/m\n31 december"
         adj = _ADJACENT_RE.search(label_lead.rstrip()[-60:])
+    if (
+        adj
+        and adj["none"]
+        and adj["none"].lower() == "na"
+        and _NO_MORE_TAIL_RE.match(clause, r.m.end - r.clause[0])
+    ):
+        # "Na 1 juli is aanvragen niet meer mogelijk": applying stops after that day, so the
+        # day itself is the last one
+        r.role, r.strong, r.positive, r.cue = CLOSE_INCL, True, True, "no-more"
+        return
+    if (
+        adj
+        and adj["none"]
+        and adj["none"].lower() in ("na", "after")
+        and _LATE_RULE_LEAD_RE.search(lead[-70:], 0, len(lead[-70:]) - len(adj.group(0)))
+        and _LATE_RULE_TAIL_RE.match(clause, r.m.end - r.clause[0])
+    ):
+        # "Aanvragen die na 1 juli binnenkomen, worden niet in behandeling genomen": the rule
+        # for late ones makes that day the last one that counts
+        r.role, r.strong, r.positive, r.cue = CLOSE_INCL, True, True, "late-rule"
+        return
     if adj and adj["none"]:  # "na 29 november", "a deadline before 27 May": not a bound
         return
     if adj and _since_stop(adj.group(0), clause, r):

@@ -134,8 +134,36 @@ STOPPED_RE = re.compile(
 # Also "binnenkort"/"soon" ("waardoor het binnenkort niet meer mogelijk is de subsidie aan te
 # vragen", "will soon no longer be possible"): closing soon, so still open.
 _FUTURE_STOP_RE = re.compile(r"\b(?:zal|zullen|will|binnenkort|soon)\b[^.\n]{0,40}$", _I)
-# "Na volgende week geen aanvragen meer": it closes soon, so it is still open (guide 7).
-_CLOSING_SOON_RE = re.compile(r"\bna\s+(?:volgende|komende)\s+week\b", _I)
+# "Na volgende week geen aanvragen meer": it closes soon, so it is still open (guide 7). Also a
+# stop from a near day ahead, in the present or future: "Vanaf maandag a.s. kunnen er geen
+# aanvragen meer worden ingediend", "Vanaf morgen is aanvragen niet meer mogelijk", "From next
+# week no more applications will be accepted" (not "Vanaf maandag konden er …", a past stop).
+_SOON_DAY = (
+    r"(?:morgen|overmorgen|tomorrow|(?:volgende|komende)\s+(?:week|maand)|next\s+(?:week|month)"
+    r"|(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|monday|tuesday|wednesday"
+    r"|thursday|friday|saturday|sunday)(?:\s+(?:a\.\s?s\.?|as\b|aanstaande|next))?)"
+)
+_CLOSING_SOON_RE = re.compile(
+    r"\bna\s+(?:volgende|komende)\s+week\b"
+    r"|\b(?:vanaf|per|na|from|after)\s+" + _SOON_DAY + r"(?=[\s,])"
+    r"(?![^.\n]*\b(?:was|waren|werd|werden|kon|konden|had|hadden|were|could)\b)"
+    r"[^.\n]{0,70}?\b(?:geen\b[^.\n]{0,50}?\bmeer|niet\s+meer|no\s+(?:longer|more)|gesloten"
+    r"|closed?)\b",
+    _I,
+)
+# A stop said of the time after a bound the text gives elsewhere ("U kunt nog tot 1 juli een
+# aanvraag indienen. Daarna is dat niet meer mogelijk", "Na deze datum kunt u geen aanvraag meer
+# indienen", "After that date no applications will be accepted"): the dates carry the end, it
+# is no stop now. Not a past narrative ("Daarna was aanvragen niet meer mogelijk").
+_AFTER_BOUND_RE = re.compile(
+    r"(?:^|[:;]\s*|\b(?:en|maar|and|but)\s+)(?:daarna|hierna|nadien|daarop|thereafter|afterwards"
+    r"|na\s+(?:deze|die|dit|dat|de|het)\s+(?:\w+\s+)?(?:datum|dag|moment|tijdstip|deadline"
+    r"|sluitingsdatum|sluitingsdag|einddatum|uiterste\s+datum|periode|termijn|tijdvak)"
+    r"|na\s+(?:afloop|sluiting|het\s+verstrijken)\b[^,.\n]{0,60}?"
+    r"|after\s+(?:that|this|the)(?:\s+(?:closing\s+)?(?:date|day|deadline|time|point))?)\b"
+    r"(?![^.\n]*\b(?:was|waren|werd|werden|kon|konden|had|hadden|were|could)\b)",
+    _I,
+)
 # "De ISDE loopt in 2020 door": the scheme goes on, whatever its next budget.
 _CONTINUES_RE = re.compile(
     r"\bloopt\b[^.\n]{0,40}\bdoor\b|\bblijft\s+(?:\w+\s+)?open\b|remains\s+open", _I
@@ -704,6 +732,7 @@ def stop_positions(text: str) -> list[int]:
                 and not _not_whole_stop(text, mt.start(), mt.end())
                 and not _fronted_condition(text, mt.start())
                 and not _NEGATED_STOP_RE.search(text, max(0, mt.start() - 20), mt.end())
+                and not _after_bound(text, mt.start())
             ):
                 found.add(mt.start())
     return sorted(pos for pos in found if not _hedged(text, pos))
@@ -717,6 +746,23 @@ _HEDGE_START_RE = re.compile(
     r"|\W*it\s+(?:may|might|can|could)\s+(?:be|happen)\s+that\b",
     _I,
 )
+
+
+# The rule for late applications ("Aanvragen die na 1 juli binnenkomen, worden niet meer in
+# behandeling genomen"): the deadline it names is the end, no stop now.
+_LATE_RULE_RE = re.compile(
+    r"\b(?:aanvragen|aanvraag|applications?|proposals?|\w*voorstellen)\s+"
+    r"(?:(?:voor|for|van|om)\s+[^.,;\n]{1,60}?\s+)?(?:die|dat|that|which)\s+"
+    r"[^.\n]{0,40}?\b(?:na|later\s+dan|te\s+laat|after|late)\b",
+    _I,
+)
+
+
+def _after_bound(text: str, pos: int) -> bool:
+    """Say whether the sentence holding pos speaks of the time after the window's end."""
+    left, _ = _sentence_bounds(text, pos, pos)
+    before = text[left:pos]
+    return bool(_AFTER_BOUND_RE.search(before) or _LATE_RULE_RE.search(before))
 
 
 def _hedged(text: str, pos: int) -> bool:
