@@ -744,8 +744,23 @@ _NO_MORE_TAIL_RE = re.compile(
     r"[^.;\n]{0,60}?(?:\bgeen\b[^.;\n]{0,60}?\b(?:aanvra\w*|indien\w*|aangevraagd|ingediend)\b"
     r"[^.;\n]{0,40}?\bmeer\b"
     r"|\bgeen\b[^.;\n]{0,50}?\bmeer\b[^.;\n]{0,40}?\b(?:aanvra\w*|indien\w*|aangevraagd|ingediend)\b"
-    r"|\b(?:aanvragen|indienen|aanvraag)\b[^.;\n]{0,40}?\bniet\s+meer\s+(?:mogelijk|kan)\b"
-    r"|\bniet\s+meer\s+(?:worden\s+)?(?:aangevraagd|ingediend|aanvragen|indienen)\b)",
+    r"|\b(?:aanvragen|indienen|aanvraag)\b[^.;\n]{0,40}?\bniet\s+(?:meer|langer)\s+(?:mogelijk|kan)\b"
+    r"|\bniet\s+(?:meer|langer)\s+(?:worden\s+)?(?:aangevraagd|ingediend|aanvragen|indienen)\b"
+    # without "meer": "Vanaf 1 juli kunnen geen nieuwe aanvragen worden ingediend", "Met ingang
+    # van 1 juli is het niet langer mogelijk een aanvraag in te dienen", "Vanaf 1 juli is de
+    # regeling gesloten (voor nieuwe aanvragen)", "From 1 July the call is closed to new
+    # applications" (the modal right before "geen": not "wie nog geen aanvraag deed")
+    r"|\b(?:kan|kunt|kunnen|worden|wordt)\s+(?:er\s+|u\s+|je\s+|men\s+)?geen\s+(?:nieuwe\s+)?"
+    r"(?:\w+\s+)?(?:\w*aanvra\w*|aangevraagd)\b"
+    r"|\bniet\s+langer\s+mogelijk\b[^.;\n]{0,40}?\b(?:aan\s+te\s+vragen|in\s+te\s+dienen|aanvra\w*)"
+    r"|\b(?:is|zijn)\s+(?:het|de)\s+(?:\w*loket|\w*regeling|aanvraagperiode|openstelling|oproep"
+    r"|tijdvak|subsidie)\s+(?:(?:voor|van)\s+[^.;,\n]{1,50}?\s+)?(?:(?:definitief|helaas)\s+)?"
+    r"(?:gesloten|dicht)\b"
+    r"|\b(?:\w*loket|\w*regeling|aanvraagperiode|openstelling|oproep|tijdvak|subsidie)\s+"
+    r"(?:is|wordt)\s+(?:(?:definitief|helaas)\s+)?(?:gesloten|dicht)\b"
+    r"|\bclosed\s+(?:to|for)\s+(?:new\s+)?(?:applications|submissions|proposals)\b"
+    r"|\bno\s+(?:new\s+|more\s+|further\s+)?(?:applications|proposals|submissions)\s+"
+    r"(?:will|can|may)\s+be\s+(?:accepted|submitted|received|considered)\b)",
     _I,
 )
 
