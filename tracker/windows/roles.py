@@ -552,7 +552,9 @@ _POSITIVE_RE = first_letter_guard(
         # the separable verb "indienen" split: "Voor 1 november dient u plannen in"
         r"|\bdient\b(?:\s+(?!in\b)\w+){0,4}?\s+in\b(?!\s+(?:te|het|de|een|\d))"
         r"|openstelling"
-        r"|opengesteld|tijdvak|tranche|ronde|loket|deadline|inschrijv|aanmeld|\bcall\b|subsidie"
+        r"|opengesteld|tijdvak|tranche|ronde|loket|deadline|inschrijv|aanmeld|\bcalls?\b|subsidie"
+        # a call for proposals in Dutch ("De oproep loopt tot en met 30 juni")
+        r"|oproep"
         r"|aan\s+te\s+vragen|in\s+te\s+dienen|voorstellen|\bvraag\w*\s+(?:\w+\s+){0,3}aan\b"
         # subscribing to a specific grant for municipalities ("Vanaf 8 februari is het mogelijk om
         # als gemeente in te tekenen op een Brede Specifieke Uitkering")
@@ -574,7 +576,7 @@ POSITIVE_WORDS = (
     "aanvra", "dien", "submi", "appl", "proposal", "openstelling", "opengesteld", "tijdvak",
     "tranche", "ronde", "loket", "deadline", "inschrijv", "aanmeld", "call", "subsidie",
     "vragen", "voorstellen", "vraag", "bezorg", "teken", "freegj", "oanfraach", "yntsjin",
-    "subsydzje", "kandid", "projectvoorstel",
+    "subsydzje", "kandid", "projectvoorstel", "oproep",
 )  # fmt: skip
 RECURRING_RE = re.compile(
     r"\b(?:jaarlijks|elk\s+jaar|ieder\s+jaar|per\s+jaar|annually|every\s+year|each\s+year"
