@@ -1066,9 +1066,31 @@ def status_of_clean(
         return "upcoming"
     if state is not None:
         return state
-    if not stopped and _year_ahead(text, today):
+    if not stopped and (_year_ahead(text, today) or _rounds_ahead(text, today)):
         return "upcoming"
     return words_status(text, stopped)
+
+
+# Rounds of a named year given by month only ("De SLIM-subsidie voor mkb's heeft in 2021 weer
+# twee aanvraagrondes: een in maart en een in september"): no day (guide 4.3), but a round
+# still ahead is a known future window without dates (guide 7: upcoming). Told in the present
+# or future tense only, so past rounds ("waren … rondes") stay out.
+_ROUNDS_YEAR_RE = re.compile(
+    r"\b(?:in|voor)\s+(?P<year>20\d\d)\b(?:(?!\b(?:niet|geen|was|waren|werd|werden)\b)[^.\n?]){0,60}?"
+    r"\b(?:\w*rondes?|\w*tijdvak(?:ken)?|openstellingen)\b[^.\n?]{0,80}",
+    _I,
+)
+_ROUND_MONTH_RE = re.compile(rf"\bin\s+(?P<m>{_NL_MONTH})\b", _I)
+
+
+def _rounds_ahead(text: str, today: date) -> bool:
+    """Say whether rounds of a year are given by months of which one lies after `today`."""
+    for mt in _ROUNDS_YEAR_RE.finditer(text):
+        year = int(mt["year"])
+        for mm in _ROUND_MONTH_RE.finditer(mt.group(0)):
+            if date(year, MONTHS[mm["m"].lower()], 1) > today:
+                return True
+    return False
 
 
 # Applying said to become possible in a later year, without a day ("in 2019 kunnen ze gratis
