@@ -508,6 +508,11 @@ _OPEN_RE = re.compile(
     # beschikbaar voor aanvragen" (not a question)
     r"|\bnog\s+(?:(?!niet\b|geen\b)\w+\s+){0,2}?budget\s+beschikbaar\s+voor\s+(?:nieuwe\s+)?"
     r"aanvragen\b(?![^.\n]*\?)"
+    # an amount of the budget said to be left, present tense: "Er is in deze BOSA-regeling dus
+    # nog maar liefst 29 miljoen euro budget over" (not "was nog … over", not a question)
+    r"|\b(?:is|zijn)\s+(?:(?!niet\b|geen\b)[^.\n?]){0,50}?\bnog\s+(?:maar\s+liefst\s+|ruim\s+"
+    r"|ongeveer\s+|zo'?n\s+|circa\s+)?(?:€\s*)?\d[\d.,]*\s+(?:miljoen\s+|mln\s+|duizend\s+)?"
+    r"(?:euro\s+)?(?:\w*budget\s+|subsidie\s+)?over\b(?![^.\n]*\?)"
     # open since a moment the writer names ("Sinds maandagochtend 09.00 uur kunnen
     # amateursportclubs zich weer melden voor de BOSA-subsidie", a news item)
     r"|\b(?:sinds|sedert)\b(?:[^.\n]|\.(?=\d)){0,40}?\b(?:kan|kunt|kunnen)\s+(?:(?!niet\b|geen\b)\w+\s+){0,4}?"
