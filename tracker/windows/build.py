@@ -388,6 +388,43 @@ def _split_backwards(raws: list[_Raw]) -> list[_Raw]:
     return out
 
 
+def _past_close(c: Role, text: str) -> bool:
+    """Say whether the closing day is told in the past tense ("Maandag 5 april was de laatste
+    dag")."""
+    return bool(
+        _PAST_CLOSE_RE.search(
+            text, max(c.clause[0], c.m.start - 30), min(c.clause[1], c.m.end + 12)
+        )
+        or _CLOSED_AFTER_RE.match(text, c.m.end, c.clause[1])
+    )
+
+
+def _split_past_close_pairs(raws: list[_Raw], text: str) -> list[_Raw]:
+    """Keep apart a year-less opening and a later sentence's past deadline that falls earlier in
+    the year ("TASO-Q4 gesloten, vanaf 17 mei TASO-Q1 aanvragen. Maandag 5 april was de laatste
+    dag …"): the deadline ended the previous round, it is not the end of a window that began
+    the year before (a range across the new year is written in one clause)."""
+    out: list[_Raw] = []
+    for raw in raws:
+        o, c = raw.open_r, raw.close_r
+        if (
+            o is not None
+            and c is not None
+            and o.m.year is None
+            and c.m.year is None
+            and o.clause != c.clause
+            and o.m.precision == "day"
+            and c.m.precision == "day"
+            and (c.m.month, c.m.day) < (o.m.month, o.m.day)
+            and _past_close(c, text)
+        ):
+            out.append(_Raw(o, None))
+            out.append(_Raw(None, c))
+        else:
+            out.append(raw)
+    return out
+
+
 def _written_backwards(raw: _Raw) -> bool:
     """Say whether the text itself wrote this range backwards: both ends in one clause, both
     with their year ("van 4 juni 2019 tot en met 13 december 2018"), so not a wrong pairing."""
@@ -749,7 +786,7 @@ def build(
     )
     raws = [
         raw
-        for raw in _pair(roles)
+        for raw in _split_past_close_pairs(_pair(roles), text)
         if raw.vague is not None or _resolve(raw, roles, text, today, recurring, published)
     ]
     raws = _drop_refined_openings(raws)

@@ -309,6 +309,11 @@ _NEGATIVE_RE = first_letter_guard(
         r"|dienen|u|je|jij|wij|we)\b)\w+\s+){0,3}?(?:in|over|gedurende|tijdens)\s+de\s+"
         r"(?:periode|maanden)\b"
         r"|\bcosts?\s+(?:\w+\s+){0,2}?(?:incurred|made)\s+(?:in|during|between|from)\b"
+        # the costs a round covers from a day on ("het eerste tijdvak is bestemd voor RVU-kosten
+        # die zijn gemaakt vanaf 1 december 2023", "kosten gemaakt op of na 1 mei"): the first
+        # eligible cost day, not the opening (guide 8); "kosten … kunt u vanaf" keeps its verb
+        r"|(?:kosten|lasten|uitgaven)\s+(?:die\s+(?:zijn|worden|werden)\s+gemaakt\s+"
+        r"|gemaakt\s+)?(?:vanaf|op\s+of\s+na|sinds)\s+\d"
         # a span that deadlines fall in, so many calls, not one window ("subsidieoproepen met
         # een indieningsdatum vanaf 17 maart tot en met eind april", "calls with deadlines
         # between …"); "een sluitingsdatum van 30 juni" is one deadline and stays

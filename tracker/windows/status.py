@@ -536,6 +536,11 @@ _OPEN_RE = re.compile(
     # beschikbaar voor aanvragen" (not a question)
     r"|\bnog\s+(?:(?!niet\b|geen\b)\w+\s+){0,2}?budget\s+beschikbaar\s+voor\s+(?:nieuwe\s+)?"
     r"aanvragen\b(?![^.\n]*\?)"
+    # an amount of the budget said to be left, present tense: "Er is in deze BOSA-regeling dus
+    # nog maar liefst 29 miljoen euro budget over" (not "was nog … over", not a question)
+    r"|\b(?:is|zijn)\s+(?:(?!niet\b|geen\b)[^.\n?]){0,50}?\bnog\s+(?:maar\s+liefst\s+|ruim\s+"
+    r"|ongeveer\s+|zo'?n\s+|circa\s+)?(?:€\s*)?\d[\d.,]*\s+(?:miljoen\s+|mln\s+|duizend\s+)?"
+    r"(?:euro\s+)?(?:\w*budget\s+|subsidie\s+)?over\b(?![^.\n]*\?)"
     # open since a moment the writer names ("Sinds maandagochtend 09.00 uur kunnen
     # amateursportclubs zich weer melden voor de BOSA-subsidie", a news item)
     r"|\b(?:sinds|sedert)\b(?:[^.\n]|\.(?=\d)){0,40}?\b(?:kan|kunt|kunnen)\s+(?:(?!niet\b|geen\b)\w+\s+){0,4}?"
@@ -1112,9 +1117,31 @@ def status_of_clean(
         return "upcoming"
     if state is not None:
         return state
-    if not stopped and _year_ahead(text, today):
+    if not stopped and (_year_ahead(text, today) or _rounds_ahead(text, today)):
         return "upcoming"
     return words_status(text, stopped)
+
+
+# Rounds of a named year given by month only ("De SLIM-subsidie voor mkb's heeft in 2021 weer
+# twee aanvraagrondes: een in maart en een in september"): no day (guide 4.3), but a round
+# still ahead is a known future window without dates (guide 7: upcoming). Told in the present
+# or future tense only, so past rounds ("waren … rondes") stay out.
+_ROUNDS_YEAR_RE = re.compile(
+    r"\b(?:in|voor)\s+(?P<year>20\d\d)\b(?:(?!\b(?:niet|geen|was|waren|werd|werden)\b)[^.\n?]){0,60}?"
+    r"\b(?:\w*rondes?|\w*tijdvak(?:ken)?|openstellingen)\b[^.\n?]{0,80}",
+    _I,
+)
+_ROUND_MONTH_RE = re.compile(rf"\bin\s+(?P<m>{_NL_MONTH})\b", _I)
+
+
+def _rounds_ahead(text: str, today: date) -> bool:
+    """Say whether rounds of a year are given by months of which one lies after `today`."""
+    for mt in _ROUNDS_YEAR_RE.finditer(text):
+        year = int(mt["year"])
+        for mm in _ROUND_MONTH_RE.finditer(mt.group(0)):
+            if date(year, MONTHS[mm["m"].lower()], 1) > today:
+                return True
+    return False
 
 
 # Applying said to become possible in a later year, without a day ("in 2019 kunnen ze gratis
