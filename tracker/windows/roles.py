@@ -908,10 +908,11 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         r.role, r.strong = WINDOW, True
 
 
-# A deadline said as the day by which an application must be in, with a plain "op": "Uw aanvraag
-# moet op 1 november binnen zijn", "Aanvragen moeten binnen zijn op 1 november", "Op 1 november
-# moet uw aanvraag zijn ingediend" (the day itself counts, like "uiterlijk op").
-_DUE_ON_LEAD_RE = re.compile(r"\b(?:moet|moeten|dient|dienen)\b[^.;:\n]{0,60}?\bop\s*$", _I)
+# A deadline said as the day by which an application must be in, with a plain "op" or none:
+# "Uw aanvraag moet op 1 november binnen zijn", "Uw aanvraag moet 7 februari 2020 om 17:00 uur
+# bij ons binnen zijn", "Aanvragen moeten binnen zijn op 1 november", "Op 1 november moet uw
+# aanvraag zijn ingediend" (the day itself counts, like "uiterlijk op").
+_DUE_ON_LEAD_RE = re.compile(r"\b(?:moet|moeten|dient|dienen)\b(?:[^.;:\n]{0,60}?\bop)?\s*$", _I)
 _IN_ON_LEAD_RE = re.compile(
     r"\b(?:moet|moeten|dient|dienen)\b[^.;:\n]{0,40}?\b(?:binnen|ingediend|ontvangen)\s+"
     r"(?:te\s+)?zijn\s+op\s*$",
