@@ -561,6 +561,19 @@ def _named_after(
     return bool(_NEXT_CLOSE_RE.search(text, s, e))
 
 
+# A full sentence on its own line, not a bulleted row: five or more words before its first
+# date and a closing full stop ("De openstelling van de definitieve aanvraag is dinsdag 4 juni
+# 2024 en de einddatum donderdag 5 september 2024." under "Deadline MOOI 2024").
+_WORD_RE = re.compile(r"\w+")
+
+
+def _prose_row(text: str, s: int, e: int, body: str, first: int) -> bool:
+    """Say whether a dated line under a heading is a sentence rather than a list row."""
+    if len(body) < e - s or not text[s:e].rstrip().endswith("."):
+        return False
+    return len(_WORD_RE.findall(text, s, first)) >= 5
+
+
 def _heading_list(
     text: str,
     lines: list[tuple[int, int]],
@@ -610,6 +623,8 @@ def _heading_list(
             # cell borders of a flattened table ("| 4. March 2026 |") are no part of the row
             body = text[s:e].lstrip("·•▪*-– |")
             start_at = e - len(body)
+            if _prose_row(text, s, e, body, spans[here[0]].start):
+                break  # a sentence under the heading says itself what its dates are
             i = next((j for j in here if spans[j].start == start_at), None)
             if i is None and _TRIM_RE.sub("", text[spans[here[-1]].end : e]).strip(" .|") == "":
                 i = here[-1]

@@ -387,6 +387,15 @@ _MONEY_PERIOD_RE = re.compile(
     r"|werden|werd)\s+)?(?:\w+\s+){0,2}?voor\s+de\s+periode\s+(?:van|vanaf)\s*$",
     _I,
 )
+# A raise of the budget that is available from a day ("De ophoging van de subsidie is sinds 23
+# september 2023 beschikbaar", "Het extra budget is vanaf 1 juli beschikbaar"): when the added
+# money can be drawn on, a plafond change (guide 8), not the opening of the window.
+_MONEY_RAISE_LEAD_RE = re.compile(
+    r"\b(?:(?:op|ver)hoging|aanvulling|extra\s+(?:budget|geld|middelen))\b[^.;:\n]{0,60}?"
+    r"\b(?:is|wordt|zijn|worden)\s+(?:sinds|vanaf|per|met\s+ingang\s+van)\s*$",
+    _I,
+)
+_AVAILABLE_TAIL_RE = re.compile(r"[\s,]*(?:\w+\s+){0,2}?beschikbaar\b", _I)
 # The year or period a grant is for, said as its own span: "Een werkingsjaar loopt van 1
 # september t/m 31 augustus", "Het werkjaar waarop wordt beoordeeld, loopt van 1 juli 2020 tot
 # …", "een kalenderjaarsubsidie (1 januari t/m 31 december)", "the activity period runs from
@@ -968,10 +977,11 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         r.role, r.strong = WINDOW, True
 
 
-# A deadline said as the day by which an application must be in, with a plain "op": "Uw aanvraag
-# moet op 1 november binnen zijn", "Aanvragen moeten binnen zijn op 1 november", "Op 1 november
-# moet uw aanvraag zijn ingediend" (the day itself counts, like "uiterlijk op").
-_DUE_ON_LEAD_RE = re.compile(r"\b(?:moet|moeten|dient|dienen)\b[^.;:\n]{0,60}?\bop\s*$", _I)
+# A deadline said as the day by which an application must be in, with a plain "op" or none:
+# "Uw aanvraag moet op 1 november binnen zijn", "Uw aanvraag moet 7 februari 2020 om 17:00 uur
+# bij ons binnen zijn", "Aanvragen moeten binnen zijn op 1 november", "Op 1 november moet uw
+# aanvraag zijn ingediend" (the day itself counts, like "uiterlijk op").
+_DUE_ON_LEAD_RE = re.compile(r"\b(?:moet|moeten|dient|dienen)\b(?:[^.;:\n]{0,60}?\bop)?\s*$", _I)
 _IN_ON_LEAD_RE = re.compile(
     r"\b(?:moet|moeten|dient|dienen)\b[^.;:\n]{0,40}?\b(?:binnen|ingediend|ontvangen)\s+"
     r"(?:te\s+)?zijn\s+op\s*$",
@@ -1635,6 +1645,12 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.negative = True
         if not r.negative and _MONEY_PERIOD_RE.search(text, max(cs, m.start - 80), m.start):
             r.negative = True  # "De subsidiegelden zijn voor de periode van … beschikbaar"
+        if (
+            not r.negative
+            and _MONEY_RAISE_LEAD_RE.search(text, max(cs, m.start - 110), m.start)
+            and _AVAILABLE_TAIL_RE.match(text, m.end, ce)
+        ):
+            r.negative = True  # "De ophoging … is sinds 23 september beschikbaar"
         if not r.negative and _work_year_span(text, max(lead_start, m.start - 120), cs, m.start):
             r.negative = True
             work_year.add(i)
