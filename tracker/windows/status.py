@@ -29,11 +29,12 @@ _CONDITIONAL_RE = re.compile(
 # A stop heading ("Subsidieplafond bereikt") that the next line explains as a forecast.
 _FORECAST_RE = re.compile(r"\bverwacht|\bnaar\s+verwachting|\bexpect", _I)
 # A stop about some regions, groups or parts only ("Voor de regio's X en Y is het plafond
-# bereikt"): the scheme itself stays open for the rest (guide 2: one scheme per record).
+# bereikt", "Het subsidieplafond voor onderdeel 'Vrijroosteren' lijkt … overschreden"): the scheme
+# itself stays open for the rest (guide 2: one scheme per record).
 _PARTIAL_RE = re.compile(
     r"\b(?:voor|in|binnen)\s+(?:de\s+|deze\s+|die\s+|het\s+|enkele\s+|sommige\s+)?"
     r"(?:regio(?:['’]?s)?|deelgebied(?:en)?|gebieden|gemeenten|provincies|categorie(?:ën)?"
-    r"|modules?|onderdelen|maatregelen|sectoren|doelgroepen|deelregelingen)\b"
+    r"|modules?|onderde(?:el|len)|maatregelen|sectoren|doelgroepen|deelregelingen)\b"
     r"|\bfor\s+(?:the\s+|these\s+|some\s+)?(?:regions?|categories|strands|lots|topics)\b",
     _I,
 )
