@@ -1078,6 +1078,12 @@ def status_of_clean(
 _YEAR_AHEAD_RE = re.compile(
     r"\b(?:in|vanaf|per)\s+(?P<year>20\d\d)\s*,?\s+(?:kunnen|kan|kunt)\b"
     r"(?:(?!\b(?:niet|geen)\b)[^.\n?]){0,80}?\b(?:aanvragen|indienen|aanvraag\s+doen)\b"
+    r"(?![^.\n]*\?)"
+    # the same with "mogelijk": "Ook in 2019 is het mogelijk om subsidie aan te vragen" (not
+    # "is het niet mogelijk", nor "was het mogelijk")
+    r"|\b(?:in|vanaf|per)\s+(?P<year2>20\d\d)\s*,?\s+(?:is|wordt)\s+het\s+"
+    r"(?:(?:ook|weer|opnieuw|wederom|nog)\s+)*mogelijk\b"
+    r"(?:(?!\b(?:niet|geen)\b)[^.\n?]){0,80}?\b(?:aan\s+te\s+vragen|in\s+te\s+dienen)\b"
     r"(?![^.\n]*\?)",
     _I,
 )
@@ -1085,7 +1091,7 @@ _YEAR_AHEAD_RE = re.compile(
 
 def _year_ahead(text: str, today: date) -> bool:
     """Say whether the text says applying becomes possible in a year after `today`'s."""
-    return any(int(mt["year"]) > today.year for mt in _YEAR_AHEAD_RE.finditer(text))
+    return any(int(mt["year"] or mt["year2"]) > today.year for mt in _YEAR_AHEAD_RE.finditer(text))
 
 
 # Later calls named as further ones ("Further calls will be published in early 2022"): another
