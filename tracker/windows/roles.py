@@ -125,6 +125,13 @@ _TAIL_RE = re.compile(
 # A separable verb around the date: "Het loket gaat op 1 september … open".
 _SPLIT_OPEN_LEAD_RE = re.compile(r"\b(?:gaat|gaan|ging|gingen)\s+(?:\w+\s+){0,3}?op\s*$", _I)
 _SPLIT_OPEN_TAIL_RE = re.compile(r"^[^.;:\n]{0,70}?\b(?:open|opengesteld)\b", _I)
+# The same with "openstellen": "De provincie stelt op 15 november aanstaande de regeling opnieuw
+# open"; "open" must end the clause, so "stelt op 1 mei het plafond vast voor de open regeling"
+# opens nothing.
+_SPLIT_STELT_LEAD_RE = re.compile(
+    r"\b(?:stelt|stellen|stelde|stelden)\s+(?:\w+\s+){0,3}?op\s*$", _I
+)
+_SPLIT_STELT_TAIL_RE = re.compile(r"^[^.;:\n]{0,80}?\bopen(?=\s*(?:[.,;!]|$|\ben\b))", _I)
 # A dateline ("Den Haag, 10 oktober 2019") is the publication date; a time word before the
 # comma is no place ("Vandaag, 2 juni 2021, opent de Subsidieregeling Praktijkleren").
 _DATELINE_RE = re.compile(
@@ -946,6 +953,8 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
     if (
         _SPLIT_OPEN_LEAD_RE.search(lead)
         and _SPLIT_OPEN_TAIL_RE.match(after)
+        or _SPLIT_STELT_LEAD_RE.search(lead)
+        and _SPLIT_STELT_TAIL_RE.match(after)
         or r.m.precision == "day"
         and (
             _OPENED_TAIL_RE.match(after)

@@ -29,11 +29,12 @@ _CONDITIONAL_RE = re.compile(
 # A stop heading ("Subsidieplafond bereikt") that the next line explains as a forecast.
 _FORECAST_RE = re.compile(r"\bverwacht|\bnaar\s+verwachting|\bexpect", _I)
 # A stop about some regions, groups or parts only ("Voor de regio's X en Y is het plafond
-# bereikt"): the scheme itself stays open for the rest (guide 2: one scheme per record).
+# bereikt", "Het subsidieplafond voor onderdeel 'Vrijroosteren' lijkt … overschreden"): the scheme
+# itself stays open for the rest (guide 2: one scheme per record).
 _PARTIAL_RE = re.compile(
     r"\b(?:voor|in|binnen)\s+(?:de\s+|deze\s+|die\s+|het\s+|enkele\s+|sommige\s+)?"
     r"(?:regio(?:['’]?s)?|deelgebied(?:en)?|gebieden|gemeenten|provincies|categorie(?:ën)?"
-    r"|modules?|onderdelen|maatregelen|sectoren|doelgroepen|deelregelingen)\b"
+    r"|modules?|onderde(?:el|len)|maatregelen|sectoren|doelgroepen|deelregelingen)\b"
     r"|\bfor\s+(?:the\s+|these\s+|some\s+)?(?:regions?|categories|strands|lots|topics)\b",
     _I,
 )
@@ -1150,6 +1151,12 @@ def _rounds_ahead(text: str, today: date) -> bool:
 _YEAR_AHEAD_RE = re.compile(
     r"\b(?:in|vanaf|per)\s+(?P<year>20\d\d)\s*,?\s+(?:kunnen|kan|kunt)\b"
     r"(?:(?!\b(?:niet|geen)\b)[^.\n?]){0,80}?\b(?:aanvragen|indienen|aanvraag\s+doen)\b"
+    r"(?![^.\n]*\?)"
+    # the same with "mogelijk": "Ook in 2019 is het mogelijk om subsidie aan te vragen" (not
+    # "is het niet mogelijk", nor "was het mogelijk")
+    r"|\b(?:in|vanaf|per)\s+(?P<year2>20\d\d)\s*,?\s+(?:is|wordt)\s+het\s+"
+    r"(?:(?:ook|weer|opnieuw|wederom|nog)\s+)*mogelijk\b"
+    r"(?:(?!\b(?:niet|geen)\b)[^.\n?]){0,80}?\b(?:aan\s+te\s+vragen|in\s+te\s+dienen)\b"
     r"(?![^.\n]*\?)",
     _I,
 )
@@ -1157,7 +1164,7 @@ _YEAR_AHEAD_RE = re.compile(
 
 def _year_ahead(text: str, today: date) -> bool:
     """Say whether the text says applying becomes possible in a year after `today`'s."""
-    return any(int(mt["year"]) > today.year for mt in _YEAR_AHEAD_RE.finditer(text))
+    return any(int(mt["year"] or mt["year2"]) > today.year for mt in _YEAR_AHEAD_RE.finditer(text))
 
 
 # Later calls named as further ones ("Further calls will be published in early 2022"): another
