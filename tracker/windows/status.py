@@ -196,7 +196,7 @@ _ANNOUNCED_RE = re.compile(
     # a coming round whose deadline is still to be made known ("De deadline voor 2021 zal
     # binnenkort bekendgemaakt worden", Literatuur Vlaanderen): announced without dates; the
     # deadline must be the subject, so "De resultaten worden later bekendgemaakt" is no round
-    r"|\b(?:deadline|\w*indiendatum|aanvraagperiode|indienperiode|oproep)\s+"
+    r"|\b(?:deadline|indiendatum|aanvraagperiode|indienperiode|oproep)\s+"
     r"(?:voor\s+(?:20\d\d|(?:het\s+)?volgend(?:e)?\s+jaar)\s+)?(?:zal|zullen|wordt|worden)\s+"
     r"(?:binnenkort|later|spoedig|nog)\s+(?:worden\s+)?bekendgemaakt\b"
     # a new or next call said to follow or be planned ("Een nieuwe oproep volgt in het najaar",
