@@ -83,8 +83,9 @@ _LABEL_RE = first_letter_guard(
         r"|submission\s+dates?"
         # plural labels ("met uiterlijke indieningsdata 15 april en 15 oktober")
         r"|(?:sluitings|indienings|indien|inlever)data\b"
-        # "Er zijn drie indienmomenten per jaar: 1 februari, 1 juni en 1 oktober"
-        r"|(?:indien|inlever|aanvraag)moment(?:en)?\b"
+        # "Er zijn drie indienmomenten per jaar: 1 februari, 1 juni en 1 oktober", also the
+        # long form ("Het uiterlijke indieningsmoment van de subsidieaanvraag is 15 mei 2022")
+        r"|(?:indien(?:ings)?|inlever|aanvraag)moment(?:en)?\b"
         # "due" as a word: not inside "individuele", "residue" or "overdue"
         r"|indieningsdatum|(?<![a-z])due\b|end\s+(?:of\s+)?submissions?(?:\s+calls?)?"
         # the submission itself ("de definitieve indiening via het e-loket op 1 maart 2022")

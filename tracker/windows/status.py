@@ -222,6 +222,12 @@ _ANNOUNCED_RE = re.compile(
     r"|\b(?:(?:start|opent|begint)\s+binnenkort|binnenkort\s+(?:start|opent|begint))\b[^.\n]{0,60}?"
     r"\b(?:\w*regeling|\w*subsidie\w*|\w*ronde|tijdvak|openstelling|oproep|loket"
     r"|aanvraagperiode|\w*onderdeel)\b"
+    # a coming round whose deadline is still to be made known ("De deadline voor 2021 zal
+    # binnenkort bekendgemaakt worden", Literatuur Vlaanderen): announced without dates; the
+    # deadline must be the subject, so "De resultaten worden later bekendgemaakt" is no round
+    r"|\b(?:deadline|indiendatum|aanvraagperiode|indienperiode|oproep)\s+"
+    r"(?:voor\s+(?:20\d\d|(?:het\s+)?volgend(?:e)?\s+jaar)\s+)?(?:zal|zullen|wordt|worden)\s+"
+    r"(?:binnenkort|later|spoedig|nog)\s+(?:worden\s+)?bekendgemaakt\b"
     # a new or next call said to follow or be planned ("Een nieuwe oproep volgt in het najaar",
     # "A new call will follow in the autumn", "The next call is planned for early 2026")
     r"|\b(?:nieuwe|volgende)\s+(?:\w+\s+)?(?:oproep(?:en)?|ronde|openstelling|call)\s+"
@@ -673,7 +679,8 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
                  "committed", "bereikt", "geld", "stopgezet", "dicht", "overtekend",
                  "is op"),
     _ANNOUNCED_RE: ("later", "volg", "announced", "open", "nog ", "start", "begin", "launch",
-                    "verwacht", "kom", "follow", "planned", "scheduled", "foreseen", "voorzien"),
+                    "verwacht", "kom", "follow", "planned", "scheduled", "foreseen", "voorzien",
+                    "bekendgemaakt"),
 }  # fmt: skip
 
 

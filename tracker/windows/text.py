@@ -61,6 +61,17 @@ _GLUED_WEEKDAY_RE = re.compile(rf"\b({'|'.join(WEEKDAYS)})(?=\d)", re.IGNORECASE
 # text keeps its length and its case.
 _HYPHENED_TEM_RE = re.compile(r"\btot[-\u2010\u2011]en[-\u2010\u2011]met\b", re.IGNORECASE)
 
+# Flemish pages shorten "tot en met" to "t.e.m." or "tem" ("20 januari 2024 tem 31 maart 2024",
+# lv.vlaanderen.be VLIF periods): the same inclusive cue as "t/m" (guide 3). A bare "tem" only
+# counts between a date and a day number (optionally a weekday first), so a name or an acronym
+# stays as it is.
+_TEM_GATE_RE = re.compile(r"t\.\s?e\.\s?m|\btem\b", re.IGNORECASE)
+_SHORT_TEM_RE = re.compile(
+    r"\bt\.\s?e\.\s?m\b\.?|(?<=\d\s)tem(?=\s+(?:[a-z]+dag\s+)?\d)"
+    r"|(?<=[a-z]\s)tem(?=\s+(?:[a-z]+dag\s+)?[0-3]?\d\s+[a-z])",
+    re.IGNORECASE,
+)
+
 
 # "vòòr 1 april" (grave accents typed for acute ones) is "vóór": the cue reads the same, the
 # length and case stay.
@@ -89,7 +100,10 @@ def clean_text(text: str) -> str:
     if _GLUED_DAY_GATE_RE.search(text):
         text = _GLUED_WEEKDAY_RE.sub(r"\1 ", text)
     lines = (_SPACE_RE.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    text = "\n".join(line for line in lines if line)
+    if _TEM_GATE_RE.search(text):  # after the spaces are collapsed: the cue looks behind
+        text = _SHORT_TEM_RE.sub("t/m", text)
+    return text
 
 
 def join_wrapped_lines(text: str) -> str:
