@@ -322,6 +322,15 @@ _NEGATIVE_RE = first_letter_guard(
         # eligible cost day, not the opening (guide 8); "kosten … kunt u vanaf" keeps its verb
         r"|(?:kosten|lasten|uitgaven)\s+(?:die\s+(?:zijn|worden|werden)\s+gemaakt\s+"
         r"|gemaakt\s+)?(?:vanaf|op\s+of\s+na|sinds)\s+\d"
+        # a project, pilot, team or service said to have started ("Het project is gestart op 1
+        # januari en loopt tot en met …", "De teams zijn begonnen op 1 maart 2021"): its running
+        # time, not a window (guide 8); a scheme, desk or round that started still opens, and
+        # "voordat de opleiding is gestart" after a deadline names no date
+        r"|(?:project\w*|pilot\w*|proef\w*|programma\w*|teams?|werkzaamheden|campagne\w*"
+        r"|opleiding\w*|cursus\w*|traject\w*|samenwerking\w*|dienstverlening|netwerk\w*)"
+        r"(?:\s+[\w-]+){0,4}?\s+"
+        r"(?:is|zijn|was|waren)\s+(?:\w+\s+){0,2}?(?:gestart|begonnen|van\s+start\s+gegaan)\s+"
+        r"(?:op|per|in|sinds)\s+(?:\w+\s+)?\d"
         # a span that deadlines fall in, so many calls, not one window ("subsidieoproepen met
         # een indieningsdatum vanaf 17 maart tot en met eind april", "calls with deadlines
         # between …"); "een sluitingsdatum van 30 juni" is one deadline and stays
@@ -346,6 +355,7 @@ NEGATIVE_WORDS = (
     "geannuleerd", "cance", "ingetrokken", "withdrawn", "opengesteld", "onbekend", "meestal",
     "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
     "vergadering", "zitting", "aantal", "number", "raad", "college", "staten", "term", "viering",
+    "begonnen",
     "herdenking", "jubileum", "thema", "commemorat", "memorial", "anniversary", "celebration",
     "jubilee", "theme", "uitvoering", "toegekend", "beoordeeld", "behandeld", "program",
     "kosten", "lasten", "uitgaven", "cost", "betaald", "uitgekeerd", "overgemaakt",
