@@ -52,6 +52,10 @@ _ADJACENT_RE = re.compile(
     r"\s*:?\s*(?:op|on|de|het|is|the)?\s*$",
     _I,
 )
+# A date used as the attribute of a deadline noun right after it ("the May 13, 2025 deadline").
+_ATTRIBUTIVE_DEADLINE_RE = re.compile(
+    r"\s*(?:deadline|closing\s+date|cut-?off(?:\s+date)?|submission\s+deadline)\b", _I
+)
 _EVENT_TAIL = (
     r"s?[\s-]*(?:event|evenement|feest|party|ceremon\w*|bijeenkomst|meeting|sessie|session"
     r"|webinar|congres|conference)"
@@ -831,6 +835,14 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         adj = _ADJACENT_RE.search(label_lead.rstrip()[-60:])
     if adj and adj["none"]:  # "na 29 november", "a deadline before 27 May": not a bound
         return
+    if (
+        adj
+        and adj["excl"]
+        and adj.group(0).rstrip().lower().endswith(" the")
+        and _ATTRIBUTIVE_DEADLINE_RE.match(clause, r.m.end - r.clause[0])
+    ):  # "prior to the May 13, 2025 deadline": the date names the deadline itself, no shift
+        r.role, r.strong, r.cue = CLOSE_INCL, True, "deadline"
+        return
     if adj and _since_stop(adj.group(0), clause, r):
         return  # "sinds mei 2017 uitgeput": when the money ran out, no opening
     if adj and adj["open"] and _per_stop(adj.group(0), lead, clause, r):
@@ -1418,11 +1430,28 @@ _ACTIVE_APPLY_TAIL_RE = re.compile(
 )
 
 
+# The English future of an opening after "On <date>,": "On 17 April, the third call of the
+# Interreg North Sea Region programme will open". The subject must name a call or round and
+# the verb be its own (no "that"/"which" clause, no negation): "On 17 April, the results of the
+# call that opens in May are presented" opens nothing that day.
+_WILL_OPEN_TAIL_RE = re.compile(
+    r"^\s*,?\s*(?:(?!\b(?:not|no|never|that|which|who|results?|decisions?)\b)[^.\n;?]){0,40}?"
+    r"\b(?:calls?|rounds?|windows?|portal|scheme|programme|application\s+period)\b"
+    r"(?:(?!\b(?:not|no|never|that|which|who)\b)[^.\n;?]){0,80}?"
+    r"\b(?:will\s+(?:open|be\s+opened|be\s+launched|launch)|opens)\b",
+    _I,
+)
+
+
 def _active_apply_after(text: str, lead: str, end: int, tail_end: int) -> bool:
-    """True when "Op <date>" is followed by an active, unnegated "kunt u … aanvragen"."""
+    """True when "Op <date>" is followed by an active, unnegated "kunt u … aanvragen", or "On
+    <date>," by a call that "will open"."""
     if not _ON_DATE_LEAD_RE.search(lead) or _CONDITION_IN_LEAD_RE.search(lead):
         return False
-    return _ACTIVE_APPLY_TAIL_RE.match(text[end:tail_end]) is not None
+    tail = text[end:tail_end]
+    return _ACTIVE_APPLY_TAIL_RE.match(tail) is not None or (
+        _WILL_OPEN_TAIL_RE.match(tail) is not None
+    )
 
 
 # An opening put off to a later day: "besloten om de eerste openstelling … uit te stellen tot
