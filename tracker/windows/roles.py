@@ -52,6 +52,14 @@ _ADJACENT_RE = re.compile(
     r"\s*:?\s*(?:op|on|de|het|is|the)?\s*$",
     _I,
 )
+# "not until" with at most a few words between: "not until", "will not open until", "not be
+# accepted until".
+# A closing verb between says the opposite ("does not close until 30 June": it closes then).
+_NOT_UNTIL_RE = re.compile(
+    r"\bnot\s+(?:(?!(?:close[sd]?|end(?:s|ed)?|expires?|run(?:s)?|last(?:s)?|due)\b)[\w-]+\s+){0,3}?"
+    r"(?:until|till)\s+(?:the\s+)?$",
+    _I,
+)
 # A date used as the attribute of a deadline noun right after it ("the May 13, 2025 deadline").
 _ATTRIBUTIVE_DEADLINE_RE = re.compile(
     r"\s*(?:deadline|closing\s+date|cut-?off(?:\s+date)?|submission\s+deadline)\b", _I
@@ -553,6 +561,10 @@ _RAN_OUT_RE = re.compile(
 _POSITIVE_RE = first_letter_guard(
     re.compile(
         r"aanvra|aangevraagd|indien|ingediend|\bdien\b|submi|appl(?:y|ication|icant)|proposal"
+        # "inzenden", "insturen" (to send in) are Dutch for submitting too: "De projectschetsen
+        # kunnen worden ingezonden vanaf 28 februari 2023"; not the adjective ("de ingezonden
+        # foto's"), which names what was sent in before
+        r"|(?<!\bde\s)(?<!\bhet\s)(?<!\bdie\s)ingezonden|\binzend|\binsturen|ingestuurd"
         # the separable verb "indienen" split: "Voor 1 november dient u plannen in"
         r"|\bdient\b(?:\s+(?!in\b)\w+){0,4}?\s+in\b(?!\s+(?:te|het|de|een|\d))"
         r"|openstelling"
@@ -578,7 +590,7 @@ POSITIVE_WORDS = (
     "aanvra", "dien", "submi", "appl", "proposal", "openstelling", "opengesteld", "tijdvak",
     "tranche", "ronde", "loket", "deadline", "inschrijv", "aanmeld", "call", "subsidie",
     "vragen", "voorstellen", "vraag", "bezorg", "teken", "freegj", "oanfraach", "yntsjin",
-    "subsydzje", "kandid", "projectvoorstel",
+    "subsydzje", "kandid", "projectvoorstel", "ingezonden", "inzend", "insturen", "ingestuurd",
 )  # fmt: skip
 RECURRING_RE = re.compile(
     r"\b(?:jaarlijks|elk\s+jaar|ieder\s+jaar|per\s+jaar|annually|every\s+year|each\s+year"
@@ -842,6 +854,11 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         and _ATTRIBUTIVE_DEADLINE_RE.match(clause, r.m.end - r.clause[0])
     ):  # "prior to the May 13, 2025 deadline": the date names the deadline itself, no shift
         r.role, r.strong, r.cue = CLOSE_INCL, True, "deadline"
+        return
+    if adj and adj["incl"] and _NOT_UNTIL_RE.search(lead[-60:]):
+        # "will not be accepted until 1 March", "likely not until the second quarter of 2021":
+        # nothing is possible before that day, so it is the earliest start, no closing
+        r.role, r.cue = OPEN, "not-until"
         return
     if adj and _since_stop(adj.group(0), clause, r):
         return  # "sinds mei 2017 uitgeput": when the money ran out, no opening
