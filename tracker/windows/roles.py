@@ -1735,8 +1735,27 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         _drop_channel_openings(text, roles)
     if low is None or "zou" in low:
         _drop_abandoned_plans(text, roles)
+    if low is None or any(w in low for w in ("while", "whereas", "terwijl")):
+        _separate_contrasted_amendments(text, roles)
     _mark_ranges(roles)
     return roles
+
+
+# A second amended deadline set against the first for another call ("… has been extended until
+# May 5, while for Support to Festivals … has been extended until May 21, 2020"): that call's own
+# extension, not a further move of the first deadline (guide 2: one scheme per record).
+_CONTRAST_OTHER_RE = re.compile(r"\b(?:while|whereas|terwijl)\s+(?:for|voor)\b", _I)
+
+
+def _separate_contrasted_amendments(text: str, roles: list[Role]) -> None:
+    """Keep an amended closing that a contrast ties to another call as a window of its own."""
+    for prev, r in zip(roles, roles[1:], strict=False):
+        if (
+            r.amends
+            and prev.role in (CLOSE_INCL, CLOSE_EXCL)
+            and _CONTRAST_OTHER_RE.search(text, prev.m.end, r.m.start)
+        ):
+            r.amends = False
 
 
 def _share_tail_label(text: str, roles: list[Role]) -> None:
