@@ -40,6 +40,10 @@ _ADJACENT_RE = re.compile(
     r"(?:\s+the)?|falls\s+on|valt\s+op"
     # a set of (other) deadlines, not a window: "calls with deadlines between now and 15 April"
     r"|deadlines?\s+(?:between|tussen)\s+(?:now|today|nu|vandaag)\s+(?:and|en)"
+    # a spread of deadlines over several calls, no window: "De deadline … varieert naargelang de
+    # oproep van eind november 2021 tot midden januari 2022", "deadlines vary from … to …"
+    r"|(?P<spread>(?:varieert|variëren|verschilt|verschillen|varies|vary)(?:\s+(?:naargelang"
+    r"|afhankelijk|per|depending|according)(?:\s+[\w-]+){0,4}?)?\s+(?:van|from|tussen|between))"
     r"|(?:deadlines|sluitingsdat(?:a|ums))\s+(?:between|tussen|from|van|up\s+to|until|till"
     r"|tot(?:\s+en\s+met)?|t/m)(?:\s+the)?)"
     r"|(?P<incl>t/m|tot\s+en\s+met|tot\s+uiterlijk|uiterlijk|until|till|through|by|due(?:\s+by)?"
@@ -820,6 +824,8 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
             r.replaces = prev.m
             return
         conn = _CONNECTOR_RE.match(gap_before)
+        if prev.cue == "spread" and prev.role == NONE and conn:
+            return  # "varieert … van eind november 2021 tot midden januari 2022": the last one
         if prev.cue == "deadlines" and _DASH_RE.match(gap_before):
             r.role, r.strong, r.cue = CLOSE_INCL, True, "deadlines"  # "deadlines: X – Y"
             r.positive = r.positive or prev.positive
@@ -846,6 +852,8 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         # a cue at the end of the label line above: "Aanvragen mogelijk t/m\n31 december"
         adj = _ADJACENT_RE.search(label_lead.rstrip()[-60:])
     if adj and adj["none"]:  # "na 29 november", "a deadline before 27 May": not a bound
+        if adj["spread"]:
+            r.cue = "spread"  # the end of the spread is no bound either
         return
     if (
         adj

@@ -467,10 +467,10 @@ _OPEN_RE = re.compile(
     r"|\b(?:is|are)\s+(?:now\s+)?open\s+(?:to\s+(?:receive|accept)|for\s+(?:proposals|applications))\b"
     r"|(?:is|zijn)\s+(?:nu\s+)?(?:opengesteld|geopend)\b(?!\s+(?:op\s+)?(?:maandag|van\s+\d))|(?:has|have)\s+(?:been\s+)?launched"
     # the Dutch perfect of a launch with the call between the verbs ("De Europese Commissie
-    # heeft een oproep voor … het LIFE-programma 2020 gelanceerd"), not negated ("heeft nog
-    # geen oproep gelanceerd")
-    r"|\b(?:heeft|hebben)\s+(?:(?!\b(?:niet|geen|nog)\b)\w+\s+){0,3}?(?:oproep(?:en)?|calls?)\b"
-    r"(?:(?!\b(?:niet|geen|nog)\b)[^.\n?]){0,120}?\bgelanceerd\b"
+    # heeft een oproep voor … het LIFE-programma 2020 gelanceerd", "LIFE heeft zopas haar eerste
+    # reeks oproepen geopend"), not negated ("heeft nog geen oproep gelanceerd")
+    r"|\b(?:heeft|hebben)\s+(?:(?!\b(?:niet|geen|nog)\b)\w+\s+){0,5}?(?:oproep(?:en)?|calls?)\b"
+    r"(?:(?!\b(?:niet|geen|nog)\b)[^.\n?]){0,120}?\b(?:gelanceerd|geopend|opengesteld)\b"
     # the perfect with the scheme between the verbs ("Begin april 2019 is een nieuwe
     # subsidieregeling voor regionale publieke omroepen opengesteld door het ministerie"), not
     # negated and not followed by the day it opens
