@@ -173,7 +173,11 @@ def _compile() -> None:
     WEEKDAY_BEFORE_RE = re.compile(rf"(?<![\w])(?P<wd>{_WD}),?\s+$", re.IGNORECASE)
     # "July 2, 2020", also "July the 2nd, 2020" (the article only before an ordinal suffix)
     MONTH_FIRST_RE = re.compile(
-        r"(?<![\w])(?P<m>january|february|march|april|(?-i:May)|june|july|august|september|october|"
+        # "May" as written or in capitals; any case only with a day and a year after it (the
+        # modal verb "may" is never followed by "13, 2025")
+        r"(?<![\w])(?P<m>january|february|march|april|(?-i:May|MAY)"
+        r"|may(?=\s+[0-3]?\d(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d(?!\d))"
+        r"|june|july|august|september|october|"
         r"november|december)\s+(?:the\s+(?=[0-3]?\d(?:st|nd|rd|th)))?(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
         r"(?:,?\s+(?P<y>(?:19|20)\d\d))?(?!\d)",
         re.IGNORECASE,
@@ -557,7 +561,7 @@ def _candidates(text: str) -> list[tuple[int, Mention]]:
 # An English day range after its month: "April 1-30", "October 1 – 31, 2024", "January 2 to 31"
 # (two mentions, the end day borrowing the month and both the year written after the range).
 _MONTH_FIRST_RANGE_RE = re.compile(
-    r"(?<![\w])(?P<m>january|february|march|april|(?-i:May)|june|july|august|september|october"
+    r"(?<![\w])(?P<m>january|february|march|april|(?-i:May|MAY)|june|july|august|september|october"
     r"|november|december)\s+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:[-–—]|\s(?:to|through|until|thru)\s)"
     r"\s*(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s+(?P<y>(?:19|20)\d\d))?(?![\d:.,]\d|\d)"
     r"(?!\s*(?:am|pm|a\.m|p\.m|h|hrs?|o['’]clock)\b)",

@@ -40,6 +40,10 @@ _ADJACENT_RE = re.compile(
     r"(?:\s+the)?|falls\s+on|valt\s+op"
     # a set of (other) deadlines, not a window: "calls with deadlines between now and 15 April"
     r"|deadlines?\s+(?:between|tussen)\s+(?:now|today|nu|vandaag)\s+(?:and|en)"
+    # a spread of deadlines over several calls, no window: "De deadline … varieert naargelang de
+    # oproep van eind november 2021 tot midden januari 2022", "deadlines vary from … to …"
+    r"|(?P<spread>(?:varieert|variëren|verschilt|verschillen|varies|vary)(?:\s+(?:naargelang"
+    r"|afhankelijk|per|depending|according)(?:\s+[\w-]+){0,4}?)?\s+(?:van|from|tussen|between))"
     r"|(?:deadlines|sluitingsdat(?:a|ums))\s+(?:between|tussen|from|van|up\s+to|until|till"
     r"|tot(?:\s+en\s+met)?|t/m)(?:\s+the)?)"
     r"|(?P<incl>t/m|tot\s+en\s+met|tot\s+uiterlijk|uiterlijk|until|till|through|by|due(?:\s+by)?"
@@ -51,6 +55,18 @@ _ADJACENT_RE = re.compile(
     r"|starting(?:\s+(?:on|from))?|beginning|per))"
     r"\s*:?\s*(?:op|on|de|het|is|the)?\s*$",
     _I,
+)
+# "not until" with at most a few words between: "not until", "will not open until", "not be
+# accepted until".
+# A closing verb between says the opposite ("does not close until 30 June": it closes then).
+_NOT_UNTIL_RE = re.compile(
+    r"\bnot\s+(?:(?!(?:close[sd]?|end(?:s|ed)?|expires?|run(?:s)?|last(?:s)?|due)\b)[\w-]+\s+){0,3}?"
+    r"(?:until|till)\s+(?:the\s+)?$",
+    _I,
+)
+# A date used as the attribute of a deadline noun right after it ("the May 13, 2025 deadline").
+_ATTRIBUTIVE_DEADLINE_RE = re.compile(
+    r"\s*(?:deadline|closing\s+date|cut-?off(?:\s+date)?|submission\s+deadline)\b", _I
 )
 _EVENT_TAIL = (
     r"s?[\s-]*(?:event|evenement|feest|party|ceremon\w*|bijeenkomst|meeting|sessie|session"
@@ -581,6 +597,10 @@ _RAN_OUT_RE = re.compile(
 _POSITIVE_RE = first_letter_guard(
     re.compile(
         r"aanvra|aangevraagd|indien|ingediend|\bdien\b|submi|appl(?:y|ication|icant)|proposal"
+        # "inzenden", "insturen" (to send in) are Dutch for submitting too: "De projectschetsen
+        # kunnen worden ingezonden vanaf 28 februari 2023"; not the adjective ("de ingezonden
+        # foto's"), which names what was sent in before
+        r"|(?<!\bde\s)(?<!\bhet\s)(?<!\bdie\s)ingezonden|\binzend|\binsturen|ingestuurd"
         # the separable verb "indienen" split: "Voor 1 november dient u plannen in"
         r"|\bdient\b(?:\s+(?!in\b)\w+){0,4}?\s+in\b(?!\s+(?:te|het|de|een|\d))"
         r"|openstelling"
@@ -608,7 +628,8 @@ POSITIVE_WORDS = (
     "aanvra", "dien", "submi", "appl", "proposal", "openstelling", "opengesteld", "tijdvak",
     "tranche", "ronde", "loket", "deadline", "inschrijv", "aanmeld", "call", "subsidie",
     "vragen", "voorstellen", "vraag", "bezorg", "teken", "freegj", "oanfraach", "yntsjin",
-    "subsydzje", "kandid", "projectvoorstel", "oproep",
+    "subsydzje", "kandid", "projectvoorstel", "oproep", "ingezonden", "inzend", "insturen",
+    "ingestuurd",
 )  # fmt: skip
 RECURRING_RE = re.compile(
     r"\b(?:jaarlijks|elk\s+jaar|ieder\s+jaar|per\s+jaar|annually|every\s+year|each\s+year"
@@ -870,6 +891,8 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
             r.replaces = prev.m
             return
         conn = _CONNECTOR_RE.match(gap_before)
+        if prev.cue == "spread" and prev.role == NONE and conn:
+            return  # "varieert … van eind november 2021 tot midden januari 2022": the last one
         if prev.cue == "deadlines" and _DASH_RE.match(gap_before):
             r.role, r.strong, r.cue = CLOSE_INCL, True, "deadlines"  # "deadlines: X – Y"
             r.positive = r.positive or prev.positive
@@ -917,6 +940,21 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         r.role, r.strong, r.positive, r.cue = CLOSE_INCL, True, True, "late-rule"
         return
     if adj and adj["none"]:  # "na 29 november", "a deadline before 27 May": not a bound
+        if adj["spread"]:
+            r.cue = "spread"  # the end of the spread is no bound either
+        return
+    if (
+        adj
+        and adj["excl"]
+        and adj.group(0).rstrip().lower().endswith(" the")
+        and _ATTRIBUTIVE_DEADLINE_RE.match(clause, r.m.end - r.clause[0])
+    ):  # "prior to the May 13, 2025 deadline": the date names the deadline itself, no shift
+        r.role, r.strong, r.cue = CLOSE_INCL, True, "deadline"
+        return
+    if adj and adj["incl"] and _NOT_UNTIL_RE.search(lead[-60:]):
+        # "will not be accepted until 1 March", "likely not until the second quarter of 2021":
+        # nothing is possible before that day, so it is the earliest start, no closing
+        r.role, r.cue = OPEN, "not-until"
         return
     if adj and _since_stop(adj.group(0), clause, r):
         return  # "sinds mei 2017 uitgeput": when the money ran out, no opening
@@ -1508,11 +1546,28 @@ _ACTIVE_APPLY_TAIL_RE = re.compile(
 )
 
 
+# The English future of an opening after "On <date>,": "On 17 April, the third call of the
+# Interreg North Sea Region programme will open". The subject must name a call or round and
+# the verb be its own (no "that"/"which" clause, no negation): "On 17 April, the results of the
+# call that opens in May are presented" opens nothing that day.
+_WILL_OPEN_TAIL_RE = re.compile(
+    r"^\s*,?\s*(?:(?!\b(?:not|no|never|that|which|who|results?|decisions?)\b)[^.\n;?]){0,40}?"
+    r"\b(?:calls?|rounds?|windows?|portal|scheme|programme|application\s+period)\b"
+    r"(?:(?!\b(?:not|no|never|that|which|who)\b)[^.\n;?]){0,80}?"
+    r"\b(?:will\s+(?:open|be\s+opened|be\s+launched|launch)|opens)\b",
+    _I,
+)
+
+
 def _active_apply_after(text: str, lead: str, end: int, tail_end: int) -> bool:
-    """True when "Op <date>" is followed by an active, unnegated "kunt u … aanvragen"."""
+    """True when "Op <date>" is followed by an active, unnegated "kunt u … aanvragen", or "On
+    <date>," by a call that "will open"."""
     if not _ON_DATE_LEAD_RE.search(lead) or _CONDITION_IN_LEAD_RE.search(lead):
         return False
-    return _ACTIVE_APPLY_TAIL_RE.match(text[end:tail_end]) is not None
+    tail = text[end:tail_end]
+    return _ACTIVE_APPLY_TAIL_RE.match(tail) is not None or (
+        _WILL_OPEN_TAIL_RE.match(tail) is not None
+    )
 
 
 # An opening put off to a later day: "besloten om de eerste openstelling … uit te stellen tot
@@ -1785,8 +1840,27 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         _drop_channel_openings(text, roles)
     if low is None or "zou" in low:
         _drop_abandoned_plans(text, roles)
+    if low is None or any(w in low for w in ("while", "whereas", "terwijl")):
+        _separate_contrasted_amendments(text, roles)
     _mark_ranges(roles)
     return roles
+
+
+# A second amended deadline set against the first for another call ("… has been extended until
+# May 5, while for Support to Festivals … has been extended until May 21, 2020"): that call's own
+# extension, not a further move of the first deadline (guide 2: one scheme per record).
+_CONTRAST_OTHER_RE = re.compile(r"\b(?:while|whereas|terwijl)\s+(?:for|voor)\b", _I)
+
+
+def _separate_contrasted_amendments(text: str, roles: list[Role]) -> None:
+    """Keep an amended closing that a contrast ties to another call as a window of its own."""
+    for prev, r in zip(roles, roles[1:], strict=False):
+        if (
+            r.amends
+            and prev.role in (CLOSE_INCL, CLOSE_EXCL)
+            and _CONTRAST_OTHER_RE.search(text, prev.m.end, r.m.start)
+        ):
+            r.amends = False
 
 
 def _share_tail_label(text: str, roles: list[Role]) -> None:

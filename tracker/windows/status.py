@@ -501,6 +501,11 @@ _OPEN_RE = re.compile(
     # "The … Call for proposals 2024 is open to receive … proposals"
     r"|\b(?:is|are)\s+(?:now\s+)?open\s+(?:to\s+(?:receive|accept)|for\s+(?:proposals|applications))\b"
     r"|(?:is|zijn)\s+(?:nu\s+)?(?:opengesteld|geopend)\b(?!\s+(?:op\s+)?(?:maandag|van\s+\d))|(?:has|have)\s+(?:been\s+)?launched"
+    # the Dutch perfect of a launch with the call between the verbs ("De Europese Commissie
+    # heeft een oproep voor … het LIFE-programma 2020 gelanceerd", "LIFE heeft zopas haar eerste
+    # reeks oproepen geopend"), not negated ("heeft nog geen oproep gelanceerd")
+    r"|\b(?:heeft|hebben)\s+(?:(?!\b(?:niet|geen|nog)\b)\w+\s+){0,5}?(?:oproep(?:en)?|calls?)\b"
+    r"(?:(?!\b(?:niet|geen|nog)\b)[^.\n?]){0,120}?\b(?:gelanceerd|geopend|opengesteld)\b"
     # the perfect with the scheme between the verbs ("Begin april 2019 is een nieuwe
     # subsidieregeling voor regionale publieke omroepen opengesteld door het ministerie"), not
     # negated and not followed by the day it opens
@@ -508,7 +513,8 @@ _OPEN_RE = re.compile(
     r"(?:\w*regeling|\w*subsidie\w*|oproep|\w*ronde|loket|tijdvak)\b"
     r"(?:(?!\b(?:niet|geen|nog)\b)[^.\n?]){0,60}?\bopengesteld\b(?!\s+(?:op|van|tot|vanaf|per|tussen)\b)"
     r"|\blopend\b|\bloopt\b[^.\n]{0,40}\bdoor\b|status:\s*(?:aanvraagperiode\s+)?open\b"
-    r"|\blaunched\b|kan\s+men\s+nu\s+indienen|\bnu\s+(?:\w+\s+)?indienen"
+    # not a condition about calls in general ("Once launched, you can find the deadlines …")
+    r"|(?<!\bonce\s)(?<!\bwhen\s)(?<!\bif\s)\blaunched\b|kan\s+men\s+nu\s+indienen|\bnu\s+(?:\w+\s+)?indienen"
     # opened or still open, stated as a fact: "The present call has opened", "all sub-themes are
     # still open to receive applications", "het loket staat nog open"
     # (said of a call or scheme: "the question is still open" is no status)
@@ -591,6 +597,10 @@ _CONTINUOUS_RE = re.compile(
     # "will be accepting applications for … at any time", "we accept applications at any time"
     r"|\baccept(?:s|ing)?\s+applications\b" + _NO_NEG + r"{0,60}?"
     r"\b(?:at\s+any\s+time|on\s+a\s+(?:rolling|continuous|ongoing)\s+basis|all\s+year\s+round)\b"
+    # the active voice with the applicant as subject: "You can submit a project application to
+    # the … programme at any time" (no negation between "can" and the verb)
+    r"|\b(?:can|may)\s+(?:(?!(?:no|not|never)\b)\w+\s+){0,2}?(?:submit|file|lodge)\s+"
+    r"(?:\w+\s+){0,3}?(?:applications?|proposals?)\b" + _NO_NEG + r"{0,80}?\bat\s+any\s+time\b"
     r"|\b(?:is|are)\s+(?:accepted|received|considered|reviewed|assessed)\s+"
     r"(?:at\s+any\s+time|on\s+a\s+(?:rolling|continuous|ongoing)\s+basis|continuously)\b"
     r"|\b(?:kan|kunt|kunnen)\b" + _NO_NEG + r"{0,40}?\b(?:doorlopend|op\s+(?:elk|ieder)\s+moment"
