@@ -830,6 +830,22 @@ def _since_stop(cue: str, clause: str, r: Role) -> bool:
     return bool(_SINCE_STOP_TAIL_RE.match(clause, r.m.end - r.clause[0]))
 
 
+# Dutch puts "om" between a deadline cue and a clock time written before the date ("moet
+# uiterlijk om 17.00 uur op 16 september 2019 zijn ingediend"); the mention starts at the time,
+# so the cue is not adjacent to it without dropping that "om".
+_OM_END_RE = re.compile(r"\s+om\s*$", _I)
+_CLOCK_FIRST_RE = re.compile(r"(?:[01]?\d|2[0-4])(?:[.:][0-5]\d\s*(?:uur\b)?|\s*uur\b)", _I)
+
+
+def _clock_first_lead(r: Role, lead: str, clause: str) -> str:
+    """The lead without a final "om" when the mention begins with its clock time."""
+    if r.m.time is None or not _OM_END_RE.search(lead[-8:]):
+        return lead
+    if not _CLOCK_FIRST_RE.match(clause, r.m.start - r.clause[0]):
+        return lead
+    return _OM_END_RE.sub(" ", lead)
+
+
 def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
             gap_after: str | None, prev: Role | None, clause: str) -> None:  # fmt: skip
     """Set the role of one mention from the words around it (most specific cue first)."""
@@ -877,7 +893,7 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         )
     ):
         return
-    adj = _ADJACENT_RE.search(lead[-60:])
+    adj = _ADJACENT_RE.search(_clock_first_lead(r, lead, clause)[-60:])
     if (
         adj is None
         and not lead.strip()
