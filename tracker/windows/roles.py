@@ -861,6 +861,22 @@ def _since_stop(cue: str, clause: str, r: Role) -> bool:
     return bool(_SINCE_STOP_TAIL_RE.match(clause, r.m.end - r.clause[0]))
 
 
+# Dutch puts "om" between a deadline cue and a clock time written before the date ("moet
+# uiterlijk om 17.00 uur op 16 september 2019 zijn ingediend"); the mention starts at the time,
+# so the cue is not adjacent to it without dropping that "om".
+_OM_END_RE = re.compile(r"\s+om\s*$", _I)
+_CLOCK_FIRST_RE = re.compile(r"(?:[01]?\d|2[0-4])(?:[.:][0-5]\d\s*(?:uur\b)?|\s*uur\b)", _I)
+
+
+def _clock_first_lead(r: Role, lead: str, clause: str) -> str:
+    """The lead without a final "om" when the mention begins with its clock time."""
+    if r.m.time is None or not _OM_END_RE.search(lead[-8:]):
+        return lead
+    if not _CLOCK_FIRST_RE.match(clause, r.m.start - r.clause[0]):
+        return lead
+    return _OM_END_RE.sub(" ", lead)
+
+
 def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
             gap_after: str | None, prev: Role | None, clause: str) -> None:  # fmt: skip
     """Set the role of one mention from the words around it (most specific cue first)."""
@@ -910,7 +926,7 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         )
     ):
         return
-    adj = _ADJACENT_RE.search(lead[-60:])
+    adj = _ADJACENT_RE.search(_clock_first_lead(r, lead, clause)[-60:])
     if (
         adj is None
         and not lead.strip()
@@ -1842,6 +1858,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         _drop_abandoned_plans(text, roles)
     if low is None or any(w in low for w in ("while", "whereas", "terwijl")):
         _separate_contrasted_amendments(text, roles)
+    if low is None or "vervangen" in low:
+        _apply_replacements(text, roles)
     _mark_ranges(roles)
     return roles
 
@@ -1861,6 +1879,61 @@ def _separate_contrasted_amendments(text: str, roles: list[Role]) -> None:
             and _CONTRAST_OTHER_RE.search(text, prev.m.end, r.m.start)
         ):
             r.amends = False
+
+
+# Dutch amendment wording quotes the old text and then gives the new one: "In lid 1 wordt
+# ‘16 oktober 2017’ vervangen door: 5 oktober 2018", "‘1 december 2019’ wordt vervangen door:
+# 1 april 2020" (gazette "Wijziging" decisions). The quoted date is superseded (guide 8).
+_REPLACED_BY_RE = re.compile(
+    r"\s*[’'‘\"”]?\s*(?:(?:wordt|worden)\s+)?vervangen\s+door\s*:?\s*[‘'’\"“]?\s*", _I
+)
+# The article the replaced dates belong to names an application period ("Artikel 6.18.5
+# Indieningstermijn aanvraag"), so the two dates are its start and end, not a running time.
+_PERIOD_LABEL_RE = re.compile(
+    r"\b(?:indienings|aanvraag)termijn|\baanvraag(?:tijdvak|periode)|\bindieningsperiode"
+    r"|\btijdvak\b|\bopenstellingsperiode",
+    _I,
+)
+# Two replacements joined into one sentence: "… vervangen door: 5 oktober 2018 en ‘6 november
+# 2017’ vervangen door: 22 oktober 2018".
+_NEXT_REPLACEMENT_RE = re.compile(r"\s*(?:,|en|and)?\s*[‘'’\"“]?\s*", _I)
+
+
+def _apply_replacements(text: str, roles: list[Role]) -> None:
+    """Give a date that replaces a quoted one the role the old one had, and mark the old one
+    superseded; two replaced bounds of one labelled period become its new range (guide 6.4)."""
+    pairs: list[tuple[Role, Role]] = []
+    for a, b in zip(roles, roles[1:], strict=False):
+        if b.m.start > a.m.end and _REPLACED_BY_RE.fullmatch(text, a.m.end, b.m.start):
+            pairs.append((a, b))
+    if not pairs:
+        return
+    old_roles = [(a.role, a.negative) for a, _ in pairs]
+    for a, b in pairs:
+        b.role, b.negative, b.positive = a.role, a.negative, a.positive
+        b.strong, b.cue, b.amends, b.replaces = a.strong, a.cue, True, a.m
+        a.role = OLD
+    for i in range(len(pairs) - 1):
+        (a1, b1), (a2, b2) = pairs[i], pairs[i + 1]
+        (first, first_negative), (second, second_negative) = old_roles[i], old_roles[i + 1]
+        if (
+            first in (WINDOW, OPEN, NONE)
+            and second in (NONE, WINDOW, CLOSE_INCL)
+            and (
+                first != NONE or _PERIOD_LABEL_RE.search(text, max(0, a1.m.start - 160), a1.m.start)
+            )
+            and not first_negative
+            and not second_negative
+            and _NEXT_REPLACEMENT_RE.fullmatch(text, b1.m.end, a2.m.start)
+            and _sort_key(a1.m) < _sort_key(a2.m)
+        ):  # the old start and end of the period, each replaced: the new pair is its range
+            b1.role, b2.role = OPEN, CLOSE_INCL
+            b1.strong = b2.strong = True  # the period's label is the cue for both
+            b2.clause = b1.clause
+
+
+def _sort_key(m: Mention) -> tuple[int, int, int]:
+    return (m.year or 0, m.month or 0, m.day or 0)
 
 
 def _share_tail_label(text: str, roles: list[Role]) -> None:

@@ -327,7 +327,11 @@ _OPENING_VERB_RE = re.compile(
     r"|\b(?:kunnen|kan|kunt)\b[^.\n]{0,80}?\b(?:aanvragen|indienen)\b"
     # a round said to go in at that time: "een derde ronde, die eind 2023 moet ingaan"
     r"|\b(?:\w*ronde|tijdvak|openstelling|oproep|tender|aanvraagperiode)\b[^.\n]{0,60}?"
-    r"\b(?:in\s*gaan|in\s*gaat)\b",
+    r"\b(?:in\s*gaan|in\s*gaat)\b"
+    # the funder starts a round at that time: "Het Waddenfonds start in de zomer van dit jaar
+    # met een nieuwe subsidieronde" (present tense only: "startte" tells of a past round)
+    r"|\b(?:start|starten|begint|beginnen)\b[^.\n]{0,60}?\bmet\s+(?:een|de)\s+(?:\w+\s+){0,2}?"
+    r"[\w-]*(?:ronde|tijdvak|openstelling|oproep|aanvraagperiode)\b",
     _I,
 )
 # A rule about every year, a negation or a past tense is not an announcement.
