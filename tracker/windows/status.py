@@ -552,6 +552,14 @@ _OPEN_RE = re.compile(
     # amateursportclubs zich weer melden voor de BOSA-subsidie", a news item)
     r"|\b(?:sinds|sedert)\b(?:[^.\n]|\.(?=\d)){0,40}?\b(?:kan|kunt|kunnen)\s+(?:(?!niet\b|geen\b)\w+\s+){0,4}?"
     r"(?:aanvragen|indienen|aanmelden|(?:zich\s+)?(?:weer\s+|opnieuw\s+)?melden)\b(?![^.\n]*\?)"
+    # possible now, told with "mogelijk" ("Het is nu mogelijk om binnen de regeling MIT een
+    # subsidie aan te vragen", "Vanaf nu is het mogelijk om … in te dienen"); no negation on the
+    # way ("nu nog niet mogelijk"), not asked, and not a later step ("de vaststelling aan te
+    # vragen")
+    r"|\b(?:(?:het\s+is|is\s+het)\s+(?:vanaf\s+)?nu|vanaf\s+nu\s+is\s+het)\s+"
+    r"(?:(?:ook|weer|opnieuw|eindelijk)\s+)?mogelijk"
+    r"(?:(?!\b(?:niet|geen|vaststelling|voorschot|\w*betaling|wijziging|verlenging)\b)[^.\n?])"
+    r"{0,120}?\b(?:aan\s+te\s+vragen|in\s+te\s+dienen)\b(?![^.\n]*\?)"
     # open again now ("kunnen nu weer een subsidie … aanvragen")
     r"|\b(?:kan|kunt|kunnen)\s+(?:\w+\s+){0,3}?nu\s+(?:weer|opnieuw)\b(?:[^.\n]|\.(?=\d)){0,80}?"
     r"\b(?:aanvragen|indienen|aangevraagd|ingediend|aanmelden)\b",
