@@ -441,6 +441,74 @@ def _written_backwards(raw: _Raw) -> bool:
     )
 
 
+def _after_past_close(raws: list[_Raw], text: str) -> None:
+    """Move a year-less opening told after a past deadline past that deadline: "De SDE++ 2020
+    sloot op 17 december. … De SDE++ 2021 opent 21 september." The deadline ended the last
+    round; the opening written after it, not in the past tense, is the next round's (guide 4.1:
+    a coming event), so it is not the start of the window that closed."""
+    for raw in raws:
+        o = raw.open_r
+        if (
+            o is None
+            or raw.close_r is not None
+            or raw.vague is not None
+            or not raw.inferred
+            or raw.opens is None
+            or o.m.precision != "day"
+            or _PAST_OPEN_RE.search(text, max(o.clause[0], o.m.start - 30), o.clause[1])
+        ):
+            continue
+        ended = [
+            w.closes
+            for w in raws
+            if w.opens is None
+            and w.closes is not None
+            and w.close_r is not None
+            and w.close_r.m.end <= o.clause[0]
+            and _past_close(w.close_r, text)
+        ]
+        if not ended or raw.opens > ended[-1]:
+            continue
+        later = o.m.on(raw.opens.year + 1)
+        if later is not None and later > ended[-1]:
+            raw.opens = later
+
+
+def _refine_approximate_closes(raws: list[_Raw]) -> list[_Raw]:
+    """Let an exact deadline spell out a fuzzy closing of the same month: a heading "Aanvragen
+    tot eind september" above "Ondernemers kunnen nog tot 30 september subsidie aanvragen"
+    names one deadline twice; the written day wins over the guessed last day (guide 4.3 is for
+    fuzzy phrases only). A lone exact deadline takes the fuzzy one's place; a lone fuzzy closing
+    beside a full exact window is dropped. Only one fuzzy closing in that month, so two rounds
+    are never joined."""
+    out = list(raws)
+    for exact in raws:
+        c = exact.close_r
+        if exact.vague is not None or c is None or c.m.precision != "day" or exact.closes is None:
+            continue
+        month = (exact.closes.year, exact.closes.month)
+        fuzzy = [
+            w
+            for w in out
+            if w is not exact
+            and w.vague is None
+            and w.close_r is not None
+            and w.close_r.m.precision == "approximate"
+            and w.closes is not None
+            and (w.closes.year, w.closes.month) == month
+        ]
+        if len(fuzzy) != 1 or exact not in out:
+            continue
+        w = fuzzy[0]
+        if exact.open_r is None and (w.opens is None or w.opens <= exact.closes):
+            w.close_r, w.closes = c, exact.closes
+            w.inferred = w.inferred or exact.inferred
+            out.remove(exact)
+        elif w.open_r is None and exact.opens is not None:
+            out.remove(w)
+    return out
+
+
 def _merge_halves(raws: list[_Raw]) -> list[_Raw]:
     """Join a lone deadline and a lone opening written in either order ("… is 15 december")."""
     if len(raws) != 2 or any(r.vague for r in raws):
@@ -793,7 +861,9 @@ def build(
     backwards = sum(_written_backwards(raw) for raw in raws)
     if 0 < backwards < len(raws):  # a typo'd range next to sound ones: rely on those
         raws = [raw for raw in raws if not _written_backwards(raw)]
-    raws = _dedupe(_merge_halves(_split_backwards(raws)))
+    raws = _split_backwards(raws)
+    _after_past_close(raws, text)
+    raws = _dedupe(_merge_halves(_refine_approximate_closes(raws)))
     raws = _apply_early_closures(raws, text)
     _scope_stops(raws, stop_positions(text) if stops is None else stops, text, today)
     default_close = _default_close(text, low, mentions)

@@ -877,6 +877,19 @@ def _clock_first_lead(r: Role, lead: str, clause: str) -> str:
     return _OM_END_RE.sub(" ", lead)
 
 
+# An opening planned for a day: "De (eerste) openstelling van de module is voorzien voor …",
+# "De opening van het loket staat gepland voor …". The opening noun must be the subject, so a
+# deadline planned for a day ("De sluiting van de openstelling is gepland voor 1 mei") keeps
+# its own role.
+_PLANNED_FOR_LEAD_RE = re.compile(
+    r"\b(?:openstelling|opening|openingsdatum|start\s+van\s+(?:de|het)\s+(?:\w+\s+)?"
+    r"(?:aanvraag\w*|loket|tijdvak|regeling|ronde))\b(?![^.;:\n]*(?:sluit|deadline|einddatum))"
+    r"[^.;:\n]{0,80}?\b(?:is|staat|wordt|zijn|staan|worden)\s+(?:\w+\s+)?"
+    r"(?:voorzien|gepland|ingepland)\s+voor\s*$",
+    _I,
+)
+
+
 def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
             gap_after: str | None, prev: Role | None, clause: str) -> None:  # fmt: skip
     """Set the role of one mention from the words around it (most specific cue first)."""
@@ -988,6 +1001,16 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
             return
     if adj and adj["incl"] and r.m.precision != "day" and adj.group(0)[:5].lower() == "tegen":
         return  # "tegen begin september": a rough aim (often a pre-registration), no deadline
+    if (
+        adj
+        and adj["excl"]
+        and (planned := _PLANNED_FOR_LEAD_RE.search(lead[-120:])) is not None
+        and not CLOSING_WORDS_RE.search(lead[-120:][: planned.start()].rsplit(".", 1)[-1])
+    ):
+        # "De eerste openstelling … is voorzien voor medio april 2020": the day an opening is
+        # planned for, no "vóór" deadline
+        r.role, r.strong, r.cue = OPEN, True, "planned"
+        return
     if adj:
         r.role = CLOSE_INCL if adj["incl"] else CLOSE_EXCL if adj["excl"] else OPEN
         r.cue = adj.group(0).split()[0].lower()

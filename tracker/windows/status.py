@@ -281,7 +281,7 @@ _NL_MONTH = (
 # 4.3), but with an opening verb in the present tense they announce a future window.
 _FUTURE_TIME_RE = re.compile(
     r"\b(?:komend|volgend|aanstaand)e?\s+(?:voorjaar|zomer|najaar|herfst|winter|jaar|maand)"
-    r"|\b(?:voorjaar|zomer|najaar|herfst|winter)\s+(?:van\s+)?20\d\d\b"
+    r"|\b(?:voorjaar|lente|zomer|najaar|herfst|winter)\s+(?:van\s+)?20\d\d\b"
     # the season of this year, still ahead when told in the present tense ("Dit najaar is er
     # een tweede ronde", "Deze zomer gaat het loket open", "this autumn")
     r"|\b(?:dit\s+(?:voorjaar|najaar)|deze\s+(?:zomer|herfst|winter)"
@@ -298,7 +298,7 @@ _FUTURE_TIME_RE = re.compile(
     # najaar volgt een tweede ronde"); "binnenkort" alone stays no announcement (corpus
     # w11_headline_wordt_geopend_guard)
     r"|\bna\s+de\s+(?:zomer|zomervakantie|kerst|kerstvakantie|jaarwisseling)\b"
-    r"|\bin\s+het\s+(?:voorjaar|najaar)\b|\bin\s+de\s+(?:zomer|herfst|winter)\b"
+    r"|\bin\s+het\s+(?:voorjaar|najaar)\b|\bin\s+de\s+(?:lente|zomer|herfst|winter)\b"
     # "In de loop van het voorjaar", "in het eerste kwartaal van 2021", "Q3 2024": no day
     # (guide 4.3), but ahead when the opening verb is in the present tense
     r"|\bin\s+de\s+loop\s+van\s+(?:het|de|dit|deze)\s+(?:voorjaar|zomer|najaar|herfst|winter"
@@ -325,6 +325,12 @@ _OPENING_VERB_RE = re.compile(
     # applicants able to apply at that time: "MKB-bedrijven kunnen vanaf maart volgend jaar
     # subsidie aanvragen", "In de maand juni kunnen mbo-scholen een nieuwe aanvraag indienen"
     r"|\b(?:kunnen|kan|kunt)\b[^.\n]{0,80}?\b(?:aanvragen|indienen)\b"
+    # signing up for the scheme itself, where that is how one applies (the Lbv buy-out: "In de
+    # lente van 2022 kunnen veehouders zich aanmelden voor deelname", "In augustus/september
+    # 2022 kan dan worden ingeschreven"); not for a webinar, meeting or newsletter
+    r"|\b(?:kunnen|kan|kunt)\b(?![^.\n]*(?:webinar|bijeenkomst|nieuwsbrief|sessie|cursus"
+    r"|training|workshop|informatieavond))[^.\n]{0,80}?\b(?:inschrijven|aanmelden"
+    r"|worden\s+(?:ingeschreven|aangemeld))\b"
     # a round said to go in at that time: "een derde ronde, die eind 2023 moet ingaan"
     r"|\b(?:\w*ronde|tijdvak|openstelling|oproep|tender|aanvraagperiode)\b[^.\n]{0,60}?"
     r"\b(?:in\s*gaan|in\s*gaat)\b"
@@ -360,7 +366,19 @@ def _announces_opening(text: str) -> bool:
     november gaan twintig aanvraagrondes van start" (guide 7: upcoming, dates null)."""
     lower = text.lower()
     if not any(
-        w in lower for w in ("open", "start", "ronde", "tijdvak", "oproep", "aanvra", "indien")
+        w in lower
+        for w in (
+            "open",
+            "start",
+            "ronde",
+            "tijdvak",
+            "oproep",
+            "aanvra",
+            "indien",
+            "aanmeld",
+            "inschrijven",
+            "ingeschreven",
+        )
     ):
         return False
     for verb in _OPENING_VERB_RE.finditer(text):
@@ -562,6 +580,14 @@ _OPEN_RE = re.compile(
     # amateursportclubs zich weer melden voor de BOSA-subsidie", a news item)
     r"|\b(?:sinds|sedert)\b(?:[^.\n]|\.(?=\d)){0,40}?\b(?:kan|kunt|kunnen)\s+(?:(?!niet\b|geen\b)\w+\s+){0,4}?"
     r"(?:aanvragen|indienen|aanmelden|(?:zich\s+)?(?:weer\s+|opnieuw\s+)?melden)\b(?![^.\n]*\?)"
+    # possible now, told with "mogelijk" ("Het is nu mogelijk om binnen de regeling MIT een
+    # subsidie aan te vragen", "Vanaf nu is het mogelijk om … in te dienen"); no negation on the
+    # way ("nu nog niet mogelijk"), not asked, and not a later step ("de vaststelling aan te
+    # vragen")
+    r"|\b(?:(?:het\s+is|is\s+het)\s+(?:vanaf\s+)?nu|vanaf\s+nu\s+is\s+het)\s+"
+    r"(?:(?:ook|weer|opnieuw|eindelijk)\s+)?mogelijk"
+    r"(?:(?!\b(?:niet|geen|vaststelling|voorschot|\w*betaling|wijziging|verlenging)\b)[^.\n?])"
+    r"{0,120}?\b(?:aan\s+te\s+vragen|in\s+te\s+dienen)\b(?![^.\n]*\?)"
     # open again now ("kunnen nu weer een subsidie … aanvragen")
     r"|\b(?:kan|kunt|kunnen)\s+(?:\w+\s+){0,3}?nu\s+(?:weer|opnieuw)\b(?:[^.\n]|\.(?=\d)){0,80}?"
     r"\b(?:aanvragen|indienen|aangevraagd|ingediend|aanmelden)\b",
