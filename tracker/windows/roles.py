@@ -218,7 +218,10 @@ _DECISION_CONTENT_RE = re.compile(
     _I,
 )
 _EXTENDED_RE = re.compile(r"\b(?:verlengd|extended|prolonged)\b", _I)
-_NEW_RE = re.compile(r"^\s*(?:naar|tot\s+en\s+met|tot|to|until)\s*$", _I)
+# Dutch also changes "van X in Y" ("De uiterste indiendatum wordt gewijzigd van 15 maart 2020 in
+# 15 mei 2020", vlaio.be on the Kunstendecreet 2020): "in" right after the old date names the
+# new one.
+_NEW_RE = re.compile(r"^\s*(?:naar|in|tot\s+en\s+met|tot|to|until)\s*$", _I)
 # A whole old range moved: "gewijzigd van 15 december t/m 31 januari naar 15 februari t/m
 # 31 maart". The end of the old range, followed by "naar", is superseded as well (guide 6.4).
 _OLD_RANGE_END_RE = re.compile(r"^\s*(?:t/m|tot\s+en\s+met|tot|-|–|—|until|through)\s*$", _I)
