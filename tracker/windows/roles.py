@@ -591,7 +591,10 @@ _POSITIVE_RE = first_letter_guard(
         r"|freegj|oanfraach|yntsjin|subsydzje"
         # Flemish candidatures and project proposals ("Kandidaturen worden verwacht tegen 31
         # januari", "kandideren kan tot …", "Je projectvoorstel wordt verwacht tegen …")
-        r"|\bkandidatu(?:ur|ren)\b|\bkandide(?:ren|ert|er)\b|projectvoorstel",
+        r"|\bkandidatu(?:ur|ren)\b|\bkandide(?:ren|ert|er)\b|projectvoorstel"
+        # Flemish VLIF investment aid is applied for in quarterly "blokperiodes" ("De huidige
+        # blokperiode loopt tot en met 30 juni 2023"): the period is the application window
+        r"|blokperiode",
         _I,
     ),
     "abcdfikloprstvy",
@@ -601,7 +604,7 @@ POSITIVE_WORDS = (
     "aanvra", "dien", "submi", "appl", "proposal", "openstelling", "opengesteld", "tijdvak",
     "tranche", "ronde", "loket", "deadline", "inschrijv", "aanmeld", "call", "subsidie",
     "vragen", "voorstellen", "vraag", "bezorg", "teken", "freegj", "oanfraach", "yntsjin",
-    "subsydzje", "kandid", "projectvoorstel", "oproep",
+    "subsydzje", "kandid", "projectvoorstel", "oproep", "blokperiode",
 )  # fmt: skip
 RECURRING_RE = re.compile(
     r"\b(?:jaarlijks|elk\s+jaar|ieder\s+jaar|per\s+jaar|annually|every\s+year|each\s+year"
