@@ -829,11 +829,23 @@ def _window_stop(text: str, cs: int, m: Mention) -> bool:
     return bool(_PER_STOP_TAIL_RE.match(text, m.end, len(text) if end < 0 else end))
 
 
+# English "since" as "because", the date the subject of its verb: "Since 1st of April 2024 is a
+# holiday, the deadline will be postponed to Tuesday 2nd of April" (fwo.be, 2024). The day is the
+# reason for a move, no opening (guide 3: only "since" of applications opens).
+_SINCE_BECAUSE_TAIL_RE = re.compile(
+    r"\s*,?\s*(?:is|was|falls|fell|will\s+(?:be|fall)|would\s+be)\b(?!\s+(?:open|possible))", _I
+)
+
+
 def _since_stop(cue: str, clause: str, r: Role) -> bool:
-    """Say whether a "sinds"/"since" date is the start of a stop, not of a window."""
-    if cue.split()[0].lower() not in ("sinds", "since"):
+    """Say whether a "sinds"/"since" date is the start of a stop (or a reason), not a window's."""
+    word = cue.split()[0].lower()
+    if word not in ("sinds", "since"):
         return False
-    return bool(_SINCE_STOP_TAIL_RE.match(clause, r.m.end - r.clause[0]))
+    tail = r.m.end - r.clause[0]
+    if word == "since" and _SINCE_BECAUSE_TAIL_RE.match(clause, tail):
+        return True
+    return bool(_SINCE_STOP_TAIL_RE.match(clause, tail))
 
 
 def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
