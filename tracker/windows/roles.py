@@ -1051,12 +1051,24 @@ _DATE_FIRST_STAGE_RE = re.compile(
 )
 
 
+_DATE_FIRST_SUBJECT_RE = re.compile(
+    r"(?:the\s+|de\s+|het\s+)?(?:call|calls|round|portal|oproep|oproepen|ronde|loket)\s+"
+    r"(?=(?:opens|closes|opent|sluit)\b)",
+    _I,
+)
+
+
 def _date_first_label(lead: str, after: str) -> re.Match[str] | None:
     """Return the opening or closing label written after a line's leading date, if any."""
     if not _BULLET_LEAD_RE.match(lead):
         return None
     sep = _DATE_FIRST_TAIL_RE.match(after)
     lb = _LABEL_RE.match(after, sep.end()) if sep else None
+    if lb is None and sep is not None:
+        # the call named before its verb in a timeline row ("2nd of April 2024 (5.00 pm): call
+        # closes", fwo.be "Important dates"; "1 maart: oproep opent")
+        subject = _DATE_FIRST_SUBJECT_RE.match(after, sep.end())
+        lb = _LABEL_RE.match(after, subject.end()) if subject else None
     if lb is None and sep is not None and ":" in after[: sep.end()]:
         return _DATE_FIRST_STAGE_RE.match(after, sep.end())
     if lb is None or not (lb["open"] or lb["close"]):
