@@ -1793,6 +1793,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     if low is None or "voor" in low:
         _mark_group_periods(text, roles)
     _mark_amount_tiers(text, roles)
+    if low is None or any(w in low for w in _UNRELATED_WORDS):
+        _mark_unrelated_schemes(text, roles)
     if low is None or "verleng" in low:
         _drop_foreign_extensions(text, roles)
     if low is None or any(word in low for word in _BLACKOUT_WORDS):
@@ -2338,6 +2340,34 @@ def _mark_group_periods(text: str, roles: list[Role]) -> None:
         elif ranged and group is not None and group != first:
             for r in rs:
                 r.role, r.other_scheme = NONE, True
+
+
+# A sentence that sets the labelled call apart from another one ("deze nieuwe oproep staat
+# volledig los van de 'Overal stroomversnellers'-uitdaging waarvoor … nog tot en met 1 november
+# 2019 … kunnen indienen", energiesparen.be 2019; "not to be confused with …"): the dates after
+# the phrase are that other scheme's (guide 2).
+_UNRELATED_RE = re.compile(
+    r"\b(?:sta(?:at|an)\s+(?:\w+\s+){0,2}?los\s+van|niet\s+te\s+verwarren\s+met"
+    r"|(?:is|are)\s+(?:\w+\s+)?(?:unrelated\s+to|separate\s+from)|not\s+to\s+be\s+confused\s+with)\b",
+    _I,
+)
+_UNRELATED_WORDS = ("los van", "verwarren", "unrelated", "separate from", "confused")
+
+
+def _mark_unrelated_schemes(text: str, roles: list[Role]) -> None:
+    """Dates after a phrase that sets another scheme apart, in its sentence, are that scheme's
+    (guide 2), when the text gives application dates of its own elsewhere."""
+    apart: list[Role] = []
+    for r in roles:
+        if r.role in (NONE, OLD):
+            continue
+        mt = _UNRELATED_RE.search(text, r.clause[0], r.m.start)
+        if mt is not None:
+            apart.append(r)
+    if not apart or all(r in apart for r in roles if r.role not in (NONE, OLD)):
+        return
+    for r in apart:
+        r.role, r.other_scheme = NONE, True
 
 
 def _mark_blackouts(text: str, roles: list[Role]) -> None:
