@@ -459,7 +459,8 @@ _SUBMISSION_HEAD_RE = re.compile(
 # period ("Aanvragen voor projecten die plaatsvinden:\n• in de periode van 1 januari tot 30 juni,
 # moeten ingediend worden tegen uiterlijk 15 september"), the deadline beside it is not.
 _PERIOD_HEAD_RE = re.compile(
-    r"\b(?:project(?:en|s)?|activiteit(?:en)?|activities|evenement(?:en)?|events?)\s+"
+    # also a compound ("voor sportevenementen die plaatsvinden tussen 1 juli en 31 december")
+    r"\b\w*?(?:project(?:en|s)?|activiteit(?:en)?|activities|evenement(?:en)?|events?)\s+"
     r"(?:die|dat|that|which)?\s*(?:\w+\s+){0,2}?(?:plaats\s*vind\w*|doorgaan|starten|beginnen"
     r"|lopen|worden\s+uitgevoerd|take\s+place|taking\s+place|start(?:ing)?|run(?:ning)?)\b",
     _I,
