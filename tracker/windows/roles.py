@@ -1500,15 +1500,25 @@ def _named_deadline(lead: str) -> bool:
     return bool(_DEADLINE_OF_APPLICATIONS_RE.search(tail))
 
 
+# A numbered item ("1. uiterlijk op 15 maart, …", "2) …") is a list line like a bulleted one
+# (sport.vlaanderen "Er zijn twee vaste indiendata:" above two numbered deadlines).
+_NUMBERED_ITEM_RE = re.compile(r"\d{1,2}[.)][ \t]")
+
+
+def _list_item(text: str, start: int) -> bool:
+    """Say whether the line at start is a bulleted or numbered list item."""
+    return text.startswith(_BULLETS, start) or _NUMBERED_ITEM_RE.match(text, start) is not None
+
+
 def _list_heading(text: str, pos: int) -> str:
-    """Return the heading ending in ":" above a bulleted line ("Er gelden twee indiendata:")."""
+    """Return the heading ending in ":" above a list line ("Er gelden twee indiendata:")."""
     start = text.rfind("\n", 0, pos) + 1
-    if not text.startswith(_BULLETS, start):
+    if not _list_item(text, start):
         return ""
     while start > 0:
         prev = text.rfind("\n", 0, start - 1) + 1
         line = text[prev : start - 1]
-        if not line.startswith(_BULLETS):
+        if not _list_item(text, prev):
             return line if line.rstrip().endswith(":") else ""
         start = prev
     return ""
