@@ -78,6 +78,9 @@ _LABEL_RE = first_letter_guard(
         r"|(?<!be)slo(?:ot|ten)\b"
         r"|(?:af)?gesloten(?!\s+(?:verklaard|tot|van))"
         r"|inleverdatum"
+        # "indiendatum" written out ("De volgende datum voor het indienen van de dossiers is 10
+        # maart 2024", leefmilieu.brussels via ecohuis.be, 2024)
+        r"|(?<![\w-])datum\s+voor\s+(?:het\s+)?(?:indienen|indiening)\b"
         # the English counterpart of "indiendatum" ("The submission date for the Vici is 14
         # March", "the submission dates … are known: 14 March for the Vici and …")
         r"|submission\s+dates?"
