@@ -2109,7 +2109,8 @@ _FULL_APPLICATION_RE = re.compile(
 
 # Cheap gates before the passes below (throughput): every match contains one of these.
 _FULL_APPLICATION_WORDS = ("definitieve", "volledige", "uitgewerkte", "full", "final", "complete")
-_SIDE_STEP_WORDS = ("draft", "concept", "traject", "track", "voorbereiden", "klaarzetten", "prepar")
+_SIDE_STEP_WORDS = ("draft", "concept", "traject", "track", "voorbereiden", "klaarzetten", "prepar",
+                    "contact")  # fmt: skip
 
 
 def _promote_full_application(text: str, roles: list[Role]) -> None:
@@ -2143,6 +2144,10 @@ _SIDE_STEP_RE = re.compile(
     r"|\bvoortraject\w*|\bpre-?track\b|\b(?:coaching|begeleidings)traject\w*",
     _I,
 )
+# Advice to get in touch before a day ("neemt u het best voor maandag 5 februari contact op met
+# het loket", ecohuis.be on Vooruit met de Wijk 2024): a pre-contact, not the submission (guide
+# 8), unless the stretch also applies ("Dien uw aanvraag in vóór 1 mei en neem contact op …").
+_CONTACT_RE = re.compile(r"\bcontact\s+(?:op|opnemen|opneemt)\b", _I)
 # Preparing is not applying: "Voor 1 februari kunt u de module al raadplegen en voorbereiden",
 # unless the same clause also submits ("voorbereiden en vóór 1 maart indienen").
 _PREPARE_RE = re.compile(r"\b(?:voorbereiden|klaarzetten|prepare|preparing)\b", _I)
@@ -2170,8 +2175,14 @@ def _drop_side_steps(text: str, roles: list[Role]) -> None:
             if _DRAFT_APPLICATION_RE.search(text, start, end):
                 r.role, r.negative = NONE, True
             continue
-        if _SIDE_STEP_RE.search(text, start, end) or (
-            _PREPARE_RE.search(text, start, end) and not _SUBMIT_RE.search(text, start, end)
+        if (
+            _SIDE_STEP_RE.search(text, start, end)
+            or (_PREPARE_RE.search(text, start, end) and not _SUBMIT_RE.search(text, start, end))
+            or (
+                _CONTACT_RE.search(text, r.m.end, end)
+                and not _SUBMIT_RE.search(text, start, end)
+                and not _POSITIVE_RE.search(text, start, r.m.start)
+            )
         ):
             r.role, r.negative = NONE, True
 
