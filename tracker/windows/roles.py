@@ -539,9 +539,12 @@ _LAUNCH_WORD_TAIL_RE = re.compile(r"^[\s,]*(?:gelanceerd|launched)\b", _I)
 # The launch verb before the date and the call after it: "Interreg Vlaanderen-Nederland lanceerde
 # op 4 juni haar tweede oproep voor projecten" (a website or campaign launched is no call).
 _LAUNCH_VERB_LEAD_RE = re.compile(r"\b(?:lanceerde|lanceerden|lanceert)\s+(?:op\s+)?$", _I)
+# An adverb, a count or an adjective may stand between ("Toerisme Vlaanderen lanceerde op 15 maart
+# 2022 officieel de eerste 2 thematische oproepen", toerismevlaanderen.be relance 2022).
 _CALL_OBJECT_TAIL_RE = re.compile(
-    rf"^[\s,]*(?:(?:haar|zijn|hun|de|het|een|nieuwe|eerste|tweede|derde|vierde|volgende)\s+)"
-    rf"{{0,3}}{_CALL_WORDS}\b",
+    r"^[\s,]*(?:(?:officieel|formeel|opnieuw|ook)\s+)?"
+    r"(?:(?:haar|zijn|hun|de|het|een|nieuwe|eerste|tweede|derde|vierde|volgende|\d{1,2}|twee"
+    rf"|drie|vier|vijf|[a-z]+ische)\s+){{0,4}}{_CALL_WORDS}\b",
     _I,
 )
 # A call published (or launched) on a date opens then ("Calls are expected to be published on"),
