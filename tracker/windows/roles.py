@@ -1812,6 +1812,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     _mark_amount_tiers(text, roles)
     if low is None or any(w in low for w in _UNRELATED_WORDS):
         _mark_unrelated_schemes(text, roles)
+    if low is None or any(w in low for w in _GROUP_HEADING_WORDS):
+        _mark_group_sections(text, roles)
     if low is None or "verleng" in low:
         _drop_foreign_extensions(text, roles)
     if low is None or any(word in low for word in _BLACKOUT_WORDS):
@@ -2396,6 +2398,41 @@ def _mark_unrelated_schemes(text: str, roles: list[Role]) -> None:
         return
     for r in apart:
         r.role, r.other_scheme = NONE, True
+
+
+# A heading line that names a group of applicants only ("Intergemeentelijke
+# samenwerkingsverbanden" on cultuurbovenlokaal.be, 2019, below the projectsubsidies): a section
+# for that group. When application dates stand above it, its dates are another scheme's (guide 2:
+# the first-listed one is labelled).
+_GROUP_HEADING_RE = re.compile(
+    r"[^\S\n]*(?:[\w-]+[^\S\n]+){0,3}?(?:samenwerkingsverbanden|gemeenten|lokale\s+besturen"
+    r"|provincies|scholen|verenigingen|organisaties|ondernemingen|bedrijven|particulieren"
+    r"|landbouwers)[^\S\n]*:?[^\S\n]*(?=\n)",
+    _I,
+)
+_GROUP_HEADING_WORDS = ("verbanden\n", "gemeenten\n", "besturen\n", "provincies\n", "scholen\n",
+                        "verenigingen\n", "organisaties\n", "ondernemingen\n", "bedrijven\n",
+                        "particulieren\n", "landbouwers\n")  # fmt: skip
+
+
+def _mark_group_sections(text: str, roles: list[Role]) -> None:
+    """Dates under a later section headed by a group of applicants are another scheme's."""
+    applying = [r for r in roles if r.role not in (NONE, OLD) and not r.negative]
+    if len(applying) < 2:
+        return
+    pos = 0
+    while (nl := text.find("\n", pos)) >= 0:
+        start = nl + 1
+        head = _GROUP_HEADING_RE.match(text, start)
+        pos = start
+        if head is None:
+            continue
+        if not any(r.m.end <= start for r in applying):
+            continue  # the first section: its dates are the labelled ones
+        for r in applying:
+            if r.m.start >= head.end():
+                r.role, r.other_scheme = NONE, True
+        return
 
 
 def _mark_blackouts(text: str, roles: list[Role]) -> None:
