@@ -107,10 +107,23 @@ def _pair(roles: list[Role]) -> list[_Raw]:
             if (was.month, was.day) != (old.month, old.day):
                 target = None  # "Round 2 … extended from 12 May to 26 May": not round 1's
         if raw.amends and target is not None:  # "de deadline is verschoven naar …"
-            target.close_r, target.amends = raw.close_r, True
+            if not _restates_timed_close(target, raw):
+                target.close_r = raw.close_r
+            target.amends = True
         else:
             out.append(raw)
     return sorted(out, key=lambda raw: raw.roles[0].m.start)
+
+
+def _restates_timed_close(target: _Raw, raw: _Raw) -> bool:
+    """Say whether a moved deadline only restates the day of a timed one already written:
+    "2nd of April 2024 (5.00 pm): call closes (Since 1st of April is a holiday, the deadline will
+    be postponed to Tuesday 2nd of April 2024)" keeps 17:00 (guide 5: the time goes with it)."""
+    was, new = target.close_r.m if target.close_r else None, raw.close_r.m if raw.close_r else None
+    if was is None or new is None or was.time is None or new.time is not None:
+        return False
+    same_year = was.year is None or new.year is None or was.year == new.year
+    return (was.month, was.day) == (new.month, new.day) and new.day is not None and same_year
 
 
 def _inclusive_month(r: Role) -> bool:

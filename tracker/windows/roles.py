@@ -94,6 +94,9 @@ _LABEL_RE = first_letter_guard(
         r"|(?<!be)slo(?:ot|ten)\b"
         r"|(?:af)?gesloten(?!\s+(?:verklaard|tot|van))"
         r"|inleverdatum"
+        # "indiendatum" written out ("De volgende datum voor het indienen van de dossiers is 10
+        # maart 2024", leefmilieu.brussels via ecohuis.be, 2024)
+        r"|(?<![\w-])datum\s+voor\s+(?:het\s+)?(?:indienen|indiening)\b"
         # the English counterpart of "indiendatum" ("The submission date for the Vici is 14
         # March", "the submission dates … are known: 14 March for the Vici and …")
         r"|submission\s+dates?"
@@ -234,7 +237,10 @@ _DECISION_CONTENT_RE = re.compile(
     _I,
 )
 _EXTENDED_RE = re.compile(r"\b(?:verlengd|extended|prolonged)\b", _I)
-_NEW_RE = re.compile(r"^\s*(?:naar|tot\s+en\s+met|tot|to|until)\s*$", _I)
+# Dutch also changes "van X in Y" ("De uiterste indiendatum wordt gewijzigd van 15 maart 2020 in
+# 15 mei 2020", vlaio.be on the Kunstendecreet 2020): "in" right after the old date names the
+# new one.
+_NEW_RE = re.compile(r"^\s*(?:naar|in|tot\s+en\s+met|tot|to|until)\s*$", _I)
 # A whole old range moved: "gewijzigd van 15 december t/m 31 januari naar 15 februari t/m
 # 31 maart". The end of the old range, followed by "naar", is superseded as well (guide 6.4).
 _OLD_RANGE_END_RE = re.compile(r"^\s*(?:t/m|tot\s+en\s+met|tot|-|–|—|until|through)\s*$", _I)
@@ -482,7 +488,8 @@ _SUBMISSION_HEAD_RE = re.compile(
 # period ("Aanvragen voor projecten die plaatsvinden:\n• in de periode van 1 januari tot 30 juni,
 # moeten ingediend worden tegen uiterlijk 15 september"), the deadline beside it is not.
 _PERIOD_HEAD_RE = re.compile(
-    r"\b(?:project(?:en|s)?|activiteit(?:en)?|activities|evenement(?:en)?|events?)\s+"
+    # also a compound ("voor sportevenementen die plaatsvinden tussen 1 juli en 31 december")
+    r"\b\w*?(?:project(?:en|s)?|activiteit(?:en)?|activities|evenement(?:en)?|events?)\s+"
     r"(?:die|dat|that|which)?\s*(?:\w+\s+){0,2}?(?:plaats\s*vind\w*|doorgaan|starten|beginnen"
     r"|lopen|worden\s+uitgevoerd|take\s+place|taking\s+place|start(?:ing)?|run(?:ning)?)\b",
     _I,
@@ -558,9 +565,12 @@ _LAUNCH_WORD_TAIL_RE = re.compile(r"^[\s,]*(?:gelanceerd|launched)\b", _I)
 # The launch verb before the date and the call after it: "Interreg Vlaanderen-Nederland lanceerde
 # op 4 juni haar tweede oproep voor projecten" (a website or campaign launched is no call).
 _LAUNCH_VERB_LEAD_RE = re.compile(r"\b(?:lanceerde|lanceerden|lanceert)\s+(?:op\s+)?$", _I)
+# An adverb, a count or an adjective may stand between ("Toerisme Vlaanderen lanceerde op 15 maart
+# 2022 officieel de eerste 2 thematische oproepen", toerismevlaanderen.be relance 2022).
 _CALL_OBJECT_TAIL_RE = re.compile(
-    rf"^[\s,]*(?:(?:haar|zijn|hun|de|het|een|nieuwe|eerste|tweede|derde|vierde|volgende)\s+)"
-    rf"{{0,3}}{_CALL_WORDS}\b",
+    r"^[\s,]*(?:(?:officieel|formeel|opnieuw|ook)\s+)?"
+    r"(?:(?:haar|zijn|hun|de|het|een|nieuwe|eerste|tweede|derde|vierde|volgende|\d{1,2}|twee"
+    rf"|drie|vier|vijf|[a-z]+ische)\s+){{0,4}}{_CALL_WORDS}\b",
     _I,
 )
 # A call published (or launched) on a date opens then ("Calls are expected to be published on"),
@@ -618,7 +628,10 @@ _POSITIVE_RE = first_letter_guard(
         r"|freegj|oanfraach|yntsjin|subsydzje"
         # Flemish candidatures and project proposals ("Kandidaturen worden verwacht tegen 31
         # januari", "kandideren kan tot …", "Je projectvoorstel wordt verwacht tegen …")
-        r"|\bkandidatu(?:ur|ren)\b|\bkandide(?:ren|ert|er)\b|projectvoorstel",
+        r"|\bkandidatu(?:ur|ren)\b|\bkandide(?:ren|ert|er)\b|projectvoorstel"
+        # Flemish VLIF investment aid is applied for in quarterly "blokperiodes" ("De huidige
+        # blokperiode loopt tot en met 30 juni 2023"): the period is the application window
+        r"|blokperiode",
         _I,
     ),
     "abcdfikloprstvy",
@@ -629,7 +642,7 @@ POSITIVE_WORDS = (
     "tranche", "ronde", "loket", "deadline", "inschrijv", "aanmeld", "call", "subsidie",
     "vragen", "voorstellen", "vraag", "bezorg", "teken", "freegj", "oanfraach", "yntsjin",
     "subsydzje", "kandid", "projectvoorstel", "oproep", "ingezonden", "inzend", "insturen",
-    "ingestuurd",
+    "ingestuurd", "blokperiode",
 )  # fmt: skip
 RECURRING_RE = re.compile(
     r"\b(?:jaarlijks|elk\s+jaar|ieder\s+jaar|per\s+jaar|annually|every\s+year|each\s+year"
@@ -854,11 +867,23 @@ def _window_stop(text: str, cs: int, m: Mention) -> bool:
     return bool(_PER_STOP_TAIL_RE.match(text, m.end, len(text) if end < 0 else end))
 
 
+# English "since" as "because", the date the subject of its verb: "Since 1st of April 2024 is a
+# holiday, the deadline will be postponed to Tuesday 2nd of April" (fwo.be, 2024). The day is the
+# reason for a move, no opening (guide 3: only "since" of applications opens).
+_SINCE_BECAUSE_TAIL_RE = re.compile(
+    r"\s*,?\s*(?:is|was|falls|fell|will\s+(?:be|fall)|would\s+be)\b(?!\s+(?:open|possible))", _I
+)
+
+
 def _since_stop(cue: str, clause: str, r: Role) -> bool:
-    """Say whether a "sinds"/"since" date is the start of a stop, not of a window."""
-    if cue.split()[0].lower() not in ("sinds", "since"):
+    """Say whether a "sinds"/"since" date is the start of a stop (or a reason), not a window's."""
+    word = cue.split()[0].lower()
+    if word not in ("sinds", "since"):
         return False
-    return bool(_SINCE_STOP_TAIL_RE.match(clause, r.m.end - r.clause[0]))
+    tail = r.m.end - r.clause[0]
+    if word == "since" and _SINCE_BECAUSE_TAIL_RE.match(clause, tail):
+        return True
+    return bool(_SINCE_STOP_TAIL_RE.match(clause, tail))
 
 
 # Dutch puts "om" between a deadline cue and a clock time written before the date ("moet
@@ -1120,12 +1145,24 @@ _DATE_FIRST_STAGE_RE = re.compile(
 )
 
 
+_DATE_FIRST_SUBJECT_RE = re.compile(
+    r"(?:the\s+|de\s+|het\s+)?(?:call|calls|round|portal|oproep|oproepen|ronde|loket)\s+"
+    r"(?=(?:opens|closes|opent|sluit)\b)",
+    _I,
+)
+
+
 def _date_first_label(lead: str, after: str) -> re.Match[str] | None:
     """Return the opening or closing label written after a line's leading date, if any."""
     if not _BULLET_LEAD_RE.match(lead):
         return None
     sep = _DATE_FIRST_TAIL_RE.match(after)
     lb = _LABEL_RE.match(after, sep.end()) if sep else None
+    if lb is None and sep is not None:
+        # the call named before its verb in a timeline row ("2nd of April 2024 (5.00 pm): call
+        # closes", fwo.be "Important dates"; "1 maart: oproep opent")
+        subject = _DATE_FIRST_SUBJECT_RE.match(after, sep.end())
+        lb = _LABEL_RE.match(after, subject.end()) if subject else None
     if lb is None and sep is not None and ":" in after[: sep.end()]:
         return _DATE_FIRST_STAGE_RE.match(after, sep.end())
     if lb is None or not (lb["open"] or lb["close"]):
@@ -1556,15 +1593,25 @@ def _named_deadline(lead: str) -> bool:
     return bool(_DEADLINE_OF_APPLICATIONS_RE.search(tail))
 
 
+# A numbered item ("1. uiterlijk op 15 maart, …", "2) …") is a list line like a bulleted one
+# (sport.vlaanderen "Er zijn twee vaste indiendata:" above two numbered deadlines).
+_NUMBERED_ITEM_RE = re.compile(r"\d{1,2}[.)][ \t]")
+
+
+def _list_item(text: str, start: int) -> bool:
+    """Say whether the line at start is a bulleted or numbered list item."""
+    return text.startswith(_BULLETS, start) or _NUMBERED_ITEM_RE.match(text, start) is not None
+
+
 def _list_heading(text: str, pos: int) -> str:
-    """Return the heading ending in ":" above a bulleted line ("Er gelden twee indiendata:")."""
+    """Return the heading ending in ":" above a list line ("Er gelden twee indiendata:")."""
     start = text.rfind("\n", 0, pos) + 1
-    if not text.startswith(_BULLETS, start):
+    if not _list_item(text, start):
         return ""
     while start > 0:
         prev = text.rfind("\n", 0, start - 1) + 1
         line = text[prev : start - 1]
-        if not line.startswith(_BULLETS):
+        if not _list_item(text, prev):
             return line if line.rstrip().endswith(":") else ""
         start = prev
     return ""
@@ -1867,6 +1914,10 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     if low is None or "voor" in low:
         _mark_group_periods(text, roles)
     _mark_amount_tiers(text, roles)
+    if low is None or any(w in low for w in _UNRELATED_WORDS):
+        _mark_unrelated_schemes(text, roles)
+    if low is None or any(w in low for w in _GROUP_HEADING_WORDS):
+        _mark_group_sections(text, roles)
     if low is None or "verleng" in low:
         _drop_foreign_extensions(text, roles)
     if low is None or any(word in low for word in _BLACKOUT_WORDS):
@@ -2243,7 +2294,8 @@ _FULL_APPLICATION_RE = re.compile(
 
 # Cheap gates before the passes below (throughput): every match contains one of these.
 _FULL_APPLICATION_WORDS = ("definitieve", "volledige", "uitgewerkte", "full", "final", "complete")
-_SIDE_STEP_WORDS = ("draft", "concept", "traject", "track", "voorbereiden", "klaarzetten", "prepar")
+_SIDE_STEP_WORDS = ("draft", "concept", "traject", "track", "voorbereiden", "klaarzetten", "prepar",
+                    "contact")  # fmt: skip
 
 
 def _promote_full_application(text: str, roles: list[Role]) -> None:
@@ -2277,6 +2329,10 @@ _SIDE_STEP_RE = re.compile(
     r"|\bvoortraject\w*|\bpre-?track\b|\b(?:coaching|begeleidings)traject\w*",
     _I,
 )
+# Advice to get in touch before a day ("neemt u het best voor maandag 5 februari contact op met
+# het loket", ecohuis.be on Vooruit met de Wijk 2024): a pre-contact, not the submission (guide
+# 8), unless the stretch also applies ("Dien uw aanvraag in vóór 1 mei en neem contact op …").
+_CONTACT_RE = re.compile(r"\bcontact\s+(?:op|opnemen|opneemt)\b", _I)
 # Preparing is not applying: "Voor 1 februari kunt u de module al raadplegen en voorbereiden",
 # unless the same clause also submits ("voorbereiden en vóór 1 maart indienen").
 _PREPARE_RE = re.compile(r"\b(?:voorbereiden|klaarzetten|prepare|preparing)\b", _I)
@@ -2304,8 +2360,14 @@ def _drop_side_steps(text: str, roles: list[Role]) -> None:
             if _DRAFT_APPLICATION_RE.search(text, start, end):
                 r.role, r.negative = NONE, True
             continue
-        if _SIDE_STEP_RE.search(text, start, end) or (
-            _PREPARE_RE.search(text, start, end) and not _SUBMIT_RE.search(text, start, end)
+        if (
+            _SIDE_STEP_RE.search(text, start, end)
+            or (_PREPARE_RE.search(text, start, end) and not _SUBMIT_RE.search(text, start, end))
+            or (
+                _CONTACT_RE.search(text, r.m.end, end)
+                and not _SUBMIT_RE.search(text, start, end)
+                and not _POSITIVE_RE.search(text, start, r.m.start)
+            )
         ):
             r.role, r.negative = NONE, True
 
@@ -2488,6 +2550,69 @@ def _mark_group_periods(text: str, roles: list[Role]) -> None:
         elif ranged and group is not None and group != first:
             for r in rs:
                 r.role, r.other_scheme = NONE, True
+
+
+# A sentence that sets the labelled call apart from another one ("deze nieuwe oproep staat
+# volledig los van de 'Overal stroomversnellers'-uitdaging waarvoor … nog tot en met 1 november
+# 2019 … kunnen indienen", energiesparen.be 2019; "not to be confused with …"): the dates after
+# the phrase are that other scheme's (guide 2).
+_UNRELATED_RE = re.compile(
+    r"\b(?:sta(?:at|an)\s+(?:\w+\s+){0,2}?los\s+van|niet\s+te\s+verwarren\s+met"
+    r"|(?:is|are)\s+(?:\w+\s+)?(?:unrelated\s+to|separate\s+from)|not\s+to\s+be\s+confused\s+with)\b",
+    _I,
+)
+_UNRELATED_WORDS = ("los van", "verwarren", "unrelated", "separate from", "confused")
+
+
+def _mark_unrelated_schemes(text: str, roles: list[Role]) -> None:
+    """Dates after a phrase that sets another scheme apart, in its sentence, are that scheme's
+    (guide 2), when the text gives application dates of its own elsewhere."""
+    apart: list[Role] = []
+    for r in roles:
+        if r.role in (NONE, OLD):
+            continue
+        mt = _UNRELATED_RE.search(text, r.clause[0], r.m.start)
+        if mt is not None:
+            apart.append(r)
+    if not apart or all(r in apart for r in roles if r.role not in (NONE, OLD)):
+        return
+    for r in apart:
+        r.role, r.other_scheme = NONE, True
+
+
+# A heading line that names a group of applicants only ("Intergemeentelijke
+# samenwerkingsverbanden" on cultuurbovenlokaal.be, 2019, below the projectsubsidies): a section
+# for that group. When application dates stand above it, its dates are another scheme's (guide 2:
+# the first-listed one is labelled).
+_GROUP_HEADING_RE = re.compile(
+    r"[^\S\n]*(?:[\w-]+[^\S\n]+){0,3}?(?:samenwerkingsverbanden|gemeenten|lokale\s+besturen"
+    r"|provincies|scholen|verenigingen|organisaties|ondernemingen|bedrijven|particulieren"
+    r"|landbouwers)[^\S\n]*:?[^\S\n]*(?=\n)",
+    _I,
+)
+_GROUP_HEADING_WORDS = ("verbanden\n", "gemeenten\n", "besturen\n", "provincies\n", "scholen\n",
+                        "verenigingen\n", "organisaties\n", "ondernemingen\n", "bedrijven\n",
+                        "particulieren\n", "landbouwers\n")  # fmt: skip
+
+
+def _mark_group_sections(text: str, roles: list[Role]) -> None:
+    """Dates under a later section headed by a group of applicants are another scheme's."""
+    applying = [r for r in roles if r.role not in (NONE, OLD) and not r.negative]
+    if len(applying) < 2:
+        return
+    pos = 0
+    while (nl := text.find("\n", pos)) >= 0:
+        start = nl + 1
+        head = _GROUP_HEADING_RE.match(text, start)
+        pos = start
+        if head is None:
+            continue
+        if not any(r.m.end <= start for r in applying):
+            continue  # the first section: its dates are the labelled ones
+        for r in applying:
+            if r.m.start >= head.end():
+                r.role, r.other_scheme = NONE, True
+        return
 
 
 def _mark_blackouts(text: str, roles: list[Role]) -> None:

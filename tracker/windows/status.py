@@ -494,7 +494,11 @@ def announced(text: str) -> bool:
     """Say whether the text announces a later window (guide 7, upcoming)."""
     if says(_NO_LATER_RE, text):
         return False  # "No new calls will be opened" denies the announcement
-    if says(_ANNOUNCED_RE, text) or _announces_opening(text) or _announces_round(text):
+    if (
+        says(_ANNOUNCED_RE, text, unless=_STANDING_RULE_RE)
+        or _announces_opening(text)
+        or _announces_round(text)
+    ):
         return True
     if _near_start(text):
         return True
@@ -735,9 +739,10 @@ _STOP_GATE_RE = first_letter_guard(
 )
 
 
-def says(rx: re.Pattern[str], text: str) -> bool:
+def says(rx: re.Pattern[str], text: str, *, unless: re.Pattern[str] | None = None) -> bool:
     """Say whether the text states rx as a fact, not as a condition ("als het plafond …") or
-    a possibility ("Het kan zijn dat er later een nieuwe ronde komt")."""
+    a possibility ("Het kan zijn dat er later een nieuwe ronde komt"); a sentence that `unless`
+    matches does not count."""
     gate = _GATES.get(rx)
     if gate is not None:
         lower = text.lower()
@@ -746,8 +751,23 @@ def says(rx: re.Pattern[str], text: str) -> bool:
     return any(
         not _CONDITIONAL_RE.search(text, max(0, mt.start() - 60), mt.start())
         and not _hedged(text, mt.start())
+        and not (unless is not None and unless.search(text, *_sentence_bounds(text, *mt.span())))
         for mt in rx.finditer(text)
     )
+
+
+# A standing rule for every round, not a coming one: "The first call of the year will open on
+# the date specified in the Ministerial Decree on Calls" (screenflanders.be procedure page), "opent
+# op de datum vastgesteld in het besluit" (guide 7/9: a procedure page has no status).
+_STANDING_RULE_RE = re.compile(
+    r"\bon\s+the\s+date\s+(?:specified|laid\s+down|set|stated|fixed|determined)\s+(?:in|by)\b"
+    r"|\bop\s+de\s+datum\s+(?:die\s+)?(?:vastgesteld|bepaald|vermeld|genoemd)\s+(?:\w+\s+)?"
+    r"(?:in|door|bij)\b"
+    # the rounds after it: "Ensuing call(s) in that year will open at 12.00 on the latest
+    # submission date for the previous call"
+    r"|\bin\s+that\s+year\b",
+    _I,
+)
 
 
 def is_stopped(text: str) -> bool:
