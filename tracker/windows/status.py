@@ -21,7 +21,8 @@ _I = re.IGNORECASE
 # A condition or a forecast, not a fact: "totdat het plafond is bereikt", "tot het budget op is",
 # "zolang", "tenzij", "we verwachten dat het plafond … wordt overschreden".
 _CONDITIONAL_RE = re.compile(
-    r"\b(?:als|wanneer|zodra|indien|if|once|when|voordat|where|totdat|zolang|tenzij|unless"
+    # (not "als gevolg": "met als gevolg dat het subsidiebudget voor dit jaar op is" is a fact)
+    r"\b(?:als(?!\s+gevolg)|wanneer|zodra|indien|if|once|when|voordat|where|totdat|zolang|tenzij|unless"
     r"|until|as\s+long\s+as|tot\s+(?:het|de|dit|dat)|verwacht\w*(?:\s+\w+){0,2}?\s+dat"
     r"|naar\s+verwachting|expect\w*(?:\s+that)?)\b[^.]{0,30}$",
     _I,
@@ -54,7 +55,10 @@ STOPPED_RE = re.compile(
     # bereikt is" (a condition before it is left out by the caller: "als het potje leeg is")
     r"|\b(?:\w*budget|pot(?:je)?|\w*plafond)\b(?:[^.,?\n]{0,50}?\s)??"
     r"(?:(?:nu|al|alweer|helaas|volledig|inmiddels)\s+)*"
-    r"(?:leeg|uitgeput|bereikt|overschreden)\s+(?:is|zijn)\b(?![^.\n]*\?)"
+    # ("dat het beschikbare subsidiebudget voor dit jaar op is": "op" right before the verb
+    # that ends the clause)
+    r"(?:(?:leeg|uitgeput|bereikt|overschreden)\s+(?:is|zijn)\b|op\s+(?:is|zijn)(?=\s*(?:[.!;,]|$)))"
+    r"(?![^.\n]*\?)"
     r"|geen\s+budget\b[^.\n]{0,40}\bmeer|niet\s+meer\s+aanvragen|niet\s+meer\s+mogelijk"
     # "worden aanvragen niet meer gehonoreerd" (the money left is used up); not a rule for
     # late ones ("aanvragen die na 1 oktober binnenkomen worden niet meer gehonoreerd")
@@ -96,10 +100,20 @@ STOPPED_RE = re.compile(
     r"|\b(?:is|zijn)\s+(?:het|de|ons|uw)\s+(?:\w*budget|pot|plafond)\b[^.?\n]{0,60}?\s"
     r"(?:(?:nu|al|alweer|helaas|volledig)\s+)*(?:uitgeput|leeg|bereikt|overschreden"
     r"|op(?=\s*(?:[.!;]|$)))(?![^.\n]*\?)"
+    # the amount gone early in this round, told in the past ("Vanwege het grote aantal aanvragen
+    # was het subsidiebedrag begin augustus al op"); not an earlier round's ("Vorig jaar was het
+    # budget …", "Bij de vorige ronde was de pot …")
+    r"|(?<!jaar\s)(?<!ronde\s)(?<!keer\s)\b(?:was|waren)\s+het\s+\w*bedrag\b[^.?\n]{0,40}?\s"
+    r"(?:al|alweer)\s+op(?=\s*(?:[.!;,]|$))"
     # the ceiling or budget used up in full ("Het subsidieplafond … is hiermee volledig benut",
     # "All our funds have been committed")
-    r"|(?:plafond|budget)\b(?:[^.\n]|\.(?=\d)){0,60}?\b(?:is|zijn|werd|was)\s+(?:\w+\s+){0,2}?(?:volledig|geheel)"
-    r"\s+(?:benut|besteed|vergeven|verdeeld|toegekend)\b"
+    # also the amount itself ("De 6,35 miljoen euro die daarvoor beschikbaar was, is geheel
+    # benut"), not money spent on something ("Het geld is volledig besteed aan het dak")
+    r"|(?:plafond|budget|bedrag|euro|middelen|geld)\b(?:[^.\n]|\.(?=\d)){0,60}?\b(?:is|zijn|werd|was)\s+"
+    r"(?:\w+\s+){0,2}?(?:volledig|geheel)\s+(?:benut|besteed|vergeven|verdeeld|toegekend)\b(?!\s+aan\b)"
+    # the applications went past the amount ("voordat de aanvragen het totale beschikbare
+    # bedrag van 6 miljoen euro hadden overschreden")
+    r"|\b(?:bedrag|budget)\b(?:[^.?\n]|\.(?=\d)){0,40}?\b(?:hadden|hebben|had|heeft)\s+overschreden\b"
     # the same inverted after a fronted clause, with a long name between: "Vanwege grote
     # belangstelling is het budget van de subsidieregeling … van het Fonds … geheel vergeven"
     r"|\b(?:is|zijn)\s+(?:het|de)\s+(?:\w*budget|\w*plafond)\b[^.?\n]{0,100}?\s(?:volledig|geheel)"
@@ -114,7 +128,7 @@ STOPPED_RE = re.compile(
     # the ceiling reached, a long amount between ("Het subsidieplafond van € 50.000.000,- voor
     # … is inmiddels bereikt"): dots inside numbers do not end the clause
     r"|\w*plafond\b(?:[^.?\n]|\.(?=\d)){0,100}?\b(?:is|zijn|werd)\s+"
-    r"(?:(?:nu|al|alweer|inmiddels|helaas|ruim|volledig)\s+)*bereikt\b(?![^.\n]*\?)"
+    r"(?:(?:nu|al|alweer|inmiddels|helaas|ruim|volledig|daarmee|hiermee)\s+)*bereikt\b(?![^.\n]*\?)"
     # plain local-news wording: "De subsidie is niet meer aan te vragen", "Aanvragen kan niet
     # meer", "Het geld is op." ("op" ends the clause: "Het geld is op de rekening gestort" is
     # no stop), "De gemeente heeft de regeling stopgezet" (done, no date on the way)
@@ -677,7 +691,7 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
                  "potje", "beëindigd", "getrokken", "withdrawn", "cancel", "voorbij", "verstreken",
                  "afgelopen", "afgesloten", "no longer", "oversubscribed", "behandeling",
                  "committed", "bereikt", "geld", "stopgezet", "dicht", "overtekend",
-                 "is op"),
+                 "is op", "op is", "al op", "geheel", "volledig", "overschreden"),
     _ANNOUNCED_RE: ("later", "volg", "announced", "open", "nog ", "start", "begin", "launch",
                     "verwacht", "kom", "follow", "planned", "scheduled", "foreseen", "voorzien",
                     "bekendgemaakt"),
@@ -688,7 +702,8 @@ _STOP_GATE_RE = first_letter_guard(
     re.compile(
         r"plafond|budget|pot(?:je)?\b|\bmeer\b|gesloten|closed|\bvol\b|gestopt|beëindigd|getrokken"
         r"|withdrawn|cancel|voorbij|verstreken|afgelopen|afgesloten|no\s+longer|oversubscribed"
-        r"|behandeling|committed|\bmaximum\b|\bgeld\b|stopgezet|\bdicht\b|overtekend|\bis\s+op\b",
+        r"|behandeling|committed|\bmaximum\b|\bgeld\b|stopgezet|\bdicht\b|overtekend|\bis\s+op\b"
+        r"|\bop\s+is\b|\bal\s+op\b|(?:volledig|geheel)\s+(?:benut|besteed|vergeven|verdeeld|toegekend)|overschreden",
         _I,
     ),
     "abcdgimnopsvw",
