@@ -49,7 +49,8 @@ _ADJACENT_RE = re.compile(
     r"|(?P<excl>tot|vóór|voor|before|prior\s+to|oant)"
     r"|(?P<open>vanaf|van|fan|from|met\s+ingang\s+van|tussen|between|sinds|since|as\s+of"
     r"|starting(?:\s+(?:on|from))?|beginning|per))"
-    r"\s*:?\s*(?:op|on|de|het|is|the)?\s*$",
+    # "vanaf aanstaande maandag 19 juni" ("a.s."/"as" are written out by clean_text)
+    r"\s*:?\s*(?:op|on|de|het|is|the)?\s*(?:(?:aanstaande|oanstaande|komende)\s+)?$",
     _I,
 )
 _EVENT_TAIL = (
