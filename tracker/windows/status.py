@@ -935,11 +935,39 @@ def _fronted_condition(text: str, start: int) -> bool:
     return bool(_FRONTED_CONDITION_RE.search(text[left:start]))
 
 
+# A stop scoped to one subsidy year ("Aanvragen voor 2024 is niet meer mogelijk") while the text
+# lets you apply for a later year ("U kunt tot en met 1 februari 2025 leefbaarheidssubsidie voor
+# 2025 aanvragen"): the stop is the earlier round's, not the scheme's.
+_STOP_YEAR_RE = re.compile(r"\bvoor\s+(?:het\s+(?:subsidie)?jaar\s+)?(?P<y>(?:19|20)\d\d)\b", _I)
+_APPLY_FOR_YEAR_RE = re.compile(
+    r"\b(?:voor|for)\s+(?:het\s+(?:subsidie)?jaar\s+)?(?P<y>(?:19|20)\d\d)\s+"
+    r"(?:\w+\s+){0,2}?(?:aanvragen|aanvraag|indienen|aan\s+te\s+vragen|apply)\b"
+    r"|\b(?:aanvragen|aanvraag|indienen)\s+(?:\w+\s+){0,3}?voor\s+(?:het\s+jaar\s+)?(?P<y2>(?:19|20)\d\d)\b",
+    _I,
+)
+
+
+def _earlier_year_stop(text: str, left: int, right: int) -> bool:
+    """Say whether the stop sentence names a subsidy year that the text applies for later."""
+    scoped = _STOP_YEAR_RE.search(text, left, right)
+    if scoped is None:
+        return False
+    year = int(scoped["y"])
+    for mt in _APPLY_FOR_YEAR_RE.finditer(text):
+        if left <= mt.start() < right:
+            continue
+        if int(mt["y"] or mt["y2"]) > year:
+            return True
+    return False
+
+
 def _not_whole_stop(text: str, start: int, end: int) -> bool:
     """Say whether a stop phrase is about part of the scheme only, or a forecast under a
     heading: "Voor de regio's X is het plafond bereikt", "Plafond bereikt\nWe verwachten …"."""
     left, right = _sentence_bounds(text, start, end)
     if _PARTIAL_RE.search(text, left, right):
+        return True
+    if _earlier_year_stop(text, left, right):
         return True
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
