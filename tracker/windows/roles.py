@@ -233,7 +233,7 @@ _NEGATIVE_RE = first_letter_guard(
     re.compile(
         r"gepubliceerd|published|publication\s+(?:of|date)|publicatiedatum|bekendgemaakt"
         r"|gecontroleerd|bijgewerkt|updated|gewijzigd\s+op|\bin\s+werking|inwerkingtreding"
-        r"|uitwerkingtreding|\bverval(?:t|len)\b|geldend|geldig|\bgeld(?:t|en)\b(?!\s+dat)|\bjildt\b|van\s+toepassing|van\s+start\s+gaan|die\s+starten|in\s+effect"
+        r"|uitwerkingtreding|\bverval(?:t|len)\b|geldend(?!e\s+(?:voorwaarden|regels|eisen|bedragen|tarieven)\b)|geldig|\bgeld(?:t|en)\b(?!\s+dat)|\bjildt\b|van\s+toepassing|van\s+start\s+gaan|die\s+starten|in\s+effect"
         r"|\bapplies\b|looptijd|projectperiode|projectduur"
         # the running time of the regulation itself ("De subsidieregeling praktijkleren in de
         # derde leerweg loopt tot eind 2025", "De regeling loopt in ieder geval tot …")
@@ -1194,6 +1194,17 @@ _TERM_TAIL_RE = re.compile(
 )
 
 
+# A second predicate that opens the scheme for applications from the date, after "en": "De
+# regeling treedt in werking op en wordt opengesteld voor aanvragen vanaf 4 augustus 2020". The
+# decoy words of the first predicate (entry into force) are about the regulation, not the date.
+_OWN_OPENING_LEAD_RE = re.compile(
+    r"\b(?:en|and)\s+(?:wordt|worden|is|zijn|will\s+be|is\s+being)\s+(?:\w+\s+){0,2}?"
+    r"(?:opengesteld|opened)\s+(?:voor|for)\s+(?:\w+\s+){0,2}?(?:aanvragen|aanvraag|applications?)"
+    r"\s+(?:vanaf|per|met\s+ingang\s+van|from|as\s+of)\s*$",
+    _I,
+)
+
+
 def _governed(
     text: str,
     m: Mention,
@@ -1210,6 +1221,10 @@ def _governed(
     """
     start = max(lead_start, cs, m.start - _NEAR_BEFORE)
     end = min(ce, m.end + _NEAR_AFTER)
+    if decoys.may_match(start, m.start) and (
+        own := _OWN_OPENING_LEAD_RE.search(text, max(start, m.start - 120), m.start)
+    ):
+        start = own.start()
     if nxt is not None and nxt.start < end:
         adj = _ADJACENT_RE.search(text, max(m.end, nxt.start - 60), nxt.start)
         if adj and not adj["none"]:  # decoy words after "vanaf 1 juli" are that date's
