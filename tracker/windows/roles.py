@@ -127,6 +127,15 @@ _TAIL_RE = re.compile(
 # A separable verb around the date: "Het loket gaat op 1 september … open".
 _SPLIT_OPEN_LEAD_RE = re.compile(r"\b(?:gaat|gaan|ging|gingen)\s+(?:\w+\s+){0,3}?op\s*$", _I)
 _SPLIT_OPEN_TAIL_RE = re.compile(r"^[^.;:\n]{0,70}?\b(?:open|opengesteld)\b", _I)
+# ... and "van start" around the date with the scheme as subject: "De regeling zonnepanelen
+# voor particulieren ging op 2 juli 2012 van start" (a project or the building work that "gaat op
+# 1 maart van start" starts no applying).
+_SPLIT_START_LEAD_RE = re.compile(
+    r"\b(?:\w*regeling|subsidie\w*|loket|\w*ronde|tijdvak|openstelling|aanvraagperiode|oproep)\b"
+    r"[^.;:\n]{0,60}?\b(?:gaat|gaan|ging|gingen)\s+(?:\w+\s+){0,2}?op\s*$",
+    _I,
+)
+_SPLIT_START_TAIL_RE = re.compile(r"^[^.;:\n]{0,30}?\bvan\s+start\b", _I)
 # The same with "openstellen": "De provincie stelt op 15 november aanstaande de regeling opnieuw
 # open"; "open" must end the clause, so "stelt op 1 mei het plafond vast voor de open regeling"
 # opens nothing.
@@ -954,7 +963,11 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
     tail = _TAIL_RE.match(after)
     if (
         _SPLIT_OPEN_LEAD_RE.search(lead)
-        and _SPLIT_OPEN_TAIL_RE.match(after)
+        and (
+            _SPLIT_OPEN_TAIL_RE.match(after)
+            or _SPLIT_START_TAIL_RE.match(after)
+            and _SPLIT_START_LEAD_RE.search(lead)
+        )
         or _SPLIT_STELT_LEAD_RE.search(lead)
         and _SPLIT_STELT_TAIL_RE.match(after)
         or r.m.precision == "day"
