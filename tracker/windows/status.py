@@ -205,7 +205,10 @@ _ANNOUNCED_RE = re.compile(
     r"(?:in|medio|begin|half|eind|rond|omstreeks|na|voor|vóór)\s+(?:de\s+|het\s+)?"
     r"(?:20\d\d|zomer|voorjaar|najaar|herfst|winter|januari|februari|maart|april|mei|juni|juli"
     r"|augustus|september|oktober|november|december)\b"
-    r"|(?:start|opent|begint|gaat\s+open|opens|will\s+open)\s+(?:in|begin|medio|eind)\s+"
+    # (not a start told in the past: "De regeling ging van start in 2020 en kent een jaarlijkse
+    # openstelling", "Al vanaf de start in juli 2012 was er veel animo")
+    r"|(?<!\bging\svan\s)(?<!\bgingen\svan\s)(?<!\bis\svan\s)(?<!\bde\s)"
+    r"(?:start|opent|begint|gaat\s+open|opens|will\s+open)\s+(?:in|begin|medio|eind)\s+"
     r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november"
     r"|december|\d{4})\b"
     # an English opening at a fuzzy part of a year or month ahead ("call opens mid-2020",
