@@ -310,6 +310,9 @@ _FUTURE_TIME_RE = re.compile(
     + _NL_MONTH
     + r"\b"
     r"|\bde\s+komende\s+(?:maanden|weken)\b"
+    # "Vanaf april mogen … hun ideeën voorleggen": a month without a year, in the present tense
+    # (a year after it is left to the dated rules)
+    r"|\bvanaf\s+" + _NL_MONTH + r"\b(?!\s+\d)"
     r"|\b(?:begin|medio|half|eind)\s+20\d\d\b"
     # a season or holiday ahead without a year ("Na de zomer komt er een nieuwe ronde", "In het
     # najaar volgt een tweede ronde"); "binnenkort" alone stays no announcement (corpus
@@ -342,6 +345,11 @@ _OPENING_VERB_RE = re.compile(
     # applicants able to apply at that time: "MKB-bedrijven kunnen vanaf maart volgend jaar
     # subsidie aanvragen", "In de maand juni kunnen mbo-scholen een nieuwe aanvraag indienen"
     r"|\b(?:kunnen|kan|kunt)\b[^.\n]{0,80}?\b(?:aanvragen|indienen)\b"
+    # applicants told to try again at that time ("Pech voor veel aanvragers, zij moeten het
+    # volgend jaar opnieuw proberen"): a later round is coming
+    r"|\b(?:moeten|moet|kunnen|kan|kunt|mogen|mag)\b[^.\n]{0,40}?\b(?:opnieuw|weer)\s+proberen\b"
+    # ... or allowed to hand in ("Vanaf april mogen instanties … hun ideeën aan ons voorleggen")
+    r"|\b(?:mogen|mag)\b[^.\n]{0,80}?\b(?:aanvragen|indienen|insturen|voorleggen)\b"
     # a round said to go in at that time: "een derde ronde, die eind 2023 moet ingaan"
     r"|\b(?:\w*ronde|tijdvak|openstelling|oproep|tender|aanvraagperiode)\b[^.\n]{0,60}?"
     r"\b(?:in\s*gaan|in\s*gaat)\b",
@@ -373,7 +381,19 @@ def _announces_opening(text: str) -> bool:
     november gaan twintig aanvraagrondes van start" (guide 7: upcoming, dates null)."""
     lower = text.lower()
     if not any(
-        w in lower for w in ("open", "start", "ronde", "tijdvak", "oproep", "aanvra", "indien")
+        w in lower
+        for w in (
+            "open",
+            "start",
+            "ronde",
+            "tijdvak",
+            "oproep",
+            "aanvra",
+            "indien",
+            "voorleg",
+            "instur",
+            "proberen",
+        )
     ):
         return False
     for verb in _OPENING_VERB_RE.finditer(text):
@@ -390,12 +410,30 @@ def _announces_opening(text: str) -> bool:
 # A round that starts at a time ahead, the time put first (Dutch verb-second order): "Begin
 # januari start de nieuwe aanvraagronde", "In maart opent het nieuwe tijdvak".
 _FRONTED_START_RE = re.compile(
-    r"\b(?:in|begin|medio|half|eind)\s+"
-    + _NL_MONTH
-    + r"\s+(?:start|opent|begint)\s+(?:de|het|een)\s+"
+    r"\b(?:in|begin|medio|half|eind)\s+" + _NL_MONTH + r"\s+(?:start|opent|begint)\s+"
+    # who it is for may stand before the round ("In januari start voor de clubs een nieuwe ronde")
+    r"(?:(?:voor|bij)\s+(?:de|het)\s+\w+\s+)?(?:de|het|een)\s+"
     r"(?:\w+\s+)?(?:aanvraagronde|ronde|openstelling|oproep|aanvraagperiode|tijdvak)\b",
     _I,
 )
+# The same with the year after the month ("In januari 2018 start voor de clubs een nieuwe ronde
+# om subsidie aan te vragen"): upcoming while that month lies after the reference date.
+_FRONTED_START_YEAR_RE = re.compile(
+    r"\b(?:in|begin|medio|half|eind)\s+(?P<m>"
+    + _NL_MONTH
+    + r")\s+(?P<y>20\d\d)\s+(?:start|opent|begint)\s+(?:(?:voor|bij)\s+(?:de|het)\s+\w+\s+)?"
+    r"(?:de|het|een)\s+(?:\w+\s+)?(?:aanvraagronde|ronde|openstelling|oproep|aanvraagperiode"
+    r"|tijdvak)\b",
+    _I,
+)
+
+
+def _fronted_start_ahead(text: str, today: date) -> bool:
+    """Say whether a round starts in a named month and year after `today`'s month."""
+    return any(
+        date(int(mt["y"]), MONTHS[mt["m"].lower()], 1) > today
+        for mt in _FRONTED_START_YEAR_RE.finditer(text)
+    )
 
 
 # No later call to come: "There are no new opportunities for …", "We are not planning any more
@@ -485,11 +523,33 @@ def _near_start(text: str) -> bool:
     return False
 
 
+# A condition proper, without the forecast words of _CONDITIONAL_RE: an opening the writer
+# expects ("De verwachting is dat het loket binnen twee weken zal openen") is still announced.
+_IF_RE = re.compile(
+    r"\b(?:als|wanneer|zodra|indien|if|once|when|voordat|where|totdat|zolang|tenzij|unless"
+    r"|until|as\s+long\s+as|tot\s+(?:het|de|dit|dat))\b[^.]{0,30}$",
+    _I,
+)
+
+
+def _announced_forecast(text: str) -> bool:
+    """Say whether an announcement is stated, a forecast included, but not as a condition."""
+    if "verwacht" not in text.lower():
+        return False
+    return any(
+        not _IF_RE.search(text, max(0, mt.start() - 60), mt.start())
+        and not _hedged(text, mt.start())
+        for mt in _ANNOUNCED_RE.finditer(text)
+    )
+
+
 def announced(text: str) -> bool:
     """Say whether the text announces a later window (guide 7, upcoming)."""
     if says(_NO_LATER_RE, text):
         return False  # "No new calls will be opened" denies the announcement
     if says(_ANNOUNCED_RE, text) or _announces_opening(text) or _announces_round(text):
+        return True
+    if _announced_forecast(text):
         return True
     if _near_start(text):
         return True
@@ -1156,8 +1216,11 @@ def status_of_clean(
         and _OPEN_RE.search(_without(text, top.snippet))
     ):
         return "open"  # calls open now; "further calls … in early 2022" are later ones
-    if state == "closed" and top is not None and announced(_without(text, top.snippet)):
-        return "upcoming"
+    if state == "closed" and top is not None:
+        rest = _without(text, top.snippet)
+        # a later round by year only ("In 2022 is het weer mogelijk om subsidie aan te vragen")
+        if announced(rest) or _year_ahead(rest, today):
+            return "upcoming"
     # only a season or month ahead ("sluitingsdata in het najaar 2028"): an announcement
     # without days ("precieze data zijn nog niet bekend") makes it upcoming (guide 7)
     vague = top is not None and top.opens is None and top.closes is None
@@ -1171,7 +1234,9 @@ def status_of_clean(
         return "upcoming"
     if state is not None:
         return state
-    if not stopped and (_year_ahead(text, today) or _rounds_ahead(text, today)):
+    if not stopped and (
+        _year_ahead(text, today) or _rounds_ahead(text, today) or _fronted_start_ahead(text, today)
+    ):
         return "upcoming"
     return words_status(text, stopped)
 
