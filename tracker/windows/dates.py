@@ -388,7 +388,7 @@ def _attach_time(text: str, m: Mention, floor: int) -> Mention:
         t = time_of(before)
         if t is not None:
             return replace(m, start=before.start(), time=t)
-    verb = _VERB_THEN_TIME_RE.match(text, m.end)
+    verb = _VERB_THEN_TIME_RE.match(text, m.end) or _START_TIME_THEN_RE.match(text, m.end)
     if verb and (after := TIME_AFTER_RE.match(text, verb.end())) is not None:
         t = time_of(after)
         if t is not None:  # the span stays the date's, so the verb still tells its role
@@ -402,6 +402,15 @@ def _attach_time(text: str, m: Mention, floor: int) -> Mention:
 _VERB_THEN_TIME_RE = re.compile(
     r"\s+(?:sluit|sluiten|sloot|opent|openen|opende|gaat|gaan|ging|start|starten|begint)\s+"
     r"(?:[\w-]+\s+){0,6}?(?=om\s+\d)",
+    re.IGNORECASE,
+)
+
+
+# A start time named after the date's clause: "kan vanaf maandag 19 juni aangevraagd worden,
+# starttijd om 09.00 uur" (a label for the hour the window opens that day; no other date between).
+_START_TIME_THEN_RE = re.compile(
+    r"(?:\s+[a-z]+){0,4}?\s*,\s*(?:met\s+als\s+)?(?:start|openings|aanvangs)tijd\b(?:\s+is)?\s*:?"
+    r"(?=\s*(?:om\s+)?\d)",
     re.IGNORECASE,
 )
 

@@ -53,7 +53,8 @@ _ADJACENT_RE = re.compile(
     r"|(?P<excl>tot|vóór|voor|before|prior\s+to|oant)"
     r"|(?P<open>vanaf|van|fan|from|met\s+ingang\s+van|tussen|between|sinds|since|as\s+of"
     r"|starting(?:\s+(?:on|from))?|beginning|per))"
-    r"\s*:?\s*(?:op|on|de|het|is|the)?\s*$",
+    # "vanaf aanstaande maandag 19 juni" ("a.s."/"as" are written out by clean_text)
+    r"\s*:?\s*(?:op|on|de|het|is|the)?\s*(?:(?:aanstaande|oanstaande|komende)\s+)?$",
     _I,
 )
 # "not until" with at most a few words between: "not until", "will not open until", "not be
@@ -145,6 +146,15 @@ _TAIL_RE = re.compile(
 # A separable verb around the date: "Het loket gaat op 1 september … open".
 _SPLIT_OPEN_LEAD_RE = re.compile(r"\b(?:gaat|gaan|ging|gingen)\s+(?:\w+\s+){0,3}?op\s*$", _I)
 _SPLIT_OPEN_TAIL_RE = re.compile(r"^[^.;:\n]{0,70}?\b(?:open|opengesteld)\b", _I)
+# ... and "van start" around the date with the scheme as subject: "De regeling zonnepanelen
+# voor particulieren ging op 2 juli 2012 van start" (a project or the building work that "gaat op
+# 1 maart van start" starts no applying).
+_SPLIT_START_LEAD_RE = re.compile(
+    r"\b(?:\w*regeling|subsidie\w*|loket|\w*ronde|tijdvak|openstelling|aanvraagperiode|oproep)\b"
+    r"[^.;:\n]{0,60}?\b(?:gaat|gaan|ging|gingen)\s+(?:\w+\s+){0,2}?op\s*$",
+    _I,
+)
+_SPLIT_START_TAIL_RE = re.compile(r"^[^.;:\n]{0,30}?\bvan\s+start\b", _I)
 # The same with "openstellen": "De provincie stelt op 15 november aanstaande de regeling opnieuw
 # open"; "open" must end the clause, so "stelt op 1 mei het plafond vast voor de open regeling"
 # opens nothing.
@@ -254,7 +264,7 @@ _NEGATIVE_RE = first_letter_guard(
     re.compile(
         r"gepubliceerd|published|publication\s+(?:of|date)|publicatiedatum|bekendgemaakt"
         r"|gecontroleerd|bijgewerkt|updated|gewijzigd\s+op|\bin\s+werking|inwerkingtreding"
-        r"|uitwerkingtreding|\bverval(?:t|len)\b|geldend|geldig|\bgeld(?:t|en)\b(?!\s+dat)|\bjildt\b|van\s+toepassing|van\s+start\s+gaan|die\s+starten|in\s+effect"
+        r"|uitwerkingtreding|\bverval(?:t|len)\b|geldend(?!e\s+(?:voorwaarden|regels|eisen|bedragen|tarieven)\b)|geldig|\bgeld(?:t|en)\b(?!\s+dat)|\bjildt\b|van\s+toepassing|van\s+start\s+gaan|die\s+starten|in\s+effect"
         r"|\bapplies\b|looptijd|projectperiode|projectduur"
         # the running time of the regulation itself ("De subsidieregeling praktijkleren in de
         # derde leerweg loopt tot eind 2025", "De regeling loopt in ieder geval tot …")
@@ -1065,7 +1075,11 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
     tail = _TAIL_RE.match(after)
     if (
         _SPLIT_OPEN_LEAD_RE.search(lead)
-        and _SPLIT_OPEN_TAIL_RE.match(after)
+        and (
+            _SPLIT_OPEN_TAIL_RE.match(after)
+            or _SPLIT_START_TAIL_RE.match(after)
+            and _SPLIT_START_LEAD_RE.search(lead)
+        )
         or _SPLIT_STELT_LEAD_RE.search(lead)
         and _SPLIT_STELT_TAIL_RE.match(after)
         or r.m.precision == "day"
@@ -1317,6 +1331,17 @@ _TERM_TAIL_RE = re.compile(
 )
 
 
+# A second predicate that opens the scheme for applications from the date, after "en": "De
+# regeling treedt in werking op en wordt opengesteld voor aanvragen vanaf 4 augustus 2020". The
+# decoy words of the first predicate (entry into force) are about the regulation, not the date.
+_OWN_OPENING_LEAD_RE = re.compile(
+    r"\b(?:en|and)\s+(?:wordt|worden|is|zijn|will\s+be|is\s+being)\s+(?:\w+\s+){0,2}?"
+    r"(?:opengesteld|opened)\s+(?:voor|for)\s+(?:\w+\s+){0,2}?(?:aanvragen|aanvraag|applications?)"
+    r"\s+(?:vanaf|per|met\s+ingang\s+van|from|as\s+of)\s*$",
+    _I,
+)
+
+
 def _governed(
     text: str,
     m: Mention,
@@ -1333,6 +1358,10 @@ def _governed(
     """
     start = max(lead_start, cs, m.start - _NEAR_BEFORE)
     end = min(ce, m.end + _NEAR_AFTER)
+    if decoys.may_match(start, m.start) and (
+        own := _OWN_OPENING_LEAD_RE.search(text, max(start, m.start - 120), m.start)
+    ):
+        start = own.start()
     if nxt is not None and nxt.start < end:
         adj = _ADJACENT_RE.search(text, max(m.end, nxt.start - 60), nxt.start)
         if adj and not adj["none"]:  # decoy words after "vanaf 1 juli" are that date's

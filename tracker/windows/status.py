@@ -21,7 +21,8 @@ _I = re.IGNORECASE
 # A condition or a forecast, not a fact: "totdat het plafond is bereikt", "tot het budget op is",
 # "zolang", "tenzij", "we verwachten dat het plafond … wordt overschreden".
 _CONDITIONAL_RE = re.compile(
-    r"\b(?:als|wanneer|zodra|indien|if|once|when|voordat|where|totdat|zolang|tenzij|unless"
+    # (not "als gevolg": "met als gevolg dat het subsidiebudget voor dit jaar op is" is a fact)
+    r"\b(?:als(?!\s+gevolg)|wanneer|zodra|indien|if|once|when|voordat|where|totdat|zolang|tenzij|unless"
     r"|until|as\s+long\s+as|tot\s+(?:het|de|dit|dat)|verwacht\w*(?:\s+\w+){0,2}?\s+dat"
     r"|naar\s+verwachting|expect\w*(?:\s+that)?)\b[^.]{0,30}$",
     _I,
@@ -54,7 +55,10 @@ STOPPED_RE = re.compile(
     # bereikt is" (a condition before it is left out by the caller: "als het potje leeg is")
     r"|\b(?:\w*budget|pot(?:je)?|\w*plafond)\b(?:[^.,?\n]{0,50}?\s)??"
     r"(?:(?:nu|al|alweer|helaas|volledig|inmiddels)\s+)*"
-    r"(?:leeg|uitgeput|bereikt|overschreden)\s+(?:is|zijn)\b(?![^.\n]*\?)"
+    # ("dat het beschikbare subsidiebudget voor dit jaar op is": "op" right before the verb
+    # that ends the clause)
+    r"(?:(?:leeg|uitgeput|bereikt|overschreden)\s+(?:is|zijn)\b|op\s+(?:is|zijn)(?=\s*(?:[.!;,]|$)))"
+    r"(?![^.\n]*\?)"
     r"|geen\s+budget\b[^.\n]{0,40}\bmeer|niet\s+meer\s+aanvragen|niet\s+meer\s+mogelijk"
     # "worden aanvragen niet meer gehonoreerd" (the money left is used up); not a rule for
     # late ones ("aanvragen die na 1 oktober binnenkomen worden niet meer gehonoreerd")
@@ -96,10 +100,20 @@ STOPPED_RE = re.compile(
     r"|\b(?:is|zijn)\s+(?:het|de|ons|uw)\s+(?:\w*budget|pot|plafond)\b[^.?\n]{0,60}?\s"
     r"(?:(?:nu|al|alweer|helaas|volledig)\s+)*(?:uitgeput|leeg|bereikt|overschreden"
     r"|op(?=\s*(?:[.!;]|$)))(?![^.\n]*\?)"
+    # the amount gone early in this round, told in the past ("Vanwege het grote aantal aanvragen
+    # was het subsidiebedrag begin augustus al op"); not an earlier round's ("Vorig jaar was het
+    # budget …", "Bij de vorige ronde was de pot …")
+    r"|(?<!jaar\s)(?<!ronde\s)(?<!keer\s)\b(?:was|waren)\s+het\s+\w*bedrag\b[^.?\n]{0,40}?\s"
+    r"(?:al|alweer)\s+op(?=\s*(?:[.!;,]|$))"
     # the ceiling or budget used up in full ("Het subsidieplafond … is hiermee volledig benut",
     # "All our funds have been committed")
-    r"|(?:plafond|budget)\b(?:[^.\n]|\.(?=\d)){0,60}?\b(?:is|zijn|werd|was)\s+(?:\w+\s+){0,2}?(?:volledig|geheel)"
-    r"\s+(?:benut|besteed|vergeven|verdeeld|toegekend)\b"
+    # also the amount itself ("De 6,35 miljoen euro die daarvoor beschikbaar was, is geheel
+    # benut"), not money spent on something ("Het geld is volledig besteed aan het dak")
+    r"|(?:plafond|budget|bedrag|euro|middelen|geld)\b(?:[^.\n]|\.(?=\d)){0,60}?\b(?:is|zijn|werd|was)\s+"
+    r"(?:\w+\s+){0,2}?(?:volledig|geheel)\s+(?:benut|besteed|vergeven|verdeeld|toegekend)\b(?!\s+aan\b)"
+    # the applications went past the amount ("voordat de aanvragen het totale beschikbare
+    # bedrag van 6 miljoen euro hadden overschreden")
+    r"|\b(?:bedrag|budget)\b(?:[^.?\n]|\.(?=\d)){0,40}?\b(?:hadden|hebben|had|heeft)\s+overschreden\b"
     # the same inverted after a fronted clause, with a long name between: "Vanwege grote
     # belangstelling is het budget van de subsidieregeling … van het Fonds … geheel vergeven"
     r"|\b(?:is|zijn)\s+(?:het|de)\s+(?:\w*budget|\w*plafond)\b[^.?\n]{0,100}?\s(?:volledig|geheel)"
@@ -114,7 +128,7 @@ STOPPED_RE = re.compile(
     # the ceiling reached, a long amount between ("Het subsidieplafond van € 50.000.000,- voor
     # … is inmiddels bereikt"): dots inside numbers do not end the clause
     r"|\w*plafond\b(?:[^.?\n]|\.(?=\d)){0,100}?\b(?:is|zijn|werd)\s+"
-    r"(?:(?:nu|al|alweer|inmiddels|helaas|ruim|volledig)\s+)*bereikt\b(?![^.\n]*\?)"
+    r"(?:(?:nu|al|alweer|inmiddels|helaas|ruim|volledig|daarmee|hiermee)\s+)*bereikt\b(?![^.\n]*\?)"
     # plain local-news wording: "De subsidie is niet meer aan te vragen", "Aanvragen kan niet
     # meer", "Het geld is op." ("op" ends the clause: "Het geld is op de rekening gestort" is
     # no stop), "De gemeente heeft de regeling stopgezet" (done, no date on the way)
@@ -191,7 +205,10 @@ _ANNOUNCED_RE = re.compile(
     r"(?:in|medio|begin|half|eind|rond|omstreeks|na|voor|vóór)\s+(?:de\s+|het\s+)?"
     r"(?:20\d\d|zomer|voorjaar|najaar|herfst|winter|januari|februari|maart|april|mei|juni|juli"
     r"|augustus|september|oktober|november|december)\b"
-    r"|(?:start|opent|begint|gaat\s+open|opens|will\s+open)\s+(?:in|begin|medio|eind)\s+"
+    # (not a start told in the past: "De regeling ging van start in 2020 en kent een jaarlijkse
+    # openstelling", "Al vanaf de start in juli 2012 was er veel animo")
+    r"|(?<!\bging\svan\s)(?<!\bgingen\svan\s)(?<!\bis\svan\s)(?<!\bde\s)"
+    r"(?:start|opent|begint|gaat\s+open|opens|will\s+open)\s+(?:in|begin|medio|eind)\s+"
     r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november"
     r"|december|\d{4})\b"
     # an English opening at a fuzzy part of a year or month ahead ("call opens mid-2020",
@@ -293,6 +310,9 @@ _FUTURE_TIME_RE = re.compile(
     + _NL_MONTH
     + r"\b"
     r"|\bde\s+komende\s+(?:maanden|weken)\b"
+    # "Vanaf april mogen … hun ideeën voorleggen": a month without a year, in the present tense
+    # (a year after it is left to the dated rules)
+    r"|\bvanaf\s+" + _NL_MONTH + r"\b(?!\s+\d)"
     r"|\b(?:begin|medio|half|eind)\s+20\d\d\b"
     # a season or holiday ahead without a year ("Na de zomer komt er een nieuwe ronde", "In het
     # najaar volgt een tweede ronde"); "binnenkort" alone stays no announcement (corpus
@@ -331,6 +351,11 @@ _OPENING_VERB_RE = re.compile(
     r"|\b(?:kunnen|kan|kunt)\b(?![^.\n]*(?:webinar|bijeenkomst|nieuwsbrief|sessie|cursus"
     r"|training|workshop|informatieavond))[^.\n]{0,80}?\b(?:inschrijven|aanmelden"
     r"|worden\s+(?:ingeschreven|aangemeld))\b"
+    # applicants told to try again at that time ("Pech voor veel aanvragers, zij moeten het
+    # volgend jaar opnieuw proberen"): a later round is coming
+    r"|\b(?:moeten|moet|kunnen|kan|kunt|mogen|mag)\b[^.\n]{0,40}?\b(?:opnieuw|weer)\s+proberen\b"
+    # ... or allowed to hand in ("Vanaf april mogen instanties … hun ideeën aan ons voorleggen")
+    r"|\b(?:mogen|mag)\b[^.\n]{0,80}?\b(?:aanvragen|indienen|insturen|voorleggen)\b"
     # a round said to go in at that time: "een derde ronde, die eind 2023 moet ingaan"
     r"|\b(?:\w*ronde|tijdvak|openstelling|oproep|tender|aanvraagperiode)\b[^.\n]{0,60}?"
     r"\b(?:in\s*gaan|in\s*gaat)\b"
@@ -378,6 +403,9 @@ def _announces_opening(text: str) -> bool:
             "aanmeld",
             "inschrijven",
             "ingeschreven",
+            "voorleg",
+            "instur",
+            "proberen",
         )
     ):
         return False
@@ -395,12 +423,30 @@ def _announces_opening(text: str) -> bool:
 # A round that starts at a time ahead, the time put first (Dutch verb-second order): "Begin
 # januari start de nieuwe aanvraagronde", "In maart opent het nieuwe tijdvak".
 _FRONTED_START_RE = re.compile(
-    r"\b(?:in|begin|medio|half|eind)\s+"
-    + _NL_MONTH
-    + r"\s+(?:start|opent|begint)\s+(?:de|het|een)\s+"
+    r"\b(?:in|begin|medio|half|eind)\s+" + _NL_MONTH + r"\s+(?:start|opent|begint)\s+"
+    # who it is for may stand before the round ("In januari start voor de clubs een nieuwe ronde")
+    r"(?:(?:voor|bij)\s+(?:de|het)\s+\w+\s+)?(?:de|het|een)\s+"
     r"(?:\w+\s+)?(?:aanvraagronde|ronde|openstelling|oproep|aanvraagperiode|tijdvak)\b",
     _I,
 )
+# The same with the year after the month ("In januari 2018 start voor de clubs een nieuwe ronde
+# om subsidie aan te vragen"): upcoming while that month lies after the reference date.
+_FRONTED_START_YEAR_RE = re.compile(
+    r"\b(?:in|begin|medio|half|eind)\s+(?P<m>"
+    + _NL_MONTH
+    + r")\s+(?P<y>20\d\d)\s+(?:start|opent|begint)\s+(?:(?:voor|bij)\s+(?:de|het)\s+\w+\s+)?"
+    r"(?:de|het|een)\s+(?:\w+\s+)?(?:aanvraagronde|ronde|openstelling|oproep|aanvraagperiode"
+    r"|tijdvak)\b",
+    _I,
+)
+
+
+def _fronted_start_ahead(text: str, today: date) -> bool:
+    """Say whether a round starts in a named month and year after `today`'s month."""
+    return any(
+        date(int(mt["y"]), MONTHS[mt["m"].lower()], 1) > today
+        for mt in _FRONTED_START_YEAR_RE.finditer(text)
+    )
 
 
 # No later call to come: "There are no new opportunities for …", "We are not planning any more
@@ -490,6 +536,26 @@ def _near_start(text: str) -> bool:
     return False
 
 
+# A condition proper, without the forecast words of _CONDITIONAL_RE: an opening the writer
+# expects ("De verwachting is dat het loket binnen twee weken zal openen") is still announced.
+_IF_RE = re.compile(
+    r"\b(?:als|wanneer|zodra|indien|if|once|when|voordat|where|totdat|zolang|tenzij|unless"
+    r"|until|as\s+long\s+as|tot\s+(?:het|de|dit|dat))\b[^.]{0,30}$",
+    _I,
+)
+
+
+def _announced_forecast(text: str) -> bool:
+    """Say whether an announcement is stated, a forecast included, but not as a condition."""
+    if "verwacht" not in text.lower():
+        return False
+    return any(
+        not _IF_RE.search(text, max(0, mt.start() - 60), mt.start())
+        and not _hedged(text, mt.start())
+        for mt in _ANNOUNCED_RE.finditer(text)
+    )
+
+
 def announced(text: str) -> bool:
     """Say whether the text announces a later window (guide 7, upcoming)."""
     if says(_NO_LATER_RE, text):
@@ -499,6 +565,8 @@ def announced(text: str) -> bool:
         or _announces_opening(text)
         or _announces_round(text)
     ):
+        return True
+    if _announced_forecast(text):
         return True
     if _near_start(text):
         return True
@@ -721,7 +789,7 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
                  "potje", "beëindigd", "getrokken", "withdrawn", "cancel", "voorbij", "verstreken",
                  "afgelopen", "afgesloten", "no longer", "oversubscribed", "behandeling",
                  "committed", "bereikt", "geld", "stopgezet", "dicht", "overtekend",
-                 "is op"),
+                 "is op", "op is", "al op", "geheel", "volledig", "overschreden"),
     _ANNOUNCED_RE: ("later", "volg", "announced", "open", "nog ", "start", "begin", "launch",
                     "verwacht", "kom", "follow", "planned", "scheduled", "foreseen", "voorzien",
                     "bekendgemaakt"),
@@ -732,7 +800,8 @@ _STOP_GATE_RE = first_letter_guard(
     re.compile(
         r"plafond|budget|pot(?:je)?\b|\bmeer\b|gesloten|closed|\bvol\b|gestopt|beëindigd|getrokken"
         r"|withdrawn|cancel|voorbij|verstreken|afgelopen|afgesloten|no\s+longer|oversubscribed"
-        r"|behandeling|committed|\bmaximum\b|\bgeld\b|stopgezet|\bdicht\b|overtekend|\bis\s+op\b",
+        r"|behandeling|committed|\bmaximum\b|\bgeld\b|stopgezet|\bdicht\b|overtekend|\bis\s+op\b"
+        r"|\bop\s+is\b|\bal\s+op\b|(?:volledig|geheel)\s+(?:benut|besteed|vergeven|verdeeld|toegekend)|overschreden",
         _I,
     ),
     "abcdgimnopsvw",
@@ -980,11 +1049,39 @@ def _fronted_condition(text: str, start: int) -> bool:
     return bool(_FRONTED_CONDITION_RE.search(text[left:start]))
 
 
+# A stop scoped to one subsidy year ("Aanvragen voor 2024 is niet meer mogelijk") while the text
+# lets you apply for a later year ("U kunt tot en met 1 februari 2025 leefbaarheidssubsidie voor
+# 2025 aanvragen"): the stop is the earlier round's, not the scheme's.
+_STOP_YEAR_RE = re.compile(r"\bvoor\s+(?:het\s+(?:subsidie)?jaar\s+)?(?P<y>(?:19|20)\d\d)\b", _I)
+_APPLY_FOR_YEAR_RE = re.compile(
+    r"\b(?:voor|for)\s+(?:het\s+(?:subsidie)?jaar\s+)?(?P<y>(?:19|20)\d\d)\s+"
+    r"(?:\w+\s+){0,2}?(?:aanvragen|aanvraag|indienen|aan\s+te\s+vragen|apply)\b"
+    r"|\b(?:aanvragen|aanvraag|indienen)\s+(?:\w+\s+){0,3}?voor\s+(?:het\s+jaar\s+)?(?P<y2>(?:19|20)\d\d)\b",
+    _I,
+)
+
+
+def _earlier_year_stop(text: str, left: int, right: int) -> bool:
+    """Say whether the stop sentence names a subsidy year that the text applies for later."""
+    scoped = _STOP_YEAR_RE.search(text, left, right)
+    if scoped is None:
+        return False
+    year = int(scoped["y"])
+    for mt in _APPLY_FOR_YEAR_RE.finditer(text):
+        if left <= mt.start() < right:
+            continue
+        if int(mt["y"] or mt["y2"]) > year:
+            return True
+    return False
+
+
 def _not_whole_stop(text: str, start: int, end: int) -> bool:
     """Say whether a stop phrase is about part of the scheme only, or a forecast under a
     heading: "Voor de regio's X is het plafond bereikt", "Plafond bereikt\nWe verwachten …"."""
     left, right = _sentence_bounds(text, start, end)
     if _PARTIAL_RE.search(text, left, right):
+        return True
+    if _earlier_year_stop(text, left, right):
         return True
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
@@ -1170,8 +1267,11 @@ def status_of_clean(
         and _OPEN_RE.search(_without(text, top.snippet))
     ):
         return "open"  # calls open now; "further calls … in early 2022" are later ones
-    if state == "closed" and top is not None and announced(_without(text, top.snippet)):
-        return "upcoming"
+    if state == "closed" and top is not None:
+        rest = _without(text, top.snippet)
+        # a later round by year only ("In 2022 is het weer mogelijk om subsidie aan te vragen")
+        if announced(rest) or _year_ahead(rest, today):
+            return "upcoming"
     # only a season or month ahead ("sluitingsdata in het najaar 2028"): an announcement
     # without days ("precieze data zijn nog niet bekend") makes it upcoming (guide 7)
     vague = top is not None and top.opens is None and top.closes is None
@@ -1185,7 +1285,9 @@ def status_of_clean(
         return "upcoming"
     if state is not None:
         return state
-    if not stopped and (_year_ahead(text, today) or _rounds_ahead(text, today)):
+    if not stopped and (
+        _year_ahead(text, today) or _rounds_ahead(text, today) or _fronted_start_ahead(text, today)
+    ):
         return "upcoming"
     return words_status(text, stopped)
 

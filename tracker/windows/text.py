@@ -79,6 +79,24 @@ _GRAVE_VOOR_RE = re.compile(r"\bv(?:òò|òó|óò|òo|oò)r\b", re.IGNORECASE)
 _TO_ACUTE = str.maketrans("òoÒO", "óóÓÓ")
 
 
+# "aanstaande" shortened to "a.s." (West Frisian "o.s.", "oanstaande"; also a bare "as" next to a
+# weekday: "vanaf as maandag 19 juni", "fan 1 febrewaris o.s. ôf"): the dots would end the
+# clause, so the applying verb after it was lost and the date read as a bare one. Written out,
+# it reads like "aanstaande", which dates and status already know. A bare "as" only counts
+# right before or after a Dutch weekday, so English "as" stays.
+_COMING_GATE_RE = re.compile(r"\b[ao]\.\s?s\.|\bas\b", re.IGNORECASE)
+_NL_WEEKDAY = r"(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)"
+_COMING_SHORT_RE = re.compile(
+    rf"\b(?P<fy>[ao])\.\s?s\.(?=[\s,;:)]|$)|\bas(?=\s+{_NL_WEEKDAY}\b)|(?<=dag\s)as\b",
+    re.IGNORECASE,
+)
+
+
+def _coming(match: re.Match[str]) -> str:
+    word = "oanstaande" if (match.group("fy") or "").lower() == "o" else "aanstaande"
+    return word.capitalize() if match.group(0)[0].isupper() else word
+
+
 def _unhyphen(match: re.Match[str]) -> str:
     return re.sub(r"[-\u2010\u2011]", " ", match.group(0))
 
@@ -103,6 +121,8 @@ def clean_text(text: str) -> str:
     text = "\n".join(line for line in lines if line)
     if _TEM_GATE_RE.search(text):  # after the spaces are collapsed: the cue looks behind
         text = _SHORT_TEM_RE.sub("t/m", text)
+    if _COMING_GATE_RE.search(text):
+        text = _COMING_SHORT_RE.sub(_coming, text)
     return text
 
 
