@@ -326,7 +326,18 @@ _NEGATIVE_RE = first_letter_guard(
         # een indieningsdatum vanaf 17 maart tot en met eind april", "calls with deadlines
         # between …"); "een sluitingsdatum van 30 juni" is one deadline and stays
         r"|\bindieningsdatum\s+(?:vanaf|tussen)\b|\bsluitingsdatum\s+(?:vanaf|tussen)\b"
-        r"|\bdeadlines\s+(?:between|tussen)\b",
+        r"|\bdeadlines\s+(?:between|tussen)\b"
+        # an applicant's graduation or doctorate span ("who received their PhD title between 1
+        # October 2015 and …", "Je afstudeerdatum ligt tussen 1 maart 2020 en …"): who may
+        # apply, not when (guide 8); "Pas afgestudeerden kunnen tussen …" keeps its window
+        r"|\b(?:afstudeer|promotie|graduation|diploma)\s*dat(?:um|e)\b[^.;\n]{0,30}?\b(?:tussen"
+        r"|between)\b|\b(?:phd|doctorate|doctoraat)(?:\s+(?:title|degree|titel|graad))?\s+"
+        r"(?:tussen|between)\b|\b(?:afgestudeerd|gepromoveerd|graduated)\s+(?:(?:zijn|is|bent)\s+)?"
+        r"(?:tussen|between)\b"
+        # the start of the study or course the grant is for ("Je buitenlandse studie of
+        # onderzoek start niet eerder dan 1 juli 2022"): a course start (guide 8)
+        r"|\b(?:studie|opleiding|cursus|study|course)\b(?:\s+[\w-]+){0,6}?\s+(?:start|starts"
+        r"|begint|begins)\b",
         _I,
     ),
     "abcdefghijklmnopqrstuvwz",
@@ -349,7 +360,8 @@ NEGATIVE_WORDS = (
     "herdenking", "jubileum", "thema", "commemorat", "memorial", "anniversary", "celebration",
     "jubilee", "theme", "uitvoering", "toegekend", "beoordeeld", "behandeld", "program",
     "kosten", "lasten", "uitgaven", "cost", "betaald", "uitgekeerd", "overgemaakt",
-    "indieningsdatum", "sluitingsdatum", "deadlines",
+    "indieningsdatum", "sluitingsdatum", "deadlines", "afstudeer", "promotie", "graduat",
+    "diploma", "phd", "doctora", "afgestudeerd", "gepromoveerd", "begin",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
