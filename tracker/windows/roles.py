@@ -169,10 +169,12 @@ _WORK_START_RE = re.compile(
 )
 _SUPERSEDE_RE = re.compile(
     r"(?:verschoven|verplaatst|uitgesteld|vervroegd|verlengd|gewijzigd|aangepast|extended"
-    r"|postponed|moved|changed|brought\s+forward)\s+(?:van|from)\s*$"
+    r"|postponed|moved|changed|brought\s+forward"
+    # "has been rescheduled from 31 March to 13 May", "is opgeschoven van … naar …"
+    r"|rescheduled|re-scheduled|delayed|shifted|opgeschoven|doorgeschoven)\s+(?:van|from)\s*$"
     # the deadline named between verb and date: "KWF postponed the deadline for the funding
     # programme from 6 May to 12 August", "extended the closing date of the call from …"
-    r"|\b(?:postponed|moved|changed|extended|deferred|pushed\s+back|brought\s+forward)\s+"
+    r"|\b(?:postponed|moved|changed|extended|deferred|pushed\s+back|brought\s+forward|rescheduled)\s+"
     r"(?:the|its|their)\s+(?:submission\s+|application\s+)?(?:deadline|closing\s+date)"
     r"(?:\s+(?:for|of)(?:\s+[\w'’-]+){1,6}?)?\s+from\s*$"
     # the date that a new one replaces: "voor 1 oktober indienen, in plaats van 1 juni"
