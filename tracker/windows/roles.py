@@ -186,7 +186,10 @@ _SUPERSEDE_RE = re.compile(
 # van 1 juni", "oorspronkelijk gold … een deadline van").
 _CLOSE_LABEL_VAN_RE = re.compile(
     r"(?P<old>\b(?:eerdere|oorspronkelijke|oude|vorige|previous|original|earlier|former)\s+"
-    r"(?:\w+\s+)?|\boorspronkelijk\b[^.;\n]*)?"
+    r"(?:\w+\s+)?|\boorspronkelijk\b[^.;\n]*"
+    # a round closed before its planned day: "eerder te sluiten dan de sluitingsdatum van 10
+    # december 2020"
+    r"|\b(?:eerder|vroeger)\b[^.;\n]{0,40}?\bdan\s+(?:de|het)\s+(?:\w+\s+)?)?"
     r"\b(?:deadline|sluitingsdatum|einddatum|uiterste\s+\w*datum|\w*indiendatum|closing\s+date"
     r"|sluitingstermijn)\s*$",
     _I,
@@ -926,6 +929,18 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         return  # "sinds mei 2017 uitgeput": when the money ran out, no opening
     if adj and adj["open"] and _per_stop(adj.group(0), lead, clause, r):
         r.role, r.strong, r.positive, r.cue = CLOSE_INCL, True, True, "per"
+        return
+    if (
+        adj
+        and adj["open"]
+        and adj.group(0).split()[0].lower() in ("vanaf", "from", "as", "met")
+        and _CLOSED_FROM_LEAD_RE.search(lead[-100:], 0, len(lead[-100:]) - len(adj.group(0)))
+        and not (gap_after is not None and _CONNECTOR_RE.match(gap_after))
+    ):
+        # "De ronde is gesloten vanaf 20 november 2020, 12.45 uur": closed from that day on,
+        # as "Vanaf 1 juli is de regeling gesloten" (the last day is the one before, or the
+        # day itself up to the time given); not "gesloten van 1 juli tot …", a blackout
+        r.role, r.strong, r.positive, r.cue = CLOSE_EXCL, True, True, "no-more"
         return
     if adj and adj["open"] and _NO_MORE_TAIL_RE.match(clause, r.m.end - r.clause[0]):
         # "Vanaf 2 mei kunt u geen aanvragen meer indienen": the day before is the last one
@@ -1882,6 +1897,17 @@ _CLOSED_INVERTED_TAIL_RE = re.compile(
     r"\s*(?:jl\.?|j\.l\.)?\s*,?\s*(?:is|was|werd|zijn|waren|werden)\s+(?:de|het|ons|uw)\s+"
     rf"(?:[\w-]+\s+)?{_WINDOW_NOUN}\s+(?:[\w-]+\s+){{0,2}}?(?:gesloten|afgesloten|dichtgegaan)\b"
     r"(?!\s+(?:verklaard|tot|van)\b)",
+    _I,
+)
+
+
+# The closure verb before an opening cue: "De ronde is gesloten vanaf 20 november 2020, 12.45
+# uur", "The call is closed as of 1 May", "het loket wordt met ingang van 1 juli gesloten" is
+# the other order (the stop rules). The subject must be what one applies in, not an office.
+_CLOSED_FROM_LEAD_RE = re.compile(
+    rf"\b{_WINDOW_NOUN}\b(?:\s+[\w-]+){{0,4}}?\s+(?:is|zijn|wordt|worden|werd|werden|was"
+    r"|has\s+been|have\s+been)\s+(?:(?:al|reeds|nu|definitief|helaas|daarom|dus|already|now"
+    r"|permanently)\s+)?(?:gesloten|dicht|closed)\s*,?\s*$",
     _I,
 )
 
