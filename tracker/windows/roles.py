@@ -532,8 +532,9 @@ _LAUNCHED_TAIL_RE = re.compile(
     r"|opent)\b[^.;:\n]{0,60}?\b(?:calls?|oproep\w*|applications?|aanvraagronde|loket|tijdvak"
     r"|submissions?)\b"
     r"|[^.;:\n]{0,40}?\b(?:heeft|hebben|has|have)\b[^.;:\n]{0,60}?\b(?:calls?|oproep\w*"
-    r"|aanvraagronde|loket|tijdvak)\b[^.;:\n]{0,30}?\b(?:gelanceerd|geopend|opengesteld"
-    r"|launched|opened)\b)",
+    # (schemes too: "Op 11 december heeft Regieorgaan SIA 4 KIEM-regelingen opengesteld")
+    r"|aanvraagronde|loket|tijdvak|\w*regeling(?:en)?)\b[^.;:\n]{0,30}?\b(?:gelanceerd|geopend"
+    r"|opengesteld|launched|opened)\b)",
     _I,
 )
 # A call launched in the passive, the verb after the date: "De eerste oproep werd op 10 februari
