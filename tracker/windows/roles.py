@@ -2006,6 +2006,68 @@ def _next_line(text: str, a: Mention, b: Mention) -> bool:
     return text.count("\n", a.end, b.start) == 1
 
 
+# A card's value above its label, each on a line of its own ("26 augustus 2024\n\nsluitingsdatum
+# \n\n€ 3.000\n\nsubsidiebedrag"): the label below names the date, as a label above it would.
+_CARD_LABEL_RE = re.compile(
+    r"[\s•·▪*-]*(?:(?P<close>sluitingsdatum|deadline|einddatum|closing\s+date|inleverdatum"
+    r"|indiendatum|uiterste\s+(?:indien|indienings|inlever)datum)"
+    r"|(?P<open>openingsdatum|startdatum|opening\s+date|opent|opening))\s*:?\s*",
+    _I,
+)
+
+
+def _line_after(text: str, pos: int) -> tuple[int, int] | None:
+    """Return the next non-blank line after the line holding pos, at most one blank between."""
+    end = text.find("\n", pos)
+    for _ in range(2):
+        if end < 0:
+            return None
+        start, end = end + 1, text.find("\n", end + 1)
+        if text[start : len(text) if end < 0 else end].strip():
+            return start, len(text) if end < 0 else end
+    return None
+
+
+def _line_of(text: str, pos: int) -> tuple[int, int]:
+    """Return the line holding pos."""
+    end = text.find("\n", pos)
+    return text.rfind("\n", 0, pos) + 1, len(text) if end < 0 else end
+
+
+def _card_labels(text: str, roles: list[Role]) -> None:
+    """Give a bare date line its role from a lone label line right below it; not when a date
+    without a label of its own follows that label (then the label may head that date)."""
+    starts = [r.m.start for r in roles]
+    for k, r in enumerate(roles):
+        if r.negative or r.other_scheme or r.m.precision != "day":
+            continue
+        if not _bare_item(text, r.m) or (below := _line_after(text, r.m.end)) is None:
+            continue
+        lb = _CARD_LABEL_RE.fullmatch(text, *below)
+        if lb is None:
+            continue
+        if r.role != NONE and not (
+            # the label above is the previous card's ("1 maart 2027 / openingsdatum / 30 april
+            # 2027 / sluitingsdatum"): the one below is this date's
+            k > 0
+            and roles[k - 1].role != NONE
+            and (above := _line_after(text, roles[k - 1].m.end)) is not None
+            and above[1] < r.m.start
+            and _CARD_LABEL_RE.fullmatch(text, *above)
+            and _line_after(text, above[0]) == _line_of(text, r.m.start)
+        ):
+            continue
+        nxt = _line_after(text, below[0])
+        i = bisect_left(starts, nxt[0]) if nxt else len(roles)
+        if nxt and i < len(roles) and roles[i].m.start < nxt[1] and _bare_item(text, roles[i].m):
+            # a date right under the label: only a next card ("30 april 2027 / sluitingsdatum")
+            # keeps the value-above-label reading
+            after = _line_after(text, roles[i].m.end)
+            if after is None or not _CARD_LABEL_RE.fullmatch(text, *after):
+                continue
+        r.role, r.strong = (OPEN if lb["open"] else CLOSE_INCL), True
+
+
 def apply_layout(text: str, roles: list[Role]) -> None:
     """Give table cells and listed rows their roles; rows of other schemes are decoys."""
     # A day-level fuzzy cell ("Half januari", "Eind juli" in a calendar of openings) is a day
@@ -2027,6 +2089,7 @@ def apply_layout(text: str, roles: list[Role]) -> None:
     for close, opening in pairs.items():
         if roles[close].role == CLOSE_INCL and roles[opening].role == OPEN:
             roles[close].order = roles[opening].m.start + 0.5
+    _card_labels(text, roles)
     for prev, r in zip(roles, roles[1:], strict=False):
         # a date listed right after a cell the layout named ("Oct 19, 2021 / Apr 07, 2022" under
         # a deadline label: stage 1 and stage 2) is the same kind of date; so is the next item
