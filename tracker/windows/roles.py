@@ -120,7 +120,12 @@ _TAIL_RE = re.compile(
     r"|(?:liep|liepen|loopt|lopen)\s+(?:[\w-]+\s+){0,3}?[\w-]*(?:oproep|openstelling|tijdvak"
     r"|aanvraagperiode|ronde|indieningstermijn)\w*\s+af"
     # "Vandaag is de laatste dag waarop u kunt aanvragen", "30 juni is de laatste dag om …"
-    r"|(?:is|was)\s+(?:de|the)\s+(?:laatste|last)\s+(?:dag|day)))\b",
+    r"|(?:is|was)\s+(?:de|the)\s+(?:laatste|last)\s+(?:dag|day)"
+    # the stage handed in by that day, in brackets: "Veni: 5 September 2023 (first stage) and
+    # …", "12 maart 2025 (volledige aanvraag)" (guide 6: each stage is a window)
+    r"|\((?:(?:first|second|1st|2nd|final)[\s-]+stage|pre-?proposals?|full\s+proposals?"
+    r"|research\s+proposal|(?:eerste|tweede)\s+fase|volledige\s+aanvraag"
+    r"|uitgewerkte\s+aanvraag)(?=\s*\))))\b",
     _I,
 )
 # A separable verb around the date: "Het loket gaat op 1 september … open".
