@@ -565,7 +565,8 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
     any_full = {r.closes: r for r in raws if r.opens and r.closes and r.vague is None}
     timed_before = {r.closes for r in raws if _lone_before(r) and r.close_r and r.close_r.m.time}
     # inclusive deadlines: "tot 15 september open" (a headline) above "kunnen tot en met 15
-    # september 2023 een aanvraag indienen" is one deadline, the inclusive day (guide 3)
+    # september 2023 een aanvraag indienen" is one deadline, the inclusive day (guide 3); so is
+    # "tot 1 maart 2024" with its year beside "Na 1 maart kun je geen aanvraag meer doen"
     inclusive = {
         r.closes
         for r in raws
@@ -589,7 +590,6 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
             and raw.closes is not None
             and raw.close_r
             and not raw.close_r.m.time
-            and raw.close_r.m.year is None
             and raw.closes + timedelta(days=1) in inclusive
         ):
             continue
