@@ -179,6 +179,19 @@ def _context_year(raw: _Raw, roles: list[Role], text: str, anchor: date) -> int 
     return None
 
 
+def _sentence_year(raw: _Raw, text: str) -> int | None:
+    """Return a year named before the window in its own sentence ("De sluitingstermijnen voor
+    2021 zijn: 1 februari, 1 mei, …"): it pins year-less dates even when another sentence makes
+    the text recurring ("Het bestuur vergadert een aantal keren per jaar"); not when the
+    sentence itself recurs ("jaarlijks vóór 1 mei, voor 2024 …")."""
+    first = raw.roles[0]
+    start, end = first.clause
+    if RECURRING_RE.search(text, start, end):
+        return None
+    found = list(CONTEXT_YEAR_RE.finditer(text, start, first.m.start))
+    return int(found[-1].group(1)) if found else None
+
+
 # The start of the projects a deadline is for ("voor projecten die starten vanaf 1 juli 2020").
 _PROJECT_START_RE = re.compile(
     r"\b(?:project\w*|activiteit\w*|activit(?:y|ies))\b[^.\n]{0,60}?"
@@ -265,6 +278,10 @@ def _resolve(
             known = None  # "in 2015 ingesteld": history, not this window's year
         if known is not None:
             known = _before_project_start(raw, roles, text, known)
+    if known is None and recurring:
+        known = _sentence_year(raw, text)
+        if known is not None and abs(known - today.year) > 2:
+            known = None
     if known is not None:
         got = _dates(raw, known)
         if got is None:
@@ -629,7 +646,8 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
     any_full = {r.closes: r for r in raws if r.opens and r.closes and r.vague is None}
     timed_before = {r.closes for r in raws if _lone_before(r) and r.close_r and r.close_r.m.time}
     # inclusive deadlines: "tot 15 september open" (a headline) above "kunnen tot en met 15
-    # september 2023 een aanvraag indienen" is one deadline, the inclusive day (guide 3)
+    # september 2023 een aanvraag indienen" is one deadline, the inclusive day (guide 3); so is
+    # "tot 1 maart 2024" with its year beside "Na 1 maart kun je geen aanvraag meer doen"
     inclusive = {
         r.closes
         for r in raws
@@ -653,7 +671,6 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
             and raw.closes is not None
             and raw.close_r
             and not raw.close_r.m.time
-            and raw.close_r.m.year is None
             and raw.closes + timedelta(days=1) in inclusive
         ):
             continue

@@ -41,11 +41,14 @@ _CLOSE_HEAD_RE = re.compile(
     r"|cut-?off|cut\s+off\s+dates?|due\b",
     _I,
 )
-# A column of dates that are no application bounds ("Uiterste datum besluit", "Feedback").
+# A column of dates that are no application bounds ("Uiterste datum besluit", "Feedback",
+# "Uiterlijke datum reactie").
 _DECOY_HEAD_RE = re.compile(
     r"besluit|beslis|decision|feedback|uitbetal|betaling|payment|verslag|report|rapportage"
     r"|webinar|informatie|info\b|publica|bekendmak|uitslag|result|vergader|meeting|evaluat"
-    r"|beoordel",
+    r"|beoordel"
+    # when the fund answers ("Uiterlijke datum reactie" beside "Deadline inleverdatum")
+    r"|reactie|response|uitsluitsel|terugkoppeling",
     _I,
 )
 # A heading that announces a list: "… zijn:", "specified below", "hieronder".

@@ -140,7 +140,12 @@ _TAIL_RE = re.compile(
     r"|(?:liep|liepen|loopt|lopen)\s+(?:[\w-]+\s+){0,3}?[\w-]*(?:oproep|openstelling|tijdvak"
     r"|aanvraagperiode|ronde|indieningstermijn)\w*\s+af"
     # "Vandaag is de laatste dag waarop u kunt aanvragen", "30 juni is de laatste dag om …"
-    r"|(?:is|was)\s+(?:de|the)\s+(?:laatste|last)\s+(?:dag|day)))\b",
+    r"|(?:is|was)\s+(?:de|the)\s+(?:laatste|last)\s+(?:dag|day)"
+    # the stage handed in by that day, in brackets: "Veni: 5 September 2023 (first stage) and
+    # …", "12 maart 2025 (volledige aanvraag)" (guide 6: each stage is a window)
+    r"|\((?:(?:first|second|1st|2nd|final)[\s-]+stage|pre-?proposals?|full\s+proposals?"
+    r"|research\s+proposal|(?:eerste|tweede)\s+fase|volledige\s+aanvraag"
+    r"|uitgewerkte\s+aanvraag)(?=\s*\))))\b",
     _I,
 )
 # A separable verb around the date: "Het loket gaat op 1 september … open".
@@ -198,10 +203,12 @@ _WORK_START_RE = re.compile(
 )
 _SUPERSEDE_RE = re.compile(
     r"(?:verschoven|verplaatst|uitgesteld|vervroegd|verlengd|gewijzigd|aangepast|extended"
-    r"|postponed|moved|changed|brought\s+forward)\s+(?:van|from)\s*$"
+    r"|postponed|moved|changed|brought\s+forward"
+    # "has been rescheduled from 31 March to 13 May", "is opgeschoven van … naar …"
+    r"|rescheduled|re-scheduled|delayed|shifted|opgeschoven|doorgeschoven)\s+(?:van|from)\s*$"
     # the deadline named between verb and date: "KWF postponed the deadline for the funding
     # programme from 6 May to 12 August", "extended the closing date of the call from …"
-    r"|\b(?:postponed|moved|changed|extended|deferred|pushed\s+back|brought\s+forward)\s+"
+    r"|\b(?:postponed|moved|changed|extended|deferred|pushed\s+back|brought\s+forward|rescheduled)\s+"
     r"(?:the|its|their)\s+(?:submission\s+|application\s+)?(?:deadline|closing\s+date)"
     r"(?:\s+(?:for|of)(?:\s+[\w'’-]+){1,6}?)?\s+from\s*$"
     # the date that a new one replaces: "voor 1 oktober indienen, in plaats van 1 juni"
@@ -213,7 +220,10 @@ _SUPERSEDE_RE = re.compile(
 # van 1 juni", "oorspronkelijk gold … een deadline van").
 _CLOSE_LABEL_VAN_RE = re.compile(
     r"(?P<old>\b(?:eerdere|oorspronkelijke|oude|vorige|previous|original|earlier|former)\s+"
-    r"(?:\w+\s+)?|\boorspronkelijk\b[^.;\n]*)?"
+    r"(?:\w+\s+)?|\boorspronkelijk\b[^.;\n]*"
+    # a round closed before its planned day: "eerder te sluiten dan de sluitingsdatum van 10
+    # december 2020"
+    r"|\b(?:eerder|vroeger)\b[^.;\n]{0,40}?\bdan\s+(?:de|het)\s+(?:\w+\s+)?)?"
     r"\b(?:deadline|sluitingsdatum|einddatum|uiterste\s+\w*datum|\w*indiendatum|closing\s+date"
     r"|sluitingstermijn)\s*$",
     _I,
@@ -367,7 +377,18 @@ _NEGATIVE_RE = first_letter_guard(
         # een indieningsdatum vanaf 17 maart tot en met eind april", "calls with deadlines
         # between …"); "een sluitingsdatum van 30 juni" is one deadline and stays
         r"|\bindieningsdatum\s+(?:vanaf|tussen)\b|\bsluitingsdatum\s+(?:vanaf|tussen)\b"
-        r"|\bdeadlines\s+(?:between|tussen)\b",
+        r"|\bdeadlines\s+(?:between|tussen)\b"
+        # an applicant's graduation or doctorate span ("who received their PhD title between 1
+        # October 2015 and …", "Je afstudeerdatum ligt tussen 1 maart 2020 en …"): who may
+        # apply, not when (guide 8); "Pas afgestudeerden kunnen tussen …" keeps its window
+        r"|\b(?:afstudeer|promotie|graduation|diploma)\s*dat(?:um|e)\b[^.;\n]{0,30}?\b(?:tussen"
+        r"|between)\b|\b(?:phd|doctorate|doctoraat)(?:\s+(?:title|degree|titel|graad))?\s+"
+        r"(?:tussen|between)\b|\b(?:afgestudeerd|gepromoveerd|graduated)\s+(?:(?:zijn|is|bent)\s+)?"
+        r"(?:tussen|between)\b"
+        # the start of the study or course the grant is for ("Je buitenlandse studie of
+        # onderzoek start niet eerder dan 1 juli 2022"): a course start (guide 8)
+        r"|\b(?:studie|opleiding|cursus|study|course)\b(?:\s+[\w-]+){0,6}?\s+(?:start|starts"
+        r"|begint|begins)\b",
         _I,
     ),
     "abcdefghijklmnopqrstuvwz",
@@ -391,7 +412,8 @@ NEGATIVE_WORDS = (
     "herdenking", "jubileum", "thema", "commemorat", "memorial", "anniversary", "celebration",
     "jubilee", "theme", "uitvoering", "toegekend", "beoordeeld", "behandeld", "program",
     "kosten", "lasten", "uitgaven", "cost", "betaald", "uitgekeerd", "overgemaakt",
-    "indieningsdatum", "sluitingsdatum", "deadlines",
+    "indieningsdatum", "sluitingsdatum", "deadlines", "afstudeer", "promotie", "graduat",
+    "diploma", "phd", "doctora", "afgestudeerd", "gepromoveerd", "begin",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
@@ -558,8 +580,9 @@ _LAUNCHED_TAIL_RE = re.compile(
     r"|opent)\b[^.;:\n]{0,60}?\b(?:calls?|oproep\w*|applications?|aanvraagronde|loket|tijdvak"
     r"|submissions?)\b"
     r"|[^.;:\n]{0,40}?\b(?:heeft|hebben|has|have)\b[^.;:\n]{0,60}?\b(?:calls?|oproep\w*"
-    r"|aanvraagronde|loket|tijdvak)\b[^.;:\n]{0,30}?\b(?:gelanceerd|geopend|opengesteld"
-    r"|launched|opened)\b)",
+    # (schemes too: "Op 11 december heeft Regieorgaan SIA 4 KIEM-regelingen opengesteld")
+    r"|aanvraagronde|loket|tijdvak|\w*regeling(?:en)?)\b[^.;:\n]{0,30}?\b(?:gelanceerd|geopend"
+    r"|opengesteld|launched|opened)\b)",
     _I,
 )
 # A call launched in the passive, the verb after the date: "De eerste oproep werd op 10 februari
@@ -1024,6 +1047,18 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         return  # "sinds mei 2017 uitgeput": when the money ran out, no opening
     if adj and adj["open"] and _per_stop(adj.group(0), lead, clause, r):
         r.role, r.strong, r.positive, r.cue = CLOSE_INCL, True, True, "per"
+        return
+    if (
+        adj
+        and adj["open"]
+        and adj.group(0).split()[0].lower() in ("vanaf", "from", "as", "met")
+        and _CLOSED_FROM_LEAD_RE.search(lead[-100:], 0, len(lead[-100:]) - len(adj.group(0)))
+        and not (gap_after is not None and _CONNECTOR_RE.match(gap_after))
+    ):
+        # "De ronde is gesloten vanaf 20 november 2020, 12.45 uur": closed from that day on,
+        # as "Vanaf 1 juli is de regeling gesloten" (the last day is the one before, or the
+        # day itself up to the time given); not "gesloten van 1 juli tot …", a blackout
+        r.role, r.strong, r.positive, r.cue = CLOSE_EXCL, True, True, "no-more"
         return
     if adj and adj["open"] and _NO_MORE_TAIL_RE.match(clause, r.m.end - r.clause[0]):
         # "Vanaf 2 mei kunt u geen aanvragen meer indienen": the day before is the last one
@@ -2132,6 +2167,17 @@ _CLOSED_INVERTED_TAIL_RE = re.compile(
 )
 
 
+# The closure verb before an opening cue: "De ronde is gesloten vanaf 20 november 2020, 12.45
+# uur", "The call is closed as of 1 May", "het loket wordt met ingang van 1 juli gesloten" is
+# the other order (the stop rules). The subject must be what one applies in, not an office.
+_CLOSED_FROM_LEAD_RE = re.compile(
+    rf"\b{_WINDOW_NOUN}\b(?:\s+[\w-]+){{0,4}}?\s+(?:is|zijn|wordt|worden|werd|werden|was"
+    r"|has\s+been|have\s+been)\s+(?:(?:al|reeds|nu|definitief|helaas|daarom|dus|already|now"
+    r"|permanently)\s+)?(?:gesloten|dicht|closed)\s*,?\s*$",
+    _I,
+)
+
+
 def _reported_closure(text: str, m: Mention, lead: str) -> bool:
     """Say whether the date is a closure reported as past: the last day of the window."""
     if m.precision != "day":
@@ -2225,6 +2271,68 @@ def _next_line(text: str, a: Mention, b: Mention) -> bool:
     return text.count("\n", a.end, b.start) == 1
 
 
+# A card's value above its label, each on a line of its own ("26 augustus 2024\n\nsluitingsdatum
+# \n\n€ 3.000\n\nsubsidiebedrag"): the label below names the date, as a label above it would.
+_CARD_LABEL_RE = re.compile(
+    r"[\s•·▪*-]*(?:(?P<close>sluitingsdatum|deadline|einddatum|closing\s+date|inleverdatum"
+    r"|indiendatum|uiterste\s+(?:indien|indienings|inlever)datum)"
+    r"|(?P<open>openingsdatum|startdatum|opening\s+date|opent|opening))\s*:?\s*",
+    _I,
+)
+
+
+def _line_after(text: str, pos: int) -> tuple[int, int] | None:
+    """Return the next non-blank line after the line holding pos, at most one blank between."""
+    end = text.find("\n", pos)
+    for _ in range(2):
+        if end < 0:
+            return None
+        start, end = end + 1, text.find("\n", end + 1)
+        if text[start : len(text) if end < 0 else end].strip():
+            return start, len(text) if end < 0 else end
+    return None
+
+
+def _line_of(text: str, pos: int) -> tuple[int, int]:
+    """Return the line holding pos."""
+    end = text.find("\n", pos)
+    return text.rfind("\n", 0, pos) + 1, len(text) if end < 0 else end
+
+
+def _card_labels(text: str, roles: list[Role]) -> None:
+    """Give a bare date line its role from a lone label line right below it; not when a date
+    without a label of its own follows that label (then the label may head that date)."""
+    starts = [r.m.start for r in roles]
+    for k, r in enumerate(roles):
+        if r.negative or r.other_scheme or r.m.precision != "day":
+            continue
+        if not _bare_item(text, r.m) or (below := _line_after(text, r.m.end)) is None:
+            continue
+        lb = _CARD_LABEL_RE.fullmatch(text, *below)
+        if lb is None:
+            continue
+        if r.role != NONE and not (
+            # the label above is the previous card's ("1 maart 2027 / openingsdatum / 30 april
+            # 2027 / sluitingsdatum"): the one below is this date's
+            k > 0
+            and roles[k - 1].role != NONE
+            and (above := _line_after(text, roles[k - 1].m.end)) is not None
+            and above[1] < r.m.start
+            and _CARD_LABEL_RE.fullmatch(text, *above)
+            and _line_after(text, above[0]) == _line_of(text, r.m.start)
+        ):
+            continue
+        nxt = _line_after(text, below[0])
+        i = bisect_left(starts, nxt[0]) if nxt else len(roles)
+        if nxt and i < len(roles) and roles[i].m.start < nxt[1] and _bare_item(text, roles[i].m):
+            # a date right under the label: only a next card ("30 april 2027 / sluitingsdatum")
+            # keeps the value-above-label reading
+            after = _line_after(text, roles[i].m.end)
+            if after is None or not _CARD_LABEL_RE.fullmatch(text, *after):
+                continue
+        r.role, r.strong = (OPEN if lb["open"] else CLOSE_INCL), True
+
+
 def apply_layout(text: str, roles: list[Role]) -> None:
     """Give table cells and listed rows their roles; rows of other schemes are decoys."""
     # A day-level fuzzy cell ("Half januari", "Eind juli" in a calendar of openings) is a day
@@ -2246,6 +2354,7 @@ def apply_layout(text: str, roles: list[Role]) -> None:
     for close, opening in pairs.items():
         if roles[close].role == CLOSE_INCL and roles[opening].role == OPEN:
             roles[close].order = roles[opening].m.start + 0.5
+    _card_labels(text, roles)
     for prev, r in zip(roles, roles[1:], strict=False):
         # a date listed right after a cell the layout named ("Oct 19, 2021 / Apr 07, 2022" under
         # a deadline label: stage 1 and stage 2) is the same kind of date; so is the next item
