@@ -8,6 +8,7 @@ import asyncio
 import threading
 
 import httpx
+import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -51,10 +52,14 @@ def test_a_burst_of_wrong_passwords_is_checked_no_more_often_than_the_limit(
 
 
 def test_a_burst_of_logins_holds_few_connections_and_few_password_checks_at_once(
-    engine: Engine,
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each login held its request's connection through the password check while the throttle
     opened a second: 30 logins at once emptied the pool (QueuePool limit, 500s)."""
+    # The claim is about connections and checks at once, not about the wait for a slot: on a
+    # loaded 2-core machine 30 Argon2 checks, four at a time, can outlast the 10 s wait and
+    # answer 503 ("te druk"), which is right for users but not what this test measures.
+    monkeypatch.setattr(auth, "ARGON2_WAIT", 300.0)
     add_staff(engine)
     lock, out, peak = threading.Lock(), [0], [0]
 
