@@ -254,7 +254,11 @@ _NEGATIVE_RE = first_letter_guard(
     re.compile(
         r"gepubliceerd|published|publication\s+(?:of|date)|publicatiedatum|bekendgemaakt"
         r"|gecontroleerd|bijgewerkt|updated|gewijzigd\s+op|\bin\s+werking|inwerkingtreding"
-        r"|uitwerkingtreding|\bverval(?:t|len)\b|geldend|geldig|\bgeld(?:t|en)\b(?!\s+dat)|\bjildt\b|van\s+toepassing|van\s+start\s+gaan|die\s+starten|in\s+effect"
+        r"|uitwerkingtreding|\bverval(?:t|len)\b|geldend|geldig|\bjildt\b|van\s+toepassing|van\s+start\s+gaan|die\s+starten|in\s+effect"
+        # "geldt" is a rule applying, unless what applies is the application window itself
+        # ("Voor … geldt een eerste openstellingstermijn tot en met 15 juli 2023")
+        r"|\bgeld(?:t|en)\b(?!\s+dat)(?!\s+(?:\w+\s+){0,2}?(?:openstellings|aanvraag|indienings)"
+        r"(?:termijn|periode|tijdvak)\w*\b)"
         r"|\bapplies\b|looptijd|projectperiode|projectduur"
         # the running time of the regulation itself ("De subsidieregeling praktijkleren in de
         # derde leerweg loopt tot eind 2025", "De regeling loopt in ieder geval tot …")
