@@ -61,7 +61,12 @@ STOPPED_RE = re.compile(
     r"|\b(?:(?:worden|werden)\s+(?:de\s+|nieuwe\s+)?aanvragen|aanvragen\s+(?:worden|werden))"
     r"\s+niet\s+meer\s+gehonoreerd\b"
     # "Er zijn geen nieuwe aanvragen meer mogelijk" (an FCP news item after its budget went)
-    r"|geen\s+(?:nieuwe\s+)?aanvra(?:ag|gen)\s+meer|(?:regeling|loket)\s+is\s+(?:nu\s+)?(?:gesloten|vol)\b"
+    # also a compound ("kan het waterschap voorlopig geen subsidieaanvragen meer honoreren")
+    r"|geen\s+(?:nieuwe\s+)?(?:subsidie|project)?aanvra(?:ag|gen)\s+meer"
+    r"|(?:regeling|loket)\s+is\s+(?:nu\s+)?(?:gesloten|vol)\b"
+    # the bottom of the pot reached ("is de bodem van de subsidiepot al bereikt")
+    r"|\bbodem\s+van\s+(?:de|het)\s+(?:\w*pot(?:je)?|\w*budget)\s+(?:is\s+)?"
+    r"(?:(?:nu|al|alweer|inmiddels)\s+)*bereikt\b(?![^.\n]*\?)"
     r"|^\s*(?:status:\s*)?(?:(?:aanvraagperiode|aanvragen)\s+)?(?:gesloten|closed|vol)\s*$"
     r"|no\s+longer\s+(?:open|accepting)|closed\s+for\s+submissions?|\bis\s+gestopt\b"
     # "ingetrokken" as a fact, not the metadata field "Naam ingetrokken regeling: N.v.t."
