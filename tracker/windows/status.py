@@ -565,8 +565,9 @@ _OPEN_RE = re.compile(
     # the infinitive with "nog wel" ("U kunt echter nog wel een aanvraag indienen", after the
     # ceiling was reached) and "nu" ("Werkenden van 45 jaar en ouder kunnen nu een ontwikkeladvies
     # aanvragen"); no negation on the way, not asked
+    # (an amount may stand between: "U kunt nu een subsidie van maximaal €7.500,- aanvragen")
     r"|\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+(?:nog\s+wel|nu)\s+"
-    r"(?:(?!niet\b|geen\b|nog\b|meer\b|weer\b|opnieuw\b)[\w-]+\s+){0,6}?"
+    r"(?:(?!niet\b|geen\b|nog\b|meer\b|weer\b|opnieuw\b)(?:[\w€-]|[.,](?=[\d-]))+\s+){0,6}?"
     r"(?:aanvragen|indienen)\b(?![^.\n]*\?)"
     # applying continuously ("U kunt doorlopend subsidie aanvragen", "doorlopend mogelijk nieuwe
     # wijkaanpakken in te dienen"), not denied ("niet doorlopend") and not asked
