@@ -259,7 +259,10 @@ def _compile() -> None:
     RELATIVE_DAY_RE = re.compile(
         rf"(?<![\w-])(?:(?P<pre>afgelopen|vorige|aanstaande|komende|volgende|last|next|this|deze)\s+)?"
         rf"(?P<wd>{_WD})(?:ochtend|middag|avond|morgen|nacht|morning|afternoon|evening)?"
-        rf"(?P<jl>\s+(?:jl\.?|j\.l\.))?(?![\w-])(?!,?\s+(?:de\s+)?[0-3]?\d\b)",
+        # not the weekday of a written date: "maandag 12 mei", "Sunday, March 10, 2024",
+        # "Monday, Sept. 30, 2024" (the month first, as US pages write it)
+        rf"(?P<jl>\s+(?:jl\.?|j\.l\.))?(?![\w-])(?!,?\s+(?:de\s+)?[0-3]?\d\b)"
+        rf"(?!,?\s+{_MON}\s*[0-3]?\d\b)",
         re.IGNORECASE,
     )
     # Ranges and habits of weekdays are office hours, not dates ("maandag t/m vrijdag",

@@ -274,7 +274,11 @@ _NEGATIVE_RE = first_letter_guard(
     re.compile(
         r"gepubliceerd|published|publication\s+(?:of|date)|publicatiedatum|bekendgemaakt"
         r"|gecontroleerd|bijgewerkt|updated|gewijzigd\s+op|\bin\s+werking|inwerkingtreding"
-        r"|uitwerkingtreding|\bverval(?:t|len)\b|geldend(?!e\s+(?:voorwaarden|regels|eisen|bedragen|tarieven)\b)|geldig|\bgeld(?:t|en)\b(?!\s+dat)|\bjildt\b|van\s+toepassing|van\s+start\s+gaan|die\s+starten|in\s+effect"
+        r"|uitwerkingtreding|\bverval(?:t|len)\b|geldend(?!e\s+(?:voorwaarden|regels|eisen|bedragen|tarieven)\b)|geldig|\bjildt\b|van\s+toepassing|van\s+start\s+gaan|die\s+starten|in\s+effect"
+        # "geldt" is a rule applying, unless what applies is the application window itself
+        # ("Voor … geldt een eerste openstellingstermijn tot en met 15 juli 2023")
+        r"|\bgeld(?:t|en)\b(?!\s+dat)(?!\s+(?:\w+\s+){0,2}?(?:openstellings|aanvraag|indienings)"
+        r"(?:termijn|periode|tijdvak)\w*\b)"
         r"|\bapplies\b|looptijd|projectperiode|projectduur"
         # the running time of the regulation itself ("De subsidieregeling praktijkleren in de
         # derde leerweg loopt tot eind 2025", "De regeling loopt in ieder geval tot …")
@@ -286,7 +290,11 @@ _NEGATIVE_RE = first_letter_guard(
         r"|\bproject(?:en|s)?\s+(?:(?:moet|moeten|must|should)\b(?!(?:\s+\w+){0,3}?\s+(?:ingediend"
         r"|submitted|aangevraagd)\b|\s+(?:uiterlijk|ten\s+laatste)\s+(?:op\s+)?[^.;\n]{0,25}?\s"
         r"(?:worden\s+)?(?:ingediend|aangevraagd)\b)|start|starts|loopt|duurt|period)"
-        r"|\bactiviteit(?:en)?\s+(?:moet|moeten|start|starten|loopt|lopen|plaats|vind|in\s+de\s+periode)"
+        # (not the subsidy for activities that must be applied for: "Een periodieke subsidie
+        # voor … activiteiten moet tussen 1 juni en 30 september … worden ingediend")
+        r"|\bactiviteit(?:en)?\s+(?:(?:moet|moeten)\b(?!(?:(?!\b(?:plaats\w*|uitgevoerd|gerealiseerd"
+        r"|afgerond|start\w*|beginnen|aanvraag|aanvragen)\b)[^.;\n]){0,100}?\bworden\s+"
+        r"(?:ingediend|aangevraagd)\b)|start|starten|loopt|lopen|plaats|vind|in\s+de\s+periode)"
         # the execution period of the projects a deadline is for: "voor projecten die uitgevoerd
         # worden in de daaropvolgende periode van 1 september tot en met 31 januari"
         r"|\bproject(?:en)?\s+die\s+(?:\w+\s+){0,2}?(?:uitgevoerd|plaatsvind\w*|gerealiseerd)\b"

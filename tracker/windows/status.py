@@ -65,7 +65,12 @@ STOPPED_RE = re.compile(
     r"|\b(?:(?:worden|werden)\s+(?:de\s+|nieuwe\s+)?aanvragen|aanvragen\s+(?:worden|werden))"
     r"\s+niet\s+meer\s+gehonoreerd\b"
     # "Er zijn geen nieuwe aanvragen meer mogelijk" (an FCP news item after its budget went)
-    r"|geen\s+(?:nieuwe\s+)?aanvra(?:ag|gen)\s+meer|(?:regeling|loket)\s+is\s+(?:nu\s+)?(?:gesloten|vol)\b"
+    # also a compound ("kan het waterschap voorlopig geen subsidieaanvragen meer honoreren")
+    r"|geen\s+(?:nieuwe\s+)?(?:subsidie|project)?aanvra(?:ag|gen)\s+meer"
+    r"|(?:regeling|loket)\s+is\s+(?:nu\s+)?(?:gesloten|vol)\b"
+    # the bottom of the pot reached ("is de bodem van de subsidiepot al bereikt")
+    r"|\bbodem\s+van\s+(?:de|het)\s+(?:\w*pot(?:je)?|\w*budget)\s+(?:is\s+)?"
+    r"(?:(?:nu|al|alweer|inmiddels)\s+)*bereikt\b(?![^.\n]*\?)"
     r"|^\s*(?:status:\s*)?(?:(?:aanvraagperiode|aanvragen)\s+)?(?:gesloten|closed|vol)\s*$"
     r"|no\s+longer\s+(?:open|accepting)|closed\s+for\s+submissions?|\bis\s+gestopt\b"
     # "ingetrokken" as a fact, not the metadata field "Naam ingetrokken regeling: N.v.t."
@@ -628,8 +633,9 @@ _OPEN_RE = re.compile(
     # the infinitive with "nog wel" ("U kunt echter nog wel een aanvraag indienen", after the
     # ceiling was reached) and "nu" ("Werkenden van 45 jaar en ouder kunnen nu een ontwikkeladvies
     # aanvragen"); no negation on the way, not asked
+    # (an amount may stand between: "U kunt nu een subsidie van maximaal €7.500,- aanvragen")
     r"|\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+(?:nog\s+wel|nu)\s+"
-    r"(?:(?!niet\b|geen\b|nog\b|meer\b|weer\b|opnieuw\b)[\w-]+\s+){0,6}?"
+    r"(?:(?!niet\b|geen\b|nog\b|meer\b|weer\b|opnieuw\b)(?:[\w€-]|[.,](?=[\d-]))+\s+){0,6}?"
     r"(?:aanvragen|indienen)\b(?![^.\n]*\?)"
     # applying continuously ("U kunt doorlopend subsidie aanvragen", "doorlopend mogelijk nieuwe
     # wijkaanpakken in te dienen"), not denied ("niet doorlopend") and not asked
