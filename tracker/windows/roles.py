@@ -1721,7 +1721,13 @@ _CONDITION_DATE_LEAD_RE = re.compile(
     r"|\beinddatum\s+van\s+(?:de|het|een|uw|je)\s+(?:opleiding|training|cursus|scholing|traject)\b"
     r"[^.;\n]{0,60}?"
     r"|\bfactuurdatum\s+(?:moet|moeten|dient|ligt|liggen|valt|is)\b[^.;\n]{0,30}?"
-    r"|\bstoppen\s+(?:per|met\s+ingang\s+van))\s*$",
+    r"|\bstoppen\s+(?:per|met\s+ingang\s+van)"
+    # the start the training or project must make, the modal before the date: "Het project mag
+    # maximaal twee jaar duren en moet starten tussen 1 juli 2020 en …" (guide 8: start dates)
+    r"|\b\w*(?:project|opleiding|scholing|training|traject|cursus|studie)\w*\s+(?:[\w-]+\s+){0,8}?"
+    r"(?:moet|moeten|mag|mogen|dient|dienen)\s+(?:\w+\s+){0,2}?(?:starten|beginnen|aanvangen"
+    r"|van\s+start\s+gaan)\s+(?:tussen|na|vanaf|op|voor|vóór|uiterlijk|per"
+    r"|niet\s+(?:eerder|later)\s+dan)?)\s*$",
     _I,
 )
 # ... or right after it: "kunnen ze vanaf 1 januari 2021 starten aan een externe training".
@@ -1730,17 +1736,27 @@ _TRAINING_START_TAIL_RE = re.compile(
     r"(?:training|opleiding|cursus|scholing|traject)",
     _I,
 )
+# ... or with the participle after it: "de opleidingen en trainingen uiterlijk 30 april 2018
+# moeten zijn gestart", "niet eerder dan 28 februari 2025 zijn ingekocht of gestart", "moeten
+# tussen 1 mei en 31 december 2018 met hun opleiding of training zijn gestart".
+_STARTED_TAIL_RE = re.compile(
+    r"\s*,?\s*(?:(?:moet|moeten|mag|mogen|dient|dienen)\s+)?(?:(?:met|aan)\s+(?:[\w-]+\s+){1,5}?)?"
+    r"(?:zijn|is|te\s+zijn)\s+(?:[\w-]+\s+(?:of|en)\s+)?(?:gestart|begonnen|van\s+start\s+gegaan)\b",
+    _I,
+)
+_FUNDED_THING_RE = re.compile(r"opleiding|scholing|training|traject|cursus|project", _I)
 _CONDITION_GATE_RE = re.compile(r"gestart|begonnen|einddatum|factuurdatum|stoppen|starten", _I)
 
 
 def _condition_date(text: str, m: Mention, lead: str) -> bool:
     """Say whether the date is a condition on the training or invoice, or a scheme's stop day."""
-    near = text[max(0, m.start - 120) : min(len(text), m.end + 40)]
+    near = text[max(0, m.start - 120) : min(len(text), m.end + 70)]
     if not _CONDITION_GATE_RE.search(near):
         return False
-    return bool(
-        _CONDITION_DATE_LEAD_RE.search(lead[-120:]) or _TRAINING_START_TAIL_RE.match(text, m.end)
-    )
+    if _CONDITION_DATE_LEAD_RE.search(lead[-120:]) or _TRAINING_START_TAIL_RE.match(text, m.end):
+        return True
+    tail = _STARTED_TAIL_RE.match(text, m.end)
+    return bool(tail and _FUNDED_THING_RE.search(f"{lead[-80:]} {tail.group()}"))
 
 
 def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
