@@ -357,7 +357,16 @@ _NEGATIVE_RE = first_letter_guard(
         # een indieningsdatum vanaf 17 maart tot en met eind april", "calls with deadlines
         # between …"); "een sluitingsdatum van 30 juni" is one deadline and stays
         r"|\bindieningsdatum\s+(?:vanaf|tussen)\b|\bsluitingsdatum\s+(?:vanaf|tussen)\b"
-        r"|\bdeadlines\s+(?:between|tussen)\b",
+        r"|\bdeadlines\s+(?:between|tussen)\b"
+        # the period the grant may be spent in ("De periode waarin subsidiegelden kunnen worden
+        # besteed, wordt … verlengd tot 1 augustus 2024") or a phase of the funded work ("De
+        # einddatum van de transitiefase is verschoven van … naar …"): execution time (guide 8)
+        r"|\bperiode\s+waarin\s+(?:de\s+)?(?:\w+\s+){0,3}?(?:besteed|uitgegeven|ingezet"
+        r"|uitgevoerd)\b|\bbestedings(?:periode|termijn)\b"
+        # (the spending rule alone, when "periode" stands too far back from the date)
+        r"|\b(?:subsidie)?(?:gelden|geld|middelen)\s+(?:kunnen|kan|mogen|mag|moeten|moet)\s+"
+        r"(?:worden\s+)?(?:besteed|uitgegeven)\b"
+        r"|\b(?:transitie|uitvoerings|implementatie|realisatie|project|bestedings)fase\b",
         _I,
     ),
     "abcdefghijklmnopqrstuvwz",
@@ -381,7 +390,8 @@ NEGATIVE_WORDS = (
     "herdenking", "jubileum", "thema", "commemorat", "memorial", "anniversary", "celebration",
     "jubilee", "theme", "uitvoering", "toegekend", "beoordeeld", "behandeld", "program",
     "kosten", "lasten", "uitgaven", "cost", "betaald", "uitgekeerd", "overgemaakt",
-    "indieningsdatum", "sluitingsdatum", "deadlines",
+    "indieningsdatum", "sluitingsdatum", "deadlines", "waarin", "besteding", "fase", "besteed",
+    "uitgegeven",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
