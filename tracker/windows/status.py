@@ -78,6 +78,10 @@ STOPPED_RE = re.compile(
     r"|\b(?:kan|kunt|kunnen)\s+(?:er|u|je|jij|men|we|wij)\s+(?:(?:dit|dat)\s+jaar\s+)?geen\s+"
     r"(?:\w+\s+){1,3}?meer\s+(?:worden\s+)?(?:aangevraagd|ingediend|aanvragen|indienen)\b"
     r"(?![^.\n]*\?)"
+    # the subject first, ending the sentence: "U kunt geen subsidie meer aanvragen." (a scheme
+    # page after its round; "… meer aanvragen in 2022" is scoped to that year)
+    r"|\b(?:u|je|jij|men|we|wij)\s+(?:kan|kunt|kunnen)\s+geen\s+(?:\w+\s+){1,3}?meer\s+"
+    r"(?:aanvragen|indienen)\s*(?:[.!;]|$)"
     r"|(?:periode|regeling|termijn|deadline|ronde|oproep)\s+(?:is\s+)?(?:helaas\s+)?"
     r"(?:voorbij|verstreken|afgelopen|afgesloten)\b"
     r"|(?:call|oproep)\s+is\s+(?:now\s+)?closed"
