@@ -329,6 +329,10 @@ _OPENING_VERB_RE = re.compile(
     # applicants able to apply at that time: "MKB-bedrijven kunnen vanaf maart volgend jaar
     # subsidie aanvragen", "In de maand juni kunnen mbo-scholen een nieuwe aanvraag indienen"
     r"|\b(?:kunnen|kan|kunt)\b[^.\n]{0,80}?\b(?:aanvragen|indienen)\b"
+    # the chance to apply named as being at that time: "De eerste mogelijkheid om een aanvraag
+    # in te dienen is in januari 2024" (a past "was" is caught by _NOT_ANNOUNCED_RE)
+    r"|\b(?:mogelijkheid|gelegenheid)\s+om\s+(?:\w+\s+){0,3}?(?:in\s+te\s+dienen|aan\s+te\s+vragen)"
+    r"\s+(?:is|ligt|valt|komt)\b"
     # signing up for the scheme itself, where that is how one applies (the Lbv buy-out: "In de
     # lente van 2022 kunnen veehouders zich aanmelden voor deelname", "In augustus/september
     # 2022 kan dan worden ingeschreven"); not for a webinar, meeting or newsletter
@@ -382,6 +386,8 @@ def _announces_opening(text: str) -> bool:
             "aanmeld",
             "inschrijven",
             "ingeschreven",
+            "gelegenheid",
+            "mogelijkheid",
         )
     ):
         return False
