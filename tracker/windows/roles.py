@@ -505,10 +505,12 @@ _PERIOD_HEAD_RE = re.compile(
     _I,
 )
 # "uiterlijk 15 september voor projecten die starten …": the decoy words after the date are
-# about the projects the deadline is for, not about the date.
+# about the projects the deadline is for, not about the date; so for the training a sector
+# fund pays ("tot en met 1 mei 2024 voor opleidingen die starten na 1 september 2024").
 _FOR_PROJECTS_RE = re.compile(
     r"[\s,:-]*(?:voor|for)\s+(?:de\s+|het\s+|alle\s+|all\s+|the\s+)?(?:\w+\s+)?"
-    r"(?:projecten|project|projects|activiteiten|activities|initiatieven)\b",
+    r"(?:projecten|project|projects|activiteiten|activities|initiatieven|opleidingen|opleiding"
+    r"|trainingen|training|cursussen|cursus|scholingstrajecten|trajecten|courses|trainings)\b",
     _I,
 )
 # A rule about a date, not the date itself ("If November 1st falls on a weekend").
