@@ -845,6 +845,14 @@ _BARE_LABEL_RE = re.compile(
 )
 
 
+# What a news page prints after its own date on that line: a separator, the posting time and the
+# source ("9 december 2019 · 13.37 uur sectorplanplus.nl", "12-03-2021 | 10:05").
+_BYLINE_TAIL_RE = re.compile(
+    r"\s*[·•|]\s*\d{1,2}[.:]\d{2}(?:\s*uur)?(?:\s+[\w.-]+\.(?:nl|be|com|org|eu|net))?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _drop_dateline(text: str, roles: list[Role], published: date) -> None:
     """Drop the page's own date written alone on its line under a headline ("Opening
     aanvraagtijdvak SLIM voor individuele mkb-ondernemingen\n25 februari 2021"): it is the
@@ -858,7 +866,10 @@ def _drop_dateline(text: str, roles: list[Role], published: date) -> None:
         line_start = text.rfind("\n", 0, m.start) + 1
         line_end = text.find("\n", m.end)
         line = text[line_start : len(text) if line_end < 0 else line_end]
-        if line.strip() != text[m.start : m.end].strip():
+        rest = line[m.end - line_start :]
+        if line[: m.start - line_start].strip() or not (
+            not rest.strip() or _BYLINE_TAIL_RE.match(rest)
+        ):
             continue
         above = text[: max(line_start - 1, 0)].rstrip().rsplit("\n", 1)[-1]
         if not _BARE_LABEL_RE.match(above):  # "Deadline\n25 februari 2021" stays a deadline

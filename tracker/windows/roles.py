@@ -396,7 +396,16 @@ _NEGATIVE_RE = first_letter_guard(
         # the start of the study or course the grant is for ("Je buitenlandse studie of
         # onderzoek start niet eerder dan 1 juli 2022"): a course start (guide 8)
         r"|\b(?:studie|opleiding|cursus|study|course)\b(?:\s+[\w-]+){0,6}?\s+(?:start|starts"
-        r"|begint|begins)\b",
+        r"|begint|begins)\b"
+        # the period the grant may be spent in ("De periode waarin subsidiegelden kunnen worden
+        # besteed, wordt … verlengd tot 1 augustus 2024") or a phase of the funded work ("De
+        # einddatum van de transitiefase is verschoven van … naar …"): execution time (guide 8)
+        r"|\bperiode\s+waarin\s+(?:de\s+)?(?:\w+\s+){0,3}?(?:besteed|uitgegeven|ingezet"
+        r"|uitgevoerd)\b|\bbestedings(?:periode|termijn)\b"
+        # (the spending rule alone, when "periode" stands too far back from the date)
+        r"|\b(?:subsidie)?(?:gelden|geld|middelen)\s+(?:kunnen|kan|mogen|mag|moeten|moet)\s+"
+        r"(?:worden\s+)?(?:besteed|uitgegeven)\b"
+        r"|\b(?:transitie|uitvoerings|implementatie|realisatie|project|bestedings)fase\b",
         _I,
     ),
     "abcdefghijklmnopqrstuvwz",
@@ -421,7 +430,8 @@ NEGATIVE_WORDS = (
     "jubilee", "theme", "uitvoering", "toegekend", "beoordeeld", "behandeld", "program",
     "kosten", "lasten", "uitgaven", "cost", "betaald", "uitgekeerd", "overgemaakt",
     "indieningsdatum", "sluitingsdatum", "deadlines", "afstudeer", "promotie", "graduat",
-    "diploma", "phd", "doctora", "afgestudeerd", "gepromoveerd", "begin",
+    "diploma", "phd", "doctora", "afgestudeerd", "gepromoveerd", "begin", "waarin", "besteding",
+    "fase", "besteed", "uitgegeven",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
@@ -535,10 +545,12 @@ _PERIOD_HEAD_RE = re.compile(
     _I,
 )
 # "uiterlijk 15 september voor projecten die starten …": the decoy words after the date are
-# about the projects the deadline is for, not about the date.
+# about the projects the deadline is for, not about the date; so for the training a sector
+# fund pays ("tot en met 1 mei 2024 voor opleidingen die starten na 1 september 2024").
 _FOR_PROJECTS_RE = re.compile(
     r"[\s,:-]*(?:voor|for)\s+(?:de\s+|het\s+|alle\s+|all\s+|the\s+)?(?:\w+\s+)?"
-    r"(?:projecten|project|projects|activiteiten|activities|initiatieven)\b",
+    r"(?:projecten|project|projects|activiteiten|activities|initiatieven|opleidingen|opleiding"
+    r"|trainingen|training|cursussen|cursus|scholingstrajecten|trajecten|courses|trainings)\b",
     _I,
 )
 # A rule about a date, not the date itself ("If November 1st falls on a weekend").
@@ -1793,7 +1805,13 @@ _CONDITION_DATE_LEAD_RE = re.compile(
     r"|\beinddatum\s+van\s+(?:de|het|een|uw|je)\s+(?:opleiding|training|cursus|scholing|traject)\b"
     r"[^.;\n]{0,60}?"
     r"|\bfactuurdatum\s+(?:moet|moeten|dient|ligt|liggen|valt|is)\b[^.;\n]{0,30}?"
-    r"|\bstoppen\s+(?:per|met\s+ingang\s+van))\s*$",
+    r"|\bstoppen\s+(?:per|met\s+ingang\s+van)"
+    # the start the training or project must make, the modal before the date: "Het project mag
+    # maximaal twee jaar duren en moet starten tussen 1 juli 2020 en …" (guide 8: start dates)
+    r"|\b\w*(?:project|opleiding|scholing|training|traject|cursus|studie)\w*\s+(?:[\w-]+\s+){0,8}?"
+    r"(?:moet|moeten|mag|mogen|dient|dienen)\s+(?:\w+\s+){0,2}?(?:starten|beginnen|aanvangen"
+    r"|van\s+start\s+gaan)\s+(?:tussen|na|vanaf|op|voor|vóór|uiterlijk|per"
+    r"|niet\s+(?:eerder|later)\s+dan)?)\s*$",
     _I,
 )
 # ... or right after it: "kunnen ze vanaf 1 januari 2021 starten aan een externe training".
@@ -1802,17 +1820,27 @@ _TRAINING_START_TAIL_RE = re.compile(
     r"(?:training|opleiding|cursus|scholing|traject)",
     _I,
 )
+# ... or with the participle after it: "de opleidingen en trainingen uiterlijk 30 april 2018
+# moeten zijn gestart", "niet eerder dan 28 februari 2025 zijn ingekocht of gestart", "moeten
+# tussen 1 mei en 31 december 2018 met hun opleiding of training zijn gestart".
+_STARTED_TAIL_RE = re.compile(
+    r"\s*,?\s*(?:(?:moet|moeten|mag|mogen|dient|dienen)\s+)?(?:(?:met|aan)\s+(?:[\w-]+\s+){1,5}?)?"
+    r"(?:zijn|is|te\s+zijn)\s+(?:[\w-]+\s+(?:of|en)\s+)?(?:gestart|begonnen|van\s+start\s+gegaan)\b",
+    _I,
+)
+_FUNDED_THING_RE = re.compile(r"opleiding|scholing|training|traject|cursus|project", _I)
 _CONDITION_GATE_RE = re.compile(r"gestart|begonnen|einddatum|factuurdatum|stoppen|starten", _I)
 
 
 def _condition_date(text: str, m: Mention, lead: str) -> bool:
     """Say whether the date is a condition on the training or invoice, or a scheme's stop day."""
-    near = text[max(0, m.start - 120) : min(len(text), m.end + 40)]
+    near = text[max(0, m.start - 120) : min(len(text), m.end + 70)]
     if not _CONDITION_GATE_RE.search(near):
         return False
-    return bool(
-        _CONDITION_DATE_LEAD_RE.search(lead[-120:]) or _TRAINING_START_TAIL_RE.match(text, m.end)
-    )
+    if _CONDITION_DATE_LEAD_RE.search(lead[-120:]) or _TRAINING_START_TAIL_RE.match(text, m.end):
+        return True
+    tail = _STARTED_TAIL_RE.match(text, m.end)
+    return bool(tail and _FUNDED_THING_RE.search(f"{lead[-80:]} {tail.group()}"))
 
 
 def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:

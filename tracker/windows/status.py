@@ -87,6 +87,10 @@ STOPPED_RE = re.compile(
     r"|\b(?:kan|kunt|kunnen)\s+(?:er|u|je|jij|men|we|wij)\s+(?:(?:dit|dat)\s+jaar\s+)?geen\s+"
     r"(?:\w+\s+){1,3}?meer\s+(?:worden\s+)?(?:aangevraagd|ingediend|aanvragen|indienen)\b"
     r"(?![^.\n]*\?)"
+    # the subject first, ending the sentence: "U kunt geen subsidie meer aanvragen." (a scheme
+    # page after its round; "… meer aanvragen in 2022" is scoped to that year)
+    r"|\b(?:u|je|jij|men|we|wij)\s+(?:kan|kunt|kunnen)\s+geen\s+(?:\w+\s+){1,3}?meer\s+"
+    r"(?:aanvragen|indienen)\s*(?:[.!;]|$)"
     r"|(?:periode|regeling|termijn|deadline|ronde|oproep)\s+(?:is\s+)?(?:helaas\s+)?"
     r"(?:voorbij|verstreken|afgelopen|afgesloten)\b"
     r"|(?:call|oproep)\s+is\s+(?:now\s+)?closed"
@@ -350,6 +354,10 @@ _OPENING_VERB_RE = re.compile(
     # applicants able to apply at that time: "MKB-bedrijven kunnen vanaf maart volgend jaar
     # subsidie aanvragen", "In de maand juni kunnen mbo-scholen een nieuwe aanvraag indienen"
     r"|\b(?:kunnen|kan|kunt)\b[^.\n]{0,80}?\b(?:aanvragen|indienen)\b"
+    # the chance to apply named as being at that time: "De eerste mogelijkheid om een aanvraag
+    # in te dienen is in januari 2024" (a past "was" is caught by _NOT_ANNOUNCED_RE)
+    r"|\b(?:mogelijkheid|gelegenheid)\s+om\s+(?:\w+\s+){0,3}?(?:in\s+te\s+dienen|aan\s+te\s+vragen)"
+    r"\s+(?:is|ligt|valt|komt)\b"
     # signing up for the scheme itself, where that is how one applies (the Lbv buy-out: "In de
     # lente van 2022 kunnen veehouders zich aanmelden voor deelname", "In augustus/september
     # 2022 kan dan worden ingeschreven"); not for a webinar, meeting or newsletter
@@ -411,6 +419,8 @@ def _announces_opening(text: str) -> bool:
             "voorleg",
             "instur",
             "proberen",
+            "gelegenheid",
+            "mogelijkheid",
         )
     ):
         return False
