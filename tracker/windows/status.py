@@ -804,6 +804,7 @@ def stop_positions(text: str) -> list[int]:
                 and not _FUTURE_STOP_RE.search(text, lead, mt.start())
                 and not _not_whole_stop(text, mt.start(), mt.end())
                 and not _fronted_condition(text, mt.start())
+                and not _TRAILING_CONDITION_RE.match(text, mt.end())
                 and not _NEGATED_STOP_RE.search(text, max(0, mt.start() - 20), mt.end())
                 and not _after_bound(text, mt.start())
             ):
@@ -971,6 +972,15 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 # worden aangevraagd" (not "Als gevolg van …").
 _FRONTED_CONDITION_RE = re.compile(
     r"^\W*(?:als(?!\s+gevolg)|wanneer|zodra|indien|if|once|unless|tenzij)\b[^.\n]*,", _I
+)
+
+
+# A condition right after the stop phrase makes it a rule, not a fact: "Een aanvraag wordt niet
+# meer in behandeling genomen als uw project al is gestart" (a procedure page, no stop).
+_TRAILING_CONDITION_RE = re.compile(
+    r"[\s,]*(?:[^\W\d]+\s+){0,2}?(?:als(?!\s+gevolg)|indien|wanneer|zodra|if|when|once|unless"
+    r"|tenzij)\b",
+    _I,
 )
 
 
