@@ -203,6 +203,10 @@ _ANNOUNCED_RE = re.compile(
     # worden geopend", "the call will be launched"), not negated on the way
     r"|\b(?:zal|zullen)\b(?:(?!\b(?:niet|geen)\b)[^.\n]){0,90}?\b(?:worden\s+|weer\s+)?"
     r"(?:geopend|opengesteld|open\s*gaan|openen)\b"
+    # open again ahead ("In 2026 zal de regeling opnieuw openstaan voor aanvragen"); "opnieuw"
+    # or "weer" is needed and "nog" kept out, so "zal nog tot 1 mei openstaan" is no announcement
+    r"|\b(?:zal|zullen)\b(?:(?!\b(?:niet|geen|nog)\b)[^.\n]){0,60}?\b(?:opnieuw|weer)\s+"
+    r"(?:\w+\s+){0,2}?open\s*staan\b"
     # also with another modal: "It should be launched in May", "is expected to open in February"
     r"|\b(?:will|should|shall|(?:is|are)\s+(?:expected|scheduled|planned|due)\s+to)\s+"
     r"(?:be\s+)?(?:re)?(?:opened|launched|open|launch)\b"
