@@ -267,6 +267,9 @@ _NEGATIVE_RE = first_letter_guard(
         r"|submitted|aangevraagd)\b|\s+(?:uiterlijk|ten\s+laatste)\s+(?:op\s+)?[^.;\n]{0,25}?\s"
         r"(?:worden\s+)?(?:ingediend|aangevraagd)\b)|start|starts|loopt|duurt|period)"
         r"|\bactiviteit(?:en)?\s+(?:moet|moeten|start|starten|loopt|lopen|plaats|vind|in\s+de\s+periode)"
+        # the same label with the noun after it, in key-value lists ("Start project: 1 januari
+        # 2019", "Start van het project", "Start of the project"): the project start (guide 8)
+        r"|\bstart(?:datum)?\s+(?:(?:van|of)\s+(?:het|de|the|uw|je|your)\s+)?projects?\b|\bprojectstart"
         # the execution period of the projects a deadline is for: "voor projecten die uitgevoerd
         # worden in de daaropvolgende periode van 1 september tot en met 31 januari"
         r"|\bproject(?:en)?\s+die\s+(?:\w+\s+){0,2}?(?:uitgevoerd|plaatsvind\w*|gerealiseerd)\b"
