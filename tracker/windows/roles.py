@@ -270,6 +270,9 @@ _NEGATIVE_RE = first_letter_guard(
         # the same label with the noun after it, in key-value lists ("Start project: 1 januari
         # 2019", "Start van het project", "Start of the project"): the project start (guide 8)
         r"|\bstart(?:datum)?\s+(?:(?:van|of)\s+(?:het|de|the|uw|je|your)\s+)?projects?\b|\bprojectstart"
+        # a version of the application system shut for a move to a new one ("sluiten we de
+        # huidige versie van MyVAF op 9 december 2025"): the system's date, not the scheme's
+        r"|\b(?:huidige|oude)\s+versie\s+van\b|\b(?:current|old)\s+version\s+of\b"
         # the execution period of the projects a deadline is for: "voor projecten die uitgevoerd
         # worden in de daaropvolgende periode van 1 september tot en met 31 januari"
         r"|\bproject(?:en)?\s+die\s+(?:\w+\s+){0,2}?(?:uitgevoerd|plaatsvind\w*|gerealiseerd)\b"
@@ -384,7 +387,7 @@ NEGATIVE_WORDS = (
     "herdenking", "jubileum", "thema", "commemorat", "memorial", "anniversary", "celebration",
     "jubilee", "theme", "uitvoering", "toegekend", "beoordeeld", "behandeld", "program",
     "kosten", "lasten", "uitgaven", "cost", "betaald", "uitgekeerd", "overgemaakt",
-    "indieningsdatum", "sluitingsdatum", "deadlines",
+    "indieningsdatum", "sluitingsdatum", "deadlines", "versie", "version",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
@@ -1212,6 +1215,12 @@ def _rule_change(text: str, r: Role) -> bool:
 _OF_RE = re.compile(r"\s+(?:for|voor|of|van)\b", _I)
 
 
+# A finite verb between two label words: the earlier one is a subject, not a governing label.
+_FINITE_VERB_RE = re.compile(
+    r"\b(?:zal|zullen|wordt|worden|werd|werden|is|zijn|was|waren|will|shall|are|were)\b", _I
+)
+
+
 def _label_head(label_lead: str, labels: list[re.Match[str]]) -> re.Match[str]:
     """Return the label word that says what the date is: the last one, unless an earlier label
     word governs it through a preposition in one label ("Deadline for the open call:",
@@ -1224,6 +1233,9 @@ def _label_head(label_lead: str, labels: list[re.Match[str]]) -> re.Match[str]:
             and len(between) <= 40
             and not any(ch in between for ch in ":.;\n")
             and bool(lb["open"]) != bool(last["open"])
+            # a finite verb between makes the earlier word the subject of the later one: "De
+            # deadlines van 2026 zullen pas worden opengesteld op 18 december 2025" opens
+            and not _FINITE_VERB_RE.search(between)
         ):
             return lb
     return last
