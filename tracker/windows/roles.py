@@ -1758,6 +1758,22 @@ def _condition_date(text: str, m: Mention, lead: str) -> bool:
     )
 
 
+def _bare_subheading(text: str, spans: list[tuple[int, int, bool]], hi: int) -> bool:
+    """Say whether clause hi is a sub-heading without a label word ("Key Action 1 (KA1):
+    Learning mobility of individuals:") right under a label heading ("Actions and deadlines for
+    proposal submission:"): the rows below it take the label of the heading above."""
+    sub = text[spans[hi][0] : spans[hi][1]].strip()
+    head = text[spans[hi - 1][0] : spans[hi - 1][1]].strip()
+    return (
+        spans[hi][2]
+        and sub.endswith(":")
+        and head.endswith(":")
+        and not text[spans[hi - 1][1] : spans[hi][0]].strip(": \t\n")
+        and not any(lb["open"] or lb["close"] for lb in _LABEL_RE.finditer(sub))
+        and any(lb["open"] or lb["close"] for lb in _LABEL_RE.finditer(head))
+    )
+
+
 def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     """Give every mention a role, or NONE when it is not an application date."""
     spans = _clause_spans(text, mentions)
@@ -1784,6 +1800,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         labelled = (after_break and (heading or short and not sentence)) or (question and short)
         if labelled and ci - 1 not in has_date:
             ctx = spans[ci - 1][0]  # a heading or label line above: "Einddatum", "Looptijd?"
+            if ci > 1 and ci - 2 not in has_date and _bare_subheading(text, spans, ci - 1):
+                ctx = spans[ci - 2][0]  # the label heading above a bare sub-heading
         same = prev is not None and prev.clause == (cs, ce)
         lead = text[prev.m.end if same and prev else cs : m.start]
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
