@@ -269,10 +269,15 @@ _NEGATIVE_RE = first_letter_guard(
         r"|\bactiviteit(?:en)?\s+(?:moet|moeten|start|starten|loopt|lopen|plaats|vind|in\s+de\s+periode)"
         # the same label with the noun after it, in key-value lists ("Start project: 1 januari
         # 2019", "Start van het project", "Start of the project"): the project start (guide 8)
-        r"|\bstart(?:datum)?\s+(?:(?:van|of)\s+(?:het|de|the|uw|je|your)\s+)?projects?\b|\bprojectstart"
+        # (not a call named "project call": "Start project call: 3 maart" opens it)
+        r"|\bstart(?:datum)?\s+(?:(?:van|of)\s+(?:het|de|the|uw|je|your)\s+)?projects?\b"
+        r"(?!\s+(?:calls?|oproep\w*|ronde|rounds?|aanvra\w*|applications?))|\bprojectstart"
         # a version of the application system shut for a move to a new one ("sluiten we de
         # huidige versie van MyVAF op 9 december 2025"): the system's date, not the scheme's
-        r"|\b(?:huidige|oude)\s+versie\s+van\b|\b(?:current|old)\s+version\s+of\b"
+        # (not a version of the scheme itself: "De huidige versie van de regeling sluit op …")
+        r"|\b(?:(?:huidige|oude)\s+versie\s+van|(?:current|old)\s+version\s+of)\b"
+        r"(?!\s+(?:de\s+|het\s+|the\s+|this\s+|deze\s+)?(?:\w*regeling|oproep|call|scheme"
+        r"|program(?:me|ma)?|subsidie\w*)\b)"
         # the execution period of the projects a deadline is for: "voor projecten die uitgevoerd
         # worden in de daaropvolgende periode van 1 september tot en met 31 januari"
         r"|\bproject(?:en)?\s+die\s+(?:\w+\s+){0,2}?(?:uitgevoerd|plaatsvind\w*|gerealiseerd)\b"
@@ -1219,6 +1224,11 @@ _OF_RE = re.compile(r"\s+(?:for|voor|of|van)\b", _I)
 _FINITE_VERB_RE = re.compile(
     r"\b(?:zal|zullen|wordt|worden|werd|werden|is|zijn|was|waren|will|shall|are|were)\b", _I
 )
+_VERB_LABEL_RE = re.compile(
+    r"(?:opengesteld|geopend|opent|opens|opened|gesloten|afgesloten|sluit|sluiten|closes|closed"
+    r"|launched|gelanceerd)\b",
+    _I,
+)
 
 
 def _label_head(label_lead: str, labels: list[re.Match[str]]) -> re.Match[str]:
@@ -1233,9 +1243,12 @@ def _label_head(label_lead: str, labels: list[re.Match[str]]) -> re.Match[str]:
             and len(between) <= 40
             and not any(ch in between for ch in ":.;\n")
             and bool(lb["open"]) != bool(last["open"])
-            # a finite verb between makes the earlier word the subject of the later one: "De
-            # deadlines van 2026 zullen pas worden opengesteld op 18 december 2025" opens
-            and not _FINITE_VERB_RE.search(between)
+            # a finite verb between makes the earlier word the subject of the later verb: "De
+            # deadlines van 2026 zullen pas worden opengesteld op 18 december 2025" opens (an
+            # adjective stays a name: "Deadline for the call that is now open: 3 March")
+            and not (
+                _FINITE_VERB_RE.search(between) and _VERB_LABEL_RE.match(label_lead, last.start())
+            )
         ):
             return lb
     return last

@@ -980,10 +980,11 @@ _FRONTED_CONDITION_RE = re.compile(
 
 
 # A condition right after the stop phrase makes it a rule, not a fact: "Een aanvraag wordt niet
-# meer in behandeling genomen als uw project al is gestart" (a procedure page, no stop).
+# meer in behandeling genomen als uw project al is gestart" (a procedure page, no stop). Not a
+# widened stop: "niet meer mogelijk, ook niet als u al begonnen bent".
 _TRAILING_CONDITION_RE = re.compile(
-    r"[\s,]*(?:[^\W\d]+\s+){0,2}?(?:als(?!\s+gevolg)|indien|wanneer|zodra|if|when|once|unless"
-    r"|tenzij)\b",
+    r"[\s,]*(?:(?!(?:ook|niet|zelfs|also|not|even)\b)[^\W\d]+\s+){0,2}?(?:als(?!\s+gevolg)"
+    r"|indien|wanneer|zodra|if|when|once|unless|tenzij)\b",
     _I,
 )
 
