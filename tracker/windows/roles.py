@@ -295,6 +295,17 @@ _NEGATIVE_RE = first_letter_guard(
         r"|\bactiviteit(?:en)?\s+(?:(?:moet|moeten)\b(?!(?:(?!\b(?:plaats\w*|uitgevoerd|gerealiseerd"
         r"|afgerond|start\w*|beginnen|aanvraag|aanvragen)\b)[^.;\n]){0,100}?\bworden\s+"
         r"(?:ingediend|aangevraagd)\b)|start|starten|loopt|lopen|plaats|vind|in\s+de\s+periode)"
+        # the same label with the noun after it, in key-value lists ("Start project: 1 januari
+        # 2019", "Start van het project", "Start of the project"): the project start (guide 8)
+        # (not a call named "project call": "Start project call: 3 maart" opens it)
+        r"|\bstart(?:datum)?\s+(?:(?:van|of)\s+(?:het|de|the|uw|je|your)\s+)?projects?\b"
+        r"(?!\s+(?:calls?|oproep\w*|ronde|rounds?|aanvra\w*|applications?))|\bprojectstart"
+        # a version of the application system shut for a move to a new one ("sluiten we de
+        # huidige versie van MyVAF op 9 december 2025"): the system's date, not the scheme's
+        # (not a version of the scheme itself: "De huidige versie van de regeling sluit op …")
+        r"|\b(?:(?:huidige|oude)\s+versie\s+van|(?:current|old)\s+version\s+of)\b"
+        r"(?!\s+(?:de\s+|het\s+|the\s+|this\s+|deze\s+)?(?:\w*regeling|oproep|call|scheme"
+        r"|program(?:me|ma)?|subsidie\w*)\b)"
         # the execution period of the projects a deadline is for: "voor projecten die uitgevoerd
         # worden in de daaropvolgende periode van 1 september tot en met 31 januari"
         r"|\bproject(?:en)?\s+die\s+(?:\w+\s+){0,2}?(?:uitgevoerd|plaatsvind\w*|gerealiseerd)\b"
@@ -431,7 +442,7 @@ NEGATIVE_WORDS = (
     "kosten", "lasten", "uitgaven", "cost", "betaald", "uitgekeerd", "overgemaakt",
     "indieningsdatum", "sluitingsdatum", "deadlines", "afstudeer", "promotie", "graduat",
     "diploma", "phd", "doctora", "afgestudeerd", "gepromoveerd", "begin", "waarin", "besteding",
-    "fase", "besteed", "uitgegeven",
+    "fase", "besteed", "uitgegeven", "versie", "version",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
@@ -1278,6 +1289,17 @@ def _rule_change(text: str, r: Role) -> bool:
 _OF_RE = re.compile(r"\s+(?:for|voor|of|van)\b", _I)
 
 
+# A finite verb between two label words: the earlier one is a subject, not a governing label.
+_FINITE_VERB_RE = re.compile(
+    r"\b(?:zal|zullen|wordt|worden|werd|werden|is|zijn|was|waren|will|shall|are|were)\b", _I
+)
+_VERB_LABEL_RE = re.compile(
+    r"(?:opengesteld|geopend|opent|opens|opened|gesloten|afgesloten|sluit|sluiten|closes|closed"
+    r"|launched|gelanceerd)\b",
+    _I,
+)
+
+
 def _label_head(label_lead: str, labels: list[re.Match[str]]) -> re.Match[str]:
     """Return the label word that says what the date is: the last one, unless an earlier label
     word governs it through a preposition in one label ("Deadline for the open call:",
@@ -1290,6 +1312,12 @@ def _label_head(label_lead: str, labels: list[re.Match[str]]) -> re.Match[str]:
             and len(between) <= 40
             and not any(ch in between for ch in ":.;\n")
             and bool(lb["open"]) != bool(last["open"])
+            # a finite verb between makes the earlier word the subject of the later verb: "De
+            # deadlines van 2026 zullen pas worden opengesteld op 18 december 2025" opens (an
+            # adjective stays a name: "Deadline for the call that is now open: 3 March")
+            and not (
+                _FINITE_VERB_RE.search(between) and _VERB_LABEL_RE.match(label_lead, last.start())
+            )
         ):
             return lb
     return last
@@ -1843,6 +1871,22 @@ def _condition_date(text: str, m: Mention, lead: str) -> bool:
     return bool(tail and _FUNDED_THING_RE.search(f"{lead[-80:]} {tail.group()}"))
 
 
+def _bare_subheading(text: str, spans: list[tuple[int, int, bool]], hi: int) -> bool:
+    """Say whether clause hi is a sub-heading without a label word ("Key Action 1 (KA1):
+    Learning mobility of individuals:") right under a label heading ("Actions and deadlines for
+    proposal submission:"): the rows below it take the label of the heading above."""
+    sub = text[spans[hi][0] : spans[hi][1]].strip()
+    head = text[spans[hi - 1][0] : spans[hi - 1][1]].strip()
+    return (
+        spans[hi][2]
+        and sub.endswith(":")
+        and head.endswith(":")
+        and not text[spans[hi - 1][1] : spans[hi][0]].strip(": \t\n")
+        and not any(lb["open"] or lb["close"] for lb in _LABEL_RE.finditer(sub))
+        and any(lb["open"] or lb["close"] for lb in _LABEL_RE.finditer(head))
+    )
+
+
 def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     """Give every mention a role, or NONE when it is not an application date."""
     spans = _clause_spans(text, mentions)
@@ -1869,6 +1913,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         labelled = (after_break and (heading or short and not sentence)) or (question and short)
         if labelled and ci - 1 not in has_date:
             ctx = spans[ci - 1][0]  # a heading or label line above: "Einddatum", "Looptijd?"
+            if ci > 1 and ci - 2 not in has_date and _bare_subheading(text, spans, ci - 1):
+                ctx = spans[ci - 2][0]  # the label heading above a bare sub-heading
         same = prev is not None and prev.clause == (cs, ce)
         lead = text[prev.m.end if same and prev else cs : m.start]
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None

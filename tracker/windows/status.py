@@ -229,6 +229,10 @@ _ANNOUNCED_RE = re.compile(
     # worden geopend", "the call will be launched"), not negated on the way
     r"|\b(?:zal|zullen)\b(?:(?!\b(?:niet|geen)\b)[^.\n]){0,90}?\b(?:worden\s+|weer\s+)?"
     r"(?:geopend|opengesteld|open\s*gaan|openen)\b"
+    # open again ahead ("In 2026 zal de regeling opnieuw openstaan voor aanvragen"); "opnieuw"
+    # or "weer" is needed and "nog" kept out, so "zal nog tot 1 mei openstaan" is no announcement
+    r"|\b(?:zal|zullen)\b(?:(?!\b(?:niet|geen|nog)\b)[^.\n]){0,60}?\b(?:opnieuw|weer)\s+"
+    r"(?:\w+\s+){0,2}?open\s*staan\b"
     # also with another modal: "It should be launched in May", "is expected to open in February"
     r"|\b(?:will|should|shall|(?:is|are)\s+(?:expected|scheduled|planned|due)\s+to)\s+"
     r"(?:be\s+)?(?:re)?(?:opened|launched|open|launch)\b"
@@ -889,6 +893,7 @@ def stop_positions(text: str) -> list[int]:
                 and not _FUTURE_STOP_RE.search(text, lead, mt.start())
                 and not _not_whole_stop(text, mt.start(), mt.end())
                 and not _fronted_condition(text, mt.start())
+                and not _TRAILING_CONDITION_RE.match(text, mt.end())
                 and not _NEGATED_STOP_RE.search(text, max(0, mt.start() - 20), mt.end())
                 and not _after_bound(text, mt.start())
             ):
@@ -1056,6 +1061,16 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 # worden aangevraagd" (not "Als gevolg van …").
 _FRONTED_CONDITION_RE = re.compile(
     r"^\W*(?:als(?!\s+gevolg)|wanneer|zodra|indien|if|once|unless|tenzij)\b[^.\n]*,", _I
+)
+
+
+# A condition right after the stop phrase makes it a rule, not a fact: "Een aanvraag wordt niet
+# meer in behandeling genomen als uw project al is gestart" (a procedure page, no stop). Not a
+# widened stop: "niet meer mogelijk, ook niet als u al begonnen bent".
+_TRAILING_CONDITION_RE = re.compile(
+    r"[\s,]*(?:(?!(?:ook|niet|zelfs|also|not|even)\b)[^\W\d]+\s+){0,2}?(?:als(?!\s+gevolg)"
+    r"|indien|wanneer|zodra|if|when|once|unless|tenzij)\b",
+    _I,
 )
 
 
