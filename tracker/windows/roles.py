@@ -108,6 +108,8 @@ _TAIL_RE = re.compile(
     r"|(?:inschrijving|inschrijven|aanvragen|indienen|intekenen)\s+(?:(?!niet\b|geen\b|meer\b)"
     r"[\w-]+\s+){0,5}?mogelijk)"
     r"|(?P<close>sluit|sloot|closes|closed"
+    # "1 August 2019 (11:00 PM) your nomination period closes"
+    r"|(?:period|window|round)\s+(?:closes|ends)"
     # a label after the date: "met 1 oktober als sluitingsdatum", "1 mei als uiterste indiendatum"
     r"|als\s+(?:\w+\s+)?(?:deadline|sluitingsdatum|einddatum|\w*indiendatum|inleverdatum)"
     # "6 juli was de deadline voor het indienen", "1 March is the closing date", "1 april is de
@@ -1757,6 +1759,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     if low is None or any(w in low for w in _FULL_APPLICATION_WORDS):
         _promote_full_application(text, roles)
     _drop_preregistration(text, roles)
+    if low is None or any(w in low for w in _AUX_WORDS):
+        _drop_auxiliary_lines(text, roles)
     if low is None or any(w in low for w in _SIDE_STEP_WORDS):
         _drop_side_steps(text, roles)
     _mark_parallel_groups(text, roles)
@@ -2211,6 +2215,45 @@ def _drop_preregistration(text: str, roles: list[Role]) -> None:
     if dropped_closings and len(dropped_closings) < len(closing):
         for i in prereg:
             roles[i].role, roles[i].negative = NONE, True
+
+
+# A key-dates line that names a side step's or another party's deadline (guide 8): "FAQ deadline
+# 16:00 (Irish time) 05 October 2023", "Supervisor, mentor deadline …", "Research office
+# endorsement deadline …", "- 18 July 2019 (4.00 PM) registration closes for candidates",
+# "Deadline for submitting the orientation form (strongly recommended): …". Read on the date's
+# own line only, so the label of the next line does not leak onto it.
+_AUX_LINE_RE = re.compile(
+    r"\bFAQs?\b[^\n]{0,20}?\bdeadline\b|\bdeadline\s+for\s+(?:questions|FAQs?)\b"
+    r"|\b(?:supervisors?|mentors?|referees?)\b[^\n\d]{0,20}?\bdeadlines?\b"
+    r"|\bendorsement\s+deadline\b|\bregistration\s+(?:closes|closed|ends)\b"
+    r"|\b(?:orientation|intake)\s+forms?\b",
+    _I,
+)
+# Cheap gate (throughput): every match contains one of these.
+_AUX_WORDS = ("faq", "supervisor", "mentor", "referee", "endorsement", "registration",
+              "orientation", "intake")  # fmt: skip
+
+
+def _drop_auxiliary_lines(text: str, roles: list[Role]) -> None:
+    """Drop closing dates whose own line names a side step's or another party's deadline, when
+    a closing date on a line without such a name remains (the applicant's deadline)."""
+    aux, kept = [], 0
+    for i, r in enumerate(roles):
+        if r.role not in (CLOSE_INCL, CLOSE_EXCL) or r.negative:
+            continue
+        lo = text.rfind("\n", 0, r.m.start) + 1
+        hi = text.find("\n", r.m.end)
+        hi = len(text) if hi < 0 else hi
+        alone = (i == 0 or roles[i - 1].m.end <= lo) and (
+            i + 1 == len(roles) or roles[i + 1].m.start >= hi
+        )
+        if alone and _AUX_LINE_RE.search(text, lo, hi):
+            aux.append(r)
+        else:
+            kept += 1
+    if aux and kept:
+        for r in aux:
+            r.role, r.negative = NONE, True
 
 
 # A deadline introduced by the group it is for, in parallel within one sentence: "Voor landelijke
