@@ -1755,6 +1755,7 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         prev = r
     _share_tail_label(text, roles)
     apply_layout(text, roles)
+    _value_first_cards(text, roles)
     _prefer_apply_from(text, roles)
     if low is None or any(w in low for w in _FULL_APPLICATION_WORDS):
         _promote_full_application(text, roles)
@@ -1967,6 +1968,84 @@ def _bare_item(text: str, m: Mention) -> bool:
 def _next_line(text: str, a: Mention, b: Mention) -> bool:
     """Say whether b stands on the line right after a's."""
     return text.count("\n", a.end, b.start) == 1
+
+
+# Date cards that put the date above its label ("04 Aug 2021\n\nDate call is made active\n\n
+# 15 Sep 2021\n\nApplication submission deadline\n\n01 Feb 2022\n\nEarliest permitted project
+# start"): read with the label above, every date would take the previous card's label.
+_CARD_CELL_RE = re.compile(r"[\s·•▪*\-–—,:;.()|]*")
+_CARD_CLOSE_RE = re.compile(r"\b(?:deadline|closing|closes|due|sluitingsdatum|einddatum)\b", _I)
+_CARD_OPEN_RE = re.compile(r"\b(?:made\s+active|opens|opening|call\s+open|openingsdatum)\b", _I)
+# A label line right above the first date makes the list label-first ("Opening\n1 March …").
+_CARD_ABOVE_RE = re.compile(
+    r"\b(?:open\w*|start\w*|begin\w*|launch\w*|deadlines?|clos\w*|due|sluit\w*|einddatum)\b"
+    r"|:\s*$",
+    _I,
+)
+_MAX_CARD_LABEL = 70
+
+
+def _value_first_cards(text: str, roles: list[Role]) -> None:
+    """Give each date of a value-first card list the role of the label line below it.
+
+    A run of lines alternating date, label, date, label … that starts with a date right under
+    a line that is no date label and ends with a label line (no date below the last label) is
+    read value-first; labels without an opening or closing word are decoys (project starts)."""
+    if len(roles) < 2 or "\n" not in text:
+        return
+    lines: list[tuple[int, int]] = []
+    pos = 0
+    for raw in text.split("\n"):
+        if raw.strip():
+            lines.append((pos, pos + len(raw)))
+        pos += len(raw) + 1
+    cell_of: dict[int, int] = {}  # line index -> role index of a line holding one date only
+    dated: set[int] = set()  # lines holding any date
+    li = 0
+    for ri, r in enumerate(roles):
+        while li < len(lines) and lines[li][1] <= r.m.start:
+            li += 1
+        if li == len(lines):
+            break
+        lo, hi = lines[li]
+        if li in dated:
+            cell_of.pop(li, None)  # a second date on the line: no card cell
+            continue
+        dated.add(li)
+        rest = text[lo : r.m.start] + text[min(r.m.end, hi) : hi]
+        if r.m.end <= hi and _CARD_CELL_RE.fullmatch(rest):
+            cell_of[li] = ri
+    li = 0
+    while li < len(lines):
+        run = []
+        j = li
+        while (
+            j in cell_of
+            and j + 1 < len(lines)
+            and j + 1 not in dated
+            and lines[j + 1][1] - lines[j + 1][0] <= _MAX_CARD_LABEL
+        ):
+            run.append((cell_of[j], lines[j + 1]))
+            j += 2
+        if len(run) >= 2 and j not in cell_of:
+            above = text[lines[li - 1][0] : lines[li - 1][1]] if li > 0 else ""
+            labels = [text[a:b] for _, (a, b) in run]
+            if (
+                not _CARD_ABOVE_RE.search(above)
+                and any(_CARD_CLOSE_RE.search(lb) for lb in labels)
+                and not any(lb.rstrip().endswith(":") for lb in labels)
+            ):
+                for k, label in zip((k for k, _ in run), labels, strict=True):
+                    r = roles[k]
+                    if _CARD_CLOSE_RE.search(label):
+                        r.role, r.strong, r.positive, r.negative = CLOSE_INCL, True, True, False
+                    elif _CARD_OPEN_RE.search(label):
+                        r.role, r.strong, r.positive, r.negative = OPEN, True, True, False
+                    else:
+                        r.role, r.negative = NONE, True
+                li = j
+                continue
+        li += 1
 
 
 def apply_layout(text: str, roles: list[Role]) -> None:
