@@ -573,6 +573,9 @@ _RAN_OUT_RE = re.compile(
 _POSITIVE_RE = first_letter_guard(
     re.compile(
         r"aanvra|aangevraagd|indien|ingediend|\bdien\b|submi|appl(?:y|ication|icant)|proposal"
+        # the passive of applying for a grant ("The voucher can be applied from 24 January"),
+        # not a rule or rate that is applied
+        r"|\b(?:can|could)\s+be\s+applied\b|\bapplied\s+for\b"
         # the separable verb "indienen" split: "Voor 1 november dient u plannen in"
         r"|\bdient\b(?:\s+(?!in\b)\w+){0,4}?\s+in\b(?!\s+(?:te|het|de|een|\d))"
         r"|openstelling"
