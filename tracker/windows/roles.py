@@ -204,7 +204,7 @@ _BLACKOUT_WORDS = ("niet", "geen", "not", "can't")
 # Every match of _OUTAGE_RE or _BUDGET_PERIOD_RE contains one of these.
 _NON_WINDOW_WORDS = ("stop", "sluiting", "onderhoud", "storing", "maintenance", "shutdown",
                      "downtime", "outage", "unavailable", "beschikbaar", "gebruik", "geen",
-                     "budget", "plafond")  # fmt: skip
+                     "budget", "plafond", "upgrade")  # fmt: skip
 _AMEND_RE = re.compile(r"verlengd|verschoven|uitgesteld|vervroegd|extended|postponed", _I)
 # A deadline moved to a new day, the old one stated elsewhere: "De deadline is verschoven naar
 # 31 oktober", "de laatste indieningsdatum vervroegd naar …" (replaces the earlier closing).
@@ -2455,7 +2455,7 @@ def _mark_blackouts(text: str, roles: list[Role]) -> None:
 # monumenten", "bouw en onderhoud sportaccommodaties"): only maintenance of the portal counts.
 _OUTAGE_RE = re.compile(
     r"\b(?:systeemstop|systeemsluiting|systeemonderhoud|storing|maintenance|shutdown"
-    r"|downtime|outage)\b|\b(?:unavailable|niet\s+beschikbaar|buiten\s+gebruik)\b"
+    r"|downtime|outage|system\s+upgrades?)\b|\b(?:unavailable|niet\s+beschikbaar|buiten\s+gebruik)\b"
     r"|\b(?:(?:gepland|technisch|wegens|vanwege|i\.v\.m\.|verband\s+met)\s+onderhoud"
     r"|onderhoud\s+(?:aan|van)\s+(?:het|de|ons|onze)\s+(?:\w+\s+)?(?:\w*portaal|systeem"
     r"|website|\w*loket|server)s?)\b"
@@ -2481,8 +2481,37 @@ _APPLY_IN_CLAUSE_RE = re.compile(
 )
 
 
+# A portal's own closing or reopening for system work, said of one date ("Our e-services …
+# close on Thursday 13 March at 4:30pm because of system upgrades. We expect to open them
+# again on Friday 14 March"): no application bound. Only system words here; "kunnen geen
+# aanvragen" in _OUTAGE_RE may be the scheme's real end.
+_SYSTEM_OUTAGE_RE = re.compile(
+    r"\b(?:systeemstop|systeemsluiting|systeemonderhoud|storing|maintenance|shutdown|downtime"
+    r"|outage|system\s+upgrades?|(?:gepland|technisch|wegens|vanwege|i\.v\.m\.|verband\s+met)"
+    r"\s+onderhoud)\b",
+    _I,
+)
+_AGAIN_RE = re.compile(r"\b(?:again|weer|reopen\w*|heropen\w*)\b", _I)
+
+
 def _mark_non_windows(text: str, roles: list[Role]) -> None:
-    """A range whose clause is a portal outage or a budget period is no window."""
+    """A range whose clause is a portal outage or a budget period is no window; nor is a lone
+    portal closing for system work, or the reopening told right after it."""
+    for i, r in enumerate(roles):
+        if r.negative or r.role not in (CLOSE_INCL, CLOSE_EXCL, OPEN):
+            continue
+        if not _SYSTEM_OUTAGE_RE.search(text, *r.clause):
+            continue
+        r.role, r.negative = NONE, True
+        nxt = roles[i + 1] if i + 1 < len(roles) else None
+        if (
+            nxt is not None
+            and nxt.role == OPEN
+            and nxt.clause != r.clause
+            and _AGAIN_RE.search(text, *nxt.clause)
+            and not _POSITIVE_RE.search(text, *nxt.clause)
+        ):
+            nxt.role, nxt.negative = NONE, True
     for a, b in zip(roles, roles[1:], strict=False):
         if not (a.role == OPEN and b.role in (CLOSE_INCL, CLOSE_EXCL) and a.clause == b.clause):
             continue
