@@ -1781,7 +1781,7 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         _drop_budget_openings(text, roles)
     if low is None or "loket" in low or "portal" in low or "platform" in low:
         _drop_channel_openings(text, roles)
-    if low is None or "zou" in low:
+    if low is None or "zou" in low or "was " in low:
         _drop_abandoned_plans(text, roles)
     _mark_ranges(roles)
     return roles
@@ -2590,8 +2590,30 @@ _PLANNED_RE = re.compile(r"\b(?:zou|zouden)\b", _I)
 _REPLACING_RE = re.compile(r"\b(?:nu|pas|inmiddels|in\s+plaats\s+daarvan)\b", _I)
 
 
+# A planned start called off in the same clause ("The fourth round …, which was to start on
+# June 1, will not take place yet"): a cancelled window is left out (guide 6.4).
+_WAS_TO_START_RE = re.compile(
+    r"\bwas\s+(?:(?:scheduled|planned|due|supposed|set)\s+)?to\s+(?:start|open|begin|launch)\b",
+    _I,
+)
+_CALLED_OFF_RE = re.compile(
+    r"\bwill\s+not\s+(?:take\s+place|go\s+ahead|open|start)\b|\b(?:has|have)\s+been\s+"
+    r"(?:cancell?ed|called\s+off|scrapped)\b|\b(?:is|was)\s+(?:cancell?ed|called\s+off|scrapped)\b",
+    _I,
+)
+
+
 def _drop_abandoned_plans(text: str, roles: list[Role]) -> None:
-    """Mark an opening stated as a dropped plan superseded when a later opening replaces it."""
+    """Mark an opening stated as a dropped plan superseded when a later opening replaces it, and
+    an opening planned and called off in one clause."""
+    for r in roles:
+        if (
+            r.role == OPEN
+            and not r.negative
+            and _WAS_TO_START_RE.search(text, *r.clause)
+            and _CALLED_OFF_RE.search(text, *r.clause)
+        ):
+            r.role = OLD
     for i, r in enumerate(roles):
         if r.role != OPEN or r.negative or not _PLANNED_RE.search(text, *r.clause):
             continue

@@ -127,7 +127,13 @@ STOPPED_RE = re.compile(
     r"|\b(?:regeling|ronde|oproep|subsidie\w*)\b[^.?\n]{0,60}?\bis\s+"
     r"(?:nu\s+|al\s+|ruim\s+|helaas\s+|fors\s+)*overtekend\b"
     r"|\b(?:subsidie\w*|regeling|pot(?:je)?)\b[^.?\n]{0,60}?\bis\s+"
-    r"(?:nu\s+|al\s+|alweer\s+|helaas\s+)*op(?=\s*(?:[.!;,]|$))",
+    r"(?:nu\s+|al\s+|alweer\s+|helaas\s+)*op(?=\s*(?:[.!;,]|$))"
+    # paused or held, in English ("The fund … is “unfortunately on pause”", "the publication of
+    # new calls will remain on hold … till further notice", "Round 3 … remains closed for the
+    # moment"); "will remain" is a present state, not a stop to come
+    r"|\b(?:is|are|has\s+been|have\s+been|(?:will\s+)?remains?)\s+[“\"‘']?"
+    r"(?:(?:now|temporarily|unfortunately|currently|still)\s+)*"
+    r"(?:on\s+pause|paused|suspended|on\s+hold)\b|\bremains?\s+closed\b",
     _I | re.MULTILINE,
 )
 # A stop stated for later ("Vanaf dat moment zal het fonds geen aanvragen meer verwerken", "will
@@ -677,7 +683,7 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
                  "potje", "beëindigd", "getrokken", "withdrawn", "cancel", "voorbij", "verstreken",
                  "afgelopen", "afgesloten", "no longer", "oversubscribed", "behandeling",
                  "committed", "bereikt", "geld", "stopgezet", "dicht", "overtekend",
-                 "is op"),
+                 "is op", "pause", "suspended", "on hold"),
     _ANNOUNCED_RE: ("later", "volg", "announced", "open", "nog ", "start", "begin", "launch",
                     "verwacht", "kom", "follow", "planned", "scheduled", "foreseen", "voorzien",
                     "bekendgemaakt"),
@@ -688,7 +694,8 @@ _STOP_GATE_RE = first_letter_guard(
     re.compile(
         r"plafond|budget|pot(?:je)?\b|\bmeer\b|gesloten|closed|\bvol\b|gestopt|beëindigd|getrokken"
         r"|withdrawn|cancel|voorbij|verstreken|afgelopen|afgesloten|no\s+longer|oversubscribed"
-        r"|behandeling|committed|\bmaximum\b|\bgeld\b|stopgezet|\bdicht\b|overtekend|\bis\s+op\b",
+        r"|behandeling|committed|\bmaximum\b|\bgeld\b|stopgezet|\bdicht\b|overtekend|\bis\s+op\b"
+        r"|\bon\s+pause\b|\bpaused\b|\bsuspended\b|\bon\s+hold\b",
         _I,
     ),
     "abcdgimnopsvw",
