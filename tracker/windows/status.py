@@ -474,11 +474,32 @@ def _near_start(text: str) -> bool:
     return False
 
 
+# An opening verb with a month ("opens in September"): in a sentence of the scheme's habit
+# ("Round 3 … which usually opens in September … remains closed") it announces nothing. An
+# unknown date with a habit ("Exacte openingsdatum is nog onbekend, meestal begin april") does.
+_MONTH_OPENING_RE = re.compile(r"(?:start|opent|begint|gaat\s+open|opens|will\s+open)\s", _I)
+
+
+def _says_unhabitual(rx: re.Pattern[str], text: str) -> bool:
+    """Like says(), but an opening month told as the scheme's habit is no announcement."""
+    if not says(rx, text):
+        return False
+    for mt in rx.finditer(text):
+        left, right = _sentence_bounds(text, mt.start(), mt.end())
+        if _MONTH_OPENING_RE.match(mt.group()) and _HABIT_RE.search(text, left, right):
+            continue
+        if not _CONDITIONAL_RE.search(text, max(0, mt.start() - 60), mt.start()) and not _hedged(
+            text, mt.start()
+        ):
+            return True
+    return False
+
+
 def announced(text: str) -> bool:
     """Say whether the text announces a later window (guide 7, upcoming)."""
     if says(_NO_LATER_RE, text):
         return False  # "No new calls will be opened" denies the announcement
-    if says(_ANNOUNCED_RE, text) or _announces_opening(text) or _announces_round(text):
+    if _says_unhabitual(_ANNOUNCED_RE, text) or _announces_opening(text) or _announces_round(text):
         return True
     if _near_start(text):
         return True
