@@ -2197,6 +2197,15 @@ _SUBMIT_RE = re.compile(
 _DRAFT_APPLICATION_RE = re.compile(r"\bconcept-?aanvra\w*|\bdraft\s+applications?\b", _I)
 
 
+# A date named the deadline itself ("With the Eurostars Call 10 deadline on 19 March 2026, …
+# gives applicants two months to prepare a competitive proposal"): the time to prepare runs up
+# to it, so preparing does not make it a side step.
+_OWN_DEADLINE_RE = re.compile(
+    r"\b(?:deadline|closing\s+date|sluitingsdatum|einddatum)\s+(?:is\s+|was\s+)?(?:on\s+|op\s+)?$",
+    _I,
+)
+
+
 def _drop_side_steps(text: str, roles: list[Role]) -> None:
     """Drop a closing date that is a side step's (draft review, pre-track, preparing), or an
     opening date of a draft application."""
@@ -2211,7 +2220,9 @@ def _drop_side_steps(text: str, roles: list[Role]) -> None:
                 r.role, r.negative = NONE, True
             continue
         if _SIDE_STEP_RE.search(text, start, end) or (
-            _PREPARE_RE.search(text, start, end) and not _SUBMIT_RE.search(text, start, end)
+            _PREPARE_RE.search(text, start, end)
+            and not _SUBMIT_RE.search(text, start, end)
+            and not _OWN_DEADLINE_RE.search(text, max(start, r.m.start - 60), r.m.start)
         ):
             r.role, r.negative = NONE, True
 
