@@ -311,6 +311,12 @@ _NEGATIVE_RE = first_letter_guard(
         # call's window (a programme period named in a sentence may sit beside a real opening)
         r"|\bprogram(?:me)?\s+(?:opening|closing|start|end)\s+date\b"
         r"|\bprogram(?:me)?\s+period\s*(?::|\n)"
+        # the same in a sentence ("The official closing date of the programme was originally set
+        # on 31 July 2022", "a new end date for the Orange Knowledge Programme: 31 December 2022")
+        # (not a call or round of it: "the closing date for the programme's call", "… programme
+        # call")
+        r"|\b(?:closing|end)\s+date\s+(?:of|for)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?program(?:me)?\b"
+        r"(?!['’]s\b|\s+(?:calls?|rounds?|grants?|scholarships?|applications?)\b)"
         # the costs a grant makes up for, with their period ("compensatie voor de toegenomen
         # energiekosten in de periode 1 juli 2023 tot …", "costs incurred between …"): the cost
         # period, not the window (guide 8, like a project period)
