@@ -1764,7 +1764,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         prev = r
     _share_tail_label(text, roles)
     apply_layout(text, roles)
-    _value_first_cards(text, roles)
+    if low is None or any(w in low for w in _CARD_WORDS):
+        _value_first_cards(text, roles)
     _prefer_apply_from(text, roles)
     if low is None or any(w in low for w in _FULL_APPLICATION_WORDS):
         _promote_full_application(text, roles)
@@ -1992,6 +1993,8 @@ _CARD_ABOVE_RE = re.compile(
     _I,
 )
 _MAX_CARD_LABEL = 70
+# Cheap gate (throughput): a card list needs a closing label, which holds one of these.
+_CARD_WORDS = ("deadline", "closing", "closes", "due", "sluitingsdatum", "einddatum")
 
 
 def _value_first_cards(text: str, roles: list[Role]) -> None:
@@ -2514,8 +2517,9 @@ _AGAIN_RE = re.compile(r"\b(?:again|weer|reopen\w*|heropen\w*)\b", _I)
 def _mark_non_windows(text: str, roles: list[Role]) -> None:
     """A range whose clause is a portal outage or a budget period is no window; nor is a lone
     portal closing for system work, or the reopening told right after it."""
+    outage = _SYSTEM_OUTAGE_RE.search(text) is not None  # one scan, then per clause
     for i, r in enumerate(roles):
-        if r.negative or r.role not in (CLOSE_INCL, CLOSE_EXCL, OPEN):
+        if not outage or r.negative or r.role not in (CLOSE_INCL, CLOSE_EXCL, OPEN):
             continue
         if not _SYSTEM_OUTAGE_RE.search(text, *r.clause):
             continue
@@ -2623,9 +2627,11 @@ _CALLED_OFF_RE = re.compile(
 def _drop_abandoned_plans(text: str, roles: list[Role]) -> None:
     """Mark an opening stated as a dropped plan superseded when a later opening replaces it, and
     an opening planned and called off in one clause."""
+    planned = _WAS_TO_START_RE.search(text) is not None  # one scan, then per clause
     for r in roles:
         if (
-            r.role == OPEN
+            planned
+            and r.role == OPEN
             and not r.negative
             and _WAS_TO_START_RE.search(text, *r.clause)
             and _CALLED_OFF_RE.search(text, *r.clause)
