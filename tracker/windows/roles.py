@@ -68,7 +68,7 @@ _LABEL_RE = first_letter_guard(
         # not a launch event, roadshow day or party ("het lanceringsevent … op 14 september"):
         # an event is a decoy (guide 8), applications need not open that day
         rf"|launch(?:es|ed)?(?!{_EVENT_TAIL})|lancering(?!{_EVENT_TAIL})"
-        r"|applications?\s+available|begins?(?=\s+on))"
+        r"|applications?\s+available|begins?(?=\s+on)|date\s+d['’]ouverture)"
         r"|(?P<close>einddatum|sluitingsdatum|closing(?:\s+date)?|deadlines?(?:\s+dates?)?"
         # not inside "besluit" ("Uitvoeringsbesluit subsidies …, december 2019")
         # "cut off dates" with a space (UK trusts) as a noun only: "will be cut off" is a verb
@@ -78,6 +78,9 @@ _LABEL_RE = first_letter_guard(
         r"|(?<!be)slo(?:ot|ten)\b"
         r"|(?:af)?gesloten(?!\s+(?:verklaard|tot|van))"
         r"|inleverdatum"
+        # French field labels on Brussels and bilingual pages ("Date de clôture : January 13th,
+        # 2021", "Date limite de dépôt : 15 mars 2023")
+        r"|date\s+(?:de\s+)?cl[ôo]ture|date\s+limite"
         # the English counterpart of "indiendatum" ("The submission date for the Vici is 14
         # March", "the submission dates … are known: 14 March for the Vici and …")
         r"|submission\s+dates?"
