@@ -312,6 +312,10 @@ _NEGATIVE_RE = first_letter_guard(
         # the dates of the funding programme itself, as field labels ("Programme Opening Date
         # 01/01/2021", "Programme Closing Date 31/12/2027", "Programme period: …"): its term, not a
         # call's window (a programme period named in a sentence may sit beside a real opening)
+        # when a grant, award or fellowship begins ("Award start date 1 September 2024", "The
+        # fellowship start date is 1 October 2024"): a project start (guide 8), not an opening
+        r"|\b(?:award|grant|fellowship|scholarship|studentship)\s+start(?:s|ing)?(?:\s+date)?\b"
+        r"|\bstart\s+date\s+of\s+(?:the\s+|your\s+)?(?:award|grant|fellowship|scholarship)\b"
         r"|\bprogram(?:me)?\s+(?:opening|closing|start|end)\s+date\b"
         r"|\bprogram(?:me)?\s+period\s*(?::|\n)"
         # the same in a sentence ("The official closing date of the programme was originally set
