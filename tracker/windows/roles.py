@@ -250,6 +250,13 @@ _NEGATIVE_RE = first_letter_guard(
         r"|submitted|aangevraagd)\b|\s+(?:uiterlijk|ten\s+laatste)\s+(?:op\s+)?[^.;\n]{0,25}?\s"
         r"(?:worden\s+)?(?:ingediend|aangevraagd)\b)|start|starts|loopt|duurt|period)"
         r"|\bactiviteit(?:en)?\s+(?:moet|moeten|start|starten|loopt|lopen|plaats|vind|in\s+de\s+periode)"
+        # the same in English ("approved activities are expected to start on January 1, 2021",
+        # "if your activity is selected, it will typically start in January 2021")
+        # (the activities as subject: "The call for activities starts on …" is the call's)
+        r"|(?<!for\s)\bactivit(?:y\s+starts|ies\s+start|(?:y|ies)\s+(?:(?:are|is)\s+(?:expected"
+        r"|scheduled|planned|due|supposed)\s+to|will\s+(?:\w+\s+)?|should|must)\s+start)\b"
+        r"|\bif\s+(?:your|the|an?)\s+(?:activity|project|proposal)\s+is\s+(?:selected|approved|funded)"
+        r"\b[^.;\n]{0,40}?\bstarts?\b"
         # the execution period of the projects a deadline is for: "voor projecten die uitgevoerd
         # worden in de daaropvolgende periode van 1 september tot en met 31 januari"
         r"|\bproject(?:en)?\s+die\s+(?:\w+\s+){0,2}?(?:uitgevoerd|plaatsvind\w*|gerealiseerd)\b"
