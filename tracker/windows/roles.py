@@ -85,7 +85,7 @@ _LABEL_RE = first_letter_guard(
         # not a launch event, roadshow day or party ("het lanceringsevent … op 14 september"):
         # an event is a decoy (guide 8), applications need not open that day
         rf"|launch(?:es|ed)?(?!{_EVENT_TAIL})|lancering(?!{_EVENT_TAIL})"
-        r"|applications?\s+available|begins?(?=\s+on))"
+        r"|applications?\s+available|begins?(?=\s+on)|date\s+d['’]ouverture)"
         r"|(?P<close>einddatum|sluitingsdatum|closing(?:\s+date)?|deadlines?(?:\s+dates?)?"
         # not inside "besluit" ("Uitvoeringsbesluit subsidies …, december 2019")
         # "cut off dates" with a space (UK trusts) as a noun only: "will be cut off" is a verb
@@ -98,6 +98,9 @@ _LABEL_RE = first_letter_guard(
         # "indiendatum" written out ("De volgende datum voor het indienen van de dossiers is 10
         # maart 2024", leefmilieu.brussels via ecohuis.be, 2024)
         r"|(?<![\w-])datum\s+voor\s+(?:het\s+)?(?:indienen|indiening)\b"
+        # French field labels on Brussels and bilingual pages ("Date de clôture : January 13th,
+        # 2021", "Date limite de dépôt : 15 mars 2023")
+        r"|date\s+(?:de\s+)?cl[ôo]ture|date\s+limite"
         # the English counterpart of "indiendatum" ("The submission date for the Vici is 14
         # March", "the submission dates … are known: 14 March for the Vici and …")
         r"|submission\s+dates?"
@@ -128,6 +131,8 @@ _TAIL_RE = re.compile(
     r"|(?:inschrijving|inschrijven|aanvragen|indienen|intekenen)\s+(?:(?!niet\b|geen\b|meer\b)"
     r"[\w-]+\s+){0,5}?mogelijk)"
     r"|(?P<close>sluit|sloot|closes|closed"
+    # "1 August 2019 (11:00 PM) your nomination period closes"
+    r"|(?:period|window|round)\s+(?:closes|ends)"
     # a label after the date: "met 1 oktober als sluitingsdatum", "1 mei als uiterste indiendatum"
     r"|als\s+(?:\w+\s+)?(?:deadline|sluitingsdatum|einddatum|\w*indiendatum|inleverdatum)"
     # "6 juli was de deadline voor het indienen", "1 March is the closing date", "1 april is de
@@ -241,7 +246,7 @@ _BLACKOUT_WORDS = ("niet", "geen", "not", "can't")
 # Every match of _OUTAGE_RE or _BUDGET_PERIOD_RE contains one of these.
 _NON_WINDOW_WORDS = ("stop", "sluiting", "onderhoud", "storing", "maintenance", "shutdown",
                      "downtime", "outage", "unavailable", "beschikbaar", "gebruik", "geen",
-                     "budget", "plafond")  # fmt: skip
+                     "budget", "plafond", "upgrade")  # fmt: skip
 _AMEND_RE = re.compile(r"verlengd|verschoven|uitgesteld|vervroegd|extended|postponed", _I)
 # A deadline moved to a new day, the old one stated elsewhere: "De deadline is verschoven naar
 # 31 oktober", "de laatste indieningsdatum vervroegd naar …" (replaces the earlier closing).
@@ -306,6 +311,13 @@ _NEGATIVE_RE = first_letter_guard(
         r"|\b(?:(?:huidige|oude)\s+versie\s+van|(?:current|old)\s+version\s+of)\b"
         r"(?!\s+(?:de\s+|het\s+|the\s+|this\s+|deze\s+)?(?:\w*regeling|oproep|call|scheme"
         r"|program(?:me|ma)?|subsidie\w*)\b)"
+        # the same in English ("approved activities are expected to start on January 1, 2021",
+        # "if your activity is selected, it will typically start in January 2021")
+        # (the activities as subject: "The call for activities starts on …" is the call's)
+        r"|(?<!for\s)\bactivit(?:y\s+starts|ies\s+start|(?:y|ies)\s+(?:(?:are|is)\s+(?:expected"
+        r"|scheduled|planned|due|supposed)\s+to|will\s+(?:\w+\s+)?|should|must)\s+start)\b"
+        r"|\bif\s+(?:your|the|an?)\s+(?:activity|project|proposal)\s+is\s+(?:selected|approved|funded)"
+        r"\b[^.;\n]{0,40}?\bstarts?\b"
         # the execution period of the projects a deadline is for: "voor projecten die uitgevoerd
         # worden in de daaropvolgende periode van 1 september tot en met 31 januari"
         r"|\bproject(?:en)?\s+die\s+(?:\w+\s+){0,2}?(?:uitgevoerd|plaatsvind\w*|gerealiseerd)\b"
@@ -368,8 +380,18 @@ _NEGATIVE_RE = first_letter_guard(
         # the dates of the funding programme itself, as field labels ("Programme Opening Date
         # 01/01/2021", "Programme Closing Date 31/12/2027", "Programme period: …"): its term, not a
         # call's window (a programme period named in a sentence may sit beside a real opening)
+        # when a grant, award or fellowship begins ("Award start date 1 September 2024", "The
+        # fellowship start date is 1 October 2024"): a project start (guide 8), not an opening
+        r"|\b(?:award|grant|fellowship|scholarship|studentship)\s+start(?:s|ing)?(?:\s+date)?\b"
+        r"|\bstart\s+date\s+of\s+(?:the\s+|your\s+)?(?:award|grant|fellowship|scholarship)\b"
         r"|\bprogram(?:me)?\s+(?:opening|closing|start|end)\s+date\b"
         r"|\bprogram(?:me)?\s+period\s*(?::|\n)"
+        # the same in a sentence ("The official closing date of the programme was originally set
+        # on 31 July 2022", "a new end date for the Orange Knowledge Programme: 31 December 2022")
+        # (not a call or round of it: "the closing date for the programme's call", "… programme
+        # call")
+        r"|\b(?:closing|end)\s+date\s+(?:of|for)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?program(?:me)?\b"
+        r"(?!['’]s\b|\s+(?:calls?|rounds?|grants?|scholarships?|applications?)\b)"
         # the costs a grant makes up for, with their period ("compensatie voor de toegenomen
         # energiekosten in de periode 1 juli 2023 tot …", "costs incurred between …"): the cost
         # period, not the window (guide 8, like a project period)
@@ -675,6 +697,9 @@ _POSITIVE_RE = first_letter_guard(
         # kunnen worden ingezonden vanaf 28 februari 2023"; not the adjective ("de ingezonden
         # foto's"), which names what was sent in before
         r"|(?<!\bde\s)(?<!\bhet\s)(?<!\bdie\s)ingezonden|\binzend|\binsturen|ingestuurd"
+        # the passive of applying for a grant ("The voucher can be applied from 24 January"),
+        # not a rule or rate that is applied
+        r"|\b(?:can|could)\s+be\s+applied\b|\bapplied\s+for\b"
         # the separable verb "indienen" split: "Voor 1 november dient u plannen in"
         r"|\bdient\b(?:\s+(?!in\b)\w+){0,4}?\s+in\b(?!\s+(?:te|het|de|een|\d))"
         r"|openstelling"
@@ -2050,10 +2075,14 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         prev = r
     _share_tail_label(text, roles)
     apply_layout(text, roles)
+    if low is None or any(w in low for w in _CARD_WORDS):
+        _value_first_cards(text, roles)
     _prefer_apply_from(text, roles)
     if low is None or any(w in low for w in _FULL_APPLICATION_WORDS):
         _promote_full_application(text, roles)
     _drop_preregistration(text, roles)
+    if low is None or any(w in low for w in _AUX_WORDS):
+        _drop_auxiliary_lines(text, roles)
     if low is None or any(w in low for w in _SIDE_STEP_WORDS):
         _drop_side_steps(text, roles)
     _mark_parallel_groups(text, roles)
@@ -2074,7 +2103,7 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         _drop_budget_openings(text, roles)
     if low is None or "loket" in low or "portal" in low or "platform" in low:
         _drop_channel_openings(text, roles)
-    if low is None or "zou" in low:
+    if low is None or "zou" in low or "was " in low:
         _drop_abandoned_plans(text, roles)
     if low is None or any(w in low for w in ("while", "whereas", "terwijl")):
         _separate_contrasted_amendments(text, roles)
@@ -2415,6 +2444,86 @@ def _card_labels(text: str, roles: list[Role]) -> None:
         r.role, r.strong = (OPEN if lb["open"] else CLOSE_INCL), True
 
 
+# Date cards that put the date above its label ("04 Aug 2021\n\nDate call is made active\n\n
+# 15 Sep 2021\n\nApplication submission deadline\n\n01 Feb 2022\n\nEarliest permitted project
+# start"): read with the label above, every date would take the previous card's label.
+_CARD_CELL_RE = re.compile(r"[\s·•▪*\-–—,:;.()|]*")
+_CARD_CLOSE_RE = re.compile(r"\b(?:deadline|closing|closes|due|sluitingsdatum|einddatum)\b", _I)
+_CARD_OPEN_RE = re.compile(r"\b(?:made\s+active|opens|opening|call\s+open|openingsdatum)\b", _I)
+# A label line right above the first date makes the list label-first ("Opening\n1 March …").
+_CARD_ABOVE_RE = re.compile(
+    r"\b(?:open\w*|start\w*|begin\w*|launch\w*|deadlines?|clos\w*|due|sluit\w*|einddatum)\b"
+    r"|:\s*$",
+    _I,
+)
+_MAX_CARD_LABEL = 70
+# Cheap gate (throughput): a card list needs a closing label, which holds one of these.
+_CARD_WORDS = ("deadline", "closing", "closes", "due", "sluitingsdatum", "einddatum")
+
+
+def _value_first_cards(text: str, roles: list[Role]) -> None:
+    """Give each date of a value-first card list the role of the label line below it.
+
+    A run of lines alternating date, label, date, label … that starts with a date right under
+    a line that is no date label and ends with a label line (no date below the last label) is
+    read value-first; labels without an opening or closing word are decoys (project starts)."""
+    if len(roles) < 2 or "\n" not in text:
+        return
+    lines: list[tuple[int, int]] = []
+    pos = 0
+    for raw in text.split("\n"):
+        if raw.strip():
+            lines.append((pos, pos + len(raw)))
+        pos += len(raw) + 1
+    cell_of: dict[int, int] = {}  # line index -> role index of a line holding one date only
+    dated: set[int] = set()  # lines holding any date
+    li = 0
+    for ri, r in enumerate(roles):
+        while li < len(lines) and lines[li][1] <= r.m.start:
+            li += 1
+        if li == len(lines):
+            break
+        lo, hi = lines[li]
+        if li in dated:
+            cell_of.pop(li, None)  # a second date on the line: no card cell
+            continue
+        dated.add(li)
+        rest = text[lo : r.m.start] + text[min(r.m.end, hi) : hi]
+        if r.m.end <= hi and _CARD_CELL_RE.fullmatch(rest):
+            cell_of[li] = ri
+    li = 0
+    while li < len(lines):
+        run = []
+        j = li
+        while (
+            j in cell_of
+            and j + 1 < len(lines)
+            and j + 1 not in dated
+            and lines[j + 1][1] - lines[j + 1][0] <= _MAX_CARD_LABEL
+        ):
+            run.append((cell_of[j], lines[j + 1]))
+            j += 2
+        if len(run) >= 2 and j not in cell_of:
+            above = text[lines[li - 1][0] : lines[li - 1][1]] if li > 0 else ""
+            labels = [text[a:b] for _, (a, b) in run]
+            if (
+                not _CARD_ABOVE_RE.search(above)
+                and any(_CARD_CLOSE_RE.search(lb) for lb in labels)
+                and not any(lb.rstrip().endswith(":") for lb in labels)
+            ):
+                for k, label in zip((k for k, _ in run), labels, strict=True):
+                    r = roles[k]
+                    if _CARD_CLOSE_RE.search(label):
+                        r.role, r.strong, r.positive, r.negative = CLOSE_INCL, True, True, False
+                    elif _CARD_OPEN_RE.search(label):
+                        r.role, r.strong, r.positive, r.negative = OPEN, True, True, False
+                    else:
+                        r.role, r.negative = NONE, True
+                li = j
+                continue
+        li += 1
+
+
 def apply_layout(text: str, roles: list[Role]) -> None:
     """Give table cells and listed rows their roles; rows of other schemes are decoys."""
     # A day-level fuzzy cell ("Half januari", "Eind juli" in a calendar of openings) is a day
@@ -2567,6 +2676,15 @@ _SUBMIT_RE = re.compile(
 _DRAFT_APPLICATION_RE = re.compile(r"\bconcept-?aanvra\w*|\bdraft\s+applications?\b", _I)
 
 
+# A date named the deadline itself ("With the Eurostars Call 10 deadline on 19 March 2026, …
+# gives applicants two months to prepare a competitive proposal"): the time to prepare runs up
+# to it, so preparing does not make it a side step.
+_OWN_DEADLINE_RE = re.compile(
+    r"\b(?:deadline|closing\s+date|sluitingsdatum|einddatum)\s+(?:is\s+|was\s+)?(?:on\s+|op\s+)?$",
+    _I,
+)
+
+
 def _drop_side_steps(text: str, roles: list[Role]) -> None:
     """Drop a closing date that is a side step's (draft review, pre-track, preparing), or an
     opening date of a draft application."""
@@ -2582,7 +2700,11 @@ def _drop_side_steps(text: str, roles: list[Role]) -> None:
             continue
         if (
             _SIDE_STEP_RE.search(text, start, end)
-            or (_PREPARE_RE.search(text, start, end) and not _SUBMIT_RE.search(text, start, end))
+            or (
+                _PREPARE_RE.search(text, start, end)
+                and not _SUBMIT_RE.search(text, start, end)
+                and not _OWN_DEADLINE_RE.search(text, max(start, r.m.start - 60), r.m.start)
+            )
             or (
                 _CONTACT_RE.search(text, r.m.end, end)
                 and not _SUBMIT_RE.search(text, start, end)
@@ -2673,6 +2795,45 @@ def _drop_preregistration(text: str, roles: list[Role]) -> None:
     if dropped_closings and len(dropped_closings) < len(closing):
         for i in prereg:
             roles[i].role, roles[i].negative = NONE, True
+
+
+# A key-dates line that names a side step's or another party's deadline (guide 8): "FAQ deadline
+# 16:00 (Irish time) 05 October 2023", "Supervisor, mentor deadline …", "Research office
+# endorsement deadline …", "- 18 July 2019 (4.00 PM) registration closes for candidates",
+# "Deadline for submitting the orientation form (strongly recommended): …". Read on the date's
+# own line only, so the label of the next line does not leak onto it.
+_AUX_LINE_RE = re.compile(
+    r"\bFAQs?\b[^\n]{0,20}?\bdeadline\b|\bdeadline\s+for\s+(?:questions|FAQs?)\b"
+    r"|\b(?:supervisors?|mentors?|referees?)\b[^\n\d]{0,20}?\bdeadlines?\b"
+    r"|\bendorsement\s+deadline\b|\bregistration\s+(?:closes|closed|ends)\b"
+    r"|\b(?:orientation|intake)\s+forms?\b",
+    _I,
+)
+# Cheap gate (throughput): every match contains one of these.
+_AUX_WORDS = ("faq", "supervisor", "mentor", "referee", "endorsement", "registration",
+              "orientation", "intake")  # fmt: skip
+
+
+def _drop_auxiliary_lines(text: str, roles: list[Role]) -> None:
+    """Drop closing dates whose own line names a side step's or another party's deadline, when
+    a closing date on a line without such a name remains (the applicant's deadline)."""
+    aux, kept = [], 0
+    for i, r in enumerate(roles):
+        if r.role not in (CLOSE_INCL, CLOSE_EXCL) or r.negative:
+            continue
+        lo = text.rfind("\n", 0, r.m.start) + 1
+        hi = text.find("\n", r.m.end)
+        hi = len(text) if hi < 0 else hi
+        alone = (i == 0 or roles[i - 1].m.end <= lo) and (
+            i + 1 == len(roles) or roles[i + 1].m.start >= hi
+        )
+        if alone and _AUX_LINE_RE.search(text, lo, hi):
+            aux.append(r)
+        else:
+            kept += 1
+    if aux and kept:
+        for r in aux:
+            r.role, r.negative = NONE, True
 
 
 # A deadline introduced by the group it is for, in parallel within one sentence: "Voor landelijke
@@ -2855,7 +3016,7 @@ def _mark_blackouts(text: str, roles: list[Role]) -> None:
 # monumenten", "bouw en onderhoud sportaccommodaties"): only maintenance of the portal counts.
 _OUTAGE_RE = re.compile(
     r"\b(?:systeemstop|systeemsluiting|systeemonderhoud|storing|maintenance|shutdown"
-    r"|downtime|outage)\b|\b(?:unavailable|niet\s+beschikbaar|buiten\s+gebruik)\b"
+    r"|downtime|outage|system\s+upgrades?)\b|\b(?:unavailable|niet\s+beschikbaar|buiten\s+gebruik)\b"
     r"|\b(?:(?:gepland|technisch|wegens|vanwege|i\.v\.m\.|verband\s+met)\s+onderhoud"
     r"|onderhoud\s+(?:aan|van)\s+(?:het|de|ons|onze)\s+(?:\w+\s+)?(?:\w*portaal|systeem"
     r"|website|\w*loket|server)s?)\b"
@@ -2881,8 +3042,38 @@ _APPLY_IN_CLAUSE_RE = re.compile(
 )
 
 
+# A portal's own closing or reopening for system work, said of one date ("Our e-services …
+# close on Thursday 13 March at 4:30pm because of system upgrades. We expect to open them
+# again on Friday 14 March"): no application bound. Only system words here; "kunnen geen
+# aanvragen" in _OUTAGE_RE may be the scheme's real end.
+_SYSTEM_OUTAGE_RE = re.compile(
+    r"\b(?:systeemstop|systeemsluiting|systeemonderhoud|storing|maintenance|shutdown|downtime"
+    r"|outage|system\s+upgrades?|(?:gepland|technisch|wegens|vanwege|i\.v\.m\.|verband\s+met)"
+    r"\s+onderhoud)\b",
+    _I,
+)
+_AGAIN_RE = re.compile(r"\b(?:again|weer|reopen\w*|heropen\w*)\b", _I)
+
+
 def _mark_non_windows(text: str, roles: list[Role]) -> None:
-    """A range whose clause is a portal outage or a budget period is no window."""
+    """A range whose clause is a portal outage or a budget period is no window; nor is a lone
+    portal closing for system work, or the reopening told right after it."""
+    outage = _SYSTEM_OUTAGE_RE.search(text) is not None  # one scan, then per clause
+    for i, r in enumerate(roles):
+        if not outage or r.negative or r.role not in (CLOSE_INCL, CLOSE_EXCL, OPEN):
+            continue
+        if not _SYSTEM_OUTAGE_RE.search(text, *r.clause):
+            continue
+        r.role, r.negative = NONE, True
+        nxt = roles[i + 1] if i + 1 < len(roles) else None
+        if (
+            nxt is not None
+            and nxt.role == OPEN
+            and nxt.clause != r.clause
+            and _AGAIN_RE.search(text, *nxt.clause)
+            and not _POSITIVE_RE.search(text, *nxt.clause)
+        ):
+            nxt.role, nxt.negative = NONE, True
     for a, b in zip(roles, roles[1:], strict=False):
         if not (a.role == OPEN and b.role in (CLOSE_INCL, CLOSE_EXCL) and a.clause == b.clause):
             continue
@@ -2961,8 +3152,32 @@ _PLANNED_RE = re.compile(r"\b(?:zou|zouden)\b", _I)
 _REPLACING_RE = re.compile(r"\b(?:nu|pas|inmiddels|in\s+plaats\s+daarvan)\b", _I)
 
 
+# A planned start called off in the same clause ("The fourth round …, which was to start on
+# June 1, will not take place yet"): a cancelled window is left out (guide 6.4).
+_WAS_TO_START_RE = re.compile(
+    r"\bwas\s+(?:(?:scheduled|planned|due|supposed|set)\s+)?to\s+(?:start|open|begin|launch)\b",
+    _I,
+)
+_CALLED_OFF_RE = re.compile(
+    r"\bwill\s+not\s+(?:take\s+place|go\s+ahead|open|start)\b|\b(?:has|have)\s+been\s+"
+    r"(?:cancell?ed|called\s+off|scrapped)\b|\b(?:is|was)\s+(?:cancell?ed|called\s+off|scrapped)\b",
+    _I,
+)
+
+
 def _drop_abandoned_plans(text: str, roles: list[Role]) -> None:
-    """Mark an opening stated as a dropped plan superseded when a later opening replaces it."""
+    """Mark an opening stated as a dropped plan superseded when a later opening replaces it, and
+    an opening planned and called off in one clause."""
+    planned = _WAS_TO_START_RE.search(text) is not None  # one scan, then per clause
+    for r in roles:
+        if (
+            planned
+            and r.role == OPEN
+            and not r.negative
+            and _WAS_TO_START_RE.search(text, *r.clause)
+            and _CALLED_OFF_RE.search(text, *r.clause)
+        ):
+            r.role = OLD
     for i, r in enumerate(roles):
         if r.role != OPEN or r.negative or not _PLANNED_RE.search(text, *r.clause):
             continue

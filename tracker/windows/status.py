@@ -150,7 +150,13 @@ STOPPED_RE = re.compile(
     r"|\b(?:regeling|ronde|oproep|subsidie\w*)\b[^.?\n]{0,60}?\bis\s+"
     r"(?:nu\s+|al\s+|ruim\s+|helaas\s+|fors\s+)*overtekend\b"
     r"|\b(?:subsidie\w*|regeling|pot(?:je)?)\b[^.?\n]{0,60}?\bis\s+"
-    r"(?:nu\s+|al\s+|alweer\s+|helaas\s+)*op(?=\s*(?:[.!;,]|$))",
+    r"(?:nu\s+|al\s+|alweer\s+|helaas\s+)*op(?=\s*(?:[.!;,]|$))"
+    # paused or held, in English ("The fund … is “unfortunately on pause”", "the publication of
+    # new calls will remain on hold … till further notice", "Round 3 … remains closed for the
+    # moment"); "will remain" is a present state, not a stop to come
+    r"|\b(?:is|are|has\s+been|have\s+been|(?:will\s+)?remains?)\s+[“\"‘']?"
+    r"(?:(?:now|temporarily|unfortunately|currently|still)\s+)*"
+    r"(?:on\s+pause|paused|suspended|on\s+hold)\b|\bremains?\s+closed\b",
     _I | re.MULTILINE,
 )
 # A stop stated for later ("Vanaf dat moment zal het fonds geen aanvragen meer verwerken", "will
@@ -575,12 +581,37 @@ def _announced_forecast(text: str) -> bool:
     )
 
 
+# An opening verb with a month ("opens in September"): in a sentence of the scheme's habit
+# ("Round 3 … which usually opens in September … remains closed") it announces nothing. An
+# unknown date with a habit ("Exacte openingsdatum is nog onbekend, meestal begin april") does.
+_MONTH_OPENING_RE = re.compile(r"(?:start|opent|begint|gaat\s+open|opens|will\s+open)\s", _I)
+
+
+def _says_unhabitual(
+    rx: re.Pattern[str], text: str, *, unless: re.Pattern[str] | None = None
+) -> bool:
+    """Like says(), but an opening month told as the scheme's habit is no announcement."""
+    if not says(rx, text, unless=unless):
+        return False
+    for mt in rx.finditer(text):
+        left, right = _sentence_bounds(text, mt.start(), mt.end())
+        if _MONTH_OPENING_RE.match(mt.group()) and _HABIT_RE.search(text, left, right):
+            continue
+        if unless is not None and unless.search(text, left, right):
+            continue
+        if not _CONDITIONAL_RE.search(text, max(0, mt.start() - 60), mt.start()) and not _hedged(
+            text, mt.start()
+        ):
+            return True
+    return False
+
+
 def announced(text: str) -> bool:
     """Say whether the text announces a later window (guide 7, upcoming)."""
     if says(_NO_LATER_RE, text):
         return False  # "No new calls will be opened" denies the announcement
     if (
-        says(_ANNOUNCED_RE, text, unless=_STANDING_RULE_RE)
+        _says_unhabitual(_ANNOUNCED_RE, text, unless=_STANDING_RULE_RE)
         or _announces_opening(text)
         or _announces_round(text)
     ):
@@ -809,7 +840,8 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
                  "potje", "beëindigd", "getrokken", "withdrawn", "cancel", "voorbij", "verstreken",
                  "afgelopen", "afgesloten", "no longer", "oversubscribed", "behandeling",
                  "committed", "bereikt", "geld", "stopgezet", "dicht", "overtekend",
-                 "is op", "op is", "al op", "geheel", "volledig", "overschreden"),
+                 "is op", "op is", "al op", "geheel", "volledig", "overschreden", "pause",
+                 "suspended", "on hold"),
     _ANNOUNCED_RE: ("later", "volg", "announced", "open", "nog ", "start", "begin", "launch",
                     "verwacht", "kom", "follow", "planned", "scheduled", "foreseen", "voorzien",
                     "bekendgemaakt"),
@@ -821,7 +853,8 @@ _STOP_GATE_RE = first_letter_guard(
         r"plafond|budget|pot(?:je)?\b|\bmeer\b|gesloten|closed|\bvol\b|gestopt|beëindigd|getrokken"
         r"|withdrawn|cancel|voorbij|verstreken|afgelopen|afgesloten|no\s+longer|oversubscribed"
         r"|behandeling|committed|\bmaximum\b|\bgeld\b|stopgezet|\bdicht\b|overtekend|\bis\s+op\b"
-        r"|\bop\s+is\b|\bal\s+op\b|(?:volledig|geheel)\s+(?:benut|besteed|vergeven|verdeeld|toegekend)|overschreden",
+        r"|\bop\s+is\b|\bal\s+op\b|(?:volledig|geheel)\s+(?:benut|besteed|vergeven|verdeeld|toegekend)|overschreden"
+        r"|\bon\s+pause\b|\bpaused\b|\bsuspended\b|\bon\s+hold\b",
         _I,
     ),
     "abcdgimnopsvw",
