@@ -414,6 +414,13 @@ _NEGATIVE_RE = first_letter_guard(
         r"(?:\s+[\w-]+){0,4}?\s+"
         r"(?:is|zijn|was|waren)\s+(?:\w+\s+){0,2}?(?:gestart|begonnen|van\s+start\s+gegaan)\s+"
         r"(?:op|per|in|sinds)\s+(?:\w+\s+)?\d"
+        # an office, helpdesk or phone line closed on a day ("Our offices are closed on 25
+        # December", "De helpdesk is op 24 december gesloten"): office hours (guide 8), not the
+        # scheme's deadline
+        r"|\b(?:offices?|kantoor|kantoren|helpdesk|servicedesk|klantenservice|klantcontact\w*"
+        r"|receptie|balie|secretariaat|phone\s+lines?|telefoon\w*|call\s*cent(?:er|re))\b"
+        r"(?:[^.;\n]{0,80}?\b(?:closed|gesloten|dicht)\b|\s+(?:is|zijn|are|will\s+be|blijft"
+        r"|blijven)\s+(?:\w+\s+)?(?:van|from|op|on|tussen|between)\b)"
         # a span that deadlines fall in, so many calls, not one window ("subsidieoproepen met
         # een indieningsdatum vanaf 17 maart tot en met eind april", "calls with deadlines
         # between …"); "een sluitingsdatum van 30 juni" is one deadline and stays
@@ -464,7 +471,9 @@ NEGATIVE_WORDS = (
     "kosten", "lasten", "uitgaven", "cost", "betaald", "uitgekeerd", "overgemaakt",
     "indieningsdatum", "sluitingsdatum", "deadlines", "afstudeer", "promotie", "graduat",
     "diploma", "phd", "doctora", "afgestudeerd", "gepromoveerd", "begin", "waarin", "besteding",
-    "fase", "besteed", "uitgegeven", "versie", "version",
+    "fase", "besteed", "uitgegeven", "versie", "version", "closed", "gesloten", "dicht",
+    "office", "kantor", "kantoor", "helpdesk", "servicedesk", "klant", "receptie", "balie",
+    "secretariaat", "phone", "telefoon", "call",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying

@@ -32,6 +32,13 @@ _FORECAST_RE = re.compile(r"\bverwacht|\bnaar\s+verwachting|\bexpect", _I)
 # A stop about some regions, groups or parts only ("Voor de regio's X en Y is het plafond
 # bereikt", "Het subsidieplafond voor onderdeel 'Vrijroosteren' lijkt … overschreden"): the scheme
 # itself stays open for the rest (guide 2: one scheme per record).
+# An office, helpdesk or phone line closed (for the holidays): its hours, not the scheme's.
+_OFFICE_CLOSED_RE = re.compile(
+    r"\b(?:offices?|kantoor|kantoren|helpdesk|servicedesk|klantenservice|klantcontact\w*"
+    r"|receptie|balie|secretariaat|phone\s+lines?|telefoon\w*|call\s*cent(?:er|re))\b"
+    r"[^.;\n]{0,80}?\b(?:closed|gesloten|dicht)\b",
+    _I,
+)
 _PARTIAL_RE = re.compile(
     r"\b(?:voor|in|binnen)\s+(?:de\s+|deze\s+|die\s+|het\s+|enkele\s+|sommige\s+)?"
     r"(?:regio(?:['’]?s)?|deelgebied(?:en)?|gebieden|gemeenten|provincies|categorie(?:ën)?"
@@ -1145,6 +1152,8 @@ def _not_whole_stop(text: str, start: int, end: int) -> bool:
     left, right = _sentence_bounds(text, start, end)
     if _PARTIAL_RE.search(text, left, right):
         return True
+    if _OFFICE_CLOSED_RE.search(text, left, end):
+        return True  # "Our offices are closed on 25 December": office hours, no stop
     if _earlier_year_stop(text, left, right):
         return True
     line_start = text.rfind("\n", 0, start) + 1
@@ -1439,7 +1448,7 @@ def words_status(text: str, stopped: bool) -> str:
         return "open"  # "Status: Open": the page's own badge wins over a stop sentence
     if stopped and says(_STILL_POSSIBLE_RE, text):
         return "open"  # "Het plafond is bereikt. U kunt echter nog wel een aanvraag indienen"
-    if stopped or says(_CLOSED_RE, text):
+    if stopped or says(_CLOSED_RE, text, unless=_OFFICE_CLOSED_RE):
         return "closed"
     if _UPCOMING_RE.search(text):
         return "upcoming"
