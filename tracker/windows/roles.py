@@ -47,7 +47,8 @@ _ADJACENT_RE = re.compile(
     r"|(?:deadlines|sluitingsdat(?:a|ums))\s+(?:between|tussen|from|van|up\s+to|until|till"
     r"|tot(?:\s+en\s+met)?|t/m)(?:\s+the)?)"
     r"|(?P<incl>t/m|tot\s+en\s+met|tot\s+uiterlijk|uiterlijk|until|till|through|by|due(?:\s+by)?"
-    r"|up\s+to\s+and\s+including|no\s+later\s+than|tot\s+op|oant\s+en\s+mei"
+    # West Frisian "oant en mei" (t/m), also with the elided article: "oant ‘e mei" (fryslan.frl/fy)
+    r"|up\s+to\s+and\s+including|no\s+later\s+than|tot\s+op|oant\s+(?:en|['‘’`]\s?e)\s+mei"
     r"|tegen(?:\s+uiterlijk)?|ten\s+laatste"  # Flemish "tegen 1 februari": by that day
     r"|ending|ends|eindigend|eindigt)"  # "starting on 17/11/2025 and ending on 31/12/2025"
     r"|(?P<excl>tot|vóór|voor|before|prior\s+to|oant)"
@@ -175,7 +176,7 @@ _DATELINE_RE = re.compile(
 )
 _CONNECTOR_RE = re.compile(
     r"^\s*(?:(?P<incl>t/m|tot\s+en\s+met|tot\s+uiterlijk|-|–|—|to|until|till|through)"
-    r"|oant\s+en\s+mei|(?P<excl>tot|oant)|(?P<and>en|and))\s*$",
+    r"|oant\s+(?:en|['‘’`]\s?e)\s+mei|(?P<excl>tot|oant)|(?P<and>en|and))\s*$",
     _I,
 )
 # A dash between two dates: a range, unless a plural deadline label says they are separate.
