@@ -2502,6 +2502,14 @@ _PREREG_RE = re.compile(
     r"|intentieverklaring|\b(?:declarations?|letters?)\s+of\s+intent\b",
     _I,
 )
+# Asking for the forms first ("The deadline to request a mid-tier and wildlife offer application
+# pack for the 2020 … window is 31 May", Countryside Stewardship): like a pre-registration, not
+# the application itself (guide 8). The request leads its clause, so it may stand far back.
+_PACK_REQUEST_RE = re.compile(
+    r"\brequest(?:s|ed|ing)?\s+(?:[\w-]+\s+){0,8}?packs?\b"
+    r"|\bpacks?\b(?:\s+[\w-]+){0,3}?\s+request(?:s|ed)?\b",  # "packs must be requested by"
+    _I,
+)
 
 
 # The full application named after a pre-registration deadline ("Intentieverklaringen: 7 mei
@@ -2645,8 +2653,9 @@ def _drop_preregistration(text: str, roles: list[Role]) -> None:
     if len(closing) < 2:
         return
     precheck = bool(_PRECHECK_RE.search(text))
+    pack = "pack" in text.lower() and bool(_PACK_REQUEST_RE.search(text))
     enrol = "zich" in text.lower() and bool(_ENROL_RE.search(text))
-    if not precheck and not enrol and not _PREREG_RE.search(text):
+    if not precheck and not pack and not enrol and not _PREREG_RE.search(text):
         return
     prereg = []
     for i in closing:
@@ -2664,8 +2673,10 @@ def _drop_preregistration(text: str, roles: list[Role]) -> None:
             prereg.append(i)
             if head is not None:
                 prereg.append(head)
-        elif _PREREG_RE.search(text, max(start, lead), end) or (
-            precheck and _PRECHECK_RE.search(text, lead, r.m.start)
+        elif (
+            _PREREG_RE.search(text, max(start, lead), end)
+            or (precheck and _PRECHECK_RE.search(text, lead, r.m.start))
+            or (pack and _PACK_REQUEST_RE.search(text, lead, r.m.start))
         ):
             prereg.append(i)
         elif enrol and head is not None and _enrolment(text, r.clause):
