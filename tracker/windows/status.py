@@ -93,6 +93,10 @@ STOPPED_RE = re.compile(
     r"(?:aanvragen|indienen)\s*(?:[.!;]|$)"
     r"|(?:periode|regeling|termijn|deadline|ronde|oproep)\s+(?:is\s+)?(?:helaas\s+)?"
     r"(?:voorbij|verstreken|afgelopen|afgesloten)\b"
+    # the call named by its year or number ("Momenteel is de oproep 2020 afgelopen",
+    # lv.vlaanderen.be VLIF; "Ronde 2 is voorbij"), not asked ("Wanneer is … afgelopen?")
+    r"|\b(?:periode|regeling|termijn|ronde|oproep|tijdvak)\s+(?:\d{4}(?:-\d{2,4})?|\d{1,2})\s+"
+    r"(?:is\s+)?(?:helaas\s+)?(?:voorbij|verstreken|afgelopen|afgesloten)\b(?![^.\n]*\?)"
     r"|(?:call|oproep)\s+is\s+(?:now\s+)?closed"
     r"|\bis\s+(?:now\s+)?closed\b|\bzijn\s+(?:nu\s+)?gesloten\b|\bis\s+gesloten\b"
     r"|plafond\b[^.\n]{0,100}?\b(?:overschreden|overtekend)|oversubscribed"
