@@ -611,6 +611,10 @@ _OPEN_RE = re.compile(
     r"|\bcan\s+always\s+(?:\w+\s+)?(?:apply|submit)\b"
     r"|^\s*(?:status:\s*)?(?:aanvraagperiode\s+)?open\s*$|permanent\s+open|doorlopend\s+open"
     r"|het\s+hele\s+jaar\s+door|currently\s+open"
+    # a fund or scheme always open ("Het Natuurfonds staat altijd open", natuurkracht.org), not
+    # a door open for questions (the fund or scheme must be the subject, in the same clause)
+    r"|\b(?:\w*fonds|\w*regeling|\w*loket|subsidie\w*|oproep|fund|scheme)\b[^.\n,;:?!]{0,60}?"
+    r"\b(?:staat|staan|is|zijn)\s+altijd\s+open\b|\b(?:fund|scheme)\s+is\s+always\s+open\b"
     # an agency taking applications now, said in the progressive: "Enterprise Ireland is now
     # seeking applications", "the fund is currently accepting proposals" (not "no longer")
     r"|\b(?:is|are)\s+(?:now\s+|currently\s+)?(?:seeking|inviting|accepting|welcoming)\s+"
