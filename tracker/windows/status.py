@@ -615,6 +615,11 @@ _OPEN_RE = re.compile(
     # a door open for questions (the fund or scheme must be the subject, in the same clause)
     r"|\b(?:\w*fonds|\w*regeling|\w*loket|subsidie\w*|oproep|fund|scheme)\b[^.\n,;:?!]{0,60}?"
     r"\b(?:staat|staan|is|zijn)\s+altijd\s+open\b|\b(?:fund|scheme)\s+is\s+always\s+open\b"
+    # the perfect with the scheme between the verbs and "voor aanvragen" ("Het Hoogheemraadschap
+    # heeft de Stimuleringsregeling … opengesteld voor aanvragen", innofunding.nl 2018); not negated
+    r"|\b(?:heeft|hebben)\s+(?:(?!(?:niet|geen|nog)\b)[\w-]+\s+){0,6}?"
+    r"\w*(?:regeling|subsidie|fonds|loket)\w*\b(?:(?!\b(?:niet|geen|nog)\b)[^.\n?]){0,80}?"
+    r"\bopengesteld\s+voor\s+(?:aanvragen|aanvragers|indiening)\b"
     # an agency taking applications now, said in the progressive: "Enterprise Ireland is now
     # seeking applications", "the fund is currently accepting proposals" (not "no longer")
     r"|\b(?:is|are)\s+(?:now\s+|currently\s+)?(?:seeking|inviting|accepting|welcoming)\s+"
