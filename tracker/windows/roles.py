@@ -2502,9 +2502,9 @@ _PREREG_RE = re.compile(
     r"|intentieverklaring|\b(?:declarations?|letters?)\s+of\s+intent\b",
     _I,
 )
-# Asking for the forms first ("The deadline to request a mid-tier and wildlife offer application
-# pack for the 2020 … window is 31 May", Countryside Stewardship): like a pre-registration, not
-# the application itself (guide 8). The request leads its clause, so it may stand far back.
+# Asking for the forms first ("the deadline to request a … application pack … is 31 May",
+# Countryside Stewardship 2020): like a pre-registration, not the application itself (guide 8).
+# The request leads its clause, so it may stand far back.
 _PACK_REQUEST_RE = re.compile(
     r"\brequest(?:s|ed|ing)?\s+(?:[\w-]+\s+){0,8}?packs?\b"
     r"|\bpacks?\b(?:\s+[\w-]+){0,3}?\s+request(?:s|ed)?\b",  # "packs must be requested by"
