@@ -47,7 +47,8 @@ _ADJACENT_RE = re.compile(
     r"|(?:deadlines|sluitingsdat(?:a|ums))\s+(?:between|tussen|from|van|up\s+to|until|till"
     r"|tot(?:\s+en\s+met)?|t/m)(?:\s+the)?)"
     r"|(?P<incl>t/m|tot\s+en\s+met|tot\s+uiterlijk|uiterlijk|until|till|through|by|due(?:\s+by)?"
-    r"|up\s+to\s+and\s+including|no\s+later\s+than|tot\s+op|oant\s+en\s+mei"
+    # West Frisian "oant en mei" (t/m), also with the elided article: "oant ‘e mei" (fryslan.frl/fy)
+    r"|up\s+to\s+and\s+including|no\s+later\s+than|tot\s+op|oant\s+(?:en|['‘’`]\s?e)\s+mei"
     r"|tegen(?:\s+uiterlijk)?|ten\s+laatste"  # Flemish "tegen 1 februari": by that day
     r"|ending|ends|eindigend|eindigt)"  # "starting on 17/11/2025 and ending on 31/12/2025"
     r"|(?P<excl>tot|vóór|voor|before|prior\s+to|oant)"
@@ -180,7 +181,7 @@ _DATELINE_RE = re.compile(
 )
 _CONNECTOR_RE = re.compile(
     r"^\s*(?:(?P<incl>t/m|tot\s+en\s+met|tot\s+uiterlijk|-|–|—|to|until|till|through)"
-    r"|oant\s+en\s+mei|(?P<excl>tot|oant)|(?P<and>en|and))\s*$",
+    r"|oant\s+(?:en|['‘’`]\s?e)\s+mei|(?P<excl>tot|oant)|(?P<and>en|and))\s*$",
     _I,
 )
 # A dash between two dates: a range, unless a plural deadline label says they are separate.
@@ -2619,6 +2620,14 @@ _PREREG_RE = re.compile(
     r"|intentieverklaring|\b(?:declarations?|letters?)\s+of\s+intent\b",
     _I,
 )
+# Asking for the forms first ("the deadline to request a … application pack … is 31 May",
+# Countryside Stewardship 2020): like a pre-registration, not the application itself (guide 8).
+# The request leads its clause, so it may stand far back.
+_PACK_REQUEST_RE = re.compile(
+    r"\brequest(?:s|ed|ing)?\s+(?:[\w-]+\s+){0,8}?packs?\b"
+    r"|\bpacks?\b(?:\s+[\w-]+){0,3}?\s+request(?:s|ed)?\b",  # "packs must be requested by"
+    _I,
+)
 
 
 # The full application named after a pre-registration deadline ("Intentieverklaringen: 7 mei
@@ -2775,8 +2784,9 @@ def _drop_preregistration(text: str, roles: list[Role]) -> None:
     if len(closing) < 2:
         return
     precheck = bool(_PRECHECK_RE.search(text))
+    pack = "pack" in text.lower() and bool(_PACK_REQUEST_RE.search(text))
     enrol = "zich" in text.lower() and bool(_ENROL_RE.search(text))
-    if not precheck and not enrol and not _PREREG_RE.search(text):
+    if not precheck and not pack and not enrol and not _PREREG_RE.search(text):
         return
     prereg = []
     for i in closing:
@@ -2794,8 +2804,10 @@ def _drop_preregistration(text: str, roles: list[Role]) -> None:
             prereg.append(i)
             if head is not None:
                 prereg.append(head)
-        elif _PREREG_RE.search(text, max(start, lead), end) or (
-            precheck and _PRECHECK_RE.search(text, lead, r.m.start)
+        elif (
+            _PREREG_RE.search(text, max(start, lead), end)
+            or (precheck and _PRECHECK_RE.search(text, lead, r.m.start))
+            or (pack and _PACK_REQUEST_RE.search(text, lead, r.m.start))
         ):
             prereg.append(i)
         elif enrol and head is not None and _enrolment(text, r.clause):

@@ -100,6 +100,10 @@ STOPPED_RE = re.compile(
     r"(?:aanvragen|indienen)\s*(?:[.!;]|$)"
     r"|(?:periode|regeling|termijn|deadline|ronde|oproep)\s+(?:is\s+)?(?:helaas\s+)?"
     r"(?:voorbij|verstreken|afgelopen|afgesloten)\b"
+    # the call named by its year or number ("… is de oproep 2020 afgelopen", lv.vlaanderen.be
+    # VLIF; "Ronde 2 is voorbij"), not asked ("Wanneer is … afgelopen?")
+    r"|\b(?:periode|regeling|termijn|ronde|oproep|tijdvak)\s+(?:\d{4}(?:-\d{2,4})?|\d{1,2})\s+"
+    r"(?:is\s+)?(?:helaas\s+)?(?:voorbij|verstreken|afgelopen|afgesloten)\b(?![^.\n]*\?)"
     r"|(?:call|oproep)\s+is\s+(?:now\s+)?closed"
     r"|\bis\s+(?:now\s+)?closed\b|\bzijn\s+(?:nu\s+)?gesloten\b|\bis\s+gesloten\b"
     r"|plafond\b[^.\n]{0,100}?\b(?:overschreden|overtekend)|oversubscribed"
@@ -645,6 +649,15 @@ _OPEN_RE = re.compile(
     r"|\bcan\s+always\s+(?:\w+\s+)?(?:apply|submit)\b"
     r"|^\s*(?:status:\s*)?(?:aanvraagperiode\s+)?open\s*$|permanent\s+open|doorlopend\s+open"
     r"|het\s+hele\s+jaar\s+door|currently\s+open"
+    # a fund or scheme always open ("… Natuurfonds staat altijd open", natuurkracht.org), not
+    # a door open for questions (the fund or scheme must be the subject, in the same clause)
+    r"|\b(?:\w*fonds|\w*regeling|\w*loket|subsidie\w*|oproep|fund|scheme)\b[^.\n,;:?!]{0,60}?"
+    r"\b(?:staat|staan|is|zijn)\s+altijd\s+open\b|\b(?:fund|scheme)\s+is\s+always\s+open\b"
+    # the perfect with the scheme between the verbs and "voor aanvragen" ("… heeft de
+    # Stimuleringsregeling … opengesteld voor aanvragen", innofunding.nl 2018); not negated
+    r"|\b(?:heeft|hebben)\s+(?:(?!(?:niet|geen|nog)\b)[\w-]+\s+){0,6}?"
+    r"\w*(?:regeling|subsidie|fonds|loket)\w*\b(?:(?!\b(?:niet|geen|nog)\b)[^.\n?]){0,80}?"
+    r"\bopengesteld\s+voor\s+(?:aanvragen|aanvragers|indiening)\b"
     # an agency taking applications now, said in the progressive: "Enterprise Ireland is now
     # seeking applications", "the fund is currently accepting proposals" (not "no longer")
     r"|\b(?:is|are)\s+(?:now\s+|currently\s+)?(?:seeking|inviting|accepting|welcoming)\s+"
