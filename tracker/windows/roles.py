@@ -416,7 +416,12 @@ _NEGATIVE_RE = first_letter_guard(
         # (the spending rule alone, when "periode" stands too far back from the date)
         r"|\b(?:subsidie)?(?:gelden|geld|middelen)\s+(?:kunnen|kan|mogen|mag|moeten|moet)\s+"
         r"(?:worden\s+)?(?:besteed|uitgegeven)\b"
-        r"|\b(?:transitie|uitvoerings|implementatie|realisatie|project|bestedings)fase\b",
+        r"|\b(?:transitie|uitvoerings|implementatie|realisatie|project|bestedings)fase\b"
+        # who may apply, with the day they must qualify on ("The 2019 Veni round is open to
+        # researchers who meet this criterion on 1 January 2019", "staat open voor aanvragers
+        # die vóór 1 maart zijn gepromoveerd"): eligibility, not the opening (guide 8)
+        r"|\bopen\s+(?:to|for|voor)\s+(?:all\s+|alle\s+)?(?:[\w-]+\s+){0,2}?(?:researchers"
+        r"|applicants|candidates|onderzoekers|aanvragers|kandidaten)\s+(?:who|that|die)\b",
         _I,
     ),
     "abcdefghijklmnopqrstuvwz",
@@ -442,7 +447,8 @@ NEGATIVE_WORDS = (
     "kosten", "lasten", "uitgaven", "cost", "betaald", "uitgekeerd", "overgemaakt",
     "indieningsdatum", "sluitingsdatum", "deadlines", "afstudeer", "promotie", "graduat",
     "diploma", "phd", "doctora", "afgestudeerd", "gepromoveerd", "begin", "waarin", "besteding",
-    "fase", "besteed", "uitgegeven", "versie", "version",
+    "fase", "besteed", "uitgegeven", "versie", "version", "researchers", "applicants",
+    "candidates", "onderzoekers", "aanvragers", "kandidaten",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
