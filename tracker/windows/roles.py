@@ -1578,6 +1578,26 @@ def _decision_notice(low_context: str, context: str) -> bool:
     return bool(_DECISION_NOTICE_RE.search(context))
 
 
+# An event the funded activities take place in, its days in brackets after it ("activiteiten
+# tijdens de Sportwike eind september (16 tot en met 25 september)", "during the European Week of
+# Sport (23-30 September)"): an event period, not a window (guide 8). Read from the clause start,
+# since a vague date ("eind september") may stand between; not "tijdens de aanvraagperiode (1 t/m
+# 30 september)".
+_EVENT_BRACKET_LEAD_RE = re.compile(
+    r"\b(?:tijdens|during)\s+(?:de|het|the)\s+(?:(?!aanvra|indien|openstel|tijdvak|ronde|round"
+    r"|call|applica|submission|oproep|period|termijn)[^.;\n()]){1,60}\(\s*"
+    r"(?:\d{1,2}\s*(?:tot\s+en\s+met|t/m|tot|to|until|-|–|—)\s*)?$",
+    _I,
+)
+
+
+def _event_bracket(text: str, cs: int, m: Mention) -> bool:
+    """Say whether m is a day in brackets after an event named with "tijdens"/"during"."""
+    if "(" not in text[max(cs, m.start - 20) : m.start]:
+        return False
+    return bool(_EVENT_BRACKET_LEAD_RE.search(text, max(cs, m.start - 120), m.start))
+
+
 # A closing label and a colon right before the date ("UITERSTE INDIENINGSDATUM: 27 september"):
 # the label, not a decree date earlier in the same unbroken run of text, says what it is.
 _COLON_CLOSE_LABEL_RE = re.compile(
@@ -1936,7 +1956,7 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and _NEGATIVE_RE.search(heading_text)
             and not _SUBMISSION_HEAD_RE.search(heading_text)
         )
-        r.negative = own_negative or head_negative
+        r.negative = own_negative or head_negative or _event_bracket(text, cs, m)
         if r.negative and _RELATIVE_START_LEAD_RE.search(text, max(cs, m.start - 160), m.start):
             r.negative = False  # the decoy word names the relative opening, not this closing
         if r.negative and _window_stop(text, cs, m):
