@@ -421,7 +421,13 @@ _NEGATIVE_RE = first_letter_guard(
         # researchers who meet this criterion on 1 January 2019", "staat open voor aanvragers
         # die vóór 1 maart zijn gepromoveerd"): eligibility, not the opening (guide 8)
         r"|\bopen\s+(?:to|for|voor)\s+(?:all\s+|alle\s+)?(?:[\w-]+\s+){0,2}?(?:researchers"
-        r"|applicants|candidates|onderzoekers|aanvragers|kandidaten)\s+(?:who|that|die)\b",
+        r"|applicants|candidates|onderzoekers|aanvragers|kandidaten)\s+(?:who|that|die)\b"
+        # the week in which submitted applications are assessed ("Ronde 1: in de week van 8
+        # februari 2022" under a step "De sportraad beoordeelt ingediende aanvragen")
+        r"|\bin\s+de\s+week\s+van\b|\bin\s+the\s+week\s+of\b"
+        # the day the funded project must be realised or started by, the noun after the date
+        # ("Uiterlijk 31 december 2022 project gerealiseerd/gestart"): a project deadline (guide 8)
+        r"|\bproject(?:en)?\s+(?:(?:is|zijn)\s+)?(?:gerealiseerd|gestart|uitgevoerd|gereed)\b",
         _I,
     ),
     "abcdefghijklmnopqrstuvwz",
@@ -448,7 +454,7 @@ NEGATIVE_WORDS = (
     "indieningsdatum", "sluitingsdatum", "deadlines", "afstudeer", "promotie", "graduat",
     "diploma", "phd", "doctora", "afgestudeerd", "gepromoveerd", "begin", "waarin", "besteding",
     "fase", "besteed", "uitgegeven", "versie", "version", "researchers", "applicants",
-    "candidates", "onderzoekers", "aanvragers", "kandidaten",
+    "candidates", "onderzoekers", "aanvragers", "kandidaten", "week",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
