@@ -263,6 +263,22 @@ _EXTENDED_RE = re.compile(r"\b(?:verlengd|extended|prolonged)\b", _I)
 _NEW_RE = re.compile(r"^\s*(?:naar|in|tot\s+en\s+met|tot|to|until)\s*$", _I)
 # A whole old range moved: "gewijzigd van 15 december t/m 31 januari naar 15 februari t/m
 # 31 maart". The end of the old range, followed by "naar", is superseded as well (guide 6.4).
+# A deadline told as it was and as it will be: "The deadline for submitting … proposals was 15
+# May 2020 and will be 14 August 2020 at noon", "was 1 December 2020 and will be postponed to 15
+# May 2021", "De deadline was 15 mei en wordt 14 augustus": the first date is superseded (guide
+# 6.4). A past deadline alone ("The deadline was 15 May 2020.") still closes the window.
+_WAS_LEAD_RE = re.compile(
+    r"\b(?:deadline|closing\s+date|sluitingsdatum|einddatum|uiterste\s+\w*datum"
+    r"|indieningsdatum|indiendatum)\b[^.;\n]{0,80}?\b(?:was|had\s+been|lag\s+op)\s*$",
+    _I,
+)
+_WAS_NEW_GAP_RE = re.compile(
+    r"^\s*,?\s*(?:and|but|en|maar)\s+(?:now\s+|nu\s+)?(?:(?:(?:will|shall)\s+(?:now\s+)?be"
+    r"|has\s+been|is(?:\s+now)?|wordt(?:\s+nu)?|is\s+nu)"
+    r"(?:\s+(?:postponed|moved|extended|changed|delayed|verschoven|verplaatst|verlengd|gewijzigd"
+    r"|uitgesteld|vervroegd)\s+(?:to|naar))?|becomes|wordt)\s*$",
+    _I,
+)
 _OLD_RANGE_END_RE = re.compile(r"^\s*(?:t/m|tot\s+en\s+met|tot|-|–|—|until|through)\s*$", _I)
 _TO_NEW_RE = re.compile(r"^\s*(?:naar|to)\s*$", _I)
 _OPENING_WORDS_RE = re.compile(r"opening|opent|openstelling|startdatum|\bstart", _I)
@@ -994,7 +1010,11 @@ _PLANNED_FOR_LEAD_RE = re.compile(
 def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
             gap_after: str | None, prev: Role | None, clause: str) -> None:  # fmt: skip
     """Set the role of one mention from the words around it (most specific cue first)."""
-    if _SUPERSEDE_RE.search(lead[-60:]):
+    if _SUPERSEDE_RE.search(lead[-60:]) or (
+        gap_after is not None
+        and _WAS_NEW_GAP_RE.match(gap_after)
+        and _WAS_LEAD_RE.search(lead[-120:])
+    ):
         r.role = OLD
         return
     if prev is not None and gap_before is not None:
@@ -1006,7 +1026,7 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         ):
             r.role = OLD
             return
-        if prev.role == OLD and _NEW_RE.match(gap_before):
+        if prev.role == OLD and (_NEW_RE.match(gap_before) or _WAS_NEW_GAP_RE.match(gap_before)):
             # an extension lengthens a window, so its new date is the deadline even when a
             # name in the clause holds "start" ("The Starting Grant call will be extended from")
             opening = (
