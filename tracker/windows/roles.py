@@ -944,9 +944,12 @@ _LATE_RULE_TAIL_RE = re.compile(
 
 # The submitting itself was stopped, not the regulation ("De regeling is per 1-1-2024
 # beëindigd" stays a decoy): "De indieningsperiode is per 21 oktober beëindigd".
+# (applying itself as the subject: "Aanvragen BOSA-subsidie in 2024 wordt per 1 augustus
+# stopgezet", "Het aanvraagportaal wordt per 1 augustus gesloten")
 _WINDOW_STOP_RE = re.compile(
     r"\b(?:indieningsperiode|aanvraagperiode|aanvraagtermijn|indieningstermijn|loket|tijdvak"
-    r"|openstelling)(?:\s+[\w-]+){0,4}?\s+(?:is|werd|wordt)\s+(?:per|met\s+ingang\s+van)\s*$",
+    r"|openstelling|aanvragen|aanvraagportaal|aanvraagloket|portaal)(?:\s+[\w-]+){0,4}?\s+"
+    r"(?:is|werd|wordt)\s+(?:per|met\s+ingang\s+van)\s*$",
     _I,
 )
 
