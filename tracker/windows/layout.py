@@ -636,7 +636,9 @@ def _heading_list(
             name = _name(text, (s, e), [spans[j] for j in here]).strip(" .|")
             first_name = name if first_name is None else first_name
             if not spans[i].cued and i not in out:
-                out[i] = CLOSE if name == first_name else OTHER
+                # rows that differ only in their round ("Ronde 1: …", "Ronde 2: …") are one
+                # scheme's rounds (guide 6), like cued rows below
+                out[i] = CLOSE if not _other_name(name, first_name) else OTHER
             elif (
                 i not in out
                 and not text[s : spans[i].start].rstrip().endswith(":")  # a "Label: date" field

@@ -269,6 +269,22 @@ _EXTENDED_RE = re.compile(r"\b(?:verlengd|extended|prolonged)\b", _I)
 _NEW_RE = re.compile(r"^\s*(?:naar|in|tot\s+en\s+met|tot|to|until)\s*$", _I)
 # A whole old range moved: "gewijzigd van 15 december t/m 31 januari naar 15 februari t/m
 # 31 maart". The end of the old range, followed by "naar", is superseded as well (guide 6.4).
+# A deadline told as it was and as it will be: "The deadline for submitting … proposals was 15
+# May 2020 and will be 14 August 2020 at noon", "was 1 December 2020 and will be postponed to 15
+# May 2021", "De deadline was 15 mei en wordt 14 augustus": the first date is superseded (guide
+# 6.4). A past deadline alone ("The deadline was 15 May 2020.") still closes the window.
+_WAS_LEAD_RE = re.compile(
+    r"\b(?:deadline|closing\s+date|sluitingsdatum|einddatum|uiterste\s+\w*datum"
+    r"|indieningsdatum|indiendatum)\b[^.;\n]{0,80}?\b(?:was|had\s+been|lag\s+op)\s*$",
+    _I,
+)
+_WAS_NEW_GAP_RE = re.compile(
+    r"^\s*,?\s*(?:and|but|en|maar)\s+(?:now\s+|nu\s+)?(?:(?:(?:will|shall)\s+(?:now\s+)?be"
+    r"|has\s+been|is(?:\s+now)?|wordt(?:\s+nu)?|is\s+nu)"
+    r"(?:\s+(?:postponed|moved|extended|changed|delayed|verschoven|verplaatst|verlengd|gewijzigd"
+    r"|uitgesteld|vervroegd)\s+(?:to|naar))?|becomes|wordt)\s*$",
+    _I,
+)
 _OLD_RANGE_END_RE = re.compile(r"^\s*(?:t/m|tot\s+en\s+met|tot|-|–|—|until|through)\s*$", _I)
 _TO_NEW_RE = re.compile(r"^\s*(?:naar|to)\s*$", _I)
 _OPENING_WORDS_RE = re.compile(r"opening|opent|openstelling|startdatum|\bstart", _I)
@@ -446,7 +462,18 @@ _NEGATIVE_RE = first_letter_guard(
         # (the spending rule alone, when "periode" stands too far back from the date)
         r"|\b(?:subsidie)?(?:gelden|geld|middelen)\s+(?:kunnen|kan|mogen|mag|moeten|moet)\s+"
         r"(?:worden\s+)?(?:besteed|uitgegeven)\b"
-        r"|\b(?:transitie|uitvoerings|implementatie|realisatie|project|bestedings)fase\b",
+        r"|\b(?:transitie|uitvoerings|implementatie|realisatie|project|bestedings)fase\b"
+        # who may apply, with the day they must qualify on ("The 2019 Veni round is open to
+        # researchers who meet this criterion on 1 January 2019", "staat open voor aanvragers
+        # die vóór 1 maart zijn gepromoveerd"): eligibility, not the opening (guide 8)
+        r"|\bopen\s+(?:to|for|voor)\s+(?:all\s+|alle\s+)?(?:[\w-]+\s+){0,2}?(?:researchers"
+        r"|applicants|candidates|onderzoekers|aanvragers|kandidaten)\s+(?:who|that|die)\b"
+        # the week in which submitted applications are assessed ("Ronde 1: in de week van 8
+        # februari 2022" under a step "De sportraad beoordeelt ingediende aanvragen")
+        r"|\bin\s+de\s+week\s+van\b|\bin\s+the\s+week\s+of\b"
+        # the day the funded project must be realised or started by, the noun after the date
+        # ("Uiterlijk 31 december 2022 project gerealiseerd/gestart"): a project deadline (guide 8)
+        r"|\bproject(?:en)?\s+(?:(?:is|zijn)\s+)?(?:gerealiseerd|gestart|uitgevoerd|gereed)\b",
         _I,
     ),
     "abcdefghijklmnopqrstuvwz",
@@ -474,7 +501,8 @@ NEGATIVE_WORDS = (
     "diploma", "phd", "doctora", "afgestudeerd", "gepromoveerd", "begin", "waarin", "besteding",
     "fase", "besteed", "uitgegeven", "versie", "version", "closed", "gesloten", "dicht",
     "office", "kantor", "kantoor", "helpdesk", "servicedesk", "klant", "receptie", "balie",
-    "secretariaat", "phone", "telefoon", "call",
+    "secretariaat", "phone", "telefoon", "call", "researchers", "applicants", "candidates",
+    "onderzoekers", "aanvragers", "kandidaten", "week",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
@@ -951,9 +979,12 @@ _LATE_RULE_TAIL_RE = re.compile(
 
 # The submitting itself was stopped, not the regulation ("De regeling is per 1-1-2024
 # beëindigd" stays a decoy): "De indieningsperiode is per 21 oktober beëindigd".
+# (applying itself as the subject: "Aanvragen BOSA-subsidie in 2024 wordt per 1 augustus
+# stopgezet", "Het aanvraagportaal wordt per 1 augustus gesloten")
 _WINDOW_STOP_RE = re.compile(
     r"\b(?:indieningsperiode|aanvraagperiode|aanvraagtermijn|indieningstermijn|loket|tijdvak"
-    r"|openstelling)(?:\s+[\w-]+){0,4}?\s+(?:is|werd|wordt)\s+(?:per|met\s+ingang\s+van)\s*$",
+    r"|openstelling|aanvragen|aanvraagportaal|aanvraagloket|portaal)(?:\s+[\w-]+){0,4}?\s+"
+    r"(?:is|werd|wordt)\s+(?:per|met\s+ingang\s+van)\s*$",
     _I,
 )
 
@@ -1017,7 +1048,11 @@ _PLANNED_FOR_LEAD_RE = re.compile(
 def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
             gap_after: str | None, prev: Role | None, clause: str) -> None:  # fmt: skip
     """Set the role of one mention from the words around it (most specific cue first)."""
-    if _SUPERSEDE_RE.search(lead[-60:]):
+    if _SUPERSEDE_RE.search(lead[-60:]) or (
+        gap_after is not None
+        and _WAS_NEW_GAP_RE.match(gap_after)
+        and _WAS_LEAD_RE.search(lead[-120:])
+    ):
         r.role = OLD
         return
     if prev is not None and gap_before is not None:
@@ -1029,7 +1064,7 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         ):
             r.role = OLD
             return
-        if prev.role == OLD and _NEW_RE.match(gap_before):
+        if prev.role == OLD and (_NEW_RE.match(gap_before) or _WAS_NEW_GAP_RE.match(gap_before)):
             # an extension lengthens a window, so its new date is the deadline even when a
             # name in the clause holds "start" ("The Starting Grant call will be extended from")
             opening = (
@@ -1607,6 +1642,26 @@ def _decision_notice(low_context: str, context: str) -> bool:
     return bool(_DECISION_NOTICE_RE.search(context))
 
 
+# An event the funded activities take place in, its days in brackets after it ("activiteiten
+# tijdens de Sportwike eind september (16 tot en met 25 september)", "during the European Week of
+# Sport (23-30 September)"): an event period, not a window (guide 8). Read from the clause start,
+# since a vague date ("eind september") may stand between; not "tijdens de aanvraagperiode (1 t/m
+# 30 september)".
+_EVENT_BRACKET_LEAD_RE = re.compile(
+    r"\b(?:tijdens|during)\s+(?:de|het|the)\s+(?:(?!aanvra|indien|openstel|tijdvak|ronde|round"
+    r"|call|applica|submission|oproep|period|termijn)[^.;\n()]){1,60}\(\s*"
+    r"(?:\d{1,2}\s*(?:tot\s+en\s+met|t/m|tot|to|until|-|–|—)\s*)?$",
+    _I,
+)
+
+
+def _event_bracket(text: str, cs: int, m: Mention) -> bool:
+    """Say whether m is a day in brackets after an event named with "tijdens"/"during"."""
+    if "(" not in text[max(cs, m.start - 20) : m.start]:
+        return False
+    return bool(_EVENT_BRACKET_LEAD_RE.search(text, max(cs, m.start - 120), m.start))
+
+
 # A closing label and a colon right before the date ("UITERSTE INDIENINGSDATUM: 27 september"):
 # the label, not a decree date earlier in the same unbroken run of text, says what it is.
 _COLON_CLOSE_LABEL_RE = re.compile(
@@ -1965,7 +2020,7 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and _NEGATIVE_RE.search(heading_text)
             and not _SUBMISSION_HEAD_RE.search(heading_text)
         )
-        r.negative = own_negative or head_negative
+        r.negative = own_negative or head_negative or _event_bracket(text, cs, m)
         if r.negative and _RELATIVE_START_LEAD_RE.search(text, max(cs, m.start - 160), m.start):
             r.negative = False  # the decoy word names the relative opening, not this closing
         if r.negative and _window_stop(text, cs, m):
