@@ -13,6 +13,7 @@ rather than on some later day; ``.ci/run`` does that after the normal run.
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -171,13 +172,18 @@ def store_failing_for(source_id: str, tried: Path) -> Callable[..., Any]:
 
 @contextmanager
 def recorded_statements(
-    engine: Engine, keep: Callable[[str], bool] = lambda _statement: True
+    engine: Engine,
+    keep: Callable[[str], bool] = lambda _statement: True,
+    *,
+    this_thread: bool = False,
 ) -> Iterator[list[str]]:
-    """The SQL statements (those ``keep`` accepts) the engine runs meanwhile."""
+    """The SQL statements (those ``keep`` accepts) the engine runs meanwhile; with
+    ``this_thread`` only the caller's, not those of background work it started."""
     seen: list[str] = []
+    caller = threading.get_ident()
 
     def record(_c: object, _cur: object, statement: str, *_a: object) -> None:
-        if keep(statement):
+        if keep(statement) and (not this_thread or threading.get_ident() == caller):
             seen.append(statement)
 
     sa.event.listen(engine, "before_cursor_execute", record)
