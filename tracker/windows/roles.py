@@ -864,7 +864,7 @@ def _per_stop(cue: str, lead: str, clause: str, r: Role) -> bool:
     tail = r.m.end - r.clause[0]
     return bool(
         _STOP_PER_LEAD_RE.search(lead[-60:])
-        or (_WINDOW_STOP_RE.search(lead[-80:]) and _PER_STOP_TAIL_RE.match(clause, tail))
+        or (_WINDOW_STOP_RE.search(lead[-180:]) and _PER_STOP_TAIL_RE.match(clause, tail))
         or (_PLAFOND_PER_LEAD_RE.search(lead[-80:]) and _REACHED_TAIL_RE.match(clause, tail))
     )
 
@@ -916,16 +916,20 @@ _LATE_RULE_TAIL_RE = re.compile(
 
 # The submitting itself was stopped, not the regulation ("De regeling is per 1-1-2024
 # beëindigd" stays a decoy): "De indieningsperiode is per 21 oktober beëindigd".
+# The scheme may be named between with "voor"/"van" ("De indieningstermijn voor de
+# Uitvoeringsregeling subsidie MKB innovatiestimulering topsectoren Noord-Holland 2019 is per
+# 10 september 2019 gesloten", noord-holland.nl).
 _WINDOW_STOP_RE = re.compile(
     r"\b(?:indieningsperiode|aanvraagperiode|aanvraagtermijn|indieningstermijn|loket|tijdvak"
-    r"|openstelling)(?:\s+[\w-]+){0,4}?\s+(?:is|werd|wordt)\s+(?:per|met\s+ingang\s+van)\s*$",
+    r"|openstelling)(?:\s+[\w-]+){0,4}?(?:\s+(?:voor|van)\s+[^.;:\n]{1,100}?)?"
+    r"\s+(?:is|werd|wordt)\s+(?:per|met\s+ingang\s+van)\s*$",
     _I,
 )
 
 
 def _window_stop(text: str, cs: int, m: Mention) -> bool:
     """Say whether a date is the day the submission period itself was stopped."""
-    if not _WINDOW_STOP_RE.search(text, max(cs, m.start - 80), m.start):
+    if not _WINDOW_STOP_RE.search(text, max(cs, m.start - 180), m.start):
         return False
     end = text.find("\n", m.end)
     return bool(_PER_STOP_TAIL_RE.match(text, m.end, len(text) if end < 0 else end))
