@@ -341,7 +341,9 @@ _NEGATIVE_RE = first_letter_guard(
         # a ceiling period ("het subsidieplafond voor de periode van 2 september 2019 t/m …")
         # or tijdvak ("Het subsidieplafond voor het tijdvak van 1 januari tot en met 31 december
         # 2026 bedraagt …"; an "aanvraagtijdvak" is the window itself)
-        r"|plafond\s+(?:\w+\s+){0,2}?voor\s+(?:de\s+periode|het\s+tijdvak)\b"
+        # (also with the verb first: "Het subsidieplafond voor deze regeling bedraagt voor de
+        # periode tot en met 31 december 2020 …", voucherregelingflevoland.nl)
+        r"|plafond\s+(?:\w+\s+){0,4}?voor\s+(?:de\s+periode|het\s+tijdvak)\b"
         # the date of a decree, act or meeting: "van" is "of", not "from" ("het
         # Cultureelerfgoeddecreet van 24 februari 2017", "in hun vergadering van 22 februari")
         r"|decreet\s+van\b|\bwet\s+van\b|vergadering\s+van\b|zitting\s+van\b"
