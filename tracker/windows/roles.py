@@ -654,7 +654,8 @@ _CALL_PUBLISHED_RE = re.compile(
 )
 # Early closure: the budget ran out on that day ("dinsdag rond 20.30 uur geen budget meer").
 _RAN_OUT_RE = re.compile(
-    r"(?:subsidie)?plafond\s+(?:is\s+|was\s+|werd\s+)?(?:al\s+)?bereikt|budget\b[^.\n]{0,30}\bop\b"
+    # ("op" lower case and no hyphen after it: "budget van EFRO OP-Oost" names the programme)
+    r"(?:subsidie)?plafond\s+(?:is\s+|was\s+|werd\s+)?(?:al\s+)?bereikt|budget\b[^.\n]{0,30}\b(?-i:op)\b(?![-–])"
     # ("Nieuwe STAP-budget op maandag 18 september van start": "op" the preposition of a day)
     r"(?!\s+(?:(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\s+)?\d{1,2}\s+[a-z])"
     # the day inside the verb phrase: "Het subsidieplafond werd op 4 maart om 10.15 uur bereikt"
