@@ -499,6 +499,15 @@ _MONEY_RAISE_LEAD_RE = re.compile(
     _I,
 )
 _AVAILABLE_TAIL_RE = re.compile(r"[\s,]*(?:\w+\s+){0,2}?beschikbaar\b", _I)
+# A scheme available from a day ("Het betreft de budgetten voor drie regelingen, die sinds 21
+# maart 2018 beschikbaar zijn", consultant news on OP Oost; "De voucherregeling is vanaf 1 april
+# beschikbaar"): the scheme takes applications from then (guide 3, "sinds X"/"vanaf X"), though
+# no applying word is written.
+_SCHEME_AVAILABLE_LEAD_RE = re.compile(
+    r"\b(?:\w*regeling(?:en)?|\w*voucher(?:s|regeling)?|subsidies?)\b[^.;:\n]{0,60}?"
+    r"\b(?:(?:is|zijn|wordt|worden)\s+)?(?:sinds|vanaf|per|met\s+ingang\s+van)\s*$",
+    _I,
+)
 # The year or period a grant is for, said as its own span: "Een werkingsjaar loopt van 1
 # september t/m 31 augustus", "Het werkjaar waarop wordt beoordeeld, loopt van 1 juli 2020 tot
 # …", "een kalenderjaarsubsidie (1 januari t/m 31 december)", "the activity period runs from
@@ -1975,6 +1984,13 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.positive = ctx == cs and bool(_POSITIVE_RE.search(heading_text))
         if not r.positive and ci > 0 and _pronoun_for_applying(text, spans[ci - 1], cs):
             r.positive = True
+        if (
+            not r.positive
+            and not r.negative
+            and _SCHEME_AVAILABLE_LEAD_RE.search(text, max(cs, m.start - 90), m.start)
+            and _AVAILABLE_TAIL_RE.match(text, m.end, ce)
+        ):
+            r.positive = True  # "regelingen, die sinds 21 maart 2018 beschikbaar zijn"
         if not r.positive and not r.negative:
             tail = text[m.end : m.end + 400].lower()
             if "datum" in tail or " date" in tail:
