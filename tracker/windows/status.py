@@ -268,7 +268,11 @@ _ANNOUNCED_RE = re.compile(
     # subsidieopenstellingen voorzien"); the noun right before "voorzien" keeps out "voorzien
     # van een handtekening"
     r"|\b(?:wordt|worden|is|zijn)\b[^.\n]{0,60}?\b[\w-]*(?:openstelling(?:en)?|oproep(?:en)?"
-    r"|rondes?)\s+voorzien\b",
+    r"|rondes?)\s+voorzien\b"
+    # applying possible from next year, no day ("starting next year, you'll be able to apply for
+    # the MIT Feasibility Projects subsidy", a consultant's page), not negated, not asked
+    r"|\b(?:starting|from|as\s+of|beginning)\s+next\s+year\b(?:(?!\b(?:not|no|never)\b)[^.\n?])"
+    r"{0,40}?\b(?:will|['’]ll)\s+be\s+able\s+to\s+(?:apply|submit)\b(?![^.\n]*\?)",
     _I,
 )
 # Future deadlines or rounds without a day ("er zal zowel een aanvraagdeadline zijn in het
