@@ -617,7 +617,14 @@ _OPEN_RE = re.compile(
     r"(?:\w+\s+){0,2}?(?:applications|proposals|submissions)\b"
     # "The … Call for proposals 2024 is open to receive … proposals"
     r"|\b(?:is|are)\s+(?:now\s+)?open\s+(?:to\s+(?:receive|accept)|for\s+(?:proposals|applications))\b"
-    r"|(?:is|zijn)\s+(?:nu\s+)?(?:opengesteld|geopend)\b(?!\s+(?:op\s+)?(?:maandag|van\s+\d))|(?:has|have)\s+(?:been\s+)?launched"
+    r"|(?:is|zijn)\s+(?:nu\s+)?(?:opengesteld|geopend)\b(?!\s+(?:op\s+)?(?:maandag|van\s+\d))"
+    # an adverb between, said of a scheme ("De Voucherregeling … is eindelijk geopend voor het
+    # indienen van aanvragen", a business club's news item; not an office that "is inmiddels
+    # geopend"), no day named after it
+    r"|\b(?:\w*regeling|loket|oproep|\w*ronde|tijdvak|\w*voucher\w*|subsidie\w*)\b[^.\n?]{0,80}?"
+    r"\b(?:is|zijn)\s+(?:eindelijk|inmiddels|zojuist|officieel)\s+(?:opengesteld|geopend)\b"
+    r"(?!\s+(?:op|van|per|vanaf)\s+\d)"
+    r"|(?:has|have)\s+(?:been\s+)?launched"
     # the Dutch perfect of a launch with the call between the verbs ("De Europese Commissie
     # heeft een oproep voor … het LIFE-programma 2020 gelanceerd", "LIFE heeft zopas haar eerste
     # reeks oproepen geopend"), not negated ("heeft nog geen oproep gelanceerd")
