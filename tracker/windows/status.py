@@ -693,7 +693,12 @@ _OPEN_RE = re.compile(
     r"{0,120}?\b(?:aan\s+te\s+vragen|in\s+te\s+dienen)\b(?![^.\n]*\?)"
     # open again now ("kunnen nu weer een subsidie … aanvragen")
     r"|\b(?:kan|kunt|kunnen)\s+(?:\w+\s+){0,3}?nu\s+(?:weer|opnieuw)\b(?:[^.\n]|\.(?=\d)){0,80}?"
-    r"\b(?:aanvragen|indienen|aangevraagd|ingediend|aanmelden)\b",
+    r"\b(?:aanvragen|indienen|aangevraagd|ingediend|aanmelden)\b"
+    # the infinitive as subject, still possible ("Indienen kan nog, maar houd er rekening mee
+    # dat …", a regional news item on a voucher's first day): "nog" ends the clause, so not
+    # "nog niet" nor a way of applying ("Indienen kan nog steeds op papier"); not asked
+    r"|\b(?:aanvragen|indienen|aanmelden)\s+kan\s+(?:nu\s+|dus\s+)?nog(?=\s*(?:[,;!]|\.(?!\d)|$))"
+    r"(?![^.\n]*\?)",
     _I | re.MULTILINE,
 )
 # Open the whole year: "this can be done all year long", "kan het hele jaar worden ingediend".
