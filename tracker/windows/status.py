@@ -912,6 +912,10 @@ def stop_positions(text: str) -> list[int]:
                 and not _TRAILING_CONDITION_RE.match(text, mt.end())
                 and not _NEGATED_STOP_RE.search(text, max(0, mt.start() - 20), mt.end())
                 and not _after_bound(text, mt.start())
+                # an earlier round's ("last year's budget was heavily oversubscribed")
+                and not _EARLIER_ROUND_RE.search(
+                    text, _sentence_bounds(text, mt.start(), mt.end())[0], mt.end()
+                )
             ):
                 found.add(mt.start())
     return sorted(pos for pos in found if not _hedged(text, pos))
