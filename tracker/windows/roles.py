@@ -160,6 +160,20 @@ _SPLIT_START_LEAD_RE = re.compile(
     _I,
 )
 _SPLIT_START_TAIL_RE = re.compile(r"^[^.;:\n]{0,30}?\bvan\s+start\b", _I)
+# ... also without "op" before a fuzzy day, the verb before the date or last ("De nieuwe ronde
+# gaat medio november van start", "hoewel de nieuwe ronde waarschijnlijk pas medio november van
+# start gaat", consultant news on REACT-EU Oost 2021)
+_SPLIT_START_BARE_LEAD_RE = re.compile(
+    r"\b(?:\w*regeling|subsidie\w*|loket|\w*ronde|tijdvak|openstelling|aanvraagperiode|oproep)\b"
+    r"[^.;:\n]{0,60}?\b(?:gaat|gaan|ging|gingen)\s+(?:\w+\s+){0,2}?$",
+    _I,
+)
+_SPLIT_START_FINAL_LEAD_RE = re.compile(
+    r"\b(?:\w*regeling|subsidie\w*|loket|\w*ronde|tijdvak|openstelling|aanvraagperiode|oproep)\b"
+    r"[^.;:\n]{0,60}?$",
+    _I,
+)
+_SPLIT_START_FINAL_TAIL_RE = re.compile(r"^\s*van\s+start\s+(?:gaat|gaan|ging|gingen)\b", _I)
 # The same with "openstellen": "De provincie stelt op 15 november aanstaande de regeling opnieuw
 # open"; "open" must end the clause, so "stelt op 1 mei het plafond vast voor de open regeling"
 # opens nothing.
@@ -1164,6 +1178,10 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         )
         or _SPLIT_STELT_LEAD_RE.search(lead)
         and _SPLIT_STELT_TAIL_RE.match(after)
+        or _SPLIT_START_TAIL_RE.match(after)
+        and _SPLIT_START_BARE_LEAD_RE.search(lead)
+        or _SPLIT_START_FINAL_TAIL_RE.match(after)
+        and _SPLIT_START_FINAL_LEAD_RE.search(lead)
         or r.m.precision == "day"
         and (
             _OPENED_TAIL_RE.match(after)
