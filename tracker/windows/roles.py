@@ -616,7 +616,11 @@ _OPENED_TAIL_RE = re.compile(
 # later in the date's clause applying becomes possible from that day (not "niet mogelijk").
 _POSSIBLE_TAIL_RE = re.compile(
     r"^[\s,]*[^.;:\n]{0,120}?\b(?:is|wordt)\s+het\s+(?:(?:ook|weer|dan)\s+)?mogelijk\s+(?:om\s+)?"
-    r"(?:[\w-]+\s+){0,4}?(?:in\s+te\s+dienen|aan\s+te\s+vragen)\b",
+    r"(?:[\w-]+\s+){0,4}?(?:in\s+te\s+dienen|aan\s+te\s+vragen)\b"
+    # the same with a modal in the coordinated clause: "Op 1 maart 2021 komt het formulier om
+    # 12.00 uur online en kunnen de vouchers aangevraagd worden" (a voucher programme's page)
+    r"|^[\s,]*(?:[^.;:\n]|(?<=\d)[.:](?=\d)){0,100}?\ben\s+(?:kan|kunnen|kunt)\s+"
+    r"(?:(?!niet\b|geen\b)[\w-]+\s+){0,4}?(?:worden\s+)?(?:aangevraagd|ingediend)\b",
     _I,
 )
 # "Op 3 juni om 09:00 uur start de nieuwe ronde van de regeling": the start of an application
