@@ -618,12 +618,6 @@ _OPEN_RE = re.compile(
     # "The … Call for proposals 2024 is open to receive … proposals"
     r"|\b(?:is|are)\s+(?:now\s+)?open\s+(?:to\s+(?:receive|accept)|for\s+(?:proposals|applications))\b"
     r"|(?:is|zijn)\s+(?:nu\s+)?(?:opengesteld|geopend)\b(?!\s+(?:op\s+)?(?:maandag|van\s+\d))"
-    # an adverb between, said of a scheme ("De Voucherregeling … is eindelijk geopend voor het
-    # indienen van aanvragen", a business club's news item; not an office that "is inmiddels
-    # geopend"), no day named after it
-    r"|\b(?:\w*regeling|loket|oproep|\w*ronde|tijdvak|\w*voucher\w*|subsidie\w*)\b[^.\n?]{0,80}?"
-    r"\b(?:is|zijn)\s+(?:eindelijk|inmiddels|zojuist|officieel)\s+(?:opengesteld|geopend)\b"
-    r"(?!\s+(?:op|van|per|vanaf)\s+\d)"
     r"|(?:has|have)\s+(?:been\s+)?launched"
     # the Dutch perfect of a launch with the call between the verbs ("De Europese Commissie
     # heeft een oproep voor … het LIFE-programma 2020 gelanceerd", "LIFE heeft zopas haar eerste
@@ -1414,6 +1408,31 @@ _STILL_POSSIBLE_RE = re.compile(
 )
 
 
+# Opened, an adverb between, said of a scheme ("De Voucherregeling … is eindelijk geopend voor
+# het indienen van aanvragen", a business club's news item; not an office that "is inmiddels
+# geopend"), no day named after it. Looked up apart from _OPEN_RE: the subject before the verb
+# is checked only where the rare verb phrase stands (throughput).
+_ADVERB_OPENED_RE = re.compile(
+    r"\b(?:is|zijn)\s+(?:eindelijk|inmiddels|zojuist|officieel)\s+(?:opengesteld|geopend)\b"
+    r"(?!\s+(?:op|van|per|vanaf)\s+\d)",
+    _I,
+)
+_SCHEME_SUBJECT_RE = re.compile(
+    r"\b(?:\w*regeling|loket|oproep|\w*ronde|tijdvak|\w*voucher\w*|subsidie\w*)\b[^.\n?]{0,80}$", _I
+)
+
+
+def _adverb_opened(text: str) -> bool:
+    """Say whether a scheme "is eindelijk/inmiddels geopend" (no day named)."""
+    lower = text.lower()
+    if "geopend" not in lower and "opengesteld" not in lower:
+        return False
+    return any(
+        _SCHEME_SUBJECT_RE.search(text, max(0, mt.start() - 120), mt.start())
+        for mt in _ADVERB_OPENED_RE.finditer(text)
+    )
+
+
 def words_status(text: str, stopped: bool) -> str:
     """Return the status that status words alone give, "unknown" without any."""
     if all(rx.search(text) for rx in _ALL_STATES_RE):
@@ -1430,7 +1449,12 @@ def words_status(text: str, stopped: bool) -> str:
         return "closed"
     if _UPCOMING_RE.search(text):
         return "upcoming"
-    if _OPEN_RE.search(text) or _CLOSING_SOON_RE.search(text) or _headline_opened(text):
+    if (
+        _OPEN_RE.search(text)
+        or _CLOSING_SOON_RE.search(text)
+        or _headline_opened(text)
+        or _adverb_opened(text)
+    ):
         return "open"
     if says(_NO_LATER_RE, text) or says(_LAST_CALL_RE, text):
         return "closed"
