@@ -907,9 +907,7 @@ def stop_positions(text: str) -> list[int]:
                 and not _NEGATED_STOP_RE.search(text, max(0, mt.start() - 20), mt.end())
                 and not _after_bound(text, mt.start())
                 # an earlier round's ("last year's budget was heavily oversubscribed")
-                and not _EARLIER_ROUND_RE.search(
-                    text, _sentence_bounds(text, mt.start(), mt.end())[0], mt.end()
-                )
+                and not _earlier_round_stop(text, mt.start(), mt.end())
             ):
                 found.add(mt.start())
     return sorted(pos for pos in found if not _hedged(text, pos))
@@ -1061,6 +1059,27 @@ def _early_closures(text: str, lower: str) -> list[int]:
             text, _sentence_bounds(text, mt.start(), mt.end())[0], mt.end()
         )
     ]
+
+
+# ... unless compared with this round ("Unlike last year, this year's budget is already
+# oversubscribed", "Net als vorig jaar is het plafond bereikt"): then the stop is now.
+_COMPARED_RE = re.compile(
+    r"\b(?:like|as\s+in|unlike|net\s+als|zoals|evenals|anders\s+dan|in\s+tegenstelling\s+tot"
+    r"|ook)\s+(?:\w+\s+)?$",
+    _I,
+)
+_THIS_ROUND_RE = re.compile(
+    r"\b(?:dit\s+jaar|deze\s+(?:ronde|keer)|this\s+(?:year|round|time)|nu\s+al|already)\b", _I
+)
+
+
+def _earlier_round_stop(text: str, start: int, end: int) -> bool:
+    """Say whether a stop phrase is told of an earlier round, not compared with this one."""
+    left, right = _sentence_bounds(text, start, end)
+    earlier = _EARLIER_ROUND_RE.search(text, left, end)
+    if earlier is None or _THIS_ROUND_RE.search(text, left, right):
+        return False
+    return not _COMPARED_RE.search(text, max(left, earlier.start() - 30), earlier.start())
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
