@@ -516,10 +516,17 @@ _AVAILABLE_TAIL_RE = re.compile(r"[\s,]*(?:\w+\s+){0,2}?beschikbaar\b", _I)
 # A scheme available from a day ("Het betreft de budgetten voor drie regelingen, die sinds 21
 # maart 2018 beschikbaar zijn", consultant news on OP Oost; "De voucherregeling is vanaf 1 april
 # beschikbaar"): the scheme takes applications from then (guide 3, "sinds X"/"vanaf X"), though
-# no applying word is written.
+# no applying word is written. The scheme is the subject: a relative clause right after it, or
+# the clause opening with it ("De brochure over de regeling is vanaf 1 mei beschikbaar" opens
+# nothing).
+_SCHEME = r"(?:\w*regeling(?:en)?|\w*voucher(?:s|regeling)?|subsidies?)"
+_SINCE = r"(?:sinds|vanaf|per|met\s+ingang\s+van)\s*$"
 _SCHEME_AVAILABLE_LEAD_RE = re.compile(
-    r"\b(?:\w*regeling(?:en)?|\w*voucher(?:s|regeling)?|subsidies?)\b[^.;:\n]{0,60}?"
-    r"\b(?:(?:is|zijn|wordt|worden)\s+)?(?:sinds|vanaf|per|met\s+ingang\s+van)\s*$",
+    rf"\b{_SCHEME}(?:\s+(?:voor|van)\s+[^.;:,\n]{{1,40}}?)?\s*,?\s+die\s+{_SINCE}", _I
+)
+_SCHEME_SUBJECT_LEAD_RE = re.compile(
+    rf"^\W*(?:de|het|deze|onze|een)\s+(?:[\w'’-]+\s+){{0,2}}?{_SCHEME}\b[^.;:\n]{{0,60}}?"
+    rf"\s(?:is|zijn|wordt|worden)\s+{_SINCE}",
     _I,
 )
 # The year or period a grant is for, said as its own span: "Een werkingsjaar loopt van 1
@@ -619,8 +626,10 @@ _POSSIBLE_TAIL_RE = re.compile(
     r"(?:[\w-]+\s+){0,4}?(?:in\s+te\s+dienen|aan\s+te\s+vragen)\b"
     # the same with a modal in the coordinated clause: "Op 1 maart 2021 komt het formulier om
     # 12.00 uur online en kunnen de vouchers aangevraagd worden" (a voucher programme's page)
+    # (what is handed in names an application: not "en kunnen vragen worden ingediend")
     r"|^[\s,]*(?:[^.;:\n]|(?<=\d)[.:](?=\d)){0,100}?\ben\s+(?:kan|kunnen|kunt)\s+"
-    r"(?:(?!niet\b|geen\b)[\w-]+\s+){0,4}?(?:worden\s+)?(?:aangevraagd|ingediend)\b",
+    r"(?:(?!niet\b|geen\b)[\w-]+\s+){0,2}?[\w-]*(?:aanvra|voucher|subsidie|voorstel|project)[\w-]*\s+"
+    r"(?:worden\s+)?(?:aangevraagd|ingediend)\b",
     _I,
 )
 # "Op 3 juni om 09:00 uur start de nieuwe ronde van de regeling": the start of an application
@@ -2009,7 +2018,11 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
         if (
             not r.positive
             and not r.negative
-            and _SCHEME_AVAILABLE_LEAD_RE.search(text, max(cs, m.start - 90), m.start)
+            and (
+                _SCHEME_AVAILABLE_LEAD_RE.search(text, max(cs, m.start - 90), m.start)
+                or m.start - cs < 120
+                and _SCHEME_SUBJECT_LEAD_RE.match(text[cs : m.start]) is not None
+            )
             and _AVAILABLE_TAIL_RE.match(text, m.end, ce)
         ):
             r.positive = True  # "regelingen, die sinds 21 maart 2018 beschikbaar zijn"
