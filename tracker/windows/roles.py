@@ -822,6 +822,7 @@ class Role:
     ambiguous: bool = False
     clause: tuple[int, int] = (0, 0)
     context_start: int = 0
+    programme_stop: bool = False  # a programme ended per this day, applying no longer possible
     # Where the window pairing reads it: its start, or just after the opening it is paired
     # with when a table puts openings and closings in rows ("Opening | … \n Deadline | …").
     order: float = -1.0
@@ -902,7 +903,8 @@ def _per_stop(cue: str, lead: str, clause: str, r: Role) -> bool:
         return False
     tail = r.m.end - r.clause[0]
     return bool(
-        _STOP_PER_LEAD_RE.search(lead[-60:])
+        r.programme_stop
+        or _STOP_PER_LEAD_RE.search(lead[-60:])
         or (_WINDOW_STOP_RE.search(lead[-180:]) and _PER_STOP_TAIL_RE.match(clause, tail))
         or (_PLAFOND_PER_LEAD_RE.search(lead[-80:]) and _REACHED_TAIL_RE.match(clause, tail))
     )
@@ -966,12 +968,39 @@ _WINDOW_STOP_RE = re.compile(
 )
 
 
+# A programme or scheme ended per a day, the next sentence saying applying is no longer possible
+# ("Het voucherprogramma is per 1 december beëindigd. Het is dus niet meer mogelijk een
+# digitaliseringsvoucher aan te vragen", a municipal voucher page): the early closure of the
+# window (guide 6.5); without that sentence the end of a scheme stays a decoy (guide 8).
+_PROGRAMME_STOP_RE = re.compile(
+    r"\b(?:\w*programma|\w*regeling)(?:\s+[\w-]+){0,4}?\s+(?:is|werd)\s+(?:per|met\s+ingang\s+van)\s*$",
+    _I,
+)
+_NO_LONGER_APPLY_RE = re.compile(
+    r"[^.\n]{0,40}?[.!]\s+[^.\n]{0,40}?\bniet\s+(?:meer|langer)\s+mogelijk\b[^.\n]{0,80}?"
+    r"\b(?:aan\s+te\s+vragen|in\s+te\s+dienen)\b",
+    _I,
+)
+
+
 def _window_stop(text: str, cs: int, m: Mention) -> bool:
     """Say whether a date is the day the submission period itself was stopped."""
     if not _WINDOW_STOP_RE.search(text, max(cs, m.start - 180), m.start):
         return False
     end = text.find("\n", m.end)
     return bool(_PER_STOP_TAIL_RE.match(text, m.end, len(text) if end < 0 else end))
+
+
+def _programme_stop(text: str, cs: int, m: Mention) -> bool:
+    """Say whether a programme ended per this day and the next sentence says applying is no
+    longer possible."""
+    if not _PROGRAMME_STOP_RE.search(text, max(cs, m.start - 80), m.start):
+        return False
+    end = text.find("\n", m.end)
+    return bool(
+        _PER_STOP_TAIL_RE.match(text, m.end, len(text) if end < 0 else end)
+        and _NO_LONGER_APPLY_RE.match(text, m.end, m.end + 200)
+    )
 
 
 # English "since" as "because", the date the subject of its verb: "Since 1st of April 2024 is a
@@ -1982,6 +2011,9 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.negative = False  # the decoy word names the relative opening, not this closing
         if r.negative and _window_stop(text, cs, m):
             r.negative = False  # "de indieningsperiode is per 21 oktober beëindigd": a closure
+        if r.negative and _programme_stop(text, cs, m):
+            r.negative, r.programme_stop = False, True  # "… beëindigd. Het is dus niet meer
+            # mogelijk een voucher aan te vragen"
         if (
             not r.negative
             and _PERIOD_OF_RE.search(text, max(cs, m.start - 40), m.start)
