@@ -1805,6 +1805,27 @@ def _list_heading(text: str, pos: int) -> str:
     return ""
 
 
+# A bulleted "<kind>: <date>" line under a paragraph that announces deadlines without a colon
+# ("Different deadlines were set accordingly to the application type. […]\n • Small-scale
+# project applications: 7 March 2022", an Interreg call archive): each item is a deadline.
+_ITEM_LABEL_RE = re.compile(r"[\s•·▪*-]*[^:\n]{1,80}:[ \t]*$")
+_DEADLINES_INTRO_RE = re.compile(
+    r"\b(?:deadlines|indiendata|sluitingsdata|indieningsdata|cut-?off\s+dates)\b", _I
+)
+
+
+def _deadline_list_item(text: str, m: Mention) -> bool:
+    """Say whether a date ends a list item whose list follows a deadlines paragraph."""
+    start = text.rfind("\n", 0, m.start) + 1
+    if not _list_item(text, start) or not _ITEM_LABEL_RE.fullmatch(text, start, m.start):
+        return False
+    if _OPENING_WORDS_RE.search(text, start, m.start) or _list_heading(text, m.start):
+        return False  # a heading ending in ":" is read as the list's own label
+    while start > 0 and _list_item(text, text.rfind("\n", 0, start - 1) + 1):
+        start = text.rfind("\n", 0, start - 1) + 1  # the first item of the list
+    return bool(_DEADLINES_INTRO_RE.search(text, max(0, start - 300), start))
+
+
 # A date first, then an active "you can apply" clause: "Op maandag 3 juli, om 10:00 kun jij
 # weer proberen STAP-budget aan te vragen", "Op 2 september kunt u uw aanvraag indienen". The
 # passive form ("kunnen … worden ingediend") is in _TAIL_RE; this active form has a subject
@@ -2100,6 +2121,13 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.negative = False  # oktober"): a decoy word in the heading above does not govern it
         if r.role == NONE and not r.negative and _lone_zoned_deadline(text, m):
             r.role, r.strong, r.positive = CLOSE_INCL, True, True
+        if (
+            r.role == NONE
+            and not r.negative
+            and not r.other_scheme
+            and _deadline_list_item(text, m)
+        ):
+            r.role, r.positive = CLOSE_INCL, True
         if r.role == NONE and not r.negative:
             tail_end = nxt.start if nxt is not None and nxt.start < ce else ce
             if _RAN_OUT_RE.search(text, m.start - len(lead), tail_end):
