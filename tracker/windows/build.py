@@ -39,8 +39,10 @@ _PAST_CLOSE_RE = re.compile(
     r"|mocht|mochten|moest|moesten|liep|liepen|closed|expired|ended|could|were|had\s+until"
     # "op 1 september jl. gesloten": jongstleden marks the day as past
     r"|jl|j\.l|jongstleden"
-    # the Dutch perfect with the verb last: "Het loket is op 1 september gesloten"
-    r"|(?:is|zijn)\s+op\s+\d{1,2}\s+\w+(?:\s+\d{4})?\s+(?:af)?gesloten)\b",
+    # the Dutch perfect with the verb last: "Het loket is op 1 september gesloten", "Het
+    # voucherprogramma is per 1 december beëindigd"
+    r"|(?:is|zijn)\s+(?:op|per)\s+\d{1,2}\s+\w+(?:\s+\d{4})?\s+(?:(?:af)?gesloten|be.indigd"
+    r"|stopgezet))\b",
     re.IGNORECASE,
 )
 

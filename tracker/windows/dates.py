@@ -401,9 +401,11 @@ def _attach_time(text: str, m: Mention, floor: int) -> Mention:
 
 # Dutch verb-second order after a fronted date: "Op 30 juni sluit het loket om 17.00 uur", "Op
 # 1 juni gaat het loket om 9.00 uur open", also right after the verb ("Op 18 maart sloot om
-# 17:00 uur de openstelling"): the "om" time is that date's.
+# 17:00 uur de openstelling", "Op 1 maart 2021 komt het formulier om 12.00 uur online"): the
+# "om" time is that date's.
 _VERB_THEN_TIME_RE = re.compile(
-    r"\s+(?:sluit|sluiten|sloot|opent|openen|opende|gaat|gaan|ging|start|starten|begint)\s+"
+    r"\s+(?:sluit|sluiten|sloot|opent|openen|opende|gaat|gaan|ging|start|starten|begint|komt"
+    r"|komen)\s+"
     r"(?:[\w-]+\s+){0,6}?(?=om\s+\d)",
     re.IGNORECASE,
 )

@@ -166,6 +166,20 @@ _SPLIT_START_LEAD_RE = re.compile(
     _I,
 )
 _SPLIT_START_TAIL_RE = re.compile(r"^[^.;:\n]{0,30}?\bvan\s+start\b", _I)
+# ... also without "op" before a fuzzy day, the verb before the date or last ("De nieuwe ronde
+# gaat medio november van start", "hoewel de nieuwe ronde waarschijnlijk pas medio november van
+# start gaat", consultant news on REACT-EU Oost 2021)
+_SPLIT_START_BARE_LEAD_RE = re.compile(
+    r"\b(?:\w*regeling|subsidie\w*|loket|\w*ronde|tijdvak|openstelling|aanvraagperiode|oproep)\b"
+    r"[^.;:\n]{0,60}?\b(?:gaat|gaan|ging|gingen)\s+(?:\w+\s+){0,2}?$",
+    _I,
+)
+_SPLIT_START_FINAL_LEAD_RE = re.compile(
+    r"\b(?:\w*regeling|subsidie\w*|loket|\w*ronde|tijdvak|openstelling|aanvraagperiode|oproep)\b"
+    r"[^.;:\n]{0,60}?$",
+    _I,
+)
+_SPLIT_START_FINAL_TAIL_RE = re.compile(r"^\s*van\s+start\s+(?:gaat|gaan|ging|gingen)\b", _I)
 # The same with "openstellen": "De provincie stelt op 15 november aanstaande de regeling opnieuw
 # open"; "open" must end the clause, so "stelt op 1 mei het plafond vast voor de open regeling"
 # opens nothing.
@@ -370,7 +384,9 @@ _NEGATIVE_RE = first_letter_guard(
         # a ceiling period ("het subsidieplafond voor de periode van 2 september 2019 t/m …")
         # or tijdvak ("Het subsidieplafond voor het tijdvak van 1 januari tot en met 31 december
         # 2026 bedraagt …"; an "aanvraagtijdvak" is the window itself)
-        r"|plafond\s+(?:\w+\s+){0,2}?voor\s+(?:de\s+periode|het\s+tijdvak)\b"
+        # (also with the verb first: "Het subsidieplafond voor deze regeling bedraagt voor de
+        # periode tot en met 31 december 2020 …", voucherregelingflevoland.nl)
+        r"|plafond\s+(?:\w+\s+){0,4}?voor\s+(?:de\s+periode|het\s+tijdvak)\b"
         # the date of a decree, act or meeting: "van" is "of", not "from" ("het
         # Cultureelerfgoeddecreet van 24 februari 2017", "in hun vergadering van 22 februari")
         r"|decreet\s+van\b|\bwet\s+van\b|vergadering\s+van\b|zitting\s+van\b"
@@ -557,6 +573,22 @@ _MONEY_RAISE_LEAD_RE = re.compile(
     _I,
 )
 _AVAILABLE_TAIL_RE = re.compile(r"[\s,]*(?:\w+\s+){0,2}?beschikbaar\b", _I)
+# A scheme available from a day ("Het betreft de budgetten voor drie regelingen, die sinds 21
+# maart 2018 beschikbaar zijn", consultant news on OP Oost; "De voucherregeling is vanaf 1 april
+# beschikbaar"): the scheme takes applications from then (guide 3, "sinds X"/"vanaf X"), though
+# no applying word is written. The scheme is the subject: a relative clause right after it, or
+# the clause opening with it ("De brochure over de regeling is vanaf 1 mei beschikbaar" opens
+# nothing).
+_SCHEME = r"(?:\w*regeling(?:en)?|\w*voucher(?:s|regeling)?|subsidies?)"
+_SINCE = r"(?:sinds|vanaf|per|met\s+ingang\s+van)\s*$"
+_SCHEME_AVAILABLE_LEAD_RE = re.compile(
+    rf"\b{_SCHEME}(?:\s+(?:voor|van)\s+[^.;:,\n]{{1,40}}?)?\s*,?\s+die\s+{_SINCE}", _I
+)
+_SCHEME_SUBJECT_LEAD_RE = re.compile(
+    rf"^\W*(?:de|het|deze|onze|een)\s+(?:[\w'’-]+\s+){{0,2}}?{_SCHEME}\b[^.;:\n]{{0,60}}?"
+    rf"\s(?:is|zijn|wordt|worden)\s+{_SINCE}",
+    _I,
+)
 # The year or period a grant is for, said as its own span: "Een werkingsjaar loopt van 1
 # september t/m 31 augustus", "Het werkjaar waarop wordt beoordeeld, loopt van 1 juli 2020 tot
 # …", "een kalenderjaarsubsidie (1 januari t/m 31 december)", "the activity period runs from
@@ -651,7 +683,13 @@ _OPENED_TAIL_RE = re.compile(
 # later in the date's clause applying becomes possible from that day (not "niet mogelijk").
 _POSSIBLE_TAIL_RE = re.compile(
     r"^[\s,]*[^.;:\n]{0,120}?\b(?:is|wordt)\s+het\s+(?:(?:ook|weer|dan)\s+)?mogelijk\s+(?:om\s+)?"
-    r"(?:[\w-]+\s+){0,4}?(?:in\s+te\s+dienen|aan\s+te\s+vragen)\b",
+    r"(?:[\w-]+\s+){0,4}?(?:in\s+te\s+dienen|aan\s+te\s+vragen)\b"
+    # the same with a modal in the coordinated clause: "Op 1 maart 2021 komt het formulier om
+    # 12.00 uur online en kunnen de vouchers aangevraagd worden" (a voucher programme's page)
+    # (what is handed in names an application: not "en kunnen vragen worden ingediend")
+    r"|^[\s,]*(?:[^.;:\n]|(?<=\d)[.:](?=\d)){0,100}?\ben\s+(?:kan|kunnen|kunt)\s+"
+    r"(?:(?!niet\b|geen\b)[\w-]+\s+){0,2}?[\w-]*(?:aanvra|voucher|subsidie|voorstel|project)[\w-]*\s+"
+    r"(?:worden\s+)?(?:aangevraagd|ingediend)\b",
     _I,
 )
 # "Op 3 juni om 09:00 uur start de nieuwe ronde van de regeling": the start of an application
@@ -712,7 +750,8 @@ _CALL_PUBLISHED_RE = re.compile(
 )
 # Early closure: the budget ran out on that day ("dinsdag rond 20.30 uur geen budget meer").
 _RAN_OUT_RE = re.compile(
-    r"(?:subsidie)?plafond\s+(?:is\s+|was\s+|werd\s+)?(?:al\s+)?bereikt|budget\b[^.\n]{0,30}\bop\b"
+    # ("op" lower case and no hyphen after it: "budget van EFRO OP-Oost" names the programme)
+    r"(?:subsidie)?plafond\s+(?:is\s+|was\s+|werd\s+)?(?:al\s+)?bereikt|budget\b[^.\n]{0,30}\b(?-i:op)\b(?![-–])"
     # ("Nieuwe STAP-budget op maandag 18 september van start": "op" the preposition of a day)
     r"(?!\s+(?:(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\s+)?\d{1,2}\s+[a-z])"
     # the day inside the verb phrase: "Het subsidieplafond werd op 4 maart om 10.15 uur bereikt"
@@ -846,6 +885,7 @@ class Role:
     ambiguous: bool = False
     clause: tuple[int, int] = (0, 0)
     context_start: int = 0
+    programme_stop: bool = False  # a programme ended per this day, applying no longer possible
     # Where the window pairing reads it: its start, or just after the opening it is paired
     # with when a table puts openings and closings in rows ("Opening | … \n Deadline | …").
     order: float = -1.0
@@ -926,8 +966,9 @@ def _per_stop(cue: str, lead: str, clause: str, r: Role) -> bool:
         return False
     tail = r.m.end - r.clause[0]
     return bool(
-        _STOP_PER_LEAD_RE.search(lead[-60:])
-        or (_WINDOW_STOP_RE.search(lead[-80:]) and _PER_STOP_TAIL_RE.match(clause, tail))
+        r.programme_stop
+        or _STOP_PER_LEAD_RE.search(lead[-60:])
+        or (_WINDOW_STOP_RE.search(lead[-180:]) and _PER_STOP_TAIL_RE.match(clause, tail))
         or (_PLAFOND_PER_LEAD_RE.search(lead[-80:]) and _REACHED_TAIL_RE.match(clause, tail))
     )
 
@@ -981,20 +1022,49 @@ _LATE_RULE_TAIL_RE = re.compile(
 # beëindigd" stays a decoy): "De indieningsperiode is per 21 oktober beëindigd".
 # (applying itself as the subject: "Aanvragen BOSA-subsidie in 2024 wordt per 1 augustus
 # stopgezet", "Het aanvraagportaal wordt per 1 augustus gesloten")
+# The scheme may be named between with "voor"/"van" ("De indieningstermijn voor de
+# Uitvoeringsregeling subsidie MKB innovatiestimulering topsectoren Noord-Holland 2019 is per
+# 10 september 2019 gesloten", noord-holland.nl).
 _WINDOW_STOP_RE = re.compile(
     r"\b(?:indieningsperiode|aanvraagperiode|aanvraagtermijn|indieningstermijn|loket|tijdvak"
-    r"|openstelling|aanvragen|aanvraagportaal|aanvraagloket|portaal)(?:\s+[\w-]+){0,4}?\s+"
-    r"(?:is|werd|wordt)\s+(?:per|met\s+ingang\s+van)\s*$",
+    r"|openstelling|aanvragen|aanvraagportaal|aanvraagloket|portaal)(?:\s+[\w-]+){0,4}?"
+    r"(?:\s+(?:voor|van)\s+[^.;:\n]{1,100}?)?\s+(?:is|werd|wordt)\s+(?:per|met\s+ingang\s+van)\s*$",
+    _I,
+)
+
+# A programme or scheme ended per a day, the next sentence saying applying is no longer possible
+# ("Het voucherprogramma is per 1 december beëindigd. Het is dus niet meer mogelijk een
+# digitaliseringsvoucher aan te vragen", a municipal voucher page): the early closure of the
+# window (guide 6.5); without that sentence the end of a scheme stays a decoy (guide 8).
+_PROGRAMME_STOP_RE = re.compile(
+    r"\b(?:\w*programma|\w*regeling)(?:\s+[\w-]+){0,4}?\s+(?:is|werd)\s+(?:per|met\s+ingang\s+van)\s*$",
+    _I,
+)
+_NO_LONGER_APPLY_RE = re.compile(
+    r"[^.\n]{0,40}?[.!]\s+[^.\n]{0,40}?\bniet\s+(?:meer|langer)\s+mogelijk\b[^.\n]{0,80}?"
+    r"\b(?:aan\s+te\s+vragen|in\s+te\s+dienen)\b",
     _I,
 )
 
 
 def _window_stop(text: str, cs: int, m: Mention) -> bool:
     """Say whether a date is the day the submission period itself was stopped."""
-    if not _WINDOW_STOP_RE.search(text, max(cs, m.start - 80), m.start):
+    if not _WINDOW_STOP_RE.search(text, max(cs, m.start - 180), m.start):
         return False
     end = text.find("\n", m.end)
     return bool(_PER_STOP_TAIL_RE.match(text, m.end, len(text) if end < 0 else end))
+
+
+def _programme_stop(text: str, cs: int, m: Mention) -> bool:
+    """Say whether a programme ended per this day and the next sentence says applying is no
+    longer possible."""
+    if not _PROGRAMME_STOP_RE.search(text, max(cs, m.start - 80), m.start):
+        return False
+    end = text.find("\n", m.end)
+    return bool(
+        _PER_STOP_TAIL_RE.match(text, m.end, len(text) if end < 0 else end)
+        and _NO_LONGER_APPLY_RE.match(text, m.end, m.end + 200)
+    )
 
 
 # English "since" as "because", the date the subject of its verb: "Since 1st of April 2024 is a
@@ -1218,6 +1288,10 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         )
         or _SPLIT_STELT_LEAD_RE.search(lead)
         and _SPLIT_STELT_TAIL_RE.match(after)
+        or _SPLIT_START_TAIL_RE.match(after)
+        and _SPLIT_START_BARE_LEAD_RE.search(lead)
+        or _SPLIT_START_FINAL_TAIL_RE.match(after)
+        and _SPLIT_START_FINAL_LEAD_RE.search(lead)
         or r.m.precision == "day"
         and (
             _OPENED_TAIL_RE.match(after)
@@ -1819,6 +1893,27 @@ def _list_heading(text: str, pos: int) -> str:
     return ""
 
 
+# A bulleted "<kind>: <date>" line under a paragraph that announces deadlines without a colon
+# ("Different deadlines were set accordingly to the application type. […]\n • Small-scale
+# project applications: 7 March 2022", an Interreg call archive): each item is a deadline.
+_ITEM_LABEL_RE = re.compile(r"[\s•·▪*-]*[^:\n]{1,80}:[ \t]*$")
+_DEADLINES_INTRO_RE = re.compile(
+    r"\b(?:deadlines|indiendata|sluitingsdata|indieningsdata|cut-?off\s+dates)\b", _I
+)
+
+
+def _deadline_list_item(text: str, m: Mention) -> bool:
+    """Say whether a date ends a list item whose list follows a deadlines paragraph."""
+    start = text.rfind("\n", 0, m.start) + 1
+    if not _list_item(text, start) or not _ITEM_LABEL_RE.fullmatch(text, start, m.start):
+        return False
+    if _OPENING_WORDS_RE.search(text, start, m.start) or _list_heading(text, m.start):
+        return False  # a heading ending in ":" is read as the list's own label
+    while start > 0 and _list_item(text, text.rfind("\n", 0, start - 1) + 1):
+        start = text.rfind("\n", 0, start - 1) + 1  # the first item of the list
+    return bool(_DEADLINES_INTRO_RE.search(text, max(0, start - 300), start))
+
+
 # A date first, then an active "you can apply" clause: "Op maandag 3 juli, om 10:00 kun jij
 # weer proberen STAP-budget aan te vragen", "Op 2 september kunt u uw aanvraag indienen". The
 # passive form ("kunnen … worden ingediend") is in _TAIL_RE; this active form has a subject
@@ -2025,6 +2120,9 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.negative = False  # the decoy word names the relative opening, not this closing
         if r.negative and _window_stop(text, cs, m):
             r.negative = False  # "de indieningsperiode is per 21 oktober beëindigd": a closure
+        if r.negative and _programme_stop(text, cs, m):
+            r.negative, r.programme_stop = False, True  # "… beëindigd. Het is dus niet meer
+            # mogelijk een voucher aan te vragen"
         if (
             not r.negative
             and _PERIOD_OF_RE.search(text, max(cs, m.start - 40), m.start)
@@ -2058,6 +2156,17 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.positive = ctx == cs and bool(_POSITIVE_RE.search(heading_text))
         if not r.positive and ci > 0 and _pronoun_for_applying(text, spans[ci - 1], cs):
             r.positive = True
+        if (
+            not r.positive
+            and not r.negative
+            and (
+                _SCHEME_AVAILABLE_LEAD_RE.search(text, max(cs, m.start - 90), m.start)
+                or m.start - cs < 120
+                and _SCHEME_SUBJECT_LEAD_RE.match(text[cs : m.start]) is not None
+            )
+            and _AVAILABLE_TAIL_RE.match(text, m.end, ce)
+        ):
+            r.positive = True  # "regelingen, die sinds 21 maart 2018 beschikbaar zijn"
         if not r.positive and not r.negative:
             tail = text[m.end : m.end + 400].lower()
             if "datum" in tail or " date" in tail:
@@ -2100,6 +2209,13 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.negative = False  # oktober"): a decoy word in the heading above does not govern it
         if r.role == NONE and not r.negative and _lone_zoned_deadline(text, m):
             r.role, r.strong, r.positive = CLOSE_INCL, True, True
+        if (
+            r.role == NONE
+            and not r.negative
+            and not r.other_scheme
+            and _deadline_list_item(text, m)
+        ):
+            r.role, r.positive = CLOSE_INCL, True
         if r.role == NONE and not r.negative:
             tail_end = nxt.start if nxt is not None and nxt.start < ce else ce
             if _RAN_OUT_RE.search(text, m.start - len(lead), tail_end):

@@ -285,7 +285,11 @@ _ANNOUNCED_RE = re.compile(
     # subsidieopenstellingen voorzien"); the noun right before "voorzien" keeps out "voorzien
     # van een handtekening"
     r"|\b(?:wordt|worden|is|zijn)\b[^.\n]{0,60}?\b[\w-]*(?:openstelling(?:en)?|oproep(?:en)?"
-    r"|rondes?)\s+voorzien\b",
+    r"|rondes?)\s+voorzien\b"
+    # applying possible from next year, no day ("starting next year, you'll be able to apply for
+    # the MIT Feasibility Projects subsidy", a consultant's page), not negated, not asked
+    r"|\b(?:starting|from|as\s+of|beginning)\s+next\s+year\b(?:(?!\b(?:not|no|never)\b)[^.\n?])"
+    r"{0,40}?\b(?:will|['’]ll)\s+be\s+able\s+to\s+(?:apply|submit)\b(?![^.\n]*\?)",
     _I,
 )
 # Future deadlines or rounds without a day ("er zal zowel een aanvraagdeadline zijn in het
@@ -664,7 +668,8 @@ _OPEN_RE = re.compile(
     r"(?:\w+\s+){0,2}?(?:applications|proposals|submissions)\b"
     # "The … Call for proposals 2024 is open to receive … proposals"
     r"|\b(?:is|are)\s+(?:now\s+)?open\s+(?:to\s+(?:receive|accept)|for\s+(?:proposals|applications))\b"
-    r"|(?:is|zijn)\s+(?:nu\s+)?(?:opengesteld|geopend)\b(?!\s+(?:op\s+)?(?:maandag|van\s+\d))|(?:has|have)\s+(?:been\s+)?launched"
+    r"|(?:is|zijn)\s+(?:nu\s+)?(?:opengesteld|geopend)\b(?!\s+(?:op\s+)?(?:maandag|van\s+\d))"
+    r"|(?:has|have)\s+(?:been\s+)?launched"
     # the Dutch perfect of a launch with the call between the verbs ("De Europese Commissie
     # heeft een oproep voor … het LIFE-programma 2020 gelanceerd", "LIFE heeft zopas haar eerste
     # reeks oproepen geopend"), not negated ("heeft nog geen oproep gelanceerd")
@@ -733,7 +738,12 @@ _OPEN_RE = re.compile(
     r"{0,120}?\b(?:aan\s+te\s+vragen|in\s+te\s+dienen)\b(?![^.\n]*\?)"
     # open again now ("kunnen nu weer een subsidie … aanvragen")
     r"|\b(?:kan|kunt|kunnen)\s+(?:\w+\s+){0,3}?nu\s+(?:weer|opnieuw)\b(?:[^.\n]|\.(?=\d)){0,80}?"
-    r"\b(?:aanvragen|indienen|aangevraagd|ingediend|aanmelden)\b",
+    r"\b(?:aanvragen|indienen|aangevraagd|ingediend|aanmelden)\b"
+    # the infinitive as subject, still possible ("Indienen kan nog, maar houd er rekening mee
+    # dat …", a regional news item on a voucher's first day): "nog" ends the clause, so not
+    # "nog niet" nor a way of applying ("Indienen kan nog steeds op papier"); not asked
+    r"|\b(?:aanvragen|indienen|aanmelden)\s+kan\s+(?:nu\s+|dus\s+)?nog(?=\s*(?:[,;!]|\.(?!\d)|$))"
+    r"(?![^.\n]*\?)",
     _I | re.MULTILINE,
 )
 # Open the whole year: "this can be done all year long", "kan het hele jaar worden ingediend".
@@ -949,6 +959,8 @@ def stop_positions(text: str) -> list[int]:
                 and not _TRAILING_CONDITION_RE.match(text, mt.end())
                 and not _NEGATED_STOP_RE.search(text, max(0, mt.start() - 20), mt.end())
                 and not _after_bound(text, mt.start())
+                # an earlier round's ("last year's budget was heavily oversubscribed")
+                and not _earlier_round_stop(text, mt.start(), mt.end())
             ):
                 found.add(mt.start())
     return sorted(pos for pos in found if not _hedged(text, pos))
@@ -1100,6 +1112,27 @@ def _early_closures(text: str, lower: str) -> list[int]:
             text, _sentence_bounds(text, mt.start(), mt.end())[0], mt.end()
         )
     ]
+
+
+# ... unless compared with this round ("Unlike last year, this year's budget is already
+# oversubscribed", "Net als vorig jaar is het plafond bereikt"): then the stop is now.
+_COMPARED_RE = re.compile(
+    r"\b(?:like|as\s+in|unlike|net\s+als|zoals|evenals|anders\s+dan|in\s+tegenstelling\s+tot"
+    r"|ook)\s+(?:\w+\s+)?$",
+    _I,
+)
+_THIS_ROUND_RE = re.compile(
+    r"\b(?:dit\s+jaar|deze\s+(?:ronde|keer)|this\s+(?:year|round|time)|nu\s+al|already)\b", _I
+)
+
+
+def _earlier_round_stop(text: str, start: int, end: int) -> bool:
+    """Say whether a stop phrase is told of an earlier round, not compared with this one."""
+    left, right = _sentence_bounds(text, start, end)
+    earlier = _EARLIER_ROUND_RE.search(text, left, end)
+    if earlier is None or _THIS_ROUND_RE.search(text, left, right):
+        return False
+    return not _COMPARED_RE.search(text, max(left, earlier.start() - 30), earlier.start())
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -1449,6 +1482,31 @@ _STILL_POSSIBLE_RE = re.compile(
 )
 
 
+# Opened, an adverb between, said of a scheme ("De Voucherregeling … is eindelijk geopend voor
+# het indienen van aanvragen", a business club's news item; not an office that "is inmiddels
+# geopend"), no day named after it. Looked up apart from _OPEN_RE: the subject before the verb
+# is checked only where the rare verb phrase stands (throughput).
+_ADVERB_OPENED_RE = re.compile(
+    r"\b(?:is|zijn)\s+(?:eindelijk|inmiddels|zojuist|officieel)\s+(?:opengesteld|geopend)\b"
+    r"(?!\s+(?:op|van|per|vanaf)\s+\d)",
+    _I,
+)
+_SCHEME_SUBJECT_RE = re.compile(
+    r"\b(?:\w*regeling|loket|oproep|\w*ronde|tijdvak|\w*voucher\w*|subsidie\w*)\b[^.\n?]{0,80}$", _I
+)
+
+
+def _adverb_opened(text: str) -> bool:
+    """Say whether a scheme "is eindelijk/inmiddels geopend" (no day named)."""
+    lower = text.lower()
+    if "geopend" not in lower and "opengesteld" not in lower:
+        return False
+    return any(
+        _SCHEME_SUBJECT_RE.search(text, max(0, mt.start() - 120), mt.start())
+        for mt in _ADVERB_OPENED_RE.finditer(text)
+    )
+
+
 def words_status(text: str, stopped: bool) -> str:
     """Return the status that status words alone give, "unknown" without any."""
     if all(rx.search(text) for rx in _ALL_STATES_RE):
@@ -1465,7 +1523,12 @@ def words_status(text: str, stopped: bool) -> str:
         return "closed"
     if _UPCOMING_RE.search(text):
         return "upcoming"
-    if _OPEN_RE.search(text) or _CLOSING_SOON_RE.search(text) or _headline_opened(text):
+    if (
+        _OPEN_RE.search(text)
+        or _CLOSING_SOON_RE.search(text)
+        or _headline_opened(text)
+        or _adverb_opened(text)
+    ):
         return "open"
     if says(_NO_LATER_RE, text) or says(_LAST_CALL_RE, text):
         return "closed"
