@@ -15,7 +15,7 @@ from enum import StrEnum
 from tracker.windows import layout
 from tracker.windows.dates import TIME_PATTERN, Mention
 from tracker.windows.scan import WordHits, first_letter_guard, lowered
-from tracker.windows.status import QUICK_GONE
+from tracker.windows.status import OFFICE, QUICK_GONE
 
 _I = re.IGNORECASE
 
@@ -450,9 +450,9 @@ _NEGATIVE_RE = first_letter_guard(
         # an office, helpdesk or phone line closed on a day ("Our offices are closed on 25
         # December", "De helpdesk is op 24 december gesloten"): office hours (guide 8), not the
         # scheme's deadline
-        r"|\b(?:offices?|kantoor|kantoren|helpdesk|servicedesk|klantenservice|klantcontact\w*"
-        r"|receptie|balie|secretariaat|phone\s+lines?|telefoon\w*|call\s*cent(?:er|re))\b"
-        r"(?:[^.;\n]{0,80}?\b(?:closed|gesloten|dicht)\b|\s+(?:is|zijn|are|will\s+be|blijft"
+        r"|"
+        + OFFICE
+        + r"(?:[^.;\n]{0,80}?\b(?:closed|gesloten|dicht)\b|\s+(?:is|zijn|are|will\s+be|blijft"
         r"|blijven)\s+(?:\w+\s+)?(?:van|from|op|on|tussen|between)\b)"
         # a span that deadlines fall in, so many calls, not one window ("subsidieoproepen met
         # een indieningsdatum vanaf 17 maart tot en met eind april", "calls with deadlines

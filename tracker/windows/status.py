@@ -32,13 +32,13 @@ _FORECAST_RE = re.compile(r"\bverwacht|\bnaar\s+verwachting|\bexpect", _I)
 # A stop about some regions, groups or parts only ("Voor de regio's X en Y is het plafond
 # bereikt", "Het subsidieplafond voor onderdeel 'Vrijroosteren' lijkt … overschreden"): the scheme
 # itself stays open for the rest (guide 2: one scheme per record).
-# An office, helpdesk or phone line closed (for the holidays): its hours, not the scheme's.
-_OFFICE_CLOSED_RE = re.compile(
+# An office, helpdesk or phone line (its hours are decoys, guide 8); also used by roles.py.
+OFFICE = (
     r"\b(?:offices?|kantoor|kantoren|helpdesk|servicedesk|klantenservice|klantcontact\w*"
     r"|receptie|balie|secretariaat|phone\s+lines?|telefoon\w*|call\s*cent(?:er|re))\b"
-    r"[^.;\n]{0,80}?\b(?:closed|gesloten|dicht)\b",
-    _I,
 )
+# An office closed (for the holidays): its hours, not the scheme's.
+_OFFICE_CLOSED_RE = re.compile(OFFICE + r"[^.;\n]{0,80}?\b(?:closed|gesloten|dicht)\b", _I)
 _PARTIAL_RE = re.compile(
     r"\b(?:voor|in|binnen)\s+(?:de\s+|deze\s+|die\s+|het\s+|enkele\s+|sommige\s+)?"
     r"(?:regio(?:['’]?s)?|deelgebied(?:en)?|gebieden|gemeenten|provincies|categorie(?:ën)?"
