@@ -655,6 +655,7 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
         for r in raws
         if r.vague is None and r.closes and r.close_r and r.close_r.role == CLOSE_INCL
     }
+    restated = timed_before | inclusive  # deadlines a lone "vóór"/"tot" day restates
     seen: dict[tuple[date | None, date | None], _Raw] = {}
     written: dict[tuple[date, date], _Raw] = {}
     out = []
@@ -665,17 +666,9 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
             and raw.closes is not None
             and raw.close_r
             and not raw.close_r.m.time
-            and raw.closes + timedelta(days=1) in timed_before
-        ):  # "Voor 15 september indienen!" above "voor 15 september 17.00 uur": one deadline
-            continue
-        if (
-            _lone_before(raw)
-            and raw.closes is not None
-            and raw.close_r
-            and not raw.close_r.m.time
-            and raw.closes + timedelta(days=1) in inclusive
-        ):
-            continue
+            and raw.closes + timedelta(days=1) in restated
+        ):  # "Voor 15 september indienen!" above "voor 15 september 17.00 uur" or above "tot en
+            continue  # met 15 september": one deadline, not a day earlier of its own
         if raw.vague is None and key in seen:
             kept = seen[key]  # the same window written twice: keep the times either gives
             _lend_times(kept, raw)
