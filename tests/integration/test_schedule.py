@@ -113,6 +113,81 @@ def test_slow_sources_never_hold_up_the_heartbeat_or_notify(engine: Engine, hang
             executor.shutdown(wait=True)
 
 
+PAGE = (
+    b"<html><body><main><h1>Subsidie scholing</h1><p>Aanvragen kan van 1 maart 2027 tot en met"
+    b" 31 maart 2027.</p></main></body></html>"
+)
+
+
+class _Counting(Quiet):
+    """Notes when every request starts and how many pages are in flight at once."""
+
+    lock = threading.Lock()
+    in_flight = 0
+    most = 0
+    starts: list[float] = []
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server API)
+        cls = type(self)
+        with cls.lock:
+            cls.starts.append(time.monotonic())
+        if self.path == "/robots.txt":
+            reply(self, 200, b"User-agent: *\nAllow: /\n", {"Content-Type": "text/plain"})
+            return
+        with cls.lock:
+            cls.in_flight += 1
+            cls.most = max(cls.most, cls.in_flight)
+        time.sleep(0.2)
+        with cls.lock:  # before the answer leaves: the client may then send its next request
+            cls.in_flight -= 1
+        reply(self, 200, PAGE, {})
+
+
+def _jobs_at_once(engine: Engine, http: HttpConfig, jobs: int) -> None:
+    """Run ``jobs`` scheduled scrapes of sources on one host at once, as the scheduler's pool
+    does when they share a schedule; each has its own event loop and fetcher."""
+    _Counting.in_flight, _Counting.most, _Counting.starts = 0, 0, []
+    with serving(_Counting) as base:
+        sources = {
+            f"s{n:02d}": SourceConfig(scraper="html_page", url=f"{base}/p{n}", level="rijk")
+            for n in range(jobs)
+        }
+        config = Config(http=http, sources=sources)
+        threads = [
+            threading.Thread(target=run_source_job, args=(config, engine, sid, NOW))
+            for sid in sources
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    with Session(engine) as s:
+        runs = s.exec(select(ScrapeRun)).all()
+    assert sorted(r.status for r in runs) == [RunStatus.OK] * jobs
+
+
+def test_scheduled_jobs_on_one_host_share_its_concurrency_limit(engine: Engine) -> None:
+    """Fault injection: six due sources of one host run as six jobs at once. With limits kept
+    per fetcher, each job had its own slot and the host got six pages at a time."""
+    http = HttpConfig(min_delay=0.0, retries=0, timeout=30.0, allow_private_hosts=True,
+                      per_host_concurrency=1)  # fmt: skip
+    _jobs_at_once(engine, http, 6)
+    assert _Counting.most == 1
+
+
+def test_scheduled_jobs_on_one_host_keep_its_spacing(engine: Engine) -> None:
+    """The same with ``min_delay``: every request to the host (robots.txt included) starts
+    that long after the one before, whichever job sends it; per fetcher, the first requests
+    of all jobs left together."""
+    http = HttpConfig(min_delay=0.3, retries=0, timeout=30.0, allow_private_hosts=True,
+                      per_host_concurrency=2)  # fmt: skip
+    _jobs_at_once(engine, http, 3)
+    starts = sorted(_Counting.starts)
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    assert len(starts) >= 4
+    assert min(gaps) >= 0.2  # 0.3 less the jitter of when a request reaches the server
+
+
 @pytest.fixture
 def stopping() -> Iterator[None]:
     """``tracker run`` shutting down; the flag is this process's, so it is cleared after."""

@@ -2,11 +2,12 @@
 
 One ``httpx.AsyncClient`` per scrape cycle, shared by all sources: it identifies itself with
 the configured User-Agent, honours robots.txt (protego, cached per host), limits concurrency
-and spaces requests per host, retries connection errors, 5xx and 429 with exponential backoff
-(Retry-After honoured), sends conditional requests from validators remembered across runs,
-caps body size and follows a bounded number of redirects. With a ``HopGuard`` every request,
-each redirect hop included, passes the SSRF rule and connects to the very address that was
-checked. Nothing here touches the database: the cache is handed in and handed back.
+and spaces requests per host (together with the process's other fetchers: ``hostgate``),
+retries connection errors, 5xx and 429 with exponential backoff (Retry-After honoured), sends
+conditional requests from validators remembered across runs, caps body size and follows a
+bounded number of redirects. With a ``HopGuard`` every request, each redirect hop included,
+passes the SSRF rule and connects to the very address that was checked. Nothing here touches
+the database: the cache is handed in and handed back.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import email.utils
 import hashlib
 import logging
 import ssl
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -30,6 +30,7 @@ from protego import Protego
 from scrapers.base import Page, Request
 from tracker.config import HttpConfig
 from tracker.errors import FetchError
+from tracker.ingest.hostgate import HostGate, gate_for
 from tracker.ingest.netguard import HopGuard, UnsafeUrlError
 
 logger = logging.getLogger(__name__)
@@ -77,8 +78,7 @@ class Fetched:
 @dataclass
 class _Host:
     semaphore: asyncio.Semaphore
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    last_request: float = 0.0
+    gate: HostGate  # the limits shared with the process's other fetchers (tracker run)
     robots: Protego | None = None
     robots_loaded: bool = False
     robots_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -145,7 +145,9 @@ class Fetcher:
         parts = urlsplit(url)
         key = f"{parts.scheme}://{parts.netloc}"
         if key not in self._hosts:
-            self._hosts[key] = _Host(asyncio.Semaphore(self.http.per_host_concurrency))
+            limit = self.http.per_host_concurrency
+            gate = gate_for(key, limit, self.http.min_delay)
+            self._hosts[key] = _Host(asyncio.Semaphore(limit), gate)
         return self._hosts[key]
 
     async def fetch(self, request: Request) -> Fetched:
@@ -202,14 +204,17 @@ class Fetcher:
         attempt = 0
         while True:
             async with host.semaphore:
-                await self._space(host)
-                if host.client is None:
-                    host.client = self._client()
+                await host.gate.enter()
                 try:
+                    await host.gate.space()
+                    if host.client is None:
+                        host.client = self._client()
                     return await self._send_once(host.client, request, headers)
                 except _Retryable as exc:
                     error: FetchError = exc.error
                     wait = exc.retry_after
+                finally:
+                    host.gate.leave()
             if attempt >= self.http.retries:
                 raise error
             delay = min(self.http.max_backoff, self.http.backoff * (2**attempt))
@@ -257,13 +262,6 @@ class Fetcher:
         finally:
             await response.aclose()
         return response.status_code, dict(response.headers), b"".join(chunks), str(response.url)
-
-    async def _space(self, host: _Host) -> None:
-        async with host.lock:
-            wait = host.last_request + self.http.min_delay - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            host.last_request = time.monotonic()
 
     async def _allowed(self, url: str) -> bool:
         host = self._host(url)
