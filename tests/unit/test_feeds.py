@@ -127,6 +127,7 @@ def test_scheduler_runs_sources_staff_add_and_remove_without_a_restart(tmp_path:
 
     from tracker.db import make_engine
     from tracker.models import SourceOverride
+    from tracker.ops.batch import SourceBatcher
     from tracker.ops.schedule import build_scheduler, sync_staff_sources
 
     config = Config(
@@ -138,14 +139,15 @@ def test_scheduler_runs_sources_staff_add_and_remove_without_a_restart(tmp_path:
         s.add(SourceOverride(source_id="a", url="https://a.example/", updated_by="t"))
         s.add(SourceOverride(source_id="nl_staff", url="https://b.example/", updated_by="t"))
         s.commit()
-    scheduler = build_scheduler(config, engine)
+    batcher = SourceBatcher(config, engine)
+    scheduler = build_scheduler(config, engine, batcher)
     sources = {job.id for job in scheduler.get_jobs() if job.id.startswith("source:")}
     assert sources == {"source:a", "source:nl_staff"}
     with Session(engine) as s:
         s.add(SourceOverride(source_id="nl_later", url="https://c.example/", updated_by="t"))
         s.delete(s.get_one(SourceOverride, "nl_staff"))
         s.commit()
-    sync_staff_sources(scheduler, config, engine)  # what the staff-sources job does
+    sync_staff_sources(scheduler, config, engine, batcher)  # what the staff-sources job does
     jobs = {job.id: job for job in scheduler.get_jobs() if job.id.startswith("source:")}
     assert set(jobs) == {"source:a", "source:nl_later"}
     friday = datetime(2027, 3, 5, 12, tzinfo=UTC)

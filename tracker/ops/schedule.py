@@ -1,15 +1,16 @@
 """``tracker run``: an APScheduler 3 scheduler driving the same functions as cron would.
 
-One CronTrigger job per enabled source (its ``schedule``, else ``[defaults] schedule``) calls
-``pipeline.run_sources``; ``tick`` runs hourly; ``notify`` runs every ``[alerts]
+One CronTrigger job per enabled source (its ``schedule``, else ``[defaults] schedule``) hands
+the source to ``batch.SourceBatcher``, which scrapes the sources due together as one
+``pipeline.run_sources`` cycle; ``tick`` runs hourly; ``notify`` runs every ``[alerts]
 notify_minutes`` and builds the daily and weekly digests when their hour has come. Jobs do not
 overlap themselves (``max_instances=1``) and missed runs are coalesced into one. Several
 instances may run on one PostgreSQL database: runs take leases, notify claims rows and tick is
 serialised, so nothing happens twice. A heartbeat every minute tells GET /readyz it is alive;
 at 03:35 old raw HTTP bodies are pruned (``[http] body_retention_days``).
 
-Scrapes run in their own bounded thread pool (``sources``): many slow sources due at once fill
-only that pool, so the heartbeat, notify, tick, retention and the staff-sources sync (in the
+Scrapes run in the batcher's own bounded thread pool: many slow sources due at once fill only
+that pool, so the heartbeat, notify, tick, retention and the staff-sources sync (in the
 ``default`` pool, one thread each) never queue behind them.
 """
 
@@ -36,7 +37,8 @@ from tracker.config import Config
 from tracker.db import serialise, session_scope
 from tracker.ingest.overrides import staff_source_ids
 from tracker.ingest.pipeline import STOPPING, run_sources, stop_runs
-from tracker.models import Heartbeat, RunStatus
+from tracker.models import Heartbeat
+from tracker.ops.batch import SourceBatcher, log_result
 from tracker.ops.cron import cron_trigger
 from tracker.ops.retention import prune_http_bodies
 from tracker.read.timefmt import AMSTERDAM
@@ -57,9 +59,7 @@ def run_source_job(
     if STOPPING.is_set():  # queued when the scheduler began to shut down
         return
     for result in run_sources(config, engine, [source_id], now=now):
-        trouble = result.status in (RunStatus.FAILED, RunStatus.DEGRADED)
-        level = logging.WARNING if trouble else logging.INFO
-        logger.log(level, "%s: %s %s", result.source_id, result.status, result.error)
+        log_result(result)
 
 
 def tick_job(config: Config, engine: Engine, now: datetime | None = None) -> None:
@@ -101,19 +101,21 @@ STAFF_SOURCES_MINUTES = 5
 
 
 def _add_source_job(
-    scheduler: BaseScheduler, config: Config, engine: Engine, source_id: str, cron: str
+    scheduler: BaseScheduler, batcher: SourceBatcher, source_id: str, cron: str
 ) -> None:
     scheduler.add_job(
-        run_source_job,
+        batcher.add,
         cron_trigger(cron),
-        args=(config, engine, source_id),
+        args=(source_id,),
         id=f"{SOURCE_JOB}{source_id}",
         name=f"scrape {source_id}",
         executor=SOURCE_EXECUTOR,
     )
 
 
-def sync_staff_sources(scheduler: BaseScheduler, config: Config, engine: Engine) -> None:
+def sync_staff_sources(
+    scheduler: BaseScheduler, config: Config, engine: Engine, batcher: SourceBatcher
+) -> None:
     """Give each source staff added on the dashboard a job on ``[defaults] schedule``, and
     drop the jobs of ones no longer there: they run without a restart of ``tracker run``."""
     wanted = set(staff_source_ids(config, engine))
@@ -124,14 +126,18 @@ def sync_staff_sources(scheduler: BaseScheduler, config: Config, engine: Engine)
     }
     for source_id in sorted(wanted - have):
         logger.info("scheduling staff-added source %s", source_id)
-        _add_source_job(scheduler, config, engine, source_id, config.defaults.schedule)
+        _add_source_job(scheduler, batcher, source_id, config.defaults.schedule)
     for source_id in sorted(have - wanted):
         logger.info("unscheduling removed staff source %s", source_id)
         scheduler.remove_job(f"{SOURCE_JOB}{source_id}")
 
 
-def build_scheduler(config: Config, engine: Engine) -> BackgroundScheduler:
-    """The scheduler with all jobs added, not started."""
+def build_scheduler(
+    config: Config, engine: Engine, batcher: SourceBatcher | None = None
+) -> BackgroundScheduler:
+    """The scheduler with all jobs added, not started; its source jobs hand their sources to
+    ``batcher`` (a new one when none is given; ``run_scheduler`` closes its own)."""
+    batcher = batcher or SourceBatcher(config, engine)
     executors = {
         "default": ThreadPoolExecutor(OTHER_WORKERS),
         SOURCE_EXECUTOR: ThreadPoolExecutor(SOURCE_WORKERS),
@@ -141,12 +147,12 @@ def build_scheduler(config: Config, engine: Engine) -> BackgroundScheduler:
     )
     for source_id in config.enabled_sources():
         cron = config.sources[source_id].schedule or config.defaults.schedule
-        _add_source_job(scheduler, config, engine, source_id, cron)
-    sync_staff_sources(scheduler, config, engine)
+        _add_source_job(scheduler, batcher, source_id, cron)
+    sync_staff_sources(scheduler, config, engine, batcher)
     scheduler.add_job(
         sync_staff_sources,
         IntervalTrigger(minutes=STAFF_SOURCES_MINUTES, timezone=AMSTERDAM),
-        args=(scheduler, config, engine),
+        args=(scheduler, config, engine, batcher),
         id="staff-sources",
         name="staff-sources",
     )
@@ -195,7 +201,8 @@ def run_scheduler(config: Config, engine: Engine, stop: _StopRequest | None = No
     try:
         tick_job(config, engine)
         heartbeat_job(engine)
-        scheduler = build_scheduler(config, engine)
+        batcher = SourceBatcher(config, engine)
+        scheduler = build_scheduler(config, engine, batcher)
         logger.info("scheduler started with %d jobs", len(scheduler.get_jobs()))
         scheduler.start()
         try:
@@ -205,6 +212,7 @@ def run_scheduler(config: Config, engine: Engine, stop: _StopRequest | None = No
             logger.info("scheduler stopping: running scrapes are stopped")
             stop_runs()
             scheduler.shutdown(wait=True)
+            batcher.close()
             logger.info("scheduler stopped")
     finally:
         for sig, handler in before.items():
