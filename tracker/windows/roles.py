@@ -366,7 +366,10 @@ _NEGATIVE_RE = first_letter_guard(
         # "overgemaakt"): a payment date (guide 8)
         r"|uitbetaald|\b(?:wordt|worden|werd|werden)\s+(?:\w+\s+){0,3}?betaald\b|uitgekeerd"
         r"|overgemaakt"
-        r"|uitslag|bezwaar|vragen\s+stellen|questions|ter\s*inzage|zienswijze|staatscourant\s+van"
+        # an inspection period of a draft, also in the older wording ("de stukken liggen vanaf
+        # 28 april tot en met 26 mei ter visie"): the days to read and object, no window
+        r"|uitslag|bezwaar|vragen\s+stellen|questions|ter\s*(?:inzage|visie)|zienswijze"
+        r"|staatscourant\s+van"
         # ("stand per" only as a word: "als xls-bestand per e-mail ingediend" is a channel)
         # the regulation itself extended by whole years ("Deze subsidieregeling is met een jaar
         # verlengd tot 1 januari 2023"): its running time; a deadline moves by weeks
@@ -504,7 +507,7 @@ NEGATIVE_WORDS = (
     "preadvies", "uitsluitsel", "check", "telefonisch", "bereikbaar", "openingstijden",
     "bijeenkomst", "webinar", "info", "evaluat", "result", "signature", "agreement", "verslag",
     "rapportage", "vaststelling", "verantwoording", "declarat", "uitbetal", "betaling",
-    "payment", "uitslag", "bezwaar", "vragen", "questions", "inzage", "zienswijze",
+    "payment", "uitslag", "bezwaar", "vragen", "questions", "inzage", "visie", "zienswijze",
     "staatscourant", "regeling", "verordening", "stand", "seizoen", "begrotingsjaar", "door",
     "geannuleerd", "cance", "ingetrokken", "withdrawn", "opengesteld", "onbekend", "meestal",
     "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
