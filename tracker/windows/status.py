@@ -105,7 +105,10 @@ STOPPED_RE = re.compile(
     r"|\b(?:periode|regeling|termijn|ronde|oproep|tijdvak)\s+(?:\d{4}(?:-\d{2,4})?|\d{1,2})\s+"
     r"(?:is\s+)?(?:helaas\s+)?(?:voorbij|verstreken|afgelopen|afgesloten)\b(?![^.\n]*\?)"
     r"|(?:call|oproep)\s+is\s+(?:now\s+)?closed"
-    r"|\bis\s+(?:now\s+)?closed\b|\bzijn\s+(?:nu\s+)?gesloten\b|\bis\s+gesloten\b"
+    # also with a time adverb: "Deze regeling is momenteel gesloten" (a provincial scheme page
+    # above the last round's details), "is op dit moment gesloten", "is currently closed"
+    r"|\bis\s+(?:(?:now|currently)\s+)?closed\b"
+    r"|\b(?:is|zijn)\s+(?:(?:nu|momenteel|op\s+dit\s+moment|thans)\s+)?gesloten\b"
     r"|plafond\b[^.\n]{0,100}?\b(?:overschreden|overtekend)|oversubscribed"
     # the demand exceeds the ceiling, the verb first: "Het aantal aanvragen overstijgt het
     # beschikbare subsidieplafond", "Het gevraagde budget overschrijdt het beschikbare budget"
