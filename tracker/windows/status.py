@@ -163,6 +163,11 @@ STOPPED_RE = re.compile(
     r"|\b(?:loket|regeling|ronde|oproep)\s+is\s+(?:nu\s+|al\s+|helaas\s+)*dicht\b"
     r"|\b(?:regeling|ronde|oproep|subsidie\w*)\b[^.?\n]{0,60}?\bis\s+"
     r"(?:nu\s+|al\s+|ruim\s+|helaas\s+|fors\s+)*overtekend\b"
+    # the same told in the past, as news does ("Begin april werd een regeling geopend, maar die
+    # was binnen een dag volledig overtekend", "werd binnen enkele uren overtekend"); not an
+    # earlier year's or round's ("Vorig jaar was de regeling …")
+    r"|(?<!jaar\s)(?<!ronde\s)(?<!keer\s)\b(?:was|waren|werd|werden|raakte|raakten)\s+"
+    r"(?:[\w-]+\s+){0,5}?overtekend\b"
     r"|\b(?:subsidie\w*|regeling|pot(?:je)?)\b[^.?\n]{0,60}?\bis\s+"
     r"(?:nu\s+|al\s+|alweer\s+|helaas\s+)*op(?=\s*(?:[.!;,]|$))"
     # paused or held, in English ("The fund … is “unfortunately on pause”", "the publication of
