@@ -81,7 +81,11 @@ STOPPED_RE = re.compile(
     r"|^\s*(?:status:\s*)?(?:(?:aanvraagperiode|aanvragen)\s+)?(?:gesloten|closed|vol)\s*$"
     r"|no\s+longer\s+(?:open|accepting)|closed\s+for\s+submissions?|\bis\s+gestopt\b"
     # "ingetrokken" as a fact, not the metadata field "Naam ingetrokken regeling: N.v.t."
-    r"|\bbeëindigd\b|teruggetrokken|ingetrokken(?!\s+regeling\w*\s*:)|\bwithdrawn\b"
+    # nor one verb in a list of what an amending decision does to its paragraphs ("worden diverse
+    # paragrafen … gewijzigd, ingetrokken dan wel nieuw toegevoegd", "gewijzigd of ingetrokken")
+    r"|\bbeëindigd\b|teruggetrokken|(?<!gewijzigd,\s)(?<!gewijzigd\sof\s)(?<!gewijzigd\sen\s)"
+    r"ingetrokken(?!\s+regeling\w*\s*:)(?!\s*(?:,|en\b|of\b|dan\s+wel\b)\s*(?:\w+\s+){0,2}?"
+    r"(?:toegevoegd|gewijzigd|vastgesteld|ingevoegd)\b)|\bwithdrawn\b"
     r"|(?:is|are|has\s+been)\s+cancel+ed"
     r"|geen\s+\w+\s+meer\s+open|niet\s+meer\s+(?:worden\s+)?opengesteld"
     # a cap on applications reached ("Veel sneller dan verwacht is het maximum aantal
