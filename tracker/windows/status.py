@@ -271,6 +271,18 @@ _ANNOUNCED_RE = re.compile(
     # an expected opening without a day ("De openstelling is naar verwachting in september")
     r"|\b(?:openstelling|opening|openingsdatum|aanvraagperiode|aanvraagronde|loket)\b[^.\n]{0,40}?"
     r"\b(?:is|wordt|vindt|volgt|komt)\s+(?:\w+\s+)?naar\s+verwachting\b"
+    # applying expected from a time ahead without a day, the modal first or last ("Naar
+    # verwachting kunnen de eerste aanvragen in het voorjaar van 2017 gedaan worden", "De
+    # aanvragen kunnen naar verwachting vanaf september worden ingediend")
+    r"|\b(?:naar\s+verwachting\s+(?:kan|kunnen|kunt)|(?:kan|kunnen|kunt)\s+(?:\w+\s+){0,3}?"
+    r"naar\s+verwachting)\b(?:(?!\b(?:niet|geen|nog)\b)[^.\n?]){0,50}?\b(?:aanvra\w*|\w*subsidie\w*)"
+    r"\b(?:(?!\b(?:niet|geen)\b)[^.\n?]){0,50}?\b(?:in|vanaf|medio|begin|eind|rond|na)\s+"
+    r"(?:de\s+|het\s+)?(?:20\d\d|zomer|voorjaar|najaar|herfst|winter|januari|februari|maart"
+    r"|april|mei|juni|juli|augustus|september|oktober|november|december)\b"
+    r"|\b(?:aanvra\w*|\w*subsidie\w*)\s+(?:kan|kunnen|kunt)\s+naar\s+verwachting\s+"
+    r"(?:in|vanaf|medio|begin|eind|rond|na)\s+(?:de\s+|het\s+)?(?:20\d\d|zomer|voorjaar|najaar"
+    r"|herfst|winter|januari|februari|maart|april|mei|juni|juli|augustus|september|oktober"
+    r"|november|december)\b"
     # a funder's calendar entry for a call not yet out ("(verwachte) publicatie: november 2017",
     # "Verwachte publicatie: medio maart 2020"): the window has not started
     r"|\bverwachte\)?\s+publicatie(?:datum)?\s*:?\s*(?:(?:begin|medio|half|eind)\s+)?"
