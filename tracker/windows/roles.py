@@ -1810,6 +1810,23 @@ def _pronoun_deadline_moved(text: str, before: tuple[int, int, bool], cs: int, p
     return bool(_PRONOUN_MOVED_RE.fullmatch(text, cs, pos))
 
 
+# The next of the deadlines named in the sentence before, the noun left out: "Voor 2015 zijn er
+# vijf deadlines. De eerstvolgende is op 15 mei." The day is a closing.
+_NEXT_ONE_RE = re.compile(
+    r"\s*(?:de|het)\s+(?:eerst)?volgende\s+(?:is|valt)\s+(?:op\s+)?"
+    r"|\s*the\s+next\s+(?:one\s+)?is\s+(?:on\s+)?",
+    _I,
+)
+
+
+def _next_of_named_deadlines(text: str, before: tuple[int, int, bool], cs: int, pos: int) -> bool:
+    """Say whether the clause at cs names the next of the deadlines of the sentence before."""
+    ps, pe, _ = before
+    if text[pe : pe + 1] not in (".", "!") or not _DEADLINE_NOUN_RE.search(text, ps, pe):
+        return False
+    return bool(_NEXT_ONE_RE.fullmatch(text, cs, pos))
+
+
 # A later sentence that takes the date up as the start of applying: "Vanaf 1 juni aanstaande heeft
 # het bestuur 20 miljoen euro beschikbaar gesteld … Vanaf die datum gaat het loket open".
 _FROM_THAT_DATE_RE = re.compile(
@@ -2202,6 +2219,13 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and _pronoun_deadline_moved(text, spans[ci - 1], cs, m.start)
         ):
             r.role, r.positive, r.amends = CLOSE_INCL, True, True
+        elif (
+            r.role == NONE
+            and not r.negative
+            and ci > 0
+            and _next_of_named_deadlines(text, spans[ci - 1], cs, m.start)
+        ):
+            r.role, r.positive = CLOSE_INCL, True
         if (
             head_negative
             and not own_negative
