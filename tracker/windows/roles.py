@@ -366,7 +366,10 @@ _NEGATIVE_RE = first_letter_guard(
         # "overgemaakt"): a payment date (guide 8)
         r"|uitbetaald|\b(?:wordt|worden|werd|werden)\s+(?:\w+\s+){0,3}?betaald\b|uitgekeerd"
         r"|overgemaakt"
-        r"|uitslag|bezwaar|vragen\s+stellen|questions|ter\s*inzage|zienswijze|staatscourant\s+van"
+        # an inspection period of a draft, also in the older wording ("de stukken liggen vanaf
+        # 28 april tot en met 26 mei ter visie"): the days to read and object, no window
+        r"|uitslag|bezwaar|vragen\s+stellen|questions|ter\s*(?:inzage|visie)|zienswijze"
+        r"|staatscourant\s+van"
         # ("stand per" only as a word: "als xls-bestand per e-mail ingediend" is a channel)
         # the regulation itself extended by whole years ("Deze subsidieregeling is met een jaar
         # verlengd tot 1 januari 2023"): its running time; a deadline moves by weeks
@@ -504,7 +507,7 @@ NEGATIVE_WORDS = (
     "preadvies", "uitsluitsel", "check", "telefonisch", "bereikbaar", "openingstijden",
     "bijeenkomst", "webinar", "info", "evaluat", "result", "signature", "agreement", "verslag",
     "rapportage", "vaststelling", "verantwoording", "declarat", "uitbetal", "betaling",
-    "payment", "uitslag", "bezwaar", "vragen", "questions", "inzage", "zienswijze",
+    "payment", "uitslag", "bezwaar", "vragen", "questions", "inzage", "visie", "zienswijze",
     "staatscourant", "regeling", "verordening", "stand", "seizoen", "begrotingsjaar", "door",
     "geannuleerd", "cance", "ingetrokken", "withdrawn", "opengesteld", "onbekend", "meestal",
     "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
@@ -1807,6 +1810,23 @@ def _pronoun_deadline_moved(text: str, before: tuple[int, int, bool], cs: int, p
     return bool(_PRONOUN_MOVED_RE.fullmatch(text, cs, pos))
 
 
+# The next of the deadlines named in the sentence before, the noun left out: "Voor 2015 zijn er
+# vijf deadlines. De eerstvolgende is op 15 mei." The day is a closing.
+_NEXT_ONE_RE = re.compile(
+    r"\s*(?:de|het)\s+(?:eerst)?volgende\s+(?:is|valt)\s+(?:op\s+)?"
+    r"|\s*the\s+next\s+(?:one\s+)?is\s+(?:on\s+)?",
+    _I,
+)
+
+
+def _next_of_named_deadlines(text: str, before: tuple[int, int, bool], cs: int, pos: int) -> bool:
+    """Say whether the clause at cs names the next of the deadlines of the sentence before."""
+    ps, pe, _ = before
+    if text[pe : pe + 1] not in (".", "!") or not _DEADLINE_NOUN_RE.search(text, ps, pe):
+        return False
+    return bool(_NEXT_ONE_RE.fullmatch(text, cs, pos))
+
+
 # A later sentence that takes the date up as the start of applying: "Vanaf 1 juni aanstaande heeft
 # het bestuur 20 miljoen euro beschikbaar gesteld … Vanaf die datum gaat het loket open".
 _FROM_THAT_DATE_RE = re.compile(
@@ -2199,6 +2219,13 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and _pronoun_deadline_moved(text, spans[ci - 1], cs, m.start)
         ):
             r.role, r.positive, r.amends = CLOSE_INCL, True, True
+        elif (
+            r.role == NONE
+            and not r.negative
+            and ci > 0
+            and _next_of_named_deadlines(text, spans[ci - 1], cs, m.start)
+        ):
+            r.role, r.positive = CLOSE_INCL, True
         if (
             head_negative
             and not own_negative

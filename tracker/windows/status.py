@@ -81,7 +81,11 @@ STOPPED_RE = re.compile(
     r"|^\s*(?:status:\s*)?(?:(?:aanvraagperiode|aanvragen)\s+)?(?:gesloten|closed|vol)\s*$"
     r"|no\s+longer\s+(?:open|accepting)|closed\s+for\s+submissions?|\bis\s+gestopt\b"
     # "ingetrokken" as a fact, not the metadata field "Naam ingetrokken regeling: N.v.t."
-    r"|\bbeëindigd\b|teruggetrokken|ingetrokken(?!\s+regeling\w*\s*:)|\bwithdrawn\b"
+    # nor one verb in a list of what an amending decision does to its paragraphs ("worden diverse
+    # paragrafen … gewijzigd, ingetrokken dan wel nieuw toegevoegd", "gewijzigd of ingetrokken")
+    r"|\bbeëindigd\b|teruggetrokken|(?<!gewijzigd,\s)(?<!gewijzigd\sof\s)(?<!gewijzigd\sen\s)"
+    r"ingetrokken(?!\s+regeling\w*\s*:)(?!\s*(?:,|en\b|of\b|dan\s+wel\b)\s*(?:\w+\s+){0,2}?"
+    r"(?:toegevoegd|gewijzigd|vastgesteld|ingevoegd)\b)|\bwithdrawn\b"
     r"|(?:is|are|has\s+been)\s+cancel+ed"
     r"|geen\s+\w+\s+meer\s+open|niet\s+meer\s+(?:worden\s+)?opengesteld"
     # a cap on applications reached ("Veel sneller dan verwacht is het maximum aantal
@@ -105,7 +109,10 @@ STOPPED_RE = re.compile(
     r"|\b(?:periode|regeling|termijn|ronde|oproep|tijdvak)\s+(?:\d{4}(?:-\d{2,4})?|\d{1,2})\s+"
     r"(?:is\s+)?(?:helaas\s+)?(?:voorbij|verstreken|afgelopen|afgesloten)\b(?![^.\n]*\?)"
     r"|(?:call|oproep)\s+is\s+(?:now\s+)?closed"
-    r"|\bis\s+(?:now\s+)?closed\b|\bzijn\s+(?:nu\s+)?gesloten\b|\bis\s+gesloten\b"
+    # also with a time adverb: "Deze regeling is momenteel gesloten" (a provincial scheme page
+    # above the last round's details), "is op dit moment gesloten", "is currently closed"
+    r"|\bis\s+(?:(?:now|currently)\s+)?closed\b"
+    r"|\b(?:is|zijn)\s+(?:(?:nu|momenteel|op\s+dit\s+moment|thans)\s+)?gesloten\b"
     r"|plafond\b[^.\n]{0,100}?\b(?:overschreden|overtekend)|oversubscribed"
     # the demand exceeds the ceiling, the verb first: "Het aantal aanvragen overstijgt het
     # beschikbare subsidieplafond", "Het gevraagde budget overschrijdt het beschikbare budget"
@@ -160,6 +167,11 @@ STOPPED_RE = re.compile(
     r"|\b(?:loket|regeling|ronde|oproep)\s+is\s+(?:nu\s+|al\s+|helaas\s+)*dicht\b"
     r"|\b(?:regeling|ronde|oproep|subsidie\w*)\b[^.?\n]{0,60}?\bis\s+"
     r"(?:nu\s+|al\s+|ruim\s+|helaas\s+|fors\s+)*overtekend\b"
+    # the same told in the past, as news does ("Begin april werd een regeling geopend, maar die
+    # was binnen een dag volledig overtekend", "werd binnen enkele uren overtekend"); not an
+    # earlier year's or round's ("Vorig jaar was de regeling …")
+    r"|(?<!jaar\s)(?<!ronde\s)(?<!keer\s)\b(?:was|waren|werd|werden|raakte|raakten)\s+"
+    r"(?:[\w-]+\s+){0,5}?overtekend\b"
     r"|\b(?:subsidie\w*|regeling|pot(?:je)?)\b[^.?\n]{0,60}?\bis\s+"
     r"(?:nu\s+|al\s+|alweer\s+|helaas\s+)*op(?=\s*(?:[.!;,]|$))"
     # paused or held, in English ("The fund … is “unfortunately on pause”", "the publication of
@@ -259,6 +271,18 @@ _ANNOUNCED_RE = re.compile(
     # an expected opening without a day ("De openstelling is naar verwachting in september")
     r"|\b(?:openstelling|opening|openingsdatum|aanvraagperiode|aanvraagronde|loket)\b[^.\n]{0,40}?"
     r"\b(?:is|wordt|vindt|volgt|komt)\s+(?:\w+\s+)?naar\s+verwachting\b"
+    # applying expected from a time ahead without a day, the modal first or last ("Naar
+    # verwachting kunnen de eerste aanvragen in het voorjaar van 2017 gedaan worden", "De
+    # aanvragen kunnen naar verwachting vanaf september worden ingediend")
+    r"|\b(?:naar\s+verwachting\s+(?:kan|kunnen|kunt)|(?:kan|kunnen|kunt)\s+(?:\w+\s+){0,3}?"
+    r"naar\s+verwachting)\b(?:(?!\b(?:niet|geen|nog)\b)[^.\n?]){0,50}?\b(?:aanvra\w*|\w*subsidie\w*)"
+    r"\b(?:(?!\b(?:niet|geen)\b)[^.\n?]){0,50}?\b(?:in|vanaf|medio|begin|eind|rond|na)\s+"
+    r"(?:de\s+|het\s+)?(?:20\d\d|zomer|voorjaar|najaar|herfst|winter|januari|februari|maart"
+    r"|april|mei|juni|juli|augustus|september|oktober|november|december)\b"
+    r"|\b(?:aanvra\w*|\w*subsidie\w*)\s+(?:kan|kunnen|kunt)\s+naar\s+verwachting\s+"
+    r"(?:in|vanaf|medio|begin|eind|rond|na)\s+(?:de\s+|het\s+)?(?:20\d\d|zomer|voorjaar|najaar"
+    r"|herfst|winter|januari|februari|maart|april|mei|juni|juli|augustus|september|oktober"
+    r"|november|december)\b"
     # a funder's calendar entry for a call not yet out ("(verwachte) publicatie: november 2017",
     # "Verwachte publicatie: medio maart 2020"): the window has not started
     r"|\bverwachte\)?\s+publicatie(?:datum)?\s*:?\s*(?:(?:begin|medio|half|eind)\s+)?"
