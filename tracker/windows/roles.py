@@ -1696,8 +1696,13 @@ def _decoy_in(context: str) -> bool:
 # The date may carry a long tail before "of": "U hoort uiterlijk 31 december van het jaar dat u
 # de aanvraag hebt gedaan, of u de subsidie krijgt".
 _DECISION_NOTICE_RE = re.compile(
-    r"\b(?:horen|hoort|vernemen|verneemt)\b[^.;\n]{0,100}?\bof\s+(?:ze|zij|u|je|jij|hij|het|hun|de)\b"
+    r"\b(?:horen|hoort|vernemen|verneemt)\b[^.;\n]{0,100}?"
+    r"\bof\s+(?:ze|zij|u|uw|je|jij|jouw|hij|het|hun|de)\b"
     r"|\b(?:notified|informed|told|hear)\b[^.;\n]{0,100}?\bwhether\b"
+    # the funder makes the outcome known by a date: "uiterlijk 1 september maakt de Rijksdienst
+    # bekend of de subsidies zijn toegekend", "the programme announces by 1 May whether …"
+    r"|\b(?:maakt|maken)\b[^.;\n]{0,80}?\bbekend\s+(?:of|welke|wie)\b"
+    r"|\bannounce[sd]?\b[^.;\n]{0,80}?\b(?:whether|which)\b"
     # the applicant is sent word by a date: "ontvangt u zo snel mogelijk, maar uiterlijk 13-3-2020
     # bericht van de provincie", "Wie heeft aangevraagd, krijgt uiterlijk 1 juni bericht"
     # (plural and with "vóór": "Alle aanvragen krijgen vóór 1 juli bericht of hun plan is
@@ -1711,7 +1716,8 @@ _DECISION_NOTICE_RE = re.compile(
 def _decision_notice(low_context: str, context: str) -> bool:
     """Say whether the clause around a date tells when applicants hear the decision."""
     if not any(w in low_context for w in ("hore", "hoort", "verne", "notified", "informed",
-                                          "told", "hear", "bericht")):  # fmt: skip
+                                          "told", "hear", "bericht", "bekend of", "bekend welke",
+                                          "bekend wie", "announce")):  # fmt: skip
         return False
     return bool(_DECISION_NOTICE_RE.search(context))
 
