@@ -1252,6 +1252,11 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         # planned for, no "vóór" deadline
         r.role, r.strong, r.cue = OPEN, True, "planned"
         return
+    if adj and adj["open"] and _due_per(adj.group(0), lead, clause[r.m.end - r.clause[0] :]):
+        # "Voor alle projecten moeten per 16 juni 2014 de projectideeën zijn ingediend": the
+        # day by which they must be in, as "uiterlijk op", not the day applying starts
+        r.role, r.strong, r.positive, r.cue = CLOSE_INCL, True, True, "due"
+        return
     if adj:
         r.role = CLOSE_INCL if adj["incl"] else CLOSE_EXCL if adj["excl"] else OPEN
         r.cue = adj.group(0).split()[0].lower()
@@ -1341,6 +1346,30 @@ _DUE_ON_TAIL_RE = re.compile(rf"^[\s,]*{_DUE_IN_RE}", _I)
 _DATE_FIRST_DUE_TAIL_RE = re.compile(
     rf"^[\s,]*(?:moet|moeten|dient|dienen)\s+(?:[\w-]+\s+){{0,6}}?{_DUE_IN_RE}", _I
 )
+
+
+# "per" before the day by which something must already be in: "moeten per 16 juni 2014 de
+# projectideeën zijn ingediend", "Per 1 juni moeten alle aanvragen binnen zijn". The perfect
+# ("zijn ingediend", "binnen zijn") marks a deadline; "Per 1 januari moeten aanvragen digitaal
+# worden ingediend" is a rule that starts then.
+_DUE_PER_LEAD_RE = re.compile(r"\b(?:moet|moeten|dient|dienen)\b[^.;:\n]{0,60}?$", _I)
+_DUE_PER_TAIL_RE = re.compile(
+    r"^[\s,]*(?:(?:moet|moeten|dient|dienen)\s+)?(?:[\w'’-]+\s+){0,5}?"
+    r"(?:binnen\s+(?:te\s+)?zijn|zijn\s+(?:ingediend|ontvangen|binnengekomen)"
+    r"|(?:ingediend|ontvangen)\s+(?:te\s+)?zijn)\b",
+    _I,
+)
+
+
+def _due_per(cue: str, lead: str, after: str) -> bool:
+    """Say whether a "per" date is the day by which an application must be in."""
+    if cue.split()[0].lower() != "per":
+        return False
+    head = lead.rstrip()
+    head = head[: len(head) - len(cue.strip())] if head.endswith(cue.strip()) else head
+    modal_before = bool(_DUE_PER_LEAD_RE.search(head[-80:]))
+    modal_after = bool(re.match(r"^[\s,]*(?:moet|moeten|dient|dienen)\b", after, _I))
+    return (modal_before or modal_after) and bool(_DUE_PER_TAIL_RE.match(after))
 
 
 def _due_on(lead: str, after: str) -> bool:
