@@ -567,6 +567,17 @@ _MONEY_PERIOD_RE = re.compile(
 # A raise of the budget that is available from a day ("De ophoging van de subsidie is sinds 23
 # september 2023 beschikbaar", "Het extra budget is vanaf 1 juli beschikbaar"): when the added
 # money can be drawn on, a plafond change (guide 8), not the opening of the window.
+# A count of applications over a period is a statistic, not a window (guide 8, 9): "Dit komt
+# door 24.845 subsidie aanvragen voor 45.292 apparaten in de periode januari tot en met augustus
+# 2019", "It received 1,240 applications in the period from January through August 2019". Both
+# ends of the period follow the count; "Aanvragen kunnen in de periode van …" has no count.
+_COUNT_PERIOD_RE = re.compile(
+    r"\d(?:[\d.,]*\d)?\s+(?:[\w-]+\s+){0,2}?(?:aanvragen|applications|proposals)\b"
+    r"(?:[^.;\n]|(?<=\d)[.,](?=\d)){0,60}?\b(?:in|over|during)\s+(?:de|het|the)\s+"
+    r"(?:periode|tijdvak|period)\b"
+    r"[^.;\n]{0,60}$",
+    _I,
+)
 _MONEY_RAISE_LEAD_RE = re.compile(
     r"\b(?:(?:op|ver)hoging|aanvulling|extra\s+(?:budget|geld|middelen))\b[^.;:\n]{0,60}?"
     r"\b(?:is|wordt|zijn|worden)\s+(?:sinds|vanaf|per|met\s+ingang\s+van)\s*$",
@@ -2173,6 +2184,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and _CEILING_ARTICLE_RE.search(text, cs, m.start)
         ):
             r.negative = True
+        if not r.negative and _COUNT_PERIOD_RE.search(text, max(cs, m.start - 160), m.start):
+            r.negative = True  # "24.845 aanvragen … in de periode januari tot en met augustus"
         if not r.negative and _MONEY_PERIOD_RE.search(text, max(cs, m.start - 80), m.start):
             r.negative = True  # "De subsidiegelden zijn voor de periode van … beschikbaar"
         if (
