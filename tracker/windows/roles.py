@@ -703,6 +703,7 @@ _POSSIBLE_TAIL_RE = re.compile(
     r"(?:worden\s+)?(?:aangevraagd|ingediend)\b",
     _I,
 )
+_COMING_AFTER_RE = re.compile(r"^\s*(?:aanstaande|oanstaande|komende)\b", _I)
 # "Op 3 juni om 09:00 uur start de nieuwe ronde van de regeling": the start of an application
 # round (not of a project: the noun must name a round, period or call).
 _ROUND_START_TAIL_RE = re.compile(
@@ -1294,6 +1295,9 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         if not lb["window"] and _is_label(label_lead, lb)
     ]
     after = clause[r.m.end - r.clause[0] :] if r.clause else ""
+    # "Op dinsdag 1 september aanstaande start de tweede aanvraagronde": the word that says the
+    # day is coming stands between the date and the verb that tells what starts then
+    after = _COMING_AFTER_RE.sub("", after, count=1)
     tail = _TAIL_RE.match(after)
     if (
         _SPLIT_OPEN_LEAD_RE.search(lead)
