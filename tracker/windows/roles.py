@@ -359,6 +359,9 @@ _NEGATIVE_RE = first_letter_guard(
         r"|\baanvra(?:gen|ag(?:\s+(?:\w+\s+)?(?:doen|indienen))?)\s+per\b|\baanvraag\s+die\s+(?:start|begint|ingaat)\s+op\b"
         r"|\bbesluit|beslis|beschikking|decision|preadvies|uitsluitsel"
         r"|pre-?check|telefonisch|(?<!on)bereikbaar|openingstijden|bijeenkomst|webinar|info\s*days?"
+        # a workshop for applicants is an event like a webinar ("Lead applicant workshop, planned
+        # in Rotterdam on 22-23 March"); not a workshop the grant is for ("workshop grants")
+        r"|workshops?\b(?!\s+(?:grants?|funding|subsid\w*|aanvra\w*|applications?|proposals?)\b)"
         r"|information\s+days?|informational\s+sessions?|infosessie|infodag|informatiedag"
         r"|info\s+session|information\s+sessions?|informatiesessie|evaluat|results|resultaten|signature|grant\s+agreement"
         r"|verslag|rapportage|vaststelling|verantwoording|declarat|uitbetal|betaling|payment"
@@ -502,7 +505,8 @@ NEGATIVE_WORDS = (
     "toepassing", "start", "effect", "applies", "looptijd", "project", "activiteit", "verstrekt",
     "formulier", "aanvra", "afgerond", "duration", "besluit", "beslis", "beschikking", "decision",
     "preadvies", "uitsluitsel", "check", "telefonisch", "bereikbaar", "openingstijden",
-    "bijeenkomst", "webinar", "info", "evaluat", "result", "signature", "agreement", "verslag",
+    "bijeenkomst", "webinar", "workshop", "info", "evaluat", "result", "signature", "agreement",
+    "verslag",
     "rapportage", "vaststelling", "verantwoording", "declarat", "uitbetal", "betaling",
     "payment", "uitslag", "bezwaar", "vragen", "questions", "inzage", "zienswijze",
     "staatscourant", "regeling", "verordening", "stand", "seizoen", "begrotingsjaar", "door",
