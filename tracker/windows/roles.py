@@ -359,6 +359,9 @@ _NEGATIVE_RE = first_letter_guard(
         r"|\baanvra(?:gen|ag(?:\s+(?:\w+\s+)?(?:doen|indienen))?)\s+per\b|\baanvraag\s+die\s+(?:start|begint|ingaat)\s+op\b"
         r"|\bbesluit|beslis|beschikking|decision|preadvies|uitsluitsel"
         r"|pre-?check|telefonisch|(?<!on)bereikbaar|openingstijden|bijeenkomst|webinar|info\s*days?"
+        # a workshop for applicants is an event like a webinar ("Lead applicant workshop, planned
+        # in Rotterdam on 22-23 March"); not a workshop the grant is for ("workshop grants")
+        r"|workshops?\b(?!\s+(?:grants?|funding|subsid\w*|aanvra\w*|applications?|proposals?)\b)"
         r"|information\s+days?|informational\s+sessions?|infosessie|infodag|informatiedag"
         r"|info\s+session|information\s+sessions?|informatiesessie|evaluat|results|resultaten|signature|grant\s+agreement"
         r"|verslag|rapportage|vaststelling|verantwoording|declarat|uitbetal|betaling|payment"
@@ -505,7 +508,8 @@ NEGATIVE_WORDS = (
     "toepassing", "start", "effect", "applies", "looptijd", "project", "activiteit", "verstrekt",
     "formulier", "aanvra", "afgerond", "duration", "besluit", "beslis", "beschikking", "decision",
     "preadvies", "uitsluitsel", "check", "telefonisch", "bereikbaar", "openingstijden",
-    "bijeenkomst", "webinar", "info", "evaluat", "result", "signature", "agreement", "verslag",
+    "bijeenkomst", "webinar", "workshop", "info", "evaluat", "result", "signature", "agreement",
+    "verslag",
     "rapportage", "vaststelling", "verantwoording", "declarat", "uitbetal", "betaling",
     "payment", "uitslag", "bezwaar", "vragen", "questions", "inzage", "visie", "zienswijze",
     "staatscourant", "regeling", "verordening", "stand", "seizoen", "begrotingsjaar", "door",
@@ -570,6 +574,17 @@ _MONEY_PERIOD_RE = re.compile(
 # A raise of the budget that is available from a day ("De ophoging van de subsidie is sinds 23
 # september 2023 beschikbaar", "Het extra budget is vanaf 1 juli beschikbaar"): when the added
 # money can be drawn on, a plafond change (guide 8), not the opening of the window.
+# A count of applications over a period is a statistic, not a window (guide 8, 9): "Dit komt
+# door 24.845 subsidie aanvragen voor 45.292 apparaten in de periode januari tot en met augustus
+# 2019", "It received 1,240 applications in the period from January through August 2019". Both
+# ends of the period follow the count; "Aanvragen kunnen in de periode van …" has no count.
+_COUNT_PERIOD_RE = re.compile(
+    r"\d(?:[\d.,]*\d)?\s+(?:[\w-]+\s+){0,2}?(?:aanvragen|applications|proposals)\b"
+    r"(?:[^.;\n]|(?<=\d)[.,](?=\d)){0,60}?\b(?:in|over|during)\s+(?:de|het|the)\s+"
+    r"(?:periode|tijdvak|period)\b"
+    r"[^.;\n]{0,60}$",
+    _I,
+)
 _MONEY_RAISE_LEAD_RE = re.compile(
     r"\b(?:(?:op|ver)hoging|aanvulling|extra\s+(?:budget|geld|middelen))\b[^.;:\n]{0,60}?"
     r"\b(?:is|wordt|zijn|worden)\s+(?:sinds|vanaf|per|met\s+ingang\s+van)\s*$",
@@ -695,6 +710,7 @@ _POSSIBLE_TAIL_RE = re.compile(
     r"(?:worden\s+)?(?:aangevraagd|ingediend)\b",
     _I,
 )
+_COMING_AFTER_RE = re.compile(r"^\s*(?:aanstaande|oanstaande|komende)\b", _I)
 # "Op 3 juni om 09:00 uur start de nieuwe ronde van de regeling": the start of an application
 # round (not of a project: the noun must name a round, period or call).
 _ROUND_START_TAIL_RE = re.compile(
@@ -1255,6 +1271,11 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         # planned for, no "vóór" deadline
         r.role, r.strong, r.cue = OPEN, True, "planned"
         return
+    if adj and adj["open"] and _due_per(adj.group(0), lead, clause[r.m.end - r.clause[0] :]):
+        # "Voor alle projecten moeten per 16 juni 2014 de projectideeën zijn ingediend": the
+        # day by which they must be in, as "uiterlijk op", not the day applying starts
+        r.role, r.strong, r.positive, r.cue = CLOSE_INCL, True, True, "due"
+        return
     if adj:
         r.role = CLOSE_INCL if adj["incl"] else CLOSE_EXCL if adj["excl"] else OPEN
         r.cue = adj.group(0).split()[0].lower()
@@ -1281,6 +1302,9 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         if not lb["window"] and _is_label(label_lead, lb)
     ]
     after = clause[r.m.end - r.clause[0] :] if r.clause else ""
+    # "Op dinsdag 1 september aanstaande start de tweede aanvraagronde": the word that says the
+    # day is coming stands between the date and the verb that tells what starts then
+    after = _COMING_AFTER_RE.sub("", after, count=1)
     tail = _TAIL_RE.match(after)
     if (
         _SPLIT_OPEN_LEAD_RE.search(lead)
@@ -1344,6 +1368,30 @@ _DUE_ON_TAIL_RE = re.compile(rf"^[\s,]*{_DUE_IN_RE}", _I)
 _DATE_FIRST_DUE_TAIL_RE = re.compile(
     rf"^[\s,]*(?:moet|moeten|dient|dienen)\s+(?:[\w-]+\s+){{0,6}}?{_DUE_IN_RE}", _I
 )
+
+
+# "per" before the day by which something must already be in: "moeten per 16 juni 2014 de
+# projectideeën zijn ingediend", "Per 1 juni moeten alle aanvragen binnen zijn". The perfect
+# ("zijn ingediend", "binnen zijn") marks a deadline; "Per 1 januari moeten aanvragen digitaal
+# worden ingediend" is a rule that starts then.
+_DUE_PER_LEAD_RE = re.compile(r"\b(?:moet|moeten|dient|dienen)\b[^.;:\n]{0,60}?$", _I)
+_DUE_PER_TAIL_RE = re.compile(
+    r"^[\s,]*(?:(?:moet|moeten|dient|dienen)\s+)?(?:[\w'’-]+\s+){0,5}?"
+    r"(?:binnen\s+(?:te\s+)?zijn|zijn\s+(?:ingediend|ontvangen|binnengekomen)"
+    r"|(?:ingediend|ontvangen)\s+(?:te\s+)?zijn)\b",
+    _I,
+)
+
+
+def _due_per(cue: str, lead: str, after: str) -> bool:
+    """Say whether a "per" date is the day by which an application must be in."""
+    if cue.split()[0].lower() != "per":
+        return False
+    head = lead.rstrip()
+    head = head[: len(head) - len(cue.strip())] if head.endswith(cue.strip()) else head
+    modal_before = bool(_DUE_PER_LEAD_RE.search(head[-80:]))
+    modal_after = bool(re.match(r"^[\s,]*(?:moet|moeten|dient|dienen)\b", after, _I))
+    return (modal_before or modal_after) and bool(_DUE_PER_TAIL_RE.match(after))
 
 
 def _due_on(lead: str, after: str) -> bool:
@@ -1699,8 +1747,13 @@ def _decoy_in(context: str) -> bool:
 # The date may carry a long tail before "of": "U hoort uiterlijk 31 december van het jaar dat u
 # de aanvraag hebt gedaan, of u de subsidie krijgt".
 _DECISION_NOTICE_RE = re.compile(
-    r"\b(?:horen|hoort|vernemen|verneemt)\b[^.;\n]{0,100}?\bof\s+(?:ze|zij|u|je|jij|hij|het|hun|de)\b"
+    r"\b(?:horen|hoort|vernemen|verneemt)\b[^.;\n]{0,100}?"
+    r"\bof\s+(?:ze|zij|u|uw|je|jij|jouw|hij|het|hun|de)\b"
     r"|\b(?:notified|informed|told|hear)\b[^.;\n]{0,100}?\bwhether\b"
+    # the funder makes the outcome known by a date: "uiterlijk 1 september maakt de Rijksdienst
+    # bekend of de subsidies zijn toegekend", "the programme announces by 1 May whether …"
+    r"|\b(?:maakt|maken)\b[^.;\n]{0,80}?\bbekend\s+(?:of|welke|wie)\b"
+    r"|\bannounce[sd]?\b[^.;\n]{0,80}?\b(?:whether|which)\b"
     # the applicant is sent word by a date: "ontvangt u zo snel mogelijk, maar uiterlijk 13-3-2020
     # bericht van de provincie", "Wie heeft aangevraagd, krijgt uiterlijk 1 juni bericht"
     # (plural and with "vóór": "Alle aanvragen krijgen vóór 1 juli bericht of hun plan is
@@ -1714,7 +1767,8 @@ _DECISION_NOTICE_RE = re.compile(
 def _decision_notice(low_context: str, context: str) -> bool:
     """Say whether the clause around a date tells when applicants hear the decision."""
     if not any(w in low_context for w in ("hore", "hoort", "verne", "notified", "informed",
-                                          "told", "hear", "bericht")):  # fmt: skip
+                                          "told", "hear", "bericht", "bekend of", "bekend welke",
+                                          "bekend wie", "announce")):  # fmt: skip
         return False
     return bool(_DECISION_NOTICE_RE.search(context))
 
@@ -2158,6 +2212,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and _CEILING_ARTICLE_RE.search(text, cs, m.start)
         ):
             r.negative = True
+        if not r.negative and _COUNT_PERIOD_RE.search(text, max(cs, m.start - 160), m.start):
+            r.negative = True  # "24.845 aanvragen … in de periode januari tot en met augustus"
         if not r.negative and _MONEY_PERIOD_RE.search(text, max(cs, m.start - 80), m.start):
             r.negative = True  # "De subsidiegelden zijn voor de periode van … beschikbaar"
         if (
