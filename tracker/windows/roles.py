@@ -528,6 +528,32 @@ NEGATIVE_WORDS = (
 _PERIOD_OF_RE = re.compile(
     r"\b(?:for|voor|over)\s+(?:the|de)\s+periode?\s+(?:(?:from|van)\s*)?$", _I
 )
+# When the funded event took place or the damage arose, right before the date ("Het evenement of
+# feest moet hebben plaatsgevonden tussen 1 januari 2022 en …", "compensatie … voor schade die is
+# ontstaan in de periode van 1 januari tot 1 juli 2021"): an activity or cost period (guide 8),
+# not the window. Only right before the date, so "voor evenementen die plaatsvinden in 2024 kunt
+# u aanvragen van …" keeps its window.
+_HAPPENED_LEAD_RE = re.compile(
+    r"(?:\bplaats\s*(?:gevonden|vind\w*)|\bvind(?:t|en)\s+plaats|\b(?:ontstaan|opgelopen)"
+    r"|\b(?:schade|verlie(?:s|zen)|\w*derving|losses|damages?)(?:\s+(?!(?:kun|kunt|kan|kunnen"
+    r"|moet|moeten|mag|mogen|dient|dienen|u|je|jij|wij|we|you|can|may|must)\b)[\w-]+){0,3}?"
+    r"|\b(?:took|take|takes)\s+place|\b(?:incurred|suffered|sustained))"
+    r"\s+(?:(?:in|over|gedurende|tijdens)\s+de\s+periode(?:\s+van)?|tussen|van|vanaf|sinds|op"
+    r"|(?:in|during)\s+the\s+period(?:\s+from)?|between|from|on)\s*$",
+    _I,
+)
+# Unless the subject is the applying itself ("De indiening vindt plaats van 1 maart tot …").
+_HAPPENED_SUBJECT_RE = re.compile(r"aanvra|indien|inschrijv|aanmeld|applica|submi", _I)
+
+
+def _happened_period(text: str, cs: int, m: Mention) -> bool:
+    """Say whether m starts the span in which the funded event or damage happened."""
+    mt = _HAPPENED_LEAD_RE.search(text, max(cs, m.start - 90), m.start)
+    if mt is None:
+        return False
+    return not _HAPPENED_SUBJECT_RE.search(text, max(cs, mt.start() - 40), mt.start())
+
+
 # The clause is about the request to settle a grant, not about applying, however far its date
 # stands from the subject: "Een aanvraag tot subsidievaststelling als bedoeld in artikel 6, …,
 # waaraan … bescheiden ontbreken, kan worden gecompleteerd tot en met 1 mei 2013" (guide 8).
@@ -2132,6 +2158,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.negative = True
         if not r.negative and _SETTLEMENT_SUBJECT_RE.search(text, cs, m.start):
             r.negative = True
+        if not r.negative and _happened_period(text, cs, m):
+            r.negative = True  # "Het evenement moet hebben plaatsgevonden tussen 1 januari en …"
         if (
             not r.negative
             and "4:22" in text[cs : m.start]
