@@ -617,17 +617,21 @@ _SCHEME_SUBJECT_LEAD_RE = re.compile(
 )
 # The year or period a grant is for, said as its own span: "Een werkingsjaar loopt van 1
 # september t/m 31 augustus", "Het werkjaar waarop wordt beoordeeld, loopt van 1 juli 2020 tot
-# …", "een kalenderjaarsubsidie (1 januari t/m 31 december)", "the activity period runs from
-# …": an activity period (guide 8), not the application window beside it.
+# …", "een kalenderjaarsubsidie (1 januari t/m 31 december)", "activiteiten in een
+# kalenderjaar. ( 1 januari t/m 31 december)", "the activity period runs from …": an activity
+# period (guide 8), not the application window beside it.
 _WORK_YEAR_RE = re.compile(
     r"\b(?:werk(?:ings)?jaar|subsidiejaar|kalenderjaar|boekjaar|verenigingsjaar|activiteitenjaar|jaar(?=subsidie)"
-    r"|activiteitenperiode|werkingsperiode|uitvoeringsperiode|subsidieperiode"
+    r"|activiteitenperiode|werkingsperiode|uitvoeringsperiode|subsidieperiode|subsidietijdvak"
     r"|(?:activity|project|implementation|funding|grant|financial|fiscal|working)\s+(?:period|year)"
     # "Duurt de activiteit één jaar (van 1 januari tot en met 31 december), vraagt u vóór …"
     r"|(?:activiteit|project)(?:en)?\s+(?:\w+\s+){0,2}?jaar)"
     r"(?:subsidie)?\b(?:(?:\s+|,\s*)(?!(?:aanvra|indien|aanvraag|apply|submi)\w*)[\w'’]+){0,5}?"
     r"(?:\s*,?\s+(?:loopt|lopen|duurt|beslaat|omvat|gaat|runs|lasts|covers|is|extends)"
-    r"\s+(?:van|vanaf|from)|\s*\(\s*(?:van|from)?)\s*$",
+    r"\s+(?:van|vanaf|from)|\s*\.?\s*\(\s*(?:van|from)?"
+    # a definition in a regulation's first article ("subsidietijdvak: tijdvak van 1 oktober tot
+    # en met 30 september in enig jaar", "kalenderjaar: de periode van 1 januari …")
+    r"|\s*:\s*(?:(?:het|de|een|the|a)\s+)?(?:tijdvak|periode|period)\s+(?:van|vanaf|from))\s*$",
     _I,
 )
 # The year named as what an application period is for: "De aanvraagperiode voor het werkjaar 2025
