@@ -530,12 +530,13 @@ _PERIOD_OF_RE = re.compile(
 )
 # When the funded event took place or the damage arose, right before the date ("Het evenement of
 # feest moet hebben plaatsgevonden tussen 1 januari 2022 en …", "compensatie … voor schade die is
-# ontstaan in de periode van 1 januari tot 1 juli 2021"): an activity or cost period (guide 8),
+# ontstaan in de periode van 1 januari tot 1 juli 2021", also compounds: "omzetverlies in de
+# periode van …", "coronaschade"): an activity or cost period (guide 8),
 # not the window. Only right before the date, so "voor evenementen die plaatsvinden in 2024 kunt
 # u aanvragen van …" keeps its window.
 _HAPPENED_LEAD_RE = re.compile(
     r"(?:\bplaats\s*(?:gevonden|vind\w*)|\bvind(?:t|en)\s+plaats|\b(?:ontstaan|opgelopen)"
-    r"|\b(?:schade|verlie(?:s|zen)|\w*derving|losses|damages?)(?:\s+(?!(?:kun|kunt|kan|kunnen"
+    r"|\b(?:\w*(?:schade|verlie(?:s|zen)|derving)|losses|damages?)(?:\s+(?!(?:kun|kunt|kan|kunnen"
     r"|moet|moeten|mag|mogen|dient|dienen|u|je|jij|wij|we|you|can|may|must)\b)[\w-]+){0,3}?"
     r"|\b(?:took|take|takes)\s+place|\b(?:incurred|suffered|sustained))"
     r"\s+(?:(?:in|over|gedurende|tijdens)\s+de\s+periode(?:\s+van)?|tussen|van|vanaf|sinds|op"
