@@ -535,6 +535,33 @@ NEGATIVE_WORDS = (
 _PERIOD_OF_RE = re.compile(
     r"\b(?:for|voor|over)\s+(?:the|de)\s+periode?\s+(?:(?:from|van)\s*)?$", _I
 )
+# When the funded event took place or the damage arose, right before the date ("Het evenement of
+# feest moet hebben plaatsgevonden tussen 1 januari 2022 en …", "compensatie … voor schade die is
+# ontstaan in de periode van 1 januari tot 1 juli 2021", also compounds: "omzetverlies in de
+# periode van …", "coronaschade"): an activity or cost period (guide 8),
+# not the window. Only right before the date, so "voor evenementen die plaatsvinden in 2024 kunt
+# u aanvragen van …" keeps its window.
+_HAPPENED_LEAD_RE = re.compile(
+    r"(?:\bplaats\s*(?:gevonden|vind\w*)|\bvind(?:t|en)\s+plaats|\b(?:ontstaan|opgelopen)"
+    r"|\b(?:\w*(?:schade|verlie(?:s|zen)|derving)|losses|damages?)(?:\s+(?!(?:kun|kunt|kan|kunnen"
+    r"|moet|moeten|mag|mogen|dient|dienen|u|je|jij|wij|we|you|can|may|must)\b)[\w-]+){0,3}?"
+    r"|\b(?:took|take|takes)\s+place|\b(?:incurred|suffered|sustained))"
+    r"\s+(?:(?:in|over|gedurende|tijdens)\s+de\s+periode(?:\s+van)?|tussen|van|vanaf|sinds|op"
+    r"|(?:in|during)\s+the\s+period(?:\s+from)?|between|from|on)\s*$",
+    _I,
+)
+# Unless the subject is the applying itself ("De indiening vindt plaats van 1 maart tot …").
+_HAPPENED_SUBJECT_RE = re.compile(r"aanvra|indien|inschrijv|aanmeld|applica|submi", _I)
+
+
+def _happened_period(text: str, cs: int, m: Mention) -> bool:
+    """Say whether m starts the span in which the funded event or damage happened."""
+    mt = _HAPPENED_LEAD_RE.search(text, max(cs, m.start - 90), m.start)
+    if mt is None:
+        return False
+    return not _HAPPENED_SUBJECT_RE.search(text, max(cs, mt.start() - 40), mt.start())
+
+
 # The clause is about the request to settle a grant, not about applying, however far its date
 # stands from the subject: "Een aanvraag tot subsidievaststelling als bedoeld in artikel 6, …,
 # waaraan … bescheiden ontbreken, kan worden gecompleteerd tot en met 1 mei 2013" (guide 8).
@@ -609,17 +636,21 @@ _SCHEME_SUBJECT_LEAD_RE = re.compile(
 )
 # The year or period a grant is for, said as its own span: "Een werkingsjaar loopt van 1
 # september t/m 31 augustus", "Het werkjaar waarop wordt beoordeeld, loopt van 1 juli 2020 tot
-# …", "een kalenderjaarsubsidie (1 januari t/m 31 december)", "the activity period runs from
-# …": an activity period (guide 8), not the application window beside it.
+# …", "een kalenderjaarsubsidie (1 januari t/m 31 december)", "activiteiten in een
+# kalenderjaar. ( 1 januari t/m 31 december)", "the activity period runs from …": an activity
+# period (guide 8), not the application window beside it.
 _WORK_YEAR_RE = re.compile(
     r"\b(?:werk(?:ings)?jaar|subsidiejaar|kalenderjaar|boekjaar|verenigingsjaar|activiteitenjaar|jaar(?=subsidie)"
-    r"|activiteitenperiode|werkingsperiode|uitvoeringsperiode|subsidieperiode"
+    r"|activiteitenperiode|werkingsperiode|uitvoeringsperiode|subsidieperiode|subsidietijdvak"
     r"|(?:activity|project|implementation|funding|grant|financial|fiscal|working)\s+(?:period|year)"
     # "Duurt de activiteit één jaar (van 1 januari tot en met 31 december), vraagt u vóór …"
     r"|(?:activiteit|project)(?:en)?\s+(?:\w+\s+){0,2}?jaar)"
     r"(?:subsidie)?\b(?:(?:\s+|,\s*)(?!(?:aanvra|indien|aanvraag|apply|submi)\w*)[\w'’]+){0,5}?"
     r"(?:\s*,?\s+(?:loopt|lopen|duurt|beslaat|omvat|gaat|runs|lasts|covers|is|extends)"
-    r"\s+(?:van|vanaf|from)|\s*\(\s*(?:van|from)?)\s*$",
+    r"\s+(?:van|vanaf|from)|\s*\.?\s*\(\s*(?:van|from)?"
+    # a definition in a regulation's first article ("subsidietijdvak: tijdvak van 1 oktober tot
+    # en met 30 september in enig jaar", "kalenderjaar: de periode van 1 januari …")
+    r"|\s*:\s*(?:(?:het|de|een|the|a)\s+)?(?:tijdvak|periode|period)\s+(?:van|vanaf|from))\s*$",
     _I,
 )
 # The year named as what an application period is for: "De aanvraagperiode voor het werkjaar 2025
@@ -2206,6 +2237,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.negative = True
         if not r.negative and _SETTLEMENT_SUBJECT_RE.search(text, cs, m.start):
             r.negative = True
+        if not r.negative and _happened_period(text, cs, m):
+            r.negative = True  # "Het evenement moet hebben plaatsgevonden tussen 1 januari en …"
         if (
             not r.negative
             and "4:22" in text[cs : m.start]
