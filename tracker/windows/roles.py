@@ -693,10 +693,14 @@ _POSSIBLE_TAIL_RE = re.compile(
     _I,
 )
 # "Op 3 juni om 09:00 uur start de nieuwe ronde van de regeling": the start of an application
-# round (not of a project: the noun must name a round, period or call).
+# round (not of a project: the noun must name a round, period or call). Told in the past too,
+# with the period as subject ("Op 1 januari 2024 startte de aanvraagperiode van de regeling",
+# bibliotheeknetwerk.nl on Tel mee met Taal); a bare "periode" or a "subsidieperiode" is the
+# funded time (guide 8), so only a period of applying counts.
 _ROUND_START_TAIL_RE = re.compile(
-    r"^[\s,]*(?:start|starten|begint|beginnen)\s+(?:de|het|een)\s+"
-    r"(?:\w+\s+){0,2}?(?:aanvraag|subsidie|indienings)?(?:ronde|tijdvak|openstelling|call)\b",
+    r"^[\s,]*(?:start|starten|startte|startten|begint|beginnen|begon|begonnen)\s+(?:de|het|een)\s+"
+    r"(?:\w+\s+){0,2}?(?:(?:aanvraag|subsidie|indienings)?(?:ronde|tijdvak|openstelling|call)"
+    r"|(?:aanvraag|indienings|aanmeldings)periode)\b",
     _I,
 )
 # "On 20 March, the … programme launched a call for applications", "Op 1 mei opende het fonds
