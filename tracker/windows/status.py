@@ -158,6 +158,14 @@ STOPPED_RE = re.compile(
     # "Het loket is dicht", "De regeling is (ruim) overtekend", "De subsidie is op, maar …"
     # ("op" ends the clause: "de subsidie is op = op" is a rule, no stop)
     r"|\b(?:loket|regeling|ronde|oproep)\s+is\s+(?:nu\s+|al\s+|helaas\s+)*dicht\b"
+    # the empty pot named as the cause ("4 procent is afgewezen wegens een lege subsidiepot",
+    # rd.nl on the Lerarenbeurs 2023), or too small for all who applied ("de subsidiepot is dit
+    # jaar net te klein om alle aanvragers … een beurs toe te kennen"): the money is gone
+    r"|\b(?:afgewezen|geweigerd|(?:niet|geen)\s+(?:toegekend|gehonoreerd))\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:wegens|vanwege|door)\s+(?:een\s+|de\s+|het\s+)?(?:lege|uitgeputte|opgebruikte)\s+"
+    r"\w*(?:pot(?:je)?|budget)\b"
+    r"|(?<!is\shet\s)(?<!is\sde\s)\b\w*(?:pot(?:je)?|budget|plafond)\b[^.?\n]{0,40}?\bte\s+(?:klein|laag)\s+(?:is\s+|was\s+)?"
+    r"om\s+alle\s+(?:[\w-]+\s+)?(?:aanvra\w*|subsidieaanvra\w*|indieners|verzoeken)\b(?![^.\n]*\?)"
     r"|\b(?:regeling|ronde|oproep|subsidie\w*)\b[^.?\n]{0,60}?\bis\s+"
     r"(?:nu\s+|al\s+|ruim\s+|helaas\s+|fors\s+)*overtekend\b"
     r"|\b(?:subsidie\w*|regeling|pot(?:je)?)\b[^.?\n]{0,60}?\bis\s+"
@@ -871,7 +879,8 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
                  "afgelopen", "afgesloten", "no longer", "oversubscribed", "behandeling",
                  "committed", "bereikt", "geld", "stopgezet", "dicht", "overtekend",
                  "is op", "op is", "al op", "geheel", "volledig", "overschreden", "pause",
-                 "suspended", "on hold"),
+                 "suspended", "on hold", "lege ", "uitgeputte", "opgebruikte", "te klein",
+                 "te laag"),
     _ANNOUNCED_RE: ("later", "volg", "announced", "open", "nog ", "start", "begin", "launch",
                     "verwacht", "kom", "follow", "planned", "scheduled", "foreseen", "voorzien",
                     "bekendgemaakt"),
