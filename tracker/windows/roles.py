@@ -2271,6 +2271,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     if low is None or any(w in low for w in _SIDE_STEP_WORDS):
         _drop_side_steps(text, roles)
     _mark_parallel_groups(text, roles)
+    if low is None or "voor" in low or "for" in low:
+        _mark_group_tails(text, roles)
     if low is None or "voor" in low:
         _mark_group_periods(text, roles)
     _mark_amount_tiers(text, roles)
@@ -3093,6 +3095,37 @@ def _mark_parallel_groups(text: str, roles: list[Role]) -> None:
         head = first.setdefault(r.clause, group)
         if group != head:
             r.role, r.other_scheme = NONE, True
+
+
+# Ranges in one sentence that each end with the group they are for: "Aanvragen moeten worden
+# ingediend tussen 16 mei 2016 9:00 uur en 16 september 2016 17:00 uur voor de regioaanvraag
+# leerlingen vso en pro en tussen 16 mei 2016 9:00 uur en 31 januari 2017 17:00 uur voor de
+# regioaanvraag gemeenten" (UVB on ESF 2014-2020): groups of applicants, not rounds (guide 2).
+_GROUP_TAIL_RE = re.compile(
+    r"[\s,]*(?:voor|for)\s+(?:de|het|the)\s+(?P<g>[^\W\d][^,;:.()\d]{1,80}?)"
+    r"(?=\s+(?:en|and)\s+(?:tussen|van|vanaf|tot|between|from)\b|\s*[,;.]|\s*$)",
+    _I,
+)
+
+
+def _mark_group_tails(text: str, roles: list[Role]) -> None:
+    """In a sentence whose ranges each end with the group they are for, the ranges of the
+    groups after the first are other schemes (guide 2: the first-listed one is labelled)."""
+    first: dict[tuple[int, int], str] = {}
+    prev: Role | None = None
+    for r in roles:
+        opening, prev = prev, r
+        if r.role not in (CLOSE_INCL, CLOSE_EXCL) or r.negative:
+            continue
+        mt = _GROUP_TAIL_RE.match(text, r.m.end, r.clause[1])
+        if mt is None or _ROUND_WORDS_RE.search(mt["g"]):
+            continue
+        group = " ".join(mt["g"].lower().split())
+        if first.setdefault(r.clause, group) == group:
+            continue
+        r.role, r.other_scheme = NONE, True
+        if opening is not None and opening.role == OPEN and opening.clause == r.clause:
+            opening.role, opening.other_scheme = NONE, True
 
 
 # A period given to one group of applicants in a sentence of its own: "De aanvraagperiode voor
