@@ -697,10 +697,17 @@ _POSSIBLE_TAIL_RE = re.compile(
 # with the period as subject ("Op 1 januari 2024 startte de aanvraagperiode van de regeling",
 # bibliotheeknetwerk.nl on Tel mee met Taal); a bare "periode" or a "subsidieperiode" is the
 # funded time (guide 8), so only a period of applying counts.
+# The perfect with the participle last says the same ("Op 2 april is de nieuwe aanvraagronde van
+# start gegaan"), and so does "opende" with the period as subject.
+_ROUND_NOUN = (
+    r"(?:(?:aanvraag|subsidie|indienings)?(?:ronde|tijdvak|openstelling|call)"
+    r"|(?:aanvraag|indienings|aanmeldings)periode)\b"
+)
 _ROUND_START_TAIL_RE = re.compile(
-    r"^[\s,]*(?:start|starten|startte|startten|begint|beginnen|begon|begonnen)\s+(?:de|het|een)\s+"
-    r"(?:\w+\s+){0,2}?(?:(?:aanvraag|subsidie|indienings)?(?:ronde|tijdvak|openstelling|call)"
-    r"|(?:aanvraag|indienings|aanmeldings)periode)\b",
+    r"^[\s,]*(?:(?:start|starten|startte|startten|begint|beginnen|begon|begonnen|opende|openden)"
+    rf"\s+(?:de|het|een)\s+(?:\w+\s+){{0,2}}?{_ROUND_NOUN}"
+    rf"|(?:is|zijn)\s+(?:de|het|een)\s+(?:\w+\s+){{0,2}}?{_ROUND_NOUN}(?:\s+[\w-]+){{0,4}}?\s+"
+    r"(?:gestart|begonnen|van\s+start\s+gegaan|geopend|opengegaan|opengesteld)\b)",
     _I,
 )
 # "On 20 March, the … programme launched a call for applications", "Op 1 mei opende het fonds
