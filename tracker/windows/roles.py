@@ -3107,9 +3107,10 @@ def _mark_parallel_groups(text: str, roles: list[Role]) -> None:
 # Ranges in one sentence that each end with the group they are for: "Aanvragen moeten worden
 # ingediend tussen 16 mei 2016 9:00 uur en 16 september 2016 17:00 uur voor de regioaanvraag
 # leerlingen vso en pro en tussen 16 mei 2016 9:00 uur en 31 januari 2017 17:00 uur voor de
-# regioaanvraag gemeenten" (UVB on ESF 2014-2020): groups of applicants, not rounds (guide 2).
+# regioaanvraag gemeenten" (UVB on ESF 2014-2020), also without an article ("… voor vo-scholen en
+# … voor mbo-instellingen"): groups of applicants, not rounds (guide 2).
 _GROUP_TAIL_RE = re.compile(
-    r"[\s,]*(?:voor|for)\s+(?:de|het|the)\s+(?P<g>[^\W\d][^,;:.()\d]{1,80}?)"
+    r"[\s,]*(?:voor|for)\s+(?:(?:de|het|the)\s+)?(?P<g>[^\W\d][^,;:.()\d]{1,80}?)"
     r"(?=\s+(?:en|and)\s+(?:tussen|van|vanaf|tot|between|from)\b|\s*[,;.]|\s*$)",
     _I,
 )
