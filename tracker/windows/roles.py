@@ -3116,6 +3116,22 @@ _GROUP_TAIL_RE = re.compile(
 )
 
 
+# ... but a tail that names a stage of one application ("voor de vooraanmelding … voor de
+# volledige aanvraag", "for the outline proposal … for the full proposal") makes the ranges stages
+# of one scheme (guide 6), so they stay windows.
+_STAGE_TAIL_RE = re.compile(
+    r"(?:(?:volledige|uitgewerkte|definitieve|korte|eerste|tweede|full|final|short|detailed"
+    r"|outline|first|second)\s+)?(?:(?:voor|concept|project|pre-?)?(?:aanvra(?:ag|gen)"
+    r"|aanmelding(?:en)?|idee(?:ën)?|voorstel(?:len)?|proposals?|applications?)\b"
+    r"|schets|intentieverklaring|registrat\w*|outlines?\b|expressions?\s+of\s+interest"
+    r"|concept\s+notes?)"
+    # the stage is the whole tail or a channel follows ("voor de volledige aanvraag via het
+    # portaal"); "voor de aanvraag werkzoekenden" names a group's application, not a stage
+    r"(?:\s*$|\s+(?:via|in|bij|op|door|through|on|at)\b)",
+    _I,
+)
+
+
 def _mark_group_tails(text: str, roles: list[Role]) -> None:
     """In a sentence whose ranges each end with the group they are for, the ranges of the
     groups after the first are other schemes (guide 2: the first-listed one is labelled)."""
@@ -3126,7 +3142,7 @@ def _mark_group_tails(text: str, roles: list[Role]) -> None:
         if r.role not in (CLOSE_INCL, CLOSE_EXCL) or r.negative:
             continue
         mt = _GROUP_TAIL_RE.match(text, r.m.end, r.clause[1])
-        if mt is None or _ROUND_WORDS_RE.search(mt["g"]):
+        if mt is None or _ROUND_WORDS_RE.search(mt["g"]) or _STAGE_TAIL_RE.match(mt["g"]):
             continue
         group = " ".join(mt["g"].lower().split())
         if first.setdefault(r.clause, group) == group:
