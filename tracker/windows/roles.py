@@ -3132,6 +3132,15 @@ _STAGE_TAIL_RE = re.compile(
 )
 
 
+# ... and a tail that names a season or part of the year ("voor het voorjaar … voor het najaar")
+# makes them rounds through the year (guide 6).
+_SEASON_TAIL_RE = re.compile(
+    r"\b(?:voorjaar|najaar|zomer|winter|herfst|lente|spring|summer|autumn|fall|semester"
+    r"|kwartaal|quarter|halfjaar|jaar|year|maand|month)\w*\b",
+    _I,
+)
+
+
 def _mark_group_tails(text: str, roles: list[Role]) -> None:
     """In a sentence whose ranges each end with the group they are for, the ranges of the
     groups after the first are other schemes (guide 2: the first-listed one is labelled)."""
@@ -3142,7 +3151,12 @@ def _mark_group_tails(text: str, roles: list[Role]) -> None:
         if r.role not in (CLOSE_INCL, CLOSE_EXCL) or r.negative:
             continue
         mt = _GROUP_TAIL_RE.match(text, r.m.end, r.clause[1])
-        if mt is None or _ROUND_WORDS_RE.search(mt["g"]) or _STAGE_TAIL_RE.match(mt["g"]):
+        if (
+            mt is None
+            or _ROUND_WORDS_RE.search(mt["g"])
+            or _SEASON_TAIL_RE.search(mt["g"])
+            or _STAGE_TAIL_RE.match(mt["g"])
+        ):
             continue
         group = " ".join(mt["g"].lower().split())
         if first.setdefault(r.clause, group) == group:
