@@ -743,10 +743,21 @@ _POSSIBLE_TAIL_RE = re.compile(
 )
 _COMING_AFTER_RE = re.compile(r"^\s*(?:aanstaande|oanstaande|komende)\b", _I)
 # "Op 3 juni om 09:00 uur start de nieuwe ronde van de regeling": the start of an application
-# round (not of a project: the noun must name a round, period or call).
+# round (not of a project: the noun must name a round, period or call). Told in the past too,
+# with the period as subject ("Op 1 januari 2024 startte de aanvraagperiode van de regeling",
+# bibliotheeknetwerk.nl on Tel mee met Taal); a bare "periode" or a "subsidieperiode" is the
+# funded time (guide 8), so only a period of applying counts.
+# The perfect with the participle last says the same ("Op 2 april is de nieuwe aanvraagronde van
+# start gegaan"), and so does "opende" with the period as subject.
+_ROUND_NOUN = (
+    r"(?:(?:aanvraag|subsidie|indienings)?(?:ronde|tijdvak|openstelling|call)"
+    r"|(?:aanvraag|indienings|aanmeldings)periode)\b"
+)
 _ROUND_START_TAIL_RE = re.compile(
-    r"^[\s,]*(?:start|starten|begint|beginnen)\s+(?:de|het|een)\s+"
-    r"(?:\w+\s+){0,2}?(?:aanvraag|subsidie|indienings)?(?:ronde|tijdvak|openstelling|call)\b",
+    r"^[\s,]*(?:(?:start|starten|startte|startten|begint|beginnen|begon|begonnen|opende|openden)"
+    rf"\s+(?:de|het|een)\s+(?:\w+\s+){{0,2}}?{_ROUND_NOUN}"
+    rf"|(?:is|zijn)\s+(?:de|het|een)\s+(?:\w+\s+){{0,2}}?{_ROUND_NOUN}(?:\s+[\w-]+){{0,4}}?\s+"
+    r"(?:gestart|begonnen|van\s+start\s+gegaan|geopend|opengegaan|opengesteld)\b)",
     _I,
 )
 # "On 20 March, the … programme launched a call for applications", "Op 1 mei opende het fonds
@@ -2383,6 +2394,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     if low is None or any(w in low for w in _SIDE_STEP_WORDS):
         _drop_side_steps(text, roles)
     _mark_parallel_groups(text, roles)
+    if low is None or "voor" in low or "for" in low:
+        _mark_group_tails(text, roles)
     if low is None or "voor" in low:
         _mark_group_periods(text, roles)
     _mark_amount_tiers(text, roles)
@@ -3205,6 +3218,68 @@ def _mark_parallel_groups(text: str, roles: list[Role]) -> None:
         head = first.setdefault(r.clause, group)
         if group != head:
             r.role, r.other_scheme = NONE, True
+
+
+# Ranges in one sentence that each end with the group they are for: "Aanvragen moeten worden
+# ingediend tussen 16 mei 2016 9:00 uur en 16 september 2016 17:00 uur voor de regioaanvraag
+# leerlingen vso en pro en tussen 16 mei 2016 9:00 uur en 31 januari 2017 17:00 uur voor de
+# regioaanvraag gemeenten" (UVB on ESF 2014-2020), also without an article ("… voor vo-scholen en
+# … voor mbo-instellingen"): groups of applicants, not rounds (guide 2).
+_GROUP_TAIL_RE = re.compile(
+    r"[\s,]*(?:voor|for)\s+(?:(?:de|het|the)\s+)?(?P<g>[^\W\d][^,;:.()\d]{1,80}?)"
+    r"(?=\s+(?:en|and)\s+(?:tussen|van|vanaf|tot|between|from)\b|\s*[,;.]|\s*$)",
+    _I,
+)
+
+
+# ... but a tail that names a stage of one application ("voor de vooraanmelding … voor de
+# volledige aanvraag", "for the outline proposal … for the full proposal") makes the ranges stages
+# of one scheme (guide 6), so they stay windows.
+_STAGE_TAIL_RE = re.compile(
+    r"(?:(?:volledige|uitgewerkte|definitieve|korte|eerste|tweede|full|final|short|detailed"
+    r"|outline|first|second)\s+)?(?:(?:voor|concept|project|pre-?)?(?:aanvra(?:ag|gen)"
+    r"|aanmelding(?:en)?|idee(?:ën)?|voorstel(?:len)?|proposals?|applications?)\b"
+    r"|schets|intentieverklaring|registrat\w*|outlines?\b|expressions?\s+of\s+interest"
+    r"|concept\s+notes?)"
+    # the stage is the whole tail or a channel follows ("voor de volledige aanvraag via het
+    # portaal"); "voor de aanvraag werkzoekenden" names a group's application, not a stage
+    r"(?:\s*$|\s+(?:via|in|bij|op|door|through|on|at)\b)",
+    _I,
+)
+
+
+# ... and a tail that names a season or part of the year ("voor het voorjaar … voor het najaar")
+# makes them rounds through the year (guide 6).
+_SEASON_TAIL_RE = re.compile(
+    r"\b(?:voorjaar|najaar|zomer|winter|herfst|lente|spring|summer|autumn|fall|semester"
+    r"|kwartaal|quarter|halfjaar|jaar|year|maand|month)\w*\b",
+    _I,
+)
+
+
+def _mark_group_tails(text: str, roles: list[Role]) -> None:
+    """In a sentence whose ranges each end with the group they are for, the ranges of the
+    groups after the first are other schemes (guide 2: the first-listed one is labelled)."""
+    first: dict[tuple[int, int], str] = {}
+    prev: Role | None = None
+    for r in roles:
+        opening, prev = prev, r
+        if r.role not in (CLOSE_INCL, CLOSE_EXCL) or r.negative:
+            continue
+        mt = _GROUP_TAIL_RE.match(text, r.m.end, r.clause[1])
+        if (
+            mt is None
+            or _ROUND_WORDS_RE.search(mt["g"])
+            or _SEASON_TAIL_RE.search(mt["g"])
+            or _STAGE_TAIL_RE.match(mt["g"])
+        ):
+            continue
+        group = " ".join(mt["g"].lower().split())
+        if first.setdefault(r.clause, group) == group:
+            continue
+        r.role, r.other_scheme = NONE, True
+        if opening is not None and opening.role == OPEN and opening.clause == r.clause:
+            opening.role, opening.other_scheme = NONE, True
 
 
 # A period given to one group of applicants in a sentence of its own: "De aanvraagperiode voor

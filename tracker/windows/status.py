@@ -165,6 +165,14 @@ STOPPED_RE = re.compile(
     # "Het loket is dicht", "De regeling is (ruim) overtekend", "De subsidie is op, maar …"
     # ("op" ends the clause: "de subsidie is op = op" is a rule, no stop)
     r"|\b(?:loket|regeling|ronde|oproep)\s+is\s+(?:nu\s+|al\s+|helaas\s+)*dicht\b"
+    # the empty pot named as the cause ("4 procent is afgewezen wegens een lege subsidiepot",
+    # rd.nl on the Lerarenbeurs 2023), or too small for all who applied ("de subsidiepot is dit
+    # jaar net te klein om alle aanvragers … een beurs toe te kennen"): the money is gone
+    r"|\b(?:afgewezen|geweigerd|(?:niet|geen)\s+(?:toegekend|gehonoreerd))\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:wegens|vanwege|door)\s+(?:een\s+|de\s+|het\s+)?(?:leeg|lege|uitgeput(?:te)?|opgebruikte?)\s+"
+    r"\w*(?:pot(?:je)?|budget)\b"
+    r"|(?<!is\shet\s)(?<!is\sde\s)\b\w*(?:pot(?:je)?|budget|plafond)\b[^.?\n]{0,40}?\bte\s+(?:klein|laag)\s+(?:is\s+|was\s+)?"
+    r"om\s+alle\s+(?:[\w-]+\s+)?(?:aanvra\w*|subsidieaanvra\w*|indieners|verzoeken)\b(?![^.\n]*\?)"
     r"|\b(?:regeling|ronde|oproep|subsidie\w*)\b[^.?\n]{0,60}?\bis\s+"
     r"(?:nu\s+|al\s+|ruim\s+|helaas\s+|fors\s+)*overtekend\b"
     # the same told in the past, as news does ("Begin april werd een regeling geopend, maar die
@@ -895,7 +903,8 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
                  "afgelopen", "afgesloten", "no longer", "oversubscribed", "behandeling",
                  "committed", "bereikt", "geld", "stopgezet", "dicht", "overtekend",
                  "is op", "op is", "al op", "geheel", "volledig", "overschreden", "pause",
-                 "suspended", "on hold"),
+                 "suspended", "on hold", "lege ", "uitgeputte", "opgebruikte", "te klein",
+                 "te laag"),
     _ANNOUNCED_RE: ("later", "volg", "announced", "open", "nog ", "start", "begin", "launch",
                     "verwacht", "kom", "follow", "planned", "scheduled", "foreseen", "voorzien",
                     "bekendgemaakt"),
@@ -1082,11 +1091,16 @@ _EARLY_CLOSURE_RE = re.compile(
     r"\b(?:binnen|na)\s+(?:één|een|twee|drie|vier|vijf|zes|enkele|een\s+paar|\d+)\s+"
     r"(?:dag|dagen|uur|uren|week|weken|minuten|kwartier)\s+(?:was|waren|is|zijn)\s+"
     r"(?:het|de|ons)\s+(?:\w*budget|pot(?:je)?|geld|subsidie\w*)\s+(?:al\s+|helemaal\s+)?"
-    r"(?:leeg|uitgeput|vergeven|op(?=\s*(?:[.!;,]|$)))",
+    r"(?:leeg|uitgeput|vergeven|op(?=\s*(?:[.!;,]|$)))"
+    # subordinate order in the past, the verb last: "Aanvragen werden afgewezen omdat de pot
+    # leeg was", "doordat het budget al uitgeput raakte" (a condition is left out by the caller)
+    r"|\b(?:omdat|doordat|aangezien|want)\s+(?:het|de|ons)\s+(?:\w*budget|\w*pot(?:je)?|\w*plafond|geld)\b"
+    r"(?:[^.,?\n]{0,40}?\s)??(?:(?:al|alweer|helaas|volledig|snel)\s+)*"
+    r"(?:leeg|uitgeput|bereikt|overschreden|op)\s+(?:was|waren|raakte)\b",
     _I,
 )
 _EARLY_CLOSURE_WORDS = (
-    "bereikt", "was ", "waren ", "werd", "were ", "uitverkocht", "sold out", "binnen",
+    "bereikt", "was ", "waren ", "werd", "were ", "uitverkocht", "sold out", "binnen", "raakte",
 )  # fmt: skip
 # An earlier round's closure ("Vorig jaar was het budget binnen een week uitgeput") does not stop
 # this year's window.
