@@ -379,6 +379,9 @@ _OPENING_VERB_RE = re.compile(
     # applicants able to apply at that time: "MKB-bedrijven kunnen vanaf maart volgend jaar
     # subsidie aanvragen", "In de maand juni kunnen mbo-scholen een nieuwe aanvraag indienen"
     r"|\b(?:kunnen|kan|kunt)\b[^.\n]{0,80}?\b(?:aanvragen|indienen)\b"
+    # the same in the passive, what is applied for as the subject: "De eerste subsidies kunnen
+    # na de zomer bij het SNN worden aangevraagd"
+    r"|\b(?:kunnen|kan)\b[^.\n]{0,80}?\bworden\s+(?:aangevraagd|ingediend)\b"
     # the chance to apply named as being at that time: "De eerste mogelijkheid om een aanvraag
     # in te dienen is in januari 2024" (a past "was" is caught by _NOT_ANNOUNCED_RE)
     r"|\b(?:mogelijkheid|gelegenheid)\s+om\s+(?:\w+\s+){0,3}?(?:in\s+te\s+dienen|aan\s+te\s+vragen)"
@@ -437,7 +440,9 @@ def _announces_opening(text: str) -> bool:
             "tijdvak",
             "oproep",
             "aanvra",
+            "aangevraagd",
             "indien",
+            "ingediend",
             "aanmeld",
             "inschrijven",
             "ingeschreven",
