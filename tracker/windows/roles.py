@@ -50,7 +50,9 @@ _ADJACENT_RE = re.compile(
     # West Frisian "oant en mei" (t/m), also with the elided article: "oant ‘e mei" (fryslan.frl/fy)
     r"|up\s+to\s+and\s+including|no\s+later\s+than|tot\s+op|oant\s+(?:en|['‘’`]\s?e)\s+mei"
     r"|tegen(?:\s+uiterlijk)?|ten\s+laatste"  # Flemish "tegen 1 februari": by that day
-    r"|ending|ends|eindigend|eindigt)"  # "starting on 17/11/2025 and ending on 31/12/2025"
+    r"|ending|ends|eindigend|eindigt"  # "starting on 17/11/2025 and ending on 31/12/2025"
+    # "the second phase of the application process, which will terminate on 27 November 2015"
+    r"|terminat(?:e|es|ing))"
     r"|(?P<excl>tot|vóór|voor|before|prior\s+to|oant)"
     r"|(?P<open>vanaf|van|fan|from|met\s+ingang\s+van|tussen|between|sinds|since|as\s+of"
     r"|starting(?:\s+(?:on|from))?|beginning|per))"
