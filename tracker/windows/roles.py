@@ -1373,6 +1373,8 @@ _DATE_FIRST_STAGE_RE = re.compile(
 
 _DATE_FIRST_SUBJECT_RE = re.compile(
     r"(?:the\s+|de\s+|het\s+)?(?:call|calls|round|portal|oproep|oproepen|ronde|loket)\s+"
+    # the call's full name in a timeline row ("4 March: Call for Applications opens")
+    r"(?:(?:for|voor)\s+(?:project\s+)?(?:applications|proposals|projects|projecten)\s+)?"
     r"(?=(?:opens|closes|opent|sluit)\b)",
     _I,
 )
