@@ -2817,7 +2817,7 @@ _FULL_APPLICATION_RE = re.compile(
 # Cheap gates before the passes below (throughput): every match contains one of these.
 _FULL_APPLICATION_WORDS = ("definitieve", "volledige", "uitgewerkte", "full", "final", "complete")
 _SIDE_STEP_WORDS = ("draft", "concept", "traject", "track", "voorbereiden", "klaarzetten", "prepar",
-                    "contact")  # fmt: skip
+                    "contact", "feedback")  # fmt: skip
 
 
 def _promote_full_application(text: str, roles: list[Role]) -> None:
@@ -2848,6 +2848,9 @@ _SIDE_STEP_RE = re.compile(
     r"(?:draft|concept)\w*\b"
     r"|\b(?:draft|concept)\w*\s+(?:\w+\s+){0,3}?(?:review|feedback|meelezen|nalezen)\b"
     r"|\breview\s+of\s+(?:your\s+)?drafts?\b"
+    # project ideas sent in for comment ahead of a call ("31 January: Deadline for submission of
+    # ideas to Secretariat for feedback", "projectideeën voor feedback insturen")
+    r"|\b(?:project\s*)?ide(?:as?|eën)\b[^.;\n]{0,50}?\b(?:for|voor)\s+feedback\b"
     r"|\bvoortraject\w*|\bpre-?track\b|\b(?:coaching|begeleidings)traject\w*",
     _I,
 )
