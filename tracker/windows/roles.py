@@ -897,6 +897,16 @@ class Role:
         return self.order if self.order >= 0 else float(self.m.start)
 
 
+# A numbered stage of a call said to be open, the stage as subject ("Stap 1 staat tot 26 april
+# 2024 (12:00 uur) open", "Step 2 remains open until 3 June"): the stage is the submission
+# itself, so its dates are application dates; a project phase that "loopt" is not.
+_STAGE_OPEN_RE = re.compile(
+    r"\b(?:stap|fase|step|stage)\s*\d\b[^.;\n]{0,30}?\b(?:staat|blijft|is|stays|remains)\b"
+    r"[^.;\n]{0,60}?\bopen\b",
+    _I,
+)
+
+
 def _inside_mention(pos: int, mentions: list[Mention], starts: list[int]) -> bool:
     """Say whether pos lies inside a mention (mentions do not overlap, in text order)."""
     i = bisect_left(starts, pos + 1) - 1
@@ -2160,6 +2170,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.positive = ctx == cs and bool(_POSITIVE_RE.search(heading_text))
         if not r.positive and ci > 0 and _pronoun_for_applying(text, spans[ci - 1], cs):
             r.positive = True
+        if not r.positive and _STAGE_OPEN_RE.search(text, cs, ce):
+            r.positive = True  # "Stap 1 staat tot 26 april 2024 (12:00 uur) open"
         if (
             not r.positive
             and not r.negative
