@@ -783,6 +783,8 @@ _POSITIVE_RE = first_letter_guard(
         r"|\bdient\b(?:\s+(?!in\b)\w+){0,4}?\s+in\b(?!\s+(?:te|het|de|een|\d))"
         r"|openstelling"
         r"|opengesteld|tijdvak|tranche|ronde|loket|deadline|inschrijv|aanmeld|\bcalls?\b|subsidie"
+        # the participle written apart ("De regeling … wordt vanaf 12 september open gesteld")
+        r"|\bopen\s+gesteld\b"
         # a call for proposals in Dutch ("De oproep loopt tot en met 30 juni")
         r"|oproep"
         r"|aan\s+te\s+vragen|in\s+te\s+dienen|voorstellen|\bvraag\w*\s+(?:\w+\s+){0,3}aan\b"
@@ -810,7 +812,7 @@ POSITIVE_WORDS = (
     "tranche", "ronde", "loket", "deadline", "inschrijv", "aanmeld", "call", "subsidie",
     "vragen", "voorstellen", "vraag", "bezorg", "teken", "freegj", "oanfraach", "yntsjin",
     "subsydzje", "kandid", "projectvoorstel", "oproep", "ingezonden", "inzend", "insturen",
-    "ingestuurd", "blokperiode",
+    "ingestuurd", "blokperiode", "gesteld",
 )  # fmt: skip
 RECURRING_RE = re.compile(
     r"\b(?:jaarlijks|elk\s+jaar|ieder\s+jaar|per\s+jaar|annually|every\s+year|each\s+year"

@@ -363,7 +363,7 @@ _FUTURE_TIME_RE = re.compile(
 # The opening itself in the present tense: "wordt … opengesteld", "gaat … open", "gaan … van
 # start", "open gaat".
 _OPENING_VERB_RE = re.compile(
-    r"\b(?:wordt|worden)\b[^.\n]{0,80}?\b(?:opengesteld|geopend)\b"
+    r"\b(?:wordt|worden)\b[^.\n]{0,80}?\b(?:opengesteld|open\s+gesteld|geopend)\b"
     r"|\b(?:gaat|gaan)\b[^.\n]{0,80}?\b(?:open|van\s+start)\b"
     r"|\bopen\s*ga(?:at|an)\b|\bvan\s+start\s+ga(?:at|an)\b"
     # a coming round stated as being there: "Dit najaar is er een tweede ronde waarin …"
@@ -553,7 +553,7 @@ _NEAR_OPEN_VERB_RE = re.compile(
     r"|\b(?:start|starten|starts|begint|beginnen)\s+(?:\w+\s+){0,3}?(?:\w*ronde|aanvraagperiode"
     r"|tijdvak|openstelling|aanvragen|round|call)\b"
     r"|\b(?:gaat|gaan)\b[^.\n]{0,60}?\b(?:open|van\s+start)\b"
-    r"|\b(?:wordt|worden)\b[^.\n]{0,60}?\b(?:opengesteld|geopend)\b|\bwill\s+open\b",
+    r"|\b(?:wordt|worden)\b[^.\n]{0,60}?\b(?:opengesteld|open\s+gesteld|geopend)\b|\bwill\s+open\b",
     _I,
 )
 
