@@ -1585,6 +1585,15 @@ _OWN_OPENING_LEAD_RE = re.compile(
 )
 
 
+# A relative clause set off by commas between the subject and the date ("De regeling, die geldt
+# voor de programmaperiode van 2021 tot 2027, wordt vanaf 12 september open gesteld") says what
+# the subject is: a decoy word inside it governs no date after it.
+_RELATIVE_ASIDE_RE = re.compile(
+    r",\s*(?:die|dat|welke|which|that)\b[^,.;:\n\d]{0,100}?(?:\b(?:19|20)\d\d\b[^,.;:\n\d]{0,20}?)*,",
+    _I,
+)
+
+
 def _governed(
     text: str,
     m: Mention,
@@ -1605,6 +1614,9 @@ def _governed(
         own := _OWN_OPENING_LEAD_RE.search(text, max(start, m.start - 120), m.start)
     ):
         start = own.start()
+    if decoys.may_match(start, m.start):
+        for rel in _RELATIVE_ASIDE_RE.finditer(text, start, m.start):
+            start = rel.end()  # its decoy describes the subject, not this date
     if nxt is not None and nxt.start < end:
         adj = _ADJACENT_RE.search(text, max(m.end, nxt.start - 60), nxt.start)
         if adj and not adj["none"]:  # decoy words after "vanaf 1 juli" are that date's
