@@ -378,9 +378,11 @@ def _attach_time(text: str, m: Mention, floor: int) -> Mention:
         m = replace(m, end=this.end(), this_year=True)
     after = TIME_AFTER_RE.match(text, m.end)
     if after is None and (rel := _COMING_RE.match(text, m.end)):
-        # "op 12 april aanstaande om 9:00 uur": the time after "aanstaande" is still this date's
+        # "op 12 april aanstaande om 9:00 uur", also without "om" when "uur" says it is a clock
+        # time ("na opening van het loket op 1 februari a.s. 9.00 uur"): still this date's time
         after = TIME_AFTER_RE.match(text, rel.end())
-        if after is not None and not after.group().strip(" ,(").lower().startswith(("om", "at")):
+        said = after.group().strip(" ,(").lower() if after is not None else ""
+        if not (said.startswith(("om", "at")) or said[:1].isdigit() and "uur" in said):
             after = None
     if after and not _ON_DATE_AHEAD_RE.match(text, after.end()):
         t = time_of(after)

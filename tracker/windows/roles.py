@@ -50,7 +50,9 @@ _ADJACENT_RE = re.compile(
     # West Frisian "oant en mei" (t/m), also with the elided article: "oant ‘e mei" (fryslan.frl/fy)
     r"|up\s+to\s+and\s+including|no\s+later\s+than|tot\s+op|oant\s+(?:en|['‘’`]\s?e)\s+mei"
     r"|tegen(?:\s+uiterlijk)?|ten\s+laatste"  # Flemish "tegen 1 februari": by that day
-    r"|ending|ends|eindigend|eindigt)"  # "starting on 17/11/2025 and ending on 31/12/2025"
+    r"|ending|ends|eindigend|eindigt"  # "starting on 17/11/2025 and ending on 31/12/2025"
+    # "the second phase of the application process, which will terminate on 27 November 2015"
+    r"|terminat(?:e|es|ing))"
     r"|(?P<excl>tot|vóór|voor|before|prior\s+to|oant)"
     r"|(?P<open>vanaf|van|fan|from|met\s+ingang\s+van|tussen|between|sinds|since|as\s+of"
     r"|starting(?:\s+(?:on|from))?|beginning|per))"
@@ -842,6 +844,8 @@ _POSITIVE_RE = first_letter_guard(
         r"|\bdient\b(?:\s+(?!in\b)\w+){0,4}?\s+in\b(?!\s+(?:te|het|de|een|\d))"
         r"|openstelling"
         r"|opengesteld|tijdvak|tranche|ronde|loket|deadline|inschrijv|aanmeld|\bcalls?\b|subsidie"
+        # the participle written apart ("De regeling … wordt vanaf 12 september open gesteld")
+        r"|\bopen\s+gesteld\b"
         # a call for proposals in Dutch ("De oproep loopt tot en met 30 juni")
         r"|oproep"
         r"|aan\s+te\s+vragen|in\s+te\s+dienen|voorstellen|\bvraag\w*\s+(?:\w+\s+){0,3}aan\b"
@@ -869,7 +873,7 @@ POSITIVE_WORDS = (
     "tranche", "ronde", "loket", "deadline", "inschrijv", "aanmeld", "call", "subsidie",
     "vragen", "voorstellen", "vraag", "bezorg", "teken", "freegj", "oanfraach", "yntsjin",
     "subsydzje", "kandid", "projectvoorstel", "oproep", "ingezonden", "inzend", "insturen",
-    "ingestuurd", "blokperiode",
+    "ingestuurd", "blokperiode", "gesteld",
 )  # fmt: skip
 RECURRING_RE = re.compile(
     r"\b(?:jaarlijks|elk\s+jaar|ieder\s+jaar|per\s+jaar|annually|every\s+year|each\s+year"
@@ -954,6 +958,16 @@ class Role:
     @property
     def pairing_order(self) -> float:
         return self.order if self.order >= 0 else float(self.m.start)
+
+
+# A numbered stage of a call said to be open, the stage as subject ("Stap 1 staat tot 26 april
+# 2024 (12:00 uur) open", "Step 2 remains open until 3 June"): the stage is the submission
+# itself, so its dates are application dates; a project phase that "loopt" is not.
+_STAGE_OPEN_RE = re.compile(
+    r"\b(?:stap|fase|step|stage)\s*\d\b[^.;\n]{0,30}?\b(?:staat|blijft|is|stays|remains)\b"
+    r"[^.;\n]{0,60}?\bopen\b",
+    _I,
+)
 
 
 def _inside_mention(pos: int, mentions: list[Mention], starts: list[int]) -> bool:
@@ -1464,6 +1478,8 @@ _DATE_FIRST_STAGE_RE = re.compile(
 
 _DATE_FIRST_SUBJECT_RE = re.compile(
     r"(?:the\s+|de\s+|het\s+)?(?:call|calls|round|portal|oproep|oproepen|ronde|loket)\s+"
+    # the call's full name in a timeline row ("4 March: Call for Applications opens")
+    r"(?:(?:for|voor)\s+(?:project\s+)?(?:applications|proposals|projects|projecten)\s+)?"
     r"(?=(?:opens|closes|opent|sluit)\b)",
     _I,
 )
@@ -1662,6 +1678,15 @@ _OWN_OPENING_LEAD_RE = re.compile(
 )
 
 
+# A relative clause set off by commas between the subject and the date ("De regeling, die geldt
+# voor de programmaperiode van 2021 tot 2027, wordt vanaf 12 september open gesteld") says what
+# the subject is: a decoy word inside it governs no date after it.
+_RELATIVE_ASIDE_RE = re.compile(
+    r",\s*(?:die|dat|welke|which|that)\b[^,.;:\n\d]{0,100}?(?:\b(?:19|20)\d\d\b[^,.;:\n\d]{0,20}?)*,",
+    _I,
+)
+
+
 def _governed(
     text: str,
     m: Mention,
@@ -1682,6 +1707,9 @@ def _governed(
         own := _OWN_OPENING_LEAD_RE.search(text, max(start, m.start - 120), m.start)
     ):
         start = own.start()
+    if decoys.may_match(start, m.start):
+        for rel in _RELATIVE_ASIDE_RE.finditer(text, start, m.start):
+            start = rel.end()  # its decoy describes the subject, not this date
     if nxt is not None and nxt.start < end:
         adj = _ADJACENT_RE.search(text, max(m.end, nxt.start - 60), nxt.start)
         if adj and not adj["none"]:  # decoy words after "vanaf 1 juli" are that date's
@@ -2276,6 +2304,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.positive = ctx == cs and bool(_POSITIVE_RE.search(heading_text))
         if not r.positive and ci > 0 and _pronoun_for_applying(text, spans[ci - 1], cs):
             r.positive = True
+        if not r.positive and _STAGE_OPEN_RE.search(text, cs, ce):
+            r.positive = True  # "Stap 1 staat tot 26 april 2024 (12:00 uur) open"
         if (
             not r.positive
             and not r.negative
@@ -2942,7 +2972,7 @@ _FULL_APPLICATION_RE = re.compile(
 # Cheap gates before the passes below (throughput): every match contains one of these.
 _FULL_APPLICATION_WORDS = ("definitieve", "volledige", "uitgewerkte", "full", "final", "complete")
 _SIDE_STEP_WORDS = ("draft", "concept", "traject", "track", "voorbereiden", "klaarzetten", "prepar",
-                    "contact")  # fmt: skip
+                    "contact", "feedback")  # fmt: skip
 
 
 def _promote_full_application(text: str, roles: list[Role]) -> None:
@@ -2973,6 +3003,9 @@ _SIDE_STEP_RE = re.compile(
     r"(?:draft|concept)\w*\b"
     r"|\b(?:draft|concept)\w*\s+(?:\w+\s+){0,3}?(?:review|feedback|meelezen|nalezen)\b"
     r"|\breview\s+of\s+(?:your\s+)?drafts?\b"
+    # project ideas sent in for comment ahead of a call ("31 January: Deadline for submission of
+    # ideas to Secretariat for feedback", "projectideeën voor feedback insturen")
+    r"|\b(?:project\s*)?ide(?:as?|eën)\b[^.;\n]{0,50}?\b(?:for|voor)\s+feedback\b"
     r"|\bvoortraject\w*|\bpre-?track\b|\b(?:coaching|begeleidings)traject\w*",
     _I,
 )

@@ -395,7 +395,7 @@ _FUTURE_TIME_RE = re.compile(
 # The opening itself in the present tense: "wordt … opengesteld", "gaat … open", "gaan … van
 # start", "open gaat".
 _OPENING_VERB_RE = re.compile(
-    r"\b(?:wordt|worden)\b[^.\n]{0,80}?\b(?:opengesteld|geopend)\b"
+    r"\b(?:wordt|worden)\b[^.\n]{0,80}?\b(?:opengesteld|open\s+gesteld|geopend)\b"
     r"|\b(?:gaat|gaan)\b[^.\n]{0,80}?\b(?:open|van\s+start)\b"
     r"|\bopen\s*ga(?:at|an)\b|\bvan\s+start\s+ga(?:at|an)\b"
     # a coming round stated as being there: "Dit najaar is er een tweede ronde waarin …"
@@ -411,6 +411,9 @@ _OPENING_VERB_RE = re.compile(
     # applicants able to apply at that time: "MKB-bedrijven kunnen vanaf maart volgend jaar
     # subsidie aanvragen", "In de maand juni kunnen mbo-scholen een nieuwe aanvraag indienen"
     r"|\b(?:kunnen|kan|kunt)\b[^.\n]{0,80}?\b(?:aanvragen|indienen)\b"
+    # the same in the passive, what is applied for as the subject: "De eerste subsidies kunnen
+    # na de zomer bij het SNN worden aangevraagd"
+    r"|\b(?:kunnen|kan)\b[^.\n]{0,80}?\bworden\s+(?:aangevraagd|ingediend)\b"
     # the chance to apply named as being at that time: "De eerste mogelijkheid om een aanvraag
     # in te dienen is in januari 2024" (a past "was" is caught by _NOT_ANNOUNCED_RE)
     r"|\b(?:mogelijkheid|gelegenheid)\s+om\s+(?:\w+\s+){0,3}?(?:in\s+te\s+dienen|aan\s+te\s+vragen)"
@@ -469,7 +472,9 @@ def _announces_opening(text: str) -> bool:
             "tijdvak",
             "oproep",
             "aanvra",
+            "aangevraagd",
             "indien",
+            "ingediend",
             "aanmeld",
             "inschrijven",
             "ingeschreven",
@@ -580,7 +585,7 @@ _NEAR_OPEN_VERB_RE = re.compile(
     r"|\b(?:start|starten|starts|begint|beginnen)\s+(?:\w+\s+){0,3}?(?:\w*ronde|aanvraagperiode"
     r"|tijdvak|openstelling|aanvragen|round|call)\b"
     r"|\b(?:gaat|gaan)\b[^.\n]{0,60}?\b(?:open|van\s+start)\b"
-    r"|\b(?:wordt|worden)\b[^.\n]{0,60}?\b(?:opengesteld|geopend)\b|\bwill\s+open\b",
+    r"|\b(?:wordt|worden)\b[^.\n]{0,60}?\b(?:opengesteld|open\s+gesteld|geopend)\b|\bwill\s+open\b",
     _I,
 )
 
