@@ -83,7 +83,8 @@ _LABEL_RE = first_letter_guard(
         # nor in a decision's name ("Openstellingsbesluit …, maart 2024"): that date is the
         # decision's (guide 8)
         r"(?P<open>startdatum|begindatum|(?<!l)(?:openingsdatum|opening(?:\s+date)?"
-        r"|open(?!stellings?besluit)s?|opent|opened)"
+        # nor the adjective of an event for applicants ("Tijdens het open spreekuur op …")
+        r"|open(?!stellings?besluit|\s+(?:spreekuur|dag|avond|huis|inloop))s?|opent|opened)"
         r"|geopend|opengesteld|openstelling(?!s?besluit)|eerste\s+dag|start(?:s|ed)?(?!-)"
         # not a launch event, roadshow day or party ("het lanceringsevent … op 14 september"):
         # an event is a decoy (guide 8), applications need not open that day
@@ -361,6 +362,8 @@ _NEGATIVE_RE = first_letter_guard(
         r"|\baanvra(?:gen|ag(?:\s+(?:\w+\s+)?(?:doen|indienen))?)\s+per\b|\baanvraag\s+die\s+(?:start|begint|ingaat)\s+op\b"
         r"|\bbesluit|beslis|beschikking|decision|preadvies|uitsluitsel"
         r"|pre-?check|telefonisch|(?<!on)bereikbaar|openingstijden|bijeenkomst|webinar|info\s*days?"
+        # office hours for applicants are an event like a webinar ("Het spreekuur opent op …")
+        r"|spreekuur"
         # a workshop for applicants is an event like a webinar ("Lead applicant workshop, planned
         # in Rotterdam on 22-23 March"); not a workshop the grant is for ("workshop grants")
         r"|workshops?\b(?!\s+(?:grants?|funding|subsid\w*|aanvra\w*|applications?|proposals?)\b)"
@@ -510,7 +513,8 @@ NEGATIVE_WORDS = (
     "toepassing", "start", "effect", "applies", "looptijd", "project", "activiteit", "verstrekt",
     "formulier", "aanvra", "afgerond", "duration", "besluit", "beslis", "beschikking", "decision",
     "preadvies", "uitsluitsel", "check", "telefonisch", "bereikbaar", "openingstijden",
-    "bijeenkomst", "webinar", "workshop", "info", "evaluat", "result", "signature", "agreement",
+    "bijeenkomst", "webinar", "spreekuur", "workshop", "info", "evaluat", "result", "signature",
+    "agreement",
     "verslag",
     "rapportage", "vaststelling", "verantwoording", "declarat", "uitbetal", "betaling",
     "payment", "uitslag", "bezwaar", "vragen", "questions", "inzage", "visie", "zienswijze",
