@@ -48,7 +48,9 @@ logger = logging.getLogger(__name__)
 SOURCE_JOB = "source:"
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
 SOURCE_EXECUTOR = "sources"
-# scrapes running at once; the other jobs (five at most) get their own pool
+# the source jobs only hand their source to the batcher, whose own pool scrapes; they keep a
+# pool of their own all the same, so hundreds due at once never queue the other jobs (five
+# at most, in their own pool)
 SOURCE_WORKERS = 8
 OTHER_WORKERS = 6
 
