@@ -994,6 +994,7 @@ def stop_positions(text: str) -> list[int]:
                 and not _after_bound(text, mt.start())
                 # an earlier round's ("last year's budget was heavily oversubscribed")
                 and not _earlier_round_stop(text, mt.start(), mt.end())
+                and not _habitual_stop(text, mt.start(), mt.end())
             ):
                 found.add(mt.start())
     return sorted(pos for pos in found if not _hedged(text, pos))
@@ -1171,6 +1172,27 @@ def _earlier_round_stop(text: str, start: int, end: int) -> bool:
     if earlier is None or _THIS_ROUND_RE.search(text, left, right):
         return False
     return not _COMPARED_RE.search(text, max(left, earlier.start() - 30), earlier.start())
+
+
+# A stop told as what usually happens, from earlier rounds ("Onze ervaring leert dat het
+# subsidieplafond op de eerste dag wordt overschreden", "Meestal is het budget binnen een dag
+# uitgeput", "Experience shows that the budget is usually oversubscribed"): an expectation, not
+# a stop of this round, unless the sentence names this round ("Zoals vaak is het budget dit jaar
+# al op").
+_HABITUAL_STOP_RE = re.compile(
+    r"\b(?:ervaring\s+(?:leert|wijst\s+uit|toont\s+aan|laat\s+zien)|uit\s+ervaring"
+    r"|experience\s+(?:shows|tells|teaches)|meestal|doorgaans|gewoonlijk|in\s+de\s+regel"
+    r"|usually|typically|normally|as\s+a\s+rule)\b",
+    _I,
+)
+
+
+def _habitual_stop(text: str, start: int, end: int) -> bool:
+    """Say whether a stop phrase is told as what usually happens, not of this round."""
+    left, right = _sentence_bounds(text, start, end)
+    return bool(_HABITUAL_STOP_RE.search(text, left, end)) and not _THIS_ROUND_RE.search(
+        text, left, right
+    )
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
