@@ -71,6 +71,13 @@ STOPPED_RE = re.compile(
     # late ones ("aanvragen die na 1 oktober binnenkomen worden niet meer gehonoreerd")
     r"|\b(?:(?:worden|werden)\s+(?:de\s+|nieuwe\s+)?aanvragen|aanvragen\s+(?:worden|werden))"
     r"\s+niet\s+meer\s+gehonoreerd\b"
+    # applications from now on turned down ("Aanvragen die vanaf nu nog worden ingediend, worden
+    # afgewezen", "nieuwe aanvragen worden vanaf vandaag afgewezen"); not the rule for late or
+    # incomplete ones ("Aanvragen die na 30 november worden ingediend, worden afgewezen")
+    r"|\baanvragen\b[^.\n]{0,40}?\b(?:vanaf\s+(?:nu|vandaag|heden)|nu\s+nog)\b[^.\n]{0,50}?"
+    r"\bworden\s+(?:direct\s+|meteen\s+)?afgewezen\b"
+    r"|\bnieuwe\s+aanvragen\s+worden\s+(?:(?:vanaf\s+(?:nu|vandaag|heden)|voortaan|nu)\s+)?"
+    r"(?:direct\s+|meteen\s+)?afgewezen\b"
     # "Er zijn geen nieuwe aanvragen meer mogelijk" (an FCP news item after its budget went)
     # also a compound ("kan het waterschap voorlopig geen subsidieaanvragen meer honoreren")
     r"|geen\s+(?:nieuwe\s+)?(?:subsidie|project)?aanvra(?:ag|gen)\s+meer"
@@ -904,7 +911,7 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
                  "committed", "bereikt", "geld", "stopgezet", "dicht", "overtekend",
                  "is op", "op is", "al op", "geheel", "volledig", "overschreden", "pause",
                  "suspended", "on hold", "lege ", "uitgeputte", "opgebruikte", "te klein",
-                 "te laag"),
+                 "te laag", "afgewezen"),
     _ANNOUNCED_RE: ("later", "volg", "announced", "open", "nog ", "start", "begin", "launch",
                     "verwacht", "kom", "follow", "planned", "scheduled", "foreseen", "voorzien",
                     "bekendgemaakt"),
@@ -917,7 +924,7 @@ _STOP_GATE_RE = first_letter_guard(
         r"|withdrawn|cancel|voorbij|verstreken|afgelopen|afgesloten|no\s+longer|oversubscribed"
         r"|behandeling|committed|\bmaximum\b|\bgeld\b|stopgezet|\bdicht\b|overtekend|\bis\s+op\b"
         r"|\bop\s+is\b|\bal\s+op\b|(?:volledig|geheel)\s+(?:benut|besteed|vergeven|verdeeld|toegekend)|overschreden"
-        r"|\bon\s+pause\b|\bpaused\b|\bsuspended\b|\bon\s+hold\b",
+        r"|\bon\s+pause\b|\bpaused\b|\bsuspended\b|\bon\s+hold\b|\bafgewezen\b",
         _I,
     ),
     "abcdgimnopsvw",
