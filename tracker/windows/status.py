@@ -159,6 +159,14 @@ STOPPED_RE = re.compile(
     # behandeling genomen"), which names no "nieuwe" or "voorlopig"
     r"|\b(?:(?:voorlopig|tijdelijk)\s+(?:\w+\s+){0,2}?|nieuwe\s+aanvragen\s+(?:worden\s+)?"
     r"(?:(?:voorlopig|vooralsnog|tijdelijk)\s+)?)niet\s+(?:meer\s+)?in\s+behandeling\b"
+    # a headline without a verb, the line ending on the participle ("Subsidie …: plafond voor
+    # aanvragen tot € 250.000 bereikt", "Budget Regeling Erfgoed Lokaal uitgeput"); not "bijna"
+    # or "nog niet" bereikt (still open, guide 7) nor a rule ("wordt", "zodra", "Openstelling:
+    # 1 maart tot budget uitgeput"; "tot € 250.000" is an amount)
+    r"|^(?![^\n]*\b(?:bijna|niet|wordt|worden|zal|zou|als|indien|wanneer|zodra|totdat"
+    r"|zolang|if|when|until|till|while|tot(?!\s*(?:€|eur\b|\d)))\b)"
+    r"[^\S\n]*(?:[^.?\n]{0,60}?[\s:])?(?:\w*plafond|\w*budget)\b(?:[^.?\n]|\.(?=\d)){0,80}?"
+    r"\s(?:bereikt|uitgeput)[^\S\n]*(?:[-–—][^\n]*)?$"
     # the ceiling reached, a long amount between ("Het subsidieplafond van € 50.000.000,- voor
     # … is inmiddels bereikt"): dots inside numbers do not end the clause
     r"|\w*plafond\b(?:[^.?\n]|\.(?=\d)){0,100}?\b(?:is|zijn|werd)\s+"
