@@ -1543,6 +1543,33 @@ def _rule_change(text: str, r: Role) -> bool:
     return not (_FROM_THEN_RE.search(after) and _SUBMIT_VERB_RE.search(after))
 
 
+# A rule from a date on how to submit, not that one can ("Vanaf 1 juli is het voor een
+# intermediair enkel mogelijk om een aanvraag in te dienen via een Ketenmachtiging", "Per 1 april
+# is indienen uitsluitend mogelijk via het nieuwe e-loket", "From 1 July applications can only be
+# submitted through the new portal"): the date opens nothing. Not "alleen" about who may apply
+# ("kunnen alleen mkb-ondernemers met een vestiging in Zeeland …").
+_CHANNEL_RULE_RE = re.compile(
+    r"\b(?:enkel|alleen|uitsluitend|slechts|only|exclusively)\b[^.;:\n]{0,60}?"
+    r"\b(?:via|through|using|door\s+middel\s+van|by\s+means\s+of|digitaal|online|elektronisch"
+    r"|electronically|per\s+(?:e-?mail|post)|met\s+(?:e-?herkenning|digid|een\s+\w*machtiging))\b",
+    _I,
+)
+
+
+_APPLYING_RE = re.compile(
+    r"\b(?:aanvra\w*|indien\w*|in\s+te\s+dienen|ingediend|submi\w*|appl(?:y|ications?))\b", _I
+)
+
+
+def _channel_rule(text: str, r: Role) -> bool:
+    """Say whether a "vanaf"/"per" date only says from when applying must go one way ("Vanaf
+    1 juli is indienen enkel mogelijk via een Ketenmachtiging")."""
+    if r.role != OPEN or r.cue not in ("vanaf", "per", "met", "as", "from"):
+        return False
+    cs, ce = r.clause
+    return bool(_CHANNEL_RULE_RE.search(text, cs, ce) and _APPLYING_RE.search(text, cs, ce))
+
+
 _OF_RE = re.compile(r"\s+(?:for|voor|of|van)\b", _I)
 
 
@@ -2340,7 +2367,7 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.launch = True
         else:
             _decide(r, lead, label_lead, gap_before, gap_after, prev if same else None, text[cs:ce])
-        if _rule_change(text, r):
+        if _rule_change(text, r) or _channel_rule(text, r):
             r.role = NONE
         if r.role == CLOSE_INCL and r.strong and _described_as_aftercare(text, m, lead):
             r.negative = True

@@ -71,6 +71,13 @@ STOPPED_RE = re.compile(
     # late ones ("aanvragen die na 1 oktober binnenkomen worden niet meer gehonoreerd")
     r"|\b(?:(?:worden|werden)\s+(?:de\s+|nieuwe\s+)?aanvragen|aanvragen\s+(?:worden|werden))"
     r"\s+niet\s+meer\s+gehonoreerd\b"
+    # applications from now on turned down ("Aanvragen die vanaf nu nog worden ingediend, worden
+    # afgewezen", "nieuwe aanvragen worden vanaf vandaag afgewezen"); not the rule for late or
+    # incomplete ones ("Aanvragen die na 30 november worden ingediend, worden afgewezen")
+    r"|\baanvragen\b[^.\n]{0,40}?\b(?:vanaf\s+(?:nu|vandaag|heden)|nu\s+nog)\b[^.\n]{0,50}?"
+    r"\bworden\s+(?:direct\s+|meteen\s+)?afgewezen\b"
+    r"|\bnieuwe\s+aanvragen\s+worden\s+(?:(?:vanaf\s+(?:nu|vandaag|heden)|voortaan|nu)\s+)?"
+    r"(?:direct\s+|meteen\s+)?afgewezen\b"
     # "Er zijn geen nieuwe aanvragen meer mogelijk" (an FCP news item after its budget went)
     # also a compound ("kan het waterschap voorlopig geen subsidieaanvragen meer honoreren")
     r"|geen\s+(?:nieuwe\s+)?(?:subsidie|project)?aanvra(?:ag|gen)\s+meer"
@@ -152,6 +159,14 @@ STOPPED_RE = re.compile(
     # behandeling genomen"), which names no "nieuwe" or "voorlopig"
     r"|\b(?:(?:voorlopig|tijdelijk)\s+(?:\w+\s+){0,2}?|nieuwe\s+aanvragen\s+(?:worden\s+)?"
     r"(?:(?:voorlopig|vooralsnog|tijdelijk)\s+)?)niet\s+(?:meer\s+)?in\s+behandeling\b"
+    # a headline without a verb, the line ending on the participle ("Subsidie …: plafond voor
+    # aanvragen tot € 250.000 bereikt", "Budget Regeling Erfgoed Lokaal uitgeput"); not "bijna"
+    # or "nog niet" bereikt (still open, guide 7) nor a rule ("wordt", "zodra", "Openstelling:
+    # 1 maart tot budget uitgeput"; "tot € 250.000" is an amount)
+    r"|^(?![^\n]*\b(?:bijna|niet|wordt|worden|zal|zou|als|indien|wanneer|zodra|totdat"
+    r"|zolang|if|when|until|till|while|tot(?!\s*(?:€|eur\b|\d)))\b)"
+    r"[^\S\n]*(?:[^.?\n]{0,60}?[\s:])?(?:\w*plafond|\w*budget)\b(?:[^.?\n]|\.(?=\d)){0,80}?"
+    r"\s(?:bereikt|uitgeput)[^\S\n]*(?:[-–—][^\n]*)?$"
     # the ceiling reached, a long amount between ("Het subsidieplafond van € 50.000.000,- voor
     # … is inmiddels bereikt"): dots inside numbers do not end the clause
     r"|\w*plafond\b(?:[^.?\n]|\.(?=\d)){0,100}?\b(?:is|zijn|werd)\s+"
@@ -909,7 +924,7 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
                  "committed", "bereikt", "geld", "stopgezet", "dicht", "overtekend",
                  "is op", "op is", "al op", "geheel", "volledig", "overschreden", "pause",
                  "suspended", "on hold", "lege ", "uitgeputte", "opgebruikte", "te klein",
-                 "te laag"),
+                 "te laag", "afgewezen"),
     _ANNOUNCED_RE: ("later", "volg", "announced", "open", "nog ", "start", "begin", "launch",
                     "verwacht", "kom", "follow", "planned", "scheduled", "foreseen", "voorzien",
                     "bekendgemaakt"),
@@ -922,7 +937,7 @@ _STOP_GATE_RE = first_letter_guard(
         r"|withdrawn|cancel|voorbij|verstreken|afgelopen|afgesloten|no\s+longer|oversubscribed"
         r"|behandeling|committed|\bmaximum\b|\bgeld\b|stopgezet|\bdicht\b|overtekend|\bis\s+op\b"
         r"|\bop\s+is\b|\bal\s+op\b|(?:volledig|geheel)\s+(?:benut|besteed|vergeven|verdeeld|toegekend)|overschreden"
-        r"|\bon\s+pause\b|\bpaused\b|\bsuspended\b|\bon\s+hold\b",
+        r"|\bon\s+pause\b|\bpaused\b|\bsuspended\b|\bon\s+hold\b|\bafgewezen\b",
         _I,
     ),
     "abcdgimnopsvw",
@@ -999,6 +1014,7 @@ def stop_positions(text: str) -> list[int]:
                 and not _after_bound(text, mt.start())
                 # an earlier round's ("last year's budget was heavily oversubscribed")
                 and not _earlier_round_stop(text, mt.start(), mt.end())
+                and not _habitual_stop(text, mt.start(), mt.end())
             ):
                 found.add(mt.start())
     return sorted(pos for pos in found if not _hedged(text, pos))
@@ -1176,6 +1192,27 @@ def _earlier_round_stop(text: str, start: int, end: int) -> bool:
     if earlier is None or _THIS_ROUND_RE.search(text, left, right):
         return False
     return not _COMPARED_RE.search(text, max(left, earlier.start() - 30), earlier.start())
+
+
+# A stop told as what usually happens, from earlier rounds ("Onze ervaring leert dat het
+# subsidieplafond op de eerste dag wordt overschreden", "Meestal is het budget binnen een dag
+# uitgeput", "Experience shows that the budget is usually oversubscribed"): an expectation, not
+# a stop of this round, unless the sentence names this round ("Zoals vaak is het budget dit jaar
+# al op").
+_HABITUAL_STOP_RE = re.compile(
+    r"\b(?:ervaring\s+(?:leert|wijst\s+uit|toont\s+aan|laat\s+zien)|uit\s+ervaring"
+    r"|experience\s+(?:shows|tells|teaches)|meestal|doorgaans|gewoonlijk|in\s+de\s+regel"
+    r"|usually|typically|normally|as\s+a\s+rule)\b",
+    _I,
+)
+
+
+def _habitual_stop(text: str, start: int, end: int) -> bool:
+    """Say whether a stop phrase is told as what usually happens, not of this round."""
+    left, right = _sentence_bounds(text, start, end)
+    return bool(_HABITUAL_STOP_RE.search(text, left, end)) and not _THIS_ROUND_RE.search(
+        text, left, right
+    )
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
