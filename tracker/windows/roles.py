@@ -47,8 +47,9 @@ _ADJACENT_RE = re.compile(
     r"|(?:deadlines|sluitingsdat(?:a|ums))\s+(?:between|tussen|from|van|up\s+to|until|till"
     r"|tot(?:\s+en\s+met)?|t/m)(?:\s+the)?)"
     r"|(?P<incl>t/m|tot\s+en\s+met|tot\s+uiterlijk|uiterlijk|until|till|through|by|due(?:\s+by)?"
+    # "no later than" and its variant "not later than" (Interreg BSR: "not later than 30 March");
     # West Frisian "oant en mei" (t/m), also with the elided article: "oant ‘e mei" (fryslan.frl/fy)
-    r"|up\s+to\s+and\s+including|no\s+later\s+than|tot\s+op|oant\s+(?:en|['‘’`]\s?e)\s+mei"
+    r"|up\s+to\s+and\s+including|not?\s+later\s+than|tot\s+op|oant\s+(?:en|['‘’`]\s?e)\s+mei"
     r"|tegen(?:\s+uiterlijk)?|ten\s+laatste"  # Flemish "tegen 1 februari": by that day
     r"|ending|ends|eindigend|eindigt)"  # "starting on 17/11/2025 and ending on 31/12/2025"
     r"|(?P<excl>tot|vóór|voor|before|prior\s+to|oant)"
@@ -884,7 +885,7 @@ CONTEXT_YEAR_RE = re.compile(
     _I,
 )
 DEFAULT_CLOSE_TIME_AFTER_RE = re.compile(
-    rf"(?:no\s+later\s+than|by|before|vóór|voor)\s+{TIME_PATTERN}[^.\n]{{0,60}}?"
+    rf"(?:not?\s+later\s+than|by|before|vóór|voor)\s+{TIME_PATTERN}[^.\n]{{0,60}}?"
     rf"(?:deadline|einddatum|sluitingsdatum)",
     _I,
 )
@@ -893,7 +894,7 @@ DEFAULT_CLOSE_TIME_AFTER_RE = re.compile(
 # written without a time.
 DEFAULT_CLOSE_TIME_RE = re.compile(
     rf"(?:einddatum|deadlines?|sluitingstijd|closing\s+date)(?:[^.\n]{{0,120}}?"
-    rf"(?:vóór|voor|om|tot|at|by|before|no\s+later\s+than|end\s+at)\s+|\s*:?\s*)"
+    rf"(?:vóór|voor|om|tot|at|by|before|not?\s+later\s+than|end\s+at)\s+|\s*:?\s*)"
     rf"{TIME_PATTERN}",
     _I,
 )
@@ -2647,7 +2648,7 @@ _BEFORE_LIST_REACH = 250
 _ROW_GAP_RE = re.compile(r"[\s•·▪*,;|–—-]*")
 # A row or heading that states its own inclusive bound keeps it ("uiterlijk", "by", "t/m").
 _INCLUSIVE_CUE_RE = re.compile(
-    r"\b(?:uiterlijk|t/m|tot\s+en\s+met|by|until|through|no\s+later\s+than|on\s+or\s+before)\b",
+    r"\b(?:uiterlijk|t/m|tot\s+en\s+met|by|until|through|not?\s+later\s+than|on\s+or\s+before)\b",
     _I,
 )
 
