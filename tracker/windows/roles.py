@@ -2914,11 +2914,16 @@ def _prefer_apply_from(text: str, roles: list[Role]) -> None:
 
 # A pre-registration ("verplichte vooraanmelding", "pre-registration", "The registration deadline is
 # fixed on 19 June", a declaration or letter of intent: "Sluitingsdatum intentieverklaring 4 juni")
-# is a decoy unless it is the only submission deadline (guide 8).
+# is a decoy unless it is the only submission deadline (guide 8). So is a short form sent in
+# before the application to get advice, not selected on (Interreg BSR "Project Idea Forms (PIFs)",
+# "idea forms for small projects", Vanguard "project fit form"); "After the idea form, the final
+# application is due on …" names the application itself.
 _PREREG_RE = re.compile(
     r"vooraanmelding|pre-?registration|\bregistration\s+deadline|\bdeadline\s+(?:for|of)\s+"
     r"registration\b|\bregistratie-?\s?deadline|\buiterste\s+registratiedatum"
-    r"|intentieverklaring|\b(?:declarations?|letters?)\s+of\s+intent\b",
+    r"|intentieverklaring|\b(?:declarations?|letters?)\s+of\s+intent\b"
+    r"|(?<!after\s)(?<!after\sthe\s)(?<!after\syour\s)\b(?:project\s+)?idea\s+forms?\b"
+    r"|\bPIFs?\b|\bproject\s+fit\s+forms?\b",
     _I,
 )
 # Asking for the forms first ("the deadline to request a … application pack … is 31 May",
@@ -3113,6 +3118,12 @@ def _drop_preregistration(text: str, roles: list[Role]) -> None:
             prereg.append(i)
         elif enrol and head is not None and _enrolment(text, r.clause):
             prereg.extend((i, head))
+        elif (
+            _bare_item(text, r.m)
+            and (below := _line_after(text, r.m.end)) is not None
+            and _PREREG_RE.search(text, *below)
+        ):  # a date card labelled below ("14 February 2023\nDeadline for submitting PIFs")
+            prereg.append(i)
     dropped_closings = [i for i in prereg if i in closing]
     if dropped_closings and len(dropped_closings) < len(closing):
         for i in prereg:
