@@ -2760,7 +2760,13 @@ def _card_labels(text: str, roles: list[Role]) -> None:
 # start"): read with the label above, every date would take the previous card's label.
 _CARD_CELL_RE = re.compile(r"[\s·•▪*\-–—,:;.()|]*")
 _CARD_CLOSE_RE = re.compile(r"\b(?:deadline|closing|closes|due|sluitingsdatum|einddatum)\b", _I)
-_CARD_OPEN_RE = re.compile(r"\b(?:made\s+active|opens|opening|call\s+open|openingsdatum)\b", _I)
+# "Official launch of the call" (Interreg BSR timeline) opens it, as "Call launch:" does; a
+# "Launch event" does not.
+_CARD_OPEN_RE = re.compile(
+    r"\b(?:made\s+active|opens|opening|call\s+open|openingsdatum|launch\s+of\s+the\s+call"
+    r"|call\s+launch)\b",
+    _I,
+)
 # A label line right above the first date makes the list label-first ("Opening\n1 March …").
 _CARD_ABOVE_RE = re.compile(
     r"\b(?:open\w*|start\w*|begin\w*|launch\w*|deadlines?|clos\w*|due|sluit\w*|einddatum)\b"
