@@ -74,8 +74,12 @@ _TIME_CORE = (
     r"(?:(?P<h12>1[0-2]|0?[1-9])(?:[.:](?P<mi12>[0-5]\d))?(?::[0-5]\d)?\s*(?P<ap>[ap])\.?\s?m\.?"
     r"(?![a-z])"
     r"|(?P<h>[01]?\d|2[0-4])[.:hu](?P<mi>[0-5]\d)(?::[0-5]\d)?(?![.\-/]?\d)"
-    # a bare English hour only before noon: "12h – noon (CET)"
-    r"|(?P<hu>[01]?\d|2[0-4])(?:u|h(?=\s*[-–—(]*\s*(?:noon|midday)\b))(?![\w])"
+    # a bare English hour only before noon or a zone: "12h – noon (CET)", "(12h CET)"; without
+    # the "h" only after "at"/"by" ("The deadline is at 12 EET", Interreg Central Baltic), so a
+    # count before the LIFE sub-programme's name ("5 CET topics") is no time
+    r"|(?<![\d.,:])(?P<hu>[01]?\d|2[0-4])(?:u|h(?=\s*[-–—(]*\s*(?:noon|midday)\b)"
+    r"|h(?=\s*\(?(?:cet|cest|eet|eest)\b))(?![\w])"
+    r"|(?:(?<=\bat\s)|(?<=\bby\s))(?P<hz>[01]?\d|2[0-4])(?=\s*\(?(?:cet|cest|eet|eest)\b)"
     # a whole Dutch hour ("tot 1 maart 17 uur", "om 12 uur"), but not a duration ("binnen 24
     # uur", "24 uur per dag", "2 uur lang") or a count
     r"|(?<!binnen\s)(?<!within\s)(?<![.,:]\d)(?P<hb>[01]?\d|2[0-4])(?=\s*uur(?![a-z]))"
@@ -83,7 +87,7 @@ _TIME_CORE = (
 )
 TIME_PATTERN = rf"{_TIME_CORE}(?:\s*(?:uur|u|oere)(?![a-z]))?(?P<part>)"
 _TZ = (
-    r"(?:,?\s*\(?(?:brussels\s+(?:local\s+)?time|cet|cest|nederlandse\s+tijd|noon|midday"
+    r"(?:,?\s*\(?(?:brussels\s+(?:local\s+)?time|cet|cest|eet|eest|nederlandse\s+tijd|noon|midday"
     r"|(?:u\.?s\.?\s+)?eastern\s+(?:standard\s+)?time|e[sd]?t|washington,?\s+d\.?c\.?\s+time"
     r"|belgische\s+tijd|local\s+time|lokale\s+tijd)\)?)?"
 )
@@ -345,7 +349,7 @@ def time_of(mt: re.Match[str]) -> time | None:
         hour, minute = int(mt["h12"]) % 12, int(mt["mi12"] or 0)
         hour += 12 if mt["ap"].lower() == "p" else 0
     else:
-        hour, minute = int(mt["h"] or mt["hu"] or mt["hb"]), int(mt["mi"] or 0)
+        hour, minute = int(mt["h"] or mt["hu"] or mt["hb"] or mt["hz"]), int(mt["mi"] or 0)
     part = mt["part"]
     if part and part.lower() in ("middags", "avonds") and hour < 12:
         hour += 12

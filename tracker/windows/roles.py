@@ -47,8 +47,9 @@ _ADJACENT_RE = re.compile(
     r"|(?:deadlines|sluitingsdat(?:a|ums))\s+(?:between|tussen|from|van|up\s+to|until|till"
     r"|tot(?:\s+en\s+met)?|t/m)(?:\s+the)?)"
     r"|(?P<incl>t/m|tot\s+en\s+met|tot\s+uiterlijk|uiterlijk|until|till|through|by|due(?:\s+by)?"
+    # "no later than" and its variant "not later than" (Interreg BSR: "not later than 30 March");
     # West Frisian "oant en mei" (t/m), also with the elided article: "oant ‘e mei" (fryslan.frl/fy)
-    r"|up\s+to\s+and\s+including|no\s+later\s+than|tot\s+op|oant\s+(?:en|['‘’`]\s?e)\s+mei"
+    r"|up\s+to\s+and\s+including|not?\s+later\s+than|tot\s+op|oant\s+(?:en|['‘’`]\s?e)\s+mei"
     r"|tegen(?:\s+uiterlijk)?|ten\s+laatste"  # Flemish "tegen 1 februari": by that day
     r"|ending|ends|eindigend|eindigt"  # "starting on 17/11/2025 and ending on 31/12/2025"
     # "the second phase of the application process, which will terminate on 27 November 2015"
@@ -892,7 +893,7 @@ CONTEXT_YEAR_RE = re.compile(
     _I,
 )
 DEFAULT_CLOSE_TIME_AFTER_RE = re.compile(
-    rf"(?:no\s+later\s+than|by|before|vóór|voor)\s+{TIME_PATTERN}[^.\n]{{0,60}}?"
+    rf"(?:not?\s+later\s+than|by|before|vóór|voor)\s+{TIME_PATTERN}[^.\n]{{0,60}}?"
     rf"(?:deadline|einddatum|sluitingsdatum)",
     _I,
 )
@@ -901,7 +902,7 @@ DEFAULT_CLOSE_TIME_AFTER_RE = re.compile(
 # written without a time.
 DEFAULT_CLOSE_TIME_RE = re.compile(
     rf"(?:einddatum|deadlines?|sluitingstijd|closing\s+date)(?:[^.\n]{{0,120}}?"
-    rf"(?:vóór|voor|om|tot|at|by|before|no\s+later\s+than|end\s+at)\s+|\s*:?\s*)"
+    rf"(?:vóór|voor|om|tot|at|by|before|not?\s+later\s+than|end\s+at)\s+|\s*:?\s*)"
     rf"{TIME_PATTERN}",
     _I,
 )
@@ -2708,7 +2709,7 @@ _BEFORE_LIST_REACH = 250
 _ROW_GAP_RE = re.compile(r"[\s•·▪*,;|–—-]*")
 # A row or heading that states its own inclusive bound keeps it ("uiterlijk", "by", "t/m").
 _INCLUSIVE_CUE_RE = re.compile(
-    r"\b(?:uiterlijk|t/m|tot\s+en\s+met|by|until|through|no\s+later\s+than|on\s+or\s+before)\b",
+    r"\b(?:uiterlijk|t/m|tot\s+en\s+met|by|until|through|not?\s+later\s+than|on\s+or\s+before)\b",
     _I,
 )
 
@@ -2820,7 +2821,13 @@ def _card_labels(text: str, roles: list[Role]) -> None:
 # start"): read with the label above, every date would take the previous card's label.
 _CARD_CELL_RE = re.compile(r"[\s·•▪*\-–—,:;.()|]*")
 _CARD_CLOSE_RE = re.compile(r"\b(?:deadline|closing|closes|due|sluitingsdatum|einddatum)\b", _I)
-_CARD_OPEN_RE = re.compile(r"\b(?:made\s+active|opens|opening|call\s+open|openingsdatum)\b", _I)
+# "Official launch of the call" (Interreg BSR timeline) opens it, as "Call launch:" does; a
+# "Launch event" does not.
+_CARD_OPEN_RE = re.compile(
+    r"\b(?:made\s+active|opens|opening|call\s+open|openingsdatum|launch\s+of\s+the\s+call"
+    r"|call\s+launch)\b",
+    _I,
+)
 # A label line right above the first date makes the list label-first ("Opening\n1 March …").
 _CARD_ABOVE_RE = re.compile(
     r"\b(?:open\w*|start\w*|begin\w*|launch\w*|deadlines?|clos\w*|due|sluit\w*|einddatum)\b"
@@ -2974,11 +2981,16 @@ def _prefer_apply_from(text: str, roles: list[Role]) -> None:
 
 # A pre-registration ("verplichte vooraanmelding", "pre-registration", "The registration deadline is
 # fixed on 19 June", a declaration or letter of intent: "Sluitingsdatum intentieverklaring 4 juni")
-# is a decoy unless it is the only submission deadline (guide 8).
+# is a decoy unless it is the only submission deadline (guide 8). So is a short form sent in
+# before the application to get advice, not selected on (Interreg BSR "Project Idea Forms (PIFs)",
+# "idea forms for small projects", Vanguard "project fit form"); "After the idea form, the final
+# application is due on …" names the application itself.
 _PREREG_RE = re.compile(
     r"vooraanmelding|pre-?registration|\bregistration\s+deadline|\bdeadline\s+(?:for|of)\s+"
     r"registration\b|\bregistratie-?\s?deadline|\buiterste\s+registratiedatum"
-    r"|intentieverklaring|\b(?:declarations?|letters?)\s+of\s+intent\b",
+    r"|intentieverklaring|\b(?:declarations?|letters?)\s+of\s+intent\b"
+    r"|(?<!after\s)(?<!after\sthe\s)(?<!after\syour\s)\b(?:project\s+)?idea\s+forms?\b"
+    r"|\bPIFs?\b|\bproject\s+fit\s+forms?\b",
     _I,
 )
 # Asking for the forms first ("the deadline to request a … application pack … is 31 May",
@@ -3176,6 +3188,12 @@ def _drop_preregistration(text: str, roles: list[Role]) -> None:
             prereg.append(i)
         elif enrol and head is not None and _enrolment(text, r.clause):
             prereg.extend((i, head))
+        elif (
+            _bare_item(text, r.m)
+            and (below := _line_after(text, r.m.end)) is not None
+            and _PREREG_RE.search(text, *below)
+        ):  # a date card labelled below ("14 February 2023\nDeadline for submitting PIFs")
+            prereg.append(i)
     dropped_closings = [i for i in prereg if i in closing]
     if dropped_closings and len(dropped_closings) < len(closing):
         for i in prereg:

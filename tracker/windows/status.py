@@ -705,6 +705,11 @@ _OPEN_RE = re.compile(
     r"|\bcan\s+always\s+(?:\w+\s+)?(?:apply|submit)\b"
     r"|^\s*(?:status:\s*)?(?:aanvraagperiode\s+)?open\s*$|permanent\s+open|doorlopend\s+open"
     r"|het\s+hele\s+jaar\s+door|currently\s+open"
+    # a call plainly open, the clause ending there: "Apply now: third call for applications is
+    # open!", "Calls are open: …" (not "open to public authorities", "open from 1 May", nor "The
+    # question whether a call follows is open")
+    r"|\b(?:calls?|rounds?|windows?)(?:\s+(?:for|of)(?:\s+[\w-]+){1,3}?)?\s+(?:is|are)\s+"
+    r"(?:now\s+)?open(?=\s*(?:[!.:]|$))"
     # a fund or scheme always open ("… Natuurfonds staat altijd open", natuurkracht.org), not
     # a door open for questions (the fund or scheme must be the subject, in the same clause)
     r"|\b(?:\w*fonds|\w*regeling|\w*loket|subsidie\w*|oproep|fund|scheme)\b[^.\n,;:?!]{0,60}?"
