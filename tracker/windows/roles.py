@@ -299,6 +299,12 @@ _WAS_NEW_GAP_RE = re.compile(
     r"|uitgesteld|vervroegd)\s+(?:to|naar))?|becomes|wordt)\s*$",
     _I,
 )
+# A deadline put off "tot" a day names the new last day ("De deadline … is uitgesteld tot 31
+# januari 2019", "de sluitingsdatum is verschoven tot 14 april"): moved to that day, not "until"
+# it, so the tot rule (guide 3) does not take a day off. "verlengd tot" is left to the tot rule.
+_MOVED_UNTIL_RE = re.compile(
+    r"\b(?:uitgesteld|verschoven|verplaatst|opgeschoven|doorgeschoven)\s+tot\s*$", _I
+)
 _OLD_RANGE_END_RE = re.compile(r"^\s*(?:t/m|tot\s+en\s+met|tot|-|–|—|until|through)\s*$", _I)
 _TO_NEW_RE = re.compile(r"^\s*(?:naar|to)\s*$", _I)
 _OPENING_WORDS_RE = re.compile(r"opening|opent|openstelling|startdatum|\bstart", _I)
@@ -2312,6 +2318,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.negative = True
         if r.role in (CLOSE_INCL, CLOSE_EXCL) and _MOVED_TO_RE.search(lead[-40:]):
             r.amends = True
+        elif r.role == CLOSE_EXCL and _MOVED_UNTIL_RE.search(lead[-40:]):
+            r.role, r.amends = CLOSE_INCL, True  # "is uitgesteld tot 31 januari 2019"
         elif (
             r.role == NONE
             and not r.negative
