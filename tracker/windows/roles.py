@@ -348,6 +348,9 @@ _NEGATIVE_RE = first_letter_guard(
         r"|\b(?:(?:huidige|oude)\s+versie\s+van|(?:current|old)\s+version\s+of)\b"
         r"(?!\s+(?:de\s+|het\s+|the\s+|this\s+|deze\s+)?(?:\w*regeling|oproep|call|scheme"
         r"|program(?:me|ma)?|subsidie\w*)\b)"
+        # a document's version line ("Deadline …: Doorlopende indiening Versie: 1 oktober
+        # 2016", a brochure cover): the date of the text, not of the scheme (guide 8)
+        r"|\bversie(?:datum)?\s*:\s*(?=\d)|\bversion(?:\s+date)?\s*:\s*(?=\d)"
         # the same in English ("approved activities are expected to start on January 1, 2021",
         # "if your activity is selected, it will typically start in January 2021")
         # (the activities as subject: "The call for activities starts on …" is the call's)

@@ -830,7 +830,11 @@ _CONTINUOUS_RE = re.compile(
     r"(?:\w+\s+){0,3}?(?:indienen|aanvragen|doen)"
     r"\s+wanneer\s+(?:u|je|jij)\s+(?:dat\s+|het\s+)?wil(?:t|len)?\b"
     r"|\b(?:can|may)\s+(?:\w+\s+){0,4}?(?:submit|apply|send)\b" + _NO_NEG + r"{0,40}?"
-    r"\bwhenever\s+(?:you|they)\s+(?:want|like|wish|choose)\b",
+    r"\bwhenever\s+(?:you|they)\s+(?:want|like|wish|choose)\b"
+    # a deadline label whose value says there is none: "Deadline voor het indienen van
+    # aanvragen: Doorlopende indiening", "Deadline: rolling" (a brochure cover or fact box)
+    r"|\b(?:deadline|sluitingsdatum|indiendatum|indieningsdatum|closing\s+date)\b[^.\n:]{0,60}:"
+    r"\s*(?:doorlopend(?:e\s+indiening)?|rolling|continuous|ongoing)\b",
     _I,
 )
 _CONTINUOUS_GATE = (
