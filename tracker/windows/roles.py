@@ -117,12 +117,17 @@ _LABEL_RE = first_letter_guard(
         # a call that ran out, the separable verb "aflopen" ("De derde oproep liep af op 14
         # maart"); only with a call word as subject, so a project that "loopt af" stays out
         r"|(?:oproep|openstelling|tijdvak|aanvraagperiode|aanvraagronde|ronde|indieningstermijn)"
-        r"\w*(?:\s+(?!project)[\w-]+){0,3}?\s+(?:liep|liepen|loopt|lopen)\s+(?:\w+\s+){0,2}?af\b)"
+        r"\w*(?:\s+(?!project)[\w-]+){0,3}?\s+(?:liep|liepen|loopt|lopen)\s+(?:\w+\s+){0,2}?af\b"
+        # a stage row in a key-value list ("Intentieverklaring: 19 september 2017. /
+        # Vooraanmelding: … / Uitgewerkte aanvragen: donderdag 22 maart 2018, 14.00 uur.",
+        # "Full proposals: 3 March"): the day that stage is due (guide 6), with the colon only
+        r"|(?:uitgewerkte|definitieve|volledige)\s+aanvra(?:ag|gen)(?=\s*:)"
+        r"|full\s+(?:proposals?|applications?)(?=\s*:))"
         r"|(?P<window>aanvraagtijdvak|tijdvak|aanvraagperiode|aanvraagronde|indieningstermijn"
         r"|submission\s+period)",
         _I,
     ),
-    "abcdegilorstu",
+    "abcdefgilorstuv",
 )
 _TAIL_RE = re.compile(
     r"^[\s,)]*(?:\w+\s+){0,2}?(?:(?P<open>opent|opens|open|opened|geopend|opengaat|gaat\s+open"
