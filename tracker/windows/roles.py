@@ -2072,6 +2072,17 @@ _WILL_OPEN_TAIL_RE = re.compile(
 )
 
 
+# The same with the verb before the day: "Aanvragen kunnen worden ingediend op donderdag 9 mei
+# 2019", "U kunt uw aanvraag indienen op 2 september": applying is possible from that day (a
+# first-come round), so the date opens the window. Not negated, and no deadline word between
+# ("kunnen uiterlijk op 1 mei worden ingediend" is a closing, found elsewhere).
+_APPLY_ON_LEAD_RE = re.compile(
+    r"\b(?:kun|kunt|kan|kunnen)\s+(?:(?!(?:niet|geen|uiterlijk|tot|voor|vóór|alleen|pas)\b)"
+    r"[\w-]+\s+){0,6}?(?:(?:worden\s+)?(?:ingediend|aangevraagd)|aanvragen|indienen)\s+op\s*$",
+    _I,
+)
+
+
 def _active_apply_after(text: str, lead: str, end: int, tail_end: int) -> bool:
     """True when "Op <date>" is followed by an active, unnegated "kunt u … aanvragen", or "On
     <date>," by a call that "will open"."""
@@ -2369,6 +2380,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             tail_end = nxt.start if nxt is not None and nxt.start < ce else ce
             if _active_apply_after(text, lead, m.end, tail_end):
                 r.role, r.strong, r.positive = OPEN, True, True
+            elif _APPLY_ON_LEAD_RE.search(lead[-120:]) and not _CONDITION_IN_LEAD_RE.search(lead):
+                r.role, r.strong, r.positive = OPEN, True, True  # "kunnen worden ingediend op"
         # a reported closure beats a period label in the heading above ("… in het vierde
         # tijdvak\n\nOp 21 december is de mogelijkheid gesloten …")
         if r.role in (NONE, WINDOW) and not r.negative and _reported_closure(text, m, lead):
