@@ -383,6 +383,11 @@ _NEGATIVE_RE = first_letter_guard(
         # "overgemaakt"): a payment date (guide 8)
         r"|uitbetaald|\b(?:wordt|worden|werd|werden)\s+(?:\w+\s+){0,3}?betaald\b|uitgekeerd"
         r"|overgemaakt"
+        # the grant fixed by a day ("De subsidie wordt uiterlijk 1 juni 2022 vastgesteld"): the
+        # vaststelling, a decoy like its noun (guide 8); the grant must be the subject, so "Als
+        # perioden waarin … kunnen worden ingediend wordt vastgesteld: …" keeps its window
+        r"|\b(?:subsidie\w*|bijdragen?|tegemoetkomingen?)\s+(?:wordt|worden|werd|werden)\s+"
+        r"(?:[\w-]+\s+){0,5}?vastgesteld\b"
         # an inspection period of a draft, also in the older wording ("de stukken liggen vanaf
         # 28 april tot en met 26 mei ter visie"): the days to read and object, no window
         r"|uitslag|bezwaar|vragen\s+stellen|questions|ter\s*(?:inzage|visie)|zienswijze"
@@ -533,7 +538,7 @@ NEGATIVE_WORDS = (
     "begonnen",
     "herdenking", "jubileum", "thema", "commemorat", "memorial", "anniversary", "celebration",
     "jubilee", "theme", "uitvoering", "toegekend", "beoordeeld", "behandeld", "program",
-    "kosten", "lasten", "uitgaven", "cost", "betaald", "uitgekeerd", "overgemaakt",
+    "kosten", "lasten", "uitgaven", "cost", "betaald", "uitgekeerd", "overgemaakt", "vastgesteld",
     "indieningsdatum", "sluitingsdatum", "deadlines", "afstudeer", "promotie", "graduat",
     "diploma", "phd", "doctora", "afgestudeerd", "gepromoveerd", "begin", "waarin", "besteding",
     "fase", "besteed", "uitgegeven", "versie", "version", "closed", "gesloten", "dicht",
@@ -1929,6 +1934,26 @@ _NEXT_ONE_RE = re.compile(
 )
 
 
+# A pronoun that takes up the aftercare of the sentence before: "Het bestuur verantwoordt voor alle
+# scholen die subsidie hebben gekregen. Dit kan van 1 februari t/m 28 februari 2022." The span is
+# for accounting or reporting, not for applying (guide 8).
+_PRONOUN_CAN_RE = re.compile(r"\s*(?:dit|dat)\s+(?:kan|kunt|kunnen|is\s+mogelijk)\b", _I)
+_AFTERCARE_VERB_RE = re.compile(
+    r"\bverantwoord(?:en|t|ing)\b|\bvaststell\w*|\brapporte(?:ren|ert)\b|\bverslag\w*"
+    r"|\bdeclar(?:eren|eert|atie)\b|\beindafrekening",
+    _I,
+)
+
+
+def _aftercare_pronoun(text: str, before: tuple[int, int, bool], cs: int) -> bool:
+    """Say whether the clause at cs starts with "Dit kan" about the aftercare of the sentence
+    before."""
+    ps, pe, _ = before
+    if text[pe : pe + 1] not in (".", "!") or not _PRONOUN_CAN_RE.match(text, cs):
+        return False
+    return bool(_AFTERCARE_VERB_RE.search(text, ps, pe))
+
+
 def _next_of_named_deadlines(text: str, before: tuple[int, int, bool], cs: int, pos: int) -> bool:
     """Say whether the clause at cs names the next of the deadlines of the sentence before."""
     ps, pe, _ = before
@@ -2275,6 +2300,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.negative = True
         if not r.negative and _happened_period(text, cs, m):
             r.negative = True  # "Het evenement moet hebben plaatsgevonden tussen 1 januari en …"
+        if not r.negative and ci > 0 and _aftercare_pronoun(text, spans[ci - 1], cs):
+            r.negative = True  # "Het bestuur verantwoordt … Dit kan van 1 februari t/m …"
         if (
             not r.negative
             and "4:22" in text[cs : m.start]
