@@ -102,6 +102,10 @@ STOPPED_RE = re.compile(
     # page after its round; "… meer aanvragen in 2022" is scoped to that year)
     r"|\b(?:u|je|jij|men|we|wij)\s+(?:kan|kunt|kunnen)\s+geen\s+(?:\w+\s+){1,3}?meer\s+"
     r"(?:aanvragen|indienen)\s*(?:[.!;]|$)"
+    # the same with "er" first, the passive ending the sentence: "Er kan geen subsidie meer
+    # worden aangevraagd." (the grants agency's line on a scheme page after its round)
+    r"|\ber\s+(?:kan|kunnen)\s+geen\s+(?:\w+\s+){1,3}?meer\s+(?:worden\s+)?"
+    r"(?:aangevraagd|ingediend)(?:\s+worden)?\s*(?:[.!;]|$)"
     r"|(?:periode|regeling|termijn|deadline|ronde|oproep)\s+(?:is\s+)?(?:helaas\s+)?"
     r"(?:voorbij|verstreken|afgelopen|afgesloten)\b"
     # the call named by its year or number ("… is de oproep 2020 afgelopen", lv.vlaanderen.be
