@@ -121,12 +121,17 @@ _LABEL_RE = first_letter_guard(
         # a call that ran out, the separable verb "aflopen" ("De derde oproep liep af op 14
         # maart"); only with a call word as subject, so a project that "loopt af" stays out
         r"|(?:oproep|openstelling|tijdvak|aanvraagperiode|aanvraagronde|ronde|indieningstermijn)"
-        r"\w*(?:\s+(?!project)[\w-]+){0,3}?\s+(?:liep|liepen|loopt|lopen)\s+(?:\w+\s+){0,2}?af\b)"
+        r"\w*(?:\s+(?!project)[\w-]+){0,3}?\s+(?:liep|liepen|loopt|lopen)\s+(?:\w+\s+){0,2}?af\b"
+        # a stage row in a key-value list ("Intentieverklaring: 19 september 2017. /
+        # Vooraanmelding: … / Uitgewerkte aanvragen: donderdag 22 maart 2018, 14.00 uur.",
+        # "Full proposals: 3 March"): the day that stage is due (guide 6), with the colon only
+        r"|(?:uitgewerkte|definitieve|volledige)\s+aanvra(?:ag|gen)(?=\s*:)"
+        r"|full\s+(?:proposals?|applications?)(?=\s*:))"
         r"|(?P<window>aanvraagtijdvak|tijdvak|aanvraagperiode|aanvraagronde|indieningstermijn"
         r"|submission\s+period)",
         _I,
     ),
-    "abcdegilorstu",
+    "abcdefgilorstuv",
 )
 _TAIL_RE = re.compile(
     r"^[\s,)]*(?:\w+\s+){0,2}?(?:(?P<open>opent|opens|open|opened|geopend|opengaat|gaat\s+open"
@@ -303,6 +308,12 @@ _WAS_NEW_GAP_RE = re.compile(
     r"|uitgesteld|vervroegd)\s+(?:to|naar))?|becomes|wordt)\s*$",
     _I,
 )
+# A deadline put off "tot" a day names the new last day ("De deadline … is uitgesteld tot 31
+# januari 2019", "de sluitingsdatum is verschoven tot 14 april"): moved to that day, not "until"
+# it, so the tot rule (guide 3) does not take a day off. "verlengd tot" is left to the tot rule.
+_MOVED_UNTIL_RE = re.compile(
+    r"\b(?:uitgesteld|verschoven|verplaatst|opgeschoven|doorgeschoven)\s+tot\s*$", _I
+)
 _OLD_RANGE_END_RE = re.compile(r"^\s*(?:t/m|tot\s+en\s+met|tot|-|–|—|until|through)\s*$", _I)
 _TO_NEW_RE = re.compile(r"^\s*(?:naar|to)\s*$", _I)
 _OPENING_WORDS_RE = re.compile(r"opening|opent|openstelling|startdatum|\bstart", _I)
@@ -346,6 +357,9 @@ _NEGATIVE_RE = first_letter_guard(
         r"|\b(?:(?:huidige|oude)\s+versie\s+van|(?:current|old)\s+version\s+of)\b"
         r"(?!\s+(?:de\s+|het\s+|the\s+|this\s+|deze\s+)?(?:\w*regeling|oproep|call|scheme"
         r"|program(?:me|ma)?|subsidie\w*)\b)"
+        # a document's version line ("Deadline …: Doorlopende indiening Versie: 1 oktober
+        # 2016", a brochure cover): the date of the text, not of the scheme (guide 8)
+        r"|\bversie(?:datum)?\s*:\s*(?=\d)|\bversion(?:\s+date)?\s*:\s*(?=\d)"
         # the same in English ("approved activities are expected to start on January 1, 2021",
         # "if your activity is selected, it will typically start in January 2021")
         # (the activities as subject: "The call for activities starts on …" is the call's)
@@ -375,6 +389,11 @@ _NEGATIVE_RE = first_letter_guard(
         # "overgemaakt"): a payment date (guide 8)
         r"|uitbetaald|\b(?:wordt|worden|werd|werden)\s+(?:\w+\s+){0,3}?betaald\b|uitgekeerd"
         r"|overgemaakt"
+        # the grant fixed by a day ("De subsidie wordt uiterlijk 1 juni 2022 vastgesteld"): the
+        # vaststelling, a decoy like its noun (guide 8); the grant must be the subject, so "Als
+        # perioden waarin … kunnen worden ingediend wordt vastgesteld: …" keeps its window
+        r"|\b(?:subsidie\w*|bijdragen?|tegemoetkomingen?)\s+(?:wordt|worden|werd|werden)\s+"
+        r"(?:[\w-]+\s+){0,5}?vastgesteld\b"
         # an inspection period of a draft, also in the older wording ("de stukken liggen vanaf
         # 28 april tot en met 26 mei ter visie"): the days to read and object, no window
         r"|uitslag|bezwaar|vragen\s+stellen|questions|ter\s*(?:inzage|visie)|zienswijze"
@@ -526,7 +545,7 @@ NEGATIVE_WORDS = (
     "begonnen",
     "herdenking", "jubileum", "thema", "commemorat", "memorial", "anniversary", "celebration",
     "jubilee", "theme", "uitvoering", "toegekend", "beoordeeld", "behandeld", "program",
-    "kosten", "lasten", "uitgaven", "cost", "betaald", "uitgekeerd", "overgemaakt",
+    "kosten", "lasten", "uitgaven", "cost", "betaald", "uitgekeerd", "overgemaakt", "vastgesteld",
     "indieningsdatum", "sluitingsdatum", "deadlines", "afstudeer", "promotie", "graduat",
     "diploma", "phd", "doctora", "afgestudeerd", "gepromoveerd", "begin", "waarin", "besteding",
     "fase", "besteed", "uitgegeven", "versie", "version", "closed", "gesloten", "dicht",
@@ -1975,6 +1994,26 @@ _NEXT_ONE_RE = re.compile(
 )
 
 
+# A pronoun that takes up the aftercare of the sentence before: "Het bestuur verantwoordt voor alle
+# scholen die subsidie hebben gekregen. Dit kan van 1 februari t/m 28 februari 2022." The span is
+# for accounting or reporting, not for applying (guide 8).
+_PRONOUN_CAN_RE = re.compile(r"\s*(?:dit|dat)\s+(?:kan|kunt|kunnen|is\s+mogelijk)\b", _I)
+_AFTERCARE_VERB_RE = re.compile(
+    r"\bverantwoord(?:en|t|ing)\b|\bvaststell\w*|\brapporte(?:ren|ert)\b|\bverslag\w*"
+    r"|\bdeclar(?:eren|eert|atie)\b|\beindafrekening",
+    _I,
+)
+
+
+def _aftercare_pronoun(text: str, before: tuple[int, int, bool], cs: int) -> bool:
+    """Say whether the clause at cs starts with "Dit kan" about the aftercare of the sentence
+    before."""
+    ps, pe, _ = before
+    if text[pe : pe + 1] not in (".", "!") or not _PRONOUN_CAN_RE.match(text, cs):
+        return False
+    return bool(_AFTERCARE_VERB_RE.search(text, ps, pe))
+
+
 def _next_of_named_deadlines(text: str, before: tuple[int, int, bool], cs: int, pos: int) -> bool:
     """Say whether the clause at cs names the next of the deadlines of the sentence before."""
     ps, pe, _ = before
@@ -2114,6 +2153,17 @@ _WILL_OPEN_TAIL_RE = re.compile(
     r"\b(?:calls?|rounds?|windows?|portal|scheme|programme|application\s+period)\b"
     r"(?:(?!\b(?:not|no|never|that|which|who)\b)[^.\n;?]){0,80}?"
     r"\b(?:will\s+(?:open|be\s+opened|be\s+launched|launch)|opens)\b",
+    _I,
+)
+
+
+# The same with the verb before the day: "Aanvragen kunnen worden ingediend op donderdag 9 mei
+# 2019", "U kunt uw aanvraag indienen op 2 september": applying is possible from that day (a
+# first-come round), so the date opens the window. Not negated, and no deadline word between
+# ("kunnen uiterlijk op 1 mei worden ingediend" is a closing, found elsewhere).
+_APPLY_ON_LEAD_RE = re.compile(
+    r"\b(?:kun|kunt|kan|kunnen)\s+(?:(?!(?:niet|geen|uiterlijk|tot|voor|vóór|alleen|pas)\b)"
+    r"[\w-]+\s+){0,6}?(?:(?:worden\s+)?(?:ingediend|aangevraagd)|aanvragen|indienen)\s+op\s*$",
     _I,
 )
 
@@ -2310,6 +2360,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.negative = True
         if not r.negative and _happened_period(text, cs, m):
             r.negative = True  # "Het evenement moet hebben plaatsgevonden tussen 1 januari en …"
+        if not r.negative and ci > 0 and _aftercare_pronoun(text, spans[ci - 1], cs):
+            r.negative = True  # "Het bestuur verantwoordt … Dit kan van 1 februari t/m …"
         if (
             not r.negative
             and "4:22" in text[cs : m.start]
@@ -2374,6 +2426,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.negative = True
         if r.role in (CLOSE_INCL, CLOSE_EXCL) and _MOVED_TO_RE.search(lead[-40:]):
             r.amends = True
+        elif r.role == CLOSE_EXCL and _MOVED_UNTIL_RE.search(lead[-40:]):
+            r.role, r.amends = CLOSE_INCL, True  # "is uitgesteld tot 31 januari 2019"
         elif (
             r.role == NONE
             and not r.negative
@@ -2415,6 +2469,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             tail_end = nxt.start if nxt is not None and nxt.start < ce else ce
             if _active_apply_after(text, lead, m.end, tail_end):
                 r.role, r.strong, r.positive = OPEN, True, True
+            elif _APPLY_ON_LEAD_RE.search(lead[-120:]) and not _CONDITION_IN_LEAD_RE.search(lead):
+                r.role, r.strong, r.positive = OPEN, True, True  # "kunnen worden ingediend op"
         # a reported closure beats a period label in the heading above ("… in het vierde
         # tijdvak\n\nOp 21 december is de mogelijkheid gesloten …")
         if r.role in (NONE, WINDOW) and not r.negative and _reported_closure(text, m, lead):

@@ -109,6 +109,10 @@ STOPPED_RE = re.compile(
     # page after its round; "… meer aanvragen in 2022" is scoped to that year)
     r"|\b(?:u|je|jij|men|we|wij)\s+(?:kan|kunt|kunnen)\s+geen\s+(?:\w+\s+){1,3}?meer\s+"
     r"(?:aanvragen|indienen)\s*(?:[.!;]|$)"
+    # the same with "er" first, the passive ending the sentence: "Er kan geen subsidie meer
+    # worden aangevraagd." (the grants agency's line on a scheme page after its round)
+    r"|\ber\s+(?:kan|kunnen)\s+geen\s+(?:\w+\s+){1,3}?meer\s+(?:worden\s+)?"
+    r"(?:aangevraagd|ingediend)(?:\s+worden)?\s*(?:[.!;]|$)"
     r"|(?:periode|regeling|termijn|deadline|ronde|oproep)\s+(?:is\s+)?(?:helaas\s+)?"
     r"(?:voorbij|verstreken|afgelopen|afgesloten)\b"
     # the call named by its year or number ("… is de oproep 2020 afgelopen", lv.vlaanderen.be
@@ -855,7 +859,11 @@ _CONTINUOUS_RE = re.compile(
     r"(?:\w+\s+){0,3}?(?:indienen|aanvragen|doen)"
     r"\s+wanneer\s+(?:u|je|jij)\s+(?:dat\s+|het\s+)?wil(?:t|len)?\b"
     r"|\b(?:can|may)\s+(?:\w+\s+){0,4}?(?:submit|apply|send)\b" + _NO_NEG + r"{0,40}?"
-    r"\bwhenever\s+(?:you|they)\s+(?:want|like|wish|choose)\b",
+    r"\bwhenever\s+(?:you|they)\s+(?:want|like|wish|choose)\b"
+    # a deadline label whose value says there is none: "Deadline voor het indienen van
+    # aanvragen: Doorlopende indiening", "Deadline: rolling" (a brochure cover or fact box)
+    r"|\b(?:deadline|sluitingsdatum|indiendatum|indieningsdatum|closing\s+date)\b[^.\n:]{0,60}:"
+    r"\s*(?:doorlopend(?:e\s+indiening)?|rolling|continuous|ongoing)\b",
     _I,
 )
 _CONTINUOUS_GATE = (
