@@ -724,6 +724,23 @@ _CLOSED_ON_LEAD_RE = re.compile(
     r"|have\s+been)\s+closed|sloot|sloten)\s+(?:op|on)\s*$",
     re.IGNORECASE,
 )
+# ... or with the participle after the day: "daarom is de regeling per 31 maart 2027 gesloten",
+# "is het loket op 21 mei al gesloten".
+_CLOSED_VERB_LAST_LEAD_RE = re.compile(
+    r"\b(?:is|zijn|werd|werden|was|waren)\b[^.\n]{0,60}?\b(?:op|per)\s*$", re.IGNORECASE
+)
+_CLOSED_VERB_LAST_TAIL_RE = re.compile(r"\s*(?:(?:al|reeds)\s+)?(?:af)?gesloten\b", re.IGNORECASE)
+
+
+def _closed_on(text: str, c: Role) -> bool:
+    """Say whether a closing day is a closure already done on that day."""
+    lead_start = max(c.clause[0], c.m.start - 100)
+    if _CLOSED_ON_LEAD_RE.search(text, lead_start, c.m.start):
+        return True
+    return bool(
+        _CLOSED_VERB_LAST_LEAD_RE.search(text, lead_start, c.m.start)
+        and _CLOSED_VERB_LAST_TAIL_RE.match(text, c.m.end)
+    )
 
 
 def _apply_early_closures(raws: list[_Raw], text: str) -> list[_Raw]:
@@ -737,7 +754,7 @@ def _apply_early_closures(raws: list[_Raw], text: str) -> list[_Raw]:
         c = raw.close_r
         if raw.opens is not None or raw.closes is None or c is None or raw.vague is not None:
             continue
-        if not _CLOSED_ON_LEAD_RE.search(text, max(c.clause[0], c.m.start - 100), c.m.start):
+        if not _closed_on(text, c):
             continue
         inside = [
             w

@@ -2355,8 +2355,13 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
                 r.role, r.strong, r.positive = OPEN, True, True
         # a reported closure beats a period label in the heading above ("… in het vierde
         # tijdvak\n\nOp 21 december is de mogelijkheid gesloten …")
-        if r.role in (NONE, WINDOW) and not r.negative and _reported_closure(text, m, lead):
-            r.role, r.strong, r.positive = CLOSE_INCL, True, True
+        if not r.negative and (
+            r.role in (NONE, WINDOW)
+            and _reported_closure(text, m, lead)
+            or r.role == OPEN
+            and _closed_verb_last(text, m, lead)
+        ):
+            r.role, r.strong, r.positive, r.cue = CLOSE_INCL, True, True, ""
         if (
             r.role == OPEN
             and (_PERIOD_HEAD_RE.search(heading_text) or _PERIOD_HEAD_RE.search(lead[-60:]))
@@ -2564,15 +2569,22 @@ _CLOSED_ATTR_TAIL_RE = re.compile(
 
 # ... or the Dutch verb last: "het ontwikkeladviesportaal … op 1 september jl. gesloten is",
 # "Het loket werd op 14 juni gesloten" (a finite verb earlier in the clause, "op" before the date).
+# Also "per" before the date, "al" before the verb and the passive future, the finite verb before
+# its subject after a fronted adverb: "Daarom is de webportal per 14 augustus 2017 gesloten",
+# "is het loket op 21 mei al gesloten", "Beide regelingen worden op 12 september om 17.00 uur
+# gesloten" (stimulus.nl, flevoland.nl: the day the window ends, as "sluit op", guide 3 and 6.5).
 _CLOSED_VERB_LAST_RE = re.compile(
-    r"\s*(?:jl\.?|j\.l\.)?\s*(?:gesloten|afgesloten|dichtgegaan)\b(?!\s+(?:verklaard|tot|van|voor))",
+    r"\s*(?:jl\.?|j\.l\.)?\s*(?:(?:al|reeds)\s+)?(?:gesloten|afgesloten|dichtgegaan)\b"
+    r"(?!\s+(?:verklaard|tot|van|voor))",
     _I,
 )
-_FINITE_BEFORE_RE = re.compile(r"\b(?:is|was|werd|zijn|waren|werden)\b[^.;\n]*\bop\s*$", _I)
+_FINITE_BEFORE_RE = re.compile(
+    r"\b(?:is|was|werd|zijn|waren|werden|wordt|worden)\b[^.;\n]*\b(?:op|per)\s*$", _I
+)
 _CLOSED_AUX_AFTER_RE = re.compile(
     r"\s*(?:jl\.?|j\.l\.)?\s*\w*gesloten\s+(?:is|zijn|was|werd)\b", _I
 )
-_OP_END_RE = re.compile(r"\bop\s*$", _I)
+_OP_END_RE = re.compile(r"\b(?:op|per)\s*$", _I)
 # What a closure is about: applying, not an office ("Op 27 april is het kantoor gesloten").
 _WINDOW_NOUN = (
     r"(?:mogelijkheid|\w*loket|portaal|portal|regeling|\w*tijdvak|\w*periode|\w*ronde"
@@ -2599,17 +2611,23 @@ _CLOSED_FROM_LEAD_RE = re.compile(
 )
 
 
+def _closed_verb_last(text: str, m: Mention, lead: str) -> bool:
+    """Say whether "op"/"per" and the date sit between a finite verb and "gesloten": the day
+    the window closes, even after an opening word earlier in the clause ("… die zijn
+    opengesteld, is het loket op 21 mei al gesloten")."""
+    return bool(
+        m.precision == "day"
+        and _CLOSED_VERB_LAST_RE.match(text, m.end)
+        and (_FINITE_BEFORE_RE.search(lead[-120:]) or _CLOSED_AUX_AFTER_RE.match(text, m.end))
+        and _OP_END_RE.search(lead)
+    )
+
+
 def _reported_closure(text: str, m: Mention, lead: str) -> bool:
     """Say whether the date is a closure reported as past: the last day of the window."""
     if m.precision != "day":
         return False
-    if _CLOSED_LEAD_RE.search(lead[-40:]):
-        return True
-    if (
-        _CLOSED_VERB_LAST_RE.match(text, m.end)
-        and (_FINITE_BEFORE_RE.search(lead[-120:]) or _CLOSED_AUX_AFTER_RE.match(text, m.end))
-        and _OP_END_RE.search(lead)
-    ):
+    if _CLOSED_LEAD_RE.search(lead[-40:]) or _closed_verb_last(text, m, lead):
         return True
     if _OP_END_RE.search(lead) and _CLOSED_INVERTED_TAIL_RE.match(text, m.end):
         return True
