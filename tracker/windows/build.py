@@ -431,6 +431,36 @@ def _past_close(c: Role, text: str) -> bool:
     )
 
 
+# A closing said of all the openings listed before it: "De openstelling voor A is op 4 april
+# 2023 om 09.00 uur. De openstelling voor B is op 6 juni 2023 om 09.00 uur. Beide regelingen
+# worden op 12 september om 17.00 uur gesloten" (flevoland.nl): each opening gets that close.
+_SHARED_CLOSE_RE = re.compile(
+    r"\b(?:beide|allebei|both|alle\s+(?:drie|vier)|all\s+(?:three|four))\b", re.I
+)
+
+
+def _share_joint_close(raws: list[_Raw], text: str) -> list[_Raw]:
+    """Give the openings before a closing said of "beide regelingen" that closing too."""
+    for i, raw in enumerate(raws):
+        c = raw.close_r
+        if (
+            c is None
+            or raw.open_r is None
+            or not _SHARED_CLOSE_RE.search(text, c.clause[0], c.m.start)
+        ):
+            continue
+        j = i - 1
+        while (
+            j >= 0
+            and raws[j].close_r is None
+            and raws[j].open_r is not None
+            and raws[j].vague is None
+        ):
+            raws[j].close_r = c
+            j -= 1
+    return raws
+
+
 def _split_past_close_pairs(raws: list[_Raw], text: str) -> list[_Raw]:
     """Keep apart a year-less opening and a later sentence's past deadline that falls earlier in
     the year ("TASO-Q4 gesloten, vanaf 17 mei TASO-Q1 aanvragen. Maandag 5 april was de laatste
@@ -907,7 +937,7 @@ def build(
     )
     raws = [
         raw
-        for raw in _split_past_close_pairs(_pair(roles), text)
+        for raw in _split_past_close_pairs(_share_joint_close(_pair(roles), text), text)
         if raw.vague is not None or _resolve(raw, roles, text, today, recurring, published)
     ]
     raws = _drop_refined_openings(raws)
