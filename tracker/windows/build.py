@@ -13,6 +13,7 @@ from tracker.windows.money import BARE_RE, BUDGET_KEY_RE, find_money, to_amount
 from tracker.windows.roles import (
     CLOSE_EXCL,
     CLOSE_INCL,
+    CLOSING_DAY_TIME_RE,
     CONTEXT_YEAR_RE,
     DEFAULT_CLOSE_TIME_AFTER_RE,
     DEFAULT_CLOSE_TIME_RE,
@@ -597,7 +598,7 @@ def _default_close(text: str, low: str | None, mentions: list[Mention]) -> time 
     """
     if low is not None and not any(word in low for word in _DEFAULT_CLOSE_WORDS):
         return _worded_default_close(text, low, mentions)
-    for rx in (DEFAULT_CLOSE_TIME_RE, DEFAULT_CLOSE_TIME_AFTER_RE):
+    for rx in (DEFAULT_CLOSE_TIME_RE, DEFAULT_CLOSE_TIME_AFTER_RE, CLOSING_DAY_TIME_RE):
         for mt in rx.finditer(text):
             if not any(mt.start() <= m.start < mt.end() for m in mentions):
                 return time_of(mt)

@@ -888,6 +888,12 @@ DEFAULT_CLOSE_TIME_AFTER_RE = re.compile(
     rf"(?:deadline|einddatum|sluitingsdatum)",
     _I,
 )
+# ... or said of "de sluitingsdatum" with "uiterlijk" or "vóór" ("Op de sluitingsdatum moet de
+# aanvraag uiterlijk 17:00 uur ingediend zijn", boerenbusinessinbalans.nl), not any "om" time
+# near that word ("Na de sluitingsdatum volgt een pitch om 14.00 uur").
+CLOSING_DAY_TIME_RE = re.compile(
+    rf"\bsluitingsdatum\b[^.\n]{{0,80}}?\b(?:uiterlijk|vóór|voor)\s+(?:om\s+)?{TIME_PATTERN}", _I
+)
 # A deadline time stated apart from the date ("Aanvragen moeten op de dag van de deadline voor
 # 17.00 uur ingediend worden", "All deadlines … end at 12.00 (noon)"): it applies to closings
 # written without a time.
