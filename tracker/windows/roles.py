@@ -767,12 +767,16 @@ _ROUND_START_TAIL_RE = re.compile(
 # and Infrastructure Executive Agency (CINEA) has opened a new call").
 _LAUNCHED_TAIL_RE = re.compile(
     r"^[\s,]*(?:[^.;:\n]{0,120}?\b(?:launched|launches|opened|opens|lanceerde|lanceert|opende"
-    r"|opent)\b[^.;:\n]{0,60}?\b(?:calls?|oproep\w*|applications?|aanvraagronde|loket|tijdvak"
-    r"|submissions?)\b"
+    r"|openden|opent)\b[^.;:\n]{0,60}?\b(?:calls?|oproep\w*|applications?|aanvraagronde"
+    r"|\w*loket(?:ten)?|tijdvak|submissions?)\b"
     r"|[^.;:\n]{0,40}?\b(?:heeft|hebben|has|have)\b[^.;:\n]{0,60}?\b(?:calls?|oproep\w*"
     # (schemes too: "Op 11 december heeft Regieorgaan SIA 4 KIEM-regelingen opengesteld")
     r"|aanvraagronde|loket|tijdvak|\w*regeling(?:en)?)\b[^.;:\n]{0,30}?\b(?:gelanceerd|geopend"
-    r"|opengesteld|launched|opened)\b)",
+    r"|opengesteld|launched|opened)\b"
+    # the separable past, the scheme between the verb and "open" ("Op 6 april stelde de
+    # provincie de regeling open", cf. 1twente.nl on the MKB-voucher Overijssel)
+    r"|[^.;:\n]{0,40}?\b(?:stelde|stelden)\b[^.;:\n]{0,60}?\b(?:\w*regeling(?:en)?|\w*loket(?:ten)?"
+    r"|oproep\w*|calls?|tijdvak|aanvraagronde)\s+(?:[\w-]+\s+){0,2}?open\b)",
     _I,
 )
 # A call launched in the passive, the verb after the date: "De eerste oproep werd op 10 februari
@@ -2337,9 +2341,11 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and not own_negative
             and r.strong
             and r.role in (OPEN, CLOSE_INCL, CLOSE_EXCL)
-            and _POSITIVE_RE.search(lead)
+            and (_POSITIVE_RE.search(lead) or r.launch and r.role == OPEN)
         ):  # its own clause says it is about applying ("een nieuwe openstelling vanaf 15
-            r.negative = False  # oktober"): a decoy word in the heading above does not govern it
+            r.negative = False  # oktober"): a decoy word in the heading above does not govern it;
+            # nor does it govern a desk or call opened on the day ("Uitslag …\n\nOp 9 april
+            # 2019 openden de aanvraagloketten …", subtracers.com)
         if r.role == NONE and not r.negative and _lone_zoned_deadline(text, m):
             r.role, r.strong, r.positive = CLOSE_INCL, True, True
         if (

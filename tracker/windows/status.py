@@ -1589,6 +1589,9 @@ _REL_OPEN_RE = re.compile(
     rf"|\b{_REL_DAY}\b[^.\n]{{0,80}}?\b(?:geopend|opengesteld|(?:ging|gingen)\s+(?:\w+\s+){{0,4}}?open)\b"
     rf"|\b(?:ging|gingen|is|zijn|werd|werden)\s+(?:\w+\s+){{0,4}}?{_REL_DAY}\s+"
     r"(?:\w+\s+){0,2}?(?:open|geopend|opengesteld)\b"
+    # the separable past with the object between ("De provincie stelde woensdag de regeling
+    # open", 1twente.nl on the MKB-voucher Overijssel)
+    rf"|\b(?:stelde|stelden)\s+{_REL_DAY}\s+(?:\w+\s+){{0,3}}?open\b"
     r"|\btot\s+(?:en\s+met\s+)?(?:morgen|overmorgen|maandag|dinsdag|woensdag|donderdag|vrijdag"
     r"|zaterdag|zondag|(?:eind\s+)?(?:deze|volgende|komende)\s+week)\b"
     # the last day is today ("Vandaag is de laatste dag waarop u kunt aanvragen", "Aanvragen
