@@ -994,6 +994,7 @@ def stop_positions(text: str) -> list[int]:
                 and not _after_bound(text, mt.start())
                 # an earlier round's ("last year's budget was heavily oversubscribed")
                 and not _earlier_round_stop(text, mt.start(), mt.end())
+                and not _predecessor_withdrawn(text, mt.start(), mt.end())
             ):
                 found.add(mt.start())
     return sorted(pos for pos in found if not _hedged(text, pos))
@@ -1171,6 +1172,25 @@ def _earlier_round_stop(text: str, start: int, end: int) -> bool:
     if earlier is None or _THIS_ROUND_RE.search(text, left, right):
         return False
     return not _COMPARED_RE.search(text, max(left, earlier.start() - 30), earlier.start())
+
+
+# The regulation a new one replaces, withdrawn when the new one takes effect ("Met de
+# inwerkingtreding van de regeling zal de huidige Subsidieregeling … 2010 worden ingetrokken",
+# innopartner.nl on NIOF 2013): the predecessor's end, no stop of the scheme the text is about.
+_PREDECESSOR_RE = re.compile(
+    r"\b(?:huidige|vorige|oude|bestaande|voorgaande|geldende)\s+(?:[\w-]+\s+){0,3}?"
+    r"\w*(?:regeling|verordening|besluit)\b",
+    _I,
+)
+_WITHDRAWN_RE = re.compile(r"ingetrokken|beëindigd|vervallen", _I)
+
+
+def _predecessor_withdrawn(text: str, start: int, end: int) -> bool:
+    """Say whether a withdrawal stop is told of the regulation that a new one replaces."""
+    if not _WITHDRAWN_RE.match(text, start):
+        return False
+    left, _right = _sentence_bounds(text, start, end)
+    return bool(_PREDECESSOR_RE.search(text, left, start))
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
