@@ -13,6 +13,7 @@ from tracker.windows.money import BARE_RE, BUDGET_KEY_RE, find_money, to_amount
 from tracker.windows.roles import (
     CLOSE_EXCL,
     CLOSE_INCL,
+    CLOSING_DAY_TIME_RE,
     CONTEXT_YEAR_RE,
     DEFAULT_CLOSE_TIME_AFTER_RE,
     DEFAULT_CLOSE_TIME_RE,
@@ -431,6 +432,36 @@ def _past_close(c: Role, text: str) -> bool:
     )
 
 
+# A closing said of all the openings listed before it: "De openstelling voor A is op 4 april
+# 2023 om 09.00 uur. De openstelling voor B is op 6 juni 2023 om 09.00 uur. Beide regelingen
+# worden op 12 september om 17.00 uur gesloten" (flevoland.nl): each opening gets that close.
+_SHARED_CLOSE_RE = re.compile(
+    r"\b(?:beide|allebei|both|alle\s+(?:drie|vier)|all\s+(?:three|four))\b", re.I
+)
+
+
+def _share_joint_close(raws: list[_Raw], text: str) -> list[_Raw]:
+    """Give the openings before a closing said of "beide regelingen" that closing too."""
+    for i, raw in enumerate(raws):
+        c = raw.close_r
+        if (
+            c is None
+            or raw.open_r is None
+            or not _SHARED_CLOSE_RE.search(text, c.clause[0], c.m.start)
+        ):
+            continue
+        j = i - 1
+        while (
+            j >= 0
+            and raws[j].close_r is None
+            and raws[j].open_r is not None
+            and raws[j].vague is None
+        ):
+            raws[j].close_r = c
+            j -= 1
+    return raws
+
+
 def _split_past_close_pairs(raws: list[_Raw], text: str) -> list[_Raw]:
     """Keep apart a year-less opening and a later sentence's past deadline that falls earlier in
     the year ("TASO-Q4 gesloten, vanaf 17 mei TASO-Q1 aanvragen. Maandag 5 april was de laatste
@@ -567,7 +598,7 @@ def _default_close(text: str, low: str | None, mentions: list[Mention]) -> time 
     """
     if low is not None and not any(word in low for word in _DEFAULT_CLOSE_WORDS):
         return _worded_default_close(text, low, mentions)
-    for rx in (DEFAULT_CLOSE_TIME_RE, DEFAULT_CLOSE_TIME_AFTER_RE):
+    for rx in (DEFAULT_CLOSE_TIME_RE, DEFAULT_CLOSE_TIME_AFTER_RE, CLOSING_DAY_TIME_RE):
         for mt in rx.finditer(text):
             if not any(mt.start() <= m.start < mt.end() for m in mentions):
                 return time_of(mt)
@@ -724,6 +755,23 @@ _CLOSED_ON_LEAD_RE = re.compile(
     r"|have\s+been)\s+closed|sloot|sloten)\s+(?:op|on)\s*$",
     re.IGNORECASE,
 )
+# ... or with the participle after the day: "daarom is de regeling per 31 maart 2027 gesloten",
+# "is het loket op 21 mei al gesloten".
+_CLOSED_VERB_LAST_LEAD_RE = re.compile(
+    r"\b(?:is|zijn|werd|werden|was|waren)\b[^.\n]{0,60}?\b(?:op|per)\s*$", re.IGNORECASE
+)
+_CLOSED_VERB_LAST_TAIL_RE = re.compile(r"\s*(?:(?:al|reeds)\s+)?(?:af)?gesloten\b", re.IGNORECASE)
+
+
+def _closed_on(text: str, c: Role) -> bool:
+    """Say whether a closing day is a closure already done on that day."""
+    lead_start = max(c.clause[0], c.m.start - 100)
+    if _CLOSED_ON_LEAD_RE.search(text, lead_start, c.m.start):
+        return True
+    return bool(
+        _CLOSED_VERB_LAST_LEAD_RE.search(text, lead_start, c.m.start)
+        and _CLOSED_VERB_LAST_TAIL_RE.match(text, c.m.end)
+    )
 
 
 def _apply_early_closures(raws: list[_Raw], text: str) -> list[_Raw]:
@@ -737,7 +785,7 @@ def _apply_early_closures(raws: list[_Raw], text: str) -> list[_Raw]:
         c = raw.close_r
         if raw.opens is not None or raw.closes is None or c is None or raw.vague is not None:
             continue
-        if not _CLOSED_ON_LEAD_RE.search(text, max(c.clause[0], c.m.start - 100), c.m.start):
+        if not _closed_on(text, c):
             continue
         inside = [
             w
@@ -890,7 +938,7 @@ def build(
     )
     raws = [
         raw
-        for raw in _split_past_close_pairs(_pair(roles), text)
+        for raw in _split_past_close_pairs(_share_joint_close(_pair(roles), text), text)
         if raw.vague is not None or _resolve(raw, roles, text, today, recurring, published)
     ]
     raws = _drop_refined_openings(raws)

@@ -793,12 +793,16 @@ _ROUND_START_TAIL_RE = re.compile(
 # and Infrastructure Executive Agency (CINEA) has opened a new call").
 _LAUNCHED_TAIL_RE = re.compile(
     r"^[\s,]*(?:[^.;:\n]{0,120}?\b(?:launched|launches|opened|opens|lanceerde|lanceert|opende"
-    r"|opent)\b[^.;:\n]{0,60}?\b(?:calls?|oproep\w*|applications?|aanvraagronde|loket|tijdvak"
-    r"|submissions?)\b"
+    r"|openden|opent)\b[^.;:\n]{0,60}?\b(?:calls?|oproep\w*|applications?|aanvraagronde"
+    r"|\w*loket(?:ten)?|tijdvak|submissions?)\b"
     r"|[^.;:\n]{0,40}?\b(?:heeft|hebben|has|have)\b[^.;:\n]{0,60}?\b(?:calls?|oproep\w*"
     # (schemes too: "Op 11 december heeft Regieorgaan SIA 4 KIEM-regelingen opengesteld")
     r"|aanvraagronde|loket|tijdvak|\w*regeling(?:en)?)\b[^.;:\n]{0,30}?\b(?:gelanceerd|geopend"
-    r"|opengesteld|launched|opened)\b)",
+    r"|opengesteld|launched|opened)\b"
+    # the separable past, the scheme between the verb and "open" ("Op 6 april stelde de
+    # provincie de regeling open", cf. 1twente.nl on the MKB-voucher Overijssel)
+    r"|[^.;:\n]{0,40}?\b(?:stelde|stelden)\b[^.;:\n]{0,60}?\b(?:\w*regeling(?:en)?|\w*loket(?:ten)?"
+    r"|oproep\w*|calls?|tijdvak|aanvraagronde)\s+(?:[\w-]+\s+){0,2}?open\b)",
     _I,
 )
 # A call launched in the passive, the verb after the date: "De eerste oproep werd op 10 februari
@@ -915,6 +919,12 @@ DEFAULT_CLOSE_TIME_AFTER_RE = re.compile(
     rf"(?:not?\s+later\s+than|by|before|vóór|voor)\s+{TIME_PATTERN}[^.\n]{{0,60}}?"
     rf"(?:deadline|einddatum|sluitingsdatum)",
     _I,
+)
+# ... or said of "de sluitingsdatum" with "uiterlijk" or "vóór" ("Op de sluitingsdatum moet de
+# aanvraag uiterlijk 17:00 uur ingediend zijn", boerenbusinessinbalans.nl), not any "om" time
+# near that word ("Na de sluitingsdatum volgt een pitch om 14.00 uur").
+CLOSING_DAY_TIME_RE = re.compile(
+    rf"\bsluitingsdatum\b[^.\n]{{0,80}}?\b(?:uiterlijk|vóór|voor)\s+(?:om\s+)?{TIME_PATTERN}", _I
 )
 # A deadline time stated apart from the date ("Aanvragen moeten op de dag van de deadline voor
 # 17.00 uur ingediend worden", "All deadlines … end at 12.00 (noon)"): it applies to closings
@@ -2447,9 +2457,11 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and not own_negative
             and r.strong
             and r.role in (OPEN, CLOSE_INCL, CLOSE_EXCL)
-            and _POSITIVE_RE.search(lead)
+            and (_POSITIVE_RE.search(lead) or r.launch and r.role == OPEN)
         ):  # its own clause says it is about applying ("een nieuwe openstelling vanaf 15
-            r.negative = False  # oktober"): a decoy word in the heading above does not govern it
+            r.negative = False  # oktober"): a decoy word in the heading above does not govern it;
+            # nor does it govern a desk or call opened on the day ("Uitslag …\n\nOp 9 april
+            # 2019 openden de aanvraagloketten …", subtracers.com)
         if r.role == NONE and not r.negative and _lone_zoned_deadline(text, m):
             r.role, r.strong, r.positive = CLOSE_INCL, True, True
         if (
@@ -2473,8 +2485,13 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
                 r.role, r.strong, r.positive = OPEN, True, True  # "kunnen worden ingediend op"
         # a reported closure beats a period label in the heading above ("… in het vierde
         # tijdvak\n\nOp 21 december is de mogelijkheid gesloten …")
-        if r.role in (NONE, WINDOW) and not r.negative and _reported_closure(text, m, lead):
-            r.role, r.strong, r.positive = CLOSE_INCL, True, True
+        if not r.negative and (
+            r.role in (NONE, WINDOW)
+            and _reported_closure(text, m, lead)
+            or r.role == OPEN
+            and _closed_verb_last(text, m, lead)
+        ):
+            r.role, r.strong, r.positive, r.cue = CLOSE_INCL, True, True, ""
         if (
             r.role == OPEN
             and (_PERIOD_HEAD_RE.search(heading_text) or _PERIOD_HEAD_RE.search(lead[-60:]))
@@ -2682,15 +2699,22 @@ _CLOSED_ATTR_TAIL_RE = re.compile(
 
 # ... or the Dutch verb last: "het ontwikkeladviesportaal … op 1 september jl. gesloten is",
 # "Het loket werd op 14 juni gesloten" (a finite verb earlier in the clause, "op" before the date).
+# Also "per" before the date, "al" before the verb and the passive future, the finite verb before
+# its subject after a fronted adverb: "Daarom is de webportal per 14 augustus 2017 gesloten",
+# "is het loket op 21 mei al gesloten", "Beide regelingen worden op 12 september om 17.00 uur
+# gesloten" (stimulus.nl, flevoland.nl: the day the window ends, as "sluit op", guide 3 and 6.5).
 _CLOSED_VERB_LAST_RE = re.compile(
-    r"\s*(?:jl\.?|j\.l\.)?\s*(?:gesloten|afgesloten|dichtgegaan)\b(?!\s+(?:verklaard|tot|van|voor))",
+    r"\s*(?:jl\.?|j\.l\.)?\s*(?:(?:al|reeds)\s+)?(?:gesloten|afgesloten|dichtgegaan)\b"
+    r"(?!\s+(?:verklaard|tot|van|voor))",
     _I,
 )
-_FINITE_BEFORE_RE = re.compile(r"\b(?:is|was|werd|zijn|waren|werden)\b[^.;\n]*\bop\s*$", _I)
+_FINITE_BEFORE_RE = re.compile(
+    r"\b(?:is|was|werd|zijn|waren|werden|wordt|worden)\b[^.;\n]*\b(?:op|per)\s*$", _I
+)
 _CLOSED_AUX_AFTER_RE = re.compile(
     r"\s*(?:jl\.?|j\.l\.)?\s*\w*gesloten\s+(?:is|zijn|was|werd)\b", _I
 )
-_OP_END_RE = re.compile(r"\bop\s*$", _I)
+_OP_END_RE = re.compile(r"\b(?:op|per)\s*$", _I)
 # What a closure is about: applying, not an office ("Op 27 april is het kantoor gesloten").
 _WINDOW_NOUN = (
     r"(?:mogelijkheid|\w*loket|portaal|portal|regeling|\w*tijdvak|\w*periode|\w*ronde"
@@ -2717,17 +2741,23 @@ _CLOSED_FROM_LEAD_RE = re.compile(
 )
 
 
+def _closed_verb_last(text: str, m: Mention, lead: str) -> bool:
+    """Say whether "op"/"per" and the date sit between a finite verb and "gesloten": the day
+    the window closes, even after an opening word earlier in the clause ("… die zijn
+    opengesteld, is het loket op 21 mei al gesloten")."""
+    return bool(
+        m.precision == "day"
+        and _CLOSED_VERB_LAST_RE.match(text, m.end)
+        and (_FINITE_BEFORE_RE.search(lead[-120:]) or _CLOSED_AUX_AFTER_RE.match(text, m.end))
+        and _OP_END_RE.search(lead)
+    )
+
+
 def _reported_closure(text: str, m: Mention, lead: str) -> bool:
     """Say whether the date is a closure reported as past: the last day of the window."""
     if m.precision != "day":
         return False
-    if _CLOSED_LEAD_RE.search(lead[-40:]):
-        return True
-    if (
-        _CLOSED_VERB_LAST_RE.match(text, m.end)
-        and (_FINITE_BEFORE_RE.search(lead[-120:]) or _CLOSED_AUX_AFTER_RE.match(text, m.end))
-        and _OP_END_RE.search(lead)
-    ):
+    if _CLOSED_LEAD_RE.search(lead[-40:]) or _closed_verb_last(text, m, lead):
         return True
     if _OP_END_RE.search(lead) and _CLOSED_INVERTED_TAIL_RE.match(text, m.end):
         return True

@@ -1028,6 +1028,7 @@ def stop_positions(text: str) -> list[int]:
                 # an earlier round's ("last year's budget was heavily oversubscribed")
                 and not _earlier_round_stop(text, mt.start(), mt.end())
                 and not _habitual_stop(text, mt.start(), mt.end())
+                and not _predecessor_withdrawn(text, mt.start(), mt.end())
             ):
                 found.add(mt.start())
     return sorted(pos for pos in found if not _hedged(text, pos))
@@ -1226,6 +1227,25 @@ def _habitual_stop(text: str, start: int, end: int) -> bool:
     return bool(_HABITUAL_STOP_RE.search(text, left, end)) and not _THIS_ROUND_RE.search(
         text, left, right
     )
+
+
+# The regulation a new one replaces, withdrawn when the new one takes effect ("Met de
+# inwerkingtreding van de regeling zal de huidige Subsidieregeling … 2010 worden ingetrokken",
+# innopartner.nl on NIOF 2013): the predecessor's end, no stop of the scheme the text is about.
+_PREDECESSOR_RE = re.compile(
+    r"\b(?:huidige|vorige|oude|bestaande|voorgaande|geldende)\s+(?:[\w-]+\s+){0,3}?"
+    r"\w*(?:regeling|verordening|besluit)\b",
+    _I,
+)
+_WITHDRAWN_RE = re.compile(r"ingetrokken|beëindigd|vervallen", _I)
+
+
+def _predecessor_withdrawn(text: str, start: int, end: int) -> bool:
+    """Say whether a withdrawal stop is told of the regulation that a new one replaces."""
+    if not _WITHDRAWN_RE.match(text, start):
+        return False
+    left, _right = _sentence_bounds(text, start, end)
+    return bool(_PREDECESSOR_RE.search(text, left, start))
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -1644,6 +1664,9 @@ _REL_OPEN_RE = re.compile(
     rf"|\b{_REL_DAY}\b[^.\n]{{0,80}}?\b(?:geopend|opengesteld|(?:ging|gingen)\s+(?:\w+\s+){{0,4}}?open)\b"
     rf"|\b(?:ging|gingen|is|zijn|werd|werden)\s+(?:\w+\s+){{0,4}}?{_REL_DAY}\s+"
     r"(?:\w+\s+){0,2}?(?:open|geopend|opengesteld)\b"
+    # the separable past with the object between ("De provincie stelde woensdag de regeling
+    # open", 1twente.nl on the MKB-voucher Overijssel)
+    rf"|\b(?:stelde|stelden)\s+{_REL_DAY}\s+(?:\w+\s+){{0,3}}?open\b"
     r"|\btot\s+(?:en\s+met\s+)?(?:morgen|overmorgen|maandag|dinsdag|woensdag|donderdag|vrijdag"
     r"|zaterdag|zondag|(?:eind\s+)?(?:deze|volgende|komende)\s+week)\b"
     # the last day is today ("Vandaag is de laatste dag waarop u kunt aanvragen", "Aanvragen
