@@ -86,7 +86,8 @@ def _wait_for(check: Callable[[], bool], seconds: float) -> bool:
 
 def test_slow_sources_never_hold_up_the_heartbeat_or_notify(engine: Engine, hanging: str) -> None:
     config = _config(hanging)
-    scheduler = build_scheduler(config, engine)
+    batcher = SourceBatcher(config, engine, gather=0.1)
+    scheduler = build_scheduler(config, engine, batcher)
     if "default" not in scheduler._executors:  # as start() would add it
         scheduler.add_executor(scheduler._create_default_executor(), "default")
     for alias, executor in scheduler._executors.items():
@@ -95,7 +96,13 @@ def test_slow_sources_never_hold_up_the_heartbeat_or_notify(engine: Engine, hang
         jobs = {job.id: job for job in scheduler.get_jobs()}
         for n in range(SOURCES):
             _submit(scheduler, jobs[f"source:s{n:02d}"])
-        time.sleep(0.5)  # every scrape has started and hangs on its page
+
+        def scraping() -> bool:  # the batch holds the sources' leases while it hangs
+            with Session(engine) as s:
+                row = s.get(Source, "s00")
+                return row is not None and row.locked_at is not None
+
+        assert _wait_for(scraping, 10), "the due sources did not start scraping"
         _submit(scheduler, jobs["heartbeat"])
         _submit(scheduler, jobs["notify"])
 
@@ -112,6 +119,7 @@ def test_slow_sources_never_hold_up_the_heartbeat_or_notify(engine: Engine, hang
         RELEASE.set()
         for executor in scheduler._executors.values():
             executor.shutdown(wait=True)
+        batcher.close()  # the scrapes end before the engine is disposed
 
 
 PAGE = (
