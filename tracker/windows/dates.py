@@ -179,6 +179,8 @@ def _compile() -> None:
         r"|may(?=\s+[0-3]?\d(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d(?!\d))"
         r"|june|july|august|september|october|"
         r"november|december)\s+(?:the\s+(?=[0-3]?\d(?:st|nd|rd|th)))?(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
+        # not the hour of a clock time after a year-less Dutch date: "tot 5 december 12.00 uur"
+        r"(?![.:][0-5]\d)"
         r"(?:,?\s+(?P<y>(?:19|20)\d\d))?(?!\d)",
         re.IGNORECASE,
     )
