@@ -1219,6 +1219,12 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         if prev.role == OPEN and conn and (not conn["and"] or prev.cue in ("tussen", "between")):
             r.role, r.strong = (CLOSE_EXCL if conn["excl"] else CLOSE_INCL), prev.strong
             r.positive, r.ambiguous = r.positive or prev.positive, prev.ambiguous
+            day_to_month = prev.m.precision == "day" and r.m.precision == "month"
+            if day_to_month and conn["incl"] and conn["incl"][0] in "tT":
+                # "van 3 april t/m oktober": an explicit inclusive end month closes on its
+                # last day (LABELLING.md 4.3), as "tot en met december 2021" on its own does;
+                # not a span of months ("van september 1944 tot en met mei 1945")
+                r.cue = conn["incl"].split()[0].lower()
             return
     if (
         _CONDITION_LEAD_RE.search(lead[-20:])
