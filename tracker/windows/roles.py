@@ -2395,6 +2395,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     if low is None or any(w in low for w in _FULL_APPLICATION_WORDS):
         _promote_full_application(text, roles)
     _drop_preregistration(text, roles)
+    if low is None or any(w in low for w in _SESSION_SIGNUP_WORDS):
+        _drop_session_signups(text, roles)
     if low is None or any(w in low for w in _AUX_WORDS):
         _drop_auxiliary_lines(text, roles)
     if low is None or any(w in low for w in _SIDE_STEP_WORDS):
@@ -3121,6 +3123,43 @@ def _drop_preregistration(text: str, roles: list[Role]) -> None:
     dropped_closings = [i for i in prereg if i in closing]
     if dropped_closings and len(dropped_closings) < len(closing):
         for i in prereg:
+            roles[i].role, roles[i].negative = NONE, True
+
+
+# Signing up for a session with experts or an information meeting ("Gemeenten die een aanvraag
+# willen indienen … kunnen zich aanmelden voor een online Impulskamer winkelgebieden. … Aanmelden
+# kan t/m 26 september", VNG 2022): a deadline for the session, not for the application (guide
+# 8, like a webinar or consultation hour). The session is named in the deadline's sentence or
+# the one before; dropped only when another closing date remains.
+_SESSION_SIGNUP_RE = re.compile(
+    r"\b(?:aanmeld\w*|inschrijv\w*|zich\s+(?:\w+\s+){0,3}?(?:aanmelden|inschrijven|opgeven))"
+    r"\b[^.\n]{0,60}?\bvoor\s+(?:een|de|het|deze|onze)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:\w*sessies?|\w*kamers?|spreekuur|webinars?|\w*bijeenkomst(?:en)?|workshops?"
+    r"|\w*gesprek(?:ken)?|masterclass\w*|matchmaking\w*)\b",
+    _I,
+)
+_SIGNUP_LEAD_RE = re.compile(r"\b(?:aanmelden|inschrijven|aanmelding|inschrijving)\b", _I)
+_SESSION_SIGNUP_WORDS = ("aanmeld", "inschrijv", "opgeven")
+_SESSION_REACH = 300
+
+
+def _drop_session_signups(text: str, roles: list[Role]) -> None:
+    """Drop a sign-up deadline for a session or meeting when another closing date remains."""
+    closing = [
+        i for i, r in enumerate(roles) if r.role in (CLOSE_INCL, CLOSE_EXCL) and not r.negative
+    ]
+    if len(closing) < 2:
+        return
+    signups = []
+    for i in closing:
+        r = roles[i]
+        cs, ce = r.clause
+        if not _SIGNUP_LEAD_RE.search(text, cs, r.m.start) or _APPLIED_FOR_RE.search(text, cs, ce):
+            continue
+        if _SESSION_SIGNUP_RE.search(text, max(0, cs - _SESSION_REACH), ce):
+            signups.append(i)
+    if signups and len(signups) < len(closing):
+        for i in signups:
             roles[i].role, roles[i].negative = NONE, True
 
 
