@@ -395,7 +395,10 @@ _FUTURE_TIME_RE = re.compile(
     # (guide 4.3), but ahead when the opening verb is in the present tense
     r"|\bin\s+de\s+loop\s+van\s+(?:het|de|dit|deze)\s+(?:voorjaar|zomer|najaar|herfst|winter"
     r"|jaar|maand)\b"
-    r"|\b(?:eerste|tweede|derde|vierde|laatste)\s+kwartaal\s+(?:van\s+)?20\d\d\b|\bQ[1-4]\s+20\d\d\b",
+    r"|\b(?:eerste|tweede|derde|vierde|laatste)\s+kwartaal\s+(?:van\s+)?20\d\d\b|\bQ[1-4]\s+20\d\d\b"
+    # a quarter of this year, without a year ("We verwachten dat in het vierde kwartaal de
+    # eerste aanvragen … kunnen worden ingediend"), ahead in the present tense like a season
+    r"|\bin\s+het\s+(?:eerste|tweede|derde|vierde|laatste)\s+kwartaal\b",
     _I,
 )
 # The opening itself in the present tense: "wordt … opengesteld", "gaat … open", "gaan … van
@@ -417,6 +420,8 @@ _OPENING_VERB_RE = re.compile(
     # applicants able to apply at that time: "MKB-bedrijven kunnen vanaf maart volgend jaar
     # subsidie aanvragen", "In de maand juni kunnen mbo-scholen een nieuwe aanvraag indienen"
     r"|\b(?:kunnen|kan|kunt)\b[^.\n]{0,80}?\b(?:aanvragen|indienen)\b"
+    # ... also in the passive: "de eerste aanvragen … kunnen worden ingediend"
+    r"|\b(?:kunnen|kan)\s+(?:\w+\s+){0,2}?worden\s+(?:ingediend|aangevraagd)\b"
     # the chance to apply named as being at that time: "De eerste mogelijkheid om een aanvraag
     # in te dienen is in januari 2024" (a past "was" is caught by _NOT_ANNOUNCED_RE)
     r"|\b(?:mogelijkheid|gelegenheid)\s+om\s+(?:\w+\s+){0,3}?(?:in\s+te\s+dienen|aan\s+te\s+vragen)"
@@ -476,6 +481,8 @@ def _announces_opening(text: str) -> bool:
             "oproep",
             "aanvra",
             "indien",
+            "ingediend",
+            "aangevraagd",
             "aanmeld",
             "inschrijven",
             "ingeschreven",
