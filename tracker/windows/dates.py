@@ -183,6 +183,8 @@ def _compile() -> None:
         r"|may(?=\s+[0-3]?\d(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d(?!\d))"
         r"|june|july|august|september|october|"
         r"november|december)\s+(?:the\s+(?=[0-3]?\d(?:st|nd|rd|th)))?(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
+        # not the hour of a clock time after a year-less Dutch date: "tot 5 december 12.00 uur"
+        r"(?![.:][0-5]\d)"
         r"(?:,?\s+(?P<y>(?:19|20)\d\d))?(?!\d)",
         re.IGNORECASE,
     )
@@ -563,6 +565,7 @@ def _candidates(text: str) -> list[tuple[int, Mention]]:
             if _valid(nd, nm, ny):
                 found.append((2, Mention(*mt.span(), nd, nm, ny, "day")))
     found += _dashed_dates(text)
+    found += _range_end_months(text)
     if years and ("-" in text or "/" in text):
         found += _day_month_cells(text)
     for mt in MONTH_YEAR_RE.finditer(text) if years else ():
@@ -601,6 +604,29 @@ def _month_first_ranges(text: str) -> list[tuple[int, Mention]]:
             continue
         found.append((1, Mention(mt.start(), mt.end("d1"), d1, mo, wy, "day")))
         found.append((1, Mention(mt.start("d2"), mt.end(), d2, mo, wy, "day")))
+    return found
+
+
+# "vanaf 3 april t/m oktober": a year-less month as the inclusive end of a range that starts on
+# a day. The month closes on its last day (LABELLING.md 4.3, "tot en met december 2021"); its
+# year comes from the opening like any year-less end. A month alone ("t/m oktober" without a
+# day before it) stays a month-level aim.
+_RANGE_END_MONTH_RE = re.compile(
+    rf"(?<![\w.])[0-3]?\d\s+{_FULLMON}(?:\s+(?:19|20)\d\d)?\s+(?:t/m|tot\s+en\s+met)\s+"
+    rf"(?P<m>{_FULLMON})(?!\s*(?:[0-3]?\d(?!\d)|(?:19|20)\d\d))",
+    re.IGNORECASE,
+)
+
+
+def _range_end_months(text: str) -> list[tuple[int, Mention]]:
+    """Return the year-less end months of day-to-month ranges ("3 april t/m oktober")."""
+    found: list[tuple[int, Mention]] = []
+    low = text.lower()
+    if "t/m" not in low and "met" not in low:
+        return found
+    for mt in _RANGE_END_MONTH_RE.finditer(text):
+        mo = MONTHS[mt["m"].lower()]
+        found.append((3, Mention(*mt.span("m"), None, mo, None, "month", month_span=(mo, mo))))
     return found
 
 

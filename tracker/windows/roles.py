@@ -1267,6 +1267,12 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         if prev.role == OPEN and conn and (not conn["and"] or prev.cue in ("tussen", "between")):
             r.role, r.strong = (CLOSE_EXCL if conn["excl"] else CLOSE_INCL), prev.strong
             r.positive, r.ambiguous = r.positive or prev.positive, prev.ambiguous
+            day_to_month = prev.m.precision == "day" and r.m.precision == "month"
+            if day_to_month and conn["incl"] and conn["incl"][0] in "tT":
+                # "van 3 april t/m oktober": an explicit inclusive end month closes on its
+                # last day (LABELLING.md 4.3), as "tot en met december 2021" on its own does;
+                # not a span of months ("van september 1944 tot en met mei 1945")
+                r.cue = conn["incl"].split()[0].lower()
             return
     if (
         _CONDITION_LEAD_RE.search(lead[-20:])
@@ -2524,6 +2530,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     if low is None or any(w in low for w in _FULL_APPLICATION_WORDS):
         _promote_full_application(text, roles)
     _drop_preregistration(text, roles)
+    if low is None or any(w in low for w in _SESSION_SIGNUP_WORDS):
+        _drop_session_signups(text, roles)
     if low is None or any(w in low for w in _AUX_WORDS):
         _drop_auxiliary_lines(text, roles)
     if low is None or any(w in low for w in _SIDE_STEP_WORDS):
@@ -3283,6 +3291,43 @@ def _drop_preregistration(text: str, roles: list[Role]) -> None:
     dropped_closings = [i for i in prereg if i in closing]
     if dropped_closings and len(dropped_closings) < len(closing):
         for i in prereg:
+            roles[i].role, roles[i].negative = NONE, True
+
+
+# Signing up for a session with experts or an information meeting ("Gemeenten die een aanvraag
+# willen indienen … kunnen zich aanmelden voor een online Impulskamer winkelgebieden. … Aanmelden
+# kan t/m 26 september", VNG 2022): a deadline for the session, not for the application (guide
+# 8, like a webinar or consultation hour). The session is named in the deadline's sentence or
+# the one before; dropped only when another closing date remains.
+_SESSION_SIGNUP_RE = re.compile(
+    r"\b(?:aanmeld\w*|inschrijv\w*|zich\s+(?:\w+\s+){0,3}?(?:aanmelden|inschrijven|opgeven))"
+    r"\b[^.\n]{0,60}?\bvoor\s+(?:een|de|het|deze|onze)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:\w*sessies?|\w*kamers?|spreekuur|webinars?|\w*bijeenkomst(?:en)?|workshops?"
+    r"|\w*gesprek(?:ken)?|masterclass\w*|matchmaking\w*)\b",
+    _I,
+)
+_SIGNUP_LEAD_RE = re.compile(r"\b(?:aanmelden|inschrijven|aanmelding|inschrijving)\b", _I)
+_SESSION_SIGNUP_WORDS = ("aanmeld", "inschrijv", "opgeven")
+_SESSION_REACH = 300
+
+
+def _drop_session_signups(text: str, roles: list[Role]) -> None:
+    """Drop a sign-up deadline for a session or meeting when another closing date remains."""
+    closing = [
+        i for i, r in enumerate(roles) if r.role in (CLOSE_INCL, CLOSE_EXCL) and not r.negative
+    ]
+    if len(closing) < 2:
+        return
+    signups = []
+    for i in closing:
+        r = roles[i]
+        cs, ce = r.clause
+        if not _SIGNUP_LEAD_RE.search(text, cs, r.m.start) or _APPLIED_FOR_RE.search(text, cs, ce):
+            continue
+        if _SESSION_SIGNUP_RE.search(text, max(0, cs - _SESSION_REACH), ce):
+            signups.append(i)
+    if signups and len(signups) < len(closing):
+        for i in signups:
             roles[i].role, roles[i].negative = NONE, True
 
 

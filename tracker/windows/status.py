@@ -246,7 +246,13 @@ _AFTER_BOUND_RE = re.compile(
 )
 # "De ISDE loopt in 2020 door": the scheme goes on, whatever its next budget.
 _CONTINUES_RE = re.compile(
-    r"\bloopt\b[^.\n]{0,40}\bdoor\b|\bblijft\s+(?:\w+\s+)?open\b|remains\s+open", _I
+    r"\bloopt\b[^.\n]{0,40}\bdoor\b|\bblijft\s+(?:\w+\s+)?open\b|remains\s+open"
+    # a scheme running since a moment the writer names ("Het Rotterdams Scholingsfonds loopt
+    # sinds begin van september, maar krijgt ook in 2021 een vervolg"): open now, whatever
+    # continuation is announced; said of the fund or scheme itself, not of a project
+    r"|\b(?:\w*fonds|\w*regeling|\w*loket|subsidie\w*|\w*voucher\w*|\w*ronde|tijdvak"
+    r"|aanvraagperiode)\b[^.\n]{0,40}?\b(?:loopt|lopen)\s+(?:al\s+|nu\s+)?sinds\b",
+    _I,
 )
 _CLOSED_RE = re.compile(r"\bgesloten\b|\bclosed\b|\bis\s+vol\b", _I)
 _UNDENIED = r"(?:(?!\b(?:niet|geen|gesloten|afgelopen|verlopen|voorbij)\b)[^.\n])"
@@ -408,7 +414,10 @@ _FUTURE_TIME_RE = re.compile(
     # (guide 4.3), but ahead when the opening verb is in the present tense
     r"|\bin\s+de\s+loop\s+van\s+(?:het|de|dit|deze)\s+(?:voorjaar|zomer|najaar|herfst|winter"
     r"|jaar|maand)\b"
-    r"|\b(?:eerste|tweede|derde|vierde|laatste)\s+kwartaal\s+(?:van\s+)?20\d\d\b|\bQ[1-4]\s+20\d\d\b",
+    r"|\b(?:eerste|tweede|derde|vierde|laatste)\s+kwartaal\s+(?:van\s+)?20\d\d\b|\bQ[1-4]\s+20\d\d\b"
+    # a quarter of this year, without a year ("We verwachten dat in het vierde kwartaal de
+    # eerste aanvragen … kunnen worden ingediend"), ahead in the present tense like a season
+    r"|\bin\s+het\s+(?:eerste|tweede|derde|vierde|laatste)\s+kwartaal\b",
     _I,
 )
 # The opening itself in the present tense: "wordt … opengesteld", "gaat … open", "gaan … van
@@ -1517,8 +1526,15 @@ def status_of_clean(
         return "upcoming"
     if state is not None:
         return state
-    if not stopped and (
-        _year_ahead(text, today) or _rounds_ahead(text, today) or _fronted_start_ahead(text, today)
+    if (
+        not stopped
+        # a scheme said to run now ("loopt sinds …") is open, also when it goes on next year
+        and not _CONTINUES_RE.search(text)
+        and (
+            _year_ahead(text, today)
+            or _rounds_ahead(text, today)
+            or _fronted_start_ahead(text, today)
+        )
     ):
         return "upcoming"
     return words_status(text, stopped)
