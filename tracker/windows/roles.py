@@ -133,6 +133,13 @@ _LABEL_RE = first_letter_guard(
     ),
     "abcdefgilorstuv",
 )
+# A period, round or call named with what it belongs to ("period of this year's … Scheme"): the
+# verb ends the clause after it, with no digit (another date) between. Not a consultation,
+# evaluation or project period (guide 8).
+_LONG_SUBJECT = (
+    r"(?<!consultation\s)(?<!evaluation\s)(?<!assessment\s)(?<!review\s)(?<!project\s)"
+    r"(?<!reporting\s)(?:period|window|round|call)\s+(?:of|for)\s+[^.;:\n\d]{0,60}?\s"
+)
 _TAIL_RE = re.compile(
     r"^[\s,)]*(?:\w+\s+){0,2}?(?:(?P<open>opent|opens|open|opened|geopend|opengaat|gaat\s+open"
     r"|opengesteld|kunnen?\s+(?:er\s+)?(?:weer\s+)?(?:\w+\s+){0,2}?(?:worden\s+)?"
@@ -143,6 +150,8 @@ _TAIL_RE = re.compile(
     r"|(?P<close>sluit|sloot|closes|closed"
     # "1 August 2019 (11:00 PM) your nomination period closes"
     r"|(?:period|window|round)\s+(?:closes|ends)"
+    # "on 31 March 2023 at 23:59, the first period of this year's Experiment Grant Scheme closes"
+    rf"|{_LONG_SUBJECT}(?:closes|ends)"
     # a label after the date: "met 1 oktober als sluitingsdatum", "1 mei als uiterste indiendatum"
     r"|als\s+(?:\w+\s+)?(?:deadline|sluitingsdatum|einddatum|\w*indiendatum|inleverdatum)"
     # "6 juli was de deadline voor het indienen", "1 March is the closing date", "1 april is de
