@@ -1933,6 +1933,17 @@ def _event_bracket(text: str, cs: int, m: Mention) -> bool:
     return bool(_EVENT_BRACKET_LEAD_RE.search(text, max(cs, m.start - 120), m.start))
 
 
+# A phase's running time in brackets, its start day inside ("Phase 1 (duration: max. 5 months –
+# 10 x € 10,000. Start date: 10 June 2024)", "(duur max. 6 maanden – … Startdatum: 1 januari
+# 2024)"): the project's start (guide 8), even past the full stop of an amount inside.
+_DURATION_BRACKET_LEAD_RE = re.compile(r"\(\s*(?:duration|duur|looptijd|term)\b[^()\n]{0,100}$", _I)
+
+
+def _duration_bracket(text: str, m: Mention) -> bool:
+    """Say whether m stands inside brackets that give a phase's or project's duration."""
+    return bool(_DURATION_BRACKET_LEAD_RE.search(text, max(0, m.start - 110), m.start))
+
+
 # A closing label and a colon right before the date ("UITERSTE INDIENINGSDATUM: 27 september"):
 # the label, not a decree date earlier in the same unbroken run of text, says what it is.
 _COLON_CLOSE_LABEL_RE = re.compile(
@@ -2360,7 +2371,12 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and _NEGATIVE_RE.search(heading_text)
             and not _SUBMISSION_HEAD_RE.search(heading_text)
         )
-        r.negative = own_negative or head_negative or _event_bracket(text, cs, m)
+        r.negative = (
+            own_negative
+            or head_negative
+            or _event_bracket(text, cs, m)
+            or _duration_bracket(text, m)
+        )
         if r.negative and _RELATIVE_START_LEAD_RE.search(text, max(cs, m.start - 160), m.start):
             r.negative = False  # the decoy word names the relative opening, not this closing
         if r.negative and _window_stop(text, cs, m):
