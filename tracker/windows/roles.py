@@ -340,6 +340,9 @@ _NEGATIVE_RE = first_letter_guard(
         r"|\bgeld(?:t|en)\b(?!\s+dat)(?!\s+(?:\w+\s+){0,2}?(?:openstellings|aanvraag|indienings)"
         r"(?:termijn|periode|tijdvak)\w*\b)"
         r"|\bapplies\b|looptijd|projectperiode|projectduur"
+        # new rules in force from a day ("From 4 September 2020, the following changes apply: we
+        # will only consider …"): the day the rules change, not an opening (guide 8)
+        r"|\b(?:changes|rules|conditions|requirements|measures|criteria)\s+(?:will\s+)?apply\b"
         # the running time of the regulation itself ("De subsidieregeling praktijkleren in de
         # derde leerweg loopt tot eind 2025", "De regeling loopt in ieder geval tot …")
         # (the regulation as subject: not "De aanvraagperiode voor de regeling … loopt tot")
@@ -539,7 +542,8 @@ _NEGATIVE_RE = first_letter_guard(
 NEGATIVE_WORDS = (
     "gepubliceerd", "published", "publication", "publicatiedatum", "bekendgemaakt",
     "gecontroleerd", "bijgewerkt", "updated", "gewijzigd", "werking", "verval", "geld", "jildt",
-    "toepassing", "start", "effect", "applies", "looptijd", "project", "activiteit", "verstrekt",
+    "toepassing", "start", "effect", "applies", "changes", "rules", "conditions", "requirements",
+    "measures", "criteria", "looptijd", "project", "activiteit", "verstrekt",
     "formulier", "aanvra", "afgerond", "duration", "besluit", "beslis", "beschikking", "decision",
     "preadvies", "uitsluitsel", "check", "telefonisch", "bereikbaar", "openingstijden",
     "bijeenkomst", "webinar", "spreekuur", "workshop", "info", "evaluat", "result", "signature",
