@@ -710,6 +710,9 @@ _OPEN_RE = re.compile(
     # applying possible at any time ("Je kunt altijd WBSO aanvragen", "you can always apply")
     r"|\b(?:kun|kunt|kan|kunnen)\s+(?:(?!niet\b)\w+\s+)?altijd\s+(?:[\w-]+\s+){0,4}?(?:aanvragen|indienen)\b"
     r"|\bcan\s+always\s+(?:\w+\s+)?(?:apply|submit)\b"
+    # still possible, in English ("It’s still possible to apply for support for international
+    # collaboration", a fund's grant page after the scheme was prolonged); not asked
+    r"|\b(?:it\s+is|it['’]s)\s+still\s+possible\s+to\s+(?:apply|submit)\b(?![^.\n]*\?)"
     r"|^\s*(?:status:\s*)?(?:aanvraagperiode\s+)?open\s*$|permanent\s+open|doorlopend\s+open"
     r"|het\s+hele\s+jaar\s+door|currently\s+open"
     # a call plainly open, the clause ending there: "Apply now: third call for applications is
