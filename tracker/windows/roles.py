@@ -133,6 +133,13 @@ _LABEL_RE = first_letter_guard(
     ),
     "abcdefgilorstuv",
 )
+# A period, round or call named with what it belongs to ("period of this year's … Scheme"): the
+# verb ends the clause after it, with no digit (another date) between. Not a consultation,
+# evaluation or project period (guide 8).
+_LONG_SUBJECT = (
+    r"(?<!consultation\s)(?<!evaluation\s)(?<!assessment\s)(?<!review\s)(?<!project\s)"
+    r"(?<!reporting\s)(?:period|window|round|call)\s+(?:of|for)\s+[^.;:\n\d]{0,60}?\s"
+)
 _TAIL_RE = re.compile(
     r"^[\s,)]*(?:\w+\s+){0,2}?(?:(?P<open>opent|opens|open|opened|geopend|opengaat|gaat\s+open"
     r"|opengesteld|kunnen?\s+(?:er\s+)?(?:weer\s+)?(?:\w+\s+){0,2}?(?:worden\s+)?"
@@ -143,6 +150,8 @@ _TAIL_RE = re.compile(
     r"|(?P<close>sluit|sloot|closes|closed"
     # "1 August 2019 (11:00 PM) your nomination period closes"
     r"|(?:period|window|round)\s+(?:closes|ends)"
+    # "on 31 March 2023 at 23:59, the first period of this year's Experiment Grant Scheme closes"
+    rf"|{_LONG_SUBJECT}(?:closes|ends)"
     # a label after the date: "met 1 oktober als sluitingsdatum", "1 mei als uiterste indiendatum"
     r"|als\s+(?:\w+\s+)?(?:deadline|sluitingsdatum|einddatum|\w*indiendatum|inleverdatum)"
     # "6 juli was de deadline voor het indienen", "1 March is the closing date", "1 april is de
@@ -331,6 +340,9 @@ _NEGATIVE_RE = first_letter_guard(
         r"|\bgeld(?:t|en)\b(?!\s+dat)(?!\s+(?:\w+\s+){0,2}?(?:openstellings|aanvraag|indienings)"
         r"(?:termijn|periode|tijdvak)\w*\b)"
         r"|\bapplies\b|looptijd|projectperiode|projectduur"
+        # new rules in force from a day ("From 4 September 2020, the following changes apply: we
+        # will only consider …"): the day the rules change, not an opening (guide 8)
+        r"|\b(?:changes|rules|conditions|requirements|measures|criteria)\s+(?:will\s+)?apply\b"
         # the running time of the regulation itself ("De subsidieregeling praktijkleren in de
         # derde leerweg loopt tot eind 2025", "De regeling loopt in ieder geval tot …")
         # (the regulation as subject: not "De aanvraagperiode voor de regeling … loopt tot")
@@ -530,7 +542,8 @@ _NEGATIVE_RE = first_letter_guard(
 NEGATIVE_WORDS = (
     "gepubliceerd", "published", "publication", "publicatiedatum", "bekendgemaakt",
     "gecontroleerd", "bijgewerkt", "updated", "gewijzigd", "werking", "verval", "geld", "jildt",
-    "toepassing", "start", "effect", "applies", "looptijd", "project", "activiteit", "verstrekt",
+    "toepassing", "start", "effect", "applies", "changes", "rules", "conditions", "requirements",
+    "measures", "criteria", "looptijd", "project", "activiteit", "verstrekt",
     "formulier", "aanvra", "afgerond", "duration", "besluit", "beslis", "beschikking", "decision",
     "preadvies", "uitsluitsel", "check", "telefonisch", "bereikbaar", "openingstijden",
     "bijeenkomst", "webinar", "spreekuur", "workshop", "info", "evaluat", "result", "signature",
@@ -1930,6 +1943,17 @@ def _event_bracket(text: str, cs: int, m: Mention) -> bool:
     return bool(_EVENT_BRACKET_LEAD_RE.search(text, max(cs, m.start - 120), m.start))
 
 
+# A phase's running time in brackets, its start day inside ("Phase 1 (duration: max. 5 months –
+# 10 x € 10,000. Start date: 10 June 2024)", "(duur max. 6 maanden – … Startdatum: 1 januari
+# 2024)"): the project's start (guide 8), even past the full stop of an amount inside.
+_DURATION_BRACKET_LEAD_RE = re.compile(r"\(\s*(?:duration|duur|looptijd|term)\b[^()\n]{0,100}$", _I)
+
+
+def _duration_bracket(text: str, m: Mention) -> bool:
+    """Say whether m stands inside brackets that give a phase's or project's duration."""
+    return bool(_DURATION_BRACKET_LEAD_RE.search(text, max(0, m.start - 110), m.start))
+
+
 # A closing label and a colon right before the date ("UITERSTE INDIENINGSDATUM: 27 september"):
 # the label, not a decree date earlier in the same unbroken run of text, says what it is.
 _COLON_CLOSE_LABEL_RE = re.compile(
@@ -2357,7 +2381,12 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and _NEGATIVE_RE.search(heading_text)
             and not _SUBMISSION_HEAD_RE.search(heading_text)
         )
-        r.negative = own_negative or head_negative or _event_bracket(text, cs, m)
+        r.negative = (
+            own_negative
+            or head_negative
+            or _event_bracket(text, cs, m)
+            or _duration_bracket(text, m)
+        )
         if r.negative and _RELATIVE_START_LEAD_RE.search(text, max(cs, m.start - 160), m.start):
             r.negative = False  # the decoy word names the relative opening, not this closing
         if r.negative and _window_stop(text, cs, m):

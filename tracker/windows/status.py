@@ -87,6 +87,9 @@ STOPPED_RE = re.compile(
     r"(?:(?:nu|al|alweer|inmiddels)\s+)*bereikt\b(?![^.\n]*\?)"
     r"|^\s*(?:status:\s*)?(?:(?:aanvraagperiode|aanvragen)\s+)?(?:gesloten|closed|vol)\s*$"
     r"|no\s+longer\s+(?:open|accepting)|closed\s+for\s+submissions?|\bis\s+gestopt\b"
+    # "It is no longer possible at this point in time to apply to the … Programme" (a fund's
+    # scheme page after its round); "will no longer be possible" is _FUTURE_STOP_RE's
+    r"|\bno\s+longer\s+possible\b[^.\n]{0,40}?\bto\s+(?:apply|submit)\b"
     # "ingetrokken" as a fact, not the metadata field "Naam ingetrokken regeling: N.v.t."
     # nor one verb in a list of what an amending decision does to its paragraphs ("worden diverse
     # paragrafen … gewijzigd, ingetrokken dan wel nieuw toegevoegd", "gewijzigd of ingetrokken")
@@ -716,6 +719,9 @@ _OPEN_RE = re.compile(
     # applying possible at any time ("Je kunt altijd WBSO aanvragen", "you can always apply")
     r"|\b(?:kun|kunt|kan|kunnen)\s+(?:(?!niet\b)\w+\s+)?altijd\s+(?:[\w-]+\s+){0,4}?(?:aanvragen|indienen)\b"
     r"|\bcan\s+always\s+(?:\w+\s+)?(?:apply|submit)\b"
+    # still possible, in English ("It’s still possible to apply for support for international
+    # collaboration", a fund's grant page after the scheme was prolonged); not asked
+    r"|\b(?:it\s+is|it['’]s)\s+still\s+possible\s+to\s+(?:apply|submit)\b(?![^.\n]*\?)"
     r"|^\s*(?:status:\s*)?(?:aanvraagperiode\s+)?open\s*$|permanent\s+open|doorlopend\s+open"
     r"|het\s+hele\s+jaar\s+door|currently\s+open"
     # a call plainly open, the clause ending there: "Apply now: third call for applications is
@@ -819,6 +825,10 @@ _OPEN_RE = re.compile(
 # Open the whole year: "this can be done all year long", "kan het hele jaar worden ingediend".
 _ALL_YEAR_RE = re.compile(
     r"\ball\s+year\s+(?:long|round)\b|\byear[-\s]round\b"
+    # "The Mobility Fund is open throughout the year to receive applications", "applications may
+    # be made throughout the year" (about applying, not events held throughout the year)
+    r"|\b(?:(?:is|are)\s+open|applications?|apply|submit\w*|accepted)\b[^.\n]{0,40}?"
+    r"\bthroughout\s+the\s+(?:whole\s+|entire\s+)?year\b"
     r"|\bhet\s+(?:ge)?hele\s+jaar\b(?:\s+\w+){0,2}?\s+(?:worden\s+)?"
     r"(?:ingediend|aangevraagd|indienen|aanvragen)\b"
     # the verb second after the fronted time: "Gedurende het hele jaar kunt u een subsidie …
