@@ -762,10 +762,10 @@ _OPEN_RE = re.compile(
     r"|\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+nog\s+(?!niet\b|geen\b)(?:\w+\s+){0,3}?"
     r"(?:worden\s+)?(?:aangevraagd|ingediend)\b(?![^.\n]*\?)"
     # the infinitive with "nog wel" ("U kunt echter nog wel een aanvraag indienen", after the
-    # ceiling was reached) and "nu" ("Werkenden van 45 jaar en ouder kunnen nu een ontwikkeladvies
-    # aanvragen"); no negation on the way, not asked
+    # ceiling was reached; also "nog steeds", "nog altijd") and "nu" ("Werkenden van 45 jaar en
+    # ouder kunnen nu een ontwikkeladvies aanvragen"); no negation on the way, not asked
     # (an amount may stand between: "U kunt nu een subsidie van maximaal €7.500,- aanvragen")
-    r"|\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+(?:nog\s+wel|nu)\s+"
+    r"|\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+(?:nog\s+(?:wel|steeds|altijd)|nu)\s+"
     r"(?:(?!niet\b|geen\b|nog\b|meer\b|weer\b|opnieuw\b)(?:[\w€-]|[.,](?=[\d-]))+\s+){0,6}?"
     r"(?:aanvragen|indienen)\b(?![^.\n]*\?)"
     # applying continuously ("U kunt doorlopend subsidie aanvragen", "doorlopend mogelijk nieuwe
@@ -1587,9 +1587,11 @@ def _without(text: str, snippet: str) -> str:
 
 # Applying still possible despite a stop said before it ("Het subsidieplafond … is bereikt. U kunt
 # echter nog wel een aanvraag indienen", applications beyond the ceiling wait for money that is
-# not used): the page says the round takes applications (guide 7: open).
+# not used): the page says the round takes applications (guide 7: open). Also "nog steeds" /
+# "nog altijd" ("Binnen 4 dagen … is het plafond … bereikt … Sportclubs kunnen daarom nog steeds
+# hun aanvragen indienen", duurzaamgebouwd.nl on the EDS 2017); "nog steeds geen" is no match.
 _STILL_POSSIBLE_RE = re.compile(
-    r"\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+nog\s+wel\s+"
+    r"\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+nog\s+(?:wel|steeds|altijd)\s+"
     r"(?:(?!niet\b|geen\b|meer\b)[\w-]+\s+){0,6}?(?:aanvragen|indienen)\b(?![^.\n]*\?)",
     _I,
 )
