@@ -1622,6 +1622,36 @@ def _adverb_opened(text: str) -> bool:
     )
 
 
+# Support to be had again, said in the present ("Noordelijke ondernemers met innovatie-ideeën
+# kunnen weer steun krijgen van de provincies", a regional broadcaster on the MIT; "Dorpshuizen
+# kunnen opnieuw een beroep doen op het noodfonds"): the news wording for a scheme open again
+# (guide 7). Not for a time ahead in the same sentence ("Vanaf volgend jaar kunnen … weer steun
+# krijgen", "zodra …"), which is an announcement, nor negated or asked.
+_AGAIN_SUPPORT_RE = re.compile(
+    r"\b(?:kan|kunt|kunnen)\s+(?:(?!(?:dan|straks|later|pas|daarna|niet|geen)\b)[\w-]+\s+){0,3}?"
+    r"(?:weer|opnieuw)\s+(?:(?:steun|subsidie|een\s+(?:[\w-]+\s+)?bijdrage)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:krijgen|ontvangen)|een\s+beroep\s+doen)\b(?![^.\n]*\?)",
+    _I,
+)
+_AHEAD_IN_SENTENCE_RE = re.compile(
+    r"\b(?:volgend\w*|komend\w*|vanaf|per|straks|later|binnenkort|zodra|als|indien|wanneer"
+    r"|volgt|volgen|zal|zullen)\b",
+    _I,
+)
+
+
+def _support_again(text: str) -> bool:
+    """Say whether a sentence says support can be had again now (no time ahead in it)."""
+    lower = text.lower()
+    if "weer" not in lower and "opnieuw" not in lower:
+        return False
+    for mt in _AGAIN_SUPPORT_RE.finditer(text):
+        left, right = _sentence_bounds(text, mt.start(), mt.end())
+        if not _AHEAD_IN_SENTENCE_RE.search(text, left, right):
+            return True
+    return False
+
+
 def words_status(text: str, stopped: bool) -> str:
     """Return the status that status words alone give, "unknown" without any."""
     if all(rx.search(text) for rx in _ALL_STATES_RE):
@@ -1643,6 +1673,7 @@ def words_status(text: str, stopped: bool) -> str:
         or _CLOSING_SOON_RE.search(text)
         or _headline_opened(text)
         or _adverb_opened(text)
+        or _support_again(text)
     ):
         return "open"
     if says(_NO_LATER_RE, text) or says(_LAST_CALL_RE, text):
