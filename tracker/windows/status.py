@@ -1521,7 +1521,29 @@ def status_of_clean(
         _year_ahead(text, today) or _rounds_ahead(text, today) or _fronted_start_ahead(text, today)
     ):
         return "upcoming"
-    return words_status(text, stopped)
+    words = words_status(text, stopped)
+    if words == "unknown" and not stopped and _runs_until_year(text, today):
+        return "open"
+    return words
+
+
+# The scheme running up to a year not yet over, said in the present ("De subsidieregeling loopt
+# tot eind 2024", a local broadcaster on Zonnig Zuid-Holland with extra budget; "Het fonds loopt
+# nog tot en met 2027"): no day (guide 4.3), but the scheme takes applications now (guide 7:
+# open). The past ("liep tot") or a year already gone says nothing.
+_RUNS_UNTIL_YEAR_RE = re.compile(
+    r"\b(?:\w*regeling|subsidie\w*|\w*fonds|loket|programma)\b(?:\s+[\w-]+){0,4}?\s+loopt\s+(?:nog\s+)?"
+    r"(?:tot\s+(?:en\s+met\s+)?|t/m\s+)(?:(?:het\s+)?(?:eind|einde)\s+(?:van\s+)?)?"
+    r"(?P<year>20\d\d)\b(?![^.\n]*\?)",
+    _I,
+)
+
+
+def _runs_until_year(text: str, today: date) -> bool:
+    """Say whether the text says the scheme runs (present tense) up to a year not yet over."""
+    if "loopt" not in text.lower():
+        return False
+    return any(int(mt["year"]) >= today.year for mt in _RUNS_UNTIL_YEAR_RE.finditer(text))
 
 
 # Rounds of a named year given by month only ("De SLIM-subsidie voor mkb's heeft in 2021 weer
