@@ -752,9 +752,12 @@ _CONDITION_LEAD_RE = re.compile(r"\b(?:if|als|indien|wanneer)\s*$", _I)
 # aanvragen ingediend" (a statistic, no bound; "uiterlijk 1 juli zijn ingediend" has no number;
 # after a closing label the date stays the deadline the tally is counted at). A quantity word
 # counts as the number ("Tot eind april waren er al voldoende aanvragen ontvangen", "Tot half
-# juli zijn er 6.865 aanvragen gedaan"); a number may carry thousands separators.
+# juli zijn er 6.865 aanvragen gedaan"); a number may carry thousands separators. The active
+# voice counts too, the applicants as subject ("Tot 6 mei hebben circa 123.000 ondernemingen
+# zo'n premie aangevraagd", a news item on the Flemish hinderpremie); "Tot 1 juni hebben
+# ondernemers de tijd om … in te dienen" names no number nor participle and keeps its deadline.
 _TALLY_TAIL_RE = re.compile(
-    r"[\s,]*(?:was|waren|is|zijn)\s+[^.\n\d]{0,40}?(?:\d(?:[\d.,]*\d)?|\b(?:voldoende|genoeg|zoveel|veel)\s)"
+    r"[\s,]*(?:was|waren|is|zijn|hebben|heeft|had|hadden)\s+[^.\n\d]{0,40}?(?:\d(?:[\d.,]*\d)?|\b(?:voldoende|genoeg|zoveel|veel)\s)"
     r"[^.\n]{0,50}?\b(?:aangevraagd|ingediend|binnengekomen|gedaan|ontvangen)\b",
     _I,
 )

@@ -202,7 +202,9 @@ STOPPED_RE = re.compile(
     # earlier year's or round's ("Vorig jaar was de regeling …")
     r"|(?<!jaar\s)(?<!ronde\s)(?<!keer\s)\b(?:was|waren|werd|werden|raakte|raakten)\s+"
     r"(?:[\w-]+\s+){0,5}?overtekend\b"
-    r"|\b(?:subsidie\w*|regeling|pot(?:je)?)\b[^.?\n]{0,60}?\bis\s+"
+    # also the budget itself or a compound ("Het budget voor de isolatiesubsidie van de gemeente
+    # is op", "Het budget van het noodfonds … is helaas op", local news)
+    r"|\b(?:\w*subsidie\w*|regeling|pot(?:je)?|\w*budget)\b[^.?\n]{0,60}?\bis\s+"
     r"(?:nu\s+|al\s+|alweer\s+|helaas\s+)*op(?=\s*(?:[.!;,]|$))"
     # paused or held, in English ("The fund … is “unfortunately on pause”", "the publication of
     # new calls will remain on hold … till further notice", "Round 3 … remains closed for the
@@ -777,10 +779,10 @@ _OPEN_RE = re.compile(
     r"|\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+nog\s+(?!niet\b|geen\b)(?:\w+\s+){0,3}?"
     r"(?:worden\s+)?(?:aangevraagd|ingediend)\b(?![^.\n]*\?)"
     # the infinitive with "nog wel" ("U kunt echter nog wel een aanvraag indienen", after the
-    # ceiling was reached) and "nu" ("Werkenden van 45 jaar en ouder kunnen nu een ontwikkeladvies
-    # aanvragen"); no negation on the way, not asked
+    # ceiling was reached; also "nog steeds", "nog altijd") and "nu" ("Werkenden van 45 jaar en
+    # ouder kunnen nu een ontwikkeladvies aanvragen"); no negation on the way, not asked
     # (an amount may stand between: "U kunt nu een subsidie van maximaal €7.500,- aanvragen")
-    r"|\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+(?:nog\s+wel|nu)\s+"
+    r"|\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+(?:nog\s+(?:wel|steeds|altijd)|nu)\s+"
     r"(?:(?!niet\b|geen\b|nog\b|meer\b|weer\b|opnieuw\b)(?:[\w€-]|[.,](?=[\d-]))+\s+){0,6}?"
     r"(?:aanvragen|indienen)\b(?![^.\n]*\?)"
     # applying continuously ("U kunt doorlopend subsidie aanvragen", "doorlopend mogelijk nieuwe
@@ -1547,7 +1549,29 @@ def status_of_clean(
         )
     ):
         return "upcoming"
-    return words_status(text, stopped)
+    words = words_status(text, stopped)
+    if words == "unknown" and not stopped and _runs_until_year(text, today):
+        return "open"
+    return words
+
+
+# The scheme running up to a year not yet over, said in the present ("De subsidieregeling loopt
+# tot eind 2024", a local broadcaster on Zonnig Zuid-Holland with extra budget; "Het fonds loopt
+# nog tot en met 2027"): no day (guide 4.3), but the scheme takes applications now (guide 7:
+# open). The past ("liep tot") or a year already gone says nothing.
+_RUNS_UNTIL_YEAR_RE = re.compile(
+    r"\b(?:\w*regeling|subsidie\w*|\w*fonds|loket|programma)\b(?:\s+[\w-]+){0,4}?\s+loopt\s+(?:nog\s+)?"
+    r"(?:tot\s+(?:en\s+met\s+)?|t/m\s+)(?:(?:het\s+)?(?:eind|einde)\s+(?:van\s+)?)?"
+    r"(?P<year>20\d\d)\b(?![^.\n]*\?)",
+    _I,
+)
+
+
+def _runs_until_year(text: str, today: date) -> bool:
+    """Say whether the text says the scheme runs (present tense) up to a year not yet over."""
+    if "loopt" not in text.lower():
+        return False
+    return any(int(mt["year"]) >= today.year for mt in _RUNS_UNTIL_YEAR_RE.finditer(text))
 
 
 # Rounds of a named year given by month only ("De SLIM-subsidie voor mkb's heeft in 2021 weer
@@ -1613,9 +1637,11 @@ def _without(text: str, snippet: str) -> str:
 
 # Applying still possible despite a stop said before it ("Het subsidieplafond … is bereikt. U kunt
 # echter nog wel een aanvraag indienen", applications beyond the ceiling wait for money that is
-# not used): the page says the round takes applications (guide 7: open).
+# not used): the page says the round takes applications (guide 7: open). Also "nog steeds" /
+# "nog altijd" ("Binnen 4 dagen … is het plafond … bereikt … Sportclubs kunnen daarom nog steeds
+# hun aanvragen indienen", duurzaamgebouwd.nl on the EDS 2017); "nog steeds geen" is no match.
 _STILL_POSSIBLE_RE = re.compile(
-    r"\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+nog\s+wel\s+"
+    r"\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+nog\s+(?:wel|steeds|altijd)\s+"
     r"(?:(?!niet\b|geen\b|meer\b)[\w-]+\s+){0,6}?(?:aanvragen|indienen)\b(?![^.\n]*\?)",
     _I,
 )
@@ -1646,6 +1672,36 @@ def _adverb_opened(text: str) -> bool:
     )
 
 
+# Support to be had again, said in the present ("Noordelijke ondernemers met innovatie-ideeën
+# kunnen weer steun krijgen van de provincies", a regional broadcaster on the MIT; "Dorpshuizen
+# kunnen opnieuw een beroep doen op het noodfonds"): the news wording for a scheme open again
+# (guide 7). Not for a time ahead in the same sentence ("Vanaf volgend jaar kunnen … weer steun
+# krijgen", "zodra …"), which is an announcement, nor negated or asked.
+_AGAIN_SUPPORT_RE = re.compile(
+    r"\b(?:kan|kunt|kunnen)\s+(?:(?!(?:dan|straks|later|pas|daarna|niet|geen)\b)[\w-]+\s+){0,3}?"
+    r"(?:weer|opnieuw)\s+(?:(?:steun|subsidie|een\s+(?:[\w-]+\s+)?bijdrage)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:krijgen|ontvangen)|een\s+beroep\s+doen)\b(?![^.\n]*\?)",
+    _I,
+)
+_AHEAD_IN_SENTENCE_RE = re.compile(
+    r"\b(?:volgend\w*|komend\w*|vanaf|per|straks|later|binnenkort|zodra|als|indien|wanneer"
+    r"|volgt|volgen|zal|zullen)\b",
+    _I,
+)
+
+
+def _support_again(text: str) -> bool:
+    """Say whether a sentence says support can be had again now (no time ahead in it)."""
+    lower = text.lower()
+    if "weer" not in lower and "opnieuw" not in lower:
+        return False
+    for mt in _AGAIN_SUPPORT_RE.finditer(text):
+        left, right = _sentence_bounds(text, mt.start(), mt.end())
+        if not _AHEAD_IN_SENTENCE_RE.search(text, left, right):
+            return True
+    return False
+
+
 def words_status(text: str, stopped: bool) -> str:
     """Return the status that status words alone give, "unknown" without any."""
     if all(rx.search(text) for rx in _ALL_STATES_RE):
@@ -1667,6 +1723,7 @@ def words_status(text: str, stopped: bool) -> str:
         or _CLOSING_SOON_RE.search(text)
         or _headline_opened(text)
         or _adverb_opened(text)
+        or _support_again(text)
     ):
         return "open"
     if says(_NO_LATER_RE, text) or says(_LAST_CALL_RE, text):
