@@ -1043,9 +1043,11 @@ _REOPEN_TAIL_RE = re.compile(
     _I,
 )
 # "sinds mei 2017 uitgeput", "since March closed": the day a stop began.
+# "op" only as the budget being spent, not as the preposition of a coordinated closing day
+# ("is open sinds 8 augustus 2017 en sluit op 19 september 2017": the opening, mijn.rvo.nl).
 _SINCE_STOP_TAIL_RE = re.compile(
-    r"[\s,]*(?:\w+\s+){0,2}?(?:uitgeput|gesloten|leeg|vol|op|bereikt|gestopt|exhausted|closed"
-    r"|suspended)\b",
+    r"[\s,]*(?:\w+\s+){0,2}?(?:uitgeput|gesloten|leeg|vol|op(?!\s+(?:\w+\s+)?\d)|bereikt"
+    r"|gestopt|exhausted|closed|suspended)\b",
     _I,
 )
 
