@@ -1593,10 +1593,18 @@ _APPLYING_RE = re.compile(
 )
 
 
-def _channel_rule(text: str, r: Role) -> bool:
+def _channel_rule(text: str, r: Role, gap_after: str | None) -> bool:
     """Say whether a "vanaf"/"per" date only says from when applying must go one way ("Vanaf
-    1 juli is indienen enkel mogelijk via een Ketenmachtiging")."""
+    1 juli is indienen enkel mogelijk via een Ketenmachtiging").
+
+    Not when a closing day follows it as a range: "kunnen uitsluitend digitaal worden ingediend
+    vanaf 15 februari 2024 vanaf 9.00 uur tot-en-met 25 april 2024" (Limburg) names the window
+    and only says how to submit within it.
+    """
     if r.role != OPEN or r.cue not in ("vanaf", "per", "met", "as", "from"):
+        return False
+    conn = _CONNECTOR_RE.match(gap_after) if gap_after is not None else None
+    if conn and not conn["and"]:
         return False
     cs, ce = r.clause
     return bool(_CHANNEL_RULE_RE.search(text, cs, ce) and _APPLYING_RE.search(text, cs, ce))
@@ -2432,7 +2440,7 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.launch = True
         else:
             _decide(r, lead, label_lead, gap_before, gap_after, prev if same else None, text[cs:ce])
-        if _rule_change(text, r) or _channel_rule(text, r):
+        if _rule_change(text, r) or _channel_rule(text, r, gap_after):
             r.role = NONE
         if r.role == CLOSE_INCL and r.strong and _described_as_aftercare(text, m, lead):
             r.negative = True
