@@ -1588,6 +1588,28 @@ _CHANNEL_RULE_RE = re.compile(
 )
 
 
+# The day a window was announced, told date first with the verb last ("Op 1 maart 2024 heeft de
+# Minister … de openstelling van de SDE ++ ronde 2024 aangekondigd", ekwadraat.com; "On 3 May
+# the ministry announced the new call"): a publication date (guide 8), even under a heading
+# that names the opening. Not "aangekondigd dat … op 1 april opent", nor a day that opens or
+# closes before the verb ("Op 1 april opent de regeling, zo heeft de minister aangekondigd").
+_ANNOUNCED_LEAD_RE = re.compile(r"(?:^|\b(?:op|on))\s*$", _I)
+_ANNOUNCED_TAIL_RE = re.compile(
+    r"[\s,]*(?:(?!\b(?:dat|that|open|opent|opens|gaat|start|starts|begint|sluit|closes|loopt"
+    r"|runs)\b)[^.;:\n]){0,120}?"
+    r"\b(?:aangekondigd|announced)\b",
+    _I,
+)
+
+
+def _announcement_day(text: str, r: Role) -> bool:
+    """Say whether a date is the day a window was announced, not a bound of it."""
+    cs, ce = r.clause
+    if not _ANNOUNCED_LEAD_RE.search(text, cs, r.m.start):
+        return False
+    return bool(_ANNOUNCED_TAIL_RE.match(text, r.m.end, ce))
+
+
 _APPLYING_RE = re.compile(
     r"\b(?:aanvra\w*|indien\w*|in\s+te\s+dienen|ingediend|submi\w*|appl(?:y|ications?))\b", _I
 )
@@ -2442,6 +2464,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             _decide(r, lead, label_lead, gap_before, gap_after, prev if same else None, text[cs:ce])
         if _rule_change(text, r) or _channel_rule(text, r, gap_after):
             r.role = NONE
+        elif r.role != NONE and _announcement_day(text, r):
+            r.role, r.negative = NONE, True
         if r.role == CLOSE_INCL and r.strong and _described_as_aftercare(text, m, lead):
             r.negative = True
         if r.role in (CLOSE_INCL, CLOSE_EXCL) and _MOVED_TO_RE.search(lead[-40:]):
