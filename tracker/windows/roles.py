@@ -1605,7 +1605,7 @@ _ANNOUNCED_TAIL_RE = re.compile(
 def _announcement_day(text: str, r: Role) -> bool:
     """Say whether a date is the day a window was announced, not a bound of it."""
     cs, ce = r.clause
-    if not _ANNOUNCED_LEAD_RE.search(text, cs, r.m.start):
+    if not _ANNOUNCED_LEAD_RE.search(text[cs : r.m.start]):
         return False
     return bool(_ANNOUNCED_TAIL_RE.match(text, r.m.end, ce))
 
