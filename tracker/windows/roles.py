@@ -1059,9 +1059,11 @@ _REOPEN_TAIL_RE = re.compile(
     _I,
 )
 # "sinds mei 2017 uitgeput", "since March closed": the day a stop began.
+# "op" only as the budget being spent, not as the preposition of a coordinated closing day
+# ("is open sinds 8 augustus 2017 en sluit op 19 september 2017": the opening, mijn.rvo.nl).
 _SINCE_STOP_TAIL_RE = re.compile(
-    r"[\s,]*(?:\w+\s+){0,2}?(?:uitgeput|gesloten|leeg|vol|op|bereikt|gestopt|exhausted|closed"
-    r"|suspended)\b",
+    r"[\s,]*(?:\w+\s+){0,2}?(?:uitgeput|gesloten|leeg|vol|op(?!\s+(?:\w+\s+)?\d)|bereikt"
+    r"|gestopt|exhausted|closed|suspended)\b",
     _I,
 )
 
@@ -1608,15 +1610,45 @@ _CHANNEL_RULE_RE = re.compile(
 )
 
 
+# The day a window was announced, told date first with the verb last ("Op 1 maart 2024 heeft de
+# Minister … de openstelling van de SDE ++ ronde 2024 aangekondigd", ekwadraat.com; "On 3 May
+# the ministry announced the new call"): a publication date (guide 8), even under a heading
+# that names the opening. Not "aangekondigd dat … op 1 april opent", nor a day that opens or
+# closes before the verb ("Op 1 april opent de regeling, zo heeft de minister aangekondigd").
+_ANNOUNCED_LEAD_RE = re.compile(r"(?:^|\b(?:op|on))\s*$", _I)
+_ANNOUNCED_TAIL_RE = re.compile(
+    r"[\s,]*(?:(?!\b(?:dat|that|open|opent|opens|gaat|start|starts|begint|sluit|closes|loopt"
+    r"|runs)\b)[^.;:\n]){0,120}?"
+    r"\b(?:aangekondigd|announced)\b",
+    _I,
+)
+
+
+def _announcement_day(text: str, r: Role) -> bool:
+    """Say whether a date is the day a window was announced, not a bound of it."""
+    cs, ce = r.clause
+    if not _ANNOUNCED_LEAD_RE.search(text[cs : r.m.start]):
+        return False
+    return bool(_ANNOUNCED_TAIL_RE.match(text, r.m.end, ce))
+
+
 _APPLYING_RE = re.compile(
     r"\b(?:aanvra\w*|indien\w*|in\s+te\s+dienen|ingediend|submi\w*|appl(?:y|ications?))\b", _I
 )
 
 
-def _channel_rule(text: str, r: Role) -> bool:
+def _channel_rule(text: str, r: Role, gap_after: str | None) -> bool:
     """Say whether a "vanaf"/"per" date only says from when applying must go one way ("Vanaf
-    1 juli is indienen enkel mogelijk via een Ketenmachtiging")."""
+    1 juli is indienen enkel mogelijk via een Ketenmachtiging").
+
+    Not when a closing day follows it as a range: "kunnen uitsluitend digitaal worden ingediend
+    vanaf 15 februari 2024 vanaf 9.00 uur tot-en-met 25 april 2024" (Limburg) names the window
+    and only says how to submit within it.
+    """
     if r.role != OPEN or r.cue not in ("vanaf", "per", "met", "as", "from"):
+        return False
+    conn = _CONNECTOR_RE.match(gap_after) if gap_after is not None else None
+    if conn and not conn["and"]:
         return False
     cs, ce = r.clause
     return bool(_CHANNEL_RULE_RE.search(text, cs, ce) and _APPLYING_RE.search(text, cs, ce))
@@ -2468,8 +2500,10 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.launch = True
         else:
             _decide(r, lead, label_lead, gap_before, gap_after, prev if same else None, text[cs:ce])
-        if _rule_change(text, r) or _channel_rule(text, r):
+        if _rule_change(text, r) or _channel_rule(text, r, gap_after):
             r.role = NONE
+        elif r.role != NONE and _announcement_day(text, r):
+            r.role, r.negative = NONE, True
         if r.role == CLOSE_INCL and r.strong and _described_as_aftercare(text, m, lead):
             r.negative = True
         if r.role in (CLOSE_INCL, CLOSE_EXCL) and _MOVED_TO_RE.search(lead[-40:]):
