@@ -341,6 +341,11 @@ _NEGATIVE_RE = first_letter_guard(
         r"|\bproject(?:en|s)?\s+(?:(?:moet|moeten|must|should)\b(?!(?:\s+\w+){0,3}?\s+(?:ingediend"
         r"|submitted|aangevraagd)\b|\s+(?:uiterlijk|ten\s+laatste)\s+(?:op\s+)?[^.;\n]{0,25}?\s"
         r"(?:worden\s+)?(?:ingediend|aangevraagd)\b)|start|starts|loopt|duurt|period)"
+        # the approved project picked up by a pronoun ("Eens het project is goedgekeurd, kan het
+        # starten in het najaar van 2017", a provincial rural call): the project start (guide 8)
+        r"|\bproject(?:en)?\b[^.;\n]{0,30}?\b(?:goedgekeurd|geselecteerd)\b[^.;\n]{0,20}?"
+        r"\b(?:kan|kunnen|mag|mogen|zal|zullen)\s+(?:het|ze|zij|dit|deze)\s+(?:[\w-]+\s+){0,2}?"
+        r"(?:starten|beginnen|aanvangen|van\s+start)\b"
         # (not the subsidy for activities that must be applied for: "Een periodieke subsidie
         # voor … activiteiten moet tussen 1 juni en 30 september … worden ingediend")
         r"|\bactiviteit(?:en)?\s+(?:(?:moet|moeten)\b(?!(?:(?!\b(?:plaats\w*|uitgevoerd|gerealiseerd"
