@@ -3081,7 +3081,14 @@ _PREREG_RE = re.compile(
     r"registration\b|\bregistratie-?\s?deadline|\buiterste\s+registratiedatum"
     r"|intentieverklaring|\b(?:declarations?|letters?)\s+of\s+intent\b"
     r"|(?<!after\s)(?<!after\sthe\s)(?<!after\syour\s)\b(?:project\s+)?idea\s+forms?\b"
-    r"|\bPIFs?\b|\bproject\s+fit\s+forms?\b",
+    r"|\bPIFs?\b|\bproject\s+fit\s+forms?\b"
+    # the registration form or term of a Flemish provincial call, ahead of the definitive
+    # submission via the e-loket ("Dien het ingevuld aanmeldingsformulier in vóór 15 december
+    # om 12.00 u. Dien alles definitief in via het e-loket vóór 1 maart 2022", "De uiterste
+    # inschrijvingsdatum voor de oproep loopt nu af op 15 december", "twee deadlines voorzien
+    # voor aanmelding"); dropped only when another closing date remains
+    r"|\baanmeldings?(?:formulier|termijn)\w*|\binschrijvingsdatum\b"
+    r"|\bdeadlines?\s+(?:\w+\s+){0,2}?voor\s+(?:de\s+)?aanmelding\b",
     _I,
 )
 # Asking for the forms first ("the deadline to request a … application pack … is 31 May",
@@ -3267,7 +3274,10 @@ def _drop_preregistration(text: str, roles: list[Role]) -> None:
         nxt = roles[i + 1].m.start if i + 1 < len(roles) else ce
         end = min(ce, nxt, r.m.end + _NEAR_AFTER)
         lead = max(cs, roles[i - 1].m.end if i > 0 else 0)  # the request leads its clause
-        if _PREREG_RE.search(text, start, roles[first].m.start if head is not None else end):
+        heading = _list_heading(text, cs)  # "Er waren twee deadlines voorzien voor aanmelding:"
+        if _PREREG_RE.search(text, start, roles[first].m.start if head is not None else end) or (
+            heading and _PREREG_RE.search(heading)
+        ):
             prereg.append(i)
             if head is not None:
                 prereg.append(head)
