@@ -822,13 +822,27 @@ _PASSIVE_LAUNCH_LEAD_RE = re.compile(
 _LAUNCH_WORD_TAIL_RE = re.compile(r"^[\s,]*(?:gelanceerd|launched)\b", _I)
 # The launch verb before the date and the call after it: "Interreg Vlaanderen-Nederland lanceerde
 # op 4 juni haar tweede oproep voor projecten" (a website or campaign launched is no call).
-_LAUNCH_VERB_LEAD_RE = re.compile(r"\b(?:lanceerde|lanceerden|lanceert)\s+(?:op\s+)?$", _I)
+# The subject may follow the verb ("Daartoe lanceert Brussels International op 15 maart een
+# projectoproep", overheidsdienst.brussels on solidair wereldburgerschap 2019).
+_LAUNCH_VERB_LEAD_RE = re.compile(
+    r"\b(?:lanceerde|lanceerden|lanceert|lanceren)\s+(?:(?!op\b)[\w.-]+\s+){0,4}?(?:op\s+)?$", _I
+)
 # An adverb, a count or an adjective may stand between ("Toerisme Vlaanderen lanceerde op 15 maart
 # 2022 officieel de eerste 2 thematische oproepen", toerismevlaanderen.be relance 2022).
 _CALL_OBJECT_TAIL_RE = re.compile(
     r"^[\s,]*(?:(?:officieel|formeel|opnieuw|ook)\s+)?"
     r"(?:(?:haar|zijn|hun|de|het|een|nieuwe|eerste|tweede|derde|vierde|volgende|\d{1,2}|twee"
     rf"|drie|vier|vijf|[a-z]+ische)\s+){{0,4}}{_CALL_WORDS}\b",
+    _I,
+)
+# ... and the perfect with the date after "heeft" and the participle last: "Het Brussels
+# Hoofdstedelijk Gewest heeft op 10 juni 2022 een nieuwe editie gelanceerd van de projectoproep
+# Opensoon" (1819.brussels), "De provincie heeft op 3 maart de oproep gelanceerd".
+_PERFECT_LAUNCH_LEAD_RE = re.compile(r"\b(?:heeft|hebben)\s+(?:[\w-]+\s+){0,2}?op\s+$", _I)
+_PERFECT_LAUNCH_TAIL_RE = re.compile(
+    rf"^[\s,]*(?:(?:[\w-]+\s+){{0,4}}?{_CALL_WORDS}\b[^.;:\n]{{0,60}}?\b(?:gelanceerd|opengesteld)\b"
+    rf"|(?:[\w-]+\s+){{0,3}}?editie\s+(?:[\w-]+\s+){{0,2}}?gelanceerd\s+van\s+(?:de|het)\s+"
+    rf"{_CALL_WORDS})",
     _I,
 )
 # A call published (or launched) on a date opens then ("Calls are expected to be published on"),
@@ -1422,6 +1436,7 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
             or _LAUNCHED_TAIL_RE.match(after)
             or (_PASSIVE_LAUNCH_LEAD_RE.search(lead) and _LAUNCH_WORD_TAIL_RE.match(after))
             or (_LAUNCH_VERB_LEAD_RE.search(lead) and _CALL_OBJECT_TAIL_RE.match(after))
+            or (_PERFECT_LAUNCH_LEAD_RE.search(lead) and _PERFECT_LAUNCH_TAIL_RE.match(after))
         )
     ):
         r.role, r.strong = OPEN, True
