@@ -343,6 +343,13 @@ _NEGATIVE_RE = first_letter_guard(
         r"(?:worden\s+)?(?:ingediend|aangevraagd)\b)|start|starts|loopt|duurt|period)"
         # the approved project picked up by a pronoun ("Eens het project is goedgekeurd, kan het
         # starten in het najaar van 2017", a provincial rural call): the project start (guide 8)
+        # a business opened or founded since a day ("winkels die geopend zijn sinds
+        # 01.01.2022", 1819.brussels on Opensoon): who may apply, not when (guide 8); "na"
+        # already makes no bound, and a deadline after it in the clause stays one
+        r"|\b(?:winkels?|handelszak(?:en)?|zaken|zaak|horecazak(?:en)?|bedrijven|bedrijf"
+        r"|ondernemingen|onderneming|shops?|stores?|businesses|companies)\s+(?:die|dat|that|which)\s+"
+        r"(?:[\w-]+\s+){0,3}?(?:geopend|opgericht|opened|founded|established)\b"
+        r"(?!\s+(?:(?:zijn|is|werden|werd|were|was)\s+)?(?:na|after)\b)"
         r"|\bproject(?:en)?\b[^.;\n]{0,30}?\b(?:goedgekeurd|geselecteerd)\b[^.;\n]{0,20}?"
         r"\b(?:kan|kunnen|mag|mogen|zal|zullen)\s+(?:het|ze|zij|dit|deze)\s+(?:[\w-]+\s+){0,2}?"
         r"(?:starten|beginnen|aanvangen|van\s+start)\b"
@@ -547,7 +554,7 @@ NEGATIVE_WORDS = (
     "geannuleerd", "cance", "ingetrokken", "withdrawn", "opengesteld", "onbekend", "meestal",
     "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
     "vergadering", "zitting", "aantal", "number", "raad", "college", "staten", "term", "viering",
-    "begonnen",
+    "begonnen", "geopend", "opgericht", "opened", "founded", "established",
     "herdenking", "jubileum", "thema", "commemorat", "memorial", "anniversary", "celebration",
     "jubilee", "theme", "uitvoering", "toegekend", "beoordeeld", "behandeld", "program",
     "kosten", "lasten", "uitgaven", "cost", "betaald", "uitgekeerd", "overgemaakt", "vastgesteld",
