@@ -114,6 +114,11 @@ _LABEL_RE = first_letter_guard(
         # "Er zijn drie indienmomenten per jaar: 1 februari, 1 juni en 1 oktober", also the
         # long form ("Het uiterlijke indieningsmoment van de subsidieaanvraag is 15 mei 2022")
         r"|(?:indien(?:ings)?|inlever|aanvraag)moment(?:en)?\b"
+        # ... spelled out ("Jaarlijks zijn er twee momenten waarop een aanvraag kan ingediend
+        # worden, met name 1 april en 1 oktober", limburg1914-1918.be)
+        r"|\bmomenten\s+(?:per\s+jaar\s+)?waarop\s+(?:[\w-]+\s+){0,2}?(?:\w*aanvra\w*|subsidie\w*"
+        r"|projecten|dossiers?)\s+(?:[\w-]+\s+){0,3}?(?:ingediend|indienen|aangevraagd|aanvragen)"
+        r"(?:\s+(?:worden|kan|kunnen|kunt))?\b"
         # "due" as a word: not inside "individuele", "residue" or "overdue"
         r"|indieningsdatum|(?<![a-z])due\b|end\s+(?:of\s+)?submissions?(?:\s+calls?)?"
         # the submission itself ("de definitieve indiening via het e-loket op 1 maart 2022")
@@ -131,7 +136,7 @@ _LABEL_RE = first_letter_guard(
         r"|submission\s+period)",
         _I,
     ),
-    "abcdefgilorstuv",
+    "abcdefgilmorstuv",
 )
 _TAIL_RE = re.compile(
     r"^[\s,)]*(?:\w+\s+){0,2}?(?:(?P<open>opent|opens|open|opened|geopend|opengaat|gaat\s+open"
