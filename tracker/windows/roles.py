@@ -114,6 +114,11 @@ _LABEL_RE = first_letter_guard(
         # "Er zijn drie indienmomenten per jaar: 1 februari, 1 juni en 1 oktober", also the
         # long form ("Het uiterlijke indieningsmoment van de subsidieaanvraag is 15 mei 2022")
         r"|(?:indien(?:ings)?|inlever|aanvraag)moment(?:en)?\b"
+        # ... spelled out ("Jaarlijks zijn er twee momenten waarop een aanvraag kan ingediend
+        # worden, met name 1 april en 1 oktober", limburg1914-1918.be)
+        r"|\bmomenten\s+(?:per\s+jaar\s+)?waarop\s+(?:[\w-]+\s+){0,2}?(?:\w*aanvra\w*|subsidie\w*"
+        r"|projecten|dossiers?)\s+(?:[\w-]+\s+){0,3}?(?:ingediend|indienen|aangevraagd|aanvragen)"
+        r"(?:\s+(?:worden|kan|kunnen|kunt))?\b"
         # "due" as a word: not inside "individuele", "residue" or "overdue"
         r"|indieningsdatum|(?<![a-z])due\b|end\s+(?:of\s+)?submissions?(?:\s+calls?)?"
         # the submission itself ("de definitieve indiening via het e-loket op 1 maart 2022")
@@ -131,7 +136,7 @@ _LABEL_RE = first_letter_guard(
         r"|submission\s+period)",
         _I,
     ),
-    "abcdefgilorstuv",
+    "abcdefgilmorstuv",
 )
 # A period, round or call named with what it belongs to ("period of this year's … Scheme"): the
 # verb ends the clause after it, with no digit (another date) between. Not a consultation,
@@ -353,6 +358,18 @@ _NEGATIVE_RE = first_letter_guard(
         r"|\bproject(?:en|s)?\s+(?:(?:moet|moeten|must|should)\b(?!(?:\s+\w+){0,3}?\s+(?:ingediend"
         r"|submitted|aangevraagd)\b|\s+(?:uiterlijk|ten\s+laatste)\s+(?:op\s+)?[^.;\n]{0,25}?\s"
         r"(?:worden\s+)?(?:ingediend|aangevraagd)\b)|start|starts|loopt|duurt|period)"
+        # the approved project picked up by a pronoun ("Eens het project is goedgekeurd, kan het
+        # starten in het najaar van 2017", a provincial rural call): the project start (guide 8)
+        # a business opened or founded since a day ("winkels die geopend zijn sinds
+        # 01.01.2022", 1819.brussels on Opensoon): who may apply, not when (guide 8); "na"
+        # already makes no bound, and a deadline after it in the clause stays one
+        r"|\b(?:winkels?|handelszak(?:en)?|zaken|zaak|horecazak(?:en)?|bedrijven|bedrijf"
+        r"|ondernemingen|onderneming|shops?|stores?|businesses|companies)\s+(?:die|dat|that|which)\s+"
+        r"(?:[\w-]+\s+){0,3}?(?:geopend|opgericht|opened|founded|established)\b"
+        r"(?!\s+(?:(?:zijn|is|werden|werd|were|was)\s+)?(?:na|after)\b)"
+        r"|\bproject(?:en)?\b[^.;\n]{0,30}?\b(?:goedgekeurd|geselecteerd)\b[^.;\n]{0,20}?"
+        r"\b(?:kan|kunnen|mag|mogen|zal|zullen)\s+(?:het|ze|zij|dit|deze)\s+(?:[\w-]+\s+){0,2}?"
+        r"(?:starten|beginnen|aanvangen|van\s+start)\b"
         # (not the subsidy for activities that must be applied for: "Een periodieke subsidie
         # voor … activiteiten moet tussen 1 juni en 30 september … worden ingediend")
         r"|\bactiviteit(?:en)?\s+(?:(?:moet|moeten)\b(?!(?:(?!\b(?:plaats\w*|uitgevoerd|gerealiseerd"
@@ -555,7 +572,7 @@ NEGATIVE_WORDS = (
     "geannuleerd", "cance", "ingetrokken", "withdrawn", "opengesteld", "onbekend", "meestal",
     "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
     "vergadering", "zitting", "aantal", "number", "raad", "college", "staten", "term", "viering",
-    "begonnen",
+    "begonnen", "geopend", "opgericht", "opened", "founded", "established",
     "herdenking", "jubileum", "thema", "commemorat", "memorial", "anniversary", "celebration",
     "jubilee", "theme", "uitvoering", "toegekend", "beoordeeld", "behandeld", "program",
     "kosten", "lasten", "uitgaven", "cost", "betaald", "uitgekeerd", "overgemaakt", "vastgesteld",
@@ -833,13 +850,27 @@ _PASSIVE_LAUNCH_LEAD_RE = re.compile(
 _LAUNCH_WORD_TAIL_RE = re.compile(r"^[\s,]*(?:gelanceerd|launched)\b", _I)
 # The launch verb before the date and the call after it: "Interreg Vlaanderen-Nederland lanceerde
 # op 4 juni haar tweede oproep voor projecten" (a website or campaign launched is no call).
-_LAUNCH_VERB_LEAD_RE = re.compile(r"\b(?:lanceerde|lanceerden|lanceert)\s+(?:op\s+)?$", _I)
+# The subject may follow the verb ("Daartoe lanceert Brussels International op 15 maart een
+# projectoproep", overheidsdienst.brussels on solidair wereldburgerschap 2019).
+_LAUNCH_VERB_LEAD_RE = re.compile(
+    r"\b(?:lanceerde|lanceerden|lanceert|lanceren)\s+(?:(?!op\b)[\w.-]+\s+){0,4}?(?:op\s+)?$", _I
+)
 # An adverb, a count or an adjective may stand between ("Toerisme Vlaanderen lanceerde op 15 maart
 # 2022 officieel de eerste 2 thematische oproepen", toerismevlaanderen.be relance 2022).
 _CALL_OBJECT_TAIL_RE = re.compile(
     r"^[\s,]*(?:(?:officieel|formeel|opnieuw|ook)\s+)?"
     r"(?:(?:haar|zijn|hun|de|het|een|nieuwe|eerste|tweede|derde|vierde|volgende|\d{1,2}|twee"
     rf"|drie|vier|vijf|[a-z]+ische)\s+){{0,4}}{_CALL_WORDS}\b",
+    _I,
+)
+# ... and the perfect with the date after "heeft" and the participle last: "Het Brussels
+# Hoofdstedelijk Gewest heeft op 10 juni 2022 een nieuwe editie gelanceerd van de projectoproep
+# Opensoon" (1819.brussels), "De provincie heeft op 3 maart de oproep gelanceerd".
+_PERFECT_LAUNCH_LEAD_RE = re.compile(r"\b(?:heeft|hebben)\s+(?:[\w-]+\s+){0,2}?op\s+$", _I)
+_PERFECT_LAUNCH_TAIL_RE = re.compile(
+    rf"^[\s,]*(?:(?:[\w-]+\s+){{0,4}}?{_CALL_WORDS}\b[^.;:\n]{{0,60}}?\b(?:gelanceerd|opengesteld)\b"
+    rf"|(?:[\w-]+\s+){{0,3}}?editie\s+(?:[\w-]+\s+){{0,2}}?gelanceerd\s+van\s+(?:de|het)\s+"
+    rf"{_CALL_WORDS})",
     _I,
 )
 # A call published (or launched) on a date opens then ("Calls are expected to be published on"),
@@ -1441,6 +1472,7 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
             or _LAUNCHED_TAIL_RE.match(after)
             or (_PASSIVE_LAUNCH_LEAD_RE.search(lead) and _LAUNCH_WORD_TAIL_RE.match(after))
             or (_LAUNCH_VERB_LEAD_RE.search(lead) and _CALL_OBJECT_TAIL_RE.match(after))
+            or (_PERFECT_LAUNCH_LEAD_RE.search(lead) and _PERFECT_LAUNCH_TAIL_RE.match(after))
         )
     ):
         r.role, r.strong = OPEN, True
@@ -3150,7 +3182,14 @@ _PREREG_RE = re.compile(
     r"registration\b|\bregistratie-?\s?deadline|\buiterste\s+registratiedatum"
     r"|intentieverklaring|\b(?:declarations?|letters?)\s+of\s+intent\b"
     r"|(?<!after\s)(?<!after\sthe\s)(?<!after\syour\s)\b(?:project\s+)?idea\s+forms?\b"
-    r"|\bPIFs?\b|\bproject\s+fit\s+forms?\b",
+    r"|\bPIFs?\b|\bproject\s+fit\s+forms?\b"
+    # the registration form or term of a Flemish provincial call, ahead of the definitive
+    # submission via the e-loket ("Dien het ingevuld aanmeldingsformulier in vóór 15 december
+    # om 12.00 u. Dien alles definitief in via het e-loket vóór 1 maart 2022", "De uiterste
+    # inschrijvingsdatum voor de oproep loopt nu af op 15 december", "twee deadlines voorzien
+    # voor aanmelding"); dropped only when another closing date remains
+    r"|\baanmeldings?(?:formulier|termijn)\w*|\binschrijvingsdatum\b"
+    r"|\bdeadlines?\s+(?:\w+\s+){0,2}?voor\s+(?:de\s+)?aanmelding\b",
     _I,
 )
 # Asking for the forms first ("the deadline to request a … application pack … is 31 May",
@@ -3336,7 +3375,10 @@ def _drop_preregistration(text: str, roles: list[Role]) -> None:
         nxt = roles[i + 1].m.start if i + 1 < len(roles) else ce
         end = min(ce, nxt, r.m.end + _NEAR_AFTER)
         lead = max(cs, roles[i - 1].m.end if i > 0 else 0)  # the request leads its clause
-        if _PREREG_RE.search(text, start, roles[first].m.start if head is not None else end):
+        heading = _list_heading(text, cs)  # "Er waren twee deadlines voorzien voor aanmelding:"
+        if _PREREG_RE.search(text, start, roles[first].m.start if head is not None else end) or (
+            heading and _PREREG_RE.search(heading)
+        ):
             prereg.append(i)
             if head is not None:
                 prereg.append(head)
