@@ -750,8 +750,13 @@ _TALLY_TAIL_RE = re.compile(
 # MKB-innovatiestimulering Regio en Topsectoren voor Oost-Nederland (MIT OOST) geopend").
 _OPENED_TAIL_RE = re.compile(
     # (a clock time on the way keeps its dot: "gaat het loket om 9.00 uur open")
-    r"^[\s,]*(?:is|werd|zijn|werden|ging|gaat|gingen|gaan|wordt)\b(?:[^.;:\n]|(?<=\d)[.:](?=\d)){0,130}?"
-    r"\b(?:geopend|opengesteld|open|gestart|opengegaan)\b",
+    r"^[\s,]*(?:(?:is|werd|zijn|werden|ging|gaat|gingen|gaan|wordt|wurdt|waard)\b"
+    r"(?:[^.;:\n]|(?<=\d)[.:](?=\d)){0,130}?"
+    r"\b(?:geopend|opengesteld|open|gestart|opengegaan|iepensteld|iepene)"
+    # West Frisian (fryslan.frl/fy): "Op tiisdei 25 maaie 2021 giet de regeling iepen", "…
+    # waard it fûns iepensteld"; "iepen" only with the verb of going, so "is it provinsjehûs
+    # iepen" (a building open to visitors) is no opening
+    r"|(?:giet|geane|gie|gienen)\b(?:[^.;:\n]|(?<=\d)[.:](?=\d)){0,130}?\biepen)\b",
     _I,
 )
 # "Op maandag 16 oktober publiceren we de regeling en is het mogelijk de aanvraag in te dienen":

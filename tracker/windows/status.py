@@ -56,7 +56,9 @@ QUICK_GONE = (
 )
 # Words that stop applications even inside a nominal window (budget exhausted, closed early).
 STOPPED_RE = re.compile(
-    r"(?:subsidie)?plafond\s+(?:is\s+)?(?:al\s+)?bereikt|budget\s+is\s+(?:al\s+)?op\b"
+    # (West Frisian "Plafond berikt!", "It subsydzjeplafon is berikt", fryslan.frl/fy)
+    r"(?:subsidie|subsydzje)?plafond?\s+(?:is\s+)?(?:al\s+)?(?:bereikt|berikt)"
+    r"|budget\s+is\s+(?:al\s+)?op\b"
     r"|(?:pot(?:je)?|budget)\s+is\s+(?:al\s+)?leeg|budget\b[^.\n]{0,30}\bal\s+op\b"
     # subordinate order, the verb last: "dat het potje nu leeg is", "omdat het plafond al
     # bereikt is" (a condition before it is left out by the caller: "als het potje leeg is")
@@ -173,8 +175,9 @@ STOPPED_RE = re.compile(
     r"\s(?:bereikt|uitgeput)[^\S\n]*(?:[-–—][^\n]*)?$"
     # the ceiling reached, a long amount between ("Het subsidieplafond van € 50.000.000,- voor
     # … is inmiddels bereikt"): dots inside numbers do not end the clause
-    r"|\w*plafond\b(?:[^.?\n]|\.(?=\d)){0,100}?\b(?:is|zijn|werd)\s+"
-    r"(?:(?:nu|al|alweer|inmiddels|helaas|ruim|volledig|daarmee|hiermee)\s+)*bereikt\b(?![^.\n]*\?)"
+    r"|\w*plafond?\b(?:[^.?\n]|\.(?=\d)){0,100}?\b(?:is|zijn|werd)\s+"
+    r"(?:(?:nu|al|alweer|inmiddels|helaas|ruim|volledig|daarmee|hiermee)\s+)*(?:bereikt|berikt)\b"
+    r"(?![^.\n]*\?)"
     # plain local-news wording: "De subsidie is niet meer aan te vragen", "Aanvragen kan niet
     # meer", "Het geld is op." ("op" ends the clause: "Het geld is op de rekening gestort" is
     # no stop), "De gemeente heeft de regeling stopgezet" (done, no date on the way)
@@ -931,10 +934,10 @@ _ALL_STATES_RE = (_OPEN_RE, _CLOSED_RE, _UPCOMING_RE)
 # Words one of which every match of the pattern contains: a cheap test before the regex,
 # which keeps status words from costing more than the dates (throughput target).
 _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
-    STOPPED_RE: ("plafond", "budget", "pot ", "meer", "gesloten", "closed", "vol", "gestopt",
+    STOPPED_RE: ("plafon", "budget", "pot ", "meer", "gesloten", "closed", "vol", "gestopt",
                  "potje", "beëindigd", "getrokken", "withdrawn", "cancel", "voorbij", "verstreken",
                  "afgelopen", "afgesloten", "no longer", "oversubscribed", "behandeling",
-                 "committed", "bereikt", "geld", "stopgezet", "dicht", "overtekend",
+                 "committed", "bereikt", "berikt", "geld", "stopgezet", "dicht", "overtekend",
                  "is op", "op is", "al op", "geheel", "volledig", "overschreden", "pause",
                  "suspended", "on hold", "lege ", "uitgeputte", "opgebruikte", "te klein",
                  "te laag", "afgewezen"),
@@ -946,7 +949,7 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
 
 _STOP_GATE_RE = first_letter_guard(
     re.compile(
-        r"plafond|budget|pot(?:je)?\b|\bmeer\b|gesloten|closed|\bvol\b|gestopt|beëindigd|getrokken"
+        r"plafond?|budget|pot(?:je)?\b|\bmeer\b|gesloten|closed|\bvol\b|gestopt|beëindigd|getrokken"
         r"|withdrawn|cancel|voorbij|verstreken|afgelopen|afgesloten|no\s+longer|oversubscribed"
         r"|behandeling|committed|\bmaximum\b|\bgeld\b|stopgezet|\bdicht\b|overtekend|\bis\s+op\b"
         r"|\bop\s+is\b|\bal\s+op\b|(?:volledig|geheel)\s+(?:benut|besteed|vergeven|verdeeld|toegekend)|overschreden"
