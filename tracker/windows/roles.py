@@ -426,6 +426,10 @@ _NEGATIVE_RE = first_letter_guard(
         # juni"); only right before a day number, so "de raad van bestuur stelt … open van 1
         # maart" and "het college stelt … open van" keep their windows
         r"|\b(?:gemeente)?raad\s+van(?=\s+\d)|\bcollege\s+van(?=\s+\d)|\bstaten\s+van(?=\s+\d)"
+        # the same in West Frisian, where "fan" is both "of" and "from" ("it beslút fan
+        # Deputearre Steaten fan 11 desimber 2018", "troch it kolleezje fan 14 maart"; a
+        # Frisian gazette notice): the decision's date (guide 8), not an opening
+        r"|\bbeslút|\bsteaten\s+fan(?=\s+\d)|\bkolleezje\s+fan(?=\s+\d)"
         # a count of applications received up to a date is a statistic, no deadline
         r"|aantal\s+(?:\w+\s+){0,2}?(?:ontvangen|ingediende|binnengekomen)\s+aanvragen\b"
         r"|number\s+of\s+(?:\w+\s+){0,2}?(?:applications|proposals)\s+(?:received|submitted)\b"
@@ -542,6 +546,7 @@ NEGATIVE_WORDS = (
     "geannuleerd", "cance", "ingetrokken", "withdrawn", "opengesteld", "onbekend", "meestal",
     "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
     "vergadering", "zitting", "aantal", "number", "raad", "college", "staten", "term", "viering",
+    "besl", "steaten", "kolleezje",
     "begonnen",
     "herdenking", "jubileum", "thema", "commemorat", "memorial", "anniversary", "celebration",
     "jubilee", "theme", "uitvoering", "toegekend", "beoordeeld", "behandeld", "program",
