@@ -524,7 +524,13 @@ _NEGATIVE_RE = first_letter_guard(
         r"|\bin\s+de\s+week\s+van\b|\bin\s+the\s+week\s+of\b"
         # the day the funded project must be realised or started by, the noun after the date
         # ("Uiterlijk 31 december 2022 project gerealiseerd/gestart"): a project deadline (guide 8)
-        r"|\bproject(?:en)?\s+(?:(?:is|zijn)\s+)?(?:gerealiseerd|gestart|uitgevoerd|gereed)\b",
+        r"|\bproject(?:en)?\s+(?:(?:is|zijn)\s+)?(?:gerealiseerd|gestart|uitgevoerd|gereed)\b"
+        # an agreement concluded or signed by a day ("projecten waarvoor een anterieure
+        # overeenkomst is gesloten door het college vóór 16 maart 2023", "gemeenten die vóór 15
+        # maart 2023 een samenwerkingsagenda … hebben gesloten"): who may apply, a signing date
+        # (guide 8), not a deadline
+        r"|\b(?:overeenkomst|samenwerkingsovereenkomst|convenant|contract|samenwerkingsagenda)"
+        r"(?:en|s)?\b[^.;\n]{0,80}?\b(?:gesloten|afgesloten|ondertekend|getekend)\b",
         _I,
     ),
     "abcdefghijklmnopqrstuvwz",
@@ -556,7 +562,7 @@ NEGATIVE_WORDS = (
     "fase", "besteed", "uitgegeven", "versie", "version", "closed", "gesloten", "dicht",
     "office", "kantor", "kantoor", "helpdesk", "servicedesk", "klant", "receptie", "balie",
     "secretariaat", "phone", "telefoon", "call", "researchers", "applicants", "candidates",
-    "onderzoekers", "aanvragers", "kandidaten", "week",
+    "onderzoekers", "aanvragers", "kandidaten", "week", "tekend",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying

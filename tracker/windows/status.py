@@ -1031,6 +1031,7 @@ def stop_positions(text: str) -> list[int]:
                 # an earlier round's ("last year's budget was heavily oversubscribed")
                 and not _earlier_round_stop(text, mt.start(), mt.end())
                 and not _habitual_stop(text, mt.start(), mt.end())
+                and not _agreement_concluded(text, mt.start(), mt.end())
                 and not _predecessor_withdrawn(text, mt.start(), mt.end())
             ):
                 found.add(mt.start())
@@ -1222,6 +1223,27 @@ _HABITUAL_STOP_RE = re.compile(
     r"|usually|typically|normally|as\s+a\s+rule)\b",
     _I,
 )
+
+
+# An agreement said to be concluded ("waarvoor een anterieure overeenkomst is gesloten door het
+# college vóór 16 maart 2023", noord-holland.nl; "Het convenant is gesloten op 3 juni"): the
+# agreement was signed, the scheme did not close.
+_AGREEMENT = (
+    r"\b(?:overeenkomst|samenwerkingsovereenkomst|convenant|contract|samenwerkingsagenda)"
+    r"(?:en|s)?\b"
+)
+_AGREEMENT_LEAD_RE = re.compile(_AGREEMENT + r"[^.;\n]{0,60}$", _I)
+# The same in a sentence, for the status words.
+_NOT_SCHEME_CLOSED_RE = re.compile(
+    rf"{_OFFICE_CLOSED_RE.pattern}|{_AGREEMENT}[^.;\n]{{0,80}}?\bgesloten\b", _I
+)
+
+
+def _agreement_concluded(text: str, start: int, end: int) -> bool:
+    """Say whether a "gesloten" stop phrase is said of an agreement, not of the scheme."""
+    return "gesloten" in text[start:end].lower() and bool(
+        _AGREEMENT_LEAD_RE.search(text, max(0, start - 60), start)
+    )
 
 
 def _habitual_stop(text: str, start: int, end: int) -> bool:
@@ -1635,7 +1657,7 @@ def words_status(text: str, stopped: bool) -> str:
         return "open"  # "Status: Open": the page's own badge wins over a stop sentence
     if stopped and says(_STILL_POSSIBLE_RE, text):
         return "open"  # "Het plafond is bereikt. U kunt echter nog wel een aanvraag indienen"
-    if stopped or says(_CLOSED_RE, text, unless=_OFFICE_CLOSED_RE):
+    if stopped or says(_CLOSED_RE, text, unless=_NOT_SCHEME_CLOSED_RE):
         return "closed"
     if _UPCOMING_RE.search(text):
         return "upcoming"
