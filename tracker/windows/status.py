@@ -352,6 +352,10 @@ _ANNOUNCED_RE = re.compile(
 _ANNOUNCED_ROUND_RE = re.compile(
     rf"\b(?:zal|zullen)\b{_UNDENIED}{{0,60}}?{_ROUND}{_UNDENIED}{{0,60}}?\b{_COMES}"
     rf"|{_ROUND}{_UNDENIED}{{0,40}}?\b(?:zal|zullen)\s+{_COMES}"
+    # a round said to be held or organised ahead ("De zesde ronde van de Provinciale Impuls
+    # Wonen zal in 2017 gehouden worden", zeeland.nl; "… zal na de zomer worden georganiseerd")
+    rf"|{_ROUND}{_UNDENIED}{{0,60}}?\b(?:zal|zullen)\b{_UNDENIED}{{0,40}}?"
+    r"\b(?:gehouden|georganiseerd|uitgeschreven)\b"
     r"|\bthere\s+will\s+be\b(?:(?!\bno\b)[^.\n]){0,60}?\b(?:deadlines?|calls?|rounds?|cut-?offs?)\b",
     _I,
 )
