@@ -635,6 +635,17 @@ _MONEY_PERIOD_RE = re.compile(
     r"|werden|werd)\s+)?(?:\w+\s+){0,2}?voor\s+de\s+periode\s+(?:van|vanaf)\s*$",
     _I,
 )
+# The same with the funder as subject and the period after "beschikbaar" ("De Provincie Zeeland
+# stelt hiervoor € 30.000 subsidie beschikbaar in de periode van 1 juni 2019 tot en met 31
+# december 2020 om de voortzetting … te kunnen realiseren", zeeland.nl): the period the money
+# covers (guide 8), unless applying is named after the dates ("…, waarin verenigingen een
+# aanvraag kunnen indienen").
+_MADE_AVAILABLE_PERIOD_RE = re.compile(
+    # (dots inside an amount keep the clause: "€ 30.000")
+    r"\b(?:stelt|stellen|stelde|stelden)\b(?:[^.;:\n]|(?<=\d)\.(?=\d)){0,80}?\bbeschikbaar\s+"
+    r"(?:in|voor)\s+de\s+periode\s+(?:van|vanaf)?\s*$",
+    _I,
+)
 # A raise of the budget that is available from a day ("De ophoging van de subsidie is sinds 23
 # september 2023 beschikbaar", "Het extra budget is vanaf 1 juli beschikbaar"): when the added
 # money can be drawn on, a plafond change (guide 8), not the opening of the window.
@@ -2398,6 +2409,12 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.negative = True  # "24.845 aanvragen … in de periode januari tot en met augustus"
         if not r.negative and _MONEY_PERIOD_RE.search(text, max(cs, m.start - 80), m.start):
             r.negative = True  # "De subsidiegelden zijn voor de periode van … beschikbaar"
+        if (
+            not r.negative
+            and _MADE_AVAILABLE_PERIOD_RE.search(text, max(cs, m.start - 120), m.start)
+            and not _POSITIVE_RE.search(text, m.end, ce)
+        ):
+            r.negative = True  # "stelt … € 30.000 subsidie beschikbaar in de periode van …"
         if (
             not r.negative
             and _MONEY_RAISE_LEAD_RE.search(text, max(cs, m.start - 110), m.start)
