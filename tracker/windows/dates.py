@@ -21,12 +21,14 @@ MONTHS: dict[str, int] = {
     "october": 10,
     # West Frisian (Iepen Mienskipsfûns pages): "10 jannewaris oant en mei 3 febrewaris"
     "jannewaris": 1, "febrewaris": 2, "maaie": 5, "septimber": 9, "novimber": 11,
-    "desimber": 12,
+    "desimber": 12, "juny": 6,
     "jan": 1, "feb": 2, "febr": 2, "mrt": 3, "mar": 3, "apr": 4, "jun": 6, "jul": 7,
     "aug": 8, "sep": 9, "sept": 9, "okt": 10, "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
 # Full names only: "april 2027" is a month-precision mention, "apr 2027" is too risky.
-FULL_MONTHS = [m for m in MONTHS if len(m) > 4 or m in ("mei", "juni", "juli", "june", "july")]
+FULL_MONTHS = [
+    m for m in MONTHS if len(m) > 4 or m in ("mei", "juni", "juli", "june", "july", "juny")
+]
 WEEKDAYS: dict[str, int] = {
     "maandag": 0, "dinsdag": 1, "woensdag": 2, "donderdag": 3, "vrijdag": 4, "zaterdag": 5,
     "zondag": 6, "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,

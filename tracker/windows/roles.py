@@ -455,6 +455,10 @@ _NEGATIVE_RE = first_letter_guard(
         # juni"); only right before a day number, so "de raad van bestuur stelt … open van 1
         # maart" and "het college stelt … open van" keep their windows
         r"|\b(?:gemeente)?raad\s+van(?=\s+\d)|\bcollege\s+van(?=\s+\d)|\bstaten\s+van(?=\s+\d)"
+        # the same in West Frisian, where "fan" is both "of" and "from" ("it beslút fan
+        # Deputearre Steaten fan 11 desimber 2018", "troch it kolleezje fan 14 maart"; a
+        # Frisian gazette notice): the decision's date (guide 8), not an opening
+        r"|\bbeslút|\bsteaten\s+fan(?=\s+\d)|\bkolleezje\s+fan(?=\s+\d)"
         # a count of applications received up to a date is a statistic, no deadline
         r"|aantal\s+(?:\w+\s+){0,2}?(?:ontvangen|ingediende|binnengekomen)\s+aanvragen\b"
         r"|number\s+of\s+(?:\w+\s+){0,2}?(?:applications|proposals)\s+(?:received|submitted)\b"
@@ -549,7 +553,13 @@ _NEGATIVE_RE = first_letter_guard(
         r"|\bin\s+de\s+week\s+van\b|\bin\s+the\s+week\s+of\b"
         # the day the funded project must be realised or started by, the noun after the date
         # ("Uiterlijk 31 december 2022 project gerealiseerd/gestart"): a project deadline (guide 8)
-        r"|\bproject(?:en)?\s+(?:(?:is|zijn)\s+)?(?:gerealiseerd|gestart|uitgevoerd|gereed)\b",
+        r"|\bproject(?:en)?\s+(?:(?:is|zijn)\s+)?(?:gerealiseerd|gestart|uitgevoerd|gereed)\b"
+        # an agreement concluded or signed by a day ("projecten waarvoor een anterieure
+        # overeenkomst is gesloten door het college vóór 16 maart 2023", "gemeenten die vóór 15
+        # maart 2023 een samenwerkingsagenda … hebben gesloten"): who may apply, a signing date
+        # (guide 8), not a deadline
+        r"|\b(?:overeenkomst|samenwerkingsovereenkomst|convenant|contract|samenwerkingsagenda)"
+        r"(?:en|s)?\b[^.;\n]{0,80}?\b(?:gesloten|afgesloten|ondertekend|getekend)\b",
         _I,
     ),
     "abcdefghijklmnopqrstuvwz",
@@ -572,6 +582,7 @@ NEGATIVE_WORDS = (
     "geannuleerd", "cance", "ingetrokken", "withdrawn", "opengesteld", "onbekend", "meestal",
     "usually", "indigd", "opgeheven", "afgeschaft", "stopgezet", "plafond", "decreet", "wet",
     "vergadering", "zitting", "aantal", "number", "raad", "college", "staten", "term", "viering",
+    "besl", "steaten", "kolleezje",
     "begonnen", "geopend", "opgericht", "opened", "founded", "established",
     "herdenking", "jubileum", "thema", "commemorat", "memorial", "anniversary", "celebration",
     "jubilee", "theme", "uitvoering", "toegekend", "beoordeeld", "behandeld", "program",
@@ -581,7 +592,7 @@ NEGATIVE_WORDS = (
     "fase", "besteed", "uitgegeven", "versie", "version", "closed", "gesloten", "dicht",
     "office", "kantor", "kantoor", "helpdesk", "servicedesk", "klant", "receptie", "balie",
     "secretariaat", "phone", "telefoon", "call", "researchers", "applicants", "candidates",
-    "onderzoekers", "aanvragers", "kandidaten", "week",
+    "onderzoekers", "aanvragers", "kandidaten", "week", "tekend",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
@@ -652,6 +663,17 @@ _OPENED_AFTER_RE = re.compile(
 _MONEY_PERIOD_RE = re.compile(
     r"\b(?:subsidie)?(?:gelden|geld|middelen|budget|bedrag)\w*\s+(?:(?:zijn|is|worden|wordt"
     r"|werden|werd)\s+)?(?:\w+\s+){0,2}?voor\s+de\s+periode\s+(?:van|vanaf)\s*$",
+    _I,
+)
+# The same with the funder as subject and the period after "beschikbaar" ("De Provincie Zeeland
+# stelt hiervoor € 30.000 subsidie beschikbaar in de periode van 1 juni 2019 tot en met 31
+# december 2020 om de voortzetting … te kunnen realiseren", zeeland.nl): the period the money
+# covers (guide 8), unless applying is named after the dates ("…, waarin verenigingen een
+# aanvraag kunnen indienen").
+_MADE_AVAILABLE_PERIOD_RE = re.compile(
+    # (dots inside an amount keep the clause: "€ 30.000")
+    r"\b(?:stelt|stellen|stelde|stelden)\b(?:[^.;:\n]|(?<=\d)\.(?=\d)){0,80}?\bbeschikbaar\s+"
+    r"(?:in|voor)\s+de\s+periode\s+(?:van|vanaf)?\s*$",
     _I,
 )
 # A raise of the budget that is available from a day ("De ophoging van de subsidie is sinds 23
@@ -783,8 +805,13 @@ _TALLY_TAIL_RE = re.compile(
 # MKB-innovatiestimulering Regio en Topsectoren voor Oost-Nederland (MIT OOST) geopend").
 _OPENED_TAIL_RE = re.compile(
     # (a clock time on the way keeps its dot: "gaat het loket om 9.00 uur open")
-    r"^[\s,]*(?:is|werd|zijn|werden|ging|gaat|gingen|gaan|wordt)\b(?:[^.;:\n]|(?<=\d)[.:](?=\d)){0,130}?"
-    r"\b(?:geopend|opengesteld|open|gestart|opengegaan)\b",
+    r"^[\s,]*(?:(?:is|werd|zijn|werden|ging|gaat|gingen|gaan|wordt|wurdt|waard)\b"
+    r"(?:[^.;:\n]|(?<=\d)[.:](?=\d)){0,130}?"
+    r"\b(?:geopend|opengesteld|open|gestart|opengegaan|iepensteld|iepene)"
+    # West Frisian (fryslan.frl/fy): "Op tiisdei 25 maaie 2021 giet de regeling iepen", "…
+    # waard it fûns iepensteld"; "iepen" only with the verb of going, so "is it provinsjehûs
+    # iepen" (a building open to visitors) is no opening
+    r"|(?:giet|geane|gie|gienen)\b(?:[^.;:\n]|(?<=\d)[.:](?=\d)){0,130}?\biepen)\b",
     _I,
 )
 # "Op maandag 16 oktober publiceren we de regeling en is het mogelijk de aanvraag in te dienen":
@@ -2484,6 +2511,12 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.negative = True  # "24.845 aanvragen … in de periode januari tot en met augustus"
         if not r.negative and _MONEY_PERIOD_RE.search(text, max(cs, m.start - 80), m.start):
             r.negative = True  # "De subsidiegelden zijn voor de periode van … beschikbaar"
+        if (
+            not r.negative
+            and _MADE_AVAILABLE_PERIOD_RE.search(text, max(cs, m.start - 120), m.start)
+            and not _POSITIVE_RE.search(text, m.end, ce)
+        ):
+            r.negative = True  # "stelt … € 30.000 subsidie beschikbaar in de periode van …"
         if (
             not r.negative
             and _MONEY_RAISE_LEAD_RE.search(text, max(cs, m.start - 110), m.start)

@@ -56,7 +56,9 @@ QUICK_GONE = (
 )
 # Words that stop applications even inside a nominal window (budget exhausted, closed early).
 STOPPED_RE = re.compile(
-    r"(?:subsidie)?plafond\s+(?:is\s+)?(?:al\s+)?bereikt|budget\s+is\s+(?:al\s+)?op\b"
+    # (West Frisian "Plafond berikt!", "It subsydzjeplafon is berikt", fryslan.frl/fy)
+    r"(?:subsidie|subsydzje)?plafond?\s+(?:is\s+)?(?:al\s+)?(?:bereikt|berikt)"
+    r"|budget\s+is\s+(?:al\s+)?op\b"
     r"|(?:pot(?:je)?|budget)\s+is\s+(?:al\s+)?leeg|budget\b[^.\n]{0,30}\bal\s+op\b"
     # subordinate order, the verb last: "dat het potje nu leeg is", "omdat het plafond al
     # bereikt is" (a condition before it is left out by the caller: "als het potje leeg is")
@@ -176,8 +178,9 @@ STOPPED_RE = re.compile(
     r"\s(?:bereikt|uitgeput)[^\S\n]*(?:[-–—][^\n]*)?$"
     # the ceiling reached, a long amount between ("Het subsidieplafond van € 50.000.000,- voor
     # … is inmiddels bereikt"): dots inside numbers do not end the clause
-    r"|\w*plafond\b(?:[^.?\n]|\.(?=\d)){0,100}?\b(?:is|zijn|werd)\s+"
-    r"(?:(?:nu|al|alweer|inmiddels|helaas|ruim|volledig|daarmee|hiermee)\s+)*bereikt\b(?![^.\n]*\?)"
+    r"|\w*plafond?\b(?:[^.?\n]|\.(?=\d)){0,100}?\b(?:is|zijn|werd)\s+"
+    r"(?:(?:nu|al|alweer|inmiddels|helaas|ruim|volledig|daarmee|hiermee)\s+)*(?:bereikt|berikt)\b"
+    r"(?![^.\n]*\?)"
     # plain local-news wording: "De subsidie is niet meer aan te vragen", "Aanvragen kan niet
     # meer", "Het geld is op." ("op" ends the clause: "Het geld is op de rekening gestort" is
     # no stop), "De gemeente heeft de regeling stopgezet" (done, no date on the way)
@@ -360,6 +363,10 @@ _ANNOUNCED_RE = re.compile(
 _ANNOUNCED_ROUND_RE = re.compile(
     rf"\b(?:zal|zullen)\b{_UNDENIED}{{0,60}}?{_ROUND}{_UNDENIED}{{0,60}}?\b{_COMES}"
     rf"|{_ROUND}{_UNDENIED}{{0,40}}?\b(?:zal|zullen)\s+{_COMES}"
+    # a round said to be held or organised ahead ("De zesde ronde van de Provinciale Impuls
+    # Wonen zal in 2017 gehouden worden", zeeland.nl; "… zal na de zomer worden georganiseerd")
+    rf"|{_ROUND}{_UNDENIED}{{0,60}}?\b(?:zal|zullen)\b{_UNDENIED}{{0,40}}?"
+    r"\b(?:gehouden|georganiseerd|uitgeschreven)\b"
     r"|\bthere\s+will\s+be\b(?:(?!\bno\b)[^.\n]){0,60}?\b(?:deadlines?|calls?|rounds?|cut-?offs?)\b",
     _I,
 )
@@ -952,10 +959,10 @@ _ALL_STATES_RE = (_OPEN_RE, _CLOSED_RE, _UPCOMING_RE)
 # Words one of which every match of the pattern contains: a cheap test before the regex,
 # which keeps status words from costing more than the dates (throughput target).
 _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
-    STOPPED_RE: ("plafond", "budget", "pot ", "meer", "gesloten", "closed", "vol", "gestopt",
+    STOPPED_RE: ("plafon", "budget", "pot ", "meer", "gesloten", "closed", "vol", "gestopt",
                  "potje", "beëindigd", "getrokken", "withdrawn", "cancel", "voorbij", "verstreken",
                  "afgelopen", "afgesloten", "no longer", "oversubscribed", "behandeling",
-                 "committed", "bereikt", "geld", "stopgezet", "dicht", "overtekend",
+                 "committed", "bereikt", "berikt", "geld", "stopgezet", "dicht", "overtekend",
                  "is op", "op is", "al op", "geheel", "volledig", "overschreden", "pause",
                  "suspended", "on hold", "lege ", "uitgeputte", "opgebruikte", "te klein",
                  "te laag", "afgewezen"),
@@ -967,7 +974,7 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
 
 _STOP_GATE_RE = first_letter_guard(
     re.compile(
-        r"plafond|budget|pot(?:je)?\b|\bmeer\b|gesloten|closed|\bvol\b|gestopt|beëindigd|getrokken"
+        r"plafond?|budget|pot(?:je)?\b|\bmeer\b|gesloten|closed|\bvol\b|gestopt|beëindigd|getrokken"
         r"|withdrawn|cancel|voorbij|verstreken|afgelopen|afgesloten|no\s+longer|oversubscribed"
         r"|behandeling|committed|\bmaximum\b|\bgeld\b|stopgezet|\bdicht\b|overtekend|\bis\s+op\b"
         r"|\bop\s+is\b|\bal\s+op\b|(?:volledig|geheel)\s+(?:benut|besteed|vergeven|verdeeld|toegekend)|overschreden"
@@ -1049,6 +1056,7 @@ def stop_positions(text: str) -> list[int]:
                 # an earlier round's ("last year's budget was heavily oversubscribed")
                 and not _earlier_round_stop(text, mt.start(), mt.end())
                 and not _habitual_stop(text, mt.start(), mt.end())
+                and not _agreement_concluded(text, mt.start(), mt.end())
                 and not _predecessor_withdrawn(text, mt.start(), mt.end())
             ):
                 found.add(mt.start())
@@ -1240,6 +1248,27 @@ _HABITUAL_STOP_RE = re.compile(
     r"|usually|typically|normally|as\s+a\s+rule)\b",
     _I,
 )
+
+
+# An agreement said to be concluded ("waarvoor een anterieure overeenkomst is gesloten door het
+# college vóór 16 maart 2023", noord-holland.nl; "Het convenant is gesloten op 3 juni"): the
+# agreement was signed, the scheme did not close.
+_AGREEMENT = (
+    r"\b(?:overeenkomst|samenwerkingsovereenkomst|convenant|contract|samenwerkingsagenda)"
+    r"(?:en|s)?\b"
+)
+_AGREEMENT_LEAD_RE = re.compile(_AGREEMENT + r"[^.;\n]{0,60}$", _I)
+# The same in a sentence, for the status words.
+_NOT_SCHEME_CLOSED_RE = re.compile(
+    rf"{_OFFICE_CLOSED_RE.pattern}|{_AGREEMENT}[^.;\n]{{0,80}}?\bgesloten\b", _I
+)
+
+
+def _agreement_concluded(text: str, start: int, end: int) -> bool:
+    """Say whether a "gesloten" stop phrase is said of an agreement, not of the scheme."""
+    return "gesloten" in text[start:end].lower() and bool(
+        _AGREEMENT_LEAD_RE.search(text, max(0, start - 60), start)
+    )
 
 
 def _habitual_stop(text: str, start: int, end: int) -> bool:
@@ -1714,7 +1743,7 @@ def words_status(text: str, stopped: bool) -> str:
         return "open"  # "Status: Open": the page's own badge wins over a stop sentence
     if stopped and says(_STILL_POSSIBLE_RE, text):
         return "open"  # "Het plafond is bereikt. U kunt echter nog wel een aanvraag indienen"
-    if stopped or says(_CLOSED_RE, text, unless=_OFFICE_CLOSED_RE):
+    if stopped or says(_CLOSED_RE, text, unless=_NOT_SCHEME_CLOSED_RE):
         return "closed"
     if _UPCOMING_RE.search(text):
         return "upcoming"
