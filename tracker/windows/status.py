@@ -43,7 +43,10 @@ _PARTIAL_RE = re.compile(
     r"\b(?:voor|in|binnen)\s+(?:de\s+|deze\s+|die\s+|het\s+|enkele\s+|sommige\s+)?"
     r"(?:regio(?:['’]?s)?|deelgebied(?:en)?|gebieden|gemeenten|provincies|categorie(?:ën)?"
     r"|modules?|onderde(?:el|len)|maatregelen|sectoren|doelgroepen|deelregelingen)\b"
-    r"|\bfor\s+(?:the\s+|these\s+|some\s+)?(?:regions?|categories|strands|lots|topics)\b",
+    r"|\bfor\s+(?:the\s+|these\s+|some\s+)?(?:regions?|categories|strands|lots|topics)\b"
+    # applicants from one municipality or region of a wider scheme ("Het budget voor aanvragen
+    # vanuit de gemeente Noordoostpolder is op", a provincial page)
+    r"|\b(?:vanuit|uit)\s+(?:de\s+)?(?:gemeente|regio|provincie)\s+[A-Z]",
     _I,
 )
 # Gone within a span of time: "binnen één dag leeg", "binnen twee dagen op", "binnen een paar uur
