@@ -47,6 +47,11 @@ _PAST_CLOSE_RE = re.compile(
     re.IGNORECASE,
 )
 
+# "jongstleden" marks only the date it follows: before the closing it belongs to another date ("De
+# mogelijkheid tot aanvraag is gestart op 2 juni jongstleden en kan tot 15 september", an
+# accountant's news item of 25 June 2017: the opening is past, the closing still ahead).
+_JL_RE = re.compile(r"jl|j\.l|jongstleden", re.IGNORECASE)
+
 # ... or the verb fronted right after the date: "Op 21 december is de mogelijkheid gesloten".
 _CLOSED_AFTER_RE = re.compile(
     r"\s*,?\s*(?:is|zijn|werd|werden)\s+(?:de|het|ons|uw)\s+(?:[\w-]+\s+)?(?:mogelijkheid|\w*loket"
@@ -298,12 +303,7 @@ def _resolve(
     valid = [(y, d) for y, d in options if d is not None and _weekday_ok(raw, *d)]
     if not valid:
         return False
-    past = c is not None and bool(
-        _PAST_CLOSE_RE.search(
-            text, max(c.clause[0], c.m.start - 30), min(c.clause[1], c.m.end + 12)
-        )
-        or _CLOSED_AFTER_RE.match(text, c.m.end, c.clause[1])
-    )
+    past = c is not None and _past_close(c, text)
     if past:  # the last occurrence that has already ended
         best = next((d for _, d in reversed(valid) if d[1] is not None and d[1] <= today), None)
         if best is None:
@@ -424,12 +424,11 @@ def _split_backwards(raws: list[_Raw]) -> list[_Raw]:
 def _past_close(c: Role, text: str) -> bool:
     """Say whether the closing day is told in the past tense ("Maandag 5 april was de laatste
     dag")."""
-    return bool(
-        _PAST_CLOSE_RE.search(
-            text, max(c.clause[0], c.m.start - 30), min(c.clause[1], c.m.end + 12)
-        )
-        or _CLOSED_AFTER_RE.match(text, c.m.end, c.clause[1])
-    )
+    lo, hi = max(c.clause[0], c.m.start - 30), min(c.clause[1], c.m.end + 12)
+    return any(
+        not (_JL_RE.fullmatch(mt.group()) and mt.end() <= c.m.start)
+        for mt in _PAST_CLOSE_RE.finditer(text, lo, hi)
+    ) or bool(_CLOSED_AFTER_RE.match(text, c.m.end, c.clause[1]))
 
 
 # A closing said of all the openings listed before it: "De openstelling voor A is op 4 april
