@@ -1553,7 +1553,7 @@ def status_of_clean(
     ):
         return "open"  # calls open now; "further calls … in early 2022" are later ones
     if state == "closed" and top is not None:
-        rest = _without(text, top.snippet)
+        rest = _without_own_month(_without(text, top.snippet), top)
         # a later round by year only ("In 2022 is het weer mogelijk om subsidie aan te vragen")
         if announced(rest) or _year_ahead(rest, today):
             return "upcoming"
@@ -1665,6 +1665,37 @@ def _without(text: str, snippet: str) -> str:
     before the window ran says it "will be open from 14 July until 14 September" about that
     window itself, not about a later one."""
     return text.replace(snippet, " ") if snippet else text
+
+
+# An opening announced for the ended window's own month, written before it ran ("De laatste
+# aanvraagronde voor de MDIEU gaat in september open … De ronde staat open van 2 tot en met 27
+# september 2024", a consultant's page read in October): that month is the window itself, no
+# later round. A reopening ("gaat in september weer open"), a next round or another year stays
+# an announcement.
+_OWN_MONTH_RE = re.compile(
+    rf"\b(?:in|begin|medio|half|eind)\s+(?:de\s+maand\s+)?(?P<m>{_NL_MONTH})\b"
+    r"(?:\s+(?P<y>20\d\d)\b)?",
+    _I,
+)
+_AGAIN_RE = re.compile(r"\b(?:weer|opnieuw|wederom|volgende|eerstvolgende|again|next)\b", _I)
+
+
+def _without_own_month(text: str, top: ExtractedWindow) -> str:
+    """Drop the sentences that announce an opening in the ended top window's own month."""
+    days = [d for d in (top.opens, top.closes) if d is not None]
+    if not days:
+        return text
+    cut: list[tuple[int, int]] = []
+    for mt in _OWN_MONTH_RE.finditer(text):
+        month, year = MONTHS[mt["m"].lower()], mt["y"]
+        if not any(d.month == month and (year is None or d.year == int(year)) for d in days):
+            continue
+        left, right = _sentence_bounds(text, mt.start(), mt.end())
+        if not _AGAIN_RE.search(text, left, right):
+            cut.append((left, right))
+    for left, right in sorted(set(cut), reverse=True):
+        text = f"{text[:left]} {text[right:]}"
+    return text
 
 
 # Applying still possible despite a stop said before it ("Het subsidieplafond … is bereikt. U kunt
