@@ -2405,8 +2405,21 @@ _FUNDED_THING_RE = re.compile(r"opleiding|scholing|training|traject|cursus|proje
 _CONDITION_GATE_RE = re.compile(r"gestart|begonnen|einddatum|factuurdatum|stoppen|starten", _I)
 
 
+# A date as a one-sided threshold ("alle verleende projecten … met als einddatum 1 maart 2020 of
+# later krijgen een verlenging", an SZW agency on ESF projects; "projecten die op 1 januari of
+# eerder zijn gestart"): a condition on what is funded, no bound of the window (guide 8). Not a
+# deadline that may come sooner ("tot 1 april of eerder als het budget op is").
+_OR_LATER_TAIL_RE = re.compile(
+    r"\s*,?\s*(?:of|or)\s+(?:later|eerder|earlier|daarna|daarvoor|thereafter)\b"
+    r"(?![^.\n]{0,60}?\b(?:als|indien|wanneer|zodra|if|when|once)\b)",
+    _I,
+)
+
+
 def _condition_date(text: str, m: Mention, lead: str) -> bool:
     """Say whether the date is a condition on the training or invoice, or a scheme's stop day."""
+    if _OR_LATER_TAIL_RE.match(text, m.end):
+        return True
     near = text[max(0, m.start - 120) : min(len(text), m.end + 70)]
     if not _CONDITION_GATE_RE.search(near):
         return False
