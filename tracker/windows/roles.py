@@ -1173,7 +1173,9 @@ _NO_MORE_TAIL_RE = re.compile(
     # applications" (the modal right before "geen": not "wie nog geen aanvraag deed")
     r"|\b(?:kan|kunt|kunnen|worden|wordt)\s+(?:er\s+|u\s+|je\s+|men\s+)?geen\s+(?:nieuwe\s+)?"
     r"(?:\w+\s+)?(?:\w*aanvra\w*|aangevraagd)\b"
-    r"|\bniet\s+langer\s+mogelijk\b[^.;\n]{0,40}?\b(?:aan\s+te\s+vragen|in\s+te\s+dienen|aanvra\w*)"
+    # ("Na 16 september 17:00 uur is het niet meer mogelijk een nieuwe aanvraag in te dienen",
+    # RVO's questions on the Subsidieregeling praktijkleren)
+    r"|\bniet\s+(?:langer|meer)\s+mogelijk\b[^.;\n]{0,60}?\b(?:aan\s+te\s+vragen|in\s+te\s+dienen|aanvra\w*)"
     r"|\b(?:is|zijn)\s+(?:het|de)\s+(?:\w*loket|\w*regeling|aanvraagperiode|openstelling|oproep"
     r"|tijdvak|subsidie)\s+(?:(?:voor|van)\s+[^.;,\n]{1,50}?\s+)?(?:(?:definitief|helaas)\s+)?"
     r"(?:gesloten|dicht)\b"
