@@ -1577,6 +1577,7 @@ def status_of_clean(
         and (
             _year_ahead(text, today)
             or _rounds_ahead(text, today)
+            or _next_round_ahead(text, today)
             or _fronted_start_ahead(text, today)
         )
     ):
@@ -1626,6 +1627,27 @@ def _rounds_ahead(text: str, today: date) -> bool:
             if date(year, MONTHS[mm["m"].lower()], 1) > today:
                 return True
     return False
+
+
+# A next round named by month and year ("Eerstvolgende ronde: januari en februari 2023", a
+# literacy network's page on Tel mee met Taal; "Volgende aanvraagronde: september 2025"): no day
+# (guide 4.3), but a known future window (guide 7: upcoming) once its first month lies ahead.
+_NEXT_ROUND_MONTH_RE = re.compile(
+    r"\b(?:eerst)?volgende\s+(?:\w*ronde|\w*tijdvak|openstelling|aanvraagperiode)\b\s*"
+    r"(?::\s*|(?:is|start|opent|begint)\s+)?(?:(?:in|vanaf|begin|medio|eind)\s+)?"
+    rf"(?P<m>{_NL_MONTH})(?:\s+(?:en|t/m|tot(?:\s+en\s+met)?|[-–])\s+{_NL_MONTH})?\s+(?P<y>20\d\d)\b",
+    _I,
+)
+
+
+def _next_round_ahead(text: str, today: date) -> bool:
+    """Say whether a next round is named by a month and year that lie after `today`."""
+    if "volgende" not in text.lower():
+        return False
+    return any(
+        date(int(mt["y"]), MONTHS[mt["m"].lower()], 1) > today
+        for mt in _NEXT_ROUND_MONTH_RE.finditer(text)
+    )
 
 
 # Applying said to become possible in a later year, without a day ("in 2019 kunnen ze gratis
