@@ -757,6 +757,11 @@ _OPEN_RE = re.compile(
     # "The … Call for proposals 2024 is open to receive … proposals"
     r"|\b(?:is|are)\s+(?:now\s+)?open\s+(?:to\s+(?:receive|accept)|for\s+(?:proposals|applications))\b"
     r"|(?:is|zijn)\s+(?:nu\s+)?(?:opengesteld|geopend)\b(?!\s+(?:op\s+)?(?:maandag|van\s+\d))"
+    # open again, a few words between the verbs ("Deze subsidieregeling was enige tijd gesloten
+    # maar is voor 2022 weer geopend", plantum.nl on a glastuinbouw fund's HBO scheme); not a day
+    # after it ("is weer geopend op 1 mei" tells when)
+    r"|\b(?:is|zijn)\s+(?:(?!(?:niet|geen|nog)\b)[\w-]+\s+){0,4}?(?:weer|opnieuw)\s+"
+    r"(?:geopend|opengesteld)\b(?!\s+(?:op|van|per|vanaf|tot|tussen)\b)"
     r"|(?:has|have)\s+(?:been\s+)?launched"
     # the Dutch perfect of a launch with the call between the verbs ("De Europese Commissie
     # heeft een oproep voor … het LIFE-programma 2020 gelanceerd", "LIFE heeft zopas haar eerste
@@ -1263,7 +1268,12 @@ _AGREEMENT = (
 _AGREEMENT_LEAD_RE = re.compile(_AGREEMENT + r"[^.;\n]{0,60}$", _I)
 # The same in a sentence, for the status words.
 _NOT_SCHEME_CLOSED_RE = re.compile(
-    rf"{_OFFICE_CLOSED_RE.pattern}|{_AGREEMENT}[^.;\n]{{0,80}}?\bgesloten\b", _I
+    rf"{_OFFICE_CLOSED_RE.pattern}|{_AGREEMENT}[^.;\n]{{0,80}}?\bgesloten\b"
+    # a closure the same sentence undoes: "was enige tijd gesloten maar is voor 2022 weer
+    # geopend" (the reopening is the state now)
+    r"|\bgesloten\b[^.;\n]{0,60}?\b(?:maar|doch)\s+(?:[\w-]+\s+){0,2}?(?:is|zijn)\s+"
+    r"(?:(?!(?:niet|geen|nog)\b)[\w-]+\s+){0,3}?(?:weer|opnieuw)\s+(?:geopend|opengesteld)\b",
+    _I,
 )
 
 
