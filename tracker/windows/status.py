@@ -209,8 +209,10 @@ STOPPED_RE = re.compile(
     r"|(?<!jaar\s)(?<!ronde\s)(?<!keer\s)\b(?:was|waren|werd|werden|raakte|raakten)\s+"
     r"(?:[\w-]+\s+){0,5}?overtekend\b"
     # also the budget itself or a compound ("Het budget voor de isolatiesubsidie van de gemeente
-    # is op", "Het budget van het noodfonds … is helaas op", local news)
-    r"|\b(?:\w*subsidie\w*|regeling|pot(?:je)?|\w*budget)\b[^.?\n]{0,60}?\bis\s+"
+    # is op", "Het budget van het noodfonds … is helaas op", local news); not the first-come rule
+    # "op is op" ("Ook voor deze regeling geldt: op is op!", an OOM scheme page): "op" before
+    # "is" makes it the saying, not a budget gone
+    r"|\b(?:\w*subsidie\w*|regeling|pot(?:je)?|\w*budget)\b[^.?\n]{0,60}?(?<!\bop\s)\bis\s+"
     r"(?:nu\s+|al\s+|alweer\s+|helaas\s+)*op(?=\s*(?:[.!;,]|$))"
     # paused or held, in English ("The fund … is “unfortunately on pause”", "the publication of
     # new calls will remain on hold … till further notice", "Round 3 … remains closed for the
