@@ -1528,6 +1528,51 @@ def _launch_month_ahead(top: ExtractedWindow, text: str, today: date) -> bool:
     return False
 
 
+# Applying possible from a month ahead, the day left open: "O&O-fondsen en sociale partners
+# kunnen vanaf begin oktober aanvragen indienen" (rijksoverheid.nl on ESF+ 2023, the deadline
+# "tot eind januari 2024" in a later paragraph), "Vanaf medio maart kunnen werkgevers … aanvragen".
+# The opening is null (guide 4.3) but it says the window has not started (guide 7: upcoming).
+_FROM_MONTH = (
+    r"\bvanaf\s+(?:(?:begin|medio|half|midden|eind|einde)\s+)?"
+    rf"(?P<month>{_MONTH_NAMES})(?:\s+(?P<year>20\d\d))?\b"
+)
+_FROM_MONTH_APPLY_RES = (
+    # the verb first: "kunnen vanaf begin oktober aanvragen indienen"
+    re.compile(
+        r"\b(?:kan|kunt|kunnen)\s+(?:(?!(?:niet|geen|al|nog)\b)[\w&-]+\s+){0,3}?"
+        + _FROM_MONTH
+        + r"\s+(?:(?!(?:niet|geen)\b)[\w-]+\s+){0,4}?(?:aanvragen|indienen|aanvraag\s+doen)\b",
+        _I,
+    ),
+    # the month fronted: "Vanaf medio maart kunnen werkgevers een aanvraag indienen"
+    re.compile(
+        r"(?:^|[.!?]\s+)" + _FROM_MONTH + r"\s+(?:kan|kunt|kunnen)\s+"
+        r"(?:(?!(?:niet|geen)\b)[\w&()-]+\s+){1,6}?(?:aanvragen|indienen|aanvraag\s+doen)\b",
+        _I | re.MULTILINE,
+    ),
+)
+
+
+def _from_month_ahead(top: ExtractedWindow, text: str, today: date) -> bool:
+    """Say whether a lone deadline ahead belongs to applying "vanaf (begin) <month>" in a month
+    still to come before that deadline (the opening itself has no day, so it stays null)."""
+    if top.opens is not None or top.closes is None or top.precision in VAGUE:
+        return False
+    if "vanaf" not in text.lower():
+        return False
+    closes = top.closes
+    for rx in _FROM_MONTH_APPLY_RES:
+        for mt in rx.finditer(text):
+            month = MONTHS[mt["month"].lower()]
+            if mt["year"]:
+                year = int(mt["year"])
+            else:
+                year = closes.year if month <= closes.month else closes.year - 1
+            if today < date(year, month, 1) <= closes:
+                return True
+    return False
+
+
 def status_on(windows: Sequence[ExtractedWindow], today: date, text: str = "") -> str:
     """Derive the status at `today`: from the windows first, then from status words.
 
@@ -1577,7 +1622,11 @@ def status_of_clean(
     if (
         state == "open"
         and top is not None
-        and (_opens_later(top, windows, today) or _launch_month_ahead(top, text, today))
+        and (
+            _opens_later(top, windows, today)
+            or _launch_month_ahead(top, text, today)
+            or _from_month_ahead(top, text, today)
+        )
     ):
         return "upcoming"
     if state is not None:
