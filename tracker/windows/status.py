@@ -1121,10 +1121,17 @@ _NEGATED_STOP_RE = re.compile(
 _PAST_CLOSURE_RE = re.compile(
     r"\bafter\s+(?:its|the|their)\s+closure\b|\bna\s+(?:de|zijn|haar)\s+sluiting\b"
     r"|\b(?:loket|oproep|call|tender|\w*ronde|regeling|aanvraagperiode|tijdvak)\w*\s+"
-    r"(?:sloot|sloten|closed)\b",
+    r"(?:sloot|sloten|closed)\b"
+    # the application period reported as held ("In augustus heeft de aanvraagperiode
+    # plaatsgevonden voor de subsidie SectorplanPlus-TAZ 2023-2024", a regional care employers'
+    # news item): over, so closed; not a round that "zal plaatsvinden" or "vindt plaats"
+    r"|\b(?:heeft|hebben)\s+(?:de|het)\s+(?:aanvraag|indienings|inschrijf)\w*(?:periode|ronde"
+    r"|termijn|tijdvak)\b[^.?\n]{0,80}?\bplaatsgevonden\b"
+    r"|\b(?:aanvraag|indienings|inschrijf)\w*(?:periode|ronde|termijn|tijdvak)\s+(?:[\w-]+\s+){0,8}?"
+    r"(?:heeft|hebben)\s+(?:\w+\s+){0,3}?plaatsgevonden\b",
     _I,
 )
-_PAST_CLOSURE_WORDS = ("closure", "sluiting", "sloot", "sloten", "closed")
+_PAST_CLOSURE_WORDS = ("closure", "sluiting", "sloot", "sloten", "closed", "plaatsgevonden")
 
 
 def _past_closures(text: str, lower: str) -> list[int]:
