@@ -2397,10 +2397,13 @@ _TRAINING_START_TAIL_RE = re.compile(
 )
 # ... or with the participle after it: "de opleidingen en trainingen uiterlijk 30 april 2018
 # moeten zijn gestart", "niet eerder dan 28 februari 2025 zijn ingekocht of gestart", "moeten
-# tussen 1 mei en 31 december 2018 met hun opleiding of training zijn gestart".
+# tussen 1 mei en 31 december 2018 met hun opleiding of training zijn gestart". Not when the
+# application is the other participle ("scholingstrajecten die vòòr 1 april '22 zijn aangevraagd
+# en gestart", an OOM notice): the day is then also the application deadline.
 _STARTED_TAIL_RE = re.compile(
     r"\s*,?\s*(?:(?:moet|moeten|mag|mogen|dient|dienen)\s+)?(?:(?:met|aan)\s+(?:[\w-]+\s+){1,5}?)?"
-    r"(?:zijn|is|te\s+zijn)\s+(?:[\w-]+\s+(?:of|en)\s+)?(?:gestart|begonnen|van\s+start\s+gegaan)\b",
+    r"(?:zijn|is|te\s+zijn)\s+(?:(?!(?:aangevraagd|ingediend)\b)[\w-]+\s+(?:of|en)\s+)?"
+    r"(?:gestart|begonnen|van\s+start\s+gegaan)\b",
     _I,
 )
 _FUNDED_THING_RE = re.compile(r"opleiding|scholing|training|traject|cursus|project", _I)

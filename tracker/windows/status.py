@@ -209,8 +209,10 @@ STOPPED_RE = re.compile(
     r"|(?<!jaar\s)(?<!ronde\s)(?<!keer\s)\b(?:was|waren|werd|werden|raakte|raakten)\s+"
     r"(?:[\w-]+\s+){0,5}?overtekend\b"
     # also the budget itself or a compound ("Het budget voor de isolatiesubsidie van de gemeente
-    # is op", "Het budget van het noodfonds … is helaas op", local news)
-    r"|\b(?:\w*subsidie\w*|regeling|pot(?:je)?|\w*budget)\b[^.?\n]{0,60}?\bis\s+"
+    # is op", "Het budget van het noodfonds … is helaas op", local news); not the first-come rule
+    # "op is op" ("Ook voor deze regeling geldt: op is op!", an OOM scheme page): "op" before
+    # "is" makes it the saying, not a budget gone
+    r"|\b(?:\w*subsidie\w*|regeling|pot(?:je)?|\w*budget)\b[^.?\n]{0,60}?(?<!\bop\s)\bis\s+"
     r"(?:nu\s+|al\s+|alweer\s+|helaas\s+)*op(?=\s*(?:[.!;,]|$))"
     # paused or held, in English ("The fund … is “unfortunately on pause”", "the publication of
     # new calls will remain on hold … till further notice", "Round 3 … remains closed for the
@@ -757,6 +759,11 @@ _OPEN_RE = re.compile(
     # "The … Call for proposals 2024 is open to receive … proposals"
     r"|\b(?:is|are)\s+(?:now\s+)?open\s+(?:to\s+(?:receive|accept)|for\s+(?:proposals|applications))\b"
     r"|(?:is|zijn)\s+(?:nu\s+)?(?:opengesteld|geopend)\b(?!\s+(?:op\s+)?(?:maandag|van\s+\d))"
+    # open again, a few words between the verbs ("Deze subsidieregeling was enige tijd gesloten
+    # maar is voor 2022 weer geopend", plantum.nl on a glastuinbouw fund's HBO scheme); not a day
+    # after it ("is weer geopend op 1 mei" tells when)
+    r"|\b(?:is|zijn)\s+(?:(?!(?:niet|geen|nog)\b)[\w-]+\s+){0,4}?(?:weer|opnieuw)\s+"
+    r"(?:geopend|opengesteld)\b(?!\s+(?:op|van|per|vanaf|tot|tussen)\b)"
     r"|(?:has|have)\s+(?:been\s+)?launched"
     # the Dutch perfect of a launch with the call between the verbs ("De Europese Commissie
     # heeft een oproep voor … het LIFE-programma 2020 gelanceerd", "LIFE heeft zopas haar eerste
@@ -1114,10 +1121,17 @@ _NEGATED_STOP_RE = re.compile(
 _PAST_CLOSURE_RE = re.compile(
     r"\bafter\s+(?:its|the|their)\s+closure\b|\bna\s+(?:de|zijn|haar)\s+sluiting\b"
     r"|\b(?:loket|oproep|call|tender|\w*ronde|regeling|aanvraagperiode|tijdvak)\w*\s+"
-    r"(?:sloot|sloten|closed)\b",
+    r"(?:sloot|sloten|closed)\b"
+    # the application period reported as held ("In augustus heeft de aanvraagperiode
+    # plaatsgevonden voor de subsidie SectorplanPlus-TAZ 2023-2024", a regional care employers'
+    # news item): over, so closed; not a round that "zal plaatsvinden" or "vindt plaats"
+    r"|\b(?:heeft|hebben)\s+(?:de|het)\s+(?:aanvraag|indienings|inschrijf)\w*(?:periode|ronde"
+    r"|termijn|tijdvak)\b[^.?\n]{0,80}?\bplaatsgevonden\b"
+    r"|\b(?:aanvraag|indienings|inschrijf)\w*(?:periode|ronde|termijn|tijdvak)\s+(?:[\w-]+\s+){0,8}?"
+    r"(?:heeft|hebben)\s+(?:\w+\s+){0,3}?plaatsgevonden\b",
     _I,
 )
-_PAST_CLOSURE_WORDS = ("closure", "sluiting", "sloot", "sloten", "closed")
+_PAST_CLOSURE_WORDS = ("closure", "sluiting", "sloot", "sloten", "closed", "plaatsgevonden")
 
 
 def _past_closures(text: str, lower: str) -> list[int]:
@@ -1263,7 +1277,12 @@ _AGREEMENT = (
 _AGREEMENT_LEAD_RE = re.compile(_AGREEMENT + r"[^.;\n]{0,60}$", _I)
 # The same in a sentence, for the status words.
 _NOT_SCHEME_CLOSED_RE = re.compile(
-    rf"{_OFFICE_CLOSED_RE.pattern}|{_AGREEMENT}[^.;\n]{{0,80}}?\bgesloten\b", _I
+    rf"{_OFFICE_CLOSED_RE.pattern}|{_AGREEMENT}[^.;\n]{{0,80}}?\bgesloten\b"
+    # a closure the same sentence undoes: "was enige tijd gesloten maar is voor 2022 weer
+    # geopend" (the reopening is the state now)
+    r"|\bgesloten\b[^.;\n]{0,60}?\b(?:maar|doch)\s+(?:[\w-]+\s+){0,2}?(?:is|zijn)\s+"
+    r"(?:(?!(?:niet|geen|nog)\b)[\w-]+\s+){0,3}?(?:weer|opnieuw)\s+(?:geopend|opengesteld)\b",
+    _I,
 )
 
 
@@ -1516,6 +1535,51 @@ def _launch_month_ahead(top: ExtractedWindow, text: str, today: date) -> bool:
     return False
 
 
+# Applying possible from a month ahead, the day left open: "O&O-fondsen en sociale partners
+# kunnen vanaf begin oktober aanvragen indienen" (rijksoverheid.nl on ESF+ 2023, the deadline
+# "tot eind januari 2024" in a later paragraph), "Vanaf medio maart kunnen werkgevers … aanvragen".
+# The opening is null (guide 4.3) but it says the window has not started (guide 7: upcoming).
+_FROM_MONTH = (
+    r"\bvanaf\s+(?:(?:begin|medio|half|midden|eind|einde)\s+)?"
+    rf"(?P<month>{_MONTH_NAMES})(?:\s+(?P<year>20\d\d))?\b"
+)
+_FROM_MONTH_APPLY_RES = (
+    # the verb first: "kunnen vanaf begin oktober aanvragen indienen"
+    re.compile(
+        r"\b(?:kan|kunt|kunnen)\s+(?:(?!(?:niet|geen|al|nog)\b)[\w&-]+\s+){0,3}?"
+        + _FROM_MONTH
+        + r"\s+(?:(?!(?:niet|geen)\b)[\w-]+\s+){0,4}?(?:aanvragen|indienen|aanvraag\s+doen)\b",
+        _I,
+    ),
+    # the month fronted: "Vanaf medio maart kunnen werkgevers een aanvraag indienen"
+    re.compile(
+        r"(?:^|[.!?]\s+)" + _FROM_MONTH + r"\s+(?:kan|kunt|kunnen)\s+"
+        r"(?:(?!(?:niet|geen)\b)[\w&()-]+\s+){1,6}?(?:aanvragen|indienen|aanvraag\s+doen)\b",
+        _I | re.MULTILINE,
+    ),
+)
+
+
+def _from_month_ahead(top: ExtractedWindow, text: str, today: date) -> bool:
+    """Say whether a lone deadline ahead belongs to applying "vanaf (begin) <month>" in a month
+    still to come before that deadline (the opening itself has no day, so it stays null)."""
+    if top.opens is not None or top.closes is None or top.precision in VAGUE:
+        return False
+    if "vanaf" not in text.lower():
+        return False
+    closes = top.closes
+    for rx in _FROM_MONTH_APPLY_RES:
+        for mt in rx.finditer(text):
+            month = MONTHS[mt["month"].lower()]
+            if mt["year"]:
+                year = int(mt["year"])
+            else:
+                year = closes.year if month <= closes.month else closes.year - 1
+            if today < date(year, month, 1) <= closes:
+                return True
+    return False
+
+
 def status_on(windows: Sequence[ExtractedWindow], today: date, text: str = "") -> str:
     """Derive the status at `today`: from the windows first, then from status words.
 
@@ -1565,7 +1629,11 @@ def status_of_clean(
     if (
         state == "open"
         and top is not None
-        and (_opens_later(top, windows, today) or _launch_month_ahead(top, text, today))
+        and (
+            _opens_later(top, windows, today)
+            or _launch_month_ahead(top, text, today)
+            or _from_month_ahead(top, text, today)
+        )
     ):
         return "upcoming"
     if state is not None:
