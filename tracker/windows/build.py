@@ -644,6 +644,28 @@ def _drop_refined_openings(raws: list[_Raw]) -> list[_Raw]:
     return out
 
 
+def _drop_refined_closes(raws: list[_Raw]) -> list[_Raw]:
+    """Drop a vague deadline that a day-level deadline inside its month spells out.
+
+    A headline "Aanvragen Sportimpuls kan tot maart 2013" above "kunnen tot en met maart 2013
+    de Sportimpuls aanvragen" names one deadline twice; the body's inclusive month closes on
+    its last day (guide 4.3), and the vague headline left beside it made the two disagree and
+    hid the date. As with openings, only a vague deadline with its own year is dropped.
+    """
+    exact = [r.closes for r in raws if r.vague is None and r.closes is not None]
+    if not exact:
+        return raws
+    out = []
+    for raw in raws:
+        v = raw.vague
+        if v is not None and v.role in (CLOSE_INCL, CLOSE_EXCL) and v.m.year is not None:
+            first, last = v.m.period(v.m.year)
+            if any(first <= d <= last for d in exact):
+                continue
+        out.append(raw)
+    return out
+
+
 def _lone_before(raw: _Raw) -> bool:
     """Say whether raw is a lone day-level "vóór"/"tot" deadline."""
     c = raw.close_r
@@ -941,7 +963,7 @@ def build(
         for raw in _split_past_close_pairs(_share_joint_close(_pair(roles), text), text)
         if raw.vague is not None or _resolve(raw, roles, text, today, recurring, published)
     ]
-    raws = _drop_refined_openings(raws)
+    raws = _drop_refined_closes(_drop_refined_openings(raws))
     backwards = sum(_written_backwards(raw) for raw in raws)
     if 0 < backwards < len(raws):  # a typo'd range next to sound ones: rely on those
         raws = [raw for raw in raws if not _written_backwards(raw)]
