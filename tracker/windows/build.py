@@ -55,6 +55,20 @@ _CLOSED_AFTER_RE = re.compile(
     re.IGNORECASE,
 )
 
+# Applications counted as already in, after the closing day ("Voor de sluiting op 1 maart zijn
+# 19 aanvragen bij het fonds ingediend", "Tot 15 mei zijn er 240 aanvragen binnengekomen", "by
+# the 1 March deadline 120 proposals were submitted"): a report after the deadline, so a
+# year-less closing day lies on or before the reference date (guide 4.1).
+_COUNTED_IN_RE = re.compile(
+    r"\b(?:zijn|is|waren|werden|were|had\s+been|have\s+been)\s+(?:er\s+)?(?:in\s+totaal\s+)?"
+    r"(?:\d[\d.]*|\w+)\s+(?:\w+\s+)?(?:aanvra(?:gen|ag)|verzoeken|projectvoorstellen|voorstellen"
+    r"|applications|proposals)\s+(?:[\w-]+\s+){0,4}?(?:ingediend|binnengekomen|ontvangen"
+    r"|binnengekregen|submitted|received)\b"
+    r"|\b(?:\d[\d.]*|\w+)\s+(?:applications|proposals)\s+(?:were|had\s+been|have\s+been)"
+    r"\s+(?:submitted|received)\b",
+    re.IGNORECASE,
+)
+
 # An opening told as already begun ("Sportclubs kunnen sinds 2 januari een bijdrage aanvragen",
 # "Vanaf 1 augustus konden mensen … aanvragen"): a year-less opening then lies on or before the
 # reference date (guide 4.1).
@@ -298,12 +312,7 @@ def _resolve(
     valid = [(y, d) for y, d in options if d is not None and _weekday_ok(raw, *d)]
     if not valid:
         return False
-    past = c is not None and bool(
-        _PAST_CLOSE_RE.search(
-            text, max(c.clause[0], c.m.start - 30), min(c.clause[1], c.m.end + 12)
-        )
-        or _CLOSED_AFTER_RE.match(text, c.m.end, c.clause[1])
-    )
+    past = c is not None and _past_close(c, text)
     if past:  # the last occurrence that has already ended
         best = next((d for _, d in reversed(valid) if d[1] is not None and d[1] <= today), None)
         if best is None:
@@ -423,12 +432,13 @@ def _split_backwards(raws: list[_Raw]) -> list[_Raw]:
 
 def _past_close(c: Role, text: str) -> bool:
     """Say whether the closing day is told in the past tense ("Maandag 5 april was de laatste
-    dag")."""
+    dag", "Voor de sluiting op 1 maart zijn 19 aanvragen ingediend")."""
     return bool(
         _PAST_CLOSE_RE.search(
             text, max(c.clause[0], c.m.start - 30), min(c.clause[1], c.m.end + 12)
         )
         or _CLOSED_AFTER_RE.match(text, c.m.end, c.clause[1])
+        or _COUNTED_IN_RE.search(text, c.m.end, c.clause[1])
     )
 
 
