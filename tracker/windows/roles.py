@@ -408,6 +408,10 @@ _NEGATIVE_RE = first_letter_guard(
         r"|pre-?check|telefonisch|(?<!on)bereikbaar|openingstijden|bijeenkomst|webinar|info\s*days?"
         # office hours for applicants are an event like a webinar ("Het spreekuur opent op …")
         r"|spreekuur"
+        # the day the information goes online ("Op de website staat vanaf 9 januari de informatie
+        # over deze subsidie"): when to read up, not when to apply
+        r"|\b(?:staat|staan|verschijnt|verschijnen)\s+(?:[\w-]+\s+){0,4}?(?:de|alle|meer)\s+"
+        r"(?:informatie|info)\b"
         # a workshop for applicants is an event like a webinar ("Lead applicant workshop, planned
         # in Rotterdam on 22-23 March"); not a workshop the grant is for ("workshop grants")
         r"|workshops?\b(?!\s+(?:grants?|funding|subsid\w*|aanvra\w*|applications?|proposals?)\b)"
