@@ -60,6 +60,20 @@ _CLOSED_AFTER_RE = re.compile(
     re.IGNORECASE,
 )
 
+# Applications counted as already in, after the closing day ("Voor de sluiting op 1 maart zijn
+# 19 aanvragen bij het fonds ingediend", "Tot 15 mei zijn er 240 aanvragen binnengekomen", "by
+# the 1 March deadline 120 proposals were submitted"): a report after the deadline, so a
+# year-less closing day lies on or before the reference date (guide 4.1).
+_COUNTED_IN_RE = re.compile(
+    r"\b(?:zijn|is|waren|werden|were|had\s+been|have\s+been)\s+(?:er\s+)?(?:in\s+totaal\s+)?"
+    r"(?:\d[\d.]*|\w+)\s+(?:\w+\s+)?(?:aanvra(?:gen|ag)|verzoeken|projectvoorstellen|voorstellen"
+    r"|applications|proposals)\s+(?:[\w-]+\s+){0,4}?(?:ingediend|binnengekomen|ontvangen"
+    r"|binnengekregen|submitted|received)\b"
+    r"|\b(?:\d[\d.]*|\w+)\s+(?:applications|proposals)\s+(?:were|had\s+been|have\s+been)"
+    r"\s+(?:submitted|received)\b",
+    re.IGNORECASE,
+)
+
 # An opening told as already begun ("Sportclubs kunnen sinds 2 januari een bijdrage aanvragen",
 # "Vanaf 1 augustus konden mensen … aanvragen"): a year-less opening then lies on or before the
 # reference date (guide 4.1).
@@ -423,12 +437,16 @@ def _split_backwards(raws: list[_Raw]) -> list[_Raw]:
 
 def _past_close(c: Role, text: str) -> bool:
     """Say whether the closing day is told in the past tense ("Maandag 5 april was de laatste
-    dag")."""
+    dag", "Voor de sluiting op 1 maart zijn 19 aanvragen ingediend")."""
     lo, hi = max(c.clause[0], c.m.start - 30), min(c.clause[1], c.m.end + 12)
-    return any(
-        not (_JL_RE.fullmatch(mt.group()) and mt.end() <= c.m.start)
-        for mt in _PAST_CLOSE_RE.finditer(text, lo, hi)
-    ) or bool(_CLOSED_AFTER_RE.match(text, c.m.end, c.clause[1]))
+    return (
+        any(
+            not (_JL_RE.fullmatch(mt.group()) and mt.end() <= c.m.start)
+            for mt in _PAST_CLOSE_RE.finditer(text, lo, hi)
+        )
+        or bool(_CLOSED_AFTER_RE.match(text, c.m.end, c.clause[1]))
+        or bool(_COUNTED_IN_RE.search(text, c.m.end, c.clause[1]))
+    )
 
 
 # A closing said of all the openings listed before it: "De openstelling voor A is op 4 april
@@ -636,6 +654,28 @@ def _drop_refined_openings(raws: list[_Raw]) -> list[_Raw]:
     for raw in raws:
         v = raw.vague
         if v is not None and v.role == OPEN and v.m.year is not None:
+            first, last = v.m.period(v.m.year)
+            if any(first <= d <= last for d in exact):
+                continue
+        out.append(raw)
+    return out
+
+
+def _drop_refined_closes(raws: list[_Raw]) -> list[_Raw]:
+    """Drop a vague deadline that a day-level deadline inside its month spells out.
+
+    A headline "Aanvragen Sportimpuls kan tot maart 2013" above "kunnen tot en met maart 2013
+    de Sportimpuls aanvragen" names one deadline twice; the body's inclusive month closes on
+    its last day (guide 4.3), and the vague headline left beside it made the two disagree and
+    hid the date. As with openings, only a vague deadline with its own year is dropped.
+    """
+    exact = [r.closes for r in raws if r.vague is None and r.closes is not None]
+    if not exact:
+        return raws
+    out = []
+    for raw in raws:
+        v = raw.vague
+        if v is not None and v.role in (CLOSE_INCL, CLOSE_EXCL) and v.m.year is not None:
             first, last = v.m.period(v.m.year)
             if any(first <= d <= last for d in exact):
                 continue
@@ -940,7 +980,7 @@ def build(
         for raw in _split_past_close_pairs(_share_joint_close(_pair(roles), text), text)
         if raw.vague is not None or _resolve(raw, roles, text, today, recurring, published)
     ]
-    raws = _drop_refined_openings(raws)
+    raws = _drop_refined_closes(_drop_refined_openings(raws))
     backwards = sum(_written_backwards(raw) for raw in raws)
     if 0 < backwards < len(raws):  # a typo'd range next to sound ones: rely on those
         raws = [raw for raw in raws if not _written_backwards(raw)]

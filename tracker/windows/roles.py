@@ -408,6 +408,10 @@ _NEGATIVE_RE = first_letter_guard(
         r"|pre-?check|telefonisch|(?<!on)bereikbaar|openingstijden|bijeenkomst|webinar|info\s*days?"
         # office hours for applicants are an event like a webinar ("Het spreekuur opent op …")
         r"|spreekuur"
+        # the day the information goes online ("Op de website staat vanaf 9 januari de informatie
+        # over deze subsidie"): when to read up, not when to apply
+        r"|\b(?:staat|staan|verschijnt|verschijnen)\s+(?:[\w-]+\s+){0,4}?(?:de|alle|meer)\s+"
+        r"(?:informatie|info)\b"
         # a workshop for applicants is an event like a webinar ("Lead applicant workshop, planned
         # in Rotterdam on 22-23 March"); not a workshop the grant is for ("workshop grants")
         r"|workshops?\b(?!\s+(?:grants?|funding|subsid\w*|aanvra\w*|applications?|proposals?)\b)"
@@ -2004,8 +2008,12 @@ _DECISION_NOTICE_RE = re.compile(
     # bericht van de provincie", "Wie heeft aangevraagd, krijgt uiterlijk 1 juni bericht"
     # (plural and with "vóór": "Alle aanvragen krijgen vóór 1 juli bericht of hun plan is
     # goedgekeurd")
+    # (or an answer: "dan krijgen zij voor 1 december een reactie van het Fonds")
     r"|\b(?:ontvangt|krijgt|ontvangen|krijgen)\b[^.;\n]{0,40}?\b(?:uiterlijk|vóór|voor)\s"
-    r"[^.;\n]{0,30}?\bbericht\b",
+    r"[^.;\n]{0,30}?\b(?:bericht|reactie|antwoord)\b"
+    # the funder aims to tell applicants by a date: "We streven ernaar je voor 30 juni te
+    # berichten of je aanvraag is gehonoreerd"
+    r"|\bte\s+(?:berichten|informeren|laten\s+weten)\s+of\b",
     _I,
 )
 
@@ -2014,7 +2022,8 @@ def _decision_notice(low_context: str, context: str) -> bool:
     """Say whether the clause around a date tells when applicants hear the decision."""
     if not any(w in low_context for w in ("hore", "hoort", "verne", "notified", "informed",
                                           "told", "hear", "bericht", "bekend of", "bekend welke",
-                                          "bekend wie", "announce")):  # fmt: skip
+                                          "bekend wie", "announce", "reactie", "antwoord",
+                                          "informeren", "laten weten")):  # fmt: skip
         return False
     return bool(_DECISION_NOTICE_RE.search(context))
 

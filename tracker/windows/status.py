@@ -181,8 +181,13 @@ STOPPED_RE = re.compile(
     r"\s(?:bereikt|uitgeput)[^\S\n]*(?:[-–—][^\n]*)?$"
     # the ceiling reached, a long amount between ("Het subsidieplafond van € 50.000.000,- voor
     # … is inmiddels bereikt"): dots inside numbers do not end the clause
+    # (a phrase saying when between: "want het subsidieplafond is na deze derde ronde bereikt",
+    # "is voor 2024 al bereikt"; not "is in 2023 nog niet bereikt")
     r"|\w*plafond?\b(?:[^.?\n]|\.(?=\d)){0,100}?\b(?:is|zijn|werd)\s+"
-    r"(?:(?:nu|al|alweer|inmiddels|helaas|ruim|volledig|daarmee|hiermee)\s+)*(?:bereikt|berikt)\b"
+    r"(?:(?:nu|al|alweer|inmiddels|helaas|ruim|volledig|daarmee|hiermee)\s+)*"
+    r"(?:(?:na|met|in|bij|door|voor|tijdens|binnen)\s+(?:(?!(?:niet|nog|bijna|geen)\b)[\w-]+\s+)"
+    r"{1,3}?(?:(?:nu|al|alweer|inmiddels|helaas|ruim|volledig|daarmee|hiermee)\s+)*)?"
+    r"(?:bereikt|berikt)\b"
     r"(?![^.\n]*\?)"
     # plain local-news wording: "De subsidie is niet meer aan te vragen", "Aanvragen kan niet
     # meer", "Het geld is op." ("op" ends the clause: "Het geld is op de rekening gestort" is

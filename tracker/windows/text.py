@@ -86,8 +86,17 @@ _TO_ACUTE = str.maketrans("òoÒO", "óóÓÓ")
 # right before or after a Dutch weekday, so English "as" stays.
 _COMING_GATE_RE = re.compile(r"\b[ao]\.\s?s\.|\bas\b", re.IGNORECASE)
 _NL_WEEKDAY = r"(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)"
+# ... or a bare "as." right after a date or its clock time ("tot 23 februari 14:00 uur as. bij
+# ZonMw … aanvragen"): the dot ended the clause before the applying verb. After a month name
+# only with its dot, so English "September as planned" stays.
+_NL_MONTHS = (
+    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+    "oktober", "november", "december",
+)  # fmt: skip
+_AFTER_DATE = "|".join(rf"(?<={month}\s)" for month in _NL_MONTHS)
 _COMING_SHORT_RE = re.compile(
-    rf"\b(?P<fy>[ao])\.\s?s\.(?=[\s,;:)]|$)|\bas(?=\s+{_NL_WEEKDAY}\b)|(?<=dag\s)as\b",
+    rf"\b(?P<fy>[ao])\.\s?s\.(?=[\s,;:)]|$)|\bas(?=\s+{_NL_WEEKDAY}\b)|(?<=dag\s)as\b"
+    rf"|(?<=uur\s)as\b\.?(?=[\s,;:)]|$)|(?:{_AFTER_DATE})as\.(?=[\s,;:)]|$)",
     re.IGNORECASE,
 )
 
