@@ -786,6 +786,13 @@ _FOR_PROJECTS_RE = re.compile(
 # A rule about a date, not the date itself ("If November 1st falls on a weekend").
 _CONDITION_TAIL_RE = re.compile(r"\s*(?:falls|valt)\s+(?:on|op|in)\b", _I)
 _CONDITION_LEAD_RE = re.compile(r"\b(?:if|als|indien|wanneer)\s*$", _I)
+# How far back a grant reaches, the date right after it ("Subsidieaanvragen kunnen ook met
+# terugwerkende kracht t/m 1 januari 2023 ingediend worden", a waterschap's garden subsidy): the
+# earliest day measures or costs count from, never the last day to apply (guide 8). Only the date
+# it touches, so a deadline later in the same clause keeps its cue.
+_RETROACTIVE_LEAD_RE = re.compile(
+    r"\bterugwerkende\s+kracht\s+(?:(?:tot(?:\s+en\s+met)?|t/m|vanaf|per|naar|tot\s+op)\s+)?$", _I
+)
 # A tally up to the date, the verb right after it and a number before the participle: "Per 5 juli
 # was van de 87 miljoen pas zo'n 52 miljoen euro subsidie aangevraagd", "Tot 1 juli zijn 300
 # aanvragen ingediend" (a statistic, no bound; "uiterlijk 1 juli zijn ingediend" has no number;
@@ -1352,6 +1359,7 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
             return
     if (
         _CONDITION_LEAD_RE.search(lead[-20:])
+        or _RETROACTIVE_LEAD_RE.search(lead[-40:])
         or (gap_after is None and _CONDITION_TAIL_RE.match(clause, r.m.end - r.clause[0]))
         or (  # not after a closing label: "Op de sluitingsdatum 31 januari waren er 26 …"
             _TALLY_TAIL_RE.match(clause, r.m.end - r.clause[0])
