@@ -1181,8 +1181,10 @@ _NO_MORE_TAIL_RE = re.compile(
     r"|\b(?:kan|kunt|kunnen|worden|wordt)\s+(?:er\s+|u\s+|je\s+|men\s+)?geen\s+(?:nieuwe\s+)?"
     r"(?:\w+\s+)?(?:\w*aanvra\w*|aangevraagd)\b"
     r"|\bniet\s+langer\s+mogelijk\b[^.;\n]{0,40}?\b(?:aan\s+te\s+vragen|in\s+te\s+dienen|aanvra\w*)"
-    r"|\b(?:is|zijn)\s+(?:het|de)\s+(?:\w*loket|\w*regeling|aanvraagperiode|openstelling|oproep"
-    r"|tijdvak|subsidie)\s+(?:(?:voor|van)\s+[^.;,\n]{1,50}?\s+)?(?:(?:definitief|helaas)\s+)?"
+    # (the scheme noun may carry a prefix with a hyphen: "Per 8 augustus 2013 is de
+    # PV-subsidieregeling voor particulieren gesloten", "het ISDE-loket", "de SDE-ronde")
+    r"|\b(?:is|zijn)\s+(?:het|de)\s+(?:[\w]+-)?(?:\w*loket|\w*regeling|aanvraagperiode|openstelling"
+    r"|oproep|tijdvak|subsidie)\s+(?:(?:voor|van)\s+[^.;,\n]{1,50}?\s+)?(?:(?:definitief|helaas)\s+)?"
     r"(?:gesloten|dicht)\b"
     r"|\b(?:\w*loket|\w*regeling|aanvraagperiode|openstelling|oproep|tijdvak|subsidie)\s+"
     r"(?:is|wordt)\s+(?:(?:definitief|helaas)\s+)?(?:gesloten|dicht)\b"
@@ -2863,8 +2865,9 @@ _CLOSED_AUX_AFTER_RE = re.compile(
 )
 _OP_END_RE = re.compile(r"\b(?:op|per)\s*$", _I)
 # What a closure is about: applying, not an office ("Op 27 april is het kantoor gesloten").
+# (a prefix with a hyphen is part of the noun: "het PV-loket", "de SDE-ronde")
 _WINDOW_NOUN = (
-    r"(?:mogelijkheid|\w*loket|portaal|portal|regeling|\w*tijdvak|\w*periode|\w*ronde"
+    r"(?:\w+-)?(?:mogelijkheid|\w*loket|portaal|portal|\w*regeling|\w*tijdvak|\w*periode|\w*ronde"
     r"|openstelling|subsidie\w*|call|oproep)"
 )
 # ... or the verb fronted after "Op <date>": "Op 21 december is de mogelijkheid gesloten om
