@@ -1582,7 +1582,11 @@ def status_of_clean(
     ):
         return "upcoming"
     words = words_status(text, stopped)
-    if words == "unknown" and not stopped and _runs_until_year(text, today):
+    if (
+        words == "unknown"
+        and not stopped
+        and (_runs_until_year(text, today) or _applying_this_year(text, today))
+    ):
         return "open"
     return words
 
@@ -1604,6 +1608,36 @@ def _runs_until_year(text: str, today: date) -> bool:
     if "loopt" not in text.lower():
         return False
     return any(int(mt["year"]) >= today.year for mt in _RUNS_UNTIL_YEAR_RE.finditer(text))
+
+
+# Applying said to be possible in years that include this one, no day ("In de periode 2021-2023
+# kunt u subsidie aanvragen", "In de periode 2022-2025 kunt u ieder jaar een aanvraag indienen",
+# "U kunt in 2021 subsidie aanvragen", municipal klimaatadaptatie pages): year-only (guide 4.3),
+# but the scheme takes applications now (guide 7: open). A later year is _YEAR_AHEAD_RE's; past
+# tense, negation and questions say nothing.
+_NO_NEG_APPLY = (
+    r"(?:(?!\b(?:niet|geen|kon|konden)\b)[^.\n?]){0,80}?\b(?:aanvragen|indienen|aanvraag\s+doen)\b"
+)
+_APPLY_YEARS_RE = re.compile(
+    r"\b(?:in|gedurende)\s+(?:de\s+(?:periode|jaren)\s+)?(?P<y1>20\d\d)\s*(?:-|–|t/m|tot\s+en\s+met)"
+    r"\s*(?P<y2>20\d\d)\s*,?\s+(?:kunt|kunnen|kan)\b" + _NO_NEG_APPLY + r"(?![^.\n]*\?)"
+    # the modal first, the single year after it: "U kunt in 2021 subsidie aanvragen"
+    r"|\b(?:kunt|kunnen|kan)\s+(?:(?:u|je|jij|men|er|ook|inwoners|bewoners|eigenaren)\s+){0,2}?"
+    r"(?:in|gedurende)\s+(?P<y>20\d\d)\b" + _NO_NEG_APPLY + r"(?![^.\n]*\?)",
+    _I,
+)
+
+
+def _applying_this_year(text: str, today: date) -> bool:
+    """Say whether the text says applying is possible in years that include `today`'s."""
+    lower = text.lower()
+    if "kunt" not in lower and "kunnen" not in lower and "kan" not in lower:
+        return False
+    for mt in _APPLY_YEARS_RE.finditer(text):
+        first, last = (mt["y1"], mt["y2"]) if mt["y1"] else (mt["y"], mt["y"])
+        if int(first) <= today.year <= int(last):
+            return True
+    return False
 
 
 # Rounds of a named year given by month only ("De SLIM-subsidie voor mkb's heeft in 2021 weer
