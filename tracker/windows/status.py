@@ -467,6 +467,14 @@ _OPENING_VERB_RE = re.compile(
     r"|\b(?:kunnen|kan|kunt)\b(?![^.\n]*(?:webinar|bijeenkomst|nieuwsbrief|sessie|cursus"
     r"|training|workshop|informatieavond))[^.\n]{0,80}?\b(?:inschrijven|aanmelden"
     r"|worden\s+(?:ingeschreven|aangemeld))\b"
+    # applying said possible again at that time ("Volgend jaar is het weer mogelijk om subsidie
+    # aan te vragen", a municipal groene-daken page after the ceiling was reached)
+    r"|\b(?:is|wordt)\s+het\s+(?:(?:ook|weer|opnieuw|wederom|nog)\s+)*mogelijk\b[^.\n]{0,60}?"
+    r"\b(?:aan\s+te\s+vragen|in\s+te\s+dienen)\b"
+    # new money made available at that time ("Volgend jaar komt er een nieuw subsidiebudget
+    # beschikbaar", RVO on DUMAVA after a pot emptied in a day): a later round (guide 7)
+    r"|\b(?:komt|komen)\s+er\s+(?:(?:een|weer|opnieuw|nieuw\w*)\s+){0,3}(?:subsidie)?budget\w*\b"
+    r"[^.\n]{0,30}?\bbeschikbaar\b"
     # applicants told to try again at that time ("Pech voor veel aanvragers, zij moeten het
     # volgend jaar opnieuw proberen"): a later round is coming
     r"|\b(?:moeten|moet|kunnen|kan|kunt|mogen|mag)\b[^.\n]{0,40}?\b(?:opnieuw|weer)\s+proberen\b"
@@ -525,7 +533,8 @@ def _announces_opening(text: str) -> bool:
             "instur",
             "proberen",
             "gelegenheid",
-            "mogelijkheid",
+            "mogelijk",
+            "budget",
         )
     ):
         return False
