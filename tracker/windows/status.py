@@ -1112,7 +1112,11 @@ def _hedged(text: str, pos: int) -> bool:
 # plafond is nog niet overschreden" (a fact about demand, no stop).
 _NEGATED_STOP_RE = re.compile(
     r"\b(?:not|never|niet|nooit)\s+(?:\w+\s+)?"
-    r"(?:oversubscribed|overschreden|overtekend|exhausted|uitgeput|used\s+up)\b",
+    r"(?:oversubscribed|overschreden|overtekend|exhausted|uitgeput|used\s+up)\b"
+    # the subordinate order with the verb last ("Dit neemt niet weg dat het potje nog niet leeg
+    # is en aanvragen nog steeds gewoon gedaan kunnen worden", a municipal isolatie page; "omdat
+    # de pot nog lang niet op is"): the money is not gone
+    r"|\b(?:niet|nooit)\s+(?:(?:helemaal|volledig|geheel)\s+)?(?:leeg|op|bereikt)\s+(?:is|zijn)\b",
     _I,
 )
 
@@ -1777,6 +1781,26 @@ def _support_again(text: str) -> bool:
     return False
 
 
+# The money said not to be gone yet ("het potje nog niet leeg is en aanvragen nog steeds gewoon
+# gedaan kunnen worden", "Het budget is nog lang niet op", "Het subsidieplafond is nog niet
+# bereikt"): the scheme takes applications now (guide 7: open). "nog" is required: a plain "niet
+# leeg" may be a condition or a past state.
+_NOT_GONE_RE = re.compile(
+    r"\b(?:\w*budget|pot(?:je)?|\w*plafond|geld)\b(?:\s+(?:voor|van)\s+[^.,;?\n]{1,50}?)??"
+    r"(?:\s+(?:is|zijn))?\s+nog\s+(?:lang\s+)?niet\s+"
+    r"(?:(?:helemaal|volledig|geheel)\s+)?(?:leeg|op|bereikt|uitgeput|opgebruikt)\b(?![^.\n]*\?)",
+    _I,
+)
+
+
+def _not_gone(text: str) -> bool:
+    """Say whether the money is said, as a fact, not to be gone yet (no condition before it)."""
+    return any(
+        not _CONDITIONAL_RE.search(text, max(0, mt.start() - 40), mt.start())
+        for mt in _NOT_GONE_RE.finditer(text)
+    )
+
+
 def words_status(text: str, stopped: bool) -> str:
     """Return the status that status words alone give, "unknown" without any."""
     if all(rx.search(text) for rx in _ALL_STATES_RE):
@@ -1796,6 +1820,7 @@ def words_status(text: str, stopped: bool) -> str:
     if (
         _OPEN_RE.search(text)
         or _CLOSING_SOON_RE.search(text)
+        or _not_gone(text)
         or _headline_opened(text)
         or _adverb_opened(text)
         or _support_again(text)
