@@ -790,6 +790,13 @@ _FOR_PROJECTS_RE = re.compile(
 # A rule about a date, not the date itself ("If November 1st falls on a weekend").
 _CONDITION_TAIL_RE = re.compile(r"\s*(?:falls|valt)\s+(?:on|op|in)\b", _I)
 _CONDITION_LEAD_RE = re.compile(r"\b(?:if|als|indien|wanneer)\s*$", _I)
+# How far back a grant reaches, the date right after it ("Subsidieaanvragen kunnen ook met
+# terugwerkende kracht t/m 1 januari 2023 ingediend worden", a waterschap's garden subsidy): the
+# earliest day measures or costs count from, never the last day to apply (guide 8). Only the date
+# it touches, so a deadline later in the same clause keeps its cue.
+_RETROACTIVE_LEAD_RE = re.compile(
+    r"\bterugwerkende\s+kracht\s+(?:(?:tot(?:\s+en\s+met)?|t/m|vanaf|per|naar|tot\s+op)\s+)?$", _I
+)
 # A tally up to the date, the verb right after it and a number before the participle: "Per 5 juli
 # was van de 87 miljoen pas zo'n 52 miljoen euro subsidie aangevraagd", "Tot 1 juli zijn 300
 # aanvragen ingediend" (a statistic, no bound; "uiterlijk 1 juli zijn ingediend" has no number;
@@ -1180,8 +1187,10 @@ _NO_MORE_TAIL_RE = re.compile(
     # ("Na 16 september 17:00 uur is het niet meer mogelijk een nieuwe aanvraag in te dienen",
     # RVO's questions on the Subsidieregeling praktijkleren)
     r"|\bniet\s+(?:langer|meer)\s+mogelijk\b[^.;\n]{0,60}?\b(?:aan\s+te\s+vragen|in\s+te\s+dienen|aanvra\w*)"
-    r"|\b(?:is|zijn)\s+(?:het|de)\s+(?:\w*loket|\w*regeling|aanvraagperiode|openstelling|oproep"
-    r"|tijdvak|subsidie)\s+(?:(?:voor|van)\s+[^.;,\n]{1,50}?\s+)?(?:(?:definitief|helaas)\s+)?"
+    # (the scheme noun may carry a prefix with a hyphen: "Per 8 augustus 2013 is de
+    # PV-subsidieregeling voor particulieren gesloten", "het ISDE-loket", "de SDE-ronde")
+    r"|\b(?:is|zijn)\s+(?:het|de)\s+(?:[\w]+-)?(?:\w*loket|\w*regeling|aanvraagperiode|openstelling"
+    r"|oproep|tijdvak|subsidie)\s+(?:(?:voor|van)\s+[^.;,\n]{1,50}?\s+)?(?:(?:definitief|helaas)\s+)?"
     r"(?:gesloten|dicht)\b"
     r"|\b(?:\w*loket|\w*regeling|aanvraagperiode|openstelling|oproep|tijdvak|subsidie)\s+"
     r"(?:is|wordt)\s+(?:(?:definitief|helaas)\s+)?(?:gesloten|dicht)\b"
@@ -1358,6 +1367,7 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
             return
     if (
         _CONDITION_LEAD_RE.search(lead[-20:])
+        or _RETROACTIVE_LEAD_RE.search(lead[-40:])
         or (gap_after is None and _CONDITION_TAIL_RE.match(clause, r.m.end - r.clause[0]))
         or (  # not after a closing label: "Op de sluitingsdatum 31 januari waren er 26 …"
             _TALLY_TAIL_RE.match(clause, r.m.end - r.clause[0])
@@ -2882,8 +2892,9 @@ _CLOSED_AUX_AFTER_RE = re.compile(
 )
 _OP_END_RE = re.compile(r"\b(?:op|per)\s*$", _I)
 # What a closure is about: applying, not an office ("Op 27 april is het kantoor gesloten").
+# (a prefix with a hyphen is part of the noun: "het PV-loket", "de SDE-ronde")
 _WINDOW_NOUN = (
-    r"(?:mogelijkheid|\w*loket|portaal|portal|regeling|\w*tijdvak|\w*periode|\w*ronde"
+    r"(?:\w+-)?(?:mogelijkheid|\w*loket|portaal|portal|\w*regeling|\w*tijdvak|\w*periode|\w*ronde"
     r"|openstelling|subsidie\w*|call|oproep)"
 )
 # ... or the verb fronted after "Op <date>": "Op 21 december is de mogelijkheid gesloten om

@@ -474,6 +474,14 @@ _OPENING_VERB_RE = re.compile(
     r"|\b(?:kunnen|kan|kunt)\b(?![^.\n]*(?:webinar|bijeenkomst|nieuwsbrief|sessie|cursus"
     r"|training|workshop|informatieavond))[^.\n]{0,80}?\b(?:inschrijven|aanmelden"
     r"|worden\s+(?:ingeschreven|aangemeld))\b"
+    # applying said possible again at that time ("Volgend jaar is het weer mogelijk om subsidie
+    # aan te vragen", a municipal groene-daken page after the ceiling was reached)
+    r"|\b(?:is|wordt)\s+het\s+(?:(?:ook|weer|opnieuw|wederom|nog)\s+)*mogelijk\b[^.\n]{0,60}?"
+    r"\b(?:aan\s+te\s+vragen|in\s+te\s+dienen)\b"
+    # new money made available at that time ("Volgend jaar komt er een nieuw subsidiebudget
+    # beschikbaar", RVO on DUMAVA after a pot emptied in a day): a later round (guide 7)
+    r"|\b(?:komt|komen)\s+er\s+(?:(?:een|weer|opnieuw|nieuw\w*)\s+){0,3}(?:subsidie)?budget\w*\b"
+    r"[^.\n]{0,30}?\bbeschikbaar\b"
     # applicants told to try again at that time ("Pech voor veel aanvragers, zij moeten het
     # volgend jaar opnieuw proberen"): a later round is coming
     r"|\b(?:moeten|moet|kunnen|kan|kunt|mogen|mag)\b[^.\n]{0,40}?\b(?:opnieuw|weer)\s+proberen\b"
@@ -532,7 +540,8 @@ def _announces_opening(text: str) -> bool:
             "instur",
             "proberen",
             "gelegenheid",
-            "mogelijkheid",
+            "mogelijk",
+            "budget",
         )
     ):
         return False
@@ -1115,7 +1124,11 @@ def _hedged(text: str, pos: int) -> bool:
 # plafond is nog niet overschreden" (a fact about demand, no stop).
 _NEGATED_STOP_RE = re.compile(
     r"\b(?:not|never|niet|nooit)\s+(?:\w+\s+)?"
-    r"(?:oversubscribed|overschreden|overtekend|exhausted|uitgeput|used\s+up)\b",
+    r"(?:oversubscribed|overschreden|overtekend|exhausted|uitgeput|used\s+up)\b"
+    # the subordinate order with the verb last ("Dit neemt niet weg dat het potje nog niet leeg
+    # is en aanvragen nog steeds gewoon gedaan kunnen worden", a municipal isolatie page; "omdat
+    # de pot nog lang niet op is"): the money is not gone
+    r"|\b(?:niet|nooit)\s+(?:(?:helemaal|volledig|geheel)\s+)?(?:leeg|op|bereikt)\s+(?:is|zijn)\b",
     _I,
 )
 
@@ -1656,7 +1669,11 @@ def status_of_clean(
     ):
         return "upcoming"
     words = words_status(text, stopped)
-    if words == "unknown" and not stopped and _runs_until_year(text, today):
+    if (
+        words == "unknown"
+        and not stopped
+        and (_runs_until_year(text, today) or _applying_this_year(text, today))
+    ):
         return "open"
     return words
 
@@ -1678,6 +1695,36 @@ def _runs_until_year(text: str, today: date) -> bool:
     if "loopt" not in text.lower():
         return False
     return any(int(mt["year"]) >= today.year for mt in _RUNS_UNTIL_YEAR_RE.finditer(text))
+
+
+# Applying said to be possible in years that include this one, no day ("In de periode 2021-2023
+# kunt u subsidie aanvragen", "In de periode 2022-2025 kunt u ieder jaar een aanvraag indienen",
+# "U kunt in 2021 subsidie aanvragen", municipal klimaatadaptatie pages): year-only (guide 4.3),
+# but the scheme takes applications now (guide 7: open). A later year is _YEAR_AHEAD_RE's; past
+# tense, negation and questions say nothing.
+_NO_NEG_APPLY = (
+    r"(?:(?!\b(?:niet|geen|kon|konden)\b)[^.\n?]){0,80}?\b(?:aanvragen|indienen|aanvraag\s+doen)\b"
+)
+_APPLY_YEARS_RE = re.compile(
+    r"\b(?:in|gedurende)\s+(?:de\s+(?:periode|jaren)\s+)?(?P<y1>20\d\d)\s*(?:-|–|t/m|tot\s+en\s+met)"
+    r"\s*(?P<y2>20\d\d)\s*,?\s+(?:kunt|kunnen|kan)\b" + _NO_NEG_APPLY + r"(?![^.\n]*\?)"
+    # the modal first, the single year after it: "U kunt in 2021 subsidie aanvragen"
+    r"|\b(?:kunt|kunnen|kan)\s+(?:(?:u|je|jij|men|er|ook|inwoners|bewoners|eigenaren)\s+){0,2}?"
+    r"(?:in|gedurende)\s+(?P<y>20\d\d)\b" + _NO_NEG_APPLY + r"(?![^.\n]*\?)",
+    _I,
+)
+
+
+def _applying_this_year(text: str, today: date) -> bool:
+    """Say whether the text says applying is possible in years that include `today`'s."""
+    lower = text.lower()
+    if "kunt" not in lower and "kunnen" not in lower and "kan" not in lower:
+        return False
+    for mt in _APPLY_YEARS_RE.finditer(text):
+        first, last = (mt["y1"], mt["y2"]) if mt["y1"] else (mt["y"], mt["y"])
+        if int(first) <= today.year <= int(last):
+            return True
+    return False
 
 
 # Rounds of a named year given by month only ("De SLIM-subsidie voor mkb's heeft in 2021 weer
@@ -1860,6 +1907,26 @@ def _support_again(text: str) -> bool:
     return False
 
 
+# The money said not to be gone yet ("het potje nog niet leeg is en aanvragen nog steeds gewoon
+# gedaan kunnen worden", "Het budget is nog lang niet op", "Het subsidieplafond is nog niet
+# bereikt"): the scheme takes applications now (guide 7: open). "nog" is required: a plain "niet
+# leeg" may be a condition or a past state.
+_NOT_GONE_RE = re.compile(
+    r"\b(?:\w*budget|pot(?:je)?|\w*plafond|geld)\b(?:\s+(?:voor|van)\s+[^.,;?\n]{1,50}?)??"
+    r"(?:\s+(?:is|zijn))?\s+nog\s+(?:lang\s+)?niet\s+"
+    r"(?:(?:helemaal|volledig|geheel)\s+)?(?:leeg|op|bereikt|uitgeput|opgebruikt)\b(?![^.\n]*\?)",
+    _I,
+)
+
+
+def _not_gone(text: str) -> bool:
+    """Say whether the money is said, as a fact, not to be gone yet (no condition before it)."""
+    return any(
+        not _CONDITIONAL_RE.search(text, max(0, mt.start() - 40), mt.start())
+        for mt in _NOT_GONE_RE.finditer(text)
+    )
+
+
 def words_status(text: str, stopped: bool) -> str:
     """Return the status that status words alone give, "unknown" without any."""
     if all(rx.search(text) for rx in _ALL_STATES_RE):
@@ -1879,6 +1946,7 @@ def words_status(text: str, stopped: bool) -> str:
     if (
         _OPEN_RE.search(text)
         or _CLOSING_SOON_RE.search(text)
+        or _not_gone(text)
         or _headline_opened(text)
         or _adverb_opened(text)
         or _support_again(text)
