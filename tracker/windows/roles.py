@@ -1683,9 +1683,37 @@ _ANNOUNCED_TAIL_RE = re.compile(
 )
 
 
+# The same day told as an attribute of the call: "opent ZonMw de eind augustus aangekondigde
+# subsidieronde" (icthealth.nl), "de op 3 mei gepubliceerde oproep", "de regeling die op 1 juli
+# werd bekendgemaakt". Not "de op 1 september opengestelde ronde": that day opens it.
+_ATTRIBUTE_LEAD_RE = re.compile(
+    r"\b(?:(?P<art>de|het|deze|dit|the|this)|(?P<rel>die|dat|which|that))\s+(?:(?:op|in|on)\s+)?$",
+    _I,
+)
+_ATTRIBUTE_TAIL_RE = re.compile(
+    r"\s*(?:aangekondigde|gepubliceerde|bekendgemaakte|gelanceerde|vastgestelde)\b", _I
+)
+# The whole attribute, whose participle is a decoy word that describes the call, not a date
+# beside it.
+_ATTRIBUTE_PHRASE_RE = re.compile(
+    r"\b(?:de|het|deze|dit)\s+(?:[^\s.;:,]+\s+){1,4}?"
+    r"(?:aangekondigde|gepubliceerde|bekendgemaakte|gelanceerde|vastgestelde)\b",
+    _I,
+)
+_ATTRIBUTE_VERB_TAIL_RE = re.compile(
+    r"\s*(?:is|werd|was|zijn|werden|has\s+been|was|were)\s+"
+    r"(?:aangekondigd|gepubliceerd|bekendgemaakt|gelanceerd|announced|published|launched)\b",
+    _I,
+)
+
+
 def _announcement_day(text: str, r: Role) -> bool:
     """Say whether a date is the day a window was announced, not a bound of it."""
     cs, ce = r.clause
+    if attr := _ATTRIBUTE_LEAD_RE.search(text, max(cs, r.m.start - 20), r.m.start):
+        tail = _ATTRIBUTE_TAIL_RE if attr["art"] else _ATTRIBUTE_VERB_TAIL_RE
+        if tail.match(text, r.m.end, ce):
+            return True
     if not _ANNOUNCED_LEAD_RE.search(text[cs : r.m.start]):
         return False
     return bool(_ANNOUNCED_TAIL_RE.match(text, r.m.end, ce))
@@ -1884,6 +1912,8 @@ def _governed(
     if decoys.may_match(start, m.start):
         for rel in _RELATIVE_ASIDE_RE.finditer(text, start, m.start):
             start = rel.end()  # its decoy describes the subject, not this date
+        for named in _ATTRIBUTE_PHRASE_RE.finditer(text, start, m.start):
+            start = named.end()  # "De in juli gepubliceerde regeling opent op …"
     if nxt is not None and nxt.start < end:
         adj = _ADJACENT_RE.search(text, max(m.end, nxt.start - 60), nxt.start)
         if adj and not adj["none"]:  # decoy words after "vanaf 1 juli" are that date's
@@ -1898,6 +1928,8 @@ def _governed(
             end = comma
     if _FOR_PROJECTS_RE.match(text, m.end, end):
         end = m.end
+    if decoys.may_match(m.end, end) and (attr := _ATTRIBUTE_PHRASE_RE.search(text, m.end, end)):
+        end = attr.start()  # "Op 16 september opent de in juli gepubliceerde regeling"
     if decoys.may_match(m.end, end) and (cause := _CAUSE_CLAUSE_RE.search(text, m.end, end)):
         end = cause.start()
     if decoys.may_match(m.end, end) and (term := _TERM_TAIL_RE.search(text, m.end, end)):
