@@ -778,7 +778,11 @@ _PERIOD_HEAD_RE = re.compile(
 # about the projects the deadline is for, not about the date; so for the training a sector
 # fund pays ("tot en met 1 mei 2024 voor opleidingen die starten na 1 september 2024").
 _FOR_PROJECTS_RE = re.compile(
-    r"[\s,:-]*(?:voor|for)\s+(?:de\s+|het\s+|alle\s+|all\s+|the\s+)?(?:\w+\s+)?"
+    # also with the applying words between ("kunnen tot 19 februari 2019 subsidie aanvragen voor
+    # projecten tot maximaal € 125.000,- met een looptijd van …", ggdghor.nl)
+    r"[\s,:-]*(?:(?:(?:subsidie|een\s+aanvraag|aanvragen|proposals|applications)\s+)?"
+    r"(?:aanvragen|indienen|aan\s+te\s+vragen|in\s+te\s+dienen|submit|apply)\s+)?"
+    r"(?:voor|for)\s+(?:de\s+|het\s+|alle\s+|all\s+|the\s+)?(?:\w+\s+)?"
     r"(?:projecten|project|projects|activiteiten|activities|initiatieven|opleidingen|opleiding"
     r"|trainingen|training|cursussen|cursus|scholingstrajecten|trajecten|courses|trainings)\b",
     _I,
@@ -1880,6 +1884,16 @@ _OWN_OPENING_LEAD_RE = re.compile(
 )
 
 
+# A fronted qualifier that says which projects the deadline is for, then the main verb ("Voor
+# projecten die starten in januari moeten de subsidieaanvragen uiterlijk op 15 november …",
+# vgc.be): its decoy words ("die starten") describe the projects, not the date after it.
+_FRONTED_PROJECTS_RE = re.compile(
+    r"\b(?:voor|for)\s+(?:de\s+|het\s+|alle\s+|all\s+|the\s+)?\w*?(?:projecten|project"
+    r"|activiteiten|activiteit|initiatieven|evenementen|projects|activities|events)\s+"
+    r"(?:die|dat|that|which)\b[^.;:\n\d]{0,80}?\s(?:moeten|moet|dient|dienen|kunnen|kan|must"
+    r"|should|can)\b",
+    _I,
+)
 # A relative clause set off by commas between the subject and the date ("De regeling, die geldt
 # voor de programmaperiode van 2021 tot 2027, wordt vanaf 12 september open gesteld") says what
 # the subject is: a decoy word inside it governs no date after it.
@@ -1912,6 +1926,8 @@ def _governed(
     if decoys.may_match(start, m.start):
         for rel in _RELATIVE_ASIDE_RE.finditer(text, start, m.start):
             start = rel.end()  # its decoy describes the subject, not this date
+        for fronted in _FRONTED_PROJECTS_RE.finditer(text, start, m.start):
+            start = fronted.end()  # "Voor projecten die starten in januari moeten …"
         for named in _ATTRIBUTE_PHRASE_RE.finditer(text, start, m.start):
             start = named.end()  # "De in juli gepubliceerde regeling opent op …"
     if nxt is not None and nxt.start < end:
