@@ -736,6 +736,16 @@ _OPEN_RE = re.compile(
     r"|\b(?:it\s+is|it['’]s)\s+still\s+possible\s+to\s+(?:apply|submit)\b(?![^.\n]*\?)"
     r"|^\s*(?:status:\s*)?(?:aanvraagperiode\s+)?open\s*$|permanent\s+open|doorlopend\s+open"
     r"|het\s+hele\s+jaar\s+door|currently\s+open"
+    # a call to apply now ("Vraag dan nu een subsidie aan!", westerkwartier.nl; "Dien nu uw
+    # aanvraag in"): the object must be what is applied for, so "Vraag nu alvast eHerkenning
+    # aan" (preparing for an opening ahead) is none
+    r"|\b(?:vraag|dien)\s+(?:dan\s+)?nu\s+(?:\w+\s+){0,3}?(?:subsidie|aanvraag|bijdrage"
+    r"|voucher|vergoeding|tegemoetkoming|\w*budget)\w*\s+(?:\w+\s+){0,3}?(?:aan|in)\b"
+    # possible for another year than the one whose budget is gone ("… kan er voor 2019 geen
+    # subsidie meer worden aangevraagd. Voor 2020 kunt u wel een aanvraag doen",
+    # heerhugowaard.nl): "wel" says it can be done now; not asked
+    r"|\b(?:kan|kunt|kunnen)\s+(?:u|je|jij|men|er)\s+wel\s+(?:\w+\s+){0,2}?"
+    r"(?:aanvraag\s+(?:doen|indienen)|aanvragen|indienen|aangevraagd)\b(?![^.\n]*\?)"
     # a call plainly open, the clause ending there: "Apply now: third call for applications is
     # open!", "Calls are open: …" (not "open to public authorities", "open from 1 May", nor "The
     # question whether a call follows is open")
@@ -882,7 +892,10 @@ _CONTINUOUS_RE = re.compile(
     r"|te\s+allen\s+tijde)\s+(?:\w+\s+){0,2}?(?:worden\s+)?"
     r"(?:ingediend|aangevraagd|indienen|aanvragen)\b"
     # the verb first: "Een dossier indienen kan doorlopend", "Aanvragen kan het hele jaar"
-    r"|\b(?:indienen|aanvragen|aanvraag\s+indienen)\s+(?:kan|is\s+mogelijk)\s+"
+    # (also with the thing applied for between: "Aanvragen van stimuleringsbudget (per
+    # actiepunt) kan op elk moment", sportakkoord-denhelder.nl)
+    r"|\b(?:indienen|aanvragen|aanvraag\s+indienen)"
+    r"(?:\s+(?:van|voor)\s+[^.\n:;]{1,50}?)?\s+(?:kan|is\s+mogelijk)\s+"
     r"(?:\w+\s+)?(?:doorlopend|op\s+(?:elk|ieder)\s+moment|te\s+allen\s+tijde)\b"
     # no fixed dates, the applicant picks the moment: "Je kunt een aanvraag indienen wanneer je
     # dat wilt", "You may submit an application whenever you want"
@@ -1775,7 +1788,7 @@ _REL_DAY = (
 # "nog tot eind volgende week"): on an undated page the day stays null (guide 4.3), but the
 # window is running (guide 7: open; a scheme that closes soon is still open).
 _REL_OPEN_RE = re.compile(
-    rf"\bsinds\s+{_REL_DAY}\b|\bvanaf\s+(?:vandaag|vanochtend|vanmorgen|today)\b"
+    rf"\bsinds\s+{_REL_DAY}\b|\bvanaf\s+(?:vandaag|vanochtend|vanmorgen|today|nu)\b"
     rf"|\b{_REL_DAY}\b[^.\n]{{0,80}}?\b(?:geopend|opengesteld|(?:ging|gingen)\s+(?:\w+\s+){{0,4}}?open)\b"
     rf"|\b(?:ging|gingen|is|zijn|werd|werden)\s+(?:\w+\s+){{0,4}}?{_REL_DAY}\s+"
     r"(?:\w+\s+){0,2}?(?:open|geopend|opengesteld)\b"
