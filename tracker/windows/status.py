@@ -544,9 +544,11 @@ def _announces_opening(text: str) -> bool:
 # januari start de nieuwe aanvraagronde", "In maart opent het nieuwe tijdvak".
 _FRONTED_START_RE = re.compile(
     r"\b(?:in|begin|medio|half|eind)\s+" + _NL_MONTH + r"\s+(?:start|opent|begint)\s+"
-    # who it is for may stand before the round ("In januari start voor de clubs een nieuwe ronde")
-    r"(?:(?:voor|bij)\s+(?:de|het)\s+\w+\s+)?(?:de|het|een)\s+"
-    r"(?:\w+\s+)?(?:aanvraagronde|ronde|openstelling|oproep|aanvraagperiode|tijdvak)\b",
+    # who it is for may stand before the round ("In januari start voor de clubs een nieuwe ronde"),
+    # or who opens it ("In augustus opent ZonMw een nieuwe subsidieronde", icthealth.nl)
+    r"(?:(?:voor|bij)\s+(?:de|het)\s+\w+\s+|(?:de|het)\s+(?:provincie|gemeente|minister\w*"
+    r"|fonds)\s+|(?!(?:de|het|een)\b)[\w-]+\s+)?(?:de|het|een)\s+"
+    r"(?:\w+\s+)?\w*(?:aanvraagronde|ronde|openstelling|oproep|aanvraagperiode|tijdvak)\b",
     _I,
 )
 # The same with the year after the month ("In januari 2018 start voor de clubs een nieuwe ronde
@@ -1485,7 +1487,15 @@ _LAUNCH_MONTH_RE = re.compile(
     r"(?:opened|launched|open|launch)\s+in\s+(?:early\s+|mid-?\s*|late\s+)?"
     rf"(?P<m>{_MONTH_NAMES})\b"
     r"|\b(?:zal|zullen|wordt|worden)\s+(?:\w+\s+){0,3}?(?:in|begin|medio|eind)\s+"
-    rf"(?P<nl>{_MONTH_NAMES})\s+(?:worden\s+)?(?:opengesteld|geopend|gelanceerd)\b",
+    rf"(?P<nl>{_MONTH_NAMES})\s+(?:worden\s+)?(?:opengesteld|geopend|gelanceerd)\b"
+    # the present for the future, the call as subject: "De subsidieoproep voor … verschijnt in
+    # maart online" (icthealth.nl), "De oproep opent in april"
+    r"|\b\w*(?:oproep|ronde|regeling|call)\b[^.\n]{0,100}?\b(?:verschijnt|opent|start)\s+"
+    rf"(?:\w+\s+)?(?:in|begin|medio|eind)\s+(?P<ps>{_NL_MONTH})\b"
+    # the month fronted, the call after the verb and its subject: "In augustus opent ZonMw een
+    # nieuwe subsidieronde" (icthealth.nl)
+    rf"|\b(?:in|begin|medio|eind)\s+(?P<fr>{_NL_MONTH})\s+(?:opent|verschijnt|start)\s+"
+    r"(?:\w+\s+){0,2}?(?:de|het|een)\s+(?:\w+\s+)?\w*(?:ronde|oproep|regeling)\b",
     _I,
 )
 
@@ -1511,7 +1521,7 @@ def _launch_month_ahead(top: ExtractedWindow, text: str, today: date) -> bool:
         return False
     closes = top.closes
     for mt in _LAUNCH_MONTH_RE.finditer(text):
-        month = MONTHS[(mt["m"] or mt["nl"]).lower()]
+        month = MONTHS[(mt["m"] or mt["nl"] or mt["ps"] or mt["fr"]).lower()]
         year = closes.year if month <= closes.month else closes.year - 1
         if today < date(year, month, 1):
             return True
