@@ -2397,6 +2397,26 @@ _AFTERCARE_LINE_RE = re.compile(
 )
 
 
+# A cut-off that only improves the odds, not a last day: "Subsidieaanvragen die voor 1 september
+# binnen zijn, maken een grotere kans op het uitkeren van het gevraagde bedrag. Aanvragen die na
+# 1 september binnen komen, worden wel in behandeling genomen" (langedijkerdagblad.nl), "Het
+# advies is om een subsidie aan te vragen voor 1 oktober om meer kans te maken". Later
+# applications still count, so the day bounds no window (guide 3 needs a last day).
+_BETTER_CHANCE_RE = re.compile(
+    r"\b(?:grotere|meer|meeste|betere)\s+kans\b|\bworden\s+(?:ook\s+)?wel\s+in\s+behandeling"
+    r"\s+genomen\b|\b(?:better|greater|higher)\s+chance\b",
+    _I,
+)
+
+
+def _better_chance(text: str, m: Mention) -> bool:
+    """Say whether the date's sentence says that applying before it only raises the chance."""
+    dot = text.rfind(". ", 0, m.start)
+    left = max(text.rfind("\n", 0, m.start) + 1, dot + 2 if dot >= 0 else 0)
+    stops = [i for i in (text.find("\n", m.end), text.find(". ", m.end)) if i >= 0]
+    return bool(_BETTER_CHANCE_RE.search(text, left, min(stops, default=len(text))))
+
+
 def _described_as_aftercare(text: str, m: Mention, lead: str) -> bool:
     """Say whether a date-first deadline line is described, on the line below, as aftercare."""
     if not _BULLET_LEAD_RE.match(lead):
@@ -2617,6 +2637,9 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.role = NONE
         elif r.role != NONE and _announcement_day(text, r):
             r.role, r.negative = NONE, True
+        elif r.role in (CLOSE_INCL, CLOSE_EXCL) and _better_chance(text, m):
+            r.role, r.negative = NONE, True  # "die voor 1 september binnen zijn, maken een
+            # grotere kans": applying later still counts
         if r.role == CLOSE_INCL and r.strong and _described_as_aftercare(text, m, lead):
             r.negative = True
         if r.role in (CLOSE_INCL, CLOSE_EXCL) and _MOVED_TO_RE.search(lead[-40:]):

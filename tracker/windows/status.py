@@ -743,6 +743,10 @@ _OPEN_RE = re.compile(
     # aan" (preparing for an opening ahead) is none
     r"|\b(?:vraag|dien)\s+(?:dan\s+)?nu\s+(?:\w+\s+){0,3}?(?:subsidie|aanvraag|bijdrage"
     r"|voucher|vergoeding|tegemoetkoming|\w*budget)\w*\s+(?:\w+\s+){0,3}?(?:aan|in)\b"
+    # late applications still taken after a soft cut-off ("Aanvragen die na 1 september binnen
+    # komen, worden wel in behandeling genomen", langedijkerdagblad.nl): applying runs on
+    r"|\baanvragen\s+die\s+(?:na|later)\b[^.\n]{0,60}?\bworden\s+(?:ook\s+)?(?:wel|nog)\s+"
+    r"(?:in\s+behandeling\s+genomen|behandeld)\b"
     # possible for another year than the one whose budget is gone ("… kan er voor 2019 geen
     # subsidie meer worden aangevraagd. Voor 2020 kunt u wel een aanvraag doen",
     # heerhugowaard.nl): "wel" says it can be done now; not asked
