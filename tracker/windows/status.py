@@ -747,6 +747,10 @@ _OPEN_RE = re.compile(
     # komen, worden wel in behandeling genomen", langedijkerdagblad.nl): applying runs on
     r"|\baanvragen\s+die\s+(?:na|later)\b[^.\n]{0,60}?\bworden\s+(?:ook\s+)?(?:wel|nog)\s+"
     r"(?:in\s+behandeling\s+genomen|behandeld)\b"
+    # applying possible from now ("Vanaf nu kunnen GGD’en een vervolgimpuls aanvragen …",
+    # zonmw.nl), with the applicant and the thing applied for between; not negated
+    r"|\bvanaf\s+nu\s+(?:kan|kunt|kunnen)\s+(?!(?:\S+\s+){0,4}?(?:niet|geen)\b)(?:\S+\s+){0,4}?"
+    r"(?:aanvragen|indienen|aangevraagd|ingediend)\b"
     # possible for another year than the one whose budget is gone ("… kan er voor 2019 geen
     # subsidie meer worden aangevraagd. Voor 2020 kunt u wel een aanvraag doen",
     # heerhugowaard.nl): "wel" says it can be done now; not asked
@@ -1802,7 +1806,7 @@ _REL_DAY = (
 # "nog tot eind volgende week"): on an undated page the day stays null (guide 4.3), but the
 # window is running (guide 7: open; a scheme that closes soon is still open).
 _REL_OPEN_RE = re.compile(
-    rf"\bsinds\s+{_REL_DAY}\b|\bvanaf\s+(?:vandaag|vanochtend|vanmorgen|today|nu)\b"
+    rf"\bsinds\s+{_REL_DAY}\b|\bvanaf\s+(?:vandaag|vanochtend|vanmorgen|today)\b"
     rf"|\b{_REL_DAY}\b[^.\n]{{0,80}}?\b(?:geopend|opengesteld|(?:ging|gingen)\s+(?:\w+\s+){{0,4}}?open)\b"
     rf"|\b(?:ging|gingen|is|zijn|werd|werden)\s+(?:\w+\s+){{0,4}}?{_REL_DAY}\s+"
     r"(?:\w+\s+){0,2}?(?:open|geopend|opengesteld)\b"
