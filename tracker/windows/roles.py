@@ -782,7 +782,11 @@ _PERIOD_HEAD_RE = re.compile(
 # about the projects the deadline is for, not about the date; so for the training a sector
 # fund pays ("tot en met 1 mei 2024 voor opleidingen die starten na 1 september 2024").
 _FOR_PROJECTS_RE = re.compile(
-    r"[\s,:-]*(?:voor|for)\s+(?:de\s+|het\s+|alle\s+|all\s+|the\s+)?(?:\w+\s+)?"
+    # also with the applying words between ("kunnen tot 19 februari 2019 subsidie aanvragen voor
+    # projecten tot maximaal € 125.000,- met een looptijd van …", ggdghor.nl)
+    r"[\s,:-]*(?:(?:(?:subsidie|een\s+aanvraag|aanvragen|proposals|applications)\s+)?"
+    r"(?:aanvragen|indienen|aan\s+te\s+vragen|in\s+te\s+dienen|submit|apply)\s+)?"
+    r"(?:voor|for)\s+(?:de\s+|het\s+|alle\s+|all\s+|the\s+)?(?:\w+\s+)?"
     r"(?:projecten|project|projects|activiteiten|activities|initiatieven|opleidingen|opleiding"
     r"|trainingen|training|cursussen|cursus|scholingstrajecten|trajecten|courses|trainings)\b",
     _I,
@@ -1699,9 +1703,37 @@ _ANNOUNCED_TAIL_RE = re.compile(
 )
 
 
+# The same day told as an attribute of the call: "opent ZonMw de eind augustus aangekondigde
+# subsidieronde" (icthealth.nl), "de op 3 mei gepubliceerde oproep", "de regeling die op 1 juli
+# werd bekendgemaakt". Not "de op 1 september opengestelde ronde": that day opens it.
+_ATTRIBUTE_LEAD_RE = re.compile(
+    r"\b(?:(?P<art>de|het|deze|dit|the|this)|(?P<rel>die|dat|which|that))\s+(?:(?:op|in|on)\s+)?$",
+    _I,
+)
+_ATTRIBUTE_TAIL_RE = re.compile(
+    r"\s*(?:aangekondigde|gepubliceerde|bekendgemaakte|gelanceerde|vastgestelde)\b", _I
+)
+# The whole attribute, whose participle is a decoy word that describes the call, not a date
+# beside it.
+_ATTRIBUTE_PHRASE_RE = re.compile(
+    r"\b(?:de|het|deze|dit)\s+(?:[^\s.;:,]+\s+){1,4}?"
+    r"(?:aangekondigde|gepubliceerde|bekendgemaakte|gelanceerde|vastgestelde)\b",
+    _I,
+)
+_ATTRIBUTE_VERB_TAIL_RE = re.compile(
+    r"\s*(?:is|werd|was|zijn|werden|has\s+been|was|were)\s+"
+    r"(?:aangekondigd|gepubliceerd|bekendgemaakt|gelanceerd|announced|published|launched)\b",
+    _I,
+)
+
+
 def _announcement_day(text: str, r: Role) -> bool:
     """Say whether a date is the day a window was announced, not a bound of it."""
     cs, ce = r.clause
+    if attr := _ATTRIBUTE_LEAD_RE.search(text, max(cs, r.m.start - 20), r.m.start):
+        tail = _ATTRIBUTE_TAIL_RE if attr["art"] else _ATTRIBUTE_VERB_TAIL_RE
+        if tail.match(text, r.m.end, ce):
+            return True
     if not _ANNOUNCED_LEAD_RE.search(text[cs : r.m.start]):
         return False
     return bool(_ANNOUNCED_TAIL_RE.match(text, r.m.end, ce))
@@ -1868,6 +1900,16 @@ _OWN_OPENING_LEAD_RE = re.compile(
 )
 
 
+# A fronted qualifier that says which projects the deadline is for, then the main verb ("Voor
+# projecten die starten in januari moeten de subsidieaanvragen uiterlijk op 15 november …",
+# vgc.be): its decoy words ("die starten") describe the projects, not the date after it.
+_FRONTED_PROJECTS_RE = re.compile(
+    r"\b(?:voor|for)\s+(?:de\s+|het\s+|alle\s+|all\s+|the\s+)?\w*?(?:projecten|project"
+    r"|activiteiten|activiteit|initiatieven|evenementen|projects|activities|events)\s+"
+    r"(?:die|dat|that|which)\b[^.;:\n\d]{0,80}?\s(?:moeten|moet|dient|dienen|kunnen|kan|must"
+    r"|should|can)\b",
+    _I,
+)
 # A relative clause set off by commas between the subject and the date ("De regeling, die geldt
 # voor de programmaperiode van 2021 tot 2027, wordt vanaf 12 september open gesteld") says what
 # the subject is: a decoy word inside it governs no date after it.
@@ -1900,6 +1942,10 @@ def _governed(
     if decoys.may_match(start, m.start):
         for rel in _RELATIVE_ASIDE_RE.finditer(text, start, m.start):
             start = rel.end()  # its decoy describes the subject, not this date
+        for fronted in _FRONTED_PROJECTS_RE.finditer(text, start, m.start):
+            start = fronted.end()  # "Voor projecten die starten in januari moeten …"
+        for named in _ATTRIBUTE_PHRASE_RE.finditer(text, start, m.start):
+            start = named.end()  # "De in juli gepubliceerde regeling opent op …"
     if nxt is not None and nxt.start < end:
         adj = _ADJACENT_RE.search(text, max(m.end, nxt.start - 60), nxt.start)
         if adj and not adj["none"]:  # decoy words after "vanaf 1 juli" are that date's
@@ -1914,6 +1960,8 @@ def _governed(
             end = comma
     if _FOR_PROJECTS_RE.match(text, m.end, end):
         end = m.end
+    if decoys.may_match(m.end, end) and (attr := _ATTRIBUTE_PHRASE_RE.search(text, m.end, end)):
+        end = attr.start()  # "Op 16 september opent de in juli gepubliceerde regeling"
     if decoys.may_match(m.end, end) and (cause := _CAUSE_CLAUSE_RE.search(text, m.end, end)):
         end = cause.start()
     if decoys.may_match(m.end, end) and (term := _TERM_TAIL_RE.search(text, m.end, end)):
@@ -2370,6 +2418,26 @@ _AFTERCARE_LINE_RE = re.compile(
 )
 
 
+# A cut-off that only improves the odds, not a last day: "Subsidieaanvragen die voor 1 september
+# binnen zijn, maken een grotere kans op het uitkeren van het gevraagde bedrag. Aanvragen die na
+# 1 september binnen komen, worden wel in behandeling genomen" (langedijkerdagblad.nl), "Het
+# advies is om een subsidie aan te vragen voor 1 oktober om meer kans te maken". Later
+# applications still count, so the day bounds no window (guide 3 needs a last day).
+_BETTER_CHANCE_RE = re.compile(
+    r"\b(?:grotere|meer|meeste|betere)\s+kans\b|\bworden\s+(?:ook\s+)?wel\s+in\s+behandeling"
+    r"\s+genomen\b|\b(?:better|greater|higher)\s+chance\b",
+    _I,
+)
+
+
+def _better_chance(text: str, m: Mention) -> bool:
+    """Say whether the date's sentence says that applying before it only raises the chance."""
+    dot = text.rfind(". ", 0, m.start)
+    left = max(text.rfind("\n", 0, m.start) + 1, dot + 2 if dot >= 0 else 0)
+    stops = [i for i in (text.find("\n", m.end), text.find(". ", m.end)) if i >= 0]
+    return bool(_BETTER_CHANCE_RE.search(text, left, min(stops, default=len(text))))
+
+
 def _described_as_aftercare(text: str, m: Mention, lead: str) -> bool:
     """Say whether a date-first deadline line is described, on the line below, as aftercare."""
     if not _BULLET_LEAD_RE.match(lead):
@@ -2606,6 +2674,9 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             r.role = NONE
         elif r.role != NONE and _announcement_day(text, r):
             r.role, r.negative = NONE, True
+        elif r.role in (CLOSE_INCL, CLOSE_EXCL) and _better_chance(text, m):
+            r.role, r.negative = NONE, True  # "die voor 1 september binnen zijn, maken een
+            # grotere kans": applying later still counts
         if r.role == CLOSE_INCL and r.strong and _described_as_aftercare(text, m, lead):
             r.negative = True
         if r.role in (CLOSE_INCL, CLOSE_EXCL) and _MOVED_TO_RE.search(lead[-40:]):

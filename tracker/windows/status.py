@@ -560,9 +560,11 @@ def _announces_opening(text: str) -> bool:
 # januari start de nieuwe aanvraagronde", "In maart opent het nieuwe tijdvak".
 _FRONTED_START_RE = re.compile(
     r"\b(?:in|begin|medio|half|eind)\s+" + _NL_MONTH + r"\s+(?:start|opent|begint)\s+"
-    # who it is for may stand before the round ("In januari start voor de clubs een nieuwe ronde")
-    r"(?:(?:voor|bij)\s+(?:de|het)\s+\w+\s+)?(?:de|het|een)\s+"
-    r"(?:\w+\s+)?(?:aanvraagronde|ronde|openstelling|oproep|aanvraagperiode|tijdvak)\b",
+    # who it is for may stand before the round ("In januari start voor de clubs een nieuwe ronde"),
+    # or who opens it ("In augustus opent ZonMw een nieuwe subsidieronde", icthealth.nl)
+    r"(?:(?:voor|bij)\s+(?:de|het)\s+\w+\s+|(?:de|het)\s+(?:provincie|gemeente|minister\w*"
+    r"|fonds)\s+|(?!(?:de|het|een)\b)[\w-]+\s+)?(?:de|het|een)\s+"
+    r"(?:\w+\s+)?\w*(?:aanvraagronde|ronde|openstelling|oproep|aanvraagperiode|tijdvak)\b",
     _I,
 )
 # The same with the year after the month ("In januari 2018 start voor de clubs een nieuwe ronde
@@ -752,6 +754,24 @@ _OPEN_RE = re.compile(
     r"|\b(?:it\s+is|it['’]s)\s+still\s+possible\s+to\s+(?:apply|submit)\b(?![^.\n]*\?)"
     r"|^\s*(?:status:\s*)?(?:aanvraagperiode\s+)?open\s*$|permanent\s+open|doorlopend\s+open"
     r"|het\s+hele\s+jaar\s+door|currently\s+open"
+    # a call to apply now ("Vraag dan nu een subsidie aan!", westerkwartier.nl; "Dien nu uw
+    # aanvraag in"): the object must be what is applied for, so "Vraag nu alvast eHerkenning
+    # aan" (preparing for an opening ahead) is none
+    r"|\b(?:vraag|dien)\s+(?:dan\s+)?nu\s+(?:\w+\s+){0,3}?(?:subsidie|aanvraag|bijdrage"
+    r"|voucher|vergoeding|tegemoetkoming|\w*budget)\w*\s+(?:\w+\s+){0,3}?(?:aan|in)\b"
+    # late applications still taken after a soft cut-off ("Aanvragen die na 1 september binnen
+    # komen, worden wel in behandeling genomen", langedijkerdagblad.nl): applying runs on
+    r"|\baanvragen\s+die\s+(?:na|later)\b[^.\n]{0,60}?\bworden\s+(?:ook\s+)?(?:wel|nog)\s+"
+    r"(?:in\s+behandeling\s+genomen|behandeld)\b"
+    # applying possible from now ("Vanaf nu kunnen GGD’en een vervolgimpuls aanvragen …",
+    # zonmw.nl), with the applicant and the thing applied for between; not negated
+    r"|\bvanaf\s+nu\s+(?:kan|kunt|kunnen)\s+(?!(?:\S+\s+){0,4}?(?:niet|geen)\b)(?:\S+\s+){0,4}?"
+    r"(?:aanvragen|indienen|aangevraagd|ingediend)\b"
+    # possible for another year than the one whose budget is gone ("… kan er voor 2019 geen
+    # subsidie meer worden aangevraagd. Voor 2020 kunt u wel een aanvraag doen",
+    # heerhugowaard.nl): "wel" says it can be done now; not asked
+    r"|\b(?:kan|kunt|kunnen)\s+(?:u|je|jij|men|er)\s+wel\s+(?:\w+\s+){0,2}?"
+    r"(?:aanvraag\s+(?:doen|indienen)|aanvragen|indienen|aangevraagd)\b(?![^.\n]*\?)"
     # a call plainly open, the clause ending there: "Apply now: third call for applications is
     # open!", "Calls are open: …" (not "open to public authorities", "open from 1 May", nor "The
     # question whether a call follows is open")
@@ -903,7 +923,10 @@ _CONTINUOUS_RE = re.compile(
     r"|te\s+allen\s+tijde)\s+(?:\w+\s+){0,2}?(?:worden\s+)?"
     r"(?:ingediend|aangevraagd|indienen|aanvragen)\b"
     # the verb first: "Een dossier indienen kan doorlopend", "Aanvragen kan het hele jaar"
-    r"|\b(?:indienen|aanvragen|aanvraag\s+indienen)\s+(?:kan|is\s+mogelijk)\s+"
+    # (also with the thing applied for between: "Aanvragen van stimuleringsbudget (per
+    # actiepunt) kan op elk moment", sportakkoord-denhelder.nl)
+    r"|\b(?:indienen|aanvragen|aanvraag\s+indienen)"
+    r"(?:\s+(?:van|voor)\s+[^.\n:;]{1,50}?)?\s+(?:kan|is\s+mogelijk)\s+"
     r"(?:\w+\s+)?(?:doorlopend|op\s+(?:elk|ieder)\s+moment|te\s+allen\s+tijde)\b"
     # no fixed dates, the applicant picks the moment: "Je kunt een aanvraag indienen wanneer je
     # dat wilt", "You may submit an application whenever you want"
@@ -1509,7 +1532,15 @@ _LAUNCH_MONTH_RE = re.compile(
     r"(?:opened|launched|open|launch)\s+in\s+(?:early\s+|mid-?\s*|late\s+)?"
     rf"(?P<m>{_MONTH_NAMES})\b"
     r"|\b(?:zal|zullen|wordt|worden)\s+(?:\w+\s+){0,3}?(?:in|begin|medio|eind)\s+"
-    rf"(?P<nl>{_MONTH_NAMES})\s+(?:worden\s+)?(?:opengesteld|geopend|gelanceerd)\b",
+    rf"(?P<nl>{_MONTH_NAMES})\s+(?:worden\s+)?(?:opengesteld|geopend|gelanceerd)\b"
+    # the present for the future, the call as subject: "De subsidieoproep voor … verschijnt in
+    # maart online" (icthealth.nl), "De oproep opent in april"
+    r"|\b\w*(?:oproep|ronde|regeling|call)\b[^.\n]{0,100}?\b(?:verschijnt|opent|start)\s+"
+    rf"(?:\w+\s+)?(?:in|begin|medio|eind)\s+(?P<ps>{_NL_MONTH})\b"
+    # the month fronted, the call after the verb and its subject: "In augustus opent ZonMw een
+    # nieuwe subsidieronde" (icthealth.nl)
+    rf"|\b(?:in|begin|medio|eind)\s+(?P<fr>{_NL_MONTH})\s+(?:opent|verschijnt|start)\s+"
+    r"(?:\w+\s+){0,2}?(?:de|het|een)\s+(?:\w+\s+)?\w*(?:ronde|oproep|regeling)\b",
     _I,
 )
 
@@ -1535,7 +1566,7 @@ def _launch_month_ahead(top: ExtractedWindow, text: str, today: date) -> bool:
         return False
     closes = top.closes
     for mt in _LAUNCH_MONTH_RE.finditer(text):
-        month = MONTHS[(mt["m"] or mt["nl"]).lower()]
+        month = MONTHS[(mt["m"] or mt["nl"] or mt["ps"] or mt["fr"]).lower()]
         year = closes.year if month <= closes.month else closes.year - 1
         if today < date(year, month, 1):
             return True
