@@ -737,8 +737,14 @@ def announced(text: str) -> bool:
 
 _UPCOMING_RE = re.compile(
     r"nog\s+niet\s+open|bijna\s+open|binnenkort\s+open|forthcoming|opening\s+soon"
-    # not a comparison: "meer aanvragen dan verwacht" says nothing about an opening
-    r"|(?<!dan\s)verwacht(?!ing|en\b|\s+dat)|expected\s+opening|not\s+yet\s+open",
+    # not a comparison: "meer aanvragen dan verwacht" says nothing about an opening; not
+    # "onverwacht" ("door een onverwacht groot aantal aanvragen", news on an extended scheme),
+    # nor a forecast of a closing or of the reach of a running fund ("verwacht op zeer korte
+    # termijn te moeten sluiten", "verwacht het fonds zo'n 100.000 huishoudens te kunnen
+    # ondersteunen", "verwacht het volledige budget nodig te hebben")
+    r"|(?<!dan\s)(?<!on)verwacht(?!ing|en\b|\s+dat|(?:[^.\n]|\.(?=\d)){0,80}?\bte\s+(?:moeten\s+|kunnen\s+)?"
+    r"(?:sluiten|ondersteunen|helpen|hebben)\b)"
+    r"|expected\s+opening|not\s+yet\s+open",
     _I,
 )
 _OPEN_RE = re.compile(
