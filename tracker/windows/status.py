@@ -592,7 +592,14 @@ _NO_LATER_RE = re.compile(
     r"\b(?:no|not\s+any)\s+(?:new|more|further)\s+(?:(?!than\b)\w+\s+){0,2}?"
     r"(?:calls?|rounds?|opportunities|openings?)\b"
     r"|\bnot\s+planning\s+(?:any\s+)?(?:more|new|further)\s+(?:\w+\s+)?(?:calls?|rounds?)\b"
-    r"|\bgeen\s+(?:nieuwe|verdere)\s+(?:\w+\s+)?(?:oproepen|oproep|rondes?|openstellingen|calls)\b",
+    r"|\bgeen\s+(?:nieuwe|verdere)\s+(?:\w+\s+)?(?:oproepen|oproep|rondes?|openstellingen|calls)\b"
+    # a reopening denied ("Het Noodfonds gaat niet opnieuw open, meldt het ministerie", news on
+    # an emergency fund whose money ran out; "zal niet weer worden opengesteld", "will not
+    # reopen"): no announcement, and closed
+    r"|\b(?:gaat|gaan|zal|zullen)\s+(?:[\w-]+\s+){0,2}?niet\s+(?:meer\s+|opnieuw\s+|weer\s+){1,2}"
+    r"open(?:gaan)?\b"
+    r"|\b(?:wordt|worden|zal|zullen)\s+(?:[\w-]+\s+){0,2}?niet\s+(?:meer\s+|opnieuw\s+|weer\s+){1,2}"
+    r"(?:worden\s+)?opengesteld\b|\bwill\s+not\s+(?:be\s+)?re-?open(?:ed)?\b",
     _I,
 )
 # The last call told as held in the past: "In september 2019 vond de laatste oproep … plaats",
