@@ -265,6 +265,10 @@ _AFTER_BOUND_RE = re.compile(
 # "De ISDE loopt in 2020 door": the scheme goes on, whatever its next budget.
 _CONTINUES_RE = re.compile(
     r"\bloopt\b[^.\n]{0,40}\bdoor\b|\bblijft\s+(?:\w+\s+)?open\b|remains\s+open"
+    # the modal with the infinitive ("BOSA-subsidie kan voorlopig open blijven", "Hiermee kan de
+    # regeling dit jaar langer open blijven", a sports federation on a budget shift), not
+    # negated nor restricted ("kan alleen open blijven als …")
+    r"|\b(?:kan|kunnen)\s+(?:(?!niet\b|geen\b|alleen\b|slechts\b|pas\b)[\w-]+\s+){0,5}?open\s+blijven\b"
     # a scheme running since a moment the writer names ("Het Rotterdams Scholingsfonds loopt
     # sinds begin van september, maar krijgt ook in 2021 een vervolg"): open now, whatever
     # continuation is announced; said of the fund or scheme itself, not of a project
@@ -828,7 +832,9 @@ _OPEN_RE = re.compile(
     # (an amount may stand between: "U kunt nu een subsidie van maximaal €7.500,- aanvragen")
     r"|\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+(?:nog\s+(?:wel|steeds|altijd)|nu)\s+"
     r"(?:(?!niet\b|geen\b|nog\b|meer\b|weer\b|opnieuw\b)(?:[\w€-]|[.,](?=[\d-]))+\s+){0,6}?"
-    r"(?:aanvragen|indienen)\b(?![^.\n]*\?)"
+    # ("een aanvraag doen" is news wording for applying: "U kunt nog steeds een aanvraag doen
+    # voor de BOSA", the ministry quoted on an oversubscribed sports scheme)
+    r"(?:aanvragen|indienen|aanvraag\s+doen)\b(?![^.\n]*\?)"
     # applying continuously ("U kunt doorlopend subsidie aanvragen", "doorlopend mogelijk nieuwe
     # wijkaanpakken in te dienen"), not denied ("niet doorlopend") and not asked
     r"|(?<!niet\s)\bdoorlopend\s+(?:mogelijk\s+)?(?:[\w-]+\s+){0,4}?(?:aan\s+te\s+vragen"
@@ -1860,7 +1866,8 @@ def _without_own_month(text: str, top: ExtractedWindow) -> str:
 # hun aanvragen indienen", duurzaamgebouwd.nl on the EDS 2017); "nog steeds geen" is no match.
 _STILL_POSSIBLE_RE = re.compile(
     r"\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+nog\s+(?:wel|steeds|altijd)\s+"
-    r"(?:(?!niet\b|geen\b|meer\b)[\w-]+\s+){0,6}?(?:aanvragen|indienen)\b(?![^.\n]*\?)",
+    r"(?:(?!niet\b|geen\b|meer\b)[\w-]+\s+){0,6}?(?:aanvragen|indienen|aanvraag\s+doen)\b"
+    r"(?![^.\n]*\?)",
     _I,
 )
 
@@ -1995,6 +2002,12 @@ _REL_OPEN_RE = re.compile(
     # kan tot en met vandaag", "Vandaag sluit het loket"): closing soon, so open (guide 7)
     r"|\btot\s+(?:en\s+met\s+)?vandaag\b(?!\s+(?:zijn|waren|is|was|heeft|hebben)\b)"
     r"|\bvandaag\s+(?:is\s+de\s+laatste\s+dag|sluit)\b"
+    # ... also tonight ("Vannacht sluit het Noodfonds voor nieuwe aanvragen", news on the
+    # emergency energy fund's last day)
+    r"|\b(?:vanavond|vannacht)\s+sluit\b"
+    # open since a reopening the writer names ("Sinds de heropening dinsdag zijn er al meer dan
+    # 120.000 aanvragen binnengekomen")
+    r"|\bsinds\s+de\s+(?:her)?opening\b"
     # reopened now, present tense ("De regeling staat weer open", "inwoners kunnen opnieuw
     # subsidie aanvragen", "Aanvragen kan weer"); a time ahead makes it an announcement, which
     # is looked up first
@@ -2016,7 +2029,7 @@ _REL_APPLY_RE = re.compile(
     _I,
 )
 _REL_NOT_RE = re.compile(
-    r"(?<!vandaag\s)\b(?:niet|geen|gesloten|sluit|stopt?|gestopt|closed|not|als|indien|wanneer|zodra|zolang"
+    r"(?<!vandaag\s)(?<!vanavond\s)(?<!vannacht\s)\b(?:niet|geen|gesloten|sluit|stopt?|gestopt|closed|not|als|indien|wanneer|zodra|zolang"
     r"|elke|iedere|every|each|afgewezen|onvolledig\w*|aangevuld\w*)\b",
     _I,
 )
@@ -2037,6 +2050,8 @@ def _relative_open(text: str) -> bool:
             "weer",
             "opnieuw",
             "vandaag",
+            "vanavond",
+            "vannacht",
         )
     ):
         return False
