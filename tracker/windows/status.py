@@ -265,6 +265,10 @@ _AFTER_BOUND_RE = re.compile(
 # "De ISDE loopt in 2020 door": the scheme goes on, whatever its next budget.
 _CONTINUES_RE = re.compile(
     r"\bloopt\b[^.\n]{0,40}\bdoor\b|\bblijft\s+(?:\w+\s+)?open\b|remains\s+open"
+    # the modal with the infinitive ("BOSA-subsidie kan voorlopig open blijven", "Hiermee kan de
+    # regeling dit jaar langer open blijven", a sports federation on a budget shift), not
+    # negated nor restricted ("kan alleen open blijven als …")
+    r"|\b(?:kan|kunnen)\s+(?:(?!niet\b|geen\b|alleen\b|slechts\b|pas\b)[\w-]+\s+){0,5}?open\s+blijven\b"
     # a scheme running since a moment the writer names ("Het Rotterdams Scholingsfonds loopt
     # sinds begin van september, maar krijgt ook in 2021 een vervolg"): open now, whatever
     # continuation is announced; said of the fund or scheme itself, not of a project
@@ -594,7 +598,14 @@ _NO_LATER_RE = re.compile(
     r"\b(?:no|not\s+any)\s+(?:new|more|further)\s+(?:(?!than\b)\w+\s+){0,2}?"
     r"(?:calls?|rounds?|opportunities|openings?)\b"
     r"|\bnot\s+planning\s+(?:any\s+)?(?:more|new|further)\s+(?:\w+\s+)?(?:calls?|rounds?)\b"
-    r"|\bgeen\s+(?:nieuwe|verdere)\s+(?:\w+\s+)?(?:oproepen|oproep|rondes?|openstellingen|calls)\b",
+    r"|\bgeen\s+(?:nieuwe|verdere)\s+(?:\w+\s+)?(?:oproepen|oproep|rondes?|openstellingen|calls)\b"
+    # a reopening denied ("Het Noodfonds gaat niet opnieuw open, meldt het ministerie", news on
+    # an emergency fund whose money ran out; "zal niet weer worden opengesteld", "will not
+    # reopen"): no announcement, and closed
+    r"|\b(?:gaat|gaan|zal|zullen)\s+(?:[\w-]+\s+){0,2}?niet\s+(?:meer\s+|opnieuw\s+|weer\s+){1,2}"
+    r"open(?:gaan)?\b"
+    r"|\b(?:wordt|worden|zal|zullen)\s+(?:[\w-]+\s+){0,2}?niet\s+(?:meer\s+|opnieuw\s+|weer\s+){1,2}"
+    r"(?:worden\s+)?opengesteld\b|\bwill\s+not\s+(?:be\s+)?re-?open(?:ed)?\b",
     _I,
 )
 # The last call told as held in the past: "In september 2019 vond de laatste oproep … plaats",
@@ -739,8 +750,14 @@ def announced(text: str) -> bool:
 
 _UPCOMING_RE = re.compile(
     r"nog\s+niet\s+open|bijna\s+open|binnenkort\s+open|forthcoming|opening\s+soon"
-    # not a comparison: "meer aanvragen dan verwacht" says nothing about an opening
-    r"|(?<!dan\s)verwacht(?!ing|en\b|\s+dat)|expected\s+opening|not\s+yet\s+open",
+    # not a comparison: "meer aanvragen dan verwacht" says nothing about an opening; not
+    # "onverwacht" ("door een onverwacht groot aantal aanvragen", news on an extended scheme),
+    # nor a forecast of a closing or of the reach of a running fund ("verwacht op zeer korte
+    # termijn te moeten sluiten", "verwacht het fonds zo'n 100.000 huishoudens te kunnen
+    # ondersteunen", "verwacht het volledige budget nodig te hebben")
+    r"|(?<!dan\s)(?<!on)verwacht(?!ing|en\b|\s+dat|(?:[^.\n]|\.(?=\d)){0,80}?\bte\s+(?:moeten\s+|kunnen\s+)?"
+    r"(?:sluiten|ondersteunen|helpen|hebben)\b)"
+    r"|expected\s+opening|not\s+yet\s+open",
     _I,
 )
 _OPEN_RE = re.compile(
@@ -835,7 +852,9 @@ _OPEN_RE = re.compile(
     # (an amount may stand between: "U kunt nu een subsidie van maximaal €7.500,- aanvragen")
     r"|\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+(?:nog\s+(?:wel|steeds|altijd)|nu)\s+"
     r"(?:(?!niet\b|geen\b|nog\b|meer\b|weer\b|opnieuw\b)(?:[\w€-]|[.,](?=[\d-]))+\s+){0,6}?"
-    r"(?:aanvragen|indienen)\b(?![^.\n]*\?)"
+    # ("een aanvraag doen" is news wording for applying: "U kunt nog steeds een aanvraag doen
+    # voor de BOSA", the ministry quoted on an oversubscribed sports scheme)
+    r"(?:aanvragen|indienen|aanvraag\s+doen)\b(?![^.\n]*\?)"
     # applying continuously ("U kunt doorlopend subsidie aanvragen", "doorlopend mogelijk nieuwe
     # wijkaanpakken in te dienen"), not denied ("niet doorlopend") and not asked
     r"|(?<!niet\s)\bdoorlopend\s+(?:mogelijk\s+)?(?:[\w-]+\s+){0,4}?(?:aan\s+te\s+vragen"
@@ -1878,7 +1897,8 @@ def _without_own_month(text: str, top: ExtractedWindow) -> str:
 # hun aanvragen indienen", duurzaamgebouwd.nl on the EDS 2017); "nog steeds geen" is no match.
 _STILL_POSSIBLE_RE = re.compile(
     r"\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+nog\s+(?:wel|steeds|altijd)\s+"
-    r"(?:(?!niet\b|geen\b|meer\b)[\w-]+\s+){0,6}?(?:aanvragen|indienen)\b(?![^.\n]*\?)",
+    r"(?:(?!niet\b|geen\b|meer\b)[\w-]+\s+){0,6}?(?:aanvragen|indienen|aanvraag\s+doen)\b"
+    r"(?![^.\n]*\?)",
     _I,
 )
 
@@ -2013,6 +2033,12 @@ _REL_OPEN_RE = re.compile(
     # kan tot en met vandaag", "Vandaag sluit het loket"): closing soon, so open (guide 7)
     r"|\btot\s+(?:en\s+met\s+)?vandaag\b(?!\s+(?:zijn|waren|is|was|heeft|hebben)\b)"
     r"|\bvandaag\s+(?:is\s+de\s+laatste\s+dag|sluit)\b"
+    # ... also tonight ("Vannacht sluit het Noodfonds voor nieuwe aanvragen", news on the
+    # emergency energy fund's last day)
+    r"|\b(?:vanavond|vannacht)\s+sluit\b"
+    # open since a reopening the writer names ("Sinds de heropening dinsdag zijn er al meer dan
+    # 120.000 aanvragen binnengekomen")
+    r"|\bsinds\s+de\s+(?:her)?opening\b"
     # reopened now, present tense ("De regeling staat weer open", "inwoners kunnen opnieuw
     # subsidie aanvragen", "Aanvragen kan weer"); a time ahead makes it an announcement, which
     # is looked up first
@@ -2034,7 +2060,7 @@ _REL_APPLY_RE = re.compile(
     _I,
 )
 _REL_NOT_RE = re.compile(
-    r"(?<!vandaag\s)\b(?:niet|geen|gesloten|sluit|stopt?|gestopt|closed|not|als|indien|wanneer|zodra|zolang"
+    r"(?<!vandaag\s)(?<!vanavond\s)(?<!vannacht\s)\b(?:niet|geen|gesloten|sluit|stopt?|gestopt|closed|not|als|indien|wanneer|zodra|zolang"
     r"|elke|iedere|every|each|afgewezen|onvolledig\w*|aangevuld\w*)\b",
     _I,
 )
@@ -2055,6 +2081,8 @@ def _relative_open(text: str) -> bool:
             "weer",
             "opnieuw",
             "vandaag",
+            "vanavond",
+            "vannacht",
         )
     ):
         return False
