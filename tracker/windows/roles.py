@@ -478,6 +478,12 @@ _NEGATIVE_RE = first_letter_guard(
         # when the funded work is carried out ("waarvan de uitvoering tussen 2 juni en …
         # zal plaatsvinden")
         r"|\buitvoering\s+(?:\w+\s+){0,2}?(?:tussen|in\s+de\s+periode)\b"
+        # the same with the verb ("De activiteiten waarvoor subsidie wordt verstrekt, worden
+        # uitgevoerd in de periode van 1 januari 2025 tot en met …", "Activities must be carried
+        # out between …"): the execution period (guide 8), not the window beside it
+        r"|\b(?:uitgevoerd|gerealiseerd|plaatsvinden|plaatsvindt)\s+(?:(?:worden|wordt)\s+)?"
+        r"(?:(?:in|gedurende)\s+de\s+periode|tussen)\b"
+        r"|\bcarried\s+out\s+(?:between|(?:in|during)\s+the\s+period)\b"
         # the dates of the funding programme itself, as field labels ("Programme Opening Date
         # 01/01/2021", "Programme Closing Date 31/12/2027", "Programme period: …"): its term, not a
         # call's window (a programme period named in a sentence may sit beside a real opening)
@@ -596,7 +602,8 @@ NEGATIVE_WORDS = (
     "fase", "besteed", "uitgegeven", "versie", "version", "closed", "gesloten", "dicht",
     "office", "kantor", "kantoor", "helpdesk", "servicedesk", "klant", "receptie", "balie",
     "secretariaat", "phone", "telefoon", "call", "researchers", "applicants", "candidates",
-    "onderzoekers", "aanvragers", "kandidaten", "week", "tekend",
+    "onderzoekers", "aanvragers", "kandidaten", "week", "tekend", "uitgevoerd", "gerealiseerd",
+    "plaatsvind", "carried",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
