@@ -1845,9 +1845,15 @@ def _without_own_month(text: str, top: ExtractedWindow) -> str:
 # not used): the page says the round takes applications (guide 7: open). Also "nog steeds" /
 # "nog altijd" ("Binnen 4 dagen … is het plafond … bereikt … Sportclubs kunnen daarom nog steeds
 # hun aanvragen indienen", duurzaamgebouwd.nl on the EDS 2017); "nog steeds geen" is no match.
+# "toch nog" says the same ("U kunt toch nog subsidie aanvragen"), also with the verb last in a
+# subordinate clause ("De subsidieverstrekker heeft echter laten weten dat je toch nog een
+# subsidieaanvraag kunt indienen", fondswervingonline.nl on Tel mee met Taal).
 _STILL_POSSIBLE_RE = re.compile(
-    r"\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+nog\s+(?:wel|steeds|altijd)\s+"
-    r"(?:(?!niet\b|geen\b|meer\b)[\w-]+\s+){0,6}?(?:aanvragen|indienen)\b(?![^.\n]*\?)",
+    r"\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+(?:nog\s+(?:wel|steeds|altijd)|toch\s+nog)\s+"
+    r"(?:(?!niet\b|geen\b|meer\b)[\w-]+\s+){0,6}?(?:aanvragen|indienen)\b(?![^.\n]*\?)"
+    r"|\b(?:toch\s+nog|nog\s+(?:wel|steeds|altijd))\s+(?:(?!niet\b|geen\b|meer\b)[\w-]+\s+){0,3}?"
+    r"(?:kan|kunt|kunnen)\s+(?:worden\s+)?(?:aanvragen|indienen|aangevraagd|ingediend)\b"
+    r"(?![^.\n]*\?)",
     _I,
 )
 
