@@ -440,6 +440,15 @@ _NEGATIVE_RE = first_letter_guard(
         # toegekend op volgorde van binnenkomst"): a decision term, not the opening
         r"|\b(?:wordt|worden|werd|werden)\s+(?:pas\s+)?(?:vanaf|per)\s+[^.;\n]{0,40}?"
         r"\b(?:toegekend|beoordeeld|behandeld)\b"
+        # the regulation taking effect on a day ("De nieuwe regeling gaat in per 1 januari 2018,
+        # aanvragen kan tot 30 juni 2018", "gaat per 1 september in", "Per 1 januari gaat de
+        # regeling in"): its entry into force, never a bound (guide 3 notes); not the
+        # application period of it ("De aanvraagperiode voor de regeling gaat in op …")
+        r"|(?<!voor\sde\s)(?<!van\sde\s)\b(?:(?:subsidie)?regeling|verordening)\b(?:\s+[\w-]+){0,4}?\s+"
+        r"(?:gaat|gaan|ging|gingen)\s+(?:in\s+(?:per|op|vanaf|met\s+ingang\s+van)\b"
+        r"|(?:per|op|vanaf|met\s+ingang\s+van)\s+[^.;\n]{1,30}?\s+in\b(?!\s+(?:de|het)\b))"
+        r"|\bper\s+[^.;\n]{1,30}?\s+(?:gaat|gaan|ging|gingen)\s+(?:de|het)\s+(?:nieuwe\s+)?"
+        r"(?:(?:subsidie)?regeling|verordening)(?:\s+[\w-]+){0,3}?\s+in\b(?!\s+(?:de|het)\b)"
         r"|\b(?:regeling|besluit)\s+van\b|verordening\s+per\b|\bstand\s+(?:[\w-]+\s+){0,3}?per\b|\bseizoen(?:en)?\b|sportseizoen|speelseizoen|begrotingsjaar"
         r"|started\s+before|gaat\s+niet\s+door|geannuleerd|cancel+ed|ingetrokken|withdrawn"
         r"|niet\s+meer\s+(?:worden\s+)?opengesteld|onbekend|meestal|usually"
@@ -478,6 +487,12 @@ _NEGATIVE_RE = first_letter_guard(
         # when the funded work is carried out ("waarvan de uitvoering tussen 2 juni en …
         # zal plaatsvinden")
         r"|\buitvoering\s+(?:\w+\s+){0,2}?(?:tussen|in\s+de\s+periode)\b"
+        # the same with the verb ("De activiteiten waarvoor subsidie wordt verstrekt, worden
+        # uitgevoerd in de periode van 1 januari 2025 tot en met …", "Activities must be carried
+        # out between …"): the execution period (guide 8), not the window beside it
+        r"|\b(?:uitgevoerd|gerealiseerd|plaatsvinden|plaatsvindt)\s+(?:(?:worden|wordt)\s+)?"
+        r"(?:(?:in|gedurende)\s+de\s+periode|tussen)\b"
+        r"|\bcarried\s+out\s+(?:between|(?:in|during)\s+the\s+period)\b"
         # the dates of the funding programme itself, as field labels ("Programme Opening Date
         # 01/01/2021", "Programme Closing Date 31/12/2027", "Programme period: …"): its term, not a
         # call's window (a programme period named in a sentence may sit beside a real opening)
@@ -596,7 +611,8 @@ NEGATIVE_WORDS = (
     "fase", "besteed", "uitgegeven", "versie", "version", "closed", "gesloten", "dicht",
     "office", "kantor", "kantoor", "helpdesk", "servicedesk", "klant", "receptie", "balie",
     "secretariaat", "phone", "telefoon", "call", "researchers", "applicants", "candidates",
-    "onderzoekers", "aanvragers", "kandidaten", "week", "tekend",
+    "onderzoekers", "aanvragers", "kandidaten", "week", "tekend", "uitgevoerd", "gerealiseerd",
+    "plaatsvind", "carried",
 )  # fmt: skip
 # What a programme or grant covers ("for the period from 1 January 2014 until …", "toegekend voor
 # de periode van 1 januari 2025 tot en met …"): a decoy unless the clause is about applying
@@ -754,6 +770,16 @@ def _work_year_span(text: str, start: int, cs: int, pos: int) -> bool:
 # After the span of such a year its own deadline follows: "(1 januari t/m 31 december) vraagt u
 # jaarlijks vóór 1 juni …" (the closing is the application's, not the span's second end).
 _WORK_YEAR_GAP_RE = re.compile(r"^\s*\)?\s*,?\s*(?:\w+\s+){1,6}$")
+
+# A new predicate about applying between a decoy date and the next one ("De nieuwe regeling gaat
+# in per 1 januari 2018, aanvragen kan tot 30 juni 2018", "… en aanvragen kunnen tot en met …"):
+# the second date is that predicate's, not the end of the decoy's span.
+_APPLY_PREDICATE_GAP_RE = re.compile(
+    r"^[^.;\n]{0,60}?(?:,|\ben\b|\band\b)\s*(?:[\w-]+\s+){0,2}?(?:aanvragen|aanvraag|indienen"
+    r"|applications?)"
+    r"\s+(?:kan|kunnen|kunt|mag|mogen|moet|moeten|can|may|must)\b",
+    _I,
+)
 # A confirmation of receipt promised by a date is no deadline ("alle aanvragers voor 23 oktober
 # een ontvangstbevestiging sturen"); only next to the date, since a headline about late
 # confirmations says nothing about the dates below it.
@@ -2753,6 +2779,7 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
             and not _colon_close_label(lead)
             and not _repeated_deadline(roles, r, lead)
             and not (i - 2 in work_year and _WORK_YEAR_GAP_RE.match(lead))
+            and not _APPLY_PREDICATE_GAP_RE.match(lead)
         ):  # "…tot 30 juni, moeten ingediend worden tegen uiterlijk 15 september": its own
             r.negative = True  # submission words make the second closing no part of the decoy;
             # so does its own deadline label ("… on 10 Oct and the submission deadline will be on")

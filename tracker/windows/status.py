@@ -901,11 +901,12 @@ _ALL_YEAR_RE = re.compile(
     # be made throughout the year" (about applying, not events held throughout the year)
     r"|\b(?:(?:is|are)\s+open|applications?|apply|submit\w*|accepted)\b[^.\n]{0,40}?"
     r"\bthroughout\s+the\s+(?:whole\s+|entire\s+)?year\b"
-    r"|\bhet\s+(?:ge)?hele\s+jaar\b(?:\s+\w+){0,2}?\s+(?:worden\s+)?"
+    # (also the calendar year: "Scholen kunnen het hele kalenderjaar een aanvraag indienen")
+    r"|\bhet\s+(?:ge)?hele\s+(?:kalender)?jaar\b(?:\s+\w+){0,2}?\s+(?:worden\s+)?"
     r"(?:ingediend|aangevraagd|indienen|aanvragen)\b"
     # the verb second after the fronted time: "Gedurende het hele jaar kunt u een subsidie …
     # aanvragen" (no negation on the way, not a question)
-    r"|\bhet\s+(?:ge)?hele\s+jaar\s+(?:door\s+)?(?:kan|kunt|kunnen)\s+(?:u|je|jij|men|er|wij|we)\b"
+    r"|\bhet\s+(?:ge)?hele\s+(?:kalender)?jaar\s+(?:door\s+)?(?:kan|kunt|kunnen)\s+(?:u|je|jij|men|er|wij|we)\b"
     r"(?:(?!\b(?:niet|geen|nooit)\b)[^.?\n]){0,80}?\b(?:worden\s+)?"
     r"(?:ingediend|aangevraagd|indienen|aanvragen)\b(?![^.\n]*\?)",
     _I,
@@ -1760,7 +1761,15 @@ _APPLY_YEARS_RE = re.compile(
     r"\s*(?P<y2>20\d\d)\s*,?\s+(?:kunt|kunnen|kan)\b" + _NO_NEG_APPLY + r"(?![^.\n]*\?)"
     # the modal first, the single year after it: "U kunt in 2021 subsidie aanvragen"
     r"|\b(?:kunt|kunnen|kan)\s+(?:(?:u|je|jij|men|er|ook|inwoners|bewoners|eigenaren)\s+){0,2}?"
-    r"(?:in|gedurende)\s+(?P<y>20\d\d)\b" + _NO_NEG_APPLY + r"(?![^.\n]*\?)",
+    r"(?:in|gedurende)\s+(?P<y>20\d\d)\b" + _NO_NEG_APPLY + r"(?![^.\n]*\?)"
+    # the whole (calendar) year named ("Aanvragen kunnen gedurende het hele kalenderjaar 2024
+    # worden gedaan", apeldoorn.nl on peuteropvang; "kunnen het hele kalenderjaar 2025 subsidie
+    # aanvragen"): the applications as subject with a passive verb, or the modal first
+    r"|\b(?:aanvragen|aanvraag)\s+(?:kunnen|kan)\s+(?:\w+\s+){0,2}?(?:gedurende\s+|in\s+)?"
+    r"het\s+(?:ge)?hele\s+(?:kalender)?jaar\s+(?P<yw>20\d\d)\s+(?:worden\s+)?"
+    r"(?:gedaan|ingediend|aangevraagd)\b(?![^.\n]*\?)"
+    r"|\b(?:kunt|kunnen|kan)\s+(?:(?!(?:niet|geen)\b)\w+\s+){0,2}?(?:gedurende\s+|in\s+)?"
+    r"het\s+(?:ge)?hele\s+(?:kalender)?jaar\s+(?P<ym>20\d\d)\b" + _NO_NEG_APPLY + r"(?![^.\n]*\?)",
     _I,
 )
 
@@ -1771,7 +1780,8 @@ def _applying_this_year(text: str, today: date) -> bool:
     if "kunt" not in lower and "kunnen" not in lower and "kan" not in lower:
         return False
     for mt in _APPLY_YEARS_RE.finditer(text):
-        first, last = (mt["y1"], mt["y2"]) if mt["y1"] else (mt["y"], mt["y"])
+        one = mt["y"] or mt["yw"] or mt["ym"]
+        first, last = (mt["y1"], mt["y2"]) if mt["y1"] else (one, one)
         if int(first) <= today.year <= int(last):
             return True
     return False
@@ -1895,9 +1905,15 @@ def _without_own_month(text: str, top: ExtractedWindow) -> str:
 # not used): the page says the round takes applications (guide 7: open). Also "nog steeds" /
 # "nog altijd" ("Binnen 4 dagen … is het plafond … bereikt … Sportclubs kunnen daarom nog steeds
 # hun aanvragen indienen", duurzaamgebouwd.nl on the EDS 2017); "nog steeds geen" is no match.
+# "toch nog" says the same ("U kunt toch nog subsidie aanvragen"), also with the verb last in a
+# subordinate clause ("De subsidieverstrekker heeft echter laten weten dat je toch nog een
+# subsidieaanvraag kunt indienen", fondswervingonline.nl on Tel mee met Taal).
 _STILL_POSSIBLE_RE = re.compile(
-    r"\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+nog\s+(?:wel|steeds|altijd)\s+"
+    r"\b(?:kan|kunt|kunnen)\b(?:\s+\w+){0,3}?\s+(?:nog\s+(?:wel|steeds|altijd)|toch\s+nog)\s+"
     r"(?:(?!niet\b|geen\b|meer\b)[\w-]+\s+){0,6}?(?:aanvragen|indienen|aanvraag\s+doen)\b"
+    r"(?![^.\n]*\?)"
+    r"|\b(?:toch\s+nog|nog\s+(?:wel|steeds|altijd))\s+(?:(?!niet\b|geen\b|meer\b)[\w-]+\s+){0,3}?"
+    r"(?:kan|kunt|kunnen)\s+(?:worden\s+)?(?:aanvragen|indienen|aangevraagd|ingediend)\b"
     r"(?![^.\n]*\?)",
     _I,
 )
