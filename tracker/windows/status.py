@@ -737,8 +737,12 @@ def announced(text: str) -> bool:
 
 _UPCOMING_RE = re.compile(
     r"nog\s+niet\s+open|bijna\s+open|binnenkort\s+open|forthcoming|opening\s+soon"
-    # not a comparison: "meer aanvragen dan verwacht" says nothing about an opening
-    r"|(?<!dan\s)verwacht(?!ing|en\b|\s+dat)|expected\s+opening|not\s+yet\s+open",
+    # not a comparison: "meer aanvragen dan verwacht" says nothing about an opening; nor the
+    # adjective of something else ("Binnen 3 jaar moet de verwachte export ten minste 10 keer het
+    # subsidiebedrag bedragen", an RVO DHI page under its "Open voor aanvragen" badge, or
+    # "onverwacht"): only an expected opening, closing or publication announces a window
+    r"|(?<!dan\s)(?<!\w)verwacht(?!ing|en\b|\s+dat|e\s+(?!open|start|sluit|publicatie|aanvraag|indien))"
+    r"|expected\s+opening|not\s+yet\s+open",
     _I,
 )
 _OPEN_RE = re.compile(
