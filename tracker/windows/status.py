@@ -297,9 +297,19 @@ _ANNOUNCED_RE = re.compile(
     # (not a start told in the past: "De regeling ging van start in 2020 en kent een jaarlijkse
     # openstelling", "Al vanaf de start in juli 2012 was er veel animo")
     r"|(?<!\bging\svan\s)(?<!\bgingen\svan\s)(?<!\bis\svan\s)(?<!\bde\s)"
-    r"(?:start|opent|begint|gaat\s+open|opens|will\s+open)\s+(?:in|begin|medio|eind)\s+"
+    r"(?:start|opent|begint|gaat\s+open|opens|will\s+open)\s+"
+    # also hedged and by season ("De subsidieregeling … opent naar verwachting in de zomer van
+    # 2022", waterforum.net on Partners voor Water): no day, so upcoming with dates null
+    r"(?:naar\s+verwachting\s+)?(?:in|begin|medio|eind)\s+(?:de\s+|het\s+)?"
     r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november"
-    r"|december|\d{4})\b"
+    r"|december|zomer|voorjaar|najaar|herfst|winter|\d{4})\b"
+    # opening soon, no time at all ("De subsidieregeling opent binnenkort", "the call opens
+    # soon"); a close soon ("sluit binnenkort") is still open
+    r"|\b(?:opent|opens|will\s+open)\s+(?:(?:heel|zeer|very)\s+)?(?:binnenkort|soon|shortly)\b"
+    # new calls the funder says it will publish ("In May and June of 2019 we will publish the
+    # following 11 calls for institutional collaboration projects", a Nuffic programme update)
+    r"|\b(?:will|shall|are\s+going\s+to)\s+publish\s+(?:the\s+)?(?:following\s+)?(?:\d+\s+)?"
+    r"(?:new\s+|further\s+|next\s+)?calls?\b"
     # an English opening at a fuzzy part of a year or month ahead ("call opens mid-2020",
     # "the portal will open early 2025"): no day, so upcoming with dates null
     r"|\b(?:opens|will\s+open|is\s+opening)\s+(?:in\s+)?(?:mid|early|late)\s*-?\s*"
