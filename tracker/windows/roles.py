@@ -84,8 +84,12 @@ _LABEL_RE = first_letter_guard(
         # nor in a decision's name ("Openstellingsbesluit …, maart 2024"): that date is the
         # decision's (guide 8)
         r"(?P<open>startdatum|begindatum|(?<!l)(?:openingsdatum|opening(?:\s+date)?"
-        # nor the adjective of an event for applicants ("Tijdens het open spreekuur op …")
-        r"|open(?!stellings?besluit|\s+(?:spreekuur|dag|avond|huis|inloop))s?|opent|opened)"
+        # nor the adjective of an event for applicants ("Tijdens het open spreekuur op …"), also
+        # a compound day or evening ("Kom naar de Open Loketdagen op 12 februari", faro.be on an
+        # embassy's culture call): an information day (guide 8); a weekday stays ("open maandag")
+        r"|open(?!stellings?besluit|\s+(?:spreekuur|huis|inloop"
+        r"|(?!(?:maan|dins|woens|donder|vrij|zater|zon)dag)[\w-]*(?:dag|avond|middag|ochtend)(?:en)?\b))"
+        r"s?|opent|opened)"
         r"|geopend|opengesteld|openstelling(?!s?besluit)|eerste\s+dag|start(?:s|ed)?(?!-)"
         # not a launch event, roadshow day or party ("het lanceringsevent … op 14 september"):
         # an event is a decoy (guide 8), applications need not open that day
