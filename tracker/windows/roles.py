@@ -650,7 +650,10 @@ _SETTLEMENT_SUBJECT_RE = re.compile(
 # regeling t/m …"): "besluit" and "inwerkingtreding" date the opening, the closing date is
 # the window's own end.
 _RELATIVE_START_LEAD_RE = re.compile(
-    r"\b(?:van(?:af)?|met\s+ingang\s+van)\s+de\s+(?:dag|datum)\s+(?:na|van)\s+(?:die\s+van\s+)?"
+    # (also "het moment" or "het tijdstip": "Aanvragen … worden ingediend vanaf het moment van
+    # inwerkingtreding van dit besluit tot en met 15 maart 2012", a BZ besluit in the Staatscourant)
+    r"\b(?:van(?:af)?|met\s+ingang\s+van)\s+(?:de\s+(?:dag|datum)|het\s+(?:moment|tijdstip))\s+"
+    r"(?:na|van)\s+(?:die\s+van\s+)?"
     r"(?:de\s+)?(?:bekendmaking|publicatie|inwerkingtreding|uitgifte)\b[^.;\n]{0,100}?"
     r"\b(?:tot\s+en\s+met|t/m)\s*$",
     _I,
