@@ -84,8 +84,12 @@ _LABEL_RE = first_letter_guard(
         # nor in a decision's name ("Openstellingsbesluit …, maart 2024"): that date is the
         # decision's (guide 8)
         r"(?P<open>startdatum|begindatum|(?<!l)(?:openingsdatum|opening(?:\s+date)?"
-        # nor the adjective of an event for applicants ("Tijdens het open spreekuur op …")
-        r"|open(?!stellings?besluit|\s+(?:spreekuur|dag|avond|huis|inloop))s?|opent|opened)"
+        # nor the adjective of an event for applicants ("Tijdens het open spreekuur op …"), also
+        # a compound day or evening ("Kom naar de Open Loketdagen op 12 februari", faro.be on an
+        # embassy's culture call): an information day (guide 8); a weekday stays ("open maandag")
+        r"|open(?!stellings?besluit|\s+(?:spreekuur|huis|inloop"
+        r"|(?!(?:maan|dins|woens|donder|vrij|zater|zon)dag)[\w-]*(?:dag|avond|middag|ochtend)(?:en)?\b))"
+        r"s?|opent|opened)"
         r"|geopend|opengesteld|openstelling(?!s?besluit)|eerste\s+dag|start(?:s|ed)?(?!-)"
         # not a launch event, roadshow day or party ("het lanceringsevent … op 14 september"):
         # an event is a decoy (guide 8), applications need not open that day
@@ -662,7 +666,10 @@ _SETTLEMENT_SUBJECT_RE = re.compile(
 # regeling t/m …"): "besluit" and "inwerkingtreding" date the opening, the closing date is
 # the window's own end.
 _RELATIVE_START_LEAD_RE = re.compile(
-    r"\b(?:van(?:af)?|met\s+ingang\s+van)\s+de\s+(?:dag|datum)\s+(?:na|van)\s+(?:die\s+van\s+)?"
+    # (also "het moment" or "het tijdstip": "Aanvragen … worden ingediend vanaf het moment van
+    # inwerkingtreding van dit besluit tot en met 15 maart 2012", a BZ besluit in the Staatscourant)
+    r"\b(?:van(?:af)?|met\s+ingang\s+van)\s+(?:de\s+(?:dag|datum)|het\s+(?:moment|tijdstip))\s+"
+    r"(?:na|van)\s+(?:die\s+van\s+)?"
     r"(?:de\s+)?(?:bekendmaking|publicatie|inwerkingtreding|uitgifte)\b[^.;\n]{0,100}?"
     r"\b(?:tot\s+en\s+met|t/m)\s*$",
     _I,

@@ -301,9 +301,19 @@ _ANNOUNCED_RE = re.compile(
     # (not a start told in the past: "De regeling ging van start in 2020 en kent een jaarlijkse
     # openstelling", "Al vanaf de start in juli 2012 was er veel animo")
     r"|(?<!\bging\svan\s)(?<!\bgingen\svan\s)(?<!\bis\svan\s)(?<!\bde\s)"
-    r"(?:start|opent|begint|gaat\s+open|opens|will\s+open)\s+(?:in|begin|medio|eind)\s+"
+    r"(?:start|opent|begint|gaat\s+open|opens|will\s+open)\s+"
+    # also hedged and by season ("De subsidieregeling … opent naar verwachting in de zomer van
+    # 2022", waterforum.net on Partners voor Water): no day, so upcoming with dates null
+    r"(?:naar\s+verwachting\s+)?(?:in|begin|medio|eind)\s+(?:de\s+|het\s+)?"
     r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november"
-    r"|december|\d{4})\b"
+    r"|december|zomer|voorjaar|najaar|herfst|winter|\d{4})\b"
+    # opening soon, no time at all ("De subsidieregeling opent binnenkort", "the call opens
+    # soon"); a close soon ("sluit binnenkort") is still open
+    r"|\b(?:opent|opens|will\s+open)\s+(?:(?:heel|zeer|very)\s+)?(?:binnenkort|soon|shortly)\b"
+    # new calls the funder says it will publish ("In May and June of 2019 we will publish the
+    # following 11 calls for institutional collaboration projects", a Nuffic programme update)
+    r"|\b(?:will|shall|are\s+going\s+to)\s+publish\s+(?:the\s+)?(?:following\s+)?(?:\d+\s+)?"
+    r"(?:new\s+|further\s+|next\s+)?calls?\b"
     # an English opening at a fuzzy part of a year or month ahead ("call opens mid-2020",
     # "the portal will open early 2025"): no day, so upcoming with dates null
     r"|\b(?:opens|will\s+open|is\s+opening)\s+(?:in\s+)?(?:mid|early|late)\s*-?\s*"
@@ -754,8 +764,13 @@ _UPCOMING_RE = re.compile(
     # "onverwacht" ("door een onverwacht groot aantal aanvragen", news on an extended scheme),
     # nor a forecast of a closing or of the reach of a running fund ("verwacht op zeer korte
     # termijn te moeten sluiten", "verwacht het fonds zo'n 100.000 huishoudens te kunnen
-    # ondersteunen", "verwacht het volledige budget nodig te hebben")
-    r"|(?<!dan\s)(?<!on)verwacht(?!ing|en\b|\s+dat|(?:[^.\n]|\.(?=\d)){0,80}?\bte\s+(?:moeten\s+|kunnen\s+)?"
+    # ondersteunen", "verwacht het volledige budget nodig te hebben"), nor the adjective of
+    # something else ("Binnen 3 jaar moet de verwachte export ten minste 10 keer het
+    # subsidiebedrag bedragen", an RVO DHI page under its "Open voor aanvragen" badge): only an
+    # expected opening, closing or publication announces a window
+    r"|(?<!dan\s)(?<!\w)verwacht(?!ing|en\b|\s+dat"
+    r"|e\s+(?!open|start|sluit|publicatie|aanvraag|indien)"
+    r"|(?:[^.\n]|\.(?=\d)){0,80}?\bte\s+(?:moeten\s+|kunnen\s+)?"
     r"(?:sluiten|ondersteunen|helpen|hebben)\b)"
     r"|expected\s+opening|not\s+yet\s+open",
     _I,
