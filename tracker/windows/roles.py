@@ -1047,6 +1047,20 @@ _BOUNDARY_RE = re.compile(
     r"|\[(?:…|\.\.\.)\]"
 )
 _PARENS_RE = re.compile(r"\([^()]*\)")
+# The dot of a Dutch abbreviation that stands inside a sentence ends no clause ("Vraag de
+# subsidie z.s.m. aan en uiterlijk vóór 14 juli", "Dien uw aanvraag i.v.m. de drukte uiterlijk
+# 1 mei in"): the verb and the deadline stay together. Only abbreviations that hardly ever end a
+# sentence, since case cannot tell (a page may be all capitals).
+_ABBREVIATION_END_RE = re.compile(
+    r"(?:^|[\s(])(?:i\.v\.m|m\.b\.t|t\.a\.v|o\.b\.v|m\.u\.v|i\.p\.v|d\.w\.z|o\.a|z\.s\.m"
+    r"|bijv)$",
+    _I,
+)
+
+
+def _abbreviation_dot(text: str, pos: int) -> bool:
+    """Say whether the dot at pos ends an abbreviation inside a sentence."""
+    return text[pos] == "." and _ABBREVIATION_END_RE.search(text, max(0, pos - 8), pos) is not None
 
 
 @dataclass
@@ -1102,6 +1116,7 @@ def _clause_spans(text: str, mentions: list[Mention]) -> list[tuple[int, int, bo
         b.start()
         for b in _BOUNDARY_RE.finditer(text)
         if not _inside_mention(b.start(), mentions, starts)
+        and not _abbreviation_dot(text, b.start())
     ]
     spans: list[tuple[int, int, bool]] = []
     prev = -1
