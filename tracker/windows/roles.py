@@ -997,7 +997,10 @@ RECURRING_RE = re.compile(
 )
 CONTEXT_YEAR_RE = re.compile(
     r"\b(?:in|openstelling|perioden?|tijdvak(?:\s+van)?|ronde|jaar|year|voor|for)\s+"
-    r"((?:19|20)\d\d)\b(?![-/.]\d)",
+    r"((?:19|20)\d\d)\b(?![-/.]\d)"
+    # not the year of an amount ("komend jaar 2,7 miljoen en in 2021 1,5 miljoen", "Voor 2022:
+    # € 32 miljoen"): a budget spread over years says nothing of the window's year
+    r"(?!\s*:?\s*(?:€|eur\b|euro\b|\d[\d.,]*\s*(?:miljoen|mln|miljard|ton\b|duizend|euro\b|€)))",
     _I,
 )
 DEFAULT_CLOSE_TIME_AFTER_RE = re.compile(
