@@ -417,7 +417,10 @@ _NEGATIVE_RE = first_letter_guard(
         r"|workshops?\b(?!\s+(?:grants?|funding|subsid\w*|aanvra\w*|applications?|proposals?)\b)"
         r"|information\s+days?|informational\s+sessions?|infosessie|infodag|informatiedag"
         r"|info\s+session|information\s+sessions?|informatiesessie|evaluat|results|resultaten|signature|grant\s+agreement"
-        r"|verslag|rapportage|vaststelling|verantwoording|declarat|uitbetal|betaling|payment"
+        # (not the second half of one system for both: "via ISAAC, het digitale aanvraag- en
+        # rapportagesysteem van NWO" is where applications go in)
+        r"|(?<!aanvraag-\sen\s)(?:verslag|rapportage|verantwoording|declarat)"
+        r"|vaststelling|uitbetal|betaling|payment"
         # the participles ("De subsidie wordt vóór 1 juli uitbetaald", "uitgekeerd",
         # "overgemaakt"): a payment date (guide 8)
         r"|uitbetaald|\b(?:wordt|worden|werd|werden)\s+(?:\w+\s+){0,3}?betaald\b|uitgekeerd"
