@@ -421,7 +421,10 @@ _NEGATIVE_RE = first_letter_guard(
         r"|workshops?\b(?!\s+(?:grants?|funding|subsid\w*|aanvra\w*|applications?|proposals?)\b)"
         r"|information\s+days?|informational\s+sessions?|infosessie|infodag|informatiedag"
         r"|info\s+session|information\s+sessions?|informatiesessie|evaluat|results|resultaten|signature|grant\s+agreement"
-        r"|verslag|rapportage|vaststelling|verantwoording|declarat|uitbetal|betaling|payment"
+        # (not the second half of one system for both: "via ISAAC, het digitale aanvraag- en
+        # rapportagesysteem van NWO" is where applications go in)
+        r"|(?<!aanvraag-\sen\s)(?:verslag|rapportage|verantwoording|declarat)"
+        r"|vaststelling|uitbetal|betaling|payment"
         # the participles ("De subsidie wordt vóór 1 juli uitbetaald", "uitgekeerd",
         # "overgemaakt"): a payment date (guide 8)
         r"|uitbetaald|\b(?:wordt|worden|werd|werden)\s+(?:\w+\s+){0,3}?betaald\b|uitgekeerd"
@@ -1034,7 +1037,10 @@ RECURRING_RE = re.compile(
 )
 CONTEXT_YEAR_RE = re.compile(
     r"\b(?:in|openstelling|perioden?|tijdvak(?:\s+van)?|ronde|jaar|year|voor|for)\s+"
-    r"((?:19|20)\d\d)\b(?![-/.]\d)",
+    r"((?:19|20)\d\d)\b(?![-/.]\d)"
+    # not the year of an amount ("komend jaar 2,7 miljoen en in 2021 1,5 miljoen", "Voor 2022:
+    # € 32 miljoen"): a budget spread over years says nothing of the window's year
+    r"(?!\s*:?\s*(?:€|eur\b|euro\b|\d[\d.,]*\s*(?:miljoen|mln|miljard|ton\b|duizend|euro\b|€)))",
     _I,
 )
 DEFAULT_CLOSE_TIME_AFTER_RE = re.compile(
@@ -1084,6 +1090,20 @@ _BOUNDARY_RE = re.compile(
     r"|\[(?:…|\.\.\.)\]"
 )
 _PARENS_RE = re.compile(r"\([^()]*\)")
+# The dot of a Dutch abbreviation that stands inside a sentence ends no clause ("Vraag de
+# subsidie z.s.m. aan en uiterlijk vóór 14 juli", "Dien uw aanvraag i.v.m. de drukte uiterlijk
+# 1 mei in"): the verb and the deadline stay together. Only abbreviations that hardly ever end a
+# sentence, since case cannot tell (a page may be all capitals).
+_ABBREVIATION_END_RE = re.compile(
+    r"(?:^|[\s(])(?:i\.v\.m|m\.b\.t|t\.a\.v|o\.b\.v|m\.u\.v|i\.p\.v|d\.w\.z|o\.a|z\.s\.m"
+    r"|bijv)$",
+    _I,
+)
+
+
+def _abbreviation_dot(text: str, pos: int) -> bool:
+    """Say whether the dot at pos ends an abbreviation inside a sentence."""
+    return text[pos] == "." and _ABBREVIATION_END_RE.search(text, max(0, pos - 8), pos) is not None
 
 
 @dataclass
@@ -1139,6 +1159,7 @@ def _clause_spans(text: str, mentions: list[Mention]) -> list[tuple[int, int, bo
         b.start()
         for b in _BOUNDARY_RE.finditer(text)
         if not _inside_mention(b.start(), mentions, starts)
+        and not _abbreviation_dot(text, b.start())
     ]
     spans: list[tuple[int, int, bool]] = []
     prev = -1

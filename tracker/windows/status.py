@@ -319,6 +319,15 @@ _ANNOUNCED_RE = re.compile(
     r"|\b(?:opens|will\s+open|is\s+opening)\s+(?:in\s+)?(?:mid|early|late)\s*-?\s*"
     r"(?:20\d\d|january|february|march|april|may|june|july|august|september|october"
     r"|november|december)\b"
+    # a next round the writer expects, the time first ("In 2025 verwachten we weer een nieuwe
+    # ronde", "Volgend jaar verwachten wij een tweede openstelling") or in a dat-clause ("EZ
+    # verwacht dat er volgend jaar een tweede ronde komt"): announced, no day yet
+    r"|\b(?:in\s+20\d\d|(?:volgend|komend)\s+jaar|in\s+het\s+(?:voorjaar|najaar))\s+"
+    r"verwachten\s+(?:we|wij)\s+(?:weer\s+|opnieuw\s+)?een\s+(?:nieuwe|volgende|tweede|derde)\s+"
+    r"(?:\w*ronde|openstelling|call|oproep|tender)\b"
+    r"|\bverwacht\w*\s+dat\s+er\s+(?:volgend\s+jaar|komend\s+jaar|in\s+20\d\d)\s+"
+    r"(?:weer\s+|opnieuw\s+)?een\s+(?:nieuwe|volgende|tweede|derde)\s+"
+    r"(?:\w*ronde|openstelling|call|oproep|tender)\s+(?:komt|volgt|opent)\b"
     # a future opening stated as a plan ("Eind september zal de indieningstermijn voor 2025
     # worden geopend", "the call will be launched"), not negated on the way
     r"|\b(?:zal|zullen)\b(?:(?!\b(?:niet|geen)\b)[^.\n]){0,90}?\b(?:worden\s+|weer\s+)?"
