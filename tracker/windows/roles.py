@@ -329,6 +329,13 @@ _MOVED_UNTIL_RE = re.compile(
     r"\b(?:uitgesteld|verschoven|verplaatst|opgeschoven|doorgeschoven)\s+tot\s*$", _I
 )
 _OLD_RANGE_END_RE = re.compile(r"^\s*(?:t/m|tot\s+en\s+met|tot|-|–|—|until|through)\s*$", _I)
+# A range named as the one replaced: "loopt nu van 1 tot en met 30 september in plaats van 1 tot
+# en met 31 augustus" (innofunding.nl on Noord-Brabant 2016). Nothing new follows it, so its end
+# is superseded with its start (guide 6.4); "to" joins the two ends here, not the old to the new.
+_INSTEAD_LEAD_RE = re.compile(
+    r"\b(?:in\s+plaats\s+van|i\.p\.v\.|instead\s+of|rather\s+than)\s*$", _I
+)
+_INSTEAD_RANGE_END_RE = re.compile(r"^\s*(?:t/m|tot\s+en\s+met|tot|-|–|—|until|through|to)\s*$", _I)
 _TO_NEW_RE = re.compile(r"^\s*(?:naar|to)\s*$", _I)
 _OPENING_WORDS_RE = re.compile(r"opening|opent|openstelling|startdatum|\bstart", _I)
 CLOSING_WORDS_RE = re.compile(r"deadline|sluit|einddatum|closing|clos", _I)
@@ -1324,8 +1331,13 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         and _WAS_LEAD_RE.search(lead[-120:])
     ):
         r.role = OLD
+        if _INSTEAD_LEAD_RE.search(lead[-40:]):
+            r.cue = "instead"
         return
     if prev is not None and gap_before is not None:
+        if prev.role == OLD and prev.cue == "instead" and _INSTEAD_RANGE_END_RE.match(gap_before):
+            r.role = OLD  # "in plaats van 1 tot en met 31 augustus": the whole range replaced
+            return
         if (
             prev.role == OLD
             and _OLD_RANGE_END_RE.match(gap_before)
