@@ -2724,6 +2724,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     _mark_amount_tiers(text, roles)
     if low is None or any(w in low for w in _UNRELATED_WORDS):
         _mark_unrelated_schemes(text, roles)
+    if low is None or "fonds" in low:
+        _mark_other_funds(text, roles)
     if low is None or any(w in low for w in _GROUP_HEADING_WORDS):
         _mark_group_sections(text, roles)
     if low is None or "verleng" in low:
@@ -3746,6 +3748,45 @@ def _mark_unrelated_schemes(text: str, roles: list[Role]) -> None:
         return
     for r in apart:
         r.role, r.other_scheme = NONE, True
+
+
+# A fund named on a line ("Het Nora Croin Michielsen Fonds en het H.J. van Beuningen Fonds gaan
+# 1 september open voor aanvragen", below "… tot eind september 2020 bij SBNL Natuurfonds een
+# aanvraag indienen", sbnlnatuurfonds.nl 2020): the words of a name ending in "Fonds", or one word
+# ending in "fonds". Compared as lower-case words, so the case of the page does not matter.
+_FUND_NAME_RE = re.compile(r"(?:[\w.'’-]+\s+){1,3}fonds\b|\b[\w'’-]+fonds\b", _I)
+_FUND_FILLERS = frozenset(
+    ("het", "de", "een", "en", "bij", "van", "der", "den", "dit", "deze", "ons", "nieuwe", "voor")
+    + ("uit", "aan", "the", "a", "an", "and", "of", "our", "for", "from", "fonds")
+)
+
+
+def _fund_names(text: str, start: int, end: int) -> set[str]:
+    """Return the name words of the funds named in text[start:end] (fillers left out)."""
+    words: set[str] = set()
+    for m in _FUND_NAME_RE.finditer(text, start, end):
+        words.update(w.strip(".'’-") for w in m.group(0).lower().split())
+    return words - _FUND_FILLERS - {""}
+
+
+def _mark_other_funds(text: str, roles: list[Role]) -> None:
+    """Dates on a later line that names only other funds than the line of the first application
+    date are those funds' (guide 2: the first-listed scheme is labelled)."""
+    applying = [r for r in roles if r.role not in (NONE, OLD) and not r.negative]
+    if len(applying) < 2:
+        return
+    first = applying[0]
+    line_start, line_end = _line_of(text, first.m.start)
+    main = _fund_names(text, line_start, line_end)
+    if not main:
+        return
+    for r in applying[1:]:
+        start, end = _line_of(text, r.m.start)
+        if start == line_start:
+            continue
+        names = _fund_names(text, start, r.m.start)
+        if names and not names & main:
+            r.role, r.other_scheme = NONE, True
 
 
 # A heading line that names a group of applicants only ("Intergemeentelijke
