@@ -179,19 +179,23 @@ def _dates(raw: _Raw, year: int) -> tuple[date | None, date | None] | None:
 # "this year" written before a year-less window ("Het Rijk stelt dit jaar … beschikbaar. U kunt
 # aanvragen van 1 augustus tot en met 15 oktober"): the page's own year, not the next one.
 _THIS_YEAR_RE = re.compile(r"\b(?:dit|this)\s+(?:kalender|calendar\s+)?(?:jaar|year)\b", re.I)
+# A year written out between "dit jaar" and the window ("dit jaar …, aanvragen voor 2027 …").
+_YEAR_WORD_RE = re.compile(r"\b(?:19|20)\d{2}\b")
 _OTHER_YEAR_RE = re.compile(
     r"\b(?:volgend|komend|vorig|afgelopen|next|last|coming)\s+(?:jaar|year)\b", re.I
 )
 
 
 def _context_year(raw: _Raw, roles: list[Role], text: str, anchor: date) -> int | None:
-    """Find the year a year-less window belongs to: the sentence's only year, or a heading,
-    or "dit jaar" before it (the year of the page, `anchor`)."""
+    """Find the year a year-less window belongs to: "dit jaar" leading it in its sentence, the
+    sentence's only year, or a heading, or "dit jaar" before it (the year of the page, `anchor`)."""
     clause = raw.roles[0].clause
+    start = raw.roles[0].m.start
+    if _this_year_lead(raw, text):
+        return anchor.year
     years = {r.m.year for r in roles if r.clause == clause and r.m.year}
     if len(years) == 1:
         return years.pop()
-    start = raw.roles[0].m.start
     found = list(CONTEXT_YEAR_RE.finditer(text, max(0, start - 400), start))
     if found:
         return int(found[-1].group(1))
@@ -199,6 +203,17 @@ def _context_year(raw: _Raw, roles: list[Role], text: str, anchor: date) -> int 
     if this and not _OTHER_YEAR_RE.search(text, this[-1].end(), raw.roles[-1].m.end + 40):
         return anchor.year
     return None
+
+
+def _this_year_lead(raw: _Raw, text: str) -> bool:
+    """Say whether "dit jaar" leads the window in its own sentence, after any year named there
+    ("De regeling wordt in 2023 opengesteld, dit jaar kan de subsidie aangevraagd worden tussen
+    3 mei en 10 juni", omropfryslan.nl 2022): the page's year, not the other one (guide 4.1)."""
+    first = raw.roles[0]
+    this = list(_THIS_YEAR_RE.finditer(text, first.clause[0], first.m.start))
+    if not this or _OTHER_YEAR_RE.search(text, this[-1].end(), raw.roles[-1].m.end + 40):
+        return False
+    return not _YEAR_WORD_RE.search(text, this[-1].end(), first.m.start)
 
 
 def _sentence_year(raw: _Raw, text: str) -> int | None:

@@ -333,6 +333,13 @@ _MOVED_UNTIL_RE = re.compile(
     r"\b(?:uitgesteld|verschoven|verplaatst|opgeschoven|doorgeschoven)\s+tot\s*$", _I
 )
 _OLD_RANGE_END_RE = re.compile(r"^\s*(?:t/m|tot\s+en\s+met|tot|-|–|—|until|through)\s*$", _I)
+# A range named as the one replaced: "loopt nu van 1 tot en met 30 september in plaats van 1 tot
+# en met 31 augustus" (innofunding.nl on Noord-Brabant 2016). Nothing new follows it, so its end
+# is superseded with its start (guide 6.4); "to" joins the two ends here, not the old to the new.
+_INSTEAD_LEAD_RE = re.compile(
+    r"\b(?:in\s+plaats\s+van|i\.p\.v\.|instead\s+of|rather\s+than)\s*$", _I
+)
+_INSTEAD_RANGE_END_RE = re.compile(r"^\s*(?:t/m|tot\s+en\s+met|tot|-|–|—|until|through|to)\s*$", _I)
 _TO_NEW_RE = re.compile(r"^\s*(?:naar|to)\s*$", _I)
 _OPENING_WORDS_RE = re.compile(r"opening|opent|openstelling|startdatum|\bstart", _I)
 CLOSING_WORDS_RE = re.compile(r"deadline|sluit|einddatum|closing|clos", _I)
@@ -1382,8 +1389,13 @@ def _decide(r: Role, lead: str, label_lead: str, gap_before: str | None,
         and _WAS_LEAD_RE.search(lead[-120:])
     ):
         r.role = OLD
+        if _INSTEAD_LEAD_RE.search(lead[-40:]):
+            r.cue = "instead"
         return
     if prev is not None and gap_before is not None:
+        if prev.role == OLD and prev.cue == "instead" and _INSTEAD_RANGE_END_RE.match(gap_before):
+            r.role = OLD  # "in plaats van 1 tot en met 31 augustus": the whole range replaced
+            return
         if (
             prev.role == OLD
             and _OLD_RANGE_END_RE.match(gap_before)
@@ -2838,6 +2850,8 @@ def assign_roles(text: str, mentions: list[Mention]) -> list[Role]:
     _mark_amount_tiers(text, roles)
     if low is None or any(w in low for w in _UNRELATED_WORDS):
         _mark_unrelated_schemes(text, roles)
+    if low is None or "fonds" in low:
+        _mark_other_funds(text, roles)
     if low is None or any(w in low for w in _GROUP_HEADING_WORDS):
         _mark_group_sections(text, roles)
     if low is None or "verleng" in low:
@@ -3860,6 +3874,45 @@ def _mark_unrelated_schemes(text: str, roles: list[Role]) -> None:
         return
     for r in apart:
         r.role, r.other_scheme = NONE, True
+
+
+# A fund named on a line ("Het Nora Croin Michielsen Fonds en het H.J. van Beuningen Fonds gaan
+# 1 september open voor aanvragen", below "… tot eind september 2020 bij SBNL Natuurfonds een
+# aanvraag indienen", sbnlnatuurfonds.nl 2020): the words of a name ending in "Fonds", or one word
+# ending in "fonds". Compared as lower-case words, so the case of the page does not matter.
+_FUND_NAME_RE = re.compile(r"(?:[\w.'’-]+\s+){1,3}fonds\b|\b[\w'’-]+fonds\b", _I)
+_FUND_FILLERS = frozenset(
+    ("het", "de", "een", "en", "bij", "van", "der", "den", "dit", "deze", "ons", "nieuwe", "voor")
+    + ("uit", "aan", "the", "a", "an", "and", "of", "our", "for", "from", "fonds")
+)
+
+
+def _fund_names(text: str, start: int, end: int) -> set[str]:
+    """Return the name words of the funds named in text[start:end] (fillers left out)."""
+    words: set[str] = set()
+    for m in _FUND_NAME_RE.finditer(text, start, end):
+        words.update(w.strip(".'’-") for w in m.group(0).lower().split())
+    return words - _FUND_FILLERS - {""}
+
+
+def _mark_other_funds(text: str, roles: list[Role]) -> None:
+    """Dates on a later line that names only other funds than the line of the first application
+    date are those funds' (guide 2: the first-listed scheme is labelled)."""
+    applying = [r for r in roles if r.role not in (NONE, OLD) and not r.negative]
+    if len(applying) < 2:
+        return
+    first = applying[0]
+    line_start, line_end = _line_of(text, first.m.start)
+    main = _fund_names(text, line_start, line_end)
+    if not main:
+        return
+    for r in applying[1:]:
+        start, end = _line_of(text, r.m.start)
+        if start == line_start:
+            continue
+        names = _fund_names(text, start, r.m.start)
+        if names and not names & main:
+            r.role, r.other_scheme = NONE, True
 
 
 # A heading line that names a group of applicants only ("Intergemeentelijke
