@@ -663,17 +663,7 @@ def _drop_refined_openings(raws: list[_Raw]) -> list[_Raw]:
     maart 2026" next to a round opening in September stays a window of its own.
     """
     exact = [r.opens for r in raws if r.vague is None and r.opens is not None]
-    if not exact:
-        return raws
-    out = []
-    for raw in raws:
-        v = raw.vague
-        if v is not None and v.role == OPEN and v.m.year is not None:
-            first, last = v.m.period(v.m.year)
-            if any(first <= d <= last for d in exact):
-                continue
-        out.append(raw)
-    return out
+    return _drop_refined(raws, (OPEN,), exact)
 
 
 def _drop_refined_closes(raws: list[_Raw]) -> list[_Raw]:
@@ -685,12 +675,17 @@ def _drop_refined_closes(raws: list[_Raw]) -> list[_Raw]:
     hid the date. As with openings, only a vague deadline with its own year is dropped.
     """
     exact = [r.closes for r in raws if r.vague is None and r.closes is not None]
+    return _drop_refined(raws, (CLOSE_INCL, CLOSE_EXCL), exact)
+
+
+def _drop_refined(raws: list[_Raw], roles: tuple[str, ...], exact: list[date]) -> list[_Raw]:
+    """Drop the vague raws in `roles` (with their own year) whose period holds an exact day."""
     if not exact:
         return raws
     out = []
     for raw in raws:
         v = raw.vague
-        if v is not None and v.role in (CLOSE_INCL, CLOSE_EXCL) and v.m.year is not None:
+        if v is not None and v.role in roles and v.m.year is not None:
             first, last = v.m.period(v.m.year)
             if any(first <= d <= last for d in exact):
                 continue
