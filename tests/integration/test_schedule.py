@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 from tests.conftest import REPO_ROOT
 from tests.local_site import Quiet, reply, serving
 from tracker.config import Config, HttpConfig, SourceConfig
+from tracker.ingest.hostgate import HostGate
 from tracker.ingest.lease import LEASE_TTL
 from tracker.ingest.pipeline import STOPPING, RunResult, _result, run_sources, stop_runs
 from tracker.models import Heartbeat, RunStatus, ScrapeRun, Source
@@ -185,17 +186,29 @@ def test_scrapes_at_once_on_one_host_share_its_concurrency_limit(engine: Engine)
     assert _Counting.most == 1
 
 
-def test_scrapes_at_once_on_one_host_keep_its_spacing(engine: Engine) -> None:
-    """The same with ``min_delay``: every request to the host (robots.txt included) starts
+def test_scrapes_at_once_on_one_host_keep_its_spacing(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same with ``min_delay``: every request to the host (robots.txt included) leaves
     that long after the one before, whichever scrape sends it; per fetcher, the first
-    requests of all scrapes left together."""
+    requests of all scrapes left together. Timed where a request leaves the gate, not where
+    it arrives: the local server shares the process with the busy scrapes and sometimes
+    reads several arrivals at once (seen on PostgreSQL: three within 5 ms)."""
+    left: list[float] = []
+    real_space = HostGate.space
+
+    async def timed(gate: HostGate) -> None:
+        await real_space(gate)
+        left.append(time.monotonic())
+
+    monkeypatch.setattr(HostGate, "space", timed)
     http = HttpConfig(min_delay=0.3, retries=0, timeout=30.0, allow_private_hosts=True,
                       per_host_concurrency=2)  # fmt: skip
     _jobs_at_once(engine, http, 3)
-    starts = sorted(_Counting.starts)
+    assert len(left) == len(_Counting.starts) >= 4  # every request the host got passed the gate
+    starts = sorted(left)
     gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
-    assert len(starts) >= 4
-    assert min(gaps) >= 0.2  # 0.3 less the jitter of when a request reaches the server
+    assert min(gaps) >= 0.29  # asyncio may wake a timer up to a clock tick early
 
 
 def test_sources_due_together_scrape_as_one_cycle(
